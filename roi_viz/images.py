@@ -1,0 +1,183 @@
+"""From a file's bytes to the RGB model input, and the map between their coordinates.
+
+Decoding is Pillow's. What this module adds is the classroom's guard rails
+(formats we accept, a pixel limit, clear messages) and the conversions a
+network needs: EXIF orientation applied, any mode turned into 8-bit RGB,
+the first frame of an animation.
+
+Coordinates: the model input is the original image squashed to ``S x S``
+(as in the article, where every photo becomes 512 x 512). A point ``(x, y)``
+of the original lands at ``(x * S / W, y * S / H)`` in the input.
+"""
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "TIFF", "GIF")
+UPLOAD_TYPES = ("png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif")
+MAX_FILE_MB = 25
+MAX_PIXELS = 50_000_000  # a 12 MP phone photo fits; a 20,000 x 20,000 bomb does not
+INPUT_SIZES = tuple(range(224, 1025, 32))
+DEFAULT_INPUT_SIZE = 512
+# Decode large JPEGs at a reduced scale: no input size needs more than this.
+_DRAFT_SIZE = (max(INPUT_SIZES), max(INPUT_SIZES))
+
+
+class ImageError(ValueError):
+    """An image we cannot use; the message is meant for the student who uploaded it."""
+
+
+@dataclass(frozen=True)
+class DecodedImage:
+    """An upright 8-bit RGB image and what we know of the file it came from."""
+
+    image: Image.Image  # RGB; may be smaller than the original for huge JPEGs
+    original_size: tuple[int, int]  # (W, H) of the upright original, in pixels
+    format: str
+    notes: tuple[str, ...] = ()  # conversions a student may want to know about
+
+
+@dataclass(frozen=True)
+class InputMapping:
+    """Scale factors between the original image and the ``S x S`` model input."""
+
+    original_size: tuple[int, int]  # (W, H)
+    input_size: int  # S
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        W, H = self.original_size
+        return self.input_size / W, self.input_size / H
+
+    def to_input(self, box):
+        sx, sy = self.scale
+        x, y, w, h = box
+        return x * sx, y * sy, w * sx, h * sy
+
+    def to_original(self, box):
+        sx, sy = self.scale
+        x, y, w, h = box
+        return x / sx, y / sy, w / sx, h / sy
+
+
+def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> DecodedImage:
+    """Decode an uploaded file into an upright RGB image, or raise :class:`ImageError`."""
+    if not data:
+        raise ImageError("The file is empty.")
+    if len(data) > MAX_FILE_MB * 1024 * 1024:
+        raise ImageError(
+            f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_FILE_MB} MB."
+        )
+    try:
+        with warnings.catch_warnings():
+            # We apply our own, lower pixel limit below; Pillow's warning would only echo it.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data), formats=FORMATS)
+    except Image.DecompressionBombError:
+        raise ImageError(
+            f"The image has too many pixels to open safely (the limit is "
+            f"{max_pixels / 1e6:.0f} megapixels). Please use a smaller copy."
+        ) from None
+    except UnidentifiedImageError:
+        raise ImageError(
+            "This file is not an image we can read. Use PNG, JPEG, WebP, BMP, TIFF or GIF "
+            "(a PDF or SVG renamed to .jpg or .png will not work)."
+        ) from None
+    except Exception as exc:  # Pillow raises many kinds of error on broken headers
+        raise ImageError(f"The image file is damaged and could not be opened ({exc}).") from None
+
+    W, H = img.size
+    if W * H > max_pixels:
+        raise ImageError(
+            f"The image is {W:,} x {H:,} pixels ({W * H / 1e6:.0f} megapixels); the limit is "
+            f"{max_pixels / 1e6:.0f} megapixels. Please use a smaller copy."
+        )
+    notes: list[str] = []
+    fmt = img.format or "image"
+    frames = getattr(img, "n_frames", 1)
+    if frames > 1:
+        notes.append(f"The file has {frames} frames; the first one is used.")
+    orientation = img.getexif().get(0x0112, 1)  # EXIF Orientation tag
+    if orientation in (5, 6, 7, 8):  # rotated by 90 degrees: width and height swap
+        W, H = H, W
+    if orientation != 1:
+        notes.append("The camera's EXIF orientation was applied, so the photo is upright.")
+    try:
+        if fmt == "JPEG":
+            img.draft("RGB", _DRAFT_SIZE)
+        img.load()
+        img = ImageOps.exif_transpose(img)
+        rgb, note = to_rgb(img)
+    except Exception as exc:
+        raise ImageError(
+            f"The image file is damaged or cut short and could not be decoded ({exc})."
+        ) from None
+    if note:
+        notes.append(note)
+    if min(W, H) < 1:
+        raise ImageError("The image has no pixels.")
+    return DecodedImage(rgb, (W, H), fmt, tuple(notes))
+
+
+def to_rgb(img: Image.Image) -> tuple[Image.Image, str]:
+    """Any Pillow mode to 8-bit RGB. Returns ``(image, note)``; the note may be empty.
+
+    Transparent pixels are laid on white, the way a browser shows them.
+    16-bit and float images are scaled, not clipped (clipping turns most of a
+    16-bit photo white).
+    """
+    mode = img.mode
+    if mode.startswith("I") or mode == "F":
+        arr = np.asarray(img, dtype=np.float64)
+        if mode == "F":
+            lo, hi = float(arr.min()), float(arr.max())
+            arr = (arr - lo) / (hi - lo or 1.0) * 255.0
+            note = "A floating-point image was scaled to 8 bits."
+        else:
+            arr = arr / 257.0 if arr.max() > 255 else arr
+            note = "A 16-bit image was scaled to 8 bits."
+        gray = Image.fromarray(np.clip(np.rint(arr), 0, 255).astype(np.uint8), "L")
+        return gray.convert("RGB"), note
+    has_alpha = mode in ("RGBA", "LA", "PA", "RGBa", "La") or (
+        mode == "P" and "transparency" in img.info
+    )
+    if has_alpha:
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        return Image.alpha_composite(white, rgba).convert("RGB"), "Transparent areas are shown on white."
+    if mode == "RGB":
+        return img, ""
+    names = {"L": "grayscale", "1": "black-and-white", "P": "palette", "CMYK": "CMYK"}
+    note = f"The {names[mode]} image was converted to RGB." if mode in names else ""
+    return img.convert("RGB"), note
+
+
+def prepare_input(decoded: DecodedImage, size: int = DEFAULT_INPUT_SIZE) -> tuple[Image.Image, InputMapping]:
+    """Resize to the ``size x size`` model input; return it and the coordinate map."""
+    check_input_size(size)
+    resized = decoded.image.resize((size, size), Image.Resampling.BILINEAR, reducing_gap=3.0)
+    return resized, InputMapping(decoded.original_size, size)
+
+
+def check_input_size(size: int) -> int:
+    if size not in INPUT_SIZES:
+        raise ValueError(
+            f"The model input must be a multiple of 32 from {INPUT_SIZES[0]} to "
+            f"{INPUT_SIZES[-1]} pixels; got {size!r}."
+        )
+    return size
+
+
+def load_file(path: str | Path) -> DecodedImage:
+    """Decode an image file from disk (samples, the CLI)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise ImageError(f"Could not read {path}: {exc.strerror or exc}.") from None
+    return decode_image(data)

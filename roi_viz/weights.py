@@ -1,0 +1,170 @@
+"""Finding VGG16's ImageNet weights, or saying clearly why we could not.
+
+Order of search:
+
+1. a file named by the environment variable ``ROI_VIZ_WEIGHTS`` (a state dict
+   of the whole VGG16, or of its ``features`` part only);
+2. torchvision's own cache (``torch.hub.get_dir()/checkpoints``), where
+   ``python -m roi_viz download-weights`` or any earlier torchvision use puts them;
+3. a download from torchvision's address, tried only when the host answers
+   within a few seconds (set ``ROI_VIZ_OFFLINE=1`` to skip it).
+
+When all three fail the caller builds an untrained VGG16 and must say so.
+Nothing here ever waits on the network for more than a few seconds without
+data arriving.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import socket
+import tempfile
+import threading
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+import torch
+from torchvision.models import VGG16_Weights
+
+ENV_WEIGHTS = "ROI_VIZ_WEIGHTS"
+ENV_OFFLINE = "ROI_VIZ_OFFLINE"
+WEIGHTS = VGG16_Weights.IMAGENET1K_V1
+PROBE_SECONDS = 3.0
+READ_TIMEOUT_SECONDS = 15.0
+
+
+class WeightsError(RuntimeError):
+    """Weights that exist but cannot be used (corrupt, or for another network)."""
+
+
+@dataclass(frozen=True)
+class WeightsFound:
+    state_dict: dict | None  # features-only keys ("0.weight", ...), or None
+    source: str  # where they came from, for the page
+    problems: tuple[str, ...] = ()  # what was tried and failed, in a student's words
+
+
+def cache_path() -> Path:
+    return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(urlparse(WEIGHTS.url).path)
+
+
+def find_weights(*, allow_download: bool | None = None, probe_seconds: float = PROBE_SECONDS) -> WeightsFound:
+    """Try the environment variable, the cache, then the network; never raises."""
+    problems: list[str] = []
+    env = os.environ.get(ENV_WEIGHTS, "").strip()
+    if env:
+        try:
+            return WeightsFound(load_weights_file(env), f"the file {env} (from ${ENV_WEIGHTS})")
+        except (OSError, WeightsError) as exc:
+            problems.append(f"${ENV_WEIGHTS} points to {env}, which could not be used: {exc}")
+    cached = cache_path()
+    if cached.is_file():
+        try:
+            return WeightsFound(load_weights_file(cached), f"torchvision's cache ({cached})", tuple(problems))
+        except (OSError, WeightsError) as exc:
+            problems.append(f"The cached file {cached} could not be used: {exc}")
+    if allow_download is None:
+        allow_download = os.environ.get(ENV_OFFLINE, "") in ("", "0")
+    if allow_download:
+        host = urlparse(WEIGHTS.url).hostname or ""
+        if host_reachable(host, 443, probe_seconds):
+            try:
+                path = download_weights()
+                return WeightsFound(load_weights_file(path), f"a download from {host}", tuple(problems))
+            except (OSError, WeightsError) as exc:
+                problems.append(f"The download from {host} failed: {exc}")
+        else:
+            problems.append(f"{host} could not be reached within {probe_seconds:g} s (no internet?).")
+    else:
+        problems.append(f"Downloading was switched off (${ENV_OFFLINE}).")
+    return WeightsFound(None, "none", tuple(problems))
+
+
+def host_reachable(host: str, port: int, seconds: float) -> bool:
+    """True if a TCP connection to ``host:port`` opens within ``seconds``.
+
+    Name lookup has no timeout of its own, so the whole probe runs in a
+    daemon thread that we stop waiting for: a silent network costs
+    ``seconds`` and no more.
+    """
+    result: list[bool] = []
+
+    def probe() -> None:
+        try:
+            with socket.create_connection((host, port), timeout=seconds):
+                result.append(True)
+        except OSError:
+            result.append(False)
+
+    t = threading.Thread(target=probe, daemon=True, name="roi-viz-probe")
+    t.start()
+    t.join(seconds)
+    return bool(result and result[0])
+
+
+def load_weights_file(path: str | os.PathLike) -> dict:
+    """Load a VGG16 state dict and keep the ``features`` part, keys ``"0.weight"`` etc.
+
+    Raises ``OSError`` if the file cannot be read and ``WeightsError`` if it is
+    not VGG16 weights.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        sd = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # pickle, zip and torch errors all mean "not a weights file"
+        raise WeightsError(f"it is not a readable PyTorch weights file ({type(exc).__name__})") from None
+    if isinstance(sd, dict) and "state_dict" in sd and isinstance(sd["state_dict"], dict):
+        sd = sd["state_dict"]
+    if not isinstance(sd, dict):
+        raise WeightsError("it does not contain a state dict")
+    features = {k[len("features."):]: v for k, v in sd.items() if k.startswith("features.")}
+    if not features:
+        features = dict(sd)
+    return check_vgg16_features(features)
+
+
+def check_vgg16_features(sd: dict) -> dict:
+    """Check names and shapes against torchvision's VGG16 ``features``; return ``sd``."""
+    from .features import vgg16_feature_shapes  # one place knows the architecture
+
+    expected = vgg16_feature_shapes()
+    missing = sorted(set(expected) - set(sd))
+    if missing:
+        raise WeightsError(f"it is not VGG16 weights (missing {', '.join(missing[:3])}, ...)")
+    for name, shape in expected.items():
+        got = tuple(getattr(sd[name], "shape", ()))
+        if got != shape:
+            raise WeightsError(f"it is not VGG16 weights ({name} has shape {got}, expected {shape})")
+    return {k: sd[k] for k in expected}
+
+
+def download_weights(dest: Path | None = None, *, progress=None) -> Path:
+    """Download torchvision's VGG16 ImageNet weights into its cache; return the path.
+
+    Like ``torch.hub.download_url_to_file`` with its hash check, but every read
+    has a timeout, so a network that goes silent mid-way raises instead of hanging.
+    """
+    dest = Path(dest) if dest else cache_path()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    prefix = re.search(r"-([a-f0-9]+)\.", dest.name) or re.search(r"-([a-f0-9]+)\.", WEIGHTS.url)
+    sha = hashlib.sha256()
+    with urllib.request.urlopen(WEIGHTS.url, timeout=READ_TIMEOUT_SECONDS) as resp:
+        total = int(resp.headers.get("Content-Length") or 0)
+        with tempfile.NamedTemporaryFile(dir=dest.parent, delete=False) as tmp:
+            done = 0
+            while chunk := resp.read(1 << 20):
+                tmp.write(chunk)
+                sha.update(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, total)
+    if prefix and not sha.hexdigest().startswith(prefix.group(1)):
+        os.unlink(tmp.name)
+        raise WeightsError("the downloaded file does not match torchvision's checksum")
+    os.replace(tmp.name, dest)
+    return dest
