@@ -236,8 +236,8 @@ def roi_editor(size: int, mapping: images.InputMapping) -> None:
     for col, key, label in zip(c, ("in_x", "in_y", "in_w", "in_h"), ("x", "y", "w", "h")):
         col.number_input(label, step=1.0, format="%.2f", key=key, on_change=apply_numbers)
     b1, b2 = st.columns(2)
-    b1.button("＋ Add RoI", on_click=add_roi, use_container_width=True)
-    b2.button("🗑 Delete RoI", on_click=delete_roi, disabled=len(s.rois) < 2, use_container_width=True)
+    b1.button("Add RoI", on_click=add_roi, use_container_width=True)
+    b2.button("Delete RoI", on_click=delete_roi, disabled=len(s.rois) < 2, use_container_width=True)
     ox, oy, ow, oh = mapping.to_original((x, y, w, h))
     W, H = mapping.original_size
     sx, sy = mapping.scale
@@ -317,8 +317,10 @@ def main() -> None:
         draw_rois(png, size)
     with edit_col:
         roi_editor(size, mapping)
-        if s.notice:
-            st.warning(s.notice) if s.notice.startswith("⚠") else st.info(s.notice)
+        if s.notice.startswith("⚠"):
+            st.warning(s.notice)
+        elif s.notice:
+            st.info(s.notice)
 
     channel, mean = sidebar_channel(fm.values.shape[0])
     scene = build_scene(

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 
 from . import geometry as g
-from .explain import num
+from .explain import cells, num
 from .walkthrough import STEPS, Scene, touched_span
 
 FONT = 15
@@ -195,8 +195,8 @@ def fig_quantize(scene: Scene) -> Figure:
     _region_outline(ax, scene)
     _cell_axes(ax, win)
     handles = [
-        Patch(facecolor=LOST, edgecolor="white", hatch=HATCH_LOST, label=f"lost: {num(t.lost_area, 4)} cells"),
-        Patch(facecolor=GAINED, edgecolor="black", hatch=HATCH_GAINED, label=f"gained: {num(t.gained_area, 4)} cells"),
+        Patch(facecolor=LOST, edgecolor="white", hatch=HATCH_LOST, label=f"lost: {cells(t.lost_area)}"),
+        Patch(facecolor=GAINED, edgecolor="black", hatch=HATCH_GAINED, label=f"gained: {cells(t.gained_area)}"),
         Rectangle((0, 0), 1, 1, fill=False, edgecolor=ROI, linewidth=3, linestyle=(0, (5, 3)), label="RoI as projected"),
         Rectangle((0, 0), 1, 1, fill=False, edgecolor=REGION, linewidth=3, label="quantized region"),
     ]
@@ -239,9 +239,9 @@ def fig_bins(scene: Scene) -> Figure:
         Rectangle((0, 0), 1, 1, fill=False, edgecolor=ROI, linewidth=3, linestyle=(0, (5, 3)), label="RoI as projected"),
     ]
     if t.dropped_cells:
-        handles.append(Patch(facecolor=DROPPED, edgecolor="#0b3d91", hatch=HATCH_DROPPED, label=f"in no bin: {t.dropped_cells} cells"))
+        handles.append(Patch(facecolor=DROPPED, edgecolor="#0b3d91", hatch=HATCH_DROPPED, label=f"in no bin: {cells(t.dropped_cells)}"))
     if t.shared_cells:
-        handles.append(Patch(facecolor="white", edgecolor="#333333", hatch=HATCH_SHARED, label=f"read by 2+ bins: {t.shared_cells} cells"))
+        handles.append(Patch(facecolor="white", edgecolor="#333333", hatch=HATCH_SHARED, label=f"read by 2+ bins: {cells(t.shared_cells)}"))
     fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=FONT, frameon=False, handleheight=1.4, handlelength=2.2)
     bh, bw = t.bin_size
     _title(ax, f"{ph}×{pw} bins of {num(bh, 3)}×{num(bw, 3)} cells")
@@ -321,7 +321,7 @@ def fig_output(scene: Scene) -> Figure:
             bx.text(left + share / 2, 0, f"{100 * share:.0f} %", ha="center", va="center", fontsize=FONT, weight="bold",
                     bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.9))
         handles.append(Patch(facecolor=color, hatch=hatch, edgecolor="white" if color == LOST else "#0b3d91",
-                             label=f"{label}: {num(value, 4)} cells"))
+                             label=f"{label}: {cells(value)}"))
         left += share
     bx.set_xlim(0, 1)
     bx.set_ylim(-0.5, 0.5)

@@ -31,6 +31,8 @@ def clip_roi(roi, size: int) -> tuple[g.Box, str]:
         raise RoIError("The RoI's numbers must be ordinary finite numbers.")
     if w <= 0 or h <= 0:
         raise RoIError(f"An RoI needs a positive width and height (got w = {w:g}, h = {h:g}).")
+    if w < MIN_SIDE or h < MIN_SIDE:
+        raise RoIError(f"The RoI is only {w:g} × {h:g} pixels; draw or type a box at least 1 pixel on each side.")
     x0, y0 = max(x, 0.0), max(y, 0.0)
     x1, y1 = min(x + w, float(size)), min(y + h, float(size))
     if x1 - x0 < MIN_SIDE or y1 - y0 < MIN_SIDE:
@@ -38,7 +40,13 @@ def clip_roi(roi, size: int) -> tuple[g.Box, str]:
             f"The RoI ({x:g}, {y:g}, {w:g}, {h:g}) lies outside the {size} × {size} image; "
             "nothing of it is left to pool."
         )
-    box = (x0, y0, x1 - x0, y1 - y0)
+    # Recompute a side only where it was cut, so round-off never reports a cut.
+    box = (
+        x0,
+        y0,
+        w if (x0, x1) == (x, x + w) else x1 - x0,
+        h if (y0, y1) == (y, y + h) else y1 - y0,
+    )
     if box != (x, y, w, h):
         return box, (
             f"The RoI ({x:g}, {y:g}, {w:g}, {h:g}) reached outside the {size} × {size} image and was cut to "

@@ -1,0 +1,175 @@
+"""Command line: ``python -m roi_viz explain`` prints every step; ``download-weights`` prepares a classroom.
+
+Examples::
+
+    python -m roi_viz explain --roi 296,192,200,145
+    python -m roi_viz explain --roi 40,60,300,200 --image photo.jpg --scheme fastrcnn --json
+    python -m roi_viz explain --roi 296,192,200,145 --figures slides/
+    python -m roi_viz download-weights
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import explain, images, samples
+
+
+def parse_roi(text: str) -> tuple[float, float, float, float]:
+    parts = text.replace(" ", "").split(",")
+    try:
+        values = tuple(float(p) for p in parts)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--roi takes four numbers X,Y,W,H; got {text!r}") from None
+    if len(values) != 4:
+        raise argparse.ArgumentTypeError(f"--roi takes four numbers X,Y,W,H; got {len(values)}")
+    return values  # type: ignore[return-value]
+
+
+def parse_output(text: str) -> tuple[int, int]:
+    parts = text.lower().split("x")
+    try:
+        ph, pw = (int(p) for p in parts) if len(parts) == 2 else (int(parts[0]),) * 2
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--output takes ROWSxCOLS, e.g. 3x3; got {text!r}") from None
+    if not (1 <= ph <= 64 and 1 <= pw <= 64):
+        raise argparse.ArgumentTypeError("--output sizes must be between 1 and 64")
+    return ph, pw
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m roi_viz",
+        description="RoI pooling, step by step, on a real VGG16.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("explain", help="print every step of RoI pooling for one RoI",
+                        description="Run an image through VGG16 and print each step of RoI pooling for one RoI.")
+    ex.add_argument("--roi", type=parse_roi, default=samples.ARTICLE_ROI, metavar="X,Y,W,H",
+                    help="the RoI in pixels of the model input (default: the article's 296,192,200,145)")
+    ex.add_argument("--image", type=Path, help=f"an image file (default: the sample '{samples.DEFAULT_SAMPLE}')")
+    ex.add_argument("--size", type=int, default=images.DEFAULT_INPUT_SIZE,
+                    help="model input size, a multiple of 32 from 224 to 1024 (default 512)")
+    ex.add_argument("--output", type=parse_output, default=(3, 3), metavar="ROWSxCOLS", help="output size (default 3x3)")
+    ex.add_argument("--scheme", choices=("article", "fastrcnn"), default="article",
+                    help="rounding rule: the article's, or Fast R-CNN's code (default article)")
+    ex.add_argument("--layer", choices=("pool5", "conv5_3"), default="pool5",
+                    help="where VGG16 is cut: pool5 (stride 32) or conv5_3 (stride 16)")
+    ex.add_argument("--channel", type=int, help="channel to show (default: the strongest inside the RoI)")
+    ex.add_argument("--json", action="store_true", help="print the numbers as JSON instead of text")
+    ex.add_argument("--figures", type=Path, metavar="DIR", help="also write each step's figure as a PNG into DIR")
+    dl = sub.add_parser("download-weights", help="download VGG16's ImageNet weights into torchvision's cache",
+                        description="Download the ImageNet weights once (e.g. before class) so the app works offline.")
+    dl.add_argument("--dest", type=Path, help="where to save the file (default: torchvision's cache)")
+    return parser
+
+
+def run_explain(args) -> int:
+    # Imported here so that `--help` and argument errors answer at once, without torch.
+    from . import features, figures, rois
+    from .walkthrough import STEPS, build_scene
+
+    decoded = images.load_file(args.image or samples.get_sample(samples.DEFAULT_SAMPLE).path)
+    inp, mapping = images.prepare_input(decoded, args.size)
+    box, clip_msg = rois.clip_roi(args.roi, args.size)
+    backbone = features.load_backbone()
+    fm = features.extract(backbone, inp, args.layer)
+    layer = features.LAYERS[args.layer]
+    scene = build_scene(inp, fm.values, [box], 0, stride=layer.stride, output_size=args.output,
+                        scheme=args.scheme, channel=args.channel, pretrained=backbone.pretrained,
+                        layer_label=layer.label)
+    written = []
+    if args.figures:
+        args.figures.mkdir(parents=True, exist_ok=True)
+        for i, step in enumerate(STEPS, 1):
+            path = args.figures / f"step{i}_{step.key}.png"
+            path.write_bytes(figures.to_png(figures.draw_step(step.key, scene)))
+            written.append(str(path))
+    if args.json:
+        print(json.dumps(summary(scene, fm, backbone, clip_msg, written), indent=2))
+        return 0
+    if not backbone.pretrained:
+        print("NOTE: untrained VGG16 (no ImageNet weights found); the arithmetic is exact, the activations are random.")
+        for p in backbone.problems:
+            print("  -", p)
+    if clip_msg:
+        print("NOTE:", clip_msg)
+    print(f"Image: {args.image or samples.DEFAULT_SAMPLE}, {decoded.original_size[0]}x{decoded.original_size[1]} "
+          f"-> {args.size}x{args.size}; {layer.label}; forward {fm.seconds * 1000:.0f} ms on {fm.device}\n")
+    for i, step in enumerate(STEPS, 1):
+        print(f"== Step {i}: {step.title} ==")
+        print(explain.plain(explain.explain_step(step.key, scene)))
+        print()
+    for path in written:
+        print("wrote", path)
+    return 0
+
+
+def summary(scene, fm, backbone, clip_msg: str, written: list[str]) -> dict:
+    t = scene.trace
+    return {
+        "roi": list(t.roi),
+        "roi_clip_message": clip_msg,
+        "input_size": scene.input_size,
+        "layer": fm.layer,
+        "stride": t.stride,
+        "feature_map": list(scene.features.shape),
+        "pretrained": backbone.pretrained,
+        "scheme": t.scheme,
+        "projected": list(t.projected),
+        "quantized": list(t.quantized),
+        "region": {"rows": list(t.region[:2]), "cols": list(t.region[2:])},
+        "areas": {
+            "projected": t.projected_area,
+            "quantized": t.region_area,
+            "overlap": t.overlap_area,
+            "lost": t.lost_area,
+            "gained": t.gained_area,
+            "covered": t.covered_area,
+        },
+        "bin_size": list(t.bin_size),
+        "bins": [[list(b) for b in row] for row in t.bins],
+        "dropped_cells": t.dropped_cells,
+        "shared_cells": t.shared_cells,
+        "coverage": t.coverage,
+        "output_shape": [*t.output_size, t.channels],
+        "channel": scene.channel,
+        "output_channel": t.output[scene.channel].tolist(),
+        "argmax_channel": t.argmax[scene.channel].tolist(),
+        "forward_ms": fm.seconds * 1000,
+        "device": fm.device,
+        "figures": written,
+    }
+
+
+def run_download(args) -> int:
+    from .weights import WEIGHTS, download_weights, load_weights_file
+
+    def progress(done: int, total: int) -> None:
+        if total:
+            print(f"\r{done / 2**20:7.1f} / {total / 2**20:.1f} MB", end="", file=sys.stderr, flush=True)
+
+    print(f"Downloading {WEIGHTS.url} ...", file=sys.stderr)
+    try:
+        path = download_weights(args.dest, progress=progress)
+        load_weights_file(path)
+    except Exception as exc:
+        print(f"\nerror: the download failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"\nSaved and checked: {path}")
+    if args.dest:
+        print(f"Point the app to it with: export ROI_VIZ_WEIGHTS={path}")
+    return 0
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "explain":
+            return run_explain(args)
+        return run_download(args)
+    except (ValueError, KeyError, OSError) as exc:  # ImageError and RoIError are ValueErrors
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,52 @@
+"""Shared fixtures. Tests never download: the network path is tested with hosts that cannot answer."""
+import io
+import os
+
+import numpy as np
+import pytest
+from PIL import Image
+
+# The app and CLI under test must not try the internet; tests of that path opt back in.
+os.environ.setdefault("ROI_VIZ_OFFLINE", "1")
+os.environ.pop("ROI_VIZ_WEIGHTS", None)
+
+ARTICLE_ROI = (296.0, 192.0, 200.0, 145.0)
+
+
+@pytest.fixture(scope="session")
+def backbone():
+    from roi_viz import features
+
+    return features.load_backbone("cpu")
+
+
+@pytest.fixture(scope="session")
+def astronaut_input():
+    from roi_viz import images, samples
+
+    decoded = images.load_file(samples.get_sample("astronaut").path)
+    return images.prepare_input(decoded, 512)[0]
+
+
+@pytest.fixture(scope="session")
+def features_512(backbone, astronaut_input):
+    from roi_viz import features
+
+    return features.extract(backbone, astronaut_input, "pool5")
+
+
+def encode(img: Image.Image, fmt: str, **kw) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, format=fmt, **kw)
+    return buf.getvalue()
+
+
+def photo(w: int = 64, h: int = 48, seed: int = 0) -> Image.Image:
+    """A small RGB image with structure (a gradient plus a red block), not a flat colour."""
+    rng = np.random.default_rng(seed)
+    arr = np.zeros((h, w, 3), np.uint8)
+    arr[..., 0] = np.linspace(0, 255, w, dtype=np.uint8)[None, :]
+    arr[..., 1] = np.linspace(0, 255, h, dtype=np.uint8)[:, None]
+    arr[..., 2] = rng.integers(0, 255, (h, w))
+    arr[: h // 3, : w // 3] = (255, 0, 0)
+    return Image.fromarray(arr, "RGB")

@@ -1,0 +1,135 @@
+"""A person in Chromium: upload a photo, drag a new RoI with the mouse, walk to the last step.
+
+Starts the real Streamlit server on loopback and drives Debian's Chromium with
+Playwright. Screenshots go to ``artifacts/screenshots/``.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from conftest import photo
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = os.environ.get("ROI_VIZ_CHROMIUM", "/usr/bin/chromium")
+expect.set_options(timeout=120_000)  # the first view runs VGG16 on a 2-core CPU
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    port = free_port()
+    env = dict(os.environ, ROI_VIZ_OFFLINE="1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the Streamlit server did not start:\n" + proc.stdout.read().decode(errors="replace"))
+    yield url
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def page(server):
+    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (apt-get install -y chromium)"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        pg = browser.new_page(viewport={"width": 1500, "height": 1900})
+        pg.set_default_timeout(120_000)
+        pg.goto(server)
+        expect(pg.get_by_text("Step 1: Image and RoIs")).to_be_visible()
+        yield pg
+        browser.close()
+
+
+def settle(pg):
+    """Wait until Streamlit has finished the rerun the last action started."""
+    pg.wait_for_timeout(400)
+    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    pg.wait_for_timeout(300)
+
+
+def number(pg, label: str) -> float:
+    return float(pg.locator(f'input[aria-label="{label}"]').input_value())
+
+
+def test_first_screen_teaches(page):
+    expect(page.get_by_text("x = 296, y = 192, size w = 200 × h = 145")).to_be_visible()
+    expect(page.get_by_text("Untrained VGG16.")).to_be_visible()
+    assert number(page, "x") == 296
+    page.screenshot(path=str(SHOTS / "01-first-screen.png"))
+
+
+def test_upload_draw_and_walk_through(page, tmp_path):
+    img = tmp_path / "street.png"
+    photo(640, 427, seed=5).save(img)
+    page.get_by_text("Upload my own").click()
+    settle(page)
+    page.locator('input[type="file"]').set_input_files(str(img))
+    expect(page.get_by_text("The original is 640 × 427", exact=False)).to_be_visible()
+    settle(page)
+
+    canvas = page.locator("canvas.upper-canvas")
+    box = canvas.bounding_box()
+    assert box and box["width"] > 300
+    k = 512 / box["width"]  # canvas pixels to input pixels, should the canvas be shown scaled
+    start = (box["x"] + 60 / k, box["y"] + 80 / k)
+    page.mouse.move(*start)
+    page.mouse.down()
+    for i in range(1, 16):  # a person's drag: many small moves, not a jump
+        page.mouse.move(start[0] + i * 12 / k, start[1] + i * 10 / k)
+    page.mouse.up()
+    expect(page.get_by_text("of 2: top-left corner", exact=False)).to_be_visible()  # RoI 2 of 2 is followed
+    settle(page)
+    x, y, w, h = (number(page, n) for n in "xywh")
+    assert abs(x - 60) <= 3 and abs(y - 80) <= 3 and abs(w - 180) <= 4 and abs(h - 150) <= 4
+    page.screenshot(path=str(SHOTS / "02-drawn.png"))
+
+    page.get_by_text("2. Feature map and projection").click()
+    settle(page)
+    from roi_viz.explain import num
+
+    expect(page.get_by_text(f"{num(x)} / 32 = {num(x / 32)}", exact=False)).to_be_visible()
+    page.screenshot(path=str(SHOTS / "03-step2.png"))
+    for _ in range(4):
+        page.get_by_role("button", name="Next ▶").click()
+        settle(page)
+    expect(page.get_by_text("Step 6: Output and coverage")).to_be_visible()
+    expect(page.get_by_text("reach the output", exact=False).first).to_be_visible()
+    assert page.get_by_role("button", name="Next ▶").is_disabled()
+    page.screenshot(path=str(SHOTS / "04-last-step.png"))
+
+
+def test_broken_upload_shows_a_message_and_the_page_goes_on(page, tmp_path):
+    bad = tmp_path / "holiday.jpg"
+    bad.write_bytes(b"%PDF-1.4 this is a PDF renamed to .jpg")
+    page.locator('input[type="file"]').set_input_files(str(bad))
+    expect(page.get_by_text("not an image we can read", exact=False)).to_be_visible()
+    expect(page.get_by_text("Walkthrough", exact=True)).to_be_visible()
+    assert page.get_by_text("Traceback").count() == 0
+    page.screenshot(path=str(SHOTS / "05-broken-upload.png"))
