@@ -258,8 +258,8 @@ def walkthrough(scene, fm: feats.FeatureMap) -> None:
     nav[2].button("Next ▶", on_click=move_step, args=(1,), disabled=s.step == len(STEPS) - 1, use_container_width=True)
     step = STEPS[s.step]
     left, right = st.columns([3, 2])
-    fig = figures.draw_step(step.key, scene)
-    left.image(figures.to_png(fig), width="stretch")
+    data, fmt = figures.encode_step(step.key, figures.draw_step(step.key, scene))
+    left.image(data, width="stretch", output_format=fmt)
     right.markdown(f"### Step {s.step + 1}: {step.title}")
     right.markdown(explain.explain_step(step.key, scene))
     if step.key == "features":
