@@ -135,6 +135,30 @@ def _runs(mask: np.ndarray, span: g.Span) -> list[g.Box]:
     return boxes
 
 
+def _zoomed(scene: Scene, grid_color: str, grid_alpha: float) -> tuple[Figure, object, g.Span]:
+    """Figure and axes for the steps that zoom into the RoI, with the cell grid drawn."""
+    win = window(scene)
+    fig = _figure(8.0, 8.4)
+    ax = fig.add_axes((0.1, 0.2, 0.86, 0.72))
+    r0, r1, c0, c1 = win
+    _grid(ax, c0, c1, r0, r1, color=grid_color, alpha=grid_alpha)
+    return fig, ax, win
+
+
+def _finish_zoomed(fig: Figure, ax, scene: Scene, win: g.Span, handles: list, title: str) -> Figure:
+    """Outlines of the RoI and the region on top, then axes, legend and title."""
+    _roi_outline(ax, scene)
+    _region_outline(ax, scene)
+    _cell_axes(ax, win)
+    handles = handles + [
+        Rectangle((0, 0), 1, 1, fill=False, edgecolor=ROI, linewidth=3, linestyle=(0, (5, 3)), label="RoI as projected"),
+        Rectangle((0, 0), 1, 1, fill=False, edgecolor=REGION, linewidth=3, label="quantized region"),
+    ]
+    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=FONT, frameon=False, handleheight=1.4, handlelength=2.2)
+    _title(ax, title)
+    return fig
+
+
 def _channel_image(scene: Scene, mean: bool = False) -> np.ndarray:
     return scene.features.mean(axis=0) if mean else scene.features[scene.channel]
 
@@ -217,40 +241,24 @@ def fig_features(scene: Scene) -> Figure:
 
 def fig_quantize(scene: Scene) -> Figure:
     t = scene.trace
-    win = window(scene)
-    fig = _figure(8.0, 8.4)
-    ax = fig.add_axes((0.1, 0.2, 0.86, 0.72))
-    r0, r1, c0, c1 = win
+    fig, ax, win = _zoomed(scene, "#555555", 0.6)
     ax.imshow(_channel_image(scene), extent=(0, t.map_size[1], t.map_size[0], 0), cmap="Greys", alpha=0.25, interpolation="nearest")
-    _grid(ax, c0, c1, r0, r1, color="#555555", alpha=0.6)
     region_box = g.box_of_span(t.region)
     for piece in g.box_difference(t.projected, region_box):
         _rect(ax, piece, facecolor=LOST, alpha=0.75, edgecolor="white", hatch=HATCH_LOST, linewidth=0, hatch_linewidth=2, zorder=3)
     for piece in g.box_difference(region_box, t.projected):
         _rect(ax, piece, facecolor=GAINED, alpha=0.75, edgecolor="black", hatch=HATCH_GAINED, linewidth=0, hatch_linewidth=2, zorder=3)
-    _roi_outline(ax, scene)
-    _region_outline(ax, scene)
-    _cell_axes(ax, win)
     handles = [
         Patch(facecolor=LOST, edgecolor="white", hatch=HATCH_LOST, label=f"lost: {cells(t.lost_area)}"),
         Patch(facecolor=GAINED, edgecolor="black", hatch=HATCH_GAINED, label=f"gained: {cells(t.gained_area)}"),
-        Rectangle((0, 0), 1, 1, fill=False, edgecolor=ROI, linewidth=3, linestyle=(0, (5, 3)), label="RoI as projected"),
-        Rectangle((0, 0), 1, 1, fill=False, edgecolor=REGION, linewidth=3, label="quantized region"),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=FONT, frameon=False, handleheight=1.4, handlelength=2.2)
     rule = "rounded down" if t.scheme == "article" else "corners rounded, end cell kept"
-    _title(ax, f"Quantization ({rule})")
-    return fig
+    return _finish_zoomed(fig, ax, scene, win, handles, f"Quantization ({rule})")
 
 
 def fig_bins(scene: Scene) -> Figure:
     t = scene.trace
-    win = window(scene)
-    fig = _figure(8.0, 8.4)
-    ax = fig.add_axes((0.1, 0.2, 0.86, 0.72))
-    r0, r1, c0, c1 = win
-    ax.set_facecolor("white")
-    _grid(ax, c0, c1, r0, r1, color="#888888", alpha=0.7)
+    fig, ax, win = _zoomed(scene, "#888888", 0.7)
     ph, pw = t.output_size
     label_size = FONT if max(ph, pw) <= 4 else SMALL if max(ph, pw) <= 7 else 8
     for i, row in enumerate(t.bins):
@@ -264,21 +272,13 @@ def fig_bins(scene: Scene) -> Figure:
         _rect(ax, box, facecolor=DROPPED, edgecolor="#0b3d91", hatch=HATCH_DROPPED, linewidth=0, hatch_linewidth=1.5, zorder=4)
     for box in _runs(t.bin_use > 1, t.region):
         _rect(ax, box, facecolor="none", edgecolor="#333333", hatch=HATCH_SHARED, linewidth=0, zorder=4)
-    _roi_outline(ax, scene)
-    _region_outline(ax, scene)
-    _cell_axes(ax, win)
-    handles = [
-        Patch(facecolor="#e0e0e0", edgecolor="black", linewidth=2, label="a bin (row, col)"),
-        Rectangle((0, 0), 1, 1, fill=False, edgecolor=ROI, linewidth=3, linestyle=(0, (5, 3)), label="RoI as projected"),
-    ]
+    handles = [Patch(facecolor="#e0e0e0", edgecolor="black", linewidth=2, label="a bin (row, col)")]
     if t.dropped_cells:
         handles.append(Patch(facecolor=DROPPED, edgecolor="#0b3d91", hatch=HATCH_DROPPED, label=f"in no bin: {cells(t.dropped_cells)}"))
     if t.shared_cells:
         handles.append(Patch(facecolor="white", edgecolor="#333333", hatch=HATCH_SHARED, label=f"read by 2+ bins: {cells(t.shared_cells)}"))
-    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=FONT, frameon=False, handleheight=1.4, handlelength=2.2)
     bh, bw = t.bin_size
-    _title(ax, f"{ph}×{pw} bins of {num(bh, 3)}×{num(bw, 3)} cells")
-    return fig
+    return _finish_zoomed(fig, ax, scene, win, handles, f"{ph}×{pw} bins of {num(bh, 3)}×{num(bw, 3)} cells")
 
 
 def fig_pool(scene: Scene) -> Figure:

@@ -101,3 +101,16 @@ def test_input_size_rescales_the_rois(at):
     assert at.session_state.rois == [(148.0, 96.0, 100.0, 72.5)]
     go_to_step(at, 2)
     assert "8 × 8 × 512" in page_text(at)
+
+
+@pytest.mark.parametrize("scheme, layer, size, out", [("fastrcnn", "conv5_3", 512, 7), ("article", "pool5", 224, 14)])
+def test_every_step_draws_under_unusual_settings(at, scheme, layer, size, out):
+    at.radio(key="scheme").set_value(scheme).run()
+    at.selectbox(key="layer").set_value(layer).run()
+    at.select_slider(key="input_size").set_value(size).run()
+    at.number_input(key="out_h").set_value(out).run()
+    at.number_input(key="out_w").set_value(out).run()
+    for n in range(1, 7):
+        go_to_step(at, n)
+        assert at.get("image") and not at.error, f"step {n}"
+    assert f"{out} × {out} × 512" in page_text(at)
