@@ -125,7 +125,10 @@ def overlap_1d(a0: float, a1: float, b0: float, b1: float) -> float:
 def intersection_area(a: Box, b: Box) -> float:
     ax, ay, aw, ah = a
     bx, by, bw, bh = b
-    return overlap_1d(ax, ax + aw, bx, bx + bw) * overlap_1d(ay, ay + ah, by, by + bh)
+    # (x + w) - x can exceed w by round-off; an overlap never exceeds either side.
+    ox = min(overlap_1d(ax, ax + aw, bx, bx + bw), aw, bw)
+    oy = min(overlap_1d(ay, ay + ah, by, by + bh), ah, bh)
+    return ox * oy
 
 
 def box_difference(a: Box, b: Box) -> list[Box]:
@@ -259,7 +262,7 @@ def covered_area(projected: Box, bins: Sequence[Sequence[Span]]) -> float:
     cols = [(b[2], b[3]) for b in bins[0] if b[3] > b[2]]
     if not rows or not cols:
         return 0.0
-    return _union_length(rows, y, y + h) * _union_length(cols, x, x + w)
+    return min(_union_length(rows, y, y + h), h) * min(_union_length(cols, x, x + w), w)
 
 
 def bin_use(bins: Sequence[Sequence[Span]], map_size: tuple[int, int]) -> np.ndarray:
