@@ -326,8 +326,8 @@ def fig_pool(scene: Scene) -> Figure:
 def fig_output(scene: Scene) -> Figure:
     t = scene.trace
     ph, pw = t.output_size
-    fig = _figure(12.0, 6.2)
-    ax = fig.add_axes((0.06, 0.12, 0.38, 0.74))
+    fig = _figure(8.0, 9.6)  # stacked, to fill the page column like the other steps
+    ax = fig.add_axes((0.2, 0.43, 0.6, 0.45))
     out = t.output[scene.channel]
     im = ax.imshow(out, cmap="viridis", interpolation="nearest", extent=(0, pw, ph, 0))
     if ph * pw <= 64:
@@ -344,7 +344,7 @@ def fig_output(scene: Scene) -> Figure:
     _title(ax, f"Output {ph}×{pw}×{t.channels}: channel {scene.channel}")
     del im
 
-    bx = fig.add_axes((0.52, 0.3, 0.45, 0.3))
+    bx = fig.add_axes((0.06, 0.2, 0.88, 0.1))
     area = t.projected_area
     split = max(t.overlap_area - t.covered_area, 0.0)
     parts = [
@@ -370,7 +370,7 @@ def fig_output(scene: Scene) -> Figure:
     bx.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "25 %", "50 %", "75 %", "100 %"])
     bx.tick_params(labelsize=SMALL)
     bx.set_title(f"Where the RoI's {num(area, 4)} cells went: coverage {100 * t.coverage:.1f} %", fontsize=FONT, pad=10)
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.52, 0.0), fontsize=FONT, frameon=False, ncol=1)
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.05, 0.0), fontsize=FONT, frameon=False, ncol=1)
     _untrained_badge(fig, scene)
     return fig
 
