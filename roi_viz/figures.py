@@ -329,7 +329,7 @@ def fig_output(scene: Scene) -> Figure:
     fig = _figure(8.0, 9.6)  # stacked, to fill the page column like the other steps
     ax = fig.add_axes((0.2, 0.43, 0.6, 0.45))
     out = t.output[scene.channel]
-    im = ax.imshow(out, cmap="viridis", interpolation="nearest", extent=(0, pw, ph, 0))
+    ax.imshow(out, cmap="viridis", interpolation="nearest", extent=(0, pw, ph, 0))
     if ph * pw <= 64:
         mid = (float(out.min()) + float(out.max())) / 2
         for i in range(ph):
@@ -342,7 +342,6 @@ def fig_output(scene: Scene) -> Figure:
     ax.set_yticks(np.arange(ph) + 0.5, [str(i) for i in range(ph)])
     ax.tick_params(labelsize=SMALL)
     _title(ax, f"Output {ph}×{pw}×{t.channels}: channel {scene.channel}")
-    del im
 
     bx = fig.add_axes((0.06, 0.2, 0.88, 0.1))
     area = t.projected_area
