@@ -23,7 +23,7 @@ from PIL import Image
 
 from . import geometry as g
 from .explain import cells, num
-from .walkthrough import STEPS, Scene, touched_span
+from .walkthrough import STEPS, Scene
 
 FONT = 15
 SMALL = 13
@@ -107,7 +107,7 @@ def window(scene: Scene, pad: int = 1, minimum: int = 6) -> g.Span:
     """The part of the map around the RoI that steps 3 to 5 zoom into."""
     t = scene.trace
     H, W = t.map_size
-    spans = [touched_span(t.projected, t.map_size)]
+    spans = [g.touched_span(t.projected, t.map_size)]
     if t.region_area:
         spans.append(t.region)
     r0 = min(s[0] for s in spans) - pad

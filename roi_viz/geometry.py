@@ -103,6 +103,13 @@ def span_of_box(x: int, y: int, w: int, h: int, map_size: tuple[int, int]) -> Sp
     return (_clip(y, 0, H), _clip(y + h, 0, H), _clip(x, 0, W), _clip(x + w, 0, W))
 
 
+def touched_span(box: Box, map_size: tuple[int, int]) -> Span:
+    """Every cell a fractional box overlaps, even partly, clipped to the map."""
+    x, y, w, h = box
+    c0, r0 = math.floor(x), math.floor(y)
+    return span_of_box(c0, r0, math.ceil(x + w) - c0, math.ceil(y + h) - r0, map_size)
+
+
 def box_of_span(span: Span) -> Box:
     r0, r1, c0, c1 = span
     return float(c0), float(r0), float(max(c1 - c0, 0)), float(max(r1 - r0, 0))

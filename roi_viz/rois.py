@@ -6,8 +6,6 @@ Each function returns a message in plain words for the page to show.
 """
 from __future__ import annotations
 
-import math
-
 from . import geometry as g
 
 MIN_SIDE = 1.0  # pixels; anything thinner is an accidental click, not a box
@@ -24,13 +22,9 @@ def clip_roi(roi, size: int) -> tuple[g.Box, str]:
     nothing left inside the image.
     """
     try:
-        x, y, w, h = (float(v) for v in roi)
-    except (TypeError, ValueError):
-        raise RoIError("An RoI needs four numbers: x, y, width and height.") from None
-    if not all(math.isfinite(v) for v in (x, y, w, h)):
-        raise RoIError("The RoI's numbers must be ordinary finite numbers.")
-    if w <= 0 or h <= 0:
-        raise RoIError(f"An RoI needs a positive width and height (got w = {w:g}, h = {h:g}).")
+        x, y, w, h = g.check_roi(roi)
+    except ValueError as exc:
+        raise RoIError(str(exc)) from None
     if w < MIN_SIDE or h < MIN_SIDE:
         raise RoIError(f"The RoI is only {w:g} × {h:g} pixels; draw or type a box at least 1 pixel on each side.")
     x0, y0 = max(x, 0.0), max(y, 0.0)

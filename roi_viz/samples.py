@@ -5,6 +5,7 @@ A sample ``NAME.png`` (or ``.jpg``) has ``NAME.license.txt`` next to it with
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +25,8 @@ class Sample:
     licence: str
 
 
-def list_samples(folder: Path = ASSETS) -> list[Sample]:
+@functools.cache  # the assets do not change while the server runs; every rerun asks
+def list_samples(folder: Path = ASSETS) -> tuple[Sample, ...]:
     samples = []
     for lic in sorted(folder.glob("*.license.txt")):
         name = lic.name[: -len(".license.txt")]
@@ -44,7 +46,7 @@ def list_samples(folder: Path = ASSETS) -> list[Sample]:
             )
         )
     samples.sort(key=lambda s: (s.name != DEFAULT_SAMPLE, s.name))
-    return samples
+    return tuple(samples)
 
 
 def get_sample(name: str) -> Sample:

@@ -50,15 +50,6 @@ class Scene:
         return self.image.size[0]
 
 
-def touched_span(projected: g.Box, map_size: tuple[int, int]) -> g.Span:
-    """Every cell the projected box overlaps, even partly (clipped to the map)."""
-    x, y, w, h = projected
-    H, W = map_size
-    r0, c0 = int(np.floor(y)), int(np.floor(x))
-    r1, c1 = int(np.ceil(y + h)), int(np.ceil(x + w))
-    return (min(max(r0, 0), H), min(max(r1, 0), H), min(max(c0, 0), W), min(max(c1, 0), W))
-
-
 def strongest_channel(features: np.ndarray, span: g.Span) -> int:
     """The channel with the largest single activation inside ``span`` (0 if it is empty)."""
     r0, r1, c0, c1 = span
@@ -91,7 +82,7 @@ def build_scene(
     trace = roi_pool(features, rois[active], stride=stride, output_size=output_size, scheme=scheme)
     auto = channel is None
     if auto:
-        channel = strongest_channel(features, touched_span(trace.projected, trace.map_size))
+        channel = strongest_channel(features, g.touched_span(trace.projected, trace.map_size))
     if not 0 <= channel < features.shape[0]:
         raise ValueError(f"The channel must be between 0 and {features.shape[0] - 1}; got {channel}.")
     return Scene(image, rois, active, features, trace, int(channel), auto, mean_view, pretrained, layer_label)
