@@ -2,7 +2,8 @@
 
 Run with ``streamlit run app.py``. This page only wires widgets to the
 ``roi_viz`` library: the image, the RoIs, the settings in the sidebar, then
-the walkthrough, top to bottom as the page reads.
+one of three views (the walkthrough, the comparison of methods, the sliding
+box), top to bottom as the page reads.
 """
 from __future__ import annotations
 
@@ -14,7 +15,10 @@ from streamlit_drawable_canvas import boxes_to_drawing, st_canvas
 
 from roi_viz import explain, figures, images, rois, samples
 from roi_viz import features as feats
-from roi_viz.walkthrough import STEPS, build_scene
+from roi_viz.figures_compare import fig_compare, fig_slide
+from roi_viz.pooling import METHODS, run_all
+from roi_viz.sliding import slide_roi
+from roi_viz.walkthrough import STEP_SETS, build_scene
 
 CANVAS_PX = 512  # the drawing canvas is always this wide; RoIs are scaled to the input
 STATE_DEFAULTS = {
@@ -28,7 +32,23 @@ STATE_DEFAULTS = {
     "out_h": 3,
     "out_w": 3,
     "layer": "pool5",
+    "method": "pool",
+    "sampling_ratio": 2,
+    "aligned": True,
+    "align_mode": "avg",
+    "warp_mode": "max",
+    "view": "walk",
+    "focus_i": 0,
+    "focus_j": 0,
+    "focus_k": 0,
+    "slide_axis": "x",
+    "slide_cells": 1.0,
     "notice": "",
+}
+VIEWS = {"walk": "Walkthrough", "compare": "Compare the methods", "slide": "Slide the box"}
+PRESETS = {  # what a preset sets, beside the RoI
+    "article": dict(layer="pool5", out_h=3, out_w=3, scheme="article", method="pool"),
+    "paper": dict(layer="conv5_3", out_h=7, out_w=7, scheme="fastrcnn", method="pool"),
 }
 
 st.set_page_config(page_title="roi-viz: RoI pooling, step by step", page_icon="🔲", layout="wide")
@@ -79,13 +99,18 @@ def set_rois(new_rois, active: int, notice: str = "") -> None:
 
 
 def article_preset() -> None:
-    st.session_state.input_size = samples.ARTICLE_INPUT_SIZE
-    st.session_state.rois_size = samples.ARTICLE_INPUT_SIZE
-    st.session_state.scheme = "article"
-    st.session_state.out_h = st.session_state.out_w = 3
-    st.session_state.layer = "pool5"
-    st.session_state.step = 0
+    st.session_state.update(PRESETS["article"], step=0, input_size=samples.ARTICLE_INPUT_SIZE,
+                            rois_size=samples.ARTICLE_INPUT_SIZE)
     set_rois([samples.ARTICLE_ROI], 0, "The article's example is loaded: RoI (296, 192, 200, 145) on a 512 × 512 input.")
+
+
+def paper_preset() -> None:
+    """Fast R-CNN as published: conv5_3 + ReLU (stride 16), 7 × 7 bins, the code's rounding. The RoIs stay."""
+    st.session_state.update(PRESETS["paper"], step=0)
+    st.session_state.notice = (
+        "Fast R-CNN paper setting: VGG16 cut after conv5_3 and its ReLU (stride 16), RoI pooling to 7 × 7 "
+        "with the rounding of Fast R-CNN's code."
+    )
 
 
 def apply_numbers() -> None:
@@ -114,7 +139,16 @@ def delete_roi() -> None:
 
 
 def move_step(delta: int) -> None:
-    st.session_state.step = min(max(st.session_state.step + delta, 0), len(STEPS) - 1)
+    last = len(STEP_SETS[st.session_state.method]) - 1
+    st.session_state.step = min(max(st.session_state.step + delta, 0), last)
+
+
+def keep_step_on_method_change() -> None:
+    """Stay on the same kind of step (e.g. the output) when the method changes, if the new one has it."""
+    s = st.session_state
+    old = s.get("step_key")
+    keys = [step.key for step in STEP_SETS[s.method]]
+    s.step = keys.index(old) if old in keys else min(s.step, len(keys) - 1)
 
 
 # ---------------------------------------------------------------------- sidebar
@@ -146,20 +180,37 @@ def sidebar_settings() -> None:
     st.sidebar.select_slider("Model input size (pixels)", options=list(images.INPUT_SIZES), key="input_size",
                              help="The image is resized to a square of this size before VGG16 sees it.")
     st.sidebar.selectbox("Feature layer", list(feats.LAYERS), format_func=lambda k: feats.LAYERS[k].label, key="layer")
-    st.sidebar.header("3. RoI pooling")
-    st.sidebar.radio(
-        "Rounding rule",
-        ["article", "fastrcnn"],
-        format_func=lambda k: {"article": "Article: round everything down", "fastrcnn": "Fast R-CNN code (torchvision)"}[k],
-        key="scheme",
-        help="The article floors x, y, w and h separately and drops what the split leaves over. "
-        "Fast R-CNN's code rounds the corners to the nearest cell, keeps the end cell, and lets bins overlap.",
-    )
+    st.sidebar.header("3. Method")
+    st.sidebar.radio("How the RoI becomes a fixed-size tensor", list(METHODS), format_func=METHODS.get,
+                     key="method", on_change=keep_step_on_method_change)
+    method = st.session_state.method
+    if method in ("pool", "warp"):
+        st.sidebar.radio(
+            "Rounding rule",
+            ["article", "fastrcnn"],
+            format_func=lambda k: {"article": "Article: round everything down", "fastrcnn": "Fast R-CNN code (torchvision)"}[k],
+            key="scheme",
+            help="The article floors x, y, w and h separately and drops what the split leaves over. "
+            "Fast R-CNN's code rounds the corners to the nearest cell, keeps the end cell, and lets bins overlap.",
+        )
+    if method in ("align", "warp"):
+        st.sidebar.number_input("Sampling ratio (points per bin per axis; 0 = adaptive)", 0, 8, step=1, key="sampling_ratio",
+                                help="torchvision's default is 2 here and in Detectron; 0 (or less) picks ⌈bin size⌉ "
+                                "points per axis, about one per cell.")
+        mode_key = "align_mode" if method == "align" else "warp_mode"
+        st.sidebar.radio("One value per bin", ["avg", "max"], key=mode_key, horizontal=True,
+                         format_func={"avg": "mean of the points", "max": "max of the points"}.get)
+    if method in ("align", "prroi"):
+        st.sidebar.toggle("Aligned (−0.5 cell shift)", key="aligned",
+                          help="On: points and bins sit exactly on the RoI (torchvision aligned=True). "
+                          "Off: the legacy rule, which reads the map half a cell off.")
     c1, c2 = st.sidebar.columns(2)
     c1.number_input("Output rows", 1, 14, step=1, key="out_h")
     c2.number_input("Output columns", 1, 14, step=1, key="out_w")
     st.sidebar.button("↺ Article example", on_click=article_preset, use_container_width=True,
-                      help="512 × 512 input, pool5, RoI (296, 192, 200, 145), 3 × 3, rounded down.")
+              help="512 × 512 input, pool5 (stride 32), RoI (296, 192, 200, 145), RoI pooling to 3 × 3, rounded down.")
+    st.sidebar.button("Fast R-CNN paper setting", on_click=paper_preset, use_container_width=True,
+              help="conv5_3 + ReLU (stride 16), RoI pooling to 7 × 7 with the rounding of Fast R-CNN's code.")
 
 
 def sidebar_channel(n_channels: int) -> tuple[int | None, bool]:
@@ -248,22 +299,72 @@ def roi_editor(size: int, mapping: images.InputMapping) -> None:
     )
 
 
+def focus_controls(scene, points: bool) -> None:
+    """Pick the bin (and the sampling point) the close-up steps look at."""
+    s = st.session_state
+    ph, pw = scene.trace.output_size
+    n = getattr(scene.result, "points_per_bin", 0)
+    c = st.columns(3 if points else 2)
+    c[0].number_input("Bin row", 0, ph - 1, step=1, key="focus_i")
+    c[1].number_input("Bin column", 0, pw - 1, step=1, key="focus_j")
+    if points and n:
+        c[2].number_input(f"Point (1–{n})", 1, n, step=1, key="focus_k1",
+                          on_change=lambda: s.update(focus_k=s.focus_k1 - 1))
+
+
+def clamp_focus(ph: int, pw: int, points: int) -> None:
+    """Keep the chosen bin and point inside the output before their widgets are drawn."""
+    s = st.session_state
+    s.focus_i = min(max(int(s.focus_i), 0), ph - 1)
+    s.focus_j = min(max(int(s.focus_j), 0), pw - 1)
+    s.focus_k = min(max(int(s.focus_k), 0), max(points - 1, 0))
+    s.focus_k1 = s.focus_k + 1
+
+
 def walkthrough(scene, fm: feats.FeatureMap) -> None:
     s = st.session_state
-    st.subheader("Walkthrough")
+    steps = scene.steps
     nav = st.columns([1, 6, 1])
     nav[0].button("◀ Previous", on_click=move_step, args=(-1,), disabled=s.step == 0, use_container_width=True)
-    nav[1].radio("Step", range(len(STEPS)), format_func=lambda i: f"{i + 1}. {STEPS[i].title}",
+    nav[1].radio("Step", range(len(steps)), format_func=lambda i: f"{i + 1}. {steps[i].title}",
                  key="step", horizontal=True, label_visibility="collapsed")
-    nav[2].button("Next ▶", on_click=move_step, args=(1,), disabled=s.step == len(STEPS) - 1, use_container_width=True)
-    step = STEPS[s.step]
+    nav[2].button("Next ▶", on_click=move_step, args=(1,), disabled=s.step == len(steps) - 1, use_container_width=True)
+    step = steps[s.step]
+    s.step_key = step.key
     left, right = st.columns([3, 2])
     data, fmt = figures.encode_step(step.key, figures.draw_step(step.key, scene))
     left.image(data, width="stretch", output_format=fmt)
     right.markdown(f"### Step {s.step + 1}: {step.title}")
+    if step.key in ("sampling", "bilinear", "integrate"):
+        with right:
+            focus_controls(scene, points=step.key != "integrate")
     right.markdown(explain.explain_step(step.key, scene))
     if step.key == "features":
         right.caption(f"Forward pass: {fm.seconds * 1000:.0f} ms on {fm.device} (computed once per image and size).")
+
+
+def compare_view(scene) -> None:
+    traces = run_all(scene.features, scene.rois[scene.active], scene.settings)
+    st.image(figures.to_png(fig_compare(scene, traces), figures.PAGE_DPI), width="stretch")
+    st.markdown(explain.compare_table(scene, traces))
+    st.caption("The sidebar's settings apply: rounding rule (RoI pooling, RoIWarp), sampling ratio and mode "
+               "(RoIAlign, RoIWarp), aligned (RoIAlign, PrRoI), output size, channel.")
+
+
+def slide_view(scene) -> None:
+    s = st.session_state
+    ph, pw = scene.trace.output_size
+    c = st.columns(4)
+    c[0].radio("Move the RoI", ["x", "y"], key="slide_axis", horizontal=True,
+               format_func={"x": "right (x)", "y": "down (y)"}.get)
+    c[1].select_slider("by up to (cells)", options=[0.25, 0.5, 1.0, 2.0], key="slide_cells")
+    c[2].number_input("Bin row", 0, ph - 1, step=1, key="focus_i")
+    c[3].number_input("Bin column", 0, pw - 1, step=1, key="focus_j")
+    slide = slide_roi(scene.features, scene.rois[scene.active], scene.settings, channel=scene.channel,
+                      bin=(int(s.focus_i), int(s.focus_j)), axis=s.slide_axis, distance=float(s.slide_cells))
+    left, right = st.columns([3, 2])
+    left.image(figures.to_png(fig_slide(scene, slide), figures.PAGE_DPI), width="stretch")
+    right.markdown(explain.slide_text(slide))
 
 
 # ------------------------------------------------------------------------ the page
@@ -323,12 +424,26 @@ def main() -> None:
             st.info(s.notice)
 
     channel, mean = sidebar_channel(fm.values.shape[0])
+    steps = STEP_SETS[s.method]
+    s.step = min(int(s.step), len(steps) - 1)
     scene = build_scene(
         inp, fm.values, s.rois, s.active,
         stride=layer.stride, output_size=(int(s.out_h), int(s.out_w)), scheme=s.scheme,
         channel=channel, mean_view=mean, pretrained=net.pretrained, layer_label=layer.label,
+        method=s.method, sampling_ratio=int(s.sampling_ratio), aligned=bool(s.aligned),
+        align_mode=s.align_mode, warp_mode=s.warp_mode, focus=(s.focus_i, s.focus_j, s.focus_k),
     )
-    walkthrough(scene, fm)
+    clamp_focus(*scene.trace.output_size, getattr(scene.result, "points_per_bin", 1))
+    st.radio("View", list(VIEWS), format_func=VIEWS.get, key="view", horizontal=True, label_visibility="collapsed")
+    if s.view == "compare":
+        st.subheader("Compare the methods")
+        compare_view(scene)
+    elif s.view == "slide":
+        st.subheader("Slide the box by fractions of a cell")
+        slide_view(scene)
+    else:
+        st.subheader(f"Walkthrough: {METHODS[s.method]}")
+        walkthrough(scene, fm)
 
 
 try:

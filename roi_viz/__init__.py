@@ -9,6 +9,6 @@ Modules, in the order the data flows:
 - ``walkthrough``, ``explain``, ``figures``: the six steps, in words and pictures;
 - ``rois``, ``samples``, ``cli``: the user's boxes, the sample photos, the command line.
 """
-from .pooling import PoolTrace, roi_pool
+from .pooling import AlignTrace, PoolTrace, PrRoITrace, prroi_pool, roi_align, roi_pool, roi_warp
 
-__all__ = ["PoolTrace", "roi_pool"]
+__all__ = ["PoolTrace", "AlignTrace", "PrRoITrace", "roi_pool", "roi_align", "roi_warp", "prroi_pool"]

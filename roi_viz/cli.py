@@ -5,6 +5,7 @@ Examples::
     python -m roi_viz explain --roi 296,192,200,145
     python -m roi_viz explain --roi 40,60,300,200 --image photo.jpg --scheme fastrcnn --json
     python -m roi_viz explain --roi 296,192,200,145 --figures slides/
+    python -m roi_viz explain --method align --sampling-ratio 0 --legacy --mode max
     python -m roi_viz download-weights
 """
 from __future__ import annotations
@@ -39,6 +40,16 @@ def parse_output(text: str) -> tuple[int, int]:
     return ph, pw
 
 
+def parse_focus(text: str) -> tuple[int, int, int]:
+    try:
+        values = tuple(int(p) for p in text.replace(" ", "").split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--focus takes whole numbers I,J[,K]; got {text!r}") from None
+    if len(values) not in (2, 3):
+        raise argparse.ArgumentTypeError(f"--focus takes two or three numbers I,J[,K]; got {len(values)}")
+    return values + (0,) * (3 - len(values))  # type: ignore[return-value]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m roi_viz",
@@ -57,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
                     help="rounding rule: the article's, or Fast R-CNN's code (default article)")
     ex.add_argument("--layer", choices=("pool5", "conv5_3"), default="pool5",
                     help="where VGG16 is cut: pool5 (stride 32) or conv5_3 (stride 16)")
+    ex.add_argument("--method", choices=("pool", "align", "warp", "prroi"), default="pool",
+                    help="pool: RoI pooling; align: RoIAlign; warp: RoIWarp; prroi: Precise RoI Pooling (default pool)")
+    ex.add_argument("--sampling-ratio", type=int, default=2, metavar="N",
+                    help="align and warp: points per bin along each axis; 0 or less = adaptive (default 2)")
+    ex.add_argument("--legacy", action="store_true",
+                    help="align and prroi: no -0.5 cell shift (torchvision's aligned=False, PrRoI authors' rule)")
+    ex.add_argument("--mode", choices=("avg", "max"),
+                    help="align and warp: mean or max of the points per bin (default avg for align, max for warp)")
+    ex.add_argument("--focus", type=parse_focus, default=(0, 0, 0), metavar="I,J,K",
+                    help="the bin (row I, column J) and point K looked at closely (default 0,0,0)")
     ex.add_argument("--channel", type=int, help="channel to show (default: the strongest inside the RoI)")
     ex.add_argument("--json", action="store_true", help="print the numbers as JSON instead of text")
     ex.add_argument("--figures", type=Path, metavar="DIR", help="also write each step's figure as a PNG into DIR")
@@ -69,7 +90,8 @@ def build_parser() -> argparse.ArgumentParser:
 def run_explain(args) -> int:
     # Imported here so that `--help` and argument errors answer at once, without torch.
     from . import features, figures, rois
-    from .walkthrough import STEPS, build_scene
+    from .pooling import describe
+    from .walkthrough import build_scene
 
     decoded = images.load_file(args.image or samples.get_sample(samples.DEFAULT_SAMPLE).path)
     inp, mapping = images.prepare_input(decoded, args.size)
@@ -79,11 +101,13 @@ def run_explain(args) -> int:
     layer = features.LAYERS[args.layer]
     scene = build_scene(inp, fm.values, [box], 0, stride=layer.stride, output_size=args.output,
                         scheme=args.scheme, channel=args.channel, pretrained=backbone.pretrained,
-                        layer_label=layer.label)
+                        layer_label=layer.label, method=args.method, sampling_ratio=args.sampling_ratio,
+                        aligned=not args.legacy, align_mode=args.mode or "avg", warp_mode=args.mode or "max",
+                        focus=args.focus)
     written = []
     if args.figures:
         args.figures.mkdir(parents=True, exist_ok=True)
-        for i, step in enumerate(STEPS, 1):
+        for i, step in enumerate(scene.steps, 1):
             path = args.figures / f"step{i}_{step.key}.png"
             path.write_bytes(figures.to_png(figures.draw_step(step.key, scene)))
             written.append(str(path))
@@ -98,7 +122,8 @@ def run_explain(args) -> int:
         print("NOTE:", clip_msg)
     print(f"Image: {args.image or samples.DEFAULT_SAMPLE}, {decoded.original_size[0]}x{decoded.original_size[1]} "
           f"-> {args.size}x{args.size}; {layer.label}; forward {fm.seconds * 1000:.0f} ms on {fm.device}\n")
-    for i, step in enumerate(STEPS, 1):
+    print(f"Method: {describe(args.method, scene.result)}\n")
+    for i, step in enumerate(scene.steps, 1):
         print(f"== Step {i}: {step.title} ==")
         print(explain.plain(explain.explain_step(step.key, scene)))
         print()
@@ -138,10 +163,27 @@ def summary(scene, fm, backbone, clip_msg: str, written: list[str]) -> dict:
         "channel": scene.channel,
         "output_channel": t.output[scene.channel].tolist(),
         "argmax_channel": t.argmax[scene.channel].tolist(),
+        "method": scene.method,
+        "method_output_channel": scene.result.output[scene.channel].tolist(),
+        "method_coverage": scene.result.coverage,
+        **method_details(scene),
         "forward_ms": fm.seconds * 1000,
         "device": fm.device,
         "figures": written,
     }
+
+
+def method_details(scene) -> dict:
+    """The numbers only RoIAlign, RoIWarp or PrRoI have."""
+    r = scene.result
+    if scene.method in ("align", "warp"):
+        return {"sampling": {"ratio": r.sampling_ratio, "grid": list(r.grid), "aligned": r.aligned, "mode": r.mode,
+                             "box": list(r.box), "row_edges": r.row_edges.tolist(), "col_edges": r.col_edges.tolist(),
+                             "points_bin_0_0": r.samples[0, 0].tolist()}}
+    if scene.method == "prroi":
+        return {"prroi": {"aligned": r.aligned, "box": list(r.box), "bin_area": r.bin_area,
+                          "row_edges": r.row_edges.tolist(), "col_edges": r.col_edges.tolist()}}
+    return {}
 
 
 def run_download(args) -> int:

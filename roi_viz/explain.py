@@ -7,7 +7,10 @@ cells on the figure; the trace itself keeps half-open spans.
 """
 from __future__ import annotations
 
-from .walkthrough import STEPS, Scene
+from .pooling import METHODS as METHOD_NAMES
+from .pooling import describe
+from .walkthrough import ALL_STEP_KEYS, Scene
+
 
 
 def num(v: float, digits: int = 6) -> str:
@@ -87,8 +90,17 @@ def step_features(scene: Scene) -> str:
         f"To place the RoI on this grid, divide each of its numbers by the stride {num(s)}:\n\n"
         + "\n".join(lines)
         + f"\n\n{verdict}"
+        + _beyond_rounding(scene, len(whole) == 4)
         + untrained_warning(scene)
     )
+
+
+def _beyond_rounding(scene: Scene, whole: bool) -> str:
+    if scene.method in ("align", "prroi") and not whole:
+        return f" RoI pooling would snap them to whole cells here. **{METHOD_NAMES[scene.method]} does not**: it keeps these numbers as they are."
+    if scene.method == "warp":
+        return " RoIWarp will snap them to whole cells first, exactly as RoI pooling does, and only then read between cells."
+    return ""
 
 
 def step_quantize(scene: Scene) -> str:
@@ -211,6 +223,8 @@ def step_pool(scene: Scene) -> str:
 
 
 def step_output(scene: Scene) -> str:
+    if scene.method != "pool":
+        return _output_between_cells(scene)
     t = scene.trace
     ph, pw = t.output_size
     s2 = t.stride**2
@@ -232,6 +246,277 @@ def step_output(scene: Scene) -> str:
     )
 
 
+# ------------------------------------------------- RoIAlign, RoIWarp, Precise RoI Pooling
+def _ratio_words(r) -> str:
+    gh, gw = r.grid
+    bh, bw = r.bin_size
+    if r.sampling_ratio > 0:
+        return f"sampling ratio {r.sampling_ratio}, so {gh} × {gw} points per bin"
+    return (
+        f"sampling ratio {r.sampling_ratio} means *adaptive*: ⌈bin height⌉ × ⌈bin width⌉ = "
+        f"⌈{num(bh, 3)}⌉ × ⌈{num(bw, 3)}⌉ = {gh} × {gw} points per bin, about one per cell"
+    )
+
+
+def _aligned_words(aligned: bool, legacy_min: bool) -> str:
+    if aligned:
+        return (
+            "**Why −0.5?** A cell's value belongs to its centre: cell 3 covers 3 to 4, so its value sits at 3.5. "
+            "With `aligned=True` the kernel subtracts half a cell from every coordinate before it reads, so a "
+            "point at 3.5 reads cell 3 and nothing else. The points therefore lie where the box was drawn."
+        )
+    text = (
+        "**Legacy rule (`aligned=False`).** The half cell is *not* subtracted, so every point reads the map as if "
+        "it were half a cell further right and down. The figure draws the bins where the map is really read: "
+        "half a cell off the orange box."
+    )
+    if legacy_min:
+        text += " The legacy rule also widens a box narrower than one cell to one cell."
+    return text
+
+
+def step_sampling(scene: Scene) -> str:
+    r = scene.result
+    ph, pw = r.output_size
+    bh, bw = r.bin_size
+    n = r.points_per_bin
+    x, y, w, h = r.box
+    if r.method == "warp":
+        r0, r1, c0, c1 = r.region if r.region else (0, 0, 0, 0)
+        if n == 0 or r1 <= r0 or c1 <= c0:
+            return (
+                "**Nothing to sample.** The snapped box has no cells, so every bin is empty and the output is 0. "
+                "Make the RoI larger."
+            )
+        head = (
+            f"**Sample the snapped box.** RoIWarp keeps the quantized region of the previous step, "
+            f"{span_words(r0, r1, 'row')} and {span_words(c0, c1, 'column')} ({r1 - r0} × {c1 - c0} cells), "
+            f"and from here on works like RoIAlign: the region is cut into {ph} × {pw} bins of "
+            f"**{num(bh, 3)} × {num(bw, 3)} cells** — fractions allowed, nothing more is rounded.\n\n"
+        )
+        tail = (
+            f"\n\nBut what quantization cut off stays cut off: {cells(r.projected_area - r.covered_area)} of the RoI lie "
+            "outside the region and get no point of their own (points near the edge only borrow a little from "
+            "the next cell through interpolation)."
+        )
+    else:
+        head = (
+            f"**No rounding.** RoIAlign keeps the projected box exactly: columns {num(x, 4)} to {num(x + w, 4)}, "
+            f"rows {num(y, 4)} to {num(y + h, 4)} on the map. It is cut into {ph} × {pw} bins of "
+            f"**{num(bh, 4)} × {num(bw, 4)} cells**. Fractional edges are no problem, because no cell is taken whole: "
+            "the map is read at points instead.\n\n"
+        )
+        tail = "\n\n" + _aligned_words(r.aligned, scene.trace.projected[2] < 1 or scene.trace.projected[3] < 1)
+    body = (
+        f"Inside each bin the points sit at the centres of equal sub-cells ({_ratio_words(r)}): "
+        f"{n * ph * pw} points in all."
+    )
+    off = int((~r.valid).sum())
+    if off:
+        body += f" {off} of them lie more than a cell off the map (crosses) and read 0."
+    i, j, k = scene.focus
+    body += f" The red ring marks point {k + 1} of bin ({i}, {j}): the next step looks at it closely."
+    return head + body + tail
+
+
+def step_bilinear(scene: Scene) -> str:
+    r = scene.result
+    if not r.points_per_bin:
+        return "This box has no sampling points (it snapped to no cells), so there is nothing to interpolate."
+    i, j, k = scene.focus
+    y, x = r.samples[i, j, k]
+    c = scene.channel
+    value = float(r.sample_values[c, i, j, k])
+    if not r.valid[i, j, k]:
+        return (
+            f"**Off the map.** Point {k + 1} of bin ({i}, {j}) lies at x = {num(x, 4)}, y = {num(y, 4)}: more than "
+            "a cell outside the feature map. There is nothing to interpolate, so it reads **0**, and that 0 still "
+            "counts in its bin's mean."
+        )
+    corners = r.neighbours(i, j, k)
+    fm = scene.features[c]
+    rows = ["| cell (row, col) | value | weight | value × weight |", "|---|---|---|---|"]
+    merged: dict = {}
+    for rr, cc, w in corners:
+        merged[(rr, cc)] = merged.get((rr, cc), 0.0) + w
+    for (rr, cc), w in merged.items():
+        rows.append(f"| ({rr}, {cc}) | {fm[rr, cc]:.4g} | {w:.4f} | {fm[rr, cc] * w:.4g} |")
+    rows.append(f"| **sum** | | **{sum(merged.values()):.4f}** | **{value:.4g}** |")
+    ly = y - 0.5 - corners[0][0] if r.map_size[0] > 1 else 0.0
+    lx = x - 0.5 - corners[0][1] if r.map_size[1] > 1 else 0.0
+    where = (
+        f"**Bilinear interpolation.** Point {k + 1} of bin ({i}, {j}) lies at x = {num(x, 4)}, y = {num(y, 4)} "
+        "(cell coordinates). It falls between four cell centres, and its value is their weighted mean: "
+        "the nearer a centre, the larger its weight. "
+    )
+    if 0 <= lx <= 1 and 0 <= ly <= 1:
+        where += (
+            f"Measured from the top-left centre, the point is dx = {num(lx, 4)} across and dy = {num(ly, 4)} down, "
+            "so the weights are (1 − dx)(1 − dy), dx(1 − dy), (1 − dx)dy and dx·dy.\n\n"
+        )
+    else:
+        where += "At the edge of the map the missing neighbours are replaced by the edge cell.\n\n"
+    return where + "\n".join(rows) + f"\n\nChannel {c} at this point: **{value:.4g}**. Every channel is read at the same point with the same weights."
+
+
+def step_combine(scene: Scene) -> str:
+    r = scene.result
+    ph, pw = r.output_size
+    c = scene.channel
+    n = r.points_per_bin
+    if not n:
+        return (
+            "**No points, so every bin outputs 0.** The snapped box has no cells to sample. Make the RoI larger, "
+            "or pick RoIAlign, which does not round the box at all."
+        )
+    how = "the **mean**" if r.mode == "avg" else "the **maximum**"
+    head = (
+        f"**One value per bin.** Each bin keeps {how} of its {n} point values "
+        + ("(what `torchvision.ops.roi_align` does)" if r.mode == "avg" else "(the Mask R-CNN paper allows this too)")
+        + f". Channel {c}:\n\n"
+    )
+    if ph * pw > 16 or n > 16:
+        return head + f"({ph * pw} bins of {n} points: the figure shows the points; the next step prints the outputs.)"
+    rows = ["| bin | point values | output |", "|---|---|---|"]
+    vals = r.sample_values[c]
+    for i in range(ph):
+        for j in range(pw):
+            rows.append(f"| ({i}, {j}) | {', '.join(f'{v:.3g}' for v in vals[i, j])} | **{r.output[c, i, j]:.4g}** |")
+    tail = ""
+    if r.mode == "avg" and scene.trace.output_size == r.output_size and r.method == "align":
+        tail = (
+            "\n\nA mean of a few points is smoother than RoI pooling's maximum over whole cells: a small move of "
+            "the box moves the points a little, and the mean follows. The *Slide the box* view shows it."
+        )
+    return head + "\n".join(rows) + tail
+
+
+def step_integrate(scene: Scene) -> str:
+    r = scene.result
+    ph, pw = r.output_size
+    i, j, _ = scene.focus
+    c = scene.channel
+    bh, bw = r.bin_size
+    share = r.weight_map(i, j)
+    total = float(share.sum())
+    text = (
+        "**No points at all.** Precise RoI Pooling sees the map as a continuous surface: the bilinear "
+        "interpolation of the cell values, exactly the surface RoIAlign samples. For each bin it takes the "
+        "*exact* average of that surface: the integral over the bin divided by the bin's area "
+        f"({num(bh, 4)} × {num(bw, 4)} = {num(r.bin_area, 4)} cells²).\n\n"
+        "Because the surface is built from one tent-shaped bump per cell, the integral is a weighted sum of the "
+        "cells, and a cell's weight is its share along the rows times its share along the columns. The figure "
+        f"shows these shares for bin ({i}, {j}): every cell that lies in the bin, or next to it, counts a little. "
+    )
+    if abs(total - 1) < 1e-6:
+        text += "They add up to exactly 100 %."
+    else:
+        text += (
+            f"They add up to {pct(total)}, not 100 %: part of this bin lies beyond the map, where the "
+            "surface is 0."
+        )
+    text += f"\n\nChannel {c}, bin ({i}, {j}): Σ share × value = **{r.output[c, i, j]:.4g}**."
+    text += "\n\n" + (
+        _aligned_words(True, False)
+        if r.aligned
+        else "**The authors' rule.** Their code does not shift by half a cell: a cell's value is placed at the "
+        "cell's corner, so the surface, and the bins drawn, sit half a cell off the orange box. "
+        "Switch *aligned* on in the sidebar to put them back."
+    )
+    return text
+
+
+def _output_between_cells(scene: Scene) -> str:
+    r = scene.result
+    ph, pw = r.output_size
+    name = METHOD_NAMES[r.method]
+    area = r.projected_area
+    out = area - r.covered_area
+    text = (
+        f"**A fixed-size answer.** {name} also gives {ph} × {pw} values per channel: a {ph} × {pw} × {r.channels} "
+        f"tensor. The grid shows channel {scene.channel}.\n\n"
+    )
+    read = int(r.cells_read().sum())
+    if r.method == "warp":
+        text += (
+            f"**Coverage: {pct(r.coverage)}.** The bins span {cells(r.covered_area)} of the RoI's {cells(area)}; "
+            f"the other {cells(out)} were cut off by quantization before any point was placed. Compared with "
+            f"RoI pooling ({pct(scene.trace.coverage)}), RoIWarp loses nothing *in the split*, because its bins may have "
+            "fractional edges, but it keeps quantization's loss."
+        )
+    elif out > 1e-9:
+        text += (
+            f"**Coverage: {pct(r.coverage)}.** Nothing is rounded, but the legacy half-cell shift puts "
+            f"{cells(out)} of the RoI outside the bins that are read. With *aligned* on, coverage is 100 %."
+        )
+    else:
+        text += (
+            f"**Coverage: 100 %.** Nothing is rounded, so the bins span the whole RoI ({cells(area)}), against "
+            f"{pct(scene.trace.coverage)} for RoI pooling on the same box."
+        )
+    if r.method != "prroi":
+        text += (
+            f" Still, the map is only read at {r.points_per_bin * ph * pw} points, which touch {read} cells: "
+            "what lies between the points counts only through its neighbours."
+        )
+    else:
+        text += f" Every one of the {read} cells under or beside the bins counts, each by its exact share."
+    return text
+
+
+def compare_table(scene: Scene, traces: dict) -> str:
+    """Markdown: every method's coverage and output for the chosen channel, and how far apart they are."""
+    c = scene.channel
+    ref = traces.get("prroi")
+    rows = [
+        "| method | coverage | mean output | max \\|difference\\| from PrRoI |",
+        "|---|---|---|---|",
+    ]
+    for m, t in traces.items():
+        diff = "—" if m == "prroi" or ref is None else f"{abs(t.output[c] - ref.output[c]).max():.3g}"
+        rows.append(f"| {describe(m, t)} | {pct(t.coverage)} | {t.output[c].mean():.4g} | {diff} |")
+    text = f"**Channel {c}, the same RoI through every method.**\n\n" + "\n".join(rows)
+    ph, pw = next(iter(traces.values())).output_size
+    if ph * pw <= 9:
+        head = "| bin | " + " | ".join(METHOD_NAMES[m] for m in traces) + " |"
+        lines = [head, "|---" * (len(traces) + 1) + "|"]
+        for i in range(ph):
+            for j in range(pw):
+                lines.append(f"| ({i}, {j}) | " + " | ".join(f"{t.output[c, i, j]:.4g}" for t in traces.values()) + " |")
+        text += "\n\n**Every bin, side by side.**\n\n" + "\n".join(lines)
+    text += (
+        "\n\nPrRoI is the exact average of the surface, so it serves as the yardstick. RoIAlign approaches "
+        "it as the sampling ratio grows; RoI pooling and RoIWarp read a box snapped to whole cells, so they can "
+        "differ however fine they sample."
+    )
+    return text
+
+
+def slide_text(slide) -> str:
+    """What the sliding experiment showed, in numbers."""
+    n = len(slide.offsets)
+    step = slide.offsets[1] - slide.offsets[0] if n > 1 else 0.0
+    lines = []
+    for m in slide.values:
+        jumps = slide.jumps(m)
+        lines.append(
+            f"- **{METHOD_NAMES[m]}**: changed {jumps} time{'s' if jumps != 1 else ''} in {n - 1} moves; "
+            f"largest single change {slide.largest_step(m):.3g}; range {slide.spread(m):.3g}; "
+            f"coverage {pct(slide.coverage[m].min())} to {pct(slide.coverage[m].max())}."
+        )
+    word = "right" if slide.axis == "x" else "down"
+    return (
+        f"**Slide the box.** The RoI was moved {word} in {n - 1} equal moves of {num(step, 4)} cell "
+        f"({num(step * slide.stride, 3)} px), from 0 to {num(slide.offsets[-1], 3)} cell, and bin {slide.bin} of "
+        f"channel {slide.channel} was recorded at every position.\n\n"
+        + "\n".join(lines)
+        + "\n\nRoI pooling sees only whole cells: while no edge of the box crosses a cell boundary it reads the "
+        "same cells and gives the same number, then it jumps. Its coverage swings as the rounding changes. "
+        "RoIAlign and Precise RoI Pooling move with the box, a little at a time: a detector built on them can "
+        "tell a box from one moved by a few pixels."
+    )
+
+
 TEXTS = {
     "image": step_image,
     "features": step_features,
@@ -239,8 +524,12 @@ TEXTS = {
     "bins": step_bins,
     "pool": step_pool,
     "output": step_output,
+    "sampling": step_sampling,
+    "bilinear": step_bilinear,
+    "combine": step_combine,
+    "integrate": step_integrate,
 }
-assert set(TEXTS) == {s.key for s in STEPS}
+assert set(TEXTS) == set(ALL_STEP_KEYS)
 
 
 def explain_step(key: str, scene: Scene) -> str:

@@ -114,3 +114,64 @@ def test_every_step_draws_under_unusual_settings(at, scheme, layer, size, out):
         go_to_step(at, n)
         assert at.get("image") and not at.error, f"step {n}"
     assert f"{out} × {out} × 512" in page_text(at)
+
+
+@pytest.mark.parametrize("method, n_steps, title", [
+    ("align", 6, "Bins and sampling points"), ("warp", 7, "Quantization"), ("prroi", 4, "Integrate each bin"),
+])
+def test_method_switch_walks_every_step(at, method, n_steps, title):
+    go_to_step(at, 6)  # on the output step of RoI pooling ...
+    at.radio(key="method").set_value(method).run()
+    assert at.radio(key="step").value == n_steps - 1  # ... the switch keeps the student on the output step
+    assert len(at.radio(key="step").options) == n_steps
+    for n in range(1, n_steps + 1):
+        go_to_step(at, n)
+        assert at.get("image") and not at.error, f"{method} step {n}"
+    go_to_step(at, 3)
+    assert f"Step 3: {title}" in page_text(at)
+
+
+def test_align_options_and_the_close_up(at):
+    at.radio(key="method").set_value("align").run()
+    go_to_step(at, 4)
+    assert "Bilinear interpolation" in page_text(at)
+    at.number_input(key="focus_i").set_value(2).run()
+    at.number_input(key="focus_k1").set_value(4).run()
+    assert "Point 4 of bin (2, 0)" in page_text(at)
+    at.number_input(key="sampling_ratio").set_value(0).run()  # adaptive: 2 x 3 points per bin
+    go_to_step(at, 3)
+    assert "*adaptive*" in page_text(at) and "2 × 3 points per bin" in page_text(at)
+    at.toggle(key="aligned").set_value(False).run()
+    assert "Legacy rule" in page_text(at)
+    at.number_input(key="out_h").set_value(1).run()  # the chosen bin row 2 no longer exists: clamped
+    assert not at.exception and at.session_state.focus_i == 0
+
+
+def test_compare_view_shows_every_method(at):
+    at.radio(key="view").set_value("compare").run()
+    assert not at.exception and not at.error
+    text = page_text(at)
+    for name in ("RoI pooling (article rounding)", "RoIAlign (avg, ratio 2, aligned)", "RoIWarp (max, ratio 2)",
+                 "Precise RoI Pooling (aligned)", "60.9 %", "100.0 %", "Every bin, side by side"):
+        assert name in text, name
+    assert len(at.get("image")) == 1
+
+
+def test_slide_view_and_its_controls(at):
+    at.radio(key="view").set_value("slide").run()
+    text = page_text(at)
+    assert "moved right in 100 equal moves of 0.01 cell (0.32 px)" in text
+    at.radio(key="slide_axis").set_value("y").run()
+    at.number_input(key="focus_j").set_value(2).run()
+    text = page_text(at)
+    assert "moved down" in text and "bin (0, 2)" in text and not at.exception
+
+
+def test_paper_preset_sets_layer_stride_output_and_scheme(at):
+    at.button[[b.label for b in at.button].index("Fast R-CNN paper setting")].click().run()
+    s = at.session_state
+    assert (s.layer, s.out_h, s.out_w, s.scheme, s.method) == ("conv5_3", 7, 7, "fastrcnn", "pool")
+    go_to_step(at, 2)
+    assert "32 × 32 × 512" in page_text(at) and "296 / 16 = **18.5**" in page_text(at)
+    at.button[[b.label for b in at.button].index("↺ Article example")].click().run()
+    assert (at.session_state.layer, at.session_state.out_h) == ("pool5", 3)

@@ -130,6 +130,33 @@ def test_broken_upload_shows_a_message_and_the_page_goes_on(page, tmp_path):
     bad.write_bytes(b"%PDF-1.4 this is a PDF renamed to .jpg")
     page.locator('input[type="file"]').set_input_files(str(bad))
     expect(page.get_by_text("not an image we can read", exact=False)).to_be_visible()
-    expect(page.get_by_text("Walkthrough", exact=True)).to_be_visible()
+    expect(page.get_by_text("Walkthrough: RoI pooling")).to_be_visible()
     assert page.get_by_text("Traceback").count() == 0
     page.screenshot(path=str(SHOTS / "05-broken-upload.png"))
+
+
+def test_methods_compare_view_and_sliding_plot(page):
+    page.get_by_role("button", name="↺ Article example").click()
+    settle(page)
+    page.get_by_text("RoIAlign", exact=True).first.click()  # the method, in the sidebar
+    settle(page)
+    expect(page.get_by_text("Walkthrough: RoIAlign")).to_be_visible()
+    page.get_by_text("4. One point, four cells").click()
+    settle(page)
+    expect(page.get_by_text("Bilinear interpolation.", exact=False)).to_be_visible()
+    page.screenshot(path=str(SHOTS / "06-align-bilinear.png"))
+
+    page.get_by_text("Compare the methods", exact=True).first.click()
+    settle(page)
+    expect(page.get_by_text("Every bin, side by side.")).to_be_visible()
+    expect(page.get_by_text("RoIWarp (max, ratio 2)")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "07-compare.png"), full_page=True)
+
+    page.get_by_text("Slide the box", exact=True).first.click()
+    settle(page)
+    expect(page.get_by_text("moved right in 100 equal moves", exact=False)).to_be_visible()
+    page.get_by_text("down (y)").click()
+    settle(page)
+    expect(page.get_by_text("moved down in 100 equal moves", exact=False)).to_be_visible()
+    assert page.get_by_text("Traceback").count() == 0
+    page.screenshot(path=str(SHOTS / "08-slide.png"), full_page=True)

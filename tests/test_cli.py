@@ -56,3 +56,25 @@ def test_help_lists_the_commands(capsys):
     assert e.value.code == 0
     out = capsys.readouterr().out
     assert "explain" in out and "download-weights" in out
+
+
+@pytest.mark.parametrize("method, steps", [("align", 6), ("warp", 7), ("prroi", 4)])
+def test_explain_other_methods(capsys, method, steps):
+    assert main(["explain", "--method", method, "--focus", "1,1,2", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["method"] == method and len(data["method_output_channel"]) == 3
+    if method == "prroi":
+        assert data["prroi"]["aligned"] is True and data["prroi"]["box"][:2] == [9.25, 6.0]
+        assert data["method_coverage"] == 1.0
+    else:
+        assert data["sampling"]["grid"] == [2, 2] and len(data["sampling"]["points_bin_0_0"]) == 4
+    assert main(["explain", "--method", method, "--legacy", "--sampling-ratio", "0"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("== Step") == steps
+    assert ("Legacy rule" in out or "authors' rule" in out) if method != "warp" else "snapped" in out
+
+
+def test_explain_focus_must_be_numbers(capsys):
+    with pytest.raises(SystemExit):
+        main(["explain", "--focus", "a,b"])
+    assert "--focus" in capsys.readouterr().err

@@ -1,0 +1,134 @@
+"""The two figures that put the methods side by side.
+
+- :func:`fig_compare`: the same RoI through every method; top row, what each
+  one reads from the map; bottom row, its output for one channel, all on one
+  colour scale so equal colours mean equal numbers.
+- :func:`fig_slide`: one output value and the coverage while the box slides
+  by fractions of a cell. Each method has its own colour *and* line style and
+  marker, so the plot reads on a greyscale projector.
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from . import geometry as g
+from .drawkit import (
+    FONT, OUTLINE, ROI, SMALL, bin_lines, cell_axes, grid, new_figure, output_grid, point_size, rect,
+    untrained_badge, window,
+)
+from .pooling import describe
+from .sliding import Slide
+from .walkthrough import Scene
+
+# colour, line style, marker: every method must stay distinct without colour
+STYLES = {
+    "pool": ("#d62728", "-", "s"),
+    "align": ("#1f77b4", "--", "o"),
+    "warp": ("#9467bd", "-.", "^"),
+    "prroi": ("#2ca02c", ":", "D"),
+}
+SHORT = {"pool": "RoI pooling", "align": "RoIAlign", "warp": "RoIWarp", "prroi": "PrRoI"}
+
+
+def _reads(ax, scene: Scene, method: str, trace, win):
+    """What one method takes from the map, drawn over the channel in grey."""
+    H, W = trace.map_size
+    r0, r1, c0, c1 = win
+    ax.imshow(scene.features[scene.channel], extent=(0, W, H, 0), cmap="Greys", alpha=0.35, interpolation="nearest")
+    grid(ax, c0, c1, r0, r1, color="#666666", alpha=0.5)
+    if method == "pool":
+        for row in trace.bins:
+            for span in row:
+                if span[1] > span[0] and span[3] > span[2]:
+                    rect(ax, g.box_of_span(span), facecolor="#bbbbbb", alpha=0.55, edgecolor="black", linewidth=2.2, zorder=4)
+    elif method == "prroi":
+        share = np.outer(trace.row_weights.sum(axis=0), trace.col_weights.sum(axis=0))
+        if share.max() > 0:
+            ax.imshow(share, extent=(0, W, H, 0), cmap="Oranges", alpha=0.75, interpolation="nearest", zorder=3)
+        bin_lines(ax, trace.row_edges, trace.col_edges, color="black", width=2, zorder=5)
+    elif trace.points_per_bin:
+        bin_lines(ax, trace.row_edges, trace.col_edges, color="black", width=2, zorder=5)
+        pts = trace.samples.reshape(-1, 2)
+        ax.scatter(pts[:, 1], pts[:, 0], s=point_size(len(pts)) * 0.6, facecolor="white", edgecolor="black", linewidth=1.2, zorder=8)
+    patch = rect(ax, trace.projected, fill=False, edgecolor=ROI, linewidth=3, linestyle=(0, (5, 3)), zorder=9)
+    patch.set_path_effects([OUTLINE[0].__class__(linewidth=4.5, foreground="black")])
+    cell_axes(ax, win)
+    ax.set_ylabel("")
+
+
+def fig_compare(scene: Scene, traces: dict) -> Figure:
+    """Top: what each method reads. Bottom: its output for ``scene.channel``, one colour scale."""
+    n = len(traces)
+    fig = new_figure(3.7 * n, 9.0)
+    win = window(scene)
+    outs = [t.output[scene.channel] for t in traces.values()]
+    vmin, vmax = min(float(o.min()) for o in outs), max(float(o.max()) for o in outs)
+    if vmax <= vmin:
+        vmax = vmin + 1e-6
+    ph, pw = next(iter(traces.values())).output_size
+    w = 0.9 / n
+    for k, (method, trace) in enumerate(traces.items()):
+        x0 = 0.06 + k * w
+        top = fig.add_axes((x0, 0.47, w * 0.9, 0.42))
+        _reads(top, scene, method, trace, win)
+        top.set_title(SHORT[method], fontsize=FONT + 3, weight="bold", pad=8, color=STYLES[method][0])
+        top.set_xlabel(describe(method, trace).split("(", 1)[-1].rstrip(")"), fontsize=SMALL)
+        bottom = fig.add_axes((x0 + w * 0.1, 0.08, w * 0.7, 0.3))
+        output_grid(bottom, trace.output[scene.channel], getattr(trace, "empty_bins", None), vmin, vmax,
+                    fontsize=SMALL if ph * pw <= 16 else 9)
+        bottom.set_title(f"coverage {100 * trace.coverage:.1f} %", fontsize=FONT, pad=8)
+    fig.text(0.5, 0.965, f"The same RoI through every method: channel {scene.channel}, {ph}×{pw} output, one colour scale",
+             ha="center", va="center", fontsize=FONT + 2)
+    fig.text(0.01, 0.68, "what it reads", rotation=90, ha="left", va="center", fontsize=FONT)
+    fig.text(0.01, 0.23, "its output", rotation=90, ha="left", va="center", fontsize=FONT)
+    untrained_badge(fig, scene)
+    return fig
+
+
+def fig_slide(scene: Scene, slide: Slide) -> Figure:
+    """Output value (top) and coverage (bottom) against how far the box has moved."""
+    fig = new_figure(11.0, 9.0)
+    top = fig.add_axes((0.1, 0.52, 0.86, 0.36))
+    bottom = fig.add_axes((0.1, 0.09, 0.86, 0.3), sharex=top)
+    every = max(len(slide.offsets) // 10, 1)
+    for method in slide.values:
+        color, style, marker = STYLES[method]
+        steps = method in ("pool", "warp")  # whole-cell methods: the value holds, then jumps
+        kw = dict(color=color, linestyle=style, linewidth=3.2, marker=marker, markersize=9, markevery=every,
+                  markeredgecolor="black", drawstyle="steps-post" if steps else "default")
+        top.plot(slide.offsets, slide.values[method], label=SHORT[method], **kw)
+        bottom.plot(slide.offsets, 100 * slide.coverage[method], **kw)
+    i, j = slide.bin
+    word = "right" if slide.axis == "x" else "down"
+    steps = np.abs(np.diff(slide.values["pool"]))
+    if steps.size and steps.max() > 1e-9:  # point at RoI pooling's biggest jump: the article's point
+        k = int(steps.argmax())
+        at = slide.offsets[k + 1]
+        for ax in (top, bottom):
+            ax.axvline(at, color="#555555", linestyle=(0, (2, 2)), linewidth=1.6, zorder=0)
+        top.annotate("RoI pooling jumps: a box edge\ncrossed a cell boundary", xy=(at, slide.values["pool"][k + 1]),
+                     xytext=(0.5, 0.5), textcoords="axes fraction", fontsize=SMALL, ha="center",
+                     arrowprops=dict(arrowstyle="->", linewidth=1.8, color="black"),
+                     bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="black"))
+    fig.text(0.02, 0.975, f"Channel {slide.channel}, bin ({i},{j}), while the RoI moves {word}", fontsize=FONT + 1,
+             ha="left", va="top")
+    top.set_ylabel("output value", fontsize=FONT)
+    bottom.set_ylabel("coverage (%)", fontsize=FONT)
+    bottom.set_xlabel(f"RoI moved {word} by (cells; 1 cell = {slide.stride:g} px)", fontsize=FONT)
+    lo = min(100 * min(c.min() for c in slide.coverage.values()) - 5, 50)
+    bottom.set_ylim(max(lo, 0), 103)
+    for ax in (top, bottom):
+        ax.tick_params(labelsize=SMALL)
+        ax.grid(True, color="#bbbbbb", linewidth=0.8)
+        ax.set_xlim(slide.offsets[0], slide.offsets[-1])
+    px = top.secondary_xaxis("top", functions=(lambda c: c * slide.stride, lambda p: p / slide.stride))
+    px.set_xlabel("pixels", fontsize=SMALL)
+    px.tick_params(labelsize=SMALL)
+    top.tick_params(labelbottom=False)
+    handles = [Line2D([], [], color=STYLES[m][0], linestyle=STYLES[m][1], marker=STYLES[m][2], linewidth=3.2,
+                      markersize=9, markeredgecolor="black", label=SHORT[m]) for m in slide.values]
+    fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.53, 0.45), ncol=4, fontsize=FONT, frameon=False)
+    untrained_badge(fig, scene)
+    return fig

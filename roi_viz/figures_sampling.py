@@ -1,0 +1,240 @@
+"""Figures for the methods that read between cells: RoIAlign, RoIWarp, Precise RoI Pooling.
+
+Same conventions as ``figures``: a scene in, a Matplotlib figure out, cell
+coordinates on the axes, and every meaning carried by shape or line style as
+well as colour. ``scene.result`` is the method's trace (an ``AlignTrace`` or a
+``PrRoITrace``) and ``scene.focus`` the bin and point the student picked.
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+
+from .drawkit import (
+    ARGMAX, FONT, HATCH_LOST, LOST, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes,
+    cells, channel_image, grid, new_figure, num, output_grid, point_size, rect, region_outline, roi_outline, title,
+    untrained_badge, window,
+)
+from .walkthrough import Scene
+
+POINT = dict(facecolor="white", edgecolor="black", linewidth=1.5)
+
+
+def _legend(fig: Figure, handles: list, ncol: int = 2):
+    fig.legend(handles=handles, loc="lower center", ncol=ncol, fontsize=FONT, frameon=False,
+               handleheight=1.4, handlelength=2.2)
+
+
+def _roi_handle():
+    return Rectangle((0, 0), 1, 1, fill=False, edgecolor=ROI, linewidth=3, linestyle=(0, (5, 3)), label="RoI as projected")
+
+
+def _bins_handle(r) -> Line2D:
+    label = "bins" if r.method == "warp" or r.aligned else "bins (legacy: ½ cell off)"
+    return Line2D([], [], color="black", linewidth=2.5, label=label)
+
+
+def _points(ax, r, scene: Scene, size: float):
+    """Every sampling point; points more than a cell off the map are crosses (they read 0)."""
+    pts = r.samples.reshape(-1, 2)
+    valid = r.valid.reshape(-1)
+    ax.scatter(pts[valid, 1], pts[valid, 0], s=size, zorder=8, **POINT)
+    if (~valid).any():
+        ax.scatter(pts[~valid, 1], pts[~valid, 0], s=size, marker="X", color=ARGMAX, edgecolor="black", zorder=8)
+
+
+def fig_sampling(scene: Scene) -> Figure:
+    """Bins with fractional edges, and the grid of sampling points inside each."""
+    r = scene.result
+    H, W = r.map_size
+    win = window(scene)
+    fig = new_figure(8.0, 8.4)
+    ax = fig.add_axes((0.1, 0.2, 0.86, 0.72))
+    rr0, rr1, cc0, cc1 = win
+    grid(ax, cc0, cc1, rr0, rr1, color="#555555", alpha=0.6)
+    ax.imshow(channel_image(scene), extent=(0, W, H, 0), cmap="Greys", alpha=0.25, interpolation="nearest")
+    handles = [_roi_handle()]
+    if r.method == "warp":
+        region_outline(ax, scene)
+        handles.append(Rectangle((0, 0), 1, 1, fill=False, edgecolor=REGION, linewidth=3, label="quantized region"))
+    if r.points_per_bin:
+        bin_lines(ax, r.row_edges, r.col_edges, color="#333333" if r.method == "warp" else "black")
+        size = point_size(r.samples[..., 0].size)
+        _points(ax, r, scene, size)
+        i, j, k = scene.focus
+        y, x = r.samples[i, j, k]
+        ax.scatter([x], [y], s=size * 4, facecolor="none", edgecolor=ARGMAX, linewidth=3.5, zorder=9)
+        handles += [
+            _bins_handle(r),
+            Line2D([], [], marker="o", linestyle="", markersize=10, markerfacecolor="white", markeredgecolor="black", label="sampling point"),
+            Line2D([], [], marker="o", linestyle="", markersize=18, markerfacecolor="none", markeredgecolor=ARGMAX,
+                   markeredgewidth=3, label="point looked at in the next step"),
+        ]
+        if not r.valid.all():
+            handles.append(Line2D([], [], marker="X", linestyle="", markersize=11, color=ARGMAX, markeredgecolor="black", label="off the map: reads 0"))
+    roi_outline(ax, scene)
+    cell_axes(ax, win)
+    _legend(fig, handles)
+    ph, pw = r.output_size
+    bh, bw = r.bin_size
+    gh, gw = r.grid
+    if r.points_per_bin:
+        title(ax, f"{ph}×{pw} bins of {num(bh, 3)}×{num(bw, 3)} cells, {gh}×{gw} points in each")
+    else:
+        title(ax, "No cells to sample: the box snapped to nothing")
+    return fig
+
+
+def _merged_neighbours(r, i: int, j: int, k: int) -> dict:
+    """The four (row, col, weight) corners, with a cell that appears twice at the edge counted once."""
+    weights: dict = {}
+    for row, col, w in r.neighbours(i, j, k):
+        weights[(row, col)] = weights.get((row, col), 0.0) + w
+    return weights
+
+
+def fig_bilinear(scene: Scene) -> Figure:
+    """One sampling point, the four cell centres around it, and the weight each one gets."""
+    r = scene.result
+    i, j, k = scene.focus
+    H, W = r.map_size
+    fig = new_figure(8.0, 8.0)
+    ax = fig.add_axes((0.1, 0.09, 0.86, 0.8))
+    if not r.points_per_bin:
+        ax.axis("off")
+        title(ax, "This box has no sampling points")
+        return fig
+    y, x = r.samples[i, j, k]
+    weights = _merged_neighbours(r, i, j, k)
+    rows = [rc[0] for rc in weights] + [int(np.clip(np.floor(y), 0, H - 1))]
+    cols = [rc[1] for rc in weights] + [int(np.clip(np.floor(x), 0, W - 1))]
+    r0, r1 = max(min(rows) - 1, 0), min(max(rows) + 2, H)
+    c0, c1 = max(min(cols) - 1, 0), min(max(cols) + 2, W)
+    chan = scene.features[scene.channel]
+    block = chan[r0:r1, c0:c1]
+    ax.imshow(block, extent=(c0, c1, r1, r0), cmap="viridis", interpolation="nearest")
+    grid(ax, c0, c1, r0, r1, color="white", alpha=0.5)
+    mid = (float(block.min()) + float(block.max())) / 2
+    for rr in range(r0, r1):
+        for cc in range(c0, c1):
+            ax.text(cc + 0.5, rr + 0.78, f"{chan[rr, cc]:.3g}", ha="center", va="center", fontsize=SMALL,
+                    color="black" if chan[rr, cc] > mid else "white", zorder=5)
+            ax.plot(cc + 0.5, rr + 0.5, marker="+", color="white", markersize=10, markeredgewidth=2, zorder=5)
+    for (rr, cc), w in weights.items():
+        if w <= 0:
+            continue
+        ax.plot([x, cc + 0.5], [y, rr + 0.5], color="white", linewidth=1.5 + 8 * w, solid_capstyle="round",
+                zorder=6, path_effects=OUTLINE)
+        ax.text(cc + 0.5, rr + 0.24, f"×{w:.2f}", ha="center", va="center", fontsize=FONT,
+                weight="bold", zorder=8, bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="black"))
+    ax.scatter([x], [y], s=420, marker="o", facecolor="white", edgecolor=ARGMAX, linewidth=4, zorder=9)
+    cell_axes(ax, (r0, r1, c0, c1))
+    value = float(r.sample_values[scene.channel, i, j, k])
+    if r.valid[i, j, k]:
+        title(ax, f"Bin ({i},{j}), point {k + 1}: reads {value:.3g} (channel {scene.channel})")
+    else:
+        title(ax, f"Bin ({i},{j}), point {k + 1} is off the map: it reads 0")
+    untrained_badge(fig, scene)
+    return fig
+
+
+def fig_combine(scene: Scene) -> Figure:
+    """The channel under the bins, each point's value, and the one value each bin keeps."""
+    r = scene.result
+    win = window(scene)
+    r0, r1, c0, c1 = win
+    fig = new_figure(8.0, 8.0)
+    ax = fig.add_axes((0.1, 0.08, 0.86, 0.84))
+    chan = scene.features[scene.channel]
+    ax.imshow(chan[r0:r1, c0:c1], extent=(c0, c1, r1, r0), cmap="viridis", interpolation="nearest")
+    grid(ax, c0, c1, r0, r1, color="white", alpha=0.3)
+    if r.points_per_bin:
+        bin_lines(ax, r.row_edges, r.col_edges, color="white", effects=OUTLINE, zorder=6)
+        n_all = r.samples[..., 0].size
+        _points(ax, r, scene, point_size(n_all))
+        vals = r.sample_values[scene.channel]
+        if r.mode == "max":
+            best = vals.argmax(axis=-1)
+            win_pts = np.take_along_axis(r.samples, best[..., None, None], axis=2)[..., 0, :].reshape(-1, 2)
+            ax.scatter(win_pts[:, 1], win_pts[:, 0], s=point_size(n_all) * 4, facecolor="none", edgecolor=ARGMAX, linewidth=3.5, zorder=9)
+        if n_all <= 40:  # a value beside each point while they still fit
+            for (y, x), v in zip(r.samples.reshape(-1, 2), vals.reshape(-1)):
+                ax.text(x + 0.08, y - 0.08, f"{v:.2g}", fontsize=SMALL, weight="bold", zorder=10, ha="left", va="bottom",
+                        bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none", alpha=0.85))
+    cell_axes(ax, win)
+    how = "mean" if r.mode == "avg" else "max (red ring)"
+    title(ax, f"Channel {scene.channel}: the {how} of the {r.points_per_bin} points in each bin")
+    untrained_badge(fig, scene)
+    return fig
+
+
+def fig_integrate(scene: Scene) -> Figure:
+    """Precise RoI Pooling: how much each cell counts in the chosen bin's exact average."""
+    r = scene.result
+    i, j, _ = scene.focus
+    H, W = r.map_size
+    win = window(scene)
+    r0, r1, c0, c1 = win
+    fig = new_figure(8.0, 8.4)
+    ax = fig.add_axes((0.1, 0.2, 0.86, 0.72))
+    share = r.weight_map(i, j)
+    block = share[r0:r1, c0:c1]
+    ax.imshow(block, extent=(c0, c1, r1, r0), cmap="Oranges", vmin=0, vmax=max(float(block.max()), 1e-12), interpolation="nearest")
+    grid(ax, c0, c1, r0, r1, color="#777777", alpha=0.6)
+    if max(r1 - r0, c1 - c0) <= 14:
+        for rr in range(r0, r1):
+            for cc in range(c0, c1):
+                if share[rr, cc] >= 0.0005:
+                    ax.text(cc + 0.5, rr + 0.5, f"{100 * share[rr, cc]:.1f}%", ha="center", va="center",
+                            fontsize=SMALL if c1 - c0 <= 10 else 9, zorder=8,
+                            bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
+    bin_lines(ax, r.row_edges, r.col_edges, color="black", width=2, zorder=6)
+    rect(ax, (r.col_edges[j], r.row_edges[i], r.col_edges[j + 1] - r.col_edges[j], r.row_edges[i + 1] - r.row_edges[i]),
+         fill=False, edgecolor=ARGMAX, linewidth=4.5, zorder=7)
+    roi_outline(ax, scene)
+    cell_axes(ax, win)
+    _legend(fig, [
+        _roi_handle(),
+        Line2D([], [], color="black", linewidth=2, label="bins" if r.aligned else "bins (authors' rule: ½ cell off)"),
+        Rectangle((0, 0), 1, 1, fill=False, edgecolor=ARGMAX, linewidth=4, label=f"bin ({i},{j})"),
+        Patch(facecolor="#f28e2b", label="share of the bin's average"),
+    ])
+    bh, bw = r.bin_size
+    title(ax, f"Bin ({i},{j}): every cell's share of the exact average ({num(bh, 3)}×{num(bw, 3)} cells)")
+    return fig
+
+
+def fig_output(scene: Scene) -> Figure:
+    """The output of RoIAlign, RoIWarp or PrRoI, and how much of the RoI the bins span."""
+    r = scene.result
+    ph, pw = r.output_size
+    fig = new_figure(8.0, 9.6)
+    ax = fig.add_axes((0.2, 0.43, 0.6, 0.45))
+    output_grid(ax, r.output[scene.channel])
+    title(ax, f"Output {ph}×{pw}×{r.channels}: channel {scene.channel}")
+    bx = fig.add_axes((0.06, 0.2, 0.88, 0.1))
+    area = r.projected_area
+    outside = max(area - r.covered_area, 0.0)
+    why = "lost: quantization" if r.method == "warp" else "outside the bins (½-cell shift)"
+    parts = [(r.covered_area, "#4d4d4d", "", "inside the bins"), (outside, LOST, HATCH_LOST, why)]
+    left, handles = 0.0, []
+    for value, color, hatch, label in parts:
+        share = value / area if area else 0.0
+        bar = bx.barh(0, share, left=left, color=color, hatch=hatch, edgecolor="white", linewidth=0)
+        bar.patches[0].set_hatch_linewidth(2)
+        if share >= 0.08:
+            bx.text(left + share / 2, 0, f"{100 * share:.0f} %", ha="center", va="center", fontsize=FONT, weight="bold",
+                    bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.9))
+        handles.append(Patch(facecolor=color, hatch=hatch, edgecolor="white", label=f"{label}: {cells(value)}"))
+        left += share
+    bx.set_xlim(0, 1)
+    bx.set_ylim(-0.5, 0.5)
+    bx.set_yticks([])
+    bx.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "25 %", "50 %", "75 %", "100 %"])
+    bx.tick_params(labelsize=SMALL)
+    bx.set_title(f"The RoI's {num(area, 4)} cells: {100 * r.coverage:.1f} % inside the bins", fontsize=FONT, pad=10)
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.05, 0.0), fontsize=FONT, frameon=False, ncol=1)
+    untrained_badge(fig, scene)
+    return fig
