@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import sys
 
 import streamlit as st
 from streamlit_drawable_canvas import boxes_to_drawing, st_canvas
@@ -57,7 +58,9 @@ st.set_page_config(page_title="roi-viz: RoI pooling, step by step", page_icon="�
 # ------------------------------------------------------------ heavy things, loaded once
 @st.cache_resource(show_spinner="Loading VGG16 (once for everyone on this server)…")
 def backbone() -> feats.Backbone:
-    return feats.load_backbone()
+    net = feats.load_backbone()
+    print(f"[roi-viz] VGG16 loaded on {net.device_name} in {net.load_seconds:.1f} s", file=sys.stderr, flush=True)
+    return net
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -76,7 +79,9 @@ def model_input(key: str, size: int, _img: images.DecodedImage):
 
 @st.cache_resource(max_entries=64, show_spinner="Running VGG16 on this image…")
 def feature_map(key: str, size: int, layer: str, _img) -> feats.FeatureMap:
-    return feats.extract(backbone(), _img, layer)
+    fm = feats.extract(backbone(), _img, layer)
+    print(f"[roi-viz] features computed: {key[:40]} {size} {layer} ({fm.seconds * 1000:.0f} ms)", file=sys.stderr, flush=True)
+    return fm
 
 
 @st.cache_resource(show_spinner=False)
@@ -138,9 +143,11 @@ def delete_roi() -> None:
     set_rois(new, max(0, s.active - 1))
 
 
-def move_step(delta: int) -> None:
+def go_to_step(target: int) -> None:
+    """Prev/Next carry the step they lead to, not +1/-1: on a busy server the step widget's
+    value can arrive stale with the click, and "+1" from a stale value repeats the same step."""
     last = len(STEP_SETS[st.session_state.method]) - 1
-    st.session_state.step = min(max(st.session_state.step + delta, 0), last)
+    st.session_state.step = min(max(int(target), 0), last)
 
 
 def keep_step_on_method_change() -> None:
@@ -325,10 +332,11 @@ def walkthrough(scene, fm: feats.FeatureMap) -> None:
     s = st.session_state
     steps = scene.steps
     nav = st.columns([1, 6, 1])
-    nav[0].button("◀ Previous", on_click=move_step, args=(-1,), disabled=s.step == 0, use_container_width=True)
+    nav[0].button("◀ Previous", on_click=go_to_step, args=(s.step - 1,), disabled=s.step == 0, use_container_width=True)
     nav[1].radio("Step", range(len(steps)), format_func=lambda i: f"{i + 1}. {steps[i].title}",
                  key="step", horizontal=True, label_visibility="collapsed")
-    nav[2].button("Next ▶", on_click=move_step, args=(1,), disabled=s.step == len(steps) - 1, use_container_width=True)
+    nav[2].button("Next ▶", on_click=go_to_step, args=(s.step + 1,), disabled=s.step == len(steps) - 1,
+                  use_container_width=True)
     step = steps[s.step]
     s.step_key = step.key
     left, right = st.columns([3, 2])
@@ -406,7 +414,16 @@ def main() -> None:
     elif net.problems:
         st.info("\n".join(net.problems))
     layer = feats.LAYERS[s.layer]
-    fm = feature_map(key, size, s.layer, inp)
+    try:
+        fm = feature_map(key, size, s.layer, inp)
+    except (RuntimeError, MemoryError) as exc:  # out of memory, or a broken backend
+        st.error(
+            f"VGG16 could not run on this image at {size} × {size} ({type(exc).__name__}). "
+            "Try a smaller model input size in the sidebar, or the sample photo."
+        )
+        return
+    if fm.note:
+        st.info(fm.note)
     st.caption(
         f"{layer.label} · weights: {'ImageNet, from ' + net.weights_source if net.pretrained else 'none (untrained)'} · "
         f"{fm.device} · forward {fm.seconds * 1000:.0f} ms"

@@ -6,8 +6,10 @@ Prints:
 1. the VGG16 forward through ``roi_viz.features.extract`` (preprocessing included)
    against a bare torchvision ``vgg16().features`` forward on the same tensor;
 2. for an RoI change with cached features, the time until each step's figure is
-   a PNG (trace + figure + encoding), against a bare Matplotlib figure of the same
-   size saved to PNG;
+   a PNG (trace + figure + encoding), for every method (RoI pooling with both
+   rounding rules, RoIAlign, RoIWarp, PrRoI), and for the compare view (all four
+   methods + one wide figure) and the sliding plot (101 positions x 4 methods);
+   each against a bare Matplotlib figure of the same size saved to PNG;
 3. the process's peak resident memory.
 Goal on a 2-core machine: every step ready within 150 ms of an RoI change.
 """
@@ -30,7 +32,10 @@ from matplotlib.figure import Figure  # noqa: E402
 from torchvision.models import vgg16  # noqa: E402
 
 from roi_viz import features, figures, images, samples  # noqa: E402
-from roi_viz.walkthrough import STEPS, build_scene  # noqa: E402
+from roi_viz.figures_compare import fig_compare, fig_slide  # noqa: E402
+from roi_viz.pooling import run_all  # noqa: E402
+from roi_viz.sliding import slide_roi  # noqa: E402
+from roi_viz.walkthrough import STEP_SETS, build_scene  # noqa: E402
 
 GOAL_MS = 150.0
 
@@ -91,33 +96,57 @@ def main() -> None:
         for _ in range(args.repeat - 1)
     ]
 
-    def bare_figure():
-        fig = Figure(figsize=(8, 8), dpi=100)
+    def bare_figure(w=8.0, h=8.0):
+        fig = Figure(figsize=(w, h), dpi=100)
         fig.add_subplot().plot([0, 1], [0, 1])
         figures.to_png(fig, figures.PAGE_DPI)
 
     bare_figure()
     print(f"\nStep ready after an RoI change (trace + figure + encoded image), median over {len(rois)} RoIs.")
-    print("The bare baseline (an 8x8 in. one-line Matplotlib plot to PNG at the page's dpi) is")
+    print("The bare baseline (a one-line Matplotlib plot of the same size to PNG at the page's dpi) is")
     print("measured just before each step, so each ratio compares runs made under the same conditions.")
-    print(f"  {'':18s} {'wall':>9s} {'cpu':>9s} {'bare':>9s} {'ratio':>6s}")
-    worst = 0.0
-    for scheme in ("article", "fastrcnn"):
-        for step in STEPS:
-            figures.encode_step(step.key, figures.draw_step(step.key, build_scene(img, fm, rois[:1], 0, stride=32, scheme=scheme)))
-            it = iter(rois * 2)
+    print(f"  {'':24s} {'wall':>9s} {'cpu':>9s} {'bare':>9s} {'ratio':>6s}")
+    worst = {}
 
-            def one():
-                scene = build_scene(img, fm, [next(it)], 0, stride=32, scheme=scheme)
+    def report(name: str, one, size=(8.0, 8.0)):
+        one()  # warm-up
+        t_fig = timed(lambda: bare_figure(*size), len(rois))
+        t = timed(one, len(rois))
+        worst[name] = t
+        flag = "ok" if t <= GOAL_MS else "over the goal"
+        print(f"  {name:24s} {t:6.1f} ms {CPU_MS[0]:6.1f} ms {t_fig:6.1f} ms {t / t_fig:6.2f}   {flag}")
+
+    variants = [("pool", "article"), ("pool", "fastrcnn"), ("align", "article"), ("warp", "article"), ("prroi", "article")]
+    for method, scheme in variants:
+        for step in STEP_SETS[method]:
+            if method != "pool" and step.key in ("image", "features"):
+                continue  # the same figures as RoI pooling's
+            it = iter(rois * 4)
+
+            def one(step=step, method=method, scheme=scheme, it=it):
+                scene = build_scene(img, fm, [next(it)], 0, stride=32, scheme=scheme, method=method, focus=(1, 1, 1))
                 figures.encode_step(step.key, figures.draw_step(step.key, scene))
 
-            t_fig = timed(bare_figure, len(rois))
-            t = timed(one, len(rois))
-            c = CPU_MS[0]
-            worst = max(worst, t)
-            flag = "ok" if t <= GOAL_MS else "over the goal"
-            print(f"  {scheme + ' ' + step.key:18s} {t:6.1f} ms {c:6.1f} ms {t_fig:6.1f} ms {t / t_fig:6.2f}   {flag}")
-    print(f"  slowest step (wall median): {worst:.1f} ms; goal {GOAL_MS:.0f} ms; ratio = wall / bare wall")
+            label = (scheme if method == "pool" else method) + " " + step.key
+            report(label, one)
+
+    it = iter(rois * 4)
+
+    def compare():
+        scene = build_scene(img, fm, [next(it)], 0, stride=32, method="align")
+        figures.to_png(fig_compare(scene, run_all(fm, scene.rois[0], scene.settings)), figures.PAGE_DPI)
+
+    def slide():
+        scene = build_scene(img, fm, [next(it)], 0, stride=32, method="align")
+        s = slide_roi(fm, scene.rois[0], scene.settings, channel=scene.channel, bin=(1, 1))
+        figures.to_png(fig_slide(scene, s), figures.PAGE_DPI)
+
+    report("compare view", compare, size=(14.8, 9.0))
+    report("slide view", slide, size=(11.0, 9.0))
+    name = max(worst, key=worst.get)
+    over = [k for k, v in worst.items() if v > GOAL_MS]
+    print(f"  slowest: {name} {worst[name]:.1f} ms; goal {GOAL_MS:.0f} ms; over the goal: {', '.join(over) or 'none'}")
+    print("  ratio = wall / bare wall")
 
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\nPeak resident memory of this process: {peak:.0f} MB")

@@ -15,7 +15,7 @@ from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 from PIL import Image
 
 from . import geometry as g
@@ -228,3 +228,28 @@ def bin_lines(ax, row_edges, col_edges, color="black", width=2.5, effects=None, 
 def point_size(n_points: int) -> float:
     """Marker area for ``n_points`` sampling points: big when few, small when many."""
     return 110.0 if n_points <= 64 else 50.0 if n_points <= 256 else 14.0
+
+
+def coverage_bar(fig: Figure, area: float, parts: list, heading: str):
+    """Where the RoI's area went, as one stacked bar with a legend: ``parts`` are
+    ``(area, colour, hatch, label)``; shares of 8 % or more are printed on the bar."""
+    bx = fig.add_axes((0.06, 0.2, 0.88, 0.1))
+    left, handles = 0.0, []
+    for value, color, hatch, label in parts:
+        share = value / area if area else 0.0
+        edge = "white" if color == LOST else "#0b3d91"
+        bar = bx.barh(0, share, left=left, color=color, hatch=hatch, edgecolor=edge, linewidth=0)
+        bar.patches[0].set_hatch_linewidth(2)
+        if share >= 0.08:
+            bx.text(left + share / 2, 0, f"{100 * share:.0f} %", ha="center", va="center", fontsize=FONT, weight="bold",
+                    bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.9))
+        handles.append(Patch(facecolor=color, hatch=hatch, edgecolor=edge, label=f"{label}: {cells(value)}"))
+        left += share
+    bx.set_xlim(0, 1)
+    bx.set_ylim(-0.5, 0.5)
+    bx.set_yticks([])
+    bx.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "25 %", "50 %", "75 %", "100 %"])
+    bx.tick_params(labelsize=SMALL)
+    bx.set_title(heading, fontsize=FONT, pad=10)
+    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.05, 0.0), fontsize=FONT, frameon=False, ncol=1)
+    return bx

@@ -69,6 +69,7 @@ class FeatureMap:
     input_size: int
     seconds: float  # forward time, preprocessing included
     device: str
+    note: str = ""  # e.g. the GPU failed and the CPU took over: the page says so
 
 
 def vgg16_feature_shapes() -> dict[str, tuple[int, ...]]:
@@ -131,13 +132,18 @@ def extract(backbone: Backbone, image: Image.Image, layer: str = "pool5") -> Fea
     with backbone.lock:
         try:
             out = _forward(backbone, x, spec.end)
-        except RuntimeError as exc:
+        except (RuntimeError, MemoryError) as exc:  # torch.cuda.OutOfMemoryError is a RuntimeError
             if backbone.device.type == "cpu":
                 raise
-            backbone.problems += (f"The GPU forward failed ({exc}); running on the CPU instead.",)
+            note = f"The GPU forward failed ({type(exc).__name__}: {str(exc)[:160]}); it ran on the CPU instead."
+            backbone.problems += (note,)
             backbone.net = backbone.net.cpu()
             backbone.device = torch.device("cpu")
+            if hasattr(torch, "cuda") and torch.cuda.is_available():
+                torch.cuda.empty_cache()
             out = _forward(backbone, x, spec.end)
+            seconds = time.perf_counter() - t0
+            return FeatureMap(out, layer, spec.stride, image.size[0], seconds, backbone.device_name, note)
     seconds = time.perf_counter() - t0
     return FeatureMap(out, layer, spec.stride, image.size[0], seconds, backbone.device_name)
 

@@ -19,7 +19,7 @@ from .drawkit import (  # noqa: F401  (encoders re-exported: the page and the CL
     ARGMAX, DROPPED, FONT, GAINED, HATCH_DROPPED, HATCH_GAINED, HATCH_LOST, HATCH_SHARED, LOST, ROI,
     OUTLINE, PAGE_DPI, PHOTO_STEPS, SLIDE_DPI, SMALL, cell_axes, cells, channel_image, encode_step,
     finish_zoomed, grid, new_figure, num, rect, roi_outline, runs, title, to_jpeg, to_png,
-    untrained_badge, window, zoomed, output_grid,
+    untrained_badge, window, zoomed, output_grid, coverage_bar,
 )
 from .walkthrough import ALL_STEP_KEYS, Scene
 
@@ -165,33 +165,12 @@ def fig_output(scene: Scene) -> Figure:
     output_grid(ax, t.output[scene.channel], t.empty_bins)
     title(ax, f"Output {ph}×{pw}×{t.channels}: channel {scene.channel}")
 
-    bx = fig.add_axes((0.06, 0.2, 0.88, 0.1))
-    area = t.projected_area
     split = max(t.overlap_area - t.covered_area, 0.0)
-    parts = [
+    coverage_bar(fig, t.projected_area, [
         (t.covered_area, "#4d4d4d", "", "reaches the output"),
         (t.lost_area, LOST, HATCH_LOST, "lost: quantization"),
         (split, DROPPED, HATCH_DROPPED, "lost: split"),
-    ]
-    left = 0.0
-    handles = []
-    for value, color, hatch, label in parts:
-        share = value / area if area else 0.0
-        bar = bx.barh(0, share, left=left, color=color, hatch=hatch, edgecolor="white" if color == LOST else "#0b3d91", linewidth=0)
-        bar.patches[0].set_hatch_linewidth(2)
-        if share >= 0.08:
-            bx.text(left + share / 2, 0, f"{100 * share:.0f} %", ha="center", va="center", fontsize=FONT, weight="bold",
-                    bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.9))
-        handles.append(Patch(facecolor=color, hatch=hatch, edgecolor="white" if color == LOST else "#0b3d91",
-                             label=f"{label}: {cells(value)}"))
-        left += share
-    bx.set_xlim(0, 1)
-    bx.set_ylim(-0.5, 0.5)
-    bx.set_yticks([])
-    bx.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "25 %", "50 %", "75 %", "100 %"])
-    bx.tick_params(labelsize=SMALL)
-    bx.set_title(f"Where the RoI's {num(area, 4)} cells went: coverage {100 * t.coverage:.1f} %", fontsize=FONT, pad=10)
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.05, 0.0), fontsize=FONT, frameon=False, ncol=1)
+    ], f"Where the RoI's {num(t.projected_area, 4)} cells went: coverage {100 * t.coverage:.1f} %")
     untrained_badge(fig, scene)
     return fig
 

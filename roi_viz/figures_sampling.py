@@ -13,8 +13,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from .drawkit import (
-    ARGMAX, FONT, HATCH_LOST, LOST, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes,
-    cells, channel_image, grid, new_figure, num, output_grid, point_size, rect, region_outline, roi_outline, title,
+    ARGMAX, FONT, HATCH_LOST, LOST, coverage_bar, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes,
+    channel_image, grid, new_figure, num, output_grid, point_size, rect, region_outline, roi_outline, title,
     untrained_badge, window,
 )
 from .walkthrough import Scene
@@ -214,27 +214,11 @@ def fig_output(scene: Scene) -> Figure:
     ax = fig.add_axes((0.2, 0.43, 0.6, 0.45))
     output_grid(ax, r.output[scene.channel])
     title(ax, f"Output {ph}×{pw}×{r.channels}: channel {scene.channel}")
-    bx = fig.add_axes((0.06, 0.2, 0.88, 0.1))
     area = r.projected_area
-    outside = max(area - r.covered_area, 0.0)
     why = "lost: quantization" if r.method == "warp" else "outside the bins (½-cell shift)"
-    parts = [(r.covered_area, "#4d4d4d", "", "inside the bins"), (outside, LOST, HATCH_LOST, why)]
-    left, handles = 0.0, []
-    for value, color, hatch, label in parts:
-        share = value / area if area else 0.0
-        bar = bx.barh(0, share, left=left, color=color, hatch=hatch, edgecolor="white", linewidth=0)
-        bar.patches[0].set_hatch_linewidth(2)
-        if share >= 0.08:
-            bx.text(left + share / 2, 0, f"{100 * share:.0f} %", ha="center", va="center", fontsize=FONT, weight="bold",
-                    bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.9))
-        handles.append(Patch(facecolor=color, hatch=hatch, edgecolor="white", label=f"{label}: {cells(value)}"))
-        left += share
-    bx.set_xlim(0, 1)
-    bx.set_ylim(-0.5, 0.5)
-    bx.set_yticks([])
-    bx.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "25 %", "50 %", "75 %", "100 %"])
-    bx.tick_params(labelsize=SMALL)
-    bx.set_title(f"The RoI's {num(area, 4)} cells: {100 * r.coverage:.1f} % inside the bins", fontsize=FONT, pad=10)
-    fig.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.05, 0.0), fontsize=FONT, frameon=False, ncol=1)
+    coverage_bar(fig, area, [
+        (r.covered_area, "#4d4d4d", "", "inside the bins"),
+        (max(area - r.covered_area, 0.0), LOST, HATCH_LOST, why),
+    ], f"The RoI's {num(area, 4)} cells: {100 * r.coverage:.1f} % inside the bins")
     untrained_badge(fig, scene)
     return fig

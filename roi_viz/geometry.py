@@ -279,3 +279,38 @@ def bin_use(bins: Sequence[Sequence[Span]], map_size: tuple[int, int]) -> np.nda
         for r0, r1, c0, c1 in row:
             counts[r0:r1, c0:c1] += 1
     return counts
+
+
+class FractionalBins:
+    """What RoIAlign, RoIWarp and PrRoI traces share: a box split into ``ph x pw`` bins
+    with fractional edges. A mixin for dataclasses with the fields ``projected``,
+    ``box``, ``output_size``, ``row_edges``, ``col_edges`` and ``output``.
+    """
+
+    @property
+    def channels(self) -> int:
+        return int(self.output.shape[0])
+
+    @property
+    def bin_edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """``(row_edges, col_edges)``: ``ph + 1`` and ``pw + 1`` fractional bin edges, cell coordinates."""
+        return self.row_edges, self.col_edges
+
+    @property
+    def bin_size(self) -> tuple[float, float]:
+        ph, pw = self.output_size
+        return self.box[3] / ph, self.box[2] / pw
+
+    @property
+    def projected_area(self) -> float:
+        return box_area(self.projected)
+
+    @property
+    def covered_area(self) -> float:
+        """Projected RoI inside the box that is split into bins."""
+        return intersection_area(self.projected, self.box)
+
+    @property
+    def coverage(self) -> float:
+        """Share of the projected RoI's area inside the bins, in [0, 1]."""
+        return self.covered_area / self.projected_area if self.projected_area > 0 else 0.0

@@ -27,7 +27,7 @@ from .maps import VALUE_TO_CELL, as_numpy_map, hat_integrals
 
 
 @dataclass(frozen=True)
-class PrRoITrace:
+class PrRoITrace(g.FractionalBins):
     """One RoI through Precise RoI Pooling. Units: ``roi`` in pixels, the rest in cells."""
 
     stride: float
@@ -46,31 +46,9 @@ class PrRoITrace:
     method = "prroi"
 
     @property
-    def channels(self) -> int:
-        return int(self.output.shape[0])
-
-    @property
-    def bin_size(self) -> tuple[float, float]:
-        ph, pw = self.output_size
-        return self.box[3] / ph, self.box[2] / pw
-
-    @property
     def bin_area(self) -> float:
         bh, bw = self.bin_size
         return bh * bw
-
-    @property
-    def projected_area(self) -> float:
-        return g.box_area(self.projected)
-
-    @property
-    def covered_area(self) -> float:
-        return g.intersection_area(self.projected, self.box)
-
-    @property
-    def coverage(self) -> float:
-        """Share of the projected RoI's area inside the integrated box, in [0, 1]."""
-        return self.covered_area / self.projected_area if self.projected_area > 0 else 0.0
 
     def weight_map(self, i: int, j: int) -> np.ndarray:
         """``H x W``: how much each cell counts in bin ``(i, j)``'s average (sums to 1 inside the map)."""

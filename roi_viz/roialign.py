@@ -31,7 +31,7 @@ MAX_POINTS = 2**16  # sampling points per RoI; keeps one RoI under ~130 MB at 51
 
 
 @dataclass(frozen=True)
-class AlignTrace:
+class AlignTrace(g.FractionalBins):
     """Every step of one RoI through RoIAlign (``method="align"``) or RoIWarp (``"warp"``).
 
     Units: ``roi`` in input-image pixels; everything else in cell coordinates.
@@ -57,31 +57,8 @@ class AlignTrace:
     region: g.Span | None = None  # RoIWarp: the whole cells the box was snapped to
 
     @property
-    def channels(self) -> int:
-        return int(self.output.shape[0])
-
-    @property
     def points_per_bin(self) -> int:
         return self.grid[0] * self.grid[1]
-
-    @property
-    def bin_size(self) -> tuple[float, float]:
-        ph, pw = self.output_size
-        return self.box[3] / ph, self.box[2] / pw
-
-    @property
-    def projected_area(self) -> float:
-        return g.box_area(self.projected)
-
-    @property
-    def covered_area(self) -> float:
-        """Projected RoI inside the sampled box: what the sampling points are spread over."""
-        return g.intersection_area(self.projected, self.box)
-
-    @property
-    def coverage(self) -> float:
-        """Share of the projected RoI's area inside the sampled box, in [0, 1]."""
-        return self.covered_area / self.projected_area if self.projected_area > 0 else 0.0
 
     def neighbours(self, i: int, j: int, k: int) -> list[tuple[int, int, float]]:
         """``(row, col, weight)`` of the four cells that point ``k`` of bin ``(i, j)`` reads."""

@@ -33,7 +33,7 @@ ENV_WEIGHTS = "ROI_VIZ_WEIGHTS"
 ENV_OFFLINE = "ROI_VIZ_OFFLINE"
 WEIGHTS = VGG16_Weights.IMAGENET1K_V1
 PROBE_SECONDS = 3.0
-READ_TIMEOUT_SECONDS = 15.0
+READ_TIMEOUT_SECONDS = 5.0  # a network that accepts, then goes silent, costs this much
 
 
 class WeightsError(RuntimeError):
@@ -69,8 +69,9 @@ def find_weights(*, allow_download: bool | None = None, probe_seconds: float = P
     if allow_download is None:
         allow_download = os.environ.get(ENV_OFFLINE, "") in ("", "0")
     if allow_download:
-        host = urlparse(WEIGHTS.url).hostname or ""
-        if host_reachable(host, 443, probe_seconds):
+        url = urlparse(WEIGHTS.url)
+        host = url.hostname or ""
+        if host_reachable(host, url.port or (443 if url.scheme == "https" else 80), probe_seconds):
             try:
                 path = download_weights()
                 return WeightsFound(load_weights_file(path), f"a download from {host}", tuple(problems))

@@ -162,3 +162,15 @@ def test_bad_input_is_a_sentence(fn, kwargs, words):
 def test_a_huge_box_with_the_adaptive_rule_is_refused_not_run():
     with pytest.raises(ValueError, match="sampling points"):
         roi_align(np.zeros((1, 8, 8), np.float32), (0, 0, 1e6, 1e6), stride=1, output_size=(2, 2), sampling_ratio=0)
+
+
+def test_contract_names_samples_and_bin_edges():
+    t = roi_align(np.ones((1, 16, 16), np.float32), (296, 192, 200, 145), stride=32, aligned=True)
+    rows, cols = t.bin_edges
+    assert rows.shape == (4,) and cols.shape == (4,)
+    assert rows[0] == pytest.approx(6.0) and cols[-1] == pytest.approx(15.5)
+    assert t.samples.shape == (3, 3, 4, 2)  # (y, x) per point, per bin
+    np.testing.assert_allclose(t.samples[0, 0], [[6 + 0.25 * 1.5104166, 9.25 + 0.25 * 2.0833333],
+                                                 [6 + 0.25 * 1.5104166, 9.25 + 0.75 * 2.0833333],
+                                                 [6 + 0.75 * 1.5104166, 9.25 + 0.25 * 2.0833333],
+                                                 [6 + 0.75 * 1.5104166, 9.25 + 0.75 * 2.0833333]], atol=1e-5)
