@@ -351,15 +351,29 @@ def walkthrough(scene, fm: feats.FeatureMap) -> None:
         right.caption(f"Forward pass: {fm.seconds * 1000:.0f} ms on {fm.device} (computed once per image and size).")
 
 
-def compare_view(scene) -> None:
-    traces = run_all(scene.features, scene.rois[scene.active], scene.settings)
-    st.image(figures.to_png(fig_compare(scene, traces), figures.PAGE_DPI), width="stretch")
-    st.markdown(explain.compare_table(scene, traces))
+@st.cache_data(max_entries=256, show_spinner=False)
+def compare_page(key: str, roi: tuple, settings, channel: int, pretrained: bool, _scene) -> tuple[bytes, str]:
+    """The comparison figure and table; cached, as the page reruns for reasons that do not change them."""
+    traces = run_all(_scene.features, roi, settings)
+    return figures.to_png(fig_compare(_scene, traces), figures.PAGE_DPI), explain.compare_table(_scene, traces)
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def slide_page(key: str, roi: tuple, settings, channel: int, bin: tuple, axis: str, cells: float,
+               pretrained: bool, _scene) -> tuple[bytes, str]:
+    slide = slide_roi(_scene.features, roi, settings, channel=channel, bin=bin, axis=axis, distance=cells)
+    return figures.to_png(fig_slide(_scene, slide), figures.PAGE_DPI), explain.slide_text(slide)
+
+
+def compare_view(scene, key: str) -> None:
+    png, table = compare_page(key, scene.rois[scene.active], scene.settings, scene.channel, scene.pretrained, scene)
+    st.image(png, width="stretch")
+    st.markdown(table)
     st.caption("The sidebar's settings apply: rounding rule (RoI pooling, RoIWarp), sampling ratio and mode "
                "(RoIAlign, RoIWarp), aligned (RoIAlign, PrRoI), output size, channel.")
 
 
-def slide_view(scene) -> None:
+def slide_view(scene, key: str) -> None:
     s = st.session_state
     ph, pw = scene.trace.output_size
     c = st.columns(4)
@@ -368,11 +382,11 @@ def slide_view(scene) -> None:
     c[1].select_slider("by up to (cells)", options=[0.25, 0.5, 1.0, 2.0], key="slide_cells")
     c[2].number_input("Bin row", 0, ph - 1, step=1, key="focus_i")
     c[3].number_input("Bin column", 0, pw - 1, step=1, key="focus_j")
-    slide = slide_roi(scene.features, scene.rois[scene.active], scene.settings, channel=scene.channel,
-                      bin=(int(s.focus_i), int(s.focus_j)), axis=s.slide_axis, distance=float(s.slide_cells))
+    png, text = slide_page(key, scene.rois[scene.active], scene.settings, scene.channel,
+                           (int(s.focus_i), int(s.focus_j)), s.slide_axis, float(s.slide_cells), scene.pretrained, scene)
     left, right = st.columns([3, 2])
-    left.image(figures.to_png(fig_slide(scene, slide), figures.PAGE_DPI), width="stretch")
-    right.markdown(explain.slide_text(slide))
+    left.image(png, width="stretch")
+    right.markdown(text)
 
 
 # ------------------------------------------------------------------------ the page
@@ -454,10 +468,10 @@ def main() -> None:
     st.radio("View", list(VIEWS), format_func=VIEWS.get, key="view", horizontal=True, label_visibility="collapsed")
     if s.view == "compare":
         st.subheader("Compare the methods")
-        compare_view(scene)
+        compare_view(scene, f"{key}|{size}|{s.layer}")
     elif s.view == "slide":
         st.subheader("Slide the box by fractions of a cell")
-        slide_view(scene)
+        slide_view(scene, f"{key}|{size}|{s.layer}")
     else:
         st.subheader(f"Walkthrough: {METHODS[s.method]}")
         walkthrough(scene, fm)

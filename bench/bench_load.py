@@ -164,7 +164,8 @@ async def run(sizes: list[int], port: int) -> None:
                     rss_one = rss
                 per = (rss - rss_one) / (n - 1) if rss_one is not None and n > 1 else float("nan")
                 # Server CPU per interaction (first views included in the count): what one replica can serve.
-                cpu = (cpu_seconds(proc.pid) - cpu0) / max(len(times) + len(opens), 1)
+                done = len(times) + len(opens)
+                cpu = (cpu_seconds(proc.pid) - cpu0) / done if done else float("nan")
                 print(f"{n:3d} {pct(opens, 0.5):9.1f} {pct(times, 0.5):8.2f} {pct(times, 0.95):8.2f} "
                       f"{max(times, default=float('nan')):8.2f} {len(errors):6d} {rss:9.0f} MB {per:14.1f} "
                       f"{cpu:20.2f} s", flush=True)

@@ -75,10 +75,14 @@ def fig_compare(scene: Scene, traces: dict) -> Figure:
         _reads(top, scene, method, trace, win)
         top.set_title(SHORT[method], fontsize=FONT + 3, weight="bold", pad=8, color=STYLES[method][0])
         top.set_xlabel(describe(method, trace).split("(", 1)[-1].rstrip(")"), fontsize=SMALL)
+        if k:  # one set of row numbers per row of panels: tick labels are the slow part to draw
+            top.tick_params(labelleft=False)
         bottom = fig.add_axes((x0 + w * 0.1, 0.08, w * 0.7, 0.3))
         output_grid(bottom, trace.output[scene.channel], getattr(trace, "empty_bins", None), vmin, vmax,
                     fontsize=SMALL if ph * pw <= 16 else 9)
         bottom.set_title(f"coverage {100 * trace.coverage:.1f} %", fontsize=FONT, pad=8)
+        if k:
+            bottom.tick_params(labelleft=False, labelbottom=False)
     fig.text(0.5, 0.965, f"The same RoI through every method: channel {scene.channel}, {ph}×{pw} output, one colour scale",
              ha="center", va="center", fontsize=FONT + 2)
     fig.text(0.01, 0.68, "what it reads", rotation=90, ha="left", va="center", fontsize=FONT)
@@ -123,9 +127,6 @@ def fig_slide(scene: Scene, slide: Slide) -> Figure:
         ax.tick_params(labelsize=SMALL)
         ax.grid(True, color="#bbbbbb", linewidth=0.8)
         ax.set_xlim(slide.offsets[0], slide.offsets[-1])
-    px = top.secondary_xaxis("top", functions=(lambda c: c * slide.stride, lambda p: p / slide.stride))
-    px.set_xlabel("pixels", fontsize=SMALL)
-    px.tick_params(labelsize=SMALL)
     top.tick_params(labelbottom=False)
     handles = [Line2D([], [], color=STYLES[m][0], linestyle=STYLES[m][1], marker=STYLES[m][2], linewidth=3.2,
                       markersize=9, markeredgecolor="black", label=SHORT[m]) for m in slide.values]

@@ -55,7 +55,7 @@ def slide_roi(
     bin: tuple[int, int] = (0, 0),
     axis: str = "x",
     distance: float = 1.0,
-    steps: int = 101,
+    steps: int = 61,
 ) -> Slide:
     """Move ``roi`` by ``0 .. distance`` cells along ``axis`` in ``steps`` positions.
 

@@ -160,7 +160,7 @@ def test_compare_view_shows_every_method(at):
 def test_slide_view_and_its_controls(at):
     at.radio(key="view").set_value("slide").run()
     text = page_text(at)
-    assert "moved right in 100 equal moves of 0.01 cell (0.32 px)" in text
+    assert "moved right in 60 equal moves of 0.0167 cell (0.533 px)" in text
     at.radio(key="slide_axis").set_value("y").run()
     at.number_input(key="focus_j").set_value(2).run()
     text = page_text(at)

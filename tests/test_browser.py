@@ -154,9 +154,9 @@ def test_methods_compare_view_and_sliding_plot(page):
 
     page.get_by_text("Slide the box", exact=True).first.click()
     settle(page)
-    expect(page.get_by_text("moved right in 100 equal moves", exact=False)).to_be_visible()
+    expect(page.get_by_text("moved right in 60 equal moves", exact=False)).to_be_visible()
     page.get_by_text("down (y)").click()
     settle(page)
-    expect(page.get_by_text("moved down in 100 equal moves", exact=False)).to_be_visible()
+    expect(page.get_by_text("moved down in 60 equal moves", exact=False)).to_be_visible()
     assert page.get_by_text("Traceback").count() == 0
     page.screenshot(path=str(SHOTS / "08-slide.png"), full_page=True)
