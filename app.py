@@ -384,9 +384,8 @@ def slide_view(scene, key: str) -> None:
     c[3].number_input("Bin column", 0, pw - 1, step=1, key="focus_j")
     png, text = slide_page(key, scene.rois[scene.active], scene.settings, scene.channel,
                            (int(s.focus_i), int(s.focus_j)), s.slide_axis, float(s.slide_cells), scene.pretrained, scene)
-    left, right = st.columns([3, 2])
-    left.image(png, width="stretch")
-    right.markdown(text)
+    st.image(png, width="stretch")
+    st.markdown(text)
 
 
 # ------------------------------------------------------------------------ the page

@@ -8,7 +8,9 @@ its own browser context, hence its own websocket session. Every student:
 
 1. opens the app and waits for the first screen (the article's example);
 2. types a new x for the RoI (Enter) and waits for the walkthrough to show it;
-3. clicks "Next ▶" five times, waiting each time for the next step's heading.
+3. clicks "Next ▶" five times, waiting each time for the next step's heading
+   (if the page settles on the old step for 30 s, the click was lost: the student
+   clicks again, and the lost click is counted; its wait, 30 s and more, counts).
 
 An interaction ends when the page shows its result *and* the rerun is over
 (Streamlit's running indicator gone); a student then looks for THINK_MS (1 s)
@@ -47,6 +49,7 @@ FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--
 # (browsers and server on the same cores) a click 0.15 s after a rerun was sometimes answered with the
 # page's previous step: the starved browser had not yet committed the step widget's new value.
 THINK_MS = int(os.environ.get("ROI_VIZ_LOAD_THINK_MS", 1000))
+RETRY_AFTER_MS = 30_000  # no new step after this long, and the page idle: click again, as a person would
 TIMEOUT_MS = int(os.environ.get("ROI_VIZ_LOAD_TIMEOUT_MS", 120_000))
 
 
@@ -94,7 +97,8 @@ async def settled(page) -> None:
                                  timeout=TIMEOUT_MS)
 
 
-async def student(browser, url: str, k: int, times: list, opens: list, errors: list, pages: list) -> None:
+async def student(browser, url: str, k: int, times: list, opens: list, errors: list, pages: list,
+                  retries: list) -> None:
     ctx = await browser.new_context(viewport={"width": 1400, "height": 1600})
     page = await ctx.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -123,7 +127,16 @@ async def student(browser, url: str, k: int, times: list, opens: list, errors: l
             stage = f"next to step {step}"
             t0 = time.perf_counter()
             await page.get_by_role("button", name="Next ▶").click()
-            await page.get_by_text(f"Step {step}:", exact=False).first.wait_for()
+            heading = page.get_by_text(f"Step {step}:", exact=False).first
+            try:
+                await heading.wait_for(timeout=RETRY_AFTER_MS)
+            except Exception:
+                # The page settled on the old step: the click was lost. A student clicks again.
+                await settled(page)
+                if not await heading.is_visible():
+                    retries.append(f"student {k}, step {step}")
+                    await page.get_by_role("button", name="Next ▶").click()
+                await heading.wait_for()
             await settled(page)
             times.append(time.perf_counter() - t0)
             await page.wait_for_timeout(THINK_MS)
@@ -149,15 +162,15 @@ async def run(sizes: list[int], port: int) -> None:
     url = f"http://127.0.0.1:{port}"
     print(f"server pid {proc.pid} on {url}; {os.cpu_count()} CPUs; RSS at start {rss_mb(proc.pid):.0f} MB")
     print(f"\n{'N':>3s} {'open p50':>9s} {'p50 (s)':>8s} {'p95 (s)':>8s} {'max (s)':>8s} {'errors':>6s} "
-          f"{'server RSS':>11s} {'MB/extra session':>17s} {'server CPU/interaction':>23s}")
+          f"{'server RSS':>11s} {'MB/extra session':>17s} {'server CPU/interaction':>23s} {'clicks lost':>11s}")
     rss_one = None
     try:
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             for n in sizes:
-                times, opens, errors, contexts = [], [], [], []
+                times, opens, errors, contexts, retries = [], [], [], [], []
                 cpu0 = cpu_seconds(proc.pid)
-                await asyncio.gather(*(student(browser, url, k, times, opens, errors, contexts) for k in range(n)))
+                await asyncio.gather(*(student(browser, url, k, times, opens, errors, contexts, retries) for k in range(n)))
                 await asyncio.sleep(1.0)
                 rss = rss_mb(proc.pid)  # every session of this round is still open
                 if n == 1:
@@ -168,7 +181,7 @@ async def run(sizes: list[int], port: int) -> None:
                 cpu = (cpu_seconds(proc.pid) - cpu0) / done if done else float("nan")
                 print(f"{n:3d} {pct(opens, 0.5):9.1f} {pct(times, 0.5):8.2f} {pct(times, 0.95):8.2f} "
                       f"{max(times, default=float('nan')):8.2f} {len(errors):6d} {rss:9.0f} MB {per:14.1f} "
-                      f"{cpu:20.2f} s", flush=True)
+                      f"{cpu:20.2f} s {len(retries):11d}", flush=True)
                 for e in errors[:5]:
                     print("     ", e)
                 for ctx in contexts:

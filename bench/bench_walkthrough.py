@@ -142,7 +142,7 @@ def main() -> None:
         figures.to_png(fig_slide(scene, s), figures.PAGE_DPI)
 
     report("compare view", compare, size=(14.8, 9.0))
-    report("slide view", slide, size=(11.0, 9.0))
+    report("slide view", slide, size=(12.0, 8.0))
     name = max(worst, key=worst.get)
     over = [k for k, v in worst.items() if v > GOAL_MS]
     print(f"  slowest: {name} {worst[name]:.1f} ms; goal {GOAL_MS:.0f} ms; over the goal: {', '.join(over) or 'none'}")

@@ -83,8 +83,8 @@ def fig_compare(scene: Scene, traces: dict) -> Figure:
         bottom.set_title(f"coverage {100 * trace.coverage:.1f} %", fontsize=FONT, pad=8)
         if k:
             bottom.tick_params(labelleft=False, labelbottom=False)
-    fig.text(0.5, 0.965, f"The same RoI through every method: channel {scene.channel}, {ph}×{pw} output, one colour scale",
-             ha="center", va="center", fontsize=FONT + 2)
+    fig.text(0.02, 0.965, f"The same RoI through every method: channel {scene.channel}, {ph}×{pw} output, one colour scale",
+             ha="left", va="center", fontsize=FONT + 2)
     fig.text(0.01, 0.68, "what it reads", rotation=90, ha="left", va="center", fontsize=FONT)
     fig.text(0.01, 0.23, "its output", rotation=90, ha="left", va="center", fontsize=FONT)
     untrained_badge(fig, scene)
@@ -93,9 +93,9 @@ def fig_compare(scene: Scene, traces: dict) -> Figure:
 
 def fig_slide(scene: Scene, slide: Slide) -> Figure:
     """Output value (top) and coverage (bottom) against how far the box has moved."""
-    fig = new_figure(11.0, 9.0)
-    top = fig.add_axes((0.1, 0.52, 0.86, 0.36))
-    bottom = fig.add_axes((0.1, 0.09, 0.86, 0.3), sharex=top)
+    fig = new_figure(12.0, 8.0)  # shown across the page: the article's point, as large as it gets
+    top = fig.add_axes((0.08, 0.52, 0.9, 0.38))
+    bottom = fig.add_axes((0.08, 0.09, 0.9, 0.3), sharex=top)
     every = max(len(slide.offsets) // 10, 1)
     for method in slide.values:
         color, style, marker = STYLES[method]
