@@ -1,6 +1,8 @@
 """Shared fixtures. Tests never download: the network path is tested with hosts that cannot answer."""
 import io
 import os
+import struct
+import zlib
 
 import numpy as np
 import pytest
@@ -50,3 +52,19 @@ def photo(w: int = 64, h: int = 48, seed: int = 0) -> Image.Image:
     arr[..., 2] = rng.integers(0, 255, (h, w))
     arr[: h // 3, : w // 3] = (255, 0, 0)
     return Image.fromarray(arr, "RGB")
+
+
+def png_header_only(w: int, h: int) -> bytes:
+    """A PNG that claims w x h pixels: a decompression bomb's header, without the memory."""
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 10)) + chunk(b"IEND", b"")
+
+
+def page_text(at) -> str:
+    """Everything an AppTest page says in words: markdown, errors, warnings, notes, captions."""
+    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info] + [c.value for c in at.caption]
+    return "\n".join(parts)

@@ -4,15 +4,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import encode, photo
+from conftest import encode, page_text, photo
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
-
-def page_text(at) -> str:
-    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
-    parts += [i.value for i in at.info] + [c.value for c in at.caption]
-    return "\n".join(parts)
 
 
 @pytest.fixture

@@ -6,8 +6,6 @@ photo in the same session. RoIs are typed into the number inputs.
 import builtins
 import io
 import os
-import struct
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -15,19 +13,11 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import encode, photo
+from conftest import encode, page_text, photo, png_header_only
 from roi_viz import images
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
-
-def png_header_only(w, h):
-    """A PNG that claims w x h pixels: a decompression bomb's header, without the memory."""
-    def chunk(kind, data):
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 10)) + chunk(b"IEND", b"")
 
 
 def png16() -> bytes:
@@ -67,11 +57,6 @@ ODD_BUT_GOOD = [
 ]
 GOOD = ("good.jpg", encode(photo(320, 240, seed=3), "JPEG"), "image/jpeg")
 
-
-def page_text(at) -> str:
-    parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
-    parts += [i.value for i in at.info] + [c.value for c in at.caption]
-    return "\n".join(parts)
 
 
 @pytest.fixture
