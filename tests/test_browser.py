@@ -160,3 +160,21 @@ def test_methods_compare_view_and_sliding_plot(page):
     expect(page.get_by_text("moved down in 60 equal moves", exact=False)).to_be_visible()
     assert page.get_by_text("Traceback").count() == 0
     page.screenshot(path=str(SHOTS / "08-slide.png"), full_page=True)
+
+
+def test_a_file_over_the_upload_limit_is_refused_by_the_page(page, tmp_path):
+    """Streamlit's own limit (config.toml, 25 MB) stops the file in the browser, before any Python sees it."""
+    big = tmp_path / "phone-photo.jpg"
+    big.write_bytes(b"\xff\xd8\xff\xe0" + os.urandom(26 * 1024 * 1024))
+    if page.locator('input[type="file"]').count() == 0:  # run alone, the page starts on the sample
+        page.get_by_text("Upload my own").click()
+        settle(page)
+    page.locator('input[type="file"]').set_input_files(str(big))
+    chip = page.get_by_test_id("stFileChip").filter(has_text="phone-photo.jpg")
+    expect(chip.get_by_test_id("stFileChipIconError")).to_be_visible()
+    page.get_by_test_id("stTooltipErrorHoverTarget").filter(has_text="phone-photo.jpg").hover()
+    expect(page.get_by_text("File must be 25.0MB or smaller.")).to_be_visible()
+    settle(page)
+    expect(page.get_by_role("heading", name="RoI pooling, step by step")).to_be_visible()  # the page goes on
+    assert page.get_by_text("Something went wrong").count() == 0 and page.get_by_text("Traceback").count() == 0
+    page.screenshot(path=str(SHOTS / "09-over-the-limit.png"))
