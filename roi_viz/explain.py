@@ -336,12 +336,9 @@ def step_bilinear(scene: Scene) -> str:
     corners = r.neighbours(i, j, k)
     fm = scene.features[c]
     rows = ["| cell (row, col) | value | weight | value × weight |", "|---|---|---|---|"]
-    merged: dict = {}
     for rr, cc, w in corners:
-        merged[(rr, cc)] = merged.get((rr, cc), 0.0) + w
-    for (rr, cc), w in merged.items():
         rows.append(f"| ({rr}, {cc}) | {fm[rr, cc]:.4g} | {w:.4f} | {fm[rr, cc] * w:.4g} |")
-    rows.append(f"| **sum** | | **{sum(merged.values()):.4f}** | **{value:.4g}** |")
+    rows.append(f"| **sum** | | **{sum(w for _, _, w in corners):.4f}** | **{value:.4g}** |")
     ly = y - 0.5 - corners[0][0] if r.map_size[0] > 1 else 0.0
     lx = x - 0.5 - corners[0][1] if r.map_size[1] > 1 else 0.0
     where = (

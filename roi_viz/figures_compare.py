@@ -10,12 +10,13 @@
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from . import geometry as g
 from .drawkit import (
-    FONT, OUTLINE, ROI, SMALL, bin_lines, cell_axes, grid, new_figure, output_grid, point_size, rect,
+    FONT, ROI, SMALL, bin_lines, cell_axes, grid, new_figure, output_grid, point_size, rect,
     untrained_badge, window,
 )
 from .pooling import describe
@@ -53,7 +54,7 @@ def _reads(ax, scene: Scene, method: str, trace, win):
         pts = trace.samples.reshape(-1, 2)
         ax.scatter(pts[:, 1], pts[:, 0], s=point_size(len(pts)) * 0.6, facecolor="white", edgecolor="black", linewidth=1.2, zorder=8)
     patch = rect(ax, trace.projected, fill=False, edgecolor=ROI, linewidth=3, linestyle=(0, (5, 3)), zorder=9)
-    patch.set_path_effects([OUTLINE[0].__class__(linewidth=4.5, foreground="black")])
+    patch.set_path_effects([patheffects.withStroke(linewidth=4.5, foreground="black")])
     cell_axes(ax, win)
     ax.set_ylabel("")
 

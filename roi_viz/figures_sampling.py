@@ -87,14 +87,6 @@ def fig_sampling(scene: Scene) -> Figure:
     return fig
 
 
-def _merged_neighbours(r, i: int, j: int, k: int) -> dict:
-    """The four (row, col, weight) corners, with a cell that appears twice at the edge counted once."""
-    weights: dict = {}
-    for row, col, w in r.neighbours(i, j, k):
-        weights[(row, col)] = weights.get((row, col), 0.0) + w
-    return weights
-
-
 def fig_bilinear(scene: Scene) -> Figure:
     """One sampling point, the four cell centres around it, and the weight each one gets."""
     r = scene.result
@@ -107,7 +99,7 @@ def fig_bilinear(scene: Scene) -> Figure:
         title(ax, "This box has no sampling points")
         return fig
     y, x = r.samples[i, j, k]
-    weights = _merged_neighbours(r, i, j, k)
+    weights = {(row, col): w for row, col, w in r.neighbours(i, j, k)}
     rows = [rc[0] for rc in weights] + [int(np.clip(np.floor(y), 0, H - 1))]
     cols = [rc[1] for rc in weights] + [int(np.clip(np.floor(x), 0, W - 1))]
     r0, r1 = max(min(rows) - 1, 0), min(max(rows) + 2, H)

@@ -218,6 +218,16 @@ def quantize_fastrcnn(roi: Box, stride: float, dtype=np.float32) -> tuple[int, i
     return start_w, start_h, max(end_w - start_w + 1, 1), max(end_h - start_h + 1, 1)
 
 
+def quantize(roi: Box, stride: float, scheme: str, dtype=np.float32) -> tuple[int, int, int, int]:
+    """The box snapped to whole cells by ``scheme``'s rule: ``(x, y, w, h)`` in cells, before clipping.
+
+    ``dtype`` is the feature map's: Fast R-CNN's rule rounds in it, as the kernel does.
+    """
+    if scheme == "article":
+        return quantize_article(project(roi, stride))
+    return quantize_fastrcnn(roi, stride, np.float64 if dtype == np.float64 else np.float32)
+
+
 def fastrcnn_bins(
     quantized: tuple[int, int, int, int],
     output_size: tuple[int, int],

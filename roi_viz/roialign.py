@@ -61,10 +61,17 @@ class AlignTrace(g.FractionalBins):
         return self.grid[0] * self.grid[1]
 
     def neighbours(self, i: int, j: int, k: int) -> list[tuple[int, int, float]]:
-        """``(row, col, weight)`` of the four cells that point ``k`` of bin ``(i, j)`` reads."""
+        """``(row, col, weight)`` of the cells that point ``k`` of bin ``(i, j)`` reads, top-left first.
+
+        Four cells inside the map; at its edge a cell may stand for two corners, and is
+        listed once with their weights added.
+        """
         y, x = self.samples[i, j, k] - VALUE_TO_CELL
         rows, cols, weights, _ = bilinear_weights(y, x, *self.map_size)
-        return [(int(r), int(c), float(w)) for r, c, w in zip(rows, cols, weights)]
+        merged: dict[tuple[int, int], float] = {}
+        for r, c, w in zip(rows, cols, weights):
+            merged[(int(r), int(c))] = merged.get((int(r), int(c)), 0.0) + float(w)
+        return [(r, c, w) for (r, c), w in merged.items()]
 
     def cells_read(self) -> np.ndarray:
         """``H x W`` bool: the cells that some sampling point gives a non-zero weight."""
@@ -103,12 +110,7 @@ def roi_align(
     Returns:
         An :class:`AlignTrace`; ``trace.output`` is ``C x ph x pw``.
     """
-    fm = as_numpy_map(feature_map)
-    box = g.check_roi(roi)
-    s = g.check_stride(stride)
-    size = g.check_output_size(output_size)
-    ratio = _check_ratio(sampling_ratio)
-    _check_mode(mode)
+    fm, box, s, size, ratio = _checked(feature_map, roi, stride, output_size, sampling_ratio, mode)
     dt = fm.dtype.type
     # torchvision receives corners in the map's dtype and computes the box in it too.
     x1, y1, x2, y2 = (dt(v) for v in (box[0], box[1], box[0] + box[2], box[1] + box[3]))
@@ -137,19 +139,9 @@ def roi_warp(
     snapped cells are sampled with the aligned rule, so the points spread
     evenly over exactly those cells. A box that snaps to no cell gives 0.
     """
-    fm = as_numpy_map(feature_map)
-    box = g.check_roi(roi)
-    s = g.check_stride(stride)
-    size = g.check_output_size(output_size)
-    ratio = _check_ratio(sampling_ratio)
-    _check_mode(mode)
+    fm, box, s, size, ratio = _checked(feature_map, roi, stride, output_size, sampling_ratio, mode)
     g.check_scheme(scheme)
-    map_size = (int(fm.shape[1]), int(fm.shape[2]))
-    if scheme == "article":
-        quantized = g.quantize_article(g.project(box, s))
-    else:
-        quantized = g.quantize_fastrcnn(box, s, np.float64 if fm.dtype == np.float64 else np.float32)
-    region = g.span_of_box(*quantized, map_size)
+    region = g.span_of_box(*g.quantize(box, s, scheme, fm.dtype), (int(fm.shape[1]), int(fm.shape[2])))
     r0, r1, c0, c1 = region
     dt = fm.dtype.type
     value_box = (dt(c0 - VALUE_TO_CELL), dt(r0 - VALUE_TO_CELL), dt(max(c1 - c0, 0)), dt(max(r1 - r0, 0)))
@@ -208,6 +200,17 @@ def _sample(fm, method, roi, s, size, ratio, aligned, mode, value_box, region, e
         output=output.astype(fm.dtype),
         region=region,
     )
+
+
+def _checked(feature_map, roi, stride, output_size, sampling_ratio, mode):
+    """The inputs RoIAlign and RoIWarp share, checked: ``(map, roi, stride, (ph, pw), ratio)``."""
+    fm = as_numpy_map(feature_map)
+    box = g.check_roi(roi)
+    s = g.check_stride(stride)
+    size = g.check_output_size(output_size)
+    ratio = _check_ratio(sampling_ratio)
+    _check_mode(mode)
+    return fm, box, s, size, ratio
 
 
 def _check_ratio(sampling_ratio) -> int:

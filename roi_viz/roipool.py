@@ -144,15 +144,12 @@ def roi_pool(
     map_size = (int(fm.shape[1]), int(fm.shape[2]))
 
     projected = g.project(box, s)
+    quantized = g.quantize(box, s, scheme, fm.dtype)
+    region = g.span_of_box(*quantized, map_size)
     if scheme == "article":
-        quantized = g.quantize_article(projected)
-        region = g.span_of_box(*quantized, map_size)
         bins, bin_size = g.article_bins(region, size)
     else:
-        dtype = np.float64 if fm.dtype == np.float64 else np.float32
-        quantized = g.quantize_fastrcnn(box, s, dtype)
-        region = g.span_of_box(*quantized, map_size)
-        bins, bin_size = g.fastrcnn_bins(quantized, size, map_size, dtype)
+        bins, bin_size = g.fastrcnn_bins(quantized, size, map_size, np.float64 if fm.dtype == np.float64 else np.float32)
 
     output, argmax = max_per_bin(fm, bins)
     return PoolTrace(
