@@ -1,68 +1,53 @@
 """roi-viz: how RoI pooling turns any box into a fixed-size tensor, step by step.
 
 Run with ``streamlit run app.py``. This page only wires widgets to the
-``roi_viz`` library: the image, the RoIs, the settings in the sidebar, then
-one of three views (the walkthrough, the comparison of methods, the sliding
-box), top to bottom as the page reads.
+``roi_viz`` library. It reads top to bottom as the page does: the sidebar
+(image, network, method), the photo with its boxes, then the lesson.
+
+What reruns when (Streamlit fragments), so that a click costs what it shows:
+
+- a sidebar change reruns the page;
+- ``workspace`` (the canvas, the box editor and the lesson) reruns alone when a
+  box is drawn, typed, added or deleted;
+- ``lesson`` (steps, views, pickers) reruns alone for everything inside it:
+  Previous, Next and a step cost one cached figure, not a redrawn page.
+
+State has one owner each: the session's :class:`Page` (settings, the RoI
+store, where the lesson is). Widgets show it and write it back in their
+callbacks; their keys carry a revision, so a change made elsewhere (a preset,
+Next, a box drawn) gives them fresh widgets instead of rewriting their keys.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import sys
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 from streamlit_drawable_canvas import boxes_to_drawing, st_canvas
 
-from roi_viz import explain, figures, images, rois, samples
-from roi_viz import features as feats
-from roi_viz.figures_compare import fig_compare, fig_slide
-from roi_viz.pooling import METHODS, run_all
-from roi_viz.sliding import slide_roi
-from roi_viz.walkthrough import STEP_SETS, build_scene
+from roi_viz.lesson import settings as presets
+from roi_viz.lesson.numbers import num
+from roi_viz.lesson.settings import MAX_OUTPUT, Settings
+from roi_viz.model import images, loading, samples
+from roi_viz.model.layers import LAYERS
+from roi_viz.rois import RoIError, RoIStore, new_roi
 
-CANVAS_PX = 512  # the drawing canvas is always this wide; RoIs are scaled to the input
-STATE_DEFAULTS = {
-    "rois": [samples.ARTICLE_ROI],
-    "active": 0,
-    "rois_size": samples.ARTICLE_INPUT_SIZE,  # the input size the RoIs are measured in
-    "canvas_rev": 0,
-    "step": 0,
-    "input_size": samples.ARTICLE_INPUT_SIZE,
-    "scheme": "article",
-    "out_h": 3,
-    "out_w": 3,
-    "layer": "pool5",
-    "method": "pool",
-    "sampling_ratio": 2,
-    "aligned": True,
-    "align_mode": "avg",
-    "warp_mode": "max",
-    "view": "walk",
-    "focus_i": 0,
-    "focus_j": 0,
-    "focus_k": 0,
-    "slide_axis": "x",
-    "slide_cells": 1.0,
-    "notice": "",
-}
+CANVAS_PX = 512  # the drawing canvas is this wide; boxes are kept in input pixels
+ACTIVE, OTHER = "#ffd400", "#00e5ff"  # the followed box and the others, on the canvas and in step 1
+NEW_LABEL = "new"  # stamped on boxes drawn since the canvas was mounted; a changing label would reset the tool mid-drag
 VIEWS = {"walk": "Walkthrough", "compare": "Compare the methods", "slide": "Slide the box"}
-PRESETS = {  # what a preset sets, beside the RoI
-    "article": dict(layer="pool5", out_h=3, out_w=3, scheme="article", method="pool"),
-    "paper": dict(layer="conv5_3", out_h=7, out_w=7, scheme="fastrcnn", method="pool"),
-}
 
 st.set_page_config(page_title="roi-viz: RoI pooling, step by step", page_icon="🔲", layout="wide")
 
 
-# ------------------------------------------------------------ heavy things, loaded once
-@st.cache_resource(show_spinner="Loading VGG16 (once for everyone on this server)…")
-def backbone() -> feats.Backbone:
-    net = feats.load_backbone()
-    print(f"[roi-viz] VGG16 loaded on {net.device_name} in {net.load_seconds:.1f} s", file=sys.stderr, flush=True)
-    return net
-
-
+# ----------------------------------------------------------------- heavy things, once
 @st.cache_resource(max_entries=32, show_spinner=False)
 def decoded(key: str, _data: bytes) -> images.DecodedImage:
     return images.decode_image(_data)
@@ -70,16 +55,18 @@ def decoded(key: str, _data: bytes) -> images.DecodedImage:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def model_input(key: str, size: int, _img: images.DecodedImage):
-    """The resized input, its coordinate map, and its PNG bytes for the canvas."""
+    """The resized input, its coordinate map, and the canvas background (a light JPEG)."""
     img, mapping = images.prepare_input(_img, size)
     buf = io.BytesIO()
-    img.save(buf, format="PNG")
+    img.resize((CANVAS_PX, CANVAS_PX)).save(buf, format="JPEG", quality=88)
     return img, mapping, buf.getvalue()
 
 
-@st.cache_resource(max_entries=64, show_spinner="Running VGG16 on this image…")
-def feature_map(key: str, size: int, layer: str, _img) -> feats.FeatureMap:
-    fm = feats.extract(backbone(), _img, layer)
+@st.cache_resource(max_entries=64, show_spinner=False)
+def feature_map(key: str, size: int, layer: str, _img):
+    from roi_viz.model import features  # torch: imported once the photo is on the page
+
+    fm = features.extract(loading.backbone(), _img, layer)
     print(f"[roi-viz] features computed: {key[:40]} {size} {layer} ({fm.seconds * 1000:.0f} ms)", file=sys.stderr, flush=True)
     return fm
 
@@ -89,284 +76,416 @@ def sample_bytes(name: str) -> bytes:
     return samples.get_sample(name).path.read_bytes()
 
 
-# ----------------------------------------------------------------------- state
-def init_state() -> None:
-    for k, v in STATE_DEFAULTS.items():
-        st.session_state.setdefault(k, list(v) if isinstance(v, list) else v)
+@st.cache_data(max_entries=512, show_spinner=False)
+def step_figure(key: str, _scene, _step) -> tuple[bytes, str]:
+    """One step's figure, encoded; ``key`` names everything it is drawn from."""
+    from roi_viz.draw.kit import PAGE_DPI, to_jpeg, to_png
+
+    fig = _step.figure(_scene)
+    return (to_jpeg(fig, PAGE_DPI), "JPEG") if _step.photo else (to_png(fig, PAGE_DPI), "PNG")
 
 
-def set_rois(new_rois, active: int, notice: str = "") -> None:
-    """Replace the RoIs from outside the canvas; the canvas is remounted to show them."""
-    st.session_state.rois = list(new_rois)
-    st.session_state.active = active
-    st.session_state.canvas_rev += 1
-    st.session_state.notice = notice
+@st.cache_data(max_entries=128, show_spinner=False)
+def compare_page(key: str, _scene) -> tuple[bytes, str]:
+    from roi_viz import methods
+    from roi_viz.draw.compare import fig_compare
+    from roi_viz.draw.kit import PAGE_DPI, to_png
+    from roi_viz.lesson.words import compare_table
+
+    traces = methods.run_all(_scene.features, _scene.rois[_scene.active], _scene.settings)
+    table = compare_table(_scene, traces, methods.NAMES, methods.labels(traces))
+    return to_png(fig_compare(_scene, traces, methods.METHODS), PAGE_DPI), table
 
 
-def article_preset() -> None:
-    st.session_state.update(PRESETS["article"], step=0, input_size=samples.ARTICLE_INPUT_SIZE,
-                            rois_size=samples.ARTICLE_INPUT_SIZE)
-    set_rois([samples.ARTICLE_ROI], 0, "The article's example is loaded: RoI (296, 192, 200, 145) on a 512 × 512 input.")
+@st.cache_data(max_entries=128, show_spinner=False)
+def slide_page(key: str, _scene, bin: tuple, axis: str, cells: float) -> tuple[bytes, str]:
+    from roi_viz import methods
+    from roi_viz.draw.compare import fig_slide
+    from roi_viz.draw.kit import PAGE_DPI, to_png
+    from roi_viz.lesson.words import slide_text
+    from roi_viz.ops.sliding import slide_roi
+
+    s = _scene.settings
+    slide = slide_roi(_scene.features, _scene.rois[_scene.active], methods.runners(s), stride=s.stride,
+                      output_size=s.output_size, channel=_scene.channel, bin=bin, axis=axis, distance=cells)
+    return to_png(fig_slide(_scene, slide, methods.METHODS), PAGE_DPI), slide_text(slide, methods.NAMES)
 
 
-def paper_preset() -> None:
-    """Fast R-CNN as published: conv5_3 + ReLU (stride 16), 7 × 7 bins, the code's rounding. The RoIs stay."""
-    st.session_state.update(PRESETS["paper"], step=0)
-    st.session_state.notice = (
-        "Fast R-CNN paper setting: VGG16 cut after conv5_3 and its ReLU (stride 16), RoI pooling to 7 × 7 "
-        "with the rounding of Fast R-CNN's code."
-    )
+# ------------------------------------------------------------------- the session
+@dataclass
+class Page:
+    """Everything one student has chosen. The only session state the page keeps."""
+
+    settings: Settings = field(default_factory=Settings)
+    store: RoIStore = field(default_factory=lambda: RoIStore([samples.ARTICLE_ROI], samples.ARTICLE_INPUT_SIZE))
+    source: str = "sample"
+    sample: str = samples.DEFAULT_SAMPLE
+    view: str = "walk"
+    step: int = 0
+    focus: tuple[int, int, int] = (0, 0, 0)  # the bin (i, j) and point k of the close-ups
+    slide_axis: str = "x"
+    slide_cells: float = 1.0
+    widgets: int = 0  # bumped when a whole-page change (preset, method) redraws every widget afresh
+    fresh: dict[str, int] = field(default_factory=dict)  # per widget: bumped when its value changed elsewhere
+    notice: str = ""
+
+    def set(self, **changes) -> None:
+        self.settings = self.settings.with_(**changes)
 
 
-def apply_numbers() -> None:
-    s = st.session_state
-    typed = (s.in_x, s.in_y, s.in_w, s.in_h)
+def page() -> Page:
+    return st.session_state.setdefault("page", Page())
+
+
+def callback(fn):
+    """Callbacks run before the page is drawn: a failure becomes a notice, never Streamlit's error box."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            fn(*args, **kwargs)
+        except (ValueError, RoIError) as exc:
+            page().notice = f"⚠ {exc}"
+        except Exception as exc:  # noqa: BLE001
+            traceback.print_exc(file=sys.stderr)
+            page().notice = f"⚠ That change could not be applied ({type(exc).__name__}); the page kept its state."
+    return run
+
+
+def wkey(name: str) -> str:
+    """A widget key that changes whenever the state it shows was changed from elsewhere.
+
+    A callback that runs inside a fragment refreshes only that fragment's
+    widgets (:func:`refresh`): the others are not redrawn and keep their keys.
+    """
+    p = page()
+    return f"{name}:{p.widgets}.{p.fresh.get(name, 0)}"
+
+
+def refresh(*names: str) -> None:
+    p = page()
+    for name in names:
+        p.fresh[name] = p.fresh.get(name, 0) + 1
+
+
+@callback
+def from_widget(key: str, write) -> None:
+    """A widget's callback: hand its new value to ``write``.
+
+    A widget drawn before the state changed elsewhere in the same click (a
+    preset, Next) is stale: the other change wins and this value is dropped.
+    """
+    if key == wkey(key.rsplit(":", 1)[0]) and key in st.session_state:
+        write(st.session_state[key])
+
+
+def guarded(fn):
+    """A student never sees a traceback: the server log gets it, the page a sentence."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001  (any failure: the page must go on)
+            if type(exc).__module__.startswith("streamlit"):
+                raise  # Streamlit's own control flow (reruns, stops)
+            traceback.print_exc(file=sys.stderr)
+            st.error("Something went wrong while drawing this part of the page. Your settings are kept: try "
+                     f"another RoI or step, or press “Article example” in the sidebar. ({type(exc).__name__}: {exc})")
+    return run
+
+
+# ------------------------------------------------------------------- callbacks
+@callback
+def apply_preset(changes: dict, rois=None, notice: str = "") -> None:
+    p = page()
+    p.settings = p.settings.with_(**changes)
+    if rois is not None:
+        p.store.replace_all(rois, p.settings.input_size)
+    p.step, p.widgets, p.notice = 0, p.widgets + 1, notice
+
+
+@callback
+def set_method(key: str) -> None:
+    """Switch method and stay on the same kind of step (the output stays the output)."""
+    from roi_viz.methods import METHODS
+
+    p = page()
+    old = METHODS[p.settings.method].step_keys()
+    new = METHODS[key].step_keys()
+    here = old[min(p.step, len(old) - 1)]
+    p.set(method=key)
+    p.step = new.index(here) if here in new else min(p.step, len(new) - 1)
+    p.widgets += 1
+
+
+@callback
+def go_to_step(target: int, last: int) -> None:
+    p = page()
+    p.step = min(max(int(target), 0), last)
+    refresh("step")
+
+
+@callback
+def edit_box(roi_id: int, size: int, rev: int) -> None:
+    """The x, y, w, h fields: the store cuts the box to the image or refuses it."""
+    p = page()
+    keys = [f"{k}-{roi_id}:{rev}:{size}" for k in "xywh"]
+    index = p.store.index_of(roi_id)
+    if index is None or not all(k in st.session_state for k in keys):
+        return  # the box was deleted or replaced (a preset) in the same click: that change wins
+    typed = tuple(st.session_state[k] for k in keys)
     try:
-        box, msg = rois.clip_roi(typed, s.input_size)
-    except rois.RoIError as exc:
-        s.notice = f"⚠ {exc} The RoI was left as it was."
-        s.canvas_rev += 1
-        return
-    new = list(s.rois)
-    new[s.active] = box
-    set_rois(new, s.active, msg)
+        p.store.move(index, typed, size)
+    except RoIError as exc:
+        p.store.notice = f"⚠ {exc} The RoI was left as it was."
+        p.store.generation += 1  # the fields go back to the box that was kept
+        p.store.revision += 1
 
 
-def add_roi() -> None:
-    s = st.session_state
-    set_rois(list(s.rois) + [rois.new_roi(s.input_size)], len(s.rois), "A new RoI was added in the middle; drag it on the image or type its numbers.")
+@callback
+def pick_box(rev: int) -> None:
+    store, key = page().store, f"active:{rev}"
+    if rev == store.revision and key in st.session_state:
+        store.select(st.session_state[key])
 
 
-def delete_roi() -> None:
-    s = st.session_state
-    new = [r for k, r in enumerate(s.rois) if k != s.active]
-    set_rois(new, max(0, s.active - 1))
+@callback
+def canvas_sent(canvas_key: str, scale: float, size: int) -> None:
+    result = st.session_state.get(canvas_key) or {}
+    raw = (result.get("drawing") or {}).get("raw") or {}
+    boxes = [
+        {"label": o.get("label", ""), "left": o["left"], "top": o["top"],
+         "width": o.get("width", 0) * o.get("scaleX", 1), "height": o.get("height", 0) * o.get("scaleY", 1)}
+        for o in raw.get("objects", []) if o.get("type") == "LabeledRect"
+    ]
+    page().store.merge_canvas(canvas_key, boxes, scale, size)
 
 
-def go_to_step(target: int) -> None:
-    """Prev/Next carry the step they lead to, not +1/-1: on a busy server the step widget's
-    value can arrive stale with the click, and "+1" from a stale value repeats the same step."""
-    last = len(STEP_SETS[st.session_state.method]) - 1
-    st.session_state.step = min(max(int(target), 0), last)
-
-
-def keep_step_on_method_change() -> None:
-    """Stay on the same kind of step (e.g. the output) when the method changes, if the new one has it."""
-    s = st.session_state
-    old = s.get("step_key")
-    keys = [step.key for step in STEP_SETS[s.method]]
-    s.step = keys.index(old) if old in keys else min(s.step, len(keys) - 1)
-
-
-# ---------------------------------------------------------------------- sidebar
+# ----------------------------------------------------------------------- sidebar
 def sidebar_image() -> tuple[str, bytes, str]:
-    """Returns ``(key, file bytes, description)`` of the chosen image."""
-    st.sidebar.header("1. Image")
-    options = samples.list_samples()
-    source = st.sidebar.radio("Source", ["Sample photo", "Upload my own"], horizontal=True, key="source")
-    if source == "Upload my own":
-        up = st.sidebar.file_uploader(
-            f"PNG, JPEG, WebP, BMP, TIFF or GIF, up to {images.MAX_FILE_MB} MB",
-            type=list(images.UPLOAD_TYPES),
-            key="upload",
-            max_upload_size=images.MAX_FILE_MB,
-        )
+    """The chosen picture: ``(key, file bytes, name)``."""
+    p = page()
+    sb = st.sidebar
+    sb.header("1. Image")
+    sources = {"sample": "Sample photo", "upload": "Upload my own"}
+    sb.radio("Source", list(sources), index=list(sources).index(p.source), format_func=sources.get, horizontal=True,
+             key=wkey("source"), on_change=from_widget, args=(wkey("source"), lambda v: setattr(p, "source", v)))
+    if p.source == "upload":
+        up = sb.file_uploader(f"PNG, JPEG, WebP, BMP, TIFF or GIF, up to {images.MAX_FILE_MB} MB",
+                              type=list(images.UPLOAD_TYPES), key="upload", max_upload_size=images.MAX_FILE_MB)
         if up is not None:
             data = up.getvalue()  # kept in memory only, never written to disk
             return "upload:" + hashlib.sha1(data).hexdigest(), data, up.name
-        st.sidebar.info("No file yet: the sample photo is shown until you upload one.")
-    by_name = {s.name: s for s in options}
-    name = st.sidebar.selectbox("Sample", list(by_name), format_func=lambda n: by_name[n].title, key="sample")
-    chosen = by_name[name]
-    st.sidebar.caption(f"{chosen.title}. {chosen.source}. Licence: {chosen.licence}.")
-    return "sample:" + name, sample_bytes(name), chosen.title
+        sb.info("No file yet: the sample photo is shown until you upload one.")
+    by_name = {s.name: s for s in samples.list_samples()}
+    names = list(by_name)
+    sb.selectbox("Sample", names, index=names.index(p.sample) if p.sample in names else 0,
+                 format_func=lambda n: by_name[n].title, key=wkey("sample"),
+                 on_change=from_widget, args=(wkey("sample"), lambda v: setattr(p, "sample", v)))
+    chosen = by_name.get(p.sample, next(iter(by_name.values())))
+    sb.caption(f"{chosen.title}. {chosen.source}. Licence: {chosen.licence}.")
+    return "sample:" + chosen.name, sample_bytes(chosen.name), chosen.title
 
 
-def sidebar_settings() -> None:
-    st.sidebar.header("2. Network")
-    st.sidebar.select_slider("Model input size (pixels)", options=list(images.INPUT_SIZES), key="input_size",
-                             help="The image is resized to a square of this size before VGG16 sees it.")
-    st.sidebar.selectbox("Feature layer", list(feats.LAYERS), format_func=lambda k: feats.LAYERS[k].label, key="layer")
-    st.sidebar.header("3. Method")
-    st.sidebar.radio("How the RoI becomes a fixed-size tensor", list(METHODS), format_func=METHODS.get,
-                     key="method", on_change=keep_step_on_method_change)
-    method = st.session_state.method
-    if method in ("pool", "warp"):
-        st.sidebar.radio(
-            "Rounding rule",
-            ["article", "fastrcnn"],
-            format_func=lambda k: {"article": "Article: round everything down", "fastrcnn": "Fast R-CNN code (torchvision)"}[k],
-            key="scheme",
-            help="The article floors x, y, w and h separately and drops what the split leaves over. "
-            "Fast R-CNN's code rounds the corners to the nearest cell, keeps the end cell, and lets bins overlap.",
-        )
-    if method in ("align", "warp"):
-        st.sidebar.number_input("Sampling ratio (points per bin per axis; 0 = adaptive)", 0, 8, step=1, key="sampling_ratio",
-                                help="torchvision's default is 2 here and in Detectron; 0 (or less) picks ⌈bin size⌉ "
-                                "points per axis, about one per cell.")
-        mode_key = "align_mode" if method == "align" else "warp_mode"
-        st.sidebar.radio("One value per bin", ["avg", "max"], key=mode_key, horizontal=True,
-                         format_func={"avg": "mean of the points", "max": "max of the points"}.get)
-    if method in ("align", "prroi"):
-        st.sidebar.toggle("Aligned (−0.5 cell shift)", key="aligned",
-                          help="On: points and bins sit exactly on the RoI (torchvision aligned=True). "
-                          "Off: the legacy rule, which reads the map half a cell off.")
-    c1, c2 = st.sidebar.columns(2)
-    c1.number_input("Output rows", 1, 14, step=1, key="out_h")
-    c2.number_input("Output columns", 1, 14, step=1, key="out_w")
-    st.sidebar.button("↺ Article example", on_click=article_preset, use_container_width=True,
+def sidebar_settings() -> Settings:
+    """Network, method, output, channel and presets; returns the settings they make."""
+    from roi_viz.methods import METHODS
+
+    p, s, sb = page(), page().settings, st.sidebar
+    sb.header("2. Network")
+    sizes = list(images.INPUT_SIZES)
+    sb.select_slider("Model input size (pixels)", sizes, value=s.input_size, key=wkey("input_size"),
+                     help="The image is resized to a square of this size before VGG16 sees it.",
+                     on_change=from_widget, args=(wkey("input_size"), lambda v: p.set(input_size=int(v))))
+    layers = list(LAYERS)
+    sb.selectbox("Feature layer", layers, index=layers.index(s.layer), format_func=lambda k: LAYERS[k].label,
+                 key=wkey("layer"), on_change=from_widget, args=(wkey("layer"), lambda v: p.set(layer=v)))
+    sb.header("3. Method")
+    keys = list(METHODS)
+    sb.radio("How the RoI becomes a fixed-size tensor", keys, index=keys.index(s.method),
+             format_func=lambda k: METHODS[k].name, key=wkey("method"),
+             on_change=from_widget, args=(wkey("method"), set_method))
+    reads = METHODS[s.method].options
+    if "scheme" in reads:
+        rules = {"article": "Article: round everything down", "fastrcnn": "Fast R-CNN code (torchvision)"}
+        sb.radio("Rounding rule", list(rules), index=list(rules).index(s.scheme), format_func=rules.get,
+                 key=wkey("scheme"), on_change=from_widget, args=(wkey("scheme"), lambda v: p.set(scheme=v)),
+                 help="The article floors x, y, w and h separately and drops what the split leaves over. "
+                 "Fast R-CNN's code rounds the corners to the nearest cell, keeps the end cell, and lets bins overlap.")
+    if "sampling_ratio" in reads:
+        sb.number_input("Sampling ratio (points per bin per axis; 0 = adaptive)", 0, 8, value=s.sampling_ratio, step=1,
+                        key=wkey("sampling_ratio"), on_change=from_widget,
+                        args=(wkey("sampling_ratio"), lambda v: p.set(sampling_ratio=int(v))),
+                        help="torchvision's default is 2 here and in Detectron; 0 (or less) picks ⌈bin size⌉ "
+                        "points per axis, about one per cell.")
+    for mode in ("align_mode", "warp_mode"):
+        if mode in reads:
+            sb.radio("One value per bin", ["avg", "max"], index=["avg", "max"].index(getattr(s, mode)),
+                     horizontal=True, format_func={"avg": "mean of the points", "max": "max of the points"}.get,
+                     key=wkey(mode), on_change=from_widget, args=(wkey(mode), lambda v, m=mode: p.set(**{m: v})))
+    if "aligned" in reads:
+        sb.toggle("Aligned (−0.5 cell shift)", value=s.aligned, key=wkey("aligned"),
+                  on_change=from_widget, args=(wkey("aligned"), lambda v: p.set(aligned=bool(v))),
+                  help="On: points and bins sit exactly on the RoI (torchvision aligned=True). "
+                  "Off: the legacy rule, which reads the map half a cell off.")
+    c1, c2 = sb.columns(2)
+    c1.number_input("Output rows", 1, MAX_OUTPUT, value=s.output_size[0], step=1, key=wkey("out_h"),
+                    on_change=from_widget, args=(wkey("out_h"), lambda v: p.set(output_size=(int(v), p.settings.output_size[1]))))
+    c2.number_input("Output columns", 1, MAX_OUTPUT, value=s.output_size[1], step=1, key=wkey("out_w"),
+                    on_change=from_widget, args=(wkey("out_w"), lambda v: p.set(output_size=(p.settings.output_size[0], int(v)))))
+    sb.button("↺ Article example", width="stretch", on_click=apply_preset,
+              args=(presets.ARTICLE, [samples.ARTICLE_ROI],
+                    "The article's example is loaded: RoI (296, 192, 200, 145) on a 512 × 512 input."),
               help="512 × 512 input, pool5 (stride 32), RoI (296, 192, 200, 145), RoI pooling to 3 × 3, rounded down.")
-    st.sidebar.button("Fast R-CNN paper setting", on_click=paper_preset, use_container_width=True,
+    sb.button("Fast R-CNN paper setting", width="stretch", on_click=apply_preset,
+              args=(presets.FAST_RCNN, None,
+                    "Fast R-CNN paper setting: VGG16 cut after conv5_3 and its ReLU (stride 16), RoI pooling to "
+                    "7 × 7 with the rounding of Fast R-CNN's code. The RoIs stay."),
               help="conv5_3 + ReLU (stride 16), RoI pooling to 7 × 7 with the rounding of Fast R-CNN's code.")
+    sb.header("4. Channel shown")
+    auto = sb.toggle("Strongest channel inside the RoI", value=s.channel is None, key=wkey("chan_auto"),
+                     on_change=from_widget, args=(wkey("chan_auto"), lambda v: p.set(channel=None if v else 0)))
+    if not auto:
+        sb.number_input("Channel", 0, LAYERS[s.layer].channels - 1, value=s.channel or 0, step=1, key=wkey("chan"),
+                        on_change=from_widget, args=(wkey("chan"), lambda v: p.set(channel=int(v))))
+    sb.toggle("Step 2: mean over all channels", value=s.mean_view, key=wkey("chan_mean"),
+              on_change=from_widget, args=(wkey("chan_mean"), lambda v: p.set(mean_view=bool(v))))
+    return p.settings
 
 
-def sidebar_channel(n_channels: int) -> tuple[int | None, bool]:
-    st.sidebar.header("4. Channel shown")
-    auto = st.sidebar.toggle("Strongest channel inside the RoI", value=True, key="chan_auto")
-    channel = None if auto else st.sidebar.number_input("Channel", 0, n_channels - 1, 0, step=1, key="chan")
-    mean = st.sidebar.toggle("Step 2: mean over all channels", value=False, key="chan_mean")
-    return channel, mean
+# ------------------------------------------------------------ the photo and its boxes
+def draw_boxes(key: str, png: bytes, size: int) -> None:
+    """The canvas: shows every RoI and turns a mouse drag into a new one.
 
-
-# --------------------------------------------------------------------- main parts
-def draw_rois(png: bytes, size: int) -> None:
-    """The canvas: shows every RoI and turns a mouse drag into a new one."""
-    s = st.session_state
-    k = CANVAS_PX / size
-    sent = [
-        {"left": x * k, "top": y * k, "width": w * k, "height": h * k, "label": f"RoI {i + 1}"}
-        for i, (x, y, w, h) in enumerate(s.rois)
-    ]
-    result = st_canvas(
-        fill_color="rgba(255, 212, 0, 0.15)",
-        stroke_width=3,
-        stroke_color="#ffd400",
-        background_image=png,
-        height=CANVAS_PX,
-        width=CANVAS_PX,
-        drawing_mode="labeled_rect",
-        label=f"RoI {len(s.rois) + 1}",
-        font_size=16,
-        initial_drawing=boxes_to_drawing(sent, stroke_color="#ffd400", stroke_width=3),
-        key=f"canvas-{s.canvas_rev}-{size}",
+    Mounted once per image, size and outside change; what the canvas itself
+    draws never remounts or reloads it (that would drop a box drawn meanwhile).
+    """
+    store = page().store
+    canvas_key = f"canvas:{key[:48]}:{size}:{store.generation}"
+    scale = CANVAS_PX / size
+    given = store.drawing(canvas_key, scale, size)
+    initial = boxes_to_drawing(given, stroke_color=OTHER, stroke_width=2)
+    for obj, box in zip(initial["objects"], given):  # the followed box stands out, in colour and thickness
+        if box["active"]:
+            obj.update(stroke=ACTIVE, strokeWidth=4)
+    st_canvas(
+        fill_color="rgba(255, 212, 0, 0.12)", stroke_width=4, stroke_color=ACTIVE, background_image=png,
+        height=CANVAS_PX, width=CANVAS_PX, drawing_mode="labeled_rect", label=NEW_LABEL,
+        font_size=15, initial_drawing=initial, key=canvas_key,
+        on_change=functools.partial(canvas_sent, canvas_key, scale, size),
     )
-    drawn = result.boxes
-    if _same_boxes(drawn, sent):
-        return
-    new, notices = [], []
-    for b in drawn:
-        try:
-            box, msg = rois.clip_roi((b["left"] / k, b["top"] / k, b["width"] / k, b["height"] / k), size)
-        except rois.RoIError:
-            notices.append("An empty box (a click without a drag) was ignored: drag to draw a box.")
-            continue
-        new.append(tuple(round(v, 2) for v in box))
-        if msg:
-            notices.append(msg)
-    if not new:
-        set_rois(s.rois, s.active, "⚠ At least one RoI is needed; the last one was kept.")
-        st.rerun()
-    grew = len(new) > len(s.rois)
-    s.rois = new
-    s.active = len(new) - 1 if grew else min(s.active, len(new) - 1)
-    s.notice = " ".join(notices)
-    if notices:  # the canvas shows something we refused or cut: redraw it from the store
-        s.canvas_rev += 1
-        st.rerun()
+    st.caption("Drag on the photo to draw a box: the lesson follows the box drawn last. New boxes are marked "
+               "“new” until the photo's boxes are next redrawn (after a typed number, a pick, Add or Delete); the "
+               "list beside the photo always says which box is followed. Canvas tools: pencil = move or resize a "
+               "box, arrows = undo and redo; the canvas's delete and bin clear the drawing only: “Delete RoI” removes a box.")
 
 
-def _same_boxes(a, b, tol: float = 0.5) -> bool:
-    if len(a) != len(b):
-        return False
-    keys = ("left", "top", "width", "height")
-    return all(abs(p[k] - q[k]) <= tol for p, q in zip(a, b) for k in keys)
-
-
-def roi_editor(size: int, mapping: images.InputMapping) -> None:
-    s = st.session_state
-    labels = [f"RoI {i + 1}: ({', '.join(explain.num(v, 2) for v in r)})" for i, r in enumerate(s.rois)]
-    st.selectbox("The walkthrough follows", range(len(s.rois)), format_func=lambda i: labels[i], key="active")
-    x, y, w, h = s.rois[s.active]
-    if s.get("in_sync") != (s.active, (x, y, w, h), s.canvas_rev):
-        s.in_x, s.in_y, s.in_w, s.in_h = float(x), float(y), float(w), float(h)
-        s.in_sync = (s.active, (x, y, w, h), s.canvas_rev)
-    c = st.columns(4)
-    for col, key, label in zip(c, ("in_x", "in_y", "in_w", "in_h"), ("x", "y", "w", "h")):
-        col.number_input(label, step=1.0, format="%.2f", key=key, on_change=apply_numbers)
+def box_editor(size: int, mapping: images.InputMapping) -> None:
+    store = page().store
+    boxes = store.boxes(size)
+    with st.container(key="roi-list"):
+        st.markdown("\n".join(
+            f"- {'**' if i == store.active else ''}RoI {i + 1}: ({', '.join(num(v, 2) for v in b)})"
+            f"{'** ← the lesson follows it' if i == store.active else ''}"
+            for i, b in enumerate(boxes)))
+    rev = store.revision
+    st.selectbox("The walkthrough follows", range(len(boxes)), index=store.active, format_func=lambda i: f"RoI {i + 1}",
+                 key=f"active:{rev}", on_change=pick_box, args=(rev,))
+    x, y, w, h = boxes[store.active]
+    roi_id = store.id_at(store.active)
+    cols = st.columns(4)
+    for col, name, v in zip(cols, "xywh", (x, y, w, h)):
+        col.number_input(name, value=float(v), step=1.0, format="%.2f", key=f"{name}-{roi_id}:{rev}:{size}",
+                         on_change=edit_box, args=(roi_id, size, rev))
     b1, b2 = st.columns(2)
-    b1.button("Add RoI", on_click=add_roi, use_container_width=True)
-    b2.button("Delete RoI", on_click=delete_roi, disabled=len(s.rois) < 2, use_container_width=True)
+    b1.button("Add RoI", width="stretch", on_click=callback(lambda: store.add(new_roi(size), size)))
+    b2.button("Delete RoI", width="stretch", disabled=len(store) < 2, on_click=callback(lambda: store.delete(store.active)))
     ox, oy, ow, oh = mapping.to_original((x, y, w, h))
     W, H = mapping.original_size
     sx, sy = mapping.scale
-    st.caption(
-        f"Coordinates are pixels of the {size} × {size} model input. The original is {W} × {H}: "
-        f"input x = original x × {sx:.4g}, input y = original y × {sy:.4g}. "
-        f"This RoI in the original: ({ox:.1f}, {oy:.1f}, {ow:.1f}, {oh:.1f})."
-    )
+    st.caption(f"Coordinates are pixels of the {size} × {size} model input. The original is {W} × {H}: "
+               f"input x = original x × {sx:.4g}, input y = original y × {sy:.4g}. "
+               f"This RoI in the original: ({ox:.1f}, {oy:.1f}, {ow:.1f}, {oh:.1f}).")
+    if store.notice:
+        (st.warning if store.notice.startswith("⚠") else st.info)(store.notice)
 
 
-def focus_controls(scene, points: bool) -> None:
+# ------------------------------------------------------------------------ the lesson
+def focus_pickers(scene, points: bool) -> None:
     """Pick the bin (and the sampling point) the close-up steps look at."""
-    s = st.session_state
+    p = page()
     ph, pw = scene.trace.output_size
+    i, j, k = scene.focus
     n = getattr(scene.result, "points_per_bin", 0)
     c = st.columns(3 if points else 2)
-    c[0].number_input("Bin row", 0, ph - 1, step=1, key="focus_i")
-    c[1].number_input("Bin column", 0, pw - 1, step=1, key="focus_j")
+    c[0].number_input("Bin row", 0, ph - 1, value=i, step=1, key=wkey("focus_i"),
+                      on_change=from_widget, args=(wkey("focus_i"), lambda v: setattr(p, "focus", (int(v), j, k))))
+    c[1].number_input("Bin column", 0, pw - 1, value=j, step=1, key=wkey("focus_j"),
+                      on_change=from_widget, args=(wkey("focus_j"), lambda v: setattr(p, "focus", (i, int(v), k))))
     if points and n:
-        c[2].number_input(f"Point (1–{n})", 1, n, step=1, key="focus_k1",
-                          on_change=lambda: s.update(focus_k=s.focus_k1 - 1))
+        c[2].number_input(f"Point (1–{n})", 1, n, value=k + 1, step=1, key=wkey("focus_k"),
+                          on_change=from_widget, args=(wkey("focus_k"), lambda v: setattr(p, "focus", (i, j, int(v) - 1))))
 
 
-def clamp_focus(ph: int, pw: int, points: int) -> None:
-    """Keep the chosen bin and point inside the output before their widgets are drawn."""
-    s = st.session_state
-    s.focus_i = min(max(int(s.focus_i), 0), ph - 1)
-    s.focus_j = min(max(int(s.focus_j), 0), pw - 1)
-    s.focus_k = min(max(int(s.focus_k), 0), max(points - 1, 0))
-    s.focus_k1 = s.focus_k + 1
+PREFETCH_DELAY_S = 0.3  # after the page has fetched the figure just shown: drawing holds the GIL
+_prefetching = threading.Semaphore(1)  # one figure drawn ahead at a time per server
 
 
-def walkthrough(scene, fm: feats.FeatureMap) -> None:
-    s = st.session_state
-    steps = scene.steps
+def prefetch(figure: str, scene, step) -> None:
+    """Draw a step's figure into the cache in the background, a moment after this run ends."""
+    if not _prefetching.acquire(blocking=False):
+        return  # the server is already drawing ahead for someone: this one will be drawn on demand
+
+    def draw() -> None:
+        try:
+            time.sleep(PREFETCH_DELAY_S)
+            step_figure(figure, scene, step)
+        except Exception:  # noqa: BLE001  (a figure that fails will fail again, in the page, with a message)
+            traceback.print_exc(file=sys.stderr)
+        finally:
+            _prefetching.release()
+
+    thread = threading.Thread(target=draw, name="roi-viz-prefetch", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())  # the cache needs the session's context
+    thread.start()
+
+
+def figure_key(scene, step, key: str) -> str:
+    """Everything a step's figure is drawn from, as one string (the cache's key)."""
+    focus = scene.focus if step.picks else None
+    return repr((key, scene.settings, scene.rois, scene.active, scene.pretrained, step.key, focus))
+
+
+def walkthrough(scene, fm, key: str) -> None:
+    from roi_viz.methods import METHODS
+
+    p = page()
+    steps = METHODS[scene.method].steps
+    last = len(steps) - 1
+    p.step = min(p.step, last)
     nav = st.columns([1, 6, 1])
-    nav[0].button("◀ Previous", on_click=go_to_step, args=(s.step - 1,), disabled=s.step == 0, use_container_width=True)
-    nav[1].radio("Step", range(len(steps)), format_func=lambda i: f"{i + 1}. {steps[i].title}",
-                 key="step", horizontal=True, label_visibility="collapsed")
-    nav[2].button("Next ▶", on_click=go_to_step, args=(s.step + 1,), disabled=s.step == len(steps) - 1,
-                  use_container_width=True)
-    step = steps[s.step]
-    s.step_key = step.key
+    nav[0].button("◀ Previous", width="stretch", disabled=p.step == 0, on_click=go_to_step, args=(p.step - 1, last))
+    nav[1].radio("Step", range(len(steps)), index=p.step, format_func=lambda i: f"{i + 1}. {steps[i].title}",
+                 horizontal=True, label_visibility="collapsed", key=wkey("step"),
+                 on_change=from_widget, args=(wkey("step"), lambda v: go_to_step(v, last)))
+    nav[2].button("Next ▶", width="stretch", disabled=p.step == last, on_click=go_to_step, args=(p.step + 1, last))
+    step = steps[p.step]
     left, right = st.columns([3, 2])
-    data, fmt = figures.encode_step(step.key, figures.draw_step(step.key, scene))
-    left.image(data, width="stretch", output_format=fmt)
-    right.markdown(f"### Step {s.step + 1}: {step.title}")
-    if step.key in ("sampling", "bilinear", "integrate"):
+    with left.container(key="step-figure"):
+        data, fmt = step_figure(figure_key(scene, step, key), scene, step)
+        st.image(data, width="stretch", output_format=fmt)
+    right.markdown(f"### Step {p.step + 1}: {step.title}")
+    if step.picks:
         with right:
-            focus_controls(scene, points=step.key != "integrate")
-    right.markdown(explain.explain_step(step.key, scene))
+            focus_pickers(scene, points=step.picks == "point")
+    right.markdown(step.words(scene))
     if step.key == "features":
         right.caption(f"Forward pass: {fm.seconds * 1000:.0f} ms on {fm.device} (computed once per image and size).")
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def compare_page(key: str, roi: tuple, settings, channel: int, pretrained: bool, _scene) -> tuple[bytes, str]:
-    """The comparison figure and table; cached, as the page reruns for reasons that do not change them."""
-    traces = run_all(_scene.features, roi, settings)
-    return figures.to_png(fig_compare(_scene, traces), figures.PAGE_DPI), explain.compare_table(_scene, traces)
-
-
-@st.cache_data(max_entries=256, show_spinner=False)
-def slide_page(key: str, roi: tuple, settings, channel: int, bin: tuple, axis: str, cells: float,
-               pretrained: bool, _scene) -> tuple[bytes, str]:
-    slide = slide_roi(_scene.features, roi, settings, channel=channel, bin=bin, axis=axis, distance=cells)
-    return figures.to_png(fig_slide(_scene, slide), figures.PAGE_DPI), explain.slide_text(slide)
+    if p.step < last:  # drawn while the student reads: Next then shows it at once
+        prefetch(figure_key(scene, steps[p.step + 1], key), scene, steps[p.step + 1])
 
 
 def compare_view(scene, key: str) -> None:
-    png, table = compare_page(key, scene.rois[scene.active], scene.settings, scene.channel, scene.pretrained, scene)
+    png, table = compare_page(repr((key, scene.settings, scene.rois, scene.active, scene.pretrained)), scene)
     st.image(png, width="stretch")
     st.markdown(table)
     st.caption("The sidebar's settings apply: rounding rule (RoI pooling, RoIWarp), sampling ratio and mode "
@@ -374,37 +493,102 @@ def compare_view(scene, key: str) -> None:
 
 
 def slide_view(scene, key: str) -> None:
-    s = st.session_state
+    p = page()
     ph, pw = scene.trace.output_size
+    i, j, _ = scene.focus
     c = st.columns(4)
-    c[0].radio("Move the RoI", ["x", "y"], key="slide_axis", horizontal=True,
-               format_func={"x": "right (x)", "y": "down (y)"}.get)
-    c[1].select_slider("by up to (cells)", options=[0.25, 0.5, 1.0, 2.0], key="slide_cells")
-    c[2].number_input("Bin row", 0, ph - 1, step=1, key="focus_i")
-    c[3].number_input("Bin column", 0, pw - 1, step=1, key="focus_j")
-    png, text = slide_page(key, scene.rois[scene.active], scene.settings, scene.channel,
-                           (int(s.focus_i), int(s.focus_j)), s.slide_axis, float(s.slide_cells), scene.pretrained, scene)
+    c[0].radio("Move the RoI", ["x", "y"], index=["x", "y"].index(p.slide_axis), horizontal=True,
+               format_func={"x": "right (x)", "y": "down (y)"}.get, key=wkey("slide_axis"),
+               on_change=from_widget, args=(wkey("slide_axis"), lambda v: setattr(p, "slide_axis", v)))
+    c[1].select_slider("by up to (cells)", options=[0.25, 0.5, 1.0, 2.0], value=p.slide_cells, key=wkey("slide_cells"),
+                       on_change=from_widget, args=(wkey("slide_cells"), lambda v: setattr(p, "slide_cells", float(v))))
+    c[2].number_input("Bin row", 0, ph - 1, value=i, step=1, key=wkey("focus_i"),
+                      on_change=from_widget, args=(wkey("focus_i"), lambda v: setattr(p, "focus", (int(v), j, 0))))
+    c[3].number_input("Bin column", 0, pw - 1, value=j, step=1, key=wkey("focus_j"),
+                      on_change=from_widget, args=(wkey("focus_j"), lambda v: setattr(p, "focus", (i, int(v), 0))))
+    png, text = slide_page(repr((key, scene.settings, scene.rois, scene.active, scene.pretrained)), scene,
+                           (i, j), p.slide_axis, p.slide_cells)
     st.image(png, width="stretch")
     st.markdown(text)
 
 
-# ------------------------------------------------------------------------ the page
-def main() -> None:
-    init_state()
-    s = st.session_state
-    st.title("RoI pooling, step by step")
-    st.markdown(
-        "Draw a box on the photo and follow it through a real VGG16: onto the feature grid, "
-        "snapped to whole cells, split into bins and max-pooled into a fixed-size tensor. "
-        "Watch what is lost on the way."
-    )
-    key, data, label = sidebar_image()
-    sidebar_settings()
-    size = s.input_size
-    if s.rois_size != size:  # keep the boxes on the same part of the picture
-        set_rois(rois.rescale(s.rois, s.rois_size, size), s.active)
-        s.rois_size = size
+@st.fragment
+@guarded
+def lesson(key: str, inp, fm, pretrained: bool) -> None:
+    """The view the student picked, on the RoI the store says is active. Reruns alone for its own widgets."""
+    from roi_viz.methods import build_scene
 
+    p = page()
+    size = p.settings.input_size
+    scene = build_scene(inp, fm.values, p.store.boxes(size), p.store.active, p.settings,
+                        pretrained=pretrained, focus=p.focus)
+    if scene.focus != p.focus:  # a bin that no longer exists was moved inside the output
+        p.focus = scene.focus
+        refresh("focus_i", "focus_j", "focus_k")
+    st.radio("View", list(VIEWS), index=list(VIEWS).index(p.view), format_func=VIEWS.get, horizontal=True,
+             label_visibility="collapsed", key=wkey("view"),
+             on_change=from_widget, args=(wkey("view"), lambda v: setattr(p, "view", v)))
+    if p.view == "compare":
+        st.subheader("Compare the methods")
+        compare_view(scene, key)
+    elif p.view == "slide":
+        st.subheader("Slide the box by fractions of a cell")
+        slide_view(scene, key)
+    else:
+        st.subheader(f"Walkthrough: {scene.method_name}")
+        walkthrough(scene, fm, key)
+
+
+@st.fragment
+@guarded
+def workspace(key: str, inp, mapping, png) -> None:
+    """The photo with its boxes and the lesson below: reruns alone when a box changes."""
+    p = page()
+    size = p.settings.input_size
+    draw_col, edit_col = st.columns([1, 1])
+    with draw_col:
+        draw_boxes(key, png, size)
+    with edit_col:
+        box_editor(size, mapping)
+    try:
+        with st.spinner("Running VGG16 on this image (once per image and size)…"):
+            fm = feature_map(key, size, p.settings.layer, inp)
+    except (RuntimeError, MemoryError) as exc:  # out of memory, or a broken backend
+        st.error(f"VGG16 could not run on this image at {size} × {size} ({type(exc).__name__}). "
+                 "Try a smaller model input size in the sidebar, or the sample photo.")
+        return
+    if fm.note:
+        st.info(fm.note)
+    lesson(key, inp, fm, loading.backbone().pretrained)
+
+
+def network_status(settings: Settings) -> None:
+    net = loading.backbone()
+    if not net.pretrained:
+        st.warning(
+            "**Untrained VGG16.** The ImageNet weights could not be loaded, so the features come from an "
+            "untrained network with a fixed seed: every number is computed exactly, but the activations "
+            "do not mean anything. To use the real weights, run `python -m roi_viz download-weights` once "
+            "with internet, or set `ROI_VIZ_WEIGHTS` to a weights file.\n\n"
+            + "\n".join(f"- {problem}" for problem in net.problems))
+    elif net.problems:
+        st.info("\n".join(net.problems))
+    st.caption(f"{settings.layer_label} · weights: "
+               f"{'ImageNet, from ' + net.weights_source if net.pretrained else 'none (untrained)'} · {net.device_name}")
+
+
+# ------------------------------------------------------------------------ the page
+@guarded
+def main() -> None:
+    loading.start()  # VGG16 is built in the background while the photo goes up
+    p = page()
+    key, data, label = sidebar_image()
+    settings = sidebar_settings()
+    st.title("RoI pooling, step by step")
+    st.markdown("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, "
+                "snapped to whole cells, split into bins and max-pooled into a fixed-size tensor. "
+                "Watch what is lost on the way.")
+    status = st.container()
     try:
         img = decoded(key, data)
     except images.ImageError as exc:
@@ -413,73 +597,14 @@ def main() -> None:
         img = decoded(key, data)
     for note in img.notes:
         st.info(note)
-    inp, mapping, png = model_input(key, size, img)
-
-    net = backbone()
-    if not net.pretrained:
-        st.warning(
-            "**Untrained VGG16.** The ImageNet weights could not be loaded, so the features come from an "
-            "untrained network with a fixed seed: every number is computed exactly, but the activations "
-            "do not mean anything. To use the real weights, run `python -m roi_viz download-weights` once "
-            "with internet, or set `ROI_VIZ_WEIGHTS` to a weights file.\n\n"
-            + "\n".join(f"- {p}" for p in net.problems)
-        )
-    elif net.problems:
-        st.info("\n".join(net.problems))
-    layer = feats.LAYERS[s.layer]
-    try:
-        fm = feature_map(key, size, s.layer, inp)
-    except (RuntimeError, MemoryError) as exc:  # out of memory, or a broken backend
-        st.error(
-            f"VGG16 could not run on this image at {size} × {size} ({type(exc).__name__}). "
-            "Try a smaller model input size in the sidebar, or the sample photo."
-        )
-        return
-    if fm.note:
-        st.info(fm.note)
-    st.caption(
-        f"{layer.label} · weights: {'ImageNet, from ' + net.weights_source if net.pretrained else 'none (untrained)'} · "
-        f"{fm.device} · forward {fm.seconds * 1000:.0f} ms"
-    )
-
-    draw_col, edit_col = st.columns([1, 1])
-    with draw_col:
-        st.markdown("**Drag on the photo to draw an RoI.**")
-        draw_rois(png, size)
-    with edit_col:
-        roi_editor(size, mapping)
-        if s.notice.startswith("⚠"):
-            st.warning(s.notice)
-        elif s.notice:
-            st.info(s.notice)
-
-    channel, mean = sidebar_channel(fm.values.shape[0])
-    steps = STEP_SETS[s.method]
-    s.step = min(int(s.step), len(steps) - 1)
-    scene = build_scene(
-        inp, fm.values, s.rois, s.active,
-        stride=layer.stride, output_size=(int(s.out_h), int(s.out_w)), scheme=s.scheme,
-        channel=channel, mean_view=mean, pretrained=net.pretrained, layer_label=layer.label,
-        method=s.method, sampling_ratio=int(s.sampling_ratio), aligned=bool(s.aligned),
-        align_mode=s.align_mode, warp_mode=s.warp_mode, focus=(s.focus_i, s.focus_j, s.focus_k),
-    )
-    clamp_focus(*scene.trace.output_size, getattr(scene.result, "points_per_bin", 1))
-    st.radio("View", list(VIEWS), format_func=VIEWS.get, key="view", horizontal=True, label_visibility="collapsed")
-    if s.view == "compare":
-        st.subheader("Compare the methods")
-        compare_view(scene, f"{key}|{size}|{s.layer}")
-    elif s.view == "slide":
-        st.subheader("Slide the box by fractions of a cell")
-        slide_view(scene, f"{key}|{size}|{s.layer}")
-    else:
-        st.subheader(f"Walkthrough: {METHODS[s.method]}")
-        walkthrough(scene, fm)
+    if p.notice:  # a preset's summary, or a value a widget could not take
+        (st.warning if p.notice.startswith("⚠") else st.info)(p.notice)
+        p.notice = ""
+    inp, mapping, png = model_input(key, settings.input_size, img)
+    workspace(key, inp, mapping, png)
+    with status:
+        network_status(settings)
 
 
-try:
-    main()
-except Exception as exc:  # a student never sees a traceback; the page stays usable
-    st.error(
-        "Something went wrong while drawing this step. Your settings are kept: try another RoI or step, "
-        f"or press “Article example” in the sidebar. (Details: {type(exc).__name__}: {exc})"
-    )
+main()
+

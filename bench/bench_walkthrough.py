@@ -3,7 +3,7 @@
     python bench/bench_walkthrough.py [--repeat 7] [--size 512]
 
 Prints:
-1. the VGG16 forward through ``roi_viz.features.extract`` (preprocessing included)
+1. the VGG16 forward through ``roi_viz.model.features.extract`` (preprocessing included)
    against a bare torchvision ``vgg16().features`` forward on the same tensor;
 2. for an RoI change with cached features, the time until each step's figure is
    a PNG (trace + figure + encoding), for every method (RoI pooling with both
@@ -21,9 +21,7 @@ import resource
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("ROI_VIZ_OFFLINE", "1")
 
 import numpy as np  # noqa: E402
@@ -31,11 +29,12 @@ import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from torchvision.models import vgg16  # noqa: E402
 
-from roi_viz import features, figures, images, samples  # noqa: E402
-from roi_viz.figures_compare import fig_compare, fig_slide  # noqa: E402
-from roi_viz.pooling import run_all  # noqa: E402
-from roi_viz.sliding import slide_roi  # noqa: E402
-from roi_viz.walkthrough import STEP_SETS, build_scene  # noqa: E402
+from roi_viz.draw.compare import fig_compare, fig_slide  # noqa: E402
+from roi_viz.draw.kit import PAGE_DPI, to_jpeg, to_png  # noqa: E402
+from roi_viz.lesson.settings import Settings  # noqa: E402
+from roi_viz.methods import METHODS, build_scene, run_all, runners  # noqa: E402
+from roi_viz.model import features, images, samples  # noqa: E402
+from roi_viz.ops.sliding import slide_roi  # noqa: E402
 
 GOAL_MS = 150.0
 
@@ -99,7 +98,7 @@ def main() -> None:
     def bare_figure(w=8.0, h=8.0):
         fig = Figure(figsize=(w, h), dpi=100)
         fig.add_subplot().plot([0, 1], [0, 1])
-        figures.to_png(fig, figures.PAGE_DPI)
+        to_png(fig, PAGE_DPI)
 
     bare_figure()
     print(f"\nStep ready after an RoI change (trace + figure + encoded image), median over {len(rois)} RoIs.")
@@ -118,28 +117,32 @@ def main() -> None:
 
     variants = [("pool", "article"), ("pool", "fastrcnn"), ("align", "article"), ("warp", "article"), ("prroi", "article")]
     for method, scheme in variants:
-        for step in STEP_SETS[method]:
+        settings = Settings(method=method, scheme=scheme)
+        for step in METHODS[method].steps:
             if method != "pool" and step.key in ("image", "features"):
                 continue  # the same figures as RoI pooling's
             it = iter(rois * 4)
 
-            def one(step=step, method=method, scheme=scheme, it=it):
-                scene = build_scene(img, fm, [next(it)], 0, stride=32, scheme=scheme, method=method, focus=(1, 1, 1))
-                figures.encode_step(step.key, figures.draw_step(step.key, scene))
+            def one(step=step, settings=settings, it=it):
+                scene = build_scene(img, fm, [next(it)], 0, settings, focus=(1, 1, 1))
+                fig = step.figure(scene)
+                (to_jpeg if step.photo else to_png)(fig, PAGE_DPI)  # as the page encodes it
 
             label = (scheme if method == "pool" else method) + " " + step.key
             report(label, one)
 
     it = iter(rois * 4)
+    aligned = Settings(method="align")
 
     def compare():
-        scene = build_scene(img, fm, [next(it)], 0, stride=32, method="align")
-        figures.to_png(fig_compare(scene, run_all(fm, scene.rois[0], scene.settings)), figures.PAGE_DPI)
+        scene = build_scene(img, fm, [next(it)], 0, aligned)
+        to_png(fig_compare(scene, run_all(fm, scene.rois[0], aligned), METHODS), PAGE_DPI)
 
     def slide():
-        scene = build_scene(img, fm, [next(it)], 0, stride=32, method="align")
-        s = slide_roi(fm, scene.rois[0], scene.settings, channel=scene.channel, bin=(1, 1))
-        figures.to_png(fig_slide(scene, s), figures.PAGE_DPI)
+        scene = build_scene(img, fm, [next(it)], 0, aligned)
+        s = slide_roi(fm, scene.rois[0], runners(aligned), stride=aligned.stride, output_size=aligned.output_size,
+                      channel=scene.channel, bin=(1, 1))
+        to_png(fig_slide(scene, s, METHODS), PAGE_DPI)
 
     report("compare view", compare, size=(14.8, 9.0))
     report("slide view", slide, size=(12.0, 8.0))

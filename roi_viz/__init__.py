@@ -1,13 +1,14 @@
 """roi-viz: how RoI pooling turns an arbitrary box into a fixed-size tensor, and what it loses.
 
-Modules, in the order the data flows:
+Packages, in the order the data flows (each imports only those above it):
 
-- ``images``: decode a file, resize it to the model input, map coordinates;
-- ``weights`` and ``features``: torchvision's VGG16 and its feature map;
-- ``geometry``: projection, quantization, bins and coverage (pure NumPy);
-- ``pooling``: ``roi_pool`` and its trace;
-- ``walkthrough``, ``explain``, ``figures``: the six steps, in words and pictures;
-- ``rois``, ``samples``, ``cli``: the user's boxes, the sample photos, the command line.
+- ``ops``: the arithmetic of the four methods, pure NumPy (``roi_viz.pooling`` re-exports it);
+- ``model``: decoding images, the VGG16 weights and its feature map;
+- ``lesson``: the user's settings, the scene a step is drawn from, the words of each step;
+- ``draw``: the figures (Matplotlib), one function per step;
+- ``methods``: one record per method (its options, ``run`` and steps: title, figure, words);
+- ``rois``: the user's boxes (checks and the store the page keeps them in);
+- ``cli``; the Streamlit page is ``app.py`` beside the package.
 """
 from .pooling import AlignTrace, PoolTrace, PrRoITrace, prroi_pool, roi_align, roi_pool, roi_warp
 

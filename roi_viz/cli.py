@@ -15,7 +15,11 @@ import json
 import sys
 from pathlib import Path
 
-from . import explain, images, samples
+from .lesson.settings import Settings
+from .methods import METHODS
+from .model import images, samples
+from .model.layers import LAYERS
+from .ops.geometry import SCHEMES
 
 
 def parse_roi(text: str) -> tuple[float, float, float, float]:
@@ -61,16 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--roi", type=parse_roi, default=samples.ARTICLE_ROI, metavar="X,Y,W,H",
                     help="the RoI in pixels of the model input (default: the article's 296,192,200,145)")
     ex.add_argument("--image", type=Path, help=f"an image file (default: the sample '{samples.DEFAULT_SAMPLE}')")
-    ex.add_argument("--size", type=int, default=images.DEFAULT_INPUT_SIZE,
+    ex.add_argument("--size", type=int, default=Settings.input_size,
                     help="model input size, a multiple of 32 from 224 to 1024 (default 512)")
-    ex.add_argument("--output", type=parse_output, default=(3, 3), metavar="ROWSxCOLS", help="output size (default 3x3)")
-    ex.add_argument("--scheme", choices=("article", "fastrcnn"), default="article",
+    ex.add_argument("--output", type=parse_output, default=Settings.output_size, metavar="ROWSxCOLS",
+                    help="output size (default {0}x{1})".format(*Settings.output_size))
+    ex.add_argument("--scheme", choices=SCHEMES, default=Settings.scheme,
                     help="rounding rule: the article's, or Fast R-CNN's code (default article)")
-    ex.add_argument("--layer", choices=("pool5", "conv5_3"), default="pool5",
+    ex.add_argument("--layer", choices=list(LAYERS), default=Settings.layer,
                     help="where VGG16 is cut: pool5 (stride 32) or conv5_3 (stride 16)")
-    ex.add_argument("--method", choices=("pool", "align", "warp", "prroi"), default="pool",
+    ex.add_argument("--method", choices=list(METHODS), default=Settings.method,
                     help="pool: RoI pooling; align: RoIAlign; warp: RoIWarp; prroi: Precise RoI Pooling (default pool)")
-    ex.add_argument("--sampling-ratio", type=int, default=2, metavar="N",
+    ex.add_argument("--sampling-ratio", type=int, default=Settings.sampling_ratio, metavar="N",
                     help="align and warp: points per bin along each axis; 0 or less = adaptive (default 2)")
     ex.add_argument("--legacy", action="store_true",
                     help="align and prroi: no -0.5 cell shift (torchvision's aligned=False, PrRoI authors' rule)")
@@ -89,27 +94,30 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_explain(args) -> int:
     # Imported here so that `--help` and argument errors answer at once, without torch.
-    from . import features, figures, rois
-    from .pooling import describe
-    from .walkthrough import build_scene
+    from . import rois
+    from .draw.kit import to_png
+    from .lesson.words import plain
+    from .methods import build_scene
+    from .model import features
 
+    settings = Settings(
+        input_size=args.size, layer=args.layer, method=args.method, scheme=args.scheme, output_size=args.output,
+        sampling_ratio=args.sampling_ratio, aligned=not args.legacy, align_mode=args.mode or Settings.align_mode,
+        warp_mode=args.mode or Settings.warp_mode, channel=args.channel,
+    )
     decoded = images.load_file(args.image or samples.get_sample(samples.DEFAULT_SAMPLE).path)
     inp, mapping = images.prepare_input(decoded, args.size)
     box, clip_msg = rois.clip_roi(args.roi, args.size)
     backbone = features.load_backbone()
     fm = features.extract(backbone, inp, args.layer)
-    layer = features.LAYERS[args.layer]
-    scene = build_scene(inp, fm.values, [box], 0, stride=layer.stride, output_size=args.output,
-                        scheme=args.scheme, channel=args.channel, pretrained=backbone.pretrained,
-                        layer_label=layer.label, method=args.method, sampling_ratio=args.sampling_ratio,
-                        aligned=not args.legacy, align_mode=args.mode or "avg", warp_mode=args.mode or "max",
-                        focus=args.focus)
+    scene = build_scene(inp, fm.values, [box], 0, settings, pretrained=backbone.pretrained, focus=args.focus)
+    rec = METHODS[args.method]
     written = []
     if args.figures:
         args.figures.mkdir(parents=True, exist_ok=True)
-        for i, step in enumerate(scene.steps, 1):
+        for i, step in enumerate(rec.steps, 1):
             path = args.figures / f"step{i}_{step.key}.png"
-            path.write_bytes(figures.to_png(figures.draw_step(step.key, scene)))
+            path.write_bytes(to_png(step.figure(scene)))
             written.append(str(path))
     if args.json:
         print(json.dumps(summary(scene, fm, backbone, clip_msg, written), indent=2))
@@ -121,11 +129,11 @@ def run_explain(args) -> int:
     if clip_msg:
         print("NOTE:", clip_msg)
     print(f"Image: {args.image or samples.DEFAULT_SAMPLE}, {decoded.original_size[0]}x{decoded.original_size[1]} "
-          f"-> {args.size}x{args.size}; {layer.label}; forward {fm.seconds * 1000:.0f} ms on {fm.device}\n")
-    print(f"Method: {describe(args.method, scene.result)}\n")
-    for i, step in enumerate(scene.steps, 1):
+          f"-> {args.size}x{args.size}; {settings.layer_label}; forward {fm.seconds * 1000:.0f} ms on {fm.device}\n")
+    print(f"Method: {rec.label(scene.result)}\n")
+    for i, step in enumerate(rec.steps, 1):
         print(f"== Step {i}: {step.title} ==")
-        print(explain.plain(explain.explain_step(step.key, scene)))
+        print(plain(step.words(scene)))
         print()
     for path in written:
         print("wrote", path)
@@ -176,11 +184,11 @@ def summary(scene, fm, backbone, clip_msg: str, written: list[str]) -> dict:
 def method_details(scene) -> dict:
     """The numbers only RoIAlign, RoIWarp or PrRoI have."""
     r = scene.result
-    if scene.method in ("align", "warp"):
+    if hasattr(r, "samples"):  # RoIAlign and RoIWarp read points
         return {"sampling": {"ratio": r.sampling_ratio, "grid": list(r.grid), "aligned": r.aligned, "mode": r.mode,
                              "box": list(r.box), "row_edges": r.row_edges.tolist(), "col_edges": r.col_edges.tolist(),
                              "points_bin_0_0": r.samples[0, 0].tolist()}}
-    if scene.method == "prroi":
+    if hasattr(r, "weight_map"):  # Precise RoI Pooling integrates
         return {"prroi": {"aligned": r.aligned, "box": list(r.box), "bin_area": r.bin_area,
                           "row_edges": r.row_edges.tolist(), "col_edges": r.col_edges.tolist()}}
     return {}

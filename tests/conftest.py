@@ -17,14 +17,14 @@ ARTICLE_ROI = (296.0, 192.0, 200.0, 145.0)
 
 @pytest.fixture(scope="session")
 def backbone():
-    from roi_viz import features
+    from roi_viz.model import features
 
     return features.load_backbone("cpu")
 
 
 @pytest.fixture(scope="session")
 def astronaut_input():
-    from roi_viz import images, samples
+    from roi_viz.model import images, samples
 
     decoded = images.load_file(samples.get_sample("astronaut").path)
     return images.prepare_input(decoded, 512)[0]
@@ -32,7 +32,7 @@ def astronaut_input():
 
 @pytest.fixture(scope="session")
 def features_512(backbone, astronaut_input):
-    from roi_viz import features
+    from roi_viz.model import features
 
     return features.extract(backbone, astronaut_input, "pool5")
 
@@ -68,3 +68,20 @@ def page_text(at) -> str:
     parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
     parts += [i.value for i in at.info] + [c.value for c in at.caption]
     return "\n".join(parts)
+
+
+def widget(at, kind: str, label: str):
+    """The AppTest widget of ``kind`` (``"radio"``, ``"number_input"``, ...) labelled ``label``.
+
+    Found by its label, as a person finds it: the page's widget keys carry a
+    revision (see app.py), so they change as the state does.
+    """
+    items = list(getattr(at, kind))
+    found = [w for w in items if w.label == label] or [w for w in items if w.label.startswith(label)]
+    assert found, f"no {kind} labelled {label!r}; there are {[w.label for w in items]}"
+    return found[0]
+
+
+def page_state(at):
+    """The session's one piece of state: the app's ``Page`` (settings, RoI store, lesson position)."""
+    return at.session_state["page"]

@@ -4,8 +4,8 @@ import pytest
 import torch
 from torchvision.ops import roi_align as tv_roi_align
 
-from roi_viz import geometry as g
-from roi_viz.maps import interpolate
+from roi_viz.ops import geometry as g
+from roi_viz.ops.maps import interpolate
 from roi_viz.pooling import roi_align, roi_warp
 
 

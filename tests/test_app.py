@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import encode, page_text, photo
+from conftest import encode, page_state, page_text, photo, widget
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -19,7 +19,7 @@ def at():
 
 
 def go_to_step(at, n: int):
-    at.radio(key="step").set_value(n - 1).run()
+    widget(at, "radio", "Step").set_value(n - 1).run()
     assert not at.exception
 
 
@@ -28,7 +28,7 @@ def test_defaults_teach_the_article_example(at):
     assert "Step 1: Image and RoIs" in text
     assert "x = 296, y = 192, size w = 200 × h = 145" in text
     assert "Untrained VGG16" in text  # no weights on a test machine: said plainly
-    assert [at.number_input(key=k).value for k in ("in_x", "in_y", "in_w", "in_h")] == [296, 192, 200, 145]
+    assert [widget(at, "number_input", k).value for k in "xywh"] == [296, 192, 200, 145]
     assert at.get("image"), "the step's figure is on the page"
     go_to_step(at, 2)
     assert "296 / 32 = **9.25**" in page_text(at)
@@ -36,8 +36,8 @@ def test_defaults_teach_the_article_example(at):
 
 def test_changing_the_roi_changes_the_numbers(at):
     go_to_step(at, 2)
-    at.number_input(key="in_x").set_value(100.0).run()
-    at.number_input(key="in_h").set_value(64.0).run()
+    widget(at, "number_input", "x").set_value(100.0).run()
+    widget(at, "number_input", "h").set_value(64.0).run()
     text = page_text(at)
     assert "100 / 32 = **3.125**" in text and "64 / 32 = **2**" in text
     go_to_step(at, 6)
@@ -47,40 +47,40 @@ def test_changing_the_roi_changes_the_numbers(at):
 def test_scheme_and_output_size(at):
     go_to_step(at, 3)
     assert "rounds each of the four numbers down" in page_text(at)
-    at.radio(key="scheme").set_value("fastrcnn").run()
+    widget(at, "radio", "Rounding rule").set_value("fastrcnn").run()
     text = page_text(at)
     assert "Fast R-CNN's code" in text and "→ **16**" in text
-    at.number_input(key="out_h").set_value(2).run()
-    at.number_input(key="out_w").set_value(4).run()
+    widget(at, "number_input", "Output rows").set_value(2).run()
+    widget(at, "number_input", "Output columns").set_value(4).run()
     go_to_step(at, 4)
     assert "Split into 2 × 4 bins (Fast R-CNN's code)" in page_text(at)
-    at.radio(key="scheme").set_value("article").run()
-    at.number_input(key="out_h").set_value(7).run()
+    widget(at, "radio", "Rounding rule").set_value("article").run()
+    widget(at, "number_input", "Output rows").set_value(7).run()
     assert "The split has no cells" in page_text(at)  # 4 rows cannot make 7 bins: said, not crashed
 
 
 def test_roi_outside_the_image_is_clipped_or_refused(at):
-    at.number_input(key="in_x").set_value(450.0).run()
+    widget(at, "number_input", "x").set_value(450.0).run()
     assert "was cut to (450, 192, 62, 145)" in page_text(at)
-    at.number_input(key="in_y").set_value(900.0).run()
+    widget(at, "number_input", "y").set_value(900.0).run()
     assert "nothing of it is left" in page_text(at)
-    assert at.number_input(key="in_y").value == 192  # the last good RoI is kept
+    assert widget(at, "number_input", "y").value == 192  # the last good RoI is kept
     assert not at.exception
 
 
 def test_add_delete_and_preset(at):
     at.button[[b.label for b in at.button].index("Add RoI")].click().run()
-    assert at.selectbox(key="active").value == 1
-    at.number_input(key="in_w").set_value(64.0).run()
+    assert widget(at, "selectbox", "The walkthrough follows").value == 1
+    widget(at, "number_input", "w").set_value(64.0).run()
     at.button[[b.label for b in at.button].index("Delete RoI")].click().run()
-    assert len(at.session_state.rois) == 1
-    at.radio(key="scheme").set_value("fastrcnn").run()
+    assert len(page_state(at).store) == 1
+    widget(at, "radio", "Rounding rule").set_value("fastrcnn").run()
     at.button[[b.label for b in at.button].index("↺ Article example")].click().run()
-    assert at.session_state.scheme == "article" and at.session_state.rois == [(296.0, 192.0, 200.0, 145.0)]
+    assert page_state(at).settings.scheme == "article" and page_state(at).store.boxes(512) == [(296.0, 192.0, 200.0, 145.0)]
 
 
 def test_upload_good_then_broken_file(at):
-    at.radio(key="source").set_value("Upload my own").run()
+    widget(at, "radio", "Source").set_value("upload").run()
     at.file_uploader(key="upload").set_value(("mine.png", encode(photo(640, 427), "PNG"), "image/png")).run()
     assert not at.exception
     assert "The original is 640 × 427" in page_text(at)
@@ -91,20 +91,21 @@ def test_upload_good_then_broken_file(at):
 
 
 def test_input_size_rescales_the_rois(at):
-    at.select_slider(key="input_size").set_value(256).run()
+    widget(at, "select_slider", "Model input size").set_value(256).run()
     assert not at.exception
-    assert at.session_state.rois == [(148.0, 96.0, 100.0, 72.5)]
+    assert page_state(at).store.boxes(256) == [(148.0, 96.0, 100.0, 72.5)]
+    assert [widget(at, "number_input", k).value for k in "xywh"] == [148, 96, 100, 72.5]
     go_to_step(at, 2)
     assert "8 × 8 × 512" in page_text(at)
 
 
 @pytest.mark.parametrize("scheme, layer, size, out", [("fastrcnn", "conv5_3", 512, 7), ("article", "pool5", 224, 14)])
 def test_every_step_draws_under_unusual_settings(at, scheme, layer, size, out):
-    at.radio(key="scheme").set_value(scheme).run()
-    at.selectbox(key="layer").set_value(layer).run()
-    at.select_slider(key="input_size").set_value(size).run()
-    at.number_input(key="out_h").set_value(out).run()
-    at.number_input(key="out_w").set_value(out).run()
+    widget(at, "radio", "Rounding rule").set_value(scheme).run()
+    widget(at, "selectbox", "Feature layer").set_value(layer).run()
+    widget(at, "select_slider", "Model input size").set_value(size).run()
+    widget(at, "number_input", "Output rows").set_value(out).run()
+    widget(at, "number_input", "Output columns").set_value(out).run()
     for n in range(1, 7):
         go_to_step(at, n)
         assert at.get("image") and not at.error, f"step {n}"
@@ -116,9 +117,9 @@ def test_every_step_draws_under_unusual_settings(at, scheme, layer, size, out):
 ])
 def test_method_switch_walks_every_step(at, method, n_steps, title):
     go_to_step(at, 6)  # on the output step of RoI pooling ...
-    at.radio(key="method").set_value(method).run()
-    assert at.radio(key="step").value == n_steps - 1  # ... the switch keeps the student on the output step
-    assert len(at.radio(key="step").options) == n_steps
+    widget(at, "radio", "How the RoI becomes").set_value(method).run()
+    assert widget(at, "radio", "Step").value == n_steps - 1  # ... the switch keeps the student on the output step
+    assert len(widget(at, "radio", "Step").options) == n_steps
     for n in range(1, n_steps + 1):
         go_to_step(at, n)
         assert at.get("image") and not at.error, f"{method} step {n}"
@@ -127,23 +128,23 @@ def test_method_switch_walks_every_step(at, method, n_steps, title):
 
 
 def test_align_options_and_the_close_up(at):
-    at.radio(key="method").set_value("align").run()
+    widget(at, "radio", "How the RoI becomes").set_value("align").run()
     go_to_step(at, 4)
     assert "Bilinear interpolation" in page_text(at)
-    at.number_input(key="focus_i").set_value(2).run()
-    at.number_input(key="focus_k1").set_value(4).run()
+    widget(at, "number_input", "Bin row").set_value(2).run()
+    widget(at, "number_input", "Point (").set_value(4).run()
     assert "Point 4 of bin (2, 0)" in page_text(at)
-    at.number_input(key="sampling_ratio").set_value(0).run()  # adaptive: 2 x 3 points per bin
+    widget(at, "number_input", "Sampling ratio").set_value(0).run()  # adaptive: 2 x 3 points per bin
     go_to_step(at, 3)
     assert "*adaptive*" in page_text(at) and "2 × 3 points per bin" in page_text(at)
-    at.toggle(key="aligned").set_value(False).run()
+    widget(at, "toggle", "Aligned").set_value(False).run()
     assert "Legacy rule" in page_text(at)
-    at.number_input(key="out_h").set_value(1).run()  # the chosen bin row 2 no longer exists: clamped
-    assert not at.exception and at.session_state.focus_i == 0
+    widget(at, "number_input", "Output rows").set_value(1).run()  # the chosen bin row 2 no longer exists: clamped
+    assert not at.exception and page_state(at).focus[0] == 0
 
 
 def test_compare_view_shows_every_method(at):
-    at.radio(key="view").set_value("compare").run()
+    widget(at, "radio", "View").set_value("compare").run()
     assert not at.exception and not at.error
     text = page_text(at)
     for name in ("RoI pooling (article rounding)", "RoIAlign (avg, ratio 2, aligned)", "RoIWarp (max, ratio 2)",
@@ -153,20 +154,20 @@ def test_compare_view_shows_every_method(at):
 
 
 def test_slide_view_and_its_controls(at):
-    at.radio(key="view").set_value("slide").run()
+    widget(at, "radio", "View").set_value("slide").run()
     text = page_text(at)
     assert "moved right in 60 equal moves of 0.0167 cell (0.533 px)" in text
-    at.radio(key="slide_axis").set_value("y").run()
-    at.number_input(key="focus_j").set_value(2).run()
+    widget(at, "radio", "Move the RoI").set_value("y").run()
+    widget(at, "number_input", "Bin column").set_value(2).run()
     text = page_text(at)
     assert "moved down" in text and "bin (0, 2)" in text and not at.exception
 
 
 def test_paper_preset_sets_layer_stride_output_and_scheme(at):
     at.button[[b.label for b in at.button].index("Fast R-CNN paper setting")].click().run()
-    s = at.session_state
-    assert (s.layer, s.out_h, s.out_w, s.scheme, s.method) == ("conv5_3", 7, 7, "fastrcnn", "pool")
+    s = page_state(at).settings
+    assert (s.layer, s.output_size, s.scheme, s.method) == ("conv5_3", (7, 7), "fastrcnn", "pool")
     go_to_step(at, 2)
     assert "32 × 32 × 512" in page_text(at) and "296 / 16 = **18.5**" in page_text(at)
     at.button[[b.label for b in at.button].index("↺ Article example")].click().run()
-    assert (at.session_state.layer, at.session_state.out_h) == ("pool5", 3)
+    assert (page_state(at).settings.layer, page_state(at).settings.output_size) == ("pool5", (3, 3))

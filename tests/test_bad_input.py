@@ -13,8 +13,8 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import encode, page_text, photo, png_header_only
-from roi_viz import images
+from conftest import encode, page_state, page_text, photo, png_header_only, widget
+from roi_viz.model import images
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -63,7 +63,7 @@ GOOD = ("good.jpg", encode(photo(320, 240, seed=3), "JPEG"), "image/jpeg")
 def uploading():
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
-    at.radio(key="source").set_value("Upload my own").run()
+    widget(at, "radio", "Source").set_value("upload").run()
     assert not at.exception
     return at
 
@@ -72,7 +72,7 @@ def then_a_good_photo_works(at):
     at.file_uploader(key="upload").set_value(GOOD).run()
     assert not at.exception and not at.error
     assert "The original is 320 × 240" in page_text(at)
-    at.radio(key="step").set_value(5).run()
+    widget(at, "radio", "Step").set_value(5).run()
     assert at.get("image") and "Step 6: Output and coverage" in page_text(at)
 
 
@@ -97,22 +97,22 @@ def test_unusual_but_valid_file_is_used(uploading, name, filename, data, words):
 
 
 @pytest.mark.parametrize("field, value, words", [
-    ("in_x", -50.0, "cut"),  # negative: the part outside is cut away
-    ("in_x", 600.0, "outside"),  # entirely outside the 512 x 512 input
-    ("in_w", 0.0, "positive"),  # zero size
-    ("in_h", -5.0, "positive"),  # negative size
-    ("in_w", 2000.0, "cut"),  # larger than the image
+    ("x", -50.0, "cut"),  # negative: the part outside is cut away
+    ("x", 600.0, "outside"),  # entirely outside the 512 x 512 input
+    ("w", 0.0, "positive"),  # zero size
+    ("h", -5.0, "positive"),  # negative size
+    ("w", 2000.0, "cut"),  # larger than the image
 ])
 def test_bad_roi_numbers_get_a_message_and_the_page_goes_on(field, value, words):
     at = AppTest.from_file(APP, default_timeout=180)
     at.run()
-    at.number_input(key=field).set_value(value).run()
+    widget(at, "number_input", field).set_value(value).run()
     assert not at.exception and not at.error
     notes = " ".join(w.value for w in at.warning) + " ".join(i.value for i in at.info)
     assert words in notes, notes
-    x, y, w, h = at.session_state.rois[0]
+    x, y, w, h = page_state(at).store.boxes(512)[0]
     assert 0 <= x and x + w <= 512 and 0 <= y and y + h <= 512 and w > 0 and h > 0
-    at.radio(key="step").set_value(5).run()
+    widget(at, "radio", "Step").set_value(5).run()
     assert at.get("image") and not at.error
 
 
@@ -152,7 +152,7 @@ def test_uploaded_files_are_never_written_to_disk(uploading, monkeypatch, tmp_pa
     monkeypatch.setattr(os, "open", watching_os_open)
     at = uploading
     at.file_uploader(key="upload").set_value(("private.jpg", encode(photo(300, 200, seed=9), "JPEG"), "image/jpeg")).run()
-    at.radio(key="step").set_value(2).run()
+    widget(at, "radio", "Step").set_value(2).run()
     monkeypatch.undo()
     assert not at.exception and "The original is 300 × 200" in page_text(at)
     assert written == [], written

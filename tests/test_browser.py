@@ -29,14 +29,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
+def start_server(log_path: Path):
+    """The real app on a free loopback port, its output in ``log_path`` (a pipe nobody reads could fill up)."""
     port = free_port()
     env = dict(os.environ, ROI_VIZ_OFFLINE="1")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     for _ in range(240):
@@ -47,10 +48,23 @@ def server():
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("the Streamlit server did not start:\n" + proc.stdout.read().decode(errors="replace"))
+        pytest.fail("the Streamlit server did not start:\n" + log_path.read_text(errors="replace"))
+    return proc, url
+
+
+def assert_clean_log(log_path: Path) -> None:
+    text = log_path.read_text(errors="replace")
+    assert "Traceback" not in text, f"the server log has a traceback:\n{text[-4000:]}"
+
+
+@pytest.fixture(scope="module")
+def server():
+    log = ROOT / "artifacts" / "server-test_browser.log"
+    proc, url = start_server(log)
     yield url
     proc.terminate()
     proc.wait(10)
+    assert_clean_log(log)
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +88,19 @@ def settle(pg):
     pg.wait_for_timeout(300)
 
 
+def the_canvas(pg):
+    """The drawing canvas, once the page shows only one (a replaced canvas lingers until its run ends).
+
+    The canvas lives in a shadow root: Playwright's locators see into it, ``document.querySelector`` does not.
+    """
+    canvas = pg.locator("canvas.upper-canvas")
+    for _ in range(240):
+        if canvas.count() == 1:
+            return canvas
+        pg.wait_for_timeout(500)
+    raise AssertionError(f"{canvas.count()} drawing canvases on the page, expected 1")
+
+
 def number(pg, label: str) -> float:
     return float(pg.locator(f'input[aria-label="{label}"]').input_value())
 
@@ -94,7 +121,7 @@ def test_upload_draw_and_walk_through(page, tmp_path):
     expect(page.get_by_text("The original is 640 × 427", exact=False)).to_be_visible()
     settle(page)
 
-    canvas = page.locator("canvas.upper-canvas")
+    canvas = the_canvas(page)
     box = canvas.bounding_box()
     assert box and box["width"] > 300
     k = 512 / box["width"]  # canvas pixels to input pixels, should the canvas be shown scaled
@@ -112,7 +139,7 @@ def test_upload_draw_and_walk_through(page, tmp_path):
 
     page.get_by_text("2. Feature map and projection").click()
     settle(page)
-    from roi_viz.explain import num
+    from roi_viz.lesson.numbers import num
 
     expect(page.get_by_text(f"{num(x)} / 32 = {num(x / 32)}", exact=False)).to_be_visible()
     page.screenshot(path=str(SHOTS / "03-step2.png"))

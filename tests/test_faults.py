@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import torch
 
-from roi_viz import features, images, weights
+from conftest import widget
+from roi_viz.model import features, images, weights
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -124,11 +125,11 @@ def test_a_forward_that_fails_on_the_cpu_is_a_message_in_the_page(monkeypatch):
     monkeypatch.setattr(features, "extract", broken)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.run()
-    at.select_slider(key="input_size").set_value(320).run()  # a size no other test computes (not cached)
+    widget(at, "select_slider", "Model input size").set_value(320).run()  # a size no other test computes (not cached)
     assert not at.exception
     assert any("VGG16 could not run on this image at 320 × 320" in e.value for e in at.error)
     monkeypatch.undo()
-    at.select_slider(key="input_size").set_value(512).run()  # and the session goes on
+    widget(at, "select_slider", "Model input size").set_value(512).run()  # and the session goes on
     assert not at.error and at.get("image")
 
 

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import torch
 
-from roi_viz import geometry as g
+from roi_viz.ops import geometry as g
 from roi_viz.pooling import roi_pool
 
 ARTICLE = (296, 192, 200, 145)

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from roi_viz import images
-from roi_viz.images import ImageError, decode_image, prepare_input
+from roi_viz.model import images
+from roi_viz.model.images import ImageError, decode_image, prepare_input
 
 from conftest import encode, photo, png_header_only
 
@@ -103,7 +103,7 @@ def test_input_size_must_be_a_multiple_of_32_in_range(size):
 
 
 def test_samples_ship_with_licences():
-    from roi_viz.samples import list_samples
+    from roi_viz.model.samples import list_samples
 
     found = list_samples()
     assert len(found) >= 3

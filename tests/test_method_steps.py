@@ -1,13 +1,15 @@
-"""Every step of every method draws and explains itself, on ordinary and awkward RoIs."""
+"""Every step of every method draws and explains itself, on ordinary and awkward RoIs; the records hold together."""
 import numpy as np
 import pytest
 from PIL import Image
 
-from roi_viz import explain, figures
-from roi_viz.figures_compare import fig_compare, fig_slide
-from roi_viz.pooling import run_all
-from roi_viz.sliding import slide_roi
-from roi_viz.walkthrough import STEP_SETS, build_scene
+from roi_viz import methods
+from roi_viz.draw.compare import fig_compare, fig_slide
+from roi_viz.draw.kit import PAGE_DPI, to_jpeg, to_png
+from roi_viz.lesson import words
+from roi_viz.lesson.settings import Settings
+from roi_viz.methods import METHODS, build_scene, run_all
+from roi_viz.ops.sliding import slide_roi
 
 FM = np.random.default_rng(0).standard_normal((8, 16, 16)).astype(np.float32)
 IMAGE = Image.new("RGB", (512, 512), (90, 120, 150))
@@ -21,44 +23,82 @@ CASES = [
 
 
 @pytest.mark.parametrize("case", range(len(CASES)))
-@pytest.mark.parametrize("method", list(STEP_SETS))
+@pytest.mark.parametrize("method", list(METHODS))
 def test_every_step_draws_and_explains(method, case):
     opts = dict(CASES[case])
     roi = opts.pop("roi")
-    scene = build_scene(IMAGE, FM, [roi], 0, stride=32, method=method, focus=(9, 9, 99), **opts)
+    scene = build_scene(IMAGE, FM, [roi], 0, Settings(method=method, **opts), focus=(9, 9, 99))
     ph, pw = scene.trace.output_size
     assert scene.focus[0] == ph - 1 and scene.focus[1] == pw - 1  # clamped, not an error
-    for step in scene.steps:
-        fig = figures.draw_step(step.key, scene)
-        data, fmt = figures.encode_step(step.key, fig)
+    for step in METHODS[method].steps:
+        fig = step.figure(scene)
+        data = to_jpeg(fig, PAGE_DPI) if step.photo else to_png(fig, PAGE_DPI)
         assert data[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xdb")
-        text = explain.explain_step(step.key, scene)
+        text = step.words(scene)
         assert len(text) > 80 and "nan" not in text.lower()
     assert scene.result.output.shape == (8, ph, pw)
 
 
 def test_steps_per_method_share_the_start_and_the_end():
-    for method, steps in STEP_SETS.items():
-        keys = [s.key for s in steps]
-        assert keys[:2] == ["image", "features"] and keys[-1] == "output", method
-    assert "quantize" in [s.key for s in STEP_SETS["warp"]]
-    assert "quantize" not in [s.key for s in STEP_SETS["align"]]
+    for key, rec in METHODS.items():
+        keys = rec.step_keys()
+        assert keys[:2] == ["image", "features"] and keys[-1] == "output", key
+        assert len(set(keys)) == len(keys), key
+        assert rec.key == key and rec.name and rec.short
+    assert "quantize" in METHODS["warp"].step_keys()
+    assert "quantize" not in METHODS["align"].step_keys()
+
+
+def test_every_record_reads_real_settings_and_runs_like_the_library():
+    fields = set(Settings.__dataclass_fields__)
+    roi = (296, 192, 200, 145)
+    for key, rec in METHODS.items():
+        assert set(rec.options) <= fields, key
+        for option in rec.options:  # an option the record names must change its numbers somewhere
+            default = getattr(Settings(), option)
+            other = {"scheme": "fastrcnn", "sampling_ratio": 3, "aligned": False, "align_mode": "max",
+                     "warp_mode": "avg"}[option]
+            assert other != default
+            a = rec.run(FM, roi, Settings(method=key))
+            b = rec.run(FM, roi, Settings(method=key, **{option: other}))
+            assert not np.array_equal(a.output, b.output) or a.coverage != b.coverage, (key, option)
+    assert methods.labels(run_all(FM, roi, Settings())) == {
+        "pool": "RoI pooling (article rounding)", "align": "RoIAlign (avg, ratio 2, aligned)",
+        "warp": "RoIWarp (max, ratio 2)", "prroi": "Precise RoI Pooling (aligned)",
+    }
+
+
+def test_an_unknown_method_is_a_sentence():
+    with pytest.raises(ValueError, match="must be one of pool, align, warp, prroi"):
+        methods.method("bilinear")
+
+
+def test_settings_refuse_what_no_method_can_use():
+    for bad in (dict(layer="fc7"), dict(scheme="nearest"), dict(input_size=500), dict(align_mode="median"),
+                dict(output_size=(0, 3))):
+        with pytest.raises(ValueError):
+            Settings(**bad)
+    assert Settings(layer="conv5_3").stride == 16 and Settings().stride == 32
+    assert Settings(output_size=4).output_size == (4, 4)
+    assert Settings(method="align", output_size=(7, 7)).changed() == {"method": "align", "output_size": (7, 7)}
 
 
 def test_bilinear_text_adds_up_to_the_point_value():
-    scene = build_scene(IMAGE, FM, [(296, 192, 200, 145)], 0, stride=32, method="align", channel=3, focus=(1, 1, 2))
-    text = explain.explain_step("bilinear", scene)
+    scene = build_scene(IMAGE, FM, [(296, 192, 200, 145)], 0, Settings(method="align", channel=3), focus=(1, 1, 2))
+    text = words.step_bilinear(scene)
     value = scene.result.sample_values[3, 1, 1, 2]
     assert f"{value:.4g}" in text and "| **sum** | | **1.0000** |" in text
 
 
 @pytest.mark.parametrize("roi", [(296, 192, 200, 145), (-40, 470, 100, 90), (100, 100, 6, 6)])
 def test_compare_and_slide_figures(roi):
-    scene = build_scene(IMAGE, FM, [roi], 0, stride=32, method="align")
-    traces = run_all(FM, roi, scene.settings)
-    assert figures.to_png(fig_compare(scene, traces), 60)[:4] == b"\x89PNG"
-    table = explain.compare_table(scene, traces)
+    settings = Settings(method="align")
+    scene = build_scene(IMAGE, FM, [roi], 0, settings)
+    traces = run_all(FM, roi, settings)
+    assert to_png(fig_compare(scene, traces, METHODS), 60)[:4] == b"\x89PNG"
+    table = words.compare_table(scene, traces, methods.NAMES, methods.labels(traces))
     assert table.count("\n| ") >= 4
-    slide = slide_roi(FM, roi, scene.settings, channel=scene.channel, bin=(0, 0), steps=21)
-    assert figures.to_png(fig_slide(scene, slide), 60)[:4] == b"\x89PNG"
-    assert "RoI pooling" in explain.slide_text(slide)
+    slide = slide_roi(FM, roi, methods.runners(settings), stride=32, output_size=(3, 3), channel=scene.channel,
+                      bin=(0, 0), steps=21)
+    assert to_png(fig_slide(scene, slide, METHODS), 60)[:4] == b"\x89PNG"
+    assert "RoI pooling" in words.slide_text(slide, methods.NAMES)

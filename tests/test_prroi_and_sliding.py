@@ -2,9 +2,11 @@
 import numpy as np
 import pytest
 
-from roi_viz import geometry as g
-from roi_viz.pooling import METHODS, Settings, prroi_pool, run, run_all
-from roi_viz.sliding import slide_roi
+from roi_viz.ops import geometry as g
+from roi_viz.lesson.settings import Settings
+from roi_viz.methods import METHODS, run, run_all, runners
+from roi_viz.ops.sliding import slide_roi
+from roi_viz.pooling import prroi_pool
 
 
 def surface(fm, y, x):
@@ -99,19 +101,19 @@ def test_prroi_bad_input_is_a_sentence(kwargs, words):
 
 def test_run_knows_every_method_and_refuses_others():
     fm = np.random.default_rng(0).standard_normal((4, 16, 16)).astype(np.float32)
-    traces = run_all(fm, (296, 192, 200, 145), Settings(stride=32))
+    traces = run_all(fm, (296, 192, 200, 145), Settings())
     assert list(traces) == list(METHODS)
     for t in traces.values():
         assert t.output.shape == (4, 3, 3)
     with pytest.raises(ValueError, match="method"):
-        run("bilinear", fm, (0, 0, 10, 10), Settings(stride=32))
+        run("bilinear", fm, (0, 0, 10, 10), Settings())
 
 
 def test_sliding_pool_holds_then_jumps_and_align_glides():
     fm = np.random.default_rng(4).standard_normal((3, 16, 16)).astype(np.float32)
     roi = (296, 192, 200, 145)
-    settings = Settings(stride=32)
-    sl = slide_roi(fm, roi, settings, channel=1, bin=(1, 1), axis="x", steps=65)
+    settings = Settings()
+    sl = slide_roi(fm, roi, runners(settings), stride=32, output_size=(3, 3), channel=1, bin=(1, 1), axis="x", steps=65)
     assert sl.offsets[0] == 0 and sl.offsets[-1] == 1
     # RoI pooling: the value only changes where the snapped bins change.
     prev_bins, prev_val = None, None
@@ -127,15 +129,15 @@ def test_sliding_pool_holds_then_jumps_and_align_glides():
         assert sl.largest_step(m) < 0.25 * np.abs(fm[1]).max()
         np.testing.assert_allclose(sl.coverage[m], 1.0)
     assert sl.coverage["pool"].min() < 1.0
-    down = slide_roi(fm, roi, settings, channel=0, axis="y", steps=5)
+    down = slide_roi(fm, roi, runners(settings), stride=32, output_size=(3, 3), channel=0, axis="y", steps=5)
     assert down.axis == "y" and len(down.values["warp"]) == 5
 
 
 def test_sliding_refuses_a_bin_or_channel_that_is_not_there():
     fm = np.zeros((2, 8, 8), np.float32)
     with pytest.raises(ValueError, match="bin"):
-        slide_roi(fm, (0, 0, 64, 64), Settings(stride=16), channel=0, bin=(3, 0))
+        slide_roi(fm, (0, 0, 64, 64), runners(Settings(layer="conv5_3")), stride=16, output_size=(3, 3), channel=0, bin=(3, 0))
     with pytest.raises(ValueError, match="channel"):
-        slide_roi(fm, (0, 0, 64, 64), Settings(stride=16), channel=5)
+        slide_roi(fm, (0, 0, 64, 64), runners(Settings(layer="conv5_3")), stride=16, output_size=(3, 3), channel=5)
     with pytest.raises(ValueError, match="'x' or 'y'"):
-        slide_roi(fm, (0, 0, 64, 64), Settings(stride=16), channel=0, axis="z")
+        slide_roi(fm, (0, 0, 64, 64), runners(Settings(layer="conv5_3")), stride=16, output_size=(3, 3), channel=0, axis="z")

@@ -6,7 +6,7 @@ import pytest
 import torch
 from torchvision.models import vgg16
 
-from roi_viz import features, weights
+from roi_viz.model import features, weights
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +68,24 @@ def test_fallback_is_torchvisions_vgg16_with_a_fixed_seed(backbone):
     again = features.load_backbone("cpu", found=weights.WeightsFound(None, "none"))
     for a, b in zip(backbone.net.state_dict().values(), again.net.state_dict().values()):
         assert torch.equal(a, b)
+
+
+def test_features_stack_matches_torchvision_and_its_initialisation():
+    """The fallback is built without the classifier: same names and shapes, VGG's own init rule."""
+    from roi_viz.model.vgg import features_stack
+
+    net = features_stack(seed=3)
+    reference = vgg16(weights=None).features.state_dict()
+    ours = net.state_dict()
+    assert list(ours) == list(reference)
+    assert all(ours[k].shape == reference[k].shape for k in ours)
+    for m in net:
+        if isinstance(m, torch.nn.Conv2d):
+            fan_out = m.out_channels * m.kernel_size[0] * m.kernel_size[1]
+            assert torch.all(m.bias == 0)
+            assert m.weight.std().item() == pytest.approx((2 / fan_out) ** 0.5, rel=0.1)
+    assert torch.equal(features_stack(seed=3)[0].weight, net[0].weight)
+    assert not torch.equal(features_stack(seed=4)[0].weight, net[0].weight)
 
 
 def test_pool5_map_of_a_512_input(features_512, backbone, astronaut_input):

@@ -29,6 +29,8 @@ from urllib.parse import urlparse
 import torch
 from torchvision.models import VGG16_Weights
 
+from .vgg import feature_shapes
+
 ENV_WEIGHTS = "ROI_VIZ_WEIGHTS"
 ENV_OFFLINE = "ROI_VIZ_OFFLINE"
 WEIGHTS = VGG16_Weights.IMAGENET1K_V1
@@ -131,9 +133,7 @@ def load_weights_file(path: str | os.PathLike) -> dict:
 
 def check_vgg16_features(sd: dict) -> dict:
     """Check names and shapes against torchvision's VGG16 ``features``; return ``sd``."""
-    from .features import vgg16_feature_shapes  # one place knows the architecture
-
-    expected = vgg16_feature_shapes()
+    expected = feature_shapes()
     missing = sorted(set(expected) - set(sd))
     if missing:
         raise WeightsError(f"it is not VGG16 weights (missing {', '.join(missing[:3])}, ...)")

@@ -12,12 +12,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-from .drawkit import (
+from ..lesson.scene import Scene
+from .kit import (
     ARGMAX, FONT, HATCH_LOST, LOST, coverage_bar, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes,
     channel_image, grid, new_figure, num, output_grid, point_size, rect, region_outline, roi_outline, title,
     untrained_badge, window,
 )
-from .walkthrough import Scene
 
 POINT = dict(facecolor="white", edgecolor="black", linewidth=1.5)
 

@@ -1,11 +1,11 @@
-"""One figure per step: a :class:`~roi_viz.walkthrough.Scene` in, a Matplotlib figure out.
+"""One figure per step: a :class:`~roi_viz.lesson.scene.Scene` in, a Matplotlib figure out.
 
 Drawn for a classroom: large type, thick lines, and every meaning carried by
 hatching or line style as well as by colour, so a greyscale projector or a
 colour-blind student loses nothing. This module draws the steps RoI pooling
-has (and the two every method shares); ``figures_sampling`` draws the steps of
-RoIAlign, RoIWarp and Precise RoI Pooling, and ``figures_compare`` the
-comparison and the sliding box. Helpers live in ``drawkit``.
+has (and the two every method shares); ``sampling`` draws the steps of
+RoIAlign, RoIWarp and Precise RoI Pooling, and ``compare`` the comparison and
+the sliding box. Helpers live in ``kit``.
 """
 from __future__ import annotations
 
@@ -13,15 +13,13 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from . import figures_sampling as fs
-from . import geometry as g
-from .drawkit import (  # noqa: F401  (encoders re-exported: the page and the CLI use figures.*)
-    ARGMAX, DROPPED, FONT, GAINED, HATCH_DROPPED, HATCH_GAINED, HATCH_LOST, HATCH_SHARED, LOST, ROI,
-    OUTLINE, PAGE_DPI, PHOTO_STEPS, SLIDE_DPI, SMALL, cell_axes, cells, channel_image, encode_step,
-    finish_zoomed, grid, new_figure, num, rect, roi_outline, runs, title, to_jpeg, to_png,
-    untrained_badge, window, zoomed, output_grid, coverage_bar,
+from ..lesson.scene import Scene
+from ..ops import geometry as g
+from .kit import (
+    ARGMAX, DROPPED, FONT, GAINED, HATCH_DROPPED, HATCH_GAINED, HATCH_LOST, HATCH_SHARED, LOST, OUTLINE, ROI,
+    SMALL, cell_axes, cells, channel_image, coverage_bar, finish_zoomed, grid, new_figure, num, output_grid,
+    rect, roi_outline, runs, title, untrained_badge, window, zoomed,
 )
-from .walkthrough import ALL_STEP_KEYS, Scene
 
 
 # ------------------------------------------------------------------------- steps
@@ -156,8 +154,7 @@ def fig_pool(scene: Scene) -> Figure:
 
 
 def fig_output(scene: Scene) -> Figure:
-    if scene.method != "pool":
-        return fs.fig_output(scene)
+    """RoI pooling's output, and where the RoI's area went."""
     t = scene.trace
     ph, pw = t.output_size
     fig = new_figure(8.0, 9.6)  # stacked, to fill the page column like the other steps
@@ -173,23 +170,3 @@ def fig_output(scene: Scene) -> Figure:
     ], f"Where the RoI's {num(t.projected_area, 4)} cells went: coverage {100 * t.coverage:.1f} %")
     untrained_badge(fig, scene)
     return fig
-
-
-FIGURES = {
-    "image": fig_image,
-    "features": fig_features,
-    "quantize": fig_quantize,
-    "bins": fig_bins,
-    "pool": fig_pool,
-    "output": fig_output,
-    "sampling": fs.fig_sampling,
-    "bilinear": fs.fig_bilinear,
-    "combine": fs.fig_combine,
-    "integrate": fs.fig_integrate,
-}
-assert set(FIGURES) == set(ALL_STEP_KEYS)
-
-
-def draw_step(key: str, scene: Scene) -> Figure:
-    return FIGURES[key](scene)
-

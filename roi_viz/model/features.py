@@ -1,12 +1,8 @@
 """torchvision's VGG16 as the feature extractor: image in, ``C x H x W`` feature map out.
 
-One :class:`Backbone` per process is enough (the app caches it for every
-session). Its ``features`` stack is cut where the papers cut it:
-
-- ``pool5`` (all 31 layers of ``vgg16().features``): stride 32, so a
-  512 x 512 input gives 512 x 16 x 16, as in the article;
-- ``conv5_3`` (``features[:30]``, conv5_3 and its ReLU): stride 16, the layer
-  the Fast R-CNN paper pools from.
+One :class:`Backbone` per process is enough (:mod:`roi_viz.model.loading`
+builds it once, in the background). Where the stack is cut (``pool5``,
+``conv5_3``) is in :mod:`roi_viz.model.layers`.
 """
 from __future__ import annotations
 
@@ -17,24 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from PIL import Image
-from torchvision.models import vgg16
 from torchvision.transforms.functional import normalize, pil_to_tensor
 
+from .layers import LAYERS, Layer  # noqa: F401  (re-exported: callers ask features.LAYERS)
+from .vgg import features_stack
 from .weights import WEIGHTS, WeightsFound, find_weights
 
-
-@dataclass(frozen=True)
-class Layer:
-    name: str
-    end: int  # features[:end]
-    stride: int
-    label: str
-
-
-LAYERS = {
-    "pool5": Layer("pool5", 31, 32, "VGG16 up to pool5 (stride 32)"),
-    "conv5_3": Layer("conv5_3", 30, 16, "VGG16 up to conv5_3 + ReLU (stride 16)"),
-}
 FALLBACK_SEED = 0
 _MEAN = WEIGHTS.transforms().mean
 _STD = WEIGHTS.transforms().std
@@ -72,13 +56,6 @@ class FeatureMap:
     note: str = ""  # e.g. the GPU failed and the CPU took over: the page says so
 
 
-def vgg16_feature_shapes() -> dict[str, tuple[int, ...]]:
-    """Parameter names and shapes of torchvision's ``vgg16().features`` (built without memory)."""
-    with torch.device("meta"):
-        net = vgg16(weights=None).features
-    return {k: tuple(v.shape) for k, v in net.state_dict().items()}
-
-
 def pick_device() -> torch.device:
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
@@ -86,20 +63,17 @@ def pick_device() -> torch.device:
 def load_backbone(device: torch.device | str | None = None, found: WeightsFound | None = None) -> Backbone:
     """Build VGG16 ``features`` with the best weights available; never raises for weights.
 
-    Without weights the network is torchvision's VGG16 with its own random
-    initialisation under a fixed seed, so every run shows the same (meaningless)
-    features; ``pretrained`` is then False and the page must say so.
+    Without weights the network is VGG16's ``features`` with torchvision's own
+    initialisation rule under a fixed seed, so every run shows the same
+    (meaningless) features; ``pretrained`` is then False and the page must say so.
     """
     t0 = time.perf_counter()
     found = found if found is not None else find_weights()
     if found.state_dict is not None:
-        with torch.device("meta"):  # skip initialising 138 M parameters we replace at once
-            net = vgg16(weights=None).features
-        net.load_state_dict(found.state_dict, assign=True)
+        net = features_stack()  # uninitialised: the weights replace every parameter at once
+        net.load_state_dict(found.state_dict)
     else:
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(FALLBACK_SEED)
-            net = vgg16(weights=None).features
+        net = features_stack(seed=FALLBACK_SEED)
     device = torch.device(device) if device is not None else pick_device()
     net = net.to(device).eval().requires_grad_(False)
     return Backbone(
@@ -152,3 +126,4 @@ def _forward(backbone: Backbone, x: torch.Tensor, end: int) -> np.ndarray:
     with torch.inference_mode():
         y = backbone.net[:end](x.to(backbone.device))
     return y[0].float().cpu().numpy()
+

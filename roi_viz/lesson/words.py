@@ -1,38 +1,18 @@
 """The words of each step, with the live numbers of the scene filled in.
 
-Each function takes a :class:`~roi_viz.walkthrough.Scene` and returns Markdown
-(the page renders it; the CLI prints it as plain text). Ranges of cells are
-written inclusively ("rows 6 to 9") because that is how a student counts
-cells on the figure; the trace itself keeps half-open spans.
+Each function takes a :class:`~roi_viz.lesson.scene.Scene` and returns Markdown
+(the page renders it; the CLI prints it as plain text). Which function
+explains which step of which method is said once, in the method's record
+(:mod:`roi_viz.methods`). Ranges of cells are written inclusively ("rows 6 to
+9") because that is how a student counts cells on the figure; the trace
+itself keeps half-open spans.
 """
 from __future__ import annotations
 
-from .pooling import METHODS as METHOD_NAMES
-from .pooling import describe
-from .walkthrough import ALL_STEP_KEYS, Scene
+from typing import Callable
 
-
-
-def num(v: float, digits: int = 6) -> str:
-    """A number as a student would write it: no trailing zeros, at most ``digits`` decimals."""
-    if float(v).is_integer():
-        return str(int(v))
-    return f"{v:.{digits}f}".rstrip("0").rstrip(".")
-
-
-def cells(v: float) -> str:
-    return f"{num(v, 7)} cell" + ("" if v == 1 else "s")
-
-
-def pct(v: float) -> str:
-    return f"{100 * v:.1f} %"
-
-
-def span_words(a: int, b: int, what: str) -> str:
-    """Half-open ``[a, b)`` in words."""
-    if b <= a:
-        return f"no {what}s"
-    return f"{what} {a}" if b - a == 1 else f"{what}s {a} to {b - 1}"
+from .numbers import cells, num, pct, span_words  # noqa: F401  (the CLI and page format with these too)
+from .scene import Scene
 
 
 def untrained_warning(scene: Scene) -> str:
@@ -61,7 +41,8 @@ def step_image(scene: Scene) -> str:
     )
 
 
-def step_features(scene: Scene) -> str:
+def step_features(scene: Scene, note: Callable[[Scene, bool], str] | None = None) -> str:
+    """Step 2. ``note`` adds what the method does next with fractional cells (see :func:`keeps_fractions`)."""
     t = scene.trace
     S, s = scene.input_size, t.stride
     H, W = t.map_size
@@ -90,17 +71,21 @@ def step_features(scene: Scene) -> str:
         f"To place the RoI on this grid, divide each of its numbers by the stride {num(s)}:\n\n"
         + "\n".join(lines)
         + f"\n\n{verdict}"
-        + _beyond_rounding(scene, len(whole) == 4)
+        + (note(scene, len(whole) == 4) if note else "")
         + untrained_warning(scene)
     )
 
 
-def _beyond_rounding(scene: Scene, whole: bool) -> str:
-    if scene.method in ("align", "prroi") and not whole:
-        return f" RoI pooling would snap them to whole cells here. **{METHOD_NAMES[scene.method]} does not**: it keeps these numbers as they are."
-    if scene.method == "warp":
-        return " RoIWarp will snap them to whole cells first, exactly as RoI pooling does, and only then read between cells."
-    return ""
+def keeps_fractions(scene: Scene, whole: bool) -> str:
+    """RoIAlign and PrRoI, step 2: what they do *not* do with these numbers."""
+    if whole:
+        return ""
+    return f" RoI pooling would snap them to whole cells here. **{scene.method_name} does not**: it keeps these numbers as they are."
+
+
+def snaps_first(scene: Scene, whole: bool) -> str:
+    """RoIWarp, step 2."""
+    return " RoIWarp will snap them to whole cells first, exactly as RoI pooling does, and only then read between cells."
 
 
 def step_quantize(scene: Scene) -> str:
@@ -223,8 +208,7 @@ def step_pool(scene: Scene) -> str:
 
 
 def step_output(scene: Scene) -> str:
-    if scene.method != "pool":
-        return _output_between_cells(scene)
+    """RoI pooling's last step: the output and where the RoI's area went."""
     t = scene.trace
     ph, pw = t.output_size
     s2 = t.stride**2
@@ -423,10 +407,11 @@ def step_integrate(scene: Scene) -> str:
     return text
 
 
-def _output_between_cells(scene: Scene) -> str:
+def output_between_cells(scene: Scene) -> str:
+    """The last step of RoIAlign, RoIWarp and PrRoI."""
     r = scene.result
     ph, pw = r.output_size
-    name = METHOD_NAMES[r.method]
+    name = scene.method_name
     area = r.projected_area
     out = area - r.covered_area
     text = (
@@ -461,8 +446,12 @@ def _output_between_cells(scene: Scene) -> str:
     return text
 
 
-def compare_table(scene: Scene, traces: dict) -> str:
-    """Markdown: every method's coverage and output for the chosen channel, and how far apart they are."""
+def compare_table(scene: Scene, traces: dict, names: dict, labels: dict) -> str:
+    """Markdown: every method's coverage and output for the chosen channel, and how far apart they are.
+
+    ``traces``, ``names`` and ``labels`` are keyed by method: its trace, its
+    name ("RoIAlign") and its name with settings ("RoIAlign (avg, ratio 2, aligned)").
+    """
     c = scene.channel
     ref = traces.get("prroi")
     rows = [
@@ -471,11 +460,11 @@ def compare_table(scene: Scene, traces: dict) -> str:
     ]
     for m, t in traces.items():
         diff = "—" if m == "prroi" or ref is None else f"{abs(t.output[c] - ref.output[c]).max():.3g}"
-        rows.append(f"| {describe(m, t)} | {pct(t.coverage)} | {t.output[c].mean():.4g} | {diff} |")
+        rows.append(f"| {labels[m]} | {pct(t.coverage)} | {t.output[c].mean():.4g} | {diff} |")
     text = f"**Channel {c}, the same RoI through every method.**\n\n" + "\n".join(rows)
     ph, pw = next(iter(traces.values())).output_size
     if ph * pw <= 9:
-        head = "| bin | " + " | ".join(METHOD_NAMES[m] for m in traces) + " |"
+        head = "| bin | " + " | ".join(names[m] for m in traces) + " |"
         lines = [head, "|---" * (len(traces) + 1) + "|"]
         for i in range(ph):
             for j in range(pw):
@@ -489,7 +478,7 @@ def compare_table(scene: Scene, traces: dict) -> str:
     return text
 
 
-def slide_text(slide) -> str:
+def slide_text(slide, names: dict) -> str:
     """What the sliding experiment showed, in numbers."""
     n = len(slide.offsets)
     step = slide.offsets[1] - slide.offsets[0] if n > 1 else 0.0
@@ -497,7 +486,7 @@ def slide_text(slide) -> str:
     for m in slide.values:
         jumps = slide.jumps(m)
         lines.append(
-            f"- **{METHOD_NAMES[m]}**: changed {jumps} time{'s' if jumps != 1 else ''} in {n - 1} moves; "
+            f"- **{names[m]}**: changed {jumps} time{'s' if jumps != 1 else ''} in {n - 1} moves; "
             f"largest single change {slide.largest_step(m):.3g}; range {slide.spread(m):.3g}; "
             f"coverage {pct(slide.coverage[m].min())} to {pct(slide.coverage[m].max())}."
         )
@@ -512,25 +501,6 @@ def slide_text(slide) -> str:
         "RoIAlign and Precise RoI Pooling move with the box, a little at a time: a detector built on them can "
         "tell a box from one moved by a few pixels."
     )
-
-
-TEXTS = {
-    "image": step_image,
-    "features": step_features,
-    "quantize": step_quantize,
-    "bins": step_bins,
-    "pool": step_pool,
-    "output": step_output,
-    "sampling": step_sampling,
-    "bilinear": step_bilinear,
-    "combine": step_combine,
-    "integrate": step_integrate,
-}
-assert set(TEXTS) == set(ALL_STEP_KEYS)
-
-
-def explain_step(key: str, scene: Scene) -> str:
-    return TEXTS[key](scene)
 
 
 def plain(markdown: str) -> str:

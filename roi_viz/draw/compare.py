@@ -6,6 +6,11 @@
 - :func:`fig_slide`: one output value and the coverage while the box slides
   by fractions of a cell. Each method has its own colour *and* line style and
   marker, so the plot reads on a greyscale projector.
+
+Both take ``methods``: the records of :mod:`roi_viz.methods`, keyed like the
+traces. A record brings its short name, its plot style (colour, line style,
+marker), a label with its settings, and the function that draws what it reads
+(:func:`reads_cells`, :func:`reads_points` or :func:`reads_integral`).
 """
 from __future__ import annotations
 
@@ -14,52 +19,62 @@ from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from . import geometry as g
-from .drawkit import (
+from ..lesson.scene import Scene
+from ..ops import geometry as g
+from ..ops.sliding import Slide
+from .kit import (
     FONT, ROI, SMALL, bin_lines, cell_axes, grid, new_figure, output_grid, point_size, rect,
     untrained_badge, window,
 )
-from .pooling import describe
-from .sliding import Slide
-from .walkthrough import Scene
-
-# colour, line style, marker: every method must stay distinct without colour
-STYLES = {
-    "pool": ("#d62728", "-", "s"),
-    "align": ("#1f77b4", "--", "o"),
-    "warp": ("#9467bd", "-.", "^"),
-    "prroi": ("#2ca02c", ":", "D"),
-}
-SHORT = {"pool": "RoI pooling", "align": "RoIAlign", "warp": "RoIWarp", "prroi": "PrRoI"}
 
 
-def _reads(ax, scene: Scene, method: str, trace, win):
-    """What one method takes from the map, drawn over the channel in grey."""
+def _backdrop(ax, scene: Scene, trace, win):
+    """The channel in grey under what a method reads."""
     H, W = trace.map_size
     r0, r1, c0, c1 = win
     ax.imshow(scene.features[scene.channel], extent=(0, W, H, 0), cmap="Greys", alpha=0.35, interpolation="nearest")
     grid(ax, c0, c1, r0, r1, color="#666666", alpha=0.5)
-    if method == "pool":
-        for row in trace.bins:
-            for span in row:
-                if span[1] > span[0] and span[3] > span[2]:
-                    rect(ax, g.box_of_span(span), facecolor="#bbbbbb", alpha=0.55, edgecolor="black", linewidth=2.2, zorder=4)
-    elif method == "prroi":
-        share = np.outer(trace.row_weights.sum(axis=0), trace.col_weights.sum(axis=0))
-        if share.max() > 0:
-            ax.imshow(share, extent=(0, W, H, 0), cmap="Oranges", alpha=0.75, interpolation="nearest", zorder=3)
-        bin_lines(ax, trace.row_edges, trace.col_edges, color="black", width=2, zorder=5)
-    elif trace.points_per_bin:
-        bin_lines(ax, trace.row_edges, trace.col_edges, color="black", width=2, zorder=5)
-        pts = trace.samples.reshape(-1, 2)
-        ax.scatter(pts[:, 1], pts[:, 0], s=point_size(len(pts)) * 0.6, facecolor="white", edgecolor="black", linewidth=1.2, zorder=8)
+
+
+def _projected(ax, trace, win):
     patch = rect(ax, trace.projected, fill=False, edgecolor=ROI, linewidth=3, linestyle=(0, (5, 3)), zorder=9)
     patch.set_path_effects([patheffects.withStroke(linewidth=4.5, foreground="black")])
     cell_axes(ax, win)
     ax.set_ylabel("")
 
 
-def fig_compare(scene: Scene, traces: dict) -> Figure:
+def reads_cells(ax, scene: Scene, trace, win):
+    """RoI pooling: whole cells, one grey block per bin."""
+    _backdrop(ax, scene, trace, win)
+    for row in trace.bins:
+        for span in row:
+            if span[1] > span[0] and span[3] > span[2]:
+                rect(ax, g.box_of_span(span), facecolor="#bbbbbb", alpha=0.55, edgecolor="black", linewidth=2.2, zorder=4)
+    _projected(ax, trace, win)
+
+
+def reads_points(ax, scene: Scene, trace, win):
+    """RoIAlign and RoIWarp: fractional bins and their sampling points."""
+    _backdrop(ax, scene, trace, win)
+    if trace.points_per_bin:
+        bin_lines(ax, trace.row_edges, trace.col_edges, color="black", width=2, zorder=5)
+        pts = trace.samples.reshape(-1, 2)
+        ax.scatter(pts[:, 1], pts[:, 0], s=point_size(len(pts)) * 0.6, facecolor="white", edgecolor="black", linewidth=1.2, zorder=8)
+    _projected(ax, trace, win)
+
+
+def reads_integral(ax, scene: Scene, trace, win):
+    """Precise RoI Pooling: every cell's share of the bins, as a heat map."""
+    _backdrop(ax, scene, trace, win)
+    H, W = trace.map_size
+    share = np.outer(trace.row_weights.sum(axis=0), trace.col_weights.sum(axis=0))
+    if share.max() > 0:
+        ax.imshow(share, extent=(0, W, H, 0), cmap="Oranges", alpha=0.75, interpolation="nearest", zorder=3)
+    bin_lines(ax, trace.row_edges, trace.col_edges, color="black", width=2, zorder=5)
+    _projected(ax, trace, win)
+
+
+def fig_compare(scene: Scene, traces: dict, methods: dict) -> Figure:
     """Top: what each method reads. Bottom: its output for ``scene.channel``, one colour scale."""
     n = len(traces)
     fig = new_figure(3.7 * n, 9.0)
@@ -73,9 +88,10 @@ def fig_compare(scene: Scene, traces: dict) -> Figure:
     for k, (method, trace) in enumerate(traces.items()):
         x0 = 0.06 + k * w
         top = fig.add_axes((x0, 0.47, w * 0.9, 0.42))
-        _reads(top, scene, method, trace, win)
-        top.set_title(SHORT[method], fontsize=FONT + 3, weight="bold", pad=8, color=STYLES[method][0])
-        top.set_xlabel(describe(method, trace).split("(", 1)[-1].rstrip(")"), fontsize=SMALL)
+        rec = methods[method]
+        rec.reads(top, scene, trace, win)
+        top.set_title(rec.short, fontsize=FONT + 3, weight="bold", pad=8, color=rec.style[0])
+        top.set_xlabel(rec.label(trace).split("(", 1)[-1].rstrip(")"), fontsize=SMALL)
         if k:  # one set of row numbers per row of panels: tick labels are the slow part to draw
             top.tick_params(labelleft=False)
         bottom = fig.add_axes((x0 + w * 0.1, 0.08, w * 0.7, 0.3))
@@ -92,28 +108,29 @@ def fig_compare(scene: Scene, traces: dict) -> Figure:
     return fig
 
 
-def fig_slide(scene: Scene, slide: Slide) -> Figure:
+def fig_slide(scene: Scene, slide: Slide, methods: dict) -> Figure:
     """Output value (top) and coverage (bottom) against how far the box has moved."""
     fig = new_figure(12.0, 8.0)  # shown across the page: the article's point, as large as it gets
     top = fig.add_axes((0.08, 0.52, 0.9, 0.38))
     bottom = fig.add_axes((0.08, 0.09, 0.9, 0.3), sharex=top)
     every = max(len(slide.offsets) // 10, 1)
     for method in slide.values:
-        color, style, marker = STYLES[method]
-        steps = method in ("pool", "warp")  # whole-cell methods: the value holds, then jumps
+        rec = methods[method]
+        color, style, marker = rec.style
         kw = dict(color=color, linestyle=style, linewidth=3.2, marker=marker, markersize=9, markevery=every,
-                  markeredgecolor="black", drawstyle="steps-post" if steps else "default")
-        top.plot(slide.offsets, slide.values[method], label=SHORT[method], **kw)
+                  markeredgecolor="black", drawstyle="steps-post" if rec.whole_cells else "default")
+        top.plot(slide.offsets, slide.values[method], label=rec.short, **kw)
         bottom.plot(slide.offsets, 100 * slide.coverage[method], **kw)
     i, j = slide.bin
     word = "right" if slide.axis == "x" else "down"
-    steps = np.abs(np.diff(slide.values["pool"]))
-    if steps.size and steps.max() > 1e-9:  # point at RoI pooling's biggest jump: the article's point
+    jumpy = next((m for m in slide.values if methods[m].whole_cells), None)
+    steps = np.abs(np.diff(slide.values[jumpy])) if jumpy else np.zeros(0)
+    if steps.size and steps.max() > 1e-9:  # point at the biggest jump of a whole-cell method: the article's point
         k = int(steps.argmax())
         at = slide.offsets[k + 1]
         for ax in (top, bottom):
             ax.axvline(at, color="#555555", linestyle=(0, (2, 2)), linewidth=1.6, zorder=0)
-        top.annotate("RoI pooling jumps: a box edge\ncrossed a cell boundary", xy=(at, slide.values["pool"][k + 1]),
+        top.annotate(f"{methods[jumpy].short} jumps: a box edge\ncrossed a cell boundary", xy=(at, slide.values[jumpy][k + 1]),
                      xytext=(0.5, 0.5), textcoords="axes fraction", fontsize=SMALL, ha="center",
                      arrowprops=dict(arrowstyle="->", linewidth=1.8, color="black"),
                      bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="black"))
@@ -129,8 +146,8 @@ def fig_slide(scene: Scene, slide: Slide) -> Figure:
         ax.grid(True, color="#bbbbbb", linewidth=0.8)
         ax.set_xlim(slide.offsets[0], slide.offsets[-1])
     top.tick_params(labelbottom=False)
-    handles = [Line2D([], [], color=STYLES[m][0], linestyle=STYLES[m][1], marker=STYLES[m][2], linewidth=3.2,
-                      markersize=9, markeredgecolor="black", label=SHORT[m]) for m in slide.values]
+    handles = [Line2D([], [], color=methods[m].style[0], linestyle=methods[m].style[1], marker=methods[m].style[2],
+                      linewidth=3.2, markersize=9, markeredgecolor="black", label=methods[m].short) for m in slide.values]
     fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.53, 0.45), ncol=4, fontsize=FONT, frameon=False)
     untrained_badge(fig, scene)
     return fig

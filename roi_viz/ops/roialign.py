@@ -109,6 +109,11 @@ def roi_align(
 
     Returns:
         An :class:`AlignTrace`; ``trace.output`` is ``C x ph x pw``.
+
+    Limits (the trace keeps every point, so its size is bounded): a sampling
+    ratio of at most 64, and at most ``MAX_POINTS`` = 65,536 points per RoI
+    (``ph * pw * points per bin``); past that a ``ValueError`` says so.
+    torchvision has neither limit because it keeps no trace.
     """
     fm, box, s, size, ratio = _checked(feature_map, roi, stride, output_size, sampling_ratio, mode)
     dt = fm.dtype.type

@@ -9,7 +9,7 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets"
+ASSETS = Path(__file__).resolve().parents[2] / "assets"
 DEFAULT_SAMPLE = "astronaut"  # already 512 x 512, so the article's RoI maps one to one
 # The article's worked example: (x, y, w, h) on a 512 x 512 input.
 ARTICLE_ROI = (296.0, 192.0, 200.0, 145.0)

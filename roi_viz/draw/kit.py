@@ -18,9 +18,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch, Rectangle
 from PIL import Image
 
-from . import geometry as g
-from .explain import cells, num  # noqa: F401  (re-exported for the figure modules)
-from .walkthrough import Scene
+from ..lesson.numbers import cells, num  # noqa: F401  (re-exported for the figure modules)
+from ..lesson.scene import Scene
+from ..ops import geometry as g
 
 FONT = 15
 SMALL = 13
@@ -32,7 +32,6 @@ DROPPED = "#7fb8ff"  # light blue, cross-hatched
 ARGMAX = "#d62728"  # red outline
 HATCH_LOST, HATCH_GAINED, HATCH_DROPPED, HATCH_SHARED = "///", "\\\\\\", "xx", ".."
 OUTLINE = [patheffects.withStroke(linewidth=5, foreground="black")]
-PHOTO_STEPS = {"image"}  # steps whose figure is mostly a photograph
 # The page column is about 700 px wide: more pixels would only be thrown away by the browser.
 PAGE_DPI = 85
 SLIDE_DPI = 150  # `explain --figures` writes slides for a projector
@@ -47,11 +46,6 @@ def to_png(fig: Figure, dpi: float = SLIDE_DPI) -> bytes:
 def to_jpeg(fig: Figure, dpi: float = SLIDE_DPI) -> bytes:
     """A figure that is mostly photograph: JPEG is ten times faster to encode than PNG here."""
     return _encode(fig, dpi, "JPEG", quality=90)
-
-
-def encode_step(key: str, fig: Figure) -> tuple[bytes, str]:
-    """Bytes and format for one step's figure, as the page sends it to the browser."""
-    return (to_jpeg(fig, PAGE_DPI), "JPEG") if key in PHOTO_STEPS else (to_png(fig, PAGE_DPI), "PNG")
 
 
 def _encode(fig: Figure, dpi: float, fmt: str, **options) -> bytes:

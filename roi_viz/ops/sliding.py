@@ -15,8 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from typing import Callable, Mapping
+
 from . import geometry as g
-from .pooling import METHODS, Settings, as_numpy_map, run
+from .maps import as_numpy_map
 
 AXES = ("x", "y")
 
@@ -49,8 +51,10 @@ class Slide:
 def slide_roi(
     feature_map,
     roi,
-    settings: Settings,
+    runs: Mapping[str, Callable],
     *,
+    stride: float,
+    output_size: tuple[int, int],
     channel: int,
     bin: tuple[int, int] = (0, 0),
     axis: str = "x",
@@ -62,7 +66,10 @@ def slide_roi(
     Args:
         feature_map: ``C x H x W``.
         roi: ``(x, y, w, h)`` in input pixels: the starting position.
-        settings: the methods' options (stride, output size, ...).
+        runs: method key -> ``run(feature_map, roi)`` returning a trace with
+            ``output`` and ``coverage`` (each method with its options bound).
+        stride: image pixels per cell; the box moves in cells.
+        output_size: ``(ph, pw)`` of every method's output.
         channel: the channel whose value is followed.
         bin: ``(i, j)``, the output bin whose value is followed.
         axis: ``"x"`` (move right) or ``"y"`` (move down).
@@ -73,19 +80,20 @@ def slide_roi(
         raise ValueError(f"The box slides along 'x' or 'y'; got {axis!r}.")
     if not 0 <= channel < fm.shape[0]:
         raise ValueError(f"The channel must be between 0 and {fm.shape[0] - 1}; got {channel}.")
-    ph, pw = g.check_output_size(settings.output_size)
+    ph, pw = g.check_output_size(output_size)
+    stride = g.check_stride(stride)
     i, j = bin
     if not (0 <= i < ph and 0 <= j < pw):
         raise ValueError(f"The bin must be inside the {ph} x {pw} output; got ({i}, {j}).")
     one = fm[channel : channel + 1]
     offsets = np.linspace(0.0, distance, steps)
-    values = {m: np.zeros(steps) for m in METHODS}
-    coverage = {m: np.zeros(steps) for m in METHODS}
+    values = {m: np.zeros(steps) for m in runs}
+    coverage = {m: np.zeros(steps) for m in runs}
     for k, off in enumerate(offsets):
-        dx, dy = (off * settings.stride, 0.0) if axis == "x" else (0.0, off * settings.stride)
+        dx, dy = (off * stride, 0.0) if axis == "x" else (0.0, off * stride)
         moved = (box[0] + dx, box[1] + dy, box[2], box[3])
-        for m in METHODS:
-            trace = run(m, one, moved, settings)
+        for m, run in runs.items():
+            trace = run(one, moved)
             values[m][k] = trace.output[0, i, j]
             coverage[m][k] = trace.coverage
-    return Slide(axis, offsets, float(settings.stride), int(channel), (int(i), int(j)), values, coverage)
+    return Slide(axis, offsets, float(stride), int(channel), (int(i), int(j)), values, coverage)

@@ -1,0 +1,66 @@
+"""The :class:`Scene` every step is drawn and explained from.
+
+A scene is what the user has chosen (image, RoIs, which RoI, settings, which
+bin and point to look at) plus what the library computed from it (the feature
+map and the traces). Figures (:mod:`roi_viz.draw`) and words
+(:mod:`roi_viz.lesson.words`) take a scene and nothing else; the page and the
+CLI build scenes through :func:`roi_viz.methods.build_scene`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+
+from ..ops import geometry as g
+from ..ops.roipool import PoolTrace
+from .settings import Settings
+
+
+@dataclass(frozen=True)
+class Scene:
+    image: Image.Image  # the model input, S x S RGB
+    rois: tuple[g.Box, ...]  # every RoI, input pixels
+    active: int  # index of the RoI the walkthrough follows
+    features: np.ndarray  # C x H x W
+    trace: PoolTrace  # RoI pooling of the active RoI (every method's page uses its projection)
+    channel: int  # the channel shown in the steps that show one
+    channel_auto: bool  # True when the channel was picked as the strongest in the RoI
+    settings: Settings
+    method_name: str  # e.g. "RoIAlign"
+    result: object  # the trace of ``settings.method`` (the same object as ``trace`` for RoI pooling)
+    pretrained: bool = True
+    focus: tuple[int, int, int] = (0, 0, 0)  # the bin (i, j) and sampling point k looked at closely
+
+    @property
+    def method(self) -> str:
+        return self.settings.method
+
+    @property
+    def mean_view(self) -> bool:
+        return self.settings.mean_view
+
+    @property
+    def layer_label(self) -> str:
+        return self.settings.layer_label
+
+    @property
+    def input_size(self) -> int:
+        return self.image.size[0]
+
+
+def strongest_channel(features: np.ndarray, span: g.Span) -> int:
+    """The channel with the largest single activation inside ``span`` (0 if it is empty)."""
+    r0, r1, c0, c1 = span
+    block = features[:, r0:r1, c0:c1]
+    if block.size == 0:
+        return 0
+    return int(block.reshape(block.shape[0], -1).max(axis=1).argmax())
+
+
+def clamp_focus(focus, output_size: tuple[int, int], points: int) -> tuple[int, int, int]:
+    """Keep a chosen bin and point inside the output, so a stale choice still shows something."""
+    ph, pw = output_size
+    i, j, k = (int(v) for v in focus)
+    return min(max(i, 0), ph - 1), min(max(j, 0), pw - 1), min(max(k, 0), max(points - 1, 0))

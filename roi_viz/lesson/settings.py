@@ -1,0 +1,64 @@
+"""What the user chose, beside the image and the boxes: one value, one place for defaults.
+
+The page's sidebar returns a :class:`Settings`, the CLI builds one from its
+flags, and every method reads the fields it needs (its record in
+:mod:`roi_viz.methods` names them). It is frozen and hashable, so it can key
+a cache as it is.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, fields, replace
+
+from ..model.images import DEFAULT_INPUT_SIZE, INPUT_SIZES
+from ..model.layers import LAYERS
+from ..ops.geometry import SCHEMES, check_output_size
+
+MODES = ("avg", "max")
+MAX_OUTPUT = 14  # bins per side the page offers; the library takes any size
+
+
+@dataclass(frozen=True)
+class Settings:
+    input_size: int = DEFAULT_INPUT_SIZE  # the picture is resized to S x S pixels
+    layer: str = "pool5"  # where VGG16 is cut: pool5 (stride 32) or conv5_3 (stride 16)
+    method: str = "pool"  # a key of roi_viz.methods.METHODS
+    scheme: str = "article"  # RoI pooling and RoIWarp: the rounding rule
+    output_size: tuple[int, int] = (3, 3)  # (rows, columns) of the output
+    sampling_ratio: int = 2  # RoIAlign and RoIWarp: points per bin per axis; <= 0 is adaptive
+    aligned: bool = True  # RoIAlign and PrRoI: the -0.5 cell shift
+    align_mode: str = "avg"  # RoIAlign: mean or max of the points of a bin
+    warp_mode: str = "max"  # RoIWarp: likewise
+    channel: int | None = None  # the channel shown; None picks the strongest inside the RoI
+    mean_view: bool = False  # step 2 shows the mean over all channels
+
+    def __post_init__(self):
+        if self.input_size not in INPUT_SIZES:
+            raise ValueError(f"The input size must be a multiple of 32 from {INPUT_SIZES[0]} to {INPUT_SIZES[-1]}.")
+        if self.layer not in LAYERS:
+            raise ValueError(f"The layer must be one of {', '.join(LAYERS)}; got {self.layer!r}.")
+        if self.scheme not in SCHEMES:
+            raise ValueError(f"The rounding rule must be one of {', '.join(SCHEMES)}; got {self.scheme!r}.")
+        if self.align_mode not in MODES or self.warp_mode not in MODES:
+            raise ValueError("The mode must be 'avg' or 'max'.")
+        object.__setattr__(self, "output_size", check_output_size(self.output_size))
+
+    @property
+    def stride(self) -> int:
+        return LAYERS[self.layer].stride
+
+    @property
+    def layer_label(self) -> str:
+        return LAYERS[self.layer].label
+
+    def with_(self, **changes) -> "Settings":
+        return replace(self, **changes)
+
+    def changed(self) -> dict:
+        """The fields that differ from the defaults (for a short description or a link)."""
+        default = Settings()
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) != getattr(default, f.name)}
+
+
+# What the presets set; every other field keeps its value.
+ARTICLE = dict(input_size=512, layer="pool5", method="pool", scheme="article", output_size=(3, 3))
+FAST_RCNN = dict(layer="conv5_3", method="pool", scheme="fastrcnn", output_size=(7, 7))
