@@ -449,10 +449,14 @@ def prefetch(figure: str, scene, step) -> None:
     thread.start()
 
 
+def scene_key(scene, key: str, *more) -> str:
+    """Everything a view of ``scene`` is drawn from (image ``key``, settings, RoIs), as one cache key."""
+    return repr((key, scene.settings, scene.rois, scene.active, scene.pretrained, *more))
+
+
 def figure_key(scene, step, key: str) -> str:
-    """Everything a step's figure is drawn from, as one string (the cache's key)."""
-    focus = scene.focus if step.picks else None
-    return repr((key, scene.settings, scene.rois, scene.active, scene.pretrained, step.key, focus))
+    """A step's figure: the scene, the step, and the bin or point it looks at if it picks one."""
+    return scene_key(scene, key, step.key, scene.focus if step.picks else None)
 
 
 def walkthrough(scene, fm, key: str) -> None:
@@ -485,7 +489,7 @@ def walkthrough(scene, fm, key: str) -> None:
 
 
 def compare_view(scene, key: str) -> None:
-    png, table = compare_page(repr((key, scene.settings, scene.rois, scene.active, scene.pretrained)), scene)
+    png, table = compare_page(scene_key(scene, key), scene)
     st.image(png, width="stretch")
     st.markdown(table)
     st.caption("The sidebar's settings apply: rounding rule (RoI pooling, RoIWarp), sampling ratio and mode "
@@ -506,7 +510,7 @@ def slide_view(scene, key: str) -> None:
                       on_change=from_widget, args=(wkey("focus_i"), lambda v: setattr(p, "focus", (int(v), j, 0))))
     c[3].number_input("Bin column", 0, pw - 1, value=j, step=1, key=wkey("focus_j"),
                       on_change=from_widget, args=(wkey("focus_j"), lambda v: setattr(p, "focus", (i, int(v), 0))))
-    png, text = slide_page(repr((key, scene.settings, scene.rois, scene.active, scene.pretrained)), scene,
+    png, text = slide_page(scene_key(scene, key), scene,
                            (i, j), p.slide_axis, p.slide_cells)
     st.image(png, width="stretch")
     st.markdown(text)
