@@ -44,7 +44,7 @@ ACTIVE, OTHER = "#ffd400", "#00e5ff"  # the followed box and the others, on the 
 NEW_LABEL = "new"  # stamped on boxes drawn since the canvas was mounted; a changing label would reset the tool mid-drag
 VIEWS = {"walk": "Walkthrough", "compare": "Compare the methods", "slide": "Slide the box"}
 
-st.set_page_config(page_title="roi-viz: RoI pooling, step by step", page_icon="🔲", layout="wide")
+TITLE = "roi-viz: RoI pooling, step by step"
 
 
 # ----------------------------------------------------------------- heavy things, once
@@ -77,12 +77,19 @@ def sample_bytes(name: str) -> bytes:
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def step_figure(key: str, _scene, _step) -> tuple[bytes, str]:
-    """One step's figure, encoded; ``key`` names everything it is drawn from."""
-    from roi_viz.draw.kit import PAGE_DPI, to_jpeg, to_png
+def step_figure(key: str, _scene, _step, present: bool = False) -> tuple[bytes, str, tuple[int, int]]:
+    """One step's figure, encoded, and its size in pixels; ``key`` names everything it is drawn from.
+
+    For a projector (``present``) its text is larger and it is drawn at slide resolution.
+    """
+    from roi_viz.draw.kit import PAGE_DPI, SLIDE_DPI, for_projector, to_jpeg, to_png
 
     fig = _step.figure(_scene)
-    return (to_jpeg(fig, PAGE_DPI), "JPEG") if _step.photo else (to_png(fig, PAGE_DPI), "PNG")
+    dpi = PAGE_DPI
+    if present:
+        fig, dpi = for_projector(fig), SLIDE_DPI
+    w, h = (round(v * dpi) for v in fig.get_size_inches())
+    return ((to_jpeg(fig, dpi), "JPEG") if _step.photo else (to_png(fig, dpi), "PNG")) + ((w, h),)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -125,6 +132,11 @@ class Page:
     focus: tuple[int, int, int] = (0, 0, 0)  # the bin (i, j) and point k of the close-ups
     slide_axis: str = "x"
     slide_cells: float = 1.0
+    present: bool = False  # presenter mode: the step's figure and words, sized for a projector
+    upload_shown: bool = False  # the photo on the page is an upload (a link cannot carry it)
+    image_title: str = ""  # the photo's name, for the handout
+    made: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # export kind -> (what it shows, the file)
+    making: str = ""  # the export asked for: made in the next run, with a progress bar
     widgets: int = 0  # bumped when a whole-page change (preset, method) redraws every widget afresh
     fresh: dict[str, int] = field(default_factory=dict)  # per widget: bumped when its value changed elsewhere
     notice: str = ""
@@ -134,7 +146,50 @@ class Page:
 
 
 def page() -> Page:
-    return st.session_state.setdefault("page", Page())
+    """This session's state; a new session starts from the link it was opened with."""
+    if "page" not in st.session_state:
+        st.session_state["page"] = from_link()
+    return st.session_state["page"]
+
+
+def from_link() -> Page:
+    """The page a link describes. What the link gets wrong is said once, in one notice per parameter."""
+    from roi_viz import link
+
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    shared, notices = link.from_params(params)
+    s = shared.settings
+    store = RoIStore(shared.rois, s.input_size)
+    store.active = shared.active
+    p = Page(settings=s, store=store, sample=shared.sample, view=shared.view, step=shared.step, focus=shared.focus,
+             slide_axis=shared.slide_axis, slide_cells=shared.slide_cells, present=shared.present)
+    if notices:
+        p.notice = "⚠ " + "\n".join(f"- {n}" for n in notices) if len(notices) > 1 else "⚠ " + notices[0]
+    return p
+
+
+def as_link(p: Page):
+    from roi_viz.link import Link
+
+    return Link(p.settings, p.sample, p.upload_shown, tuple(p.store.boxes(p.settings.input_size)), p.store.active,
+                p.view, p.step, p.focus, p.slide_axis, p.slide_cells, p.present)
+
+
+def sync_link() -> dict:
+    """Keep the address bar equal to the page, so that copying it at any moment copies this view.
+
+    Called at the end of every run and fragment run (a fragment run changes
+    only its part of the page, the step or the boxes, but the link holds all).
+    Returns the parameters.
+    """
+    from roi_viz import link
+
+    params = link.to_params(as_link(page()))
+    shown = {name: st.query_params.get_all(name) for name in st.query_params}
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    if shown != wanted:
+        st.query_params.from_dict(params)
+    return params
 
 
 def callback(fn):
@@ -230,8 +285,10 @@ def edit_box(roi_id: int, size: int, rev: int) -> None:
     p = page()
     keys = [f"{k}-{roi_id}:{rev}:{size}" for k in "xywh"]
     index = p.store.index_of(roi_id)
-    if index is None or not all(k in st.session_state for k in keys):
-        return  # the box was deleted or replaced (a preset) in the same click: that change wins
+    if rev != p.store.revision or index is None or not all(k in st.session_state for k in keys):
+        # Fields drawn before the boxes last changed: that change wins. Without this, a rerun that still
+        # carries old fields (the canvas reporting before the page caught up) typed the old box in again.
+        return
     typed = tuple(st.session_state[k] for k in keys)
     try:
         p.store.move(index, typed, size)
@@ -426,11 +483,12 @@ def focus_pickers(scene, points: bool) -> None:
                           on_change=from_widget, args=(wkey("focus_k"), lambda v: setattr(p, "focus", (i, j, int(v) - 1))))
 
 
+PRESENT_WORDS_PX = 22  # presenter mode: the words' size at 1920 x 1080 (the figures' smallest text is 20 px or more)
 PREFETCH_DELAY_S = 0.3  # after the page has fetched the figure just shown: drawing holds the GIL
 _prefetching = threading.Semaphore(1)  # one figure drawn ahead at a time per server
 
 
-def prefetch(figure: str, scene, step) -> None:
+def prefetch(figure: str, scene, step, present: bool) -> None:
     """Draw a step's figure into the cache in the background, a moment after this run ends."""
     if not _prefetching.acquire(blocking=False):
         return  # the server is already drawing ahead for someone: this one will be drawn on demand
@@ -438,7 +496,7 @@ def prefetch(figure: str, scene, step) -> None:
     def draw() -> None:
         try:
             time.sleep(PREFETCH_DELAY_S)
-            step_figure(figure, scene, step)
+            step_figure(figure, scene, step, present)
         except Exception:  # noqa: BLE001  (a figure that fails will fail again, in the page, with a message)
             traceback.print_exc(file=sys.stderr)
         finally:
@@ -454,38 +512,61 @@ def scene_key(scene, key: str, *more) -> str:
     return repr((key, scene.settings, scene.rois, scene.active, scene.pretrained, *more))
 
 
-def figure_key(scene, step, key: str) -> str:
-    """A step's figure: the scene, the step, and the bin or point it looks at if it picks one."""
-    return scene_key(scene, key, step.key, scene.focus if step.picks else None)
+def figure_key(scene, step, key: str, present: bool) -> str:
+    """A step's figure: the scene, the step, the bin or point it looks at if it picks one, page or projector."""
+    return scene_key(scene, key, step.key, scene.focus if step.picks else None, present)
+
+
+def step_controls(steps, last: int, present: bool) -> None:
+    """Previous, the step picker and Next; ← and → press Previous and Next (a clicker can be set to send them)."""
+    p = page()
+    nav = st.columns([1, 1]) if present else st.columns([1.5, 5, 1.5])
+    prev, nxt = (nav[0], nav[1]) if present else (nav[0], nav[2])
+    prev.button("◀ Previous", width="stretch", disabled=p.step == 0, on_click=go_to_step, args=(p.step - 1, last),
+                shortcut="Left", key="prev-step")
+    nxt.button("Next ▶", width="stretch", disabled=p.step == last, on_click=go_to_step, args=(p.step + 1, last),
+               shortcut="Right", key="next-step")
+    (st if present else nav[1]).radio(
+        "Step", range(len(steps)), index=p.step, format_func=lambda i: f"{i + 1}. {steps[i].title}",
+        horizontal=True, label_visibility="collapsed", key=wkey("step"),
+        on_change=from_widget, args=(wkey("step"), lambda v: go_to_step(v, last)))
 
 
 def walkthrough(scene, fm, key: str) -> None:
+    """The steps of the chosen method. On a projector: the figure beside the controls and the words, on one screen."""
+    from roi_viz.draw.kit import PRESENT_HEIGHT_PX, present_width
     from roi_viz.methods import METHODS
 
     p = page()
+    present = p.present
     steps = METHODS[scene.method].steps
     last = len(steps) - 1
     p.step = min(p.step, last)
-    nav = st.columns([1, 6, 1])
-    nav[0].button("◀ Previous", width="stretch", disabled=p.step == 0, on_click=go_to_step, args=(p.step - 1, last))
-    nav[1].radio("Step", range(len(steps)), index=p.step, format_func=lambda i: f"{i + 1}. {steps[i].title}",
-                 horizontal=True, label_visibility="collapsed", key=wkey("step"),
-                 on_change=from_widget, args=(wkey("step"), lambda v: go_to_step(v, last)))
-    nav[2].button("Next ▶", width="stretch", disabled=p.step == last, on_click=go_to_step, args=(p.step + 1, last))
+    if not present:
+        step_controls(steps, last, present)
     step = steps[p.step]
     left, right = st.columns([3, 2])
     with left.container(key="step-figure"):
-        data, fmt = step_figure(figure_key(scene, step, key), scene, step)
-        st.image(data, width="stretch", output_format=fmt)
-    right.markdown(f"### Step {p.step + 1}: {step.title}")
-    if step.picks:
-        with right:
+        data, fmt, (w, h) = step_figure(figure_key(scene, step, key, present), scene, step, present)
+        st.image(data, width=present_width(w, h) if present else "stretch", output_format=fmt)
+    with right:
+        if present:
+            teacher_tools(scene, fm, key)
+            step_controls(steps, last, present)
+        words = st.container(height=PRESENT_HEIGHT_PX - 120, border=False) if present else st.container()
+    words.markdown(f"### Step {p.step + 1}: {step.title}")
+    if step.picks and not present:
+        with words:
             focus_pickers(scene, points=step.picks == "point")
-    right.markdown(step.words(scene))
-    if step.key == "features":
-        right.caption(f"Forward pass: {fm.seconds * 1000:.0f} ms on {fm.device} (computed once per image and size).")
+    if present:  # read from the back of the room: the words as large as the figure's
+        words.markdown(f'<div style="font-size: {PRESENT_WORDS_PX}px; line-height: 1.45">\n\n{step.words(scene)}\n\n</div>',
+                       unsafe_allow_html=True)
+    else:
+        words.markdown(step.words(scene))
+    if step.key == "features" and not present:
+        words.caption(f"Forward pass: {fm.seconds * 1000:.0f} ms on {fm.device} (computed once per image and size).")
     if p.step < last:  # drawn while the student reads: Next then shows it at once
-        prefetch(figure_key(scene, steps[p.step + 1], key), scene, steps[p.step + 1])
+        prefetch(figure_key(scene, steps[p.step + 1], key, present), scene, steps[p.step + 1], present)
 
 
 def compare_view(scene, key: str) -> None:
@@ -518,8 +599,11 @@ def slide_view(scene, key: str) -> None:
 
 @st.fragment
 @guarded
-def lesson(key: str, inp, fm, pretrained: bool) -> None:
-    """The view the student picked, on the RoI the store says is active. Reruns alone for its own widgets."""
+def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
+    """The view the student picked, on the RoI the store says is active. Reruns alone for its own widgets.
+
+    ``present`` is presenter mode as the whole page was last drawn.
+    """
     from roi_viz.methods import build_scene
 
     p = page()
@@ -529,9 +613,18 @@ def lesson(key: str, inp, fm, pretrained: bool) -> None:
     if scene.focus != p.focus:  # a bin that no longer exists was moved inside the output
         p.focus = scene.focus
         refresh("focus_i", "focus_j", "focus_k")
-    st.radio("View", list(VIEWS), index=list(VIEWS).index(p.view), format_func=VIEWS.get, horizontal=True,
-             label_visibility="collapsed", key=wkey("view"),
-             on_change=from_widget, args=(wkey("view"), lambda v: setattr(p, "view", v)))
+    if p.present != present:  # presenter mode was switched here: the sidebar and the photo change too
+        st.rerun(scope="app")
+    if present:  # a projector shows the walkthrough; the view chosen before is kept for afterwards
+        walkthrough(scene, fm, key)
+        sync_link()
+        return
+    views, tools = st.columns([1, 1], vertical_alignment="center")
+    views.radio("View", list(VIEWS), index=list(VIEWS).index(p.view), format_func=VIEWS.get, horizontal=True,
+                label_visibility="collapsed", key=wkey("view"),
+                on_change=from_widget, args=(wkey("view"), lambda v: setattr(p, "view", v)))
+    with tools:
+        teacher_tools(scene, fm, key)
     if p.view == "compare":
         st.subheader("Compare the methods")
         compare_view(scene, key)
@@ -541,6 +634,7 @@ def lesson(key: str, inp, fm, pretrained: bool) -> None:
     else:
         st.subheader(f"Walkthrough: {scene.method_name}")
         walkthrough(scene, fm, key)
+    sync_link()
 
 
 @st.fragment
@@ -554,16 +648,128 @@ def workspace(key: str, inp, mapping, png) -> None:
         draw_boxes(key, png, size)
     with edit_col:
         box_editor(size, mapping)
+    fm = features_of(key, inp)
+    if fm is not None:
+        lesson(key, inp, fm, loading.backbone().pretrained, p.present)
+    sync_link()
+
+
+def features_of(key: str, inp):
+    """The feature map of the input at the chosen layer, or ``None`` with a message in the page."""
+    p = page()
+    size = p.settings.input_size
     try:
         with st.spinner("Running VGG16 on this image (once per image and size)…"):
             fm = feature_map(key, size, p.settings.layer, inp)
     except (RuntimeError, MemoryError) as exc:  # out of memory, or a broken backend
         st.error(f"VGG16 could not run on this image at {size} × {size} ({type(exc).__name__}). "
                  "Try a smaller model input size in the sidebar, or the sample photo.")
-        return
+        return None
     if fm.note:
         st.info(fm.note)
-    lesson(key, inp, fm, loading.backbone().pretrained)
+    return fm
+
+
+# ------------------------------------------------------------------ the teacher's tools
+@callback
+def set_present(on: bool) -> None:
+    p = page()
+    p.present = bool(on)
+    refresh("present")
+
+
+def teacher_tools(scene, fm, key: str) -> None:
+    """Presenter mode, the link to this view (for anyone who does not think of the address bar), exports."""
+    p = page()
+    toggle, share, files = st.columns([1, 1, 1], vertical_alignment="center")
+    toggle.toggle("Present", value=p.present, key=wkey("present"),
+                  on_change=from_widget, args=(wkey("present"), set_present),
+                  help="Presenter mode: the step's figure and words on one 1920 × 1080 screen, text large enough for the back "
+                  "of the room. ← and → move between steps (a presentation clicker can be set to send them).")
+    with share.popover("Link", icon=":material/link:", width="stretch", help="A link to exactly this view"):
+        share_link()
+    with files.popover("Export", icon=":material/download:", width="stretch",
+                       help="This figure, a PDF handout, animations and the numbers, for slides and notebooks"):
+        exports(scene, fm, key)
+
+
+EXPORTS = {  # kind: (what it is, file name, MIME type)
+    "pdf": ("handout (PDF, every step)", "handout.pdf", "application/pdf"),
+    "gif": ("walkthrough animation (GIF)", "walkthrough.gif", "image/gif"),
+    "gif-slide": ("sliding-box animation (GIF)", "slide.gif", "image/gif"),
+}
+
+
+def exports(scene, fm, key: str) -> None:
+    """Files that reproduce this page: the figure and the numbers at once, the longer ones made on request."""
+    import json
+
+    from roi_viz import export
+    from roi_viz.methods import METHODS
+
+    p = page()
+    name = f"roi-viz-{scene.method}"
+    if p.view == "walk" or p.present:
+        step = min(p.step, len(METHODS[scene.method].steps) - 1)
+        st.download_button(f"This figure: step {step + 1} (PNG, 150 dpi)", lambda: export.figure_png(scene, step),
+                           file_name=f"{name}-step{step + 1}.png", mime="image/png", on_click="ignore",
+                           icon=":material/image:", width="stretch")
+    st.download_button("The numbers (JSON)",
+                       lambda: json.dumps(export.numbers(scene, forward_ms=fm.seconds * 1000, device=fm.device),
+                                          indent=2),
+                       file_name=f"{name}-numbers.json", mime="application/json", on_click="ignore",
+                       icon=":material/data_object:", width="stretch")
+    made = scene_key(scene, key, p.image_title, p.slide_axis, p.slide_cells)
+    for kind, (what, file_name, mime) in EXPORTS.items():
+        shown = p.made.get(kind)
+        if shown is None or shown[0] != made:
+            if p.making != kind:
+                st.button(f"Make the {what}", key=f"make-{kind}", width="stretch",
+                          on_click=callback(lambda k=kind: setattr(p, "making", k)))
+                continue
+            p.making = ""
+            bar = st.progress(0.0, text=f"Making the {what}…")
+            data = make_export(kind, scene, lambda done, total: bar.progress(done / total, f"Making the {what}: "
+                                                                             f"{done} of {total}"))
+            bar.empty()
+            p.made[kind] = shown = (made, data)
+        st.download_button(f"Download the {what}, {len(shown[1]) / 2**20:.1f} MB", shown[1],
+                           file_name=f"{name}-{file_name}", mime=mime, on_click="ignore", icon=":material/download:",
+                           width="stretch", type="primary")
+    st.caption("Each file shows this page's image, boxes, settings and numbers. The sliding-box animation follows "
+               f"bin ({scene.focus[0]}, {scene.focus[1]}) of channel {scene.channel}, moving "
+               f"{'right' if p.slide_axis == 'x' else 'down'} by {p.slide_cells:g} cell(s), as in “Slide the box”.")
+
+
+def make_export(kind: str, scene, progress) -> bytes:
+    from roi_viz import export
+
+    p = page()
+    if kind == "pdf":
+        return export.handout_pdf(scene, title=p.image_title, progress=progress)
+    if kind == "gif":
+        return export.walkthrough_gif(scene, progress=progress)
+    return export.slide_gif(scene, axis=p.slide_axis, cells=p.slide_cells, progress=progress)
+
+
+def share_link() -> None:
+    """The address of exactly this view: image, boxes, settings, step."""
+    from urllib.parse import urlencode
+
+    from roi_viz import link
+
+    p = page()
+    params = link.to_params(as_link(p))
+    params.pop("present", None)  # the students' page: whoever presents turns it on for their own screen
+    query = urlencode(params, doseq=True)
+    base = st.context.url or ""
+    st.code(base + ("?" + query if query else ""), language=None, wrap_lines=True)
+    st.caption("Copy it with the button at the code's right: whoever opens it sees this image, these boxes and "
+               "settings, and this step. The address bar holds the same link at every moment"
+               + (", with `present=1`, which opens presenter mode." if p.present else "."))
+    if p.upload_shown:
+        st.warning("This page shows an uploaded photo, which cannot travel in a link: the link opens the "
+                   "sample photo with these boxes and settings, and says so.")
 
 
 def network_status(settings: Settings) -> None:
@@ -586,12 +792,17 @@ def network_status(settings: Settings) -> None:
 def main() -> None:
     loading.start()  # VGG16 is built in the background while the photo goes up
     p = page()
+    # Presenter mode folds the sidebar away; its widgets are still drawn, so an upload survives the slides.
+    st.set_page_config(page_title=TITLE, page_icon="🔲", layout="wide",
+                       initial_sidebar_state="collapsed" if p.present else "auto")
     key, data, label = sidebar_image()
+    p.upload_shown, p.image_title = key.startswith("upload:"), label
     settings = sidebar_settings()
-    st.title("RoI pooling, step by step")
-    st.markdown("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, "
-                "snapped to whole cells, split into bins and max-pooled into a fixed-size tensor. "
-                "Watch what is lost on the way.")
+    if not p.present:
+        st.title("RoI pooling, step by step")
+        st.markdown("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, "
+                    "snapped to whole cells, split into bins and max-pooled into a fixed-size tensor. "
+                    "Watch what is lost on the way.")
     status = st.container()
     try:
         img = decoded(key, data)
@@ -599,15 +810,26 @@ def main() -> None:
         st.error(f"**{label}** could not be used: {exc} The sample photo is shown instead.")
         key, data = "sample:" + samples.DEFAULT_SAMPLE, sample_bytes(samples.DEFAULT_SAMPLE)
         img = decoded(key, data)
-    for note in img.notes:
-        st.info(note)
-    if p.notice:  # a preset's summary, or a value a widget could not take
-        (st.warning if p.notice.startswith("⚠") else st.info)(p.notice)
+        p.upload_shown, p.image_title = False, samples.get_sample(samples.DEFAULT_SAMPLE).title
+    if not p.present:
+        for note in img.notes:
+            st.info(note)
+    if p.notice:  # a preset's summary, a value a widget could not take, what a link got wrong
+        if p.present:
+            st.toast(p.notice, duration="long")
+        else:
+            (st.warning if p.notice.startswith("⚠") else st.info)(p.notice)
         p.notice = ""
     inp, mapping, png = model_input(key, settings.input_size, img)
-    workspace(key, inp, mapping, png)
-    with status:
-        network_status(settings)
+    if p.present:  # no photo to draw on: the lesson alone, on the whole screen
+        fm = features_of(key, inp)
+        if fm is not None:
+            lesson(key, inp, fm, loading.backbone().pretrained, True)
+    else:
+        workspace(key, inp, mapping, png)
+        with status:
+            network_status(settings)
+    sync_link()
 
 
 main()

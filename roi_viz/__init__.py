@@ -8,6 +8,7 @@ Packages, in the order the data flows (each imports only those above it):
 - ``draw``: the figures (Matplotlib), one function per step;
 - ``methods``: one record per method (its options, ``run`` and steps: title, figure, words);
 - ``rois``: the user's boxes (checks and the store the page keeps them in);
+- ``export``: files for slides and handouts (PNG, PDF, GIF) and the numbers as JSON;
 - ``cli``; the Streamlit page is ``app.py`` beside the package.
 """
 from .pooling import AlignTrace, PoolTrace, PrRoITrace, prroi_pool, roi_align, roi_pool, roi_warp

@@ -5,6 +5,8 @@ Examples::
     python -m roi_viz explain --roi 296,192,200,145
     python -m roi_viz explain --roi 40,60,300,200 --image photo.jpg --scheme fastrcnn --json
     python -m roi_viz explain --roi 296,192,200,145 --figures slides/
+    python -m roi_viz explain --pdf handout.pdf --gif steps.gif
+    python -m roi_viz explain --layer conv5_3 --output 7x7 --scheme fastrcnn --gif-slide slide.gif --slide-axis y
     python -m roi_viz explain --method align --sampling-ratio 0 --legacy --mode max
     python -m roi_viz download-weights
 """
@@ -20,6 +22,7 @@ from .methods import METHODS
 from .model import images, samples
 from .model.layers import LAYERS
 from .ops.geometry import SCHEMES
+from .ops.sliding import AXES
 
 
 def parse_roi(text: str) -> tuple[float, float, float, float]:
@@ -54,6 +57,16 @@ def parse_focus(text: str) -> tuple[int, int, int]:
     return values + (0,) * (3 - len(values))  # type: ignore[return-value]
 
 
+def parse_cells(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--slide-cells takes a number of cells, e.g. 0.5; got {text!r}") from None
+    if not 0 < value <= 16:
+        raise argparse.ArgumentTypeError(f"--slide-cells must be more than 0 and at most 16; got {text}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m roi_viz",
@@ -86,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--channel", type=int, help="channel to show (default: the strongest inside the RoI)")
     ex.add_argument("--json", action="store_true", help="print the numbers as JSON instead of text")
     ex.add_argument("--figures", type=Path, metavar="DIR", help="also write each step's figure as a PNG into DIR")
+    ex.add_argument("--pdf", type=Path, metavar="FILE",
+                    help="also write a handout: the settings and key numbers, then one page per step (A4 PDF)")
+    ex.add_argument("--gif", type=Path, metavar="FILE", help="also write the steps as an animated GIF, one frame each")
+    ex.add_argument("--gif-slide", type=Path, metavar="FILE",
+                    help="also write the sliding box as an animated GIF: the followed bin (--focus) of every method")
+    ex.add_argument("--slide-axis", choices=AXES, default="x", help="--gif-slide moves the RoI right (x) or down (y)")
+    ex.add_argument("--slide-cells", type=parse_cells, default=1.0, metavar="CELLS",
+                    help="--gif-slide moves the RoI by up to this many cells (default 1)")
     dl = sub.add_parser("download-weights", help="download VGG16's ImageNet weights into torchvision's cache",
                         description="Download the ImageNet weights once (e.g. before class) so the app works offline.")
     dl.add_argument("--dest", type=Path, help="where to save the file (default: torchvision's cache)")
@@ -94,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_explain(args) -> int:
     # Imported here so that `--help` and argument errors answer at once, without torch.
-    from . import rois
+    from . import export, rois
     from .draw.kit import to_png
     from .lesson.words import plain
     from .methods import build_scene
@@ -105,7 +126,8 @@ def run_explain(args) -> int:
         sampling_ratio=args.sampling_ratio, aligned=not args.legacy, align_mode=args.mode or Settings.align_mode,
         warp_mode=args.mode or Settings.warp_mode, channel=args.channel,
     )
-    decoded = images.load_file(args.image or samples.get_sample(samples.DEFAULT_SAMPLE).path)
+    sample = None if args.image else samples.get_sample(samples.DEFAULT_SAMPLE)
+    decoded = images.load_file(args.image or sample.path)
     inp, mapping = images.prepare_input(decoded, args.size)
     box, clip_msg = rois.clip_roi(args.roi, args.size)
     backbone = features.load_backbone()
@@ -119,8 +141,23 @@ def run_explain(args) -> int:
             path = args.figures / f"step{i}_{step.key}.png"
             path.write_bytes(to_png(step.figure(scene)))
             written.append(str(path))
+    exports = []
+    for path, make in (
+        (args.pdf, lambda: export.handout_pdf(scene, title=sample.title if sample else args.image.name)),
+        (args.gif, lambda: export.walkthrough_gif(scene)),
+        (args.gif_slide, lambda: export.slide_gif(scene, axis=args.slide_axis, cells=args.slide_cells)),
+    ):
+        if path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(make())
+            exports.append(str(path))
     if args.json:
-        print(json.dumps(summary(scene, fm, backbone, clip_msg, written), indent=2))
+        data = export.numbers(scene, forward_ms=fm.seconds * 1000, device=fm.device, roi_clip_message=clip_msg,
+                              figures=written)
+        data["exports"] = exports
+        print(json.dumps(data, indent=2))
+        for path in written + exports:  # stdout is the JSON alone
+            print("wrote", path, file=sys.stderr)
         return 0
     if not backbone.pretrained:
         print("NOTE: untrained VGG16 (no ImageNet weights found); the arithmetic is exact, the activations are random.")
@@ -135,63 +172,9 @@ def run_explain(args) -> int:
         print(f"== Step {i}: {step.title} ==")
         print(plain(step.words(scene)))
         print()
-    for path in written:
+    for path in written + exports:
         print("wrote", path)
     return 0
-
-
-def summary(scene, fm, backbone, clip_msg: str, written: list[str]) -> dict:
-    t = scene.trace
-    return {
-        "roi": list(t.roi),
-        "roi_clip_message": clip_msg,
-        "input_size": scene.input_size,
-        "layer": fm.layer,
-        "stride": t.stride,
-        "feature_map": list(scene.features.shape),
-        "pretrained": backbone.pretrained,
-        "scheme": t.scheme,
-        "projected": list(t.projected),
-        "quantized": list(t.quantized),
-        "region": {"rows": list(t.region[:2]), "cols": list(t.region[2:])},
-        "areas": {
-            "projected": t.projected_area,
-            "quantized": t.region_area,
-            "overlap": t.overlap_area,
-            "lost": t.lost_area,
-            "gained": t.gained_area,
-            "covered": t.covered_area,
-        },
-        "bin_size": list(t.bin_size),
-        "bins": [[list(b) for b in row] for row in t.bins],
-        "dropped_cells": t.dropped_cells,
-        "shared_cells": t.shared_cells,
-        "coverage": t.coverage,
-        "output_shape": [*t.output_size, t.channels],
-        "channel": scene.channel,
-        "output_channel": t.output[scene.channel].tolist(),
-        "argmax_channel": t.argmax[scene.channel].tolist(),
-        "method": scene.method,
-        "method_output_channel": scene.result.output[scene.channel].tolist(),
-        "method_coverage": scene.result.coverage,
-        **method_details(scene),
-        "forward_ms": fm.seconds * 1000,
-        "device": fm.device,
-        "figures": written,
-    }
-
-
-def method_details(scene) -> dict:
-    """The numbers only RoIAlign, RoIWarp or PrRoI have."""
-    r = scene.result
-    if hasattr(r, "samples"):  # RoIAlign and RoIWarp read points
-        return {"sampling": {"ratio": r.sampling_ratio, "grid": list(r.grid), "aligned": r.aligned, "mode": r.mode,
-                             "box": list(r.box), "row_edges": r.row_edges.tolist(), "col_edges": r.col_edges.tolist(),
-                             "points_bin_0_0": r.samples[0, 0].tolist()}}
-    if hasattr(r, "weight_map"):  # Precise RoI Pooling integrates
-        return {"prroi": {"aligned": r.aligned, "box": list(r.box), "bin_area": r.bin_area,
-                          "row_edges": r.row_edges.tolist(), "col_edges": r.col_edges.tolist()}}
-    return {}
 
 
 def run_download(args) -> int:

@@ -1,0 +1,325 @@
+"""The page's state as a link: query parameters in, query parameters out.
+
+A teacher copies the address bar and every student who opens it sees the same
+image, boxes, settings and step. :func:`to_params` writes a :class:`Link` as
+query parameters, only those that differ from the defaults, so the article's
+own example is the bare address; :func:`from_params` reads them back and
+answers each parameter it cannot use with one sentence naming it, using that
+parameter's default instead. Nothing here knows Streamlit: the page maps its
+session to a :class:`Link` and back.
+
+The parameters (every one optional)::
+
+    img=chelsea          a sample photo by name (``img=upload``: an upload, which cannot travel)
+    size=224             model input size, a multiple of 32 from 224 to 1024
+    layer=conv5_3        pool5 | conv5_3
+    method=align         pool | align | warp | prroi
+    rule=fastrcnn        RoI pooling and RoIWarp rounding: article | fastrcnn
+    ratio=0              RoIAlign and RoIWarp sampling ratio, 0 to 8 (0 = adaptive)
+    align_mode=max       RoIAlign: avg | max;  warp_mode=avg  RoIWarp: likewise
+    aligned=0            RoIAlign and PrRoI: 1 | 0
+    out=7x7              output rows x columns (``out=7`` for 7 x 7), 1 to 14
+    roi=296_192_200_145  an RoI, x_y_w_h in pixels of the model input; repeat for more
+    active=2             the RoI the lesson follows, counted from 1
+    view=compare         walk | compare | slide
+    step=4               the walkthrough's step, counted from 1
+    channel=17           the channel shown (default: the strongest inside the RoI)
+    mean=1               step 2 shows the mean over all channels
+    bin=1_2              the bin looked at closely: row_column, counted from 0 as on the page
+    point=3              its sampling point, counted from 1
+    axis=y  cells=0.5    the sliding box: direction and distance
+    present=1            presenter mode
+
+RoI numbers are separated by ``_`` because ``_`` is never escaped in a URL
+(a comma becomes ``%2C``); commas, semicolons and spaces are read too, for
+links typed by hand. A coordinate that is not a short decimal is written as an
+exact fraction (``1600/7``), so a box drawn at one input size reads back exactly.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Mapping, Sequence
+
+from .lesson.settings import MAX_OUTPUT, MODES, Settings
+from .methods import METHODS
+from .model import samples
+from .model.images import INPUT_SIZES
+from .model.layers import LAYERS
+from .ops import geometry as g
+from .rois import RoIError, clip_roi
+
+VIEWS = ("walk", "compare", "slide")
+AXES = ("x", "y")
+SLIDE_CELLS = (0.25, 0.5, 1.0, 2.0)
+MAX_ROIS = 50  # more boxes than a class can look at; a longer list is refused, not cut
+MAX_VALUE = 200  # characters in one parameter value; a longer one is refused
+MAX_RATIO = 8  # the page's sampling-ratio field stops here
+UPLOAD = "upload"
+
+
+@dataclass(frozen=True)
+class Link:
+    """Everything a link carries. Boxes are ``(x, y, w, h)`` in pixels of ``settings.input_size``."""
+
+    settings: Settings = Settings()
+    sample: str = samples.DEFAULT_SAMPLE
+    upload: bool = False  # the page showed an uploaded photo (which the link cannot carry)
+    rois: tuple[g.Box, ...] = (samples.ARTICLE_ROI,)
+    active: int = 0
+    view: str = "walk"
+    step: int = 0
+    focus: tuple[int, int, int] = (0, 0, 0)  # bin row, bin column, point (all from 0)
+    slide_axis: str = "x"
+    slide_cells: float = 1.0
+    present: bool = False
+
+
+DEFAULT = Link()
+
+
+# ------------------------------------------------------------------ writing
+def number(v: float) -> str:
+    """``296``, ``9.25``, ``1600/7``: short, and exact when the value is a simple fraction."""
+    v = float(v)
+    if v.is_integer():
+        return str(int(v))
+    short = repr(v)
+    if len(short) <= 8:
+        return short
+    f = Fraction(v).limit_denominator(10_000)
+    return f"{f.numerator}/{f.denominator}" if float(f) == v else short
+
+
+def _same_boxes(a: Sequence[g.Box], size_a: int, b: Sequence[g.Box], size_b: int) -> bool:
+    """The same boxes as fractions of the image side (the article's box at 224 is still the article's box)."""
+    return len(a) == len(b) and all(
+        Fraction(p) / size_a == Fraction(q) / size_b for ba, bb in zip(a, b) for p, q in zip(ba, bb)
+    )
+
+
+def _out(size: tuple[int, int]) -> str:
+    rows, cols = size
+    return f"{rows}x{cols}" if rows != cols else str(rows)
+
+
+def to_params(link: Link) -> dict[str, str | list[str]]:
+    """The query parameters of ``link``: only those that differ from the defaults, in a fixed order."""
+    s, d = link.settings, DEFAULT.settings
+    out: dict[str, str | list[str]] = {}
+
+    def put(name: str, value, default) -> None:
+        if value != default:
+            out[name] = value if isinstance(value, str) else str(value)
+
+    put("img", UPLOAD if link.upload else link.sample, DEFAULT.sample)
+    put("size", s.input_size, d.input_size)
+    put("layer", s.layer, d.layer)
+    put("method", s.method, d.method)
+    put("rule", s.scheme, d.scheme)
+    put("ratio", s.sampling_ratio, d.sampling_ratio)
+    put("align_mode", s.align_mode, d.align_mode)
+    put("warp_mode", s.warp_mode, d.warp_mode)
+    put("aligned", int(s.aligned), int(d.aligned))
+    put("out", _out(s.output_size), _out(d.output_size))
+    if not _same_boxes(link.rois, s.input_size, DEFAULT.rois, d.input_size):
+        out["roi"] = ["_".join(number(v) for v in box) for box in link.rois]
+    put("active", link.active + 1, 1)
+    put("view", link.view, DEFAULT.view)
+    put("step", link.step + 1, 1)
+    put("channel", "auto" if s.channel is None else s.channel, "auto")
+    put("mean", int(s.mean_view), 0)
+    i, j, k = link.focus
+    put("bin", f"{i}_{j}", "0_0")
+    put("point", k + 1, 1)
+    put("axis", link.slide_axis, DEFAULT.slide_axis)
+    put("cells", number(link.slide_cells), number(DEFAULT.slide_cells))
+    put("present", int(link.present), 0)
+    return out
+
+
+# ------------------------------------------------------------------ reading
+def _shown(text: str) -> str:
+    return repr(text if len(text) <= 24 else text[:21] + "...")
+
+
+def _whole(text: str) -> int:
+    return int(text.strip())  # refuses "2.5" and "abc" alike
+
+
+def _numbers(text: str) -> list[float]:
+    parts = [p for p in text.replace(",", "_").replace(";", "_").replace(" ", "_").split("_") if p]
+    values = [float(Fraction(p)) if "/" in p else float(p) for p in parts]
+    if not all(math.isfinite(v) for v in values):
+        raise ValueError("not finite")
+    return values
+
+
+def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[str]]:
+    """Read a link. Returns ``(link, notices)``: one sentence per parameter that could not be used.
+
+    ``params`` maps a name to its value, or to all its values when it is
+    repeated (``roi``). A parameter that cannot be used keeps its default; the
+    others still apply, so one typo never costs the rest of the link.
+    """
+    notices: list[str] = []
+    values: dict[str, list[str]] = {}
+    for name, raw in params.items():
+        vals = [raw] if isinstance(raw, str) else [str(v) for v in raw]
+        if name not in KNOWN:
+            notices.append(f"The link's parameter {_shown(name)} is not one this page knows; it was ignored.")
+            continue
+        if any(len(v) > MAX_VALUE for v in vals):
+            notices.append(f"The link's {name} is too long ({max(map(len, vals)):,} characters); its default was used.")
+            continue
+        if name != "roi" and len(vals) > 1:
+            notices.append(f"The link gives {name} {len(vals)} times; the last one was used.")
+        values[name] = vals
+
+    def one(name: str) -> str | None:
+        return values[name][-1] if name in values else None
+
+    def bad(name: str, why: str) -> None:
+        notices.append(f"The link's {name}={_shown(one(name) or '')} {why}; the default was used.")
+
+    def choice(name: str, options, default):
+        text = one(name)
+        if text is None:
+            return default
+        if text in options:
+            return text
+        bad(name, f"is not one of {', '.join(map(str, options))}")
+        return default
+
+    def whole(name: str, low: int, high: int, default: int, *, shift: int = 0) -> int:
+        """A whole number in ``[low, high]`` as the link counts it, minus ``shift``; else ``default``."""
+        text = one(name)
+        if text is None:
+            return default
+        try:
+            v = _whole(text)
+        except ValueError:
+            bad(name, "is not a whole number")
+            return default
+        if not low <= v <= high:
+            bad(name, f"is not between {low} and {high}")
+            return default
+        return v - shift
+
+    def flag(name: str, default: bool) -> bool:
+        text = one(name)
+        if text is None:
+            return default
+        if text.lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+        bad(name, "is not 1 or 0")
+        return default
+
+    d = DEFAULT.settings
+    # The image.
+    names = [s.name for s in samples.list_samples()]
+    img = one("img")
+    sample, upload = DEFAULT.sample, False
+    if img == UPLOAD:
+        upload = True
+        notices.append("This link was made while an uploaded photo was shown. Uploads cannot travel in a link: "
+                       "the sample photo is shown instead, with the same boxes and settings.")
+    elif img is not None:
+        sample = choice("img", names, DEFAULT.sample)
+
+    # The settings.
+    size = d.input_size
+    if one("size") is not None:
+        v = whole("size", INPUT_SIZES[0], INPUT_SIZES[-1], d.input_size)
+        if v not in INPUT_SIZES and v != d.input_size:
+            bad("size", "is not a multiple of 32")
+        else:
+            size = v
+    layer = choice("layer", list(LAYERS), d.layer)
+    method = choice("method", list(METHODS), d.method)
+    scheme = choice("rule", ("article", "fastrcnn"), d.scheme)
+    ratio = whole("ratio", 0, MAX_RATIO, d.sampling_ratio)
+    align_mode = choice("align_mode", MODES, d.align_mode)
+    warp_mode = choice("warp_mode", MODES, d.warp_mode)
+    aligned = flag("aligned", d.aligned)
+    output = d.output_size
+    if one("out") is not None:
+        try:
+            parts = [_whole(p) for p in one("out").lower().split("x")]
+            rows, cols = parts if len(parts) == 2 else (parts[0], parts[0]) if len(parts) == 1 else (0, 0)
+            if not (1 <= rows <= MAX_OUTPUT and 1 <= cols <= MAX_OUTPUT):
+                raise ValueError
+            output = (rows, cols)
+        except ValueError:
+            bad("out", f"is not ROWSxCOLS with each between 1 and {MAX_OUTPUT}")
+    channel: int | None = None
+    if one("channel") not in (None, "auto"):
+        v = whole("channel", 0, LAYERS[layer].channels - 1, -1)
+        channel = None if v < 0 else v
+    mean = flag("mean", d.mean_view)
+    settings = Settings(input_size=size, layer=layer, method=method, scheme=scheme, output_size=output,
+                        sampling_ratio=ratio, aligned=aligned, align_mode=align_mode, warp_mode=warp_mode,
+                        channel=channel, mean_view=mean)
+
+    # The boxes: in pixels of the link's input size, each cut to the image as a drawn box would be.
+    article = tuple(v * size / DEFAULT.settings.input_size for v in DEFAULT.rois[0])
+    rois: tuple[g.Box, ...] = (article,)
+    if "roi" in values:
+        texts = values["roi"]
+        if len(texts) > MAX_ROIS:
+            notices.append(f"The link has {len(texts):,} RoIs (roi); at most {MAX_ROIS} are read, so the "
+                           "article's RoI was used.")
+        else:
+            kept, problems = [], []
+            for n, text in enumerate(texts, 1):
+                try:
+                    nums = _numbers(text)
+                    box, cut = clip_roi(nums, size)
+                except (ValueError, ZeroDivisionError) as exc:
+                    problems.append(f"RoI {n} ({_shown(text)}): " + (str(exc) if isinstance(exc, RoIError)
+                                                                    else "not four numbers x_y_w_h."))
+                    continue
+                kept.append(box)
+                if cut:
+                    notices.append(f"The link's roi {n}: {cut}")
+            if problems:
+                notices.append("The link's roi could not all be used. " + " ".join(problems)
+                               + (" The others were kept." if kept else " The article's RoI was used."))
+            if kept:
+                rois = tuple(kept)
+    active = whole("active", 1, len(rois), 0, shift=1)
+
+    # Where the lesson is.
+    view = choice("view", VIEWS, DEFAULT.view)
+    n_steps = len(METHODS[method].steps)
+    step = whole("step", 1, n_steps, 0, shift=1)
+    i = j = 0
+    if one("bin") is not None:
+        try:
+            i, j = (_whole(p) for p in one("bin").replace(",", "_").split("_"))
+            if not (0 <= i < output[0] and 0 <= j < output[1]):
+                raise ValueError
+        except ValueError:
+            bad("bin", f"is not ROW_COLUMN inside the {output[0]} × {output[1]} output, counted from 0")
+            i = j = 0
+    k = whole("point", 1, 64 * 64, 0, shift=1)
+    axis = choice("axis", AXES, DEFAULT.slide_axis)
+    cells = DEFAULT.slide_cells
+    if one("cells") is not None:
+        try:
+            cells = float(Fraction(one("cells")))
+            if cells not in SLIDE_CELLS:
+                raise ValueError
+        except (ValueError, ZeroDivisionError):
+            bad("cells", f"is not one of {', '.join(number(c) for c in SLIDE_CELLS)}")
+            cells = DEFAULT.slide_cells
+    present = flag("present", DEFAULT.present)
+    link = Link(settings, sample, upload, rois, active, view, step, (i, j, k), axis, cells, present)
+    return link, notices
+
+
+KNOWN = ("img", "size", "layer", "method", "rule", "ratio", "align_mode", "warp_mode", "aligned", "out", "roi",
+         "active", "view", "step", "channel", "mean", "bin", "point", "axis", "cells", "present")

@@ -1,0 +1,156 @@
+"""A teacher in Chromium: a presenter link on a 1920 × 1080 projector, stepped with the keyboard.
+
+Also: the address bar follows the page, and an arrow key typed into a number
+field moves the cursor, not the lesson. Screenshots go to ``artifacts/screenshots/``.
+"""
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from test_browser import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
+
+LOG = ROOT / "artifacts" / "server-test_present.log"
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, url = start_server(LOG)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    assert_clean_log(LOG)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (apt-get install -y chromium)"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def heading(pg, n: int, title: str = ""):
+    return pg.get_by_role("heading", name=f"Step {n}: {title}")
+
+
+def wait_idle(pg):
+    """Until Streamlit's running indicator is gone: the rerun is over."""
+    pg.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+
+
+def figure_box(pg):
+    img = pg.locator(".st-key-step-figure img").first
+    expect(img).to_be_visible()
+    pg.wait_for_function("() => { const i = document.querySelector('.st-key-step-figure img');"
+                         " return i && i.complete && i.naturalWidth > 0; }")
+    return img.bounding_box()
+
+
+def test_presenter_link_stepped_with_the_keyboard(server, browser):
+    pg = browser.new_page(viewport={"width": 1920, "height": 1080})
+    pg.set_default_timeout(120_000)
+    pg.goto(server + "/?present=1")
+    expect(heading(pg, 1, "Image and RoIs")).to_be_visible()
+    sidebar = pg.locator('[data-testid="stSidebar"]')
+    assert sidebar.bounding_box()["width"] < 10, "the sidebar is folded away on a projector"
+    pg.screenshot(path=str(SHOTS / "present-1920-step1.png"))
+    for n in range(2, 7):
+        wait_idle(pg)
+        pg.keyboard.press("ArrowRight")  # a person, or a clicker, on the right-arrow key
+        expect(heading(pg, n)).to_be_visible()
+        if n in (3, 6):
+            figure_box(pg)
+            wait_idle(pg)
+            pg.screenshot(path=str(SHOTS / f"present-1920-step{n}.png"))
+    box = figure_box(pg)
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 1080, f"the figure needs scrolling: {box}"
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 1920
+    assert pg.evaluate("window.scrollY") == 0
+    words = heading(pg, 6).bounding_box()
+    assert words["y"] + words["height"] <= 1080
+    assert parse_qs(urlparse(pg.url).query) == {"present": ["1"], "step": ["6"]}
+    pg.keyboard.press("ArrowLeft")
+    expect(heading(pg, 5)).to_be_visible()
+    pg.close()
+
+
+def test_arrows_in_a_number_field_stay_in_the_field_and_the_address_follows(server, browser):
+    pg = browser.new_page(viewport={"width": 1366, "height": 768})
+    pg.set_default_timeout(120_000)
+    pg.goto(server + "/?step=2")
+    expect(heading(pg, 2, "Feature map and projection")).to_be_visible()
+    wait_idle(pg)
+    field = pg.get_by_label("x", exact=True)
+    field.click()
+    field.press("End")
+    field.press("ArrowLeft")
+    field.press("ArrowRight")
+    pg.wait_for_timeout(1500)
+    wait_idle(pg)
+    expect(heading(pg, 2)).to_be_visible()  # the arrows moved the cursor, not the lesson
+    field.fill("100")
+    field.press("Enter")
+    expect(pg.get_by_text("100 / 32 = 3.125")).to_be_visible()
+    wait_idle(pg)
+    field.evaluate("e => e.blur()")  # out of the field, as a click elsewhere on the page would
+    pg.keyboard.press("ArrowRight")
+    expect(heading(pg, 3, "Quantization")).to_be_visible()
+    wait_idle(pg)
+    query = parse_qs(urlparse(pg.url).query)
+    assert query["step"] == ["3"] and query["roi"] == ["100_192_200_145"]
+    # The link opened elsewhere shows the same step and box.
+    other = browser.new_page(viewport={"width": 1366, "height": 768})
+    other.goto(pg.url)
+    expect(heading(other, 3, "Quantization")).to_be_visible()
+    expect(other.get_by_text("RoI 1: (100, 192, 200, 145)")).to_be_visible()
+    other.close()
+    pg.close()
+
+
+def test_exports_from_the_page_reproduce_the_page(server, browser, tmp_path):
+    """Each export downloaded through the real page, opened, and checked against what the page shows."""
+    import json
+    import re
+
+    from PIL import Image
+
+    pg = browser.new_page(viewport={"width": 1366, "height": 768}, accept_downloads=True)
+    pg.set_default_timeout(120_000)
+    pg.goto(server + "/?step=3&roi=100_192_200_145&out=2x4")
+    expect(heading(pg, 3, "Quantization")).to_be_visible()
+    # The canvas reports its drawing once after it mounts (the component's 200 ms debounce), which reruns the
+    # lesson and gives every download button a new file: a click on the old one, in that instant, finds no file.
+    pg.wait_for_timeout(1500)
+    wait_idle(pg)
+
+    def download(button_name: str) -> Path:
+        with pg.expect_download() as d:
+            pg.get_by_role("button", name=button_name).click()
+        path = tmp_path / d.value.suggested_filename
+        d.value.save_as(path)
+        return path
+
+    pg.get_by_role("button", name="Export").click()
+    png = download("This figure: step 3 (PNG, 150 dpi)")
+    assert png.name == "roi-viz-pool-step3.png"
+    with Image.open(png) as im:
+        assert im.width >= 8 * 150 and round(im.info["dpi"][0]) == 150
+    numbers = json.loads(download("The numbers (JSON)").read_text())
+    assert numbers["roi"] == [100, 192, 200, 145] and numbers["projected"] == [3.125, 6.0, 6.25, 4.53125]
+    assert numbers["settings"]["output_size"] == [2, 4] and numbers["output_shape"] == [2, 4, 512]
+    for what, check in (("handout (PDF, every step)", "pdf"), ("walkthrough animation (GIF)", "gif"),
+                        ("sliding-box animation (GIF)", "slide")):
+        pg.get_by_role("button", name=f"Make the {what}").click()
+        path = download(re.compile(f"Download the {re.escape(what)}"))
+        data = path.read_bytes()
+        assert len(data) < 5 * 2**20
+        if check == "pdf":
+            assert data.startswith(b"%PDF") and len(re.findall(rb"/Type\s*/Page\b", data)) == 1 + 6
+        else:
+            with Image.open(path) as im:
+                assert im.format == "GIF" and im.n_frames == (6 if check == "gif" else 16)
+    pg.close()
