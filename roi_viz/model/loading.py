@@ -8,7 +8,9 @@ nothing.
 """
 from __future__ import annotations
 
+import sys
 import threading
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="roi-viz-model")
@@ -19,7 +21,11 @@ _lock = threading.Lock()
 def _load():
     from .features import load_backbone  # torch is imported here, off the page's thread
 
-    return load_backbone()
+    t0 = time.perf_counter()
+    backbone = load_backbone()
+    # The server's log says how often the model was built: once per process (the load tests check it).
+    print(f"[roi-viz] VGG16 loaded ({time.perf_counter() - t0:.1f} s)", file=sys.stderr, flush=True)
+    return backbone
 
 
 def start() -> Future:
