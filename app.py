@@ -33,7 +33,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from streamlit_drawable_canvas import boxes_to_drawing, st_canvas
 
 from roi_viz.lesson import settings as presets
-from roi_viz.lesson.numbers import num
+from roi_viz.lesson.numbers import exact, pct
 from roi_viz.lesson.settings import MAX_OUTPUT, Settings
 from roi_viz.model import images, loading, samples
 from roi_viz.model.layers import LAYERS
@@ -42,9 +42,40 @@ from roi_viz.rois import RoIError, RoIStore, new_roi
 CANVAS_PX = 512  # the drawing canvas is this wide; boxes are kept in input pixels
 ACTIVE, OTHER = "#ffd400", "#00e5ff"  # the followed box and the others, on the canvas and in step 1
 NEW_LABEL = "new"  # stamped on boxes drawn since the canvas was mounted; a changing label would reset the tool mid-drag
-VIEWS = {"walk": "Walkthrough", "compare": "Compare the methods", "slide": "Slide the box"}
+VIEWS = {"walk": "Walkthrough", "compare": "Compare the methods", "slide": "Slide the box", "quiz": "Quiz",
+         "field": "What a cell sees", "head": "After pooling"}
 
 TITLE = "roi-viz: RoI pooling, step by step"
+
+
+def page_style(present: bool = False) -> str:
+    """The page's own CSS: a tighter top, and a canvas that always fits its column.
+
+    The canvas is 512 pixels wide (its coordinates, and so the boxes, are in those
+    pixels); on a laptop its column is narrower, and at 150 % browser zoom more so.
+    CSS ``zoom`` shrinks the canvas element as a whole, and Fabric.js maps the mouse
+    through the element's on-screen size, so a drag still lands on the right input
+    pixels. The factor is the smaller of two: the column's width (container queries,
+    in 8-pixel steps) and the window's height (so that the photo, its box and the
+    first step fit on a laptop's first screen).
+    """
+    width = "".join(
+        f"@container photo (max-width: {w + 7}px) {{ .st-key-photo [class*=\"st-key-canvas-\"] {{ --roi-zoom-w: {w / CANVAS_PX:.4f}; }} }}\n"
+        for w in range(CANVAS_PX - 8, 159, -8))
+    height = "".join(
+        f"@media (max-height: {h + 19}px) {{ :root {{ --roi-zoom-h: {max(h - CANVAS_ROOM_PX, 200) / CANVAS_PX:.4f}; }} }}\n"
+        for h in range(CANVAS_ROOM_PX + CANVAS_PX - 20, 479, -20))
+    return f"""<style>
+[data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; padding-bottom: 2rem; }}
+[data-testid="stMainBlockContainer"] h2 {{ padding-top: 0; }}
+{"" if present else ".st-key-step-figure img { max-width: 720px !important; }  /* wide screens: the words stay in reach */"}
+.st-key-photo {{ container-type: inline-size; container-name: photo; }}
+.st-key-photo [class*="st-key-canvas-"] {{ zoom: min(var(--roi-zoom-w, 1), var(--roi-zoom-h, 1)); }}
+{width}{height}</style>"""
+
+
+# Vertical room the canvas leaves for the page's top and the first step's figure on a short screen.
+CANVAS_ROOM_PX = 430
 
 
 # ----------------------------------------------------------------- heavy things, once
@@ -133,6 +164,17 @@ class Page:
     slide_axis: str = "x"
     slide_cells: float = 1.0
     present: bool = False  # presenter mode: the step's figure and words, sized for a projector
+    quiz_level: str = "starter"
+    quiz_seed: int | None = None  # the question; drawn when the quiz is first opened
+    quiz_pos: int = 0  # the ask shown
+    quiz_tries: int = 0  # wrong tries at it so far
+    quiz_grade: object = None  # the last grade of the ask shown (roi_viz.quiz.Grade)
+    quiz_score: object = None  # roi_viz.quiz.Score of the session
+    quiz_asked: str = ""  # the fingerprint of the question that pos, tries and grade belong to
+    cell: tuple[int, int] | None = None  # "What a cell sees": the cell looked at (None: under the RoI's centre)
+    cell_for: tuple = ()  # the (RoI, layer, input size) the cell was picked for
+    erf_done: set = field(default_factory=set)  # effective fields asked for in this session (they are cached)
+    redraw: bool = False  # the lesson changed the boxes: the photo's canvas must be drawn again
     upload_shown: bool = False  # the photo on the page is an upload (a link cannot carry it)
     image_title: str = ""  # the photo's name, for the handout
     made: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # export kind -> (what it shows, the file)
@@ -162,7 +204,8 @@ def from_link() -> Page:
     store = RoIStore(shared.rois, s.input_size)
     store.active = shared.active
     p = Page(settings=s, store=store, sample=shared.sample, view=shared.view, step=shared.step, focus=shared.focus,
-             slide_axis=shared.slide_axis, slide_cells=shared.slide_cells, present=shared.present)
+             slide_axis=shared.slide_axis, slide_cells=shared.slide_cells, present=shared.present,
+             quiz_level=shared.quiz_level, quiz_seed=shared.quiz_seed)
     if notices:
         p.notice = "⚠ " + "\n".join(f"- {n}" for n in notices) if len(notices) > 1 else "⚠ " + notices[0]
     return p
@@ -172,7 +215,7 @@ def as_link(p: Page):
     from roi_viz.link import Link
 
     return Link(p.settings, p.sample, p.upload_shown, tuple(p.store.boxes(p.settings.input_size)), p.store.active,
-                p.view, p.step, p.focus, p.slide_axis, p.slide_cells, p.present)
+                p.view, p.step, p.focus, p.slide_axis, p.slide_cells, p.present, p.quiz_level, p.quiz_seed)
 
 
 def sync_link() -> dict:
@@ -430,10 +473,11 @@ def draw_boxes(key: str, png: bytes, size: int) -> None:
         font_size=15, initial_drawing=initial, key=canvas_key,
         on_change=functools.partial(canvas_sent, canvas_key, scale, size),
     )
-    st.caption("Drag on the photo to draw a box: the lesson follows the box drawn last. New boxes are marked "
-               "“new” until the photo's boxes are next redrawn (after a typed number, a pick, Add or Delete); the "
-               "list beside the photo always says which box is followed. Canvas tools: pencil = move or resize a "
-               "box, arrows = undo and redo; the canvas's delete and bin clear the drawing only: “Delete RoI” removes a box.")
+    st.caption("Drag on the photo to draw a box: the lesson follows the box drawn last.",
+               help="New boxes are marked “new” until the photo's boxes are next redrawn (after a typed number, a "
+                    "pick, Add or Delete); the list under the photo always says which box is followed. Canvas tools "
+                    "(above the photo when the mouse is on it): pencil = move or resize a box, arrows = undo and "
+                    "redo; the canvas's delete and bin clear the drawing only: “Delete RoI” removes a box.")
 
 
 def box_editor(size: int, mapping: images.InputMapping) -> None:
@@ -441,7 +485,7 @@ def box_editor(size: int, mapping: images.InputMapping) -> None:
     boxes = store.boxes(size)
     with st.container(key="roi-list"):
         st.markdown("\n".join(
-            f"- {'**' if i == store.active else ''}RoI {i + 1}: ({', '.join(num(v, 2) for v in b)})"
+            f"- {'**' if i == store.active else ''}RoI {i + 1}: ({', '.join(exact(v) for v in b)})"
             f"{'** ← the lesson follows it' if i == store.active else ''}"
             for i, b in enumerate(boxes)))
     rev = store.revision
@@ -520,13 +564,13 @@ def figure_key(scene, step, key: str, present: bool) -> str:
 def step_controls(steps, last: int, present: bool) -> None:
     """Previous, the step picker and Next; ← and → press Previous and Next (a clicker can be set to send them)."""
     p = page()
-    nav = st.columns([1, 1]) if present else st.columns([1.5, 5, 1.5])
-    prev, nxt = (nav[0], nav[1]) if present else (nav[0], nav[2])
+    nav = st.columns([1, 1])  # the step picker goes under them: beside the photo the column is narrow
+    prev, nxt = nav
     prev.button("◀ Previous", width="stretch", disabled=p.step == 0, on_click=go_to_step, args=(p.step - 1, last),
                 shortcut="Left", key="prev-step")
     nxt.button("Next ▶", width="stretch", disabled=p.step == last, on_click=go_to_step, args=(p.step + 1, last),
                shortcut="Right", key="next-step")
-    (st if present else nav[1]).radio(
+    st.radio(
         "Step", range(len(steps)), index=p.step, format_func=lambda i: f"{i + 1}. {steps[i].title}",
         horizontal=True, label_visibility="collapsed", key=wkey("step"),
         on_change=from_widget, args=(wkey("step"), lambda v: go_to_step(v, last)))
@@ -545,7 +589,8 @@ def walkthrough(scene, fm, key: str) -> None:
     if not present:
         step_controls(steps, last, present)
     step = steps[p.step]
-    left, right = st.columns([3, 2])
+    # Beside the photo the lesson's column is narrow: the words go under the figure; a projector has room for both.
+    left, right = st.columns([3, 2]) if present else (st.container(), st.container())
     with left.container(key="step-figure"):
         data, fmt, (w, h) = step_figure(figure_key(scene, step, key, present), scene, step, present)
         st.image(data, width=present_width(w, h) if present else "stretch", output_format=fmt)
@@ -597,6 +642,324 @@ def slide_view(scene, key: str) -> None:
     st.markdown(text)
 
 
+def glossary() -> None:
+    """Every term the lesson uses, one line each, for a student who has read the article and nothing else."""
+    from roi_viz.lesson.glossary import GLOSSARY
+
+    with st.expander("Glossary: the words of this page"):
+        st.markdown("\n".join(f"- **{term}**: {meaning}" for term, meaning in GLOSSARY.items()))
+
+
+# ------------------------------------------------------------------------ the quiz
+QUIZ_LEVEL_WORDS = {"starter": "Starter: the article's setting", "fastrcnn": "Fast R-CNN: conv5_3, 7 × 7",
+                    "beyond": "Beyond: RoIAlign, RoIWarp, PrRoI"}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def quiz_picture(key: str, asked: str, seed: int, level: str, _settings, _image) -> bytes:
+    """``asked``: the question's fingerprint (settings and RoI), so that a changed sidebar gets its own picture."""
+    from roi_viz.draw.kit import PAGE_DPI, to_jpeg
+    from roi_viz.draw.quiz import question_figure
+
+    q = the_question(seed, level, _settings)
+    image = _image if _image.size[0] == q.input_size else _image.resize((q.input_size, q.input_size))
+    return to_jpeg(question_figure(image, q), dpi=PAGE_DPI)
+
+
+def the_question(seed: int, level: str, settings: Settings):
+    from roi_viz import quiz
+
+    return quiz.make_question(seed, level, settings)
+
+
+def new_question(level: str | None = None) -> None:
+    import random
+
+    from roi_viz.link import MAX_SEED
+
+    p = page()
+    p.quiz_level = level or p.quiz_level
+    p.quiz_seed = random.randint(0, MAX_SEED)
+    p.quiz_pos, p.quiz_tries, p.quiz_grade = 0, 0, None
+
+
+def fingerprint(q) -> str:
+    """One question, whatever made it: the seed and level, and the settings and RoI they gave."""
+    return hashlib.sha1(repr((q.seed, q.level, q.settings, q.roi)).encode()).hexdigest()[:12]
+
+
+@callback
+def check_answer(asked: str, ask_id: str, field_keys: tuple[str, ...], widget_prefix: str) -> None:
+    from roi_viz import quiz
+
+    p = page()
+    q = the_question(p.quiz_seed, p.quiz_level, p.settings)
+    ask = q.asks[p.quiz_pos]
+    if fingerprint(q) != asked or ask.id != ask_id:  # a click from a question that has changed since
+        return
+    answers = {k: st.session_state.get(f"{widget_prefix}{k}", "") for k in field_keys}
+    g = quiz.grade(ask, answers, p.quiz_tries)
+    p.quiz_grade = g
+    p.quiz_tries = g.tries
+    # Every graded try counts (a wrong first try ends the streak at once); an unreadable one does not.
+    p.quiz_score = quiz.update_score(p.quiz_score or quiz.Score(), g)
+
+
+@callback
+def next_ask(total: int) -> None:
+    p = page()
+    if p.quiz_pos + 1 < total:
+        p.quiz_pos += 1
+        p.quiz_tries, p.quiz_grade = 0, None
+    else:
+        new_question()
+
+
+def walkthrough_link(q, ask) -> tuple[str, str]:
+    """A link that opens the walkthrough at the step that explains ``ask``, on the question's RoI."""
+    from urllib.parse import urlencode
+
+    from roi_viz.link import Link, to_params
+    from roi_viz.methods import METHODS
+
+    p = page()
+    steps = METHODS[q.method].steps
+    index = METHODS[q.method].step_keys().index(ask.step)
+    state = Link(q.settings, p.sample, False, (tuple(float(v) for v in q.roi),), 0, "walk", index,
+                 ask.focus or (0, 0, 0))
+    return f"Step {index + 1}: {steps[index].title}", "?" + urlencode(to_params(state), doseq=True)
+
+
+def quiz_view(scene, key: str) -> None:
+    """Predict, then check: a random RoI on this photo, one question at a time, graded at once."""
+    from roi_viz import quiz
+
+    p = page()
+    level = st.radio("Level", quiz.LEVELS, index=quiz.LEVELS.index(p.quiz_level), format_func=QUIZ_LEVEL_WORDS.get,
+                     horizontal=True, key=wkey("quiz_level"),
+                     on_change=from_widget, args=(wkey("quiz_level"), lambda v: new_question(v)))
+    if p.quiz_seed is None:
+        new_question(level)
+    q = the_question(p.quiz_seed, p.quiz_level, p.settings)
+    asked = fingerprint(q)
+    if p.quiz_asked != asked:  # another question (a new seed, or the sidebar changed it): start it afresh
+        p.quiz_asked, p.quiz_pos, p.quiz_tries, p.quiz_grade = asked, 0, 0, None
+    ask = q.asks[p.quiz_pos]
+    score = p.quiz_score or quiz.Score()
+    top = st.columns([3, 1], vertical_alignment="center")
+    top[0].caption(f"Question {p.quiz_seed} ({quiz.LEVEL_TITLES[q.level]}). Score: {score.words}.")
+    top[1].button("New question", width="stretch", on_click=callback(new_question), key="quiz-new")
+    st.image(quiz_picture(key, asked, q.seed, q.level, p.settings, scene.image), width="stretch", output_format="JPEG")
+    st.markdown(q.intro)
+    st.markdown(f"**{p.quiz_pos + 1} of {len(q.asks)}.** {ask.text}")
+    g = p.quiz_grade if p.quiz_grade is not None and p.quiz_grade.ask_id == ask.id else None
+    prefix = f"quiz:{asked}:{p.quiz_pos}:"
+    with st.form(key=f"quiz-form:{asked}:{p.quiz_pos}", border=False, enter_to_submit=True):
+        cols = st.columns(min(len(ask.fields), 4))
+        done = bool(g and g.done)
+        typed = {v.key: v.value for v in g.fields} if done else {}
+        for n, f in enumerate(ask.fields):
+            unit = f" ({f.unit})" if f.unit else ""
+            # Once answered, the fields show what was typed (as read), greyed: fresh keys, not rewritten ones.
+            shown = {"value": exact(typed[f.key]) if typed.get(f.key) is not None else "", "key": prefix + f.key + ":done"} \
+                if done else {"key": prefix + f.key}
+            cols[n % len(cols)].text_input(f"{f.label}{unit}", disabled=done,
+                                           help=f"Graded {f.tolerance_words}. Fractions such as 37/8 are read.", **shown)
+        st.form_submit_button("Check", disabled=done,
+                              on_click=check_answer, args=(asked, ask.id, tuple(f.key for f in ask.fields), prefix))
+    if g is not None:
+        if g.status == "right":
+            st.success(g.message)
+        elif g.status == "wrong":
+            st.error(g.message)
+        else:
+            st.warning(g.message)
+        labels = {f.key: f.label for f in ask.fields}
+        for v in g.fields:
+            if v.message:
+                st.caption(f"{labels.get(v.key, v.key)}: {v.message}")
+        if g.revealed:
+            title, url = walkthrough_link(q, ask)
+            where = ("on this RoI, on the sample photo: an upload cannot travel in a link" if p.upload_shown
+                     else "on this RoI")
+            st.markdown(f"**Why:** {g.reason}\n\nSee it explained: [{title}]({url}) (the walkthrough {where}, "
+                        "in a new tab).")
+        if g.done:
+            last = p.quiz_pos + 1 == len(q.asks)
+            st.button("New question ▶" if last else "Next question ▶", on_click=next_ask, args=(len(q.asks),),
+                      key="quiz-next", type="primary")
+
+
+# ------------------------------------------------------ what a cell sees, and the head
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def field_pictures(key: str, size: int, layer: str, cell: tuple[int, int], roi, bins_read, _image) -> tuple[bytes, bytes]:
+    from roi_viz import receptive
+    from roi_viz.draw import receptive as fr
+    from roi_viz.draw.kit import PAGE_DPI, to_jpeg
+
+    field = receptive.receptive_field(layer)
+    return (to_jpeg(fr.fig_cell_field(_image, field, cell), dpi=PAGE_DPI),
+            to_jpeg(fr.fig_roi_field(_image, field, roi, bins_read), dpi=PAGE_DPI))
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def effective_field(key: str, size: int, layer: str, cell: tuple[int, int], _image):
+    """The gradient of one cell (summed over channels) with respect to the input: a real backward pass."""
+    from roi_viz import receptive
+    from roi_viz.model.features import image_tensor
+
+    net = loading.backbone()
+    with net.lock:  # one pass at a time per server, forward or backward: it takes the cores for seconds
+        x = image_tensor(_image).to(net.device)
+        return receptive.effective_receptive_field(net.net, x, layer, cell)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def effective_picture(key: str, size: int, layer: str, cell: tuple[int, int], _image) -> tuple[bytes, float, float]:
+    from roi_viz import receptive
+    from roi_viz.draw import receptive as fr
+    from roi_viz.draw.kit import PAGE_DPI, to_jpeg
+
+    field = receptive.receptive_field(layer)
+    erf = effective_field(key, size, layer, cell, _image)
+    shares = receptive.field_shares(erf, field, cell)
+    return to_jpeg(fr.fig_effective(_image, erf, field, cell, shares.in_patch), dpi=PAGE_DPI), shares.in_patch, shares.in_field
+
+
+def field_view(scene, key: str) -> None:
+    """The stride a cell stands for against the pixels it depends on, in theory and by the gradient."""
+    from roi_viz import receptive
+
+    p = page()
+    s = scene.settings
+    field = receptive.receptive_field(s.layer)
+    H, W = scene.features.shape[1:]
+    roi = scene.rois[scene.active]
+    where = (tuple(roi), s.layer, s.input_size)
+    if p.cell is None or p.cell_for != where:  # a new box, layer or size: the cell under the box's centre again
+        p.cell, p.cell_for = receptive.pick_cell(field, (H, W), roi), where
+        refresh("cell_r", "cell_c")
+    r, c = p.cell
+    cols = st.columns(2)
+    cols[0].number_input("Cell row", 0, H - 1, value=r, step=1, key=wkey("cell_r"),
+                         on_change=from_widget, args=(wkey("cell_r"), lambda v: setattr(p, "cell", (int(v), c))))
+    cols[1].number_input("Cell column", 0, W - 1, value=c, step=1, key=wkey("cell_c"),
+                         on_change=from_widget, args=(wkey("cell_c"), lambda v: setattr(p, "cell", (r, int(v)))))
+    result = scene.result  # the cells the chosen method reads: whole bins, or the cells around its points
+    read = receptive.cells_read(result.cells_read() if hasattr(result, "cells_read") else result.bin_use)
+    one, many = field_pictures(key, s.input_size, s.layer, (r, c), tuple(roi), read, scene.image)
+    x0, y0, x1, y1 = field.span(r, c)
+    st.image(one, width="stretch", output_format="JPEG")
+    st.markdown(
+        f"**The grid is not the field.** Cell ({r}, {c}) of {s.layer} sits on a {field.stride} × {field.stride} "
+        f"square of the photo: that is the stride, the spacing of the grid. What the cell's value depends on is "
+        f"much larger: **{field.size} × {field.size} pixels**, input columns [{x0}, {x1}) and rows [{y0}, {y1}) "
+        f"(the field of column c starts at {field.stride}·c − {-field.offset}, rows likewise; computed from the "
+        f"kernel, stride and padding of each of VGG16's layers up to {s.layer}, not typed in). Where the field "
+        "leaves the photo, the network saw the zeros of its padding.")
+    st.image(many, width="stretch", output_format="JPEG")
+    if read is None:
+        st.markdown(f"**The RoI reads no cell.** With these settings no bin of {scene.method_name} holds a cell "
+                    "(the split is empty), so the output depends on no pixel at all: it is 0.")
+    else:
+        st.markdown(
+            f"**The RoI looks further than its box.** {scene.method_name}'s output is read from the cells drawn in "
+            "black; the union of their fields is drawn dash-dotted. Every output value of the RoI depends on "
+            "pixels outside the box that was drawn.")
+    st.markdown("**The effective field.** In theory every pixel of the square counts; in practice the gradient of "
+                "the cell with respect to the input (one backward pass through VGG16) is concentrated near the "
+                "centre (Luo et al., 2016).")
+    asked = (key, s.input_size, s.layer, (r, c))
+    if st.button("Compute the effective field (a backward pass, a few seconds)", key="erf-go",
+                 disabled=asked in p.erf_done):
+        p.erf_done.add(asked)
+    pic = None
+    if asked in p.erf_done:
+        try:
+            with st.spinner("Backward pass through VGG16 (once per image, size, layer and cell)…"):
+                pic, in_patch, in_field = effective_picture(key, s.input_size, s.layer, (r, c), scene.image)
+        except (RuntimeError, MemoryError) as exc:
+            p.erf_done.discard(asked)  # not retried on every click: the button asks again
+            st.error(f"The backward pass failed ({type(exc).__name__}). Try a smaller model input size.")
+            return
+    if pic is not None:
+        st.image(pic, width="stretch", output_format="JPEG")
+        st.markdown(f"{pct(in_patch)} of the gradient falls inside the cell's {field.stride} × {field.stride} "
+                    f"square, {pct(in_field)} inside the {field.size} × {field.size} field (all of it, as the "
+                    "architecture says: outside it the gradient is exactly zero)."
+                    + ("" if scene.pretrained else " With the untrained network this is the architecture's field "
+                       "alone: trained weights shape it further."))
+
+
+@st.cache_resource(show_spinner=False)
+def the_head():
+    """VGG16's classifier (fc6, fc7, fc8: about 500 MB), loaded once per server, when first asked for."""
+    from roi_viz import head
+
+    h = head.load_head(backbone=loading.backbone())
+    print(f"[roi-viz] VGG16 head loaded ({'pretrained' if h.pretrained else 'untrained'}, {h.load_seconds:.1f} s)",
+          file=sys.stderr, flush=True)
+    return h
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def head_picture(key: str, size: int, scheme: str, rois: tuple, _conv53, pretrained: bool) -> tuple[bytes, list]:
+    from roi_viz import head
+    from roi_viz.draw.head import fig_head
+    from roi_viz.draw.kit import PAGE_DPI, to_png
+
+    results = head.classify_rois(the_head().model, _conv53, list(rois), scheme=scheme)
+    return to_png(fig_head(results, pretrained), dpi=PAGE_DPI), [r.top for r in results]
+
+
+@callback
+def four_rois() -> None:
+    from roi_viz import head
+
+    p = page()
+    size = p.settings.input_size
+    scale = size / 512
+    p.redraw = True
+    p.store.replace_all([tuple(v * scale for v in box) for box in head.FOUR_ROIS], size,
+                        "The article's four RoIs: its worked example, the face, the helmet, and a strip across the "
+                        "flag and the suit that does not make sense as an object. Each is classified all the same.")
+
+
+def head_view(scene, key: str, inp) -> None:
+    from roi_viz import head
+
+    p = page()
+    s = scene.settings
+    st.markdown(
+        f"Fast R-CNN pools conv5_3 to **7 × 7** because VGG16's first fully connected layer (fc6) was trained on "
+        f"exactly 7 × 7 × 512 = {head.FC6_INPUTS:,} numbers. Here every RoI is pooled to 7 × 7 from conv5_3 "
+        f"(stride 16) with the sidebar's rounding rule, all together as one batch, and sent through fc6 → fc7 → fc8 "
+        "(1,000 ImageNet classes).")
+    if not head.head_fits(s.output_size):
+        st.info(head.head_sentence(s.output_size) + " This view therefore pools to 7 × 7 whatever the sidebar says.")
+    st.button("Use the article's four RoIs", on_click=four_rois, key="four-rois",
+              disabled=p.sample != head.FOUR_ROIS_SAMPLE or p.upload_shown,
+              help="The article's worked example, two boxes around objects and one that makes no sense.")
+    with st.spinner("Loading VGG16's classifier (once per server, about 500 MB)…"):
+        h = the_head()
+    with st.spinner("conv5_3 features of this image (once per image and size)…"):
+        conv53 = feature_map(key, s.input_size, "conv5_3", inp)
+    png, tops = head_picture(key, s.input_size, s.scheme, tuple(tuple(r) for r in scene.rois), conv53.values,
+                             h.pretrained)
+    if not h.pretrained:
+        st.warning("**Untrained classifier:** without ImageNet weights these scores mean nothing; the pipeline is "
+                   "the real one.")
+    st.image(png, width="stretch")
+    st.markdown(
+        "**An RoI is not a bounding box.** A box that surrounds nothing in particular gets scores all the same: the "
+        "head answers for whatever 7 × 7 × 512 numbers it is given. Fast R-CNN adds a \"background\" class and a "
+        "box regressor to learn which proposals to keep.")
+    st.caption("The bridge: on a 224 × 224 input, the whole image as the RoI gives 2 × 2-cell bins at stride 16, "
+               "which is exactly VGG16's own pool5, so the head's scores equal VGG16's own (tested).")
+
+
 @st.fragment
 @guarded
 def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
@@ -613,27 +976,36 @@ def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
     if scene.focus != p.focus:  # a bin that no longer exists was moved inside the output
         p.focus = scene.focus
         refresh("focus_i", "focus_j", "focus_k")
-    if p.present != present:  # presenter mode was switched here: the sidebar and the photo change too
+    if p.present != present or p.redraw:  # presenter mode, or boxes changed here: the photo changes too
+        p.redraw = False
         st.rerun(scope="app")
     if present:  # a projector shows the walkthrough; the view chosen before is kept for afterwards
         walkthrough(scene, fm, key)
         sync_link()
         return
-    views, tools = st.columns([1, 1], vertical_alignment="center")
-    views.radio("View", list(VIEWS), index=list(VIEWS).index(p.view), format_func=VIEWS.get, horizontal=True,
-                label_visibility="collapsed", key=wkey("view"),
-                on_change=from_widget, args=(wkey("view"), lambda v: setattr(p, "view", v)))
-    with tools:
-        teacher_tools(scene, fm, key)
+    st.radio("View", list(VIEWS), index=list(VIEWS).index(p.view), format_func=VIEWS.get, horizontal=True,
+             label_visibility="collapsed", key=wkey("view"),
+             on_change=from_widget, args=(wkey("view"), lambda v: setattr(p, "view", v)))
+    teacher_tools(scene, fm, key)
     if p.view == "compare":
-        st.subheader("Compare the methods")
+        st.markdown("#### Compare the methods")
         compare_view(scene, key)
     elif p.view == "slide":
-        st.subheader("Slide the box by fractions of a cell")
+        st.markdown("#### Slide the box by fractions of a cell")
         slide_view(scene, key)
+    elif p.view == "quiz":
+        st.markdown("#### Quiz: predict, then check")
+        quiz_view(scene, key)
+    elif p.view == "field":
+        st.markdown("#### What one cell really sees")
+        field_view(scene, key)
+    elif p.view == "head":
+        st.markdown("#### After pooling: VGG16's own classifier, for every RoI")
+        head_view(scene, key, inp)
     else:
-        st.subheader(f"Walkthrough: {scene.method_name}")
+        st.markdown(f"#### Walkthrough: {scene.method_name}")
         walkthrough(scene, fm, key)
+    glossary()
     sync_link()
 
 
@@ -643,14 +1015,16 @@ def workspace(key: str, inp, mapping, png) -> None:
     """The photo with its boxes and the lesson below: reruns alone when a box changes."""
     p = page()
     size = p.settings.input_size
-    draw_col, edit_col = st.columns([1, 1])
-    with draw_col:
-        draw_boxes(key, png, size)
-    with edit_col:
+    # The photo beside the lesson: on a laptop's first screen a student sees the box and its first step.
+    photo_col, lesson_col = st.columns([2, 3], gap="medium")
+    with photo_col:
+        with st.container(key="photo"):
+            draw_boxes(key, png, size)
         box_editor(size, mapping)
-    fm = features_of(key, inp)
-    if fm is not None:
-        lesson(key, inp, fm, loading.backbone().pretrained, p.present)
+    with lesson_col:
+        fm = features_of(key, inp)
+        if fm is not None:
+            lesson(key, inp, fm, loading.backbone().pretrained, p.present)
     sync_link()
 
 
@@ -774,17 +1148,20 @@ def share_link() -> None:
 
 def network_status(settings: Settings) -> None:
     net = loading.backbone()
-    if not net.pretrained:
-        st.warning(
-            "**Untrained VGG16.** The ImageNet weights could not be loaded, so the features come from an "
-            "untrained network with a fixed seed: every number is computed exactly, but the activations "
-            "do not mean anything. To use the real weights, run `python -m roi_viz download-weights` once "
-            "with internet, or set `ROI_VIZ_WEIGHTS` to a weights file.\n\n"
-            + "\n".join(f"- {problem}" for problem in net.problems))
-    elif net.problems:
-        st.info("\n".join(net.problems))
-    st.caption(f"{settings.layer_label} · weights: "
+    if not net.pretrained:  # one line on the first screen; the details in the sidebar, under the network
+        st.warning("**Untrained VGG16:** no ImageNet weights. Every number is exact, but the activations mean "
+                   "nothing (details in the sidebar).")
+    sb = st.sidebar
+    sb.caption(f"{settings.layer_label} · weights: "
                f"{'ImageNet, from ' + net.weights_source if net.pretrained else 'none (untrained)'} · {net.device_name}")
+    if not net.pretrained:
+        with sb.expander("Untrained VGG16: why, and how to use the real weights"):
+            st.markdown(
+                "The features come from an untrained network with a fixed seed. To use the real weights, run "
+                "`python -m roi_viz download-weights` once with internet, or set `ROI_VIZ_WEIGHTS` to a weights "
+                "file.\n\n" + "\n".join(f"- {problem}" for problem in net.problems))
+    elif net.problems:
+        sb.info("\n".join(net.problems))
 
 
 # ------------------------------------------------------------------------ the page
@@ -798,11 +1175,12 @@ def main() -> None:
     key, data, label = sidebar_image()
     p.upload_shown, p.image_title = key.startswith("upload:"), label
     settings = sidebar_settings()
+    st.html(page_style(p.present))
     if not p.present:
-        st.title("RoI pooling, step by step")
-        st.markdown("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, "
-                    "snapped to whole cells, split into bins and max-pooled into a fixed-size tensor. "
-                    "Watch what is lost on the way.")
+        st.markdown("## RoI pooling, step by step")
+        st.caption("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, "
+                   "snapped to whole cells, split into bins and max-pooled into a fixed-size tensor. "
+                   "Watch what is lost on the way.")
     status = st.container()
     try:
         img = decoded(key, data)

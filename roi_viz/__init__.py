@@ -4,9 +4,12 @@ Packages, in the order the data flows (each imports only those above it):
 
 - ``ops``: the arithmetic of the four methods, pure NumPy (``roi_viz.pooling`` re-exports it);
 - ``model``: decoding images, the VGG16 weights and its feature map;
-- ``lesson``: the user's settings, the scene a step is drawn from, the words of each step;
-- ``draw``: the figures (Matplotlib), one function per step;
+- ``receptive``: what one cell sees, its receptive field from VGG16's layers (and by a backward pass);
+- ``lesson``: the user's settings, the scene a step is drawn from, the words of each step, the glossary;
+- ``quiz``: questions on a random RoI and their grading, from the same ops as the lesson (no drawing);
+- ``draw``: the figures (Matplotlib), one function per step, and those of the quiz and the views below;
 - ``methods``: one record per method (its options, ``run`` and steps: title, figure, words);
+- ``head``: after pooling, VGG16's own classifier for every RoI;
 - ``rois``: the user's boxes (checks and the store the page keeps them in);
 - ``export``: files for slides and handouts (PNG, PDF, GIF) and the numbers as JSON;
 - ``cli``; the Streamlit page is ``app.py`` beside the package.

@@ -62,7 +62,7 @@ from .draw.kit import (
     ARGMAX, FONT, REGION, ROI, SLIDE_DPI, SMALL, cell_axes, grid, new_figure, rect, untrained_badge, window,
 )
 from .lesson.numbers import cells as cells_words
-from .lesson.numbers import num, pct, span_words
+from .lesson.numbers import exact, num, pct, span_words
 from .lesson.scene import Scene
 from .lesson.words import plain
 from .ops import geometry as g
@@ -330,7 +330,7 @@ def _settings_rows(scene: Scene, title: str) -> list[tuple[str, str]]:
 def _number_rows(scene: Scene, data: dict) -> list[tuple[str, str]]:
     """The key numbers, from :func:`numbers` so that they read as in the JSON."""
     def box(b):
-        return ", ".join(f"{n} {num(v)}" for n, v in zip("xywh", b)) + " cells"
+        return ", ".join(f"{n} {exact(v)}" for n, v in zip("xywh", b)) + " cells"  # the projection: exact
 
     areas = data["areas"]
     (r0, r1), (c0, c1) = data["region"]["rows"], data["region"]["cols"]
@@ -340,7 +340,7 @@ def _number_rows(scene: Scene, data: dict) -> list[tuple[str, str]]:
         ("Projected box", box(data["projected"])),
         ("Quantized box", box(data["quantized"]) + ("" if pool_only else " (RoI pooling's)")),
         ("Region", f"{span_words(r0, r1, 'row')}, {span_words(c0, c1, 'column')} ({areas['quantized']} cells)"),
-        ("Bins", f"{num(bh, 4)} × {num(bw, 4)} cells each; {data['dropped_cells']} cells dropped, "
+        ("Bins", f"{num(bh)} × {num(bw)} cells each; {data['dropped_cells']} cells dropped, "
                  f"{data['shared_cells']} shared"),
         ("RoI area", cells_words(areas["projected"])),
         ("Lost", f"{cells_words(areas['lost'])} of the RoI outside the region"),

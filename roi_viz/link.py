@@ -21,7 +21,7 @@ The parameters (every one optional)::
     out=7x7              output rows x columns (``out=7`` for 7 x 7), 1 to 14
     roi=296_192_200_145  an RoI, x_y_w_h in pixels of the model input; repeat for more
     active=2             the RoI the lesson follows, counted from 1
-    view=compare         walk | compare | slide
+    view=compare         walk | compare | slide | quiz | field (what a cell sees) | head (after pooling)
     step=4               the walkthrough's step, counted from 1
     channel=17           the channel shown (default: the strongest inside the RoI)
     mean=1               step 2 shows the mean over all channels
@@ -29,6 +29,8 @@ The parameters (every one optional)::
     point=3              its sampling point, counted from 1
     axis=y  cells=0.5    the sliding box: direction and distance
     present=1            presenter mode
+    level=fastrcnn seed=42   the quiz: its level (starter | fastrcnn | beyond) and the question's seed,
+                         so a whole class can get the same question
 
 RoI numbers are separated by ``_`` because ``_`` is never escaped in a URL
 (a comma becomes ``%2C``); commas, semicolons and spaces are read too, for
@@ -50,7 +52,9 @@ from .model.layers import LAYERS
 from .ops import geometry as g
 from .rois import RoIError, clip_roi
 
-VIEWS = ("walk", "compare", "slide")
+VIEWS = ("walk", "compare", "slide", "quiz", "field", "head")
+QUIZ_LEVELS = ("starter", "fastrcnn", "beyond")  # roi_viz.quiz.LEVELS, without importing the quiz here
+MAX_SEED = 2**31 - 1
 AXES = ("x", "y")
 SLIDE_CELLS = (0.25, 0.5, 1.0, 2.0)
 MAX_ROIS = 50  # more boxes than a class can look at; a longer list is refused, not cut
@@ -74,6 +78,8 @@ class Link:
     slide_axis: str = "x"
     slide_cells: float = 1.0
     present: bool = False
+    quiz_level: str = "starter"
+    quiz_seed: int | None = None  # None: the page draws one when the quiz is opened
 
 
 DEFAULT = Link()
@@ -136,6 +142,9 @@ def to_params(link: Link) -> dict[str, str | list[str]]:
     put("axis", link.slide_axis, DEFAULT.slide_axis)
     put("cells", number(link.slide_cells), number(DEFAULT.slide_cells))
     put("present", int(link.present), 0)
+    put("level", link.quiz_level, DEFAULT.quiz_level)
+    if link.quiz_seed is not None:
+        out["seed"] = str(link.quiz_seed)
     return out
 
 
@@ -317,9 +326,12 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
             bad("cells", f"is not one of {', '.join(number(c) for c in SLIDE_CELLS)}")
             cells = DEFAULT.slide_cells
     present = flag("present", DEFAULT.present)
-    link = Link(settings, sample, upload, rois, active, view, step, (i, j, k), axis, cells, present)
+    level = choice("level", QUIZ_LEVELS, DEFAULT.quiz_level)
+    seed = whole("seed", 0, MAX_SEED, -1)
+    link = Link(settings, sample, upload, rois, active, view, step, (i, j, k), axis, cells, present,
+                level, None if seed < 0 else seed)
     return link, notices
 
 
 KNOWN = ("img", "size", "layer", "method", "rule", "ratio", "align_mode", "warp_mode", "aligned", "out", "roi",
-         "active", "view", "step", "channel", "mean", "bin", "point", "axis", "cells", "present")
+         "active", "view", "step", "channel", "mean", "bin", "point", "axis", "cells", "present", "level", "seed")

@@ -156,7 +156,7 @@ def test_compare_view_shows_every_method(at):
 def test_slide_view_and_its_controls(at):
     widget(at, "radio", "View").set_value("slide").run()
     text = page_text(at)
-    assert "moved right in 60 equal moves of 0.0167 cell (0.533 px)" in text
+    assert "moved right in 60 equal moves of 1/60 cell (0.53 px), from 0 to 1 cell" in text
     widget(at, "radio", "Move the RoI").set_value("y").run()
     widget(at, "number_input", "Bin column").set_value(2).run()
     text = page_text(at)

@@ -107,7 +107,7 @@ def number(pg, label: str) -> float:
 
 def test_first_screen_teaches(page):
     expect(page.get_by_text("x = 296, y = 192, size w = 200 × h = 145")).to_be_visible()
-    expect(page.get_by_text("Untrained VGG16.")).to_be_visible()
+    expect(page.get_by_test_id("stAlertContentWarning").get_by_text("Untrained VGG16:")).to_be_visible()
     assert number(page, "x") == 296
     page.screenshot(path=str(SHOTS / "01-first-screen.png"))
 
@@ -139,9 +139,9 @@ def test_upload_draw_and_walk_through(page, tmp_path):
 
     page.get_by_text("2. Feature map and projection").click()
     settle(page)
-    from roi_viz.lesson.numbers import num
+    from roi_viz.lesson.numbers import exact
 
-    expect(page.get_by_text(f"{num(x)} / 32 = {num(x / 32)}", exact=False)).to_be_visible()
+    expect(page.get_by_text(f"{exact(x)} / 32 = {exact(x / 32)}", exact=False)).to_be_visible()  # the projection, exact
     page.screenshot(path=str(SHOTS / "03-step2.png"))
     for _ in range(4):
         page.get_by_role("button", name="Next ▶").click()
@@ -170,7 +170,7 @@ def test_methods_compare_view_and_sliding_plot(page):
     expect(page.get_by_text("Walkthrough: RoIAlign")).to_be_visible()
     page.get_by_text("4. One point, four cells").click()
     settle(page)
-    expect(page.get_by_text("Bilinear interpolation.", exact=False)).to_be_visible()
+    expect(page.get_by_text("Bilinear interpolation.", exact=True)).to_be_visible()
     page.screenshot(path=str(SHOTS / "06-align-bilinear.png"))
 
     page.get_by_text("Compare the methods", exact=True).first.click()

@@ -10,7 +10,7 @@ from roi_viz.cli import main
 def test_explain_text(capsys):
     assert main(["explain", "--roi", "296,192,200,145"]) == 0
     out = capsys.readouterr().out
-    for text in ("296 / 32 = 9.25", "145 / 32 = 4.53125", "⌊6.25⌋ = 6", "Lost: 5.3203125 cells",
+    for text in ("296 / 32 = 9.25", "145 / 32 = 4.53125", "⌊6.25⌋ = 6", "⌊4.53125⌋ = 4", "Lost: 5.32 cells",
                  "6 cells of the region are dropped", "60.9 %", "untrained"):
         assert text in out
     assert out.count("== Step") == 6

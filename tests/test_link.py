@@ -38,7 +38,8 @@ def random_link(rng: random.Random) -> link.Link:
         settings, rng.choice([s.name for s in samples.list_samples()]), False, tuple(rois),
         rng.randrange(len(rois)), rng.choice(link.VIEWS), rng.randrange(len(METHODS[method].steps)),
         (rng.randrange(out[0]), rng.randrange(out[1]), rng.randrange(16)), rng.choice(link.AXES),
-        rng.choice(link.SLIDE_CELLS), rng.random() < 0.5)
+        rng.choice(link.SLIDE_CELLS), rng.random() < 0.5, rng.choice(link.QUIZ_LEVELS),
+        rng.choice([None, rng.randint(0, link.MAX_SEED)]))
 
 
 def through_url(params: dict) -> dict:
@@ -82,6 +83,9 @@ def test_typed_by_hand_commas_and_fractions_are_read():
 
 BAD = [
     ({"method": "bilinear"}, "method"),
+    ({"level": "expert"}, "level"),
+    ({"seed": "-1"}, "seed"),
+    ({"seed": "abc"}, "seed"),
     ({"step": "99"}, "step"),
     ({"step": "two"}, "step"),
     ({"roi": "abc"}, "roi"),
@@ -149,7 +153,7 @@ def shown(at) -> link.Link:
     p = page_state(at)
     size = p.settings.input_size
     return link.Link(p.settings, p.sample, p.upload_shown, tuple(p.store.boxes(size)), p.store.active, p.view,
-                     p.step, p.focus, p.slide_axis, p.slide_cells, p.present)
+                     p.step, p.focus, p.slide_axis, p.slide_cells, p.present, p.quiz_level, p.quiz_seed)
 
 
 def test_a_link_opens_the_same_page_and_the_address_follows_every_click():
@@ -159,7 +163,7 @@ def test_a_link_opens_the_same_page_and_the_address_follows_every_click():
                       "chelsea", False, ((10.0, 20.0, 200.0, 150.0), (100.0, 50.0, 1600 / 7, 90.0)), 1, "walk", 4,
                       (2, 3, 1), "y", 0.5, False)
     params = link.to_params(state)
-    assert set(params) == set(link.KNOWN) - {"present", "view"}
+    assert set(params) == set(link.KNOWN) - {"present", "view", "level", "seed"}
     at = open_page(params)
     assert shown(at) == state
     text = page_text(at)

@@ -6,7 +6,7 @@ from PIL import Image
 from roi_viz import methods
 from roi_viz.draw.compare import fig_compare, fig_slide
 from roi_viz.draw.kit import PAGE_DPI, to_jpeg, to_png
-from roi_viz.lesson import words
+from roi_viz.lesson import numbers, words
 from roi_viz.lesson.settings import Settings
 from roi_viz.methods import METHODS, build_scene, run_all
 from roi_viz.ops.sliding import slide_roi
@@ -87,7 +87,9 @@ def test_bilinear_text_adds_up_to_the_point_value():
     scene = build_scene(IMAGE, FM, [(296, 192, 200, 145)], 0, Settings(method="align", channel=3), focus=(1, 1, 2))
     text = words.step_bilinear(scene)
     value = scene.result.sample_values[3, 1, 1, 2]
-    assert f"{value:.4g}" in text and "| **sum** | | **1.0000** |" in text
+    assert f"Channel 3 at this point: **{numbers.value(value)}**" in text and "| **sum** | | **1** |" in text
+    for row, col, w in scene.result.neighbours(1, 1, 2):  # every weight as the rule writes it, as the figure does
+        assert f"| ({row}, {col}) | {numbers.value(FM[3, row, col])} | {numbers.num(w)} |" in text
 
 
 @pytest.mark.parametrize("roi", [(296, 192, 200, 145), (-40, 470, 100, 90), (100, 100, 6, 6)])

@@ -23,7 +23,7 @@ from ..lesson.scene import Scene
 from ..ops import geometry as g
 from ..ops.sliding import Slide
 from .kit import (
-    FONT, ROI, SMALL, bin_lines, cell_axes, grid, new_figure, output_grid, point_size, rect,
+    FONT, ROI, SMALL, bin_lines, cell_axes, grid, new_figure, output_grid, pct, point_size, rect,
     untrained_badge, window,
 )
 
@@ -97,7 +97,7 @@ def fig_compare(scene: Scene, traces: dict, methods: dict) -> Figure:
         bottom = fig.add_axes((x0 + w * 0.1, 0.08, w * 0.7, 0.3))
         output_grid(bottom, trace.output[scene.channel], getattr(trace, "empty_bins", None), vmin, vmax,
                     fontsize=SMALL if ph * pw <= 16 else 9)
-        bottom.set_title(f"coverage {100 * trace.coverage:.1f} %", fontsize=FONT, pad=8)
+        bottom.set_title(f"coverage {pct(trace.coverage)}", fontsize=FONT, pad=8)
         if k:
             bottom.tick_params(labelleft=False, labelbottom=False)
     fig.text(0.02, 0.965, f"The same RoI through every method: channel {scene.channel}, {ph}×{pw} output, one colour scale",

@@ -11,16 +11,18 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from matplotlib import patheffects
+from matplotlib import colormaps, patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
+from matplotlib.legend_handler import HandlerTuple
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from PIL import Image
 
-from ..lesson.numbers import cells, num  # noqa: F401  (re-exported for the figure modules)
+from ..lesson.numbers import cells, exact, num, pct, value  # noqa: F401  (re-exported for the figure modules)
 from ..lesson.scene import Scene
+from ..lesson.shown import window  # noqa: F401  (the zoom of steps 3 to 5; the words read it too)
 from ..ops import geometry as g
 
 FONT = 15
@@ -33,6 +35,11 @@ DROPPED = "#7fb8ff"  # light blue, cross-hatched
 ARGMAX = "#d62728"  # red outline
 HATCH_LOST, HATCH_GAINED, HATCH_DROPPED, HATCH_SHARED = "///", "\\\\\\", "xx", ".."
 OUTLINE = [patheffects.withStroke(linewidth=5, foreground="black")]
+HALO = [patheffects.withStroke(linewidth=3.5, foreground="white")]  # dark text that reads on any colour and across lines
+BIN_FACES = ("#f4f4f4", "#cfcfcf")  # neighbouring bins alternate, so each one stands apart
+HATCH_EMPTY = "//"  # an empty bin in an output grid
+# A legend entry may be a tuple of patches drawn side by side (a grey ramp, two bin shades).
+TUPLES = {tuple: HandlerTuple(ndivide=None, pad=0)}
 # The page column is about 700 px wide: more pixels would only be thrown away by the browser.
 PAGE_DPI = 85
 SLIDE_DPI = 150  # `explain --figures` writes slides for a projector
@@ -128,28 +135,6 @@ def cell_axes(ax, win: g.Span):
     ax.set_ylabel("row (cells)", fontsize=FONT)
 
 
-def window(scene: Scene, pad: int = 1, minimum: int = 6) -> g.Span:
-    """The part of the map around the RoI that steps 3 to 5 zoom into."""
-    t = scene.trace
-    H, W = t.map_size
-    spans = [g.touched_span(t.projected, t.map_size)]
-    if t.region_area:
-        spans.append(t.region)
-    box = getattr(scene.result, "box", None)  # RoIAlign's legacy rule reads half a cell off
-    if box is not None and box[2] > 0 and box[3] > 0:
-        spans.append(g.touched_span(box, t.map_size))
-    r0 = min(s[0] for s in spans) - pad
-    r1 = max(s[1] for s in spans) + pad
-    c0 = min(s[2] for s in spans) - pad
-    c1 = max(s[3] for s in spans) + pad
-    # Grow to a minimum size so a tiny RoI is not drawn as a giant blur.
-    while r1 - r0 < minimum and (r0 > 0 or r1 < H):
-        r0, r1 = max(r0 - (r0 > 0), 0), min(r1 + 1, H)
-    while c1 - c0 < minimum and (c0 > 0 or c1 < W):
-        c0, c1 = max(c0 - (c0 > 0), 0), min(c1 + 1, W)
-    return max(r0, 0), min(r1, H), max(c0, 0), min(c1, W)
-
-
 def runs(mask: np.ndarray, span: g.Span) -> list[g.Box]:
     """Cells of ``mask`` inside ``span`` as row-wise runs: one patch per run, not per cell."""
     r0, r1, c0, c1 = span
@@ -177,16 +162,35 @@ def zoomed(scene: Scene, grid_color: str, grid_alpha: float) -> tuple[Figure, ob
     return fig, ax, win
 
 
-def finish_zoomed(fig: Figure, ax, scene: Scene, win: g.Span, handles: list, heading: str) -> Figure:
-    """Outlines of the RoI and the region on top, then axes, legend and title."""
+def channel_handle(scene: Scene):
+    """The legend entry of the channel drawn in light greys under steps 3 and 4: a ramp of three greys."""
+    ramp = colormaps["Greys"]
+    # The channel is drawn at alpha 0.25 over white: these are the shades a student sees.
+    shades = tuple(Patch(facecolor=ramp(v), alpha=0.25, edgecolor="#555555", linewidth=0.5) for v in (0.15, 0.55, 0.95))
+    return shades, f"channel {scene.channel}: darker = larger"
+
+
+def finish_zoomed(fig: Figure, ax, scene: Scene, win: g.Span, handles: list, heading: str, labels: list | None = None) -> Figure:
+    """Outlines of the RoI and the region on top, then axes, legend and title.
+
+    ``handles`` are artists with labels, or, with ``labels``, any handles (tuples too) and their labels.
+    """
     roi_outline(ax, scene)
     region_outline(ax, scene)
     cell_axes(ax, win)
+    labels = list(labels) if labels is not None else [h.get_label() for h in handles]
     handles = handles + [
-        Rectangle((0, 0), 1, 1, fill=False, edgecolor=ROI, linewidth=3, linestyle=(0, (5, 3)), label="RoI as projected"),
-        Rectangle((0, 0), 1, 1, fill=False, edgecolor=REGION, linewidth=3, label="quantized region"),
+        Rectangle((0, 0), 1, 1, fill=False, edgecolor=ROI, linewidth=3, linestyle=(0, (5, 3))),
+        Rectangle((0, 0), 1, 1, fill=False, edgecolor=REGION, linewidth=3),
     ]
-    fig.legend(handles=handles, loc="lower center", ncol=2, fontsize=FONT, frameon=False, handleheight=1.4, handlelength=2.2)
+    labels += ["RoI as projected", "quantized region"]
+    rows = -(-len(handles) // 2)
+    if rows > 2:  # a third row of legend: lift the axes so that it clears the axis label
+        x0, y0, w, h = ax.get_position().bounds
+        lift = 0.04 * (rows - 2)
+        ax.set_position((x0, y0 + lift, w, h - lift))
+    fig.legend(handles=handles, labels=labels, loc="lower center", ncol=2, fontsize=FONT, frameon=False,
+               handleheight=1.4, handlelength=2.2, handler_map=TUPLES)
     title(ax, heading)
     return fig
 
@@ -222,24 +226,38 @@ def untrained_badge(fig: Figure, scene: Scene):
 
 
 
-def output_grid(ax, out: np.ndarray, empty: np.ndarray | None = None, vmin=None, vmax=None, fontsize: int | None = None):
-    """A ``ph x pw`` output drawn as a grid with its values printed (when they fit)."""
+def empty_handle() -> Patch:
+    """The legend entry of an empty bin in an output grid (it is printed as its value, 0)."""
+    return Patch(facecolor="#808080", edgecolor="white", hatch=HATCH_EMPTY, label="empty bin: outputs 0")
+
+
+def output_grid(ax, out: np.ndarray, empty: np.ndarray | None = None, vmin=None, vmax=None, fontsize: int | None = None) -> bool:
+    """A ``ph x pw`` output drawn as a grid with its values printed (when they fit in their cells).
+
+    An empty bin is printed as what it outputs, 0, and hatched (:func:`empty_handle` is its legend
+    entry). Returns whether any bin is empty.
+    """
     ph, pw = out.shape
     ax.imshow(out, cmap="viridis", interpolation="nearest", extent=(0, pw, ph, 0), vmin=vmin, vmax=vmax)
-    if ph * pw <= 64:
-        lo = float(out.min()) if vmin is None else vmin
-        hi = float(out.max()) if vmax is None else vmax
-        mid = (lo + hi) / 2
-        size = fontsize or (FONT if ph * pw <= 16 else SMALL)
+    any_empty = empty is not None and bool(np.asarray(empty).any())
+    if any_empty:
+        for i, j in zip(*np.nonzero(empty)):
+            rect(ax, (j, i, 1, 1), facecolor="none", edgecolor="white", hatch=HATCH_EMPTY, linewidth=0, alpha=0.7, zorder=2)
+    size = fontsize or (FONT if ph * pw <= 16 else SMALL)
+    labels = [[value(v) for v in row] for row in out]
+    pos, (fw, fh) = ax.get_position(), ax.figure.get_size_inches()
+    cell = min(pos.width * fw * 72 / pw, pos.height * fh * 72 / ph)  # points; the cells are square
+    widest = max(len(t) for row in labels for t in row)
+    if ph * pw <= 64 and cell >= 0.62 * size * widest + 4:  # only numbers that fit in their cell
         for i in range(ph):
             for j in range(pw):
-                is_empty = empty is not None and empty[i, j]
-                ax.text(j + 0.5, i + 0.5, "empty" if is_empty else f"{out[i, j]:.3g}", ha="center", va="center",
-                        fontsize=size, color="black" if out[i, j] > mid else "white")
+                ax.text(j + 0.5, i + 0.5, labels[i][j], ha="center", va="center", fontsize=size, color="black",
+                        path_effects=HALO, zorder=4)
     grid(ax, 0, pw, 0, ph, color="white", alpha=0.8)
     ax.set_xticks(np.arange(pw) + 0.5, [str(j) for j in range(pw)])
     ax.set_yticks(np.arange(ph) + 0.5, [str(i) for i in range(ph)])
     ax.tick_params(labelsize=SMALL)
+    return any_empty
 
 
 def bin_lines(ax, row_edges, col_edges, color="black", width=2.5, effects=None, zorder=5):
@@ -260,18 +278,18 @@ def point_size(n_points: int) -> float:
 
 def coverage_bar(fig: Figure, area: float, parts: list, heading: str):
     """Where the RoI's area went, as one stacked bar with a legend: ``parts`` are
-    ``(area, colour, hatch, label)``; shares of 8 % or more are printed on the bar."""
+    ``(area, colour, hatch, label)``; shares of 12 % or more are printed on the bar."""
     bx = fig.add_axes((0.06, 0.2, 0.88, 0.1))
     left, handles = 0.0, []
-    for value, color, hatch, label in parts:
-        share = value / area if area else 0.0
+    for part, color, hatch, label in parts:
+        share = part / area if area else 0.0
         edge = "white" if color == LOST else "#0b3d91"
         bar = bx.barh(0, share, left=left, color=color, hatch=hatch, edgecolor=edge, linewidth=0)
         bar.patches[0].set_hatch_linewidth(2)
-        if share >= 0.08:
-            bx.text(left + share / 2, 0, f"{100 * share:.0f} %", ha="center", va="center", fontsize=FONT, weight="bold",
+        if share >= 0.12:  # room for "60.9 %"
+            bx.text(left + share / 2, 0, pct(share), ha="center", va="center", fontsize=FONT, weight="bold",
                     bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.9))
-        handles.append(Patch(facecolor=color, hatch=hatch, edgecolor=edge, label=f"{label}: {cells(value)}"))
+        handles.append(Patch(facecolor=color, hatch=hatch, edgecolor=edge, label=f"{label}: {cells(part)}"))
         left += share
     bx.set_xlim(0, 1)
     bx.set_ylim(-0.5, 0.5)

@@ -14,9 +14,9 @@ from matplotlib.patches import Patch, Rectangle
 
 from ..lesson.scene import Scene
 from .kit import (
-    ARGMAX, FONT, HATCH_LOST, LOST, coverage_bar, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes,
-    channel_image, grid, new_figure, num, output_grid, point_size, rect, region_outline, roi_outline, title,
-    untrained_badge, window,
+    ARGMAX, FONT, HATCH_LOST, LOST, coverage_bar, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes, cells,
+    channel_image, grid, new_figure, num, output_grid, pct, point_size, rect, region_outline, roi_outline, title,
+    untrained_badge, value, window,
 )
 
 POINT = dict(facecolor="white", edgecolor="black", linewidth=1.5)
@@ -81,7 +81,7 @@ def fig_sampling(scene: Scene) -> Figure:
     bh, bw = r.bin_size
     gh, gw = r.grid
     if r.points_per_bin:
-        title(ax, f"{ph}×{pw} bins of {num(bh, 3)}×{num(bw, 3)} cells, {gh}×{gw} points in each")
+        title(ax, f"{ph}×{pw} bins of {num(bh)}×{num(bw)} cells, {gh}×{gw} points in each")
     else:
         title(ax, "No cells to sample: the box snapped to nothing")
     return fig
@@ -111,7 +111,7 @@ def fig_bilinear(scene: Scene) -> Figure:
     mid = (float(block.min()) + float(block.max())) / 2
     for rr in range(r0, r1):
         for cc in range(c0, c1):
-            ax.text(cc + 0.5, rr + 0.78, f"{chan[rr, cc]:.3g}", ha="center", va="center", fontsize=SMALL,
+            ax.text(cc + 0.5, rr + 0.78, value(chan[rr, cc]), ha="center", va="center", fontsize=SMALL,
                     color="black" if chan[rr, cc] > mid else "white", zorder=5)
             ax.plot(cc + 0.5, rr + 0.5, marker="+", color="white", markersize=10, markeredgewidth=2, zorder=5)
     for (rr, cc), w in weights.items():
@@ -119,13 +119,13 @@ def fig_bilinear(scene: Scene) -> Figure:
             continue
         ax.plot([x, cc + 0.5], [y, rr + 0.5], color="white", linewidth=1.5 + 8 * w, solid_capstyle="round",
                 zorder=6, path_effects=OUTLINE)
-        ax.text(cc + 0.5, rr + 0.24, f"×{w:.2f}", ha="center", va="center", fontsize=FONT,
+        ax.text(cc + 0.5, rr + 0.24, f"×{num(w)}", ha="center", va="center", fontsize=FONT,
                 weight="bold", zorder=8, bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="black"))
     ax.scatter([x], [y], s=420, marker="o", facecolor="white", edgecolor=ARGMAX, linewidth=4, zorder=9)
     cell_axes(ax, (r0, r1, c0, c1))
-    value = float(r.sample_values[scene.channel, i, j, k])
+    read = float(r.sample_values[scene.channel, i, j, k])
     if r.valid[i, j, k]:
-        title(ax, f"Bin ({i},{j}), point {k + 1}: reads {value:.3g} (channel {scene.channel})")
+        title(ax, f"Bin ({i},{j}), point {k + 1}: reads {value(read)} (channel {scene.channel})")
     else:
         title(ax, f"Bin ({i},{j}), point {k + 1} is off the map: it reads 0")
     untrained_badge(fig, scene)
@@ -153,7 +153,7 @@ def fig_combine(scene: Scene) -> Figure:
             ax.scatter(win_pts[:, 1], win_pts[:, 0], s=point_size(n_all) * 4, facecolor="none", edgecolor=ARGMAX, linewidth=3.5, zorder=9)
         if n_all <= 40:  # a value beside each point while they still fit
             for (y, x), v in zip(r.samples.reshape(-1, 2), vals.reshape(-1)):
-                ax.text(x + 0.08, y - 0.08, f"{v:.2g}", fontsize=SMALL, weight="bold", zorder=10, ha="left", va="bottom",
+                ax.text(x + 0.08, y - 0.08, value(v), fontsize=SMALL, weight="bold", zorder=10, ha="left", va="bottom",
                         bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none", alpha=0.85))
     cell_axes(ax, win)
     how = "mean" if r.mode == "avg" else "max (red ring)"
@@ -179,7 +179,7 @@ def fig_integrate(scene: Scene) -> Figure:
         for rr in range(r0, r1):
             for cc in range(c0, c1):
                 if share[rr, cc] >= 0.0005:
-                    ax.text(cc + 0.5, rr + 0.5, f"{100 * share[rr, cc]:.1f}%", ha="center", va="center",
+                    ax.text(cc + 0.5, rr + 0.5, pct(share[rr, cc]), ha="center", va="center",
                             fontsize=SMALL if c1 - c0 <= 10 else 9, zorder=8,
                             bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
     bin_lines(ax, r.row_edges, r.col_edges, color="black", width=2, zorder=6)
@@ -194,7 +194,7 @@ def fig_integrate(scene: Scene) -> Figure:
         Patch(facecolor="#f28e2b", label="share of the bin's average"),
     ])
     bh, bw = r.bin_size
-    title(ax, f"Bin ({i},{j}): every cell's share of the exact average ({num(bh, 3)}×{num(bw, 3)} cells)")
+    title(ax, f"Bin ({i},{j}): every cell's share of the exact average ({num(bh)}×{num(bw)} cells)")
     return fig
 
 
@@ -211,6 +211,6 @@ def fig_output(scene: Scene) -> Figure:
     coverage_bar(fig, area, [
         (r.covered_area, "#4d4d4d", "", "inside the bins"),
         (max(area - r.covered_area, 0.0), LOST, HATCH_LOST, why),
-    ], f"The RoI's {num(area, 4)} cells: {100 * r.coverage:.1f} % inside the bins")
+    ], f"The RoI's {cells(area)}: {pct(r.coverage)} inside the bins")
     untrained_badge(fig, scene)
     return fig

@@ -9,10 +9,24 @@ itself keeps half-open spans.
 """
 from __future__ import annotations
 
+import functools
 from typing import Callable
 
-from .numbers import cells, num, pct, span_words  # noqa: F401  (the CLI and page format with these too)
+from .glossary import INLINE
+from .numbers import cells, eq, exact, num, pct, span_words, value  # noqa: F401  (the CLI and page format with these too)
 from .scene import Scene
+from .shown import pool_values, split_loss
+
+# The layer names as the steps write them (keys of glossary.INLINE).
+LAYER_NAMES = {"pool5": "pool5", "conv5_3": "conv5_3 + ReLU"}
+
+# What an empty bin gives: in short in steps 4 and 5, in full in step 6, where the output figure prints it.
+EMPTY_BIN_SHORT = "an empty bin outputs 0 (step 6 says why)"
+EMPTY_BIN = (
+    "An empty bin has no cell to take a maximum of, so it outputs **0**: that is what torchvision's "
+    "`roi_pool` and the original Caffe layer write (with −1 as the arg-max). These features come after a "
+    "ReLU, so 0 is also their smallest possible value: an empty bin reads as \"nothing here\"."
+)
 
 
 def untrained_warning(scene: Scene) -> str:
@@ -25,17 +39,33 @@ def untrained_warning(scene: Scene) -> str:
     )
 
 
+@functools.cache
+def receptive_size(layer: str) -> int:
+    """Side in pixels of what one cell of ``layer`` sees (212 at pool5, 196 at conv5_3)."""
+    from ..receptive import receptive_field  # walks VGG16's layers once; cached
+
+    return receptive_field(layer).size
+
+
 def step_image(scene: Scene) -> str:
     S, s = scene.input_size, scene.trace.stride
     x, y, w, h = scene.trace.roi
+    H, W = scene.trace.map_size
     n = len(scene.rois)
+    layer = scene.settings.layer
+    name = LAYER_NAMES.get(layer, layer)
+    field = receptive_size(layer)
     return (
         f"**The model input.** The picture is resized to {S} × {S} pixels, the size the "
-        f"network receives. Each square of the grid is {num(s)} × {num(s)} pixels: the patch "
-        f"of the image that one cell of the feature map will stand for "
-        f"({scene.trace.map_size[1]} × {scene.trace.map_size[0]} cells in all).\n\n"
+        f"network receives. The grid lines are {exact(s)} pixels apart: {exact(s)} pixels is the **stride** "
+        f"of VGG16 cut at {name} ({INLINE[name]}). It is the spacing of the feature map's cells on the "
+        f"image: one step from a cell to its neighbour is {exact(s)} pixels here, so there is one cell per "
+        f"square ({W} × {H} cells in all).\n\n"
+        f"A square is **not** what its cell sees. Each {layer} cell is computed from about {field} × {field} "
+        f"pixels around its square (its *receptive field*; neighbouring cells see mostly the same pixels). "
+        "The square only says where the cell sits.\n\n"
         f"The thick box is **RoI {scene.active + 1}** of {n}: top-left corner "
-        f"x = {num(x)}, y = {num(y)}, size w = {num(w)} × h = {num(h)} pixels. "
+        f"x = {exact(x)}, y = {exact(y)}, size w = {exact(w)} × h = {exact(h)} pixels. "
         "An RoI is only a proposal: a region some earlier stage wants the detector to "
         "examine, not an answer."
     )
@@ -53,7 +83,7 @@ def step_features(scene: Scene, note: Callable[[Scene, bool], str] | None = None
         else f"channel {scene.channel}" + (" (the strongest one inside the RoI)" if scene.channel_auto else "")
     )
     names = ("x", "y", "w", "h")
-    lines = [f"- {n}: {num(v)} / {num(s)} = **{num(p)}**" for n, v, p in zip(names, t.roi, t.projected)]
+    lines = [f"- {n}: {exact(v)} / {exact(s)} = **{exact(p)}**" for n, v, p in zip(names, t.roi, t.projected)]
     whole = [n for n, p in zip(names, t.projected) if float(p).is_integer()]
     if len(whole) == 4:
         verdict = "All four are whole numbers: this RoI sits exactly on cell edges, and nothing will be lost to rounding."
@@ -67,8 +97,9 @@ def step_features(scene: Scene, note: Callable[[Scene, bool], str] | None = None
     return (
         f"**What the network sees.** {scene.layer_label} turns the {S} × {S} × 3 image into a "
         f"{W} × {H} × {C} feature map: {C} channels, each a {W} × {H} grid, and one step on "
-        f"the grid is {num(s)} pixels of the image. The picture shows {shown}.\n\n"
-        f"To place the RoI on this grid, divide each of its numbers by the stride {num(s)}:\n\n"
+        f"the grid is {exact(s)} pixels of the image. The picture shows {shown}.\n\n"
+        f"To place the RoI on this grid, divide each of its numbers by the stride {exact(s)} "
+        "(exact: the stride is a power of two, so the division ends after a few digits):\n\n"
         + "\n".join(lines)
         + f"\n\n{verdict}"
         + (note(scene, len(whole) == 4) if note else "")
@@ -97,8 +128,8 @@ def step_quantize(scene: Scene) -> str:
         rule = (
             "**Snap to whole cells.** The article's rule rounds each of the four numbers down, "
             "independently of the others:\n\n"
-            f"- x: ⌊{num(px)}⌋ = **{xq}**\n- y: ⌊{num(py)}⌋ = **{yq}**\n"
-            f"- w: ⌊{num(pw_)}⌋ = **{wq}**\n- h: ⌊{num(ph_)}⌋ = **{hq}**\n\n"
+            f"- x: ⌊{exact(px)}⌋ = **{xq}**\n- y: ⌊{exact(py)}⌋ = **{yq}**\n"
+            f"- w: ⌊{exact(pw_)}⌋ = **{wq}**\n- h: ⌊{exact(ph_)}⌋ = **{hq}**\n\n"
         )
     else:
         xs, ys, rw, rh = t.quantized
@@ -107,8 +138,8 @@ def step_quantize(scene: Scene) -> str:
         rule = (
             "**Snap to whole cells (Fast R-CNN's code).** Each *corner* is rounded to the nearest "
             "cell (halves away from zero), and the cell of the far corner is included:\n\n"
-            f"- columns: {num(x1)} → **{xs}**, {num(x2)} → **{xs + rw - 1}**, so {rw} columns\n"
-            f"- rows: {num(y1)} → **{ys}**, {num(y2)} → **{ys + rh - 1}**, so {rh} rows\n\n"
+            f"- columns: {exact(x1)} → **{xs}**, {exact(x2)} → **{xs + rw - 1}**, so {rw} columns\n"
+            f"- rows: {exact(y1)} → **{ys}**, {exact(y2)} → **{ys + rh - 1}**, so {rh} rows\n\n"
         )
     if t.region_area == 0:
         where = (
@@ -129,7 +160,8 @@ def step_quantize(scene: Scene) -> str:
         + f"\n\nThe projected RoI covers {cells(t.projected_area)}; {cells(t.overlap_area)} of it lie inside the region. "
         f"**Lost: {cells(t.lost_area)}** of the RoI {'falls' if t.lost_area == 1 else 'fall'} outside the region (dark blue, hatched ///). "
         f"**Gained: {cells(t.gained_area)}** of the region {'lies' if t.gained_area == 1 else 'lie'} outside the RoI (green, hatched \\\\\\\\). "
-        "Every cell holds a whole vector of activations, so a fraction of a cell is a real piece of the picture."
+        "Every cell holds a whole vector of activations, so a fraction of a cell is a real piece of the picture. "
+        f"(The grey shading underneath is channel {scene.channel}: the darker, the larger.)"
     )
 
 
@@ -143,15 +175,17 @@ def step_bins(scene: Scene) -> str:
         text = (
             f"**Split into {ph} × {pw} bins.** The next layer needs exactly {ph} × {pw} values per "
             f"channel, so the {rh} × {rw} region is cut into bins. Each size is divided and rounded down:\n\n"
-            f"- rows: {rh} / {ph} = {num(rh / ph, 2)} → **{bh}** per bin\n"
-            f"- columns: {rw} / {pw} = {num(rw / pw, 2)} → **{bw}** per bin\n\n"
+            f"- rows: {rh} / {ph} {eq(rh / ph)} {num(rh / ph)} → **{bh}** per bin\n"
+            f"- columns: {rw} / {pw} {eq(rw / pw)} {num(rw / pw)} → **{bw}** per bin\n\n"
         )
         if bh == 0 or bw == 0:
-            short = "rows" if bh == 0 else "columns"
+            short = [f"{have} {what} for {need} bins" for what, have, need, size in
+                     (("rows", rh, ph, bh), ("columns", rw, pw, bw)) if size == 0]
             return text + (
-                f"**The split has no cells.** The region has fewer {short} than the output has bins, "
-                "so every bin is 0 cells wide and the output is all zeros. The article's rule simply "
-                "breaks here: draw a larger RoI or choose a smaller output size."
+                f"**The split has no cells.** The region has only {' and '.join(short)}, so every bin gets "
+                f"{' and '.join(f'0 {w}' for w, z in (('rows', bh), ('columns', bw)) if z == 0)}: "
+                f"all {ph * pw} bins are empty, {EMPTY_BIN_SHORT}, and the output "
+                "is all zeros. The article's rule simply breaks here: draw a larger RoI or choose a smaller output size."
             )
         used_r, used_c = ph * bh, pw * bw
         left = []
@@ -172,14 +206,16 @@ def step_bins(scene: Scene) -> str:
     bh, bw = t.bin_size
     text = (
         f"**Split into {ph} × {pw} bins (Fast R-CNN's code).** The bin size is kept as a fraction: "
-        f"{t.quantized[3]} / {ph} = **{num(bh, 3)}** rows and {t.quantized[2]} / {pw} = **{num(bw, 3)}** "
+        f"{t.quantized[3]} / {ph} {eq(bh)} **{num(bh)}** rows and {t.quantized[2]} / {pw} {eq(bw)} **{num(bw)}** "
         "columns. Each bin starts at the cell under its fractional start (rounded down) and ends at the "
         "cell under its fractional end (rounded up), so no cell of the region is left out. "
     )
     if t.shared_cells:
-        text += f"Where a bin edge falls inside a cell, both neighbours read it: **{cells(t.shared_cells)} are read by more than one bin** (dotted). "
-    if t.empty_bins.any():
-        text += f"{int(t.empty_bins.sum())} bin(s) fall off the edge of the map and are empty: they output 0."
+        text += f"Where a bin edge falls inside a cell, both neighbours read it: **{cells(t.shared_cells)} are read by more than one bin** (dotted)."
+    n_empty = int(t.empty_bins.sum())
+    if n_empty:
+        text += (f" {n_empty} bin{' falls' if n_empty == 1 else 's fall'} off the edge of the map and "
+                 f"{'is' if n_empty == 1 else 'are'} empty: {EMPTY_BIN_SHORT}.")
     return text
 
 
@@ -187,13 +223,36 @@ def step_pool(scene: Scene) -> str:
     t = scene.trace
     ph, pw = t.output_size
     c = scene.channel
+    shown = pool_values(scene)
     head = (
         f"**Take the maximum of each bin.** For channel {c}, each output value is the largest "
-        "activation inside its bin; the outlined cell is where it came from. The same happens in "
+        "activation inside its bin; the red box marks the cell it came from. The same happens in "
         f"all {t.channels} channels independently, so each channel may pick a different cell.\n\n"
     )
+    if shown.mode == "empty":
+        return head + (
+            f"Here no bin has a cell (step 4), so there is no maximum to take: {EMPTY_BIN_SHORT}. "
+            + ("The figure prints the region's values; none of them reaches the output."
+               if shown.cells else "The figure shows the region; none of its values reaches the output.")
+        )
+    n_empty = int(t.empty_bins.sum())
+    if n_empty:
+        head += f"{n_empty} bin{'' if n_empty == 1 else 's'} {'has' if n_empty == 1 else 'have'} no cell: {EMPTY_BIN_SHORT}.\n\n"
+    if shown.mode == "all":
+        figure = "The figure prints the value of every cell of the region; in each red box, the bold one is its bin's maximum."
+    elif shown.mode == "maxima":
+        figure = (
+            f"The view is {shown.side} cells across: too many to print every value legibly, so the figure prints "
+            "only each bin's maximum, inside its red box"
+            + ("; bins that overlap can share their maximum cell, and then one number serves both." if len(shown.winners) < ph * pw - n_empty else ".")
+        )
+    else:
+        figure = (
+            f"The view is {shown.side} cells across: too small to print values, so the figure only marks where each "
+            "maximum is (red boxes); the next step shows the output."
+        )
     if ph * pw > 16:
-        return head + f"({ph * pw} bins: the values are printed in the figure.)"
+        return head + f"({ph * pw} bins: too many for a table.) " + figure
     rows = ["| bin | cells | max | from cell |", "|---|---|---|---|"]
     for i in range(ph):
         for j in range(pw):
@@ -202,9 +261,9 @@ def step_pool(scene: Scene) -> str:
             where = f"row {cell[0]}, col {cell[1]}" if cell else "— (empty)"
             rows.append(
                 f"| ({i}, {j}) | {span_words(r0, r1, 'row')}, {span_words(c0, c1, 'col')} "
-                f"| {t.output[c, i, j]:.3g} | {where} |"
+                f"| {value(t.output[c, i, j])} | {where} |"
             )
-    return head + "\n".join(rows)
+    return head + figure + "\n\n" + "\n".join(rows)
 
 
 def step_output(scene: Scene) -> str:
@@ -212,45 +271,62 @@ def step_output(scene: Scene) -> str:
     t = scene.trace
     ph, pw = t.output_size
     s2 = t.stride**2
-    split_loss = max(t.overlap_area - t.covered_area, 0.0)
+    split = split_loss(t)
     never = 1.0 - t.coverage
-    return (
+    text = (
         f"**A fixed-size answer.** Whatever the size of the RoI, the result has {ph} × {pw} values "
         f"per channel: a {ph} × {pw} × {t.channels} tensor for the fully connected layers. "
-        f"The grid shows channel {scene.channel}.\n\n"
-        f"**Coverage.** The RoI is {cells(t.projected_area)} ({num(t.projected_area * s2, 1)} px²). "
-        f"Of it, {cells(t.covered_area)} ({num(t.covered_area * s2, 1)} px²) lie inside some bin and can "
-        f"reach the output: **{pct(t.coverage)}**. Lost to quantization: {cells(t.lost_area)}; "
-        f"lost to the split: {cells(split_loss)}. "
-        + (
-            f"So **{pct(never)} of the RoI never reaches the output**, whatever the image shows there."
-            if never > 1e-9
-            else "Every part of this RoI reaches the output."
-        )
+        f"The grid shows channel {scene.channel}."
     )
+    n_empty = int(t.empty_bins.sum())
+    if n_empty:
+        which = "Every bin is" if n_empty == ph * pw else f"{n_empty} of the bins are"
+        text += f" {which} empty (hatched in the figure). {EMPTY_BIN}"
+    text += (
+        f"\n\n**Coverage.** The RoI is {cells(t.projected_area)} ({num(t.projected_area * s2)} px²). "
+        f"Of it, {cells(t.covered_area)} ({num(t.covered_area * s2)} px²) lie inside some bin and can "
+        f"reach the output: **{pct(t.coverage)}**. Lost to quantization: {cells(t.lost_area)}; "
+        f"lost to the split: {cells(split)}"
+    )
+    if t.dropped_cells and abs(split - t.dropped_cells) > 1e-9:
+        text += (
+            f" (step 4 counted {cells(t.dropped_cells)} of the region in no bin: those are whole cells, while "
+            f"this counts only the part of them the RoI covers; the remaining {cells(t.dropped_cells - split)} "
+            f"{'was' if num(t.dropped_cells - split) == '1' else 'were'} gained by quantization and never belonged to the RoI)"
+        )
+    text += ". " + (
+        f"So **{pct(never)} of the RoI never reaches the output**, whatever the image shows there."
+        if never > 1e-9
+        else "Every part of this RoI reaches the output."
+    )
+    return text
 
 
 # ------------------------------------------------- RoIAlign, RoIWarp, Precise RoI Pooling
 def _ratio_words(r) -> str:
     gh, gw = r.grid
     bh, bw = r.bin_size
+    what = f"The sampling ratio ({INLINE['sampling ratio']}) is {r.sampling_ratio}"
     if r.sampling_ratio > 0:
-        return f"sampling ratio {r.sampling_ratio}, so {gh} × {gw} points per bin"
+        return f"{what}, so each bin has {gh} × {gw} points"
     return (
-        f"sampling ratio {r.sampling_ratio} means *adaptive*: ⌈bin height⌉ × ⌈bin width⌉ = "
-        f"⌈{num(bh, 3)}⌉ × ⌈{num(bw, 3)}⌉ = {gh} × {gw} points per bin, about one per cell"
+        f"{what}, and 0 or less means *adaptive*: ⌈bin height⌉ × ⌈bin width⌉ = "
+        f"⌈{num(bh)}⌉ × ⌈{num(bw)}⌉ = {gh} × {gw} points per bin, about one per cell"
     )
 
 
 def _aligned_words(aligned: bool, legacy_min: bool) -> str:
+    """RoIAlign (and RoIWarp's sampling): the half-cell shift, told with sampling points."""
     if aligned:
         return (
             "**Why −0.5?** A cell's value belongs to its centre: cell 3 covers 3 to 4, so its value sits at 3.5. "
-            "With `aligned=True` the kernel subtracts half a cell from every coordinate before it reads, so a "
-            "point at 3.5 reads cell 3 and nothing else. The points therefore lie where the box was drawn."
+            f"With `aligned=True` ({INLINE['aligned=True']}) the kernel subtracts half a cell from every coordinate "
+            "before it reads, so a point at 3.5 reads cell 3 and nothing else. The points therefore lie where the "
+            "box was drawn."
         )
     text = (
-        "**Legacy rule (`aligned=False`).** The half cell is *not* subtracted, so every point reads the map as if "
+        f"**Legacy rule (`aligned=False`).** The half cell is *not* subtracted (`aligned` is "
+        f"{INLINE['aligned=True']}, here off), so every point reads the map as if "
         "it were half a cell further right and down. The figure draws the bins where the map is really read: "
         "half a cell off the orange box."
     )
@@ -276,7 +352,7 @@ def step_sampling(scene: Scene) -> str:
             f"**Sample the snapped box.** RoIWarp keeps the quantized region of the previous step, "
             f"{span_words(r0, r1, 'row')} and {span_words(c0, c1, 'column')} ({r1 - r0} × {c1 - c0} cells), "
             f"and from here on works like RoIAlign: the region is cut into {ph} × {pw} bins of "
-            f"**{num(bh, 3)} × {num(bw, 3)} cells** — fractions allowed, nothing more is rounded.\n\n"
+            f"**{num(bh)} × {num(bw)} cells** — fractions allowed, nothing more is rounded.\n\n"
         )
         tail = (
             f"\n\nBut what quantization cut off stays cut off: {cells(r.projected_area - r.covered_area)} of the RoI lie "
@@ -285,15 +361,14 @@ def step_sampling(scene: Scene) -> str:
         )
     else:
         head = (
-            f"**No rounding.** RoIAlign keeps the projected box exactly: columns {num(x, 4)} to {num(x + w, 4)}, "
-            f"rows {num(y, 4)} to {num(y + h, 4)} on the map. It is cut into {ph} × {pw} bins of "
-            f"**{num(bh, 4)} × {num(bw, 4)} cells**. Fractional edges are no problem, because no cell is taken whole: "
+            f"**No rounding.** RoIAlign keeps the projected box exactly: columns {exact(x)} to {exact(x + w)}, "
+            f"rows {exact(y)} to {exact(y + h)} on the map. It is cut into {ph} × {pw} bins of "
+            f"**{num(bh)} × {num(bw)} cells**. Fractional edges are no problem, because no cell is taken whole: "
             "the map is read at points instead.\n\n"
         )
         tail = "\n\n" + _aligned_words(r.aligned, scene.trace.projected[2] < 1 or scene.trace.projected[3] < 1)
     body = (
-        f"Inside each bin the points sit at the centres of equal sub-cells ({_ratio_words(r)}): "
-        f"{n * ph * pw} points in all."
+        f"{_ratio_words(r)}: {n * ph * pw} points in all, each at the centre of an equal sub-cell of its bin."
     )
     off = int((~r.valid).sum())
     if off:
@@ -310,10 +385,10 @@ def step_bilinear(scene: Scene) -> str:
     i, j, k = scene.focus
     y, x = r.samples[i, j, k]
     c = scene.channel
-    value = float(r.sample_values[c, i, j, k])
+    read = float(r.sample_values[c, i, j, k])
     if not r.valid[i, j, k]:
         return (
-            f"**Off the map.** Point {k + 1} of bin ({i}, {j}) lies at x = {num(x, 4)}, y = {num(y, 4)}: more than "
+            f"**Off the map.** Point {k + 1} of bin ({i}, {j}) lies at x = {num(x)}, y = {num(y)}: more than "
             "a cell outside the feature map. There is nothing to interpolate, so it reads **0**, and that 0 still "
             "counts in its bin's mean."
         )
@@ -321,23 +396,23 @@ def step_bilinear(scene: Scene) -> str:
     fm = scene.features[c]
     rows = ["| cell (row, col) | value | weight | value × weight |", "|---|---|---|---|"]
     for rr, cc, w in corners:
-        rows.append(f"| ({rr}, {cc}) | {fm[rr, cc]:.4g} | {w:.4f} | {fm[rr, cc] * w:.4g} |")
-    rows.append(f"| **sum** | | **{sum(w for _, _, w in corners):.4f}** | **{value:.4g}** |")
+        rows.append(f"| ({rr}, {cc}) | {value(fm[rr, cc])} | {num(w)} | {value(fm[rr, cc] * w)} |")
+    rows.append(f"| **sum** | | **{num(sum(w for _, _, w in corners))}** | **{value(read)}** |")
     ly = y - 0.5 - corners[0][0] if r.map_size[0] > 1 else 0.0
     lx = x - 0.5 - corners[0][1] if r.map_size[1] > 1 else 0.0
     where = (
-        f"**Bilinear interpolation.** Point {k + 1} of bin ({i}, {j}) lies at x = {num(x, 4)}, y = {num(y, 4)} "
+        f"**Bilinear interpolation.** Point {k + 1} of bin ({i}, {j}) lies at x = {num(x)}, y = {num(y)} "
         "(cell coordinates). It falls between four cell centres, and its value is their weighted mean: "
         "the nearer a centre, the larger its weight. "
     )
     if 0 <= lx <= 1 and 0 <= ly <= 1:
         where += (
-            f"Measured from the top-left centre, the point is dx = {num(lx, 4)} across and dy = {num(ly, 4)} down, "
+            f"Measured from the top-left centre, the point is dx = {num(lx)} across and dy = {num(ly)} down, "
             "so the weights are (1 − dx)(1 − dy), dx(1 − dy), (1 − dx)dy and dx·dy.\n\n"
         )
     else:
         where += "At the edge of the map the missing neighbours are replaced by the edge cell.\n\n"
-    return where + "\n".join(rows) + f"\n\nChannel {c} at this point: **{value:.4g}**. Every channel is read at the same point with the same weights."
+    return where + "\n".join(rows) + f"\n\nChannel {c} at this point: **{value(read)}**. Every channel is read at the same point with the same weights."
 
 
 def step_combine(scene: Scene) -> str:
@@ -351,18 +426,21 @@ def step_combine(scene: Scene) -> str:
             "or pick RoIAlign, which does not round the box at all."
         )
     how = "the **mean**" if r.mode == "avg" else "the **maximum**"
-    head = (
-        f"**One value per bin.** Each bin keeps {how} of its {n} point values "
-        + ("(what `torchvision.ops.roi_align` does)" if r.mode == "avg" else "(the Mask R-CNN paper allows this too)")
-        + f". Channel {c}:\n\n"
-    )
+    if r.mode == "avg":
+        why = "(what `torchvision.ops.roi_align` does)"
+    elif r.method == "warp":
+        why = "(the paper RoIWarp comes from max-pools the warped box, as RoI pooling does)"
+    else:
+        why = (f"(torchvision takes the mean; the Mask R-CNN paper ({INLINE['Mask R-CNN']}) allows either the "
+               "mean or the maximum)")
+    head = f"**One value per bin.** Each bin keeps {how} of its {n} point values {why}. Channel {c}:\n\n"
     if ph * pw > 16 or n > 16:
         return head + f"({ph * pw} bins of {n} points: the figure shows the points; the next step prints the outputs.)"
     rows = ["| bin | point values | output |", "|---|---|---|"]
     vals = r.sample_values[c]
     for i in range(ph):
         for j in range(pw):
-            rows.append(f"| ({i}, {j}) | {', '.join(f'{v:.3g}' for v in vals[i, j])} | **{r.output[c, i, j]:.4g}** |")
+            rows.append(f"| ({i}, {j}) | {', '.join(value(v) for v in vals[i, j])} | **{value(r.output[c, i, j])}** |")
     tail = ""
     if r.mode == "avg" and scene.trace.output_size == r.output_size and r.method == "align":
         tail = (
@@ -372,22 +450,40 @@ def step_combine(scene: Scene) -> str:
     return head + "\n".join(rows) + tail
 
 
+def _prroi_aligned_words(aligned: bool) -> str:
+    """Precise RoI Pooling: the half-cell shift, told with the surface (PrRoI has no sampling points)."""
+    if aligned:
+        return (
+            "**Why −0.5?** A cell's value belongs to its centre: cell 3 covers 3 to 4, so its value belongs at 3.5. "
+            "The authors' code builds the surface with each value at its cell's corner (at 3); with "
+            f"`aligned=True` ({INLINE['aligned=True']}) half a cell is subtracted from the box before it is "
+            "integrated, which puts every value back at its cell's centre. The bins are therefore integrated "
+            "exactly where the box was drawn."
+        )
+    return (
+        "**The authors' rule.** Their code does not shift by half a cell: a cell's value is placed at the "
+        "cell's corner, so the surface, and the bins drawn, sit half a cell off the orange box. "
+        "Switch *aligned* on in the sidebar to put them back."
+    )
+
+
 def step_integrate(scene: Scene) -> str:
     r = scene.result
-    ph, pw = r.output_size
     i, j, _ = scene.focus
     c = scene.channel
     bh, bw = r.bin_size
     share = r.weight_map(i, j)
     total = float(share.sum())
     text = (
-        "**No points at all.** Precise RoI Pooling sees the map as a continuous surface: the bilinear "
-        "interpolation of the cell values, exactly the surface RoIAlign samples. For each bin it takes the "
+        "**No sampling points.** Precise RoI Pooling sees the map as a continuous surface: the bilinear "
+        "interpolation of the cell values, the same surface RoIAlign reads. For each bin it takes the "
         "*exact* average of that surface: the integral over the bin divided by the bin's area "
-        f"({num(bh, 4)} × {num(bw, 4)} = {num(r.bin_area, 4)} cells²).\n\n"
-        "Because the surface is built from one tent-shaped bump per cell, the integral is a weighted sum of the "
-        "cells, and a cell's weight is its share along the rows times its share along the columns. The figure "
-        f"shows these shares for bin ({i}, {j}): every cell that lies in the bin, or next to it, counts a little. "
+        f"({num(bh)} × {num(bw)} {eq(bh, bw, r.bin_area)} {num(r.bin_area)} cells²).\n\n"
+        "Each cell adds one bump to the surface: its value at the cell's centre, falling in a straight line "
+        "to 0 at the centres of the neighbouring cells (rows and columns alike). So the integral is a weighted "
+        "sum of the cells, and a cell's weight is its share along the rows times its share along the columns. "
+        f"The figure shows these shares for bin ({i}, {j}): every cell that lies in the bin, or next to it, "
+        "counts a little. "
     )
     if abs(total - 1) < 1e-6:
         text += "They add up to exactly 100 %."
@@ -396,15 +492,8 @@ def step_integrate(scene: Scene) -> str:
             f"They add up to {pct(total)}, not 100 %: part of this bin lies beyond the map, where the "
             "surface is 0."
         )
-    text += f"\n\nChannel {c}, bin ({i}, {j}): Σ share × value = **{r.output[c, i, j]:.4g}**."
-    text += "\n\n" + (
-        _aligned_words(True, False)
-        if r.aligned
-        else "**The authors' rule.** Their code does not shift by half a cell: a cell's value is placed at the "
-        "cell's corner, so the surface, and the bins drawn, sit half a cell off the orange box. "
-        "Switch *aligned* on in the sidebar to put them back."
-    )
-    return text
+    text += f"\n\nChannel {c}, bin ({i}, {j}): Σ share × value = **{value(r.output[c, i, j])}**."
+    return text + "\n\n" + _prroi_aligned_words(r.aligned)
 
 
 def output_between_cells(scene: Scene) -> str:
@@ -459,8 +548,8 @@ def compare_table(scene: Scene, traces: dict, names: dict, labels: dict) -> str:
         "|---|---|---|---|",
     ]
     for m, t in traces.items():
-        diff = "—" if m == "prroi" or ref is None else f"{abs(t.output[c] - ref.output[c]).max():.3g}"
-        rows.append(f"| {labels[m]} | {pct(t.coverage)} | {t.output[c].mean():.4g} | {diff} |")
+        diff = "—" if m == "prroi" or ref is None else value(abs(t.output[c] - ref.output[c]).max())
+        rows.append(f"| {labels[m]} | {pct(t.coverage)} | {value(t.output[c].mean())} | {diff} |")
     text = f"**Channel {c}, the same RoI through every method.**\n\n" + "\n".join(rows)
     ph, pw = next(iter(traces.values())).output_size
     if ph * pw <= 9:
@@ -468,7 +557,7 @@ def compare_table(scene: Scene, traces: dict, names: dict, labels: dict) -> str:
         lines = [head, "|---" * (len(traces) + 1) + "|"]
         for i in range(ph):
             for j in range(pw):
-                lines.append(f"| ({i}, {j}) | " + " | ".join(f"{t.output[c, i, j]:.4g}" for t in traces.values()) + " |")
+                lines.append(f"| ({i}, {j}) | " + " | ".join(value(t.output[c, i, j]) for t in traces.values()) + " |")
         text += "\n\n**Every bin, side by side.**\n\n" + "\n".join(lines)
     text += (
         "\n\nPrRoI is the exact average of the surface, so it serves as the yardstick. RoIAlign approaches "
@@ -476,6 +565,14 @@ def compare_table(scene: Scene, traces: dict, names: dict, labels: dict) -> str:
         "differ however fine they sample."
     )
     return text
+
+
+def _fraction(v: float) -> str:
+    """A move as the fraction of a cell it is (1/60 rather than 0.02, which would not add up to the distance)."""
+    from fractions import Fraction
+
+    f = Fraction(float(v)).limit_denominator(960)
+    return str(f.numerator) if f.denominator == 1 else f"{f.numerator}/{f.denominator}"
 
 
 def slide_text(slide, names: dict) -> str:
@@ -487,13 +584,13 @@ def slide_text(slide, names: dict) -> str:
         jumps = slide.jumps(m)
         lines.append(
             f"- **{names[m]}**: changed {jumps} time{'s' if jumps != 1 else ''} in {n - 1} moves; "
-            f"largest single change {slide.largest_step(m):.3g}; range {slide.spread(m):.3g}; "
+            f"largest single change {value(slide.largest_step(m))}; range {value(slide.spread(m))}; "
             f"coverage {pct(slide.coverage[m].min())} to {pct(slide.coverage[m].max())}."
         )
     word = "right" if slide.axis == "x" else "down"
     return (
-        f"**Slide the box.** The RoI was moved {word} in {n - 1} equal moves of {num(step, 4)} cell "
-        f"({num(step * slide.stride, 3)} px), from 0 to {num(slide.offsets[-1], 3)} cell, and bin {slide.bin} of "
+        f"**Slide the box.** The RoI was moved {word} in {n - 1} equal moves of {_fraction(step)} cell "
+        f"({num(step * slide.stride)} px), from 0 to {num(slide.offsets[-1])} cell, and bin {slide.bin} of "
         f"channel {slide.channel} was recorded at every position.\n\n"
         + "\n".join(lines)
         + "\n\nRoI pooling sees only whole cells: while no edge of the box crosses a cell boundary it reads the "

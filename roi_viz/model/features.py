@@ -7,6 +7,7 @@ builds it once, in the background). Where the stack is cut (``pool5``,
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 import time
 from dataclasses import dataclass
 
@@ -35,6 +36,7 @@ class Backbone:
     problems: tuple[str, ...]
     load_seconds: float
     lock: threading.Lock
+    weights_path: Path | None = None  # the file the weights came from (the classifier is read from it too)
 
     @property
     def device_name(self) -> str:
@@ -84,6 +86,7 @@ def load_backbone(device: torch.device | str | None = None, found: WeightsFound 
         found.problems,
         time.perf_counter() - t0,
         threading.Lock(),
+        found.path,
     )
 
 

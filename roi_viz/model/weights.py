@@ -47,6 +47,7 @@ class WeightsFound:
     state_dict: dict | None  # features-only keys ("0.weight", ...), or None
     source: str  # where they came from, for the page
     problems: tuple[str, ...] = ()  # what was tried and failed, in a student's words
+    path: Path | None = None  # the file they came from (the head reads its classifier from it)
 
 
 def cache_path() -> Path:
@@ -59,13 +60,13 @@ def find_weights(*, allow_download: bool | None = None, probe_seconds: float = P
     env = os.environ.get(ENV_WEIGHTS, "").strip()
     if env:
         try:
-            return WeightsFound(load_weights_file(env), f"the file {env} (from ${ENV_WEIGHTS})")
+            return WeightsFound(load_weights_file(env), f"the file {env} (from ${ENV_WEIGHTS})", path=Path(env))
         except (OSError, WeightsError) as exc:
             problems.append(f"${ENV_WEIGHTS} points to {env}, which could not be used: {exc}")
     cached = cache_path()
     if cached.is_file():
         try:
-            return WeightsFound(load_weights_file(cached), f"torchvision's cache ({cached})", tuple(problems))
+            return WeightsFound(load_weights_file(cached), f"torchvision's cache ({cached})", tuple(problems), cached)
         except (OSError, WeightsError) as exc:
             problems.append(f"The cached file {cached} could not be used: {exc}")
     if allow_download is None:
@@ -76,7 +77,7 @@ def find_weights(*, allow_download: bool | None = None, probe_seconds: float = P
         if host_reachable(host, url.port or (443 if url.scheme == "https" else 80), probe_seconds):
             try:
                 path = download_weights()
-                return WeightsFound(load_weights_file(path), f"a download from {host}", tuple(problems))
+                return WeightsFound(load_weights_file(path), f"a download from {host}", tuple(problems), path)
             except (OSError, WeightsError) as exc:
                 problems.append(f"The download from {host} failed: {exc}")
         else:
@@ -114,6 +115,19 @@ def load_weights_file(path: str | os.PathLike) -> dict:
     Raises ``OSError`` if the file cannot be read and ``WeightsError`` if it is
     not VGG16 weights.
     """
+    sd = read_state_dict(path)
+    features = {k[len("features."):]: v for k, v in sd.items() if k.startswith("features.")}
+    if not features:
+        features = dict(sd)
+    return check_vgg16_features(features)
+
+
+def read_state_dict(path: str | os.PathLike) -> dict:
+    """The state dict stored in a file (unwrapped from ``{"state_dict": ...}`` if need be).
+
+    Raises ``OSError`` if the file cannot be read and ``WeightsError`` if it
+    holds no state dict.
+    """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
@@ -125,10 +139,7 @@ def load_weights_file(path: str | os.PathLike) -> dict:
         sd = sd["state_dict"]
     if not isinstance(sd, dict):
         raise WeightsError("it does not contain a state dict")
-    features = {k[len("features."):]: v for k, v in sd.items() if k.startswith("features.")}
-    if not features:
-        features = dict(sd)
-    return check_vgg16_features(features)
+    return sd
 
 
 def check_vgg16_features(sd: dict) -> dict:

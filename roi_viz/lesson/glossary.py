@@ -1,0 +1,45 @@
+"""The words of the lesson, each explained in one line.
+
+Written for a student who has read the article on RoI pooling and nothing
+else. :data:`GLOSSARY` is the whole list (the page can show it in an
+expander); :data:`INLINE` holds the short explanations the steps put in
+brackets where a term first appears (:mod:`roi_viz.lesson.words` uses them
+verbatim, and ``tests/test_words_figures.py`` checks that they are there).
+"""
+from __future__ import annotations
+
+GLOSSARY: dict[str, str] = {
+    "RoI": "Region of Interest: a box (x, y, w, h in pixels) that an earlier stage proposes as possibly holding an object.",
+    "feature map": "What the network makes of the image: a grid of cells, each holding one number per channel (512 for VGG16's last layers).",
+    "channel": "One of the feature map's 512 grids; each responds to its own kind of pattern, and the steps show one at a time.",
+    "cell": "One position of the feature map's grid: a vector of 512 numbers, one per channel.",
+    "stride": "How many input pixels lie between two neighbouring cells: 32 at pool5, 16 at conv5_3. It is the grid's spacing, not what a cell sees.",
+    "receptive field": "Every input pixel that can change a cell: about 212 × 212 pixels for a pool5 cell (196 × 196 at conv5_3), far more than its 32 × 32 square.",
+    "pool5": "VGG16's fifth and last max-pooling layer, after its 13 convolutions: the article cuts the network there (stride 32).",
+    "conv5_3 + ReLU": "VGG16's last convolution and the ReLU after it (negatives become 0), just before pool5: Fast R-CNN cuts there (stride 16).",
+    "project": "Divide the RoI's pixel numbers by the stride, to place it on the feature map's grid in cells; fractions stay.",
+    "quantize": "Snap a number to a whole cell (round it). RoI pooling does it twice: to the box, then to the bins' sizes.",
+    "bin": "One of the ph × pw pieces the box is cut into; each gives one output value per channel.",
+    "max pooling": "Keep the largest value inside a window (here: a bin), separately for each channel.",
+    "empty bin": "A bin with no cell in it (the box is smaller than the output); torchvision and Caffe write 0 for it.",
+    "coverage": "The share of the RoI's area that lies inside some bin, so that it can reach the output at all.",
+    "bilinear interpolation": "Reading the map between cell centres: a weighted mean of the four nearest cells, nearer cells weighing more.",
+    "sampling point": "A place inside a bin where RoIAlign or RoIWarp reads the map by bilinear interpolation.",
+    "sampling ratio": "How many sampling points RoIAlign puts in each bin along each side (2 means 2 × 2); 0 or less lets the bin's size decide.",
+    "aligned=True": "torchvision's switch for the half-cell shift: a cell's value belongs to its centre, so half a cell is subtracted before reading.",
+    "RoI pooling": "Fast R-CNN's layer: snap the box to whole cells, split it into bins of whole cells, keep each bin's maximum.",
+    "RoIAlign": "Mask R-CNN's fix for RoI pooling: no rounding at all; each bin is read at a few points by bilinear interpolation.",
+    "Mask R-CNN": "The paper (He et al., 2017) that introduced RoIAlign; it allows either the mean or the maximum of a bin's points.",
+    "RoIWarp": "From Multi-task Network Cascades: snap the box to whole cells as RoI pooling does, then read it at points as RoIAlign does.",
+    "Precise RoI Pooling": "PrRoI (Jiang et al., 2018): no rounding and no points; each bin's value is the exact average of the interpolated map over the bin.",
+}
+
+# Where a term first appears in a step's words, this follows it in brackets.
+INLINE: dict[str, str] = {
+    "pool5": "VGG16's fifth and last max-pooling layer, where the article cuts the network",
+    "conv5_3 + ReLU": "VGG16's last convolution and the ReLU after it, which turns negatives into 0; "
+    "Fast R-CNN cuts the network there, one pooling earlier than the article",
+    "sampling ratio": "the number of points per bin along each side",
+    "aligned=True": "torchvision's switch for this half-cell shift",
+    "Mask R-CNN": "the paper that introduced RoIAlign",
+}

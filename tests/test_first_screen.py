@@ -1,0 +1,118 @@
+"""What a student sees first, in Chromium: at a laptop's 1366 × 768, a 1280 × 800 screen, a projector's
+1920 × 1080 and at 150 % browser zoom, the canvas fits its column (the photo's right edge is on the screen),
+a drag still lands on the right input pixels, and step 1's figure is on the first screen. Then one quiz
+question answered through the real page.
+"""
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from roi_viz import quiz
+from roi_viz.lesson.settings import Settings
+from test_browser import CHROMIUM, FLAGS, ROOT, assert_clean_log, number, settle, start_server, the_canvas
+
+SHOTS = ROOT / "artifacts" / "screenshots"
+SCREENS = [(1366, 768, 1.0), (1280, 800, 1.0), (1920, 1080, 1.0), (1366, 768, 1.5)]
+
+
+@pytest.fixture(scope="module")
+def server():
+    log = ROOT / "artifacts" / "server-test_first_screen.log"
+    proc, url = start_server(log)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    assert_clean_log(log)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (apt-get install -y chromium)"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def open_at(browser, url: str, width: int, height: int, zoom: float):
+    """A page as a screen of ``width`` × ``height`` device pixels shows it at browser zoom ``zoom``."""
+    ctx = browser.new_context(viewport={"width": round(width / zoom), "height": round(height / zoom)},
+                              device_scale_factor=zoom)
+    pg = ctx.new_page()
+    pg.set_default_timeout(120_000)
+    pg.goto(url)
+    expect(pg.locator(".st-key-step-figure img").first).to_be_visible()
+    settle(pg)
+    return ctx, pg
+
+
+@pytest.mark.parametrize("width, height, zoom", SCREENS, ids=[f"{w}x{h}@{z}" for w, h, z in SCREENS])
+def test_the_canvas_fits_its_column_and_step_one_is_on_the_first_screen(server, browser, width, height, zoom):
+    ctx, pg = open_at(browser, server, width, height, zoom)
+    try:
+        view_w, view_h = pg.viewport_size["width"], pg.viewport_size["height"]
+        canvas = the_canvas(pg).bounding_box()
+        column = pg.locator(".st-key-photo").bounding_box()
+        assert canvas["x"] >= column["x"] - 1 and canvas["x"] + canvas["width"] <= column["x"] + column["width"] + 1, \
+            (canvas, column)
+        assert canvas["x"] + canvas["width"] <= view_w and canvas["y"] + canvas["height"] <= view_h, \
+            "the photo's right or bottom edge is off the first screen"
+        assert canvas["width"] >= 150  # still big enough to draw on
+        figure = pg.locator(".st-key-step-figure img").first.bounding_box()
+        if zoom == 1:  # at 150 % a 768-pixel screen is 512 CSS pixels tall: the photo fits, the step follows
+            assert figure["y"] < view_h - 120, f"step 1's figure starts at y = {figure['y']:.0f} of {view_h}"
+        expect(pg.get_by_role("heading", name="Step 1: Image and RoIs")).to_be_attached()
+        pg.screenshot(path=str(SHOTS / f"first-screen-{width}x{height}@{zoom}.png"))
+
+        # A drag on the scaled canvas lands on the input pixels under the mouse.
+        k = 512 / canvas["width"]
+        start = (canvas["x"] + 64 / k, canvas["y"] + 96 / k)
+        pg.mouse.move(*start)
+        pg.mouse.down()
+        for i in range(1, 13):
+            pg.mouse.move(start[0] + i * 16 / k, start[1] + i * 8 / k)
+        pg.mouse.up()
+        expect(pg.get_by_text("RoI 2: (", exact=False)).to_be_visible()
+        settle(pg)
+        x, y, w, h = (number(pg, n) for n in "xywh")
+        tol = 2 * k + 1  # a screen pixel is k input pixels
+        assert abs(x - 64) <= tol and abs(y - 96) <= tol and abs(w - 192) <= tol and abs(h - 96) <= tol, (x, y, w, h)
+    finally:
+        ctx.close()
+
+
+def test_a_quiz_question_answered_through_the_page(server, browser):
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    pg = ctx.new_page()
+    pg.set_default_timeout(120_000)
+    try:
+        pg.goto(server + "/?view=quiz&level=starter&seed=2024")
+        q = quiz.make_question(2024, "starter", Settings())
+        ask = q.asks[0]
+        expect(pg.get_by_text(ask.text, exact=False)).to_be_visible()
+        settle(pg)
+        for f in ask.fields:
+            label = f"{f.label} ({f.unit})" if f.unit else f.label
+            field = pg.get_by_label(label, exact=True)
+            field.click()
+            field.type(f"{f.answer:.6f}".rstrip("0").rstrip("."), delay=40)  # a person types
+        pg.get_by_role("button", name="Check").click()
+        expect(pg.get_by_text("1 of 1 right", exact=False)).to_be_visible()
+        pg.screenshot(path=str(SHOTS / "quiz-right.png"), full_page=True)
+        pg.get_by_role("button", name="Next question").click()
+        ask2 = q.asks[1]
+        expect(pg.get_by_text(ask2.text, exact=False)).to_be_visible()
+        settle(pg)
+        for f in ask2.fields:  # wrong twice: the answer and the step that explains it are shown
+            label = f"{f.label} ({f.unit})" if f.unit else f.label
+            pg.get_by_label(label, exact=True).fill(str(f.answer + 5))
+        pg.get_by_role("button", name="Check").click()
+        expect(pg.get_by_text("Try once more", exact=False)).to_be_visible()
+        pg.get_by_role("button", name="Check").click()
+        expect(pg.get_by_text("Why:", exact=True)).to_be_visible()
+        expect(pg.get_by_role("link", name="Step ", exact=False).first).to_be_visible()
+        pg.screenshot(path=str(SHOTS / "quiz-wrong.png"), full_page=True)
+    finally:
+        ctx.close()

@@ -1,0 +1,380 @@
+"""Every word agrees with its figure: where a step's words and its figure show the same thing, both come
+from one value, and these tests read that value back out of the figure's artists (texts, legends,
+patches) and out of the words."""
+import re
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_rgb
+from matplotlib.patches import Patch
+from matplotlib.transforms import Bbox
+from PIL import Image
+
+from roi_viz.draw import kit
+from roi_viz.draw import steps as fp
+from roi_viz.lesson import glossary, words
+from roi_viz.lesson.numbers import cells, eq, exact, num, pct, rounded, value
+from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.lesson.shown import pool_values, split_loss
+from roi_viz.methods import METHODS, build_scene
+
+IMAGE = Image.new("RGB", (512, 512), (90, 120, 150))
+ROI = (296, 192, 200, 145)  # the article's
+RNG = np.random.default_rng(0)
+MAPS = {
+    16: RNG.random((8, 16, 16), dtype=np.float32),  # pool5 of a 512 input
+    32: RNG.random((8, 32, 32), dtype=np.float32),  # conv5_3 of a 512 input
+    64: RNG.random((4, 64, 64), dtype=np.float32),  # conv5_3 of a 1024 input
+}
+ARTICLE_7 = dict(ARTICLE, output_size=(7, 7))  # the quantized box is 4 x 6 cells: no bin has a cell
+PRESETS = {"article": ARTICLE, "fastrcnn": FAST_RCNN, "article7": ARTICLE_7}
+
+
+def scene_for(preset=ARTICLE, roi=ROI, fm=None, **changes):
+    settings = Settings().with_(**preset).with_(**changes)
+    side = settings.input_size // settings.stride
+    image = IMAGE if settings.input_size == 512 else IMAGE.resize((settings.input_size,) * 2)
+    return build_scene(image, MAPS[side] if fm is None else fm, [roi], 0, settings)
+
+
+def drawn(fig):
+    """The figure drawn once (positions final) and its renderer."""
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def texts_in(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts if t.get_text().strip()]
+
+
+def legend_labels(fig) -> list[str]:
+    return [t.get_text() for leg in fig.legends + [a.get_legend() for a in fig.axes if a.get_legend()]
+            for t in leg.get_texts()]
+
+
+# ====================================================================== 1. max pooling prints what it says
+@pytest.mark.parametrize("case, mode", [
+    (dict(), "all"),  # the article: a value in every cell of the 4 x 6 region
+    (dict(preset=FAST_RCNN), "maxima"),  # 7 x 7 bins on a view 15 cells across: the maxima only
+    (dict(preset=ARTICLE_7), "empty"),  # no bin has a cell
+    (dict(preset=FAST_RCNN, roi=(0, 0, 640, 640), input_size=1024), "none"),  # 40 cells across: no numbers
+])
+def test_max_pooling_prints_what_its_words_promise(case, mode):
+    case = dict(case)
+    scene = scene_for(case.pop("preset", ARTICLE), case.pop("roi", ROI), **case)
+    plan = pool_values(scene)
+    assert plan.mode == mode
+    fig = fp.fig_pool(scene)
+    ax = fig.axes[0]
+    chan = scene.features[scene.channel]
+    printed = sorted(texts_in(ax))
+    assert printed == sorted(value(chan[r, c]) for r, c in plan.cells)
+    text = words.step_pool(scene)
+    heading = ax.get_title()
+    t = scene.trace
+    outputs = {value(v) for v, e in zip(t.output[scene.channel].ravel(), t.empty_bins.ravel()) if not e}
+    if mode == "all":
+        assert len(printed) == t.region_area and outputs <= set(printed)
+        assert "bold" in heading and "every cell of the region" in text
+        bold = {tx.get_text() for tx in ax.texts if tx.get_fontweight() == "bold"}
+        assert bold == {value(chan[r, c]) for r, c in plan.winners}
+    elif mode == "maxima":
+        assert set(printed) == outputs  # every bin's maximum, and nothing else
+        assert len(printed) == len(plan.winners) < len(plan.cells) + 1
+        assert "bold" not in heading and "and its value" in heading
+        assert "only each bin's maximum" in text and f"{plan.side} cells across" in text
+        assert "values are printed" not in text
+    elif mode == "none":
+        assert printed == [] and "too small to print values" in text and "where each bin's max is" in heading
+    else:
+        assert "every output is 0" in heading and "outputs 0" in text
+
+
+# ====================================================================== 2. an empty bin outputs 0, in both
+def test_an_empty_bin_is_0_in_the_output_figure_and_in_the_words():
+    scene = scene_for(ARTICLE_7)
+    t = scene.trace
+    assert t.empty_bins.all() and not t.output.any()
+    fig = fp.fig_output(scene)
+    grid = fig.axes[0]
+    assert texts_in(grid) == ["0"] * 49  # printed as what it outputs, not as a word
+    assert "empty bin: outputs 0" in legend_labels(fig)
+    hatched = [p for p in grid.patches if p.get_hatch() == kit.HATCH_EMPTY]
+    assert len(hatched) == 49
+    out = words.step_output(scene)
+    assert "Every bin is empty (hatched in the figure)" in out and "outputs **0**" in out
+    assert "torchvision" in out and "Caffe" in out and "ReLU" in out  # what gives 0, and why 0 makes sense
+    assert "all zeros" in words.step_bins(scene) and "outputs 0" in words.step_bins(scene)
+    assert "empty" not in " ".join(texts_in(grid))
+
+
+def test_a_bin_with_cells_prints_its_value_beside_empty_ones():
+    scene = scene_for(FAST_RCNN, roi=(-40, 470, 100, 90), fm=MAPS[32])  # off the map: some bins are empty
+    t = scene.trace
+    assert t.empty_bins.any() and not t.empty_bins.all()
+    fig = fp.fig_output(scene)
+    expected = [value(v) for v in t.output[scene.channel].ravel()]
+    assert texts_in(fig.axes[0]) == expected
+    assert "empty bin: outputs 0" in legend_labels(fig)
+
+
+# ====================================================================== 3. corner labels outside the box
+@pytest.mark.parametrize("preset, roi, outside", [
+    (ARTICLE, ROI, 2), (ARTICLE, (180, 40, 130, 130), 2),  # the article's, and a box on a face near the top
+    (FAST_RCNN, ROI, 2), (FAST_RCNN, (180, 40, 130, 130), 2),
+    (ARTICLE, (200, 0, 150, 100), 2),  # touching the top edge: the top-left label goes to the left
+    # No room outside at one corner: that label goes inside, in its corner, clear of the edges.
+    (ARTICLE, (40, 0, 150, 100), 1),  # 1.25 cells from the left edge, on the top edge
+    (ARTICLE, (300, 380, 200, 120), 1),  # 0.375 cell from the map's bottom-right corner
+])
+def test_projection_labels_sit_outside_the_box_and_inside_the_axes(preset, roi, outside):
+    scene = scene_for(preset, roi)
+    fig = fp.fig_features(scene)
+    renderer = drawn(fig)
+    ax = fig.axes[0]
+    x, y, w, h = scene.trace.projected
+    labels = [t for t in ax.texts if t.get_bbox_patch() is not None]
+    assert [t.get_text() for t in labels] == [f"({exact(x)}, {exact(y)})", f"({exact(x + w)}, {exact(y + h)})"]
+    (bx0, by1), (bx1, by0) = ax.transData.transform([(x, y), (x + w, y + h)])
+    grow = 2.75 * fig.dpi / 72  # half the outline with its stroke
+    outline = Bbox.from_extents(bx0 - grow, by0 - grow, bx1 + grow, by1 + grow)
+    within = Bbox.from_extents(bx0 + grow, by0 + grow, bx1 - grow, by1 - grow)
+    inside = ax.get_window_extent(renderer)
+    frames = [t.get_bbox_patch().get_window_extent(renderer) for t in labels]
+    for frame in frames:  # clear of the box's edges; only where there is no room outside, in its corner
+        assert not frame.overlaps(outline) or within.containsx(frame.x0) and within.containsx(frame.x1) and \
+            within.containsy(frame.y0) and within.containsy(frame.y1), "a label covers the box's edge"
+        assert inside.x0 - 1 <= frame.x0 and frame.x1 <= inside.x1 + 1 and inside.y0 - 1 <= frame.y0 and frame.y1 <= inside.y1 + 1
+    assert sum(not f.overlaps(outline) for f in frames) == outside
+    assert not frames[0].overlaps(frames[1])
+    # The words list the same numbers as the labels.
+    text = words.step_features(scene)
+    for p in scene.trace.projected:
+        assert f"= **{exact(p)}**" in text
+
+
+# ====================================================================== 4. PrRoI has no sampling points
+@pytest.mark.parametrize("aligned", [True, False])
+def test_precise_roi_pooling_words_never_mention_points_it_does_not_have(aligned):
+    scene = scene_for(ARTICLE, method="prroi", aligned=aligned)
+    for step in METHODS["prroi"].steps:
+        text = step.words(scene).lower()
+        assert text.count("point") == text.count("no sampling points"), step.key
+    integrate = words.step_integrate(scene)
+    assert integrate.startswith("**No sampling points.**")
+    assert "bins are therefore integrated exactly where the box was drawn" in integrate or not aligned
+    # RoIAlign keeps its points.
+    align = scene_for(ARTICLE, method="align")
+    assert "The points therefore lie where the box was drawn" in words.step_sampling(align)
+
+
+# ====================================================================== 5. 6 whole cells, 5.75 of the RoI
+def test_the_split_loss_says_why_it_is_not_the_dropped_cells():
+    scene = scene_for(ARTICLE)
+    t = scene.trace
+    split = split_loss(t)
+    assert (t.dropped_cells, split) == (6, 5.75)
+    assert "**6 cells of the region are dropped**" in words.step_bins(scene)
+    out = words.step_output(scene)
+    assert f"lost to the split: {cells(split)} (step 4 counted {cells(t.dropped_cells)} of the region in no bin" in out
+    assert f"the remaining {cells(t.dropped_cells - split)} were gained by quantization" in out
+    assert f"lost: split: {cells(split)}" in legend_labels(fp.fig_output(scene))
+    assert f"in no bin: {cells(t.dropped_cells)}" in legend_labels(fp.fig_bins(scene))
+    # When the RoI covers the dropped cells whole, there is nothing to explain.
+    even = scene_for(ARTICLE, roi=(288, 192, 192, 160))  # 6 x 5 cells exactly: rows 9 and 10 dropped, all the RoI's
+    assert split_loss(even.trace) == even.trace.dropped_cells == 12
+    assert "step 4 counted" not in words.step_output(even)
+
+
+# ====================================================================== 6. the grid is the stride
+@pytest.mark.parametrize("layer, stride, field", [("pool5", 32, 212), ("conv5_3", 16, 196)])
+def test_step_one_calls_the_grid_the_stride_and_says_what_a_cell_sees(layer, stride, field):
+    from roi_viz.receptive import receptive_field
+
+    scene = scene_for(ARTICLE, layer=layer)
+    text = words.step_image(scene)
+    assert words.receptive_size(layer) == receptive_field(layer).size == field  # REFERENCE.md §7
+    assert f"{stride} pixels is the **stride**" in text and f"about {field} × {field} pixels" in text
+    assert "not** what its cell sees" in text and "stand for" not in text
+    heading = fp.fig_image(scene).axes[0].get_title()
+    assert f"grid lines every {stride} px = the stride" in heading and "one cell" not in heading
+
+
+# ====================================================================== 7. every shade has a legend entry
+def _face_key(patch):
+    hatch = patch.get_hatch() or ""
+    face = patch.get_facecolor()
+    if face[3] == 0 or not patch.get_fill():
+        return ("none", hatch)
+    return (tuple(round(v, 3) for v in to_rgb(face)), hatch)
+
+
+def _legend_keys(fig):
+    """The fill and hatch of every patch drawn in the legends (a tuple entry draws several)."""
+    return {_face_key(p) for leg in fig.legends for p in leg.findobj(Patch) if p is not leg.legendPatch and p.get_visible()}
+
+
+@pytest.mark.parametrize("preset", ["article", "fastrcnn", "article7"])
+@pytest.mark.parametrize("figure", [fp.fig_quantize, fp.fig_bins])
+def test_every_shade_and_hatch_of_steps_3_and_4_is_in_the_legend(preset, figure):
+    scene = scene_for(PRESETS[preset])
+    fig = figure(scene)
+    ax = fig.axes[0]
+    keys = _legend_keys(fig)
+    for patch in ax.patches:
+        if patch.get_fill() and patch.get_facecolor()[3] > 0 or patch.get_hatch():
+            assert _face_key(patch) in keys, (figure.__name__, _face_key(patch), keys)
+    if ax.images:  # the channel under the cells, in greys
+        assert f"channel {scene.channel}: darker = larger" in legend_labels(fig)
+        assert f"channel {scene.channel}" in words.step_quantize(scene)
+
+
+# ====================================================================== 8. one rule for numbers
+def test_the_numbers_rule():
+    assert [exact(v) for v in (9.25, 6.0, 6.25, 4.53125, 145 / 32, 100.5 / 32)] == ["9.25", "6", "6.25", "4.53125", "4.53125", "3.140625"]
+    assert [num(v) for v in (28.3203125, 5.3203125, 10.530625, 2.782188, 5.75, 6.0, -0.001)] == ["28.32", "5.32", "10.53", "2.78", "5.75", "6", "0"]
+    assert cells(5.3203125) == "5.32 cells" and cells(1) == "1 cell" and cells(1.001) == "1 cell"
+    assert pct(17.25 / 28.3203125) == "60.9 %"
+    assert [value(v) for v in (0.0123456, 4.5678, 123.4, 1234.5, 0.0)] == ["0.0123", "4.57", "123", "1234", "0"]
+    assert [value(v) for v in (999.6, 999.4, -999.7, 5e-7)] == ["1000", "999", "-1000", "0.0000005"]
+    assert rounded(4.53125) and not rounded(9.25) and eq(1.5) == "=" and eq(10 / 7) == "≈"
+
+
+DECIMALS = re.compile(r"\d+\.(\d+)")
+
+
+@pytest.mark.parametrize("preset, method", [("article", "pool"), ("fastrcnn", "pool"), ("article7", "pool"),
+                                            ("article", "prroi")])
+def test_no_word_or_figure_text_has_more_than_2_decimals_but_the_projection(preset, method):
+    """With activations between 10 and 100 (3 significant figures: at most 1 decimal), every number
+    with 3 or more decimals in the words or in any text of a figure must be the RoI's projection."""
+    fm = np.floor(RNG.uniform(10, 100, MAPS[16 if PRESETS[preset]["layer"] == "pool5" else 32].shape)).astype(np.float32)
+    scene = scene_for(PRESETS[preset], fm=fm, method=method)
+    x, y, w, h = scene.trace.projected
+    allowed = {exact(v) for v in (x, y, w, h, x + w, y + h)}
+    for step in METHODS[method].steps:
+        fig = step.figure(scene)
+        drawn(fig)
+        shown = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))] + [step.words(scene)]
+        for text in shown:
+            for m in DECIMALS.finditer(text):
+                if len(m.group(1)) > 2:
+                    assert m.group(0) in allowed, (step.key, m.group(0), text[:120])
+
+
+def test_bilinear_weights_read_the_same_in_the_table_and_the_figure():
+    from roi_viz.draw.sampling import fig_bilinear
+
+    scene = build_scene(IMAGE, MAPS[16], [ROI], 0, Settings(method="align"), focus=(1, 1, 2))
+    r = scene.result
+    table = words.step_bilinear(scene)
+    marks = {t.get_text() for t in fig_bilinear(scene).axes[0].texts if t.get_text().startswith("×")}
+    weights = [w for _, _, w in r.neighbours(1, 1, 2) if w > 0]
+    assert marks == {f"×{num(w)}" for w in weights}
+    for w in weights:
+        assert f"| {num(w)} |" in table
+    read = value(r.sample_values[scene.channel, 1, 1, 2])
+    assert f"reads {read}" in fig_bilinear(scene).axes[0].get_title() and f"**{read}**" in table
+
+
+def test_the_json_keeps_every_digit():
+    from roi_viz import export
+
+    data = export.numbers(scene_for(ARTICLE))
+    assert data["projected"] == [9.25, 6.0, 6.25, 4.53125]
+    assert data["areas"]["projected"] == 28.3203125 and data["areas"]["lost"] == 5.3203125
+
+
+# ====================================================================== 9. Fast R-CNN's 7 x 7 bins, legible
+def _bin_label_texts(fig):
+    """Every bin number of step 4: "i,j" inside a bin, or the tick labels on the bins' own axes."""
+    ax = fig.axes[0]
+    inside = [t for t in ax.texts if re.fullmatch(r"\d+,\d+", t.get_text())]
+    outside = [t for a in ax.child_axes for t in a.get_xticklabels() + a.get_yticklabels() if t.get_text()]
+    return inside, outside
+
+
+@pytest.mark.parametrize("preset", ["article", "fastrcnn"])
+def test_bin_numbers_are_clear_of_every_line(preset):
+    scene = scene_for(PRESETS[preset])
+    t = scene.trace
+    fig = fp.fig_bins(scene)
+    renderer = drawn(fig)
+    ax = fig.axes[0]
+    inside, outside = _bin_label_texts(fig)
+    ph, pw = t.output_size
+    if preset == "article":  # big bins side by side: the number in the middle of each
+        assert len(inside) == ph * pw and not outside
+        for label in inside:
+            i, j = (int(v) for v in label.get_text().split(","))
+            r0, r1, c0, c1 = t.bins[i][j]
+            (x0, y1), (x1, y0) = ax.transData.transform([(c0, r0), (c1, r1)])
+            box = label.get_window_extent(renderer)
+            pad = 2.5 * fig.dpi / 72  # the bin's edge line
+            assert x0 + pad < box.x0 and box.x1 < x1 - pad and y0 + pad < box.y0 and box.y1 < y1 - pad
+    else:  # overlapping bins 1.4 x 1.9 cells: numbered on the axes' free sides, clear of the grid
+        assert not inside and {tx.get_text() for tx in outside} >= {"0", str(ph - 1)}
+        r0, r1, c0, c1 = t.region
+        (x0, y1), (x1, y0) = ax.transData.transform([(c0, r0), (c1, r1)])
+        plot = ax.get_window_extent(renderer)
+        boxes = [tx.get_window_extent(renderer) for tx in outside]
+        for box in boxes:
+            assert not box.overlaps(plot), "a bin number lies on the grid"
+        for a, b in zip(boxes, boxes[1:]):
+            assert not a.overlaps(b)
+        assert min(tx.get_fontsize() for tx in outside) >= kit.SMALL
+    # Legible at 85 dpi in a 700 px column: text at least 10 px high.
+    assert kit.smallest_text_px(fig, 8.0 * kit.PAGE_DPI) >= 10
+
+
+# ====================================================================== 10. words a student knows
+def test_the_glossary_explains_every_term_in_one_line():
+    needed = {"stride", "feature map", "cell", "bin", "quantize", "bilinear interpolation", "RoIAlign", "RoIWarp",
+              "Precise RoI Pooling", "coverage", "receptive field", "aligned=True", "sampling ratio", "pool5",
+              "conv5_3 + ReLU", "Mask R-CNN"}
+    assert needed <= set(glossary.GLOSSARY)
+    for term, line in glossary.GLOSSARY.items():
+        assert "\n" not in line and 20 < len(line) < 200 and line.endswith("."), term
+    assert set(glossary.INLINE) <= set(glossary.GLOSSARY)
+
+
+WALKS = [  # (settings, the terms whose first mention must carry their explanation)
+    (dict(ARTICLE, method="align"), ["pool5", "sampling ratio", "aligned=True"]),
+    (dict(FAST_RCNN, method="align", align_mode="max"), ["conv5_3 + ReLU", "sampling ratio", "aligned=True", "Mask R-CNN"]),
+    (dict(ARTICLE, method="prroi"), ["pool5", "aligned=True"]),
+    (dict(ARTICLE, method="warp", sampling_ratio=0), ["pool5", "sampling ratio"]),
+]
+
+
+@pytest.mark.parametrize("walk", range(len(WALKS)))
+def test_a_term_is_explained_where_it_first_appears(walk):
+    changes, terms = WALKS[walk]
+    scene = scene_for(changes)
+    texts = [step.words(scene) for step in METHODS[scene.method].steps]
+    for term in terms:
+        first = next(k for k, text in enumerate(texts) if term in text)
+        at = texts[first].index(term)
+        assert glossary.INLINE[term] in texts[first][at:], (term, first)
+    for text in texts:
+        assert "tent" not in text and "allows this too" not in text
+
+
+# ====================================================================== small and edge boxes
+SMALL_BOXES = [(100, 100, 30, 30), (100, 100, 16, 16), (100, 100, 200, 30), (100, 100, 5, 5), (0, 0, 1, 1),
+               (500, 500, 12, 12), (0, 480, 512, 32)]
+
+
+@pytest.mark.parametrize("roi", SMALL_BOXES, ids=[str(b) for b in SMALL_BOXES])
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_every_step_of_every_method_draws_and_explains_small_and_edge_boxes(preset, roi):
+    """Bins of a region of a cell or two overlap or share a centre; empty splits; boxes on the border."""
+    from roi_viz.methods import METHODS
+
+    for method in METHODS:
+        scene = scene_for(PRESETS[preset], roi=roi, method=method)
+        for step in METHODS[method].steps:
+            fig = step.figure(scene)
+            drawn(fig)
+            assert step.words(scene).strip(), (method, step.key)
