@@ -68,6 +68,7 @@ def page_style(present: bool = False) -> str:
     return f"""<style>
 [data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; padding-bottom: 2rem; }}
 [data-testid="stMainBlockContainer"] h2 {{ padding-top: 0; }}
+.st-key-clicker-keys {{ display: none; }}
 {"" if present else ".st-key-step-figure img { max-width: 720px !important; }  /* wide screens: the words stay in reach */"}
 .st-key-photo {{ container-type: inline-size; container-name: photo; }}
 .st-key-photo [class*="st-key-canvas-"] {{ zoom: min(var(--roi-zoom-w, 1), var(--roi-zoom-h, 1)); }}
@@ -570,6 +571,12 @@ def step_controls(steps, last: int, present: bool) -> None:
                 shortcut="Left", key="prev-step")
     nxt.button("Next ▶", width="stretch", disabled=p.step == last, on_click=go_to_step, args=(p.step + 1, last),
                shortcut="Right", key="next-step")
+    if present:  # a presentation clicker sends PageUp / PageDown; on the page those keys scroll, as a reader expects
+        with st.container(key="clicker-keys"):  # hidden (page_style): the keys are all a clicker needs
+            st.button("Previous step", disabled=p.step == 0, on_click=go_to_step, args=(p.step - 1, last),
+                      shortcut="PageUp", key="prev-page")
+            st.button("Next step", disabled=p.step == last, on_click=go_to_step, args=(p.step + 1, last),
+                      shortcut="PageDown", key="next-page")
     st.radio(
         "Step", range(len(steps)), index=p.step, format_func=lambda i: f"{i + 1}. {steps[i].title}",
         horizontal=True, label_visibility="collapsed", key=wkey("step"),

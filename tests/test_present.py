@@ -75,6 +75,15 @@ def test_presenter_link_stepped_with_the_keyboard(server, browser):
     assert parse_qs(urlparse(pg.url).query) == {"present": ["1"], "step": ["6"]}
     pg.keyboard.press("ArrowLeft")
     expect(heading(pg, 5)).to_be_visible()
+    # A presentation clicker sends PageUp / PageDown.
+    for n in (4, 3):
+        wait_idle(pg)
+        pg.keyboard.press("PageUp")
+        expect(heading(pg, n)).to_be_visible()
+    wait_idle(pg)
+    pg.keyboard.press("PageDown")
+    expect(heading(pg, 4)).to_be_visible()
+    assert pg.evaluate("window.scrollY") == 0
     pg.close()
 
 
