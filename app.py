@@ -75,6 +75,13 @@ def page_style(present: bool = False) -> str:
 {width}{height}</style>"""
 
 
+def canvas_dims(dims: tuple[int, int]) -> tuple[int, int]:
+    """The canvas for an input of ``dims``: its longer side CANVAS_PX pixels, the photo's proportions."""
+    W, H = dims
+    k = CANVAS_PX / max(W, H)
+    return max(1, round(W * k)), max(1, round(H * k))
+
+
 # Vertical room the canvas leaves for the page's top and the first step's figure on a short screen.
 CANVAS_ROOM_PX = 430
 
@@ -86,11 +93,11 @@ def decoded(key: str, _data: bytes) -> images.DecodedImage:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def model_input(key: str, size: int, _img: images.DecodedImage):
+def model_input(key: str, size: int, shape: str, _img: images.DecodedImage):
     """The resized input, its coordinate map, and the canvas background (a light JPEG)."""
-    img, mapping = images.prepare_input(_img, size)
+    img, mapping = images.prepare_input(_img, size, shape)
     buf = io.BytesIO()
-    img.resize((CANVAS_PX, CANVAS_PX)).save(buf, format="JPEG", quality=88)
+    img.resize(canvas_dims(img.size)).save(buf, format="JPEG", quality=88)
     return img, mapping, buf.getvalue()
 
 
@@ -174,6 +181,9 @@ class Page:
     quiz_asked: str = ""  # the fingerprint of the question that pos, tries and grade belong to
     cell: tuple[int, int] | None = None  # "What a cell sees": the cell looked at (None: under the RoI's centre)
     cell_for: tuple = ()  # the (RoI, layer, input size) the cell was picked for
+    dims: tuple[int, int] = (512, 512)  # (W, H) of the model input shown: the boxes are pixels of it
+    last_upload: str = ""  # the upload shown last: a new one is shown with its proportions kept
+    snap_boxes: bool = False  # the input changed shape: the boxes become whole pixels of the new one, as drawn boxes are
     erf_done: set = field(default_factory=set)  # effective fields asked for in this session (they are cached)
     redraw: bool = False  # the lesson changed the boxes: the photo's canvas must be drawn again
     upload_shown: bool = False  # the photo on the page is an upload (a link cannot carry it)
@@ -202,9 +212,10 @@ def from_link() -> Page:
     params = {name: st.query_params.get_all(name) for name in st.query_params}
     shared, notices = link.from_params(params)
     s = shared.settings
-    store = RoIStore(shared.rois, s.input_size)
+    dims = link.dims(s, shared.sample)
+    store = RoIStore(shared.rois, dims)
     store.active = shared.active
-    p = Page(settings=s, store=store, sample=shared.sample, view=shared.view, step=shared.step, focus=shared.focus,
+    p = Page(settings=s, store=store, dims=dims, sample=shared.sample, view=shared.view, step=shared.step, focus=shared.focus,
              slide_axis=shared.slide_axis, slide_cells=shared.slide_cells, present=shared.present,
              quiz_level=shared.quiz_level, quiz_seed=shared.quiz_seed)
     if notices:
@@ -215,7 +226,7 @@ def from_link() -> Page:
 def as_link(p: Page):
     from roi_viz.link import Link
 
-    return Link(p.settings, p.sample, p.upload_shown, tuple(p.store.boxes(p.settings.input_size)), p.store.active,
+    return Link(p.settings, p.sample, p.upload_shown, tuple(p.store.boxes(p.dims)), p.store.active,
                 p.view, p.step, p.focus, p.slide_axis, p.slide_cells, p.present, p.quiz_level, p.quiz_seed)
 
 
@@ -297,8 +308,8 @@ def guarded(fn):
 def apply_preset(changes: dict, rois=None, notice: str = "") -> None:
     p = page()
     p.settings = p.settings.with_(**changes)
-    if rois is not None:
-        p.store.replace_all(rois, p.settings.input_size)
+    if rois is not None:  # the article's boxes, in pixels of its 512 x 512 input
+        p.store.replace_all(rois, samples.ARTICLE_INPUT_SIZE)
     p.step, p.widgets, p.notice = 0, p.widgets + 1, notice
 
 
@@ -324,10 +335,10 @@ def go_to_step(target: int, last: int) -> None:
 
 
 @callback
-def edit_box(roi_id: int, size: int, rev: int) -> None:
-    """The x, y, w, h fields: the store cuts the box to the image or refuses it."""
+def edit_box(roi_id: int, size: tuple[int, int], rev: int) -> None:
+    """The x, y, w, h fields: the store cuts the box to the image (``size``: its W, H) or refuses it."""
     p = page()
-    keys = [f"{k}-{roi_id}:{rev}:{size}" for k in "xywh"]
+    keys = [f"{k}-{roi_id}:{rev}:{size[0]}x{size[1]}" for k in "xywh"]
     index = p.store.index_of(roi_id)
     if rev != p.store.revision or index is None or not all(k in st.session_state for k in keys):
         # Fields drawn before the boxes last changed: that change wins. Without this, a rerun that still
@@ -350,7 +361,7 @@ def pick_box(rev: int) -> None:
 
 
 @callback
-def canvas_sent(canvas_key: str, scale: float, size: int) -> None:
+def canvas_sent(canvas_key: str, scale: float, size: tuple[int, int]) -> None:
     result = st.session_state.get(canvas_key) or {}
     raw = (result.get("drawing") or {}).get("raw") or {}
     boxes = [
@@ -375,7 +386,14 @@ def sidebar_image() -> tuple[str, bytes, str]:
                               type=list(images.UPLOAD_TYPES), key="upload", max_upload_size=images.MAX_FILE_MB)
         if up is not None:
             data = up.getvalue()  # kept in memory only, never written to disk
-            return "upload:" + hashlib.sha1(data).hexdigest(), data, up.name
+            key = "upload:" + hashlib.sha1(data).hexdigest()
+            if key != p.last_upload:  # a new photo of one's own: as Fast R-CNN would see it, proportions kept
+                p.last_upload = key
+                if p.settings.shape != "aspect":
+                    p.set(shape="aspect")
+                    p.snap_boxes = True
+                    refresh("shape")
+            return key, data, up.name
         sb.info("No file yet: the sample photo is shown until you upload one.")
     by_name = {s.name: s for s in samples.list_samples()}
     names = list(by_name)
@@ -395,8 +413,16 @@ def sidebar_settings() -> Settings:
     sb.header("2. Network")
     sizes = list(images.INPUT_SIZES)
     sb.select_slider("Model input size (pixels)", sizes, value=s.input_size, key=wkey("input_size"),
-                     help="The image is resized to a square of this size before VGG16 sees it.",
+                     help="The side of the square the image is resized to, or, with its proportions kept, its "
+                          "shorter side.",
                      on_change=from_widget, args=(wkey("input_size"), lambda v: p.set(input_size=int(v))))
+    shapes = {"square": "Square, S × S (the article)", "aspect": "Proportions kept, shorter side S (Fast R-CNN)"}
+    sb.radio("Input shape", list(shapes), index=list(shapes).index(s.shape), format_func=shapes.get,
+             key=wkey("shape"), on_change=from_widget,
+             args=(wkey("shape"), lambda v: (p.set(shape=v), setattr(p, "snap_boxes", True))),
+             help="The article squashes every photo into a 512 × 512 square. Fast R-CNN keeps the photo's "
+                  "proportions and scales its shorter side, so the feature map is not square either. An upload "
+                  "starts with its proportions kept.")
     layers = list(LAYERS)
     sb.selectbox("Feature layer", layers, index=layers.index(s.layer), format_func=lambda k: LAYERS[k].label,
                  key=wkey("layer"), on_change=from_widget, args=(wkey("layer"), lambda v: p.set(layer=v)))
@@ -454,15 +480,16 @@ def sidebar_settings() -> Settings:
 
 
 # ------------------------------------------------------------ the photo and its boxes
-def draw_boxes(key: str, png: bytes, size: int) -> None:
+def draw_boxes(key: str, png: bytes, size: tuple[int, int]) -> None:
     """The canvas: shows every RoI and turns a mouse drag into a new one.
 
     Mounted once per image, size and outside change; what the canvas itself
     draws never remounts or reloads it (that would drop a box drawn meanwhile).
     """
     store = page().store
-    canvas_key = f"canvas:{key[:48]}:{size}:{store.generation}"
-    scale = CANVAS_PX / size
+    canvas_key = f"canvas:{key[:48]}:{size[0]}x{size[1]}:{store.generation}"
+    cw, ch = canvas_dims(size)
+    scale = cw / size[0]
     given = store.drawing(canvas_key, scale, size)
     initial = boxes_to_drawing(given, stroke_color=OTHER, stroke_width=2)
     for obj, box in zip(initial["objects"], given):  # the followed box stands out, in colour and thickness
@@ -470,7 +497,7 @@ def draw_boxes(key: str, png: bytes, size: int) -> None:
             obj.update(stroke=ACTIVE, strokeWidth=4)
     st_canvas(
         fill_color="rgba(255, 212, 0, 0.12)", stroke_width=4, stroke_color=ACTIVE, background_image=png,
-        height=CANVAS_PX, width=CANVAS_PX, drawing_mode="labeled_rect", label=NEW_LABEL,
+        height=ch, width=cw, drawing_mode="labeled_rect", label=NEW_LABEL,
         font_size=15, initial_drawing=initial, key=canvas_key,
         on_change=functools.partial(canvas_sent, canvas_key, scale, size),
     )
@@ -481,7 +508,7 @@ def draw_boxes(key: str, png: bytes, size: int) -> None:
                     "redo; the canvas's delete and bin clear the drawing only: “Delete RoI” removes a box.")
 
 
-def box_editor(size: int, mapping: images.InputMapping) -> None:
+def box_editor(size: tuple[int, int], mapping: images.InputMapping) -> None:
     store = page().store
     boxes = store.boxes(size)
     with st.container(key="roi-list"):
@@ -496,7 +523,7 @@ def box_editor(size: int, mapping: images.InputMapping) -> None:
     roi_id = store.id_at(store.active)
     cols = st.columns(4)
     for col, name, v in zip(cols, "xywh", (x, y, w, h)):
-        col.number_input(name, value=float(v), step=1.0, format="%.2f", key=f"{name}-{roi_id}:{rev}:{size}",
+        col.number_input(name, value=float(v), step=1.0, format="%.2f", key=f"{name}-{roi_id}:{rev}:{size[0]}x{size[1]}",
                          on_change=edit_box, args=(roi_id, size, rev))
     b1, b2 = st.columns(2)
     b1.button("Add RoI", width="stretch", on_click=callback(lambda: store.add(new_roi(size), size)))
@@ -504,7 +531,8 @@ def box_editor(size: int, mapping: images.InputMapping) -> None:
     ox, oy, ow, oh = mapping.to_original((x, y, w, h))
     W, H = mapping.original_size
     sx, sy = mapping.scale
-    st.caption(f"Coordinates are pixels of the {size} × {size} model input. The original is {W} × {H}: "
+    shape = "" if page().settings.shape == "square" else ", its proportions kept"
+    st.caption(f"Coordinates are pixels of the {size[0]} × {size[1]} model input{shape}. The original is {W} × {H}: "
                f"input x = original x × {sx:.4g}, input y = original y × {sy:.4g}. "
                f"This RoI in the original: ({ox:.1f}, {oy:.1f}, {ow:.1f}, {oh:.1f}).")
     if store.notice:
@@ -669,7 +697,8 @@ def quiz_picture(key: str, asked: str, seed: int, level: str, _settings, _image)
     from roi_viz.draw.quiz import question_figure
 
     q = the_question(seed, level, _settings)
-    image = _image if _image.size[0] == q.input_size else _image.resize((q.input_size, q.input_size))
+    S = q.input_size  # the quiz's input is the article's square
+    image = _image if _image.size == (S, S) else _image.resize((S, S))
     return to_jpeg(question_figure(image, q), dpi=PAGE_DPI)
 
 
@@ -732,8 +761,9 @@ def walkthrough_link(q, ask) -> tuple[str, str]:
     p = page()
     steps = METHODS[q.method].steps
     index = METHODS[q.method].step_keys().index(ask.step)
-    state = Link(q.settings, p.sample, False, (tuple(float(v) for v in q.roi),), 0, "walk", index,
-                 ask.focus or (0, 0, 0))
+    # The quiz's input is the article's square, whatever the sidebar's shape.
+    state = Link(q.settings.with_(shape="square"), p.sample, False, (tuple(float(v) for v in q.roi),), 0, "walk",
+                 index, ask.focus or (0, 0, 0))
     return f"Step {index + 1}: {steps[index].title}", "?" + urlencode(to_params(state), doseq=True)
 
 
@@ -926,10 +956,8 @@ def four_rois() -> None:
     from roi_viz import head
 
     p = page()
-    size = p.settings.input_size
-    scale = size / 512
     p.redraw = True
-    p.store.replace_all([tuple(v * scale for v in box) for box in head.FOUR_ROIS], size,
+    p.store.replace_all(list(head.FOUR_ROIS), samples.ARTICLE_INPUT_SIZE,  # boxes of the 512 x 512 sample
                         "The article's four RoIs: its worked example, the face, the helmet, and a strip across the "
                         "flag and the suit that does not make sense as an object. Each is classified all the same.")
 
@@ -977,8 +1005,7 @@ def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
     from roi_viz.methods import build_scene
 
     p = page()
-    size = p.settings.input_size
-    scene = build_scene(inp, fm.values, p.store.boxes(size), p.store.active, p.settings,
+    scene = build_scene(inp, fm.values, p.store.boxes(p.dims), p.store.active, p.settings,
                         pretrained=pretrained, focus=p.focus)
     if scene.focus != p.focus:  # a bin that no longer exists was moved inside the output
         p.focus = scene.focus
@@ -1021,7 +1048,7 @@ def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
 def workspace(key: str, inp, mapping, png) -> None:
     """The photo with its boxes and the lesson below: reruns alone when a box changes."""
     p = page()
-    size = p.settings.input_size
+    size = p.dims
     # The photo beside the lesson: on a laptop's first screen a student sees the box and its first step.
     photo_col, lesson_col = st.columns([2, 3], gap="medium")
     with photo_col:
@@ -1205,7 +1232,16 @@ def main() -> None:
         else:
             (st.warning if p.notice.startswith("⚠") else st.info)(p.notice)
         p.notice = ""
-    inp, mapping, png = model_input(key, settings.input_size, img)
+    inp, mapping, png = model_input(key, settings.input_size, settings.shape, img)
+    p.dims = inp.size  # the boxes are read and written in pixels of this input
+    if p.snap_boxes:  # the same part of the photo, in whole pixels of the new input (a drawn box is whole pixels)
+        p.snap_boxes = False
+        active = p.store.active
+        p.store.replace_all([tuple(float(max(round(v), 1 if k >= 2 else 0)) for k, v in enumerate(b))
+                             for b in p.store.boxes(p.dims)], p.dims)
+        p.store.active = active
+    if settings.shape != "square":  # every cache below is keyed by the image: this input is another one
+        key = f"{key}|{settings.shape}"
     if p.present:  # no photo to draw on: the lesson alone, on the whole screen
         fm = features_of(key, inp)
         if fm is not None:

@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--image", type=Path, help=f"an image file (default: the sample '{samples.DEFAULT_SAMPLE}')")
     ex.add_argument("--size", type=int, default=Settings.input_size,
                     help="model input size, a multiple of 32 from 224 to 1024 (default 512)")
+    ex.add_argument("--shape", choices=images.SHAPES, default=Settings.shape,
+                    help="square: S x S, as the article (default); aspect: the photo's proportions kept, its "
+                         "shorter side S, as Fast R-CNN (the RoI is then in pixels of that input)")
     ex.add_argument("--output", type=parse_output, default=Settings.output_size, metavar="ROWSxCOLS",
                     help="output size (default {0}x{1})".format(*Settings.output_size))
     ex.add_argument("--scheme", choices=SCHEMES, default=Settings.scheme,
@@ -122,14 +125,14 @@ def run_explain(args) -> int:
     from .model import features
 
     settings = Settings(
-        input_size=args.size, layer=args.layer, method=args.method, scheme=args.scheme, output_size=args.output,
+        input_size=args.size, shape=args.shape, layer=args.layer, method=args.method, scheme=args.scheme, output_size=args.output,
         sampling_ratio=args.sampling_ratio, aligned=not args.legacy, align_mode=args.mode or Settings.align_mode,
         warp_mode=args.mode or Settings.warp_mode, channel=args.channel,
     )
     sample = None if args.image else samples.get_sample(samples.DEFAULT_SAMPLE)
     decoded = images.load_file(args.image or sample.path)
-    inp, mapping = images.prepare_input(decoded, args.size)
-    box, clip_msg = rois.clip_roi(args.roi, args.size)
+    inp, mapping = images.prepare_input(decoded, args.size, args.shape)
+    box, clip_msg = rois.clip_roi(args.roi, inp.size)
     backbone = features.load_backbone()
     fm = features.extract(backbone, inp, args.layer)
     scene = build_scene(inp, fm.values, [box], 0, settings, pretrained=backbone.pretrained, focus=args.focus)

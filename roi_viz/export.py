@@ -98,6 +98,8 @@ def numbers(scene: Scene, *, forward_ms=None, device=None, roi_clip_message: str
         "roi": list(t.roi),
         "roi_clip_message": roi_clip_message,
         "input_size": scene.input_size,
+        "input_shape": scene.settings.shape,
+        "input_dims": list(scene.input_dims),
         "layer": scene.settings.layer,
         "stride": t.stride,
         "feature_map": list(scene.features.shape),
@@ -289,8 +291,9 @@ def _settings_rows(scene: Scene, title: str) -> list[tuple[str, str]]:
     """The settings that matter for this method, in words."""
     s, t, r = scene.settings, scene.trace, scene.result
     C, H, W = scene.features.shape
-    S = scene.input_size
-    rows = [("Image", title or "(not named)"), ("Input", f"{S} × {S} pixels"), ("Layer", scene.layer_label),
+    IW, IH = scene.input_dims
+    rows = [("Image", title or "(not named)"),
+            ("Input", f"{IW} × {IH} pixels" + ("" if scene.settings.shape == "square" else " (proportions kept)")), ("Layer", scene.layer_label),
             ("Stride", f"{num(t.stride)} pixels per cell"), ("Feature map", f"{W} × {H} cells × {C} channels"),
             ("Method", scene.method_name)]
     options = methods.METHODS[scene.method].options

@@ -12,6 +12,7 @@ The parameters (every one optional)::
 
     img=chelsea          a sample photo by name (``img=upload``: an upload, which cannot travel)
     size=224             model input size, a multiple of 32 from 224 to 1024
+    shape=aspect         square (S x S, the article) | aspect (the photo's proportions, shorter side S)
     layer=conv5_3        pool5 | conv5_3
     method=align         pool | align | warp | prroi
     rule=fastrcnn        RoI pooling and RoIWarp rounding: article | fastrcnn
@@ -47,7 +48,7 @@ from typing import Mapping, Sequence
 from .lesson.settings import MAX_OUTPUT, MODES, Settings
 from .methods import METHODS
 from .model import samples
-from .model.images import INPUT_SIZES
+from .model.images import INPUT_SIZES, SHAPES, input_dims
 from .model.layers import LAYERS
 from .ops import geometry as g
 from .rois import RoIError, clip_roi
@@ -98,10 +99,19 @@ def number(v: float) -> str:
     return f"{f.numerator}/{f.denominator}" if float(f) == v else short
 
 
-def _same_boxes(a: Sequence[g.Box], size_a: int, b: Sequence[g.Box], size_b: int) -> bool:
-    """The same boxes as fractions of the image side (the article's box at 224 is still the article's box)."""
+def dims(settings: Settings, sample: str) -> tuple[int, int]:
+    """``(W, H)`` of the model input a link describes: its boxes are pixels of it."""
+    if settings.shape == "square":
+        return settings.input_size, settings.input_size
+    return input_dims(samples.original_size(sample), settings.input_size, settings.shape)
+
+
+def _same_boxes(a: Sequence[g.Box], dims_a, b: Sequence[g.Box], dims_b) -> bool:
+    """The same boxes as fractions of the image's sides (the article's box at 224 is still the article's box)."""
+    (wa, ha), (wb, hb) = dims_a, dims_b
     return len(a) == len(b) and all(
-        Fraction(p) / size_a == Fraction(q) / size_b for ba, bb in zip(a, b) for p, q in zip(ba, bb)
+        Fraction(p) / da == Fraction(q) / db
+        for ba, bb in zip(a, b) for p, q, da, db in zip(ba, bb, (wa, ha, wa, ha), (wb, hb, wb, hb))
     )
 
 
@@ -123,13 +133,14 @@ def to_params(link: Link) -> dict[str, str | list[str]]:
     put("size", s.input_size, d.input_size)
     put("layer", s.layer, d.layer)
     put("method", s.method, d.method)
+    put("shape", s.shape, d.shape)
     put("rule", s.scheme, d.scheme)
     put("ratio", s.sampling_ratio, d.sampling_ratio)
     put("align_mode", s.align_mode, d.align_mode)
     put("warp_mode", s.warp_mode, d.warp_mode)
     put("aligned", int(s.aligned), int(d.aligned))
     put("out", _out(s.output_size), _out(d.output_size))
-    if not _same_boxes(link.rois, s.input_size, DEFAULT.rois, d.input_size):
+    if not _same_boxes(link.rois, dims(s, link.sample), DEFAULT.rois, dims(d, DEFAULT.sample)):
         out["roi"] = ["_".join(number(v) for v in box) for box in link.rois]
     put("active", link.active + 1, 1)
     put("view", link.view, DEFAULT.view)
@@ -247,6 +258,7 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
             bad("size", "is not a multiple of 32")
         else:
             size = v
+    shape = choice("shape", SHAPES, d.shape)
     layer = choice("layer", list(LAYERS), d.layer)
     method = choice("method", list(METHODS), d.method)
     scheme = choice("rule", ("article", "fastrcnn"), d.scheme)
@@ -269,12 +281,16 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
         v = whole("channel", 0, LAYERS[layer].channels - 1, -1)
         channel = None if v < 0 else v
     mean = flag("mean", d.mean_view)
-    settings = Settings(input_size=size, layer=layer, method=method, scheme=scheme, output_size=output,
+    settings = Settings(input_size=size, shape=shape, layer=layer, method=method, scheme=scheme, output_size=output,
                         sampling_ratio=ratio, aligned=aligned, align_mode=align_mode, warp_mode=warp_mode,
                         channel=channel, mean_view=mean)
 
     # The boxes: in pixels of the link's input size, each cut to the image as a drawn box would be.
-    article = tuple(v * size / DEFAULT.settings.input_size for v in DEFAULT.rois[0])
+    W, H = dims(settings, sample)
+    S0 = DEFAULT.settings.input_size
+    article = tuple(v * k / S0 for v, k in zip(DEFAULT.rois[0], (W, H, W, H)))
+    if shape != "square":  # the article's box on another photo's proportions: whole pixels, like a proposal
+        article = tuple(float(round(v)) for v in article)
     rois: tuple[g.Box, ...] = (article,)
     if "roi" in values:
         texts = values["roi"]
@@ -286,7 +302,7 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
             for n, text in enumerate(texts, 1):
                 try:
                     nums = _numbers(text)
-                    box, cut = clip_roi(nums, size)
+                    box, cut = clip_roi(nums, (W, H))
                 except (ValueError, ZeroDivisionError) as exc:
                     problems.append(f"RoI {n} ({_shown(text)}): " + (str(exc) if isinstance(exc, RoIError)
                                                                     else "not four numbers x_y_w_h."))
@@ -333,5 +349,5 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
     return link, notices
 
 
-KNOWN = ("img", "size", "layer", "method", "rule", "ratio", "align_mode", "warp_mode", "aligned", "out", "roi",
+KNOWN = ("img", "size", "shape", "layer", "method", "rule", "ratio", "align_mode", "warp_mode", "aligned", "out", "roi",
          "active", "view", "step", "channel", "mean", "bin", "point", "axis", "cells", "present", "level", "seed")

@@ -22,8 +22,13 @@ class RoIError(ValueError):
     """An RoI that cannot be used; the message is meant for the student."""
 
 
-def clip_roi(roi, size: int) -> tuple[g.Box, str]:
-    """Cut ``roi`` to the ``size x size`` image. Returns ``(box, message)``; message may be empty.
+def dims_of(size) -> tuple[int, int]:
+    """``(W, H)`` of the model input: ``size`` is ``S`` (a square) or ``(W, H)``."""
+    return (size, size) if isinstance(size, (int, float)) else (int(size[0]), int(size[1]))
+
+
+def clip_roi(roi, size) -> tuple[g.Box, str]:
+    """Cut ``roi`` to the image (``size``: ``S`` for ``S x S``, or ``(W, H)``). Returns ``(box, message)``.
 
     Raises :class:`RoIError` for non-numbers, a non-positive size, or a box with
     nothing left inside the image.
@@ -34,11 +39,12 @@ def clip_roi(roi, size: int) -> tuple[g.Box, str]:
         raise RoIError(str(exc)) from None
     if w < MIN_SIDE or h < MIN_SIDE:
         raise RoIError(f"The RoI is only {w:g} × {h:g} pixels; draw or type a box at least 1 pixel on each side.")
+    W, H = dims_of(size)
     x0, y0 = max(x, 0.0), max(y, 0.0)
-    x1, y1 = min(x + w, float(size)), min(y + h, float(size))
+    x1, y1 = min(x + w, float(W)), min(y + h, float(H))
     if x1 - x0 < MIN_SIDE or y1 - y0 < MIN_SIDE:
         raise RoIError(
-            f"The RoI ({x:g}, {y:g}, {w:g}, {h:g}) lies outside the {size} × {size} image; "
+            f"The RoI ({x:g}, {y:g}, {w:g}, {h:g}) lies outside the {W} × {H} image; "
             "nothing of it is left to pool."
         )
     # Recompute a side only where it was cut, so round-off never reports a cut.
@@ -50,16 +56,16 @@ def clip_roi(roi, size: int) -> tuple[g.Box, str]:
     )
     if box != (x, y, w, h):
         return box, (
-            f"The RoI ({x:g}, {y:g}, {w:g}, {h:g}) reached outside the {size} × {size} image and was cut to "
+            f"The RoI ({x:g}, {y:g}, {w:g}, {h:g}) reached outside the {W} × {H} image and was cut to "
             f"({box[0]:g}, {box[1]:g}, {box[2]:g}, {box[3]:g})."
         )
     return box, ""
 
 
-def new_roi(size: int) -> g.Box:
-    """A box in the middle of the image, a third of its size, for "Add RoI"."""
-    side = round(size / 3)
-    return (float(side), float(side), float(side), float(side))
+def new_roi(size) -> g.Box:
+    """A square box in the image's middle third, a third of its shorter side, for "Add RoI"."""
+    W, H = dims_of(size)
+    return (float(round(W / 3)), float(round(H / 3)), float(round(min(W, H) / 3)), float(round(min(W, H) / 3)))
 
 
 # ---------------------------------------------------------------------- the store
@@ -122,12 +128,13 @@ class RoIStore:
     def __len__(self) -> int:
         return len(self._boxes)
 
-    def boxes(self, size: int) -> list[g.Box]:
-        """Every RoI in pixels of an ``size x size`` input."""
-        return [tuple(float(v * size) for v in b) for b in self._boxes]  # type: ignore[misc]
+    def boxes(self, size) -> list[g.Box]:
+        """Every RoI in pixels of the input (``size``: ``S`` for ``S x S``, or ``(W, H)``)."""
+        return [self.box(i, size) for i in range(len(self._boxes))]
 
-    def box(self, index: int, size: int) -> g.Box:
-        return tuple(float(v * size) for v in self._boxes[index])  # type: ignore[return-value]
+    def box(self, index: int, size) -> g.Box:
+        W, H = dims_of(size)
+        return tuple(float(v * d) for v, d in zip(self._boxes[index], (W, H, W, H)))  # type: ignore[return-value]
 
     def active_box(self, size: int) -> g.Box:
         return self.box(self.active, size)
@@ -278,9 +285,13 @@ class RoIStore:
         self.notice = notice
 
 
-def _exact(box, size: int) -> tuple[Fraction, ...]:
-    """A box as exact fractions of the image side (a float converts to a Fraction exactly)."""
-    return tuple(Fraction(v) / size for v in box)
+def _exact(box, size) -> tuple[Fraction, ...]:
+    """A box as exact fractions of the image's width and height (a float converts to a Fraction exactly).
+
+    Kept per axis, a box covers the same part of the photo in a square input and in
+    one that keeps the photo's proportions."""
+    W, H = dims_of(size)
+    return tuple(Fraction(v) / d for v, d in zip(box, (W, H, W, H)))
 
 
 def _whole_pixels(pos, scale: float) -> g.Box:

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import photo
+from roi_viz.model import images
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -119,12 +120,17 @@ def test_upload_draw_and_walk_through(page, tmp_path):
     settle(page)
     page.locator('input[type="file"]').set_input_files(str(img))
     expect(page.get_by_text("The original is 640 × 427", exact=False)).to_be_visible()
+    # An upload keeps its proportions, as Fast R-CNN builds its input: shorter side 512.
+    W, H = images.input_dims((640, 427), 512, "aspect")
+    assert (W, H) == (767, 512)
+    expect(page.get_by_text(f"pixels of the {W} × {H} model input, its proportions kept", exact=False)).to_be_visible()
     settle(page)
 
     canvas = the_canvas(page)
     box = canvas.bounding_box()
     assert box and box["width"] > 300
-    k = 512 / box["width"]  # canvas pixels to input pixels, should the canvas be shown scaled
+    assert abs(box["width"] / box["height"] - W / H) < 0.02  # the canvas has the photo's proportions
+    k = W / box["width"]  # canvas pixels to input pixels, should the canvas be shown scaled
     start = (box["x"] + 60 / k, box["y"] + 80 / k)
     page.mouse.move(*start)
     page.mouse.down()

@@ -21,7 +21,7 @@ def random_link(rng: random.Random) -> link.Link:
     method = rng.choice(list(METHODS))
     out = (rng.randint(1, MAX_OUTPUT), rng.randint(1, MAX_OUTPUT))
     settings = Settings(
-        input_size=size, layer=rng.choice(["pool5", "conv5_3"]), method=method,
+        input_size=size, shape=rng.choice(["square", "aspect"]), layer=rng.choice(["pool5", "conv5_3"]), method=method,
         scheme=rng.choice(["article", "fastrcnn"]), output_size=out, sampling_ratio=rng.randint(0, 8),
         aligned=rng.random() < 0.5, align_mode=rng.choice(["avg", "max"]), warp_mode=rng.choice(["avg", "max"]),
         channel=rng.choice([None, rng.randint(0, 511)]), mean_view=rng.random() < 0.5)
@@ -152,12 +152,13 @@ def shown(at) -> link.Link:
     """The page's state as a link (what the app would write)."""
     p = page_state(at)
     size = p.settings.input_size
-    return link.Link(p.settings, p.sample, p.upload_shown, tuple(p.store.boxes(size)), p.store.active, p.view,
+    return link.Link(p.settings, p.sample, p.upload_shown, tuple(p.store.boxes(p.dims)), p.store.active, p.view,
                      p.step, p.focus, p.slide_axis, p.slide_cells, p.present, p.quiz_level, p.quiz_seed)
 
 
 def test_a_link_opens_the_same_page_and_the_address_follows_every_click():
-    state = link.Link(Settings(input_size=448, layer="conv5_3", method="warp", scheme="fastrcnn", output_size=(4, 5),
+    state = link.Link(Settings(input_size=448, shape="aspect", layer="conv5_3", method="warp", scheme="fastrcnn",
+                               output_size=(4, 5),
                                sampling_ratio=0, aligned=False, align_mode="max", warp_mode="avg", channel=17,
                                mean_view=True),
                       "chelsea", False, ((10.0, 20.0, 200.0, 150.0), (100.0, 50.0, 1600 / 7, 90.0)), 1, "walk", 4,

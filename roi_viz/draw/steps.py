@@ -30,11 +30,11 @@ CORNER_GAP = 9  # points between a corner label's frame and the corner: clears t
 
 # ------------------------------------------------------------------------- steps
 def fig_image(scene: Scene) -> Figure:
-    S, s = scene.input_size, scene.trace.stride
+    (IW, IH), s = scene.input_dims, scene.trace.stride
     fig = new_figure(7.5, 7.8)
     ax = fig.add_axes((0.1, 0.07, 0.86, 0.83))
-    ax.imshow(np.asarray(scene.image), extent=(0, S, S, 0), interpolation="nearest")
-    grid(ax, 0, S, 0, S, step=s, color="white", alpha=0.45)
+    ax.imshow(np.asarray(scene.image), extent=(0, IW, IH, 0), interpolation="nearest")
+    grid(ax, 0, IW, 0, IH, step=s, color="white", alpha=0.45)
     for k, (x, y, w, h) in enumerate(scene.rois):
         active = k == scene.active
         patch = rect(ax, (x, y, w, h), fill=False, edgecolor="#ffd400" if active else "#00e5ff",
@@ -43,15 +43,16 @@ def fig_image(scene: Scene) -> Figure:
         ax.text(x + 4, y + 4, f"RoI {k + 1}", va="top", ha="left", fontsize=FONT if active else SMALL,
                 weight="bold", color="black", zorder=6,
                 bbox=dict(boxstyle="square,pad=0.2", facecolor="#ffd400" if active else "#00e5ff", edgecolor="black"))
-    ax.set_xlim(0, S)
-    ax.set_ylim(S, 0)
+    ax.set_xlim(0, IW)
+    ax.set_ylim(IH, 0)
+    S = max(IW, IH)
     ticks = np.arange(0, S + 1, s * max(1, int(S / s) // 8))
-    ax.set_xticks(ticks)
-    ax.set_yticks(ticks)
+    ax.set_xticks(ticks[ticks <= IW])
+    ax.set_yticks(ticks[ticks <= IH])
     ax.tick_params(labelsize=SMALL)
     ax.set_xlabel("x (pixels)", fontsize=SMALL)
     ax.set_ylabel("y (pixels)", fontsize=SMALL)
-    title(ax, f"Model input {S}×{S}; grid lines every {exact(s)} px = the stride")
+    title(ax, f"Model input {IW}×{IH}; grid lines every {exact(s)} px = the stride")
     return fig
 
 

@@ -20,7 +20,7 @@ from .settings import Settings
 
 @dataclass(frozen=True)
 class Scene:
-    image: Image.Image  # the model input, S x S RGB
+    image: Image.Image  # the model input, RGB: S x S, or W x H with the photo's proportions
     rois: tuple[g.Box, ...]  # every RoI, input pixels
     active: int  # index of the RoI the walkthrough follows
     features: np.ndarray  # C x H x W
@@ -47,7 +47,13 @@ class Scene:
 
     @property
     def input_size(self) -> int:
-        return self.image.size[0]
+        """``S``: the side of a square input, the shorter side of one that keeps the photo's proportions."""
+        return min(self.image.size)
+
+    @property
+    def input_dims(self) -> tuple[int, int]:
+        """``(W, H)`` of the model input in pixels."""
+        return self.image.size
 
 
 def strongest_channel(features: np.ndarray, span: g.Span) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
 
-from ..model.images import DEFAULT_INPUT_SIZE, INPUT_SIZES
+from ..model.images import DEFAULT_INPUT_SIZE, INPUT_SIZES, SHAPES
 from ..model.layers import LAYERS
 from ..ops.geometry import SCHEMES, check_output_size
 
@@ -19,7 +19,8 @@ MAX_OUTPUT = 14  # bins per side the page offers; the library takes any size
 
 @dataclass(frozen=True)
 class Settings:
-    input_size: int = DEFAULT_INPUT_SIZE  # the picture is resized to S x S pixels
+    input_size: int = DEFAULT_INPUT_SIZE  # the picture is resized to S x S pixels (or its shorter side to S)
+    shape: str = "square"  # "square": S x S, as the article; "aspect": proportions kept, as Fast R-CNN
     layer: str = "pool5"  # where VGG16 is cut: pool5 (stride 32) or conv5_3 (stride 16)
     method: str = "pool"  # a key of roi_viz.methods.METHODS
     scheme: str = "article"  # RoI pooling and RoIWarp: the rounding rule
@@ -34,6 +35,8 @@ class Settings:
     def __post_init__(self):
         if self.input_size not in INPUT_SIZES:
             raise ValueError(f"The input size must be a multiple of 32 from {INPUT_SIZES[0]} to {INPUT_SIZES[-1]}.")
+        if self.shape not in SHAPES:
+            raise ValueError(f"The input shape must be one of {', '.join(SHAPES)}; got {self.shape!r}.")
         if self.layer not in LAYERS:
             raise ValueError(f"The layer must be one of {', '.join(LAYERS)}; got {self.layer!r}.")
         if self.scheme not in SCHEMES:
@@ -60,5 +63,5 @@ class Settings:
 
 
 # What the presets set; every other field keeps its value.
-ARTICLE = dict(input_size=512, layer="pool5", method="pool", scheme="article", output_size=(3, 3))
-FAST_RCNN = dict(layer="conv5_3", method="pool", scheme="fastrcnn", output_size=(7, 7))
+ARTICLE = dict(input_size=512, shape="square", layer="pool5", method="pool", scheme="article", output_size=(3, 3))
+FAST_RCNN = dict(shape="aspect", layer="conv5_3", method="pool", scheme="fastrcnn", output_size=(7, 7))

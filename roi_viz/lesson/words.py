@@ -47,8 +47,17 @@ def receptive_size(layer: str) -> int:
     return receptive_field(layer).size
 
 
+def input_words(scene: Scene) -> str:
+    """How the photo became the model input: a square (the article) or its own proportions (Fast R-CNN)."""
+    IW, IH = scene.input_dims
+    if scene.settings.shape == "square":
+        return f"The picture is resized to {IW} × {IH} pixels (a square, as in the article)"
+    return (f"The picture keeps its proportions, its shorter side resized to {scene.input_size} pixels, as Fast "
+            f"R-CNN builds its input: {IW} × {IH} pixels")
+
+
 def step_image(scene: Scene) -> str:
-    S, s = scene.input_size, scene.trace.stride
+    s = scene.trace.stride
     x, y, w, h = scene.trace.roi
     H, W = scene.trace.map_size
     n = len(scene.rois)
@@ -56,7 +65,7 @@ def step_image(scene: Scene) -> str:
     name = LAYER_NAMES.get(layer, layer)
     field = receptive_size(layer)
     return (
-        f"**The model input.** The picture is resized to {S} × {S} pixels, the size the "
+        f"**The model input.** {input_words(scene)}, the size the "
         f"network receives. The grid lines are {exact(s)} pixels apart: {exact(s)} pixels is the **stride** "
         f"of VGG16 cut at {name} ({INLINE[name]}). It is the spacing of the feature map's cells on the "
         f"image: one step from a cell to its neighbour is {exact(s)} pixels here, so there is one cell per "
@@ -74,7 +83,8 @@ def step_image(scene: Scene) -> str:
 def step_features(scene: Scene, note: Callable[[Scene, bool], str] | None = None) -> str:
     """Step 2. ``note`` adds what the method does next with fractional cells (see :func:`keeps_fractions`)."""
     t = scene.trace
-    S, s = scene.input_size, t.stride
+    s = t.stride
+    IW, IH = scene.input_dims
     H, W = t.map_size
     C = scene.features.shape[0]
     shown = (
@@ -95,7 +105,7 @@ def step_features(scene: Scene, note: Callable[[Scene, bool], str] | None = None
     else:
         verdict = "None is a whole number: every edge of the box cuts through cells, but a pooling window can only take whole cells."
     return (
-        f"**What the network sees.** {scene.layer_label} turns the {S} × {S} × 3 image into a "
+        f"**What the network sees.** {scene.layer_label} turns the {IW} × {IH} × 3 image into a "
         f"{W} × {H} × {C} feature map: {C} channels, each a {W} × {H} grid, and one step on "
         f"the grid is {exact(s)} pixels of the image. The picture shows {shown}.\n\n"
         f"To place the RoI on this grid, divide each of its numbers by the stride {exact(s)} "

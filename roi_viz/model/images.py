@@ -43,17 +43,43 @@ class DecodedImage:
     notes: tuple[str, ...] = ()  # conversions a student may want to know about
 
 
+SHAPES = ("square", "aspect")
+MAX_LONG_SIDE = 2048  # pixels: a panorama's long side is capped here (its short side then ends below S)
+
+
+def input_dims(original_size: tuple[int, int], size: int, shape: str = "square") -> tuple[int, int]:
+    """``(W', H')`` of the model input for an original of ``(W, H)`` pixels.
+
+    ``"square"``: ``S x S``, as the article does (the photo is stretched to a square).
+    ``"aspect"``: as Fast R-CNN builds its input: the photo keeps its proportions and
+    its shorter side becomes ``S`` (the longer side at most :data:`MAX_LONG_SIDE`), so
+    the feature map is not square either.
+    """
+    if shape not in SHAPES:
+        raise ValueError(f"The input shape must be one of {', '.join(SHAPES)}; got {shape!r}.")
+    if shape == "square":
+        return size, size
+    W, H = original_size
+    k = min(size / min(W, H), MAX_LONG_SIDE / max(W, H))
+    return max(1, round(W * k)), max(1, round(H * k))
+
+
 @dataclass(frozen=True)
 class InputMapping:
-    """Scale factors between the original image and the ``S x S`` model input."""
+    """Scale factors between the original image and the model input (``S x S``, or ``W' x H'``)."""
 
     original_size: tuple[int, int]  # (W, H)
-    input_size: int  # S
+    input_size: int | tuple[int, int]  # S, or (W', H')
+
+    @property
+    def input_dims(self) -> tuple[int, int]:
+        return (self.input_size, self.input_size) if isinstance(self.input_size, int) else tuple(self.input_size)
 
     @property
     def scale(self) -> tuple[float, float]:
         W, H = self.original_size
-        return self.input_size / W, self.input_size / H
+        w, h = self.input_dims
+        return w / W, h / H
 
     def to_input(self, box):
         sx, sy = self.scale
@@ -158,11 +184,13 @@ def to_rgb(img: Image.Image) -> tuple[Image.Image, str]:
     return img.convert("RGB"), note
 
 
-def prepare_input(decoded: DecodedImage, size: int = DEFAULT_INPUT_SIZE) -> tuple[Image.Image, InputMapping]:
-    """Resize to the ``size x size`` model input; return it and the coordinate map."""
+def prepare_input(decoded: DecodedImage, size: int = DEFAULT_INPUT_SIZE,
+                  shape: str = "square") -> tuple[Image.Image, InputMapping]:
+    """Resize to the model input (see :func:`input_dims`); return it and the coordinate map."""
     check_input_size(size)
-    resized = decoded.image.resize((size, size), Image.Resampling.BILINEAR, reducing_gap=3.0)
-    return resized, InputMapping(decoded.original_size, size)
+    dims = input_dims(decoded.original_size, size, shape)
+    resized = decoded.image.resize(dims, Image.Resampling.BILINEAR, reducing_gap=3.0)
+    return resized, InputMapping(decoded.original_size, size if shape == "square" else dims)
 
 
 def check_input_size(size: int) -> int:

@@ -54,3 +54,12 @@ def get_sample(name: str) -> Sample:
         if s.name == name:
             return s
     raise KeyError(f"No sample image called {name!r}.")
+
+
+@functools.cache
+def original_size(name: str) -> tuple[int, int]:
+    """``(W, H)`` of a sample photo, read from its header (a link's boxes are checked against it)."""
+    from PIL import Image
+
+    with Image.open(get_sample(name).path) as img:
+        return img.size
