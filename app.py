@@ -66,7 +66,7 @@ def page_style(present: bool = False) -> str:
         f"@media (max-height: {h + 19}px) {{ :root {{ --roi-zoom-h: {max(h - CANVAS_ROOM_PX, 200) / CANVAS_PX:.4f}; }} }}\n"
         for h in range(CANVAS_ROOM_PX + CANVAS_PX - 20, 479, -20))
     return f"""<style>
-[data-testid="stMainBlockContainer"] {{ padding-top: 2.5rem; padding-bottom: 2rem; }}
+[data-testid="stMainBlockContainer"] {{ padding-top: {"3.8rem" if present else "2.5rem"}; padding-bottom: 2rem; }}
 [data-testid="stMainBlockContainer"] h2 {{ padding-top: 0; }}
 .st-key-clicker-keys {{ display: none; }}
 {"" if present else ".st-key-step-figure img { max-width: 720px !important; }  /* wide screens: the words stay in reach */"}
@@ -121,14 +121,15 @@ def step_figure(key: str, _scene, _step, present: bool = False) -> tuple[bytes, 
 
     For a projector (``present``) its text is larger and it is drawn at slide resolution.
     """
-    from roi_viz.draw.kit import PAGE_DPI, SLIDE_DPI, for_projector, to_jpeg, to_png
+    from roi_viz.draw.kit import PAGE_DPI, for_projector, projector_image, to_jpeg, to_png
 
     fig = _step.figure(_scene)
-    dpi = PAGE_DPI
-    if present:
-        fig, dpi = for_projector(fig), SLIDE_DPI
-    w, h = (round(v * dpi) for v in fig.get_size_inches())
-    return ((to_jpeg(fig, dpi), "JPEG") if _step.photo else (to_png(fig, dpi), "PNG")) + ((w, h),)
+    fmt = "JPEG" if _step.photo else "PNG"
+    if present:  # larger text, and a canvas that holds all of it
+        data, size = projector_image(for_projector(fig), fmt)
+        return data, fmt, size
+    w, h = (round(v * PAGE_DPI) for v in fig.get_size_inches())
+    return (to_jpeg(fig, PAGE_DPI) if _step.photo else to_png(fig, PAGE_DPI)), fmt, (w, h)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)

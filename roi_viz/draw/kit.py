@@ -72,6 +72,21 @@ def _encode(fig: Figure, dpi: float, fmt: str, **options) -> bytes:
     return buf.getvalue()
 
 
+def projector_image(fig: Figure, fmt: str = "PNG", dpi: float = SLIDE_DPI) -> tuple[bytes, tuple[int, int]]:
+    """A figure made :func:`for_projector`, encoded with its canvas fitted to everything drawn.
+
+    Text 1.2 times larger can pass the figure's edge (a long title, a label left of the
+    ticks); Matplotlib's tight box grows the picture to hold it, and trims empty margins.
+    Returns the file and its size in pixels.
+    """
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.06)
+    img = Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+    out = io.BytesIO()
+    img.save(out, format=fmt, **({"quality": 90} if fmt == "JPEG" else {"compress_level": 1}))
+    return out.getvalue(), img.size
+
+
 def for_projector(fig: Figure, factor: float = PRESENT_TEXT) -> Figure:
     """Every text of ``fig`` (titles, labels, legends, ticks, values) ``factor`` times larger."""
     for ax in fig.axes:
