@@ -84,6 +84,7 @@ def test_typed_by_hand_commas_and_fractions_are_read():
 BAD = [
     ({"method": "bilinear"}, "method"),
     ({"level": "expert"}, "level"),
+    ({"shape": "round"}, "shape"),
     ({"seed": "-1"}, "seed"),
     ({"seed": "abc"}, "seed"),
     ({"step": "99"}, "step"),
