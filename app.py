@@ -373,6 +373,13 @@ def canvas_sent(canvas_key: str, scale: float, size: tuple[int, int]) -> None:
     page().store.merge_canvas(canvas_key, boxes, scale, size)
 
 
+def set_shape(shape: str) -> None:
+    """Square or the photo's proportions; the boxes keep their part of the photo, in whole pixels."""
+    p = page()
+    p.set(shape=shape)
+    p.snap_boxes = True
+
+
 # ----------------------------------------------------------------------- sidebar
 def sidebar_image() -> tuple[str, bytes, str]:
     """The chosen picture: ``(key, file bytes, name)``."""
@@ -391,8 +398,7 @@ def sidebar_image() -> tuple[str, bytes, str]:
             if key != p.last_upload:  # a new photo of one's own: as Fast R-CNN would see it, proportions kept
                 p.last_upload = key
                 if p.settings.shape != "aspect":
-                    p.set(shape="aspect")
-                    p.snap_boxes = True
+                    set_shape("aspect")
                     refresh("shape")
             return key, data, up.name
         sb.info("No file yet: the sample photo is shown until you upload one.")
@@ -419,8 +425,7 @@ def sidebar_settings() -> Settings:
                      on_change=from_widget, args=(wkey("input_size"), lambda v: p.set(input_size=int(v))))
     shapes = {"square": "Square, S × S (the article)", "aspect": "Proportions kept, shorter side S (Fast R-CNN)"}
     sb.radio("Input shape", list(shapes), index=list(shapes).index(s.shape), format_func=shapes.get,
-             key=wkey("shape"), on_change=from_widget,
-             args=(wkey("shape"), lambda v: (p.set(shape=v), setattr(p, "snap_boxes", True))),
+             key=wkey("shape"), on_change=from_widget, args=(wkey("shape"), set_shape),
              help="The article squashes every photo into a 512 × 512 square. Fast R-CNN keeps the photo's "
                   "proportions and scales its shorter side, so the feature map is not square either. An upload "
                   "starts with its proportions kept.")
@@ -692,12 +697,12 @@ QUIZ_LEVEL_WORDS = {"starter": "Starter: the article's setting", "fastrcnn": "Fa
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def quiz_picture(key: str, asked: str, seed: int, level: str, _settings, _image) -> bytes:
-    """``asked``: the question's fingerprint (settings and RoI), so that a changed sidebar gets its own picture."""
+def quiz_picture(key: str, asked: str, _question, _image) -> bytes:
+    """``asked``: the question's fingerprint (seed, level, settings, RoI): one picture per question."""
     from roi_viz.draw.kit import PAGE_DPI, to_jpeg
     from roi_viz.draw.quiz import question_figure
 
-    q = the_question(seed, level, _settings)
+    q = _question
     S = q.input_size  # the quiz's input is the article's square
     image = _image if _image.size == (S, S) else _image.resize((S, S))
     return to_jpeg(question_figure(image, q), dpi=PAGE_DPI)
@@ -787,7 +792,7 @@ def quiz_view(scene, key: str) -> None:
     top = st.columns([3, 1], vertical_alignment="center")
     top[0].caption(f"Question {p.quiz_seed} ({quiz.LEVEL_TITLES[q.level]}). Score: {score.words}.")
     top[1].button("New question", width="stretch", on_click=callback(new_question), key="quiz-new")
-    st.image(quiz_picture(key, asked, q.seed, q.level, p.settings, scene.image), width="stretch", output_format="JPEG")
+    st.image(quiz_picture(key, asked, q, scene.image), width="stretch", output_format="JPEG")
     st.markdown(q.intro)
     st.markdown(f"**{p.quiz_pos + 1} of {len(q.asks)}.** {ask.text}")
     g = p.quiz_grade if p.quiz_grade is not None and p.quiz_grade.ask_id == ask.id else None
@@ -1235,12 +1240,9 @@ def main() -> None:
         p.notice = ""
     inp, mapping, png = model_input(key, settings.input_size, settings.shape, img)
     p.dims = inp.size  # the boxes are read and written in pixels of this input
-    if p.snap_boxes:  # the same part of the photo, in whole pixels of the new input (a drawn box is whole pixels)
+    if p.snap_boxes:  # the input changed shape: its size is known only now
         p.snap_boxes = False
-        active = p.store.active
-        p.store.replace_all([tuple(float(max(round(v), 1 if k >= 2 else 0)) for k, v in enumerate(b))
-                             for b in p.store.boxes(p.dims)], p.dims)
-        p.store.active = active
+        p.store.snap(p.dims)
     if settings.shape != "square":  # every cache below is keyed by the image: this input is another one
         key = f"{key}|{settings.shape}"
     if p.present:  # no photo to draw on: the lesson alone, on the whole screen

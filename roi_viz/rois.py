@@ -164,6 +164,14 @@ class RoIStore:
         self._changed(external=True, notice=msg)
         return msg
 
+    def snap(self, size) -> None:
+        """Every box in whole pixels of the input ``size`` (after the input changed shape: a drawn box is
+        whole pixels). The same part of the photo, the same active box."""
+        active = self.active
+        self.replace_all([tuple(float(max(round(v), 1 if k >= 2 else 0)) for k, v in enumerate(b))
+                          for b in self.boxes(size)], size)
+        self.active = active
+
     def delete(self, index: int) -> None:
         """Remove RoI ``index``; the last one is never removed (a walkthrough needs a box)."""
         if len(self._boxes) < 2:

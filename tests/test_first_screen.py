@@ -3,16 +3,15 @@
 a drag still lands on the right input pixels, and step 1's figure is on the first screen. Then one quiz
 question answered through the real page.
 """
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from roi_viz import quiz
 from roi_viz.lesson.settings import Settings
-from test_browser import CHROMIUM, FLAGS, ROOT, assert_clean_log, number, settle, start_server, the_canvas
+from test_browser import ROOT, assert_clean_log, number, settle, start_server, the_canvas
+from test_present import SHOTS, browser  # noqa: F401  (one Chromium per module, launched as there)
 
-SHOTS = ROOT / "artifacts" / "screenshots"
 SCREENS = [(1366, 768, 1.0), (1280, 800, 1.0), (1920, 1080, 1.0), (1366, 768, 1.5)]
 
 
@@ -24,16 +23,6 @@ def server():
     proc.terminate()
     proc.wait(10)
     assert_clean_log(log)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (apt-get install -y chromium)"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 def open_at(browser, url: str, width: int, height: int, zoom: float):

@@ -1,16 +1,11 @@
 """The input as Fast R-CNN builds it: the photo's proportions kept, its shorter side S, a map that is not square."""
-from pathlib import Path
-
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from conftest import page_state, page_text, widget
 from roi_viz.model import images, samples
 from roi_viz.model.images import input_dims, prepare_input
 from roi_viz.rois import RoIStore, clip_roi
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-
+from test_link import open_page
 
 @pytest.mark.parametrize("orig, size, want", [
     ((640, 427), 512, (767, 512)),  # landscape: the height becomes S
@@ -47,17 +42,8 @@ def test_a_box_is_the_same_part_of_the_photo_in_either_shape():
     assert clip_roi((600, 10, 100, 50), (768, 512)) == ((600.0, 10.0, 100.0, 50.0), "")  # inside the wider input
 
 
-def open_page(**params) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception
-    return at
-
-
 def test_the_page_shows_a_photo_with_its_proportions_and_a_map_that_is_not_square():
-    at = open_page(img="chelsea", shape="aspect")  # 451 x 300
+    at = open_page({"img": "chelsea", "shape": "aspect"})  # 451 x 300
     W, H = input_dims(samples.original_size("chelsea"), 512, "aspect")
     assert (W, H) == (770, 512)
     p = page_state(at)
@@ -78,7 +64,7 @@ def test_the_page_shows_a_photo_with_its_proportions_and_a_map_that_is_not_squar
 
 
 def test_the_fast_rcnn_preset_keeps_the_proportions_and_the_article_preset_squares_again():
-    at = open_page(img="rocket")  # 640 x 427
+    at = open_page({"img": "rocket"})  # 640 x 427
     at.button[[b.label for b in at.button].index("Fast R-CNN paper setting")].click().run()
     p = page_state(at)
     assert p.settings.shape == "aspect" and p.dims == input_dims((640, 427), 512, "aspect")
@@ -90,7 +76,7 @@ def test_the_fast_rcnn_preset_keeps_the_proportions_and_the_article_preset_squar
 
 
 def test_switching_the_shape_keeps_the_part_of_the_photo_in_whole_pixels():
-    at = open_page(img="rocket")  # 640 x 427, square by default for a sample
+    at = open_page({"img": "rocket"})  # 640 x 427, square by default for a sample
     widget(at, "number_input", "x").set_value(101.0).run()
     widget(at, "radio", "Input shape").set_value("aspect").run()
     p = page_state(at)
