@@ -48,6 +48,18 @@ VIEWS = {"walk": "Walkthrough", "compare": "Compare the methods", "slide": "Slid
 TITLE = "roi-viz: RoI pooling, step by step"
 
 
+def say(text: str, kind: str = "warning", where=None) -> None:
+    """A notice whose words may come from a link, a file or a student: shown as plain text.
+
+    ``st.warning`` and its kin read their body as Markdown, so a link's value
+    could plant a clickable link, an outside image or coloured text in the
+    page's own warning box. ``st.text`` interprets nothing; the box around it
+    is the page's CSS (``page_style``), keyed by ``kind`` (warning, error, info).
+    """
+    box = (where or st).container(key=f"notice-{kind}-{hashlib.sha1(text.encode()).hexdigest()[:12]}")
+    box.text(text)
+
+
 def page_style(present: bool = False) -> str:
     """The page's own CSS: a tighter top, and a canvas that always fits its column.
 
@@ -66,6 +78,11 @@ def page_style(present: bool = False) -> str:
         f"@media (max-height: {h + 19}px) {{ :root {{ --roi-zoom-h: {max(h - CANVAS_ROOM_PX, 200) / CANVAS_PX:.4f}; }} }}\n"
         for h in range(CANVAS_ROOM_PX + CANVAS_PX - 20, 479, -20))
     return f"""<style>
+[class*="st-key-notice-"] {{ padding: 0.6rem 0.9rem; border-radius: 0.5rem; border-left: 0.3rem solid; }}
+[class*="st-key-notice-warning"] {{ background: #fff4d6; border-color: #8a5a00; color: #3d2a00; }}
+[class*="st-key-notice-error"] {{ background: #fde8e8; border-color: #a61b1b; color: #4a0a0a; }}
+[class*="st-key-notice-info"] {{ background: #e6f0fb; border-color: #1d5fa8; color: #0c2a4d; }}
+[class*="st-key-notice-"] [data-testid="stText"] {{ white-space: pre-wrap; }}
 [data-testid="stMainBlockContainer"] {{ padding-top: {"3.8rem" if present else "2.5rem"}; padding-bottom: 2rem; }}
 [data-testid="stMainBlockContainer"] h2 {{ padding-top: 0; }}
 .st-key-clicker-keys {{ display: none; }}
@@ -299,8 +316,9 @@ def guarded(fn):
             if type(exc).__module__.startswith("streamlit"):
                 raise  # Streamlit's own control flow (reruns, stops)
             traceback.print_exc(file=sys.stderr)
-            st.error("Something went wrong while drawing this part of the page. Your settings are kept: try "
-                     f"another RoI or step, or press “Article example” in the sidebar. ({type(exc).__name__}: {exc})")
+            say("Something went wrong while drawing this part of the page. Your settings are kept: try "
+                f"another RoI or step, or press “Article example” in the sidebar. ({type(exc).__name__}: {exc})",
+                "error")
     return run
 
 
@@ -542,7 +560,7 @@ def box_editor(size: tuple[int, int], mapping: images.InputMapping) -> None:
                f"input x = original x × {sx:.4g}, input y = original y × {sy:.4g}. "
                f"This RoI in the original: ({ox:.1f}, {oy:.1f}, {ow:.1f}, {oh:.1f}).")
     if store.notice:
-        (st.warning if store.notice.startswith("⚠") else st.info)(store.notice)
+        say(store.notice, "warning" if store.notice.startswith("⚠") else "info")
 
 
 # ------------------------------------------------------------------------ the lesson
@@ -811,16 +829,13 @@ def quiz_view(scene, key: str) -> None:
         st.form_submit_button("Check", disabled=done,
                               on_click=check_answer, args=(asked, ask.id, tuple(f.key for f in ask.fields), prefix))
     if g is not None:
-        if g.status == "right":
-            st.success(g.message)
-        elif g.status == "wrong":
-            st.error(g.message)
-        else:
-            st.warning(g.message)
+        # The messages quote what was typed: plain text.
+        say(("✔ " if g.status == "right" else "✖ " if g.status == "wrong" else "⚠ ") + g.message,
+            {"right": "info", "wrong": "error"}.get(g.status, "warning"))
         labels = {f.key: f.label for f in ask.fields}
         for v in g.fields:
             if v.message:
-                st.caption(f"{labels.get(v.key, v.key)}: {v.message}")
+                st.text(f"{labels.get(v.key, v.key)}: {v.message}")
         if g.revealed:
             title, url = walkthrough_link(q, ask)
             where = ("on this RoI, on the sample photo: an upload cannot travel in a link" if p.upload_shown
@@ -1080,7 +1095,7 @@ def features_of(key: str, inp):
                  "Try a smaller model input size in the sidebar, or the sample photo.")
         return None
     if fm.note:
-        st.info(fm.note)
+        say(fm.note, "info")
     return fm
 
 
@@ -1201,7 +1216,7 @@ def network_status(settings: Settings) -> None:
                 "`python -m roi_viz download-weights` once with internet, or set `ROI_VIZ_WEIGHTS` to a weights "
                 "file.\n\n" + "\n".join(f"- {problem}" for problem in net.problems))
     elif net.problems:
-        sb.info("\n".join(net.problems))
+        say("\n".join(net.problems), "info", sb)
 
 
 # ------------------------------------------------------------------------ the page
@@ -1225,18 +1240,15 @@ def main() -> None:
     try:
         img = decoded(key, data)
     except images.ImageError as exc:
-        st.error(f"**{label}** could not be used: {exc} The sample photo is shown instead.")
+        say(f"“{label}” could not be used: {exc} The sample photo is shown instead.", "error")  # a file's name: plain
         key, data = "sample:" + samples.DEFAULT_SAMPLE, sample_bytes(samples.DEFAULT_SAMPLE)
         img = decoded(key, data)
         p.upload_shown, p.image_title = False, samples.get_sample(samples.DEFAULT_SAMPLE).title
     if not p.present:
         for note in img.notes:
-            st.info(note)
-    if p.notice:  # a preset's summary, a value a widget could not take, what a link got wrong
-        if p.present:
-            st.toast(p.notice, duration="long")
-        else:
-            (st.warning if p.notice.startswith("⚠") else st.info)(p.notice)
+            say(note, "info")
+    if p.notice:  # a preset's summary, a value a widget could not take, what a link got wrong: plain text
+        say(p.notice, "warning" if p.notice.startswith("⚠") else "info")
         p.notice = ""
     inp, mapping, png = model_input(key, settings.input_size, settings.shape, img)
     p.dims = inp.size  # the boxes are read and written in pixels of this input

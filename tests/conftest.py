@@ -64,10 +64,30 @@ def png_header_only(w: int, h: int) -> bytes:
 
 
 def page_text(at) -> str:
-    """Everything an AppTest page says in words: markdown, errors, warnings, notes, captions."""
+    """Everything an AppTest page says in words: markdown, errors, warnings, notes, captions, plain text."""
     parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
-    parts += [i.value for i in at.info] + [c.value for c in at.caption]
+    parts += [i.value for i in at.info] + [c.value for c in at.caption] + [t.value for t in at.text]
     return "\n".join(parts)
+
+
+def notices(at, kind: str | None = None) -> list[str]:
+    """The page's notices, as plain text: each is ``st.text`` in a box keyed ``notice-KIND-...``.
+
+    ``kind``: ``"warning"``, ``"error"`` or ``"info"``; ``None`` for all of them.
+    """
+    found: list[str] = []
+
+    def walk(node, inside: bool) -> None:
+        key = getattr(node, "key", None) or ""
+        here = inside or key.startswith(f"notice-{kind}-" if kind else "notice-")
+        if here and getattr(node, "type", None) == "text":
+            found.append(node.value)
+        for child in getattr(node, "children", {}).values():
+            walk(child, here)
+
+    walk(at.main, False)
+    walk(at.sidebar, False)
+    return found
 
 
 def widget(at, kind: str, label: str):

@@ -127,7 +127,7 @@ def test_a_forward_that_fails_on_the_cpu_is_a_message_in_the_page(monkeypatch):
     at.run()
     widget(at, "select_slider", "Model input size").set_value(320).run()  # a size no other test computes (not cached)
     assert not at.exception
-    assert any("VGG16 could not run on this image at 320 × 320" in e.value for e in at.error)
+    assert any("VGG16 could not run on this image at 320 × 320" in e.value for e in at.error)  # our own words
     monkeypatch.undo()
     widget(at, "select_slider", "Model input size").set_value(512).run()  # and the session goes on
     assert not at.error and at.get("image")

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import page_state, page_text, widget
+from conftest import notices, page_state, page_text, widget
 from roi_viz import link
 from roi_viz.lesson.settings import MAX_OUTPUT, Settings
 from roi_viz.methods import METHODS
@@ -184,7 +184,7 @@ def test_a_link_opens_the_same_page_and_the_address_follows_every_click():
 
 def test_bad_parameters_in_the_page_give_one_notice_each_and_the_page_goes_on():
     at = open_page({"method": "nope", "step": "99", "roi": "abc", "zoom": "1"})
-    warnings = "\n".join(w.value for w in at.warning)
+    warnings = "\n".join(notices(at, "warning"))
     for name in ("method", "step", "roi", "zoom"):
         assert name in warnings
     assert "Step 1: Image and RoIs" in page_text(at)
@@ -194,7 +194,7 @@ def test_bad_parameters_in_the_page_give_one_notice_each_and_the_page_goes_on():
 
 def test_an_upload_does_not_travel():
     at = open_page({"img": "upload", "roi": "10_10_100_100"})
-    assert "Uploads cannot travel in a link" in "\n".join(w.value for w in at.warning)
+    assert "Uploads cannot travel in a link" in "\n".join(notices(at, "warning"))
     assert page_state(at).store.boxes(512) == [(10.0, 10.0, 100.0, 100.0)]
     assert "img" not in at.query_params  # this page shows the sample, so its own link says nothing of uploads
 

@@ -1,0 +1,127 @@
+"""What comes from a link, a file or a student is shown as plain text, never as Markdown or HTML.
+
+Every channel gets payloads that would, if interpreted, plant a link, an outside
+image, HTML or a Streamlit directive (colour, icon) in the page: every link
+parameter (and an unknown one), an uploaded file's name, a typed quiz answer.
+The test reads every element that interprets Markdown (markdown, captions,
+alerts, toasts) and checks no payload reached one; the notices carry it as text.
+Chromium then opens a hostile link and looks at the DOM itself.
+"""
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+from streamlit.testing.v1 import AppTest
+
+from conftest import notices, widget
+from roi_viz import link
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+PAYLOADS = {
+    "link": "[Log in](http://example.invalid)",
+    "image": "![x](http://example.invalid/p.png)",
+    "html": "<img src=http://example.invalid/h.png onerror=alert(1)>",
+    "colour": ":red[**ALARM**] :material/warning: $x^2$",
+}
+# What would show that a payload was interpreted, or reached an interpreting element at all.
+MARKERS = ("example.invalid", "<img", ":red[", ":material/")
+
+
+def interpreting(at) -> list[str]:
+    """The text of every element that reads Markdown: nothing from outside may reach them."""
+    kinds = ("markdown", "caption", "warning", "error", "info", "success", "toast", "title", "header", "subheader",
+             "exception")
+    return [str(e.value) for kind in kinds for e in at.get(kind)]
+
+
+def assert_only_text(at) -> None:
+    assert not at.exception
+    for value in interpreting(at):
+        for marker in MARKERS:
+            assert marker not in value, f"{marker!r} reached an element that interprets Markdown: {value[:200]!r}"
+
+
+@pytest.mark.parametrize("name", list(PAYLOADS))
+def test_every_link_parameter_is_shown_as_text(name):
+    payload = PAYLOADS[name]
+    at = AppTest.from_file(APP, default_timeout=180)
+    for param in link.KNOWN:
+        at.query_params[param] = payload
+    at.query_params[payload] = "1"  # an unknown parameter whose name is the payload
+    at.run()
+    assert_only_text(at)
+    said = "\n".join(notices(at, "warning"))
+    assert "view" in said and "level" in said, said  # the bad values are named...
+    assert "example.invalid" in said or "..." in said  # ...and quoted as text (long ones shortened)
+
+
+@pytest.mark.parametrize("param", ["view", "level", "method", "img", "out", "roi"])
+def test_a_short_hostile_value_is_quoted_whole_as_text(param):
+    payload = "[Log in](http://x.invalid)"[:24]  # short enough to be quoted whole
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params[param] = payload
+    at.run()
+    assert not at.exception
+    assert any(payload in n for n in notices(at, "warning")), notices(at)
+    assert all(payload not in v for v in interpreting(at))
+
+
+@pytest.mark.parametrize("name", list(PAYLOADS))
+def test_an_uploaded_files_name_is_shown_as_text(name):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    widget(at, "radio", "Source").set_value("upload").run()
+    filename = PAYLOADS[name] + ".png"
+    at.file_uploader(key="upload").set_value((filename, b"not an image", "image/png")).run()
+    assert_only_text(at)
+    assert any(filename in n for n in notices(at, "error")), notices(at)
+
+
+@pytest.mark.parametrize("name", list(PAYLOADS))
+def test_a_typed_quiz_answer_is_shown_as_text(name):
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.query_params["view"] = "quiz"
+    at.query_params["seed"] = "3"
+    at.run()
+    fields = [t for t in at.text_input if not t.disabled]
+    assert fields
+    for f in fields:
+        f.set_value(PAYLOADS[name][:20])
+    widget(at, "button", "Check").click().run()
+    assert_only_text(at)
+    quoted = PAYLOADS[name][:20].strip()
+    assert any(quoted[:10] in n for n in notices(at)), notices(at)
+
+
+def test_a_hostile_link_in_chromium_plants_nothing():
+    from test_browser import CHROMIUM, FLAGS, ROOT, assert_clean_log, start_server
+
+    log = ROOT / "artifacts" / "server-test_plain_text.log"
+    proc, url = start_server(log)
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            pg = b.new_page(viewport={"width": 1366, "height": 768})
+            outside = []
+            pg.on("request", lambda r: outside.append(r.url) if (urlsplit(r.url).hostname or "").endswith(".invalid")
+                  else None)
+            query = ("level=%5BLog%20in%5D(http%3A%2F%2Fexample.invalid)"
+                     "&view=!%5Bx%5D(http%3A%2F%2Fexample.invalid%2Fp.png)"
+                     "&method=%3Ared%5B**ALARM**%5D&img=%3Cb%3Ebold%3C%2Fb%3E")
+            pg.goto(f"{url}/?{query}")
+            notice = pg.locator('[class*="st-key-notice-warning"]').first
+            notice.wait_for(timeout=120_000)
+            text = notice.inner_text()
+            assert "[Log in](http://examp" in text and ":red[**ALARM**]" in text, text  # quoted, shortened
+            assert "<b>bold</b>" in text
+            assert pg.locator('a[href*="example.invalid"]').count() == 0
+            assert pg.locator('img[src*="example.invalid"]').count() == 0
+            assert notice.locator("b, strong, a, img, span[class*='color'], em").count() == 0
+            assert outside == [], outside
+            b.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert_clean_log(log)
