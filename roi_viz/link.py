@@ -46,6 +46,7 @@ from fractions import Fraction
 from typing import Mapping, Sequence
 
 from .lesson.settings import MAX_OUTPUT, MODES, Settings
+from .lesson.views import VIEWS as VIEW_LIST
 from .methods import METHODS
 from .model import samples
 from .model.images import INPUT_SIZES, SHAPES, input_dims
@@ -53,7 +54,7 @@ from .model.layers import LAYERS
 from .ops import geometry as g
 from .rois import RoIError, clip_roi
 
-VIEWS = ("walk", "compare", "slide", "quiz", "field", "head")
+VIEWS = tuple(VIEW_LIST)  # the page's views, from the one list
 QUIZ_LEVELS = ("starter", "fastrcnn", "beyond")  # roi_viz.quiz.LEVELS, without importing the quiz here
 MAX_SEED = 2**31 - 1
 AXES = ("x", "y")

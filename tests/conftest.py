@@ -94,7 +94,7 @@ def widget(at, kind: str, label: str):
     """The AppTest widget of ``kind`` (``"radio"``, ``"number_input"``, ...) labelled ``label``.
 
     Found by its label, as a person finds it: the page's widget keys carry a
-    revision (see app.py), so they change as the state does.
+    revision (see ui/widgets.py), so they change as the state does.
     """
     items = list(getattr(at, kind))
     found = [w for w in items if w.label == label] or [w for w in items if w.label.startswith(label)]
@@ -103,5 +103,8 @@ def widget(at, kind: str, label: str):
 
 
 def page_state(at):
-    """The session's one piece of state: the app's ``Page`` (settings, RoI store, lesson position)."""
-    return at.session_state["page"]
+    """The session's state, through the page's one accessor's key: a ``ui.session.Session``
+    (settings, the RoI store, the photo, the lesson's place, the quiz)."""
+    from ui.session import KEY
+
+    return at.session_state[KEY]

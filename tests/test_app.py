@@ -140,7 +140,7 @@ def test_align_options_and_the_close_up(at):
     widget(at, "toggle", "Aligned").set_value(False).run()
     assert "Legacy rule" in page_text(at)
     widget(at, "number_input", "Output rows").set_value(1).run()  # the chosen bin row 2 no longer exists: clamped
-    assert not at.exception and page_state(at).focus[0] == 0
+    assert not at.exception and page_state(at).place.focus[0] == 0
 
 
 def test_compare_view_shows_every_method(at):

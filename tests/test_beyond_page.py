@@ -21,7 +21,7 @@ def open_view(view: str, **params) -> AppTest:
 def test_what_a_cell_sees_states_the_field_and_computes_the_gradient_on_demand():
     at = open_view("field")
     f = receptive.receptive_field("pool5")
-    r, c = page_state(at).cell
+    r, c = page_state(at).place.cell
     # The article's RoI (296, 192, 200, 145): its centre (396, 264.5) is in cell (8, 12) at stride 32.
     assert (r, c) == (8, 12)
     x0, y0, x1, y1 = f.span(r, c)
@@ -34,7 +34,7 @@ def test_what_a_cell_sees_states_the_field_and_computes_the_gradient_on_demand()
     assert "of the gradient falls inside the cell's 32 × 32 square" in text
     assert "100.0 % inside the 212 × 212 field" in text
     widget(at, "number_input", "Cell row").set_value(0).run()
-    assert page_state(at).cell == (0, 12) and "columns [294, 506) and rows [-90, 122)" in page_text(at)
+    assert page_state(at).place.cell == (0, 12) and "columns [294, 506) and rows [-90, 122)" in page_text(at)
 
 
 def test_after_pooling_classifies_every_roi_and_says_why_3x3_does_not_fit():

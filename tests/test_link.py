@@ -151,10 +151,9 @@ def open_page(params: dict) -> AppTest:
 
 def shown(at) -> link.Link:
     """The page's state as a link (what the app would write)."""
-    p = page_state(at)
-    size = p.settings.input_size
-    return link.Link(p.settings, p.sample, p.upload_shown, tuple(p.store.boxes(p.dims)), p.store.active, p.view,
-                     p.step, p.focus, p.slide_axis, p.slide_cells, p.present, p.quiz_level, p.quiz_seed)
+    from ui.session import as_link
+
+    return as_link(page_state(at))
 
 
 def test_a_link_opens_the_same_page_and_the_address_follows_every_click():
@@ -201,10 +200,10 @@ def test_an_upload_does_not_travel():
 
 def test_presenter_mode_from_the_link():
     at = open_page({"present": "1", "step": "3"})
-    assert page_state(at).present
+    assert page_state(at).place.present
     assert "Step 3: Quantization" in page_text(at)
     assert not [c for c in at.get("radio") if c.label == "View"], "a projector shows the walkthrough only"
     assert not at.main.number_input, "no box editor on a projector"
     widget(at, "toggle", "Present").set_value(False).run()
-    assert not page_state(at).present and "present" not in at.query_params
+    assert not page_state(at).place.present and "present" not in at.query_params
     assert [w.label for w in at.main.number_input][:4] == ["x", "y", "w", "h"]

@@ -38,14 +38,14 @@ def typed(v: float) -> str:
 def test_a_full_round_right_answers_score_and_the_link_restores_the_question():
     at = open_quiz(level="starter", seed="7")
     q = quiz.make_question(7, "starter", Settings())
-    assert page_state(at).quiz_seed == 7
+    assert page_state(at).quiz.seed == 7
     x, y, w, h = q.roi
     assert f"x = {x}, y = {y}, w = {w}, h = {h}" in page_text(at)
     for n, ask in enumerate(q.asks):
         assert ask.text in page_text(at)
         answer(at, ask, {k: typed(v) for k, v in ask.answer.items()})
         assert any(n.startswith("✔ Right") for n in notices(at, "info")), f"ask {ask.id} not graded right"
-        score = page_state(at).quiz_score
+        score = page_state(at).quiz.score
         assert (score.right, score.first_try, score.streak) == (n + 1, n + 1, n + 1)
         if n + 1 < len(q.asks):
             widget(at, "button", "Next question").click()
@@ -71,14 +71,14 @@ def test_a_wrong_answer_twice_shows_the_correct_value_and_the_step_that_explains
     shared, said = link.from_params(parse_qs(urlsplit(url).query))
     assert said == [] and shared.view == "walk" and shared.step == index
     assert shared.rois == (tuple(float(v) for v in q.roi),)
-    assert page_state(at).quiz_score.first_try == 0 and page_state(at).quiz_score.streak == 0
+    assert page_state(at).quiz.score.first_try == 0 and page_state(at).quiz.score.streak == 0
 
 
 def test_malformed_answers_get_a_sentence_and_cost_no_try():
     at = open_quiz(level="starter", seed="3")
     ask = quiz.make_question(3, "starter", Settings()).asks[0]
     answer(at, ask, {f.key: "abc" for f in ask.fields})
-    assert notices(at, "warning") and page_state(at).quiz_tries == 0
+    assert notices(at, "warning") and page_state(at).quiz.tries == 0
     answer(at, ask, {k: typed(v) for k, v in ask.answer.items()})
     assert any(n.startswith("✔ Right") for n in notices(at, "info"))
 
@@ -89,12 +89,12 @@ def test_new_question_changes_the_roi_and_the_address():
     widget(at, "button", "New question").click()
     at.run()
     p = page_state(at)
-    assert p.quiz_seed != 5 and at.query_params["seed"] == str(p.quiz_seed)
-    fresh = quiz.make_question(p.quiz_seed, "fastrcnn", Settings())
+    assert p.quiz.seed != 5 and at.query_params["seed"] == str(p.quiz.seed)
+    fresh = quiz.make_question(p.quiz.seed, "fastrcnn", Settings())
     assert fresh.intro in page_text(at) and (fresh.roi != before) == (fresh.intro != quiz.make_question(
         5, "fastrcnn", Settings()).intro)
     again = open_quiz(**{k: at.query_params[k] for k in ("level", "seed")})
-    assert page_state(again).quiz_seed == p.quiz_seed and page_state(again).quiz_level == "fastrcnn"
+    assert page_state(again).quiz.seed == p.quiz.seed and page_state(again).quiz.level == "fastrcnn"
 
 
 def test_every_level_opens_and_asks_its_first_question():
@@ -112,12 +112,12 @@ def test_a_sidebar_change_starts_the_question_it_makes_afresh():
     answer(at, ask, {k: typed(v) for k, v in ask.answer.items()})
     widget(at, "button", "Next question").click()
     at.run()
-    assert page_state(at).quiz_pos == 1
+    assert page_state(at).quiz.pos == 1
     widget(at, "select_slider", "Model input size").set_value(448).run()
     assert not at.exception
     q448 = quiz.make_question(9, "fastrcnn", Settings(input_size=448))
     p = page_state(at)
-    assert p.quiz_pos == 0 and p.quiz_grade is None and p.quiz_tries == 0
+    assert p.quiz.pos == 0 and p.quiz.grade is None and p.quiz.tries == 0
     text = page_text(at)
     assert q448.intro in text and q448.asks[0].text in text
     assert not any(n.startswith("✔") for n in notices(at))  # the old ask's "right" is not shown for the new question
@@ -127,8 +127,8 @@ def test_a_wrong_first_try_ends_the_streak_at_once():
     at = open_quiz(level="starter", seed="7")
     q = quiz.make_question(7, "starter", Settings())
     answer(at, q.asks[0], {k: typed(v) for k, v in q.asks[0].answer.items()})
-    assert page_state(at).quiz_score.streak == 1
+    assert page_state(at).quiz.score.streak == 1
     widget(at, "button", "Next question").click()
     at.run()
     answer(at, q.asks[1], {k: typed(v + 7) for k, v in q.asks[1].answer.items()})
-    assert page_state(at).quiz_score.streak == 0 and "streak 0" in page_text(at)
+    assert page_state(at).quiz.score.streak == 0 and "streak 0" in page_text(at)

@@ -47,9 +47,9 @@ def test_the_page_shows_a_photo_with_its_proportions_and_a_map_that_is_not_squar
     W, H = input_dims(samples.original_size("chelsea"), 512, "aspect")
     assert (W, H) == (770, 512)
     p = page_state(at)
-    assert p.dims == (W, H)
+    assert p.photo.dims == (W, H)
     # The article's box on the same part of the photo, in whole pixels (a proposal is whole pixels).
-    assert p.store.boxes(p.dims)[0] == (round(296 * W / 512), 192.0, round(200 * W / 512), 145.0)
+    assert p.store.boxes(p.photo.dims)[0] == (round(296 * W / 512), 192.0, round(200 * W / 512), 145.0)
     text = page_text(at)
     assert f"keeps its proportions, its shorter side resized to 512 pixels, as Fast R-CNN builds its input: {W} × {H}" in text
     assert f"pixels of the {W} × {H} model input, its proportions kept" in text
@@ -59,7 +59,7 @@ def test_the_page_shows_a_photo_with_its_proportions_and_a_map_that_is_not_squar
     # Back to the article's square: the box covers the same part of the photo.
     widget(at, "radio", "Input shape").set_value("square").run()
     p = page_state(at)
-    assert p.dims == (512, 512) and p.store.boxes(p.dims)[0] == (296.0, 192.0, 200.0, 145.0)
+    assert p.photo.dims == (512, 512) and p.store.boxes(p.photo.dims)[0] == (296.0, 192.0, 200.0, 145.0)
     assert "shape" not in at.query_params and at.query_params["img"] == "chelsea"
 
 
@@ -67,12 +67,12 @@ def test_the_fast_rcnn_preset_keeps_the_proportions_and_the_article_preset_squar
     at = open_page({"img": "rocket"})  # 640 x 427
     at.button[[b.label for b in at.button].index("Fast R-CNN paper setting")].click().run()
     p = page_state(at)
-    assert p.settings.shape == "aspect" and p.dims == input_dims((640, 427), 512, "aspect")
+    assert p.settings.shape == "aspect" and p.photo.dims == input_dims((640, 427), 512, "aspect")
     assert at.query_params["shape"] == "aspect"
     at.button[[b.label for b in at.button].index("↺ Article example")].click().run()
     p = page_state(at)
-    assert p.settings.shape == "square" and p.dims == (512, 512)
-    assert p.store.boxes(p.dims) == [(296.0, 192.0, 200.0, 145.0)]
+    assert p.settings.shape == "square" and p.photo.dims == (512, 512)
+    assert p.store.boxes(p.photo.dims) == [(296.0, 192.0, 200.0, 145.0)]
 
 
 def test_switching_the_shape_keeps_the_part_of_the_photo_in_whole_pixels():
@@ -80,9 +80,9 @@ def test_switching_the_shape_keeps_the_part_of_the_photo_in_whole_pixels():
     widget(at, "number_input", "x").set_value(101.0).run()
     widget(at, "radio", "Input shape").set_value("aspect").run()
     p = page_state(at)
-    W, H = p.dims
+    W, H = p.photo.dims
     assert (W, H) == (767, 512)
-    assert p.store.boxes(p.dims)[0] == (round(101 * W / 512), 192.0, round(200 * W / 512), 145.0)
-    assert all(float(v).is_integer() for v in p.store.boxes(p.dims)[0])
+    assert p.store.boxes(p.photo.dims)[0] == (round(101 * W / 512), 192.0, round(200 * W / 512), 145.0)
+    assert all(float(v).is_integer() for v in p.store.boxes(p.photo.dims)[0])
     widget(at, "radio", "Input shape").set_value("square").run()
     assert page_state(at).store.boxes(512)[0] == (101.0, 192.0, 200.0, 145.0)  # back, to the pixel

@@ -1,0 +1,14 @@
+"""The page's views, in the order it shows them: the one list the page, the link and the handout read.
+
+Each is ``key: (label, heading)``; the key is what a link carries (``view=compare``).
+"""
+from __future__ import annotations
+
+VIEWS: dict[str, tuple[str, str]] = {
+    "walk": ("Walkthrough", "Walkthrough: {method}"),
+    "compare": ("Compare the methods", "Compare the methods"),
+    "slide": ("Slide the box", "Slide the box by fractions of a cell"),
+    "quiz": ("Quiz", "Quiz: predict, then check"),
+    "field": ("What a cell sees", "What one cell really sees"),
+    "head": ("After pooling", "After pooling: VGG16's own classifier, for every RoI"),
+}

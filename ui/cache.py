@@ -1,0 +1,111 @@
+"""The heavy things, computed once: decoded photos, model inputs, feature maps, figures, pictures.
+
+Thin wrappers over the library, each cached by values: a ``key`` string names
+the photo (and its input shape); arguments starting with ``_`` are not hashed
+because the key already names them. The model is one per process
+(``roi_viz.model.loading``); features per image, input size and layer; a step's
+figure per scene, step and close-up.
+"""
+from __future__ import annotations
+
+import io
+import sys
+import threading
+import time
+import traceback
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from roi_viz.model import images, loading, samples
+
+from .style import canvas_dims
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def decoded(key: str, _data: bytes) -> images.DecodedImage:
+    return images.decode_image(_data)
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def model_input(key: str, size: int, shape: str, _img: images.DecodedImage):
+    """The resized input, its coordinate map, and the canvas background (a light JPEG)."""
+    img, mapping = images.prepare_input(_img, size, shape)
+    buf = io.BytesIO()
+    img.resize(canvas_dims(img.size)).save(buf, format="JPEG", quality=88)
+    return img, mapping, buf.getvalue()
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def feature_map(key: str, size: int, layer: str, _img):
+    from roi_viz.model import features  # torch: imported once the photo is on the page
+
+    fm = features.extract(loading.backbone(), _img, layer)
+    print(f"[roi-viz] features computed: {key[:40]} {size} {layer} ({fm.seconds * 1000:.0f} ms)", file=sys.stderr, flush=True)
+    return fm
+
+
+@st.cache_resource(show_spinner=False)
+def sample_bytes(name: str) -> bytes:
+    return samples.get_sample(name).path.read_bytes()
+
+
+def scene_key(scene, key: str, *more) -> str:
+    """Everything a view of ``scene`` is drawn from (image ``key``, settings, RoIs), as one cache key."""
+    return repr((key, scene.settings, scene.rois, scene.active, scene.pretrained, *more))
+
+
+def figure_key(scene, step, key: str, present: bool) -> str:
+    """A step's figure: the scene, the step, the bin or point it looks at if it picks one, page or projector."""
+    return scene_key(scene, key, step.key, scene.focus if step.picks else None, present)
+
+
+@st.cache_data(max_entries=512, show_spinner=False)
+def step_figure(key: str, _scene, _step, present: bool = False) -> tuple[bytes, str, tuple[int, int]]:
+    """One step's figure, encoded, and its size in pixels; ``key`` names everything it is drawn from.
+
+    For a projector (``present``) its text is larger and it is drawn at slide resolution.
+    """
+    from roi_viz.draw.kit import PAGE_DPI, for_projector, projector_image, to_jpeg, to_png
+
+    fig = _step.figure(_scene)
+    fmt = "JPEG" if _step.photo else "PNG"
+    if present:  # larger text, and a canvas that holds all of it
+        data, size = projector_image(for_projector(fig), fmt)
+        return data, fmt, size
+    w, h = (round(v * PAGE_DPI) for v in fig.get_size_inches())
+    return (to_jpeg(fig, PAGE_DPI) if _step.photo else to_png(fig, PAGE_DPI)), fmt, (w, h)
+
+
+PREFETCH_DELAY_S = 0.3  # after the page has fetched the figure just shown: drawing holds the GIL
+_prefetching = threading.Semaphore(1)  # one figure drawn ahead at a time per server
+
+
+def prefetch(figure: str, scene, step, present: bool) -> None:
+    """Draw a step's figure into the cache in the background, a moment after this run ends."""
+    if not _prefetching.acquire(blocking=False):
+        return  # the server is already drawing ahead for someone: this one will be drawn on demand
+
+    def draw() -> None:
+        try:
+            time.sleep(PREFETCH_DELAY_S)
+            step_figure(figure, scene, step, present)
+        except Exception:  # noqa: BLE001  (a figure that fails will fail again, in the page, with a message)
+            traceback.print_exc(file=sys.stderr)
+        finally:
+            _prefetching.release()
+
+    thread = threading.Thread(target=draw, name="roi-viz-prefetch", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())  # the cache needs the session's context
+    thread.start()
+
+
+@st.cache_resource(show_spinner=False)
+def the_head():
+    """VGG16's classifier (fc6, fc7, fc8: about 500 MB), loaded once per server, when first asked for."""
+    from roi_viz import head
+
+    h = head.load_head(backbone=loading.backbone())
+    print(f"[roi-viz] VGG16 head loaded ({'pretrained' if h.pretrained else 'untrained'}, {h.load_seconds:.1f} s)",
+          file=sys.stderr, flush=True)
+    return h

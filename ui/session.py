@@ -1,0 +1,144 @@
+"""One student's state, split by concern, and the link that mirrors it.
+
+Each concern is a small dataclass with one owner: the sidebar writes the
+:class:`Photo` and the settings, the RoI store owns the boxes, the lesson's
+controls write the :class:`Place`, the quiz its :class:`QuizState`, the
+teacher's tools the :class:`Exports`. Widgets show this state and write it
+back in their callbacks (``ui.widgets``). :func:`session` is the one accessor,
+for the page and for tests.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from roi_viz.lesson.settings import Settings
+from roi_viz.model import samples
+from roi_viz.rois import RoIStore
+
+
+@dataclass
+class Photo:
+    """Which photo is shown, and the model input made from it."""
+
+    source: str = "sample"  # "sample" or "upload"
+    sample: str = samples.DEFAULT_SAMPLE
+    dims: tuple[int, int] = (512, 512)  # (W, H) of the model input shown: the boxes are pixels of it
+    last_upload: str = ""  # the upload shown last: a new one is shown with its proportions kept
+    upload_shown: bool = False  # the photo on the page is an upload (a link cannot carry it)
+    title: str = ""  # the photo's name, for the handout
+    snap_boxes: bool = False  # the input changed shape: the boxes become whole pixels of the new one
+
+
+@dataclass
+class Place:
+    """Where the lesson is: the view, the step and what the close-ups look at."""
+
+    view: str = "walk"
+    step: int = 0
+    focus: tuple[int, int, int] = (0, 0, 0)  # the bin (i, j) and point k of the close-ups
+    slide_axis: str = "x"
+    slide_cells: float = 1.0
+    present: bool = False  # presenter mode: the step's figure and words, sized for a projector
+    cell: tuple[int, int] | None = None  # "What a cell sees": the cell looked at (None: under the RoI's centre)
+    cell_for: tuple = ()  # the (RoI, layer, input size) the cell was picked for
+    erf_done: set = field(default_factory=set)  # effective fields asked for in this session (they are cached)
+    redraw: bool = False  # the lesson changed the boxes: the photo must be drawn again
+
+
+@dataclass
+class QuizState:
+    level: str = "starter"
+    seed: int | None = None  # the question; drawn when the quiz is first opened
+    pos: int = 0  # the ask shown
+    tries: int = 0  # wrong tries at it so far
+    grade: object = None  # the last grade of the ask shown (roi_viz.quiz.Grade)
+    score: object = None  # roi_viz.quiz.Score of the session
+    asked: str = ""  # the fingerprint of the question that pos, tries and grade belong to
+
+
+@dataclass
+class Exports:
+    made: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # kind -> (what it shows, the file)
+    making: str = ""  # the export asked for: made in the next run, with a progress bar
+
+
+@dataclass
+class Revisions:
+    """Widget keys carry these (``ui.widgets.wkey``): a change made elsewhere gives a widget a fresh key."""
+
+    widgets: int = 0  # bumped when a whole-page change (preset, method) redraws every widget afresh
+    fresh: dict[str, int] = field(default_factory=dict)  # per widget: bumped when its value changed elsewhere
+
+
+@dataclass
+class Session:
+    """Everything one student has chosen: the only session state the page keeps."""
+
+    settings: Settings = field(default_factory=Settings)
+    store: RoIStore = field(default_factory=lambda: RoIStore([samples.ARTICLE_ROI], samples.ARTICLE_INPUT_SIZE))
+    photo: Photo = field(default_factory=Photo)
+    place: Place = field(default_factory=Place)
+    quiz: QuizState = field(default_factory=QuizState)
+    exports: Exports = field(default_factory=Exports)
+    revisions: Revisions = field(default_factory=Revisions)
+    notice: str = ""  # said once at the top of the next run: a preset's summary, what a link got wrong
+
+    def set(self, **changes) -> None:
+        self.settings = self.settings.with_(**changes)
+
+
+KEY = "roi-viz"  # its key in st.session_state
+
+
+def session() -> Session:
+    """This student's state; a new session starts from the link it was opened with."""
+    if KEY not in st.session_state:
+        st.session_state[KEY] = from_link()
+    return st.session_state[KEY]
+
+
+# ------------------------------------------------------------------ the address bar
+def from_link() -> Session:
+    """The session a link describes. What the link gets wrong is said once, in one notice per parameter."""
+    from roi_viz import link
+
+    params = {name: st.query_params.get_all(name) for name in st.query_params}
+    shared, notices = link.from_params(params)
+    s = shared.settings
+    dims = link.dims(s, shared.sample)
+    store = RoIStore(shared.rois, dims)
+    store.active = shared.active
+    out = Session(settings=s, store=store, photo=Photo(sample=shared.sample, dims=dims),
+                  place=Place(view=shared.view, step=shared.step, focus=shared.focus, slide_axis=shared.slide_axis,
+                              slide_cells=shared.slide_cells, present=shared.present),
+                  quiz=QuizState(level=shared.quiz_level, seed=shared.quiz_seed))
+    if notices:
+        out.notice = "⚠ " + "\n".join(f"- {n}" for n in notices) if len(notices) > 1 else "⚠ " + notices[0]
+    return out
+
+
+def as_link(s: Session):
+    from roi_viz.link import Link
+
+    p = s.place
+    return Link(s.settings, s.photo.sample, s.photo.upload_shown, tuple(s.store.boxes(s.photo.dims)), s.store.active,
+                p.view, p.step, p.focus, p.slide_axis, p.slide_cells, p.present, s.quiz.level, s.quiz.seed)
+
+
+def sync_link() -> dict:
+    """Keep the address bar equal to the page, so that copying it at any moment copies this view.
+
+    Called at the end of every run and fragment run (a fragment run changes
+    only its part of the page, the step or the boxes, but the link holds all).
+    Returns the parameters.
+    """
+    from roi_viz import link
+
+    params = link.to_params(as_link(session()))
+    shown = {name: st.query_params.get_all(name) for name in st.query_params}
+    wanted = {k: v if isinstance(v, list) else [v] for k, v in params.items()}
+    if shown != wanted:
+        st.query_params.from_dict(params)
+    return params

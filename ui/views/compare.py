@@ -1,0 +1,26 @@
+"""Compare the methods: all four on the followed RoI, side by side, with a table of their numbers."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ..cache import scene_key
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def compare_page(key: str, _scene) -> tuple[bytes, str]:
+    from roi_viz import methods
+    from roi_viz.draw.compare import fig_compare
+    from roi_viz.draw.kit import PAGE_DPI, to_png
+    from roi_viz.lesson.words import compare_table
+
+    traces = methods.run_all(_scene.features, _scene.rois[_scene.active], _scene.settings)
+    table = compare_table(_scene, traces, methods.NAMES, methods.labels(traces))
+    return to_png(fig_compare(_scene, traces, methods.METHODS), PAGE_DPI), table
+
+
+def render(scene, key: str) -> None:
+    png, table = compare_page(scene_key(scene, key), scene)
+    st.image(png, width="stretch")
+    st.markdown(table)
+    st.caption("The sidebar's settings apply: rounding rule (RoI pooling, RoIWarp), sampling ratio and mode "
+               "(RoIAlign, RoIWarp), aligned (RoIAlign, PrRoI), output size, channel.")

@@ -1,0 +1,12 @@
+"""The glossary under every view: each term the lesson uses, one line each."""
+from __future__ import annotations
+
+import streamlit as st
+
+
+def render() -> None:
+    """For a student who has read the article and nothing else."""
+    from roi_viz.lesson.glossary import GLOSSARY
+
+    with st.expander("Glossary: the words of this page"):
+        st.markdown("\n".join(f"- **{term}**: {meaning}" for term, meaning in GLOSSARY.items()))

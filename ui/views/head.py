@@ -1,0 +1,64 @@
+"""After pooling: every RoI through VGG16's own classifier (fc6, fc7, fc8), as one batch."""
+from __future__ import annotations
+
+import streamlit as st
+
+from roi_viz.model import samples
+
+from .. import cache
+from ..session import session
+from ..widgets import callback
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def head_picture(key: str, size: int, scheme: str, rois: tuple, _conv53, pretrained: bool) -> tuple[bytes, list]:
+    from roi_viz import head
+    from roi_viz.draw.head import fig_head
+    from roi_viz.draw.kit import PAGE_DPI, to_png
+
+    results = head.classify_rois(cache.the_head().model, _conv53, list(rois), scheme=scheme)
+    return to_png(fig_head(results, pretrained), dpi=PAGE_DPI), [r.top for r in results]
+
+
+@callback
+def four_rois() -> None:
+    from roi_viz import head
+
+    s = session()
+    s.place.redraw = True
+    s.store.replace_all(list(head.FOUR_ROIS), samples.ARTICLE_INPUT_SIZE,  # boxes of the 512 x 512 sample
+                        "The article's four RoIs: its worked example, the face, the helmet, and a strip across the "
+                        "flag and the suit that does not make sense as an object. Each is classified all the same.")
+
+
+def render(scene, key: str, inp) -> None:
+    from roi_viz import head
+
+    s = session()
+    settings = scene.settings
+    st.markdown(
+        f"Fast R-CNN pools conv5_3 to **7 × 7** because VGG16's first fully connected layer (fc6) was trained on "
+        f"exactly 7 × 7 × 512 = {head.FC6_INPUTS:,} numbers. Here every RoI is pooled to 7 × 7 from conv5_3 "
+        f"(stride 16) with the sidebar's rounding rule, all together as one batch, and sent through fc6 → fc7 → fc8 "
+        "(1,000 ImageNet classes).")
+    if not head.head_fits(settings.output_size):
+        st.info(head.head_sentence(settings.output_size) + " This view therefore pools to 7 × 7 whatever the sidebar says.")
+    st.button("Use the article's four RoIs", on_click=four_rois, key="four-rois",
+              disabled=s.photo.sample != head.FOUR_ROIS_SAMPLE or s.photo.upload_shown,
+              help="The article's worked example, two boxes around objects and one that makes no sense.")
+    with st.spinner("Loading VGG16's classifier (once per server, about 500 MB)…"):
+        h = cache.the_head()
+    with st.spinner("conv5_3 features of this image (once per image and size)…"):
+        conv53 = cache.feature_map(key, settings.input_size, "conv5_3", inp)
+    png, tops = head_picture(key, settings.input_size, settings.scheme, tuple(tuple(r) for r in scene.rois),
+                             conv53.values, h.pretrained)
+    if not h.pretrained:
+        st.warning("**Untrained classifier:** without ImageNet weights these scores mean nothing; the pipeline is "
+                   "the real one.")
+    st.image(png, width="stretch")
+    st.markdown(
+        "**An RoI is not a bounding box.** A box that surrounds nothing in particular gets scores all the same: the "
+        "head answers for whatever 7 × 7 × 512 numbers it is given. Fast R-CNN adds a \"background\" class and a "
+        "box regressor to learn which proposals to keep.")
+    st.caption("The bridge: on a 224 × 224 input, the whole image as the RoI gives 2 × 2-cell bins at stride 16, "
+               "which is exactly VGG16's own pool5, so the head's scores equal VGG16's own (tested).")

@@ -1,0 +1,148 @@
+"""The quiz: predict, then check. A random RoI on this photo, one question at a time, graded at once."""
+from __future__ import annotations
+
+import hashlib
+
+import streamlit as st
+
+from roi_viz.lesson.numbers import exact
+from roi_viz.lesson.settings import Settings
+
+from ..session import session
+from ..widgets import bound, callback, say
+
+LEVEL_WORDS = {"starter": "Starter: the article's setting", "fastrcnn": "Fast R-CNN: conv5_3, 7 × 7",
+               "beyond": "Beyond: RoIAlign, RoIWarp, PrRoI"}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def quiz_picture(key: str, asked: str, _question, _image) -> bytes:
+    """``asked``: the question's fingerprint (seed, level, settings, RoI): one picture per question."""
+    from roi_viz.draw.kit import PAGE_DPI, to_jpeg
+    from roi_viz.draw.quiz import question_figure
+
+    q = _question
+    S = q.input_size  # the quiz's input is the article's square
+    image = _image if _image.size == (S, S) else _image.resize((S, S))
+    return to_jpeg(question_figure(image, q), dpi=PAGE_DPI)
+
+
+def the_question(seed: int, level: str, settings: Settings):
+    from roi_viz import quiz
+
+    return quiz.make_question(seed, level, settings)
+
+
+def new_question(level: str | None = None) -> None:
+    import random
+
+    from roi_viz.link import MAX_SEED
+
+    q = session().quiz
+    q.level = level or q.level
+    q.seed = random.randint(0, MAX_SEED)
+    q.pos, q.tries, q.grade = 0, 0, None
+
+
+def fingerprint(q) -> str:
+    """One question, whatever made it: the seed and level, and the settings and RoI they gave."""
+    return hashlib.sha1(repr((q.seed, q.level, q.settings, q.roi)).encode()).hexdigest()[:12]
+
+
+@callback
+def check_answer(asked: str, ask_id: str, field_keys: tuple[str, ...], widget_prefix: str) -> None:
+    from roi_viz import quiz
+
+    s = session()
+    state = s.quiz
+    q = the_question(state.seed, state.level, s.settings)
+    ask = q.asks[state.pos]
+    if fingerprint(q) != asked or ask.id != ask_id:  # a click from a question that has changed since
+        return
+    answers = {k: st.session_state.get(f"{widget_prefix}{k}", "") for k in field_keys}
+    g = quiz.grade(ask, answers, state.tries)
+    state.grade, state.tries = g, g.tries
+    # Every graded try counts (a wrong first try ends the streak at once); an unreadable one does not.
+    state.score = quiz.update_score(state.score or quiz.Score(), g)
+
+
+@callback
+def next_ask(total: int) -> None:
+    state = session().quiz
+    if state.pos + 1 < total:
+        state.pos += 1
+        state.tries, state.grade = 0, None
+    else:
+        new_question()
+
+
+def walkthrough_link(q, ask) -> tuple[str, str]:
+    """A link that opens the walkthrough at the step that explains ``ask``, on the question's RoI."""
+    from urllib.parse import urlencode
+
+    from roi_viz.link import Link, to_params
+    from roi_viz.methods import METHODS
+
+    s = session()
+    steps = METHODS[q.method].steps
+    index = METHODS[q.method].step_keys().index(ask.step)
+    # The quiz's input is the article's square, whatever the sidebar's shape.
+    state = Link(q.settings.with_(shape="square"), s.photo.sample, False, (tuple(float(v) for v in q.roi),), 0, "walk",
+                 index, ask.focus or (0, 0, 0))
+    return f"Step {index + 1}: {steps[index].title}", "?" + urlencode(to_params(state), doseq=True)
+
+
+def render(scene, key: str) -> None:
+    from roi_viz import quiz
+
+    s = session()
+    state = s.quiz
+    level = st.radio("Level", quiz.LEVELS, index=quiz.LEVELS.index(state.level), format_func=LEVEL_WORDS.get,
+                     horizontal=True, **bound("quiz_level", lambda v: new_question(v)))
+    if state.seed is None:
+        new_question(level)
+    q = the_question(state.seed, state.level, s.settings)
+    asked = fingerprint(q)
+    if state.asked != asked:  # another question (a new seed, or the sidebar changed it): start it afresh
+        state.asked, state.pos, state.tries, state.grade = asked, 0, 0, None
+    ask = q.asks[state.pos]
+    score = state.score or quiz.Score()
+    top = st.columns([3, 1], vertical_alignment="center")
+    top[0].caption(f"Question {state.seed} ({quiz.LEVEL_TITLES[q.level]}). Score: {score.words}.")
+    top[1].button("New question", width="stretch", on_click=callback(new_question), key="quiz-new")
+    st.image(quiz_picture(key, asked, q, scene.image), width="stretch", output_format="JPEG")
+    st.markdown(q.intro)
+    st.markdown(f"**{state.pos + 1} of {len(q.asks)}.** {ask.text}")
+    g = state.grade if state.grade is not None and state.grade.ask_id == ask.id else None
+    prefix = f"quiz:{asked}:{state.pos}:"
+    with st.form(key=f"quiz-form:{asked}:{state.pos}", border=False, enter_to_submit=True):
+        cols = st.columns(min(len(ask.fields), 4))
+        done = bool(g and g.done)
+        typed = {v.key: v.value for v in g.fields} if done else {}
+        for n, f in enumerate(ask.fields):
+            unit = f" ({f.unit})" if f.unit else ""
+            # Once answered, the fields show what was typed (as read), greyed: fresh keys, not rewritten ones.
+            shown = {"value": exact(typed[f.key]) if typed.get(f.key) is not None else "", "key": prefix + f.key + ":done"} \
+                if done else {"key": prefix + f.key}
+            cols[n % len(cols)].text_input(f"{f.label}{unit}", disabled=done,
+                                           help=f"Graded {f.tolerance_words}. Fractions such as 37/8 are read.", **shown)
+        st.form_submit_button("Check", disabled=done,
+                              on_click=check_answer, args=(asked, ask.id, tuple(f.key for f in ask.fields), prefix))
+    if g is not None:
+        # The messages quote what was typed: plain text.
+        say(("✔ " if g.status == "right" else "✖ " if g.status == "wrong" else "⚠ ") + g.message,
+            {"right": "info", "wrong": "error"}.get(g.status, "warning"))
+        labels = {f.key: f.label for f in ask.fields}
+        for v in g.fields:
+            if v.message:
+                st.text(f"{labels.get(v.key, v.key)}: {v.message}")
+        if g.revealed:
+            title, url = walkthrough_link(q, ask)
+            where = ("on this RoI, on the sample photo: an upload cannot travel in a link" if s.photo.upload_shown
+                     else "on this RoI")
+            st.markdown(f"**Why:** {g.reason}\n\nSee it explained: [{title}]({url}) (the walkthrough {where}, "
+                        "in a new tab).")
+        if g.done:
+            last = state.pos + 1 == len(q.asks)
+            st.button("New question ▶" if last else "Next question ▶", on_click=next_ask, args=(len(q.asks),),
+                      key="quiz-next", type="primary")

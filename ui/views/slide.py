@@ -1,0 +1,43 @@
+"""Slide the box by fractions of a cell: RoI pooling jumps while the others glide."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ..cache import scene_key
+from ..session import session
+from ..widgets import bound
+
+AXES = {"x": "right (x)", "y": "down (y)"}
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def slide_page(key: str, _scene, bin: tuple, axis: str, cells: float) -> tuple[bytes, str]:
+    from roi_viz import methods
+    from roi_viz.draw.compare import fig_slide
+    from roi_viz.draw.kit import PAGE_DPI, to_png
+    from roi_viz.lesson.words import slide_text
+    from roi_viz.ops.sliding import slide_roi
+
+    s = _scene.settings
+    slide = slide_roi(_scene.features, _scene.rois[_scene.active], methods.runners(s), stride=s.stride,
+                      output_size=s.output_size, channel=_scene.channel, bin=bin, axis=axis, distance=cells)
+    return to_png(fig_slide(_scene, slide, methods.METHODS), PAGE_DPI), slide_text(slide, methods.NAMES)
+
+
+def render(scene, key: str) -> None:
+    from roi_viz.link import AXES as LINK_AXES, SLIDE_CELLS
+
+    place = session().place
+    ph, pw = scene.trace.output_size
+    i, j, _ = scene.focus
+    c = st.columns(4)
+    c[0].radio("Move the RoI", list(LINK_AXES), index=list(LINK_AXES).index(place.slide_axis), horizontal=True,
+               format_func=AXES.get, **bound("slide_axis", lambda v: setattr(place, "slide_axis", v)))
+    c[1].select_slider("by up to (cells)", options=list(SLIDE_CELLS), value=place.slide_cells,
+                       **bound("slide_cells", lambda v: setattr(place, "slide_cells", float(v))))
+    c[2].number_input("Bin row", 0, ph - 1, value=i, step=1, **bound("focus_i", lambda v: setattr(place, "focus", (int(v), j, 0))))
+    c[3].number_input("Bin column", 0, pw - 1, value=j, step=1,
+                      **bound("focus_j", lambda v: setattr(place, "focus", (i, int(v), 0))))
+    png, text = slide_page(scene_key(scene, key), scene, (i, j), place.slide_axis, place.slide_cells)
+    st.image(png, width="stretch")
+    st.markdown(text)

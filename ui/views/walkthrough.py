@@ -1,0 +1,90 @@
+"""The walkthrough: the chosen method's steps, one figure and its words at a time.
+
+On a projector (presenter mode) the figure sits beside the controls and the
+words on one screen; on the page, beside the photo, the words go under it.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from .. import cache, teacher
+from ..session import session
+from ..style import PRESENT_WORDS_PX
+from ..widgets import bound, callback, refresh
+
+
+@callback
+def go_to_step(target: int, last: int) -> None:
+    session().place.step = min(max(int(target), 0), last)
+    refresh("step")
+
+
+def focus_pickers(scene, points: bool) -> None:
+    """Pick the bin (and the sampling point) the close-up steps look at."""
+    place = session().place
+    ph, pw = scene.trace.output_size
+    i, j, k = scene.focus
+    n = getattr(scene.result, "points_per_bin", 0)
+    c = st.columns(3 if points else 2)
+    c[0].number_input("Bin row", 0, ph - 1, value=i, step=1, **bound("focus_i", lambda v: setattr(place, "focus", (int(v), j, k))))
+    c[1].number_input("Bin column", 0, pw - 1, value=j, step=1,
+                      **bound("focus_j", lambda v: setattr(place, "focus", (i, int(v), k))))
+    if points and n:
+        c[2].number_input(f"Point (1–{n})", 1, n, value=k + 1, step=1,
+                          **bound("focus_k", lambda v: setattr(place, "focus", (i, j, int(v) - 1))))
+
+
+def step_controls(steps, last: int, present: bool) -> None:
+    """Previous, the step picker and Next; ← and → press Previous and Next (a clicker can be set to send them)."""
+    step = session().place.step
+    prev, nxt = st.columns([1, 1])  # the step picker goes under them: beside the photo the column is narrow
+    prev.button("◀ Previous", width="stretch", disabled=step == 0, on_click=go_to_step, args=(step - 1, last),
+                shortcut="Left", key="prev-step")
+    nxt.button("Next ▶", width="stretch", disabled=step == last, on_click=go_to_step, args=(step + 1, last),
+               shortcut="Right", key="next-step")
+    if present:  # a presentation clicker sends PageUp / PageDown; on the page those keys scroll, as a reader expects
+        with st.container(key="clicker-keys"):  # hidden (ui.style): the keys are all a clicker needs
+            st.button("Previous step", disabled=step == 0, on_click=go_to_step, args=(step - 1, last),
+                      shortcut="PageUp", key="prev-page")
+            st.button("Next step", disabled=step == last, on_click=go_to_step, args=(step + 1, last),
+                      shortcut="PageDown", key="next-page")
+    st.radio("Step", range(len(steps)), index=step, format_func=lambda i: f"{i + 1}. {steps[i].title}",
+             horizontal=True, label_visibility="collapsed", **bound("step", lambda v: go_to_step(v, last)))
+
+
+def render(scene, fm, key: str, present: bool) -> None:
+    """The steps of the chosen method. On a projector: the figure beside the controls and the words, on one screen."""
+    from roi_viz.draw.kit import PRESENT_HEIGHT_PX, present_width
+    from roi_viz.methods import METHODS
+
+    place = session().place
+    steps = METHODS[scene.method].steps
+    last = len(steps) - 1
+    place.step = min(place.step, last)
+    if not present:
+        step_controls(steps, last, present)
+    step = steps[place.step]
+    # Beside the photo the lesson's column is narrow: the words go under the figure; a projector has room for both.
+    left, right = st.columns([3, 2]) if present else (st.container(), st.container())
+    with left.container(key="step-figure"):
+        data, fmt, (w, h) = cache.step_figure(cache.figure_key(scene, step, key, present), scene, step, present)
+        st.image(data, width=present_width(w, h) if present else "stretch", output_format=fmt)
+    with right:
+        if present:
+            teacher.tools(scene, fm, key)
+            step_controls(steps, last, present)
+        words = st.container(height=PRESENT_HEIGHT_PX - 120, border=False) if present else st.container()
+    words.markdown(f"### Step {place.step + 1}: {step.title}")
+    if step.picks and not present:
+        with words:
+            focus_pickers(scene, points=step.picks == "point")
+    if present:  # read from the back of the room: the words as large as the figure's
+        words.markdown(f'<div style="font-size: {PRESENT_WORDS_PX}px; line-height: 1.45">\n\n{step.words(scene)}\n\n</div>',
+                       unsafe_allow_html=True)
+    else:
+        words.markdown(step.words(scene))
+    if step.key == "features" and not present:
+        words.caption(f"Forward pass: {fm.seconds * 1000:.0f} ms on {fm.device} (computed once per image and size).")
+    if place.step < last:  # drawn while the student reads: Next then shows it at once
+        nxt = steps[place.step + 1]
+        cache.prefetch(cache.figure_key(scene, nxt, key, present), scene, nxt, present)

@@ -1,0 +1,104 @@
+"""How widgets write the state, and how the page speaks when something goes wrong.
+
+The rule for widget keys: a widget's key carries its revision (:func:`wkey`).
+When its value is changed from elsewhere (a preset, Next, a box drawn), the
+revision is bumped (:func:`refresh`), so the widget is drawn afresh with the new
+value instead of having its key rewritten under it. A callback from a widget
+drawn before such a change is stale and is dropped (:func:`from_widget`).
+
+Nothing a student does shows a traceback: callbacks turn failures into a notice
+(:func:`callback`), drawing code into a sentence (:func:`guarded`). Notices may
+quote a link, a file's name or a typed answer, so they are plain text (:func:`say`).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import sys
+import traceback
+
+import streamlit as st
+
+from roi_viz.rois import RoIError
+
+from .session import session
+
+
+def say(text: str, kind: str = "warning", where=None) -> None:
+    """A notice whose words may come from a link, a file or a student: shown as plain text.
+
+    ``st.warning`` and its kin read their body as Markdown, so a link's value
+    could plant a clickable link, an outside image or coloured text in the
+    page's own warning box. ``st.text`` interprets nothing; the box around it
+    is the page's CSS (``ui.style``), keyed by ``kind`` (warning, error, info).
+    """
+    box = (where or st).container(key=f"notice-{kind}-{hashlib.sha1(text.encode()).hexdigest()[:12]}")
+    box.text(text)
+
+
+def callback(fn):
+    """Callbacks run before the page is drawn: a failure becomes a notice, never Streamlit's error box."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            fn(*args, **kwargs)
+        except (ValueError, RoIError) as exc:
+            session().notice = f"⚠ {exc}"
+        except Exception as exc:  # noqa: BLE001
+            traceback.print_exc(file=sys.stderr)
+            session().notice = f"⚠ That change could not be applied ({type(exc).__name__}); the page kept its state."
+    return run
+
+
+def guarded(fn):
+    """A student never sees a traceback: the server log gets it, the page a sentence."""
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001  (any failure: the page must go on)
+            if type(exc).__module__.startswith("streamlit"):
+                raise  # Streamlit's own control flow (reruns, stops)
+            traceback.print_exc(file=sys.stderr)
+            say("Something went wrong while drawing this part of the page. Your settings are kept: try "
+                f"another RoI or step, or press “Article example” in the sidebar. ({type(exc).__name__}: {exc})",
+                "error")
+    return run
+
+
+def wkey(name: str) -> str:
+    """A widget key that changes whenever the state it shows was changed from elsewhere.
+
+    A callback that runs inside a fragment refreshes only that fragment's
+    widgets (:func:`refresh`): the others are not redrawn and keep their keys.
+    """
+    r = session().revisions
+    return f"{name}:{r.widgets}.{r.fresh.get(name, 0)}"
+
+
+def refresh(*names: str) -> None:
+    fresh = session().revisions.fresh
+    for name in names:
+        fresh[name] = fresh.get(name, 0) + 1
+
+
+def redraw_all() -> None:
+    """A whole-page change (a preset, another method): every widget is drawn afresh."""
+    session().revisions.widgets += 1
+
+
+@callback
+def from_widget(key: str, write) -> None:
+    """A widget's callback: hand its new value to ``write``.
+
+    A widget drawn before the state changed elsewhere in the same click (a
+    preset, Next) is stale: the other change wins and this value is dropped.
+    """
+    if key == wkey(key.rsplit(":", 1)[0]) and key in st.session_state:
+        write(st.session_state[key])
+
+
+def bound(name: str, write) -> dict:
+    """The keyword arguments that tie a widget to the state: its revised key and its callback."""
+    key = wkey(name)
+    return {"key": key, "on_change": from_widget, "args": (key, write)}
