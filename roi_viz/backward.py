@@ -391,11 +391,11 @@ def _align_directional(fm, box, stride, w, trace: AlignTrace, options, direction
     # Two ways the loss itself steps: a point leaving the map's margin (the surface drops to 0
     # past one cell beyond the edge), and the adaptive grid gaining a point as the box grows
     # (on one side of a whole-number bin size; which side depends on the corner).
-    on_edge = ((np.isin(x, (-1.0, float(W))) & (np.abs(_point_motion(1, 1, ux, d1x, d2x, 1)) > 0))
-               | (np.isin(y, (-1.0, float(H))) & (np.abs(_point_motion(1, 1, uy, d1y, d2y, 1)) > 0)))
+    on_edge = ((np.isin(x, (-1.0, float(W))).any() and (d1x or d2x))
+               or (np.isin(y, (-1.0, float(H))).any() and (d1y or d2y)))
     grows = trace.sampling_ratio <= 0 and (
         (d2x != d1x and _whole(trace.box[2] / pw)) or (d2y != d1y and _whole(trace.box[3] / ph)))
-    if on_edge.any() or grows:
+    if on_edge or grows:
         f64 = fm.astype(np.float64)
         step = (_loss("align", f64, _moved(box, direction, eta), stride, w, options, trace.output_size)
                 - _loss("align", f64, _moved(box, direction, -eta), stride, w, options, trace.output_size))
