@@ -479,7 +479,7 @@ def _words(method, trace, value, left, right, jump) -> str:
     if method in ("pool", "warp"):
         name = "RoI pooling" if method == "pool" else "RoIWarp"
         text = (f"{name} snaps the box to whole cells first, so its output stands still while a corner moves "
-                "less than the way to the next snapping boundary: the derivative by every corner is 0, and no "
+                "less than the way to the next snapping boundary: between jumps the derivative by every corner is 0, and no "
                 "gradient reaches the box.")
         jumps = [f"{CORNERS[k]} sits on a jump (the loss steps by {_fmt(jump[k])} as it crosses), so its "
                  "derivative is undefined there" for k in undefined]
