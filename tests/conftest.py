@@ -70,6 +70,19 @@ def page_text(at) -> str:
     return "\n".join(parts)
 
 
+def figures(at) -> list[str]:
+    """The figures an AppTest page shows (``ui.figure.show``: an ``<img>`` with its text alternative): their alts."""
+    import html
+    import re
+
+    found = []
+    for e in at.get("html"):
+        body = e.proto.body
+        if 'class="roi-figure"' in body:
+            found.append(html.unescape(re.search(r'alt="([^"]*)"', body).group(1)))
+    return found
+
+
 def notices(at, kind: str | None = None) -> list[str]:
     """The page's notices, as plain text: each is ``st.text`` in a box keyed ``notice-KIND-...``.
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import encode, page_state, page_text, photo, widget
+from conftest import encode, figures, page_state, page_text, photo, widget
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -29,7 +29,7 @@ def test_defaults_teach_the_article_example(at):
     assert "x = 296, y = 192, size w = 200 × h = 145" in text
     assert "Untrained VGG16" in text  # no weights on a test machine: said plainly
     assert [widget(at, "number_input", k).value for k in "xywh"] == [296, 192, 200, 145]
-    assert at.get("image"), "the step's figure is on the page"
+    assert figures(at), "the step's figure is on the page"
     go_to_step(at, 2)
     assert "296 / 32 = **9.25**" in page_text(at)
 
@@ -108,7 +108,7 @@ def test_every_step_draws_under_unusual_settings(at, scheme, layer, size, out):
     widget(at, "number_input", "Output columns").set_value(out).run()
     for n in range(1, 7):
         go_to_step(at, n)
-        assert at.get("image") and not at.error, f"step {n}"
+        assert figures(at) and not at.error, f"step {n}"
     assert f"{out} × {out} × 512" in page_text(at)
 
 
@@ -122,7 +122,7 @@ def test_method_switch_walks_every_step(at, method, n_steps, title):
     assert len(widget(at, "radio", "Step").options) == n_steps
     for n in range(1, n_steps + 1):
         go_to_step(at, n)
-        assert at.get("image") and not at.error, f"{method} step {n}"
+        assert figures(at) and not at.error, f"{method} step {n}"
     go_to_step(at, 3)
     assert f"Step 3: {title}" in page_text(at)
 
@@ -150,7 +150,7 @@ def test_compare_view_shows_every_method(at):
     for name in ("RoI pooling (article rounding)", "RoIAlign (avg, ratio 2, aligned)", "RoIWarp (max, ratio 2)",
                  "Precise RoI Pooling (aligned)", "60.9 %", "100.0 %", "Every bin, side by side"):
         assert name in text, name
-    assert len(at.get("image")) == 1
+    assert len(figures(at)) == 1
 
 
 def test_slide_view_and_its_controls(at):

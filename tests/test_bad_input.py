@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import encode, notices, page_state, page_text, photo, png_header_only, widget
+from conftest import encode, figures, notices, page_state, page_text, photo, png_header_only, widget
 from roi_viz.model import images
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -73,7 +73,7 @@ def then_a_good_photo_works(at):
     assert not at.exception and not notices(at, "error")
     assert "The original is 320 × 240" in page_text(at)
     widget(at, "radio", "Step").set_value(5).run()
-    assert at.get("image") and "Step 6: Output and coverage" in page_text(at)
+    assert figures(at) and "Step 6: Output and coverage" in page_text(at)
 
 
 @pytest.mark.parametrize("name, filename, data, words", BAD, ids=[b[0] for b in BAD])
@@ -83,7 +83,7 @@ def test_bad_file_gets_a_message_and_the_session_goes_on(uploading, name, filena
     assert not at.exception
     errors = " ".join(notices(at, "error"))
     assert filename in errors and words in errors, errors
-    assert "Traceback" not in page_text(at) and at.get("image")  # the sample is shown instead
+    assert "Traceback" not in page_text(at) and figures(at)  # the sample is shown instead
     then_a_good_photo_works(at)
 
 
@@ -113,7 +113,7 @@ def test_bad_roi_numbers_get_a_message_and_the_page_goes_on(field, value, words)
     x, y, w, h = page_state(at).store.boxes(512)[0]
     assert 0 <= x and x + w <= 512 and 0 <= y and y + h <= 512 and w > 0 and h > 0
     widget(at, "radio", "Step").set_value(5).run()
-    assert at.get("image") and not at.error
+    assert figures(at) and not at.error
 
 
 @pytest.mark.parametrize("roi", ["a,b,c,d", "1,2,3"])

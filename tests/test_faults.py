@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import notices, widget
+from conftest import figures, notices, widget
 from roi_viz.model import features, images, weights
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,7 +130,7 @@ def test_a_forward_that_fails_on_the_cpu_is_a_message_in_the_page(monkeypatch):
     assert any("VGG16 could not run on this image at 320 × 320" in n for n in notices(at, "error"))
     monkeypatch.undo()
     widget(at, "select_slider", "Model input size").set_value(512).run()  # and the session goes on
-    assert not notices(at, "error") and at.get("image")
+    assert not notices(at, "error") and figures(at)
 
 
 def test_server_settings_for_a_shared_classroom():

@@ -39,6 +39,9 @@ def page_style(present: bool = False) -> str:
 [class*="st-key-notice-error"] {{ background: #fde8e8; border-color: #a61b1b; color: #4a0a0a; }}
 [class*="st-key-notice-info"] {{ background: #e6f0fb; border-color: #1d5fa8; color: #0c2a4d; }}
 [class*="st-key-notice-"] [data-testid="stText"] {{ white-space: pre-wrap; }}
+/* WCAG 2.1 AA: captions and help text at 4.5 : 1 or more on white and on the sidebar's grey. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #555452; opacity: 1; }}
+[data-testid="stSidebar"] [data-testid="stCaptionContainer"] a, [data-testid="stMarkdownContainer"] a {{ color: #1551a0; }}
 [data-testid="stMainBlockContainer"] {{ padding-top: {"3.8rem" if present else "2.5rem"}; padding-bottom: 2rem; }}
 [data-testid="stMainBlockContainer"] h2 {{ padding-top: 0; }}
 .st-key-clicker-keys {{ display: none; }}

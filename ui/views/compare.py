@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .. import figure
 from ..cache import scene_key
 
 
@@ -20,7 +21,9 @@ def compare_page(key: str, _scene) -> tuple[bytes, str]:
 
 def render(scene, key: str) -> None:
     png, table = compare_page(scene_key(scene, key), scene)
-    st.image(png, width="stretch")
+    figure.show(png, "PNG", "The four methods side by side on RoI "
+                f"({', '.join(f'{v:g}' for v in scene.rois[scene.active])}): what each reads from the map, and its "
+                "output for the channel shown. The table below gives every number of the figure.")
     st.markdown(table)
     st.caption("The sidebar's settings apply: rounding rule (RoI pooling, RoIWarp), sampling ratio and mode "
                "(RoIAlign, RoIWarp), aligned (RoIAlign, PrRoI), output size, channel.")

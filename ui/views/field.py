@@ -6,6 +6,7 @@ import streamlit as st
 from roi_viz.lesson.numbers import pct
 from roi_viz.model import loading
 
+from .. import figure
 from ..session import session
 from ..widgets import bound, refresh, say
 
@@ -66,7 +67,8 @@ def render(scene, key: str) -> None:
     read = receptive.cells_read(result.cells_read() if hasattr(result, "cells_read") else result.bin_use)
     one, many = field_pictures(key, s.input_size, s.layer, (r, c), tuple(roi), read, scene.image)
     x0, y0, x1, y1 = field.span(r, c)
-    st.image(one, width="stretch", output_format="JPEG")
+    figure.show(one, "JPEG", f"Cell ({r}, {c}) of {s.layer}: its {field.stride} × {field.stride} square on the photo "
+                f"inside its {field.size} × {field.size} receptive field, columns [{x0}, {x1}), rows [{y0}, {y1}).")
     st.markdown(
         f"**The grid is not the field.** Cell ({r}, {c}) of {s.layer} sits on a {field.stride} × {field.stride} "
         f"square of the photo: that is the stride, the spacing of the grid. What the cell's value depends on is "
@@ -74,7 +76,8 @@ def render(scene, key: str) -> None:
         f"(the field of column c starts at {field.stride}·c − {-field.offset}, rows likewise; computed from the "
         f"kernel, stride and padding of each of VGG16's layers up to {s.layer}, not typed in). Where the field "
         "leaves the photo, the network saw the zeros of its padding.")
-    st.image(many, width="stretch", output_format="JPEG")
+    figure.show(many, "JPEG", f"The RoI ({', '.join(f'{v:g}' for v in roi)}) and the union of the receptive "
+                "fields of the cells its output reads.")
     if read is None:
         st.markdown(f"**The RoI reads no cell.** With these settings no bin of {scene.method_name} holds a cell "
                     "(the split is empty), so the output depends on no pixel at all: it is 0.")
@@ -100,7 +103,8 @@ def render(scene, key: str) -> None:
             say(f"The backward pass failed ({type(exc).__name__}). Try a smaller model input size.", "error")
             return
     if pic is not None:
-        st.image(pic, width="stretch", output_format="JPEG")
+        figure.show(pic, "JPEG", f"Heat map of the effective receptive field of cell ({r}, {c}): {pct(in_patch)} of "
+                    f"the gradient inside its {field.stride}-pixel square, {pct(in_field)} inside its field.")
         st.markdown(f"{pct(in_patch)} of the gradient falls inside the cell's {field.stride} × {field.stride} "
                     f"square, {pct(in_field)} inside the {field.size} × {field.size} field (all of it, as the "
                     "architecture says: outside it the gradient is exactly zero)."

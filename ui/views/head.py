@@ -5,7 +5,7 @@ import streamlit as st
 
 from roi_viz.model import samples
 
-from .. import cache
+from .. import cache, figure
 from ..session import session
 from ..widgets import callback
 
@@ -55,7 +55,9 @@ def render(scene, key: str, inp) -> None:
     if not h.pretrained:
         st.warning("**Untrained classifier:** without ImageNet weights these scores mean nothing; the pipeline is "
                    "the real one.")
-    st.image(png, width="stretch")
+    figure.show(png, "PNG", "The top-5 ImageNet classes of VGG16's classifier for each RoI: "
+                + " ".join(f"RoI {n}: " + ", ".join(f"{name} {p:.0%}" for name, p in top) + "."
+                           for n, top in enumerate(tops, 1)))
     st.markdown(
         "**An RoI is not a bounding box.** A box that surrounds nothing in particular gets scores all the same: the "
         "head answers for whatever 7 × 7 × 512 numbers it is given. Fast R-CNN adds a \"background\" class and a "

@@ -8,6 +8,7 @@ import streamlit as st
 from roi_viz.lesson.numbers import exact
 from roi_viz.lesson.settings import Settings
 
+from .. import figure
 from ..session import session
 from ..widgets import bound, callback, say
 
@@ -110,7 +111,9 @@ def render(scene, key: str) -> None:
     top = st.columns([3, 1], vertical_alignment="center")
     top[0].caption(f"Question {state.seed} ({quiz.LEVEL_TITLES[q.level]}). Score: {score.words}.")
     top[1].button("New question", width="stretch", on_click=callback(new_question), key="quiz-new")
-    st.image(quiz_picture(key, asked, q, scene.image), width="stretch", output_format="JPEG")
+    figure.show(quiz_picture(key, asked, q, scene.image), "JPEG",
+                f"The photo at {q.input_size} × {q.input_size} with the question's RoI "
+                f"({', '.join(f'{v:g}' for v in q.roi)}) and the stride grid.")
     st.markdown(q.intro)
     st.markdown(f"**{state.pos + 1} of {len(q.asks)}.** {ask.text}")
     g = state.grade if state.grade is not None and state.grade.ask_id == ask.id else None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .. import figure
 from ..cache import scene_key
 from ..session import session
 from ..widgets import bound
@@ -39,5 +40,7 @@ def render(scene, key: str) -> None:
     c[3].number_input("Bin column", 0, pw - 1, value=j, step=1,
                       **bound("focus_j", lambda v: setattr(place, "focus", (i, int(v), 0))))
     png, text = slide_page(scene_key(scene, key), scene, (i, j), place.slide_axis, place.slide_cells)
-    st.image(png, width="stretch")
+    figure.show(png, "PNG", f"Output value of bin ({i}, {j}), channel {scene.channel}, for each method while the RoI "
+                f"moves {AXES[place.slide_axis]} by up to {place.slide_cells:g} cell(s). The text below gives the "
+                "values and jumps.")
     st.markdown(text)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from .. import cache, teacher
+from .. import cache, figure, teacher
 from ..session import session
 from ..style import PRESENT_WORDS_PX
 from ..widgets import bound, callback, refresh
@@ -55,6 +55,7 @@ def step_controls(steps, last: int, present: bool) -> None:
 def render(scene, fm, key: str, present: bool) -> None:
     """The steps of the chosen method. On a projector: the figure beside the controls and the words, on one screen."""
     from roi_viz.draw.kit import PRESENT_HEIGHT_PX, present_width
+    from roi_viz.lesson.alt import alt_text, key_numbers, output_rows
     from roi_viz.methods import METHODS
 
     place = session().place
@@ -68,7 +69,10 @@ def render(scene, fm, key: str, present: bool) -> None:
     left, right = st.columns([3, 2]) if present else (st.container(), st.container())
     with left.container(key="step-figure"):
         data, fmt, (w, h) = cache.step_figure(cache.figure_key(scene, step, key, present), scene, step, present)
-        st.image(data, width=present_width(w, h) if present else "stretch", output_format=fmt)
+        figure.show(data, fmt, alt_text(scene, f"Step {place.step + 1}: {step.title}"),
+                    width=present_width(w, h) if present else None)
+    if not present:
+        figure.numbers(key_numbers(scene), output_rows(scene))
     with right:
         if present:
             teacher.tools(scene, fm, key)

@@ -1,0 +1,145 @@
+"""WCAG 2.1 A/AA, tested like behaviour: axe-core in Chromium on every view, every step, presenter mode.
+
+axe-core is the engine behind Lighthouse's accessibility audit (``axe-playwright-python``
+ships it). Each view is opened from a link at 1366 × 768 and 1920 × 1080; the
+walkthrough of every method is stepped with the keyboard and audited at each step;
+presenter mode is audited at every step at 1920 × 1080. Figures are checked to carry
+their numbers in their text alternative, and the page is used from the keyboard alone.
+"""
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from roi_viz.lesson.views import VIEWS
+from test_browser import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
+
+axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
+                                 reason="pip install axe-playwright-python (the test extras)")
+LOG = ROOT / "artifacts" / "server-test_accessibility.log"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SIZES = [(1366, 768), (1920, 1080)]
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, url = start_server(LOG)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    assert_clean_log(LOG)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def settle(pg):
+    pg.wait_for_selector("img.roi-figure", timeout=120_000)
+    pg.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    pg.wait_for_function("[...document.querySelectorAll('img.roi-figure')].every(i => i.complete)")
+
+
+def violations(pg) -> list[str]:
+    result = axe_module.Axe().run(pg, options={"runOnly": {"type": "tag", "values": TAGS}})
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in result.response["violations"]]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_view_passes_axe(server, browser, view, size):
+    pg = browser.new_page(viewport={"width": size[0], "height": size[1]})
+    pg.goto(f"{server}/?view={view}")
+    settle(pg)
+    found = violations(pg)
+    pg.close()
+    assert not found, "\n".join(found)
+
+
+@pytest.mark.parametrize("method", ["pool", "align", "warp", "prroi"])
+def test_every_step_passes_axe_and_its_figure_carries_its_numbers(server, browser, method):
+    pg = browser.new_page(viewport={"width": 1366, "height": 768})
+    pg.goto(f"{server}/?method={method}")
+    settle(pg)
+    step = 1
+    while True:
+        found = violations(pg)
+        assert not found, f"{method} step {step}:\n" + "\n".join(found)
+        alt = pg.locator(".st-key-step-figure img.roi-figure").get_attribute("alt")
+        # The article's RoI: projection, snapped box, losses and coverage are in the words of the figure.
+        for number in ("(9.25, 6, 6.25, 4.53125)", "(9, 6, 6, 4)", "5.32 cells lost", "60.9 %"):
+            assert number in alt, f"{method} step {step}: {number} missing from {alt!r}"
+        assert re.search(r"Output of channel \d+, row by row: [-\d.]+", alt)
+        nxt = pg.get_by_role("button", name=re.compile("^Next"))
+        if nxt.is_disabled():
+            break
+        before = alt
+        pg.keyboard.press("ArrowRight")
+        step += 1
+        expect(pg.get_by_role("heading", name=re.compile(f"^Step {step}:"))).to_be_visible(timeout=60_000)
+        pg.wait_for_function("(b) => { const i = document.querySelector('.st-key-step-figure img.roi-figure');"
+                             " return i && i.alt !== b && i.complete; }", arg=before, timeout=60_000)
+    pg.close()
+    assert step >= 4
+
+
+def test_presenter_mode_passes_axe_at_every_step(server, browser):
+    pg = browser.new_page(viewport={"width": 1920, "height": 1080})
+    pg.goto(f"{server}/?present=1")
+    settle(pg)
+    for step in range(1, 7):
+        found = violations(pg)
+        assert not found, f"presenter step {step}:\n" + "\n".join(found)
+        if step < 6:
+            pg.keyboard.press("ArrowRight")
+            expect(pg.get_by_role("heading", name=re.compile(f"^Step {step + 1}:"))).to_be_visible(timeout=60_000)
+            settle(pg)
+    pg.close()
+
+
+def test_the_numbers_open_as_a_table_beside_the_figure(server, browser):
+    pg = browser.new_page(viewport={"width": 1366, "height": 768})
+    pg.goto(f"{server}/?step=3")
+    settle(pg)
+    pg.get_by_text("The figure's numbers").click()
+    table = pg.get_by_role("table").first
+    expect(table).to_be_visible()
+    text = table.inner_text()
+    assert "(9.25, 6, 6.25, 4.53125)" in text and "60.9 %" in text and "5.32" in text
+    pg.close()
+
+
+def test_the_lesson_works_from_the_keyboard_alone(server, browser):
+    """Tab to the view picker, choose a view with the arrows, step with the keys; focus is always visible."""
+    pg = browser.new_page(viewport={"width": 1366, "height": 768})
+    pg.goto(server + "/")
+    settle(pg)
+    pg.locator("body").click(position={"x": 5, "y": 300})  # nothing focused, as after opening the page
+    seen = []
+    for _ in range(80):
+        pg.keyboard.press("Tab")
+        info = pg.evaluate("""() => { const e = document.activeElement; if (!e || e === document.body) return null;
+            const s = getComputedStyle(e); const r = e.getBoundingClientRect();
+            return {label: (e.getAttribute('aria-label') || e.innerText || e.value || '').slice(0, 40),
+                    outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 || s.boxShadow !== 'none',
+                    role: e.getAttribute('role') || e.tagName, w: r.width}; }""")
+        if info:
+            seen.append(info)
+        if info and "Next" in info["label"]:
+            break
+    labels = [s["label"] for s in seen]
+    assert any("Next" in x for x in labels), f"Next never reached by Tab: {labels}"
+    pg.keyboard.press("Enter")  # Next, from the keyboard
+    expect(pg.get_by_role("heading", name=re.compile("^Step 2:"))).to_be_visible(timeout=60_000)
+    # The view picker: a radio group reached by Tab, changed with the arrow keys.
+    view_radio = pg.get_by_role("radio", name="Compare the methods")
+    view_radio.focus()
+    pg.keyboard.press("Space")
+    expect(pg.get_by_role("heading", name="Compare the methods")).to_be_visible(timeout=60_000)
+    pg.screenshot(path=str(SHOTS / "keyboard-compare-1366.png"))
+    pg.close()

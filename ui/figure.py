@@ -1,0 +1,36 @@
+"""A figure on the page with its words: a text alternative that carries its numbers, and a table beside it.
+
+``st.image`` writes no ``alt`` attribute, so a screen reader meets a nameless
+picture. A figure is shown here as an ``<img>`` with its alternative text
+(the encoded bytes inline, so nothing is written to disk or served twice),
+and the numbers it is drawn from can be opened as a table beside it.
+"""
+from __future__ import annotations
+
+import base64
+import html
+
+import streamlit as st
+
+MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+def show(data: bytes, fmt: str, alt: str, *, width: int | None = None, where=None) -> None:
+    """Show an encoded figure (``fmt`` PNG or JPEG) with ``alt`` as its text alternative.
+
+    ``width``: pixels on the page (at most the column's width); ``None`` fills the column.
+    """
+    size = f"width: {int(width)}px; max-width: 100%;" if width else "width: 100%;"
+    uri = f"data:{MIME[fmt.upper()]};base64,{base64.b64encode(data).decode('ascii')}"
+    (where or st).html(f'<img class="roi-figure" src="{uri}" alt="{html.escape(alt, quote=True)}" '
+                       f'style="{size} height: auto; display: block;">')
+
+
+def numbers(rows: list[tuple[str, str]], output: list[list[str]] | None = None, *, label: str = "The figure's numbers",
+            where=None) -> None:
+    """The numbers a figure is drawn from, as a table a student opens beside it (and a screen reader reads)."""
+    with (where or st).expander(label, icon=":material/table:"):
+        st.table({"quantity": [q for q, _ in rows], "value": [v for _, v in rows]})
+        if output:
+            st.caption("The output of the channel shown, row by row:")
+            st.table({f"column {j}": [row[j] for row in output] for j in range(len(output[0]))})
