@@ -221,7 +221,7 @@ def _checked(feature_map, roi, stride, output_size, sampling_ratio, mode):
 def _check_ratio(sampling_ratio) -> int:
     try:
         ratio = int(sampling_ratio)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(inf)
         raise ValueError(f"The sampling ratio must be a whole number; got {sampling_ratio!r}.") from None
     if ratio != sampling_ratio:
         raise ValueError(f"The sampling ratio must be a whole number; got {sampling_ratio!r}.")
