@@ -117,3 +117,268 @@ def test_a_huge_answer_is_not_printed_back_digit_by_digit(text):
     value, why = parse_number(text, low=-100, high=100)
     assert value is None and len(why) < 120, why
     assert not any(len(run) > 12 for run in "".join(c if c.isdigit() else " " for c in why).split()), why
+
+
+# ------------------------------------------------------------------ links
+def read_link(params):
+    from roi_viz import link
+
+    return link.from_params(params)
+
+
+@pytest.mark.parametrize("value", ["1e400", "1e309", "-1e400", "1e400/3", "3/1e-400", "1e-400"])
+def test_a_huge_cells_value_is_one_notice(value):
+    back, notices = read_link({"cells": value, "layer": "conv5_3"})
+    assert back.slide_cells == 1.0 and back.settings.layer == "conv5_3"
+    assert len(notices) == 1 and "cells" in notices[0], notices
+
+
+@pytest.mark.parametrize("text", ["1e400_0_10_10", "1e400/1_0_10_10", "0_0_1e309_5", "10_10_1e300_1e300"])
+def test_a_huge_roi_number_is_one_notice_and_the_others_stay(text):
+    back, notices = read_link({"roi": ["8_8_40_40", text]})
+    assert back.rois == ((8.0, 8.0, 40.0, 40.0),)
+    assert len(notices) == 1 and "RoI 2" in notices[0] and "others were kept" in notices[0], notices
+
+
+GOOD = ["10_10_100_100", "20_30_60_40", "200_200_90_90"]
+
+
+@pytest.mark.parametrize("bad_at", [0, 1, 2, 3])
+@pytest.mark.parametrize("active", [1, 2, 3])
+def test_a_bad_roi_never_moves_the_followed_box(bad_at, active):
+    texts = GOOD[:]
+    texts.insert(bad_at, "abc")
+    followed = active + (active > bad_at)  # the same good box, counted in the list with the bad one in it
+    back, notices = read_link({"roi": texts, "active": str(followed)})
+    assert len(back.rois) == 3
+    assert back.rois[back.active] == tuple(float(v) for v in GOOD[active - 1].split("_"))
+    assert len(notices) == 1 and f"RoI {bad_at + 1}" in notices[0], notices
+
+
+def test_when_the_followed_box_is_the_bad_one_it_is_said():
+    back, notices = read_link({"roi": ["10_10_100_100", "abc", "20_30_60_40"], "active": "2"})
+    assert back.active == 0
+    assert len(notices) == 2 and "active" in notices[1] and "RoI 2" in notices[1], notices
+
+
+@pytest.mark.parametrize("n_long", [1, 2])
+def test_an_overlong_roi_value_costs_only_itself(n_long):
+    from roi_viz import link
+
+    long = "1" * (link.MAX_VALUE + 50)
+    back, notices = read_link({"roi": [GOOD[0], *[long] * n_long, GOOD[1]], "active": str(n_long + 2)})
+    assert back.rois == tuple(tuple(float(v) for v in t.split("_")) for t in GOOD[:2])
+    assert back.active == 1
+    assert len(notices) == 1 and "too long" in notices[0] and len(notices[0]) < 400, notices
+
+
+@pytest.mark.parametrize("name, value", [
+    ("step", "1_2"), ("step", "\u0662"), ("step", "\uff12"), ("active", "\u0661"), ("size", "5_12"),
+    ("size", "\u0665\u0661\u0662"), ("ratio", "\u00b2"), ("seed", "4_2"), ("out", "3_3"), ("out", "\u0663x3"),
+    ("bin", "\u0661_1"), ("point", "1_0"), ("channel", "1_7"), ("roi", "\u0661\u0660_10_100_100"),
+    ("roi", "10_10_100_１00"), ("cells", "0.\u0665"), ("cells", "1_0"),
+])
+def test_only_ascii_digits_are_numbers(name, value):
+    back, notices = read_link({name: value, "layer": "conv5_3"})
+    assert back.settings.layer == "conv5_3"
+    assert len(notices) == 1 and name in notices[0], notices
+
+
+@pytest.mark.parametrize("name, value, want", [("step", "+2", 1), ("step", " 2 ", 1), ("seed", "-0", 0),
+                                               ("roi", "+10_10_100_100", ((10.0, 10.0, 100.0, 100.0),))])
+def test_ascii_numbers_with_a_sign_still_read(name, value, want):
+    back, notices = read_link({name: value})
+    assert notices == []
+    assert {"step": back.step, "seed": back.quiz_seed, "roi": back.rois}[name] == want
+
+
+def test_hundreds_of_unknown_parameters_are_one_sentence():
+    params = {f"junk{i}": "1" for i in range(300)}
+    back, notices = read_link({**params, "layer": "conv5_3"})
+    assert back.settings.layer == "conv5_3"
+    assert len(notices) == 1 and "300" in notices[0] and "junk0" in notices[0] and len(notices[0]) < 300, notices
+
+
+def test_a_few_unknown_parameters_are_all_named():
+    back, notices = read_link({"zoom": "2", "colour": "red"})
+    assert len(notices) == 1 and "zoom" in notices[0] and "colour" in notices[0], notices
+
+
+@pytest.mark.parametrize("method, ratio, asked, shown", [
+    ("align", 2, 9, 3), ("align", 1, 2, 0), ("warp", 3, 10, 8), ("pool", 2, 9, 0), ("prroi", 2, 5, 0),
+])
+def test_an_impossible_point_is_clamped_and_said(features_512, method, ratio, asked, shown):
+    from roi_viz.lesson.scene import focus_notice
+    from roi_viz.lesson.settings import Settings
+    from roi_viz.methods import build_scene
+    from PIL import Image
+
+    back, notices = read_link({"method": method, "ratio": str(ratio), "point": str(asked)})
+    assert notices == []  # the link alone cannot know how many points a bin has
+    scene = build_scene(Image.new("RGB", (512, 512)), features_512.values, back.rois, 0, back.settings,
+                        focus=back.focus)
+    assert scene.focus[2] == shown
+    note = focus_notice(back.focus, scene)
+    assert f"point={asked}" in note and f"point {shown + 1}" in note, note
+    assert focus_notice(scene.focus, scene) == ""
+
+
+def test_a_possible_point_gets_no_notice(features_512):
+    from roi_viz.lesson.scene import focus_notice
+    from roi_viz.methods import build_scene
+    from PIL import Image
+
+    back, _ = read_link({"method": "align", "ratio": "2", "point": "4", "bin": "1_2"})
+    scene = build_scene(Image.new("RGB", (512, 512)), features_512.values, back.rois, 0, back.settings,
+                        focus=back.focus)
+    assert scene.focus == (1, 2, 3) and focus_notice(back.focus, scene) == ""
+
+
+def query(n_fields: int, chars: int = 0) -> str:
+    from urllib.parse import urlencode
+
+    pairs = [("roi", "1_1_5_5")] * (n_fields - 1) + [("layer", "conv5_3" + "x" * chars)]
+    return urlencode(pairs)
+
+
+@pytest.mark.parametrize("q, dropped", [
+    (query(1000), False), (query(1001), True), (query(5000), True),
+    (query(2, 512 * 1024 - len(query(2)) - 0), False), (query(2, 600_000), True),
+    ("", False), ("?" + query(1001), True),
+])
+def test_a_query_streamlit_drops_is_said(q, dropped):
+    from roi_viz.link import dropped_query
+
+    note = dropped_query(q)
+    assert bool(note) == dropped, (len(q), note)
+    if dropped:
+        assert "link" in note and len(note) < 400
+
+
+def test_streamlit_drops_exactly_what_dropped_query_says():
+    """The limits are Streamlit's own; a Streamlit that changes them is caught here."""
+    from streamlit.runtime.state.query_params import sanitize_query_string
+
+    from roi_viz.link import dropped_query
+
+    rng = np.random.default_rng(1)
+    for _ in range(40):
+        n = int(rng.integers(900, 1100))
+        q = query(n, int(rng.choice([0, 524_000 - 8 * n, 530_000 - 8 * n])))
+        assert (sanitize_query_string(q) == "") == bool(dropped_query(q)), (n, len(q))
+
+
+# ------------------------------------------------------------------ files
+import io  # noqa: E402
+
+from PIL import Image, ImageOps  # noqa: E402
+
+from conftest import encode, photo, png_header_only  # noqa: E402
+from roi_viz.model import images  # noqa: E402
+
+
+def tiff_frames(n: int = 3) -> bytes:
+    buf = io.BytesIO()
+    frames = [photo(64, 48, seed=i) for i in range(n)]
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
+    return buf.getvalue()
+
+
+def with_orientation(fmt: str, orientation: int, img: Image.Image) -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    return encode(img, fmt, exif=exif.tobytes(), **({"quality": 95} if fmt == "JPEG" else {}))
+
+
+@pytest.mark.parametrize("data", [
+    encode(photo(), "PNG")[:200], encode(photo(), "PNG")[:-30], png_header_only(7000, 7000),
+    tiff_frames()[:300],
+], ids=["png-cut-early", "png-cut-late", "png-header-7000", "tiff-300-bytes"])
+def test_a_cut_file_is_a_sentence(data):
+    with pytest.raises(images.ImageError) as e:
+        images.decode_image(data)
+    assert "damaged" in str(e.value) or "cut short" in str(e.value)
+
+
+@pytest.mark.parametrize("keep", [0.5, 0.98])
+def test_a_multi_frame_tiff_cut_after_its_first_frame_still_opens(keep):
+    data = tiff_frames()
+    d = images.decode_image(data[: int(len(data) * keep)])  # a later frame is cut; the first is whole
+    assert any("first one is used" in n for n in d.notes), d.notes
+    assert d.image.size == (64, 48) and d.original_size == (64, 48)
+    np.testing.assert_array_equal(np.asarray(d.image), np.asarray(photo(64, 48, seed=0)))
+
+
+TRANSPOSE = {2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180, 4: Image.Transpose.FLIP_TOP_BOTTOM,
+             5: Image.Transpose.TRANSPOSE, 6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE,
+             8: Image.Transpose.ROTATE_90}
+
+
+@pytest.mark.parametrize("fmt", ["TIFF", "JPEG"])
+@pytest.mark.parametrize("orientation", range(2, 9))
+def test_exif_orientation_gives_an_upright_photo_and_its_upright_size(fmt, orientation):
+    arr = np.asarray(photo(80, 40)).copy()
+    arr[..., 2] = 128  # no noise, so JPEG's loss stays small and a wrong turn shows
+    src = Image.fromarray(arr)
+    d = images.decode_image(with_orientation(fmt, orientation, src))
+    want = src.transpose(TRANSPOSE[orientation])
+    assert d.image.size == want.size and d.original_size == want.size
+    diff = np.abs(np.asarray(d.image, np.int16) - np.asarray(want, np.int16)).mean()
+    assert diff < (6 if fmt == "JPEG" else 0.5), diff
+    assert any("orientation was applied" in n for n in d.notes)
+    # the aspect input keeps the upright proportions
+    assert images.input_dims(d.original_size, 224, "aspect") == tuple(224 * v // 40 for v in want.size)
+
+
+def test_a_big_rotated_jpeg_reports_its_full_upright_size():
+    """A JPEG decoded at a reduced scale (draft) still reports its full size, upright."""
+    src = photo(3000, 1500)
+    d = images.decode_image(with_orientation("JPEG", 6, src))
+    assert d.original_size == (1500, 3000) and d.image.size[1] > d.image.size[0]
+
+
+@pytest.mark.parametrize("fmt", ["TIFF", "JPEG"])
+@pytest.mark.parametrize("orientation", [0, 9, 1000])
+def test_an_invalid_orientation_claims_nothing(fmt, orientation):
+    src = photo(80, 40)
+    d = images.decode_image(with_orientation(fmt, orientation, src))
+    assert d.original_size == (80, 40) and d.image.size == (80, 40)
+    assert not any("was applied" in n for n in d.notes), d.notes
+    if orientation != 0 or fmt == "JPEG":
+        assert any("orientation" in n and "as stored" in n for n in d.notes), d.notes
+
+
+@pytest.mark.parametrize("size", [(1, 10000), (10000, 1), (20, 5000), (5000, 20), (65 * 8, 8)])
+def test_a_strip_is_refused_with_advice_that_helps(size):
+    with pytest.raises(images.ImageError) as e:
+        images.decode_image(encode(Image.new("RGB", size, (90, 90, 90)), "PNG"))
+    msg = str(e.value)
+    assert "crop" in msg.lower() and f"{size[0]:,}" in msg and "input size" not in msg.lower(), msg
+
+
+@pytest.mark.parametrize("size", [(64 * 8, 8), (8, 64 * 8), (1, 1), (3000, 50)])
+def test_the_most_extreme_shape_allowed_works_at_every_input_size(size):
+    d = images.decode_image(encode(Image.new("RGB", size, (90, 90, 90)), "PNG"))
+    for s in images.INPUT_SIZES:
+        w, h = images.input_dims(d.original_size, s, "aspect")
+        assert min(w, h) >= 32, (s, w, h)  # at least one cell of pool5, so an RoI has somewhere to land
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("count", [1, 50])
+def test_a_float_tiff_with_non_finite_pixels_keeps_its_picture(bad, count):
+    arr = np.tile(np.linspace(0.0, 1.0, 64, dtype=np.float32), (48, 1))
+    rng = np.random.default_rng(count)
+    arr.flat[rng.choice(arr.size, count, replace=False)] = bad
+    d = images.decode_image(encode(Image.fromarray(arr, "F"), "TIFF"))
+    gray = np.asarray(d.image)[..., 0].astype(float)
+    finite = np.isfinite(arr)
+    want = np.rint(arr[finite] * 255)
+    assert np.abs(gray[finite] - want).max() <= 1  # the finite pixels scaled over their own range
+    assert any(f"{count:,} pixel" in n and "not finite" in n for n in d.notes), d.notes
+
+
+def test_a_float_tiff_with_no_finite_pixel_is_refused():
+    arr = np.full((8, 8), np.nan, np.float32)
+    with pytest.raises(images.ImageError, match="no finite"):
+        images.decode_image(encode(Image.fromarray(arr, "F"), "TIFF"))
