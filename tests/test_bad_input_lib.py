@@ -382,3 +382,78 @@ def test_a_float_tiff_with_no_finite_pixel_is_refused():
     arr = np.full((8, 8), np.nan, np.float32)
     with pytest.raises(images.ImageError, match="no finite"):
         images.decode_image(encode(Image.fromarray(arr, "F"), "TIFF"))
+
+
+# ------------------------------------------------------------------ command line
+@pytest.fixture
+def no_computation(monkeypatch):
+    """The network must not be loaded: the command should have stopped before it."""
+    from roi_viz.model import features
+
+    def refuse(*a, **k):
+        raise AssertionError("the computation started before the arguments were checked")
+
+    monkeypatch.setattr(features, "load_backbone", refuse)
+
+
+@pytest.mark.parametrize("value", ["3x3x3", "3x", "x3", "1_2", "\u0663", "3x\u0663", "0x3", "65", "2.5"])
+def test_cli_output_that_is_not_rows_x_cols_is_refused(capsys, no_computation, value):
+    from roi_viz.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(["explain", "--output", value])
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "--output" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("argv", [
+    ["explain", "--image", "a.png", "--image", "b.png"],
+    ["explain", "--roi", "1,2,3,4", "--roi", "5,6,7,8"],
+    ["explain", "--pdf", "a.pdf", "--pdf", "b.pdf"],
+    ["explain", "a.png"],
+    ["explain", "a.png", "b.png"],
+    ["explain", "--image", "a.png", "b.png"],
+])
+def test_cli_two_inputs_are_an_argparse_sentence(capsys, no_computation, argv):
+    from roi_viz.cli import main
+
+    with pytest.raises(SystemExit) as e:
+        main(argv)
+    assert e.value.code == 2
+    err = capsys.readouterr().err
+    assert "error:" in err.splitlines()[-1] and "Traceback" not in err, err  # argparse: usage, then one sentence
+
+
+def bad_paths(tmp_path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    return {
+        "pdf-under-a-file": (["--pdf", str(a_file / "x.pdf")], "--pdf"),
+        "pdf-is-a-folder": (["--pdf", str(tmp_path)], "--pdf"),
+        "gif-in-proc": (["--gif", "/proc/roi_viz_walkthrough.gif"], "--gif"),
+        "gif-slide-under-a-file": (["--gif-slide", str(a_file / "sub" / "s.gif")], "--gif-slide"),
+        "figures-on-a-file": (["--figures", str(a_file)], "--figures"),
+        "figures-in-proc": (["--figures", "/proc/roi_viz_figures"], "--figures"),
+    }
+
+
+@pytest.mark.parametrize("case", ["pdf-under-a-file", "pdf-is-a-folder", "gif-in-proc", "gif-slide-under-a-file",
+                                  "figures-on-a-file", "figures-in-proc"])
+def test_cli_bad_output_paths_are_refused_before_the_computation(capsys, no_computation, tmp_path, case):
+    from roi_viz.cli import main
+
+    args, name = bad_paths(tmp_path)[case]
+    assert main(["explain", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and name in err and "Traceback" not in err, err
+    assert len(err.splitlines()) == 1
+
+
+def test_cli_good_output_paths_in_new_folders_pass_the_check(tmp_path):
+    from roi_viz.cli import build_parser, check_outputs
+
+    args = build_parser().parse_args(["explain", "--pdf", str(tmp_path / "new" / "h.pdf"),
+                                      "--figures", str(tmp_path / "figs" / "deeper")])
+    check_outputs(args)  # raises nothing, and creates nothing yet
+    assert list(tmp_path.iterdir()) == []
