@@ -213,6 +213,13 @@ def dropped_query(query_string: str) -> str:
     characters or :data:`QUERY_MAX_FIELDS` parameters (it counts ``&`` + 1), so
     the page would open the article's example without a word. ``query_string``
     is the raw string from the browser, with or without its leading ``?``.
+
+    The server never sees a dropped string (``st.context.url`` has no query,
+    and the headers hold none), so the page reads it in the browser: the
+    first navigation's address, ``new URL(performance.getEntriesByType(
+    "navigation")[0].name).search``, which stays as opened after the page
+    rewrites its own address. (A value of about 600 KB never reaches the
+    page at all: the HTTP server refuses the request.)
     """
     q = query_string[1:] if query_string.startswith("?") else query_string
     if not q:
@@ -394,13 +401,12 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
                 total = len(texts)
                 place = {n: i for i, n in enumerate(n for n in range(1, total + 1) if n not in dropped)}
     active = 0
-    if one("active") is not None:
-        n = whole("active", 1, total, 0)  # 0: not a number in range, already said
-        if n in place:
-            active = place[n]
-        elif n in dropped:
-            notices.append(f"The link's active={n} follows RoI {n}, which could not be used; RoI 1 of those "
-                           "kept is followed instead.")
+    n = whole("active", 1, total, 0) if one("active") is not None else 1  # 0: out of range, already said
+    if n in place:
+        active = place[n]
+    elif n in dropped:
+        notices.append(f"The RoI the link follows (RoI {n}) could not be used, so the first RoI kept is "
+                       "followed instead.")
 
     # Where the lesson is.
     view = choice("view", VIEWS, DEFAULT.view)

@@ -155,10 +155,14 @@ def test_a_bad_roi_never_moves_the_followed_box(bad_at, active):
     assert len(notices) == 1 and f"RoI {bad_at + 1}" in notices[0], notices
 
 
-def test_when_the_followed_box_is_the_bad_one_it_is_said():
-    back, notices = read_link({"roi": ["10_10_100_100", "abc", "20_30_60_40"], "active": "2"})
-    assert back.active == 0
-    assert len(notices) == 2 and "active" in notices[1] and "RoI 2" in notices[1], notices
+@pytest.mark.parametrize("texts, active, bad", [
+    (["10_10_100_100", "abc", "20_30_60_40"], "2", 2),
+    (["abc", "10_10_100_100", "20_30_60_40"], None, 1),  # no active: the link follows RoI 1
+])
+def test_when_the_followed_box_is_the_bad_one_it_is_said(texts, active, bad):
+    back, notices = read_link({"roi": texts, **({"active": active} if active else {})})
+    assert back.active == 0 and back.rois[0] == (10.0, 10.0, 100.0, 100.0)
+    assert len(notices) == 2 and "follow" in notices[1] and f"RoI {bad}" in notices[1], notices
 
 
 @pytest.mark.parametrize("n_long", [1, 2])
