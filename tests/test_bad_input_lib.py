@@ -3,12 +3,16 @@
 Every class of issue 18's "Bad input that still gets through" has a test here:
 the pooling functions, links, files, the quiz's number reader and the command line.
 """
+import io
 import math
 
 import numpy as np
 import pytest
 import torch
+from PIL import Image
 
+from conftest import encode, photo, png_header_only
+from roi_viz.model import images
 from roi_viz.ops import geometry as g
 from roi_viz.pooling import prroi_pool, roi_align, roi_pool, roi_warp
 
@@ -213,9 +217,7 @@ def test_a_few_unknown_parameters_are_all_named():
 ])
 def test_an_impossible_point_is_clamped_and_said(features_512, method, ratio, asked, shown):
     from roi_viz.lesson.scene import focus_notice
-    from roi_viz.lesson.settings import Settings
     from roi_viz.methods import build_scene
-    from PIL import Image
 
     back, notices = read_link({"method": method, "ratio": str(ratio), "point": str(asked)})
     assert notices == []  # the link alone cannot know how many points a bin has
@@ -230,7 +232,6 @@ def test_an_impossible_point_is_clamped_and_said(features_512, method, ratio, as
 def test_a_possible_point_gets_no_notice(features_512):
     from roi_viz.lesson.scene import focus_notice
     from roi_viz.methods import build_scene
-    from PIL import Image
 
     back, _ = read_link({"method": "align", "ratio": "2", "point": "4", "bin": "1_2"})
     scene = build_scene(Image.new("RGB", (512, 512)), features_512.values, back.rois, 0, back.settings,
@@ -273,14 +274,6 @@ def test_streamlit_drops_exactly_what_dropped_query_says():
 
 
 # ------------------------------------------------------------------ files
-import io  # noqa: E402
-
-from PIL import Image, ImageOps  # noqa: E402
-
-from conftest import encode, photo, png_header_only  # noqa: E402
-from roi_viz.model import images  # noqa: E402
-
-
 def tiff_frames(n: int = 3) -> bytes:
     buf = io.BytesIO()
     frames = [photo(64, 48, seed=i) for i in range(n)]
