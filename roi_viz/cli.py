@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 from .lesson.settings import Settings
@@ -37,11 +40,12 @@ def parse_roi(text: str) -> tuple[float, float, float, float]:
 
 
 def parse_output(text: str) -> tuple[int, int]:
-    parts = text.lower().split("x")
-    try:
-        ph, pw = (int(p) for p in parts) if len(parts) == 2 else (int(parts[0]),) * 2
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--output takes ROWSxCOLS, e.g. 3x3; got {text!r}") from None
+    # ASCII digits only: int() would also read "1_2" as 12 and other scripts' digits.
+    m = re.fullmatch(r"([0-9]+)(?:x([0-9]+))?", text.strip().lower())
+    if not m:
+        raise argparse.ArgumentTypeError(f"--output takes ROWSxCOLS or one number, e.g. 3x3 or 7; got {text!r}")
+    ph = int(m[1])
+    pw = int(m[2]) if m[2] else ph
     if not (1 <= ph <= 64 and 1 <= pw <= 64):
         raise argparse.ArgumentTypeError("--output sizes must be between 1 and 64")
     return ph, pw
@@ -67,6 +71,49 @@ def parse_cells(text: str) -> float:
     return value
 
 
+class Once(argparse.Action):
+    """Store an option's value, refusing a second one: ``--image a --image b`` would silently use ``b``."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        seen = getattr(namespace, "_given", set())
+        if self.dest in seen:
+            parser.error(f"{option_string} is given twice; give it once")
+        namespace._given = seen | {self.dest}
+        setattr(namespace, self.dest, values)
+
+
+def _writable_folder(folder: Path) -> str:
+    """Why files cannot be written under ``folder`` (created if missing), or ``""``."""
+    probe = folder
+    while not probe.exists():  # the nearest folder that exists must take the new ones
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is a file, not a folder"
+    try:  # os.access says yes to root everywhere; creating a file is the real test
+        with tempfile.TemporaryFile(dir=probe):
+            pass
+    except OSError as exc:
+        return f"nothing can be written in {probe} ({exc.strerror or exc})"
+    return ""
+
+
+def check_outputs(args) -> None:
+    """Raise ``ValueError`` if an output path cannot be written, before anything is computed. Creates nothing."""
+    for option, path, is_folder in (("--figures", args.figures, True), ("--pdf", args.pdf, False),
+                                    ("--gif", args.gif, False), ("--gif-slide", args.gif_slide, False)):
+        if path is None:
+            continue
+        if is_folder and path.exists() and not path.is_dir():
+            raise ValueError(f"{option} {path}: this is a file; give a folder for the figures.")
+        if not is_folder and path.is_dir():
+            raise ValueError(f"{option} {path}: this is a folder; give a file name inside it.")
+        if not is_folder and path.exists() and not os.access(path, os.W_OK):
+            raise ValueError(f"{option} {path}: the file cannot be overwritten.")
+        why = _writable_folder(path if is_folder else path.parent)
+        if why:
+            raise ValueError(f"{option} {path}: {why}.")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m roi_viz",
@@ -75,44 +122,44 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("explain", help="print every step of RoI pooling for one RoI",
                         description="Run an image through VGG16 and print each step of RoI pooling for one RoI.")
-    ex.add_argument("--roi", type=parse_roi, default=samples.ARTICLE_ROI, metavar="X,Y,W,H",
+    ex.add_argument("--roi", action=Once, type=parse_roi, default=samples.ARTICLE_ROI, metavar="X,Y,W,H",
                     help="the RoI in pixels of the model input (default: the article's 296,192,200,145)")
-    ex.add_argument("--image", type=Path, help=f"an image file (default: the sample '{samples.DEFAULT_SAMPLE}')")
-    ex.add_argument("--size", type=int, default=Settings.input_size,
+    ex.add_argument("--image", action=Once, type=Path, help=f"an image file (default: the sample '{samples.DEFAULT_SAMPLE}')")
+    ex.add_argument("--size", action=Once, type=int, default=Settings.input_size,
                     help="model input size, a multiple of 32 from 224 to 1024 (default 512)")
-    ex.add_argument("--shape", choices=images.SHAPES, default=Settings.shape,
+    ex.add_argument("--shape", action=Once, choices=images.SHAPES, default=Settings.shape,
                     help="square: S x S, as the article (default); aspect: the photo's proportions kept, its "
                          "shorter side S, as Fast R-CNN (the RoI is then in pixels of that input)")
-    ex.add_argument("--output", type=parse_output, default=Settings.output_size, metavar="ROWSxCOLS",
+    ex.add_argument("--output", action=Once, type=parse_output, default=Settings.output_size, metavar="ROWSxCOLS",
                     help="output size (default {0}x{1})".format(*Settings.output_size))
-    ex.add_argument("--scheme", choices=SCHEMES, default=Settings.scheme,
+    ex.add_argument("--scheme", action=Once, choices=SCHEMES, default=Settings.scheme,
                     help="rounding rule: the article's, or Fast R-CNN's code (default article)")
-    ex.add_argument("--layer", choices=list(LAYERS), default=Settings.layer,
+    ex.add_argument("--layer", action=Once, choices=list(LAYERS), default=Settings.layer,
                     help="where VGG16 is cut: pool5 (stride 32) or conv5_3 (stride 16)")
-    ex.add_argument("--method", choices=list(METHODS), default=Settings.method,
+    ex.add_argument("--method", action=Once, choices=list(METHODS), default=Settings.method,
                     help="pool: RoI pooling; align: RoIAlign; warp: RoIWarp; prroi: Precise RoI Pooling (default pool)")
-    ex.add_argument("--sampling-ratio", type=int, default=Settings.sampling_ratio, metavar="N",
+    ex.add_argument("--sampling-ratio", action=Once, type=int, default=Settings.sampling_ratio, metavar="N",
                     help="align and warp: points per bin along each axis; 0 or less = adaptive (default 2)")
     ex.add_argument("--legacy", action="store_true",
                     help="align and prroi: no -0.5 cell shift (torchvision's aligned=False, PrRoI authors' rule)")
-    ex.add_argument("--mode", choices=("avg", "max"),
+    ex.add_argument("--mode", action=Once, choices=("avg", "max"),
                     help="align and warp: mean or max of the points per bin (default avg for align, max for warp)")
-    ex.add_argument("--focus", type=parse_focus, default=(0, 0, 0), metavar="I,J,K",
+    ex.add_argument("--focus", action=Once, type=parse_focus, default=(0, 0, 0), metavar="I,J,K",
                     help="the bin (row I, column J) and point K looked at closely (default 0,0,0)")
-    ex.add_argument("--channel", type=int, help="channel to show (default: the strongest inside the RoI)")
+    ex.add_argument("--channel", action=Once, type=int, help="channel to show (default: the strongest inside the RoI)")
     ex.add_argument("--json", action="store_true", help="print the numbers as JSON instead of text")
-    ex.add_argument("--figures", type=Path, metavar="DIR", help="also write each step's figure as a PNG into DIR")
-    ex.add_argument("--pdf", type=Path, metavar="FILE",
+    ex.add_argument("--figures", action=Once, type=Path, metavar="DIR", help="also write each step's figure as a PNG into DIR")
+    ex.add_argument("--pdf", action=Once, type=Path, metavar="FILE",
                     help="also write a handout: the settings and key numbers, then one page per step (A4 PDF)")
-    ex.add_argument("--gif", type=Path, metavar="FILE", help="also write the steps as an animated GIF, one frame each")
-    ex.add_argument("--gif-slide", type=Path, metavar="FILE",
+    ex.add_argument("--gif", action=Once, type=Path, metavar="FILE", help="also write the steps as an animated GIF, one frame each")
+    ex.add_argument("--gif-slide", action=Once, type=Path, metavar="FILE",
                     help="also write the sliding box as an animated GIF: the followed bin (--focus) of every method")
-    ex.add_argument("--slide-axis", choices=AXES, default="x", help="--gif-slide moves the RoI right (x) or down (y)")
-    ex.add_argument("--slide-cells", type=parse_cells, default=1.0, metavar="CELLS",
+    ex.add_argument("--slide-axis", action=Once, choices=AXES, default="x", help="--gif-slide moves the RoI right (x) or down (y)")
+    ex.add_argument("--slide-cells", action=Once, type=parse_cells, default=1.0, metavar="CELLS",
                     help="--gif-slide moves the RoI by up to this many cells (default 1)")
     dl = sub.add_parser("download-weights", help="download VGG16's ImageNet weights into torchvision's cache",
                         description="Download the ImageNet weights once (e.g. before class) so the app works offline.")
-    dl.add_argument("--dest", type=Path, help="where to save the file (default: torchvision's cache)")
+    dl.add_argument("--dest", type=Path, action=Once, help="where to save the file (default: torchvision's cache)")
     return parser
 
 
@@ -124,6 +171,7 @@ def run_explain(args) -> int:
     from .methods import build_scene
     from .model import features
 
+    check_outputs(args)
     settings = Settings(
         input_size=args.size, shape=args.shape, layer=args.layer, method=args.method, scheme=args.scheme, output_size=args.output,
         sampling_ratio=args.sampling_ratio, aligned=not args.legacy, align_mode=args.mode or Settings.align_mode,

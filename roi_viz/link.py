@@ -41,6 +41,7 @@ exact fraction (``1600/7``), so a box drawn at one input size reads back exactly
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
@@ -62,6 +63,11 @@ SLIDE_CELLS = (0.25, 0.5, 1.0, 2.0)
 MAX_ROIS = 50  # more boxes than a class can look at; a longer list is refused, not cut
 MAX_VALUE = 200  # characters in one parameter value; a longer one is refused
 MAX_RATIO = 8  # the page's sampling-ratio field stops here
+UNKNOWN_NAMED = 5  # unknown parameters named one by one; past that, counted
+# Streamlit (1.67: runtime/state/query_params.py) empties a query string past these limits,
+# before the page runs, and says so only in the server's log.
+QUERY_MAX_CHARS = 512 * 1024
+QUERY_MAX_FIELDS = 1000
 UPLOAD = "upload"
 
 
@@ -165,16 +171,69 @@ def _shown(text: str) -> str:
     return repr(text if len(text) <= 24 else text[:21] + "...")
 
 
+# Python's int() and float() also read "1_2" as 12 and other scripts' digits ("\u0661\u0662") as numbers;
+# a link is read with ASCII digits only, so what a reader sees is what the page uses.
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
 def _whole(text: str) -> int:
-    return int(text.strip())  # refuses "2.5" and "abc" alike
+    """A whole number in ASCII digits with an optional sign (spaces around allowed); else ``ValueError``."""
+    t = text.strip(" ")
+    if not _WHOLE.fullmatch(t):
+        raise ValueError(f"not a whole number: {text!r}")
+    return int(t)
+
+
+def _exact(text: str) -> Fraction:
+    """``9.25``, ``1e3`` or ``1600/7`` in ASCII digits, exactly; else ``ValueError`` (never an OverflowError)."""
+    parts = text.split("/")
+    if len(parts) > 2 or not all(_DECIMAL.fullmatch(p) for p in parts):
+        raise ValueError(f"not a number: {text!r}")
+    try:
+        return Fraction(parts[0]) / Fraction(parts[1]) if len(parts) == 2 else Fraction(parts[0])
+    except ZeroDivisionError:
+        raise ValueError(f"divides by zero: {text!r}") from None
 
 
 def _numbers(text: str) -> list[float]:
     parts = [p for p in text.replace(",", "_").replace(";", "_").replace(" ", "_").split("_") if p]
-    values = [float(Fraction(p)) if "/" in p else float(p) for p in parts]
+    try:
+        values = [float(_exact(p)) for p in parts]
+    except OverflowError:  # 1e400 is a valid Fraction but no float
+        raise ValueError("not finite") from None
     if not all(math.isfinite(v) for v in values):
         raise ValueError("not finite")
     return values
+
+
+def dropped_query(query_string: str) -> str:
+    """A sentence if Streamlit drops this whole query string before the page can read it; else ``""``.
+
+    Streamlit empties a query string of more than :data:`QUERY_MAX_CHARS`
+    characters or :data:`QUERY_MAX_FIELDS` parameters (it counts ``&`` + 1), so
+    the page would open the article's example without a word. ``query_string``
+    is the raw string from the browser, with or without its leading ``?``.
+
+    The server never sees a dropped string (``st.context.url`` has no query,
+    and the headers hold none), so the page reads it in the browser: the
+    first navigation's address, ``new URL(performance.getEntriesByType(
+    "navigation")[0].name).search``, which stays as opened after the page
+    rewrites its own address. (A value of about 600 KB never reaches the
+    page at all: the HTTP server refuses the request.)
+    """
+    q = query_string[1:] if query_string.startswith("?") else query_string
+    if not q:
+        return ""
+    fields = q.count("&") + 1
+    if len(q) > QUERY_MAX_CHARS:
+        why = f"is {len(q):,} characters long (the server reads at most {QUERY_MAX_CHARS:,})"
+    elif fields > QUERY_MAX_FIELDS:
+        why = f"has {fields:,} parameters (the server reads at most {QUERY_MAX_FIELDS:,})"
+    else:
+        return ""
+    return (f"This link {why}, so none of it could be read: the article's example is shown instead. "
+            f"A link holds at most {MAX_ROIS} RoIs and {MAX_VALUE} characters per value.")
 
 
 def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[str]]:
@@ -186,17 +245,32 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
     """
     notices: list[str] = []
     values: dict[str, list[str]] = {}
+    unknown: list[str] = []
+    too_long: list[tuple[int, int]] = []  # RoIs refused for their length: (number from 1, characters)
     for name, raw in params.items():
         vals = [raw] if isinstance(raw, str) else [str(v) for v in raw]
         if name not in KNOWN:
-            notices.append(f"The link's parameter {_shown(name)} is not one this page knows; it was ignored.")
+            unknown.append(name)
             continue
-        if any(len(v) > MAX_VALUE for v in vals):
+        if name == "roi":  # one over-long box costs only itself, and keeps its place in the count
+            too_long = [(n, len(v)) for n, v in enumerate(vals, 1) if len(v) > MAX_VALUE]
+            if too_long and len(too_long) == len(vals):
+                notices.append(f"The link's roi is too long ({max(map(len, vals)):,} characters); "
+                               "the article's RoI was used.")
+                continue
+        elif any(len(v) > MAX_VALUE for v in vals):
             notices.append(f"The link's {name} is too long ({max(map(len, vals)):,} characters); its default was used.")
             continue
         if name != "roi" and len(vals) > 1:
             notices.append(f"The link gives {name} {len(vals)} times; the last one was used.")
         values[name] = vals
+    if len(unknown) == 1:
+        notices.append(f"The link's parameter {_shown(unknown[0])} is not one this page knows; it was ignored.")
+    elif unknown:
+        named = ", ".join(_shown(n) for n in unknown[:UNKNOWN_NAMED])
+        more = f" and {len(unknown) - UNKNOWN_NAMED:,} more" if len(unknown) > UNKNOWN_NAMED else ""
+        notices.append(f"The link has {len(unknown):,} parameters this page does not know ({named}{more}); "
+                       "they were ignored.")
 
     def one(name: str) -> str | None:
         return values[name][-1] if name in values else None
@@ -293,6 +367,9 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
     if shape != "square":  # the article's box on another photo's proportions: whole pixels, like a proposal
         article = tuple(float(round(v)) for v in article)
     rois: tuple[g.Box, ...] = (article,)
+    # ``active`` counts the link's boxes, bad ones included: ``place`` maps that count to the kept list,
+    # so a box that cannot be read never moves the lesson onto another one.
+    total, place, dropped = 1, {1: 0}, set()
     if "roi" in values:
         texts = values["roi"]
         if len(texts) > MAX_ROIS:
@@ -300,13 +377,19 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
                            "article's RoI was used.")
         else:
             kept, problems = [], []
+            long = dict(too_long)
             for n, text in enumerate(texts, 1):
+                if n in long:
+                    problems.append(f"RoI {n} is too long ({long[n]:,} characters).")
+                    dropped.add(n)
+                    continue
                 try:
                     nums = _numbers(text)
                     box, cut = clip_roi(nums, (W, H))
                 except (ValueError, ZeroDivisionError) as exc:
                     problems.append(f"RoI {n} ({_shown(text)}): " + (str(exc) if isinstance(exc, RoIError)
                                                                     else "not four numbers x_y_w_h."))
+                    dropped.add(n)
                     continue
                 kept.append(box)
                 if cut:
@@ -316,7 +399,15 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
                                + (" The others were kept." if kept else " The article's RoI was used."))
             if kept:
                 rois = tuple(kept)
-    active = whole("active", 1, len(rois), 0, shift=1)
+                total = len(texts)
+                place = {n: i for i, n in enumerate(n for n in range(1, total + 1) if n not in dropped)}
+    active = 0
+    n = whole("active", 1, total, 0) if one("active") is not None else 1  # 0: out of range, already said
+    if n in place:
+        active = place[n]
+    elif n in dropped:
+        notices.append(f"The RoI the link follows (RoI {n}) could not be used, so the first RoI kept is "
+                       "followed instead.")
 
     # Where the lesson is.
     view = choice("view", VIEWS, DEFAULT.view)
@@ -331,15 +422,18 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
         except ValueError:
             bad("bin", f"is not ROW_COLUMN inside the {output[0]} × {output[1]} output, counted from 0")
             i = j = 0
+    # How many points a bin has depends on the method, the ratio and the box: the page clamps the point
+    # once the scene is built and says so (roi_viz.lesson.scene.focus_notice).
     k = whole("point", 1, 64 * 64, 0, shift=1)
     axis = choice("axis", AXES, DEFAULT.slide_axis)
     cells = DEFAULT.slide_cells
     if one("cells") is not None:
         try:
-            cells = float(Fraction(one("cells")))
-            if cells not in SLIDE_CELLS:
+            exact = _exact(one("cells").strip())
+            if exact not in SLIDE_CELLS:  # compared as fractions: 1e400 never becomes a float
                 raise ValueError
-        except (ValueError, ZeroDivisionError):
+            cells = float(exact)
+        except ValueError:
             bad("cells", f"is not one of {', '.join(number(c) for c in SLIDE_CELLS)}")
             cells = DEFAULT.slide_cells
     present = flag("present", DEFAULT.present)

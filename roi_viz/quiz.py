@@ -753,12 +753,14 @@ def parse_number(text: str | None, *, percent: bool = False, low: float = -math.
     if not math.isfinite(value):
         return None, "That number is too large to be an answer here."
     value += 0.0  # -0.0 becomes 0.0
+    # A huge typed value is echoed in scientific notation: 1e308 written out has 309 digits.
+    shown = num(value, 4) if abs(value) < 1e9 else f"{value:.3g}"
     if value < low:
         if low == 0:
             return None, "A negative number cannot be right here."
-        return None, f"{num(value, 4)} is below anything possible here (at least {num(low)})."
+        return None, f"{shown} is below anything possible here (at least {num(low)})."
     if value > high:
-        return None, f"{num(value, 4)} is more than anything possible here (at most {num(high)})."
+        return None, f"{shown} is more than anything possible here (at most {num(high)})."
     return value, f"Read as {num(value, 6)} ({note})." if note else ""
 
 

@@ -70,3 +70,27 @@ def clamp_focus(focus, output_size: tuple[int, int], points: int) -> tuple[int, 
     ph, pw = output_size
     i, j, k = (int(v) for v in focus)
     return min(max(i, 0), ph - 1), min(max(j, 0), pw - 1), min(max(k, 0), max(points - 1, 0))
+
+
+def focus_notice(asked, scene: Scene) -> str:
+    """A sentence when the bin or point ``asked`` (all from 0, as :attr:`Scene.focus`) is not the one shown.
+
+    A link can ask for any point up to 4096, but how many a bin has depends on
+    the method, the sampling ratio and the box; :func:`clamp_focus` keeps the
+    scene's focus inside them. Returns ``""`` when nothing was changed.
+    """
+    i, j, k = (int(v) for v in asked)
+    si, sj, sk = scene.focus
+    parts = []
+    if (i, j) != (si, sj):
+        parts.append(f"bin={i}_{j} is not in the {scene.trace.output_size[0]} × {scene.trace.output_size[1]} "
+                     f"output, so bin {si}_{sj} is shown")
+    if k != sk:
+        n = getattr(scene.result, "points_per_bin", None)
+        if n is None:
+            parts.append(f"point={k + 1} does not apply: {scene.method_name} has no sampling points, so point "
+                         f"{sk + 1} is kept")
+        else:
+            parts.append(f"point={k + 1} does not exist here: a bin has {n} sampling point{'s' if n != 1 else ''} "
+                         f"with these settings, so point {sk + 1} is shown")
+    return ("The link's " + "; its ".join(parts) + ".") if parts else ""

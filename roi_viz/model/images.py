@@ -45,6 +45,11 @@ class DecodedImage:
 
 SHAPES = ("square", "aspect")
 MAX_LONG_SIDE = 2048  # pixels: a panorama's long side is capped here (its short side then ends below S)
+MIN_SHORT_SIDE = 32  # pixels of the input: one cell of pool5, the least an RoI can land on
+# A photo longer than this many times its width leaves, with the proportions kept, a short side under one
+# pool5 cell at every input size (2048 / 32): no setting can help, only cropping.
+MAX_ASPECT = MAX_LONG_SIDE // MIN_SHORT_SIDE
+ORIENTATIONS = range(1, 9)  # EXIF's valid values; 1 is upright as stored
 
 
 def input_dims(original_size: tuple[int, int], size: int, shape: str = "square") -> tuple[int, int]:
@@ -61,7 +66,11 @@ def input_dims(original_size: tuple[int, int], size: int, shape: str = "square")
         return size, size
     W, H = original_size
     k = min(size / min(W, H), MAX_LONG_SIDE / max(W, H))
-    return max(1, round(W * k)), max(1, round(H * k))
+    dims = max(1, round(W * k)), max(1, round(H * k))
+    if min(dims) < MIN_SHORT_SIDE:
+        raise ValueError(f"A {W:,} × {H:,} photo with its proportions kept is {dims[0]} × {dims[1]} pixels, less "
+                         f"than one feature cell across: crop it, or use the square input.")
+    return dims
 
 
 @dataclass(frozen=True)
@@ -124,31 +133,57 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> DecodedImage:
             f"The image is {W:,} x {H:,} pixels ({W * H / 1e6:.0f} megapixels); the limit is "
             f"{max_pixels / 1e6:.0f} megapixels. Please use a smaller copy."
         )
+    if min(W, H) < 1:
+        raise ImageError("The image has no pixels.")
+    if max(W, H) > MAX_ASPECT * min(W, H):
+        raise ImageError(
+            f"The image is {W:,} × {H:,} pixels: one side is more than {MAX_ASPECT} times the other, so with its "
+            f"proportions kept it is thinner than one feature cell, and squashed to a square it is mostly smear. "
+            f"Crop it to the part you want to look at (a shape closer to a photo's) and upload that."
+        )
     notes: list[str] = []
     fmt = img.format or "image"
-    frames = getattr(img, "n_frames", 1)
+    try:
+        frames = getattr(img, "n_frames", 1)
+    except Exception:  # a later frame is cut short; counting them read it. The first may still be whole.
+        frames = 0
+        img = Image.open(io.BytesIO(data), formats=FORMATS)
     if frames > 1:
         notes.append(f"The file has {frames} frames; the first one is used.")
-    orientation = img.getexif().get(0x0112, 1)  # EXIF Orientation tag
-    if orientation in (5, 6, 7, 8):  # rotated by 90 degrees: width and height swap
-        W, H = H, W
-    if orientation != 1:
-        notes.append("The camera's EXIF orientation was applied, so the photo is upright.")
+    elif frames == 0:
+        notes.append("The file holds more than one frame, and a later one is damaged; the first one is used.")
     try:
+        # Reading EXIF can load a PNG's pixels (its eXIf chunk may follow them), so a cut file fails here too.
+        orientation = img.getexif().get(0x0112, 1)  # EXIF Orientation tag
         if fmt == "JPEG":
             img.draft("RGB", _DRAFT_SIZE)
         img.load()
+        before = img.size
         img = ImageOps.exif_transpose(img)
         rgb, note = to_rgb(img)
+    except ImageError:
+        raise
     except Exception as exc:
         raise ImageError(
             f"The image file is damaged or cut short and could not be decoded ({exc})."
         ) from None
+    # The size is taken from what was done, not from the tag: Pillow's TIFF reader already turns the
+    # photo upright while opening it, and a JPEG's draft may decode it smaller.
+    if img.size != before and img.size == before[::-1]:
+        W, H = H, W
+    if orientation in ORIENTATIONS and orientation != 1:
+        notes.append("The camera's EXIF orientation was applied, so the photo is upright.")
+    elif orientation not in ORIENTATIONS:
+        notes.append(f"The file's EXIF orientation ({_short(orientation)}) is not a valid value, so the photo "
+                     "is shown as stored.")
     if note:
         notes.append(note)
-    if min(W, H) < 1:
-        raise ImageError("The image has no pixels.")
     return DecodedImage(rgb, (W, H), fmt, tuple(notes))
+
+
+def _short(value) -> str:
+    text = str(value)
+    return text if len(text) <= 20 else text[:17] + "..."
 
 
 def to_rgb(img: Image.Image) -> tuple[Image.Image, str]:
@@ -162,9 +197,19 @@ def to_rgb(img: Image.Image) -> tuple[Image.Image, str]:
     if mode.startswith("I") or mode == "F":
         arr = np.asarray(img, dtype=np.float64)
         if mode == "F":
-            lo, hi = float(arr.min()), float(arr.max())
+            # One NaN or infinity would make the whole range NaN or infinite (an all-black picture):
+            # the range is that of the finite pixels, and the others are shown at its ends.
+            finite = np.isfinite(arr)
+            if not finite.any():
+                raise ImageError("The floating-point image has no finite pixel values (all NaN or infinity).")
+            lo, hi = float(arr[finite].min()), float(arr[finite].max())
+            bad = int(arr.size - finite.sum())
+            arr = np.where(finite, arr, np.where(arr == np.inf, hi, lo))
             arr = (arr - lo) / (hi - lo or 1.0) * 255.0
             note = "A floating-point image was scaled to 8 bits."
+            if bad:
+                note += (f" {bad:,} pixel{'s' if bad != 1 else ''} {'were' if bad != 1 else 'was'} not finite "
+                         "(NaN or infinity) and shown black (+infinity: white).")
         else:
             arr = arr / 257.0 if arr.max() > 255 else arr
             note = "A 16-bit image was scaled to 8 bits."

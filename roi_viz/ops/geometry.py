@@ -26,11 +26,22 @@ Box = tuple[float, float, float, float]
 Span = tuple[int, int, int, int]
 
 SCHEMES = ("article", "fastrcnn")
+# Bounds that keep every number exact in float32 and every cell index inside int64.
+# No photo is 16 million pixels across, so they refuse only nonsense (1e21, 1e300).
+MAX_COORD = 2.0**24  # |x|, |y|, w, h of an RoI, in pixels
+MIN_STRIDE = 2.0**-24  # pixels per cell; smaller would put a box past int64's cell indices
+MAX_OUTPUT_SIDE = 64  # rows or columns of the output; 64 x 64 bins keep a trace small and quick
 
 
 # --------------------------------------------------------------------------- checks
 def check_roi(roi: Sequence[float]) -> Box:
-    """Return ``roi`` as four floats, or raise ``ValueError`` saying what is wrong."""
+    """Return ``roi`` as four floats, or raise ``ValueError`` saying what is wrong.
+
+    Every number must be finite and at most :data:`MAX_COORD` (2**24) pixels in
+    size; text (``"1234"``) is refused rather than read character by character.
+    """
+    if isinstance(roi, (str, bytes)):
+        raise ValueError(f"An RoI is four numbers (x, y, w, h), not the text {roi[:40]!r}.")
     try:
         values = [float(v) for v in roi]
     except (TypeError, ValueError):
@@ -43,6 +54,9 @@ def check_roi(roi: Sequence[float]) -> Box:
         )
     if not all(math.isfinite(v) for v in values):
         raise ValueError(f"The RoI {tuple(values)} contains NaN or infinity.")
+    if any(abs(v) > MAX_COORD for v in values):
+        raise ValueError(f"The RoI {tuple(values)} reaches beyond any image: each number must be at most "
+                         f"{MAX_COORD:,.0f} pixels in size.")
     x, y, w, h = values
     if w <= 0 or h <= 0:
         raise ValueError(
@@ -61,14 +75,26 @@ def check_stride(stride: float) -> float:
             f"The stride is how many image pixels one feature cell spans; "
             f"it must be positive, got {stride!r}."
         )
+    if s < MIN_STRIDE:
+        raise ValueError(
+            f"A stride of {s:g} pixels per cell is far too small (the least is {MIN_STRIDE:.2g}): "
+            f"the RoI would land millions of cells away."
+        )
     return s
 
 
 def check_output_size(output_size: int | Sequence[int]) -> tuple[int, int]:
-    """Accept ``n`` or ``(ph, pw)``; return ``(ph, pw)`` as positive ints."""
+    """Accept ``n`` or ``(ph, pw)``; return ``(ph, pw)`` as ints from 1 to :data:`MAX_OUTPUT_SIDE` (64).
+
+    ``True`` and ``2.0`` are refused: an output size is counted, not measured.
+    """
+    if isinstance(output_size, (bool, np.bool_)):
+        raise ValueError(f"The output size is one whole number or two (rows, columns); got {output_size!r}.")
     if isinstance(output_size, (int, np.integer)):
         output_size = (int(output_size), int(output_size))
     try:
+        if isinstance(output_size, (str, bytes)):
+            raise TypeError
         ph, pw = output_size
     except (TypeError, ValueError):
         raise ValueError(
@@ -78,6 +104,11 @@ def check_output_size(output_size: int | Sequence[int]) -> tuple[int, int]:
         if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1:
             raise ValueError(
                 f"The output size must be whole numbers of at least 1; got {output_size!r}."
+            )
+        if v > MAX_OUTPUT_SIDE:
+            raise ValueError(
+                f"The output size {tuple(map(int, (ph, pw)))} is too large: at most {MAX_OUTPUT_SIDE} rows and "
+                f"{MAX_OUTPUT_SIDE} columns (Fast R-CNN uses 7 x 7)."
             )
     return int(ph), int(pw)
 

@@ -26,10 +26,23 @@ VALUE_TO_CELL = 0.5  # cell coordinate = value coordinate + 0.5
 
 
 def as_numpy_map(feature_map) -> np.ndarray:
-    """A ``C x H x W`` float array from a NumPy array or a torch tensor (no copy if possible)."""
+    """A ``C x H x W`` float array from a NumPy array or a torch tensor (no copy if possible).
+
+    Whole numbers become float32. A half-precision tensor (bfloat16, float16),
+    which NumPy cannot hold or which loses the kernels' precision, is read as
+    float32. Complex numbers, text and objects are refused with a sentence.
+    """
     if hasattr(feature_map, "detach"):  # a torch tensor; avoids importing torch here
-        feature_map = feature_map.detach().cpu().numpy()
+        t = feature_map.detach().cpu()
+        if t.is_floating_point() and t.element_size() < 4:
+            t = t.float()
+        feature_map = t.numpy()
     fm = np.asarray(feature_map)
+    if fm.dtype == np.float16:
+        fm = fm.astype(np.float32)
+    if not (np.issubdtype(fm.dtype, np.floating) or np.issubdtype(fm.dtype, np.integer)
+            or fm.dtype == np.bool_):
+        raise ValueError(f"The feature map must hold real numbers; got values of type {fm.dtype}.")
     if fm.ndim != 3:
         raise ValueError(
             f"The feature map must have three axes (channels x height x width); "

@@ -73,9 +73,11 @@ def prroi_pool(
 
     Args:
         feature_map: ``C x H x W`` NumPy array or torch tensor (one image).
-        roi: ``(x, y, w, h)`` in pixels of the model-input image, floats allowed.
+        roi: ``(x, y, w, h)`` in pixels of the model-input image, floats allowed,
+            each at most 2**24 in size (``geometry.MAX_COORD``).
         stride: image pixels per feature cell.
-        output_size: ``(ph, pw)``, or one int for a square output.
+        output_size: ``(ph, pw)``, or one int for a square output; each from 1 to
+            64 (``geometry.MAX_OUTPUT_SIDE``): a trace of more bins is too big to keep.
         aligned: apply RoIAlign's -0.5 cell shift (the authors' code does not).
 
     Returns:

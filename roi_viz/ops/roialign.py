@@ -97,9 +97,11 @@ def roi_align(
 
     Args:
         feature_map: ``C x H x W`` NumPy array or torch tensor (one image).
-        roi: ``(x, y, w, h)`` in pixels of the model-input image, floats allowed.
+        roi: ``(x, y, w, h)`` in pixels of the model-input image, floats allowed,
+            each at most 2**24 in size (``geometry.MAX_COORD``).
         stride: image pixels per feature cell.
-        output_size: ``(ph, pw)``, or one int for a square output.
+        output_size: ``(ph, pw)``, or one int for a square output; each from 1 to
+            64 (``geometry.MAX_OUTPUT_SIDE``): a trace of more bins is too big to keep.
         sampling_ratio: points per bin along each axis; ``<= 0`` picks
             ``ceil(bin size)`` points per axis (torchvision's adaptive rule).
         aligned: ``False`` is the legacy rule (the box is read half a cell
@@ -221,7 +223,7 @@ def _checked(feature_map, roi, stride, output_size, sampling_ratio, mode):
 def _check_ratio(sampling_ratio) -> int:
     try:
         ratio = int(sampling_ratio)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(inf)
         raise ValueError(f"The sampling ratio must be a whole number; got {sampling_ratio!r}.") from None
     if ratio != sampling_ratio:
         raise ValueError(f"The sampling ratio must be a whole number; got {sampling_ratio!r}.")

@@ -125,9 +125,11 @@ def roi_pool(
 
     Args:
         feature_map: ``C x H x W`` NumPy array or torch tensor (one image).
-        roi: ``(x, y, w, h)`` in pixels of the model-input image, floats allowed.
+        roi: ``(x, y, w, h)`` in pixels of the model-input image, floats allowed,
+            each at most 2**24 in size (``geometry.MAX_COORD``).
         stride: image pixels per feature cell (32 after VGG16's pool5).
-        output_size: ``(ph, pw)``, or one int for a square output.
+        output_size: ``(ph, pw)``, or one int for a square output; each from 1 to
+            64 (``geometry.MAX_OUTPUT_SIDE``): a trace of more bins is too big to keep.
         scheme: ``"article"`` or ``"fastrcnn"``.
 
     Returns:
