@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from roi_viz.lesson.scene import focus_notice
 from roi_viz.lesson.views import VIEWS
 from roi_viz.methods import build_scene
 from roi_viz.model import images, loading, samples
@@ -38,8 +39,11 @@ def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
     scene = build_scene(inp, fm.values, s.store.boxes(s.photo.dims), s.store.active, s.settings,
                         pretrained=pretrained, focus=place.focus)
     if scene.focus != place.focus:  # a bin that no longer exists was moved inside the output
+        if place.focus_from_link:
+            say(focus_notice(place.focus, scene))
         place.focus = scene.focus
         refresh("focus_i", "focus_j", "focus_k")
+    place.focus_from_link = False
     if place.present != present or place.redraw:  # presenter mode, or boxes changed here: the photo changes too
         place.redraw = False
         st.rerun(scope="app")
@@ -71,26 +75,10 @@ def workspace(key: str, inp, mapping, png) -> None:
             photo.draw_boxes(key, png, s.photo.dims)
         photo.box_editor(s.photo.dims, mapping)
     with lesson_col:
-        fm = features_of(key, inp)
+        fm = cache.features(key, inp, session().settings)
         if fm is not None:
             lesson(key, inp, fm, loading.backbone().pretrained, s.place.present)
     sync_link()
-
-
-def features_of(key: str, inp):
-    """The feature map of the input at the chosen layer, or ``None`` with a message in the page."""
-    settings = session().settings
-    size = settings.input_size
-    try:
-        with st.spinner("Running VGG16 on this image (once per image and size)…"):
-            fm = cache.feature_map(key, size, settings.layer, inp)
-    except (RuntimeError, MemoryError) as exc:  # out of memory, or a broken backend
-        say(f"VGG16 could not run on this image at {size} × {size} ({type(exc).__name__}). "
-            "Try a smaller model input size in the sidebar, or the sample photo.", "error")
-        return None
-    if fm.note:
-        say(fm.note, "info")
-    return fm
 
 
 @guarded
@@ -132,7 +120,7 @@ def main() -> None:
     if settings.shape != "square":  # every cache below is keyed by the image: this input is another one
         key = f"{key}|{settings.shape}"
     if present:  # no photo to draw on: the lesson alone, on the whole screen
-        fm = features_of(key, inp)
+        fm = cache.features(key, inp, session().settings)
         if fm is not None:
             lesson(key, inp, fm, loading.backbone().pretrained, True)
     else:

@@ -109,3 +109,20 @@ def the_head():
     print(f"[roi-viz] VGG16 head loaded ({'pretrained' if h.pretrained else 'untrained'}, {h.load_seconds:.1f} s)",
           file=sys.stderr, flush=True)
     return h
+
+
+def features(key: str, inp, settings):
+    """The feature map of the input at the chosen layer, or ``None`` with a message in the page."""
+    from .widgets import say
+
+    size = settings.input_size
+    try:
+        with st.spinner("Running VGG16 on this image (once per image and size)…"):
+            fm = feature_map(key, size, settings.layer, inp)
+    except (RuntimeError, MemoryError) as exc:  # out of memory, or a broken backend
+        say(f"VGG16 could not run on this image at {size} × {size} ({type(exc).__name__}). "
+            "Try a smaller model input size in the sidebar, or the sample photo.", "error")
+        return None
+    if fm.note:
+        say(fm.note, "info")
+    return fm

@@ -45,6 +45,7 @@ class Place:
     cell_for: tuple = ()  # the (RoI, layer, input size) the cell was picked for
     erf_done: set = field(default_factory=set)  # effective fields asked for in this session (they are cached)
     redraw: bool = False  # the lesson changed the boxes: the photo must be drawn again
+    focus_from_link: bool = False  # the focus is the link's: if the scene cannot show it, say so once
 
 
 @dataclass
@@ -112,7 +113,7 @@ def from_link() -> Session:
     store.active = shared.active
     out = Session(settings=s, store=store, photo=Photo(sample=shared.sample, dims=dims),
                   place=Place(view=shared.view, step=shared.step, focus=shared.focus, slide_axis=shared.slide_axis,
-                              slide_cells=shared.slide_cells, present=shared.present),
+                              slide_cells=shared.slide_cells, present=shared.present, focus_from_link=True),
                   quiz=QuizState(level=shared.quiz_level, seed=shared.quiz_seed))
     if notices:
         out.notice = "⚠ " + "\n".join(f"- {n}" for n in notices) if len(notices) > 1 else "⚠ " + notices[0]

@@ -51,6 +51,6 @@ def alt_text(scene: Scene, title: str) -> str:
     return (f"{title}. {scene.method_name} on RoI {_box(t.roi)} pixels of a "
             "{} × {} input, stride {}: ".format(*scene.input_dims, exact(t.stride))
             + f"projected to {_box(t.projected)} cells, snapped to {_box(t.quantized)}; "
-            f"{cells(t.lost_area)} cells lost and {cells(t.gained_area)} gained by snapping, "
+            f"{cells(t.lost_area)} lost and {cells(t.gained_area)} gained by snapping, "
             f"{t.dropped_cells} cells dropped by the split; {pct(t.coverage)} of the RoI reaches the output. "
             f"Output of channel {scene.channel}, row by row: {out}.")
