@@ -45,6 +45,9 @@ class Place:
     cell_for: tuple = ()  # the (RoI, layer, input size) the cell was picked for
     erf_done: set = field(default_factory=set)  # effective fields asked for in this session (they are cached)
     redraw: bool = False  # the lesson changed the boxes: the photo must be drawn again
+    proposals_drawn: int = 300  # Proposals view: how many boxes are drawn on the photo
+    proposals_order: str = "rank"  # ... in which order (roi_viz.lesson.proposals.ORDERS)
+    proposals_mode: str = "fast"  # ... selective search's mode
 
 
 @dataclass
