@@ -88,7 +88,7 @@ def test_page_shows_the_proposals_and_a_pick_opens_the_walkthrough():
     text = page_text(at)
     assert "Every proposal, as Fast R-CNN saw them" in text
     assert "proposed **2,000 boxes**" in text
-    assert len(at.get("imgs")) >= 3 or len(at.get("image")) >= 3, "the photo, the distribution and the scatter"
+    assert len(at.get("image")) == 3, "the proposals on the photo, the distribution and the scatter"
     assert "of the proposals have at least one empty bin" in text
     # The slider changes how many are drawn, and the words say so.
     widget(at, "slider", "Proposals drawn").set_value(40).run()
