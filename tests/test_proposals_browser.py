@@ -59,7 +59,11 @@ def test_screens_of_the_view(server, browser, sample):
         pg = open_view(browser, server, f"view=proposals&img={sample}", width, height)
         assert "view" in parse_qs(urlparse(pg.url).query)
         pg.screenshot(path=str(SHOTS / f"proposals-{sample}-{width}.png"))
-        pg.screenshot(path=str(SHOTS / f"proposals-{sample}-{width}-full.png"), full_page=True)
+        figures = pg.locator('[data-testid="stMainBlockContainer"] [data-testid="stImage"] img')
+        for n in range(FIGURES):  # Streamlit scrolls inside its own container: each figure is brought on screen
+            figures.nth(n).scroll_into_view_if_needed()
+            pg.wait_for_timeout(300)
+            pg.screenshot(path=str(SHOTS / f"proposals-{sample}-{width}-figure{n + 1}.png"))
         pg.close()
 
 

@@ -16,8 +16,9 @@ from matplotlib import colormaps
 from matplotlib.collections import PatchCollection
 from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import FuncFormatter
 
-from ..lesson.numbers import pct
+from ..lesson.numbers import num, pct
 from .kit import FONT, SMALL, new_figure
 
 CMAP = colormaps["viridis"]
@@ -95,10 +96,12 @@ def fig_by_size(short_side: np.ndarray, coverage: np.ndarray, all_empty: np.ndar
     ax.axvline(output_side, color="#000000", linestyle="--", linewidth=1.5)
     ax.text(output_side, 103, f" {output_side} cells", fontsize=SMALL, va="bottom")
     ax.set_xscale("log")
+    # Plain numbers on the log axis: a student reads 0.1 and 10 cells, not powers of ten.
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: num(v)))
     ax.set_ylim(-3, 110)
     ax.set_xlabel(f"shorter side of the box, in cells of {layer} (log scale)", fontsize=SMALL)
     ax.set_ylabel("reaches the output (%)", fontsize=SMALL)
     ax.tick_params(labelsize=SMALL)
     ax.set_title("Coverage against size: the small ones lose most", fontsize=FONT, loc="left", pad=18)
-    ax.legend(fontsize=SMALL, loc="lower right", framealpha=0.9)
+    ax.legend(fontsize=SMALL, loc="upper left", framealpha=0.9)
     return fig

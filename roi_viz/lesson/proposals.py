@@ -74,7 +74,7 @@ def _ph_pw(st: Study) -> tuple[int, int]:
 
 
 def count_words(st: Study, seconds: float, mode: str) -> str:
-    return (f"Selective search ({mode} mode) proposed **{st.count:,} boxes** on this input in {num(seconds, 1)} s; "
+    return (f"Selective search ({mode} mode) proposed **{st.count:,} box{'' if st.count == 1 else 'es'}** on this input in {num(seconds, 1)} s; "
             "Fast R-CNN pooled about 2,000 like these for every image.")
 
 
