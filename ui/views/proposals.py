@@ -33,19 +33,26 @@ def found(key: str, dims: tuple[int, int], mode: str, _image) -> tuple[np.ndarra
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def pictures(key: str, setting: tuple, drawn: int, order: str, _image, _study: L.Study) -> tuple[bytes, bytes, bytes]:
-    """The three figures as PNG; ``key`` and ``setting`` name everything they are drawn from."""
+def photo_picture(key: str, setting: tuple, drawn: int, order: str, _image, _study: L.Study) -> bytes:
+    """The proposals on the photo; ``key`` and ``setting`` name everything it is drawn from."""
     from roi_viz.draw import proposals as D
-    from roi_viz.draw.kit import PAGE_DPI, to_jpeg, to_png
+    from roi_viz.draw.kit import PAGE_DPI, to_jpeg
 
-    st_ = _study
-    title = f"{drawn:,} of {st_.count:,} proposals, by what RoI pooling keeps ({st_.layer})"
-    photo = to_jpeg(D.fig_on_photo(_image, st_.boxes, st_.geo.coverage, L.shown(st_, drawn, order), title=title),
-                    PAGE_DPI)
-    dist = to_png(D.fig_distribution(st_.coverage), PAGE_DPI)
-    size = to_png(D.fig_by_size(st_.short_side, st_.geo.coverage, st_.geo.all_empty, min(st_.geo.output_size),
-                                layer=st_.layer), PAGE_DPI)
-    return photo, dist, size
+    title = f"{drawn:,} of {_study.count:,} proposals, by what RoI pooling keeps ({_study.layer})"
+    fig = D.fig_on_photo(_image, _study.boxes, _study.geo.coverage, L.shown(_study, drawn, order), title=title)
+    return to_jpeg(fig, PAGE_DPI)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def chart_pictures(key: str, setting: tuple, _study: L.Study) -> tuple[bytes, bytes]:
+    """The distribution per method and coverage against size: they do not change with the slider."""
+    from roi_viz.draw import proposals as D
+    from roi_viz.draw.kit import PAGE_DPI, to_png
+
+    dist = to_png(D.fig_distribution(_study.coverage), PAGE_DPI)
+    size = to_png(D.fig_by_size(_study.short_side, _study.geo.coverage, _study.geo.all_empty,
+                                min(_study.geo.output_size), layer=_study.layer), PAGE_DPI)
+    return dist, size
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -101,7 +108,8 @@ def render(scene, key: str, inp) -> None:
                   format_func=L.ORDERS.get, horizontal=True,
                   **bound("proposals_order", lambda v: setattr(place, "proposals_order", v)))
     with st.spinner("Drawing every proposal…"):
-        photo, dist, size = pictures(key, setting, drawn, place.proposals_order, inp, study)
+        photo = photo_picture(key, setting, drawn, place.proposals_order, inp, study)
+        dist, size = chart_pictures(key, setting, study)
     st.image(photo, width="stretch", output_format="JPEG")
     st.markdown(L.photo_words(study, drawn, place.proposals_order))
 
