@@ -8,6 +8,7 @@ Examples::
     python -m roi_viz explain --pdf handout.pdf --gif steps.gif
     python -m roi_viz explain --layer conv5_3 --output 7x7 --scheme fastrcnn --gif-slide slide.gif --slide-axis y
     python -m roi_viz explain --method align --sampling-ratio 0 --legacy --mode max
+    python -m roi_viz explain --proposals --proposals-csv proposals.csv
     python -m roi_viz download-weights
 """
 from __future__ import annotations
@@ -154,6 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--gif", action=Once, type=Path, metavar="FILE", help="also write the steps as an animated GIF, one frame each")
     ex.add_argument("--gif-slide", action=Once, type=Path, metavar="FILE",
                     help="also write the sliding box as an animated GIF: the followed bin (--focus) of every method")
+    ex.add_argument("--proposals", action="store_true",
+                    help="also run selective search on the image and print what RoI pooling keeps of every proposal")
+    ex.add_argument("--proposals-csv", action=Once, type=Path, metavar="FILE", help="with --proposals: write the per-proposal table")
     ex.add_argument("--slide-axis", action=Once, choices=AXES, default="x", help="--gif-slide moves the RoI right (x) or down (y)")
     ex.add_argument("--slide-cells", action=Once, type=parse_cells, default=1.0, metavar="CELLS",
                     help="--gif-slide moves the RoI by up to this many cells (default 1)")
@@ -164,6 +168,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_explain(args) -> int:
+    if args.proposals_csv and not args.proposals:
+        raise ValueError("--proposals-csv writes the table of --proposals: add --proposals.")
     # Imported here so that `--help` and argument errors answer at once, without torch.
     from . import export, rois
     from .draw.kit import to_png
@@ -202,6 +208,9 @@ def run_explain(args) -> int:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(make())
             exports.append(str(path))
+    if args.proposals:
+        table = _proposals(args, inp, fm.values.shape[1:], settings)
+        exports += [table] if table else []
     if args.json:
         data = export.numbers(scene, forward_ms=fm.seconds * 1000, device=fm.device, roi_clip_message=clip_msg,
                               figures=written)
@@ -226,6 +235,23 @@ def run_explain(args) -> int:
     for path in written + exports:
         print("wrote", path)
     return 0
+
+
+def _proposals(args, inp, map_size, settings) -> str:
+    """Selective search on the input, the summary on stderr (stdout may be the JSON), the table if asked."""
+    from . import proposals
+    from .lesson.proposals import study, summary_text
+
+    boxes = proposals.selective_search(inp)
+    st = study(boxes, map_size=map_size, stride=settings.stride, output_size=settings.output_size,
+               scheme=settings.scheme, layer=settings.layer, sampling_ratio=settings.sampling_ratio)
+    print(summary_text(st), file=sys.stderr if args.json else sys.stdout)
+    print(file=sys.stderr if args.json else sys.stdout)
+    if args.proposals_csv:
+        args.proposals_csv.parent.mkdir(parents=True, exist_ok=True)
+        args.proposals_csv.write_text(proposals.to_csv(boxes, st.geo))
+        return str(args.proposals_csv)
+    return ""
 
 
 def run_download(args) -> int:

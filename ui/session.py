@@ -46,6 +46,9 @@ class Place:
     erf_done: set = field(default_factory=set)  # effective fields asked for in this session (they are cached)
     redraw: bool = False  # the lesson changed the boxes: the photo must be drawn again
     focus_from_link: bool = False  # the focus is the link's: if the scene cannot show it, say so once
+    proposals_drawn: int = 300  # Proposals view: how many boxes are drawn on the photo
+    proposals_order: str = "rank"  # ... in which order (roi_viz.lesson.proposals.ORDERS)
+    proposals_mode: str = "fast"  # ... selective search's mode
 
 
 @dataclass

@@ -1,0 +1,85 @@
+"""The Proposals view in Chromium: a link opens it, its figures load, a picked proposal is walked through.
+
+Screenshots (1366 × 768 and 1920 × 1080, two photos) go to ``artifacts/screenshots/``.
+"""
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from test_browser import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
+
+LOG = ROOT / "artifacts" / "server-test_proposals_browser.log"
+FIGURES = 3  # the proposals on the photo, the distribution per method, coverage against size
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, url = start_server(LOG)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    assert_clean_log(LOG)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (apt-get install -y chromium)"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def settle(pg):
+    pg.wait_for_timeout(400)
+    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
+    pg.wait_for_timeout(300)
+
+
+def open_view(browser, server, query: str, width: int, height: int):
+    pg = browser.new_page(viewport={"width": width, "height": height})
+    pg.set_default_timeout(180_000)
+    pg.goto(f"{server}/?{query}")
+    expect(pg.get_by_text(re.compile(r"proposed [\d,]+ boxes"))).to_be_visible()
+    settle(pg)
+    lesson = pg.locator('[data-testid="stMainBlockContainer"] [data-testid="stImage"] img')
+    expect(lesson).to_have_count(FIGURES)
+    pg.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stImage\"] img')]"
+                         ".every(i => i.complete && i.naturalWidth > 0)")
+    return pg
+
+
+@pytest.mark.parametrize("sample", ["astronaut", "chelsea"])
+def test_screens_of_the_view(server, browser, sample):
+    for width, height in ((1366, 768), (1920, 1080)):
+        pg = open_view(browser, server, f"view=proposals&img={sample}", width, height)
+        assert "view" in parse_qs(urlparse(pg.url).query)
+        pg.screenshot(path=str(SHOTS / f"proposals-{sample}-{width}.png"))
+        figures = pg.locator('[data-testid="stMainBlockContainer"] [data-testid="stImage"] img')
+        for n in range(FIGURES):  # Streamlit scrolls inside its own container: each figure is brought on screen
+            figures.nth(n).scroll_into_view_if_needed()
+            pg.wait_for_timeout(300)
+            pg.screenshot(path=str(SHOTS / f"proposals-{sample}-{width}-figure{n + 1}.png"))
+        pg.close()
+
+
+def test_a_picked_proposal_is_walked_through(server, browser):
+    pg = open_view(browser, server, "view=proposals", 1366, 768)
+    expect(pg.get_by_text("2,000 boxes", exact=False).first).to_be_visible()
+    box = pg.locator('[data-testid="stSelectbox"]').filter(has_text="Pick a proposal")
+    # The chosen option shows as text or as the value of the box's input, depending on Streamlit's version.
+    picked = box.evaluate("e => e.innerText + ' ' + [...e.querySelectorAll('input')].map(i => i.value).join(' ')")
+    found = re.search(r"\((\d+), (\d+), (\d+) × (\d+)\)", picked)
+    assert found, picked
+    x, y, w, h = found.groups()
+    pg.get_by_role("button", name="Follow it in the walkthrough").click()
+    settle(pg)
+    expect(pg.get_by_role("heading", name="Step 1: Image and RoIs")).to_be_visible()
+    expect(pg.get_by_text(f"x = {x}, y = {y}, size w = {w} × h = {h}").first).to_be_visible()
+    rois = parse_qs(urlparse(pg.url).query)["roi"]
+    assert f"{x}_{y}_{w}_{h}" in rois, rois  # the link carries the new RoI, now the active one
+    pg.close()

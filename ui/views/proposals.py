@@ -1,0 +1,134 @@
+"""Every proposal, as Fast R-CNN saw them: selective search's boxes and what each method keeps of them.
+
+Selective search runs once per photo, input size and mode (seconds); the
+measures are vectorized (milliseconds); the figures are cached per setting.
+A proposal picked from the list becomes an RoI of the walkthrough.
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+import numpy as np
+import streamlit as st
+
+from roi_viz import proposals as P
+from roi_viz.lesson import proposals as L
+
+from ..session import session
+from ..widgets import bound, callback, refresh, say
+
+MODES = {"fast": "Fast (as Fast R-CNN)", "quality": "Quality (more boxes, much slower)"}
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def found(key: str, dims: tuple[int, int], mode: str, _image) -> tuple[np.ndarray, float]:
+    """Selective search's boxes on this input (``key`` and ``dims`` name it) and the seconds it took."""
+    start = time.perf_counter()
+    boxes = P.selective_search(_image, mode=mode)
+    seconds = time.perf_counter() - start
+    print(f"[roi-viz] selective search: {key[:40]} {dims} {mode}: {len(boxes)} boxes in {seconds:.1f} s",
+          file=sys.stderr, flush=True)
+    return boxes, seconds
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def photo_picture(key: str, setting: tuple, drawn: int, order: str, _image, _study: L.Study) -> bytes:
+    """The proposals on the photo; ``key`` and ``setting`` name everything it is drawn from."""
+    from roi_viz.draw import proposals as D
+    from roi_viz.draw.kit import PAGE_DPI, to_jpeg
+
+    title = f"{drawn:,} of {_study.count:,} proposals, by what RoI pooling keeps ({_study.layer})"
+    fig = D.fig_on_photo(_image, _study.boxes, _study.geo.coverage, L.shown(_study, drawn, order), title=title)
+    return to_jpeg(fig, PAGE_DPI)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def chart_pictures(key: str, setting: tuple, _study: L.Study) -> tuple[bytes, bytes]:
+    """The distribution per method and coverage against size: they do not change with the slider."""
+    from roi_viz.draw import proposals as D
+    from roi_viz.draw.kit import PAGE_DPI, to_png
+
+    dist = to_png(D.fig_distribution(_study.coverage), PAGE_DPI)
+    size = to_png(D.fig_by_size(_study.short_side, _study.geo.coverage, _study.geo.all_empty,
+                                min(_study.geo.output_size), layer=_study.layer), PAGE_DPI)
+    return dist, size
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def table(key: str, setting: tuple, _study: L.Study) -> str:
+    return P.to_csv(_study.boxes, _study.geo)
+
+
+@callback
+def follow(box: tuple[float, float, float, float]) -> None:
+    """The picked proposal becomes the active RoI, and the walkthrough opens on it."""
+    s = session()
+    msg = s.store.add(box, s.photo.dims)
+    s.place.view, s.place.step, s.place.redraw = "walk", 0, True
+    refresh("view", "step")
+    if msg:
+        s.notice = msg
+
+
+def render(scene, key: str, inp) -> None:
+    s = session()
+    place = s.place
+    settings = scene.settings
+    dims = tuple(inp.size)
+    st.markdown(
+        "A real Fast R-CNN never pools one box drawn by hand: for every image it pools the couple of thousand boxes "
+        "that **selective search** proposes (regions of similar colour and texture, grouped bottom-up, at every "
+        "scale). Here are this photo's, measured with the sidebar's layer, output size and rounding rule.")
+    st.radio("Selective search", list(MODES), index=list(MODES).index(place.proposals_mode),
+             format_func=MODES.get, horizontal=True,
+             **bound("proposals_mode", lambda v: setattr(place, "proposals_mode", v)))
+    try:
+        with st.spinner(f"Selective search on this photo, {dims[0]} × {dims[1]} ({place.proposals_mode} mode: "
+                        "several seconds, once per photo, input size and mode)…"):
+            boxes, seconds = found(key, dims, place.proposals_mode, inp)
+    except ValueError as exc:  # a strip of an image: the library says what is wrong
+        say(f"Selective search cannot run on this photo: {exc}", "error")
+        return
+    if len(boxes) == 0:
+        say("Selective search found no region in this photo, so there is nothing to pool.", "info")
+        return
+    H, W = scene.features.shape[1:]
+    study = L.study(boxes, map_size=(H, W), stride=settings.stride, output_size=settings.output_size,
+                    scheme=settings.scheme, layer=settings.layer, sampling_ratio=settings.sampling_ratio)
+    setting = (dims, place.proposals_mode, settings.layer, settings.output_size, settings.scheme,
+               settings.sampling_ratio)
+    st.markdown(L.count_words(study, seconds, place.proposals_mode))
+
+    drawn = min(place.proposals_drawn, study.count)
+    cols = st.columns([3, 2])
+    cols[0].slider("Proposals drawn", 1, study.count, drawn, step=1,
+                   **bound("proposals_drawn", lambda v: setattr(place, "proposals_drawn", int(v))))
+    cols[1].radio("Order", list(L.ORDERS), index=list(L.ORDERS).index(place.proposals_order),
+                  format_func=L.ORDERS.get, horizontal=True,
+                  **bound("proposals_order", lambda v: setattr(place, "proposals_order", v)))
+    with st.spinner("Drawing every proposal…"):
+        photo = photo_picture(key, setting, drawn, place.proposals_order, inp, study)
+        dist, size = chart_pictures(key, setting, study)
+    st.image(photo, width="stretch", output_format="JPEG")
+    st.markdown(L.photo_words(study, drawn, place.proposals_order))
+
+    ranked = [int(k) for k in L.by_loss(study)]
+    pick_col, go_col = st.columns([3, 2], vertical_alignment="bottom")
+    k = pick_col.selectbox("Pick a proposal (the most lost first)", ranked, format_func=lambda k: L.pick_label(study, k),
+                           key="proposal-pick")
+    if k is not None:
+        go_col.button("Follow it in the walkthrough", on_click=follow, args=(tuple(float(v) for v in boxes[k]),),
+                      key="proposal-follow", type="primary")
+
+    st.markdown("##### What each method keeps of them")
+    st.image(dist, width="stretch")
+    st.markdown(L.distribution_words(study))
+    st.markdown("##### Coverage against size")
+    st.image(size, width="stretch")
+    st.markdown(L.size_words(study))
+    st.markdown("##### Empty bins")
+    st.markdown(L.empty_words(study))
+    st.download_button("The table of every proposal (CSV)", table(key, setting, study),
+                       file_name=f"proposals-{settings.layer}-{settings.scheme}.csv", mime="text/csv",
+                       key="proposals-csv", help="One row per proposal: its box in pixels and its numbers in cells.")
