@@ -29,9 +29,15 @@ FONT = 15
 SMALL = 13
 ROI = "#ff7f0e"  # the RoI as projected: orange, dashed
 REGION = "#111111"  # the quantized region: black, solid
-LOST = "#1f3b8c"  # dark blue, hatched ///
-GAINED = "#2ca02c"  # green, hatched \\\
-DROPPED = "#7fb8ff"  # light blue, cross-hatched
+# Colour-vision rule (tests/test_colour_vision.py): every marked kind of cell stands 3 : 1 in luminance
+# from the plain cells around it, in greyscale and under protanopia, deuteranopia and tritanopia; kinds
+# that may share a figure are told apart by their hatch (shape, and light lines on dark or dark on light).
+LOST = "#1f3b8c"  # dark blue, hatched /// in light lines
+LOST_LINES = "#9db0e6"  # light blue, not white: the hatch keeps the patch dark seen from afar
+GAINED = "#2ca02c"  # green, hatched \\\ in black
+DROPPED = "#3c6cc0"  # mid blue, cross-hatched in dark lines: dark enough to stand out from the light bins
+DROPPED_LINES = "#0b2e6e"
+COVERED = "#e0e0e0"  # the share of the RoI that reaches the output: light grey beside the dark lost shares
 ARGMAX = "#d62728"  # red outline
 HATCH_LOST, HATCH_GAINED, HATCH_DROPPED, HATCH_SHARED = "///", "\\\\\\", "xx", ".."
 OUTLINE = [patheffects.withStroke(linewidth=5, foreground="black")]
@@ -298,9 +304,9 @@ def coverage_bar(fig: Figure, area: float, parts: list, heading: str):
     left, handles = 0.0, []
     for part, color, hatch, label in parts:
         share = part / area if area else 0.0
-        edge = "white" if color == LOST else "#0b3d91"
+        edge = LOST_LINES if color == LOST else DROPPED_LINES
         bar = bx.barh(0, share, left=left, color=color, hatch=hatch, edgecolor=edge, linewidth=0)
-        bar.patches[0].set_hatch_linewidth(2)
+        bar.patches[0].set_hatch_linewidth(1.2)  # thin lines: a hatched share keeps its own tone from afar
         if share >= 0.12:  # room for "60.9 %"
             bx.text(left + share / 2, 0, pct(share), ha="center", va="center", fontsize=FONT, weight="bold",
                     bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="none", alpha=0.9))

@@ -14,7 +14,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from ..lesson.scene import Scene
 from .kit import (
-    ARGMAX, FONT, HATCH_LOST, LOST, coverage_bar, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes, cells,
+    ARGMAX, COVERED, FONT, HATCH_LOST, LOST, coverage_bar, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes, cells,
     channel_image, grid, new_figure, num, output_grid, pct, point_size, rect, region_outline, roi_outline, title,
     untrained_badge, value, window,
 )
@@ -209,7 +209,7 @@ def fig_output(scene: Scene) -> Figure:
     area = r.projected_area
     why = "lost: quantization" if r.method == "warp" else "outside the bins (½-cell shift)"
     coverage_bar(fig, area, [
-        (r.covered_area, "#4d4d4d", "", "inside the bins"),
+        (r.covered_area, COVERED, "", "inside the bins"),
         (max(area - r.covered_area, 0.0), LOST, HATCH_LOST, why),
     ], f"The RoI's {cells(area)}: {pct(r.coverage)} inside the bins")
     untrained_badge(fig, scene)

@@ -19,10 +19,10 @@ from ..lesson.scene import Scene
 from ..lesson.shown import pool_values, split_loss
 from ..ops import geometry as g
 from .kit import (
-    ARGMAX, BIN_FACES, DROPPED, FONT, GAINED, HALO, HATCH_DROPPED, HATCH_GAINED, HATCH_LOST, HATCH_SHARED, LOST,
-    OUTLINE, ROI, SMALL, cell_axes, cells, channel_handle, channel_image, coverage_bar, empty_handle, exact,
-    finish_zoomed, grid, new_figure, num, output_grid, pct, rect, roi_outline, runs, title, untrained_badge,
-    value, window, zoomed,
+    ARGMAX, BIN_FACES, COVERED, DROPPED, DROPPED_LINES, FONT, GAINED, HALO, HATCH_DROPPED, HATCH_GAINED, HATCH_LOST,
+    HATCH_SHARED, LOST, LOST_LINES, OUTLINE, ROI, SMALL, cell_axes, cells, channel_handle, channel_image,
+    coverage_bar, empty_handle, exact, finish_zoomed, grid, new_figure, num, output_grid, pct, rect, roi_outline,
+    runs, title, untrained_badge, value, window, zoomed,
 )
 
 CORNER_GAP = 9  # points between a corner label's frame and the corner: clears the box's outline and its stroke
@@ -140,12 +140,12 @@ def fig_quantize(scene: Scene) -> Figure:
     ax.imshow(channel_image(scene), extent=(0, t.map_size[1], t.map_size[0], 0), cmap="Greys", alpha=0.25, interpolation="nearest")
     region_box = g.box_of_span(t.region)
     for piece in g.box_difference(t.projected, region_box):
-        rect(ax, piece, facecolor=LOST, alpha=0.75, edgecolor="white", hatch=HATCH_LOST, linewidth=0, hatch_linewidth=2, zorder=3)
+        rect(ax, piece, facecolor=LOST, alpha=0.9, edgecolor=LOST_LINES, hatch=HATCH_LOST, linewidth=0, hatch_linewidth=2, zorder=3)
     for piece in g.box_difference(region_box, t.projected):
         rect(ax, piece, facecolor=GAINED, alpha=0.75, edgecolor="black", hatch=HATCH_GAINED, linewidth=0, hatch_linewidth=2, zorder=3)
     shades, channel = channel_handle(scene)
     handles = [
-        Patch(facecolor=LOST, edgecolor="white", hatch=HATCH_LOST),
+        Patch(facecolor=LOST, edgecolor=LOST_LINES, hatch=HATCH_LOST),
         shades,
         Patch(facecolor=GAINED, edgecolor="black", hatch=HATCH_GAINED),
     ]
@@ -163,7 +163,7 @@ def fig_bins(scene: Scene) -> Figure:
     for i, j, box in full:
         rect(ax, box, facecolor=BIN_FACES[(i + j) % 2], alpha=0.8, edgecolor="black", linewidth=2.5, zorder=3)
     for box in runs(t.bin_use == 0, t.region):
-        rect(ax, box, facecolor=DROPPED, edgecolor="#0b3d91", hatch=HATCH_DROPPED, linewidth=0, hatch_linewidth=1.5, zorder=4)
+        rect(ax, box, facecolor=DROPPED, edgecolor=DROPPED_LINES, hatch=HATCH_DROPPED, linewidth=0, hatch_linewidth=1.5, zorder=4)
     for box in runs(t.bin_use > 1, t.region):
         rect(ax, box, facecolor="none", edgecolor="#333333", hatch=HATCH_SHARED, linewidth=0, zorder=4)
     inside = _bin_labels_fit(fig, ax, win, t)
@@ -176,7 +176,7 @@ def fig_bins(scene: Scene) -> Figure:
         handles.append(tuple(Patch(facecolor=f, alpha=0.8, edgecolor="black", linewidth=2) for f in BIN_FACES))
         labels.append("a bin (row, col)" if inside else "a bin: row on the right, column on top")
     if t.dropped_cells:
-        handles.append(Patch(facecolor=DROPPED, edgecolor="#0b3d91", hatch=HATCH_DROPPED))
+        handles.append(Patch(facecolor=DROPPED, edgecolor=DROPPED_LINES, hatch=HATCH_DROPPED))
         labels.append(f"in no bin: {cells(t.dropped_cells)}")
     if t.shared_cells:
         handles.append(Patch(facecolor="none", edgecolor="#333333", hatch=HATCH_SHARED))
@@ -304,7 +304,7 @@ def fig_output(scene: Scene) -> Figure:
     title(ax, f"Output {ph}×{pw}×{t.channels}: channel {scene.channel}")
 
     coverage_bar(fig, t.projected_area, [
-        (t.covered_area, "#4d4d4d", "", "reaches the output"),
+        (t.covered_area, COVERED, "", "reaches the output"),
         (t.lost_area, LOST, HATCH_LOST, "lost: quantization"),
         (split_loss(t), DROPPED, HATCH_DROPPED, "lost: split"),
     ], f"Where the RoI's {cells(t.projected_area)} went: coverage {pct(t.coverage)}")
