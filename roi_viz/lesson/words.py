@@ -208,7 +208,7 @@ def step_bins(scene: Scene) -> str:
             text += (
                 f"The bins use {used_r} rows and {used_c} columns; {' and '.join(left)} "
                 f"{'belongs' if len(left) == 1 and ' to ' not in left[0] else 'belong'} to no bin. **{cells(t.dropped_cells)} of the region are dropped** "
-                "(light blue, cross-hatched): the second loss, after quantization."
+                "(blue, cross-hatched): the second loss, after quantization."
             )
         else:
             text += "The sizes divide evenly, so every cell of the region belongs to exactly one bin."
