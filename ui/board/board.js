@@ -52,7 +52,7 @@ function readout(n, box, s, settings, geo) {
     const [ph, pw] = settings.outputSize;
     const [bh, bw] = geo.binSize;
     const split = bh && bw
-      ? `${ph} × ${pw} bins of ${bh} × ${bw} cells; the split drops ${cells(geo.droppedCells)}.`
+      ? `${ph} × ${pw} bins, each ${bh} cell${bh === 1 ? "" : "s"} high and ${bw} wide; the split drops ${cells(geo.droppedCells)}.`
       : `fewer cells than bins (${ph} × ${pw}): every bin is empty.`;
     return `${head} ${parts.join("; ")}. Lost ${cells(geo.lostArea)}, gained ${cells(geo.gainedArea)}; ${split} Coverage ${percent(geo.coverage)}.`;
   }
@@ -63,10 +63,10 @@ function readout(n, box, s, settings, geo) {
       `x ${x} px ÷ ${s} = ${num(x / s)} → ${q[0]}`, `x+w ${x + w} px ÷ ${s} = ${num((x + w) / s)} → ${q[0] + q[2] - 1} (included)`,
       `y ${y} px ÷ ${s} = ${num(y / s)} → ${q[1]}`, `y+h ${y + h} px ÷ ${s} = ${num((y + h) / s)} → ${q[1] + q[3] - 1} (included)`,
     ];
-    return `${head} ${parts.join("; ")}. Lost ${cells(geo.lostArea)}, gained ${cells(geo.gainedArea)}; bins of ${num(+geo.binSize[0].toFixed(3))} × ${num(+geo.binSize[1].toFixed(3))} cells, widened to whole cells. Coverage ${percent(geo.coverage)}.`;
+    return `${head} ${parts.join("; ")}. Lost ${cells(geo.lostArea)}, gained ${cells(geo.gainedArea)}; bins ${num(+geo.binSize[0].toFixed(3))} cells high and ${num(+geo.binSize[1].toFixed(3))} wide, widened to whole cells. Coverage ${percent(geo.coverage)}.`;
   }
   const proj = names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${num(geo.projected[i])}`).join("; ");
-  const edges = `bins of ${num(+(geo.box[3] / settings.outputSize[0]).toFixed(3))} × ${num(+(geo.box[2] / settings.outputSize[1]).toFixed(3))} cells`;
+  const edges = `bins ${num(+(geo.box[3] / settings.outputSize[0]).toFixed(3))} cells high and ${num(+(geo.box[2] / settings.outputSize[1]).toFixed(3))} wide`;
   if (settings.method === "prroi") {
     return `${head} ${proj}, nothing rounded; ${edges}, each averaged exactly over its area.`;
   }
@@ -115,6 +115,7 @@ class Board {
     this.words.setAttribute("aria-atomic", "true");
     root.append(this.canvas, this.words, this.legend, this.keysHelp);
     this.root = root;
+    root.frameTimes = this.frameTimes; // milliseconds per redraw, for bench/bench_board.py
     this.parent.appendChild(root);
     this.base = document.createElement("canvas"); // photo and grid, redrawn only when they change
     this.img = new Image();
@@ -225,7 +226,7 @@ class Board {
     drawBox(ctx, box, this.active, k, true);
     this.writeLive(box, geo);
     this.frameTimes.push(performance.now() - t0);
-    if (this.frameTimes.length > 2000) this.frameTimes.splice(0, 1000);
+    if (this.frameTimes.length > 5000) this.frameTimes.splice(0, 2500);
   }
 
   writeLive(box, geo) {
@@ -554,8 +555,12 @@ export default function (component) {
   }
   board.send = setStateValue;
   board.update(data);
-  return () => {
-    board.observer.disconnect();
-    boards.delete(parentElement);
-  };
+  // Streamlit also calls this cleanup when a newer call superseded this one while the
+  // board stays on the page; only a board no longer in the document is let go.
+  return () => setTimeout(() => {
+    if (!board.root.isConnected) {
+      board.observer.disconnect();
+      boards.delete(parentElement);
+    }
+  }, 0);
 }

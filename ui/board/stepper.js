@@ -36,6 +36,7 @@ class Stepper {
     this.next.addEventListener("click", () => this.go(this.step + 1));
     this.pick.addEventListener("change", () => this.go(Number(this.pick.value)));
     this.onKey = (e) => {
+      if (!this.root.isConnected) return;
       if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
       if (editable(e.composedPath()[0])) return; // an arrow in a field moves the cursor, not the lesson
       const back = e.key === "ArrowLeft" || (this.presenter && e.key === "PageUp");
@@ -108,8 +109,12 @@ export default function (component) {
   }
   stepper.send = setStateValue;
   stepper.update(data);
-  return () => {
-    document.removeEventListener("keydown", stepper.onKey);
-    steppers.delete(parentElement);
-  };
+  // Streamlit also calls this cleanup when a newer call superseded this one while the
+  // stepper stays on the page; only a stepper no longer in the document is let go.
+  return () => setTimeout(() => {
+    if (!stepper.root.isConnected) {
+      document.removeEventListener("keydown", stepper.onKey);
+      steppers.delete(parentElement);
+    }
+  }, 0);
 }
