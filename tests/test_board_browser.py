@@ -292,3 +292,28 @@ def test_presenter_mode_steps_with_page_keys(page):
     page.get_by_text("STEP 3", exact=True).wait_for(timeout=WAIT)
     page.keyboard.press("PageUp")
     page.get_by_text("STEP 2", exact=True).wait_for(timeout=WAIT)
+
+
+def test_touch_drags_draw_and_move_boxes(browser, app_url):
+    """A finger on a tablet: Chromium turns touches into pointer events, which the board follows."""
+    context = browser.new_context(viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=True)
+    pg = context.new_page()
+    pg.goto(app_url)
+    pg.get_by_text("RUNS 1", exact=True).wait_for(timeout=WAIT)
+    scr = Screen(pg)
+    cdp = context.new_cdp_session(pg)
+
+    def touch_drag(a, b, steps=8):
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": a[0], "y": a[1]}]})
+        for k in range(1, steps + 1):
+            p = (a[0] + (b[0] - a[0]) * k / steps, a[1] + (b[1] - a[1]) * k / steps)
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": p[0], "y": p[1]}]})
+        cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+    touch_drag(scr.point(40, 40), scr.point(140, 120))
+    drawn = wait_python(pg, lambda s: len(s["boxes"]) == 2, "the box drawn by touch")["boxes"][1]
+    assert all(abs(g - w) <= 2 for g, w in zip(drawn, [40, 40, 100, 80])), drawn
+    touch_drag(scr.point(396, 264), scr.point(396 - 50, 264 + 30))  # RoI 1's body
+    moved = wait_python(pg, lambda s: s["boxes"][0] != [296, 192, 200, 145], "the box moved by touch")["boxes"][0]
+    assert abs(moved[0] - 246) <= 2 and abs(moved[1] - 222) <= 2 and moved[2:] == [200, 145], moved
+    context.close()
