@@ -1,0 +1,211 @@
+"""The board: the photo, the stride grid and every RoI, edited in the browser with live geometry.
+
+A Streamlit custom component (``st.components.v2``, no iframe, plain HTML/CSS/JS in this
+folder, nothing built at install time). While the mouse moves, the browser redraws the
+geometry of the chosen method at every animation frame (``geometry.js``, the same
+arithmetic as :mod:`roi_viz.ops`, proven equal by the tests); the server hears nothing
+until the release, when the boxes come back once, as a state value.
+
+Coordinate conventions (those of :mod:`roi_viz.ops`):
+
+- the photo is the *model input*, ``W x H`` pixels (``image_size``);
+- a box is ``(x, y, w, h)``: top-left corner and size in **whole** pixels of that input,
+  ``w, h >= 1``, inside the image (the board cuts what it draws to the photo);
+- the feature map has ``map_size = (H_map, W_map)`` cells of ``stride x stride`` pixels;
+  cell ``(r, c)`` covers pixels ``[c*s, (c+1)*s) x [r*s, (r+1)*s)``.
+
+The exchange::
+
+    value = board(photo_png, boxes=[(296, 192, 200, 145)], active=0, revision=rev,
+                  stride=32, output_size=(3, 3), method="pool", scheme="article")
+    if value is not None and value.seq != last_seq:   # the student changed the boxes
+        boxes, active, last_seq = value.boxes, value.active, value.seq
+
+- Python passes the boxes it wants shown, the followed one (``active``) and a
+  ``revision`` number. The board adopts ``boxes``/``active`` only when ``revision``
+  differs from the one it holds, so to replace its content (a typed box, a preset, a
+  link) bump the revision; passing back what the board sent, with the same revision,
+  leaves the board alone (it may already be ahead of Python).
+- The board's value carries the revision it was made on. :func:`board` returns it as a
+  :class:`BoardValue` only when that revision is the current one: a value made on content
+  Python has since replaced is stale and gives ``None``, as does a board that has sent
+  nothing yet. ``seq`` grows by one with every value a mounted board sends.
+
+Keys (the board is focusable with Tab): arrows move the followed box by 1 px (Shift: by
+one stride); Alt+arrows resize it from its bottom-right corner; ``N`` / Shift+``N`` follow
+the next / previous box; ``A`` adds a box in the middle of the photo; Delete (or
+Backspace) removes the followed box, never the last one. Touch and pen drag as the mouse
+does (pointer events).
+
+Test contract: the board's root element carries ``data-testid="roi-board"`` and a
+``data-live`` attribute, JSON rewritten on every frame of a drag, move or resize and after
+every key: ``{"box": [x, y, w, h], "stride": s, "projected": [x, y, w, h], "method": m,
+"active": i, "count": n, ...}``; for ``method="pool"`` also ``"quantized"``, ``"lost"``,
+``"gained"`` (cells), ``"coverage"`` (share of the projected box that reaches a bin) and
+``"dropped"`` (cells); for the others ``"row_edges"``, ``"col_edges"`` (cells) and, with
+sampling points, ``"points"``.
+"""
+from __future__ import annotations
+
+import base64
+import io
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import streamlit as st
+
+HERE = Path(__file__).resolve().parent
+METHODS = ("pool", "align", "warp", "prroi")
+SCHEMES = ("article", "fastrcnn")
+
+
+@dataclass(frozen=True)
+class BoardValue:
+    """What the student left on the board: whole-pixel boxes, the followed one, and counters."""
+
+    boxes: tuple[tuple[int, int, int, int], ...]  # (x, y, w, h), input pixels, inside the image
+    active: int  # index into boxes
+    seq: int  # grows with every value the mounted board sends
+    revision: int  # the revision of Python's content the student edited
+
+
+@lru_cache(maxsize=1)
+def _component():
+    """Register the component once per process (the JS module is geometry.js then board.js)."""
+    js = (HERE / "geometry.js").read_text() + "\n" + (HERE / "board.js").read_text()
+    return st.components.v2.component("roi_viz.board", css=(HERE / "board.css").read_text(), js=js)
+
+
+def image_data_url(image) -> tuple[str, tuple[int, int]]:
+    """``(data URL, (W, H))`` of a photo given as PNG/JPEG bytes, a data URL or a PIL image."""
+    from PIL import Image
+
+    if isinstance(image, str):
+        if not image.startswith("data:image/") or "," not in image:
+            raise ValueError("The board's photo must be image bytes, a PIL image or a data:image/... URL.")
+        raw = base64.b64decode(image.split(",", 1)[1])
+        url = image
+    elif isinstance(image, (bytes, bytearray)):
+        raw = bytes(image)
+        url = None
+    elif isinstance(image, Image.Image):
+        buf = io.BytesIO()
+        image.convert("RGB").save(buf, format="PNG")
+        raw = buf.getvalue()
+        url = None
+    else:
+        raise ValueError(f"The board's photo must be image bytes, a PIL image or a data URL; got {type(image).__name__}.")
+    try:
+        with Image.open(io.BytesIO(raw)) as im:
+            size, fmt = im.size, (im.format or "PNG").lower()
+    except Exception:
+        raise ValueError("The board's photo could not be read as an image.") from None
+    if url is None:
+        url = f"data:image/{fmt};base64," + base64.b64encode(raw).decode("ascii")
+    return url, size
+
+
+def _check_boxes(boxes, size: tuple[int, int]) -> list[list[int]]:
+    W, H = size
+    out = []
+    for n, b in enumerate(boxes, 1):
+        try:
+            x, y, w, h = (float(v) for v in b)
+        except (TypeError, ValueError):
+            raise ValueError(f"RoI {n} must be four numbers (x, y, w, h); got {b!r}.") from None
+        if not all(math.isfinite(v) and v == int(v) for v in (x, y, w, h)):
+            raise ValueError(f"RoI {n} must be whole pixels on the board; got {b!r}.")
+        if w < 1 or h < 1 or x < 0 or y < 0 or x + w > W or y + h > H:
+            raise ValueError(f"RoI {n} ({x:g}, {y:g}, {w:g}, {h:g}) must lie inside the {W} × {H} photo, at least 1 pixel wide and high.")
+        out.append([int(x), int(y), int(w), int(h)])
+    if not out:
+        raise ValueError("The board needs at least one RoI to show.")
+    return out
+
+
+def _settings(stride, map_size, output_size, method, scheme, sampling_ratio, size) -> dict:
+    if method not in METHODS:
+        raise ValueError(f"Unknown method {method!r}: use one of {', '.join(METHODS)}.")
+    if scheme not in SCHEMES:
+        raise ValueError(f"Unknown rounding rule {scheme!r}: use 'article' or 'fastrcnn'.")
+    if isinstance(stride, bool) or not isinstance(stride, int) or stride < 1 or stride & (stride - 1):
+        raise ValueError(f"The stride must be a power of two (16, 32, ...); got {stride!r}.")
+    if isinstance(output_size, int):
+        output_size = (output_size, output_size)
+    if len(output_size) != 2 or not all(isinstance(v, int) and 1 <= v <= 64 for v in output_size):
+        raise ValueError(f"The output size must be one or two whole numbers from 1 to 64; got {output_size!r}.")
+    if not isinstance(sampling_ratio, int) or not -1 <= sampling_ratio <= 64:
+        raise ValueError(f"The sampling ratio must be a whole number from 0 (adaptive) to 64; got {sampling_ratio!r}.")
+    if map_size is None:  # VGG16 floors at every pool, which is the floor of the whole division
+        map_size = (size[1] // stride, size[0] // stride)
+    return {"stride": stride, "map_size": [int(map_size[0]), int(map_size[1])], "output_size": list(output_size),
+            "method": method, "scheme": scheme, "sampling_ratio": sampling_ratio}
+
+
+def _value(raw, revision: int, size: tuple[int, int]) -> BoardValue | None:
+    """The board's state value if it is for this revision and well formed, else ``None``."""
+    if not isinstance(raw, dict) or raw.get("revision") != revision:
+        return None
+    try:
+        boxes = tuple(tuple(int(v) for v in b) for b in raw["boxes"])
+        _check_boxes(boxes, size)
+        active, seq = int(raw["active"]), int(raw["seq"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    if not 0 <= active < len(boxes):
+        return None
+    return BoardValue(boxes=boxes, active=active, seq=seq, revision=revision)
+
+
+def board(
+    image,
+    *,
+    boxes: Sequence[Sequence[int]],
+    active: int = 0,
+    revision: int = 0,
+    stride: int = 32,
+    map_size: tuple[int, int] | None = None,
+    output_size: int | tuple[int, int] = (3, 3),
+    method: str = "pool",
+    scheme: str = "article",
+    sampling_ratio: int = 2,
+    aligned: bool = False,
+    key: str = "roi_board",
+) -> BoardValue | None:
+    """Show the board and return what the student left on it (see the module docstring).
+
+    Args:
+        image: the model input as PNG/JPEG bytes, a ``data:image/...`` URL or a PIL image;
+            its size ``(W, H)`` is the board's coordinate system.
+        boxes: ``N x 4`` whole-pixel ``(x, y, w, h)`` boxes inside the image, ``N >= 1``.
+        active: index of the followed box (highlighted; its geometry is drawn).
+        revision: bump it to make the board adopt ``boxes`` and ``active``.
+        stride: input pixels per feature cell, a power of two.
+        map_size: ``(H_map, W_map)`` cells; default ``(H // stride, W // stride)``.
+        output_size: ``(ph, pw)`` bins, or one int.
+        method: ``"pool"``, ``"align"``, ``"warp"`` or ``"prroi"``.
+        scheme: RoI pooling's (and RoIWarp's) rounding rule, ``"article"`` or ``"fastrcnn"``.
+        sampling_ratio: points per bin and axis for RoIAlign / RoIWarp; ``0``: adaptive.
+        aligned: RoIAlign's / PrRoI's half-cell shift.
+        key: the Streamlit key; one board per key.
+
+    Returns:
+        A :class:`BoardValue` made on this ``revision``, or ``None``.
+
+    Raises:
+        ValueError: a sentence naming the bad argument.
+    """
+    url, size = image_data_url(image)
+    shown = _check_boxes(boxes, size)
+    if isinstance(active, bool) or not isinstance(active, int) or not 0 <= active < len(shown):
+        raise ValueError(f"The followed RoI must be a number from 0 to {len(shown) - 1}; got {active!r}.")
+    if isinstance(revision, bool) or not isinstance(revision, int):
+        raise ValueError(f"The board's revision must be a whole number; got {revision!r}.")
+    data = {"key": key, "image": url, "image_size": list(size), "boxes": shown, "active": active, "revision": revision,
+            "aligned": bool(aligned),
+            **_settings(stride, map_size, output_size, method, scheme, sampling_ratio, size)}
+    result = _component()(key=key, data=data, on_board_change=lambda: None)
+    return _value(result.get("board"), revision, size)

@@ -1,0 +1,566 @@
+// The board: the photo, the stride grid and every RoI, drawn, moved and resized in the
+// browser, with the live geometry of the chosen method redrawn at every animation frame.
+//
+// Python mounts it through st.components.v2 (see __init__.py for the data it sends and
+// the value it gets back). geometry.js is prepended to this file, so RoIGeometry is in
+// scope. Nothing here talks to the server while the mouse moves: the boxes go to Python
+// once, on release (or after a key), as a state value.
+//
+// Coordinates: boxes are [x, y, w, h] in whole pixels of the model input (imageSize
+// [W, H]); the canvas is drawn at the size it shows on screen, and a pointer is mapped
+// back to input pixels through getBoundingClientRect, whatever that size is.
+
+const DRAWN_MIN = 4; // input pixels: a shorter drag was a click, not a new box
+const HANDLE_PX = 7; // half the side of a resize handle, in screen pixels
+const boards = new WeakMap(); // parentElement -> the board living in it (the module is loaded once)
+// What the student has drawn, by the board's Streamlit key. Streamlit may mount a board
+// afresh (a new element) while the old one is still shown; the new one must carry on
+// from the boxes the student left, which Python may not have heard of yet.
+const stores = new Map();
+
+const COLOURS = {
+  box: "#ffd000", // other RoIs: light in greyscale, dashed
+  active: "#d4007a", // the followed RoI: dark in greyscale, thick and solid, white inner line
+  projected: "#ffffff",
+  region: "#00e0ff",
+  lost: "rgba(40, 80, 255, 0.50)",
+  gained: "rgba(0, 200, 80, 0.50)",
+  dropped: "rgba(0, 0, 0, 0.55)",
+  bins: "#ff8c00",
+  point: "#ffffff",
+};
+
+// --------------------------------------------------------------------- words
+function num(v) {
+  return Number.isInteger(v) ? String(v) : String(+v.toFixed(5));
+}
+
+function cells(v) {
+  const n = +v.toFixed(3);
+  return `${n} cell${n === 1 ? "" : "s"}`;
+}
+
+function percent(v) {
+  return `${+(100 * v).toFixed(1)} %`;
+}
+
+function readout(n, box, s, settings, geo) {
+  const names = ["x", "y", "w", "h"];
+  const head = `RoI ${n + 1}: (${box.join(", ")}) px.`;
+  if (settings.method === "pool" && settings.scheme === "article") {
+    const parts = names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${num(geo.projected[i])} → ${geo.quantized[i]}`);
+    const [ph, pw] = settings.outputSize;
+    const [bh, bw] = geo.binSize;
+    const split = bh && bw
+      ? `${ph} × ${pw} bins, each ${bh} cell${bh === 1 ? "" : "s"} high and ${bw} wide; the split drops ${cells(geo.droppedCells)}.`
+      : `fewer cells than bins (${ph} × ${pw}): every bin is empty.`;
+    return `${head} ${parts.join("; ")}. Lost ${cells(geo.lostArea)}, gained ${cells(geo.gainedArea)}; ${split} Coverage ${percent(geo.coverage)}.`;
+  }
+  if (settings.method === "pool") {
+    const [x, y, w, h] = box;
+    const q = geo.quantized;
+    const parts = [
+      `x ${x} px ÷ ${s} = ${num(x / s)} → ${q[0]}`, `x+w ${x + w} px ÷ ${s} = ${num((x + w) / s)} → ${q[0] + q[2] - 1} (included)`,
+      `y ${y} px ÷ ${s} = ${num(y / s)} → ${q[1]}`, `y+h ${y + h} px ÷ ${s} = ${num((y + h) / s)} → ${q[1] + q[3] - 1} (included)`,
+    ];
+    return `${head} ${parts.join("; ")}. Lost ${cells(geo.lostArea)}, gained ${cells(geo.gainedArea)}; bins ${num(+geo.binSize[0].toFixed(3))} cells high and ${num(+geo.binSize[1].toFixed(3))} wide, widened to whole cells. Coverage ${percent(geo.coverage)}.`;
+  }
+  const proj = names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${num(geo.projected[i])}`).join("; ");
+  const edges = `bins ${num(+(geo.box[3] / settings.outputSize[0]).toFixed(3))} cells high and ${num(+(geo.box[2] / settings.outputSize[1]).toFixed(3))} wide`;
+  if (settings.method === "prroi") {
+    return `${head} ${proj}, nothing rounded; ${edges}, each averaged exactly over its area.`;
+  }
+  const pts = `${geo.grid[0]} × ${geo.grid[1]} sampling points per bin`;
+  if (settings.method === "warp") {
+    const [r0, r1, c0, c1] = geo.region;
+    return `${head} ${proj}; snapped to columns ${c0}–${c1 - 1}, rows ${r0}–${r1 - 1}; ${edges}, ${pts}.`;
+  }
+  return `${head} ${proj}, nothing rounded${settings.aligned ? ", shifted by −0.5 cell (aligned)" : ""}; ${edges}, ${pts}.`;
+}
+
+// --------------------------------------------------------------------- board
+class Board {
+  constructor(parent, setStateValue) {
+    this.parent = parent;
+    this.send = setStateValue;
+    this.s = { boxes: [], active: 0, rev: null, seq: 0 };
+    this.drag = null;
+    this.frame = 0; // pending requestAnimationFrame id
+    this.frameTimes = [];
+    this.build();
+  }
+
+  build() {
+    const root = document.createElement("div");
+    root.className = "roi-board";
+    root.dataset.testid = "roi-board";
+    root.tabIndex = 0;
+    root.setAttribute("role", "application");
+    root.setAttribute("aria-roledescription", "RoI board");
+    root.setAttribute("aria-describedby", "roi-board-keys");
+    this.canvas = document.createElement("canvas");
+    this.canvas.setAttribute("aria-hidden", "true");
+    this.keysHelp = document.createElement("p");
+    this.keysHelp.id = "roi-board-keys";
+    this.keysHelp.className = "roi-board-keys";
+    this.keysHelp.textContent =
+      "Drag on the photo to draw an RoI; drag a box to move it, its handles to resize it. " +
+      "Keys: arrows move the followed RoI by 1 px (Shift: one stride), Alt+arrows resize it, " +
+      "N / Shift+N follow the next / previous RoI, A adds one, Delete removes it.";
+    this.legend = document.createElement("p");
+    this.legend.className = "roi-board-legend";
+    this.words = document.createElement("p");
+    this.words.className = "roi-board-readout";
+    this.words.setAttribute("aria-live", "polite");
+    this.words.setAttribute("aria-atomic", "true");
+    root.append(this.canvas, this.words, this.legend, this.keysHelp);
+    this.root = root;
+    root.frameTimes = this.frameTimes; // milliseconds per redraw, for bench/bench_board.py
+    this.parent.appendChild(root);
+    this.base = document.createElement("canvas"); // photo and grid, redrawn only when they change
+    this.img = new Image();
+    this.img.onload = () => this.resize();
+
+    root.addEventListener("pointerdown", (e) => this.onDown(e));
+    root.addEventListener("pointermove", (e) => this.onMove(e));
+    root.addEventListener("pointerup", (e) => this.onUp(e));
+    root.addEventListener("pointercancel", (e) => this.onUp(e));
+    root.addEventListener("keydown", (e) => this.onKey(e));
+    this.observer = new ResizeObserver(() => this.resize());
+    this.observer.observe(root);
+  }
+
+  get boxes() { return this.s.boxes; }
+  set boxes(v) { this.s.boxes = v; }
+  get active() { return this.s.active; }
+  set active(v) { this.s.active = v; }
+  get rev() { return this.s.rev; }
+  set rev(v) { this.s.rev = v; }
+  get seq() { return this.s.seq; }
+  set seq(v) { this.s.seq = v; }
+
+  // New data from Python: settings always; boxes only when Python has a new revision.
+  update(data) {
+    if (!stores.has(data.key)) stores.set(data.key, this.s);
+    this.s = stores.get(data.key);
+    const firstImage = this.imageUrl !== data.image;
+    this.settings = {
+      method: data.method, scheme: data.scheme, stride: data.stride, mapSize: data.map_size,
+      outputSize: data.output_size, samplingRatio: data.sampling_ratio, aligned: data.aligned,
+    };
+    this.imageSize = data.image_size;
+    if (data.revision !== this.rev) {
+      this.rev = data.revision;
+      this.boxes = data.boxes.map((b) => b.slice());
+      this.active = Math.min(Math.max(data.active, 0), this.boxes.length - 1);
+      this.drag = null;
+    }
+    this.legend.textContent = legendText(this.settings);
+    if (firstImage) {
+      this.imageUrl = data.image;
+      this.img.src = data.image;
+    } else {
+      this.resize();
+    }
+  }
+
+  // ------------------------------------------------------------ drawing
+  resize() {
+    const [W, H] = this.imageSize;
+    const cssW = this.canvas.getBoundingClientRect().width || this.root.clientWidth || W;
+    const dpr = window.devicePixelRatio || 1;
+    const cw = Math.max(1, Math.round(cssW * dpr));
+    const ch = Math.max(1, Math.round((cssW * H / W) * dpr));
+    if (this.canvas.width !== cw || this.canvas.height !== ch) {
+      this.canvas.width = this.base.width = cw;
+      this.canvas.height = this.base.height = ch;
+    }
+    this.drawBase();
+    this.redraw();
+  }
+
+  drawBase() {
+    const ctx = this.base.getContext("2d");
+    const [W, H] = this.imageSize;
+    const k = this.base.width / W;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "#333";
+    ctx.fillRect(0, 0, this.base.width, this.base.height);
+    if (this.img.complete && this.img.naturalWidth) ctx.drawImage(this.img, 0, 0, this.base.width, this.base.height);
+    // The stride grid: one line per cell edge, over the part of the photo the map covers.
+    const { stride: s, mapSize: [mh, mw] } = this.settings;
+    ctx.lineWidth = 1;
+    ctx.strokeStyle = "rgba(255,255,255,0.35)";
+    ctx.beginPath();
+    for (let c = 0; c <= mw; c++) {
+      const x = Math.round(c * s * k) + 0.5;
+      ctx.moveTo(x, 0);
+      ctx.lineTo(x, mh * s * k);
+    }
+    for (let r = 0; r <= mh; r++) {
+      const y = Math.round(r * s * k) + 0.5;
+      ctx.moveTo(0, y);
+      ctx.lineTo(mw * s * k, y);
+    }
+    ctx.stroke();
+  }
+
+  scheduleRedraw() {
+    if (!this.frame) this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.redraw();
+    });
+  }
+
+  redraw() {
+    if (!this.settings || !this.boxes.length) return;
+    const t0 = performance.now();
+    const ctx = this.canvas.getContext("2d");
+    const k = this.canvas.width / this.imageSize[0];
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(this.base, 0, 0);
+    const box = this.boxes[this.active];
+    const geo = RoIGeometry.geometryOf(box, this.settings);
+    drawGeometry(ctx, geo, this.settings, k * this.settings.stride, ctx.canvas);
+    this.boxes.forEach((b, i) => i !== this.active && drawBox(ctx, b, i, k, false));
+    drawBox(ctx, box, this.active, k, true);
+    this.writeLive(box, geo);
+    this.frameTimes.push(performance.now() - t0);
+    if (this.frameTimes.length > 5000) this.frameTimes.splice(0, 2500);
+  }
+
+  writeLive(box, geo) {
+    const s = this.settings;
+    const live = { box: box.slice(), stride: s.stride, method: s.method, active: this.active, count: this.boxes.length, projected: geo.projected };
+    if (s.method === "pool") {
+      Object.assign(live, { scheme: s.scheme, quantized: geo.quantized, lost: geo.lostArea, gained: geo.gainedArea, coverage: geo.coverage, dropped: geo.droppedCells });
+    } else {
+      Object.assign(live, { row_edges: geo.rowEdges, col_edges: geo.colEdges });
+      if (geo.grid) live.points = geo.grid[0] * geo.grid[1] * s.outputSize[0] * s.outputSize[1];
+      if (s.method === "warp") live.quantized = geo.quantized;
+    }
+    this.root.dataset.live = JSON.stringify(live);
+    const text = readout(this.active, box, s.stride, s, geo);
+    if (this.words.textContent !== text) this.words.textContent = text;
+  }
+
+  // ------------------------------------------------------------ pointer
+  toImage(e) {
+    const r = this.canvas.getBoundingClientRect();
+    const [W, H] = this.imageSize;
+    return { x: ((e.clientX - r.left) / r.width) * W, y: ((e.clientY - r.top) / r.height) * H, perPx: W / r.width };
+  }
+
+  hit(p) {
+    const tol = HANDLE_PX * p.perPx;
+    const a = this.boxes[this.active];
+    const h = handleAt(a, p, tol);
+    if (h) return { index: this.active, handle: h };
+    const inside = (b) => p.x >= b[0] && p.x <= b[0] + b[2] && p.y >= b[1] && p.y <= b[1] + b[3];
+    if (inside(a)) return { index: this.active, handle: null };
+    for (let i = this.boxes.length - 1; i >= 0; i--) if (inside(this.boxes[i])) return { index: i, handle: null };
+    return null;
+  }
+
+  onDown(e) {
+    if (e.button !== 0 || e.target !== this.canvas) return;
+    const p = this.toImage(e);
+    const [W, H] = this.imageSize;
+    if (p.x < 0 || p.y < 0 || p.x > W || p.y > H) return;
+    e.preventDefault();
+    this.root.focus({ preventScroll: true });
+    this.canvas.setPointerCapture(e.pointerId);
+    const hit = this.hit(p);
+    if (hit) {
+      this.active = hit.index;
+      this.drag = { kind: hit.handle ? "resize" : "move", handle: hit.handle, start: p, orig: this.boxes[hit.index].slice() };
+    } else {
+      this.drag = { kind: "draw", start: p, orig: null, index: null };
+    }
+    this.scheduleRedraw();
+  }
+
+  onMove(e) {
+    if (!this.drag) {
+      if (e.pointerType === "mouse") this.canvas.style.cursor = cursorFor(this.hit(this.toImage(e)));
+      return;
+    }
+    const p = this.toImage(e);
+    const d = this.drag;
+    const [W, H] = this.imageSize;
+    if (d.kind === "draw") {
+      const b = boxBetween(d.start, p, W, H);
+      if (d.index === null) {
+        if (Math.max(b[2], b[3]) < DRAWN_MIN) return;
+        this.boxes.push(b);
+        d.index = this.boxes.length - 1;
+        this.active = d.index;
+      }
+      this.boxes[d.index] = b;
+    } else if (d.kind === "move") {
+      const [x, y, w, h] = d.orig;
+      const nx = Math.min(Math.max(Math.round(x + p.x - d.start.x), 0), W - w);
+      const ny = Math.min(Math.max(Math.round(y + p.y - d.start.y), 0), H - h);
+      this.boxes[this.active] = [nx, ny, w, h];
+    } else {
+      this.boxes[this.active] = resized(d.orig, d.handle, p.x - d.start.x, p.y - d.start.y, W, H);
+    }
+    this.scheduleRedraw();
+  }
+
+  onUp(e) {
+    if (!this.drag) return;
+    if (this.canvas.hasPointerCapture(e.pointerId)) this.canvas.releasePointerCapture(e.pointerId);
+    this.drag = null;
+    this.redraw();
+    this.commit();
+  }
+
+  // ------------------------------------------------------------ keys
+  onKey(e) {
+    const [W, H] = this.imageSize;
+    const s = this.settings.stride;
+    const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    let [x, y, w, h] = this.boxes[this.active];
+    if (e.key in arrows) {
+      const step = e.shiftKey ? s : 1;
+      const [dx, dy] = arrows[e.key];
+      if (e.altKey) { // resize from the bottom-right corner
+        w = Math.min(Math.max(w + dx * step, 1), W - x);
+        h = Math.min(Math.max(h + dy * step, 1), H - y);
+      } else {
+        x = Math.min(Math.max(x + dx * step, 0), W - w);
+        y = Math.min(Math.max(y + dy * step, 0), H - h);
+      }
+      this.boxes[this.active] = [x, y, w, h];
+    } else if (e.key === "Delete" || e.key === "Backspace") {
+      if (this.boxes.length > 1) { // the lesson always follows some box
+        this.boxes.splice(this.active, 1);
+        this.active = Math.min(this.active, this.boxes.length - 1);
+      }
+    } else if (e.key === "n" || e.key === "N") {
+      const n = this.boxes.length;
+      this.active = (this.active + (e.shiftKey ? n - 1 : 1)) % n;
+    } else if (e.key === "a" || e.key === "A") {
+      const side = Math.round(Math.min(W, H) / 3);
+      this.boxes.push([Math.round(W / 3), Math.round(H / 3), side, side]);
+      this.active = this.boxes.length - 1;
+    } else {
+      return;
+    }
+    e.preventDefault();
+    e.stopPropagation();
+    this.redraw();
+    this.commit();
+  }
+
+  commit() {
+    this.seq += 1;
+    this.send("board", { boxes: this.boxes.map((b) => b.slice()), active: this.active, seq: this.seq, revision: this.rev });
+  }
+}
+
+// ---------------------------------------------------------------- helpers
+function legendText(s) {
+  if (s.method === "pool") return "Dashed white: the box on the grid (fractional cells). Cyan: the cells it snaps to. Blue, hatched: lost. Green, dotted: gained. Orange: bins. Dark: cells the split drops.";
+  if (s.method === "warp") return "Dashed white: the box on the grid. Cyan: the cells it snaps to. Orange: bins. Dots: sampling points.";
+  if (s.method === "align") return "Dashed white: the box on the grid. Orange: bins (fractional edges). Dots: sampling points.";
+  return "Dashed white: the box on the grid. Orange: bins (fractional edges), each averaged exactly.";
+}
+
+function boxBetween(a, b, W, H) {
+  const x0 = Math.round(Math.min(Math.max(Math.min(a.x, b.x), 0), W));
+  const y0 = Math.round(Math.min(Math.max(Math.min(a.y, b.y), 0), H));
+  const x1 = Math.round(Math.min(Math.max(Math.max(a.x, b.x), 0), W));
+  const y1 = Math.round(Math.min(Math.max(Math.max(a.y, b.y), 0), H));
+  const w = Math.max(x1 - x0, 1), h = Math.max(y1 - y0, 1);
+  return [Math.min(x0, W - w), Math.min(y0, H - h), w, h];
+}
+
+// Handles: n, s, e, w and the corners; a name says which edges follow the pointer.
+function handleAt(b, p, tol) {
+  const [x, y, w, h] = b;
+  const xs = { w: x, c: x + w / 2, e: x + w }, ys = { n: y, m: y + h / 2, s: y + h };
+  for (const [hn, hy] of Object.entries(ys)) {
+    for (const [vn, vx] of Object.entries(xs)) {
+      if (hn === "m" && vn === "c") continue;
+      if (Math.abs(p.x - vx) <= tol && Math.abs(p.y - hy) <= tol) return (hn === "m" ? "" : hn) + (vn === "c" ? "" : vn);
+    }
+  }
+  return null;
+}
+
+function resized(orig, handle, dx, dy, W, H) {
+  let x0 = orig[0], y0 = orig[1], x1 = orig[0] + orig[2], y1 = orig[1] + orig[3];
+  if (handle.includes("w")) x0 = Math.min(Math.max(Math.round(x0 + dx), 0), x1 - 1);
+  if (handle.includes("e")) x1 = Math.max(Math.min(Math.round(x1 + dx), W), x0 + 1);
+  if (handle.includes("n")) y0 = Math.min(Math.max(Math.round(y0 + dy), 0), y1 - 1);
+  if (handle.includes("s")) y1 = Math.max(Math.min(Math.round(y1 + dy), H), y0 + 1);
+  return [x0, y0, x1 - x0, y1 - y0];
+}
+
+function cursorFor(hit) {
+  if (!hit) return "crosshair";
+  if (!hit.handle) return "move";
+  const h = hit.handle;
+  return h === "n" || h === "s" ? "ns-resize" : h === "e" || h === "w" ? "ew-resize" : h === "nw" || h === "se" ? "nwse-resize" : "nesw-resize";
+}
+
+const patterns = new WeakMap(); // context -> fill patterns, made once
+
+function fills(ctx) {
+  if (patterns.has(ctx)) return patterns.get(ctx);
+  const make = (bg, draw) => {
+    const c = document.createElement("canvas");
+    c.width = c.height = 8;
+    const g = c.getContext("2d");
+    g.fillStyle = bg;
+    g.fillRect(0, 0, 8, 8);
+    draw(g);
+    return ctx.createPattern(c, "repeat");
+  };
+  // Hatching for lost, dots for gained: they differ in greyscale too, not only in hue.
+  const out = {
+    lost: make(COLOURS.lost, (g) => {
+      g.strokeStyle = "rgba(255,255,255,0.9)";
+      g.lineWidth = 1.5;
+      g.beginPath();
+      g.moveTo(0, 8); g.lineTo(8, 0);
+      g.moveTo(-2, 2); g.lineTo(2, -2);
+      g.moveTo(6, 10); g.lineTo(10, 6);
+      g.stroke();
+    }),
+    gained: make(COLOURS.gained, (g) => {
+      g.fillStyle = "rgba(0,0,0,0.8)";
+      g.fillRect(3, 3, 2, 2);
+    }),
+  };
+  patterns.set(ctx, out);
+  return out;
+}
+
+// Geometry is in cells; `u` is canvas pixels per cell.
+function drawGeometry(ctx, geo, settings, u) {
+  const rect = (b) => [b[0] * u, b[1] * u, b[2] * u, b[3] * u];
+  const lw = Math.max(1, u / 24);
+  if (geo.region && spanArea(geo.region)) {
+    const [r0, r1, c0, c1] = geo.region;
+    ctx.lineWidth = 2 * lw;
+    ctx.strokeStyle = COLOURS.region;
+    ctx.setLineDash([]);
+    ctx.strokeRect(c0 * u, r0 * u, (c1 - c0) * u, (r1 - r0) * u);
+  }
+  if (settings.method === "pool") {
+    const f = fills(ctx);
+    ctx.fillStyle = f.lost;
+    geo.lostPieces.forEach((p) => ctx.fillRect(...rect(p)));
+    ctx.fillStyle = f.gained;
+    geo.gainedPieces.forEach((p) => ctx.fillRect(...rect(p)));
+    // Cells of the region no bin reads: dark.
+    const [r0, r1, c0, c1] = geo.region;
+    const rows = geo.bins.map((row) => row[0]).filter((b) => b[1] > b[0]);
+    const cols = geo.bins[0].filter((b) => b[3] > b[2]);
+    const rowUsed = (r) => cols.length && rows.some((b) => b[0] <= r && r < b[1]);
+    const colUsed = (c) => rows.length && cols.some((b) => b[2] <= c && c < b[3]);
+    ctx.fillStyle = COLOURS.dropped;
+    for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) if (!rowUsed(r) || !colUsed(c)) ctx.fillRect(c * u, r * u, u, u);
+    ctx.strokeStyle = COLOURS.bins;
+    ctx.lineWidth = 1.5 * lw;
+    geo.bins.forEach((row) => row.forEach((b) => b[1] > b[0] && b[3] > b[2] && ctx.strokeRect(b[2] * u + lw, b[0] * u + lw, (b[3] - b[2]) * u - 2 * lw, (b[1] - b[0]) * u - 2 * lw)));
+  } else {
+    ctx.strokeStyle = COLOURS.bins;
+    ctx.lineWidth = 1.5 * lw;
+    ctx.beginPath();
+    const [y0, y1] = [geo.rowEdges[0], geo.rowEdges[geo.rowEdges.length - 1]];
+    const [x0, x1] = [geo.colEdges[0], geo.colEdges[geo.colEdges.length - 1]];
+    geo.rowEdges.forEach((y) => { ctx.moveTo(x0 * u, y * u); ctx.lineTo(x1 * u, y * u); });
+    geo.colEdges.forEach((x) => { ctx.moveTo(x * u, y0 * u); ctx.lineTo(x * u, y1 * u); });
+    ctx.stroke();
+    if (geo.samples) {
+      const r = Math.max(2, Math.min(4, u / 10));
+      ctx.fillStyle = COLOURS.point;
+      ctx.strokeStyle = "#000";
+      ctx.lineWidth = 1;
+      ctx.beginPath();
+      geo.samples.forEach((row) => row.forEach((pts) => pts.forEach(([py, px]) => {
+        ctx.moveTo(px * u + r, py * u);
+        ctx.arc(px * u, py * u, r, 0, 2 * Math.PI);
+      })));
+      ctx.fill();
+      ctx.stroke();
+    }
+  }
+  // The box on the grid, at fractional cells: dashed white over black so it reads on any photo.
+  const [px, py, pw, ph] = rect(geo.projected);
+  ctx.setLineDash([6, 4]);
+  ctx.lineWidth = 3 * lw;
+  ctx.strokeStyle = "#000";
+  ctx.strokeRect(px, py, pw, ph);
+  ctx.lineWidth = 1.5 * lw;
+  ctx.strokeStyle = COLOURS.projected;
+  ctx.strokeRect(px, py, pw, ph);
+  ctx.setLineDash([]);
+}
+
+function spanArea([r0, r1, c0, c1]) {
+  return Math.max(r1 - r0, 0) * Math.max(c1 - c0, 0);
+}
+
+function drawBox(ctx, b, i, k, active) {
+  const [x, y, w, h] = [b[0] * k, b[1] * k, b[2] * k, b[3] * k];
+  const unit = Math.max(1, ctx.canvas.width / 512);
+  ctx.setLineDash(active ? [] : [8 * unit, 5 * unit]);
+  ctx.lineWidth = (active ? 6 : 3) * unit;
+  ctx.strokeStyle = "#000";
+  ctx.strokeRect(x, y, w, h);
+  ctx.lineWidth = (active ? 4 : 2) * unit;
+  ctx.strokeStyle = active ? COLOURS.active : COLOURS.box;
+  ctx.strokeRect(x, y, w, h);
+  if (active) {
+    ctx.lineWidth = unit;
+    ctx.strokeStyle = "#fff";
+    ctx.strokeRect(x + 2.5 * unit, y + 2.5 * unit, w - 5 * unit, h - 5 * unit);
+  }
+  ctx.setLineDash([]);
+  // The number in a tag: the followed RoI's tag is dark on light, the others light on dark.
+  const label = String(i + 1);
+  const fs = Math.round((active ? 15 : 13) * unit);
+  ctx.font = `bold ${fs}px sans-serif`;
+  const tw = ctx.measureText(label).width + 8 * unit;
+  const ty = y >= fs + 6 * unit ? y - fs - 4 * unit : y + 2 * unit;
+  ctx.fillStyle = active ? COLOURS.active : "#000";
+  ctx.fillRect(x, ty, tw, fs + 4 * unit);
+  ctx.fillStyle = active ? "#fff" : COLOURS.box;
+  ctx.textBaseline = "top";
+  ctx.fillText(label, x + 4 * unit, ty + 2 * unit);
+  if (active) {
+    const hs = 4 * unit;
+    ctx.fillStyle = "#fff";
+    ctx.strokeStyle = "#000";
+    ctx.lineWidth = unit;
+    for (const hx of [x, x + w / 2, x + w]) for (const hy of [y, y + h / 2, y + h]) {
+      if (hx === x + w / 2 && hy === y + h / 2) continue;
+      ctx.fillRect(hx - hs, hy - hs, 2 * hs, 2 * hs);
+      ctx.strokeRect(hx - hs, hy - hs, 2 * hs, 2 * hs);
+    }
+  }
+}
+
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  let board = boards.get(parentElement);
+  if (!board) {
+    board = new Board(parentElement, setStateValue);
+    boards.set(parentElement, board);
+  }
+  board.send = setStateValue;
+  board.update(data);
+  // Streamlit also calls this cleanup when a newer call superseded this one while the
+  // board stays on the page; only a board no longer in the document is let go.
+  return () => setTimeout(() => {
+    if (!board.root.isConnected) {
+      board.observer.disconnect();
+      boards.delete(parentElement);
+    }
+  }, 0);
+}
