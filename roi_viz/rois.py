@@ -1,16 +1,15 @@
 """The user's RoIs: checked before any pooling sees them, and kept in one store.
 
-RoIs are ``(x, y, w, h)`` in pixels of the ``S x S`` model input. A box that
+RoIs are ``(x, y, w, h)`` in pixels of the model input (``W x H``). A box that
 sticks out of the image is cut to it; a box with nothing left is refused.
 Each function returns a message in plain words for the page to show.
 
 :class:`RoIStore` is the one owner of the boxes a page shows. It keeps them as
 exact fractions of the image, so changing the input size and back gives the
-same numbers, and it merges what the drawing canvas sends (see its docstring).
+same numbers, and it takes what the board sends (see its docstring).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from fractions import Fraction
 
 from .ops import geometry as g
@@ -69,47 +68,21 @@ def new_roi(size) -> g.Box:
 
 
 # ---------------------------------------------------------------------- the store
-DRAWN_MIN = 4.0  # input pixels: a drawn box thinner than this was a click, not a drag
-MOVED = 0.5  # canvas pixels: less than this is the same position (the canvas sends floats)
-KEPT_SNAPSHOTS = 8  # canvases whose late messages are still understood
-
-
-@dataclass
-class _Canvas:
-    """What one mounted canvas was given, and what it has sent since.
-
-    The canvas sends its whole drawing each time: first the boxes it was
-    given (labelled ``RoI 1`` ... in that order), then the boxes drawn on it.
-    ``given`` maps each label it was given to the RoI's id; ``drawn`` holds,
-    in the order they were drawn, the RoI id each new box became (``None`` for
-    a click that was ignored); ``seen`` the last position of every box, by
-    ``("given", label)`` or ``("drawn", n)``, to tell a move from a repeat.
-    """
-
-    given: dict[str, int]
-    shown: list[dict] = field(default_factory=list)
-    drawn: list[int | None] = field(default_factory=list)
-    seen: dict[tuple, tuple[float, ...]] = field(default_factory=dict)
+DRAWN_MIN = 4.0  # input pixels: a board box thinner than this was a click, not a drag (the board says so too)
 
 
 class RoIStore:
-    """Several RoIs, the active one, and the merging of what the canvas sends.
+    """Several RoIs, the active one, and what the board sends.
 
-    Boxes are stored as fractions of the image side, read and written in pixels
-    of an ``S x S`` input (:meth:`boxes`, :meth:`add`, :meth:`move`). Every
-    change bumps :attr:`revision`; a change the canvas did not make itself
-    (typed numbers, add, delete, a preset) also bumps :attr:`generation`, the
-    signal to give the canvas a fresh drawing (:meth:`drawing`). What the
-    canvas sends comes back through :meth:`merge_canvas`, which
-
-    - adds each newly drawn box once, however often the canvas repeats it, and
-      makes it the active one, even when two boxes arrive in one message;
-    - applies a box moved or resized on the canvas;
-    - understands late messages from a canvas that has since been replaced (a
-      box drawn while a typed number was on its way is kept);
-    - never deletes: a box missing from a message (an older message, or one
-      removed on the canvas) stays until *Delete RoI* removes it; an empty
-      drawing (the canvas's bin) remounts the canvas with every box.
+    Boxes are stored as exact fractions of the image's width and height, read
+    and written in pixels of an input of ``size`` (``S`` for ``S x S``, or
+    ``(W, H)``) (:meth:`boxes`, :meth:`add`, :meth:`move`). Every change bumps
+    :attr:`revision`; a change the board did not make itself (typed numbers,
+    add, delete, a preset) also bumps :attr:`generation`, the signal to give
+    the board this content afresh. What the board sends (its whole list of
+    whole-pixel boxes, after each release) comes back through
+    :meth:`merge_board`: a box it did not change keeps its exact value (a typed
+    295.5 stays 295.5), a new one becomes active, nothing is lost.
     """
 
     def __init__(self, boxes=(), size: int = 512):
@@ -119,7 +92,6 @@ class RoIStore:
         self.active = 0
         self.revision = 0
         self.generation = 0
-        self._canvases: dict[str, _Canvas] = {}
         for box in boxes:
             self._append(box, size)
         self.notice = ""
@@ -196,89 +168,54 @@ class RoIStore:
         self.active = 0
         self._changed(external=True, notice=notice)
 
-    # -------------------------------------------------------------- the canvas
-    def drawing(self, canvas_key: str, scale: float, size: int) -> list[dict]:
-        """The boxes to give a canvas mounted under ``canvas_key``, in canvas pixels.
+    # -------------------------------------------------------------- the board
+    def whole(self, size) -> list[tuple[int, int, int, int]]:
+        """Every RoI in whole pixels of the input, inside it and at least 1 x 1: what the board shows."""
+        W, H = dims_of(size)
+        out = []
+        for x, y, w, h in self.boxes(size):
+            x0, y0 = min(max(round(x), 0), W - 1), min(max(round(y), 0), H - 1)
+            w1, h1 = max(min(round(x + w), W) - x0, 1), max(min(round(y + h), H) - y0, 1)
+            out.append((x0, y0, w1, h1))
+        return out
 
-        ``scale`` is canvas pixels per input pixel. The first call for a key
-        records what that canvas was given; later calls return the same boxes,
-        so a rerun never makes the canvas reload.
+    def merge_board(self, boxes, active: int, size) -> bool:
+        """Take the board's boxes (``(x, y, w, h)`` whole input pixels, all of them) and the followed one.
+
+        The board starts from :meth:`whole`; a box it left as it was keeps its
+        exact value here. True if anything changed.
         """
-        if canvas_key in self._canvases:  # what it was given: a changed drawing would reload it
-            return self._canvases[canvas_key].shown
-        boxes = self.boxes(size)
-        labels = [f"RoI {i + 1}" for i in range(len(boxes))]
-        canvas = self._canvases[canvas_key] = _Canvas(dict(zip(labels, self._ids)))
-        while len(self._canvases) > KEPT_SNAPSHOTS:
-            self._canvases.pop(next(iter(self._canvases)))
-        for label, b in zip(labels, boxes):
-            canvas.seen[("given", label)] = tuple(v * scale for v in b)
-        canvas.shown = [
-            {"label": label, "left": x * scale, "top": y * scale, "width": w * scale, "height": h * scale,
-             "active": i == self.active}
-            for i, (label, (x, y, w, h)) in enumerate(zip(labels, boxes))
-        ]
-        return canvas.shown
-
-    def merge_canvas(self, canvas_key: str, sent: list[dict], scale: float, size: int) -> bool:
-        """Take what the canvas under ``canvas_key`` sent (``CanvasResult.boxes``). True if anything changed."""
-        canvas = self._canvases.get(canvas_key)
-        if canvas is None:  # a canvas from long ago: nothing it says can be placed
-            return False
-        if not sent and (canvas.given or canvas.drawn):  # the canvas's bin: it clears the drawing, not the RoIs
-            self._changed(external=True, notice="The bin clears the drawing only; the RoIs are drawn again. "
-                          "To remove one, pick it and press “Delete RoI”.")
-            return False
-        notices: list[str] = []
-        changed = False
-        drawn_n = 0
-        used_labels: set[str] = set()
-        for b in sent:
-            pos = (float(b["left"]), float(b["top"]), float(b["width"]), float(b["height"]))
-            label = str(b.get("label", ""))
-            if label in canvas.given and label not in used_labels:
-                used_labels.add(label)
-                key, roi_id = ("given", label), canvas.given[label]
-            else:
-                if drawn_n == len(canvas.drawn):  # a box this canvas has not sent before
-                    canvas.drawn.append(self._take_drawn(pos, scale, size, notices))
-                    canvas.seen[("drawn", drawn_n)] = pos
-                    changed = changed or canvas.drawn[-1] is not None
-                    drawn_n += 1
-                    continue
-                key, roi_id = ("drawn", drawn_n), canvas.drawn[drawn_n]
-                drawn_n += 1
-            if roi_id is None or roi_id not in self._ids or _same(pos, canvas.seen.get(key)):
+        if not boxes:
+            return False  # the board never removes the last box; an empty list is not a student's doing
+        shown, old, ids = self.whole(size), self.boxes(size), list(self._ids)
+        kept, new_ids, notices = [], [], []
+        for n, b in enumerate(boxes):
+            b = tuple(float(v) for v in b)
+            if n < len(shown) and tuple(float(v) for v in shown[n]) == b:
+                kept.append(old[n])
+                new_ids.append(ids[n])
                 continue
-            canvas.seen[key] = pos  # moved or resized on the canvas
-            index = self._ids.index(roi_id)
             try:
-                box, msg = clip_roi(_whole_pixels(pos, scale), size)
+                box, msg = clip_roi(b, size)
             except RoIError as exc:
-                notices.append(f"{exc} The RoI was left as it was.")
+                notices.append(f"{exc} The box was not kept.")
                 continue
-            self._boxes[index] = _exact(box, size)
-            self.active = index
             notices.append(msg)
-            changed = True
-        if changed or notices:
-            self._changed(external=False, notice=" ".join(n for n in notices if n))
-        return changed
-
-    def _take_drawn(self, pos, scale: float, size: int, notices: list[str]) -> int | None:
-        box = _whole_pixels(pos, scale)
-        if box[2] < DRAWN_MIN or box[3] < DRAWN_MIN:
-            notices.append("A click without a drag was ignored: press, drag and release to draw a box.")
-            return None
-        try:
-            clipped, msg = clip_roi(box, size)
-        except RoIError as exc:
-            notices.append(f"{exc} The box was not added.")
-            return None
-        self._append(clipped, size)
-        self.active = len(self._boxes) - 1
-        notices.append(msg)
-        return self._ids[-1]
+            kept.append(box)
+            new_ids.append(ids[n] if n < len(ids) else None)
+        active = min(max(int(active), 0), len(kept) - 1) if kept else self.active
+        if not kept or (kept == old and active == self.active):
+            if any(notices):
+                self.notice = " ".join(n for n in notices if n)
+            return False
+        self._boxes, self._ids = [], []
+        for box, roi_id in zip(kept, new_ids):
+            self._append(box, size)
+            if roi_id is not None:
+                self._ids[-1] = roi_id
+        self.active = active
+        self._changed(external=False, notice=" ".join(n for n in notices if n))
+        return True
 
     # -------------------------------------------------------------- inside
     def _append(self, box, size: int) -> None:
@@ -300,14 +237,3 @@ def _exact(box, size) -> tuple[Fraction, ...]:
     one that keeps the photo's proportions."""
     W, H = dims_of(size)
     return tuple(Fraction(v) / d for v, d in zip(box, (W, H, W, H)))
-
-
-def _whole_pixels(pos, scale: float) -> g.Box:
-    """Canvas pixels to whole input pixels: a mouse does not draw 19.03."""
-    x0, y0 = round(pos[0] / scale), round(pos[1] / scale)
-    x1, y1 = round((pos[0] + pos[2]) / scale), round((pos[1] + pos[3]) / scale)
-    return float(x0), float(y0), float(x1 - x0), float(y1 - y0)
-
-
-def _same(a, b) -> bool:
-    return b is not None and all(abs(p - q) <= MOVED for p, q in zip(a, b))

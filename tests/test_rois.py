@@ -1,126 +1,73 @@
-"""The RoI store: one owner of the boxes, and the merging of what the canvas sends.
+"""The RoI store: one owner of the boxes, and what the board sends.
 
-The canvas (streamlit-drawable-canvas) sends its whole drawing each time, in
-canvas pixels: first the boxes it was given, labelled ``RoI 1`` ..., then the
-boxes drawn on it since, labelled ``new``. Messages can come late, twice, or
-from a canvas the page has already replaced.
+The board (``ui/board``) sends its whole list of whole-pixel boxes and the followed
+one after each release or key; it started from :meth:`RoIStore.whole`. Values can
+repeat (a rerun carries the last one again) and boxes can be new, moved or removed.
 """
 from __future__ import annotations
 
+import random
+
 import pytest
 
-from roi_viz.rois import DRAWN_MIN, RoIError, RoIStore
+from roi_viz.rois import RoIError, RoIStore
 
 ARTICLE = (296.0, 192.0, 200.0, 145.0)
 
 
-def given(store: RoIStore, key: str, scale: float = 1.0, size: int = 512) -> list[dict]:
-    """What a freshly mounted canvas sends back before anyone touches it."""
-    return [{k: b[k] for k in ("label", "left", "top", "width", "height")} for b in store.drawing(key, scale, size)]
-
-
-def new(left, top, width, height) -> dict:
-    return {"label": "new", "left": left, "top": top, "width": width, "height": height}
-
-
-def test_a_drawn_box_is_added_once_in_whole_pixels_and_becomes_active():
+def test_a_box_drawn_on_the_board_is_added_and_followed():
     store = RoIStore([ARTICLE], 512)
-    sent = given(store, "c1") + [new(19.03, 40.6, 60.2, 45.4)]
-    assert store.merge_canvas("c1", sent, 1.0, 512)
-    assert store.boxes(512) == [ARTICLE, (19.0, 41.0, 60.0, 45.0)]
-    assert store.active == 1
-    rev = store.revision
-    assert not store.merge_canvas("c1", sent, 1.0, 512)  # the same drawing again: nothing new
-    assert len(store) == 2 and store.revision == rev
-
-
-def test_two_drags_in_one_message_are_both_kept_and_the_last_is_active():
-    store = RoIStore([ARTICLE], 512)
-    store.merge_canvas("c1", given(store, "c1") + [new(10, 10, 50, 50), new(100, 10, 40, 30)], 1.0, 512)
-    assert store.boxes(512)[1:] == [(10.0, 10.0, 50.0, 50.0), (100.0, 10.0, 40.0, 30.0)]
-    assert store.active == 2
-
-
-def test_an_older_drawing_after_a_newer_one_loses_nothing():
-    store = RoIStore([ARTICLE], 512)
-    base = given(store, "c1")
-    a, b = new(10, 10, 50, 50), new(100, 10, 40, 30)
-    store.merge_canvas("c1", base + [a, b], 1.0, 512)
-    store.merge_canvas("c1", base + [a], 1.0, 512)  # late: sent before b was drawn
-    store.merge_canvas("c1", base, 1.0, 512)
-    assert len(store) == 3
-    store.merge_canvas("c1", base + [a, b], 1.0, 512)  # and the newest again: b is not added twice
-    assert store.boxes(512) == [ARTICLE, (10.0, 10.0, 50.0, 50.0), (100.0, 10.0, 40.0, 30.0)]
-
-
-def test_the_canvas_drawing_never_changes_under_one_key():
-    """A changed ``initial_drawing`` makes the canvas reload and drop a box being drawn."""
-    store = RoIStore([ARTICLE], 512)
-    first = store.drawing("c1", 1.0, 512)
-    store.merge_canvas("c1", given(store, "c1") + [new(10, 10, 50, 50)], 1.0, 512)
-    assert store.drawing("c1", 1.0, 512) == first
-    assert store.generation == 0  # a change the canvas made itself does not remount it
-    assert len(store.drawing("c2", 1.0, 512)) == 2  # a new mount shows every box
-    assert store.drawing("c2", 1.0, 512)[1]["active"]
-
-
-def test_a_drag_while_a_typed_number_is_on_its_way_keeps_both():
-    store = RoIStore([ARTICLE], 512)
-    old = given(store, "c1")
-    store.move(0, (250, 192, 200, 145), 512)  # typed x: the page mounts a fresh canvas
-    assert store.generation == 1
-    fresh = given(store, "c2")
-    # The box drawn on the old canvas arrives after the typed number was applied.
-    assert store.merge_canvas("c1", old + [new(10, 10, 50, 50)], 1.0, 512)
-    assert store.boxes(512) == [(250.0, 192.0, 200.0, 145.0), (10.0, 10.0, 50.0, 50.0)]
-    # The old canvas still shows RoI 1 where it was: that is not a move back.
-    store.merge_canvas("c1", old + [new(10, 10, 50, 50)], 1.0, 512)
-    store.merge_canvas("c2", fresh, 1.0, 512)
-    assert store.boxes(512)[0] == (250.0, 192.0, 200.0, 145.0)
-
-
-def test_a_box_moved_on_the_canvas_moves_in_the_store():
-    store = RoIStore([ARTICLE, (10, 10, 50, 50)], 512)
-    sent = given(store, "c1")
-    sent[0] = {**sent[0], "left": 300.4, "width": 180.2}
-    assert store.merge_canvas("c1", sent, 1.0, 512)
-    assert store.boxes(512)[0] == (300.0, 192.0, 181.0, 145.0)
-    assert store.active == 0
-
-
-def test_a_click_is_ignored_with_a_notice():
-    store = RoIStore([ARTICLE], 512)
-    assert not store.merge_canvas("c1", given(store, "c1") + [new(100, 100, DRAWN_MIN - 1, 2)], 1.0, 512)
-    assert len(store) == 1 and "click" in store.notice
-    # The ignored click still counts as the canvas's first drawn object: the next one is added.
-    store.merge_canvas("c1", given(store, "c1") + [new(100, 100, 1, 2), new(5, 5, 30, 30)], 1.0, 512)
-    assert store.boxes(512)[1] == (5.0, 5.0, 30.0, 30.0)
-
-
-def test_boxes_outside_the_image_are_cut_or_refused():
-    store = RoIStore([ARTICLE], 512)
-    store.merge_canvas("c1", given(store, "c1") + [new(480, 500, 60, 40)], 1.0, 512)
-    assert store.boxes(512)[1] == (480.0, 500.0, 32.0, 12.0) and "cut" in store.notice
-    with pytest.raises(RoIError):
-        store.move(0, (600, 600, 10, 10), 512)
-    assert store.boxes(512)[0] == ARTICLE  # refused: the old box stays
-
-
-def test_the_canvas_never_deletes_and_unknown_canvases_are_ignored():
-    store = RoIStore([ARTICLE, (10, 10, 50, 50)], 512)
-    given(store, "c1")
     gen = store.generation
-    assert not store.merge_canvas("c1", [], 1.0, 512)  # the canvas's bin emptied it
-    assert store.generation == gen + 1 and "Delete RoI" in store.notice  # drawn again, with every box
-    assert not store.merge_canvas("c1", given(store, "c1")[:1], 1.0, 512)  # one removed on the canvas
-    assert not store.merge_canvas("never-mounted", [new(1, 1, 90, 90)], 1.0, 512)
+    assert store.merge_board(store.whole(512) + [(10, 20, 50, 40)], 1, 512)
+    assert store.boxes(512) == [ARTICLE, (10.0, 20.0, 50.0, 40.0)] and store.active == 1
+    assert store.generation == gen  # the board made this change: it is not given its own boxes back
+    assert not store.merge_board(store.whole(512), 1, 512)  # the same value again: nothing new
+
+
+def test_a_box_the_board_left_alone_keeps_its_exact_value():
+    store = RoIStore([(10.5, 20.25, 100.5, 50.75), ARTICLE], 512)
+    shown = store.whole(512)
+    assert shown[0] == (10, 20, 101, 51)  # whole pixels on the board
+    moved = list(shown)
+    moved[1] = (300, 192, 200, 145)
+    assert store.merge_board(moved, 1, 512)
+    assert store.boxes(512)[0] == (10.5, 20.25, 100.5, 50.75)  # a typed box is not rounded by a move elsewhere
+    assert store.boxes(512)[1] == (300.0, 192.0, 200.0, 145.0)
+
+
+def test_moved_deleted_and_identity():
+    store = RoIStore([ARTICLE, (10, 10, 50, 50), (100, 100, 50, 50)], 512)
+    first, third = store.id_at(0), store.id_at(2)
+    store.merge_board([store.whole(512)[0], store.whole(512)[2]], 1, 512)  # the second removed on the board
+    assert len(store) == 2 and store.id_at(0) == first and store.active == 1
+    store.merge_board([(0, 0, 40, 40)], 0, 512)
+    assert store.boxes(512) == [(0.0, 0.0, 40.0, 40.0)]
+    assert not store.merge_board([], 0, 512) and len(store) == 1  # never emptied
+
+
+def test_boxes_from_the_board_are_cut_or_refused_with_a_sentence():
+    store = RoIStore([ARTICLE], 512)
+    store.merge_board(store.whole(512) + [(480, 500, 60, 40)], 1, 512)
+    assert store.boxes(512)[1] == (480.0, 500.0, 32.0, 12.0) and "cut" in store.notice
+    assert not store.merge_board(store.whole(512) + [(600, 600, 10, 10)], 2, 512)  # outside: nothing kept of it
     assert len(store) == 2
 
 
-def test_a_half_size_canvas_draws_whole_input_pixels():
-    store = RoIStore([ARTICLE], 1024)
-    store.merge_canvas("c1", given(store, "c1", 0.5, 1024) + [new(10.3, 20.6, 50, 40)], 0.5, 1024)
-    assert store.boxes(1024)[1] == (21.0, 41.0, 100.0, 80.0)
+@pytest.mark.parametrize("seed", range(200))
+def test_whole_is_inside_the_image_and_round_trips(seed):
+    rng = random.Random(seed)
+    W, H = rng.choice([(512, 512), (767, 512), (224, 224), (1024, 683)])
+    boxes = []
+    for _ in range(rng.randint(1, 5)):
+        x, y = rng.uniform(0, W - 2), rng.uniform(0, H - 2)
+        boxes.append((x, y, rng.uniform(1, W - x), rng.uniform(1, H - y)))
+    store = RoIStore(boxes, (W, H))
+    shown = store.whole((W, H))
+    for x, y, w, h in shown:
+        assert 0 <= x and 0 <= y and w >= 1 and h >= 1 and x + w <= W and y + h <= H
+    before = store.boxes((W, H))
+    assert not store.merge_board(shown, store.active, (W, H))  # the board's own view changes nothing
+    assert store.boxes((W, H)) == before
 
 
 def test_input_size_round_trip_is_exact():

@@ -19,7 +19,6 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from roi_viz.model import images, loading, samples
 
-from .style import canvas_dims
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -29,10 +28,10 @@ def decoded(key: str, _data: bytes) -> images.DecodedImage:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def model_input(key: str, size: int, shape: str, _img: images.DecodedImage):
-    """The resized input, its coordinate map, and the canvas background (a light JPEG)."""
+    """The resized input, its coordinate map, and the board's photo (a light JPEG of the input, pixel for pixel)."""
     img, mapping = images.prepare_input(_img, size, shape)
     buf = io.BytesIO()
-    img.resize(canvas_dims(img.size)).save(buf, format="JPEG", quality=88)
+    img.save(buf, format="JPEG", quality=85)
     return img, mapping, buf.getvalue()
 
 

@@ -1,27 +1,22 @@
-"""The photo and its boxes: the drawing canvas, the list of RoIs and the box editor.
+"""The photo and its boxes: the board, the list of RoIs and the box editor.
 
 The boxes belong to the session's :class:`~roi_viz.rois.RoIStore`; this room
-shows them and hands what the student does (a drag, a typed number, a pick,
-Add, Delete) to the store, which checks, cuts and keeps them.
+shows them and hands what the student does (a drag or a key on the board, a
+typed number, a pick, Add, Delete) to the store, which checks, cuts and keeps them.
 """
 from __future__ import annotations
 
-import functools
-
 import streamlit as st
-from streamlit_drawable_canvas import boxes_to_drawing, st_canvas
 
 from roi_viz.lesson.numbers import exact
 from roi_viz.model import images
 from roi_viz.rois import RoIError, new_roi
 
+from .board import METHODS as BOARD_METHODS
+from .board import board
 from .session import session
-from .style import canvas_dims
+from .style import photo_fits
 from .widgets import callback, say
-
-ACTIVE, OTHER = "#ffd400", "#00e5ff"  # the followed box and the others, on the canvas and in step 1
-NEW_LABEL = "new"  # stamped on boxes drawn since the canvas was mounted; a changing label would reset the tool mid-drag
-
 
 @callback
 def edit_box(roi_id: int, size: tuple[int, int], rev: int) -> None:
@@ -31,7 +26,7 @@ def edit_box(roi_id: int, size: tuple[int, int], rev: int) -> None:
     index = store.index_of(roi_id)
     if rev != store.revision or index is None or not all(k in st.session_state for k in keys):
         # Fields drawn before the boxes last changed: that change wins. Without this, a rerun that still
-        # carries old fields (the canvas reporting before the page caught up) typed the old box in again.
+        # carries old fields (the board reporting before the page caught up) typed the old box in again.
         return
     typed = tuple(st.session_state[k] for k in keys)
     try:
@@ -49,44 +44,31 @@ def pick_box(rev: int) -> None:
         store.select(st.session_state[key])
 
 
-@callback
-def canvas_sent(canvas_key: str, scale: float, size: tuple[int, int]) -> None:
-    result = st.session_state.get(canvas_key) or {}
-    raw = (result.get("drawing") or {}).get("raw") or {}
-    boxes = [
-        {"label": o.get("label", ""), "left": o["left"], "top": o["top"],
-         "width": o.get("width", 0) * o.get("scaleX", 1), "height": o.get("height", 0) * o.get("scaleY", 1)}
-        for o in raw.get("objects", []) if o.get("type") == "LabeledRect"
-    ]
-    session().store.merge_canvas(canvas_key, boxes, scale, size)
+def draw_boxes(key: str, photo: bytes, size: tuple[int, int]) -> None:
+    """The board: the photo, the stride grid and every RoI, edited in the browser with live geometry.
 
-
-def draw_boxes(key: str, png: bytes, size: tuple[int, int]) -> None:
-    """The canvas: shows every RoI and turns a mouse drag into a new one.
-
-    Mounted once per image, size and outside change; what the canvas itself
-    draws never remounts or reloads it (that would drop a box drawn meanwhile).
+    The board redraws the chosen method's geometry while the mouse moves and
+    sends its boxes once, on release, as a value; the store takes them
+    (:meth:`~roi_viz.rois.RoIStore.merge_board`). The board is given the store's
+    boxes afresh whenever they change from here (the store's ``generation``).
     """
-    store = session().store
-    canvas_key = f"canvas:{key[:48]}:{size[0]}x{size[1]}:{store.generation}"
-    cw, ch = canvas_dims(size)
-    scale = cw / size[0]
-    given = store.drawing(canvas_key, scale, size)
-    initial = boxes_to_drawing(given, stroke_color=OTHER, stroke_width=2)
-    for obj, box in zip(initial["objects"], given):  # the followed box stands out, in colour and thickness
-        if box["active"]:
-            obj.update(stroke=ACTIVE, strokeWidth=4)
-    st_canvas(
-        fill_color="rgba(255, 212, 0, 0.12)", stroke_width=4, stroke_color=ACTIVE, background_image=png,
-        height=ch, width=cw, drawing_mode="labeled_rect", label=NEW_LABEL,
-        font_size=15, initial_drawing=initial, key=canvas_key,
-        on_change=functools.partial(canvas_sent, canvas_key, scale, size),
-    )
-    st.caption("Drag on the photo to draw a box: the lesson follows the box drawn last.",
-               help="New boxes are marked “new” until the photo's boxes are next redrawn (after a typed number, a "
-                    "pick, Add or Delete); the list under the photo always says which box is followed. Canvas tools "
-                    "(above the photo when the mouse is on it): pencil = move or resize a box, arrows = undo and "
-                    "redo; the canvas's delete and bin clear the drawing only: “Delete RoI” removes a box.")
+    s = session()
+    store, cur = s.store, s.settings
+    board_key = f"board:{key[:48]}:{size[0]}x{size[1]}"
+    st.html(photo_fits(size))
+    value = board(photo, boxes=store.whole(size), active=store.active, revision=store.generation,
+                  stride=int(cur.stride), output_size=tuple(cur.output_size),
+                  method=cur.method if cur.method in BOARD_METHODS else "pool", scheme=cur.scheme,
+                  sampling_ratio=int(cur.sampling_ratio), aligned=bool(cur.aligned), key=board_key)
+    if value is not None and (board_key, value.seq) != s.photo.board_seen:
+        s.photo.board_seen = (board_key, value.seq)
+        store.merge_board(value.boxes, value.active, size)
+    st.caption("Drag on the photo to draw a box; drag a box to move it, its corners to resize it. The lesson follows "
+               "the highlighted box.",
+               help="From the keyboard: Tab to the photo, then the arrows move the followed box by a pixel (with "
+                    "Shift: by a stride), Alt + arrows resize it, N follows the next box, A adds one, Delete "
+                    "removes it. While a box moves, its projection, the snapped cells and what is lost are drawn "
+                    "on the photo and read out under it.")
 
 
 def box_editor(size: tuple[int, int], mapping: images.InputMapping) -> None:

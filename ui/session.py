@@ -29,6 +29,7 @@ class Photo:
     upload_shown: bool = False  # the photo on the page is an upload (a link cannot carry it)
     title: str = ""  # the photo's name, for the handout
     snap_boxes: bool = False  # the input changed shape: the boxes become whole pixels of the new one
+    board_seen: tuple = ()  # (board key, seq) of the board's last value taken into the store
 
 
 @dataclass
@@ -45,10 +46,17 @@ class Place:
     cell_for: tuple = ()  # the (RoI, layer, input size) the cell was picked for
     erf_done: set = field(default_factory=set)  # effective fields asked for in this session (they are cached)
     redraw: bool = False  # the lesson changed the boxes: the photo must be drawn again
+    stepper_rev: int = 0  # bumped when the step is set from here (a link, the picker, a method): Previous/Next adopt it
     focus_from_link: bool = False  # the focus is the link's: if the scene cannot show it, say so once
     proposals_drawn: int = 300  # Proposals view: how many boxes are drawn on the photo
     proposals_order: str = "rank"  # ... in which order (roi_viz.lesson.proposals.ORDERS)
     proposals_mode: str = "fast"  # ... selective search's mode
+
+
+    def go(self, step: int) -> None:
+        """Set the step from the page (a picker, a preset, a method): Previous and Next adopt it."""
+        self.step = step
+        self.stepper_rev += 1
 
 
 @dataclass

@@ -26,7 +26,8 @@ def apply_preset(changes: dict, rois=None, notice: str = "") -> None:
     s.settings = s.settings.with_(**changes)
     if rois is not None:  # the article's boxes, in pixels of its 512 x 512 input
         s.store.replace_all(rois, samples.ARTICLE_INPUT_SIZE)
-    s.place.step, s.notice = 0, notice
+    s.place.go(0)
+    s.notice = notice
     redraw_all()
 
 
@@ -40,7 +41,7 @@ def set_method(key: str) -> None:
     new = METHODS[key].step_keys()
     here = old[min(s.place.step, len(old) - 1)]
     s.set(method=key)
-    s.place.step = new.index(here) if here in new else min(s.place.step, len(new) - 1)
+    s.place.go(new.index(here) if here in new else min(s.place.step, len(new) - 1))
     redraw_all()
 
 

@@ -22,8 +22,8 @@ class Stepper {
     root.dataset.testid = "roi-stepper";
     root.setAttribute("role", "group");
     root.setAttribute("aria-label", "Steps of the lesson");
-    this.prev = button("← Previous", "Previous step");
-    this.next = button("Next →", "Next step");
+    this.prev = button("◀ Previous", "Previous step");
+    this.next = button("Next ▶", "Next step");
     this.pick = document.createElement("select");
     this.pick.setAttribute("aria-label", "Step");
     this.status = document.createElement("span");
@@ -60,6 +60,7 @@ class Stepper {
     this.s = stores.get(data.key);
     this.steps = Math.max(1, data.steps);
     this.presenter = !!data.presenter;
+    this.pick.hidden = data.picker === false; // the page may have a picker of its own
     if (data.revision !== this.rev) {
       this.rev = data.revision;
       this.step = data.step;

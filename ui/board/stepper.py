@@ -35,6 +35,7 @@ def stepper(
     titles: Sequence[str] | None = None,
     revision: int = 0,
     presenter: bool = False,
+    picker: bool = True,
     key: str = "roi_stepper",
 ) -> int:
     """Show the step controls; return the step the student asked for (``1..steps``).
@@ -45,6 +46,7 @@ def stepper(
         titles: optional ``steps`` titles for the picker ("Step 3: Quantize").
         revision: bump it to make the stepper adopt ``step``.
         presenter: PageUp / PageDown step too.
+        picker: show the stepper's own step picker (off where the page has one).
         key: the Streamlit key.
 
     Raises:
@@ -56,7 +58,8 @@ def stepper(
         raise ValueError(f"The step must be a whole number from 1 to {steps}; got {step!r}.")
     if titles is not None and len(titles) != steps:
         raise ValueError(f"There must be one title per step: {steps} steps, {len(titles)} titles.")
-    data = {"key": key, "step": step, "steps": steps, "titles": list(titles or []), "revision": revision, "presenter": bool(presenter)}
+    data = {"key": key, "step": step, "steps": steps, "titles": list(titles or []), "revision": revision, "presenter": bool(presenter),
+            "picker": bool(picker)}
     raw = _component()(key=key, data=data, on_step_change=lambda: None).get("step")
     if isinstance(raw, dict) and raw.get("revision") == revision and isinstance(raw.get("step"), int):
         return min(max(raw["step"], 1), steps)

@@ -65,7 +65,8 @@ def follow(box: tuple[float, float, float, float]) -> None:
     """The picked proposal becomes the active RoI, and the walkthrough opens on it."""
     s = session()
     msg = s.store.add(box, s.photo.dims)
-    s.place.view, s.place.step, s.place.redraw = "walk", 0, True
+    s.place.view, s.place.redraw = "walk", True
+    s.place.go(0)
     refresh("view", "step")
     if msg:
         s.notice = msg

@@ -10,12 +10,14 @@ import streamlit as st
 from .. import cache, figure, teacher
 from ..session import session
 from ..style import PRESENT_WORDS_PX
+from ..board.stepper import stepper
 from ..widgets import bound, callback, refresh
 
 
 @callback
 def go_to_step(target: int, last: int) -> None:
-    session().place.step = min(max(int(target), 0), last)
+    """The step picker: the step is set here, so Previous / Next adopt it (a new revision)."""
+    session().place.go(min(max(int(target), 0), last))
     refresh("step")
 
 
@@ -35,19 +37,16 @@ def focus_pickers(scene, points: bool) -> None:
 
 
 def step_controls(steps, last: int, present: bool) -> None:
-    """Previous, the step picker and Next; ← and → press Previous and Next (a clicker can be set to send them)."""
-    step = session().place.step
-    prev, nxt = st.columns([1, 1])  # the step picker goes under them: beside the photo the column is narrow
-    prev.button("◀ Previous", width="stretch", disabled=step == 0, on_click=go_to_step, args=(step - 1, last),
-                shortcut="Left", key="prev-step")
-    nxt.button("Next ▶", width="stretch", disabled=step == last, on_click=go_to_step, args=(step + 1, last),
-               shortcut="Right", key="next-step")
-    if present:  # a presentation clicker sends PageUp / PageDown; on the page those keys scroll, as a reader expects
-        with st.container(key="clicker-keys"):  # hidden (ui.style): the keys are all a clicker needs
-            st.button("Previous step", disabled=step == 0, on_click=go_to_step, args=(step - 1, last),
-                      shortcut="PageUp", key="prev-page")
-            st.button("Next step", disabled=step == last, on_click=go_to_step, args=(step + 1, last),
-                      shortcut="PageDown", key="next-page")
+    """Previous and Next (a component that sends the target step as a value, so no quick click or key is lost
+    when Streamlit folds reruns), then the step picker. ← and → step; in presenter mode PageUp and PageDown
+    too, which a presentation clicker sends (on the page those keys scroll, as a reader expects)."""
+    place = session().place
+    target = stepper(place.step + 1, last + 1, revision=place.stepper_rev, presenter=present, picker=False,
+                     key="steps") - 1
+    if target != place.step:  # Previous / Next moved: the picker shows the new step
+        place.step = target
+        refresh("step")
+    step = place.step
     st.radio("Step", range(len(steps)), index=step, format_func=lambda i: f"{i + 1}. {steps[i].title}",
              horizontal=True, label_visibility="collapsed", **bound("step", lambda v: go_to_step(v, last)))
 
