@@ -11,4 +11,5 @@ VIEWS: dict[str, tuple[str, str]] = {
     "quiz": ("Quiz", "Quiz: predict, then check"),
     "field": ("What a cell sees", "What one cell really sees"),
     "head": ("After pooling", "After pooling: VGG16's own classifier, for every RoI"),
+    "train": ("What training sees", "What training sees: the backward pass"),
 }
