@@ -71,7 +71,8 @@ def fig_gradient_map(scene: Scene, bp: BackwardPass, method) -> Figure:
     # The values themselves, when they fit their cells: a student checks that they add up to 1.
     cell_pt = 0.72 * 8.0 * 72 / max(c1 - c0, r1 - r0)
     nz = [(r, c) for r, c in zip(*np.nonzero(bp.gradient)) if r0 <= r < r1 and c0 <= c < c1]
-    texts = [num(bp.gradient[r, c]) for r, c in nz]
+    # A share too small for two decimals is still a share: "<0.01", never a "0" on a painted cell.
+    texts = [num(bp.gradient[r, c]) if bp.gradient[r, c] >= 0.005 else "<0.01" for r, c in nz]
     if 0 < len(nz) <= 40 and cell_pt >= 0.62 * SMALL * max(len(t) for t in texts) + 4:
         for (r, c), text in zip(nz, texts):
             ax.text(c + 0.5, r + 0.5, text, ha="center", va="center", fontsize=SMALL, path_effects=HALO, zorder=9)
@@ -80,8 +81,8 @@ def fig_gradient_map(scene: Scene, bp: BackwardPass, method) -> Figure:
     cb.ax.tick_params(labelsize=SMALL)
     cb.set_label("gradient on the cell", fontsize=FONT)
     ax.set_title(f"{method.short}: bin ({i},{j}), channel {bp.channel} reaches {bp.reached} "
-                 f"cell{'s' if bp.reached != 1 else ''}\n{pct(bp.share_bin)} of the RoI's {bp.touched} cells; "
-                 f"all bins: {pct(bp.share_all)}", fontsize=FONT, pad=10)
+                 f"cell{'s' if bp.reached != 1 else ''}\nthe RoI's {bp.touched} cells reached: {pct(bp.share_bin)}; "
+                 f"by all bins: {pct(bp.share_all)}", fontsize=FONT, pad=10)
     handles = [Rectangle((0, 0), 1, 1, fill=False, edgecolor="black", linewidth=3.5),
                Patch(facecolor=GRADIENT(0.7), edgecolor="#555555"),
                Rectangle((0, 0), 1, 1, fill=False, edgecolor="#ff7f0e", linewidth=3, linestyle=(0, (5, 3)))]
@@ -99,15 +100,17 @@ def fig_gradient_map(scene: Scene, bp: BackwardPass, method) -> Figure:
 def fig_box_slide(scene: Scene, bp: BackwardPass, method) -> Figure:
     """The value (top) and its derivative by the box's x (bottom) as the box slides right."""
     sl = bp.slide
-    fig = new_figure(10.0, 8.0)
-    top = fig.add_axes((0.14, 0.55, 0.82, 0.33))
-    bottom = fig.add_axes((0.14, 0.17, 0.82, 0.3), sharex=top)
+    fig = new_figure(7.6, 7.4)  # as narrow as the map beside it: shown as wide, its text is as large
+    top = fig.add_axes((0.19, 0.55, 0.77, 0.31))
+    bottom = fig.add_axes((0.19, 0.18, 0.77, 0.3), sharex=top)
     color, style, marker = method.style
     every = max(len(sl.offsets) // 10, 1)
     kw = dict(color=color, linestyle=style, linewidth=3.2, marker=marker, markersize=8, markevery=every,
               markeredgecolor="black")
     top.plot(sl.offsets, sl.values, drawstyle="steps-post" if method.whole_cells else "default", **kw)
-    bottom.plot(sl.offsets, sl.derivative, **kw)
+    # Bilinear sampling gives a derivative constant between kinks: drawn as steps, not as slopes between
+    # samples that straddle a kink. PrRoI's is continuous: drawn as a line.
+    bottom.plot(sl.offsets, sl.derivative, drawstyle="default" if bp.method == "prroi" else "steps-mid", **kw)
     handles = [Line2D([], [], **kw)]
     labels = [method.short]
     for at, _ in sl.jumps:
@@ -132,7 +135,8 @@ def fig_box_slide(scene: Scene, bp: BackwardPass, method) -> Figure:
     bottom.set_ylim(min(lo, 0.0) - pad, max(hi, 0.0) + pad)  # 0 always in view: RoI pooling sits on it
     bottom.axhline(0.0, color="black", linewidth=1.0, zorder=1)
     i, j = bp.bin
-    fig.text(0.02, 0.975, f"{method.short}: bin ({i},{j}), channel {bp.channel}, while the RoI moves right",
+    # Below the untrained badge, which takes the top right corner.
+    fig.text(0.02, 0.945, f"{method.short}: bin ({i},{j}), channel {bp.channel},\nwhile the RoI moves right",
              fontsize=FONT + 1, ha="left", va="top")
     top.set_ylabel("output value", fontsize=FONT)
     bottom.set_ylabel("d value / d x\n(per pixel)", fontsize=FONT)
@@ -142,7 +146,7 @@ def fig_box_slide(scene: Scene, bp: BackwardPass, method) -> Figure:
         ax.grid(True, color="#bbbbbb", linewidth=0.8)
         ax.set_xlim(sl.offsets[0], sl.offsets[-1])
     top.tick_params(labelbottom=False)
-    fig.legend(handles=handles, labels=labels, loc="lower center", ncol=len(handles), fontsize=SMALL + 1,
+    fig.legend(handles=handles, labels=labels, loc="lower center", ncol=min(len(handles), 2), fontsize=FONT,
                frameon=False, bbox_to_anchor=(0.55, 0.0))
     untrained_badge(fig, scene)
     return fig

@@ -124,8 +124,8 @@ def training_words(bp: BackwardPass, name: str) -> str:
         }[bp.method]
         parts.append(
             f"**Where the gradient lands.** The value of bin ({i}, {j}), channel {bp.channel}, sends its gradient "
-            f"{where}. It reaches **{bp.reached} cell{'s' if bp.reached != 1 else ''}** "
-            f"({pct(bp.share_bin)} of the {bp.touched} cells the RoI touches), and the shares add up to {num(total)}. "
+            f"{where}. It reaches **{bp.reached} cell{'s' if bp.reached != 1 else ''}**, and the shares add up to "
+            f"{num(total)}; of the {bp.touched} cells the RoI touches, **{pct(bp.share_bin)}** receive some of it. "
             f"All bins of this channel together reach **{pct(bp.share_all)}** of those cells.")
     d0 = sl.derivative[0] if sl.defined[0] else None
     lo, hi = float(np.nanmin(sl.derivative)), float(np.nanmax(sl.derivative))
