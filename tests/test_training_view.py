@@ -12,7 +12,7 @@ from roi_viz.draw.kit import to_png
 from roi_viz.draw.training import fig_box_slide, fig_gradient_map
 from roi_viz.lesson.numbers import pct, value
 from roi_viz.lesson.settings import Settings
-from roi_viz.lesson.training import backward_pass, options, training_words
+from roi_viz.lesson.training import backward_pass, options, refine_box, refinement_words, training_words
 from roi_viz.methods import METHODS, build_scene
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -112,6 +112,7 @@ def test_the_view_opens_for_each_method_with_the_librarys_numbers(at, method, fe
     assert f"bin ({i}, {j}), channel {channel}" in text
     assert f"**{n} cell{'s' if n != 1 else ''}**" in text
     assert pct(backward.share_reached(grad, roi, stride=s.stride)) in text
+    assert "Refining the box by gradient steps" in text and "| RoIAlign | " in text
     assert len(at.get("image")) >= 2
     labels = [b.label for b in at.get("download_button")]
     assert "Download the gradient map (PNG)" in labels and "Download the box's derivative (PNG)" in labels
@@ -140,3 +141,22 @@ def test_the_link_carries_the_view():
 
 def test_the_page_writes_the_view_into_its_link(at):
     assert at.query_params["view"] == ["train"] or at.query_params["view"] == "train"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_gradient_steps_move_the_box_only_through_the_smooth_methods(seed):
+    scene, s = random_scene(np.random.default_rng(100 + seed), "pool")
+    ph, pw = s.output_size
+    b = (ph // 2, pw // 2)
+    runs = {m: refine_box(scene, m, b, 0, steps=6) for m in METHOD_KEYS}
+    for m in ("pool", "warp"):  # snapped boxes: zero gradient, nothing moves (or a jump that is not a number)
+        assert runs[m].moved == 0 and runs[m].values[0] == runs[m].values[-1]
+    for m in ("align", "prroi"):
+        r = runs[m]
+        if r.moved > 0:  # every step goes uphill for a small enough step on a smooth function
+            assert r.values[-1] > r.values[0]
+        else:
+            assert r.stopped
+    assert runs["prroi"].moved > 0 or runs["prroi"].stopped
+    words = refinement_words(list(runs.values()), {k: m.name for k, m in METHODS.items()})
+    assert "RoI pooling and RoIWarp did not move the box" in words

@@ -25,6 +25,18 @@ def training_page(key: str, _scene, bin: tuple, channel: int, cells: float):
             training_words(bp, rec.name), bp.empty)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def refinement_page(key: str, _scene, bin: tuple, channel: int) -> str:
+    """Every method's gradient steps on the same value, as words and a table; a sentence if refused."""
+    from roi_viz.lesson.training import refine_box, refinement_words
+    from roi_viz.methods import METHODS, NAMES
+
+    try:
+        return refinement_words([refine_box(_scene, m, bin, channel) for m in METHODS], NAMES)
+    except ValueError as exc:
+        return f"The box cannot be moved by gradient steps here: {exc}"
+
+
 def _channel(place, v) -> None:
     session().set(channel=int(v))
     refresh("chan", "chan_auto")  # the sidebar shows the channel too: it is drawn afresh ...
@@ -55,6 +67,7 @@ def render(scene, key: str) -> None:
     st.image(map_png, width="stretch")
     st.image(slide_png, width="stretch")
     st.markdown(text)
+    st.markdown(refinement_page(scene_key(scene, key), scene, (i, j), scene.channel))
     name = f"training-{scene.method}-bin{i}_{j}-channel{scene.channel}"
     d = st.columns(2)
     d[0].download_button("Download the gradient map (PNG)", map_png, file_name=f"{name}-map.png", mime="image/png",
