@@ -19,9 +19,15 @@ import numpy as np
 
 from .. import backward
 from ..ops import geometry as g
+from ..ops.prroi import prroi_pool
+from ..ops.roialign import roi_align, roi_warp
+from ..ops.roipool import roi_pool
 from .numbers import cells, num, pct, value
 from .scene import Scene
 from .settings import Settings
+
+
+FORWARD = {"pool": roi_pool, "align": roi_align, "warp": roi_warp, "prroi": prroi_pool}
 
 
 def options(method: str, s: Settings) -> dict:
@@ -210,7 +216,7 @@ def refine_box(scene: Scene, method: str, bin: tuple[int, int], channel: int, *,
     W, H = scene.input_dims
     boxes, values, stopped = [box], [], ""
     for k in range(steps + 1):
-        trace = backward._FORWARD[method](fm, box, stride=s.stride, output_size=s.output_size, **opts)
+        trace = FORWARD[method](fm, box, stride=s.stride, output_size=s.output_size, **opts)
         values.append(float((trace.output * w).sum()))
         if k == steps:
             break
