@@ -21,7 +21,7 @@ from roi_viz.model import images, loading, samples
 from ui import cache, photo, sidebar, teacher
 from ui.session import session, sync_link
 from ui.style import page_style
-from ui.views import compare, field, glossary, head, proposals, quiz, slide, walkthrough
+from ui.views import compare, field, glossary, head, proposals, quiz, slide, training, walkthrough
 from ui.widgets import bound, guarded, refresh, say
 
 TITLE = "roi-viz: RoI pooling, step by step"
@@ -58,7 +58,7 @@ def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
     views = {"walk": lambda: walkthrough.render(scene, fm, key, present=False), "compare": lambda: compare.render(scene, key),
              "slide": lambda: slide.render(scene, key), "quiz": lambda: quiz.render(scene, key),
              "field": lambda: field.render(scene, key), "head": lambda: head.render(scene, key, inp),
-             "proposals": lambda: proposals.render(scene, key, inp)}
+             "proposals": lambda: proposals.render(scene, key, inp), "train": lambda: training.render(scene, key)}
     views[place.view]()
     glossary.render()
     sync_link()

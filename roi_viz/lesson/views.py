@@ -12,4 +12,5 @@ VIEWS: dict[str, tuple[str, str]] = {
     "field": ("What a cell sees", "What one cell really sees"),
     "head": ("After pooling", "After pooling: VGG16's own classifier, for every RoI"),
     "proposals": ("Proposals", "Every proposal, as Fast R-CNN saw them"),
+    "train": ("What training sees", "What training sees: the backward pass"),
 }

@@ -1,0 +1,258 @@
+"""What training sees: the numbers of the backward pass for one output value, and their words.
+
+:func:`backward_pass` runs :mod:`roi_viz.backward` for one bin ``(i, j)`` of one
+channel of a scene's method, with the scene's own settings, and keeps what the
+view shows: where that value's gradient lands on the map, the share of the
+RoI's cells that any bin of the channel reaches, the derivative by each corner
+of the box, and the derivative by the box's x as the box slides to the right.
+:func:`training_words` says the same numbers in sentences; the figures of
+:mod:`roi_viz.draw.training` draw them, so words and pictures cannot disagree.
+
+Conventions as in :mod:`roi_viz.backward`: corners in input pixels, derivatives
+per input pixel, slide offsets in cells.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import backward
+from ..ops import geometry as g
+from ..ops.prroi import prroi_pool
+from ..ops.roialign import roi_align, roi_warp
+from ..ops.roipool import roi_pool
+from .numbers import cells, num, pct, value
+from .scene import Scene
+from .settings import Settings
+
+
+FORWARD = {"pool": roi_pool, "align": roi_align, "warp": roi_warp, "prroi": prroi_pool}
+
+
+def options(method: str, s: Settings) -> dict:
+    """The forward function's own keyword arguments for ``method``, read from the settings."""
+    return {
+        "pool": dict(scheme=s.scheme),
+        "align": dict(sampling_ratio=s.sampling_ratio, aligned=s.aligned, mode=s.align_mode),
+        "warp": dict(sampling_ratio=s.sampling_ratio, mode=s.warp_mode, scheme=s.scheme),
+        "prroi": dict(aligned=s.aligned),
+    }[method]
+
+
+@dataclass(frozen=True)
+class BackwardPass:
+    """One output value ``output[channel, i, j]`` followed backwards.
+
+    ``gradient`` is ``H x W``: the value's derivative by each cell of its channel
+    (the other channels receive nothing from it). ``reached`` is the number of
+    cells it is not zero on; ``share_bin`` and ``share_all`` are the shares of the
+    cells the RoI touches that this value, and any value of the channel, reach.
+    """
+
+    method: str
+    channel: int
+    bin: tuple[int, int]
+    gradient: np.ndarray
+    reached: int
+    touched: int
+    share_bin: float
+    share_all: float
+    empty: bool  # the value reads no cell (an empty bin, or points all off the map): it sends nothing back
+    box: backward.BoxGradient
+    slide: backward.DerivativeSlide
+
+
+def backward_pass(scene: Scene, bin: tuple[int, int], channel: int, distance: float = 1.0,
+                  steps: int = 61) -> BackwardPass:
+    """The backward pass of ``output[channel, bin]`` for the scene's method and active RoI.
+
+    Raises ``ValueError`` with a sentence for a bin or channel that does not
+    exist, or a box off the map.
+    """
+    s = scene.settings
+    fm, roi, method = scene.features, scene.rois[scene.active], scene.method
+    opts = options(method, s)
+    C = fm.shape[0]
+    w = backward.one_hot(C, s.output_size, channel, bin)
+    # Only this channel can receive anything: the others are left out of the sums.
+    one = fm[channel: channel + 1]
+    w1 = w[channel: channel + 1]
+    grad = backward.feature_gradient(method, one, roi, stride=s.stride, output_size=s.output_size,
+                                     weights=w1, **opts)
+    every = backward.feature_gradient(method, one, roi, stride=s.stride, output_size=s.output_size, **opts)
+    r0, r1, c0, c1 = g.touched_span(g.project(roi, s.stride), grad.shape[1:])
+    box = backward.box_gradient(method, one, roi, stride=s.stride, output_size=s.output_size, weights=w1, **opts)
+    slide = backward.derivative_along_slide(method, one, roi, stride=s.stride, output_size=s.output_size,
+                                            channel=0, bin=bin, axis="x", distance=distance, steps=steps, **opts)
+    slide = _relabel(slide, channel)
+    i, j = (int(v) for v in bin)
+    reached = int((np.abs(grad[0]) > 0).sum())
+    return BackwardPass(
+        method, int(channel), (i, j), grad[0], reached, max((r1 - r0) * (c1 - c0), 0),
+        backward.share_reached(grad, roi, stride=s.stride), backward.share_reached(every, roi, stride=s.stride),
+        reached == 0, box, slide)
+
+
+def _relabel(slide: backward.DerivativeSlide, channel: int) -> backward.DerivativeSlide:
+    """The slide was computed on the channel alone (index 0): give it back its own number."""
+    from dataclasses import replace
+
+    return replace(slide, channel=int(channel))
+
+
+# ------------------------------------------------------------------------ words
+def derivative(v: float | None) -> str:
+    """A derivative per pixel as the page prints it; ``None`` (it does not exist) in words."""
+    return "undefined" if v is None or not np.isfinite(v) else value(v)
+
+
+def jump_offsets(slide: backward.DerivativeSlide) -> list[float]:
+    return [float(at) for at, _ in slide.jumps]
+
+
+def training_words(bp: BackwardPass, name: str) -> str:
+    """Markdown: where the value's gradient lands, how the box's gradient behaves, what that means for training."""
+    i, j = bp.bin
+    sl = bp.slide
+    parts = []
+    if bp.empty:
+        parts.append(f"**Bin ({i}, {j}) is empty.** It holds no cell, outputs 0 and sends no gradient back: "
+                     "nothing on the map learns from it.")
+    else:
+        total = float(bp.gradient.sum())
+        where = {
+            "pool": "only to the cell that won the max (the arg-max): the other cells of the bin were not used, "
+                    "so they learn nothing from it",
+            "align": "to the four cells around each sampling point, with the bilinear weights of that point",
+            "warp": "to the four cells around each sampling point of the snapped box, with bilinear weights",
+            "prroi": "to every cell the bin overlaps, in proportion to the overlap: its smooth weight map",
+        }[bp.method]
+        parts.append(
+            f"**Where the gradient lands.** The value of bin ({i}, {j}), channel {bp.channel}, sends its gradient "
+            f"{where}. It reaches **{bp.reached} cell{'s' if bp.reached != 1 else ''}**, and the shares add up to "
+            f"{num(total)}; of the {bp.touched} cells the RoI touches, **{pct(bp.share_bin)}** receive some of it. "
+            f"All bins of this channel together reach **{pct(bp.share_all)}** of those cells.")
+    d0 = sl.derivative[0] if sl.defined[0] else None
+    lo, hi = float(np.nanmin(sl.derivative)), float(np.nanmax(sl.derivative))
+    span = f"over {cells(sl.offsets[-1])} to the right"
+    if bp.method in ("pool", "warp"):
+        jumps = jump_offsets(sl)
+        where = ", ".join(num(a) for a in jumps)
+        parts.append(
+            f"**The box's gradient.** {name} snaps the box to whole cells, so while the box slides {span} the value "
+            "stands still and its derivative by x is **0**"
+            + (f", except at {len(jumps)} jump{'s' if len(jumps) != 1 else ''} (at {where} cells) where it is "
+               "**undefined**: the value steps instead of changing smoothly." if jumps else
+               "; this bin's value does not even jump here.")
+            + f" Now: d value / d x = {derivative(d0)} per pixel; by the corners: {_corners(bp.box)}.")
+        parts.append(
+            "**For learning to refine a box:** no gradient reaches the box through this pooling. A loss on the "
+            "pooled features cannot tell the box which way to move; the box is corrected only by a separate "
+            "regression head that predicts offsets.")
+    elif bp.method == "align":
+        parts.append(
+            f"**The box's gradient.** Moving the box moves every sampling point with it, so the value changes and "
+            f"its derivative by x is not zero: now {derivative(d0)} per pixel, between {value(lo)} and {value(hi)} "
+            f"{span}. It is piecewise: it changes abruptly at **{len(sl.kinks)} kink{'s' if len(sl.kinks) != 1 else ''}**"
+            + (f" (at {', '.join(num(k) for k in sl.kinks)} cells), where a sampling point crosses a cell centre and "
+               "the derivative has one value from the left and another from the right." if sl.kinks else ".")
+            + f" By the corners: {_corners(bp.box)}.")
+        parts.append(
+            "**For learning to refine a box:** a gradient does reach the box, so a loss on the pooled features can "
+            "push its corners; but it only sees the four cells around each point and changes abruptly at the kinks, "
+            "so gradient steps on the box are jerky.")
+    else:
+        parts.append(
+            f"**The box's gradient.** The exact integral moves smoothly with the bin's edges, so the derivative by x "
+            f"is defined everywhere and continuous: now {derivative(d0)} per pixel, between {value(lo)} and "
+            f"{value(hi)} {span}. By the corners: {_corners(bp.box)}.")
+        parts.append(
+            "**For learning to refine a box:** the box gets a gradient at every position and it never jumps, so "
+            "the box itself can be refined by gradient steps on a score of the pooled features (what IoU-Net does "
+            "with Precise RoI Pooling).")
+    return "\n\n".join(parts)
+
+
+def _corners(box: backward.BoxGradient) -> str:
+    return ", ".join(f"{name} {derivative(v)}" for name, v in zip(backward.CORNERS, box.value))
+
+
+# ------------------------------------------------------- refining a box by gradient steps
+@dataclass(frozen=True)
+class Refinement:
+    """A box moved by gradient steps that raise one output value.
+
+    ``boxes`` are ``(x, y, w, h)`` in input pixels, the start first; ``values``
+    the value at each. ``stopped`` says why the steps ended early ("" if they did not).
+    """
+
+    method: str
+    boxes: tuple
+    values: tuple
+    stopped: str
+
+    @property
+    def moved(self) -> float:
+        """How far the farthest corner went from where it started, in input pixels."""
+        (x0, y0, w0, h0), (x1, y1, w1, h1) = self.boxes[0], self.boxes[-1]
+        return float(max(abs(x1 - x0), abs(y1 - y0), abs((x1 + w1) - (x0 + w0)), abs((y1 + h1) - (y0 + h0))))
+
+
+def refine_box(scene: Scene, method: str, bin: tuple[int, int], channel: int, *, steps: int = 10,
+               step_px: float = 4.0) -> Refinement:
+    """Move the active RoI's corners ``steps`` times up the gradient of ``output[channel, bin]``.
+
+    Each step moves the corners by ``step_px`` pixels times the gradient divided by
+    its largest corner, so every method gets the same step size and only the
+    direction comes from the pooling. A corner whose derivative does not exist
+    (a jump) does not move; a zero gradient moves nothing, and the steps stop.
+    """
+    s = scene.settings
+    fm = scene.features[channel: channel + 1]
+    w = backward.one_hot(scene.features.shape[0], s.output_size, channel, bin)[channel: channel + 1]
+    opts = options(method, s)
+    box = tuple(float(v) for v in scene.rois[scene.active])
+    W, H = scene.input_dims
+    boxes, values, stopped = [box], [], ""
+    for k in range(steps + 1):
+        trace = FORWARD[method](fm, box, stride=s.stride, output_size=s.output_size, **opts)
+        values.append(float((trace.output * w).sum()))
+        if k == steps:
+            break
+        grad = np.array([0.0 if v is None else v for v in
+                         backward.box_gradient(method, fm, box, stride=s.stride, output_size=s.output_size,
+                                               weights=w, **opts).value])
+        top = float(np.abs(grad).max())
+        if top == 0.0:
+            stopped = "the gradient by the box is zero"
+            break
+        x1, y1, x2, y2 = np.array([box[0], box[1], box[0] + box[2], box[1] + box[3]]) + step_px * grad / top
+        x1, y1, x2, y2 = max(x1, 0.0), max(y1, 0.0), min(x2, float(W)), min(y2, float(H))
+        if x2 - x1 < 1 or y2 - y1 < 1:  # the box would fold up: a real detector would not go on either
+            stopped = "the box would shrink below a pixel"
+            break
+        box = (float(x1), float(y1), float(x2 - x1), float(y2 - y1))
+        boxes.append(box)
+    return Refinement(method, tuple(boxes), tuple(values), stopped)
+
+
+def _and(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def refinement_words(runs: list[Refinement], names: dict, step_px: float = 4.0) -> str:
+    """Markdown: a table of how far each method's gradient steps moved the box, and one sentence on it."""
+    rows = ["| method | steps taken | value before → after | box moved (px) |", "|---|---|---|---|"]
+    for r in runs:
+        rows.append(f"| {names[r.method]} | {len(r.boxes) - 1}{' (' + r.stopped + ')' if r.stopped else ''} | "
+                    f"{value(r.values[0])} → {value(r.values[-1])} | {num(r.moved)} |")
+    still = [names[r.method] for r in runs if r.moved == 0]
+    moving = [names[r.method] for r in runs if r.moved > 0]
+    text = (f"**Refining the box by gradient steps.** Each step moves the corners up to {num(step_px)} px in the "
+            "direction that raises this value, read from the pooling's own gradient by the box.")
+    if still:
+        text += f" {_and(still)} did not move the box at all: no gradient reaches it."
+    if moving:
+        text += f" {_and(moving)} moved it: the box itself can learn through {'them' if len(moving) > 1 else 'it'}."
+    return text + "\n\n" + "\n".join(rows)

@@ -1,0 +1,162 @@
+"""The "What training sees" view: its numbers against roi_viz.backward, its figures, its link, its bad input."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from conftest import ARTICLE_ROI, notices, page_state, page_text, widget
+from roi_viz import backward, link
+from roi_viz.draw.kit import to_png
+from roi_viz.draw.training import fig_box_slide, fig_gradient_map
+from roi_viz.lesson.numbers import pct, value
+from roi_viz.lesson.settings import Settings
+from roi_viz.lesson.training import backward_pass, options, refine_box, refinement_words, training_words
+from roi_viz.methods import METHODS, build_scene
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+METHOD_KEYS = list(METHODS)
+
+
+@pytest.fixture
+def at():
+    app = AppTest.from_file(APP, default_timeout=180)
+    app.query_params["view"] = "train"
+    app.run()
+    assert not app.exception
+    return app
+
+
+def random_scene(rng, method: str):
+    fm = rng.standard_normal((6, 12, 14)).astype(np.float32)
+    x, y = rng.uniform(0, 200), rng.uniform(0, 160)
+    roi = (x, y, rng.uniform(40, 440 - x), rng.uniform(40, 380 - y))
+    s = Settings(method=method, output_size=(int(rng.integers(1, 5)), int(rng.integers(1, 5))),
+                 sampling_ratio=int(rng.integers(0, 4)), aligned=bool(rng.integers(2)),
+                 scheme=str(rng.choice(["article", "fastrcnn"])))
+    return build_scene(Image.new("RGB", (448, 384)), fm, [roi], 0, s), s
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_the_backward_pass_agrees_with_the_library(seed):
+    rng = np.random.default_rng(seed)
+    method = METHOD_KEYS[seed % 4]
+    scene, s = random_scene(rng, method)
+    ph, pw = s.output_size
+    b, c = (int(rng.integers(ph)), int(rng.integers(pw))), int(rng.integers(6))
+    bp = backward_pass(scene, b, c, distance=0.5, steps=11)
+    roi, opts = scene.rois[0], options(method, s)
+    full = backward.feature_gradient(method, scene.features, roi, stride=s.stride, output_size=s.output_size,
+                                     weights=backward.one_hot(6, s.output_size, c, b), **opts)
+    np.testing.assert_allclose(bp.gradient, full[c], atol=1e-12)
+    assert not np.abs(np.delete(full, c, axis=0)).any(), "one value's gradient stays in its channel"
+    assert bp.reached == int((full[c] != 0).sum())
+    assert bp.share_bin == pytest.approx(backward.share_reached(full, roi, stride=s.stride))
+    box = backward.box_gradient(method, scene.features, roi, stride=s.stride, output_size=s.output_size,
+                                weights=backward.one_hot(6, s.output_size, c, b), **opts)
+    assert bp.box.left == pytest.approx(box.left) and bp.box.jump == pytest.approx(box.jump)
+    if method in ("pool", "warp"):  # snapped: the box learns nothing between jumps
+        assert np.all(bp.slide.derivative[bp.slide.defined] == 0)
+    words = training_words(bp, METHODS[method].name)
+    if not bp.empty:
+        assert f"{bp.reached} cell" in words and pct(bp.share_bin) in words and pct(bp.share_all) in words
+    for name, v in zip(backward.CORNERS, bp.box.value):
+        if method in ("align", "prroi"):
+            assert f"{name} {'undefined' if v is None else value(v)}" in words
+    for fig in (fig_gradient_map(scene, bp, METHODS[method]), fig_box_slide(scene, bp, METHODS[method])):
+        assert to_png(fig, 40)[:4] == b"\x89PNG"
+
+
+def test_an_undefined_derivative_is_said_not_printed():
+    # The article's RoI has y1 = 192 = 6 cells exactly: the article's rounding snaps it to row 5 a hair higher.
+    fm = np.random.default_rng(12).standard_normal((4, 16, 16))
+    scene = build_scene(Image.new("RGB", (512, 512)), fm, [ARTICLE_ROI], 0, Settings(channel=1))
+    on_jump = [bp for bp in (backward_pass(scene, (i, j), 1, steps=5) for i in range(3) for j in range(3))
+               if bp.box.value[1] is None]
+    assert on_jump, "some bin's value steps when y1 crosses row 6"
+    for bp in on_jump:
+        assert bp.box.jump[1] != 0
+        words = training_words(bp, "RoI pooling")
+        assert "y1 undefined" in words and "x1 0," in words
+
+
+def test_bad_bin_and_channel_are_sentences():
+    scene, s = random_scene(np.random.default_rng(0), "align")
+    with pytest.raises(ValueError, match="There is no bin"):
+        backward_pass(scene, (9, 0), 0)
+    with pytest.raises(ValueError, match="channel must be between"):
+        backward_pass(scene, (0, 0), 6)
+
+
+@pytest.mark.parametrize("method", METHOD_KEYS)
+def test_the_view_opens_for_each_method_with_the_librarys_numbers(at, method, features_512):
+    widget(at, "radio", "How the RoI becomes").set_value(method).run()
+    assert not at.exception and not notices(at, "error")
+    state = page_state(at)
+    assert state.place.view == "train"
+    assert "What training sees: the backward pass" in page_text(at)
+    s = state.settings
+    fm = features_512.values
+    channel = s.channel if s.channel is not None else None
+    i, j, _ = state.place.focus
+    roi = ARTICLE_ROI
+    if channel is None:  # the strongest channel inside the RoI, as the page picks it
+        scene = build_scene(Image.new("RGB", (512, 512)), fm, [roi], 0, s)
+        channel = scene.channel
+    w = backward.one_hot(fm.shape[0], s.output_size, channel, (i, j))
+    grad = backward.feature_gradient(method, fm, roi, stride=s.stride, output_size=s.output_size, weights=w,
+                                     **options(method, s))
+    text = page_text(at)
+    n = int((grad[channel] != 0).sum())
+    assert f"bin ({i}, {j}), channel {channel}" in text
+    assert f"**{n} cell{'s' if n != 1 else ''}**" in text
+    assert pct(backward.share_reached(grad, roi, stride=s.stride)) in text
+    assert "Refining the box by gradient steps" in text and "| RoIAlign | " in text
+    assert len(at.get("image")) >= 2
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the gradient map (PNG)" in labels and "Download the box's derivative (PNG)" in labels
+
+
+def test_picking_a_bin_and_a_channel(at):
+    widget(at, "number_input", "Bin row").set_value(2).run()
+    widget(at, "number_input", "Bin column").set_value(1).run()
+    widget(at, "number_input", "Channel").set_value(7).run()
+    assert not at.exception
+    state = page_state(at)
+    assert state.place.focus[:2] == (2, 1) and state.settings.channel == 7
+    assert "bin (2, 1), channel 7" in page_text(at)
+    assert widget(at, "number_input", "Channel").value == 7  # in the sidebar too
+    widget(at, "radio", "How the RoI becomes").set_value("align").run()
+    assert "bin (2, 1), channel 7" in page_text(at)
+
+
+def test_the_link_carries_the_view():
+    state = link.Link(**{**link.DEFAULT.__dict__, "view": "train"})
+    params = link.to_params(state)
+    assert params == {"view": "train"}
+    back, problems = link.from_params({k: [v] for k, v in params.items()})
+    assert problems == [] and back == state
+
+
+def test_the_page_writes_the_view_into_its_link(at):
+    assert at.query_params["view"] == ["train"] or at.query_params["view"] == "train"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_gradient_steps_move_the_box_only_through_the_smooth_methods(seed):
+    scene, s = random_scene(np.random.default_rng(100 + seed), "pool")
+    ph, pw = s.output_size
+    b = (ph // 2, pw // 2)
+    runs = {m: refine_box(scene, m, b, 0, steps=6) for m in METHOD_KEYS}
+    for m in ("pool", "warp"):  # snapped boxes: zero gradient, nothing moves (or a jump that is not a number)
+        assert runs[m].moved == 0 and runs[m].values[0] == runs[m].values[-1]
+    for m in ("align", "prroi"):
+        r = runs[m]
+        if r.moved > 0:  # every step goes uphill for a small enough step on a smooth function
+            assert r.values[-1] > r.values[0]
+        else:
+            assert r.stopped
+    assert runs["prroi"].moved > 0 or runs["prroi"].stopped
+    words = refinement_words(list(runs.values()), {k: m.name for k, m in METHODS.items()})
+    assert "RoI pooling and RoIWarp did not move the box" in words

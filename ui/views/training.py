@@ -1,0 +1,76 @@
+"""What training sees: one output value followed backwards, onto the map and onto the box."""
+from __future__ import annotations
+
+import streamlit as st
+
+from ..cache import scene_key
+from ..session import session
+from ..widgets import bound, refresh, say
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def training_page(key: str, _scene, bin: tuple, channel: int, cells: float):
+    """``(map PNG, slide PNG, words, empty)``, or ``(None, None, sentence, False)`` when the library refuses."""
+    from roi_viz.draw.kit import PAGE_DPI, to_png
+    from roi_viz.draw.training import fig_box_slide, fig_gradient_map
+    from roi_viz.lesson.training import backward_pass, training_words
+    from roi_viz.methods import METHODS
+
+    try:
+        bp = backward_pass(_scene, bin, channel, distance=cells)
+    except ValueError as exc:
+        return None, None, str(exc), False
+    rec = METHODS[_scene.method]
+    return (to_png(fig_gradient_map(_scene, bp, rec), PAGE_DPI), to_png(fig_box_slide(_scene, bp, rec), PAGE_DPI),
+            training_words(bp, rec.name), bp.empty)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def refinement_page(key: str, _scene, bin: tuple, channel: int) -> str:
+    """Every method's gradient steps on the same value, as words and a table; a sentence if refused."""
+    from roi_viz.lesson.training import refine_box, refinement_words
+    from roi_viz.methods import METHODS, NAMES
+
+    try:
+        return refinement_words([refine_box(_scene, m, bin, channel) for m in METHODS], NAMES)
+    except ValueError as exc:
+        return f"The box cannot be moved by gradient steps here: {exc}"
+
+
+def _channel(place, v) -> None:
+    session().set(channel=int(v))
+    refresh("chan", "chan_auto")  # the sidebar shows the channel too: it is drawn afresh ...
+    place.redraw = True  # ... in a whole-page run
+
+
+def render(scene, key: str) -> None:
+    place = session().place
+    ph, pw = scene.trace.output_size
+    i, j, _ = scene.focus
+    C = scene.features.shape[0]
+    c = st.columns(3)
+    c[0].number_input("Bin row", 0, ph - 1, value=i, step=1, **bound("focus_i", lambda v: setattr(place, "focus", (int(v), j, 0))))
+    c[1].number_input("Bin column", 0, pw - 1, value=j, step=1,
+                      **bound("focus_j", lambda v: setattr(place, "focus", (i, int(v), 0))))
+    # The key carries the channel shown: when the sidebar or the box changes it, this field is drawn afresh.
+    c[2].number_input("Channel", 0, C - 1, value=scene.channel, step=1,
+                      **bound(f"chan_train{scene.channel}", lambda v: _channel(place, v)))
+    cells = place.slide_cells
+    map_png, slide_png, text, empty = training_page(scene_key(scene, key), scene, (i, j), scene.channel, cells)
+    if map_png is None:
+        say(f"The backward pass cannot be shown for this choice: {text}", "warning")
+        return
+    if empty:
+        say(f"Bin ({i}, {j}) reads no cell of the map with these settings, so it outputs 0 and no gradient flows "
+            "back from it. Pick another bin, or make the box larger or the output smaller.", "info")
+    # One above the other, each as wide as the column: side by side they would be too small to read in class.
+    st.image(map_png, width="stretch")
+    st.image(slide_png, width="stretch")
+    st.markdown(text)
+    st.markdown(refinement_page(scene_key(scene, key), scene, (i, j), scene.channel))
+    name = f"training-{scene.method}-bin{i}_{j}-channel{scene.channel}"
+    d = st.columns(2)
+    d[0].download_button("Download the gradient map (PNG)", map_png, file_name=f"{name}-map.png", mime="image/png",
+                         key="train-dl-map")
+    d[1].download_button("Download the box's derivative (PNG)", slide_png, file_name=f"{name}-slide.png",
+                         mime="image/png", key="train-dl-slide")
