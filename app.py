@@ -18,7 +18,7 @@ from roi_viz.lesson.scene import focus_notice
 from roi_viz.lesson.views import VIEWS
 from roi_viz.methods import build_scene
 from roi_viz.model import images, loading, samples
-from ui import cache, photo, sidebar, teacher
+from ui import address, cache, photo, sidebar, teacher
 from ui.session import session, sync_link
 from ui.style import page_style
 from ui.views import compare, field, glossary, head, proposals, quiz, slide, training, walkthrough
@@ -100,6 +100,11 @@ def main() -> None:
                    "snapped to whole cells, split into bins and max-pooled into a fixed-size tensor. "
                    "Watch what is lost on the way.")
     status = st.container()
+    with status:
+        too_long = address.dropped_link_sentence()
+        if too_long and not s.link_too_long_said:
+            s.link_too_long_said = True
+            say(too_long)
     try:
         img = cache.decoded(key, data)
     except images.ImageError as exc:

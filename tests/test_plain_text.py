@@ -125,3 +125,27 @@ def test_a_hostile_link_in_chromium_plants_nothing():
         proc.terminate()
         proc.wait(10)
     assert_clean_log(log)
+
+
+def test_a_link_too_long_for_the_server_is_named_not_dropped_silently():
+    """Streamlit empties a query of over 1,000 parameters before the page runs; the page reads it in the browser."""
+    from test_browser import CHROMIUM, FLAGS, ROOT, assert_clean_log, start_server
+
+    log = ROOT / "artifacts" / "server-test_plain_text-long.log"
+    proc, url = start_server(log)
+    try:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            pg = b.new_page(viewport={"width": 1366, "height": 768})
+            pg.goto(url + "/?" + "&".join(f"roi={i}_{i}_40_40" for i in range(1001)))
+            notice = pg.locator('[class*="st-key-notice-warning"]').filter(has_text="1,001 parameters")
+            notice.wait_for(timeout=120_000)
+            assert "none of it could be read" in notice.inner_text()
+            pg.goto(url + "/?view=compare")  # an ordinary link: no such notice
+            pg.wait_for_selector("img.roi-figure", timeout=120_000)
+            assert pg.locator('[class*="st-key-notice-"]').filter(has_text="parameters").count() == 0
+            b.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    assert_clean_log(log)

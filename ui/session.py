@@ -96,6 +96,7 @@ class Session:
     exports: Exports = field(default_factory=Exports)
     revisions: Revisions = field(default_factory=Revisions)
     notice: str = ""  # said once at the top of the next run: a preset's summary, what a link got wrong
+    link_too_long_said: bool = False  # a link the server could not read at all has been named
 
     def set(self, **changes) -> None:
         self.settings = self.settings.with_(**changes)
