@@ -121,6 +121,7 @@ def run_explain(args) -> int:
     from . import export, rois
     from .draw.kit import to_png
     from .lesson.words import plain
+    from . import walkthrough
     from .methods import build_scene
     from .model import features
 
@@ -140,7 +141,7 @@ def run_explain(args) -> int:
     written = []
     if args.figures:
         args.figures.mkdir(parents=True, exist_ok=True)
-        for i, step in enumerate(rec.steps, 1):
+        for i, step in enumerate(walkthrough.steps(args.method), 1):
             path = args.figures / f"step{i}_{step.key}.png"
             path.write_bytes(to_png(step.figure(scene)))
             written.append(str(path))
@@ -171,7 +172,7 @@ def run_explain(args) -> int:
     print(f"Image: {args.image or samples.DEFAULT_SAMPLE}, {decoded.original_size[0]}x{decoded.original_size[1]} "
           f"-> {args.size}x{args.size}; {settings.layer_label}; forward {fm.seconds * 1000:.0f} ms on {fm.device}\n")
     print(f"Method: {rec.label(scene.result)}\n")
-    for i, step in enumerate(rec.steps, 1):
+    for i, step in enumerate(walkthrough.steps(args.method), 1):
         print(f"== Step {i}: {step.title} ==")
         print(plain(step.words(scene)))
         print()

@@ -57,7 +57,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.textpath import text_to_path
 from PIL import Image, ImageDraw, ImageFont
 
-from . import methods
+from . import methods, walkthrough
 from .draw.kit import (
     ARGMAX, FONT, REGION, ROI, SLIDE_DPI, SMALL, cell_axes, grid, new_figure, rect, untrained_badge, window,
 )
@@ -158,12 +158,12 @@ def _settings_json(settings) -> dict:
 
 # ====================================================================== one figure
 def figure_png(scene: Scene, step: int, dpi: float = SLIDE_DPI) -> bytes:
-    """Step ``step`` (0-based, in ``METHODS[scene.method].steps``) as a PNG for a slide.
+    """Step ``step`` (0-based, in ``walkthrough.steps(scene.method)``) as a PNG for a slide.
 
     At ``dpi`` (default 150, :data:`~roi_viz.draw.kit.SLIDE_DPI`) a figure ``w``
     inches wide is ``w * dpi`` pixels wide; the dpi is written into the file.
     """
-    steps = methods.METHODS[scene.method].steps
+    steps = walkthrough.steps(scene.method)
     if not 0 <= step < len(steps):
         raise ValueError(f"{scene.method_name} has steps 0 to {len(steps) - 1}; got {step}.")
     if not dpi > 0:
@@ -190,14 +190,14 @@ def _tick(progress: Progress, done: int, total: int) -> None:
 def handout_pdf(scene: Scene, *, title: str = "", progress: Progress = None) -> bytes:
     """A PDF handout: one page of settings and numbers, then one page per step.
 
-    Pages are A4 landscape; there are ``1 + len(METHODS[scene.method].steps)``
+    Pages are A4 landscape; there are ``1 + len(walkthrough.steps(scene.method))``
     of them. ``title`` names the image (a sample's title or a file name). A
     step's figure is embedded as an image at 150 dpi at its printed size; its
     words are real text (searchable, copyable), wrapped to the page and set as
     large as fits (13 pt down to 6 pt; tables in a monospaced font).
     """
     rec = methods.METHODS[scene.method]
-    total = 1 + len(rec.steps)
+    total = 1 + len(rec.plan)
     buf = io.BytesIO()
     metadata = {
         "Title": f"{rec.label(scene.result)}, step by step" + (f": {title}" if title else ""),
@@ -214,7 +214,7 @@ def handout_pdf(scene: Scene, *, title: str = "", progress: Progress = None) -> 
 def _handout_pages(scene: Scene, title: str = "") -> Iterator[Figure]:
     """The pages of :func:`handout_pdf` as figures, one at a time (also drawn to PNG when checking the layout)."""
     yield _cover_page(scene, title)
-    steps = methods.METHODS[scene.method].steps
+    steps = walkthrough.steps(scene.method)
     for k, step in enumerate(steps, 1):
         yield _step_page(scene, k, len(steps), step, title)
 
@@ -254,7 +254,7 @@ def _page(title_text: str, scene: Scene, title: str, page: int, pages: int) -> F
 
 def _cover_page(scene: Scene, title: str) -> Figure:
     rec = methods.METHODS[scene.method]
-    pages = 1 + len(rec.steps)
+    pages = 1 + len(rec.plan)
     fig = _page(f"{rec.label(scene.result)}, step by step", scene, title, 1, pages)
     W, H = PAGE
     size = 12.0
@@ -315,7 +315,7 @@ def _settings_rows(scene: Scene, title: str) -> list[tuple[str, str]]:
     channel = f"{scene.channel} (the strongest inside the RoI)" if scene.channel_auto else f"{scene.channel} (chosen)"
     rows.append(("Channel", channel + ("; step 2 shows the mean of all channels" if scene.mean_view else "")))
     i, j, k = scene.focus
-    picks = {st.picks for st in methods.METHODS[scene.method].steps}
+    picks = {st.picks for st in walkthrough.steps(scene.method)}
     if picks - {""}:
         rows.append(("Close-up", f"bin ({i}, {j})" + (f", point {k + 1}" if "point" in picks else "")))
     shown = sorted(set(range(min(len(scene.rois), MAX_LISTED_ROIS))) | {scene.active})  # the followed one always
@@ -493,7 +493,7 @@ def walkthrough_gif(scene: Scene, *, dpi: float = 60, seconds_per_frame: float =
     """
     if not dpi > 0 or not seconds_per_frame > 0:
         raise ValueError("The dpi and the seconds per frame must be positive.")
-    steps = methods.METHODS[scene.method].steps
+    steps = walkthrough.steps(scene.method)
     font = _font(max(int(round(20 * dpi / 72)), 10))
     band = int(font.size * 2)
     pictures = []
@@ -618,7 +618,7 @@ def _slide_figure(scene: Scene, slide) -> tuple[Figure, Callable]:
     for n, m in enumerate(slide.values):
         color, style, marker = recs[m].style
         curves[m] = right.plot([], [], color=color, linestyle=style, linewidth=2.6, label=recs[m].short,
-                               drawstyle="steps-post" if recs[m].whole_cells else "default")[0]
+                               drawstyle="steps-post" if recs[m].snaps_to_cells else "default")[0]
         dots[m] = right.plot([], [], color=color, marker=marker, markersize=9, markeredgecolor="black",
                              linestyle="none")[0]
         labels[m] = fig.text(0.55, 0.25 - 0.19 * n / max(len(slide.values) - 1, 1), "", color=color,
