@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--layer", choices=list(LAYERS), default=Settings.layer,
                     help="where VGG16 is cut: pool5 (stride 32) or conv5_3 (stride 16)")
     ex.add_argument("--method", choices=list(METHODS), default=Settings.method,
-                    help="pool: RoI pooling; align: RoIAlign; warp: RoIWarp; prroi: Precise RoI Pooling (default pool)")
+                    help="; ".join(f"{k}: {m.name}" for k, m in METHODS.items()) + f" (default {Settings.method})")
     ex.add_argument("--sampling-ratio", type=int, default=Settings.sampling_ratio, metavar="N",
                     help="align and warp: points per bin along each axis; 0 or less = adaptive (default 2)")
     ex.add_argument("--legacy", action="store_true",

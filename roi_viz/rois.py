@@ -1,6 +1,8 @@
 """The user's RoIs: checked before any pooling sees them, and kept in one store.
 
-RoIs are ``(x, y, w, h)`` in pixels of the ``S x S`` model input. A box that
+RoIs are ``(x, y, w, h)`` in pixels of the model input, ``W x H`` (``S x S``
+for the article's square). Every ``size`` argument below is that input's size:
+``(W, H)``, or one number ``S`` for a square (:data:`Size`). A box that
 sticks out of the image is cut to it; a box with nothing left is refused.
 Each function returns a message in plain words for the page to show.
 
@@ -15,6 +17,7 @@ from fractions import Fraction
 
 from .ops import geometry as g
 
+Size = int | tuple[int, int]  # the model input: S for S x S, or (W, H)
 MIN_SIDE = 1.0  # pixels; anything thinner is an accidental click, not a box
 
 
@@ -22,12 +25,12 @@ class RoIError(ValueError):
     """An RoI that cannot be used; the message is meant for the student."""
 
 
-def dims_of(size) -> tuple[int, int]:
+def dims_of(size: Size) -> tuple[int, int]:
     """``(W, H)`` of the model input: ``size`` is ``S`` (a square) or ``(W, H)``."""
     return (size, size) if isinstance(size, (int, float)) else (int(size[0]), int(size[1]))
 
 
-def clip_roi(roi, size) -> tuple[g.Box, str]:
+def clip_roi(roi, size: Size) -> tuple[g.Box, str]:
     """Cut ``roi`` to the image (``size``: ``S`` for ``S x S``, or ``(W, H)``). Returns ``(box, message)``.
 
     Raises :class:`RoIError` for non-numbers, a non-positive size, or a box with
@@ -62,7 +65,7 @@ def clip_roi(roi, size) -> tuple[g.Box, str]:
     return box, ""
 
 
-def new_roi(size) -> g.Box:
+def new_roi(size: Size) -> g.Box:
     """A square box in the image's middle third, a third of its shorter side, for "Add RoI"."""
     W, H = dims_of(size)
     return (float(round(W / 3)), float(round(H / 3)), float(round(min(W, H) / 3)), float(round(min(W, H) / 3)))
@@ -95,8 +98,8 @@ class _Canvas:
 class RoIStore:
     """Several RoIs, the active one, and the merging of what the canvas sends.
 
-    Boxes are stored as fractions of the image side, read and written in pixels
-    of an ``S x S`` input (:meth:`boxes`, :meth:`add`, :meth:`move`). Every
+    Boxes are stored as fractions of the image's width and height, read and
+    written in pixels of a ``W x H`` input (:meth:`boxes`, :meth:`add`, :meth:`move`). Every
     change bumps :attr:`revision`; a change the canvas did not make itself
     (typed numbers, add, delete, a preset) also bumps :attr:`generation`, the
     signal to give the canvas a fresh drawing (:meth:`drawing`). What the
@@ -112,7 +115,7 @@ class RoIStore:
       drawing (the canvas's bin) remounts the canvas with every box.
     """
 
-    def __init__(self, boxes=(), size: int = 512):
+    def __init__(self, boxes=(), size: Size = 512):
         self._boxes: list[tuple[Fraction, ...]] = []
         self._ids: list[int] = []
         self._next_id = 1
@@ -128,16 +131,13 @@ class RoIStore:
     def __len__(self) -> int:
         return len(self._boxes)
 
-    def boxes(self, size) -> list[g.Box]:
+    def boxes(self, size: Size) -> list[g.Box]:
         """Every RoI in pixels of the input (``size``: ``S`` for ``S x S``, or ``(W, H)``)."""
         return [self.box(i, size) for i in range(len(self._boxes))]
 
-    def box(self, index: int, size) -> g.Box:
+    def box(self, index: int, size: Size) -> g.Box:
         W, H = dims_of(size)
         return tuple(float(v * d) for v, d in zip(self._boxes[index], (W, H, W, H)))  # type: ignore[return-value]
-
-    def active_box(self, size: int) -> g.Box:
-        return self.box(self.active, size)
 
     def id_at(self, index: int) -> int:
         """RoI ``index``'s identity: it stays with the box when others are added or deleted."""
@@ -148,7 +148,7 @@ class RoIStore:
         return self._ids.index(roi_id) if roi_id in self._ids else None
 
     # -------------------------------------------------------------- changing
-    def add(self, box, size: int) -> str:
+    def add(self, box, size: Size) -> str:
         """Add ``box`` (input pixels, cut to the image) and make it active. Returns a notice."""
         clipped, msg = clip_roi(box, size)
         self._append(clipped, size)
@@ -156,7 +156,7 @@ class RoIStore:
         self._changed(external=True, notice=msg)
         return msg
 
-    def move(self, index: int, box, size: int) -> str:
+    def move(self, index: int, box, size: Size) -> str:
         """Replace RoI ``index`` by ``box`` (cut to the image). Raises :class:`RoIError`, keeping the old box."""
         clipped, msg = clip_roi(box, size)
         self._boxes[index] = _exact(clipped, size)
@@ -164,7 +164,7 @@ class RoIStore:
         self._changed(external=True, notice=msg)
         return msg
 
-    def snap(self, size) -> None:
+    def snap(self, size: Size) -> None:
         """Every box in whole pixels of the input ``size`` (after the input changed shape: a drawn box is
         whole pixels). The same part of the photo, the same active box."""
         active = self.active
@@ -188,7 +188,7 @@ class RoIStore:
             self.active = index
             self._changed(external=True)  # the canvas shows the active box in its own colour
 
-    def replace_all(self, boxes, size: int, notice: str = "") -> None:
+    def replace_all(self, boxes, size: Size, notice: str = "") -> None:
         """A preset: these boxes instead of all the others; the first is active."""
         self._boxes, self._ids = [], []
         for box in boxes:
@@ -197,7 +197,7 @@ class RoIStore:
         self._changed(external=True, notice=notice)
 
     # -------------------------------------------------------------- the canvas
-    def drawing(self, canvas_key: str, scale: float, size: int) -> list[dict]:
+    def drawing(self, canvas_key: str, scale: float, size: Size) -> list[dict]:
         """The boxes to give a canvas mounted under ``canvas_key``, in canvas pixels.
 
         ``scale`` is canvas pixels per input pixel. The first call for a key
@@ -220,7 +220,7 @@ class RoIStore:
         ]
         return canvas.shown
 
-    def merge_canvas(self, canvas_key: str, sent: list[dict], scale: float, size: int) -> bool:
+    def merge_canvas(self, canvas_key: str, sent: list[dict], scale: float, size: Size) -> bool:
         """Take what the canvas under ``canvas_key`` sent (``CanvasResult.boxes``). True if anything changed."""
         canvas = self._canvases.get(canvas_key)
         if canvas is None:  # a canvas from long ago: nothing it says can be placed
@@ -265,7 +265,7 @@ class RoIStore:
             self._changed(external=False, notice=" ".join(n for n in notices if n))
         return changed
 
-    def _take_drawn(self, pos, scale: float, size: int, notices: list[str]) -> int | None:
+    def _take_drawn(self, pos, scale: float, size: Size, notices: list[str]) -> int | None:
         box = _whole_pixels(pos, scale)
         if box[2] < DRAWN_MIN or box[3] < DRAWN_MIN:
             notices.append("A click without a drag was ignored: press, drag and release to draw a box.")
@@ -281,7 +281,7 @@ class RoIStore:
         return self._ids[-1]
 
     # -------------------------------------------------------------- inside
-    def _append(self, box, size: int) -> None:
+    def _append(self, box, size: Size) -> None:
         self._boxes.append(_exact(g.check_roi(box), size))
         self._ids.append(self._next_id)
         self._next_id += 1
@@ -293,7 +293,7 @@ class RoIStore:
         self.notice = notice
 
 
-def _exact(box, size) -> tuple[Fraction, ...]:
+def _exact(box, size: Size) -> tuple[Fraction, ...]:
     """A box as exact fractions of the image's width and height (a float converts to a Fraction exactly).
 
     Kept per axis, a box covers the same part of the photo in a square input and in
