@@ -138,7 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--layer", action=Once, choices=list(LAYERS), default=Settings.layer,
                     help="where VGG16 is cut: pool5 (stride 32) or conv5_3 (stride 16)")
     ex.add_argument("--method", action=Once, choices=list(METHODS), default=Settings.method,
-                    help="pool: RoI pooling; align: RoIAlign; warp: RoIWarp; prroi: Precise RoI Pooling (default pool)")
+                    help="; ".join(f"{k}: {m.name}" for k, m in METHODS.items()) + f" (default {Settings.method})")
     ex.add_argument("--sampling-ratio", action=Once, type=int, default=Settings.sampling_ratio, metavar="N",
                     help="align and warp: points per bin along each axis; 0 or less = adaptive (default 2)")
     ex.add_argument("--legacy", action="store_true",
@@ -174,6 +174,7 @@ def run_explain(args) -> int:
     from . import export, rois
     from .draw.kit import to_png
     from .lesson.words import plain
+    from . import walkthrough
     from .methods import build_scene
     from .model import features
 
@@ -194,7 +195,7 @@ def run_explain(args) -> int:
     written = []
     if args.figures:
         args.figures.mkdir(parents=True, exist_ok=True)
-        for i, step in enumerate(rec.steps, 1):
+        for i, step in enumerate(walkthrough.steps(args.method), 1):
             path = args.figures / f"step{i}_{step.key}.png"
             path.write_bytes(to_png(step.figure(scene)))
             written.append(str(path))
@@ -228,7 +229,7 @@ def run_explain(args) -> int:
     print(f"Image: {args.image or samples.DEFAULT_SAMPLE}, {decoded.original_size[0]}x{decoded.original_size[1]} "
           f"-> {args.size}x{args.size}; {settings.layer_label}; forward {fm.seconds * 1000:.0f} ms on {fm.device}\n")
     print(f"Method: {rec.label(scene.result)}\n")
-    for i, step in enumerate(rec.steps, 1):
+    for i, step in enumerate(walkthrough.steps(args.method), 1):
         print(f"== Step {i}: {step.title} ==")
         print(plain(step.words(scene)))
         print()

@@ -412,7 +412,7 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
 
     # Where the lesson is.
     view = choice("view", VIEWS, DEFAULT.view)
-    n_steps = len(METHODS[method].steps)
+    n_steps = len(METHODS[method].plan)
     step = whole("step", 1, n_steps, 0, shift=1)
     i = j = 0
     if one("bin") is not None:

@@ -1,17 +1,22 @@
-"""One record per method: what it is called, what it reads, how it runs, and its steps.
+"""One record per method: what it is called, what it reads, how it runs, and what kind of method it is.
 
-Everything the page, the CLI and the comparison know about a method comes from
-its :class:`Method` here: a fifth method is one more record in :data:`METHODS`.
-A step is a title, the function that draws its figure and the function that
-writes its words; both take the same :class:`~roi_viz.lesson.scene.Scene`, so
-a figure and its text are always computed from the same numbers.
+Everything the page, the CLI, the link, the quiz and the comparison know about a
+method comes from its :class:`Method` here. The record is pure (NumPy and the
+ops; no Matplotlib, no words of the lesson), so parsing a link or making a quiz
+question does not load the figures. How each step of a method is drawn and told
+lives in :mod:`roi_viz.walkthrough`, keyed by the step keys the record lists.
+
+Code elsewhere never asks *which* method it has; it asks the record a question
+(its traits: :attr:`Method.snaps_to_cells`, :attr:`Method.whole_cell_bins`,
+:attr:`Method.samples_points`, :attr:`Method.integrates`) or the trace one.
+A fifth method is one more record in :data:`METHODS` (see :func:`register`)
+and its steps in :mod:`roi_viz.walkthrough`.
 
 Usage::
 
     settings = Settings(method="align", sampling_ratio=0)
+    trace = method(settings.method).run(feature_map, (296, 192, 200, 145), settings)
     scene = build_scene(image, features, rois, active=0, settings=settings)
-    for step in METHODS[settings.method].steps:
-        figure, text = step.figure(scene), step.words(scene)
 """
 from __future__ import annotations
 
@@ -20,13 +25,8 @@ from functools import partial
 from typing import Callable
 
 import numpy as np
-from matplotlib.figure import Figure
 from PIL import Image
 
-from .draw import compare as fc
-from .draw import sampling as fs
-from .draw import steps as fp
-from .lesson import words
 from .lesson.scene import Scene, clamp_focus, strongest_channel
 from .lesson.settings import Settings
 from .ops import geometry as g
@@ -37,34 +37,35 @@ from .ops.roipool import roi_pool
 
 
 @dataclass(frozen=True)
-class Step:
-    key: str
-    title: str
-    figure: Callable[[Scene], Figure]
-    words: Callable[[Scene], str]
-    photo: bool = False  # mostly a photograph: sent as JPEG, not PNG
-    picks: str = ""  # "bin" or "point": the close-up the student steers with pickers
-
-
-@dataclass(frozen=True)
 class Method:
     key: str  # "pool", "align", "warp", "prroi": in settings, links and the CLI
     name: str  # "RoIAlign"
     short: str  # in plot legends
-    reads: Callable  # draws what it reads from the map (the comparison's top row)
     options: tuple[str, ...]  # the Settings fields that change its numbers
     style: tuple[str, str, str]  # colour, line style, marker: distinct without colour too
-    whole_cells: bool  # reads whole cells, so its output jumps as the box slides
     op: Callable  # (feature_map, roi, settings) -> trace
     label: Callable  # trace -> name with the settings that change its numbers
-    steps: tuple[Step, ...]
+    describe: Callable  # settings -> the method and its options, as a quiz question states them
+    plan: tuple[str, ...]  # its steps' keys, in order; roi_viz.walkthrough draws and tells each
+    # What kind of method it is: the questions callers ask instead of its name.
+    snaps_to_cells: bool = False  # rounds the box to whole cells first, so its output jumps as the box slides
+    whole_cell_bins: bool = False  # its bins are blocks of whole cells (RoI pooling's split)
+    samples_points: bool = False  # reads the map at bilinear sampling points
+    integrates: bool = False  # averages the bilinear surface exactly over each bin
 
     def run(self, feature_map, roi, settings: Settings):
         """This method on one RoI with the user's settings; returns its trace."""
         return self.op(feature_map, roi, settings)
 
     def step_keys(self) -> list[str]:
-        return [s.key for s in self.steps]
+        return list(self.plan)
+
+    @property
+    def steps(self):
+        """The walkthrough's steps (:func:`roi_viz.walkthrough.steps`); loads the figures on first use."""
+        from . import walkthrough  # the record stays pure: only a caller that draws pays for Matplotlib
+
+        return walkthrough.steps(self.key)
 
 
 # ------------------------------------------------------------------ how each runs
@@ -86,61 +87,65 @@ def _prroi(fm, roi, s: Settings):
     return prroi_pool(fm, roi, stride=s.stride, output_size=s.output_size, aligned=s.aligned)
 
 
+# ------------------------------------------------------------------ how each is named
 def _ratio(t) -> str:
     return "adaptive" if t.sampling_ratio <= 0 else str(t.sampling_ratio)
 
 
-# ------------------------------------------------------------------ the steps
-IMAGE = Step("image", "Image and RoIs", fp.fig_image, words.step_image, photo=True)
-QUANTIZE = Step("quantize", "Quantization", fp.fig_quantize, words.step_quantize)
-SAMPLING = Step("sampling", "Bins and sampling points", fs.fig_sampling, words.step_sampling, picks="point")
-BILINEAR = Step("bilinear", "One point, four cells", fs.fig_bilinear, words.step_bilinear, picks="point")
-COMBINE = Step("combine", "One value per bin", fs.fig_combine, words.step_combine)
+def _rule(s: Settings) -> str:
+    return "the article's rule" if s.scheme == "article" else "Fast R-CNN's rule"
 
 
-def _features(note=None) -> Step:
-    return Step("features", "Feature map and projection", fp.fig_features,
-                partial(words.step_features, note=note) if note else words.step_features)
+def _ratio_words(s: Settings) -> str:
+    return f"sampling ratio {s.sampling_ratio}" if s.sampling_ratio > 0 else "adaptive sampling ratio"
 
 
-def _output(figure, text) -> Step:
-    return Step("output", "Output and coverage", figure, text)
+def _aligned_words(s: Settings) -> str:
+    return "aligned: the −0.5 cell shift" if s.aligned else "legacy rule: no half-cell shift"
 
+
+_MEAN = {"avg": "the mean", "max": "the maximum"}
+
+
+def _describe_pool(s: Settings) -> str:
+    how = "every number rounded down" if s.scheme == "article" else "corners rounded to the nearest cell"
+    return f"RoI pooling ({_rule(s)}: {how})"
+
+
+POOL_PLAN = ("image", "features", "quantize", "bins", "pool", "output")
+POINTS_PLAN = ("image", "features", "sampling", "bilinear", "combine", "output")
 
 METHODS: dict[str, Method] = {
     m.key: m
     for m in (
         Method(
-            "pool", "RoI pooling", "RoI pooling", fc.reads_cells, ("scheme",), ("#d62728", "-", "s"), True, _pool,
+            "pool", "RoI pooling", "RoI pooling", ("scheme",), ("#d62728", "-", "s"), _pool,
             lambda t: f"RoI pooling ({'article' if t.scheme == 'article' else 'Fast R-CNN'} rounding)",
-            (IMAGE, _features(), QUANTIZE, Step("bins", "Split into bins", fp.fig_bins, words.step_bins),
-             Step("pool", "Max pooling", fp.fig_pool, words.step_pool), _output(fp.fig_output, words.step_output)),
+            _describe_pool, POOL_PLAN, snaps_to_cells=True, whole_cell_bins=True,
         ),
         Method(
-            "align", "RoIAlign", "RoIAlign", fc.reads_points, ("sampling_ratio", "aligned", "align_mode"),
-            ("#1f77b4", "--", "o"), False, _align,
-            lambda t: f"RoIAlign ({t.mode}, ratio {_ratio(t)}, {'aligned' if t.aligned else 'legacy'})",
-            (IMAGE, _features(words.keeps_fractions), SAMPLING, BILINEAR, COMBINE,
-             _output(fs.fig_output, words.output_between_cells)),
+            "align", "RoIAlign", "RoIAlign", ("sampling_ratio", "aligned", "align_mode"), ("#1f77b4", "--", "o"),
+            _align, lambda t: f"RoIAlign ({t.mode}, ratio {_ratio(t)}, {'aligned' if t.aligned else 'legacy'})",
+            lambda s: f"RoIAlign ({_aligned_words(s)}; {_ratio_words(s)}; {_MEAN[s.align_mode]} of the points)",
+            POINTS_PLAN, samples_points=True,
         ),
         Method(
-            "warp", "RoIWarp", "RoIWarp", fc.reads_points, ("scheme", "sampling_ratio", "warp_mode"),
-            ("#9467bd", "-.", "^"), True, _warp,
+            "warp", "RoIWarp", "RoIWarp", ("scheme", "sampling_ratio", "warp_mode"), ("#9467bd", "-.", "^"), _warp,
             lambda t: f"RoIWarp ({t.mode}, ratio {_ratio(t)})",
-            (IMAGE, _features(words.snaps_first), QUANTIZE, SAMPLING, BILINEAR, COMBINE,
-             _output(fs.fig_output, words.output_between_cells)),
+            lambda s: f"RoIWarp (snapped with {_rule(s)}; {_ratio_words(s)}; {_MEAN[s.warp_mode]} of the points)",
+            ("image", "features", "quantize", "sampling", "bilinear", "combine", "output"),
+            snaps_to_cells=True, samples_points=True,
         ),
         Method(
-            "prroi", "Precise RoI Pooling", "PrRoI", fc.reads_integral, ("aligned",), ("#2ca02c", ":", "D"), False,
-            _prroi,
+            "prroi", "Precise RoI Pooling", "PrRoI", ("aligned",), ("#2ca02c", ":", "D"), _prroi,
             lambda t: f"Precise RoI Pooling ({'aligned' if t.aligned else 'authors’ rule'})",
-            (IMAGE, _features(words.keeps_fractions),
-             Step("integrate", "Integrate each bin", fs.fig_integrate, words.step_integrate, picks="bin"),
-             _output(fs.fig_output, words.output_between_cells)),
+            lambda s: f"Precise RoI Pooling ({_aligned_words(s)})",
+            ("image", "features", "integrate", "output"), integrates=True,
         ),
     )
 }
-NAMES = {k: m.name for k, m in METHODS.items()}
+POOL = "pool"  # the method every scene also runs: its projection and snapped cells are every step's reference
+NAMES = {k: m.name for k, m in METHODS.items()}  # kept in step with METHODS by register()
 
 
 def method(key: str) -> Method:
@@ -151,12 +156,16 @@ def method(key: str) -> Method:
         raise ValueError(f"The method must be one of {', '.join(METHODS)}; got {key!r}.") from None
 
 
+def register(record: Method) -> Method:
+    """Add ``record`` to :data:`METHODS` (its steps go to :func:`roi_viz.walkthrough.register`)."""
+    if record.key in METHODS:
+        raise ValueError(f"There is already a method {record.key!r}.")
+    METHODS[record.key] = record
+    NAMES[record.key] = record.name
+    return record
+
+
 # ------------------------------------------------------------------ running them
-def run(key: str, feature_map, roi, settings: Settings):
-    """One method on one RoI; returns its trace."""
-    return method(key).run(feature_map, roi, settings)
-
-
 def run_all(feature_map, roi, settings: Settings) -> dict:
     """Every method on the same RoI, in the order of :data:`METHODS`."""
     fm = as_numpy_map(feature_map)
@@ -186,7 +195,7 @@ def build_scene(
     """Run the chosen method for the active RoI and bundle everything the steps need.
 
     Args:
-        image: the model input, ``S x S`` RGB.
+        image: the model input, ``W x H`` RGB (square, or with the photo's proportions).
         features: ``C x H x W``, the map of ``image`` at ``settings.layer``.
         rois: every RoI, ``(x, y, w, h)`` in input pixels.
         active: index of the RoI the steps follow.
@@ -200,13 +209,13 @@ def build_scene(
         raise ValueError("There is no RoI yet: draw one on the image.")
     if not 0 <= active < len(rois):
         raise ValueError(f"There is no RoI number {active + 1}.")
-    trace = _pool(features, rois[active], settings)  # every method's page uses its projection
-    result = rec.run(features, rois[active], settings)
+    pooled = METHODS[POOL].run(features, rois[active], settings)  # every method's page uses its projection
+    result = pooled if rec.key == POOL else rec.run(features, rois[active], settings)
     channel = settings.channel
     if channel is None:
-        channel = strongest_channel(features, g.touched_span(trace.projected, trace.map_size))
+        channel = strongest_channel(features, g.touched_span(pooled.projected, pooled.map_size))
     if not 0 <= channel < features.shape[0]:
         raise ValueError(f"The channel must be between 0 and {features.shape[0] - 1}; got {channel}.")
-    focus = clamp_focus(focus, trace.output_size, getattr(result, "points_per_bin", 1))
-    return Scene(image, rois, active, features, trace, int(channel), settings.channel is None, settings, rec.name,
+    focus = clamp_focus(focus, pooled.output_size, getattr(result, "points_per_bin", 1))
+    return Scene(image, rois, active, features, pooled, int(channel), settings.channel is None, settings, rec.name,
                  result, pretrained, focus)

@@ -48,9 +48,10 @@ from .lesson.numbers import eq, exact, num, pct, span_words
 from .lesson.settings import ARTICLE, FAST_RCNN, Settings
 from .ops import geometry as g
 from .ops.maps import VALUE_TO_CELL
-from .ops.prroi import PrRoITrace, prroi_pool
-from .ops.roialign import AlignTrace, roi_align, roi_warp
-from .ops.roipool import PoolTrace, roi_pool
+from .methods import METHODS, POOL, method
+from .ops.prroi import PrRoITrace
+from .ops.roialign import AlignTrace
+from .ops.roipool import PoolTrace
 
 LEVELS = ("starter", "fastrcnn", "beyond")
 LEVEL_TITLES = {
@@ -58,10 +59,12 @@ LEVEL_TITLES = {
     "fastrcnn": "Fast R-CNN: conv5_3, 7 × 7, the rounding of its code",
     "beyond": "Beyond: RoIAlign, RoIWarp and Precise RoI Pooling",
 }
-BEYOND_METHODS = ("align", "warp", "prroi")
-# The names the walkthrough uses (roi_viz.methods.NAMES; kept here because that
-# module draws, and this one must not import Matplotlib). A test checks they agree.
-METHOD_NAMES = {"pool": "RoI pooling", "align": "RoIAlign", "warp": "RoIWarp", "prroi": "Precise RoI Pooling"}
+
+
+def beyond_methods() -> tuple[str, ...]:
+    """The methods of the level "beyond": those whose bins are not whole cells, in the registry's order."""
+    return tuple(k for k, m in METHODS.items() if not m.whole_cell_bins)
+
 
 TRIES = 2  # a wrong answer may be tried once more; the second wrong one shows the answer
 CELL_TOLERANCE = 0.01  # a position or size in cells
@@ -122,7 +125,7 @@ class Ask:
     text: str  # the question, for a student who has read the article
     fields: tuple[Field, ...]
     reason: str  # one line: the arithmetic with this RoI's numbers
-    step: str  # the key of the step in roi_viz.methods.METHODS[method].steps that teaches it
+    step: str  # the key of the step in roi_viz.methods.METHODS[method].plan that teaches it
     focus: tuple[int, int, int] | None = None  # bin (i, j) and point k asked about (the step's close-up)
     cell: tuple[int, int] | None = None  # PrRoI: the cell (row, column) whose share is asked
 
@@ -180,18 +183,7 @@ class Question:
 
 def method_words(s: Settings) -> str:
     """The method with the options that change its numbers, as the question states them."""
-    ratio = f"sampling ratio {s.sampling_ratio}" if s.sampling_ratio > 0 else "adaptive sampling ratio"
-    aligned = "aligned: the −0.5 cell shift" if s.aligned else "legacy rule: no half-cell shift"
-    rule = "the article's rule" if s.scheme == "article" else "Fast R-CNN's rule"
-    mean = {"avg": "the mean", "max": "the maximum"}
-    if s.method == "pool":
-        how = "every number rounded down" if s.scheme == "article" else "corners rounded to the nearest cell"
-        return f"RoI pooling ({rule}: {how})"
-    if s.method == "align":
-        return f"RoIAlign ({aligned}; {ratio}; {mean[s.align_mode]} of the points)"
-    if s.method == "warp":
-        return f"RoIWarp (snapped with {rule}; {ratio}; {mean[s.warp_mode]} of the points)"
-    return f"Precise RoI Pooling ({aligned})"
+    return method(s.method).describe(s)
 
 
 # ============================================================ the ops, on a zero map
@@ -216,18 +208,7 @@ def zero_map(settings: Settings) -> np.ndarray:
 
 def run_method(roi: Sequence[float], settings: Settings) -> Trace:
     """The trace of ``settings.method`` for ``roi``, with the same arguments as the walkthrough's record."""
-    fm, s = zero_map(settings), settings
-    if s.method == "pool":
-        return roi_pool(fm, roi, stride=s.stride, output_size=s.output_size, scheme=s.scheme)
-    if s.method == "align":
-        return roi_align(fm, roi, stride=s.stride, output_size=s.output_size, sampling_ratio=s.sampling_ratio,
-                         aligned=s.aligned, mode=s.align_mode)
-    if s.method == "warp":
-        return roi_warp(fm, roi, stride=s.stride, output_size=s.output_size, sampling_ratio=s.sampling_ratio,
-                        mode=s.warp_mode, scheme=s.scheme)
-    if s.method == "prroi":
-        return prroi_pool(fm, roi, stride=s.stride, output_size=s.output_size, aligned=s.aligned)
-    raise ValueError(f"The method must be one of {', '.join(METHOD_NAMES)}; got {s.method!r}.")
+    return method(settings.method).run(zero_map(settings), roi, settings)
 
 
 # ============================================================ making a question
@@ -250,9 +231,10 @@ def level_settings(level: str, settings: Settings | None = None, rng: random.Ran
     if level == "fastrcnn":
         return Settings(input_size=base.input_size, **FAST_RCNN)
     base = base.with_(channel=None, mean_view=False)
-    if base.method in BEYOND_METHODS:
+    beyond = beyond_methods()
+    if base.method in beyond:
         return base
-    return base.with_(method=rng.choice(BEYOND_METHODS) if rng else "align")
+    return base.with_(method=rng.choice(beyond) if rng else beyond[0])
 
 
 def make_question(seed: int, level: str, settings: Settings | None = None) -> Question:
@@ -335,7 +317,8 @@ def _beyond_roi(rng: random.Random, s: Settings) -> tuple[int, int, int, int]:
 def _pick(rng: random.Random, roi, s: Settings) -> dict | None:
     """The bin, point or cell an ask is about; ``None`` when this RoI has none worth asking."""
     ph, pw = s.output_size
-    if s.method == "pool":
+    rec = method(s.method)
+    if rec.whole_cell_bins:
         if s.scheme == "article":
             return {}
         t = run_method(roi, s)
@@ -343,7 +326,7 @@ def _pick(rng: random.Random, roi, s: Settings) -> dict | None:
         return {"focus": (*rng.choice(bins), 0)} if bins else None
     t = run_method(roi, s)
     i, j = rng.randrange(ph), rng.randrange(pw)
-    if s.method == "prroi":
+    if rec.integrates:
         share = t.weight_map(i, j)
         # A cell that counts for something: at least half as much as the cell that counts most.
         cells = [tuple(int(v) for v in rc) for rc in np.argwhere(share >= 0.5 * share.max())] if share.max() > 0 else []
@@ -390,16 +373,17 @@ def asks_for(
     i, j, k = focus
     if not (0 <= i < ph and 0 <= j < pw):
         raise ValueError(f"There is no bin ({i}, {j}) in a {ph} × {pw} output.")
-    if settings.method == "pool":
+    rec = method(settings.method)
+    if rec.whole_cell_bins:
         return _article_asks(t) if t.scheme == "article" else _fastrcnn_asks(t, (i, j))
-    if settings.method == "prroi":
+    if rec.integrates:
         if cell is None:
             cell = tuple(int(v) for v in np.unravel_index(np.argmax(t.weight_map(i, j)), t.map_size))
-        return (_bin_size_ask(t, "integrate"), _share_ask(t, i, j, cell))
+        return (_bin_size_ask(t, rec.name, "integrate"), _share_ask(t, i, j, cell))
     if not 0 <= k < t.points_per_bin or not _interior(t, i, j, k):
         raise ValueError(f"Point {k + 1} of bin ({i}, {j}) does not read four cells inside the map; pick another.")
-    head = (_snap_ask(run_method(roi, settings.with_(method="pool"))),) if settings.method == "warp" else ()
-    return head + (_bin_size_ask(t, "sampling"), _point_ask(t, i, j, k), *_bilinear_asks(t, i, j, k))
+    head = (_snap_ask(run_method(roi, settings.with_(method=POOL))),) if rec.snaps_to_cells else ()
+    return head + (_bin_size_ask(t, rec.name, "sampling"), _point_ask(t, i, j, k), *_bilinear_asks(t, i, j, k))
 
 
 def _cells(key: str, label: str, answer: float, high: float, whole: bool = False, shown: str = "") -> Field:
@@ -598,22 +582,23 @@ def _snap_ask(t: PoolTrace) -> Ask:
     )
 
 
-def _bin_size_ask(t: AlignTrace | PrRoITrace, step: str) -> Ask:
+def _bin_size_ask(t: AlignTrace | PrRoITrace, name: str, step: str) -> Ask:
     (H, W), (ph, pw) = t.map_size, t.output_size
     bh, bw = t.bin_size
     bx, by, bwid, bhei = t.box
-    if t.method == "warp":
+    if t.snapped:
         what = f"the snapped box ({exact(bhei)} rows × {exact(bwid)} columns)"
         why = "the snapped box split evenly, fractions kept"
     else:
         what = "the box"
         why = "the projected box split evenly; nothing is rounded"
-        if t.method == "align" and not t.aligned and min(t.projected[2:]) < 1:
+        # RoIAlign's legacy rule (RoIWarp is always aligned; PrRoI's authors' rule does not widen).
+        if isinstance(t, AlignTrace) and not t.aligned and min(t.projected[2:]) < 1:
             why += " (the legacy rule widens a box narrower than a cell to one cell)"
     fields = [_cells("bin_rows", "rows per bin", bh, H), _cells("bin_cols", "columns per bin", bw, W)]
     reason = f"{exact(bhei)} / {ph} {_about(bh)} rows and {exact(bwid)} / {pw} {_about(bw)} columns: {why}."
-    text = f"{METHOD_NAMES[t.method]} splits {what} into {ph} × {pw} bins. How many rows and columns is one bin?"
-    if t.method == "prroi":
+    text = f"{name} splits {what} into {ph} × {pw} bins. How many rows and columns is one bin?"
+    if isinstance(t, PrRoITrace):  # an exact integral over the bin: its area is what it divides by
         fields.append(Field("bin_area", "bin area", "cells²", t.bin_area, AREA_TOLERANCE, 0.0, float(H * W)))
         text = text[:-1] + ", and what is its area?"
         reason = reason[:-1] + f"; the area is {num(bh)} × {num(bw)} {_about(t.bin_area)} cells²."
@@ -625,7 +610,7 @@ def _point_ask(t: AlignTrace, i: int, j: int, k: int) -> Ask:
     y, x = (float(v) for v in t.samples[i, j, k])
     iy, ix = divmod(k, gw)
     bx, by, bwid, bhei = t.box
-    legacy = t.method == "align" and not t.aligned
+    legacy = not t.aligned  # RoIWarp samples its snapped cells aligned, so only RoIAlign's legacy rule
     # Where the point sits inside its bin: the centre of its sub-cell, as a fraction of the bin.
     fy, fx = (iy + 0.5) / gh, (ix + 0.5) / gw
     shift = (f" The legacy rule reads the box half a cell right and down: it starts at "

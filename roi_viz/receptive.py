@@ -92,17 +92,6 @@ def outside(span: PixelSpan, width: int, height: int) -> tuple[int, int, int, in
     return max(-x0, 0), max(-y0, 0), max(x1 - width, 0), max(y1 - height, 0)
 
 
-def beyond_roi(roi: g.Box, span: PixelSpan) -> tuple[float, float, float, float]:
-    """How far a span reaches past each side of the RoI ``(x, y, w, h)``: ``(left, top, right, bottom)``.
-
-    Negative numbers mean the span stops inside the RoI on that side (the
-    quantization cut it off there).
-    """
-    x, y, w, h = roi
-    x0, y0, x1, y1 = span
-    return x - x0, y - y0, x1 - (x + w), y1 - (y + h)
-
-
 def cells_read(bin_use: np.ndarray) -> g.Span | None:
     """The cells the pooled output reads (``bin_use > 0`` of a PoolTrace), as one block.
 

@@ -1,6 +1,8 @@
 """The user's RoIs: checked before any pooling sees them, and kept in one store.
 
-RoIs are ``(x, y, w, h)`` in pixels of the model input (``W x H``). A box that
+RoIs are ``(x, y, w, h)`` in pixels of the model input, ``W x H`` (``S x S``
+for the article's square). Every ``size`` argument below is that input's size:
+``(W, H)``, or one number ``S`` for a square (:data:`Size`). A box that
 sticks out of the image is cut to it; a box with nothing left is refused.
 Each function returns a message in plain words for the page to show.
 
@@ -14,6 +16,7 @@ from fractions import Fraction
 
 from .ops import geometry as g
 
+Size = int | tuple[int, int]  # the model input: S for S x S, or (W, H)
 MIN_SIDE = 1.0  # pixels; anything thinner is an accidental click, not a box
 
 
@@ -21,12 +24,12 @@ class RoIError(ValueError):
     """An RoI that cannot be used; the message is meant for the student."""
 
 
-def dims_of(size) -> tuple[int, int]:
+def dims_of(size: Size) -> tuple[int, int]:
     """``(W, H)`` of the model input: ``size`` is ``S`` (a square) or ``(W, H)``."""
     return (size, size) if isinstance(size, (int, float)) else (int(size[0]), int(size[1]))
 
 
-def clip_roi(roi, size) -> tuple[g.Box, str]:
+def clip_roi(roi, size: Size) -> tuple[g.Box, str]:
     """Cut ``roi`` to the image (``size``: ``S`` for ``S x S``, or ``(W, H)``). Returns ``(box, message)``.
 
     Raises :class:`RoIError` for non-numbers, a non-positive size, or a box with
@@ -61,7 +64,7 @@ def clip_roi(roi, size) -> tuple[g.Box, str]:
     return box, ""
 
 
-def new_roi(size) -> g.Box:
+def new_roi(size: Size) -> g.Box:
     """A square box in the image's middle third, a third of its shorter side, for "Add RoI"."""
     W, H = dims_of(size)
     return (float(round(W / 3)), float(round(H / 3)), float(round(min(W, H) / 3)), float(round(min(W, H) / 3)))
@@ -85,7 +88,7 @@ class RoIStore:
     295.5 stays 295.5), a new one becomes active, nothing is lost.
     """
 
-    def __init__(self, boxes=(), size: int = 512):
+    def __init__(self, boxes=(), size: Size = 512):
         self._boxes: list[tuple[Fraction, ...]] = []
         self._ids: list[int] = []
         self._next_id = 1
@@ -100,16 +103,13 @@ class RoIStore:
     def __len__(self) -> int:
         return len(self._boxes)
 
-    def boxes(self, size) -> list[g.Box]:
+    def boxes(self, size: Size) -> list[g.Box]:
         """Every RoI in pixels of the input (``size``: ``S`` for ``S x S``, or ``(W, H)``)."""
         return [self.box(i, size) for i in range(len(self._boxes))]
 
-    def box(self, index: int, size) -> g.Box:
+    def box(self, index: int, size: Size) -> g.Box:
         W, H = dims_of(size)
         return tuple(float(v * d) for v, d in zip(self._boxes[index], (W, H, W, H)))  # type: ignore[return-value]
-
-    def active_box(self, size: int) -> g.Box:
-        return self.box(self.active, size)
 
     def id_at(self, index: int) -> int:
         """RoI ``index``'s identity: it stays with the box when others are added or deleted."""
@@ -120,7 +120,7 @@ class RoIStore:
         return self._ids.index(roi_id) if roi_id in self._ids else None
 
     # -------------------------------------------------------------- changing
-    def add(self, box, size: int) -> str:
+    def add(self, box, size: Size) -> str:
         """Add ``box`` (input pixels, cut to the image) and make it active. Returns a notice."""
         clipped, msg = clip_roi(box, size)
         self._append(clipped, size)
@@ -128,7 +128,7 @@ class RoIStore:
         self._changed(external=True, notice=msg)
         return msg
 
-    def move(self, index: int, box, size: int) -> str:
+    def move(self, index: int, box, size: Size) -> str:
         """Replace RoI ``index`` by ``box`` (cut to the image). Raises :class:`RoIError`, keeping the old box."""
         clipped, msg = clip_roi(box, size)
         self._boxes[index] = _exact(clipped, size)
@@ -136,7 +136,7 @@ class RoIStore:
         self._changed(external=True, notice=msg)
         return msg
 
-    def snap(self, size) -> None:
+    def snap(self, size: Size) -> None:
         """Every box in whole pixels of the input ``size`` (after the input changed shape: a drawn box is
         whole pixels). The same part of the photo, the same active box."""
         active = self.active
@@ -158,9 +158,9 @@ class RoIStore:
             raise RoIError(f"There is no RoI {index + 1}.")
         if index != self.active:
             self.active = index
-            self._changed(external=True)  # the canvas shows the active box in its own colour
+            self._changed(external=True)  # the board shows the followed box in its own colour
 
-    def replace_all(self, boxes, size: int, notice: str = "") -> None:
+    def replace_all(self, boxes, size: Size, notice: str = "") -> None:
         """A preset: these boxes instead of all the others; the first is active."""
         self._boxes, self._ids = [], []
         for box in boxes:
@@ -169,7 +169,7 @@ class RoIStore:
         self._changed(external=True, notice=notice)
 
     # -------------------------------------------------------------- the board
-    def whole(self, size) -> list[tuple[int, int, int, int]]:
+    def whole(self, size: Size) -> list[tuple[int, int, int, int]]:
         """Every RoI in whole pixels of the input, inside it and at least 1 x 1: what the board shows."""
         W, H = dims_of(size)
         out = []
@@ -179,7 +179,7 @@ class RoIStore:
             out.append((x0, y0, w1, h1))
         return out
 
-    def merge_board(self, boxes, active: int, size) -> bool:
+    def merge_board(self, boxes, active: int, size: Size) -> bool:
         """Take the board's boxes (``(x, y, w, h)`` whole input pixels, all of them) and the followed one.
 
         The board starts from :meth:`whole`; a box it left as it was keeps its
@@ -218,7 +218,7 @@ class RoIStore:
         return True
 
     # -------------------------------------------------------------- inside
-    def _append(self, box, size: int) -> None:
+    def _append(self, box, size: Size) -> None:
         self._boxes.append(_exact(g.check_roi(box), size))
         self._ids.append(self._next_id)
         self._next_id += 1
@@ -230,7 +230,7 @@ class RoIStore:
         self.notice = notice
 
 
-def _exact(box, size) -> tuple[Fraction, ...]:
+def _exact(box, size: Size) -> tuple[Fraction, ...]:
     """A box as exact fractions of the image's width and height (a float converts to a Fraction exactly).
 
     Kept per axis, a box covers the same part of the photo in a square input and in

@@ -149,7 +149,7 @@ def test_handout_text_stays_on_the_page_and_never_overlaps(method):
     ]
     width, height = export.PAGE
     for scene in scenes:
-        for page in export._handout_pages(scene, "a rather long image title.jpeg"):
+        for page in export.handout._handout_pages(scene, "a rather long image title.jpeg"):
             page.set_dpi(288)  # fine enough that Agg's rounding of glyph widths does not matter
             renderer = FigureCanvasAgg(page).get_renderer()
             boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in page.texts if t.get_text().strip()]
@@ -196,13 +196,13 @@ def test_slide_gif_prints_the_numbers_of_the_slide_view(monkeypatch):
     slide = slide_roi(scene.features, scene.rois[0], runners(s), stride=s.stride, output_size=s.output_size,
                       channel=scene.channel, bin=(2, 1), axis="y", distance=2.0, steps=9)
     seen = []
-    render = export._render
+    render = export.render._render
 
     def spy(fig, dpi):
         seen.append([t.get_text() for t in fig.texts])
         return render(fig, dpi)
 
-    monkeypatch.setattr(export, "_render", spy)
+    monkeypatch.setattr(export.render, "_render", spy)  # the one function every export draws with
     export.slide_gif(scene, axis="y", cells=2.0, frames=9)
     assert len(seen) == 9
     for k, texts in enumerate(seen):
@@ -296,7 +296,7 @@ def test_cli_refuses_a_slide_of_no_cells(capsys):
 def test_handout_lists_eight_rois_and_always_the_followed_one():
     rois = [(10.0 * k, 20.0, 40.0, 30.0) for k in range(12)]
     scene = build_scene(IMAGE, FM16, rois, 10, Settings())
-    rows = dict(export._settings_rows(scene, "photo.png"))
+    rows = dict(export.handout._settings_rows(scene, "photo.png"))
     assert rows["RoI 11"] == "x 100, y 20, w 40, h 30 px (followed)"
     assert "RoI 1" in rows and "RoI 8" in rows and "RoI 9" not in rows and "RoI 12" not in rows
     assert rows[""] == "and 3 more RoIs" and rows["Image"] == "photo.png"

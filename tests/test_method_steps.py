@@ -68,6 +68,44 @@ def test_every_record_reads_real_settings_and_runs_like_the_library():
     }
 
 
+def test_the_registry_loads_neither_matplotlib_nor_torch():
+    """Parsing a link, making a quiz question and reading a record must not pay for the figures or the network."""
+    import subprocess
+    import sys
+
+    code = ("import sys, roi_viz.link, roi_viz.quiz, roi_viz.methods; "
+            "print(sorted({m.split('.')[0] for m in sys.modules} & {'matplotlib', 'torch', 'streamlit'}))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_traits_say_what_the_traces_do():
+    """Each trait is checked against the trace: a trait that lied would send a caller down the wrong road."""
+    roi = (296, 192, 200, 145)
+    for key, rec in METHODS.items():
+        t = rec.run(FM, roi, Settings(method=key))
+        assert t.snapped == rec.snaps_to_cells, key
+        assert hasattr(t, "samples") == rec.samples_points, key
+        assert hasattr(t, "weight_map") == rec.integrates, key
+        assert hasattr(t, "bins") == rec.whole_cell_bins, key
+        details = t.details()
+        assert details and all(isinstance(v, dict) and v for v in details.values()), key
+        # Snapping shows as a jump: a box moved by a tenth of a cell keeps whole-cell numbers.
+        moved = rec.run(FM, (roi[0] + 3.2, *roi[1:]), Settings(method=key))
+        assert np.array_equal(t.output, moved.output) == rec.snaps_to_cells, key
+
+
+def test_the_walkthrough_follows_each_plan_and_refuses_a_step_it_cannot_draw(monkeypatch):
+    from roi_viz import walkthrough
+
+    for key, rec in METHODS.items():
+        assert [s.key for s in walkthrough.steps(key)] == list(rec.plan), key
+    odd = methods.Method("odd", "Odd", "Odd", (), ("k", "-", "o"), rec.op, rec.label, rec.describe, ("image", "dance"))
+    monkeypatch.setitem(METHODS, "odd", odd)
+    with pytest.raises(ValueError, match="Odd has a step 'dance' that the walkthrough cannot draw"):
+        walkthrough.steps("odd")
+
+
 def test_an_unknown_method_is_a_sentence():
     with pytest.raises(ValueError, match="must be one of pool, align, warp, prroi"):
         methods.method("bilinear")
@@ -80,7 +118,6 @@ def test_settings_refuse_what_no_method_can_use():
             Settings(**bad)
     assert Settings(layer="conv5_3").stride == 16 and Settings().stride == 32
     assert Settings(output_size=4).output_size == (4, 4)
-    assert Settings(method="align", output_size=(7, 7)).changed() == {"method": "align", "output_size": (7, 7)}
 
 
 def test_bilinear_text_adds_up_to_the_point_value():

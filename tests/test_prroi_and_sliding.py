@@ -4,7 +4,7 @@ import pytest
 
 from roi_viz.ops import geometry as g
 from roi_viz.lesson.settings import Settings
-from roi_viz.methods import METHODS, run, run_all, runners
+from roi_viz.methods import METHODS, method, run_all, runners
 from roi_viz.ops.sliding import slide_roi
 from roi_viz.pooling import prroi_pool
 
@@ -106,7 +106,7 @@ def test_run_knows_every_method_and_refuses_others():
     for t in traces.values():
         assert t.output.shape == (4, 3, 3)
     with pytest.raises(ValueError, match="method"):
-        run("bilinear", fm, (0, 0, 10, 10), Settings())
+        method("bilinear").run(fm, (0, 0, 10, 10), Settings())
 
 
 def test_sliding_pool_holds_then_jumps_and_align_glides():
@@ -118,7 +118,7 @@ def test_sliding_pool_holds_then_jumps_and_align_glides():
     # RoI pooling: the value only changes where the snapped bins change.
     prev_bins, prev_val = None, None
     for off, val in zip(sl.offsets, sl.values["pool"]):
-        t = run("pool", fm, (roi[0] + off * 32, *roi[1:]), settings)
+        t = method("pool").run(fm, (roi[0] + off * 32, *roi[1:]), settings)
         if prev_bins == t.bins:
             assert val == prev_val
         prev_bins, prev_val = t.bins, val

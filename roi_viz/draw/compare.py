@@ -9,8 +9,9 @@
 
 Both take ``methods``: the records of :mod:`roi_viz.methods`, keyed like the
 traces. A record brings its short name, its plot style (colour, line style,
-marker), a label with its settings, and the function that draws what it reads
-(:func:`reads_cells`, :func:`reads_points` or :func:`reads_integral`).
+marker) and a label with its settings; what it reads is drawn by
+:func:`reads_cells`, :func:`reads_points` or :func:`reads_integral`, picked
+by :func:`reads` from the record's traits.
 """
 from __future__ import annotations
 
@@ -74,6 +75,15 @@ def reads_integral(ax, scene: Scene, trace, win):
     _projected(ax, trace, win)
 
 
+def reads(rec):
+    """The function that draws what the method of ``rec`` reads from the map."""
+    if rec.integrates:
+        return reads_integral
+    if rec.samples_points:
+        return reads_points
+    return reads_cells
+
+
 def fig_compare(scene: Scene, traces: dict, methods: dict) -> Figure:
     """Top: what each method reads. Bottom: its output for ``scene.channel``, one colour scale."""
     n = len(traces)
@@ -89,7 +99,7 @@ def fig_compare(scene: Scene, traces: dict, methods: dict) -> Figure:
         x0 = 0.06 + k * w
         top = fig.add_axes((x0, 0.47, w * 0.9, 0.42))
         rec = methods[method]
-        rec.reads(top, scene, trace, win)
+        reads(rec)(top, scene, trace, win)
         top.set_title(rec.short, fontsize=FONT + 3, weight="bold", pad=8, color=rec.style[0])
         top.set_xlabel(rec.label(trace).split("(", 1)[-1].rstrip(")"), fontsize=SMALL)
         if k:  # one set of row numbers per row of panels: tick labels are the slow part to draw
@@ -118,12 +128,12 @@ def fig_slide(scene: Scene, slide: Slide, methods: dict) -> Figure:
         rec = methods[method]
         color, style, marker = rec.style
         kw = dict(color=color, linestyle=style, linewidth=3.2, marker=marker, markersize=9, markevery=every,
-                  markeredgecolor="black", drawstyle="steps-post" if rec.whole_cells else "default")
+                  markeredgecolor="black", drawstyle="steps-post" if rec.snaps_to_cells else "default")
         top.plot(slide.offsets, slide.values[method], label=rec.short, **kw)
         bottom.plot(slide.offsets, 100 * slide.coverage[method], **kw)
     i, j = slide.bin
     word = "right" if slide.axis == "x" else "down"
-    jumpy = next((m for m in slide.values if methods[m].whole_cells), None)
+    jumpy = next((m for m in slide.values if methods[m].snaps_to_cells), None)
     steps = np.abs(np.diff(slide.values[jumpy])) if jumpy else np.zeros(0)
     if steps.size and steps.max() > 1e-9:  # point at the biggest jump of a whole-cell method: the article's point
         k = int(steps.argmax())

@@ -221,15 +221,15 @@ def channel_image(scene: Scene, mean: bool = False) -> np.ndarray:
 
 
 def roi_outline(ax, scene: Scene, label: str | None = "RoI (projected)"):
-    patch = rect(ax, scene.trace.projected, fill=False, edgecolor=ROI, linewidth=3.5, linestyle=(0, (5, 3)), label=label, zorder=6)
+    patch = rect(ax, scene.pooled.projected, fill=False, edgecolor=ROI, linewidth=3.5, linestyle=(0, (5, 3)), label=label, zorder=6)
     patch.set_path_effects([patheffects.withStroke(linewidth=5.5, foreground="black")])
     return patch
 
 
 def region_outline(ax, scene: Scene, label: str | None = "quantized region"):
-    if scene.trace.region_area == 0:
+    if scene.pooled.region_area == 0:
         return None
-    return rect(ax, g.box_of_span(scene.trace.region), fill=False, edgecolor=REGION, linewidth=3.5, label=label, zorder=7)
+    return rect(ax, g.box_of_span(scene.pooled.region), fill=False, edgecolor=REGION, linewidth=3.5, label=label, zorder=7)
 
 
 def title(ax, text: str):

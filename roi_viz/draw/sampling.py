@@ -2,7 +2,7 @@
 
 Same conventions as ``figures``: a scene in, a Matplotlib figure out, cell
 coordinates on the axes, and every meaning carried by shape or line style as
-well as colour. ``scene.result`` is the method's trace (an ``AlignTrace`` or a
+well as colour. ``scene.chosen`` is the method's trace (an ``AlignTrace`` or a
 ``PrRoITrace``) and ``scene.focus`` the bin and point the student picked.
 """
 from __future__ import annotations
@@ -32,7 +32,7 @@ def _roi_handle():
 
 
 def _bins_handle(r) -> Line2D:
-    label = "bins" if r.method == "warp" or r.aligned else "bins (legacy: ½ cell off)"
+    label = "bins" if r.snapped or r.aligned else "bins (legacy: ½ cell off)"
     return Line2D([], [], color="black", linewidth=2.5, label=label)
 
 
@@ -47,7 +47,7 @@ def _points(ax, r, scene: Scene, size: float):
 
 def fig_sampling(scene: Scene) -> Figure:
     """Bins with fractional edges, and the grid of sampling points inside each."""
-    r = scene.result
+    r = scene.chosen
     H, W = r.map_size
     win = window(scene)
     fig = new_figure(8.0, 8.4)
@@ -56,11 +56,11 @@ def fig_sampling(scene: Scene) -> Figure:
     grid(ax, cc0, cc1, rr0, rr1, color="#555555", alpha=0.6)
     ax.imshow(channel_image(scene), extent=(0, W, H, 0), cmap="Greys", alpha=0.25, interpolation="nearest")
     handles = [_roi_handle()]
-    if r.method == "warp":
+    if r.snapped:
         region_outline(ax, scene)
         handles.append(Rectangle((0, 0), 1, 1, fill=False, edgecolor=REGION, linewidth=3, label="quantized region"))
     if r.points_per_bin:
-        bin_lines(ax, r.row_edges, r.col_edges, color="#333333" if r.method == "warp" else "black")
+        bin_lines(ax, r.row_edges, r.col_edges, color="#333333" if r.snapped else "black")
         size = point_size(r.samples[..., 0].size)
         _points(ax, r, scene, size)
         i, j, k = scene.focus
@@ -89,7 +89,7 @@ def fig_sampling(scene: Scene) -> Figure:
 
 def fig_bilinear(scene: Scene) -> Figure:
     """One sampling point, the four cell centres around it, and the weight each one gets."""
-    r = scene.result
+    r = scene.chosen
     i, j, k = scene.focus
     H, W = r.map_size
     fig = new_figure(8.0, 8.0)
@@ -134,7 +134,7 @@ def fig_bilinear(scene: Scene) -> Figure:
 
 def fig_combine(scene: Scene) -> Figure:
     """The channel under the bins, each point's value, and the one value each bin keeps."""
-    r = scene.result
+    r = scene.chosen
     win = window(scene)
     r0, r1, c0, c1 = win
     fig = new_figure(8.0, 8.0)
@@ -164,7 +164,7 @@ def fig_combine(scene: Scene) -> Figure:
 
 def fig_integrate(scene: Scene) -> Figure:
     """Precise RoI Pooling: how much each cell counts in the chosen bin's exact average."""
-    r = scene.result
+    r = scene.chosen
     i, j, _ = scene.focus
     H, W = r.map_size
     win = window(scene)
@@ -200,14 +200,14 @@ def fig_integrate(scene: Scene) -> Figure:
 
 def fig_output(scene: Scene) -> Figure:
     """The output of RoIAlign, RoIWarp or PrRoI, and how much of the RoI the bins span."""
-    r = scene.result
+    r = scene.chosen
     ph, pw = r.output_size
     fig = new_figure(8.0, 9.6)
     ax = fig.add_axes((0.2, 0.43, 0.6, 0.45))
     output_grid(ax, r.output[scene.channel])
     title(ax, f"Output {ph}×{pw}×{r.channels}: channel {scene.channel}")
     area = r.projected_area
-    why = "lost: quantization" if r.method == "warp" else "outside the bins (½-cell shift)"
+    why = "lost: quantization" if r.snapped else "outside the bins (½-cell shift)"
     coverage_bar(fig, area, [
         (r.covered_area, COVERED, "", "inside the bins"),
         (max(area - r.covered_area, 0.0), LOST, HATCH_LOST, why),

@@ -30,7 +30,7 @@ CORNER_GAP = 9  # points between a corner label's frame and the corner: clears t
 
 # ------------------------------------------------------------------------- steps
 def fig_image(scene: Scene) -> Figure:
-    (IW, IH), s = scene.input_dims, scene.trace.stride
+    (IW, IH), s = scene.input_dims, scene.pooled.stride
     fig = new_figure(7.5, 7.8)
     ax = fig.add_axes((0.1, 0.07, 0.86, 0.83))
     ax.imshow(np.asarray(scene.image), extent=(0, IW, IH, 0), interpolation="nearest")
@@ -57,7 +57,7 @@ def fig_image(scene: Scene) -> Figure:
 
 
 def fig_features(scene: Scene) -> Figure:
-    t = scene.trace
+    t = scene.pooled
     H, W = t.map_size
     fig = new_figure(8.2, 7.8)
     ax = fig.add_axes((0.09, 0.08, 0.72, 0.82))
@@ -135,7 +135,7 @@ def _contains(outer: Bbox, inner: Bbox, tol: float = 0.5) -> bool:
 
 
 def fig_quantize(scene: Scene) -> Figure:
-    t = scene.trace
+    t = scene.pooled
     fig, ax, win = zoomed(scene, "#555555", 0.6)
     ax.imshow(channel_image(scene), extent=(0, t.map_size[1], t.map_size[0], 0), cmap="Greys", alpha=0.25, interpolation="nearest")
     region_box = g.box_of_span(t.region)
@@ -155,7 +155,7 @@ def fig_quantize(scene: Scene) -> Figure:
 
 
 def fig_bins(scene: Scene) -> Figure:
-    t = scene.trace
+    t = scene.pooled
     fig, ax, win = zoomed(scene, "#888888", 0.7)
     ph, pw = t.output_size
     full = [(i, j, g.box_of_span(span)) for i, row in enumerate(t.bins) for j, span in enumerate(row)
@@ -257,7 +257,7 @@ def _bin_labels_outside(fig: Figure, ax, t):
 
 
 def fig_pool(scene: Scene) -> Figure:
-    t = scene.trace
+    t = scene.pooled
     win = window(scene)
     r0, r1, c0, c1 = win
     fig = new_figure(8.0, 8.0)
@@ -294,7 +294,7 @@ def fig_pool(scene: Scene) -> Figure:
 
 def fig_output(scene: Scene) -> Figure:
     """RoI pooling's output, and where the RoI's area went."""
-    t = scene.trace
+    t = scene.pooled
     ph, pw = t.output_size
     fig = new_figure(8.0, 9.6)  # stacked, to fill the page column like the other steps
     ax = fig.add_axes((0.2, 0.43, 0.6, 0.45))

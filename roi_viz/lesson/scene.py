@@ -24,14 +24,24 @@ class Scene:
     rois: tuple[g.Box, ...]  # every RoI, input pixels
     active: int  # index of the RoI the walkthrough follows
     features: np.ndarray  # C x H x W
-    trace: PoolTrace  # RoI pooling of the active RoI (every method's page uses its projection)
+    pooled: PoolTrace  # RoI pooling of the active RoI, whatever the method (every page uses its projection)
     channel: int  # the channel shown in the steps that show one
     channel_auto: bool  # True when the channel was picked as the strongest in the RoI
     settings: Settings
     method_name: str  # e.g. "RoIAlign"
-    result: object  # the trace of ``settings.method`` (the same object as ``trace`` for RoI pooling)
+    chosen: object  # the trace of ``settings.method`` (the same object as ``pooled`` for RoI pooling)
     pretrained: bool = True
     focus: tuple[int, int, int] = (0, 0, 0)  # the bin (i, j) and sampling point k looked at closely
+
+    @property
+    def trace(self) -> PoolTrace:
+        """The older name of :attr:`pooled`, kept while the page and the tests still read it."""
+        return self.pooled
+
+    @property
+    def result(self):
+        """The older name of :attr:`chosen`, kept while the page and the tests still read it."""
+        return self.chosen
 
     @property
     def method(self) -> str:

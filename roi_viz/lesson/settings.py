@@ -7,7 +7,7 @@ a cache as it is.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 
 from ..model.images import DEFAULT_INPUT_SIZE, INPUT_SIZES, SHAPES
 from ..model.layers import LAYERS
@@ -55,11 +55,6 @@ class Settings:
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
-
-    def changed(self) -> dict:
-        """The fields that differ from the defaults (for a short description or a link)."""
-        default = Settings()
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) != getattr(default, f.name)}
 
 
 # What the presets set; every other field keeps its value.

@@ -21,12 +21,12 @@ ALL_VALUES_SIDE, ALL_VALUES_CELLS, MAXIMA_SIDE = 14, 49, 18
 
 def window(scene: Scene, pad: int = 1, minimum: int = 6) -> g.Span:
     """The part of the map around the RoI that the zoomed steps show, ``(r0, r1, c0, c1)``."""
-    t = scene.trace
+    t = scene.pooled
     H, W = t.map_size
     spans = [g.touched_span(t.projected, t.map_size)]
     if t.region_area:
         spans.append(t.region)
-    box = getattr(scene.result, "box", None)  # RoIAlign's legacy rule reads half a cell off
+    box = getattr(scene.chosen, "box", None)  # RoIAlign's legacy rule reads half a cell off
     if box is not None and box[2] > 0 and box[3] > 0:
         spans.append(g.touched_span(box, t.map_size))
     r0 = min(s[0] for s in spans) - pad
@@ -61,7 +61,7 @@ class PoolValues:
 
 
 def pool_values(scene: Scene) -> PoolValues:
-    t = scene.trace
+    t = scene.pooled
     r0, r1, c0, c1 = window(scene)
     side = max(r1 - r0, c1 - c0)
     W = t.map_size[1]

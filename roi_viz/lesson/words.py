@@ -57,9 +57,9 @@ def input_words(scene: Scene) -> str:
 
 
 def step_image(scene: Scene) -> str:
-    s = scene.trace.stride
-    x, y, w, h = scene.trace.roi
-    H, W = scene.trace.map_size
+    s = scene.pooled.stride
+    x, y, w, h = scene.pooled.roi
+    H, W = scene.pooled.map_size
     n = len(scene.rois)
     layer = scene.settings.layer
     name = LAYER_NAMES.get(layer, layer)
@@ -82,7 +82,7 @@ def step_image(scene: Scene) -> str:
 
 def step_features(scene: Scene, note: Callable[[Scene, bool], str] | None = None) -> str:
     """Step 2. ``note`` adds what the method does next with fractional cells (see :func:`keeps_fractions`)."""
-    t = scene.trace
+    t = scene.pooled
     s = t.stride
     IW, IH = scene.input_dims
     H, W = t.map_size
@@ -130,7 +130,7 @@ def snaps_first(scene: Scene, whole: bool) -> str:
 
 
 def step_quantize(scene: Scene) -> str:
-    t = scene.trace
+    t = scene.pooled
     r0, r1, c0, c1 = t.region
     px, py, pw_, ph_ = t.projected
     if t.scheme == "article":
@@ -176,7 +176,7 @@ def step_quantize(scene: Scene) -> str:
 
 
 def step_bins(scene: Scene) -> str:
-    t = scene.trace
+    t = scene.pooled
     ph, pw = t.output_size
     r0, r1, c0, c1 = t.region
     rh, rw = r1 - r0, c1 - c0
@@ -230,7 +230,7 @@ def step_bins(scene: Scene) -> str:
 
 
 def step_pool(scene: Scene) -> str:
-    t = scene.trace
+    t = scene.pooled
     ph, pw = t.output_size
     c = scene.channel
     shown = pool_values(scene)
@@ -278,7 +278,7 @@ def step_pool(scene: Scene) -> str:
 
 def step_output(scene: Scene) -> str:
     """RoI pooling's last step: the output and where the RoI's area went."""
-    t = scene.trace
+    t = scene.pooled
     ph, pw = t.output_size
     s2 = t.stride**2
     split = split_loss(t)
@@ -346,12 +346,12 @@ def _aligned_words(aligned: bool, legacy_min: bool) -> str:
 
 
 def step_sampling(scene: Scene) -> str:
-    r = scene.result
+    r = scene.chosen
     ph, pw = r.output_size
     bh, bw = r.bin_size
     n = r.points_per_bin
     x, y, w, h = r.box
-    if r.method == "warp":
+    if r.snapped:
         r0, r1, c0, c1 = r.region if r.region else (0, 0, 0, 0)
         if n == 0 or r1 <= r0 or c1 <= c0:
             return (
@@ -376,7 +376,7 @@ def step_sampling(scene: Scene) -> str:
             f"**{num(bh)} × {num(bw)} cells**. Fractional edges are no problem, because no cell is taken whole: "
             "the map is read at points instead.\n\n"
         )
-        tail = "\n\n" + _aligned_words(r.aligned, scene.trace.projected[2] < 1 or scene.trace.projected[3] < 1)
+        tail = "\n\n" + _aligned_words(r.aligned, scene.pooled.projected[2] < 1 or scene.pooled.projected[3] < 1)
     body = (
         f"{_ratio_words(r)}: {n * ph * pw} points in all, each at the centre of an equal sub-cell of its bin."
     )
@@ -389,7 +389,7 @@ def step_sampling(scene: Scene) -> str:
 
 
 def step_bilinear(scene: Scene) -> str:
-    r = scene.result
+    r = scene.chosen
     if not r.points_per_bin:
         return "This box has no sampling points (it snapped to no cells), so there is nothing to interpolate."
     i, j, k = scene.focus
@@ -426,7 +426,7 @@ def step_bilinear(scene: Scene) -> str:
 
 
 def step_combine(scene: Scene) -> str:
-    r = scene.result
+    r = scene.chosen
     ph, pw = r.output_size
     c = scene.channel
     n = r.points_per_bin
@@ -438,7 +438,7 @@ def step_combine(scene: Scene) -> str:
     how = "the **mean**" if r.mode == "avg" else "the **maximum**"
     if r.mode == "avg":
         why = "(what `torchvision.ops.roi_align` does)"
-    elif r.method == "warp":
+    elif r.snapped:
         why = "(the paper RoIWarp comes from max-pools the warped box, as RoI pooling does)"
     else:
         why = (f"(torchvision takes the mean; the Mask R-CNN paper ({INLINE['Mask R-CNN']}) allows either the "
@@ -452,7 +452,7 @@ def step_combine(scene: Scene) -> str:
         for j in range(pw):
             rows.append(f"| ({i}, {j}) | {', '.join(value(v) for v in vals[i, j])} | **{value(r.output[c, i, j])}** |")
     tail = ""
-    if r.mode == "avg" and scene.trace.output_size == r.output_size and r.method == "align":
+    if r.mode == "avg" and scene.pooled.output_size == r.output_size and not r.snapped:
         tail = (
             "\n\nA mean of a few points is smoother than RoI pooling's maximum over whole cells: a small move of "
             "the box moves the points a little, and the mean follows. The *Slide the box* view shows it."
@@ -478,7 +478,7 @@ def _prroi_aligned_words(aligned: bool) -> str:
 
 
 def step_integrate(scene: Scene) -> str:
-    r = scene.result
+    r = scene.chosen
     i, j, _ = scene.focus
     c = scene.channel
     bh, bw = r.bin_size
@@ -508,7 +508,7 @@ def step_integrate(scene: Scene) -> str:
 
 def output_between_cells(scene: Scene) -> str:
     """The last step of RoIAlign, RoIWarp and PrRoI."""
-    r = scene.result
+    r = scene.chosen
     ph, pw = r.output_size
     name = scene.method_name
     area = r.projected_area
@@ -518,11 +518,11 @@ def output_between_cells(scene: Scene) -> str:
         f"tensor. The grid shows channel {scene.channel}.\n\n"
     )
     read = int(r.cells_read().sum())
-    if r.method == "warp":
+    if r.snapped:
         text += (
             f"**Coverage: {pct(r.coverage)}.** The bins span {cells(r.covered_area)} of the RoI's {cells(area)}; "
             f"the other {cells(out)} were cut off by quantization before any point was placed. Compared with "
-            f"RoI pooling ({pct(scene.trace.coverage)}), RoIWarp loses nothing *in the split*, because its bins may have "
+            f"RoI pooling ({pct(scene.pooled.coverage)}), RoIWarp loses nothing *in the split*, because its bins may have "
             "fractional edges, but it keeps quantization's loss."
         )
     elif out > 1e-9:
@@ -533,9 +533,9 @@ def output_between_cells(scene: Scene) -> str:
     else:
         text += (
             f"**Coverage: 100 %.** Nothing is rounded, so the bins span the whole RoI ({cells(area)}), against "
-            f"{pct(scene.trace.coverage)} for RoI pooling on the same box."
+            f"{pct(scene.pooled.coverage)} for RoI pooling on the same box."
         )
-    if r.method != "prroi":
+    if hasattr(r, "points_per_bin"):  # a trace of sampling points, not of an integral
         text += (
             f" Still, the map is only read at {r.points_per_bin * ph * pw} points, which touch {read} cells: "
             "what lies between the points counts only through its neighbours."
@@ -552,13 +552,15 @@ def compare_table(scene: Scene, traces: dict, names: dict, labels: dict) -> str:
     name ("RoIAlign") and its name with settings ("RoIAlign (avg, ratio 2, aligned)").
     """
     c = scene.channel
-    ref = traces.get("prroi")
+    # The yardstick: the trace of the exact integral over each bin, when one is among the traces.
+    yardstick = next((m for m, t in traces.items() if hasattr(t, "weight_map")), None)
+    ref = traces[yardstick] if yardstick else None
     rows = [
-        "| method | coverage | mean output | max \\|difference\\| from PrRoI |",
+        f"| method | coverage | mean output | max \\|difference\\| from {names[yardstick] if ref else 'the exact integral'} |",
         "|---|---|---|---|",
     ]
     for m, t in traces.items():
-        diff = "—" if m == "prroi" or ref is None else value(abs(t.output[c] - ref.output[c]).max())
+        diff = "—" if m == yardstick or ref is None else value(abs(t.output[c] - ref.output[c]).max())
         rows.append(f"| {labels[m]} | {pct(t.coverage)} | {value(t.output[c].mean())} | {diff} |")
     text = f"**Channel {c}, the same RoI through every method.**\n\n" + "\n".join(rows)
     ph, pw = next(iter(traces.values())).output_size

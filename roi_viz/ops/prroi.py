@@ -44,6 +44,12 @@ class PrRoITrace(g.FractionalBins):
     output: np.ndarray = field(repr=False)  # C x ph x pw
 
     method = "prroi"
+    snapped = False  # nothing is rounded
+
+    def details(self) -> dict:
+        """The numbers of this method beyond the output, JSON-able (the box and its fractional bins)."""
+        return {"prroi": {"aligned": self.aligned, "box": list(self.box), "bin_area": self.bin_area,
+                          "row_edges": self.row_edges.tolist(), "col_edges": self.col_edges.tolist()}}
 
     @property
     def bin_area(self) -> float:

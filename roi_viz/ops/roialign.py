@@ -57,6 +57,17 @@ class AlignTrace(g.FractionalBins):
     region: g.Span | None = None  # RoIWarp: the whole cells the box was snapped to
 
     @property
+    def snapped(self) -> bool:
+        """RoIWarp: the box was rounded to whole cells (``region``) before it was sampled."""
+        return self.method == "warp"
+
+    def details(self) -> dict:
+        """The numbers of this method beyond the output, JSON-able (the grid and bin 0, 0's points)."""
+        return {"sampling": {"ratio": self.sampling_ratio, "grid": list(self.grid), "aligned": self.aligned,
+                             "mode": self.mode, "box": list(self.box), "row_edges": self.row_edges.tolist(),
+                             "col_edges": self.col_edges.tolist(), "points_bin_0_0": self.samples[0, 0].tolist()}}
+
+    @property
     def points_per_bin(self) -> int:
         return self.grid[0] * self.grid[1]
 

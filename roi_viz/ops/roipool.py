@@ -85,6 +85,13 @@ class PoolTrace:
         """``ph x pw`` bool: bins with no cells (their output is 0)."""
         return np.array([[b[1] <= b[0] or b[3] <= b[2] for b in row] for row in self.bins])
 
+    snapped = True  # the box is rounded to whole cells before the split
+
+    def details(self) -> dict:
+        """The numbers of this method beyond the output, JSON-able (the rule and the whole-cell bins)."""
+        return {"pool": {"scheme": self.scheme, "quantized": list(self.quantized), "region": list(self.region),
+                         "bin_size": list(self.bin_size), "bins": [[list(b) for b in row] for row in self.bins]}}
+
     def argmax_cell(self, channel: int, i: int, j: int) -> tuple[int, int] | None:
         """``(row, col)`` of the cell that bin ``(i, j)`` took its maximum from."""
         k = int(self.argmax[channel, i, j])

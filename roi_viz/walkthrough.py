@@ -1,0 +1,99 @@
+"""The walkthrough: each method's steps, as a title, a figure and its words.
+
+A method's record (:mod:`roi_viz.methods`) lists its steps' keys in order
+(:attr:`~roi_viz.methods.Method.plan`); this module says how each step is drawn
+and told. A step shared by several methods is written once in :data:`STEPS`;
+where a step reads differently for a kind of method (the feature map's note,
+the output), the record's traits pick the version, never its name. A method
+with a step of its own registers it with :func:`register`.
+
+Both functions of a step take the same :class:`~roi_viz.lesson.scene.Scene`,
+so a figure and its text are always computed from the same numbers.
+
+Usage::
+
+    for step in steps(scene.method):
+        figure, text = step.figure(scene), step.words(scene)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Callable
+
+from matplotlib.figure import Figure
+
+from .draw import sampling as fs
+from .draw import steps as fp
+from .lesson import words
+from .lesson.scene import Scene
+from .methods import Method, method
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    figure: Callable[[Scene], Figure]
+    words: Callable[[Scene], str]
+    photo: bool = False  # mostly a photograph: sent as JPEG, not PNG
+    picks: str = ""  # "bin" or "point": the close-up the student steers with pickers
+
+
+STEPS: dict[str, Step] = {
+    s.key: s
+    for s in (
+        Step("image", "Image and RoIs", fp.fig_image, words.step_image, photo=True),
+        Step("quantize", "Quantization", fp.fig_quantize, words.step_quantize),
+        Step("bins", "Split into bins", fp.fig_bins, words.step_bins),
+        Step("pool", "Max pooling", fp.fig_pool, words.step_pool),
+        Step("sampling", "Bins and sampling points", fs.fig_sampling, words.step_sampling, picks="point"),
+        Step("bilinear", "One point, four cells", fs.fig_bilinear, words.step_bilinear, picks="point"),
+        Step("combine", "One value per bin", fs.fig_combine, words.step_combine),
+        Step("integrate", "Integrate each bin", fs.fig_integrate, words.step_integrate, picks="bin"),
+    )
+}
+# A method's own version of a step, keyed by (method key, step key); filled by register().
+OWN: dict[tuple[str, str], Step] = {}
+
+
+def _features(rec: Method) -> Step:
+    """Step 2 adds a note on what the method does with the fractions it sees."""
+    if rec.whole_cell_bins:
+        text = words.step_features
+    else:
+        text = partial(words.step_features, note=words.snaps_first if rec.snaps_to_cells else words.keeps_fractions)
+    return Step("features", "Feature map and projection", fp.fig_features, text)
+
+
+def _output(rec: Method) -> Step:
+    """Whole-cell bins end on RoI pooling's output and its losses; the others on their own bins' coverage."""
+    if rec.whole_cell_bins:
+        return Step("output", "Output and coverage", fp.fig_output, words.step_output)
+    return Step("output", "Output and coverage", fs.fig_output, words.output_between_cells)
+
+
+_BY_TRAITS = {"features": _features, "output": _output}
+
+
+def step(method_key: str, step_key: str) -> Step:
+    """How step ``step_key`` of method ``method_key`` is drawn and told."""
+    rec = method(method_key)
+    if (rec.key, step_key) in OWN:
+        return OWN[rec.key, step_key]
+    if step_key in _BY_TRAITS:
+        return _BY_TRAITS[step_key](rec)
+    if step_key in STEPS:
+        return STEPS[step_key]
+    raise ValueError(f"{rec.name} has a step {step_key!r} that the walkthrough cannot draw; register it first.")
+
+
+def steps(method_key: str) -> tuple[Step, ...]:
+    """Every step of ``method_key``'s walkthrough, in the order of its record's plan."""
+    return tuple(step(method_key, k) for k in method(method_key).plan)
+
+
+def register(method_key: str, *own: Step) -> None:
+    """Give method ``method_key`` its own version of the steps ``own`` (matched by their keys)."""
+    for s in own:
+        OWN[method_key, s.key] = s

@@ -1,0 +1,195 @@
+"""A fifth method, registered by this test alone, reaches every part of the library.
+
+Average RoI pooling: the article's whole-cell bins with a mean instead of a
+maximum. Its op, its record and its two steps of its own are written here; no
+other file names it. The link, the CLI, the JSON, the handout, the comparison and
+the walkthrough must all carry it.
+"""
+import dataclasses
+import json
+import re
+from urllib.parse import parse_qs, urlencode
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+
+from roi_viz import export, link, methods, walkthrough
+from roi_viz.cli import main
+from roi_viz.draw import compare
+from roi_viz.draw import sampling as fs
+from roi_viz.draw.kit import new_figure, output_grid, title, to_png
+from roi_viz.lesson import words
+from roi_viz.lesson.settings import Settings
+from roi_viz.ops.roipool import roi_pool
+from roi_viz.ops.sliding import slide_roi
+
+KEY = "avgpool"
+ROI = (296.0, 192.0, 200.0, 145.0)
+
+
+def avg_pool(fm, roi, s: Settings):
+    """RoI pooling's bins, each averaged: the mean of its whole cells (0 for an empty bin)."""
+    t = roi_pool(fm, roi, stride=s.stride, output_size=s.output_size, scheme=s.scheme)
+    fm = np.asarray(fm)
+    out = np.zeros_like(t.output)
+    for i, row in enumerate(t.bins):
+        for j, (r0, r1, c0, c1) in enumerate(row):
+            if r1 > r0 and c1 > c0:
+                out[:, i, j] = fm[:, r0:r1, c0:c1].mean(axis=(1, 2))
+    return dataclasses.replace(t, output=out, argmax=np.full_like(t.argmax, -1))
+
+
+def fig_average(scene) -> Figure:
+    fig = new_figure(6.0, 6.0)
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.75))
+    output_grid(ax, scene.result.output[scene.channel])
+    title(ax, "The mean of each bin")
+    return fig
+
+
+def words_average(scene) -> str:
+    r = scene.result
+    return f"Each bin keeps the mean of its cells: bin (0, 0) gives {words.value(r.output[scene.channel, 0, 0])}."
+
+
+def words_output(scene) -> str:
+    return f"A {scene.result.output_size[0]} × {scene.result.output_size[1]} answer, {words.pct(scene.result.coverage)} of the RoI."
+
+
+RECORD = methods.Method(
+    KEY, "Average RoI pooling", "AvgPool", ("scheme",), ("#8c564b", (0, (6, 1, 1, 1)), "v"), avg_pool,
+    lambda t: f"Average RoI pooling ({t.scheme} rounding)", lambda s: "Average RoI pooling (the mean of each bin)",
+    ("image", "features", "quantize", "bins", "average", "output"), snaps_to_cells=True, whole_cell_bins=True,
+)
+OWN_STEPS = (
+    walkthrough.Step("average", "Average pooling", fig_average, words_average),
+    walkthrough.Step("output", "Output and coverage", fs.fig_output, words_output),
+)
+
+
+@pytest.fixture
+def fifth(monkeypatch):
+    """The registries with the fifth method in them, for this test only (monkeypatch puts them back)."""
+    monkeypatch.setitem(methods.METHODS, KEY, RECORD)
+    monkeypatch.setitem(methods.NAMES, KEY, RECORD.name)
+    for s in OWN_STEPS:
+        monkeypatch.setitem(walkthrough.OWN, (KEY, s.key), s)
+    return RECORD
+
+
+@pytest.fixture
+def scene(fifth):
+    fm = np.random.default_rng(5).standard_normal((6, 16, 16)).astype(np.float32)
+    image = Image.new("RGB", (512, 512), (120, 90, 60))
+    return methods.build_scene(image, fm, [ROI, (10, 20, 150, 100)], 0, Settings(method=KEY), pretrained=False)
+
+
+def mean_of_bins(fm, bins, channel):
+    """Each bin's mean, cell by cell in plain Python; 0 for an empty bin, as RoI pooling writes."""
+    out = []
+    for row in bins:
+        out.append([])
+        for r0, r1, c0, c1 in row:
+            cells = [float(fm[channel, r, c]) for r in range(r0, r1) for c in range(c0, c1)]
+            out[-1].append(sum(cells) / len(cells) if cells else 0.0)
+    return out
+
+
+def test_register_adds_it_and_refuses_a_key_twice(monkeypatch):
+    monkeypatch.setattr(methods, "METHODS", dict(methods.METHODS))
+    monkeypatch.setattr(methods, "NAMES", dict(methods.NAMES))
+    methods.register(RECORD)
+    assert methods.method(KEY) is RECORD and methods.NAMES[KEY] == "Average RoI pooling"
+    with pytest.raises(ValueError, match="already"):
+        methods.register(RECORD)
+
+
+def test_the_op_is_the_mean_of_each_bin_on_random_cases(fifth):
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        fm = rng.standard_normal((3, 16, 16)).astype(np.float32)
+        x, y = rng.uniform(0, 300, 2)
+        roi = (x, y, rng.uniform(64, 200), rng.uniform(64, 200))
+        s = Settings(method=KEY, scheme=str(rng.choice(["article", "fastrcnn"])), output_size=(2, 3))
+        t = methods.method(KEY).run(fm, roi, s)
+        np.testing.assert_allclose(t.output[1], mean_of_bins(fm, t.bins, 1), rtol=1e-5, atol=1e-6)  # float32 sums
+        # Below the maximum of the same bins, strictly where a bin holds more than one cell.
+        most = roi_pool(fm, roi, stride=32, output_size=(2, 3), scheme=s.scheme).output
+        many = np.array([[(r1 - r0) * (c1 - c0) > 1 for r0, r1, c0, c1 in row] for row in t.bins])
+        assert (t.output <= most + 1e-6).all() and (t.output[:, many] < most[:, many]).all()
+
+
+def test_the_link_round_trips_it(fifth):
+    state = dataclasses.replace(link.DEFAULT, settings=Settings(method=KEY, scheme="fastrcnn"), step=4)
+    params = link.to_params(state)
+    assert params["method"] == KEY
+    back, notices = link.from_params(parse_qs(urlencode(params, doseq=True), keep_blank_values=True))
+    assert notices == [] and back == state
+    # Step 6 exists for it (its plan has six steps); step 7 does not.
+    _, notices = link.from_params({"method": [KEY], "step": ["7"]})
+    assert len(notices) == 1 and "step" in notices[0]
+
+
+def test_the_cli_offers_and_runs_it(fifth, capsys, tmp_path):
+    assert main(["explain", "--method", KEY, "--json", "--figures", str(tmp_path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["method"] == KEY and len(data["figures"]) == len(RECORD.plan)
+    assert data["pool"]["bins"] == [[list(b) for b in row] for row in data["bins"]]
+    assert main(["explain", "--method", KEY]) == 0
+    out = capsys.readouterr().out
+    assert "Average RoI pooling (article rounding)" in out and "== Step 5: Average pooling ==" in out
+
+
+def test_the_json_carries_its_numbers(scene):
+    data = export.numbers(scene)
+    assert data["method"] == KEY and data["settings"]["method"] == KEY
+    expected = mean_of_bins(scene.features, scene.result.bins, scene.channel)
+    np.testing.assert_allclose(data["method_output_channel"], expected, rtol=1e-6)
+    assert data["pool"] == scene.result.details()["pool"] and data["pool"]["scheme"] == "article"
+    json.dumps(data)
+
+
+def test_the_handout_names_it_and_has_a_page_per_step(scene):
+    pdf = export.handout_pdf(scene, title="grey")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1 + len(RECORD.plan)
+    # The document's title, as the PDF writes a string: parentheses escaped.
+    assert rb"/Title (Average RoI pooling \(article rounding\), step by step: grey)" in pdf
+
+
+def test_the_comparison_includes_it(scene):
+    traces = methods.run_all(scene.features, ROI, scene.settings)
+    assert list(traces)[-1] == KEY and len(traces) == 5
+    assert compare.reads(RECORD) is compare.reads_cells
+    png = to_png(compare.fig_compare(scene, traces, methods.METHODS), 50)
+    assert png[:4] == b"\x89PNG"
+    table = words.compare_table(scene, traces, methods.NAMES, methods.labels(traces))
+    assert "Average RoI pooling (article rounding)" in table and "| Average RoI pooling |" in table
+    slide = slide_roi(scene.features, ROI, methods.runners(scene.settings), stride=32, output_size=(3, 3),
+                      channel=scene.channel, bin=(1, 1), axis="x", steps=9)
+    assert KEY in slide.values
+    assert to_png(compare.fig_slide(scene, slide, methods.METHODS), 50)[:4] == b"\x89PNG"
+
+
+def test_the_walkthrough_draws_and_tells_every_step(scene):
+    steps = walkthrough.steps(KEY)
+    assert [s.key for s in steps] == list(RECORD.plan)
+    assert steps[4] is OWN_STEPS[0] and steps[5] is OWN_STEPS[1]
+    assert steps[2] is walkthrough.steps("pool")[2]  # what it shares with RoI pooling is RoI pooling's step
+    for step in steps:
+        fig = step.figure(scene)
+        assert isinstance(fig, Figure) and fig.axes
+        assert step.words(scene).strip()
+    mean00 = scene.result.output[scene.channel, 0, 0]
+    assert words.value(mean00) in steps[4].words(scene)
+
+
+def test_the_quiz_offers_it_no_beyond_question_but_asks_its_bins(fifth):
+    from roi_viz import quiz
+
+    assert KEY not in quiz.beyond_methods()
+    asks = quiz.asks_for((296, 192, 200, 145), Settings(method=KEY))
+    assert [a.step for a in asks] == [a.step for a in quiz.asks_for((296, 192, 200, 145), Settings())]
+    assert {a.step for a in asks} <= set(RECORD.plan)  # every answer links to a step it has
+    assert "Average RoI pooling" in quiz.method_words(Settings(method=KEY))
