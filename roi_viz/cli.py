@@ -21,11 +21,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .lesson.options import BY_FIELD, OPTIONS, Option
 from .lesson.settings import Settings
 from .methods import METHODS
 from .model import images, samples
-from .model.layers import LAYERS
-from .ops.geometry import SCHEMES
 from .ops.sliding import AXES
 
 
@@ -38,18 +37,6 @@ def parse_roi(text: str) -> tuple[float, float, float, float]:
     if len(values) != 4:
         raise argparse.ArgumentTypeError(f"--roi takes four numbers X,Y,W,H; got {len(values)}")
     return values  # type: ignore[return-value]
-
-
-def parse_output(text: str) -> tuple[int, int]:
-    # ASCII digits only: int() would also read "1_2" as 12 and other scripts' digits.
-    m = re.fullmatch(r"([0-9]+)(?:x([0-9]+))?", text.strip().lower())
-    if not m:
-        raise argparse.ArgumentTypeError(f"--output takes ROWSxCOLS or one number, e.g. 3x3 or 7; got {text!r}")
-    ph = int(m[1])
-    pw = int(m[2]) if m[2] else ph
-    if not (1 <= ph <= 64 and 1 <= pw <= 64):
-        raise argparse.ArgumentTypeError("--output sizes must be between 1 and 64")
-    return ph, pw
 
 
 def parse_focus(text: str) -> tuple[int, int, int]:
@@ -115,6 +102,36 @@ def check_outputs(args) -> None:
             raise ValueError(f"{option} {path}: {why}.")
 
 
+def _option_type(o: Option):
+    """argparse's reader for ``o``: the option's own parser, its sentence on a bad value."""
+    def read(text: str):
+        if o.kind == "channel":  # its range depends on the layer: checked with the other settings
+            return text
+        try:
+            return o.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{o.cli} {text!r} {exc}") from None
+    read.__name__ = o.field
+    return read
+
+
+def settings_of(args) -> Settings:
+    """The settings the flags give: each option as declared, then the two older flags (--legacy, --mode)."""
+    values = {o.field: getattr(args, o.field) for o in OPTIONS if getattr(args, o.field, None) is not None}
+    if args.legacy:
+        values["aligned"] = False
+    if args.mode:
+        values.setdefault("align_mode", args.mode)
+        values.setdefault("warp_mode", args.mode)
+    if "channel" in values:
+        layer = values.get("layer", Settings.layer)
+        try:
+            values["channel"] = BY_FIELD["channel"].parse(values["channel"], Settings(layer=layer))
+        except ValueError as exc:
+            raise ValueError(f"--channel {values['channel']!r} {exc}.") from None
+    return Settings().with_(**values)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m roi_viz",
@@ -126,28 +143,19 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--roi", action=Once, type=parse_roi, default=samples.ARTICLE_ROI, metavar="X,Y,W,H",
                     help="the RoI in pixels of the model input (default: the article's 296,192,200,145)")
     ex.add_argument("--image", action=Once, type=Path, help=f"an image file (default: the sample '{samples.DEFAULT_SAMPLE}')")
-    ex.add_argument("--size", action=Once, type=int, default=Settings.input_size,
-                    help="model input size, a multiple of 32 from 224 to 1024 (default 512)")
-    ex.add_argument("--shape", action=Once, choices=images.SHAPES, default=Settings.shape,
-                    help="square: S x S, as the article (default); aspect: the photo's proportions kept, its "
-                         "shorter side S, as Fast R-CNN (the RoI is then in pixels of that input)")
-    ex.add_argument("--output", action=Once, type=parse_output, default=Settings.output_size, metavar="ROWSxCOLS",
-                    help="output size (default {0}x{1})".format(*Settings.output_size))
-    ex.add_argument("--scheme", action=Once, choices=SCHEMES, default=Settings.scheme,
-                    help="rounding rule: the article's, or Fast R-CNN's code (default article)")
-    ex.add_argument("--layer", action=Once, choices=list(LAYERS), default=Settings.layer,
-                    help="where VGG16 is cut: pool5 (stride 32) or conv5_3 (stride 16)")
-    ex.add_argument("--method", action=Once, choices=list(METHODS), default=Settings.method,
-                    help="; ".join(f"{k}: {m.name}" for k, m in METHODS.items()) + f" (default {Settings.method})")
-    ex.add_argument("--sampling-ratio", action=Once, type=int, default=Settings.sampling_ratio, metavar="N",
-                    help="align and warp: points per bin along each axis; 0 or less = adaptive (default 2)")
+    for o in OPTIONS:  # every setting as its one declaration says (roi_viz.lesson.options)
+        default = getattr(Settings(), o.field)
+        choices = o.choices() if o.kind == "choice" else None
+        ex.add_argument(o.cli, action=Once, type=_option_type(o), default=None, dest=o.field, choices=choices,
+                        metavar=None if choices else o.link.upper(),
+                        help=f"{o.help}" + (" (" + "; ".join(f"{k}: {v}" for k, v in choices.items()) + ")"
+                                            if choices else "") + f" (default {o.to_text(default)})")
     ex.add_argument("--legacy", action="store_true",
-                    help="align and prroi: no -0.5 cell shift (torchvision's aligned=False, PrRoI authors' rule)")
+                    help="the same as --aligned 0: no -0.5 cell shift (torchvision's aligned=False, PrRoI authors' rule)")
     ex.add_argument("--mode", action=Once, choices=("avg", "max"),
-                    help="align and warp: mean or max of the points per bin (default avg for align, max for warp)")
+                    help="--align-mode and --warp-mode at once: mean or max of the points per bin")
     ex.add_argument("--focus", action=Once, type=parse_focus, default=(0, 0, 0), metavar="I,J,K",
                     help="the bin (row I, column J) and point K looked at closely (default 0,0,0)")
-    ex.add_argument("--channel", action=Once, type=int, help="channel to show (default: the strongest inside the RoI)")
     ex.add_argument("--json", action="store_true", help="print the numbers as JSON instead of text")
     ex.add_argument("--figures", action=Once, type=Path, metavar="DIR", help="also write each step's figure as a PNG into DIR")
     ex.add_argument("--pdf", action=Once, type=Path, metavar="FILE",
@@ -179,23 +187,19 @@ def run_explain(args) -> int:
     from .model import features
 
     check_outputs(args)
-    settings = Settings(
-        input_size=args.size, shape=args.shape, layer=args.layer, method=args.method, scheme=args.scheme, output_size=args.output,
-        sampling_ratio=args.sampling_ratio, aligned=not args.legacy, align_mode=args.mode or Settings.align_mode,
-        warp_mode=args.mode or Settings.warp_mode, channel=args.channel,
-    )
+    settings = settings_of(args)
     sample = None if args.image else samples.get_sample(samples.DEFAULT_SAMPLE)
     decoded = images.load_file(args.image or sample.path)
-    inp, mapping = images.prepare_input(decoded, args.size, args.shape)
+    inp, mapping = images.prepare_input(decoded, settings.input_size, settings.shape)
     box, clip_msg = rois.clip_roi(args.roi, inp.size)
     backbone = features.load_backbone()
-    fm = features.extract(backbone, inp, args.layer)
+    fm = features.extract(backbone, inp, settings.layer)
     scene = build_scene(inp, fm.values, [box], 0, settings, pretrained=backbone.pretrained, focus=args.focus)
-    rec = METHODS[args.method]
+    rec = METHODS[settings.method]
     written = []
     if args.figures:
         args.figures.mkdir(parents=True, exist_ok=True)
-        for i, step in enumerate(walkthrough.steps(args.method), 1):
+        for i, step in enumerate(walkthrough.steps(settings.method), 1):
             path = args.figures / f"step{i}_{step.key}.png"
             path.write_bytes(to_png(step.figure(scene)))
             written.append(str(path))
@@ -227,9 +231,9 @@ def run_explain(args) -> int:
     if clip_msg:
         print("NOTE:", clip_msg)
     print(f"Image: {args.image or samples.DEFAULT_SAMPLE}, {decoded.original_size[0]}x{decoded.original_size[1]} "
-          f"-> {args.size}x{args.size}; {settings.layer_label}; forward {fm.seconds * 1000:.0f} ms on {fm.device}\n")
+          f"-> {settings.input_size}x{settings.input_size}; {settings.layer_label}; forward {fm.seconds * 1000:.0f} ms on {fm.device}\n")
     print(f"Method: {rec.label(scene.result)}\n")
-    for i, step in enumerate(walkthrough.steps(args.method), 1):
+    for i, step in enumerate(walkthrough.steps(settings.method), 1):
         print(f"== Step {i}: {step.title} ==")
         print(plain(step.words(scene)))
         print()

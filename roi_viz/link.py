@@ -47,12 +47,12 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
 
-from .lesson.settings import MAX_OUTPUT, MODES, Settings
+from .lesson import options
+from .lesson.settings import Settings
 from .lesson.views import VIEWS as VIEW_LIST
 from .methods import METHODS
 from .model import samples
-from .model.images import INPUT_SIZES, SHAPES, input_dims
-from .model.layers import LAYERS
+from .model.images import input_dims
 from .ops import geometry as g
 from .rois import RoIError, clip_roi
 
@@ -63,7 +63,6 @@ AXES = ("x", "y")
 SLIDE_CELLS = (0.25, 0.5, 1.0, 2.0)
 MAX_ROIS = 50  # more boxes than a class can look at; a longer list is refused, not cut
 MAX_VALUE = 200  # characters in one parameter value; a longer one is refused
-MAX_RATIO = 8  # the page's sampling-ratio field stops here
 UNKNOWN_NAMED = 5  # unknown parameters named one by one; past that, counted
 # Streamlit (1.67: runtime/state/query_params.py) empties a query string past these limits,
 # before the page runs, and says so only in the server's log.
@@ -123,11 +122,6 @@ def _same_boxes(a: Sequence[g.Box], dims_a, b: Sequence[g.Box], dims_b) -> bool:
     )
 
 
-def _out(size: tuple[int, int]) -> str:
-    rows, cols = size
-    return f"{rows}x{cols}" if rows != cols else str(rows)
-
-
 def to_params(link: Link) -> dict[str, str | list[str]]:
     """The query parameters of ``link``: only those that differ from the defaults, in a fixed order."""
     s, d = link.settings, DEFAULT.settings
@@ -138,23 +132,12 @@ def to_params(link: Link) -> dict[str, str | list[str]]:
             out[name] = value if isinstance(value, str) else str(value)
 
     put("img", UPLOAD if link.upload else link.sample, DEFAULT.sample)
-    put("size", s.input_size, d.input_size)
-    put("layer", s.layer, d.layer)
-    put("method", s.method, d.method)
-    put("shape", s.shape, d.shape)
-    put("rule", s.scheme, d.scheme)
-    put("ratio", s.sampling_ratio, d.sampling_ratio)
-    put("align_mode", s.align_mode, d.align_mode)
-    put("warp_mode", s.warp_mode, d.warp_mode)
-    put("aligned", int(s.aligned), int(d.aligned))
-    put("out", _out(s.output_size), _out(d.output_size))
+    out.update(options.to_texts(s, d))  # every setting, as its declaration writes it
     if not _same_boxes(link.rois, dims(s, link.sample), DEFAULT.rois, dims(d, DEFAULT.sample)):
         out["roi"] = ["_".join(number(v) for v in box) for box in link.rois]
     put("active", link.active + 1, 1)
     put("view", link.view, DEFAULT.view)
     put("step", link.step + 1, 1)
-    put("channel", "auto" if s.channel is None else s.channel, "auto")
-    put("mean", int(s.mean_view), 0)
     i, j, k = link.focus
     put("bin", f"{i}_{j}", "0_0")
     put("point", k + 1, 1)
@@ -326,40 +309,11 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
     elif img is not None:
         sample = choice("img", names, DEFAULT.sample)
 
-    # The settings.
-    size = d.input_size
-    if one("size") is not None:
-        v = whole("size", INPUT_SIZES[0], INPUT_SIZES[-1], d.input_size)
-        if v not in INPUT_SIZES and v != d.input_size:
-            bad("size", "is not a multiple of 32")
-        else:
-            size = v
-    shape = choice("shape", SHAPES, d.shape)
-    layer = choice("layer", list(LAYERS), d.layer)
-    method = choice("method", list(METHODS), d.method)
-    scheme = choice("rule", ("article", "fastrcnn"), d.scheme)
-    ratio = whole("ratio", 0, MAX_RATIO, d.sampling_ratio)
-    align_mode = choice("align_mode", MODES, d.align_mode)
-    warp_mode = choice("warp_mode", MODES, d.warp_mode)
-    aligned = flag("aligned", d.aligned)
-    output = d.output_size
-    if one("out") is not None:
-        try:
-            parts = [_whole(p) for p in one("out").lower().split("x")]
-            rows, cols = parts if len(parts) == 2 else (parts[0], parts[0]) if len(parts) == 1 else (0, 0)
-            if not (1 <= rows <= MAX_OUTPUT and 1 <= cols <= MAX_OUTPUT):
-                raise ValueError
-            output = (rows, cols)
-        except ValueError:
-            bad("out", f"is not ROWSxCOLS with each between 1 and {MAX_OUTPUT}")
-    channel: int | None = None
-    if one("channel") not in (None, "auto"):
-        v = whole("channel", 0, LAYERS[layer].channels - 1, -1)
-        channel = None if v < 0 else v
-    mean = flag("mean", d.mean_view)
-    settings = Settings(input_size=size, shape=shape, layer=layer, method=method, scheme=scheme, output_size=output,
-                        sampling_ratio=ratio, aligned=aligned, align_mode=align_mode, warp_mode=warp_mode,
-                        channel=channel, mean_view=mean)
+    # The settings: each read as its declaration says (roi_viz.lesson.options), a bad one named and defaulted.
+    settings, problems = options.from_texts({o.link: one(o.link) for o in options.OPTIONS if one(o.link) is not None}, d)
+    for name, why in problems.items():
+        bad(name, why)
+    shape, method, output = settings.shape, settings.method, settings.output_size
 
     # The boxes: in pixels of the link's input size, each cut to the image as a drawn box would be.
     W, H = dims(settings, sample)
@@ -445,5 +399,5 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
     return link, notices
 
 
-KNOWN = ("img", "size", "shape", "layer", "method", "rule", "ratio", "align_mode", "warp_mode", "aligned", "out", "roi",
-         "active", "view", "step", "channel", "mean", "bin", "point", "axis", "cells", "present", "level", "seed")
+KNOWN = ("img", *(o.link for o in options.OPTIONS), "roi",
+         "active", "view", "step", "bin", "point", "axis", "cells", "present", "level", "seed")

@@ -10,6 +10,7 @@ import hashlib
 import streamlit as st
 
 from roi_viz.lesson import settings as presets
+from roi_viz.lesson.options import BY_FIELD, Option
 from roi_viz.lesson.settings import MAX_OUTPUT, Settings
 from roi_viz.model import images, loading, samples
 from roi_viz.model.layers import LAYERS
@@ -83,56 +84,74 @@ def image() -> tuple[str, bytes, str]:
     return "sample:" + chosen.name, cache.sample_bytes(chosen.name), chosen.title
 
 
+# The sidebar's sections: which declared options each holds, in order (roi_viz.lesson.options).
+SECTIONS = {"2. Network": ("input_size", "shape", "layer"),
+            "3. Method": ("method", "scheme", "sampling_ratio", "align_mode", "warp_mode", "aligned", "output_size"),
+            "4. Channel shown": ("channel", "mean_view")}
+# Options whose change does more than set the field.
+WRITERS = {"method": set_method, "shape": set_shape}
+
+
+def option(o: Option, reads) -> None:
+    """One declared option as a widget, if the chosen method reads it."""
+    s, sb = session(), st.sidebar
+    if not o.applies(reads):
+        return
+    value = getattr(s.settings, o.field)
+
+    def write(v, field=o.field):
+        s.set(**{field: v})
+
+    put = WRITERS.get(o.field, write)
+    if o.kind == "size":
+        sb.select_slider(o.label, list(images.INPUT_SIZES), value=value, help=o.help,
+                         **bound(o.field, lambda v: put(int(v))))
+    elif o.kind == "choice":
+        words = o.choices()
+        keys = list(words)
+        if o.control == "selectbox":
+            sb.selectbox(o.label, keys, index=keys.index(value), format_func=words.get, help=o.help, **bound(o.field, put))
+        else:
+            sb.radio(o.label, keys, index=keys.index(value), format_func=words.get, help=o.help,
+                     horizontal=o.control == "radio-row", **bound(o.field, put))
+    elif o.kind == "whole":
+        sb.number_input(o.label, o.low, o.high, value=value, step=1, help=o.help, **bound(o.field, lambda v: put(int(v))))
+    elif o.kind == "flag":
+        sb.toggle(o.label, value=value, help=o.help, **bound(o.field, lambda v: put(bool(v))))
+    elif o.kind == "output":
+        c1, c2 = sb.columns(2)
+        c1.number_input("Output rows", 1, MAX_OUTPUT, value=value[0], step=1,
+                        **bound("out_h", lambda v: put((int(v), s.settings.output_size[1]))))
+        c2.number_input("Output columns", 1, MAX_OUTPUT, value=value[1], step=1,
+                        **bound("out_w", lambda v: put((s.settings.output_size[0], int(v)))))
+    elif o.kind == "channel":
+        auto = sb.toggle("Strongest channel inside the RoI", value=value is None,
+                         **bound("chan_auto", lambda v: put(None if v else 0)))
+        if not auto:
+            sb.number_input(o.label, 0, LAYERS[s.settings.layer].channels - 1, value=value or 0, step=1, help=o.help,
+                            **bound(o.field, lambda v: put(int(v))))
+
+
 def settings() -> Settings:
-    """Network, method, output, channel and presets; returns the settings they make."""
+    """Network, method and its options, output, channel, and the presets; returns the settings they make.
+
+    Every widget is a declared option (``roi_viz.lesson.options``); this function only groups them.
+    """
     from roi_viz.methods import METHODS
 
     s, sb = session(), st.sidebar
-    cur = s.settings
-    sb.header("2. Network")
-    sizes = list(images.INPUT_SIZES)
-    sb.select_slider("Model input size (pixels)", sizes, value=cur.input_size,
-                     help="The side of the square the image is resized to, or, with its proportions kept, its "
-                          "shorter side.", **bound("input_size", lambda v: s.set(input_size=int(v))))
-    shapes = {"square": "Square, S × S (the article)", "aspect": "Proportions kept, shorter side S (Fast R-CNN)"}
-    sb.radio("Input shape", list(shapes), index=list(shapes).index(cur.shape), format_func=shapes.get,
-             help="The article squashes every photo into a 512 × 512 square. Fast R-CNN keeps the photo's "
-                  "proportions and scales its shorter side, so the feature map is not square either. An upload "
-                  "starts with its proportions kept.", **bound("shape", set_shape))
-    layers = list(LAYERS)
-    sb.selectbox("Feature layer", layers, index=layers.index(cur.layer), format_func=lambda k: LAYERS[k].label,
-                 **bound("layer", lambda v: s.set(layer=v)))
-    sb.header("3. Method")
-    keys = list(METHODS)
-    sb.radio("How the RoI becomes a fixed-size tensor", keys, index=keys.index(cur.method),
-             format_func=lambda k: METHODS[k].name, **bound("method", set_method))
-    reads = METHODS[cur.method].options
-    if "scheme" in reads:
-        rules = {"article": "Article: round everything down", "fastrcnn": "Fast R-CNN code (torchvision)"}
-        sb.radio("Rounding rule", list(rules), index=list(rules).index(cur.scheme), format_func=rules.get,
-                 help="The article floors x, y, w and h separately and drops what the split leaves over. "
-                 "Fast R-CNN's code rounds the corners to the nearest cell, keeps the end cell, and lets bins overlap.",
-                 **bound("scheme", lambda v: s.set(scheme=v)))
-    if "sampling_ratio" in reads:
-        sb.number_input("Sampling ratio (points per bin per axis; 0 = adaptive)", 0, 8, value=cur.sampling_ratio,
-                        step=1, help="torchvision's default is 2 here and in Detectron; 0 (or less) picks ⌈bin size⌉ "
-                        "points per axis, about one per cell.",
-                        **bound("sampling_ratio", lambda v: s.set(sampling_ratio=int(v))))
-    for mode in ("align_mode", "warp_mode"):
-        if mode in reads:
-            sb.radio("One value per bin", ["avg", "max"], index=["avg", "max"].index(getattr(cur, mode)),
-                     horizontal=True, format_func={"avg": "mean of the points", "max": "max of the points"}.get,
-                     **bound(mode, lambda v, m=mode: s.set(**{m: v})))
-    if "aligned" in reads:
-        sb.toggle("Aligned (−0.5 cell shift)", value=cur.aligned,
-                  help="On: points and bins sit exactly on the RoI (torchvision aligned=True). "
-                  "Off: the legacy rule, which reads the map half a cell off.",
-                  **bound("aligned", lambda v: s.set(aligned=bool(v))))
-    c1, c2 = sb.columns(2)
-    c1.number_input("Output rows", 1, MAX_OUTPUT, value=cur.output_size[0], step=1,
-                    **bound("out_h", lambda v: s.set(output_size=(int(v), s.settings.output_size[1]))))
-    c2.number_input("Output columns", 1, MAX_OUTPUT, value=cur.output_size[1], step=1,
-                    **bound("out_w", lambda v: s.set(output_size=(s.settings.output_size[0], int(v)))))
+    for title, fields in SECTIONS.items():
+        sb.header(title)
+        reads = METHODS[s.settings.method].options
+        for field in fields:
+            option(BY_FIELD[field], reads)
+        if title == "3. Method":
+            presets_buttons()
+    return s.settings
+
+
+def presets_buttons() -> None:
+    sb = st.sidebar
     sb.button("↺ Article example", width="stretch", on_click=apply_preset,
               args=(presets.ARTICLE, [samples.ARTICLE_ROI],
                     "The article's example is loaded: RoI (296, 192, 200, 145) on a 512 × 512 input."),
@@ -142,15 +161,6 @@ def settings() -> Settings:
                     "Fast R-CNN paper setting: VGG16 cut after conv5_3 and its ReLU (stride 16), RoI pooling to "
                     "7 × 7 with the rounding of Fast R-CNN's code. The RoIs stay."),
               help="conv5_3 + ReLU (stride 16), RoI pooling to 7 × 7 with the rounding of Fast R-CNN's code.")
-    sb.header("4. Channel shown")
-    auto = sb.toggle("Strongest channel inside the RoI", value=cur.channel is None,
-                     **bound("chan_auto", lambda v: s.set(channel=None if v else 0)))
-    if not auto:
-        sb.number_input("Channel", 0, LAYERS[cur.layer].channels - 1, value=cur.channel or 0, step=1,
-                        **bound("chan", lambda v: s.set(channel=int(v))))
-    sb.toggle("Step 2: mean over all channels", value=cur.mean_view,
-              **bound("chan_mean", lambda v: s.set(mean_view=bool(v))))
-    return s.settings
 
 
 def network_status(settings: Settings) -> None:

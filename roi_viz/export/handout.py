@@ -18,6 +18,7 @@ from matplotlib.textpath import text_to_path
 
 from .. import methods, walkthrough
 from ..draw.kit import SLIDE_DPI, grid
+from ..lesson.options import OPTIONS
 from ..lesson.numbers import cells as cells_words
 from ..lesson.numbers import exact, num, pct, span_words
 from ..lesson.scene import Scene
@@ -139,28 +140,24 @@ def _settings_rows(scene: Scene, title: str) -> list[tuple[str, str]]:
     s, t, r = scene.settings, scene.pooled, scene.chosen
     C, H, W = scene.features.shape
     IW, IH = scene.input_dims
-    rows = [("Image", title or "(not named)"),
-            ("Input", f"{IW} × {IH} pixels" + ("" if scene.settings.shape == "square" else " (proportions kept)")), ("Layer", scene.layer_label),
-            ("Stride", f"{num(t.stride)} pixels per cell"), ("Feature map", f"{W} × {H} cells × {C} channels"),
-            ("Method", scene.method_name)]
-    options = methods.METHODS[scene.method].options
-    if "scheme" in options:
-        rows.append(("Rounding", "the article's: every number rounded down" if s.scheme == "article"
-                     else "Fast R-CNN's code (torchvision.ops.roi_pool)"))
-    if "sampling_ratio" in options:
-        gh, gw = r.grid
-        ratio = "adaptive" if s.sampling_ratio <= 0 else str(s.sampling_ratio)
-        rows.append(("Sampling", f"ratio {ratio}: {gh} × {gw} points per bin"))
-    if "aligned" in options:
-        rows.append(("Half-cell shift", "aligned (−0.5 cell)" if s.aligned else "legacy (no shift)"))
-    for key in ("align_mode", "warp_mode"):
-        if key in options:
-            avg = getattr(s, key) == "avg"
-            rows.append(("Per bin", "mean of the points (avg)" if avg else "maximum of the points (max)"))
-    ph, pw = s.output_size
-    rows.append(("Output", f"{ph} × {pw} bins per channel"))
-    channel = f"{scene.channel} (the strongest inside the RoI)" if scene.channel_auto else f"{scene.channel} (chosen)"
-    rows.append(("Channel", channel + ("; step 2 shows the mean of all channels" if scene.mean_view else "")))
+    rows = [("Image", title or "(not named)")]
+    reads = methods.METHODS[scene.method].options
+    for o in OPTIONS:  # every setting that matters for this method, as its declaration words it
+        if not o.applies(reads):
+            continue
+        value = getattr(s, o.field)
+        words = o.words(value)
+        if o.field == "input_size":
+            words = f"{IW} × {IH} pixels"
+        elif o.field == "channel":
+            words = f"{scene.channel} " + ("(the strongest inside the RoI)" if scene.channel_auto else "(chosen)")
+        elif o.field == "sampling_ratio":
+            words += ": {} × {} points per bin".format(*r.grid)
+        elif o.field == "output_size":
+            words += " bins per channel"
+        rows.append((o.handout, words))
+        if o.field == "layer":
+            rows += [("Stride", f"{num(t.stride)} pixels per cell"), ("Feature map", f"{W} × {H} cells × {C} channels")]
     i, j, k = scene.focus
     picks = {st.picks for st in walkthrough.steps(scene.method)}
     if picks - {""}:

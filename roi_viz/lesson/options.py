@@ -1,0 +1,207 @@
+"""Every option of :class:`~roi_viz.lesson.settings.Settings`, declared once.
+
+One :class:`Option` per field says everything the rest of the code needs: the
+sidebar's label, choices and help, the link's parameter, the command line's
+flag, and the handout's row. The page's sidebar (``ui/sidebar.py``), the link
+(:mod:`roi_viz.link`), the CLI (:mod:`roi_viz.cli`) and the handout
+(:mod:`roi_viz.export.handout`) all read :data:`OPTIONS`; a new option is one
+more declaration here and a field of ``Settings``.
+
+An option a method reads only (``per_method``) is shown, written and printed
+only when the chosen method's record lists it in its ``options``.
+
+Pure: no Streamlit, no Matplotlib, no torch.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..model.images import INPUT_SIZES, SHAPES
+from ..model.layers import LAYERS
+from .settings import MAX_OUTPUT, MODES, Settings
+
+MAX_RATIO = 8  # the sampling-ratio field stops here (the library takes up to 64)
+_WHOLE = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: "1_2" and other scripts' digits are not numbers here
+
+
+def whole_number(text: str) -> int:
+    """A whole number in ASCII digits with an optional sign (spaces around allowed); else ``ValueError``."""
+    t = str(text).strip(" ")
+    if not _WHOLE.fullmatch(t):
+        raise ValueError("is not a whole number")
+    return int(t)
+
+
+@dataclass(frozen=True)
+class Option:
+    """One user setting, for every place that shows, reads or writes it.
+
+    ``kind`` says how its value is written: ``choice`` (one of ``choices()``,
+    value → words), ``whole`` (a whole number in ``[low, high]``), ``flag``
+    (on/off), ``size`` (a model input size), ``output`` (rows × columns) or
+    ``channel`` (a channel of the layer, or ``None`` for the strongest).
+    """
+
+    field: str  # the Settings field
+    label: str  # the sidebar's label
+    help: str  # the sidebar's help and the CLI's help
+    link: str  # the link's parameter name
+    cli: str  # the command line's flag
+    handout: str  # the handout's row label
+    kind: str
+    choices: Callable[[], dict[str, str]] | None = None  # value -> words, for a choice
+    low: int = 0
+    high: int = 0
+    per_method: bool = False  # read by some methods only (their record's ``options``)
+    control: str = "radio"  # how the sidebar offers a choice: "radio", "radio-row" (one line) or "selectbox"
+
+    # ---------------------------------------------------------------- words
+    def words(self, value: Any) -> str:
+        """The value as the handout and the sidebar say it."""
+        if self.kind == "choice":
+            return self.choices().get(value, str(value))
+        if self.kind == "flag":
+            return "on" if value else "off"
+        if self.kind == "output":
+            return f"{value[0]} × {value[1]}"
+        if self.kind == "channel":
+            return "the strongest inside the RoI" if value is None else str(value)
+        if self.kind == "whole" and self.field == "sampling_ratio" and value <= 0:
+            return "adaptive"
+        return str(value)
+
+    # ---------------------------------------------------------------- the link
+    def to_text(self, value: Any) -> str:
+        """The value as the link writes it."""
+        if self.kind == "flag":
+            return str(int(bool(value)))
+        if self.kind == "output":
+            rows, cols = value
+            return f"{rows}x{cols}" if rows != cols else str(rows)
+        if self.kind == "channel":
+            return "auto" if value is None else str(value)
+        return str(value)
+
+    def parse(self, text: str, settings: Settings | None = None) -> Any:
+        """The value a link's (or the CLI's) ``text`` means; else ``ValueError`` whose message says why,
+        ready to follow the parameter's name ("is not one of …").
+
+        ``settings``: what was read before this option (a channel depends on the layer).
+        """
+        t = str(text)
+        if self.kind == "choice":
+            options = self.choices()
+            if t in options:
+                return t
+            raise ValueError(f"is not one of {', '.join(options)}")
+        if self.kind == "flag":
+            if t.lower() in ("1", "true", "yes", "on"):
+                return True
+            if t.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError("is not 1 or 0")
+        if self.kind == "output":
+            try:
+                parts = [whole_number(p) for p in t.lower().split("x")]
+            except ValueError:
+                parts = []
+            rows, cols = parts if len(parts) == 2 else (parts[0], parts[0]) if len(parts) == 1 else (0, 0)
+            if not (1 <= rows <= MAX_OUTPUT and 1 <= cols <= MAX_OUTPUT):
+                raise ValueError(f"is not ROWSxCOLS with each between 1 and {MAX_OUTPUT}")
+            return rows, cols
+        if self.kind == "channel":
+            if t == "auto":
+                return None
+            high = LAYERS[(settings or Settings()).layer].channels - 1
+            v = whole_number(t)
+            if not 0 <= v <= high:
+                raise ValueError(f"is not between 0 and {high}")
+            return v
+        v = whole_number(t)  # whole, size
+        low, high = (INPUT_SIZES[0], INPUT_SIZES[-1]) if self.kind == "size" else (self.low, self.high)
+        if not low <= v <= high:
+            raise ValueError(f"is not between {low} and {high}")
+        if self.kind == "size" and v not in INPUT_SIZES:
+            raise ValueError("is not a multiple of 32")
+        return v
+
+    def applies(self, method_options) -> bool:
+        """Whether this option matters for a method that reads ``method_options``."""
+        return not self.per_method or self.field in method_options
+
+
+def _methods() -> dict[str, str]:
+    from ..methods import METHODS  # pure, but it imports this package: read at call time
+
+    return {k: m.name for k, m in METHODS.items()}
+
+
+MODE_WORDS = {"avg": "mean of the points", "max": "max of the points"}
+
+OPTIONS: tuple[Option, ...] = (
+    Option("input_size", "Model input size (pixels)",
+           "The side of the square the image is resized to, or, with its proportions kept, its shorter side.",
+           "size", "--size", "Input size", "size"),
+    Option("shape", "Input shape",
+           "The article squashes every photo into a 512 × 512 square. Fast R-CNN keeps the photo's proportions and "
+           "scales its shorter side, so the feature map is not square either. An upload starts with its "
+           "proportions kept.",
+           "shape", "--shape", "Input shape", "choice",
+           lambda: {"square": "Square, S × S (the article)", "aspect": "Proportions kept, shorter side S (Fast R-CNN)"}),
+    Option("layer", "Feature layer", "Where VGG16 is cut: pool5 (stride 32) or conv5_3 and its ReLU (stride 16).",
+           "layer", "--layer", "Layer", "choice", lambda: {k: v.label for k, v in LAYERS.items()}, control="selectbox"),
+    Option("method", "How the RoI becomes a fixed-size tensor", "The method the walkthrough follows.",
+           "method", "--method", "Method", "choice", _methods),
+    Option("scheme", "Rounding rule",
+           "The article floors x, y, w and h separately and drops what the split leaves over. Fast R-CNN's code "
+           "rounds the corners to the nearest cell, keeps the end cell, and lets bins overlap.",
+           "rule", "--scheme", "Rounding", "choice",
+           lambda: {"article": "the article's: round everything down", "fastrcnn": "Fast R-CNN's code (torchvision)"},
+           per_method=True),
+    Option("sampling_ratio", "Sampling ratio (points per bin per axis; 0 = adaptive)",
+           "torchvision's default is 2 here and in Detectron; 0 picks ⌈bin size⌉ points per axis, about one per cell.",
+           "ratio", "--sampling-ratio", "Sampling ratio", "whole", low=0, high=MAX_RATIO, per_method=True),
+    Option("align_mode", "One value per bin", "RoIAlign: the mean (torchvision) or the maximum of a bin's points.",
+           "align_mode", "--align-mode", "Per bin", "choice", lambda: dict(zip(MODES, map(MODE_WORDS.get, MODES))),
+           per_method=True, control="radio-row"),
+    Option("warp_mode", "One value per bin", "RoIWarp: the mean or the maximum (the paper's) of a bin's points.",
+           "warp_mode", "--warp-mode", "Per bin", "choice", lambda: dict(zip(MODES, map(MODE_WORDS.get, MODES))),
+           per_method=True, control="radio-row"),
+    Option("aligned", "Aligned (−0.5 cell shift)",
+           "On: points and bins sit exactly on the RoI (torchvision aligned=True). Off: the legacy rule, which "
+           "reads the map half a cell off (PrRoI's authors' rule).",
+           "aligned", "--aligned", "Half-cell shift", "flag", per_method=True),
+    Option("output_size", "Output size", "Rows × columns of the output, each from 1 to 14.",
+           "out", "--output", "Output", "output"),
+    Option("channel", "Channel", "The channel shown; by default the strongest inside the RoI.",
+           "channel", "--channel", "Channel", "channel"),
+    Option("mean_view", "Step 2: mean over all channels", "Step 2 shows the mean of all channels instead of one.",
+           "mean", "--mean", "Step 2 shows", "flag"),
+)
+BY_FIELD = {o.field: o for o in OPTIONS}
+BY_LINK = {o.link: o for o in OPTIONS}
+
+
+def from_texts(texts: dict[str, str], base: Settings | None = None) -> tuple[Settings, dict[str, str]]:
+    """Settings from ``{link name: text}``. Returns the settings and ``{link name: why}`` for each text
+    that could not be used (its default kept). Options are read in :data:`OPTIONS` order."""
+    values: dict[str, Any] = {}
+    problems: dict[str, str] = {}
+    cur = base or Settings()
+    for o in OPTIONS:
+        if o.link not in texts:
+            continue
+        try:
+            values[o.field] = o.parse(texts[o.link], cur.with_(**values))
+        except ValueError as exc:
+            problems[o.link] = str(exc)
+    return cur.with_(**values), problems
+
+
+def to_texts(settings: Settings, default: Settings | None = None) -> dict[str, str]:
+    """``{link name: text}`` for every option that differs from ``default``."""
+    d = default or Settings()
+    return {o.link: o.to_text(getattr(settings, o.field)) for o in OPTIONS
+            if o.to_text(getattr(settings, o.field)) != o.to_text(getattr(d, o.field))}
