@@ -101,7 +101,7 @@ def test_page_shows_the_proposals_and_a_pick_opens_the_walkthrough():
     assert not at.exception
     s = page_state(at)
     assert len(s.store) == before + 1 and s.store.active == before and s.place.view == "walk"
-    x, y, w, h = s.store.active_box(s.photo.dims)
+    x, y, w, h = s.store.box(s.store.active, s.photo.dims)
     assert worst.startswith(f"#") and f"({x:g}, {y:g}, {w:g} × {h:g})" in worst
     assert f"x = {x:g}, y = {y:g}, size w = {w:g} × h = {h:g}" in page_text(at)  # the walkthrough's step 1
 
