@@ -11,13 +11,13 @@ from PIL import Image, ImageDraw, ImageFont
 from .. import methods, walkthrough
 from ..draw.compare import fig_slide
 from ..lesson.scene import Scene
-from ..ops.sliding import AXES, slide_roi
+from ..lesson.choices import AXES, MAX_SLIDE_CELLS
+from ..ops.sliding import slide_roi
 from . import render
 from .render import Progress, _tick
 
 MAX_GIF_BYTES = 5 * 2**20  # every GIF stays under this (tests/test_export.py)
 MAX_SLIDE_FRAMES = 120
-MAX_SLIDE_CELLS = 16.0
 SLIDE_GIF_DPI = 64
 SLIDE_FRAME_MS = 250  # 16 frames: four seconds of sliding ...
 SLIDE_HOLD_MS = 2000  # ... then the last frame stays a while before the loop starts again

@@ -11,18 +11,15 @@ import random
 
 import numpy as np
 
+from ..lesson.choices import QUIZ_LEVELS
 from ..lesson.settings import ARTICLE, FAST_RCNN, Settings
 from ..methods import METHODS, method
 from .asks import asks_for, interior
 from .model import Question
 from .run import run_method
 
-LEVELS = ("starter", "fastrcnn", "beyond")
-LEVEL_TITLES = {
-    "starter": "Starter: the article's setting (512 × 512, pool5, 3 × 3, rounded down)",
-    "fastrcnn": "Fast R-CNN: conv5_3, 7 × 7, the rounding of its code",
-    "beyond": "Beyond: RoIAlign, RoIWarp and Precise RoI Pooling",
-}
+LEVELS = tuple(QUIZ_LEVELS)  # "starter", "fastrcnn", "beyond": the one list, in lesson.choices
+LEVEL_TITLES = {key: title for key, (_, title) in QUIZ_LEVELS.items()}
 
 
 def beyond_methods() -> tuple[str, ...]:
