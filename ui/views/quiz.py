@@ -5,6 +5,7 @@ import hashlib
 
 import streamlit as st
 
+from roi_viz.lesson.choices import QUIZ_LEVELS
 from roi_viz.lesson.numbers import exact
 from roi_viz.lesson.settings import Settings
 
@@ -12,8 +13,7 @@ from .. import figure
 from ..session import session
 from ..widgets import bound, callback, say
 
-LEVEL_WORDS = {"starter": "Starter: the article's setting", "fastrcnn": "Fast R-CNN: conv5_3, 7 × 7",
-               "beyond": "Beyond: RoIAlign, RoIWarp, PrRoI"}
+LEVEL_WORDS = {key: label for key, (label, _) in QUIZ_LEVELS.items()}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
