@@ -137,7 +137,7 @@ def render(scene, key: str) -> None:
             {"right": "info", "wrong": "error"}.get(g.status, "warning"))
         labels = {f.key: f.label for f in ask.fields}
         for v in g.fields:
-            if v.message:
+            if v.message and v.message not in g.message:  # an unreadable answer's sentence is said once
                 st.text(f"{labels.get(v.key, v.key)}: {v.message}")
         if g.revealed:
             title, url = walkthrough_link(q, ask)
