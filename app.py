@@ -124,9 +124,6 @@ def main() -> None:
         s.notice = ""
     inp, mapping, png = cache.model_input(key, settings.input_size, settings.shape, img)
     s.photo.dims = inp.size  # the boxes are read and written in pixels of this input
-    if s.photo.snap_boxes:  # the input changed shape: its size is known only now
-        s.photo.snap_boxes = False
-        s.store.snap(s.photo.dims)
     if settings.shape != "square":  # every cache below is keyed by the image: this input is another one
         key = f"{key}|{settings.shape}"
     if present:  # no photo to draw on: the lesson alone, on the whole screen

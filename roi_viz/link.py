@@ -55,7 +55,7 @@ from .methods import METHODS
 from .model import samples
 from .model.images import input_dims
 from .ops import geometry as g
-from .rois import RoIError, clip_roi
+from .rois import RoIError, RoIStore, clip_roi
 
 VIEWS = tuple(VIEW_LIST)  # the page's views, from the one list
 QUIZ_LEVELS = tuple(LEVEL_CHOICES)  # roi_viz.quiz.LEVELS, without importing the quiz here
@@ -113,12 +113,9 @@ def dims(settings: Settings, sample: str) -> tuple[int, int]:
 
 
 def _same_boxes(a: Sequence[g.Box], dims_a, b: Sequence[g.Box], dims_b) -> bool:
-    """The same boxes as fractions of the image's sides (the article's box at 224 is still the article's box)."""
-    (wa, ha), (wb, hb) = dims_a, dims_b
-    return len(a) == len(b) and all(
-        Fraction(p) / da == Fraction(q) / db
-        for ba, bb in zip(a, b) for p, q, da, db in zip(ba, bb, (wa, ha, wa, ha), (wb, hb, wb, hb))
-    )
+    """The same boxes as the page's store would read them: ``b`` (set in ``dims_b``) read in ``dims_a``, whole
+    pixels in any other input (the article's box at 224 is still the article's box)."""
+    return list(map(tuple, a)) == RoIStore(b, dims_b).boxes(dims_a)
 
 
 def to_params(link: Link) -> dict[str, str | list[str]]:
@@ -316,10 +313,8 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
 
     # The boxes: in pixels of the link's input size, each cut to the image as a drawn box would be.
     W, H = dims(settings, sample)
-    S0 = DEFAULT.settings.input_size
-    article = tuple(v * k / S0 for v, k in zip(DEFAULT.rois[0], (W, H, W, H)))
-    if shape != "square":  # the article's box on another photo's proportions: whole pixels, like a proposal
-        article = tuple(float(round(v)) for v in article)
+    # The article's box as the page's store reads it in this input: whole pixels in any but its own.
+    article = RoIStore(DEFAULT.rois, dims(DEFAULT.settings, DEFAULT.sample)).box(0, (W, H))
     rois: tuple[g.Box, ...] = (article,)
     # ``active`` counts the link's boxes, bad ones included: ``place`` maps that count to the kept list,
     # so a box that cannot be read never moves the lesson onto another one.

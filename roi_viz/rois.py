@@ -90,6 +90,7 @@ class RoIStore:
 
     def __init__(self, boxes=(), size: Size = 512):
         self._boxes: list[tuple[Fraction, ...]] = []
+        self._home: list[tuple[tuple[int, int], g.Box]] = []  # per box: the input it was set in, and its numbers there
         self._ids: list[int] = []
         self._next_id = 1
         self.active = 0
@@ -108,8 +109,16 @@ class RoIStore:
         return [self.box(i, size) for i in range(len(self._boxes))]
 
     def box(self, index: int, size: Size) -> g.Box:
-        W, H = dims_of(size)
-        return tuple(float(v * d) for v, d in zip(self._boxes[index], (W, H, W, H)))  # type: ignore[return-value]
+        """RoI ``index`` in pixels of the input ``size``: exactly as it was set in the input it was set in
+        (a typed 295.5 stays 295.5), and the same part of the photo in whole pixels in any other input
+        (a box keeps whole pixels through every change of photo, shape and size, and comes back exactly)."""
+        return self.box_of(self._boxes[index], self._home[index], size)
+
+    @staticmethod
+    def box_of(fractions, home, size: Size) -> g.Box:
+        """A box kept as ``fractions`` of the photo with its ``home`` (dims, numbers), read in ``size``."""
+        dims = dims_of(size)
+        return home[1] if dims == home[0] else _whole_of(fractions, dims)
 
     def id_at(self, index: int) -> int:
         """RoI ``index``'s identity: it stays with the box when others are added or deleted."""
@@ -132,23 +141,16 @@ class RoIStore:
         """Replace RoI ``index`` by ``box`` (cut to the image). Raises :class:`RoIError`, keeping the old box."""
         clipped, msg = clip_roi(box, size)
         self._boxes[index] = _exact(clipped, size)
+        self._home[index] = (dims_of(size), tuple(float(v) for v in clipped))
         self.active = index
         self._changed(external=True, notice=msg)
         return msg
-
-    def snap(self, size: Size) -> None:
-        """Every box in whole pixels of the input ``size`` (after the input changed shape: a drawn box is
-        whole pixels). The same part of the photo, the same active box."""
-        active = self.active
-        self.replace_all([tuple(float(max(round(v), 1 if k >= 2 else 0)) for k, v in enumerate(b))
-                          for b in self.boxes(size)], size)
-        self.active = active
 
     def delete(self, index: int) -> None:
         """Remove RoI ``index``; the last one is never removed (a walkthrough needs a box)."""
         if len(self._boxes) < 2:
             raise RoIError("At least one RoI is needed.")
-        del self._boxes[index], self._ids[index]
+        del self._boxes[index], self._ids[index], self._home[index]
         if index < self.active or (index == self.active and index > 0):
             self.active -= 1  # the same box stays active; a deleted active box hands over to the one before
         self._changed(external=True)
@@ -162,7 +164,7 @@ class RoIStore:
 
     def replace_all(self, boxes, size: Size, notice: str = "") -> None:
         """A preset: these boxes instead of all the others; the first is active."""
-        self._boxes, self._ids = [], []
+        self._boxes, self._ids, self._home = [], [], []
         for box in boxes:
             self._append(clip_roi(box, size)[0], size)
         self.active = 0
@@ -171,13 +173,7 @@ class RoIStore:
     # -------------------------------------------------------------- the board
     def whole(self, size: Size) -> list[tuple[int, int, int, int]]:
         """Every RoI in whole pixels of the input, inside it and at least 1 x 1: what the board shows."""
-        W, H = dims_of(size)
-        out = []
-        for x, y, w, h in self.boxes(size):
-            x0, y0 = min(max(round(x), 0), W - 1), min(max(round(y), 0), H - 1)
-            w1, h1 = max(min(round(x + w), W) - x0, 1), max(min(round(y + h), H) - y0, 1)
-            out.append((x0, y0, w1, h1))
-        return out
+        return [tuple(int(v) for v in _whole_of(_exact(b, size), dims_of(size))) for b in self.boxes(size)]
 
     def merge_board(self, boxes, active: int, size: Size) -> bool:
         """Take the board's boxes (``(x, y, w, h)`` whole input pixels, all of them) and the followed one.
@@ -187,13 +183,12 @@ class RoIStore:
         """
         if not boxes:
             return False  # the board never removes the last box; an empty list is not a student's doing
-        shown, old, ids = self.whole(size), self.boxes(size), list(self._ids)
-        kept, new_ids, notices = [], [], []
+        shown, old = self.whole(size), self.boxes(size)
+        kept, notices = [], []  # (fractions, home, id) per box
         for n, b in enumerate(boxes):
             b = tuple(float(v) for v in b)
-            if n < len(shown) and tuple(float(v) for v in shown[n]) == b:
-                kept.append(old[n])
-                new_ids.append(ids[n])
+            if n < len(shown) and tuple(float(v) for v in shown[n]) == b:  # left alone: kept exactly as it was
+                kept.append((self._boxes[n], self._home[n], self._ids[n]))
                 continue
             try:
                 box, msg = clip_roi(b, size)
@@ -201,18 +196,18 @@ class RoIStore:
                 notices.append(f"{exc} The box was not kept.")
                 continue
             notices.append(msg)
-            kept.append(box)
-            new_ids.append(ids[n] if n < len(ids) else None)
+            if n < len(self._ids):
+                roi_id = self._ids[n]
+            else:
+                roi_id, self._next_id = self._next_id, self._next_id + 1
+            kept.append((_exact(box, size), (dims_of(size), box), roi_id))
         active = min(max(int(active), 0), len(kept) - 1) if kept else self.active
-        if not kept or (kept == old and active == self.active):
+        if not kept or ([self.box_of(f, h, size) for f, h, _ in kept] == old and len(kept) == len(old)
+                        and active == self.active):
             if any(notices):
                 self.notice = " ".join(n for n in notices if n)
             return False
-        self._boxes, self._ids = [], []
-        for box, roi_id in zip(kept, new_ids):
-            self._append(box, size)
-            if roi_id is not None:
-                self._ids[-1] = roi_id
+        self._boxes, self._home, self._ids = (list(t) for t in zip(*kept))
         self.active = active
         self._changed(external=False, notice=" ".join(n for n in notices if n))
         return True
@@ -220,6 +215,7 @@ class RoIStore:
     # -------------------------------------------------------------- inside
     def _append(self, box, size: Size) -> None:
         self._boxes.append(_exact(g.check_roi(box), size))
+        self._home.append((dims_of(size), tuple(float(v) for v in box)))
         self._ids.append(self._next_id)
         self._next_id += 1
 
@@ -237,3 +233,12 @@ def _exact(box, size: Size) -> tuple[Fraction, ...]:
     one that keeps the photo's proportions."""
     W, H = dims_of(size)
     return tuple(Fraction(v) / d for v, d in zip(box, (W, H, W, H)))
+
+
+def _whole_of(box: tuple[Fraction, ...], dims: tuple[int, int]) -> g.Box:
+    """A box kept as fractions of the photo, in whole pixels of an input ``dims`` (W, H): its corners rounded,
+    inside the image, at least 1 x 1."""
+    W, H = dims
+    x0, y0 = min(max(round(box[0] * W), 0), W - 1), min(max(round(box[1] * H), 0), H - 1)
+    x1, y1 = round((box[0] + box[2]) * W), round((box[1] + box[3]) * H)
+    return float(x0), float(y0), float(max(min(x1, W) - x0, 1)), float(max(min(y1, H) - y0, 1))

@@ -61,8 +61,8 @@ def test_the_article_example_is_the_bare_address_and_each_change_is_one_short_pa
     assert link.to_params(link.Link(s.with_(method="align"))) == {"method": "align"}
     assert link.to_params(link.Link(rois=((10.0, 20.0, 30.5, 40.0),), step=3)) == {
         "roi": ["10_20_30.5_40"], "step": "4"}
-    # The article's box at another input size is still the article's box: no roi parameter.
-    assert link.to_params(link.Link(s.with_(input_size=224), rois=((129.5, 84.0, 87.5, 63.4375),))) == {"size": "224"}
+    # The article's box at another input size is still the article's box (in whole pixels there): no roi parameter.
+    assert link.to_params(link.Link(s.with_(input_size=224), rois=((130.0, 84.0, 87.0, 63.0),))) == {"size": "224"}
     assert link.number(1600 / 7) == "1600/7" and link.number(9.25) == "9.25" and link.number(296.0) == "296"
 
 

@@ -74,7 +74,7 @@ def test_input_size_round_trip_is_exact():
     store = RoIStore([ARTICLE, (17, 33, 101, 77)], 512)
     before = store.boxes(512)
     assert store.boxes(1024)[0] == (592.0, 384.0, 400.0, 290.0)
-    assert store.boxes(224)[0][3] == pytest.approx(145 * 224 / 512)
+    assert store.boxes(224)[0] == (130.0, 84.0, 87.0, 63.0)  # whole pixels of another input: the corners rounded
     assert store.boxes(512) == before  # 512 -> 1024 -> 224 -> 512: exactly the same numbers
 
 
@@ -102,3 +102,32 @@ def test_replace_all_is_an_outside_change():
     gen = store.generation
     store.replace_all([ARTICLE], 512)
     assert store.boxes(512) == [ARTICLE] and store.active == 0 and store.generation > gen
+
+
+def test_the_articles_box_comes_back_exactly_after_an_upload_and_a_shape_change():
+    """Issue: after a non-square upload and back, the article's RoI read (295.9472527473, 192, 199.736…, 145)."""
+    store = RoIStore([ARTICLE], 512)
+    wide = (767, 512)  # a 640 x 427 photo, proportions kept, shorter side 512
+    assert all(float(v).is_integer() for v in store.boxes(wide)[0])
+    store.select(0)
+    assert store.boxes(512) == [ARTICLE]
+    store.move(0, store.boxes(wide)[0], wide)  # edited on the upload: it is at home there now
+    assert store.boxes(512) == [ARTICLE]  # and comes back to the article's pixels
+
+
+@pytest.mark.parametrize("seed", range(100))
+def test_every_input_gives_whole_pixels_and_the_home_input_the_exact_box(seed):
+    rng = random.Random(seed)
+    dims = [(512, 512), (767, 512), (224, 224), (1024, 683), (320, 480)]
+    home = rng.choice(dims)
+    W, H = home
+    x, y = rng.uniform(0, W - 8), rng.uniform(0, H - 8)
+    box = (x, y, rng.uniform(1, W - x), rng.uniform(1, H - y))
+    store = RoIStore([box], home)
+    for d in dims:
+        got = store.boxes(d)[0]
+        if d == home:
+            assert got == tuple(float(v) for v in box)
+        else:
+            assert all(float(v).is_integer() for v in got) and got[2] >= 1 and got[3] >= 1
+            assert got[0] + got[2] <= d[0] and got[1] + got[3] <= d[1]

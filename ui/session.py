@@ -28,7 +28,6 @@ class Photo:
     last_upload: str = ""  # the upload shown last: a new one is shown with its proportions kept
     upload_shown: bool = False  # the photo on the page is an upload (a link cannot carry it)
     title: str = ""  # the photo's name, for the handout
-    snap_boxes: bool = False  # the input changed shape: the boxes become whole pixels of the new one
     board_seen: tuple = ()  # (board key, seq) of the board's last value taken into the store
     upload: tuple[str, bytes] | None = None  # the last photo uploaded (name, bytes): kept for the session, in memory
 

@@ -47,10 +47,9 @@ def set_method(key: str) -> None:
 
 
 def set_shape(shape: str) -> None:
-    """Square or the photo's proportions; the boxes keep their part of the photo, in whole pixels."""
-    s = session()
-    s.set(shape=shape)
-    s.photo.snap_boxes = True
+    """Square or the photo's proportions; the boxes keep their part of the photo, in whole pixels
+    (the store reads them so in any input but the one they were set in)."""
+    session().set(shape=shape)
 
 
 # ----------------------------------------------------------------------- sections
