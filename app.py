@@ -83,6 +83,7 @@ def workspace(key: str, inp, mapping, png) -> None:
         fm = cache.features(key, inp, session().settings)
         if fm is not None:
             lesson(key, inp, fm, loading.backbone().pretrained, s.place.present)
+            cache.warm_up(key, inp, s.settings.input_size)
     sync_link()
 
 

@@ -125,3 +125,30 @@ def features(key: str, inp, settings):
     if fm.note:
         say(fm.note, "info")
     return fm
+
+
+WARM_DELAY_S = 2.0  # after the first screen is up: its own figure comes first
+_warming = threading.Semaphore(1)  # one warm-up at a time per server
+_warmed: set = set()
+
+
+def warm_up(key: str, inp, size: int) -> None:
+    """Load in the background what the slow views first ask for: VGG16's head (once per server) and the conv5_3
+    map of this photo (Fast R-CNN's layer, "After pooling"), so that a class opening them together waits less."""
+    if (key, size) in _warmed or not _warming.acquire(blocking=False):
+        return
+    _warmed.add((key, size))
+
+    def load() -> None:
+        try:
+            time.sleep(WARM_DELAY_S)
+            the_head()
+            feature_map(key, size, "conv5_3", inp)
+        except Exception:  # noqa: BLE001  (the view will try again, in the page, with a message)
+            traceback.print_exc(file=sys.stderr)
+        finally:
+            _warming.release()
+
+    thread = threading.Thread(target=load, name="roi-viz-warm-up", daemon=True)
+    add_script_run_ctx(thread, get_script_run_ctx())
+    thread.start()
