@@ -13,6 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from ..lesson.scene import Scene
+from ..lesson.shown import printed_shares
 from .kit import (
     ARGMAX, COVERED, FONT, HATCH_LOST, LOST, coverage_bar, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes, cells,
     channel_image, grid, new_figure, num, output_grid, pct, point_size, rect, region_outline, roi_outline, title,
@@ -175,13 +176,9 @@ def fig_integrate(scene: Scene) -> Figure:
     block = share[r0:r1, c0:c1]
     ax.imshow(block, extent=(c0, c1, r1, r0), cmap="Oranges", vmin=0, vmax=max(float(block.max()), 1e-12), interpolation="nearest")
     grid(ax, c0, c1, r0, r1, color="#777777", alpha=0.6)
-    if max(r1 - r0, c1 - c0) <= 14:
-        for rr in range(r0, r1):
-            for cc in range(c0, c1):
-                if share[rr, cc] >= 0.0005:
-                    ax.text(cc + 0.5, rr + 0.5, pct(share[rr, cc]), ha="center", va="center",
-                            fontsize=SMALL if c1 - c0 <= 10 else 9, zorder=8,
-                            bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
+    for (rr, cc), v in printed_shares(scene).items():  # the words add up the same printed shares
+        ax.text(cc + 0.5, rr + 0.5, pct(v), ha="center", va="center", fontsize=SMALL if c1 - c0 <= 10 else 9, zorder=8,
+                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
     bin_lines(ax, r.row_edges, r.col_edges, color="black", width=2, zorder=6)
     rect(ax, (r.col_edges[j], r.row_edges[i], r.col_edges[j + 1] - r.col_edges[j], r.row_edges[i + 1] - r.row_edges[i]),
          fill=False, edgecolor=ARGMAX, linewidth=4.5, zorder=7)

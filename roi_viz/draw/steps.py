@@ -67,6 +67,10 @@ def fig_features(scene: Scene) -> Figure:
     grid(ax, 0, W, 0, H, color="white", alpha=0.25)
     roi_outline(ax, scene)
     cell_axes(ax, (0, H, 0, W))
+    # A map that is not square leaves its equal-aspect axes shorter than the box given to them: the bar follows the map.
+    ax.apply_aspect()
+    box = ax.get_position()
+    cax.set_position((box.x1 + 0.03, box.y0, 0.03, box.height))
     corner_labels(fig, ax, t.projected)
     what = "mean over channels" if scene.mean_view else f"channel {scene.channel}"
     title(ax, f"Feature map {W}×{H}×{scene.features.shape[0]}: {what}")

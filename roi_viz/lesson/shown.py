@@ -79,6 +79,25 @@ def pool_values(scene: Scene) -> PoolValues:
     return PoolValues("none", (), winners, side, ph * pw)
 
 
+# Precise RoI Pooling's step 3 prints every cell's share of the bin while the view is at most this many cells across.
+SHARES_SIDE = 14
+
+
+def printed_shares(scene: Scene) -> dict:
+    """The cells whose share of the focused bin the integration figure prints: ``{(row, col): share}``.
+
+    A share under 0.05 % would print as 0.0 % and is left out; a view wider than
+    :data:`SHARES_SIDE` cells prints none.
+    """
+    r = scene.chosen
+    i, j, _ = scene.focus
+    r0, r1, c0, c1 = window(scene)
+    if max(r1 - r0, c1 - c0) > SHARES_SIDE:
+        return {}
+    share = r.weight_map(i, j)
+    return {(rr, cc): float(share[rr, cc]) for rr in range(r0, r1) for cc in range(c0, c1) if share[rr, cc] >= 0.0005}
+
+
 def split_loss(trace) -> float:
     """Area of the projected RoI inside the region but in no bin, in cells: what the split loses.
 
