@@ -258,7 +258,7 @@ def step_pool(scene: Scene) -> str:
         )
     else:
         figure = (
-            f"The view is {shown.side} cells across: too small to print values, so the figure only marks where each "
+            f"The view is {shown.side} cells across: too crowded to print the values legibly, so the figure only marks where each "
             "maximum is (red boxes); the next step shows the output."
         )
     if ph * pw > 16:
