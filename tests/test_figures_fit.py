@@ -131,3 +131,80 @@ def test_the_colour_bar_is_as_tall_as_the_map(shape):
     ax, bar = fig.axes[0].get_window_extent(r), fig.axes[1].get_window_extent(r)
     assert abs(bar.height - ax.height) <= 1 and abs(bar.y0 - ax.y0) <= 1, (bar, ax)
     assert bar.x0 >= ax.x1, "the bar stands right of the map"
+
+
+# ---------------------------------------------------------------- type sizes on the page and the projector
+def page_px(fig) -> float:
+    """The smallest text's height in pixels on the page: PAGE_DPI, shrunk to the page's widest figure."""
+    FigureCanvasAgg(fig).draw()
+    shown = min(kit.PAGE_DPI * fig.get_size_inches()[0], kit.PAGE_WIDTH_PX)
+    return kit.smallest_text_px(fig, shown)
+
+
+def presenter_px(fig) -> float:
+    kit.for_projector(fig)
+    FigureCanvasAgg(fig).draw()
+    _, (w, h) = kit.projector_image(fig)
+    return kit.smallest_text_px(fig, kit.present_width(w, h) * fig.get_size_inches()[0] * kit.SLIDE_DPI / w)
+
+
+@pytest.mark.parametrize("preset", [ARTICLE, FAST_RCNN], ids=["article", "fastrcnn"])
+def test_no_text_is_too_small_on_the_page_or_the_projector(preset):
+    from roi_viz.draw.compare import fig_compare
+    from roi_viz.methods import run_all
+
+    for out in (3, 7):
+        for method in METHODS:
+            scene = scene_for(preset, method, out)
+            for step in METHODS[method].steps:
+                assert page_px(step.figure(scene)) >= kit.PAGE_MIN_PX, (method, out, step.key)
+                assert presenter_px(step.figure(scene)) >= kit.PRESENT_MIN_PX, (method, out, step.key)
+        traces = run_all(scene.features, scene.rois[0], scene.settings)
+        assert page_px(fig_compare(scene, traces, METHODS)) >= kit.PAGE_MIN_PX, ("compare", out)
+        assert presenter_px(fig_compare(scene, traces, METHODS)) >= kit.PRESENT_MIN_PX, ("compare", out)
+
+
+# ---------------------------------------------------------------- the close-up of one point
+def _crosses(segment, box, grow: float) -> bool:
+    """Whether a line segment (display pixels) passes within ``grow`` pixels of ``box``."""
+    (x0, y0), (x1, y1) = segment
+    for f in np.linspace(0, 1, 200):
+        x, y = x0 + f * (x1 - x0), y0 + f * (y1 - y0)
+        if box.x0 - grow <= x <= box.x1 + grow and box.y0 - grow <= y <= box.y1 + grow:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("method", ["align", "warp"])
+@pytest.mark.parametrize("presenter", [False, True], ids=["page", "presenter"])
+def test_the_bilinear_labels_clear_the_leader_lines_and_the_ring(method, presenter):
+    from roi_viz.draw.sampling import fig_bilinear
+
+    rng = np.random.default_rng(1)
+    for _ in range(8):
+        roi = tuple(float(v) for v in (rng.integers(0, 300), rng.integers(0, 300), rng.integers(40, 200), rng.integers(40, 200)))
+        focus = (int(rng.integers(3)), int(rng.integers(3)), int(rng.integers(4)))
+        scene = scene_for(ARTICLE, method, 3, roi=roi, focus=focus)
+        fig = fig_bilinear(scene)
+        if presenter:
+            kit.for_projector(fig)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        ax = fig.axes[0]
+        labels = [t for t in ax.texts if DIGIT.search(t.get_text())]
+        frames = [(t.get_text(), t.get_bbox_patch().get_window_extent(renderer) if t.get_bbox_patch()
+                   else t.get_window_extent(renderer)) for t in labels]
+        leaders = [line for line in ax.lines if len(line.get_xdata()) == 2]
+        assert leaders, "a leader line to each cell the point reads"
+        for line in leaders:
+            segment = ax.transData.transform(np.column_stack([line.get_xdata(), line.get_ydata()]))
+            half = (line.get_linewidth() + 5) / 2 * fig.dpi / 72  # the line and its black outline
+            for text, frame in frames:
+                assert not _crosses(segment, frame, half), (roi, focus, text)
+        ring = [c for c in ax.collections if hasattr(c, "get_sizes") and len(c.get_sizes()) and c.get_sizes()[0] == 420][0]
+        (cx, cy), = ax.transData.transform(ring.get_offsets())
+        radius = (np.sqrt(420) / 2 + 2) * fig.dpi / 72  # the marker's radius and half its edge, in pixels
+        for text, frame in frames:
+            nearest = (min(max(cx, frame.x0), frame.x1), min(max(cy, frame.y0), frame.y1))
+            assert np.hypot(nearest[0] - cx, nearest[1] - cy) > radius, (roi, focus, text)

@@ -49,6 +49,8 @@ TUPLES = {tuple: HandlerTuple(ndivide=None, pad=0)}
 # The page column is about 700 px wide: more pixels would only be thrown away by the browser.
 PAGE_DPI = 85
 SLIDE_DPI = 150  # `explain --figures` writes slides for a projector
+PAGE_WIDTH_PX = 720  # the page shows a figure at most this wide (the page's style sheet), shrinking a wider one
+PAGE_MIN_PX, PRESENT_MIN_PX = 11, 18  # the smallest text a student reads on the page, and from the back of a room
 
 
 # The output grid of the last step: as tall as the figure allows above the coverage bar, so that a 7 x 7 grid
@@ -122,6 +124,16 @@ def smallest_text_px(fig: Figure, shown_width_px: float) -> float:
     """
     sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     return min(sizes) / 72 * shown_width_px / fig.get_size_inches()[0]
+
+
+def page_points(width_in: float, px: float) -> float:
+    """The font size, in points, that is ``px`` pixels high on the page in a figure ``width_in`` inches wide.
+
+    At :data:`PAGE_DPI` a point is PAGE_DPI / 72 pixels; a figure wider than
+    :data:`PAGE_WIDTH_PX` is shrunk to that width, and its type with it.
+    """
+    shrink = min(1.0, PAGE_WIDTH_PX / (width_in * PAGE_DPI))
+    return px / (PAGE_DPI / 72 * shrink)
 
 
 def new_figure(w: float, h: float) -> Figure:

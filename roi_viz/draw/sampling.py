@@ -14,7 +14,7 @@ from matplotlib.patches import Patch, Rectangle
 
 from ..lesson.scene import Scene
 from ..lesson.numbers import weight
-from ..lesson.shown import printed_shares
+from ..lesson.shown import SHARE_SIZE, printed_shares
 from .kit import (
     ARGMAX, OUTPUT_AXES, COVERED, FONT, HATCH_LOST, LOST, coverage_bar, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes, cells,
     channel_image, grid, new_figure, num, output_grid, pct, point_size, rect, region_outline, roi_outline, title,
@@ -117,7 +117,7 @@ def fig_bilinear(scene: Scene) -> Figure:
     for rr in range(r0, r1):
         for cc in range(c0, c1):
             up = away.get((rr, cc))
-            ax.text(cc + 0.5, rr + (0.36 if up else 0.64 if up is not None else 0.78), value(chan[rr, cc]), ha="center", va="center", fontsize=SMALL,
+            ax.text(cc + 0.5, rr + (0.3 if up else 0.7 if up is not None else 0.78), value(chan[rr, cc]), ha="center", va="center", fontsize=SMALL,
                     color="black" if chan[rr, cc] > mid else "white", zorder=5)
             ax.plot(cc + 0.5, rr + 0.5, marker="+", color="white", markersize=10, markeredgewidth=2, zorder=5)
     for (rr, cc), w in weights.items():
@@ -125,7 +125,7 @@ def fig_bilinear(scene: Scene) -> Figure:
             continue
         ax.plot([x, cc + 0.5], [y, rr + 0.5], color="white", linewidth=1.5 + 8 * w, solid_capstyle="round",
                 zorder=6, path_effects=OUTLINE)
-        ax.text(cc + 0.5, rr + (0.14 if away[rr, cc] else 0.86), f"×{weight(w)}", ha="center", va="center", fontsize=FONT,
+        ax.text(cc + 0.5, rr + (0.11 if away[rr, cc] else 0.89), f"×{weight(w)}", ha="center", va="center", fontsize=FONT,
                 weight="bold", zorder=8, bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="black"))
     ax.scatter([x], [y], s=420, marker="o", facecolor="white", edgecolor=ARGMAX, linewidth=4, zorder=9)
     cell_axes(ax, (r0, r1, c0, c1))
@@ -203,7 +203,7 @@ def fig_integrate(scene: Scene) -> Figure:
     ax.imshow(block, extent=(c0, c1, r1, r0), cmap="Oranges", vmin=0, vmax=max(float(block.max()), 1e-12), interpolation="nearest")
     grid(ax, c0, c1, r0, r1, color="#777777", alpha=0.6)
     for (rr, cc), v in printed_shares(scene).items():  # the words add up the same printed shares
-        ax.text(cc + 0.5, rr + 0.5, pct(v), ha="center", va="center", fontsize=SMALL if c1 - c0 <= 10 else 9, zorder=8,
+        ax.text(cc + 0.5, rr + 0.5, pct(v), ha="center", va="center", fontsize=SHARE_SIZE, zorder=8,
                 bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
     bin_lines(ax, r.row_edges, r.col_edges, color="black", width=2, zorder=6)
     rect(ax, (r.col_edges[j], r.row_edges[i], r.col_edges[j + 1] - r.col_edges[j], r.row_edges[i + 1] - r.row_edges[i]),

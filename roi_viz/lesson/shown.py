@@ -124,6 +124,8 @@ def pool_values(scene: Scene) -> PoolValues:
 
 # Precise RoI Pooling's step 3 prints every cell's share of the bin while the view is at most this many cells across.
 SHARES_SIDE = 14
+SHARE_SIZE = 11.0  # points: 13 px on the page, 18.5 px on the projector
+INTEGRATE_VIEW_PT = (0.86 * 8.0 * 72, 0.72 * 8.4 * 72)  # the integration figure's axes
 
 
 def printed_shares(scene: Scene) -> dict:
@@ -132,13 +134,21 @@ def printed_shares(scene: Scene) -> dict:
     A share under 0.05 % would print as 0.0 % and is left out; a view wider than
     :data:`SHARES_SIDE` cells prints none.
     """
+    from .numbers import pct
+
     r = scene.chosen
     i, j, _ = scene.focus
     r0, r1, c0, c1 = window(scene)
     if max(r1 - r0, c1 - c0) > SHARES_SIDE:
         return {}
     share = r.weight_map(i, j)
-    return {(rr, cc): float(share[rr, cc]) for rr in range(r0, r1) for cc in range(c0, c1) if share[rr, cc] >= 0.0005}
+    shown = {(rr, cc): float(share[rr, cc]) for rr in range(r0, r1) for cc in range(c0, c1) if share[rr, cc] >= 0.0005}
+    # Each share sits in a white frame in its cell; a share whose frame would not fit leaves them all out.
+    cell_pt = min(INTEGRATE_VIEW_PT[0] / (c1 - c0), INTEGRATE_VIEW_PT[1] / (r1 - r0))
+    frame = 0.3 * SHARE_SIZE * PROJECTOR
+    if any(label_width_pt(pct(v), SHARE_SIZE) + frame + GAP_PT > cell_pt for v in shown.values()):
+        return {}
+    return shown
 
 
 def split_loss(trace) -> float:
