@@ -47,7 +47,7 @@ def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
     if place.present != present or place.redraw:  # presenter mode, or boxes changed here: the photo changes too
         place.redraw = False
         st.rerun(scope="app")
-    if present:  # a projector shows the walkthrough; the view chosen before is kept for afterwards
+    if present and place.view == "walk":  # the walkthrough's own slide: figure beside controls and words
         walkthrough.render(scene, fm, key, present=True)
         sync_link()
         return
@@ -59,7 +59,11 @@ def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
              "slide": lambda: slide.render(scene, key), "quiz": lambda: quiz.render(scene, key),
              "field": lambda: field.render(scene, key), "head": lambda: head.render(scene, key, inp),
              "proposals": lambda: proposals.render(scene, key, inp), "train": lambda: training.render(scene, key)}
-    views[place.view]()
+    with st.container(key=f"view-{place.view}"):  # presenter mode fits its figures to the screen (ui.style)
+        views[place.view]()
+    if present:
+        sync_link()
+        return
     glossary.render()
     sync_link()
 

@@ -25,7 +25,7 @@ from .lesson.options import BY_FIELD, OPTIONS, Option
 from .lesson.settings import Settings
 from .methods import METHODS
 from .model import images, samples
-from .ops.sliding import AXES
+from .lesson.choices import AXES, MAX_SLIDE_CELLS
 
 
 def parse_roi(text: str) -> tuple[float, float, float, float]:
@@ -54,8 +54,8 @@ def parse_cells(text: str) -> float:
         value = float(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"--slide-cells takes a number of cells, e.g. 0.5; got {text!r}") from None
-    if not 0 < value <= 16:
-        raise argparse.ArgumentTypeError(f"--slide-cells must be more than 0 and at most 16; got {text}")
+    if not 0 < value <= MAX_SLIDE_CELLS:
+        raise argparse.ArgumentTypeError(f"--slide-cells must be more than 0 and at most {MAX_SLIDE_CELLS:g}; got {text}")
     return value
 
 

@@ -48,6 +48,7 @@ from fractions import Fraction
 from typing import Mapping, Sequence
 
 from .lesson import options
+from .lesson.choices import AXES, SLIDE_CELLS, QUIZ_LEVELS as LEVEL_CHOICES
 from .lesson.settings import Settings
 from .lesson.views import VIEWS as VIEW_LIST
 from .methods import METHODS
@@ -57,10 +58,8 @@ from .ops import geometry as g
 from .rois import RoIError, clip_roi
 
 VIEWS = tuple(VIEW_LIST)  # the page's views, from the one list
-QUIZ_LEVELS = ("starter", "fastrcnn", "beyond")  # roi_viz.quiz.LEVELS, without importing the quiz here
+QUIZ_LEVELS = tuple(LEVEL_CHOICES)  # roi_viz.quiz.LEVELS, without importing the quiz here
 MAX_SEED = 2**31 - 1
-AXES = ("x", "y")
-SLIDE_CELLS = (0.25, 0.5, 1.0, 2.0)
 MAX_ROIS = 50  # more boxes than a class can look at; a longer list is refused, not cut
 MAX_VALUE = 200  # characters in one parameter value; a longer one is refused
 UNKNOWN_NAMED = 5  # unknown parameters named one by one; past that, counted

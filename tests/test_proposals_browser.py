@@ -46,9 +46,9 @@ def open_view(browser, server, query: str, width: int, height: int):
     pg.goto(f"{server}/?{query}")
     expect(pg.get_by_text(re.compile(r"proposed [\d,]+ boxes"))).to_be_visible()
     settle(pg)
-    lesson = pg.locator('[data-testid="stMainBlockContainer"] [data-testid="stImage"] img')
+    lesson = pg.locator('[data-testid="stMainBlockContainer"] img.roi-figure')
     expect(lesson).to_have_count(FIGURES)
-    pg.wait_for_function("() => [...document.querySelectorAll('[data-testid=\"stImage\"] img')]"
+    pg.wait_for_function("() => [...document.querySelectorAll('img.roi-figure')]"
                          ".every(i => i.complete && i.naturalWidth > 0)")
     return pg
 
@@ -59,7 +59,7 @@ def test_screens_of_the_view(server, browser, sample):
         pg = open_view(browser, server, f"view=proposals&img={sample}", width, height)
         assert "view" in parse_qs(urlparse(pg.url).query)
         pg.screenshot(path=str(SHOTS / f"proposals-{sample}-{width}.png"))
-        figures = pg.locator('[data-testid="stMainBlockContainer"] [data-testid="stImage"] img')
+        figures = pg.locator('[data-testid="stMainBlockContainer"] img.roi-figure')
         for n in range(FIGURES):  # Streamlit scrolls inside its own container: each figure is brought on screen
             figures.nth(n).scroll_into_view_if_needed()
             pg.wait_for_timeout(300)

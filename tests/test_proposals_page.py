@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import page_state, page_text, widget
+from conftest import figures, page_state, page_text, widget
 from roi_viz import link, proposals as P
 from roi_viz.cli import main as cli_main
 from roi_viz.draw import proposals as D
@@ -88,7 +88,7 @@ def test_page_shows_the_proposals_and_a_pick_opens_the_walkthrough():
     text = page_text(at)
     assert "Every proposal, as Fast R-CNN saw them" in text
     assert "proposed **2,000 boxes**" in text
-    assert len(at.get("image")) == 3, "the proposals on the photo, the distribution and the scatter"
+    assert len(figures(at)) == 3, "the proposals on the photo, the distribution and the scatter"
     assert "of the proposals have at least one empty bin" in text
     # The slider changes how many are drawn, and the words say so.
     widget(at, "slider", "Proposals drawn").set_value(40).run()

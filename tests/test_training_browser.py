@@ -10,7 +10,7 @@ from playwright.sync_api import expect, sync_playwright
 from test_browser import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
 
 LOG = ROOT / "artifacts" / "server-test_training_browser.log"
-FIGURES = "[data-testid='stImage'] img"
+FIGURES = "img.roi-figure"
 
 
 @pytest.fixture(scope="module")

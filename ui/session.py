@@ -30,6 +30,7 @@ class Photo:
     title: str = ""  # the photo's name, for the handout
     snap_boxes: bool = False  # the input changed shape: the boxes become whole pixels of the new one
     board_seen: tuple = ()  # (board key, seq) of the board's last value taken into the store
+    upload: tuple[str, bytes] | None = None  # the last photo uploaded (name, bytes): kept for the session, in memory
 
 
 @dataclass
@@ -133,10 +134,16 @@ def from_link() -> Session:
 
 
 def as_link(s: Session):
-    from roi_viz.link import Link
+    """The session as a link. An upload cannot travel: its boxes go as the same part of the sample photo
+    (the store keeps them as fractions of the photo), in whole pixels of the input the link opens."""
+    from roi_viz.link import Link, dims
 
     p = s.place
-    return Link(s.settings, s.photo.sample, s.photo.upload_shown, tuple(s.store.boxes(s.photo.dims)), s.store.active,
+    if s.photo.upload_shown:
+        boxes = tuple(tuple(float(v) for v in b) for b in s.store.whole(dims(s.settings, s.photo.sample)))
+    else:
+        boxes = tuple(s.store.boxes(s.photo.dims))
+    return Link(s.settings, s.photo.sample, s.photo.upload_shown, boxes, s.store.active,
                 p.view, p.step, p.focus, p.slide_axis, p.slide_cells, p.present, s.quiz.level, s.quiz.seed)
 
 

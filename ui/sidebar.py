@@ -66,14 +66,19 @@ def image() -> tuple[str, bytes, str]:
         up = sb.file_uploader(f"PNG, JPEG, WebP, BMP, TIFF or GIF, up to {images.MAX_FILE_MB} MB",
                               type=list(images.UPLOAD_TYPES), key="upload", max_upload_size=images.MAX_FILE_MB)
         if up is not None:
-            data = up.getvalue()  # kept in memory only, never written to disk
+            photo.upload = (up.name, up.getvalue())  # kept in memory only, never written to disk
+        elif photo.upload is not None:  # the uploader forgets its file when the sample was shown meanwhile
+            say(f"Your photo “{photo.upload[0]}” is kept for this session; choose another file to replace it.",
+                "info", sb)
+        if photo.upload is not None:
+            name, data = photo.upload
             key = "upload:" + hashlib.sha1(data).hexdigest()
             if key != photo.last_upload:  # a new photo of one's own: as Fast R-CNN would see it, proportions kept
                 photo.last_upload = key
                 if s.settings.shape != "aspect":
                     set_shape("aspect")
                     refresh("shape")
-            return key, data, up.name
+            return key, data, name
         sb.info("No file yet: the sample photo is shown until you upload one.")
     by_name = {x.name: x for x in samples.list_samples()}
     names = list(by_name)

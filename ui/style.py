@@ -6,6 +6,16 @@ PHOTO_ROOM_PX = 430
 PRESENT_WORDS_PX = 22  # presenter mode: the words' size at 1920 x 1080 (the figures' smallest text is 20 px or more)
 
 
+# Presenter mode, every view but the walkthrough (which has its own slide): each figure as large as the
+# 1920 x 1080 screen allows, the words at the walkthrough slide's size.
+PRESENT_VIEWS = f"""
+[class*="st-key-view-"] img.roi-figure {{ width: auto !important; max-width: 100% !important;
+  max-height: calc(100vh - 11rem); margin: 0 auto; }}
+[class*="st-key-view-"] [data-testid="stMarkdownContainer"] p,
+[class*="st-key-view-"] [data-testid="stMarkdownContainer"] li {{ font-size: {PRESENT_WORDS_PX}px; line-height: 1.45; }}
+"""
+
+
 def page_style(present: bool = False) -> str:
     """The page's CSS: plain-text notices (``ui.widgets.say``) in a box keyed by kind, captions and links
     at AA contrast, a tighter top; the board's size is set beside it (:func:`photo_fits`)."""
@@ -21,7 +31,7 @@ def page_style(present: bool = False) -> str:
 [data-testid="stMainBlockContainer"] {{ padding-top: {"3.8rem" if present else "2.5rem"}; padding-bottom: 2rem; }}
 [data-testid="stMainBlockContainer"] h2 {{ padding-top: 0; }}
 .st-key-clicker-keys {{ display: none; }}
-{"" if present else ".st-key-step-figure img { max-width: 720px !important; }  /* wide screens: the words stay in reach */"}
+{PRESENT_VIEWS if present else ".st-key-step-figure img { max-width: 720px !important; }  /* wide screens: the words stay in reach */"}
 </style>"""
 
 

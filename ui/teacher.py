@@ -100,9 +100,10 @@ def share_link() -> None:
     query = urlencode(params, doseq=True)
     base = st.context.url or ""
     st.code(base + ("?" + query if query else ""), language=None, wrap_lines=True)
-    st.caption("Copy it with the button at the code's right: whoever opens it sees this image, these boxes and "
+    st.caption("Select it and copy it (Ctrl+C, or the copy button that appears when the pointer is over it): "
+               "whoever opens it sees this image, these boxes and "
                "settings, and this step. The address bar holds the same link at every moment"
                + (", with `present=1`, which opens presenter mode." if s.place.present else "."))
     if s.photo.upload_shown:
         st.warning("This page shows an uploaded photo, which cannot travel in a link: the link opens the "
-                   "sample photo with these boxes and settings, and says so.")
+                   "sample photo with the same settings and the boxes on the same parts of the picture, and says so.")

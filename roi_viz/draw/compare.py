@@ -25,8 +25,8 @@ from ..lesson.scene import Scene
 from ..ops import geometry as g
 from ..ops.sliding import Slide
 from .kit import (
-    FONT, PAGE_MIN_PX, ROI, SMALL, page_points, bin_lines, cell_axes, grid, new_figure, output_grid, pct, point_size, rect,
-    untrained_badge, window,
+    FONT, PAGE_MIN_PX, ROI, SMALL, bin_lines, cell_axes, grid, new_figure, num, output_grid, page_points, pct, point_size,
+    rect, untrained_badge, window,
 )
 
 
@@ -138,8 +138,15 @@ def fig_compare(scene: Scene, traces: dict, methods: dict) -> Figure:
     return fig
 
 
-def fig_slide(scene: Scene, slide: Slide, methods: dict) -> Figure:
-    """Output value (top) and coverage (bottom) against how far the box has moved."""
+def fig_slide(scene: Scene, slide: Slide, methods: dict, at: int | None = None) -> Figure:
+    """Output value (top) and coverage (bottom) against how far the box has moved.
+
+    ``at``: one position of the slide (an index into ``slide.offsets``) to mark:
+    a dashed line there, one dot per method on each curve, each method's value
+    and coverage printed, and the heading saying how far the box has moved. The
+    page shows the figure unmarked; the sliding-box GIF is this figure marked at
+    each position in turn.
+    """
     fig = new_figure(12.0, 8.0)  # shown across the page: the article's point, as large as it gets
     top = fig.add_axes((0.08, 0.52, 0.9, 0.38))
     bottom = fig.add_axes((0.08, 0.09, 0.9, 0.3), sharex=top)
@@ -157,15 +164,20 @@ def fig_slide(scene: Scene, slide: Slide, methods: dict) -> Figure:
     steps = np.abs(np.diff(slide.values[jumpy])) if jumpy else np.zeros(0)
     if steps.size and steps.max() > 1e-9:  # point at the biggest jump of a whole-cell method: the article's point
         k = int(steps.argmax())
-        at = slide.offsets[k + 1]
+        jump = slide.offsets[k + 1]
         for ax in (top, bottom):
-            ax.axvline(at, color="#555555", linestyle=(0, (2, 2)), linewidth=1.6, zorder=0)
-        top.annotate(f"{methods[jumpy].short} jumps: a box edge\ncrossed a cell boundary", xy=(at, slide.values[jumpy][k + 1]),
+            ax.axvline(jump, color="#555555", linestyle=(0, (2, 2)), linewidth=1.6, zorder=0)
+        top.annotate(f"{methods[jumpy].short} jumps: a box edge\ncrossed a cell boundary", xy=(jump, slide.values[jumpy][k + 1]),
                      xytext=(0.5, 0.5), textcoords="axes fraction", fontsize=SMALL, ha="center",
                      arrowprops=dict(arrowstyle="->", linewidth=1.8, color="black"),
                      bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="black"))
-    fig.text(0.02, 0.975, f"Channel {slide.channel}, bin ({i},{j}), while the RoI moves {word}", fontsize=FONT + 1,
-             ha="left", va="top")
+    heading = f"Channel {slide.channel}, bin ({i},{j}), while the RoI moves {word}"
+    if at is not None:
+        off = slide.offsets[at]
+        heading = (f"Channel {slide.channel}, bin ({i},{j}): the RoI moved {word} by {num(off, 3)} "
+                   f"cell{'' if off == 1 else 's'} ({num(off * slide.stride, 2)} px)")
+        _mark(fig, top, bottom, slide, methods, at)
+    fig.text(0.02, 0.975, heading, fontsize=FONT + 1, ha="left", va="top")
     top.set_ylabel("output value", fontsize=FONT)
     bottom.set_ylabel("coverage (%)", fontsize=FONT)
     bottom.set_xlabel(f"RoI moved {word} by (cells; 1 cell = {slide.stride:g} px)", fontsize=FONT)
@@ -181,3 +193,21 @@ def fig_slide(scene: Scene, slide: Slide, methods: dict) -> Figure:
     fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.53, 0.45), ncol=4, fontsize=FONT, frameon=False)
     untrained_badge(fig, scene)
     return fig
+
+
+def _mark(fig: Figure, top, bottom, slide: Slide, methods: dict, k: int) -> None:
+    """Position ``k`` of the slide: a line across both plots, a dot on every curve, the numbers in a box."""
+    off = slide.offsets[k]
+    for ax in (top, bottom):
+        ax.axvline(off, color="black", linestyle=(0, (4, 2)), linewidth=2.0, zorder=1)
+    lines = []
+    for m in slide.values:
+        color, _, marker = methods[m].style
+        value, share = slide.values[m][k], slide.coverage[m][k]
+        top.plot([off], [value], color=color, marker=marker, markersize=14, markeredgecolor="black", zorder=10)
+        bottom.plot([off], [100 * share], color=color, marker=marker, markersize=14, markeredgecolor="black", zorder=10)
+        lines.append((color, f"{methods[m].short:<11} {value:>9.4g}   coverage {pct(share):>7}"))
+    # One text per method, so each line keeps its method's colour; a white box keeps them readable over the curves.
+    for n, (color, line) in enumerate(lines):
+        fig.text(0.10, 0.885 - 0.034 * n, line, color=color, fontsize=SMALL, weight="bold", family="monospace",
+                 va="top", ha="left", bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))

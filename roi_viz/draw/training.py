@@ -107,7 +107,7 @@ def fig_box_slide(scene: Scene, bp: BackwardPass, method) -> Figure:
     every = max(len(sl.offsets) // 10, 1)
     kw = dict(color=color, linestyle=style, linewidth=3.2, marker=marker, markersize=8, markevery=every,
               markeredgecolor="black")
-    top.plot(sl.offsets, sl.values, drawstyle="steps-post" if method.whole_cells else "default", **kw)
+    top.plot(sl.offsets, sl.values, drawstyle="steps-post" if method.snaps_to_cells else "default", **kw)
     # Bilinear sampling gives a derivative constant between kinks: drawn as steps, not as slopes between
     # samples that straddle a kink. PrRoI's is continuous: drawn as a line.
     bottom.plot(sl.offsets, sl.derivative, drawstyle="default" if bp.method == "prroi" else "steps-mid", **kw)

@@ -18,12 +18,12 @@ What each file contains:
   step of the method: its title, its figure and its words.
 - :func:`walkthrough_gif`: an animated GIF, one frame per step of the method,
   each frame the step's figure under a band that says "Step k/n: title".
-- :func:`slide_gif`: the sliding box as an animated GIF. Left: the chosen
-  channel around the RoI, the box as projected and the cells RoI pooling
-  snaps it to; right: the followed output value (bin ``scene.focus[:2]``,
-  channel ``scene.channel``) of every method up to the current offset, with
-  the current values and coverages printed. The numbers come from
-  :func:`~roi_viz.ops.sliding.slide_roi`, as in the page's slide view.
+- :func:`slide_gif`: the sliding box as an animated GIF: the page's slide
+  figure (:func:`~roi_viz.draw.compare.fig_slide`: the followed output value,
+  bin ``scene.focus[:2]``, channel ``scene.channel``, of every method, and its
+  coverage) marked at each position in turn, with the values and coverages
+  there printed. The numbers come from :func:`~roi_viz.ops.sliding.slide_roi`,
+  as in the page's slide view.
 - :func:`numbers`: the JSON of ``explain --json`` as a dict.
 
 Functions that draw several frames or pages take ``progress(done, total)``,
@@ -37,7 +37,7 @@ Limits: every GIF is under 5 MB (:data:`MAX_GIF_BYTES`) and made in under
 5 s on a 2-core CPU with the defaults, for the article's scene (512 input,
 pool5, 3 x 3), Fast R-CNN's setting (conv5_3, 7 x 7, its rounding) and
 RoIAlign. Measured: the walkthrough (60 dpi) 0.6-1.0 s and 0.2-0.35 MB, the
-sliding box (16 frames of 12 x 6 inches at 64 dpi) 1.5-1.8 s and 0.11 MB,
+sliding box (16 frames of 12 x 8 inches at 64 dpi) 1.7-2.3 s and 0.10-0.11 MB,
 the handout 1.1-1.4 s and 0.9-1.2 MB. ``tests/test_export.py`` checks the
 sizes and the frame and page counts; the times are measured, not tested.
 """

@@ -15,6 +15,9 @@ import streamlit as st
 from roi_viz import proposals as P
 from roi_viz.lesson import proposals as L
 
+from roi_viz.lesson.words import plain
+
+from .. import figure
 from ..session import session
 from ..widgets import bound, callback, refresh, say
 
@@ -111,8 +114,9 @@ def render(scene, key: str, inp) -> None:
     with st.spinner("Drawing every proposal…"):
         photo = photo_picture(key, setting, drawn, place.proposals_order, inp, study)
         dist, size = chart_pictures(key, setting, study)
-    st.image(photo, width="stretch", output_format="JPEG")
-    st.markdown(L.photo_words(study, drawn, place.proposals_order))
+    words = L.photo_words(study, drawn, place.proposals_order)
+    figure.show(photo, "JPEG", "The proposals on the photo, coloured by the share that reaches the output. " + plain(words))
+    st.markdown(words)
 
     ranked = [int(k) for k in L.by_loss(study)]
     pick_col, go_col = st.columns([3, 2], vertical_alignment="bottom")
@@ -123,11 +127,13 @@ def render(scene, key: str, inp) -> None:
                       key="proposal-follow", type="primary")
 
     st.markdown("##### What each method keeps of them")
-    st.image(dist, width="stretch")
-    st.markdown(L.distribution_words(study))
+    words = L.distribution_words(study)
+    figure.show(dist, "PNG", "Histograms of the share of each proposal that reaches the output, per method. " + plain(words))
+    st.markdown(words)
     st.markdown("##### Coverage against size")
-    st.image(size, width="stretch")
-    st.markdown(L.size_words(study))
+    words = L.size_words(study)
+    figure.show(size, "PNG", "The share each proposal keeps against its shorter side in cells. " + plain(words))
+    st.markdown(words)
     st.markdown("##### Empty bins")
     st.markdown(L.empty_words(study))
     st.download_button("The table of every proposal (CSV)", table(key, setting, study),

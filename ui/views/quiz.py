@@ -5,6 +5,7 @@ import hashlib
 
 import streamlit as st
 
+from roi_viz.lesson.choices import QUIZ_LEVELS
 from roi_viz.lesson.numbers import exact
 from roi_viz.lesson.settings import Settings
 
@@ -12,8 +13,7 @@ from .. import figure
 from ..session import session
 from ..widgets import bound, callback, say
 
-LEVEL_WORDS = {"starter": "Starter: the article's setting", "fastrcnn": "Fast R-CNN: conv5_3, 7 × 7",
-               "beyond": "Beyond: RoIAlign, RoIWarp, PrRoI"}
+LEVEL_WORDS = {key: label for key, (label, _) in QUIZ_LEVELS.items()}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -137,7 +137,7 @@ def render(scene, key: str) -> None:
             {"right": "info", "wrong": "error"}.get(g.status, "warning"))
         labels = {f.key: f.label for f in ask.fields}
         for v in g.fields:
-            if v.message:
+            if v.message and v.message not in g.message:  # an unreadable answer's sentence is said once
                 st.text(f"{labels.get(v.key, v.key)}: {v.message}")
         if g.revealed:
             title, url = walkthrough_link(q, ask)

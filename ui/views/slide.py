@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from roi_viz.lesson.choices import AXIS_WORDS as AXES
+
 from .. import figure
 from ..cache import scene_key
 from ..session import session
 from ..widgets import bound
 
-AXES = {"x": "right (x)", "y": "down (y)"}
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -26,7 +27,7 @@ def slide_page(key: str, _scene, bin: tuple, axis: str, cells: float) -> tuple[b
 
 
 def render(scene, key: str) -> None:
-    from roi_viz.link import AXES as LINK_AXES, SLIDE_CELLS
+    from roi_viz.lesson.choices import AXES as LINK_AXES, SLIDE_CELLS
 
     place = session().place
     ph, pw = scene.trace.output_size

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import streamlit as st
 
+from roi_viz.lesson.words import plain
+
+from .. import figure
 from ..cache import scene_key
 from ..session import session
 from ..widgets import bound, refresh, say
@@ -64,8 +67,10 @@ def render(scene, key: str) -> None:
         say(f"Bin ({i}, {j}) reads no cell of the map with these settings, so it outputs 0 and no gradient flows "
             "back from it. Pick another bin, or make the box larger or the output smaller.", "info")
     # One above the other, each as wide as the column: side by side they would be too small to read in class.
-    st.image(map_png, width="stretch")
-    st.image(slide_png, width="stretch")
+    figure.show(map_png, "PNG", f"Where the gradient of bin ({i}, {j}), channel {scene.channel}, lands on the feature "
+                "map. " + plain(text))
+    figure.show(slide_png, "PNG", f"The output of bin ({i}, {j}) and its derivative by the box's x as the box slides. "
+                + plain(text))
     st.markdown(text)
     st.markdown(refinement_page(scene_key(scene, key), scene, (i, j), scene.channel))
     name = f"training-{scene.method}-bin{i}_{j}-channel{scene.channel}"

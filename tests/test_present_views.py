@@ -1,0 +1,66 @@
+"""Presenter mode holds every view, each fitted to a 1920 × 1080 projector; a bad link's notice covers nothing.
+
+Before, ``?view=compare&present=1`` showed the walkthrough's step 1 without a word, and a
+bad link's notice was a toast over Export and Next.
+"""
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from roi_viz.lesson.views import VIEWS
+from test_browser import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
+
+LOG = ROOT / "artifacts" / "server-test_present_views.log"
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, url = start_server(LOG)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    assert_clean_log(LOG)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("view", [v for v in VIEWS if v != "walk"])
+def test_every_view_is_presented_and_fits_the_projector(server, browser, view):
+    pg = browser.new_page(viewport={"width": 1920, "height": 1080})
+    pg.goto(f"{server}/?view={view}&present=1")
+    heading = VIEWS[view][1]
+    expect(pg.get_by_role("heading", name=heading)).to_be_visible(timeout=180_000)
+    assert pg.locator('[data-testid="stSidebar"]').bounding_box()["width"] < 10, "the sidebar is folded away"
+    assert pg.get_by_role("heading", name="Walkthrough: RoI pooling").count() == 0, "not the walkthrough instead"
+    pg.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
+    figures = pg.locator(f'.st-key-view-{view} img.roi-figure')
+    expect(figures.first).to_be_visible(timeout=180_000)  # every view has a figure
+    pg.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
+    for n in range(figures.count()):
+        fig = figures.nth(n)
+        pg.wait_for_function("(i) => i.complete && i.naturalWidth > 0", arg=fig.element_handle(), timeout=60_000)
+        box = fig.bounding_box()
+        assert box["width"] <= 1920 and box["height"] <= 1080 - 100, f"figure {n + 1} of {view} does not fit: {box}"
+        assert box["width"] >= 600 or box["height"] >= 600, f"figure {n + 1} of {view} is not as large as it can be: {box}"
+    pg.screenshot(path=str(SHOTS / f"present-1920-{view}.png"))
+    pg.close()
+
+
+def test_a_bad_link_in_presenter_mode_is_a_notice_not_a_toast(server, browser):
+    pg = browser.new_page(viewport={"width": 1920, "height": 1080})
+    pg.goto(f"{server}/?present=1&method=nope")
+    notice = pg.locator('[class*="st-key-notice-warning"]')
+    expect(notice).to_contain_text("method", timeout=180_000)
+    assert pg.locator('[data-testid="stToast"]').count() == 0
+    nxt = pg.get_by_role("button", name="Next step")
+    expect(nxt).to_be_visible()
+    n, b = notice.bounding_box(), nxt.bounding_box()
+    overlap = not (n["x"] + n["width"] <= b["x"] or b["x"] + b["width"] <= n["x"] or
+                   n["y"] + n["height"] <= b["y"] or b["y"] + b["height"] <= n["y"])
+    assert not overlap, "the notice covers Next"
+    pg.close()

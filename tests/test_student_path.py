@@ -1,0 +1,69 @@
+"""A student's way through the page (issue: what a student reads): fixed paths, each as a test.
+
+- Previous / Next are repeated under the words, so a student steps on without scrolling back up;
+- an upload is kept for the session when the sample was looked at meanwhile;
+- a link made while an upload is shown carries its boxes as the same part of the sample photo;
+- an unreadable quiz answer's sentence is said once.
+"""
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from conftest import encode, notices, page_state, page_text, photo, widget
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_page(params=None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    for name, value in (params or {}).items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_the_step_buttons_under_the_words_step_the_lesson():
+    at = open_page()
+    widget(at, "button", "On to step 2").click().run()
+    assert "Step 2:" in page_text(at) and page_state(at).place.step == 1
+    widget(at, "button", "◀ Back to step 1").click().run()
+    assert page_state(at).place.step == 0
+    assert widget(at, "button", "◀ Back to step").disabled
+
+
+def test_an_upload_is_kept_when_the_sample_was_shown_meanwhile():
+    at = open_page()
+    widget(at, "radio", "Source").set_value("upload").run()
+    at.file_uploader(key="upload").set_value(("mine.jpg", encode(photo(320, 240, seed=3), "JPEG"), "image/jpeg")).run()
+    assert "The original is 320 × 240" in page_text(at)
+    widget(at, "radio", "Source").set_value("sample").run()
+    assert "The original is 320 × 240" not in page_text(at)
+    widget(at, "radio", "Source").set_value("upload").run()
+    assert "The original is 320 × 240" in page_text(at), "the uploaded photo was forgotten"
+    assert any("“mine.jpg” is kept" in n for n in notices(at, "info"))
+
+
+def test_a_link_made_on_an_upload_keeps_its_boxes_on_the_sample():
+    at = open_page()
+    widget(at, "radio", "Source").set_value("upload").run()
+    at.file_uploader(key="upload").set_value(("wide.png", encode(photo(640, 427, seed=5), "PNG"), "image/png")).run()
+    widget(at, "button", "Add RoI").click().run()
+    assert len(page_state(at).store) == 2 and page_state(at).photo.upload_shown
+    params = dict(at.query_params)  # what the page wrote into its address (roi: a list of boxes)
+    again = open_page(params)
+    said = "\n".join(notices(again, "warning"))
+    assert "Uploads cannot travel" in said and "outside" not in said and "could not all be used" not in said, said
+    assert len(page_state(again).store) == 2
+    for box in page_state(again).store.boxes(page_state(again).photo.dims):
+        assert all(float(v).is_integer() for v in box), box  # whole pixels of the sample's input
+
+
+def test_an_unreadable_quiz_answer_is_said_once():
+    at = open_page({"view": "quiz", "seed": "3"})
+    for f in [t for t in at.text_input if not t.disabled]:
+        f.set_value("abc")
+    widget(at, "button", "Check").click().run()
+    text = page_text(at)
+    sentence = "is not a number"
+    assert text.count(sentence) == 1, text
