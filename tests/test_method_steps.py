@@ -126,7 +126,7 @@ def test_bilinear_text_adds_up_to_the_point_value():
     value = scene.result.sample_values[3, 1, 1, 2]
     assert f"Channel 3 at this point: **{numbers.value(value)}**" in text and "| **sum** | | **1** |" in text
     for row, col, w in scene.result.neighbours(1, 1, 2):  # every weight as the rule writes it, as the figure does
-        assert f"| ({row}, {col}) | {numbers.value(FM[3, row, col])} | {numbers.num(w)} |" in text
+        assert f"| ({row}, {col}) | {numbers.value(FM[3, row, col])} | {numbers.weight(w)} |" in text
 
 
 @pytest.mark.parametrize("roi", [(296, 192, 200, 145), (-40, 470, 100, 90), (100, 100, 6, 6)])

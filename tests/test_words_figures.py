@@ -14,7 +14,7 @@ from PIL import Image
 from roi_viz.draw import kit
 from roi_viz.draw import steps as fp
 from roi_viz.lesson import glossary, words
-from roi_viz.lesson.numbers import cells, eq, exact, num, pct, rounded, value
+from roi_viz.lesson.numbers import cells, eq, exact, num, pct, rounded, value, weight
 from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.lesson.shown import pool_values, split_loss
 from roi_viz.methods import METHODS, build_scene
@@ -57,7 +57,8 @@ def legend_labels(fig) -> list[str]:
 # ====================================================================== 1. max pooling prints what it says
 @pytest.mark.parametrize("case, mode", [
     (dict(), "all"),  # the article: a value in every cell of the 4 x 6 region
-    (dict(preset=FAST_RCNN), "maxima"),  # 7 x 7 bins on a view 15 cells across: the maxima only
+    (dict(preset=FAST_RCNN, output_size=(3, 3)), "maxima"),  # a view 15 cells across: the maxima only
+    (dict(preset=FAST_RCNN), "none"),  # 7 x 7 bins: neighbouring maxima a cell apart would overwrite each other
     (dict(preset=ARTICLE_7), "empty"),  # no bin has a cell
     (dict(preset=FAST_RCNN, roi=(0, 0, 640, 640), input_size=1024), "none"),  # 40 cells across: no numbers
 ])
@@ -87,7 +88,7 @@ def test_max_pooling_prints_what_its_words_promise(case, mode):
         assert "only each bin's maximum" in text and f"{plan.side} cells across" in text
         assert "values are printed" not in text
     elif mode == "none":
-        assert printed == [] and "too small to print values" in text and "where each bin's max is" in heading
+        assert printed == [] and "too crowded to print the values legibly" in text and "where each bin's max is" in heading
     else:
         assert "every output is 0" in heading and "outputs 0" in text
 
@@ -272,9 +273,9 @@ def test_bilinear_weights_read_the_same_in_the_table_and_the_figure():
     table = words.step_bilinear(scene)
     marks = {t.get_text() for t in fig_bilinear(scene).axes[0].texts if t.get_text().startswith("×")}
     weights = [w for _, _, w in r.neighbours(1, 1, 2) if w > 0]
-    assert marks == {f"×{num(w)}" for w in weights}
+    assert marks == {f"×{weight(w)}" for w in weights}
     for w in weights:
-        assert f"| {num(w)} |" in table
+        assert f"| {weight(w)} |" in table
     read = value(r.sample_values[scene.channel, 1, 1, 2])
     assert f"reads {read}" in fig_bilinear(scene).axes[0].get_title() and f"**{read}**" in table
 

@@ -19,13 +19,14 @@ import numpy as np
 from matplotlib import patheffects
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from ..lesson.scene import Scene
 from ..ops import geometry as g
 from ..ops.sliding import Slide
 from .kit import (
-    FONT, ROI, SMALL, bin_lines, cell_axes, grid, new_figure, num, output_grid, pct, point_size, rect,
-    untrained_badge, window,
+    FONT, PAGE_MIN_PX, ROI, SMALL, bin_lines, cell_axes, grid, new_figure, num, output_grid, page_points, pct, point_size,
+    rect, untrained_badge, window,
 )
 
 
@@ -84,37 +85,56 @@ def reads(rec):
     return reads_cells
 
 
+COLUMN_IN = 2.55  # inches per method: four methods make a figure the page shows nearly at its natural size
+MARGIN_IN = 0.9  # left of the first panel: the captions of the two rows and the row numbers
+
+
 def fig_compare(scene: Scene, traces: dict, methods: dict) -> Figure:
-    """Top: what each method reads. Bottom: its output for ``scene.channel``, one colour scale."""
+    """Top: what each method reads. Bottom: its output for ``scene.channel``, one colour scale.
+
+    The page shows a figure at most :data:`~roi_viz.draw.kit.PAGE_WIDTH_PX` wide; the type is
+    set large enough to stay :data:`~roi_viz.draw.kit.PAGE_MIN_PX` high after that shrinking,
+    and the output numbers are printed only where they fit in their cells at that size.
+    """
     n = len(traces)
-    fig = new_figure(3.7 * n, 9.0)
+    width = COLUMN_IN * n + MARGIN_IN
+    fig = new_figure(width, 8.0)
+    small = max(SMALL, page_points(width, PAGE_MIN_PX))
+    big = small + 2
     win = window(scene)
     outs = [t.output[scene.channel] for t in traces.values()]
     vmin, vmax = min(float(o.min()) for o in outs), max(float(o.max()) for o in outs)
     if vmax <= vmin:
         vmax = vmin + 1e-6
     ph, pw = next(iter(traces.values())).output_size
-    w = 0.9 / n
+    left = MARGIN_IN / width
+    w = (1 - left - 0.01) / n
     for k, (method, trace) in enumerate(traces.items()):
-        x0 = 0.06 + k * w
-        top = fig.add_axes((x0, 0.47, w * 0.9, 0.42))
+        x0 = left + k * w
+        top = fig.add_axes((x0 + 0.04 * w, 0.46, w * 0.9, 0.4))
         rec = methods[method]
         reads(rec)(top, scene, trace, win)
-        top.set_title(rec.short, fontsize=FONT + 3, weight="bold", pad=8, color=rec.style[0])
-        top.set_xlabel(rec.label(trace).split("(", 1)[-1].rstrip(")"), fontsize=SMALL)
+        top.set_title(rec.short, fontsize=big + 1, weight="bold", pad=8, color=rec.style[0])
+        top.set_xlabel(rec.label(trace).split("(", 1)[-1].rstrip(")"), fontsize=small)
+        top.tick_params(labelsize=small)
+        # Fewer, whole-cell ticks: a panel is a quarter of the page, and ten numbers a side would touch.
+        top.xaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
+        top.yaxis.set_major_locator(MaxNLocator(nbins=4, integer=True))
         if k:  # one set of row numbers per row of panels: tick labels are the slow part to draw
             top.tick_params(labelleft=False)
-        bottom = fig.add_axes((x0 + w * 0.1, 0.08, w * 0.7, 0.3))
-        output_grid(bottom, trace.output[scene.channel], getattr(trace, "empty_bins", None), vmin, vmax,
-                    fontsize=SMALL if ph * pw <= 16 else 9)
-        bottom.set_title(f"coverage {pct(trace.coverage)}", fontsize=FONT, pad=8)
+        bottom = fig.add_axes((x0 + 0.08 * w, 0.07, w * 0.84, 0.29))
+        output_grid(bottom, trace.output[scene.channel], getattr(trace, "empty_bins", None), vmin, vmax, fontsize=small)
+        bottom.tick_params(labelsize=small)
+        bottom.set_title(f"coverage {pct(trace.coverage)}", fontsize=big, pad=8)
         if k:
             bottom.tick_params(labelleft=False, labelbottom=False)
-    fig.text(0.02, 0.965, f"The same RoI through every method: channel {scene.channel}, {ph}×{pw} output, one colour scale",
-             ha="left", va="center", fontsize=FONT + 2)
-    fig.text(0.01, 0.68, "what it reads", rotation=90, ha="left", va="center", fontsize=FONT)
-    fig.text(0.01, 0.23, "its output", rotation=90, ha="left", va="center", fontsize=FONT)
+    fig.text(0.01, 0.965, f"The same RoI through every method: channel {scene.channel}, {ph}×{pw} output, one colour scale",
+             ha="left", va="center", fontsize=big + 1)
+    fig.text(0.01, 0.66, "what it reads", rotation=90, ha="left", va="center", fontsize=big)
+    fig.text(0.01, 0.22, "its output", rotation=90, ha="left", va="center", fontsize=big)
     untrained_badge(fig, scene)
+    for t in fig.texts:  # the badge too
+        t.set_fontsize(max(t.get_fontsize(), small))
     return fig
 
 

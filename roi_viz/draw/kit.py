@@ -22,7 +22,7 @@ from PIL import Image
 
 from ..lesson.numbers import cells, exact, num, pct, value  # noqa: F401  (re-exported for the figure modules)
 from ..lesson.scene import Scene
-from ..lesson.shown import window  # noqa: F401  (the zoom of steps 3 to 5; the words read it too)
+from ..lesson.shown import GAP_PT, label_width_pt, window  # noqa: F401  (the zoom of steps 3 to 5; the words read it too)
 from ..ops import geometry as g
 
 FONT = 15
@@ -49,7 +49,13 @@ TUPLES = {tuple: HandlerTuple(ndivide=None, pad=0)}
 # The page column is about 700 px wide: more pixels would only be thrown away by the browser.
 PAGE_DPI = 85
 SLIDE_DPI = 150  # `explain --figures` writes slides for a projector
+PAGE_WIDTH_PX = 720  # the page shows a figure at most this wide (the page's style sheet), shrinking a wider one
+PAGE_MIN_PX, PRESENT_MIN_PX = 11, 18  # the smallest text a student reads on the page, and from the back of a room
 
+
+# The output grid of the last step: as tall as the figure allows above the coverage bar, so that a 7 x 7 grid
+# still has cells wide enough for a number at a size the projector can show.
+OUTPUT_AXES = (0.12, 0.41, 0.76, 0.5)
 
 # Presenter mode, 1920 x 1080: the figure's column and the height left below the step controls.
 PRESENT_WIDTH_PX = 1050
@@ -118,6 +124,16 @@ def smallest_text_px(fig: Figure, shown_width_px: float) -> float:
     """
     sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
     return min(sizes) / 72 * shown_width_px / fig.get_size_inches()[0]
+
+
+def page_points(width_in: float, px: float) -> float:
+    """The font size, in points, that is ``px`` pixels high on the page in a figure ``width_in`` inches wide.
+
+    At :data:`PAGE_DPI` a point is PAGE_DPI / 72 pixels; a figure wider than
+    :data:`PAGE_WIDTH_PX` is shrunk to that width, and its type with it.
+    """
+    shrink = min(1.0, PAGE_WIDTH_PX / (width_in * PAGE_DPI))
+    return px / (PAGE_DPI / 72 * shrink)
 
 
 def new_figure(w: float, h: float) -> Figure:
@@ -264,12 +280,12 @@ def output_grid(ax, out: np.ndarray, empty: np.ndarray | None = None, vmin=None,
     if any_empty:
         for i, j in zip(*np.nonzero(empty)):
             rect(ax, (j, i, 1, 1), facecolor="none", edgecolor="white", hatch=HATCH_EMPTY, linewidth=0, alpha=0.7, zorder=2)
-    size = fontsize or (FONT if ph * pw <= 16 else SMALL)
+    size = fontsize or (FONT if ph * pw <= 16 else 12)
     labels = [[value(v) for v in row] for row in out]
     pos, (fw, fh) = ax.get_position(), ax.figure.get_size_inches()
     cell = min(pos.width * fw * 72 / pw, pos.height * fh * 72 / ph)  # points; the cells are square
-    widest = max(len(t) for row in labels for t in row)
-    if ph * pw <= 64 and cell >= 0.62 * size * widest + 4:  # only numbers that fit in their cell
+    widest = max(label_width_pt(t, size) for row in labels for t in row)
+    if ph * pw <= 64 and cell >= widest + GAP_PT:  # only numbers that fit in their cell, on the projector too
         for i in range(ph):
             for j in range(pw):
                 ax.text(j + 0.5, i + 0.5, labels[i][j], ha="center", va="center", fontsize=size, color="black",

@@ -13,10 +13,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from ..lesson.scene import Scene
+from ..lesson.numbers import weight
+from ..lesson.shown import SHARE_SIZE, printed_shares
 from .kit import (
-    ARGMAX, COVERED, FONT, HATCH_LOST, LOST, coverage_bar, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes, cells,
+    ARGMAX, OUTPUT_AXES, COVERED, FONT, HATCH_LOST, LOST, coverage_bar, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes, cells,
     channel_image, grid, new_figure, num, output_grid, pct, point_size, rect, region_outline, roi_outline, title,
-    untrained_badge, value, window,
+    untrained_badge, value, window, GAP_PT, PRESENT_TEXT, label_width_pt,
 )
 
 POINT = dict(facecolor="white", edgecolor="black", linewidth=1.5)
@@ -109,9 +111,13 @@ def fig_bilinear(scene: Scene) -> Figure:
     ax.imshow(block, extent=(c0, c1, r1, r0), cmap="viridis", interpolation="nearest")
     grid(ax, c0, c1, r0, r1, color="white", alpha=0.5)
     mid = (float(block.min()) + float(block.max())) / 2
+    # In the four cells the point reads, the leader line and the ring lie in the half of the cell facing the
+    # point: the cell's value and its weight go in the other half, so nothing crosses them.
+    away = {rc: (rc[0] + 0.5 < y) for rc in weights}  # True: the point is below the centre, the labels go up
     for rr in range(r0, r1):
         for cc in range(c0, c1):
-            ax.text(cc + 0.5, rr + 0.78, value(chan[rr, cc]), ha="center", va="center", fontsize=SMALL,
+            up = away.get((rr, cc))
+            ax.text(cc + 0.5, rr + (0.3 if up else 0.7 if up is not None else 0.78), value(chan[rr, cc]), ha="center", va="center", fontsize=SMALL,
                     color="black" if chan[rr, cc] > mid else "white", zorder=5)
             ax.plot(cc + 0.5, rr + 0.5, marker="+", color="white", markersize=10, markeredgewidth=2, zorder=5)
     for (rr, cc), w in weights.items():
@@ -119,7 +125,7 @@ def fig_bilinear(scene: Scene) -> Figure:
             continue
         ax.plot([x, cc + 0.5], [y, rr + 0.5], color="white", linewidth=1.5 + 8 * w, solid_capstyle="round",
                 zorder=6, path_effects=OUTLINE)
-        ax.text(cc + 0.5, rr + 0.24, f"×{num(w)}", ha="center", va="center", fontsize=FONT,
+        ax.text(cc + 0.5, rr + (0.11 if away[rr, cc] else 0.89), f"×{weight(w)}", ha="center", va="center", fontsize=FONT,
                 weight="bold", zorder=8, bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="black"))
     ax.scatter([x], [y], s=420, marker="o", facecolor="white", edgecolor=ARGMAX, linewidth=4, zorder=9)
     cell_axes(ax, (r0, r1, c0, c1))
@@ -151,15 +157,36 @@ def fig_combine(scene: Scene) -> Figure:
             best = vals.argmax(axis=-1)
             win_pts = np.take_along_axis(r.samples, best[..., None, None], axis=2)[..., 0, :].reshape(-1, 2)
             ax.scatter(win_pts[:, 1], win_pts[:, 0], s=point_size(n_all) * 4, facecolor="none", edgecolor=ARGMAX, linewidth=3.5, zorder=9)
-        if n_all <= 40:  # a value beside each point while they still fit
-            for (y, x), v in zip(r.samples.reshape(-1, 2), vals.reshape(-1)):
-                ax.text(x + 0.08, y - 0.08, value(v), fontsize=SMALL, weight="bold", zorder=10, ha="left", va="bottom",
+        pts, labels = r.samples.reshape(-1, 2), [value(v) for v in vals.reshape(-1)]
+        if n_all <= 40 and _point_values_fit(ax, pts, labels, win):  # a value beside each point while they fit
+            for (y, x), text in zip(pts, labels):
+                ax.text(x + 0.08, y - 0.08, text, fontsize=SMALL, weight="bold", zorder=10, ha="left", va="bottom",
                         bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none", alpha=0.85))
     cell_axes(ax, win)
     how = "mean" if r.mode == "avg" else "max (red ring)"
     title(ax, f"Channel {scene.channel}: the {how} of the {r.points_per_bin} points in each bin")
     untrained_badge(fig, scene)
     return fig
+
+
+def _point_values_fit(ax, pts, labels, win) -> bool:
+    """Whether every point's value, written up and right of it, stays in the view and clear of the others.
+
+    Measured at the projector's size (1.2 times larger), in cells of the view.
+    """
+    r0, r1, c0, c1 = win
+    pos, (fw, fh) = ax.get_position(), ax.figure.get_size_inches()
+    cell = min(pos.width * fw * 72 / (c1 - c0), pos.height * fh * 72 / (r1 - r0))  # points per cell
+    tall = (SMALL * PRESENT_TEXT * 1.2 + 2 * GAP_PT) / cell
+    boxes = []
+    for (y, x), text in zip(pts, labels):
+        wide = (label_width_pt(text, SMALL, bold=True) + 2 * GAP_PT) / cell
+        box = (x + 0.08, y - 0.08 - tall, x + 0.08 + wide, y - 0.08)  # left, top, right, bottom: rows grow down
+        if box[0] < c0 or box[2] > c1 or box[1] < r0 or box[3] > r1:
+            return False
+        boxes.append(box)
+    return not any(a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+                   for k, a in enumerate(boxes) for b in boxes[k + 1:])
 
 
 def fig_integrate(scene: Scene) -> Figure:
@@ -175,13 +202,9 @@ def fig_integrate(scene: Scene) -> Figure:
     block = share[r0:r1, c0:c1]
     ax.imshow(block, extent=(c0, c1, r1, r0), cmap="Oranges", vmin=0, vmax=max(float(block.max()), 1e-12), interpolation="nearest")
     grid(ax, c0, c1, r0, r1, color="#777777", alpha=0.6)
-    if max(r1 - r0, c1 - c0) <= 14:
-        for rr in range(r0, r1):
-            for cc in range(c0, c1):
-                if share[rr, cc] >= 0.0005:
-                    ax.text(cc + 0.5, rr + 0.5, pct(share[rr, cc]), ha="center", va="center",
-                            fontsize=SMALL if c1 - c0 <= 10 else 9, zorder=8,
-                            bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
+    for (rr, cc), v in printed_shares(scene).items():  # the words add up the same printed shares
+        ax.text(cc + 0.5, rr + 0.5, pct(v), ha="center", va="center", fontsize=SHARE_SIZE, zorder=8,
+                bbox=dict(boxstyle="round,pad=0.15", facecolor="white", edgecolor="none", alpha=0.85))
     bin_lines(ax, r.row_edges, r.col_edges, color="black", width=2, zorder=6)
     rect(ax, (r.col_edges[j], r.row_edges[i], r.col_edges[j + 1] - r.col_edges[j], r.row_edges[i + 1] - r.row_edges[i]),
          fill=False, edgecolor=ARGMAX, linewidth=4.5, zorder=7)
@@ -203,7 +226,7 @@ def fig_output(scene: Scene) -> Figure:
     r = scene.chosen
     ph, pw = r.output_size
     fig = new_figure(8.0, 9.6)
-    ax = fig.add_axes((0.2, 0.43, 0.6, 0.45))
+    ax = fig.add_axes(OUTPUT_AXES)
     output_grid(ax, r.output[scene.channel])
     title(ax, f"Output {ph}×{pw}×{r.channels}: channel {scene.channel}")
     area = r.projected_area

@@ -16,12 +16,12 @@ from matplotlib.patches import Patch
 from matplotlib.transforms import Bbox
 
 from ..lesson.scene import Scene
-from ..lesson.shown import pool_values, split_loss
+from ..lesson.shown import NUMBER_SIZE, pool_values, split_loss
 from ..ops import geometry as g
 from .kit import (
     ARGMAX, BIN_FACES, COVERED, DROPPED, DROPPED_LINES, FONT, GAINED, HALO, HATCH_DROPPED, HATCH_GAINED, HATCH_LOST,
     HATCH_SHARED, LOST, LOST_LINES, OUTLINE, ROI, SMALL, cell_axes, cells, channel_handle, channel_image,
-    coverage_bar, empty_handle, exact, finish_zoomed, grid, new_figure, num, output_grid, pct, rect, roi_outline,
+    OUTPUT_AXES, coverage_bar, empty_handle, exact, finish_zoomed, grid, new_figure, num, output_grid, pct, rect, roi_outline,
     runs, title, untrained_badge, value, window, zoomed,
 )
 
@@ -67,6 +67,10 @@ def fig_features(scene: Scene) -> Figure:
     grid(ax, 0, W, 0, H, color="white", alpha=0.25)
     roi_outline(ax, scene)
     cell_axes(ax, (0, H, 0, W))
+    # A map that is not square leaves its equal-aspect axes shorter than the box given to them: the bar follows the map.
+    ax.apply_aspect()
+    box = ax.get_position()
+    cax.set_position((box.x1 + 0.03, box.y0, 0.03, box.height))
     corner_labels(fig, ax, t.projected)
     what = "mean over channels" if scene.mean_view else f"channel {scene.channel}"
     title(ax, f"Feature map {W}×{H}×{scene.features.shape[0]}: {what}")
@@ -267,9 +271,8 @@ def fig_pool(scene: Scene) -> Figure:
     ax.imshow(block, extent=(c0, c1, r1, r0), cmap="viridis", interpolation="nearest")  # values are printed: no colour bar
     grid(ax, c0, c1, r0, r1, color="white", alpha=0.3)
     shown = pool_values(scene)  # the words say what is printed from the same decision
-    size = SMALL if shown.side <= 10 else 11 if shown.side <= 12 else 10
-    for r, c in shown.cells:
-        ax.text(c + 0.5, r + 0.5, value(chan[r, c]), ha="center", va="center", fontsize=size,
+    for r, c in shown.cells:  # shown.py checked that each number fits at this size
+        ax.text(c + 0.5, r + 0.5, value(chan[r, c]), ha="center", va="center", fontsize=NUMBER_SIZE,
                 weight="bold" if (r, c) in shown.winners else "normal",
                 color="black", path_effects=HALO, zorder=8)
     for i, row in enumerate(t.bins):
@@ -297,7 +300,7 @@ def fig_output(scene: Scene) -> Figure:
     t = scene.pooled
     ph, pw = t.output_size
     fig = new_figure(8.0, 9.6)  # stacked, to fill the page column like the other steps
-    ax = fig.add_axes((0.2, 0.43, 0.6, 0.45))
+    ax = fig.add_axes(OUTPUT_AXES)
     if output_grid(ax, t.output[scene.channel], t.empty_bins):
         ax.legend(handles=[empty_handle()], loc="upper center", bbox_to_anchor=(0.5, -0.07), frameon=False,
                   fontsize=SMALL, handleheight=1.2)

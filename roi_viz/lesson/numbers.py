@@ -16,7 +16,7 @@ significant figures.
   article writes them in full. Sums of them (the far corner, 9.25 + 6.25 =
   15.5) end as soon.
 - :func:`num`, :func:`cells`: everything else measured in cells or pixels
-  (areas, bin sizes, positions of sampling points, interpolation weights),
+  (areas, bin sizes, positions of sampling points),
   rounded to 2 decimals with the trailing zeros dropped: 28.3203125 cells
   reads 28.32 cells. Where an equation shows rounded numbers it says "≈"
   (:func:`eq`).
@@ -24,6 +24,10 @@ significant figures.
 - :func:`value`: an activation of the network. Its scale changes from channel
   to channel (0.004 in one, 120 in another), so it keeps 3 significant
   figures instead of 2 decimals.
+- :func:`weight`: an interpolation weight, which a student multiplies by an
+  activation. It keeps 3 significant figures as the activation does: with 2
+  decimals a weight of 0.033 would read 0.03, and 0.437 × 0.03 would not give
+  the product printed beside it.
 """
 from __future__ import annotations
 
@@ -75,6 +79,11 @@ def value(v: float) -> str:
         text = f"{v:.{2 - int(f'{v:e}'.split('e')[1])}f}"
         text = text.rstrip("0").rstrip(".") if "." in text else text
     return "0" if text in ("-0", "0.0", "0", "-0.0") else text
+
+
+def weight(v: float) -> str:
+    """An interpolation weight in [0, 1]: 3 significant figures, as the activations it multiplies (0.0333, 0.237, 1)."""
+    return value(v)
 
 
 def span_words(a: int, b: int, what: str) -> str:

@@ -13,9 +13,9 @@ import functools
 from typing import Callable
 
 from .glossary import INLINE
-from .numbers import cells, eq, exact, num, pct, span_words, value  # noqa: F401  (the CLI and page format with these too)
+from .numbers import cells, eq, exact, num, pct, span_words, value, weight  # noqa: F401  (the CLI and page format with these too)
 from .scene import Scene
-from .shown import pool_values, split_loss
+from .shown import pool_values, printed_shares, split_loss
 
 # The layer names as the steps write them (keys of glossary.INLINE).
 LAYER_NAMES = {"pool5": "pool5", "conv5_3": "conv5_3 + ReLU"}
@@ -189,7 +189,7 @@ def step_bins(scene: Scene) -> str:
             f"- columns: {rw} / {pw} {eq(rw / pw)} {num(rw / pw)} → **{bw}** per bin\n\n"
         )
         if bh == 0 or bw == 0:
-            short = [f"{have} {what} for {need} bins" for what, have, need, size in
+            short = [f"{have} {what if have != 1 else what[:-1]} for {need} bins" for what, have, need, size in
                      (("rows", rh, ph, bh), ("columns", rw, pw, bw)) if size == 0]
             return text + (
                 f"**The split has no cells.** The region has only {' and '.join(short)}, so every bin gets "
@@ -258,7 +258,7 @@ def step_pool(scene: Scene) -> str:
         )
     else:
         figure = (
-            f"The view is {shown.side} cells across: too small to print values, so the figure only marks where each "
+            f"The view is {shown.side} cells across: too crowded to print the values legibly, so the figure only marks where each "
             "maximum is (red boxes); the next step shows the output."
         )
     if ph * pw > 16:
@@ -406,8 +406,8 @@ def step_bilinear(scene: Scene) -> str:
     fm = scene.features[c]
     rows = ["| cell (row, col) | value | weight | value × weight |", "|---|---|---|---|"]
     for rr, cc, w in corners:
-        rows.append(f"| ({rr}, {cc}) | {value(fm[rr, cc])} | {num(w)} | {value(fm[rr, cc] * w)} |")
-    rows.append(f"| **sum** | | **{num(sum(w for _, _, w in corners))}** | **{value(read)}** |")
+        rows.append(f"| ({rr}, {cc}) | {value(fm[rr, cc])} | {weight(w)} | {value(fm[rr, cc] * w)} |")
+    rows.append(f"| **sum** | | **{weight(sum(w for _, _, w in corners))}** | **{value(read)}** |")
     ly = y - 0.5 - corners[0][0] if r.map_size[0] > 1 else 0.0
     lx = x - 0.5 - corners[0][1] if r.map_size[1] > 1 else 0.0
     where = (
@@ -422,7 +422,9 @@ def step_bilinear(scene: Scene) -> str:
         )
     else:
         where += "At the edge of the map the missing neighbours are replaced by the edge cell.\n\n"
-    return where + "\n".join(rows) + f"\n\nChannel {c} at this point: **{value(read)}**. Every channel is read at the same point with the same weights."
+    rounding = ("\n\nEvery number of the table keeps 3 significant figures, so a product worked out from the "
+                "rounded numbers can differ from the printed one in its last digit.")
+    return where + "\n".join(rows) + rounding + f"\n\nChannel {c} at this point: **{value(read)}**. Every channel is read at the same point with the same weights."
 
 
 def step_combine(scene: Scene) -> str:
@@ -439,7 +441,8 @@ def step_combine(scene: Scene) -> str:
     if r.mode == "avg":
         why = "(what `torchvision.ops.roi_align` does)"
     elif r.snapped:
-        why = "(the paper RoIWarp comes from max-pools the warped box, as RoI pooling does)"
+        why = ("(as in the paper that introduced RoIWarp, Multi-task Network Cascades: it max-pools the warped "
+               "box, as RoI pooling does)")
     else:
         why = (f"(torchvision takes the mean; the Mask R-CNN paper ({INLINE['Mask R-CNN']}) allows either the "
                "mean or the maximum)")
@@ -496,7 +499,12 @@ def step_integrate(scene: Scene) -> str:
         "counts a little. "
     )
     if abs(total - 1) < 1e-6:
-        text += "They add up to exactly 100 %."
+        text += "They add up to exactly 100 %"
+        shown = printed_shares(scene).values()
+        printed = sum(float(pct(v).split()[0]) for v in shown)
+        if shown and abs(printed - 100) > 0.05:  # each share is printed to 0.1 %: the printed ones can miss 100 by a little
+            text += f" (the figure rounds each share to 0.1 %, so the printed ones add up to {printed:.1f} %)"
+        text += "."
     else:
         text += (
             f"They add up to {pct(total)}, not 100 %: part of this bin lies beyond the map, where the "
