@@ -136,6 +136,14 @@ def render(scene, key: str, inp) -> None:
     st.markdown(words)
     st.markdown("##### Empty bins")
     st.markdown(L.empty_words(study))
+    name = f"proposals-{settings.layer}-{settings.scheme}"
+    d = st.columns(3)
+    d[0].download_button("The photo with its proposals (JPEG)", photo, file_name=f"{name}-photo.jpg", mime="image/jpeg",
+                         key="proposals-dl-photo")
+    d[1].download_button("The distribution (PNG)", dist, file_name=f"{name}-coverage.png", mime="image/png",
+                         key="proposals-dl-dist")
+    d[2].download_button("Coverage against size (PNG)", size, file_name=f"{name}-size.png", mime="image/png",
+                         key="proposals-dl-size")
     st.download_button("The table of every proposal (CSV)", table(key, setting, study),
                        file_name=f"proposals-{settings.layer}-{settings.scheme}.csv", mime="text/csv",
                        key="proposals-csv", help="One row per proposal: its box in pixels and its numbers in cells.")
