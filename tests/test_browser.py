@@ -89,17 +89,46 @@ def settle(pg):
     pg.wait_for_timeout(300)
 
 
-def the_canvas(pg):
-    """The drawing canvas, once the page shows only one (a replaced canvas lingers until its run ends).
+BOARD = '[data-testid="roi-board"]'
 
-    The canvas lives in a shadow root: Playwright's locators see into it, ``document.querySelector`` does not.
+
+def the_canvas(pg):
+    """The board's canvas (the photo, its grid and every RoI), once the page shows exactly one board.
+
+    The board lives inside a component's shadow root: Playwright's locators see into it,
+    ``document.querySelector`` does not.
     """
-    canvas = pg.locator("canvas.upper-canvas")
+    canvas = pg.locator(f"{BOARD} canvas")
     for _ in range(240):
-        if canvas.count() == 1:
+        if canvas.count() == 1 and canvas.is_visible():
             return canvas
         pg.wait_for_timeout(500)
-    raise AssertionError(f"{canvas.count()} drawing canvases on the page, expected 1")
+    raise AssertionError(f"{canvas.count()} boards on the page, expected 1")
+
+
+def live(pg) -> dict:
+    """What the board computes in the browser (its ``data-live`` JSON): the followed box, its geometry, the count."""
+    import json
+
+    return json.loads(pg.locator(BOARD).get_attribute("data-live"))
+
+
+def drag_on(pg, canvas, size: tuple[int, int], start: tuple[float, float], delta: tuple[float, float],
+            moves: int = 15, pause_ms: int = 0) -> tuple[float, float, float, float]:
+    """A person's drag on the board from ``start`` by ``delta``, in input pixels of a ``size`` (W, H) input:
+    mouse down, small moves, mouse up. Returns the box the mouse drew, in input pixels (unrounded)."""
+    box = canvas.bounding_box()
+    k = size[0] / box["width"]  # input pixels per CSS pixel: the board is shown scaled to its column
+    x0, y0 = box["x"] + start[0] / k, box["y"] + start[1] / k
+    x1, y1 = x0 + delta[0] / k, y0 + delta[1] / k
+    pg.mouse.move(x0, y0)
+    pg.mouse.down()
+    for i in range(1, moves + 1):
+        pg.mouse.move(x0 + (x1 - x0) * i / moves, y0 + (y1 - y0) * i / moves)
+        if pause_ms:
+            pg.wait_for_timeout(pause_ms)
+    pg.mouse.up()
+    return ((x0 - box["x"]) * k, (y0 - box["y"]) * k, (x1 - x0) * k, (y1 - y0) * k)
 
 
 def number(pg, label: str) -> float:
@@ -129,14 +158,11 @@ def test_upload_draw_and_walk_through(page, tmp_path):
     canvas = the_canvas(page)
     box = canvas.bounding_box()
     assert box and box["width"] > 300
-    assert abs(box["width"] / box["height"] - W / H) < 0.02  # the canvas has the photo's proportions
-    k = W / box["width"]  # canvas pixels to input pixels, should the canvas be shown scaled
-    start = (box["x"] + 60 / k, box["y"] + 80 / k)
-    page.mouse.move(*start)
-    page.mouse.down()
-    for i in range(1, 16):  # a person's drag: many small moves, not a jump
-        page.mouse.move(start[0] + i * 12 / k, start[1] + i * 10 / k)
-    page.mouse.up()
+    assert abs(box["width"] / box["height"] - W / H) < 0.02  # the board has the photo's proportions
+    drag_on(page, canvas, (W, H), (60, 80), (180, 150))  # a person's drag: many small moves, not a jump
+    drawn = live(page)  # the board's own answer, before any server round trip
+    assert drawn["count"] == 2 and drawn["active"] == 1, drawn
+    assert all(abs(a - b) <= 3 for a, b in zip(drawn["box"], (60, 80, 180, 150))), drawn
     expect(page.get_by_text("of 2: top-left corner", exact=False)).to_be_visible()  # RoI 2 of 2 is followed
     settle(page)
     x, y, w, h = (number(page, n) for n in "xywh")
@@ -150,11 +176,11 @@ def test_upload_draw_and_walk_through(page, tmp_path):
     expect(page.get_by_text(f"{exact(x)} / 32 = {exact(x / 32)}", exact=False)).to_be_visible()  # the projection, exact
     page.screenshot(path=str(SHOTS / "03-step2.png"))
     for _ in range(4):
-        page.get_by_role("button", name="Next ▶").click()
+        page.get_by_role("button", name="Next step").click()
         settle(page)
     expect(page.get_by_text("Step 6: Output and coverage")).to_be_visible()
     expect(page.get_by_text("reach the output", exact=False).first).to_be_visible()
-    assert page.get_by_role("button", name="Next ▶").is_disabled()
+    assert page.get_by_role("button", name="Next step").is_disabled()
     page.screenshot(path=str(SHOTS / "04-last-step.png"))
 
 

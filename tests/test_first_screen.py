@@ -1,5 +1,5 @@
 """What a student sees first, in Chromium: at a laptop's 1366 × 768, a 1280 × 800 screen, a projector's
-1920 × 1080 and at 150 % browser zoom, the canvas fits its column (the photo's right edge is on the screen),
+1920 × 1080 and at 150 % browser zoom, the board fits its column (the photo's right edge is on the screen),
 a drag still lands on the right input pixels, and step 1's figure is on the first screen. Then one quiz
 question answered through the real page.
 """
@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from roi_viz import quiz
 from roi_viz.lesson.settings import Settings
-from test_browser import ROOT, assert_clean_log, number, settle, start_server, the_canvas
+from test_browser import ROOT, assert_clean_log, drag_on, live, number, settle, start_server, the_canvas
 from test_present import SHOTS, browser  # noqa: F401  (one Chromium per module, launched as there)
 
 SCREENS = [(1366, 768, 1.0), (1280, 800, 1.0), (1920, 1080, 1.0), (1366, 768, 1.5)]
@@ -32,42 +32,39 @@ def open_at(browser, url: str, width: int, height: int, zoom: float):
     pg = ctx.new_page()
     pg.set_default_timeout(120_000)
     pg.goto(url)
-    expect(pg.locator(".st-key-step-figure img").first).to_be_visible()
+    expect(pg.locator(".st-key-step-figure img.roi-figure").first).to_be_visible()
     settle(pg)
     return ctx, pg
 
 
 @pytest.mark.parametrize("width, height, zoom", SCREENS, ids=[f"{w}x{h}@{z}" for w, h, z in SCREENS])
-def test_the_canvas_fits_its_column_and_step_one_is_on_the_first_screen(server, browser, width, height, zoom):
+def test_the_board_fits_its_column_and_step_one_is_on_the_first_screen(server, browser, width, height, zoom):
     ctx, pg = open_at(browser, server, width, height, zoom)
     try:
         view_w, view_h = pg.viewport_size["width"], pg.viewport_size["height"]
-        canvas = the_canvas(pg).bounding_box()
+        board = the_canvas(pg)
+        canvas = board.bounding_box()
         column = pg.locator(".st-key-photo").bounding_box()
         assert canvas["x"] >= column["x"] - 1 and canvas["x"] + canvas["width"] <= column["x"] + column["width"] + 1, \
             (canvas, column)
         assert canvas["x"] + canvas["width"] <= view_w and canvas["y"] + canvas["height"] <= view_h, \
             "the photo's right or bottom edge is off the first screen"
         assert canvas["width"] >= 150  # still big enough to draw on
-        figure = pg.locator(".st-key-step-figure img").first.bounding_box()
+        figure = pg.locator(".st-key-step-figure img.roi-figure").first.bounding_box()
         if zoom == 1:  # at 150 % a 768-pixel screen is 512 CSS pixels tall: the photo fits, the step follows
             assert figure["y"] < view_h - 120, f"step 1's figure starts at y = {figure['y']:.0f} of {view_h}"
         expect(pg.get_by_role("heading", name="Step 1: Image and RoIs")).to_be_attached()
         pg.screenshot(path=str(SHOTS / f"first-screen-{width}x{height}@{zoom}.png"))
 
-        # A drag on the scaled canvas lands on the input pixels under the mouse.
+        # A drag on the scaled board lands on the input pixels under the mouse.
         k = 512 / canvas["width"]
-        start = (canvas["x"] + 64 / k, canvas["y"] + 96 / k)
-        pg.mouse.move(*start)
-        pg.mouse.down()
-        for i in range(1, 13):
-            pg.mouse.move(start[0] + i * 16 / k, start[1] + i * 8 / k)
-        pg.mouse.up()
+        drag_on(pg, board, (512, 512), (64, 96), (192, 96), moves=12)
+        tol = 2 * k + 1  # a screen pixel is k input pixels
+        x, y, w, h = live(pg)["box"]  # what the board computed in the browser
+        assert abs(x - 64) <= tol and abs(y - 96) <= tol and abs(w - 192) <= tol and abs(h - 96) <= tol, (x, y, w, h)
         expect(pg.get_by_text("RoI 2: (", exact=False)).to_be_visible()
         settle(pg)
-        x, y, w, h = (number(pg, n) for n in "xywh")
-        tol = 2 * k + 1  # a screen pixel is k input pixels
-        assert abs(x - 64) <= tol and abs(y - 96) <= tol and abs(w - 192) <= tol and abs(h - 96) <= tol, (x, y, w, h)
+        assert [number(pg, n) for n in "xywh"] == [x, y, w, h], "the page's fields differ from the board's box"
     finally:
         ctx.close()
 

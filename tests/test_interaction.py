@@ -12,6 +12,7 @@ drawing test 10 times in a row (each time on a fresh page).
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -21,19 +22,19 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
 
-from test_browser import CHROMIUM, FLAGS, start_server
+from test_browser import BOARD, CHROMIUM, FLAGS, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWPORT = {"width": 1366, "height": 900}
-CANVAS_INPUT_PX = 512  # the canvas shows the 512 x 512 model input
+BOARD_INPUT_PX = 512  # the board shows the 512 x 512 model input
 REPEAT = int(os.environ.get("ROI_VIZ_REPEAT", "1"))
 ROI_LINE = re.compile(r"RoI\s+(\d+):\s*\(\s*([-\d.]+),\s*([-\d.]+),\s*([-\d.]+),\s*([-\d.]+)\s*\)")
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 TOL = 3  # pixels
-# Quick, but a person's quick: about six clicks a second. Streamlit merges two clicks of one
-# button that reach the server while a rerun is still queued (its widget states are coalesced,
-# and a button's click is a flag, not a count), so a machine clicking every 30 ms can lose one.
-CLICK_GAP_MS = int(os.environ.get("ROI_VIZ_CLICK_GAP_MS", "150"))
+# What a held → key sends: a click every 33 ms. Previous / Next send the target step as a value,
+# not a click flag, so Streamlit folding reruns together loses none of them.
+CLICK_GAP_MS = int(os.environ.get("ROI_VIZ_CLICK_GAP_MS", "33"))
+QUICK_RUNS = 10
 
 
 # ---------------------------------------------------------------------------- fixtures
@@ -92,31 +93,29 @@ def settle(pg: Page, extra_ms: int = 0) -> None:
 
 
 def canvas_box(pg: Page, timeout_s: float = 30) -> dict:
-    """Where the drawing canvas is on the screen, as a person finds it: the one shown now.
-
-    The page may remount the canvas while it redraws the RoIs (the old one can stay in the page,
-    hidden, or go away under the mouse): look again until one is shown.
-    """
-    canvas = pg.locator("canvas.upper-canvas").filter(visible=True).first
+    """Where the board's canvas is on the screen, as a person finds it: the one board shown now."""
+    canvas = pg.locator(f"{BOARD} canvas").filter(visible=True)
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         try:
-            canvas.scroll_into_view_if_needed(timeout=2000)
-            box = canvas.bounding_box(timeout=2000)
-            if box and box["width"] > 300:
-                return box
+            if canvas.count() == 1:
+                canvas.scroll_into_view_if_needed(timeout=2000)
+                box = canvas.bounding_box(timeout=2000)
+                if box and box["width"] > 300:
+                    return box
         except PlaywrightError:
             pass
         pg.wait_for_timeout(100)
-    raise AssertionError(f"no drawing canvas shown for {timeout_s:.0f} s; the page shows: {page_state(pg)}")
+    raise AssertionError(f"no single board shown for {timeout_s:.0f} s; the page shows: {page_state(pg)}")
 
 
 def page_state(pg: Page) -> str:
-    """A short account of the page, for failure messages: canvases, error boxes, the current step."""
-    canvases = pg.locator("canvas.upper-canvas")
-    errors = pg.get_by_test_id("stException").all_inner_texts() + pg.get_by_test_id("stAlert").all_inner_texts()
+    """A short account of the page, for failure messages: boards, error boxes, notices, the current step."""
+    boards = pg.locator(BOARD)
+    errors = pg.get_by_test_id("stException").all_inner_texts()
+    errors += pg.locator('[class*="st-key-notice-"]').all_inner_texts()
     heads = pg.get_by_role("heading", name=re.compile(r"^Step \d+:")).all_inner_texts()
-    return (f"{canvases.count()} canvas(es), {canvases.filter(visible=True).count()} visible; "
+    return (f"{boards.count()} board(s), {boards.filter(visible=True).count()} visible; "
             f"headings {heads}; boxes: {[e[:150] for e in errors]}")
 
 
@@ -124,7 +123,7 @@ def drag(pg: Page, x: float, y: float, w: float, h: float, moves: int = 15) -> t
     """A person's drag from (x, y) to (x + w, y + h), in input pixels: mouse down, small moves with
     tiny waits, mouse up. Returns the box the mouse drew, in input pixels."""
     box = canvas_box(pg)
-    k = CANVAS_INPUT_PX / box["width"]  # canvas pixels to input pixels
+    k = BOARD_INPUT_PX / box["width"]  # input pixels per CSS pixel
     x0, y0 = box["x"] + x / k, box["y"] + y / k
     x1, y1 = x0 + w / k, y0 + h / k
     pg.mouse.move(x0, y0)
@@ -231,15 +230,26 @@ def test_four_boxes_at_a_human_pace_and_four_quickly(page, server, log_mark, rou
 
 
 def test_next_five_times_quickly_lands_on_step_6(page, server, log_mark):
-    nxt = page.get_by_role("button", name="Next ▶")
-    for _ in range(5):
-        nxt.click()  # waits for the button to be enabled, not for the server
-        page.wait_for_timeout(CLICK_GAP_MS)
-    settle(page)
-    headings = page.get_by_role("heading", name=re.compile(r"^Step \d+:")).all_inner_texts()
-    assert page.get_by_text("Step 6: Output and coverage").is_visible(), \
-        f"after 5 quick clicks on Next the page shows {headings}, not step 6" + log_note(server, log_mark)
-    assert nxt.is_disabled(), f"Next ▶ is still enabled on {headings}"
+    """Five clicks on Next 33 ms apart (a held → key), on a fresh session each time: step 6, every run."""
+    landed = []
+    for run in range(QUICK_RUNS):
+        if run:
+            page.goto(server.url)  # a new session, on step 1
+            expect(page.get_by_text("Step 1: Image and RoIs")).to_be_visible(timeout=120_000)
+            settle(page)
+        nxt = page.get_by_role("button", name="Next step")
+        for _ in range(5):
+            nxt.click()  # waits for the button to be enabled, not for the server
+            page.wait_for_timeout(CLICK_GAP_MS)
+        settle(page)
+        headings = page.get_by_role("heading", name=re.compile(r"^Step \d+:")).all_inner_texts()
+        landed.append(headings)
+        assert page.get_by_text("Step 6: Output and coverage").is_visible(), \
+            f"run {run + 1}: after 5 clicks on Next 33 ms apart the page shows {headings}, not step 6 " \
+            f"(runs so far: {landed})" + log_note(server, log_mark)
+        assert nxt.is_disabled(), f"Next is still enabled on {headings}"
+        assert "step=6" in page.url, f"the address bar did not follow: {page.url}"
+    assert len(landed) == QUICK_RUNS
     assert_clean_log(server, log_mark)
 
 
@@ -262,6 +272,149 @@ def test_drag_while_the_server_is_busy(page, server, log_mark):
     assert abs(first[0] - new_x) <= 0.5, f"the typed x was lost: RoI 1 is {fmt(first)}\n  " + msg
     assert any(near(drawn[0], s[0]) and near(drawn[1], s[1]) for _, s in shown), \
         f"the drawn box was lost\n  " + msg
+    assert_clean_log(server, log_mark)
+
+
+FOLLOWED = re.compile(r"RoI\s+(\d+):\s*\(([^)]*)\)\s*← the lesson follows it")
+
+
+def live(pg: Page) -> dict:
+    """What the board computes in the browser: its ``data-live`` JSON (the followed box, ``active``, ``count``)."""
+    return json.loads(pg.locator(BOARD).get_attribute("data-live"))
+
+
+def followed_by_lesson(pg: Page) -> tuple[int, tuple[float, ...]] | None:
+    """``(k, box)`` of the line "RoI k: (x, y, w, h) ← the lesson follows it" in the page's RoI list."""
+    m = FOLLOWED.search(pg.locator(".st-key-roi-list").first.inner_text())
+    return (int(m[1]), tuple(float(v) for v in m[2].split(","))) if m else None
+
+
+def wait_lesson_follows(pg: Page, k: int, box=None, timeout_s: float = 60) -> None:
+    """Until the lesson's list says it follows RoI ``k`` (and, if given, that RoI is ``box``)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        got = followed_by_lesson(pg)
+        if got and got[0] == k and (box is None or tuple(float(v) for v in box) == got[1]):
+            return
+        pg.wait_for_timeout(100)
+    raise AssertionError(f"the lesson should follow RoI {k} {box or ''}; the page says {followed_by_lesson(pg)}")
+
+
+def edge_colours(pg: Page, box) -> list[list[int]]:
+    """The board's pixels along a box's left edge (input pixels), away from its number tag (above a box that
+    starts low enough) and its middle handle."""
+    bb = canvas_box(pg)
+    k = bb["width"] / BOARD_INPUT_PX
+    x, y, w, h = box
+    fractions = [f / 40 for f in range(6, 16)] + [f / 40 for f in range(25, 35)]  # every ~2.5 % of the side
+    points = [(bb["x"] + x * k, bb["y"] + (y + h * f) * k) for f in fractions]
+    return pg.locator(f"{BOARD} canvas").evaluate(
+        """(c, pts) => { const r = c.getBoundingClientRect(), g = c.getContext('2d');
+             return pts.map(([sx, sy]) => Array.from(g.getImageData(Math.round((sx - r.left) * c.width / r.width),
+                                               Math.round((sy - r.top) * c.height / r.height), 1, 1).data)); }""",
+        points)
+
+
+def highlighted(pg: Page, box) -> bool:
+    """The followed RoI's outline: solid magenta all along its edge."""
+    return all(p[0] > 150 and p[1] < 80 and p[2] > 80 for p in edge_colours(pg, box))
+
+
+def plain(pg: Page, box) -> bool:
+    """Another RoI's outline: dashed yellow (some of the points fall in its gaps), no magenta."""
+    colours = edge_colours(pg, box)
+    # Yellow by its hue, not its brightness: the followed RoI's geometry may shade the cells under another RoI.
+    return any(p[0] > 100 and 0.6 * p[0] < p[1] < 0.95 * p[0] and p[2] < 0.3 * p[0] for p in colours) and \
+        not any(p[0] > 150 and p[1] < 80 and p[2] > 80 for p in colours)
+
+
+def test_the_followed_box_is_the_highlighted_one(page, server, log_mark):
+    """After each drawn box, after a pick in the list and after a click on a box, the board highlights the RoI
+    the lesson follows: the board's ``active``, its magenta outline and "RoI k ← the lesson follows it" agree."""
+    article = (296, 192, 200, 145)
+    drawn = []
+    for n, spot in enumerate([(20, 40), (110, 40), (200, 40)], start=2):
+        drag(page, *spot, 60, 100)  # tall enough that the edge has room between the tag and the handles
+        state = live(page)
+        assert state["count"] == n and state["active"] == n - 1, state
+        drawn.append(tuple(state["box"]))
+        wait_lesson_follows(page, n, state["box"])
+        settle(page)
+        assert live(page)["active"] == n - 1, f"the board stopped following RoI {n} after the rerun: {live(page)}"
+        assert highlighted(page, drawn[-1]), f"RoI {n}, followed, is not highlighted: {edge_colours(page, drawn[-1])}"
+        if n == 3:
+            pg_shot = ROOT / "artifacts" / "screenshots" / "page-followed-box.png"
+            pg_shot.parent.mkdir(parents=True, exist_ok=True)
+            page.locator(BOARD).screenshot(path=str(pg_shot))
+        for b in [article, *drawn[:-1]]:
+            assert plain(page, b), f"RoI {b} is highlighted too, or not drawn: {edge_colours(page, b)}"
+
+    # The list's picker: Python hands the board the new followed RoI.
+    picker = page.get_by_test_id("stSelectbox").filter(has_text="The walkthrough follows").locator("input")
+    picker.click()
+    picker.press_sequentially("RoI 1", delay=30)
+    picker.press("Enter")
+    wait_lesson_follows(page, 1, article)
+    settle(page)
+    assert live(page)["active"] == 0 and live(page)["box"] == list(article), live(page)
+    assert highlighted(page, article) and all(plain(page, b) for b in drawn)
+
+    # A click on a box follows it.
+    bb = canvas_box(page)
+    k = bb["width"] / BOARD_INPUT_PX
+    x, y, w, h = drawn[0]
+    page.mouse.click(bb["x"] + (x + w / 2) * k, bb["y"] + (y + h / 2) * k)
+    assert live(page)["active"] == 1
+    wait_lesson_follows(page, 2, drawn[0])
+    settle(page)
+    assert live(page)["active"] == 1 and highlighted(page, drawn[0]) and plain(page, article)
+    assert_clean_log(server, log_mark)
+
+
+def test_keyboard_only_drawing_and_editing_updates_the_lesson(page, server, log_mark):
+    """Tab to the board; A adds a box, the arrows move it, Alt+arrows resize it, N follows another, Delete
+    removes one: the board's live geometry, the list, the fields and the lesson follow, and the step stays."""
+    board = page.locator(BOARD)
+    for _ in range(200):  # Tab through the sidebar and the page until the board has the focus
+        page.keyboard.press("Tab")
+        if board.evaluate("el => el.getRootNode().activeElement === el"):
+            break
+    else:
+        pytest.fail("Tab never reached the board")
+    assert board.evaluate("el => getComputedStyle(el).outlineStyle") == "solid", "no visible focus ring"
+
+    page.keyboard.press("a")  # a new box in the middle of the photo, followed
+    assert live(page)["box"] == [171, 171, 171, 171] and live(page)["active"] == 1 and live(page)["count"] == 2
+    wait_lesson_follows(page, 2, (171, 171, 171, 171))
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Shift+ArrowLeft")  # one stride: 32 pixels
+    page.keyboard.press("Alt+ArrowRight")
+    page.keyboard.press("Alt+Shift+ArrowUp")
+    want = [172 - 32, 172, 172, 171 - 32]
+    assert live(page)["box"] == want, live(page)
+    wait_lesson_follows(page, 2, want)
+    settle(page)
+    assert numbers(page) == [float(v) for v in want], "the fields do not show the keyed box"
+    expect(page.get_by_text(f"x = {want[0]}, y = {want[1]}, size w = {want[2]} × h = {want[3]}")).to_be_visible()
+    expect(page.get_by_role("heading", name="Step 1: Image and RoIs")).to_be_visible()  # the arrows left the step
+
+    assert board.evaluate("el => el.getRootNode().activeElement === el"), "the rerun took the focus off the board"
+    page.keyboard.press("n")  # follow RoI 1 again
+    assert live(page)["active"] == 0
+    wait_lesson_follows(page, 1, (296, 192, 200, 145))
+    page.keyboard.press("Delete")  # the followed RoI 1 goes; the keyed box is left, and followed
+    assert live(page)["count"] == 1 and live(page)["box"] == want
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and len(listed_rois(page) or []) != 1:
+        page.wait_for_timeout(100)
+    assert [b for _, b in listed_rois(page)] == [tuple(float(v) for v in want)], listed_rois(page)
+    wait_lesson_follows(page, 1, want)
+    page.keyboard.press("Delete")  # never the last box
+    assert live(page)["count"] == 1
+    settle(page)
+    assert len(listed_rois(page)) == 1
+    expect(page.get_by_role("heading", name="Step 1: Image and RoIs")).to_be_visible()
     assert_clean_log(server, log_mark)
 
 

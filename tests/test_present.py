@@ -131,8 +131,8 @@ def test_exports_from_the_page_reproduce_the_page(server, browser, tmp_path):
     pg.set_default_timeout(120_000)
     pg.goto(server + "/?step=3&roi=100_192_200_145&out=2x4")
     expect(heading(pg, 3, "Quantization")).to_be_visible()
-    # The canvas reports its drawing once after it mounts (the component's 200 ms debounce), which reruns the
-    # lesson and gives every download button a new file: a click on the old one, in that instant, finds no file.
+    # Any rerun still under way gives every download button a new file: a click on the old one, in that
+    # instant, finds no file. Wait until the page is at rest.
     pg.wait_for_timeout(1500)
     wait_idle(pg)
 
