@@ -1,6 +1,12 @@
 """Shared fixtures. Tests never download: the network path is tested with hosts that cannot answer."""
 import io
 import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
 import struct
 import zlib
 
@@ -121,3 +127,135 @@ def page_state(at):
     from ui.session import KEY
 
     return at.session_state[KEY]
+
+
+# ------------------------------------------------------------------ the browser tests' shared parts
+# Real Chromium (Debian's package) driven by Playwright against the real server on loopback.
+# Without Chromium a browser test is skipped with the command that installs it; under CI
+# (``.ci/run`` installs it) a missing Chromium fails instead, so a green run never hides it.
+from playwright.sync_api import expect  # noqa: E402
+
+expect.set_options(timeout=120_000)  # the first view runs VGG16 on a 2-core CPU
+ROOT = Path(__file__).resolve().parent.parent
+SHOTS = ROOT / "artifacts" / "screenshots"
+CHROMIUM = os.environ.get("ROI_VIZ_CHROMIUM", "/usr/bin/chromium")
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(log_path: Path):
+    """The real app on a free loopback port, its output in ``log_path`` (a pipe nobody reads could fill up)."""
+    port = free_port()
+    env = dict(os.environ, ROI_VIZ_OFFLINE="1")
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("the Streamlit server did not start:\n" + log_path.read_text(errors="replace"))
+    return proc, url
+
+
+def assert_clean_log(log_path: Path) -> None:
+    text = log_path.read_text(errors="replace")
+    assert "Traceback" not in text, f"the server log has a traceback:\n{text[-4000:]}"
+
+
+def settle(pg):
+    """Wait until Streamlit has finished the rerun the last action started."""
+    pg.wait_for_timeout(400)
+    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
+    pg.wait_for_timeout(300)
+
+
+BOARD = '[data-testid="roi-board"]'
+
+
+def the_canvas(pg):
+    """The board's canvas (the photo, its grid and every RoI), once the page shows exactly one board.
+
+    The board lives inside a component's shadow root: Playwright's locators see into it,
+    ``document.querySelector`` does not.
+    """
+    canvas = pg.locator(f"{BOARD} canvas")
+    for _ in range(240):
+        if canvas.count() == 1 and canvas.is_visible():
+            return canvas
+        pg.wait_for_timeout(500)
+    raise AssertionError(f"{canvas.count()} boards on the page, expected 1")
+
+
+def live(pg) -> dict:
+    """What the board computes in the browser (its ``data-live`` JSON): the followed box, its geometry, the count."""
+    import json
+
+    return json.loads(pg.locator(BOARD).get_attribute("data-live"))
+
+
+def drag_on(pg, canvas, size: tuple[int, int], start: tuple[float, float], delta: tuple[float, float],
+            moves: int = 15, pause_ms: int = 0) -> tuple[float, float, float, float]:
+    """A person's drag on the board from ``start`` by ``delta``, in input pixels of a ``size`` (W, H) input:
+    mouse down, small moves, mouse up. Returns the box the mouse drew, in input pixels (unrounded)."""
+    box = canvas.bounding_box()
+    k = size[0] / box["width"]  # input pixels per CSS pixel: the board is shown scaled to its column
+    x0, y0 = box["x"] + start[0] / k, box["y"] + start[1] / k
+    x1, y1 = x0 + delta[0] / k, y0 + delta[1] / k
+    pg.mouse.move(x0, y0)
+    pg.mouse.down()
+    for i in range(1, moves + 1):
+        pg.mouse.move(x0 + (x1 - x0) * i / moves, y0 + (y1 - y0) * i / moves)
+        if pause_ms:
+            pg.wait_for_timeout(pause_ms)
+    pg.mouse.up()
+    return ((x0 - box["x"]) * k, (y0 - box["y"]) * k, (x1 - x0) * k, (y1 - y0) * k)
+
+
+def number(pg, label: str) -> float:
+    return float(pg.locator(f'input[aria-label="{label}"]').input_value())
+
+
+
+
+def chromium_or_skip() -> str:
+    """Chromium's path; else a skip naming the install command (a failure under CI, which installs it)."""
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    why = (f"Chromium is needed at {CHROMIUM} for the browser tests: apt-get update && apt-get install -y chromium "
+           "(or set ROI_VIZ_CHROMIUM)")
+    if os.environ.get("CI"):
+        pytest.fail(why)
+    pytest.skip(why)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Every test of a module that drives a browser needs Chromium: checked once, before its fixtures start."""
+    if getattr(item.module, "sync_playwright", None) is not None:
+        chromium_or_skip()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium per module (modules may define their own)."""
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_or_skip(), args=FLAGS)
+        yield b
+        b.close()

@@ -4,58 +4,14 @@ Starts the real Streamlit server on loopback and drives Debian's Chromium with
 Playwright. Screenshots go to ``artifacts/screenshots/``.
 """
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import photo
+from conftest import (BOARD, CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, drag_on, live, number, photo,
+                      settle, start_server, the_canvas)
 from roi_viz.model import images
-
-ROOT = Path(__file__).resolve().parent.parent
-SHOTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM = os.environ.get("ROI_VIZ_CHROMIUM", "/usr/bin/chromium")
-expect.set_options(timeout=120_000)  # the first view runs VGG16 on a 2-core CPU
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(log_path: Path):
-    """The real app on a free loopback port, its output in ``log_path`` (a pipe nobody reads could fill up)."""
-    port = free_port()
-    env = dict(os.environ, ROI_VIZ_OFFLINE="1")
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            if urllib.request.urlopen(url + "/_stcore/health", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the Streamlit server did not start:\n" + log_path.read_text(errors="replace"))
-    return proc, url
-
-
-def assert_clean_log(log_path: Path) -> None:
-    text = log_path.read_text(errors="replace")
-    assert "Traceback" not in text, f"the server log has a traceback:\n{text[-4000:]}"
 
 
 @pytest.fixture(scope="module")
@@ -80,59 +36,6 @@ def page(server):
         expect(pg.get_by_text("Step 1: Image and RoIs")).to_be_visible()
         yield pg
         browser.close()
-
-
-def settle(pg):
-    """Wait until Streamlit has finished the rerun the last action started."""
-    pg.wait_for_timeout(400)
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_timeout(300)
-
-
-BOARD = '[data-testid="roi-board"]'
-
-
-def the_canvas(pg):
-    """The board's canvas (the photo, its grid and every RoI), once the page shows exactly one board.
-
-    The board lives inside a component's shadow root: Playwright's locators see into it,
-    ``document.querySelector`` does not.
-    """
-    canvas = pg.locator(f"{BOARD} canvas")
-    for _ in range(240):
-        if canvas.count() == 1 and canvas.is_visible():
-            return canvas
-        pg.wait_for_timeout(500)
-    raise AssertionError(f"{canvas.count()} boards on the page, expected 1")
-
-
-def live(pg) -> dict:
-    """What the board computes in the browser (its ``data-live`` JSON): the followed box, its geometry, the count."""
-    import json
-
-    return json.loads(pg.locator(BOARD).get_attribute("data-live"))
-
-
-def drag_on(pg, canvas, size: tuple[int, int], start: tuple[float, float], delta: tuple[float, float],
-            moves: int = 15, pause_ms: int = 0) -> tuple[float, float, float, float]:
-    """A person's drag on the board from ``start`` by ``delta``, in input pixels of a ``size`` (W, H) input:
-    mouse down, small moves, mouse up. Returns the box the mouse drew, in input pixels (unrounded)."""
-    box = canvas.bounding_box()
-    k = size[0] / box["width"]  # input pixels per CSS pixel: the board is shown scaled to its column
-    x0, y0 = box["x"] + start[0] / k, box["y"] + start[1] / k
-    x1, y1 = x0 + delta[0] / k, y0 + delta[1] / k
-    pg.mouse.move(x0, y0)
-    pg.mouse.down()
-    for i in range(1, moves + 1):
-        pg.mouse.move(x0 + (x1 - x0) * i / moves, y0 + (y1 - y0) * i / moves)
-        if pause_ms:
-            pg.wait_for_timeout(pause_ms)
-    pg.mouse.up()
-    return ((x0 - box["x"]) * k, (y0 - box["y"]) * k, (x1 - x0) * k, (y1 - y0) * k)
-
-
-def number(pg, label: str) -> float:
-    return float(pg.locator(f'input[aria-label="{label}"]').input_value())
 
 
 def test_first_screen_teaches(page):

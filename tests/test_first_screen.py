@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from roi_viz import quiz
 from roi_viz.lesson.settings import Settings
-from test_browser import ROOT, assert_clean_log, drag_on, live, number, settle, start_server, the_canvas
-from test_present import SHOTS, browser  # noqa: F401  (one Chromium per module, launched as there)
+from conftest import ROOT, assert_clean_log, drag_on, live, number, settle, start_server, the_canvas
+from conftest import SHOTS
 
 SCREENS = [(1366, 768, 1.0), (1280, 800, 1.0), (1920, 1080, 1.0), (1366, 768, 1.5)]
 

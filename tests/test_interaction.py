@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
 
-from test_browser import BOARD, CHROMIUM, FLAGS, start_server
+from conftest import BOARD, CHROMIUM, FLAGS, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWPORT = {"width": 1366, "height": 900}

@@ -96,7 +96,7 @@ def test_a_typed_quiz_answer_is_shown_as_text(name):
 
 
 def test_a_hostile_link_in_chromium_plants_nothing():
-    from test_browser import CHROMIUM, FLAGS, ROOT, assert_clean_log, start_server
+    from conftest import CHROMIUM, FLAGS, ROOT, assert_clean_log, start_server
 
     log = ROOT / "artifacts" / "server-test_plain_text.log"
     proc, url = start_server(log)
@@ -129,7 +129,7 @@ def test_a_hostile_link_in_chromium_plants_nothing():
 
 def test_a_link_too_long_for_the_server_is_named_not_dropped_silently():
     """Streamlit empties a query of over 1,000 parameters before the page runs; the page reads it in the browser."""
-    from test_browser import CHROMIUM, FLAGS, ROOT, assert_clean_log, start_server
+    from conftest import CHROMIUM, FLAGS, ROOT, assert_clean_log, start_server
 
     log = ROOT / "artifacts" / "server-test_plain_text-long.log"
     proc, url = start_server(log)

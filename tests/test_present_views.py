@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from roi_viz.lesson.views import VIEWS
-from test_browser import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
+from conftest import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
 
 LOG = ROOT / "artifacts" / "server-test_present_views.log"
 

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from test_browser import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
+from conftest import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
 
 LOG = ROOT / "artifacts" / "server-test_proposals_browser.log"
 FIGURES = 3  # the proposals on the photo, the distribution per method, coverage against size

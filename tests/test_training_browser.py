@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from test_browser import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
+from conftest import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
 
 LOG = ROOT / "artifacts" / "server-test_training_browser.log"
 FIGURES = "img.roi-figure"
