@@ -119,11 +119,13 @@ def test_the_lesson_works_from_the_keyboard_alone(server, browser):
     pg = browser.new_page(viewport={"width": 1366, "height": 768})
     pg.goto(server + "/")
     settle(pg)
-    pg.locator("body").click(position={"x": 5, "y": 300})  # nothing focused, as after opening the page
+    pg.mouse.click(5, 300)  # nothing focused, as after opening the page
     seen = []
     for _ in range(80):
         pg.keyboard.press("Tab")
-        info = pg.evaluate("""() => { const e = document.activeElement; if (!e || e === document.body) return null;
+        info = pg.evaluate("""() => { let e = document.activeElement;
+            while (e && e.shadowRoot && e.shadowRoot.activeElement) e = e.shadowRoot.activeElement;  // components
+            if (!e || e === document.body) return null;
             const s = getComputedStyle(e); const r = e.getBoundingClientRect();
             return {label: (e.getAttribute('aria-label') || e.innerText || e.value || '').slice(0, 40),
                     outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0 || s.boxShadow !== 'none',
@@ -134,6 +136,7 @@ def test_the_lesson_works_from_the_keyboard_alone(server, browser):
             break
     labels = [s["label"] for s in seen]
     assert any("Next" in x for x in labels), f"Next never reached by Tab: {labels}"
+    assert seen[-1]["outline"], "the focused Next button shows no focus ring"
     pg.keyboard.press("Enter")  # Next, from the keyboard
     expect(pg.get_by_role("heading", name=re.compile("^Step 2:"))).to_be_visible(timeout=60_000)
     # The view picker: a radio group reached by Tab, changed with the arrow keys.
@@ -143,3 +146,25 @@ def test_the_lesson_works_from_the_keyboard_alone(server, browser):
     expect(pg.get_by_role("heading", name="Compare the methods")).to_be_visible(timeout=60_000)
     pg.screenshot(path=str(SHOTS / "keyboard-compare-1366.png"))
     pg.close()
+
+
+def test_text_enlarged_to_200_percent_loses_no_content_or_function(server, browser):
+    """200 % zoom on a 1366 × 768 screen is a 683 × 384 CSS-pixel window at twice the pixel density."""
+    ctx = browser.new_context(viewport={"width": 683, "height": 384}, device_scale_factor=2)
+    pg = ctx.new_page()
+    pg.goto(server + "/")
+    settle(pg)
+    wide = pg.evaluate("""() => [...document.querySelectorAll('[data-testid=stMain] *')]
+        .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > innerWidth + 2; })
+        .slice(0, 5).map(e => e.tagName + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert wide == [], f"content runs off the side at 200 %: {wide}"
+    assert pg.evaluate("document.documentElement.scrollWidth") <= 683 + 2
+    nxt = pg.get_by_role("button", name="Next step")
+    nxt.scroll_into_view_if_needed()
+    nxt.click()
+    expect(pg.get_by_role("heading", name=re.compile("^Step 2:"))).to_be_visible(timeout=60_000)
+    view = pg.get_by_role("radio", name="Compare the methods")
+    view.focus()
+    pg.keyboard.press("Space")
+    expect(pg.get_by_role("heading", name="Compare the methods")).to_be_visible(timeout=60_000)
+    ctx.close()
