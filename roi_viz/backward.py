@@ -61,6 +61,13 @@ _SAME = 1e-9  # relative tolerance under which a left and a right derivative are
 
 
 # ----------------------------------------------------------------------- checks
+def _record(method: str):
+    """The method's record: its traits answer every "which method?" (roi_viz.methods is pure)."""
+    from .methods import method as record
+
+    return record(method)
+
+
 def _check_method(method: str) -> str:
     if method not in _FORWARD:
         raise ValueError(f"The method must be one of {', '.join(_FORWARD)}; got {method!r}.")
@@ -284,7 +291,7 @@ def _directional(method, fm, box, stride, w, trace, options, direction) -> tuple
         d = float(_prroi_box_gradient(trace, fm, w) @ direction)
         return d, d, 0.0
     eta = _nudge(box, stride)
-    if method in ("pool", "warp"):
+    if _record(method).snaps_to_cells:
         # The snapped box decides everything, so between jumps nothing moves; a jump is where
         # a tiny move either way snaps differently.
         before, after = (_snapped(method, fm, _moved(box, direction, t), stride, trace.output_size, options)
@@ -306,7 +313,7 @@ def _snapped(method, fm, box, stride, size, options):
     # float64 whatever the map: a nudge of 1e-9 must register, and float32 would round it away.
     q = g.quantize(box, stride, scheme, np.float64)
     region = g.span_of_box(*q, map_size)
-    if method == "warp":
+    if _record(method).samples_points:  # RoIWarp: the snapped region is sampled, not split into cells
         return region
     if scheme == "article":
         return g.article_bins(region, size)[0]
@@ -476,15 +483,16 @@ def _fmt(v: float) -> str:
 
 def _words(method, trace, value, left, right, jump) -> str:
     undefined = [k for k in range(4) if value[k] is None]
-    if method in ("pool", "warp"):
-        name = "RoI pooling" if method == "pool" else "RoIWarp"
+    rec = _record(method)
+    if rec.snaps_to_cells:
+        name = rec.name
         text = (f"{name} snaps the box to whole cells first, so its output stands still while a corner moves "
                 "less than the way to the next snapping boundary: between jumps the derivative by every corner is 0, and no "
                 "gradient reaches the box.")
         jumps = [f"{CORNERS[k]} sits on a jump (the loss steps by {_fmt(jump[k])} as it crosses), so its "
                  "derivative is undefined there" for k in undefined]
         return text + (" " + "; ".join(jumps) + "." if jumps else "")
-    if method == "align":
+    if rec.samples_points:
         known = ", ".join(f"{CORNERS[k]} {_fmt(value[k])}" for k in range(4) if value[k] is not None)
         text = ("Every sampling point moves with the corners (a point a fraction u across the box moves 1 − u "
                 "pixels with the start corner and u with the end one), so the derivative is the bilinear "
@@ -568,9 +576,9 @@ def derivative_along_slide(method: str, feature_map, roi: Sequence[float], *, st
     derivative = np.where(defined, 0.5 * (left + right), np.nan)
     jumps: tuple = ()
     kinks: tuple = ()
-    if method in ("pool", "warp"):
+    if _record(method).snaps_to_cells:
         jumps = tuple(_find_jumps(method, one, box, s, size, w, options, direction, offsets))
-    elif method == "align":
+    elif _record(method).samples_points:
         kinks = _align_kinks(one, box, s, size, options, bin, axis, offsets)
     return DerivativeSlide(method, axis, s, int(channel), tuple(int(v) for v in bin), offsets, values,
                            derivative, left, right, defined, jumps, kinks)

@@ -451,6 +451,8 @@ def pool_all(
         ``K x C x ph x pw`` NumPy array in the map's dtype. All outputs are held
         at once: 2,000 boxes x 512 channels x 7 x 7 in float32 is 200 MB.
     """
+    from .methods import METHODS
+
     import torch
     from torchvision.ops import roi_align, roi_pool
 
@@ -474,7 +476,7 @@ def pool_all(
     corners = np.concatenate([np.zeros((len(b), 1)), b[:, :2], b[:, :2] + b[:, 2:]], axis=1)
     rois = torch.from_numpy(corners).to(dtype=fm.dtype, device=fm.device)
     with torch.no_grad():
-        if method == "pool":
+        if METHODS[method].snaps_to_cells:  # the one snapping op torchvision has: Fast R-CNN's RoI pooling
             out = roi_pool(fm[None], rois, size, spatial_scale=1.0 / s)
         else:
             out = roi_align(fm[None], rois, size, spatial_scale=1.0 / s,

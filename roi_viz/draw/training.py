@@ -110,7 +110,7 @@ def fig_box_slide(scene: Scene, bp: BackwardPass, method) -> Figure:
     top.plot(sl.offsets, sl.values, drawstyle="steps-post" if method.snaps_to_cells else "default", **kw)
     # Bilinear sampling gives a derivative constant between kinks: drawn as steps, not as slopes between
     # samples that straddle a kink. PrRoI's is continuous: drawn as a line.
-    bottom.plot(sl.offsets, sl.derivative, drawstyle="default" if bp.method == "prroi" else "steps-mid", **kw)
+    bottom.plot(sl.offsets, sl.derivative, drawstyle="default" if method.integrates else "steps-mid", **kw)
     handles = [Line2D([], [], **kw)]
     labels = [method.short]
     for at, _ in sl.jumps:

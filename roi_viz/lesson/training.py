@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import backward
+from ..methods import METHODS
 from ..ops import geometry as g
 from ..ops.prroi import prroi_pool
 from ..ops.roialign import roi_align, roi_warp
@@ -136,7 +137,8 @@ def training_words(bp: BackwardPass, name: str) -> str:
     d0 = sl.derivative[0] if sl.defined[0] else None
     lo, hi = float(np.nanmin(sl.derivative)), float(np.nanmax(sl.derivative))
     span = f"over {cells(sl.offsets[-1])} to the right"
-    if bp.method in ("pool", "warp"):
+    rec = METHODS[bp.method]
+    if rec.snaps_to_cells:
         jumps = jump_offsets(sl)
         where = ", ".join(num(a) for a in jumps)
         parts.append(
@@ -150,7 +152,7 @@ def training_words(bp: BackwardPass, name: str) -> str:
             "**For learning to refine a box:** no gradient reaches the box through this pooling. A loss on the "
             "pooled features cannot tell the box which way to move; the box is corrected only by a separate "
             "regression head that predicts offsets.")
-    elif bp.method == "align":
+    elif rec.samples_points:
         parts.append(
             f"**The box's gradient.** Moving the box moves every sampling point with it, so the value changes and "
             f"its derivative by x is not zero: now {derivative(d0)} per pixel, between {value(lo)} and {value(hi)} "

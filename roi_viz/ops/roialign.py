@@ -59,7 +59,7 @@ class AlignTrace(g.FractionalBins):
     @property
     def snapped(self) -> bool:
         """RoIWarp: the box was rounded to whole cells (``region``) before it was sampled."""
-        return self.method == "warp"
+        return self.region is not None
 
     def details(self) -> dict:
         """The numbers of this method beyond the output, JSON-able (the grid and bin 0, 0's points)."""
