@@ -193,3 +193,25 @@ def test_the_quiz_offers_it_no_beyond_question_but_asks_its_bins(fifth):
     assert [a.step for a in asks] == [a.step for a in quiz.asks_for((296, 192, 200, 145), Settings())]
     assert {a.step for a in asks} <= set(RECORD.plan)  # every answer links to a step it has
     assert "Average RoI pooling" in quiz.method_words(Settings(method=KEY))
+
+
+def test_the_sidebar_offers_it_and_the_page_walks_through_it(fifth):
+    """The page's sidebar reads the records and the declared options: the fifth method is a choice there, its
+    options (the rounding rule) appear, and choosing it walks through its own steps, with its name in the link."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import page_text, widget
+
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=180)
+    at.run()
+    radio = widget(at, "radio", "How the RoI becomes a fixed-size tensor")
+    assert KEY in radio.options or RECORD.name in radio.options, radio.options
+    radio.set_value(KEY).run()
+    assert not at.exception
+    assert widget(at, "radio", "Rounding rule")  # the option the record reads is offered
+    assert f"Walkthrough: {RECORD.name}" in page_text(at)
+    widget(at, "radio", "Step").set_value(4).run()
+    assert "Step 5: Average pooling" in page_text(at)
+    assert at.query_params["method"] == KEY
