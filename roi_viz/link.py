@@ -31,6 +31,7 @@ The parameters (every one optional)::
     point=3              its sampling point, counted from 1
     axis=y  cells=0.5    the sliding box: direction and distance
     present=1            presenter mode
+    drawn=500 order=largest search=quality   the Proposals view: boxes drawn, their order, selective search's mode
     level=fastrcnn seed=42   the quiz: its level (starter | fastrcnn | beyond) and the question's seed,
                          so a whole class can get the same question
 
@@ -50,7 +51,9 @@ from typing import Mapping, Sequence
 from .lesson import options
 from .lesson.choices import AXES, SLIDE_CELLS, QUIZ_LEVELS as LEVEL_CHOICES
 from .lesson.settings import Settings
+from .lesson.proposals import ORDERS as PROPOSAL_ORDERS
 from .lesson.views import VIEWS as VIEW_LIST
+from .proposals import MODES as SEARCH_MODES
 from .methods import METHODS
 from .model import samples
 from .model.images import input_dims
@@ -70,6 +73,10 @@ QUERY_MAX_FIELDS = 1000
 UPLOAD = "upload"
 
 
+DRAWN = 300  # proposals drawn on the photo by default
+MAX_PROPOSALS = 2000  # selective search keeps at most this many (roi_viz.proposals.selective_search)
+
+
 @dataclass(frozen=True)
 class Link:
     """Everything a link carries. Boxes are ``(x, y, w, h)`` in pixels of ``settings.input_size``."""
@@ -87,6 +94,9 @@ class Link:
     present: bool = False
     quiz_level: str = "starter"
     quiz_seed: int | None = None  # None: the page draws one when the quiz is opened
+    proposals_drawn: int = DRAWN  # the Proposals view: how many boxes are drawn on the photo
+    proposals_order: str = "rank"  # ... in which order (roi_viz.lesson.proposals.ORDERS)
+    proposals_search: str = "fast"  # ... selective search's mode (roi_viz.proposals.MODES)
 
 
 DEFAULT = Link()
@@ -141,6 +151,9 @@ def to_params(link: Link) -> dict[str, str | list[str]]:
     put("cells", number(link.slide_cells), number(DEFAULT.slide_cells))
     put("present", int(link.present), 0)
     put("level", link.quiz_level, DEFAULT.quiz_level)
+    put("drawn", link.proposals_drawn, DEFAULT.proposals_drawn)
+    put("order", link.proposals_order, DEFAULT.proposals_order)
+    put("search", link.proposals_search, DEFAULT.proposals_search)
     if link.quiz_seed is not None:
         out["seed"] = str(link.quiz_seed)
     return out
@@ -388,10 +401,14 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
     present = flag("present", DEFAULT.present)
     level = choice("level", QUIZ_LEVELS, DEFAULT.quiz_level)
     seed = whole("seed", 0, MAX_SEED, -1)
+    drawn = whole("drawn", 1, MAX_PROPOSALS, DEFAULT.proposals_drawn)
+    order = choice("order", list(PROPOSAL_ORDERS), DEFAULT.proposals_order)
+    search = choice("search", SEARCH_MODES, DEFAULT.proposals_search)
     link = Link(settings, sample, upload, rois, active, view, step, (i, j, k), axis, cells, present,
-                level, None if seed < 0 else seed)
+                level, None if seed < 0 else seed, drawn, order, search)
     return link, notices
 
 
 KNOWN = ("img", *(o.link for o in options.OPTIONS), "roi",
-         "active", "view", "step", "bin", "point", "axis", "cells", "present", "level", "seed")
+         "active", "view", "step", "bin", "point", "axis", "cells", "present", "level", "seed",
+         "drawn", "order", "search")

@@ -39,7 +39,8 @@ def random_link(rng: random.Random) -> link.Link:
         rng.randrange(len(rois)), rng.choice(link.VIEWS), rng.randrange(len(METHODS[method].steps)),
         (rng.randrange(out[0]), rng.randrange(out[1]), rng.randrange(16)), rng.choice(link.AXES),
         rng.choice(link.SLIDE_CELLS), rng.random() < 0.5, rng.choice(link.QUIZ_LEVELS),
-        rng.choice([None, rng.randint(0, link.MAX_SEED)]))
+        rng.choice([None, rng.randint(0, link.MAX_SEED)]), rng.randint(1, link.MAX_PROPOSALS),
+        rng.choice(list(link.PROPOSAL_ORDERS)), rng.choice(link.SEARCH_MODES))
 
 
 def through_url(params: dict) -> dict:
@@ -82,6 +83,10 @@ def test_typed_by_hand_commas_and_fractions_are_read():
 
 
 BAD = [
+    ({"drawn": "0"}, "drawn"),
+    ({"drawn": "5000"}, "drawn"),
+    ({"order": "random"}, "order"),
+    ({"search": "deep"}, "search"),
     ({"method": "bilinear"}, "method"),
     ({"level": "expert"}, "level"),
     ({"shape": "round"}, "shape"),
@@ -164,7 +169,7 @@ def test_a_link_opens_the_same_page_and_the_address_follows_every_click():
                       "chelsea", False, ((10.0, 20.0, 200.0, 150.0), (100.0, 50.0, 1600 / 7, 90.0)), 1, "walk", 4,
                       (2, 3, 1), "y", 0.5, False)
     params = link.to_params(state)
-    assert set(params) == set(link.KNOWN) - {"present", "view", "level", "seed"}
+    assert set(params) == set(link.KNOWN) - {"present", "view", "level", "seed", "drawn", "order", "search"}
     at = open_page(params)
     assert shown(at) == state
     text = page_text(at)

@@ -122,3 +122,16 @@ def test_cli_prints_the_summary_and_writes_the_table(tmp_path, capsys):
 def test_cli_refuses_a_table_without_proposals(tmp_path, capsys):
     assert cli_main(["explain", "--proposals-csv", str(tmp_path / "p.csv")]) == 2
     assert "--proposals" in capsys.readouterr().err
+
+
+def test_the_views_options_travel_in_the_link():
+    """``view=proposals&drawn=500&order=largest``: the class sees the same drawing."""
+    at = AppTest.from_file(APP, default_timeout=180)
+    for k, v in {"view": "proposals", "drawn": "500", "order": "largest"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception
+    place = page_state(at).place
+    assert (place.proposals_drawn, place.proposals_order, place.proposals_mode) == (500, "largest", "fast")
+    assert widget(at, "slider", "Proposals drawn").value == 500
+    assert at.query_params["drawn"] == "500" and at.query_params["order"] == "largest"

@@ -125,7 +125,9 @@ def from_link() -> Session:
     store.active = shared.active
     out = Session(settings=s, store=store, photo=Photo(sample=shared.sample, dims=dims),
                   place=Place(view=shared.view, step=shared.step, focus=shared.focus, slide_axis=shared.slide_axis,
-                              slide_cells=shared.slide_cells, present=shared.present, focus_from_link=True),
+                              slide_cells=shared.slide_cells, present=shared.present, focus_from_link=True,
+                              proposals_drawn=shared.proposals_drawn, proposals_order=shared.proposals_order,
+                              proposals_mode=shared.proposals_search),
                   quiz=QuizState(level=shared.quiz_level, seed=shared.quiz_seed))
     if notices:
         out.notice = "⚠ " + "\n".join(f"- {n}" for n in notices) if len(notices) > 1 else "⚠ " + notices[0]
@@ -143,7 +145,8 @@ def as_link(s: Session):
     else:
         boxes = tuple(s.store.boxes(s.photo.dims))
     return Link(s.settings, s.photo.sample, s.photo.upload_shown, boxes, s.store.active,
-                p.view, p.step, p.focus, p.slide_axis, p.slide_cells, p.present, s.quiz.level, s.quiz.seed)
+                p.view, p.step, p.focus, p.slide_axis, p.slide_cells, p.present, s.quiz.level, s.quiz.seed,
+                p.proposals_drawn, p.proposals_order, p.proposals_mode)
 
 
 def sync_link() -> dict:
