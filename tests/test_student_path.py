@@ -67,3 +67,12 @@ def test_an_unreadable_quiz_answer_is_said_once():
     text = page_text(at)
     sentence = "is not a number"
     assert text.count(sentence) == 1, text
+
+
+def test_a_refused_edits_warning_goes_with_the_next_valid_edit():
+    at = open_page()
+    widget(at, "number_input", "w").set_value(0.0).run()
+    assert any("positive width and height" in n for n in notices(at, "warning"))
+    widget(at, "number_input", "x").set_value(100.0).run()
+    assert not any("positive width and height" in n for n in notices(at))
+    assert page_state(at).store.boxes(512)[0][0] == 100.0

@@ -30,6 +30,8 @@ def page_style(present: bool = False) -> str:
 [data-testid="stSidebar"] [data-testid="stCaptionContainer"] a, [data-testid="stMarkdownContainer"] a {{ color: #1551a0; }}
 [data-testid="stMainBlockContainer"] {{ padding-top: {"3.8rem" if present else "2.5rem"}; padding-bottom: 2rem; }}
 [data-testid="stMainBlockContainer"] h2 {{ padding-top: 0; }}
+/* A click on a blank part of a slide focuses its container: no ring for the mouse, as for the keyboard it stays. */
+[data-testid="stMain"] :focus:not(:focus-visible) {{ outline: none; }}
 .st-key-clicker-keys {{ display: none; }}
 {PRESENT_VIEWS if present else ".st-key-step-figure img { max-width: 720px !important; }  /* wide screens: the words stay in reach */"}
 </style>"""
