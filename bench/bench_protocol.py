@@ -449,6 +449,7 @@ class Stats:
     bursts: list = field(default_factory=list)  # --machine-pace: first click to idle
     marks: list = field(default_factory=list)  # (action, perf_counter, server CPU) at each action's end
     wire: list = field(default_factory=list)  # per student: (reruns sent, runs started, HTTP GETs)
+    by_kind: dict = field(default_factory=dict)  # "type x" / "next" / "draw" -> its interaction times
     gone: int = 0  # images fetched too late: HTTP 404 (a full rerun cut the run that showed them)
 
 
@@ -1133,11 +1134,13 @@ async def run_student(student, k: int, stats: Stats, opened: asyncio.Barrier, th
             await asyncio.sleep(DRAW_WINDOW_S * k / max(n, 1))
             stage = "draw a box"
             stats.times.append(await student.draw())
+            stats.by_kind.setdefault("draw", []).append(stats.times[-1])
             mark("draw")
         else:
             await asyncio.sleep(think)
             stage = "type x"
             stats.times.append(await student.type_x())
+            stats.by_kind.setdefault("type x", []).append(stats.times[-1])
             mark("type x")
             if gap is None:
                 lost: list = []
@@ -1145,6 +1148,7 @@ async def run_student(student, k: int, stats: Stats, opened: asyncio.Barrier, th
                     await asyncio.sleep(think)
                     stage = f"next to step {step}"
                     stats.times.append(await student.next_step(step, lost))
+                    stats.by_kind.setdefault("next", []).append(stats.times[-1])
                     mark(f"next {step}")
                 if lost:
                     stats.lost.append(f"student {k}: {len(lost)} click(s)")
@@ -1388,6 +1392,9 @@ async def main_async(args) -> None:
                       + (f"; per student: {statistics.mean(w[0] for w in st.wire):.1f} reruns sent, "
                          f"{statistics.mean(w[1] for w in st.wire):.1f} runs, {statistics.mean(w[2] for w in st.wire):.0f} "
                          f"HTTP requests" if st.wire else ""), flush=True)
+                if len(st.by_kind) > 1:
+                    print("       by action: " + "; ".join(f"{k} p50 {fmt(pct(v, 0.5))} p95 {fmt(pct(v, 0.95))} s"
+                                                         for k, v in st.by_kind.items()), flush=True)
                 for e in (st.errors[:5] + st.lost[:5]):
                     print("      ", e)
         await servers["app"].profile_dump()
@@ -1458,7 +1465,7 @@ async def main_async(args) -> None:
     if args.json:
         out = dict(machine_pace=gap is not None, think=think,
                    rounds=[dict(page=r.page, case=r.case, n=r.n, opens=r.stats.opens, times=r.stats.times, errors=r.stats.errors,
-                                lost=r.stats.lost, runs=r.stats.runs, bursts=r.stats.bursts, rss_mb=r.rss,
+                                lost=r.stats.lost, by_action=r.stats.by_kind, runs=r.stats.runs, bursts=r.stats.bursts, rss_mb=r.rss,
                                 mb_per_extra_session=r.per_session, cpu_open=r.cpu_open,
                                 cpu_interaction=r.cpu_interaction, cpu_lumped=r.cpu_lumped,
                                 idle_rate=r.idle_rate, client_cpu=r.client_cpu) for r in rounds],
