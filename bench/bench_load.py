@@ -72,12 +72,15 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def start_server(port: int, log_path: Path, script: Path | None = None) -> subprocess.Popen:
-    """``streamlit run`` on loopback, offline; ``script`` defaults to the app (bench_protocol also starts the floor)."""
+def start_server(port: int, log_path: Path, script: Path | None = None, launcher: list[str] | None = None) -> subprocess.Popen:
+    """``streamlit run`` on loopback, offline; ``script`` defaults to the app (bench_protocol also starts the floor).
+
+    ``launcher``: what stands for ``python -m streamlit`` (bench_protocol's ``--profile`` runs it under
+    ``profile_server.py``)."""
     env = dict(os.environ, ROI_VIZ_OFFLINE="1")
     log = open(log_path, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(script or ROOT / "app.py"), "--server.port", str(port),
+        (launcher or [sys.executable, "-m", "streamlit"]) + ["run", str(script or ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )

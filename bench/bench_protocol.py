@@ -1,7 +1,8 @@
 """A classroom without browsers: N sessions that speak Streamlit's own websocket protocol.
 
-    python bench/bench_protocol.py [--sessions 1 10 30 60] [--think 1.0] [--machine-pace]
-                                   [--chromium-check [N ...]] [--no-floor] [--json FILE]
+    python bench/bench_protocol.py [--sessions 1 10 30 60] [--case walk draw] [--think 1.0]
+                                   [--machine-pace] [--chromium-check [N ...]] [--no-floor]
+                                   [--json FILE] [--profile FILE]
 
 Why: ``bench_load.py`` drives real Chromium pages, and on a 2-core machine 15-20 Chromium
 renderers starve the server they measure, so it cannot reach a class of 30 or 60. This
@@ -13,22 +14,35 @@ It starts two servers on loopback, offline (ROI_VIZ_OFFLINE=1), with the reposit
 (``bench/floor_app.py``: a title, a "Next ▶" button and one PNG). Each is warmed first by one
 student's whole walk, not counted (VGG16 loaded, the sample's features computed, each kind
 of figure drawn once, as on a server before the class comes in). Then for each N, on each
-page, N students at the same moment:
+page, N students at the same moment, in the case ``--case walk`` (the default):
 
-1. open the page: until the first script run and the runs it triggers are over, and every
-   image on the page has been fetched (the step figure);
+1. open the page: until the first script run and the runs it triggers are over, and the step
+   figure is there (the app's figures are ``<img class="roi-figure" src="data:...">`` inside
+   ``st.html`` elements: a figure has arrived when the html delta carrying it has; the floor's
+   is an ``st.image`` whose media URL is then fetched);
 2. (once all N have opened) type a new x for the RoI in the editor's "x" field, until the
-   walkthrough says "top-left corner x = <x>," and its figure is fetched (floor: one click on
-   "Next ▶", until its new image is fetched);
-3. click "Next ▶" five times, each time until the heading "### Step k+1:" and its figure are
-   there (floor: a new image), and the session is idle.
+   list of RoIs shows it and a step figure has arrived since (floor: one click on "Next ▶",
+   until its new image is fetched);
+3. Next five times, as the stepper sends it (its state value ``step``, below), each time
+   until the heading "### Step k+1:" and a figure sent after the value are there (floor: a
+   click on its "Next ▶" button and a new image), and the session is idle.
 
-Every student types its own x (no two sessions of a run, nor bench_load's students, share a
+``--case draw``: once all N have opened, each student draws one box of its own on the board
+(the board's state value, below: its boxes plus the new one, the new one followed), the N
+releases spread evenly over the same 3 s; the interaction runs from the value sent to the
+arrival of the last step figure of the runs it caused (floor: one click). Server CPU per
+interaction is then per drawn box.
+
+Every student types (or draws at) its own x (no two sessions of a run, nor bench_load's students, share a
 box), so nobody finds another's figures in the cache. Between actions a student thinks
 ``--think`` seconds (1 s). ``--machine-pace`` instead sends the five "Next ▶" clicks 30 ms
 apart without waiting for their results: each click reaches the server while the rerun of
 the previous one is still queued or running. After the last rerun, a step lower than 6
 means clicks were lost (see "Lost clicks").
+
+``--profile FILE`` runs the app's server under ``bench/profile_server.py`` (cProfile in every
+thread, script runs included), on over the rounds only (not the warm-up), and prints its top
+calls by cumulative and by own time.
 
 Printed per page and N, then as a Markdown table for the README: p50 / p95 / max seconds per
 interaction (2 and 3; opening apart), errors (timeouts, an exception element, a traceback or
@@ -62,7 +76,7 @@ on this page:
   element's chunk and the chunks it imports; the client reads the chunk map
   (``__vite__mapDeps``) from the main bundle and fetches the same files when an element of
   that type first arrives (not inside a popover: closed, it is not rendered), and the bidi
-  component's JS and CSS with the canvas. Checked: the same 113 files as Chromium.
+  component's JS and CSS when it names files (the app's components carry theirs inline). Checked: the same 113 files as Chromium.
 * The websocket ``/_stcore/stream`` is opened with subprotocols ``["streamlit", <xsrf>]``, the
   second being the ``_streamlit_xsrf`` cookie's value (a third would be a session id to
   resume), plus ``Origin`` and the cookie. With XSRF on, the server only uses the token to
@@ -87,28 +101,25 @@ on this page:
 * Fragments: each delta carries ``delta.fragment_id``; a widget inside a fragment sends its
   rerun with that id, and the server runs only that fragment (``script_finished`` status 3,
   ``metadata.run.fragment_ids``). Sending no id would rerun the whole page and measure the
-  wrong thing. The "x" field lives in the ``workspace`` fragment, "Next ▶" in ``lesson``.
-* The drawable canvas (a v2 "bidi" component) reports its background's fit as component
-  state once mounted: a ``rerun_script`` of ``workspace`` with the canvas's ``json_value``
-  ``{"backgroundFit": {...}}`` and every other widget value the page holds *at that moment*.
-  Chromium does it on opening and on every remount, 19-570 ms after the canvas's delta
-  arrived (mostly 60-150 ms); the client waits ``--canvas-delay-ms`` (120). A typed x
-  remounts the canvas, so it costs the server two ``workspace`` runs, or three: if the
-  report leaves before the x run's end has been processed, it still carries the old
-  editor's x, y, w, h (their keys hold the old revision), the server calls ``edit_box`` for
-  each again, the store's generation moves by 4, the canvas remounts once more and reports
-  again. Both happened with Chromium. When the server is slow, the report can beat each
-  run's end and this repeats: the client calls more than six remounts after one action a
-  loop, counts an error and stops reporting (a browser would go on).
+  wrong thing. The "x" field and the board live in the ``workspace`` fragment, the stepper
+  in ``lesson``.
+* Components v2 (``bidi_component`` elements: the board, the stepper): the component's
+  ``setStateValue(key, value)`` makes the frontend send a rerun of the component's fragment
+  whose widget state, under the element's ``id``, is a ``json_value``: the JSON string of
+  ``{...the state it held, [key]: value}``, beside every other widget value the page holds.
+  Nothing is sent on mounting. The board's value is ``board = {"boxes": [[x, y, w, h], ...],
+  "active": i, "seq": n, "revision": r}``, the stepper's ``step = {"step": k (1-based),
+  "seq": n, "revision": r}``; ``r`` is the revision in the element's data (``json``), ``n``
+  grows by one per value the browser sends for that key.
 * ``ForwardMsg`` caching: a ``new_element`` delta of 10 kB or more has ``metadata.cacheable``
   and a ``hash``; the client keeps it and lists the hashes it holds in the next
   ``cached_message_hashes``; the server then sends ``ref_hash`` instead of the message (the
-  82 kB canvas element, at each rerun of ``workspace``). Entries age as in the frontend's
+  board with its photo, at each rerun of ``workspace``). Entries age as in the frontend's
   ``ForwardMsgCache``: one run count per finished run (not status 2, and only if a
   ``new_session`` came since the last rerun request), checked against
   ``config.max_cached_message_age`` (2) only for entries of the fragments that ran; a
   ``ref_hash`` or a repeat of a hash refreshes its entry. A miss is an error.
-* Images: ``imgs`` elements name ``/media/<id>.<ext>`` URLs; the browser then GETs each
+* Images (the floor page): ``imgs`` elements name ``/media/<id>.<ext>`` URLs; the browser then GETs each
   (once per URL: its cache), and so does the client, over keep-alive HTTP/1.1, at most six
   connections per session, as a browser.
 * ``session_status_changed.script_is_running`` is the browser's "running" indicator, but it
@@ -137,13 +148,12 @@ from __future__ import annotations
 import argparse
 import itertools
 import asyncio
-import base64
 import gzip
-import io
 import json
 import os
 import posixpath
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -172,11 +182,6 @@ TRACE = os.environ.get("ROI_VIZ_PROTO_TRACE")  # a file: every message of every 
 TIMEOUT_S = float(os.environ.get("ROI_VIZ_LOAD_TIMEOUT_MS", 120_000)) / 1000
 MACHINE_GAP_S = 0.030  # --machine-pace: the gap between two clicks
 IDLE_QUIET_S = 0.030  # after the heartbeat's ack, no run may start for this long
-# From the canvas's delta to its state report (mount, decode the background). Chromium took 19-570 ms
-# here, most often 60-150 ms; whether a typed x costs two workspace runs or three depends on it (see
-# canvas_mounted).
-CANVAS_DELAY_S = 0.120
-MAX_REMOUNTS = 6  # canvas remounts in one action beyond which it is a loop (a typed x: 2)
 IDLE_GRACE_S = 2.0  # a rerun sent, acknowledged, and still no run: the server dropped it
 REST_RATE = 0.015  # server CPU seconds per second below which it is at rest between rounds
 HTTP_CONNECTIONS = 6  # per session, as a browser per origin
@@ -187,6 +192,8 @@ BROWSER_CONTEXT = dict(timezone="UTC", timezone_offset=0, locale="en-US", is_emb
 # Element types whose code the frontend loads lazily under another name than CamelCase(type).
 LAZY_ALIASES = {"imgs": "ImageList"}
 HEADING = re.compile(r"^### Step (\d+):")
+FIGURE_MARK = 'class="roi-figure"'  # ui/figure.py: a figure is an <img> of this class in an st.html element
+DRAW_WINDOW_S = 3.0  # --case draw: every student draws once within this many seconds of the others
 # Distinct x values for all sessions of a run, so that no student finds another's figures in the
 # cache (st.cache_data): x in [100, 312] (the 200 px wide box stays inside the 512 px input), not
 # 296 (the default box), and not 200 + 3k (the values bench_load's students type).
@@ -431,20 +438,6 @@ def initial_widget_state(kind: str, w) -> WidgetState | None:
     return s
 
 
-def js_number(v: float):
-    """JSON numbers as JavaScript writes them: 1, not 1.0."""
-    return int(v) if float(v).is_integer() else v
-
-
-def image_size(data_url: str) -> tuple[int, int] | None:
-    if not data_url.startswith("data:"):
-        return None
-    from PIL import Image
-
-    with Image.open(io.BytesIO(base64.b64decode(data_url.split(",", 1)[1]))) as img:
-        return img.size
-
-
 # ------------------------------------------------------------------------------- one session
 @dataclass
 class Stats:
@@ -456,13 +449,12 @@ class Stats:
     bursts: list = field(default_factory=list)  # --machine-pace: first click to idle
     marks: list = field(default_factory=list)  # (action, perf_counter, server CPU) at each action's end
     wire: list = field(default_factory=list)  # per student: (reruns sent, runs started, HTTP GETs)
+    by_kind: dict = field(default_factory=dict)  # "type x" / "next" / "draw" -> its interaction times
     gone: int = 0  # images fetched too late: HTTP 404 (a full rerun cut the run that showed them)
 
 
 class Session:
     """One browser tab, as the server sees it: HTTP GETs, one websocket, BackMsgs, ForwardMsgs."""
-
-    canvas_delay_default = CANVAS_DELAY_S  # --canvas-delay-ms
 
     def __init__(self, host: str, port: int, assets: StaticAssets, name: str, source: str | None = None):
         self.host, self.port, self.assets, self.name = host, port, assets, name
@@ -476,8 +468,6 @@ class Session:
         self.new_session_since_rerun = False
         self.page_script_hash = ""
         self.query_string = ""  # the address bar's query, as the page last set it (page_info_changed)
-        self.remounts = 0  # canvas mounts since the student's last action
-        self.canvas_delay = self.canvas_delay_default
         self.run_id = ""
         self.running = False
         self.runs_started = 0
@@ -488,11 +478,13 @@ class Session:
         self.errors: list[str] = []
         self.gone: list[str] = []  # images that were no longer there when fetched (HTTP 404)
         self.heartbeat_acks = 0
-        self.auto_pending = 0  # component state reruns decided, not yet sent
-        self.reporting: set[str] = set()  # canvases whose state report is on its way
         self.sent = 0  # rerun_script messages sent
         self.unstarted = 0  # reruns sent since the last new_session: a run is still to come for them
         self.step_seen: dict[int, float] = {}  # step heading -> when it was first shown
+        # The app's figures are <img class="roi-figure" src="data:..."> inside st.html elements: a
+        # figure has arrived when the html delta carrying it has (nothing more to fetch).
+        self.figure_times: list[float] = []  # arrival of every delta carrying a figure
+        self.component_seq: dict[str, int] = {}  # the browser's per-key counter of a component's values (seq)
         self._changed = asyncio.Condition()
         self._reader: asyncio.Task | None = None
         self._tasks: set[asyncio.Task] = set()
@@ -584,11 +576,9 @@ class Session:
 
     async def click(self, node: Node) -> float:
         """A button click: its trigger in this one message, from the button's fragment."""
-        self.remounts = 0
         return await self.rerun(self.widget_states(trigger=node.widget_id), node.fragment_id)
 
     async def set_value(self, node: Node, **value) -> float:
-        self.remounts = 0
         state = WidgetState(id=node.widget_id, **value)
         self.states[node.widget_id] = state
         return await self.rerun(fragment_id=node.fragment_id)
@@ -718,6 +708,9 @@ class Session:
                 self.errors.append(f"error text in a {ek}: {text[:80]!r}")
         if ek == "markdown" and (m := HEADING.match(w.body)):
             self.step_seen.setdefault(int(m.group(1)), time.perf_counter())
+        if ek == "html" and FIGURE_MARK in w.body:
+            self.figure_times.append(time.perf_counter())
+            self.trace("FIGURE", len(w.body))
         if ek == "imgs":
             for img in w.imgs:
                 if img.url and not img.url.startswith("data:") and img.url not in self.images:
@@ -728,64 +721,11 @@ class Session:
             for p in (w.js_source_path, w.css_source_path):
                 if p:
                     self._spawn(self.fetch(base + p))
-            if "drawable_canvas" in w.component_name:
-                self.canvas_mounted(node)
         wid = node.widget_id
         if wid and (wid not in self.states or getattr(w, "set_value", False)):
             state = initial_widget_state(ek, w)
             if state is not None:
                 self.states[wid] = state
-
-    def canvas_mounted(self, node: Node) -> None:
-        """streamlit-drawable-canvas, once mounted with its background, sets its "backgroundFit" state.
-
-        That is a component state change, so the frontend sends a rerun of the canvas's fragment,
-        with every widget value it holds at that moment, even while the run that drew the canvas
-        goes on. Chromium does it on opening and on each remount (a typed x remounts the canvas
-        once or twice), 19-570 ms after the canvas's delta arrived; the client waits ``canvas_delay``.
-        """
-        w = node.element.bidi_component
-        state = json.loads(self.states[w.id].json_value) if w.id in self.states else {}
-        if "backgroundFit" in state or w.id in self.reporting:
-            return  # the same canvas again (a ref_hash or an unchanged element): not remounted
-        try:
-            data = json.loads(w.json)
-            size = image_size(data.get("backgroundImageURL") or "")
-        except (ValueError, OSError):
-            size = None
-        if size is None:
-            return
-        self.remounts += 1
-        if self.remounts > MAX_REMOUNTS:
-            if self.remounts == MAX_REMOUNTS + 1:
-                self.errors.append(f"canvas remount loop: more than {MAX_REMOUNTS} remounts after one action "
-                                   "(the client stops reporting their backgroundFit, a browser would not)")
-            return
-        nw, nh = size
-        cw, ch = data["canvasWidth"], data["canvasHeight"]
-        if data.get("backgroundImageFit") == "contain":
-            s = min(cw / nw, ch / nh)
-            fit = dict(naturalWidth=nw, naturalHeight=nh, scaleX=s, scaleY=s, offsetX=(cw - nw * s) / 2,
-                       offsetY=(ch - nh * s) / 2)
-        else:
-            fit = dict(naturalWidth=nw, naturalHeight=nh, scaleX=cw / nw, scaleY=ch / nh, offsetX=0, offsetY=0)
-        self.auto_pending += 1
-        self.reporting.add(w.id)
-        self._spawn(self._report_fit(w.id, node.fragment_id, {k: js_number(v) for k, v in fit.items()}))
-
-    async def _report_fit(self, wid: str, fragment_id: str, fit: dict) -> None:
-        try:
-            await asyncio.sleep(self.canvas_delay)
-            if not any(n.widget_id == wid for n in self.tree.elements("bidi_component")):
-                return  # replaced before it was mounted: the browser would not report it
-            state = json.loads(self.states[wid].json_value) if wid in self.states else {}
-            state["backgroundFit"] = fit
-            self.states[wid] = WidgetState(id=wid, json_value=json.dumps(state, separators=(",", ":")))
-            await self.rerun(fragment_id=fragment_id)
-        finally:
-            self.auto_pending -= 1
-            self.reporting.discard(wid)
-            await self._notify()
 
     def load_code(self, kind: str | None) -> None:
         if not kind or kind in self.lazy_kinds:
@@ -831,6 +771,29 @@ class Session:
         urls = [i.url for n in self.tree.elements("imgs") for i in n.element.imgs.imgs]
         return bool(urls) and all(self.images.get(u) for u in urls)
 
+    def has_figure(self) -> bool:
+        """The app's page: an html element carrying a figure is on it."""
+        return any(FIGURE_MARK in n.element.html.body for n in self.tree.elements("html"))
+
+    def figure_since(self, t0: float) -> bool:
+        return bool(self.figure_times) and self.figure_times[-1] > t0
+
+    def component(self, name_part: str) -> Node | None:
+        found = [n for n in self.tree.elements("bidi_component") if name_part in n.element.bidi_component.component_name]
+        return found[-1] if found else None
+
+    async def set_component_value(self, node: Node, key: str, value: dict) -> float:
+        """What a v2 component's ``setStateValue(key, value)`` sends: its whole state as a JSON string under
+        the component's id, ``{...state held so far, [key]: value}``, from the component's fragment."""
+        wid = node.widget_id
+        state = json.loads(self.states[wid].json_value) if wid in self.states else {}
+        state[key] = value
+        return await self.set_value(node, json_value=json.dumps(state, separators=(",", ":")))
+
+    def next_seq(self, key: str) -> int:
+        self.component_seq[key] = self.component_seq.get(key, 0) + 1
+        return self.component_seq[key]
+
     def figure(self) -> str:
         urls = [i.url for n in self.tree.elements("imgs") for i in n.element.imgs.imgs]
         return urls[-1] if urls else ""
@@ -864,7 +827,7 @@ class Session:
             return max(deadline - time.perf_counter(), 0.001)
 
         while True:
-            await self.wait_for(lambda: not self.running and not self.auto_pending, left())
+            await self.wait_for(lambda: not self.running, left())
             runs, acks = self.runs_started, self.heartbeat_acks
             await self.ws.send(BackMsg(app_heartbeat=True).SerializeToString())
             await self.wait_for(lambda: self.heartbeat_acks > acks, left())
@@ -875,17 +838,17 @@ class Session:
                     self.unstarted = 0  # the server started no run for it
                 continue
             await asyncio.sleep(IDLE_QUIET_S)
-            if self.runs_started == runs and not self.running and not self.auto_pending:
+            if self.runs_started == runs and not self.running:
                 return
 
     def done_at(self, t0: float) -> float:
         """When the interaction ended: its last run finished, its last image arrived."""
-        return max(self.last_finish, self.last_image_time()) - t0
+        return max(self.last_finish, self.last_image_time(), max(self.figure_times, default=0.0)) - t0
 
 
 # ------------------------------------------------------------------------------- the students
 class AppStudent:
-    """The real page: open, type x, Next five times."""
+    """The real page: open, type x, Next five times (the stepper's value); or draw a box (the board's value)."""
 
     def __init__(self, session: Session, x: int):
         self.s, self.x = session, x
@@ -893,59 +856,85 @@ class AppStudent:
     async def open(self) -> float:
         t0 = time.perf_counter()
         await self.s.open()
-        await self.s.wait_for(lambda: self.s.step() == FIRST_STEP and self.s.images_loaded())
+        await self.s.wait_for(lambda: self.s.step() == FIRST_STEP and self.s.has_figure())
         await self.s.idle()
-        await self.s.wait_for(self.s.images_loaded)
         return self.s.done_at(t0)
 
     async def type_x(self) -> float:
+        """A new x in the editor's "x" field, until the RoI list shows it and a new step figure has arrived."""
         s = self.s
         field_x = s.find("number_input", "x")
         if field_x is None:
             raise RuntimeError("no number input 'x' on the page")
         t0 = await s.set_value(field_x, double_value=float(self.x))
-        await s.wait_for(lambda: s.has_text(f"top-left corner x = {self.x},") and s.images_loaded())
+        await s.wait_for(lambda: s.has_text(f"({self.x}, ") and s.figure_since(t0))
         await s.idle()
-        await s.wait_for(s.images_loaded)
         return s.done_at(t0)
 
-    def next_button(self) -> Node:
-        node = self.s.find("button", "Next ▶")
+    def stepper(self) -> Node:
+        node = self.s.component("stepper")
         if node is None:
-            raise RuntimeError("no 'Next ▶' button on the page")
+            raise RuntimeError("no stepper (Previous / Next) on the page")
         return node
 
     async def next_step(self, target: int, lost: list) -> float:
-        """One click, until step ``target`` is shown; a click the page settles without is lost (and clicked again)."""
+        """Next, as the stepper sends it: the target step as its state value, until step ``target`` and its figure
+        are shown. A value the page settles without moving is counted lost (and sent again)."""
         s = self.s
         t0 = 0.0
         for again in range(2):
+            node = self.stepper()
+            data = json.loads(node.element.bidi_component.json)
+            value = {"step": target, "seq": s.next_seq("steps"), "revision": data["revision"]}
             runs0 = s.runs_started
-            t = await s.click(self.next_button())
+            t = await s.set_component_value(node, "step", value)
             t0 = t0 or t
-            await s.wait_for(lambda: s.step() >= target or (s.runs_started > runs0 and not s.running))
+            await s.wait_for(lambda: (s.step() >= target and s.figure_since(t)) or (s.runs_started > runs0 and not s.running))
             await s.idle()
             if s.step() >= target:
                 break
             if again:
-                raise RuntimeError(f"still step {s.step()} after a second click")
-            lost.append(1)  # a run came and went, and the step did not move: the student clicks again
-        await s.wait_for(s.images_loaded)
+                raise RuntimeError(f"still step {s.step()} after a second Next")
+            lost.append(1)
         return s.done_at(t0)
 
+    async def draw(self) -> float:
+        """Draw a box of its own on the board: on release the board sends every box, the new one followed.
+        Until the step figure of the new box has arrived (the html delta carrying it) and the session is idle.
+        Returns seconds from the value sent to the last figure's arrival."""
+        s = self.s
+        node = s.component("board")
+        if node is None:
+            raise RuntimeError("no board on the page")
+        data = json.loads(node.element.bidi_component.json)
+        W, H = data["image_size"]
+        w, h = min(150, W - 1), min(120, H - 1)
+        box = [min(self.x, W - w), min(60 + self.x % 97, H - h), w, h]
+        boxes = [list(b) for b in data["boxes"]] + [box]
+        value = {"boxes": boxes, "active": len(boxes) - 1, "seq": s.next_seq("board"), "revision": data["revision"]}
+        t0 = await s.set_component_value(node, "board", value)
+        await s.wait_for(lambda: s.has_text(f"RoI {len(boxes)}: ({', '.join(map(str, box))})") and s.figure_since(t0))
+        await s.idle()
+        if not s.figure_since(t0):
+            raise RuntimeError("no step figure arrived after the box was drawn")
+        return s.figure_times[-1] - t0
+
     async def burst(self, gap: float) -> tuple[list[float], int, int, float]:
-        """--machine-pace: five clicks ``gap`` apart, none waited for. Returns per-click times, lost, runs, burst."""
+        """--machine-pace: five Next ``gap`` apart, none waited for, each the stepper's next target. Returns
+        per-click times, lost, runs, burst."""
         s = self.s
         runs0, start_step = s.runs_started, s.step()
         s.step_seen = {}
         sent = []
-        for _ in range(NEXT_CLICKS):
-            sent.append(await s.click(self.next_button()))
+        for i in range(NEXT_CLICKS):
+            node = self.stepper()
+            data = json.loads(node.element.bidi_component.json)
+            value = {"step": start_step + i + 1, "seq": s.next_seq("steps"), "revision": data["revision"]}
+            sent.append(await s.set_component_value(node, "step", value))
             await asyncio.sleep(gap)
         await s.idle()
         await asyncio.sleep(0.5)  # and really nothing more comes
         await s.idle()
-        await s.wait_for(s.images_loaded)
         final = s.step()
         times = [s.step_seen[start_step + i + 1] - sent[i] for i in range(NEXT_CLICKS) if start_step + i + 1 in s.step_seen]
         return times, max(0, start_step + NEXT_CLICKS - final), s.runs_started - runs0, s.done_at(sent[0])
@@ -983,6 +972,7 @@ class FloorStudent:
         return s.done_at(t0)
 
     type_x = next_image
+    draw = next_image  # --case draw: the floor's one click stands beside a drawn box
 
     async def next_step(self, target: int, lost: list) -> float:
         return await self.next_image()
@@ -1023,14 +1013,33 @@ class Round:
     idle_rate: float
     client_cpu: float
     per_session: float = float("nan")
+    case: str = "walk"  # walk: type x, then Next five times; draw: one box drawn on the board
     spans: list = field(default_factory=list)  # N = 1: server CPU per action, see spans()
 
 
 class Server:
-    def __init__(self, name: str, script: Path, log_dir: Path, port: int = 0):
+    def __init__(self, name: str, script: Path, log_dir: Path, port: int = 0, profile: Path | None = None):
         self.name, self.port = name, port or free_port()
         self.log_path = log_dir / f"{name}.log"
-        self.proc = start_server(self.port, self.log_path, script)
+        self.profile = profile
+        launcher = [sys.executable, str(Path(__file__).resolve().parent / "profile_server.py"), str(profile)] if profile else None
+        self.proc = start_server(self.port, self.log_path, script, launcher)
+
+    def profile_start(self) -> None:
+        if self.profile:
+            self.proc.send_signal(signal.SIGUSR1)
+
+    async def profile_dump(self) -> None:
+        """Ask the server for its merged profile (profile_server.py) and wait until it is written."""
+        if not self.profile:
+            return
+        done = Path(str(self.profile) + ".done")
+        done.unlink(missing_ok=True)
+        self.proc.send_signal(signal.SIGUSR2)
+        for _ in range(600):
+            if done.exists():
+                return
+            await asyncio.sleep(0.1)
 
     def cpu(self) -> float:
         return cpu_seconds(self.proc.pid)
@@ -1108,7 +1117,7 @@ class Replicas(Server):
 
 
 async def run_student(student, k: int, stats: Stats, opened: asyncio.Barrier, think: float, gap: float | None,
-                      cpu) -> None:
+                      cpu, case: str = "walk", n: int = 1) -> None:
     stage = "open"
 
     def mark(what: str) -> None:
@@ -1120,28 +1129,38 @@ async def run_student(student, k: int, stats: Stats, opened: asyncio.Barrier, th
             mark("open")
         finally:
             await opened.wait()  # every student opens before anyone clicks: the phases' CPU is apart
-        await asyncio.sleep(think)
-        stage = "type x"
-        stats.times.append(await student.type_x())
-        mark("type x")
-        if gap is None:
-            lost: list = []
-            for step in range(FIRST_STEP + 1, LAST_STEP + 1):
-                await asyncio.sleep(think)
-                stage = f"next to step {step}"
-                stats.times.append(await student.next_step(step, lost))
-                mark(f"next {step}")
-            if lost:
-                stats.lost.append(f"student {k}: {len(lost)} click(s)")
+        if case == "draw":
+            # the class draws in the same DRAW_WINDOW_S, the students' releases spread evenly over it
+            await asyncio.sleep(DRAW_WINDOW_S * k / max(n, 1))
+            stage = "draw a box"
+            stats.times.append(await student.draw())
+            stats.by_kind.setdefault("draw", []).append(stats.times[-1])
+            mark("draw")
         else:
-            await asyncio.sleep(gap)
-            stage = "five clicks, machine pace"
-            times, lost_n, runs, burst = await student.burst(gap)
-            stats.times.extend(times)
-            stats.runs.append(runs)
-            stats.bursts.append(burst)
-            if lost_n:
-                stats.lost.append(f"student {k}: {lost_n} of {NEXT_CLICKS} clicks lost ({runs} runs)")
+            await asyncio.sleep(think)
+            stage = "type x"
+            stats.times.append(await student.type_x())
+            stats.by_kind.setdefault("type x", []).append(stats.times[-1])
+            mark("type x")
+            if gap is None:
+                lost: list = []
+                for step in range(FIRST_STEP + 1, LAST_STEP + 1):
+                    await asyncio.sleep(think)
+                    stage = f"next to step {step}"
+                    stats.times.append(await student.next_step(step, lost))
+                    stats.by_kind.setdefault("next", []).append(stats.times[-1])
+                    mark(f"next {step}")
+                if lost:
+                    stats.lost.append(f"student {k}: {len(lost)} click(s)")
+            else:
+                await asyncio.sleep(gap)
+                stage = "five clicks, machine pace"
+                times, lost_n, runs, burst = await student.burst(gap)
+                stats.times.extend(times)
+                stats.runs.append(runs)
+                stats.bursts.append(burst)
+                if lost_n:
+                    stats.lost.append(f"student {k}: {lost_n} of {NEXT_CLICKS} clicks lost ({runs} runs)")
     except Exception as exc:  # noqa: BLE001  (a timeout or a crash is a result here, not a reason to stop)
         stats.errors.append(f"student {k}, {stage}: {type(exc).__name__}: {str(exc).splitlines()[0][:100] if str(exc) else ''}")
     student.s_wire = (student.s.sent, student.s.runs_started, student.s.http.requests)
@@ -1152,7 +1171,7 @@ async def run_student(student, k: int, stats: Stats, opened: asyncio.Barrier, th
 
 
 async def run_round(server: Server, page: str, n: int, assets: StaticAssets, xs, think: float,
-                    gap: float | None) -> Round:
+                    gap: float | None, case: str = "walk") -> Round:
     idle = await server.rest()  # the previous round's sessions are gone: the server at rest
     stats = Stats()
     Student = AppStudent if page == "app" else FloorStudent
@@ -1161,7 +1180,7 @@ async def run_round(server: Server, page: str, n: int, assets: StaticAssets, xs,
     opened = asyncio.Barrier(n + 1)
     client0 = sum(os.times()[:2])
     cpu0, t0 = server.cpu(), time.perf_counter()
-    tasks = [asyncio.create_task(run_student(st, k, stats, opened, think, gap, server.cpu))
+    tasks = [asyncio.create_task(run_student(st, k, stats, opened, think, gap, server.cpu, case, n))
              for k, st in enumerate(students)]
     await opened.wait()
     cpu1, t1 = server.cpu(), time.perf_counter()
@@ -1176,7 +1195,7 @@ async def run_round(server: Server, page: str, n: int, assets: StaticAssets, xs,
     n_open, n_act = len(stats.opens), len(stats.times)
     cpu_open = ((cpu1 - cpu0) - idle * (t1 - t0)) / n_open if n_open else float("nan")
     # Interactions: in --machine-pace, the clicks sent (lost ones too: their reruns still ran or were merged).
-    sent = n * (1 + NEXT_CLICKS) if gap is not None else n_act
+    sent = n * (1 + NEXT_CLICKS) if gap is not None and case == "walk" else n_act
     cpu_act = ((cpu2 - cpu1) - idle * (t2 - t1)) / sent if sent else float("nan")
     lumped = (cpu2 - cpu0) / (n_open + sent) if n_open + sent else float("nan")
     await asyncio.sleep(1.0)  # let the server drop the closed sessions
@@ -1221,7 +1240,7 @@ async def chromium_round(server: Server, n: int, first_k: int) -> dict:
                 wire["sent"] += m.WhichOneof("type") == "rerun_script"
 
         def received(payload) -> None:
-            # a new_session is one of the first bytes' kinds: parse only small messages, the 82 kB canvas is a delta
+            # a new_session is one of the first bytes' kinds: parse only small messages, figures come in deltas
             if isinstance(payload, bytes) and len(payload) < 4096:
                 m = ForwardMsg()
                 m.ParseFromString(payload)
@@ -1287,18 +1306,28 @@ def check_log(server: Server) -> list[str]:
     return lines
 
 
+def print_profile(path: Path, top: int = 30) -> None:
+    """The app server's calls over the rounds (all threads), by cumulative and by own time."""
+    import pstats
+
+    stats = pstats.Stats(str(path))
+    print(f"\nServer profile over the rounds ({path}; all threads):")
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+
+
 def fmt(v: float, digits: int = 2) -> str:
     return "–" if v != v else f"{v:.{digits}f}"  # noqa: PLR0124  (NaN)
 
 
 def table(rounds: list[Round]) -> str:
-    head = ("| page | N | open p50 (s) | p50 (s) | p95 (s) | max (s) | errors | lost clicks | server RSS (MB) "
+    head = ("| page | case | N | open p50 (s) | p50 (s) | p95 (s) | max (s) | errors | lost clicks | server RSS (MB) "
             "| MB per extra session | server CPU per open (s) | server CPU per interaction (s) | lumped, as bench_load (s) |")
     rows = [head, "|" + "---|" * (head.count("|") - 1)]
     for r in rounds:
         st = r.stats
         lost = sum(int(re.search(r"(\d+)", x.split(":", 1)[1]).group(1)) for x in st.lost)
-        rows.append(f"| {r.page} | {r.n} | {fmt(pct(st.opens, 0.5), 1)} | {fmt(pct(st.times, 0.5))} | "
+        rows.append(f"| {r.page} | {r.case} | {r.n} | {fmt(pct(st.opens, 0.5), 1)} | {fmt(pct(st.times, 0.5))} | "
                     f"{fmt(pct(st.times, 0.95))} | {fmt(max(st.times, default=float('nan')))} | {len(st.errors)} | "
                     f"{lost} | {r.rss:.0f} | {fmt(r.per_session, 1)} | {fmt(r.cpu_open, 3)} | "
                     f"{fmt(r.cpu_interaction, 3)} | {fmt(r.cpu_lumped, 3)} |")
@@ -1311,7 +1340,8 @@ async def main_async(args) -> None:
     gap = MACHINE_GAP_S if args.machine_pace else None
     think = MACHINE_GAP_S if args.machine_pace else args.think
     xs = iter(X_VALUES * 10)
-    servers = {"app": Server("app", ROOT / "app.py", log_dir, args.port) if args.replicas == 1 else
+    profile = Path(args.profile).resolve() if args.profile else None
+    servers = {"app": Server("app", ROOT / "app.py", log_dir, args.port, profile) if args.replicas == 1 else
                Replicas("app", ROOT / "app.py", log_dir, args.replicas, args.port, args.front)}
     if not args.no_floor:
         servers["floor"] = Server("floor", FLOOR_APP, log_dir)
@@ -1332,22 +1362,26 @@ async def main_async(args) -> None:
             for step in range(FIRST_STEP + 1, LAST_STEP + 1):
                 await asyncio.sleep(0.4)  # the figure drawn ahead is drawn too
                 await st.next_step(step, [])
+            if "draw" in args.case:  # the draw path too (a box added, the board's value, its figures)
+                await st.draw()
             await s.close()
             print(f"{name}: server pid {server.proc.pid} on port {server.port}, warmed in "
                   f"{time.perf_counter() - t0:.1f} s; RSS {server.rss():.0f} MB", flush=True)
+        servers["app"].profile_start()  # --profile: the rounds only, not the warm-up
         if args.same_box:  # a class following the teacher's link: one box for all, figures drawn once
             xs = itertools.repeat(next(xs))
         one = {}
-        for n in args.sessions:
+        for case, n in [(c, n) for c in args.case for n in args.sessions]:
             for name, server in servers.items():
-                r = await run_round(server, name, n, assets, xs, think, gap)
-                if n == 1:
+                r = await run_round(server, name, n, assets, xs, think, gap, case)
+                r.case = case
+                if n == 1 and case == args.case[0]:
                     one[name] = r.rss
                 if name in one and n > 1:
                     r.per_session = (r.rss - one[name]) / (n - 1)
                 rounds.append(r)
                 st = r.stats
-                print(f"{name:5s} N={n:3d}: open p50 {fmt(pct(st.opens, 0.5), 1)} s, interaction p50 "
+                print(f"{name:5s} {case:4s} N={n:3d}: open p50 {fmt(pct(st.opens, 0.5), 1)} s, interaction p50 "
                       f"{fmt(pct(st.times, 0.5))} p95 {fmt(pct(st.times, 0.95))} max "
                       f"{fmt(max(st.times, default=float('nan')))} s, errors {len(st.errors)}, lost clicks "
                       f"{len(st.lost)} student(s), RSS {r.rss:.0f} MB, server CPU/open {fmt(r.cpu_open, 3)} s, "
@@ -1358,8 +1392,12 @@ async def main_async(args) -> None:
                       + (f"; per student: {statistics.mean(w[0] for w in st.wire):.1f} reruns sent, "
                          f"{statistics.mean(w[1] for w in st.wire):.1f} runs, {statistics.mean(w[2] for w in st.wire):.0f} "
                          f"HTTP requests" if st.wire else ""), flush=True)
+                if len(st.by_kind) > 1:
+                    print("       by action: " + "; ".join(f"{k} p50 {fmt(pct(v, 0.5))} p95 {fmt(pct(v, 0.95))} s"
+                                                         for k, v in st.by_kind.items()), flush=True)
                 for e in (st.errors[:5] + st.lost[:5]):
                     print("      ", e)
+        await servers["app"].profile_dump()
         if args.chromium_check:
             first_k = 0
             for n in args.chromium_check:
@@ -1383,8 +1421,9 @@ async def main_async(args) -> None:
     print(table(rounds))
     print()
     idle = {r.page: r.idle_rate for r in rounds}
-    print("Interaction: typing x (floor: a first click) or one click on Next, until its result is shown, its "
-          "figure fetched and the session idle. Server CPU per open / per interaction: over that phase, less "
+    print("Interaction (walk): typing x (floor: a first click) or one Next, until its result is shown, its "
+          "figure arrived and the session idle; (draw): from the board's value sent to the last step figure's "
+          "html delta (floor: one click, its image fetched). Server CPU per open / per interaction: over that phase, less "
           "the server's idle rate (" + ", ".join(f"{k} {v * 1000:.1f} ms/s" for k, v in idle.items()) +
           "); lumped: the whole round / (opens + interactions), idle included, as bench_load.py.")
     if gap is not None:
@@ -1421,10 +1460,12 @@ async def main_async(args) -> None:
         for part in getattr(server, "parts", [server]):
             for line in check_log(part):
                 print(line)
+    if profile:
+        print_profile(profile)
     if args.json:
         out = dict(machine_pace=gap is not None, think=think,
-                   rounds=[dict(page=r.page, n=r.n, opens=r.stats.opens, times=r.stats.times, errors=r.stats.errors,
-                                lost=r.stats.lost, runs=r.stats.runs, bursts=r.stats.bursts, rss_mb=r.rss,
+                   rounds=[dict(page=r.page, case=r.case, n=r.n, opens=r.stats.opens, times=r.stats.times, errors=r.stats.errors,
+                                lost=r.stats.lost, by_action=r.stats.by_kind, runs=r.stats.runs, bursts=r.stats.bursts, rss_mb=r.rss,
                                 mb_per_extra_session=r.per_session, cpu_open=r.cpu_open,
                                 cpu_interaction=r.cpu_interaction, cpu_lumped=r.cpu_lumped,
                                 idle_rate=r.idle_rate, client_cpu=r.client_cpu) for r in rounds],
@@ -1435,15 +1476,19 @@ async def main_async(args) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sessions", type=int, nargs="+", default=[1, 10, 30, 60])
+    ap.add_argument("--case", nargs="+", choices=["walk", "draw"], default=["walk"],
+                    help="walk: type x, then Next five times (think time apart); draw: each student draws one box "
+                         f"of its own, the class within {DRAW_WINDOW_S:.0f} s (default %(default)s)")
     ap.add_argument("--think", type=float, default=1.0, help="seconds a student looks before the next action")
     ap.add_argument("--machine-pace", action="store_true",
                     help=f"the five Next clicks {MACHINE_GAP_S * 1000:.0f} ms apart, none waited for")
     ap.add_argument("--chromium-check", type=int, nargs="*", metavar="N",
                     help="then run bench_load's Chromium students for these N (default 1 5) and compare server CPU")
     ap.add_argument("--no-floor", action="store_true", help="skip the floor page")
-    ap.add_argument("--canvas-delay-ms", type=float, default=CANVAS_DELAY_S * 1000,
-                    help="from the canvas's delta to its backgroundFit report, as a browser's mount (default %(default).0f)")
     ap.add_argument("--json", help="write every figure to this file")
+    ap.add_argument("--profile", metavar="FILE",
+                    help="run the app server under bench/profile_server.py (cProfile in every thread) over the rounds, "
+                         "write the merged profile to FILE and print its top calls")
     ap.add_argument("--port", type=int, default=0, help="the app server's port (0 = any free port)")
     ap.add_argument("--same-box", action="store_true",
                     help="every student types the same x (a class following one link): figures are shared")
@@ -1454,7 +1499,6 @@ def main() -> None:
     args = ap.parse_args()
     if args.chromium_check == []:
         args.chromium_check = [1, 5]
-    Session.canvas_delay_default = args.canvas_delay_ms / 1000
     asyncio.run(main_async(args))
 
 
