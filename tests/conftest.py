@@ -245,8 +245,19 @@ def chromium_or_skip() -> str:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """Every test of a module that drives a browser needs Chromium: checked once, before its fixtures start."""
-    if getattr(item.module, "sync_playwright", None) is not None:
+    if getattr(item.module, "sync_playwright", None) is not None or {"browser", "page"} & set(item.fixturenames):
         chromium_or_skip()
+
+
+@pytest.fixture(scope="module")
+def server(request):
+    """The real app for one test module, its log ``artifacts/server-<module>.log``, read for tracebacks at the end."""
+    log = ROOT / "artifacts" / f"server-{request.module.__name__}.log"
+    proc, url = start_server(log)
+    yield url
+    proc.terminate()
+    proc.wait(10)
+    assert_clean_log(log)
 
 
 @pytest.fixture(scope="module")

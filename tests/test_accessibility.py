@@ -9,33 +9,15 @@ their numbers in their text alternative, and the page is used from the keyboard 
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from roi_viz.lesson.views import VIEWS
-from conftest import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
+from conftest import SHOTS
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
                                  reason="pip install axe-playwright-python (the test extras)")
-LOG = ROOT / "artifacts" / "server-test_accessibility.log"
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SIZES = [(1366, 768), (1920, 1080)]
-
-
-@pytest.fixture(scope="module")
-def server():
-    proc, url = start_server(LOG)
-    yield url
-    proc.terminate()
-    proc.wait(10)
-    assert_clean_log(LOG)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 def settle(pg):

@@ -9,19 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import (BOARD, CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, drag_on, live, number, photo,
-                      settle, start_server, the_canvas)
+from conftest import CHROMIUM, FLAGS, SHOTS, drag_on, live, number, photo, settle, the_canvas
 from roi_viz.model import images
-
-
-@pytest.fixture(scope="module")
-def server():
-    log = ROOT / "artifacts" / "server-test_browser.log"
-    proc, url = start_server(log)
-    yield url
-    proc.terminate()
-    proc.wait(10)
-    assert_clean_log(log)
 
 
 @pytest.fixture(scope="module")

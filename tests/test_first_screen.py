@@ -9,20 +9,10 @@ from playwright.sync_api import expect
 
 from roi_viz import quiz
 from roi_viz.lesson.settings import Settings
-from conftest import ROOT, assert_clean_log, drag_on, live, number, settle, start_server, the_canvas
+from conftest import drag_on, live, number, settle, the_canvas
 from conftest import SHOTS
 
 SCREENS = [(1366, 768, 1.0), (1280, 800, 1.0), (1920, 1080, 1.0), (1366, 768, 1.5)]
-
-
-@pytest.fixture(scope="module")
-def server():
-    log = ROOT / "artifacts" / "server-test_first_screen.log"
-    proc, url = start_server(log)
-    yield url
-    proc.terminate()
-    proc.wait(10)
-    assert_clean_log(log)
 
 
 def open_at(browser, url: str, width: int, height: int, zoom: float):

@@ -6,31 +6,10 @@ field moves the cursor, not the lesson. Screenshots go to ``artifacts/screenshot
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from conftest import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
+from conftest import SHOTS
 
-LOG = ROOT / "artifacts" / "server-test_present.log"
-
-
-@pytest.fixture(scope="module")
-def server():
-    proc, url = start_server(LOG)
-    yield url
-    proc.terminate()
-    proc.wait(10)
-    assert_clean_log(LOG)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (apt-get install -y chromium)"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 def heading(pg, n: int, title: str = ""):

@@ -4,29 +4,11 @@ Before, ``?view=compare&present=1`` showed the walkthrough's step 1 without a wo
 bad link's notice was a toast over Export and Next.
 """
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from roi_viz.lesson.views import VIEWS
-from conftest import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
+from conftest import SHOTS
 
-LOG = ROOT / "artifacts" / "server-test_present_views.log"
-
-
-@pytest.fixture(scope="module")
-def server():
-    proc, url = start_server(LOG)
-    yield url
-    proc.terminate()
-    proc.wait(10)
-    assert_clean_log(LOG)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("view", [v for v in VIEWS if v != "walk"])

@@ -2,43 +2,26 @@
 
 Screenshots go to ``artifacts/screenshots/``.
 """
-from pathlib import Path
+from playwright.sync_api import expect
 
-import pytest
-from playwright.sync_api import expect, sync_playwright
+from conftest import SHOTS
 
-from conftest import CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, start_server
-
-LOG = ROOT / "artifacts" / "server-test_training_browser.log"
 FIGURES = "img.roi-figure"
 
 
-@pytest.fixture(scope="module")
-def server():
-    proc, url = start_server(LOG)
-    yield url
-    proc.terminate()
-    proc.wait(10)
-    assert_clean_log(LOG)
-
-
-def test_a_link_opens_the_view_with_its_figures(server):
-    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (apt-get install -y chromium)"
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        pg = browser.new_page(viewport={"width": 1366, "height": 768})
-        pg.set_default_timeout(120_000)
-        pg.goto(server + "/?view=train&method=align")
-        expect(pg.get_by_role("heading", name="What training sees: the backward pass")).to_be_visible()
-        expect(pg.get_by_text("Download the gradient map (PNG)")).to_be_visible()
-        pg.wait_for_function(f"() => [...document.querySelectorAll(\"{FIGURES}\")]"
-                             ".filter(i => i.complete && i.naturalWidth > 0).length >= 2")
-        expect(pg.get_by_text("RoIAlign: bin", exact=False)).to_have_count(0)  # the titles are in the pictures ...
-        expect(pg.get_by_text("to the four cells around each sampling point", exact=False)).to_be_visible()  # ... the words on the page
-        for img in pg.locator(FIGURES).all()[-2:]:
-            box = img.bounding_box()
-            assert box["width"] >= 500, f"a figure is too narrow to read: {box}"
-        pg.screenshot(path=str(SHOTS / "train-align-1366.png"), full_page=True)
-        assert "view=train" in pg.url and "method=align" in pg.url
-        browser.close()
+def test_a_link_opens_the_view_with_its_figures(server, browser):
+    pg = browser.new_page(viewport={"width": 1366, "height": 768})
+    pg.set_default_timeout(120_000)
+    pg.goto(server + "/?view=train&method=align")
+    expect(pg.get_by_role("heading", name="What training sees: the backward pass")).to_be_visible()
+    expect(pg.get_by_text("Download the gradient map (PNG)")).to_be_visible()
+    pg.wait_for_function(f"() => [...document.querySelectorAll(\"{FIGURES}\")]"
+                         ".filter(i => i.complete && i.naturalWidth > 0).length >= 2")
+    expect(pg.get_by_text("RoIAlign: bin", exact=False)).to_have_count(0)  # the titles are in the pictures ...
+    expect(pg.get_by_text("to the four cells around each sampling point", exact=False)).to_be_visible()  # ... the words on the page
+    for img in pg.locator(FIGURES).all()[-2:]:
+        box = img.bounding_box()
+        assert box["width"] >= 500, f"a figure is too narrow to read: {box}"
+    pg.screenshot(path=str(SHOTS / "train-align-1366.png"), full_page=True)
+    assert "view=train" in pg.url and "method=align" in pg.url
+    pg.close()
