@@ -11,7 +11,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 from streamlit.testing.v1 import AppTest
 
 from conftest import notices, widget
@@ -95,57 +94,34 @@ def test_a_typed_quiz_answer_is_shown_as_text(name):
     assert any(quoted[:10] in n for n in notices(at)), notices(at)
 
 
-def test_a_hostile_link_in_chromium_plants_nothing():
-    from conftest import CHROMIUM, FLAGS, ROOT, assert_clean_log, start_server
-
-    log = ROOT / "artifacts" / "server-test_plain_text.log"
-    proc, url = start_server(log)
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            pg = b.new_page(viewport={"width": 1366, "height": 768})
-            outside = []
-            pg.on("request", lambda r: outside.append(r.url) if (urlsplit(r.url).hostname or "").endswith(".invalid")
-                  else None)
-            query = ("level=%5BLog%20in%5D(http%3A%2F%2Fexample.invalid)"
-                     "&view=!%5Bx%5D(http%3A%2F%2Fexample.invalid%2Fp.png)"
-                     "&method=%3Ared%5B**ALARM**%5D&img=%3Cb%3Ebold%3C%2Fb%3E")
-            pg.goto(f"{url}/?{query}")
-            notice = pg.locator('[class*="st-key-notice-warning"]').first
-            notice.wait_for(timeout=120_000)
-            text = notice.inner_text()
-            assert "[Log in](http://examp" in text and ":red[**ALARM**]" in text, text  # quoted, shortened
-            assert "<b>bold</b>" in text
-            assert pg.locator('a[href*="example.invalid"]').count() == 0
-            assert pg.locator('img[src*="example.invalid"]').count() == 0
-            assert notice.locator("b, strong, a, img, span[class*='color'], em").count() == 0
-            assert outside == [], outside
-            b.close()
-    finally:
-        proc.terminate()
-        proc.wait(10)
-    assert_clean_log(log)
+def test_a_hostile_link_in_chromium_plants_nothing(server, browser):
+    pg = browser.new_page(viewport={"width": 1366, "height": 768})
+    outside = []
+    pg.on("request", lambda r: outside.append(r.url) if (urlsplit(r.url).hostname or "").endswith(".invalid") else None)
+    query = ("level=%5BLog%20in%5D(http%3A%2F%2Fexample.invalid)"
+             "&view=!%5Bx%5D(http%3A%2F%2Fexample.invalid%2Fp.png)"
+             "&method=%3Ared%5B**ALARM**%5D&img=%3Cb%3Ebold%3C%2Fb%3E")
+    pg.goto(f"{server}/?{query}")
+    notice = pg.locator('[class*="st-key-notice-warning"]').first
+    notice.wait_for(timeout=120_000)
+    text = notice.inner_text()
+    assert "[Log in](http://examp" in text and ":red[**ALARM**]" in text, text  # quoted, shortened
+    assert "<b>bold</b>" in text
+    assert pg.locator('a[href*="example.invalid"]').count() == 0
+    assert pg.locator('img[src*="example.invalid"]').count() == 0
+    assert notice.locator("b, strong, a, img, span[class*='color'], em").count() == 0
+    assert outside == [], outside
+    pg.close()
 
 
-def test_a_link_too_long_for_the_server_is_named_not_dropped_silently():
+def test_a_link_too_long_for_the_server_is_named_not_dropped_silently(server, browser):
     """Streamlit empties a query of over 1,000 parameters before the page runs; the page reads it in the browser."""
-    from conftest import CHROMIUM, FLAGS, ROOT, assert_clean_log, start_server
-
-    log = ROOT / "artifacts" / "server-test_plain_text-long.log"
-    proc, url = start_server(log)
-    try:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-            pg = b.new_page(viewport={"width": 1366, "height": 768})
-            pg.goto(url + "/?" + "&".join(f"roi={i}_{i}_40_40" for i in range(1001)))
-            notice = pg.locator('[class*="st-key-notice-warning"]').filter(has_text="1,001 parameters")
-            notice.wait_for(timeout=120_000)
-            assert "none of it could be read" in notice.inner_text()
-            pg.goto(url + "/?view=compare")  # an ordinary link: no such notice
-            pg.wait_for_selector("img.roi-figure", timeout=120_000)
-            assert pg.locator('[class*="st-key-notice-"]').filter(has_text="parameters").count() == 0
-            b.close()
-    finally:
-        proc.terminate()
-        proc.wait(10)
-    assert_clean_log(log)
+    pg = browser.new_page(viewport={"width": 1366, "height": 768})
+    pg.goto(server + "/?" + "&".join(f"roi={i}_{i}_40_40" for i in range(1001)))
+    notice = pg.locator('[class*="st-key-notice-warning"]').filter(has_text="1,001 parameters")
+    notice.wait_for(timeout=120_000)
+    assert "none of it could be read" in notice.inner_text()
+    pg.goto(server + "/?view=compare")  # an ordinary link: no such notice
+    pg.wait_for_selector("img.roi-figure", timeout=120_000)
+    assert pg.locator('[class*="st-key-notice-"]').filter(has_text="parameters").count() == 0
+    pg.close()
