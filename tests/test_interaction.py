@@ -178,7 +178,12 @@ def near(a: float, b: float) -> bool:
 
 
 def problem_lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if "Traceback" in line or "Error" in line]
+    """Our tracebacks (conftest.tracebacks) and any line naming an error, less a dropped websocket's noise."""
+    from conftest import tracebacks
+
+    errors = [line for line in text.splitlines()
+              if "Error" in line and "Traceback" not in line and 'Need to call "accept" first' not in line]
+    return [b.splitlines()[0] for b in tracebacks(text)] + errors
 
 
 def assert_clean_log(server: Server, since: int) -> None:

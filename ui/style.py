@@ -27,6 +27,7 @@ def page_style(present: bool = False) -> str:
 [class*="st-key-notice-"] [data-testid="stText"] {{ white-space: pre-wrap; }}
 /* WCAG 2.1 AA: captions and help text at 4.5 : 1 or more on white and on the sidebar's grey. */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #555452; opacity: 1; }}
+[data-testid="stMarkdownContainer"] blockquote, [data-testid="stMarkdownContainer"] blockquote * {{ color: #3d3b39; opacity: 1; }}
 [data-testid="stSidebar"] [data-testid="stCaptionContainer"] a, [data-testid="stMarkdownContainer"] a {{ color: #1551a0; }}
 [data-testid="stMainBlockContainer"] {{ padding-top: {"3.8rem" if present else "2.5rem"}; padding-bottom: 2rem; }}
 [data-testid="stMainBlockContainer"] h2 {{ padding-top: 0; }}

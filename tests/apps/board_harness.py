@@ -77,5 +77,7 @@ def streamlit_app(script: Path, log_name: str):
     finally:
         proc.terminate()
         proc.wait(10)
-    text = log.read_text(errors="replace")
-    assert "Traceback" not in text, f"the test app's server log has a traceback:\n{text[-4000:]}"
+    from conftest import tracebacks
+
+    found = tracebacks(log.read_text(errors="replace"))
+    assert not found, "the test app's server log has a traceback:\n" + found[-1]
