@@ -272,14 +272,19 @@ def test_the_followed_box_differs_from_the_others_by_line_as_well_as_colour(feat
     s = scene(features_512, ARTICLE, rois=[other, ARTICLE_ROI, (200.0, 20.0, 90.0, 90.0)])
     fig = fp.fig_image(s)
     ax = fig.axes[0]
-    boxes = [p for p in ax.patches if not p.get_fill()]
+    white = (1.0, 1.0, 1.0, 1.0)
+    boxes = [p for p in ax.patches if not p.get_fill() and tuple(p.get_edgecolor()) != white]
+    inner = [p for p in ax.patches if not p.get_fill() and tuple(p.get_edgecolor()) == white]
     assert len(boxes) == 3
     followed = boxes[s.active]
     others = [b for k, b in enumerate(boxes) if k != s.active]
     for b in others:
         assert b.get_linestyle() != followed.get_linestyle()  # dashed against solid
         assert followed.get_linewidth() > b.get_linewidth()
-        assert followed.get_path_effects() and not b.get_path_effects()  # the followed one has a black stroke
+    # As on the board: a white line inside the followed box alone, which reads as a double line in grey.
+    assert len(inner) == 1
+    (x, y), (fx, fy) = inner[0].get_xy(), followed.get_xy()
+    assert x > fx and y > fy and inner[0].get_width() < followed.get_width()
 
 
 def test_legend_entries_show_the_colours_and_hatches_drawn(scenes):

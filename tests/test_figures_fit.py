@@ -150,8 +150,10 @@ def presenter_px(fig) -> float:
 
 @pytest.mark.parametrize("preset", [ARTICLE, FAST_RCNN], ids=["article", "fastrcnn"])
 def test_no_text_is_too_small_on_the_page_or_the_projector(preset):
-    from roi_viz.draw.compare import fig_compare
+    from roi_viz import methods
+    from roi_viz.draw.compare import fig_compare, fig_slide
     from roi_viz.methods import run_all
+    from roi_viz.ops.sliding import slide_roi
 
     for out in (3, 7):
         for method in METHODS:
@@ -162,6 +164,10 @@ def test_no_text_is_too_small_on_the_page_or_the_projector(preset):
         traces = run_all(scene.features, scene.rois[0], scene.settings)
         assert page_px(fig_compare(scene, traces, METHODS)) >= kit.PAGE_MIN_PX, ("compare", out)
         assert presenter_px(fig_compare(scene, traces, METHODS)) >= kit.PRESENT_MIN_PX, ("compare", out)
+        slide = slide_roi(scene.features, scene.rois[0], methods.runners(scene.settings), stride=scene.settings.stride,
+                          output_size=scene.settings.output_size, channel=scene.channel, bin=(0, 0), steps=21)
+        for at in (None, 10):  # the page's figure, and a frame of the sliding-box animation
+            assert page_px(fig_slide(scene, slide, METHODS, at=at)) >= kit.PAGE_MIN_PX, ("slide", out, at)
 
 
 # ---------------------------------------------------------------- the close-up of one point

@@ -379,3 +379,29 @@ def test_every_step_of_every_method_draws_and_explains_small_and_edge_boxes(pres
             fig = step.figure(scene)
             drawn(fig)
             assert step.words(scene).strip(), (method, step.key)
+
+
+def test_the_photo_step_colours_the_boxes_as_the_board_does():
+    """Step 1's photo and the board mark the same box as followed, in the same colours (the board's come from Python)."""
+    from roi_viz.lesson.shown import ROI_FOLLOWED, ROI_OTHER
+    from ui.board import _settings
+
+    colours = _settings(32, None, (3, 3), "pool", "article", 0, (512, 512))["colours"]
+    assert colours == {"active": ROI_FOLLOWED, "box": ROI_OTHER}
+    boxes = [(40, 40, 150, 120), ROI, (60, 330, 120, 140)]
+    for active in range(3):
+        scene = build_scene(IMAGE, MAPS[16], boxes, active, Settings().with_(**ARTICLE))
+        fig = fp.fig_image(scene)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        rgb = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+        ax = fig.axes[0]
+        for k, (x, y, w, h) in enumerate(boxes):
+            px, py = ax.transData.transform((x + w, y + h / 2))  # the right edge, away from the number's tag
+            row = rgb.shape[0] - int(round(py))
+            around = rgb[row - 3:row + 4, int(round(px)) - 3:int(round(px)) + 4].reshape(-1, 3)
+            want = np.array(to_rgb(ROI_FOLLOWED if k == active else ROI_OTHER)) * 255
+            near = np.abs(around - want).max(axis=1) <= 30
+            assert near.any(), (active, k, "the box's edge is not in its board colour")
+            other = np.array(to_rgb(ROI_OTHER if k == active else ROI_FOLLOWED)) * 255
+            assert not (np.abs(around - other).max(axis=1) <= 30).any(), (active, k, "the other colour")

@@ -9,6 +9,7 @@ figure per scene, step and close-up.
 from __future__ import annotations
 
 import io
+import os
 import sys
 import threading
 import time
@@ -135,6 +136,8 @@ _warmed: set = set()
 def warm_up(key: str, inp, size: int) -> None:
     """Load in the background what the slow views first ask for: VGG16's head (once per server) and the conv5_3
     map of this photo (Fast R-CNN's layer, "After pooling"), so that a class opening them together waits less."""
+    if os.environ.get("ROI_VIZ_WARM_UP") == "0":  # bench/bench_first_open.py: the page as it was without it
+        return
     if (key, size) in _warmed or not _warming.acquire(blocking=False):
         return
     _warmed.add((key, size))

@@ -147,7 +147,9 @@ def fig_slide(scene: Scene, slide: Slide, methods: dict, at: int | None = None) 
     page shows the figure unmarked; the sliding-box GIF is this figure marked at
     each position in turn.
     """
-    fig = new_figure(12.0, 8.0)  # shown across the page: the article's point, as large as it gets
+    width = 12.0
+    fig = new_figure(width, 8.0)  # shown across the page: the article's point, as large as it gets
+    small = max(SMALL, page_points(width, PAGE_MIN_PX))  # shrunk to the page's column, still legible
     top = fig.add_axes((0.08, 0.52, 0.9, 0.38))
     bottom = fig.add_axes((0.08, 0.09, 0.9, 0.3), sharex=top)
     every = max(len(slide.offsets) // 10, 1)
@@ -168,7 +170,7 @@ def fig_slide(scene: Scene, slide: Slide, methods: dict, at: int | None = None) 
         for ax in (top, bottom):
             ax.axvline(jump, color="#555555", linestyle=(0, (2, 2)), linewidth=1.6, zorder=0)
         top.annotate(f"{methods[jumpy].short} jumps: a box edge\ncrossed a cell boundary", xy=(jump, slide.values[jumpy][k + 1]),
-                     xytext=(0.5, 0.5), textcoords="axes fraction", fontsize=SMALL, ha="center",
+                     xytext=(0.5, 0.5), textcoords="axes fraction", fontsize=small, ha="center",
                      arrowprops=dict(arrowstyle="->", linewidth=1.8, color="black"),
                      bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor="black"))
     heading = f"Channel {slide.channel}, bin ({i},{j}), while the RoI moves {word}"
@@ -176,7 +178,7 @@ def fig_slide(scene: Scene, slide: Slide, methods: dict, at: int | None = None) 
         off = slide.offsets[at]
         heading = (f"Channel {slide.channel}, bin ({i},{j}): the RoI moved {word} by {num(off, 3)} "
                    f"cell{'' if off == 1 else 's'} ({num(off * slide.stride, 2)} px)")
-        _mark(fig, top, bottom, slide, methods, at)
+        _mark(fig, top, bottom, slide, methods, at, small)
     fig.text(0.02, 0.975, heading, fontsize=FONT + 1, ha="left", va="top")
     top.set_ylabel("output value", fontsize=FONT)
     bottom.set_ylabel("coverage (%)", fontsize=FONT)
@@ -184,18 +186,18 @@ def fig_slide(scene: Scene, slide: Slide, methods: dict, at: int | None = None) 
     lo = min(100 * min(c.min() for c in slide.coverage.values()) - 5, 50)
     bottom.set_ylim(max(lo, 0), 103)
     for ax in (top, bottom):
-        ax.tick_params(labelsize=SMALL)
+        ax.tick_params(labelsize=small)
         ax.grid(True, color="#bbbbbb", linewidth=0.8)
         ax.set_xlim(slide.offsets[0], slide.offsets[-1])
     top.tick_params(labelbottom=False)
     handles = [Line2D([], [], color=methods[m].style[0], linestyle=methods[m].style[1], marker=methods[m].style[2],
                       linewidth=3.2, markersize=9, markeredgecolor="black", label=methods[m].short) for m in slide.values]
     fig.legend(handles=handles, loc="center", bbox_to_anchor=(0.53, 0.45), ncol=4, fontsize=FONT, frameon=False)
-    untrained_badge(fig, scene)
+    untrained_badge(fig, scene, small)
     return fig
 
 
-def _mark(fig: Figure, top, bottom, slide: Slide, methods: dict, k: int) -> None:
+def _mark(fig: Figure, top, bottom, slide: Slide, methods: dict, k: int, small: float = SMALL) -> None:
     """Position ``k`` of the slide: a line across both plots, a dot on every curve, the numbers in a box."""
     off = slide.offsets[k]
     for ax in (top, bottom):
@@ -209,5 +211,5 @@ def _mark(fig: Figure, top, bottom, slide: Slide, methods: dict, k: int) -> None
         lines.append((color, f"{methods[m].short:<11} {value:>9.4g}   coverage {pct(share):>7}"))
     # One text per method, so each line keeps its method's colour; a white box keeps them readable over the curves.
     for n, (color, line) in enumerate(lines):
-        fig.text(0.10, 0.885 - 0.034 * n, line, color=color, fontsize=SMALL, weight="bold", family="monospace",
+        fig.text(0.10, 0.885 - 0.034 * n, line, color=color, fontsize=small, weight="bold", family="monospace",
                  va="top", ha="left", bbox=dict(facecolor="white", edgecolor="none", alpha=0.85, pad=1.5))

@@ -22,7 +22,7 @@ from PIL import Image
 
 from ..lesson.numbers import cells, exact, num, pct, value  # noqa: F401  (re-exported for the figure modules)
 from ..lesson.scene import Scene
-from ..lesson.shown import GAP_PT, label_width_pt, window  # noqa: F401  (the zoom of steps 3 to 5; the words read it too)
+from ..lesson.shown import GAP_PT, ROI_FOLLOWED, ROI_OTHER, label_width_pt, window  # noqa: F401  (the words read them too)
 from ..ops import geometry as g
 
 FONT = 15
@@ -140,6 +140,21 @@ def new_figure(w: float, h: float) -> Figure:
     return Figure(figsize=(w, h), dpi=100)
 
 
+def roi_on_photo(ax, box: g.Box, number: int, followed: bool, fontsize: float):
+    """RoI ``number`` drawn on the photo as the board draws it, with its number in a tag at its top-left corner."""
+    x, y, w, h = box
+    rect(ax, box, fill=False, edgecolor=ROI_FOLLOWED if followed else ROI_OTHER, linewidth=4 if followed else 2.5,
+         linestyle="-" if followed else (0, (4, 2)), zorder=5).set_path_effects(OUTLINE)
+    if followed:  # the white inner line of the board's followed box
+        inset = 0.006 * max(ax.get_xlim()[1], abs(ax.get_ylim()[0] - ax.get_ylim()[1]), 1)
+        if w > 2 * inset and h > 2 * inset:
+            rect(ax, (x + inset, y + inset, w - 2 * inset, h - 2 * inset), fill=False, edgecolor="white", linewidth=1.2,
+                 zorder=5)
+    ax.text(x + 4, y + 4, f"RoI {number}", va="top", ha="left", fontsize=fontsize, weight="bold",
+            color="white" if followed else "black", zorder=6,
+            bbox=dict(boxstyle="square,pad=0.2", facecolor=ROI_FOLLOWED if followed else ROI_OTHER, edgecolor="black"))
+
+
 def rect(ax, box: g.Box, **kw) -> Rectangle:
     x, y, w, h = box
     hatch_lw = kw.pop("hatch_linewidth", None)
@@ -252,11 +267,11 @@ def title(ax, text: str):
     ax.set_title(text, fontsize=FONT, pad=10)
 
 
-def untrained_badge(fig: Figure, scene: Scene):
+def untrained_badge(fig: Figure, scene: Scene, size: float = SMALL):
     if not scene.pretrained:
         fig.text(
             0.99, 0.995, "UNTRAINED VGG16: features are random", ha="right", va="top",
-            fontsize=SMALL, color="white", weight="bold",
+            fontsize=size, color="white", weight="bold",
             bbox=dict(boxstyle="round,pad=0.3", facecolor="#b00020", edgecolor="none"),
         )
 

@@ -15,9 +15,9 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from ..quiz import Question
-from .kit import FONT, SMALL, new_figure, rect, title
+from .kit import FONT, ROI_FOLLOWED, SMALL, new_figure, rect, title
 
-ROI_COLOR = "#ffd400"  # the walkthrough's active RoI: yellow with a black stroke reads on any photo and in grey
+ROI_COLOR = ROI_FOLLOWED  # the followed RoI's colour on the board and in the walkthrough
 # A white line on a dark halo: the grid must read over sky as well as over shadow, the halo
 # is what shows on white, the line what shows on black.
 GRID_HALO = [patheffects.withStroke(linewidth=2.4, foreground="black", alpha=0.45)]
@@ -45,7 +45,7 @@ def question_figure(image: Image.Image, question: Question) -> Figure:
     patch.set_path_effects(ROI_STROKE)
     patch.set_clip_on(False)  # a box on the image's edge keeps its whole stroke, over the frame
     # The tag sits inside the box's top-left corner, so it never leaves the picture.
-    ax.text(x + 4, y + 4, "RoI", va="top", ha="left", fontsize=FONT, weight="bold", color="black", zorder=6,
+    ax.text(x + 4, y + 4, "RoI", va="top", ha="left", fontsize=FONT, weight="bold", color="white", zorder=6,
             bbox=dict(boxstyle="square,pad=0.2", facecolor=ROI_COLOR, edgecolor="black"))
     ax.set_xlim(0, S)
     ax.set_ylim(S, 0)

@@ -21,7 +21,8 @@ from ..ops import geometry as g
 from .kit import (
     ARGMAX, BIN_FACES, COVERED, DROPPED, DROPPED_LINES, FONT, GAINED, HALO, HATCH_DROPPED, HATCH_GAINED, HATCH_LOST,
     HATCH_SHARED, LOST, LOST_LINES, OUTLINE, ROI, SMALL, cell_axes, cells, channel_handle, channel_image,
-    OUTPUT_AXES, coverage_bar, empty_handle, exact, finish_zoomed, grid, new_figure, num, output_grid, pct, rect, roi_outline,
+    OUTPUT_AXES, coverage_bar, empty_handle, exact, finish_zoomed, grid, new_figure, num, output_grid, pct, rect, roi_on_photo,
+    roi_outline,
     runs, title, untrained_badge, value, window, zoomed,
 )
 
@@ -35,16 +36,10 @@ def fig_image(scene: Scene) -> Figure:
     ax = fig.add_axes((0.1, 0.07, 0.86, 0.83))
     ax.imshow(np.asarray(scene.image), extent=(0, IW, IH, 0), interpolation="nearest")
     grid(ax, 0, IW, 0, IH, step=s, color="white", alpha=0.45)
-    for k, (x, y, w, h) in enumerate(scene.rois):
-        active = k == scene.active
-        patch = rect(ax, (x, y, w, h), fill=False, edgecolor="#ffd400" if active else "#00e5ff",
-                      linewidth=4 if active else 2.5, linestyle="-" if active else (0, (4, 2)), zorder=5)
-        patch.set_path_effects(OUTLINE if active else [])
-        ax.text(x + 4, y + 4, f"RoI {k + 1}", va="top", ha="left", fontsize=FONT if active else SMALL,
-                weight="bold", color="black", zorder=6,
-                bbox=dict(boxstyle="square,pad=0.2", facecolor="#ffd400" if active else "#00e5ff", edgecolor="black"))
     ax.set_xlim(0, IW)
     ax.set_ylim(IH, 0)
+    for k, box in enumerate(scene.rois):
+        roi_on_photo(ax, box, k + 1, k == scene.active, FONT if k == scene.active else SMALL)
     S = max(IW, IH)
     ticks = np.arange(0, S + 1, s * max(1, int(S / s) // 8))
     ax.set_xticks(ticks[ticks <= IW])

@@ -12,6 +12,11 @@ from dataclasses import dataclass
 from ..ops import geometry as g
 from .scene import Scene
 
+# The boxes on the photo, on the board (ui/board passes these to its script) and in the figures alike: the followed
+# RoI magenta, thick and solid with a white inner line (dark in greyscale), the others yellow and dashed (light).
+ROI_FOLLOWED = "#d4007a"
+ROI_OTHER = "#ffd000"
+
 # Max pooling's figure (step 5) prints cell values only while they stay legible on the page (85 dpi,
 # about 700 px for 8 inches): a value in every cell up to 14 cells across the view, and up to 49 cells
 # in the region (7 x 7; past that a number in every cell is clutter), then only each bin's maximum up to

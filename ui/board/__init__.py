@@ -57,6 +57,8 @@ from typing import Sequence
 
 import streamlit as st
 
+from roi_viz.lesson.shown import ROI_FOLLOWED, ROI_OTHER
+
 HERE = Path(__file__).resolve().parent
 METHODS = ("pool", "align", "warp", "prroi")
 SCHEMES = ("article", "fastrcnn")
@@ -142,7 +144,8 @@ def _settings(stride, map_size, output_size, method, scheme, sampling_ratio, siz
     if map_size is None:  # VGG16 floors at every pool, which is the floor of the whole division
         map_size = (size[1] // stride, size[0] // stride)
     return {"stride": stride, "map_size": [int(map_size[0]), int(map_size[1])], "output_size": list(output_size),
-            "method": method, "scheme": scheme, "sampling_ratio": sampling_ratio}
+            "method": method, "scheme": scheme, "sampling_ratio": sampling_ratio,
+            "colours": {"active": ROI_FOLLOWED, "box": ROI_OTHER}}  # as the walkthrough's step 1 draws them
 
 
 def _value(raw, revision: int, size: tuple[int, int]) -> BoardValue | None:

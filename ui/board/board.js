@@ -19,6 +19,7 @@ const boards = new WeakMap(); // parentElement -> the board living in it (the mo
 const stores = new Map();
 
 const COLOURS = {
+  // The RoIs' two colours come from Python (roi_viz.draw.kit, as the walkthrough's photo draws them).
   box: "#ffd000", // other RoIs: light in greyscale, dashed
   active: "#d4007a", // the followed RoI: dark in greyscale, thick and solid, white inner line
   projected: "#ffffff",
@@ -148,6 +149,7 @@ class Board {
       method: data.method, scheme: data.scheme, stride: data.stride, mapSize: data.map_size,
       outputSize: data.output_size, samplingRatio: data.sampling_ratio, aligned: data.aligned,
     };
+    if (data.colours) Object.assign(COLOURS, data.colours); // the boxes' colours are declared in Python, once
     this.imageSize = data.image_size;
     if (data.revision !== this.rev) {
       this.rev = data.revision;
