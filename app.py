@@ -70,7 +70,7 @@ def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
 
 @st.fragment
 @guarded
-def workspace(key: str, inp, mapping, png) -> None:
+def workspace(key: str, inp, mapping, png, source: tuple) -> None:
     """The photo with its boxes beside the lesson: reruns alone when a box changes."""
     s = session()
     # The photo beside the lesson: on a laptop's first screen a student sees the box and its first step.
@@ -83,7 +83,7 @@ def workspace(key: str, inp, mapping, png) -> None:
         fm = cache.features(key, inp, session().settings)
         if fm is not None:
             lesson(key, inp, fm, loading.backbone().pretrained, s.place.present)
-            cache.warm_up(key, inp, s.settings.input_size)
+            cache.warm_up(key, inp, s.settings, *source)  # source: the photo's key and decoded image
     sync_link()
 
 
@@ -125,14 +125,13 @@ def main() -> None:
         s.notice = ""
     inp, mapping, png = cache.model_input(key, settings.input_size, settings.shape, img)
     s.photo.dims = inp.size  # the boxes are read and written in pixels of this input
-    if settings.shape != "square":  # every cache below is keyed by the image: this input is another one
-        key = f"{key}|{settings.shape}"
+    photo_key, key = key, cache.input_key(key, settings.shape)
     if present:  # no photo to draw on: the lesson alone, on the whole screen
         fm = cache.features(key, inp, session().settings)
         if fm is not None:
             lesson(key, inp, fm, loading.backbone().pretrained, True)
     else:
-        workspace(key, inp, mapping, png)
+        workspace(key, inp, mapping, png, (photo_key, img))
         with status:
             sidebar.network_status(settings)
     sync_link()

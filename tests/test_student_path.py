@@ -76,3 +76,38 @@ def test_a_refused_edits_warning_goes_with_the_next_valid_edit():
     widget(at, "number_input", "x").set_value(100.0).run()
     assert not any("positive width and height" in n for n in notices(at))
     assert page_state(at).store.boxes(512)[0][0] == 100.0
+
+
+def test_the_warm_up_loads_what_the_slow_first_opens_need(monkeypatch):
+    """After the first screen: VGG16's head, this input's conv5_3 map, and the Fast R-CNN preset's (another input)."""
+    import threading
+
+    from roi_viz.lesson.settings import Settings
+    from ui import cache
+
+    calls, done = [], threading.Event()
+    monkeypatch.setattr(cache, "WARM_DELAY_S", 0.0)
+    monkeypatch.setattr(cache, "_warmed", set())
+    monkeypatch.setattr(cache, "the_head", lambda: calls.append("head"))
+    monkeypatch.setattr(cache, "model_input", lambda key, size, shape, img: (f"input of {key} {size} {shape}", None, b""))
+
+    def feature_map(key, size, layer, inp):
+        calls.append((key, size, layer, inp))
+        if key.endswith("|aspect"):
+            done.set()
+
+    monkeypatch.setattr(cache, "feature_map", feature_map)
+    settings = Settings()  # the article: square input, pool5
+    cache.warm_up("sample:astronaut", "the input", settings, "sample:astronaut", "the photo")
+    assert done.wait(10), calls
+    assert calls == ["head", ("sample:astronaut", settings.input_size, "conv5_3", "the input"),
+                     (cache.input_key("sample:astronaut", "aspect"), settings.input_size, "conv5_3",
+                      f"input of sample:astronaut {settings.input_size} aspect")]
+    cache._warming.acquire(timeout=10)  # the warm-up thread has let go
+    cache._warming.release()
+    calls.clear()
+    cache.warm_up("sample:astronaut", "the input", settings, "sample:astronaut", "the photo")  # once per input
+    monkeypatch.setenv("ROI_VIZ_WARM_UP", "0")
+    cache.warm_up("sample:cat", "another input", settings, "sample:cat", "another photo")
+    threading.Event().wait(0.3)
+    assert calls == []

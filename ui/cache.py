@@ -36,6 +36,11 @@ def model_input(key: str, size: int, shape: str, _img: images.DecodedImage):
     return img, mapping, buf.getvalue()
 
 
+def input_key(photo_key: str, shape: str) -> str:
+    """The cache key of a photo's model input: every cache below the input is keyed by it (another shape, another input)."""
+    return photo_key if shape == "square" else f"{photo_key}|{shape}"
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def feature_map(key: str, size: int, layer: str, _img):
     from roi_viz.model import features  # torch: imported once the photo is on the page
@@ -133,11 +138,16 @@ _warming = threading.Semaphore(1)  # one warm-up at a time per server
 _warmed: set = set()
 
 
-def warm_up(key: str, inp, size: int) -> None:
-    """Load in the background what the slow views first ask for: VGG16's head (once per server) and the conv5_3
-    map of this photo (Fast R-CNN's layer, "After pooling"), so that a class opening them together waits less."""
+def warm_up(key: str, inp, settings, photo_key: str, img) -> None:
+    """Load in the background what a class first asks for together, once the first screen is up: VGG16's head
+    ("After pooling"), this input's conv5_3 map (its layer), and the conv5_3 map of the Fast R-CNN preset's input
+    (proportions kept: another input, and another cache key, even for a square photo).
+
+    ``key``/``inp``: the input on the page; ``photo_key``/``img``: the decoded photo it was made from.
+    """
     if os.environ.get("ROI_VIZ_WARM_UP") == "0":  # bench/bench_first_open.py: the page as it was without it
         return
+    size = settings.input_size
     if (key, size) in _warmed or not _warming.acquire(blocking=False):
         return
     _warmed.add((key, size))
@@ -147,6 +157,9 @@ def warm_up(key: str, inp, size: int) -> None:
             time.sleep(WARM_DELAY_S)
             the_head()
             feature_map(key, size, "conv5_3", inp)
+            if settings.shape != "aspect":
+                aspect, _, _ = model_input(photo_key, size, "aspect", img)
+                feature_map(input_key(photo_key, "aspect"), size, "conv5_3", aspect)
         except Exception:  # noqa: BLE001  (the view will try again, in the page, with a message)
             traceback.print_exc(file=sys.stderr)
         finally:
