@@ -92,3 +92,25 @@ def test_a_quiz_question_answered_through_the_page(server, browser):
         pg.screenshot(path=str(SHOTS / "quiz-wrong.png"), full_page=True)
     finally:
         ctx.close()
+
+
+def test_on_from_under_the_words_shows_the_next_figure(server, browser):
+    """At 1366 × 768 a student reads a step's words to their end, steps on with the button under them, and sees
+    the new step's controls and the top of its figure without scrolling back up."""
+    ctx, pg = open_at(browser, server, 1366, 768, 1.0)
+    try:
+        for step in (2, 3):
+            on = pg.get_by_role("button", name=f"On to step {step}")
+            on.scroll_into_view_if_needed()
+            assert pg.locator('[data-testid="roi-stepper"]').bounding_box()["y"] < 0, "the words were read below"
+            on.click()
+            expect(pg.locator('[data-testid="roi-stepper"]')).to_have_attribute("data-step", str(step))
+            expect(pg.get_by_role("heading", name=f"Step {step}:")).to_be_attached()
+            settle(pg)
+            stepper = pg.locator('[data-testid="roi-stepper"]').bounding_box()
+            figure = pg.locator(".st-key-step-figure img.roi-figure").first.bounding_box()
+            assert 0 <= stepper["y"] < 200, f"the step controls are at y = {stepper['y']:.0f}"
+            assert 0 <= figure["y"] < 768 - 300, f"the new figure starts at y = {figure['y']:.0f} of 768"
+        pg.screenshot(path=str(SHOTS / "on-from-under-the-words-1366x768.png"))
+    finally:
+        ctx.close()

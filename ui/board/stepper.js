@@ -62,8 +62,10 @@ class Stepper {
     this.presenter = !!data.presenter;
     this.pick.hidden = data.picker === false; // the page may have a picker of its own
     if (data.revision !== this.rev) {
+      const moved = this.rev !== null && data.step !== this.step;
       this.rev = data.revision;
       this.step = data.step;
+      if (moved) this.bringIntoView();
     }
     this.step = Math.min(Math.max(this.step, 1), this.steps);
     const titles = data.titles || [];
@@ -73,6 +75,12 @@ class Stepper {
       this.pick.replaceChildren(...options.map((text, i) => Object.assign(document.createElement("option"), { value: String(i + 1), textContent: text })));
     }
     this.show();
+  }
+
+  // Python moved the step (the buttons under the words): the student had scrolled down to read
+  // the words, and the new step's figure starts under these controls. Bring them to the top.
+  bringIntoView() {
+    if (this.root.getBoundingClientRect().top < 0) this.root.scrollIntoView({ block: "start" });
   }
 
   go(step) {
