@@ -86,6 +86,8 @@ def test_the_warm_up_loads_what_the_slow_first_opens_need(monkeypatch):
     from ui import cache
 
     calls, done = [], threading.Event()
+    assert cache._warming.acquire(timeout=120), "an earlier page's warm-up (AppTest runs the page here) never ended"
+    cache._warming.release()  # nothing else warms up from here on
     monkeypatch.setattr(cache, "WARM_DELAY_S", 0.0)
     monkeypatch.setattr(cache, "_warmed", set())
     monkeypatch.setattr(cache, "the_head", lambda: calls.append("head"))
