@@ -101,6 +101,9 @@ def test_the_board_fits_its_column_and_starts_with_pythons_box(page):
     words = page.locator(".roi-board-readout")
     assert words.get_attribute("aria-live") == "polite"
     assert "x 296 px ÷ 32 = 9.25 → 9" in words.inner_text()
+    from roi_viz.lesson.numbers import cells, pct  # the step's words write the same numbers the same way
+    assert f"Lost {cells(5.3203125)}, gained {cells(1)}" in words.inner_text()
+    assert f"Coverage {pct(17.25 / 28.3203125)}" in words.inner_text()
 
 
 def test_boxes_drawn_at_a_persons_pace_and_quickly_are_all_kept(page):

@@ -163,3 +163,21 @@ def test_half_way_cases_round_away_from_zero(geometry_page):
     """x / s exactly half a cell: Caffe's round goes up, where JavaScript's Math.round would too but -0.5 would not."""
     got = geometry_page.evaluate("() => [0.5, 1.5, 2.5, -0.5, -1.5, 0.49999997].map(RoIGeometry.roundHalfAway)")
     assert got == [1, 2, 3, -1, -2, 0]
+
+
+def test_the_readouts_numbers_are_written_as_the_lessons_words_write_them(geometry_page):
+    """The live readout's numbers (geometry.js num/exact/cells/pct) equal roi_viz.lesson.numbers, digit for digit:
+    the board and the step's words never show one value two ways (ties round to even, as Python's format does)."""
+    from roi_viz.lesson import numbers
+
+    rng = np.random.default_rng(7)
+    values = [0.125, 0.375, 2.5, 0.005, 1.005, 6.609375, -0.004, -0.125, 0.0, 1.0, 28.3203125, 4.53125, 9.999]
+    values += [float(k) / 2 ** int(j) for k, j in zip(rng.integers(-4000, 4000, 3000), rng.integers(0, 11, 3000))]
+    values += [float(v) for v in rng.random(1500) * rng.choice([1, 10, 100, 1000], 1500)]
+    values += [float(a) / float(b) for a, b in zip(rng.integers(0, 400, 1500), rng.integers(1, 400, 1500))]  # shares
+    js = json.loads(geometry_page.evaluate(
+        "(vs) => JSON.stringify(vs.map(v => [RoIGeometry.num(v), RoIGeometry.exact(v), RoIGeometry.cells(v),"
+        " RoIGeometry.pct(v)]))", values))
+    assert len(js) == len(values) >= 6000
+    for v, (n, e, c, p) in zip(values, js):
+        assert (n, e, c, p) == (numbers.num(v), numbers.exact(v), numbers.cells(v), numbers.pct(v)), v

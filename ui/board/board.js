@@ -32,24 +32,14 @@ const COLOURS = {
 };
 
 // --------------------------------------------------------------------- words
-function num(v) {
-  return Number.isInteger(v) ? String(v) : String(+v.toFixed(5));
-}
-
-function cells(v) {
-  const n = +v.toFixed(3);
-  return `${n} cell${n === 1 ? "" : "s"}`;
-}
-
-function percent(v) {
-  return `${+(100 * v).toFixed(1)} %`;
-}
+// As the lesson's words write them (roi_viz/lesson/numbers.py; geometry.js, proven equal in tests).
+const { exact, num, cells, pct: percent } = RoIGeometry;
 
 function readout(n, box, s, settings, geo) {
   const names = ["x", "y", "w", "h"];
   const head = `RoI ${n + 1}: (${box.join(", ")}) px.`;
   if (settings.method === "pool" && settings.scheme === "article") {
-    const parts = names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${num(geo.projected[i])} → ${geo.quantized[i]}`);
+    const parts = names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${exact(geo.projected[i])} → ${geo.quantized[i]}`);
     const [ph, pw] = settings.outputSize;
     const [bh, bw] = geo.binSize;
     const split = bh && bw
@@ -61,13 +51,13 @@ function readout(n, box, s, settings, geo) {
     const [x, y, w, h] = box;
     const q = geo.quantized;
     const parts = [
-      `x ${x} px ÷ ${s} = ${num(x / s)} → ${q[0]}`, `x+w ${x + w} px ÷ ${s} = ${num((x + w) / s)} → ${q[0] + q[2] - 1} (included)`,
-      `y ${y} px ÷ ${s} = ${num(y / s)} → ${q[1]}`, `y+h ${y + h} px ÷ ${s} = ${num((y + h) / s)} → ${q[1] + q[3] - 1} (included)`,
+      `x ${x} px ÷ ${s} = ${exact(x / s)} → ${q[0]}`, `x+w ${x + w} px ÷ ${s} = ${exact((x + w) / s)} → ${q[0] + q[2] - 1} (included)`,
+      `y ${y} px ÷ ${s} = ${exact(y / s)} → ${q[1]}`, `y+h ${y + h} px ÷ ${s} = ${exact((y + h) / s)} → ${q[1] + q[3] - 1} (included)`,
     ];
-    return `${head} ${parts.join("; ")}. Lost ${cells(geo.lostArea)}, gained ${cells(geo.gainedArea)}; bins ${num(+geo.binSize[0].toFixed(3))} cells high and ${num(+geo.binSize[1].toFixed(3))} wide, widened to whole cells. Coverage ${percent(geo.coverage)}.`;
+    return `${head} ${parts.join("; ")}. Lost ${cells(geo.lostArea)}, gained ${cells(geo.gainedArea)}; bins ${num(geo.binSize[0])} cells high and ${num(geo.binSize[1])} wide, widened to whole cells. Coverage ${percent(geo.coverage)}.`;
   }
-  const proj = names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${num(geo.projected[i])}`).join("; ");
-  const edges = `bins ${num(+(geo.box[3] / settings.outputSize[0]).toFixed(3))} cells high and ${num(+(geo.box[2] / settings.outputSize[1]).toFixed(3))} wide`;
+  const proj = names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${exact(geo.projected[i])}`).join("; ");
+  const edges = `bins ${num(geo.box[3] / settings.outputSize[0])} cells high and ${num(geo.box[2] / settings.outputSize[1])} wide`;
   if (settings.method === "prroi") {
     return `${head} ${proj}, nothing rounded; ${edges}, each averaged exactly over its area.`;
   }

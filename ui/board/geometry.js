@@ -304,6 +304,45 @@ const RoIGeometry = (function () {
     return { method: "prroi", projected: [px, py, pwidth, pheight], aligned: !!aligned, box: [vx + VALUE_TO_CELL, vy + VALUE_TO_CELL, pwidth, pheight], rowEdges, colEdges };
   }
 
+  // ---------------------------------------------------------------- numbers in words
+  // The readout writes numbers as the lesson's words do (roi_viz/lesson/numbers.py), digit for digit.
+  // Python's format rounds an exact tie to even (0.125 -> "0.12"); toFixed rounds it away from zero.
+  function fixed(v, digits) {
+    // The double's exact decimal expansion (toFixed is exact to 100 places): a tie is a 5 and then zeros.
+    const full = Math.abs(v).toFixed(100);
+    const rest = full.slice(full.indexOf(".") + 1 + digits);
+    if (/^50*$/.test(rest)) {
+      const m = 10 ** digits;
+      const f = Math.floor(Math.abs(v) * m); // exact: v is (f + 1/2) / m
+      const n = f % 2 === 0 ? f : f + 1;
+      return (v < 0 && n !== 0 ? "-" : "") + (n / m).toFixed(digits);
+    }
+    return v.toFixed(digits);
+  }
+
+  /** numbers.num: rounded to `digits` decimals, no trailing zeros. */
+  function num(v, digits = 2) {
+    let text = fixed(v, digits);
+    if (text.includes(".")) text = text.replace(/0+$/, "").replace(/\.$/, "");
+    return text === "-0" || text === "" ? "0" : text;
+  }
+
+  /** numbers.exact: the RoI's own numbers, in full (10 places at most: a float's noise is dropped). */
+  function exact(v) {
+    return Number.isInteger(v) ? String(v) : num(v, 10);
+  }
+
+  /** numbers.cells: "5.32 cells", "1 cell". */
+  function cells(v) {
+    const text = num(v);
+    return `${text} cell${text === "1" ? "" : "s"}`;
+  }
+
+  /** numbers.pct: a share in [0, 1] as a percentage to 1 decimal. */
+  function pct(v) {
+    return `${fixed(100 * v, 1)} %`;
+  }
+
   /** The geometry of `settings.method` ("pool", "align", "warp" or "prroi") for one box. */
   function geometryOf(box, settings) {
     switch (settings.method) {
@@ -317,7 +356,7 @@ const RoIGeometry = (function () {
   return {
     VALUE_TO_CELL, project, quantize, quantizeArticle, quantizeFastrcnn, roundHalfAway, spanOfBox,
     boxOfSpan, intersectionArea, boxDifference, articleBins, fastrcnnBins, coveredArea, droppedCells,
-    roiPool, roiAlign, roiWarp, prroi, geometryOf,
+    roiPool, roiAlign, roiWarp, prroi, geometryOf, fixed, num, exact, cells, pct,
   };
 })();
 
