@@ -1,6 +1,7 @@
 """Every number a figure prints stays clear of its neighbours and inside its axes, on the page and on the
 projector; the numbers a student recomputes do recompute; and the words read right. Measured on the drawn
 figure (text extents from the renderer), over every method, both presets and output sizes up to 7 x 7."""
+import dataclasses
 import itertools
 import re
 
@@ -214,3 +215,40 @@ def test_the_bilinear_labels_clear_the_leader_lines_and_the_ring(method, present
         for text, frame in frames:
             nearest = (min(max(cx, frame.x0), frame.x1), min(max(cy, frame.y0), frame.y1))
             assert np.hypot(nearest[0] - cx, nearest[1] - cy) > radius, (roi, focus, text)
+
+
+@pytest.mark.parametrize("presenter", [False, True], ids=["page", "presenter"])
+def test_the_untrained_badge_covers_no_other_text(presenter):
+    """The red "untrained" label sits in a corner of every figure, clear of every heading, title and label."""
+    from roi_viz import methods
+    from roi_viz.draw.compare import fig_compare, fig_slide
+    from roi_viz.ops.sliding import slide_roi
+
+    def problems(fig, name):
+        if presenter:
+            kit.for_projector(fig)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        r = canvas.get_renderer()
+        badges = [t for t in fig.texts if t.get_text().startswith("UNTRAINED")]
+        assert len(badges) <= 1, name
+        if not badges:  # the photo and the feature map: no activations to mistrust
+            return []
+        badge = badges[0].get_bbox_patch().get_window_extent(r)
+        others = [t for t in fig.findobj(lambda a: hasattr(a, "get_text") and hasattr(a, "get_window_extent"))
+                  if t is not badges[0] and t.get_visible() and str(t.get_text()).strip()]
+        return [f"{name}: {t.get_text()!r}" for t in others if t.get_window_extent(r).overlaps(badge)]
+
+    found = []
+    for preset, out in ((ARTICLE, 3), (FAST_RCNN, 7)):
+        for method in METHODS:
+            scene = dataclasses.replace(scene_for(preset, method, out), pretrained=False)  # the badge is drawn
+            for step in METHODS[method].steps:
+                found += problems(step.figure(scene), f"{method} {out} {step.key}")
+        traces = methods.run_all(scene.features, scene.rois[0], scene.settings)
+        found += problems(fig_compare(scene, traces, METHODS), f"compare {out}")
+        slide = slide_roi(scene.features, scene.rois[0], methods.runners(scene.settings), stride=scene.settings.stride,
+                          output_size=scene.settings.output_size, channel=scene.channel, bin=(0, 0), steps=21)
+        for at in ((None,) if presenter else (None, 10)):  # the page's figure; a GIF frame is page-sized
+            found += problems(fig_slide(scene, slide, METHODS, at=at), f"slide {out} {at}")
+    assert not found, found

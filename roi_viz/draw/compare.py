@@ -132,7 +132,7 @@ def fig_compare(scene: Scene, traces: dict, methods: dict) -> Figure:
              ha="left", va="center", fontsize=big + 1)
     fig.text(0.01, 0.66, "what it reads", rotation=90, ha="left", va="center", fontsize=big)
     fig.text(0.01, 0.22, "its output", rotation=90, ha="left", va="center", fontsize=big)
-    untrained_badge(fig, scene)
+    untrained_badge(fig, scene, corner="bottom")  # the heading runs across the top, the last panel has no ticks
     for t in fig.texts:  # the badge too
         t.set_fontsize(max(t.get_fontsize(), small))
     return fig

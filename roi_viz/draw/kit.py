@@ -267,11 +267,14 @@ def title(ax, text: str):
     ax.set_title(text, fontsize=FONT, pad=10)
 
 
-def untrained_badge(fig: Figure, scene: Scene, size: float = SMALL):
+def untrained_badge(fig: Figure, scene: Scene, size: float = SMALL, corner: str = "top"):
+    """The red "untrained" label in the figure's top-right corner, or its bottom-right (``corner="bottom"``) where
+    a heading runs across the top."""
     if not scene.pretrained:
+        top = corner == "top"
         fig.text(
-            0.99, 0.995, "UNTRAINED VGG16: features are random", ha="right", va="top",
-            fontsize=size, color="white", weight="bold",
+            0.99, 0.995 if top else 0.005, "UNTRAINED VGG16: features are random", ha="right",
+            va="top" if top else "bottom", fontsize=size, color="white", weight="bold",
             bbox=dict(boxstyle="round,pad=0.3", facecolor="#b00020", edgecolor="none"),
         )
 
