@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from roi_viz.lesson.views import VIEWS
+from ui.style import PRESENT_CONTROLS_REM
 from conftest import SHOTS
 
 
@@ -23,12 +24,25 @@ def test_every_view_is_presented_and_fits_the_projector(server, browser, view):
     figures = pg.locator(f'.st-key-view-{view} img.roi-figure')
     expect(figures.first).to_be_visible(timeout=180_000)  # every view has a figure
     pg.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
+    sizes = []
     for n in range(figures.count()):
         fig = figures.nth(n)
         pg.wait_for_function("(i) => i.complete && i.naturalWidth > 0", arg=fig.element_handle(), timeout=60_000)
         box = fig.bounding_box()
+        if n == 0 and view not in ("quiz", "proposals", "head"):  # their question, options, notes come first: a scroll
+            assert box["y"] + box["height"] <= 1080 + 1, f"{view}'s figure runs past the first screen: {box}"
         assert box["width"] <= 1920 and box["height"] <= 1080 - 100, f"figure {n + 1} of {view} does not fit: {box}"
         assert box["width"] >= 600 or box["height"] >= 600, f"figure {n + 1} of {view} is not as large as it can be: {box}"
+        natural = fig.evaluate("(i) => i.naturalWidth")
+        room = fig.evaluate("(i) => i.parentElement.getBoundingClientRect().width")
+        sizes.append((round(box["width"]), round(box["height"]), natural, round(room)))
+    tallest = 1080 - PRESENT_CONTROLS_REM * 16  # the style sheet's max-height for a presented figure
+    # As large as the screen allows: each figure is drawn at slide resolution (1,000 px or more across) and shown
+    # whole, or shrunk only because the screen's height or its column's width stops it.
+    for w, h, natural, room in sizes:
+        limited = h >= 0.97 * tallest or w >= 0.97 * room
+        assert limited or (w >= 0.97 * natural and natural >= 1000), \
+            f"{view}: a figure shown {w} × {h} of {natural} px drawn, in {room} px: it could be larger"
     pg.screenshot(path=str(SHOTS / f"present-1920-{view}.png"))
     pg.close()
 

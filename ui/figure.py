@@ -15,6 +15,16 @@ import streamlit as st
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
 
+def dpi() -> float:
+    """The resolution a view draws its figures at: the page's, or a slide's in presenter mode, where the style
+    sheet lets a figure grow to the screen's height (a page-sized picture would stay small, or blur)."""
+    from roi_viz.draw.kit import PAGE_DPI, SLIDE_DPI
+
+    from .session import session
+
+    return SLIDE_DPI if session().place.present else PAGE_DPI
+
+
 def show(data: bytes, fmt: str, alt: str, *, width: int | None = None, where=None) -> None:
     """Show an encoded figure (``fmt`` PNG or JPEG) with ``alt`` as its text alternative.
 

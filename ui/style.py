@@ -4,13 +4,16 @@ from __future__ import annotations
 # Vertical room the photo leaves for the page's top and the first step's figure on a short screen.
 PHOTO_ROOM_PX = 430
 PRESENT_WORDS_PX = 22  # presenter mode: the words' size at 1920 x 1080 (the figures' smallest text is 20 px or more)
+# Presenter mode: the height a view's controls (views, Present, Link, Export, the heading, one row of inputs) take
+# above its figure, so that the figure below them is whole on the first screen.
+PRESENT_CONTROLS_REM = 21
 
 
 # Presenter mode, every view but the walkthrough (which has its own slide): each figure as large as the
 # 1920 x 1080 screen allows, the words at the walkthrough slide's size.
 PRESENT_VIEWS = f"""
 [class*="st-key-view-"] img.roi-figure {{ width: auto !important; max-width: 100% !important;
-  max-height: calc(100vh - 11rem); margin: 0 auto; }}
+  max-height: calc(100vh - {PRESENT_CONTROLS_REM}rem); margin: 0 auto; }}
 [class*="st-key-view-"] [data-testid="stMarkdownContainer"] p,
 [class*="st-key-view-"] [data-testid="stMarkdownContainer"] li {{ font-size: {PRESENT_WORDS_PX}px; line-height: 1.45; }}
 """

@@ -58,15 +58,18 @@ function readout(n, box, s, settings, geo) {
   }
   const proj = names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${exact(geo.projected[i])}`).join("; ");
   const edges = `bins ${num(geo.box[3] / settings.outputSize[0])} cells high and ${num(geo.box[2] / settings.outputSize[1])} wide`;
+  const shift = settings.aligned
+    ? "aligned: the bins sit exactly on the box"
+    : "not aligned: the bins sit half a cell right of and below the box (the legacy rule)";
   if (settings.method === "prroi") {
-    return `${head} ${proj}, nothing rounded; ${edges}, each averaged exactly over its area.`;
+    return `${head} ${proj}, nothing rounded, ${shift}; ${edges}, each averaged exactly over its area.`;
   }
   const pts = `${geo.grid[0]} × ${geo.grid[1]} sampling points per bin`;
   if (settings.method === "warp") {
     const [r0, r1, c0, c1] = geo.region;
     return `${head} ${proj}; snapped to columns ${c0}–${c1 - 1}, rows ${r0}–${r1 - 1}; ${edges}, ${pts}.`;
   }
-  return `${head} ${proj}, nothing rounded${settings.aligned ? ", shifted by −0.5 cell (aligned)" : ""}; ${edges}, ${pts}.`;
+  return `${head} ${proj}, nothing rounded, ${shift}; ${edges}, ${pts}.`;
 }
 
 // --------------------------------------------------------------------- board
@@ -354,10 +357,12 @@ class Board {
 
 // ---------------------------------------------------------------- helpers
 function legendText(s) {
-  if (s.method === "pool") return "Dashed white: the box on the grid (fractional cells). Cyan: the cells it snaps to. Blue, hatched: lost. Green, dotted: gained. Orange: bins. Dark: cells the split drops.";
-  if (s.method === "warp") return "Dashed white: the box on the grid. Cyan: the cells it snaps to. Orange: bins. Dots: sampling points.";
-  if (s.method === "align") return "Dashed white: the box on the grid. Orange: bins (fractional edges). Dots: sampling points.";
-  return "Dashed white: the box on the grid. Orange: bins (fractional edges), each averaged exactly.";
+  const box = "Magenta: the RoI; on the grid its edges fall at fractional cells.";
+  if (s.method === "pool" && s.scheme === "fastrcnn") return `${box} Cyan: the cells it snaps to (rounded). Blue, hatched: lost. Green, dotted: gained. Orange, dashed: the split into bins, each then widened to whole cells.`;
+  if (s.method === "pool") return `${box} Cyan: the cells it snaps to. Blue, hatched: lost. Green, dotted: gained. Orange: bins. Dark: cells the split drops.`;
+  if (s.method === "warp") return `${box} Cyan: the cells it snaps to. Orange: bins. Dots: sampling points.`;
+  if (s.method === "align") return `${box} Orange: bins (fractional edges). Dots: sampling points.`;
+  return `${box} Orange: bins (fractional edges), each averaged exactly.`;
 }
 
 function boxBetween(a, b, W, H) {
@@ -458,7 +463,21 @@ function drawGeometry(ctx, geo, settings, u) {
     for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) if (!rowUsed(r) || !colUsed(c)) ctx.fillRect(c * u, r * u, u, u);
     ctx.strokeStyle = COLOURS.bins;
     ctx.lineWidth = 1.5 * lw;
-    geo.bins.forEach((row) => row.forEach((b) => b[1] > b[0] && b[3] > b[2] && ctx.strokeRect(b[2] * u + lw, b[0] * u + lw, (b[3] - b[2]) * u - 2 * lw, (b[1] - b[0]) * u - 2 * lw)));
+    if (settings.scheme === "fastrcnn") {
+      // Fast R-CNN's bins overlap (each widened to whole cells): their outlines would cover every cell line.
+      // The split itself is drawn, at its fractional edges; the words say each bin is widened.
+      const [bh, bw] = geo.binSize;
+      const [ph, pw] = settings.outputSize;
+      const [xq, yq, wq, hq] = geo.quantized;
+      ctx.setLineDash([6, 3]);
+      ctx.beginPath();
+      for (let i = 0; i <= ph; i++) { ctx.moveTo(xq * u, (yq + i * bh) * u); ctx.lineTo((xq + wq) * u, (yq + i * bh) * u); }
+      for (let j = 0; j <= pw; j++) { ctx.moveTo((xq + j * bw) * u, yq * u); ctx.lineTo((xq + j * bw) * u, (yq + hq) * u); }
+      ctx.stroke();
+      ctx.setLineDash([]);
+    } else {
+      geo.bins.forEach((row) => row.forEach((b) => b[1] > b[0] && b[3] > b[2] && ctx.strokeRect(b[2] * u + lw, b[0] * u + lw, (b[3] - b[2]) * u - 2 * lw, (b[1] - b[0]) * u - 2 * lw)));
+    }
   } else {
     ctx.strokeStyle = COLOURS.bins;
     ctx.lineWidth = 1.5 * lw;
@@ -482,16 +501,7 @@ function drawGeometry(ctx, geo, settings, u) {
       ctx.stroke();
     }
   }
-  // The box on the grid, at fractional cells: dashed white over black so it reads on any photo.
-  const [px, py, pw, ph] = rect(geo.projected);
-  ctx.setLineDash([6, 4]);
-  ctx.lineWidth = 3 * lw;
-  ctx.strokeStyle = "#000";
-  ctx.strokeRect(px, py, pw, ph);
-  ctx.lineWidth = 1.5 * lw;
-  ctx.strokeStyle = COLOURS.projected;
-  ctx.strokeRect(px, py, pw, ph);
-  ctx.setLineDash([]);
+  // The box on the grid is the RoI's own outline, drawn over all this: its edges fall at fractional cells.
 }
 
 function spanArea([r0, r1, c0, c1]) {

@@ -12,14 +12,15 @@ from ..widgets import bound, refresh, say
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def field_pictures(key: str, size: int, layer: str, cell: tuple[int, int], roi, bins_read, _image) -> tuple[bytes, bytes]:
+def field_pictures(key: str, size: int, layer: str, cell: tuple[int, int], roi, bins_read, _image,
+                   dpi: float) -> tuple[bytes, bytes]:
     from roi_viz import receptive
     from roi_viz.draw import receptive as fr
-    from roi_viz.draw.kit import PAGE_DPI, to_jpeg
+    from roi_viz.draw.kit import to_jpeg
 
     field = receptive.receptive_field(layer)
-    return (to_jpeg(fr.fig_cell_field(_image, field, cell), dpi=PAGE_DPI),
-            to_jpeg(fr.fig_roi_field(_image, field, roi, bins_read), dpi=PAGE_DPI))
+    return (to_jpeg(fr.fig_cell_field(_image, field, cell), dpi=dpi),
+            to_jpeg(fr.fig_roi_field(_image, field, roi, bins_read), dpi=dpi))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -35,15 +36,16 @@ def effective_field(key: str, size: int, layer: str, cell: tuple[int, int], _ima
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def effective_picture(key: str, size: int, layer: str, cell: tuple[int, int], _image) -> tuple[bytes, float, float]:
+def effective_picture(key: str, size: int, layer: str, cell: tuple[int, int], _image,
+                      dpi: float) -> tuple[bytes, float, float]:
     from roi_viz import receptive
     from roi_viz.draw import receptive as fr
-    from roi_viz.draw.kit import PAGE_DPI, to_jpeg
+    from roi_viz.draw.kit import to_jpeg
 
     field = receptive.receptive_field(layer)
     erf = effective_field(key, size, layer, cell, _image)
     shares = receptive.field_shares(erf, field, cell)
-    return to_jpeg(fr.fig_effective(_image, erf, field, cell, shares.in_patch), dpi=PAGE_DPI), shares.in_patch, shares.in_field
+    return to_jpeg(fr.fig_effective(_image, erf, field, cell, shares.in_patch), dpi=dpi), shares.in_patch, shares.in_field
 
 
 def render(scene, key: str) -> None:
@@ -65,7 +67,7 @@ def render(scene, key: str) -> None:
                          **bound("cell_c", lambda v: setattr(place, "cell", (r, int(v)))))
     result = scene.result  # the cells the chosen method reads: whole bins, or the cells around its points
     read = receptive.cells_read(result.cells_read() if hasattr(result, "cells_read") else result.bin_use)
-    one, many = field_pictures(key, s.input_size, s.layer, (r, c), tuple(roi), read, scene.image)
+    one, many = field_pictures(key, s.input_size, s.layer, (r, c), tuple(roi), read, scene.image, figure.dpi())
     x0, y0, x1, y1 = field.span(r, c)
     figure.show(one, "JPEG", f"Cell ({r}, {c}) of {s.layer}: its {field.stride} × {field.stride} square on the photo "
                 f"inside its {field.size} × {field.size} receptive field, columns [{x0}, {x1}), rows [{y0}, {y1}).")
@@ -97,7 +99,7 @@ def render(scene, key: str) -> None:
     if asked in place.erf_done:
         try:
             with st.spinner("Backward pass through VGG16 (once per image, size, layer and cell)…"):
-                pic, in_patch, in_field = effective_picture(key, s.input_size, s.layer, (r, c), scene.image)
+                pic, in_patch, in_field = effective_picture(key, s.input_size, s.layer, (r, c), scene.image, figure.dpi())
         except (RuntimeError, MemoryError) as exc:
             place.erf_done.discard(asked)  # not retried on every click: the button asks again
             say(f"The backward pass failed ({type(exc).__name__}). Try a smaller model input size.", "error")

@@ -11,13 +11,14 @@ from ..widgets import callback
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def head_picture(key: str, size: int, scheme: str, rois: tuple, _conv53, pretrained: bool) -> tuple[bytes, list]:
+def head_picture(key: str, size: int, scheme: str, rois: tuple, _conv53, pretrained: bool,
+                 dpi: float) -> tuple[bytes, list]:
     from roi_viz import head
     from roi_viz.draw.head import fig_head
-    from roi_viz.draw.kit import PAGE_DPI, to_png
+    from roi_viz.draw.kit import to_png
 
     results = head.classify_rois(cache.the_head().model, _conv53, list(rois), scheme=scheme)
-    return to_png(fig_head(results, pretrained), dpi=PAGE_DPI), [r.top for r in results]
+    return to_png(fig_head(results, pretrained), dpi=dpi), [r.top for r in results]
 
 
 @callback
@@ -51,7 +52,7 @@ def render(scene, key: str, inp) -> None:
     with st.spinner("conv5_3 features of this image (once per image and size)…"):
         conv53 = cache.feature_map(key, settings.input_size, "conv5_3", inp)
     png, tops = head_picture(key, settings.input_size, settings.scheme, tuple(tuple(r) for r in scene.rois),
-                             conv53.values, h.pretrained)
+                             conv53.values, h.pretrained, figure.dpi())
     if not h.pretrained:
         st.warning("**Untrained classifier:** without ImageNet weights these scores mean nothing; the pipeline is "
                    "the real one.")

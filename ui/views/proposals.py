@@ -36,25 +36,25 @@ def found(key: str, dims: tuple[int, int], mode: str, _image) -> tuple[np.ndarra
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def photo_picture(key: str, setting: tuple, drawn: int, order: str, _image, _study: L.Study) -> bytes:
+def photo_picture(key: str, setting: tuple, drawn: int, order: str, _image, _study: L.Study, dpi: float) -> bytes:
     """The proposals on the photo; ``key`` and ``setting`` name everything it is drawn from."""
     from roi_viz.draw import proposals as D
-    from roi_viz.draw.kit import PAGE_DPI, to_jpeg
+    from roi_viz.draw.kit import to_jpeg
 
     title = f"{drawn:,} of {_study.count:,} proposals, by what RoI pooling keeps ({_study.layer})"
     fig = D.fig_on_photo(_image, _study.boxes, _study.geo.coverage, L.shown(_study, drawn, order), title=title)
-    return to_jpeg(fig, PAGE_DPI)
+    return to_jpeg(fig, dpi)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def chart_pictures(key: str, setting: tuple, _study: L.Study) -> tuple[bytes, bytes]:
+def chart_pictures(key: str, setting: tuple, _study: L.Study, dpi: float) -> tuple[bytes, bytes]:
     """The distribution per method and coverage against size: they do not change with the slider."""
     from roi_viz.draw import proposals as D
-    from roi_viz.draw.kit import PAGE_DPI, to_png
+    from roi_viz.draw.kit import to_png
 
-    dist = to_png(D.fig_distribution(_study.coverage), PAGE_DPI)
+    dist = to_png(D.fig_distribution(_study.coverage), dpi)
     size = to_png(D.fig_by_size(_study.short_side, _study.geo.coverage, _study.geo.all_empty,
-                                min(_study.geo.output_size), layer=_study.layer), PAGE_DPI)
+                                min(_study.geo.output_size), layer=_study.layer), dpi)
     return dist, size
 
 
@@ -112,8 +112,8 @@ def render(scene, key: str, inp) -> None:
                   format_func=L.ORDERS.get, horizontal=True,
                   **bound("proposals_order", lambda v: setattr(place, "proposals_order", v)))
     with st.spinner("Drawing every proposal…"):
-        photo = photo_picture(key, setting, drawn, place.proposals_order, inp, study)
-        dist, size = chart_pictures(key, setting, study)
+        photo = photo_picture(key, setting, drawn, place.proposals_order, inp, study, figure.dpi())
+        dist, size = chart_pictures(key, setting, study, figure.dpi())
     words = L.photo_words(study, drawn, place.proposals_order)
     figure.show(photo, "JPEG", "The proposals on the photo, coloured by the share that reaches the output. " + plain(words))
     st.markdown(words)

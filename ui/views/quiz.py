@@ -17,15 +17,15 @@ LEVEL_WORDS = {key: label for key, (label, _) in QUIZ_LEVELS.items()}
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def quiz_picture(key: str, asked: str, _question, _image) -> bytes:
+def quiz_picture(key: str, asked: str, _question, _image, dpi: float) -> bytes:
     """``asked``: the question's fingerprint (seed, level, settings, RoI): one picture per question."""
-    from roi_viz.draw.kit import PAGE_DPI, to_jpeg
+    from roi_viz.draw.kit import to_jpeg
     from roi_viz.draw.quiz import question_figure
 
     q = _question
     S = q.input_size  # the quiz's input is the article's square
     image = _image if _image.size == (S, S) else _image.resize((S, S))
-    return to_jpeg(question_figure(image, q), dpi=PAGE_DPI)
+    return to_jpeg(question_figure(image, q), dpi=dpi)
 
 
 def the_question(seed: int, level: str, settings: Settings):
@@ -111,7 +111,7 @@ def render(scene, key: str) -> None:
     top = st.columns([3, 1], vertical_alignment="center")
     top[0].caption(f"Question {state.seed} ({quiz.LEVEL_TITLES[q.level]}). Score: {score.words}.")
     top[1].button("New question", width="stretch", on_click=callback(new_question), key="quiz-new")
-    figure.show(quiz_picture(key, asked, q, scene.image), "JPEG",
+    figure.show(quiz_picture(key, asked, q, scene.image, figure.dpi()), "JPEG",
                 f"The photo at {q.input_size} × {q.input_size} with the question's RoI "
                 f"({', '.join(f'{v:g}' for v in q.roi)}) and the stride grid.")
     st.markdown(q.intro)

@@ -12,9 +12,9 @@ from ..widgets import bound, refresh, say
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def training_page(key: str, _scene, bin: tuple, channel: int, cells: float):
+def training_page(key: str, _scene, bin: tuple, channel: int, cells: float, dpi: float):
     """``(map PNG, slide PNG, words, empty)``, or ``(None, None, sentence, False)`` when the library refuses."""
-    from roi_viz.draw.kit import PAGE_DPI, to_png
+    from roi_viz.draw.kit import to_png
     from roi_viz.draw.training import fig_box_slide, fig_gradient_map
     from roi_viz.lesson.training import backward_pass, training_words
     from roi_viz.methods import METHODS
@@ -24,7 +24,7 @@ def training_page(key: str, _scene, bin: tuple, channel: int, cells: float):
     except ValueError as exc:
         return None, None, str(exc), False
     rec = METHODS[_scene.method]
-    return (to_png(fig_gradient_map(_scene, bp, rec), PAGE_DPI), to_png(fig_box_slide(_scene, bp, rec), PAGE_DPI),
+    return (to_png(fig_gradient_map(_scene, bp, rec), dpi), to_png(fig_box_slide(_scene, bp, rec), dpi),
             training_words(bp, rec.name), bp.empty)
 
 
@@ -59,7 +59,7 @@ def render(scene, key: str) -> None:
     c[2].number_input("Channel", 0, C - 1, value=scene.channel, step=1,
                       **bound(f"chan_train{scene.channel}", lambda v: _channel(place, v)))
     cells = place.slide_cells
-    map_png, slide_png, text, empty = training_page(scene_key(scene, key), scene, (i, j), scene.channel, cells)
+    map_png, slide_png, text, empty = training_page(scene_key(scene, key), scene, (i, j), scene.channel, cells, figure.dpi())
     if map_png is None:
         say(f"The backward pass cannot be shown for this choice: {text}", "warning")
         return
