@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from roi_viz.lesson.views import VIEWS
-from ui.style import PRESENT_CONTROLS_REM
+from ui.style import PRESENT_CAPTION_PX, PRESENT_CONTROLS_REM
 from conftest import SHOTS
 
 
@@ -29,7 +29,7 @@ def test_every_view_is_presented_and_fits_the_projector(server, browser, view):
         fig = figures.nth(n)
         pg.wait_for_function("(i) => i.complete && i.naturalWidth > 0", arg=fig.element_handle(), timeout=60_000)
         box = fig.bounding_box()
-        if n == 0 and view not in ("quiz", "proposals", "head"):  # their question, options, notes come first: a scroll
+        if n == 0 and view not in ("proposals", "head"):  # their options and notes come first: a scroll
             assert box["y"] + box["height"] <= 1080 + 1, f"{view}'s figure runs past the first screen: {box}"
         assert box["width"] <= 1920 and box["height"] <= 1080 - 100, f"figure {n + 1} of {view} does not fit: {box}"
         assert box["width"] >= 600 or box["height"] >= 600, f"figure {n + 1} of {view} is not as large as it can be: {box}"
@@ -43,6 +43,14 @@ def test_every_view_is_presented_and_fits_the_projector(server, browser, view):
         limited = h >= 0.97 * tallest or w >= 0.97 * room
         assert limited or (w >= 0.97 * natural and natural >= 1000), \
             f"{view}: a figure shown {w} × {h} of {natural} px drawn, in {room} px: it could be larger"
+    captions = pg.locator(f'.st-key-view-{view} [data-testid="stCaptionContainer"] p')
+    for n in range(captions.count()):  # fine print too is read from the back of the room
+        size = captions.nth(n).evaluate("(e) => parseFloat(getComputedStyle(e).fontSize)")
+        assert size >= PRESENT_CAPTION_PX, f"a caption of {view} is {size} px"
+    if view == "quiz":  # the question stands beside its picture, on the first screen with it
+        question = pg.get_by_text("1 of ", exact=False).first.bounding_box()
+        picture = figures.first.bounding_box()
+        assert question["x"] >= picture["x"] + picture["width"] - 1 and question["y"] < 1080, (question, picture)
     pg.screenshot(path=str(SHOTS / f"present-1920-{view}.png"))
     pg.close()
 

@@ -165,6 +165,8 @@ def warm_up(key: str, inp, settings, photo_key: str, img) -> None:
         finally:
             _warming.release()
 
-    thread = threading.Thread(target=load, name="roi-viz-warm-up", daemon=True)
+    # Not a daemon: a process that ends (a server stopped, a test run over) waits for the forward pass in progress,
+    # which torch aborts the whole process for if its threads are torn down under it.
+    thread = threading.Thread(target=load, name="roi-viz-warm-up", daemon=False)
     add_script_run_ctx(thread, get_script_run_ctx())
     thread.start()

@@ -4,6 +4,7 @@ from __future__ import annotations
 # Vertical room the photo leaves for the page's top and the first step's figure on a short screen.
 PHOTO_ROOM_PX = 430
 PRESENT_WORDS_PX = 22  # presenter mode: the words' size at 1920 x 1080 (the figures' smallest text is 20 px or more)
+PRESENT_CAPTION_PX = 18  # presenter mode: a caption (a figure's fine print) read from the back of the room
 # Presenter mode: the height a view's controls (views, Present, Link, Export, the heading, one row of inputs) take
 # above its figure, so that the figure below them is whole on the first screen.
 PRESENT_CONTROLS_REM = 21
@@ -16,6 +17,8 @@ PRESENT_VIEWS = f"""
   max-height: calc(100vh - {PRESENT_CONTROLS_REM}rem); margin: 0 auto; }}
 [class*="st-key-view-"] [data-testid="stMarkdownContainer"] p,
 [class*="st-key-view-"] [data-testid="stMarkdownContainer"] li {{ font-size: {PRESENT_WORDS_PX}px; line-height: 1.45; }}
+[class*="st-key-view-"] [data-testid="stCaptionContainer"],
+[class*="st-key-view-"] [data-testid="stCaptionContainer"] p {{ font-size: {PRESENT_CAPTION_PX}px; }}
 """
 
 

@@ -97,55 +97,64 @@ def render(scene, key: str) -> None:
     from roi_viz import quiz
 
     s = session()
-    state = s.quiz
-    level = st.radio("Level", quiz.LEVELS, index=quiz.LEVELS.index(state.level), format_func=LEVEL_WORDS.get,
-                     horizontal=True, **bound("quiz_level", lambda v: new_question(v)))
-    if state.seed is None:
-        new_question(level)
-    q = the_question(state.seed, state.level, s.settings)
-    asked = fingerprint(q)
-    if state.asked != asked:  # another question (a new seed, or the sidebar changed it): start it afresh
-        state.asked, state.pos, state.tries, state.grade = asked, 0, 0, None
-    ask = q.asks[state.pos]
-    score = state.score or quiz.Score()
-    top = st.columns([3, 1], vertical_alignment="center")
-    top[0].caption(f"Question {state.seed} ({quiz.LEVEL_TITLES[q.level]}). Score: {score.words}.")
-    top[1].button("New question", width="stretch", on_click=callback(new_question), key="quiz-new")
-    figure.show(quiz_picture(key, asked, q, scene.image, figure.dpi()), "JPEG",
-                f"The photo at {q.input_size} × {q.input_size} with the question's RoI "
-                f"({', '.join(f'{v:g}' for v in q.roi)}) and the stride grid.")
-    st.markdown(q.intro)
-    st.markdown(f"**{state.pos + 1} of {len(q.asks)}.** {ask.text}")
-    g = state.grade if state.grade is not None and state.grade.ask_id == ask.id else None
-    prefix = f"quiz:{asked}:{state.pos}:"
-    with st.form(key=f"quiz-form:{asked}:{state.pos}", border=False, enter_to_submit=True):
-        cols = st.columns(min(len(ask.fields), 4))
-        done = bool(g and g.done)
-        typed = {v.key: v.value for v in g.fields} if done else {}
-        for n, f in enumerate(ask.fields):
-            unit = f" ({f.unit})" if f.unit else ""
-            # Once answered, the fields show what was typed (as read), greyed: fresh keys, not rewritten ones.
-            shown = {"value": exact(typed[f.key]) if typed.get(f.key) is not None else "", "key": prefix + f.key + ":done"} \
-                if done else {"key": prefix + f.key}
-            cols[n % len(cols)].text_input(f"{f.label}{unit}", disabled=done,
-                                           help=f"Graded {f.tolerance_words}. Fractions such as 37/8 are read.", **shown)
-        st.form_submit_button("Check", disabled=done,
-                              on_click=check_answer, args=(asked, ask.id, tuple(f.key for f in ask.fields), prefix))
-    if g is not None:
-        # The messages quote what was typed: plain text.
-        say(("✔ " if g.status == "right" else "✖ " if g.status == "wrong" else "⚠ ") + g.message,
-            {"right": "info", "wrong": "error"}.get(g.status, "warning"))
-        labels = {f.key: f.label for f in ask.fields}
-        for v in g.fields:
-            if v.message and v.message not in g.message:  # an unreadable answer's sentence is said once
-                st.text(f"{labels.get(v.key, v.key)}: {v.message}")
-        if g.revealed:
-            title, url = walkthrough_link(q, ask)
-            where = ("on this RoI, on the sample photo: an upload cannot travel in a link" if s.photo.upload_shown
-                     else "on this RoI")
-            st.markdown(f"**Why:** {g.reason}\n\nSee it explained: [{title}]({url}) (the walkthrough {where}, "
-                        "in a new tab).")
-        if g.done:
-            last = state.pos + 1 == len(q.asks)
-            st.button("New question ▶" if last else "Next question ▶", on_click=next_ask, args=(len(q.asks),),
-                      key="quiz-next", type="primary")
+    # On a projector the question stands beside its picture (the level and score above it): a class reads both.
+    if s.place.present:
+        picture, question = st.columns([5, 4], gap="large")
+        top_area = question
+    else:
+        top_area, picture, question = st.container(), st.container(), st.container()
+    with top_area:
+        state = s.quiz
+        level = st.radio("Level", quiz.LEVELS, index=quiz.LEVELS.index(state.level), format_func=LEVEL_WORDS.get,
+                         horizontal=True, **bound("quiz_level", lambda v: new_question(v)))
+        if state.seed is None:
+            new_question(level)
+        q = the_question(state.seed, state.level, s.settings)
+        asked = fingerprint(q)
+        if state.asked != asked:  # another question (a new seed, or the sidebar changed it): start it afresh
+            state.asked, state.pos, state.tries, state.grade = asked, 0, 0, None
+        ask = q.asks[state.pos]
+        score = state.score or quiz.Score()
+        top = st.columns([3, 1], vertical_alignment="center")
+        top[0].caption(f"Question {state.seed} ({quiz.LEVEL_TITLES[q.level]}). Score: {score.words}.")
+        top[1].button("New question", width="stretch", on_click=callback(new_question), key="quiz-new")
+    with picture:
+        figure.show(quiz_picture(key, asked, q, scene.image, figure.dpi()), "JPEG",
+                    f"The photo at {q.input_size} × {q.input_size} with the question's RoI "
+                    f"({', '.join(f'{v:g}' for v in q.roi)}) and the stride grid.")
+    with question:
+        st.markdown(q.intro)
+        st.markdown(f"**{state.pos + 1} of {len(q.asks)}.** {ask.text}")
+        g = state.grade if state.grade is not None and state.grade.ask_id == ask.id else None
+        prefix = f"quiz:{asked}:{state.pos}:"
+        with st.form(key=f"quiz-form:{asked}:{state.pos}", border=False, enter_to_submit=True):
+            cols = st.columns(min(len(ask.fields), 4))
+            done = bool(g and g.done)
+            typed = {v.key: v.value for v in g.fields} if done else {}
+            for n, f in enumerate(ask.fields):
+                unit = f" ({f.unit})" if f.unit else ""
+                # Once answered, the fields show what was typed (as read), greyed: fresh keys, not rewritten ones.
+                shown = {"value": exact(typed[f.key]) if typed.get(f.key) is not None else "", "key": prefix + f.key + ":done"} \
+                    if done else {"key": prefix + f.key}
+                cols[n % len(cols)].text_input(f"{f.label}{unit}", disabled=done,
+                                               help=f"Graded {f.tolerance_words}. Fractions such as 37/8 are read.", **shown)
+            st.form_submit_button("Check", disabled=done,
+                                  on_click=check_answer, args=(asked, ask.id, tuple(f.key for f in ask.fields), prefix))
+        if g is not None:
+            # The messages quote what was typed: plain text.
+            say(("✔ " if g.status == "right" else "✖ " if g.status == "wrong" else "⚠ ") + g.message,
+                {"right": "info", "wrong": "error"}.get(g.status, "warning"))
+            labels = {f.key: f.label for f in ask.fields}
+            for v in g.fields:
+                if v.message and v.message not in g.message:  # an unreadable answer's sentence is said once
+                    st.text(f"{labels.get(v.key, v.key)}: {v.message}")
+            if g.revealed:
+                title, url = walkthrough_link(q, ask)
+                where = ("on this RoI, on the sample photo: an upload cannot travel in a link" if s.photo.upload_shown
+                         else "on this RoI")
+                st.markdown(f"**Why:** {g.reason}\n\nSee it explained: [{title}]({url}) (the walkthrough {where}, "
+                            "in a new tab).")
+            if g.done:
+                last = state.pos + 1 == len(q.asks)
+                st.button("New question ▶" if last else "Next question ▶", on_click=next_ask, args=(len(q.asks),),
+                          key="quiz-next", type="primary")
