@@ -25,6 +25,21 @@ def dpi() -> float:
     return SLIDE_DPI if session().place.present else PAGE_DPI
 
 
+def areas():
+    """Where a view puts what comes before its main figure, the figure, and what follows it.
+
+    On the page they stack in that order; on a projector the figure stands on the left and the
+    words and controls beside it on the right, so that a class sees both on one screen.
+    Returns three containers ``(before, picture, after)`` (``before`` is ``after`` on a projector).
+    """
+    from .session import session
+
+    if session().place.present:
+        picture, side = st.columns([5, 4], gap="large")
+        return side, picture, side
+    return st.container(), st.container(), st.container()
+
+
 def show(data: bytes, fmt: str, alt: str, *, width: int | None = None, where=None) -> None:
     """Show an encoded figure (``fmt`` PNG or JPEG) with ``alt`` as its text alternative.
 

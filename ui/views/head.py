@@ -37,31 +37,35 @@ def render(scene, key: str, inp) -> None:
 
     s = session()
     settings = scene.settings
-    st.markdown(
-        f"Fast R-CNN pools conv5_3 to **7 × 7** because VGG16's first fully connected layer (fc6) was trained on "
-        f"exactly 7 × 7 × 512 = {head.FC6_INPUTS:,} numbers. Here every RoI is pooled to 7 × 7 from conv5_3 "
-        f"(stride 16) with the sidebar's rounding rule, all together as one batch, and sent through fc6 → fc7 → fc8 "
-        "(1,000 ImageNet classes).")
-    if not head.head_fits(settings.output_size):
-        st.info(head.head_sentence(settings.output_size) + " This view therefore pools to 7 × 7 whatever the sidebar says.")
-    st.button("Use the article's four RoIs", on_click=four_rois, key="four-rois",
-              disabled=s.photo.sample != head.FOUR_ROIS_SAMPLE or s.photo.upload_shown,
-              help="The article's worked example, two boxes around objects and one that makes no sense.")
-    with st.spinner("Loading VGG16's classifier (once per server, about 500 MB)…"):
-        h = cache.the_head()
-    with st.spinner("conv5_3 features of this image (once per image and size)…"):
-        conv53 = cache.feature_map(key, settings.input_size, "conv5_3", inp)
-    png, tops = head_picture(key, settings.input_size, settings.scheme, tuple(tuple(r) for r in scene.rois),
-                             conv53.values, h.pretrained, figure.dpi())
-    if not h.pretrained:
-        st.warning("**Untrained classifier:** without ImageNet weights these scores mean nothing; the pipeline is "
-                   "the real one.")
-    figure.show(png, "PNG", "The top-5 ImageNet classes of VGG16's classifier for each RoI: "
-                + " ".join(f"RoI {n}: " + ", ".join(f"{name} {p:.0%}" for name, p in top) + "."
-                           for n, top in enumerate(tops, 1)))
-    st.markdown(
-        "**An RoI is not a bounding box.** A box that surrounds nothing in particular gets scores all the same: the "
-        "head answers for whatever 7 × 7 × 512 numbers it is given. Fast R-CNN adds a \"background\" class and a "
-        "box regressor to learn which proposals to keep.")
-    st.caption("The bridge: on a 224 × 224 input, the whole image as the RoI gives 2 × 2-cell bins at stride 16, "
-               "which is exactly VGG16's own pool5, so the head's scores equal VGG16's own (tested).")
+    before, picture, after = figure.areas()  # on a projector, the notes beside the chart
+    with before:
+        st.markdown(
+            f"Fast R-CNN pools conv5_3 to **7 × 7** because VGG16's first fully connected layer (fc6) was trained on "
+            f"exactly 7 × 7 × 512 = {head.FC6_INPUTS:,} numbers. Here every RoI is pooled to 7 × 7 from conv5_3 "
+            f"(stride 16) with the sidebar's rounding rule, all together as one batch, and sent through fc6 → fc7 → fc8 "
+            "(1,000 ImageNet classes).")
+        if not head.head_fits(settings.output_size):
+            st.info(head.head_sentence(settings.output_size) + " This view therefore pools to 7 × 7 whatever the sidebar says.")
+        st.button("Use the article's four RoIs", on_click=four_rois, key="four-rois",
+                  disabled=s.photo.sample != head.FOUR_ROIS_SAMPLE or s.photo.upload_shown,
+                  help="The article's worked example, two boxes around objects and one that makes no sense.")
+        with st.spinner("Loading VGG16's classifier (once per server, about 500 MB)…"):
+            h = cache.the_head()
+        with st.spinner("conv5_3 features of this image (once per image and size)…"):
+            conv53 = cache.feature_map(key, settings.input_size, "conv5_3", inp)
+        png, tops = head_picture(key, settings.input_size, settings.scheme, tuple(tuple(r) for r in scene.rois),
+                                 conv53.values, h.pretrained, figure.dpi())
+        if not h.pretrained:
+            st.warning("**Untrained classifier:** without ImageNet weights these scores mean nothing; the pipeline is "
+                       "the real one.")
+    with picture:
+        figure.show(png, "PNG", "The top-5 ImageNet classes of VGG16's classifier for each RoI: "
+                    + " ".join(f"RoI {n}: " + ", ".join(f"{name} {p:.0%}" for name, p in top) + "."
+                               for n, top in enumerate(tops, 1)))
+    with after:
+        st.markdown(
+            "**An RoI is not a bounding box.** A box that surrounds nothing in particular gets scores all the same: the "
+            "head answers for whatever 7 × 7 × 512 numbers it is given. Fast R-CNN adds a \"background\" class and a "
+            "box regressor to learn which proposals to keep.")
+        st.caption("The bridge: on a 224 × 224 input, the whole image as the RoI gives 2 × 2-cell bins at stride 16, "
+                   "which is exactly VGG16's own pool5, so the head's scores equal VGG16's own (tested).")

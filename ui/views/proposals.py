@@ -80,43 +80,47 @@ def render(scene, key: str, inp) -> None:
     place = s.place
     settings = scene.settings
     dims = tuple(inp.size)
-    st.markdown(
-        "A real Fast R-CNN never pools one box drawn by hand: for every image it pools the couple of thousand boxes "
-        "that **selective search** proposes (regions of similar colour and texture, grouped bottom-up, at every "
-        "scale). Here are this photo's, measured with the sidebar's layer, output size and rounding rule.")
-    st.radio("Selective search", list(MODES), index=list(MODES).index(place.proposals_mode),
-             format_func=MODES.get, horizontal=True,
-             **bound("proposals_mode", lambda v: setattr(place, "proposals_mode", v)))
-    try:
-        with st.spinner(f"Selective search on this photo, {dims[0]} × {dims[1]} ({place.proposals_mode} mode: "
-                        "several seconds, once per photo, input size and mode)…"):
-            boxes, seconds = found(key, dims, place.proposals_mode, inp)
-    except ValueError as exc:  # a strip of an image: the library says what is wrong
-        say(f"Selective search cannot run on this photo: {exc}", "error")
-        return
-    if len(boxes) == 0:
-        say("Selective search found no region in this photo, so there is nothing to pool.", "info")
-        return
-    H, W = scene.features.shape[1:]
-    study = L.study(boxes, map_size=(H, W), stride=settings.stride, output_size=settings.output_size,
-                    scheme=settings.scheme, layer=settings.layer, sampling_ratio=settings.sampling_ratio)
-    setting = (dims, place.proposals_mode, settings.layer, settings.output_size, settings.scheme,
-               settings.sampling_ratio)
-    st.markdown(L.count_words(study, seconds, place.proposals_mode))
+    before, picture, after = figure.areas()  # on a projector, the options and words beside the proposals
+    with before:
+        st.markdown(
+            "A real Fast R-CNN never pools one box drawn by hand: for every image it pools the couple of thousand boxes "
+            "that **selective search** proposes (regions of similar colour and texture, grouped bottom-up, at every "
+            "scale). Here are this photo's, measured with the sidebar's layer, output size and rounding rule.")
+        st.radio("Selective search", list(MODES), index=list(MODES).index(place.proposals_mode),
+                 format_func=MODES.get, horizontal=True,
+                 **bound("proposals_mode", lambda v: setattr(place, "proposals_mode", v)))
+        try:
+            with st.spinner(f"Selective search on this photo, {dims[0]} × {dims[1]} ({place.proposals_mode} mode: "
+                            "several seconds, once per photo, input size and mode)…"):
+                boxes, seconds = found(key, dims, place.proposals_mode, inp)
+        except ValueError as exc:  # a strip of an image: the library says what is wrong
+            say(f"Selective search cannot run on this photo: {exc}", "error")
+            return
+        if len(boxes) == 0:
+            say("Selective search found no region in this photo, so there is nothing to pool.", "info")
+            return
+        H, W = scene.features.shape[1:]
+        study = L.study(boxes, map_size=(H, W), stride=settings.stride, output_size=settings.output_size,
+                        scheme=settings.scheme, layer=settings.layer, sampling_ratio=settings.sampling_ratio)
+        setting = (dims, place.proposals_mode, settings.layer, settings.output_size, settings.scheme,
+                   settings.sampling_ratio)
+        st.markdown(L.count_words(study, seconds, place.proposals_mode))
 
-    drawn = min(place.proposals_drawn, study.count)
-    cols = st.columns([3, 2])
-    cols[0].slider("Proposals drawn", 1, study.count, drawn, step=1,
-                   **bound("proposals_drawn", lambda v: setattr(place, "proposals_drawn", int(v))))
-    cols[1].radio("Order", list(L.ORDERS), index=list(L.ORDERS).index(place.proposals_order),
-                  format_func=L.ORDERS.get, horizontal=True,
-                  **bound("proposals_order", lambda v: setattr(place, "proposals_order", v)))
-    with st.spinner("Drawing every proposal…"):
-        photo = photo_picture(key, setting, drawn, place.proposals_order, inp, study, figure.dpi())
-        dist, size = chart_pictures(key, setting, study, figure.dpi())
-    words = L.photo_words(study, drawn, place.proposals_order)
-    figure.show(photo, "JPEG", "The proposals on the photo, coloured by the share that reaches the output. " + plain(words))
-    st.markdown(words)
+        drawn = min(place.proposals_drawn, study.count)
+        cols = st.columns([3, 2])
+        cols[0].slider("Proposals drawn", 1, study.count, drawn, step=1,
+                       **bound("proposals_drawn", lambda v: setattr(place, "proposals_drawn", int(v))))
+        cols[1].radio("Order", list(L.ORDERS), index=list(L.ORDERS).index(place.proposals_order),
+                      format_func=L.ORDERS.get, horizontal=True,
+                      **bound("proposals_order", lambda v: setattr(place, "proposals_order", v)))
+        with st.spinner("Drawing every proposal…"):
+            photo = photo_picture(key, setting, drawn, place.proposals_order, inp, study, figure.dpi())
+            dist, size = chart_pictures(key, setting, study, figure.dpi())
+        words = L.photo_words(study, drawn, place.proposals_order)
+    with picture:
+        figure.show(photo, "JPEG", "The proposals on the photo, coloured by the share that reaches the output. " + plain(words))
+    with after:
+        st.markdown(words)
 
     ranked = [int(k) for k in L.by_loss(study)]
     pick_col, go_col = st.columns([3, 2], vertical_alignment="bottom")

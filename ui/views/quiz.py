@@ -97,12 +97,7 @@ def render(scene, key: str) -> None:
     from roi_viz import quiz
 
     s = session()
-    # On a projector the question stands beside its picture (the level and score above it): a class reads both.
-    if s.place.present:
-        picture, question = st.columns([5, 4], gap="large")
-        top_area = question
-    else:
-        top_area, picture, question = st.container(), st.container(), st.container()
+    top_area, picture, question = figure.areas()  # on a projector, the question beside its picture
     with top_area:
         state = s.quiz
         level = st.radio("Level", quiz.LEVELS, index=quiz.LEVELS.index(state.level), format_func=LEVEL_WORDS.get,
