@@ -52,7 +52,8 @@ def test_the_board_fits_its_column_and_step_one_is_on_the_first_screen(server, b
         tol = 2 * k + 1  # a screen pixel is k input pixels
         x, y, w, h = live(pg)["box"]  # what the board computed in the browser
         assert abs(x - 64) <= tol and abs(y - 96) <= tol and abs(w - 192) <= tol and abs(h - 96) <= tol, (x, y, w, h)
-        expect(pg.get_by_text("RoI 2: (", exact=False)).to_be_visible()
+        # The page's box list names the new box (the board's own readout says "RoI 2: (…" too: not that one).
+        expect(pg.locator("strong").filter(has_text="RoI 2: (")).to_be_visible()
         settle(pg)
         assert [number(pg, n) for n in "xywh"] == [x, y, w, h], "the page's fields differ from the board's box"
     finally:
