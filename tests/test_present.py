@@ -94,7 +94,7 @@ def test_arrows_in_a_number_field_stay_in_the_field_and_the_address_follows(serv
     other = browser.new_page(viewport={"width": 1366, "height": 768})
     other.goto(pg.url)
     expect(heading(other, 3, "Quantization")).to_be_visible()
-    expect(other.get_by_text("RoI 1: (100, 192, 200, 145)")).to_be_visible()
+    expect(other.locator("strong").filter(has_text="RoI 1: (100, 192, 200, 145)")).to_be_visible()  # the box list
     other.close()
     pg.close()
 
