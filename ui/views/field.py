@@ -69,9 +69,16 @@ def render(scene, key: str) -> None:
     read = receptive.cells_read(result.cells_read() if hasattr(result, "cells_read") else result.bin_use)
     one, many = field_pictures(key, s.input_size, s.layer, (r, c), tuple(roi), read, scene.image, figure.dpi())
     x0, y0, x1, y1 = field.span(r, c)
+    # On a projector the two pictures side by side, both on one screen, their words below them.
+    if place.present:
+        (pic1, pic2), words1 = st.columns(2, gap="large"), st.container()
+        words2 = words1
+    else:
+        pic1, words1, pic2, words2 = (st.container() for _ in range(4))
     figure.show(one, "JPEG", f"Cell ({r}, {c}) of {s.layer}: its {field.stride} × {field.stride} square on the photo "
-                f"inside its {field.size} × {field.size} receptive field, columns [{x0}, {x1}), rows [{y0}, {y1}).")
-    st.markdown(
+                f"inside its {field.size} × {field.size} receptive field, columns [{x0}, {x1}), rows [{y0}, {y1}).",
+                where=pic1)
+    words1.markdown(
         f"**The grid is not the field.** Cell ({r}, {c}) of {s.layer} sits on a {field.stride} × {field.stride} "
         f"square of the photo: that is the stride, the spacing of the grid. What the cell's value depends on is "
         f"much larger: **{field.size} × {field.size} pixels**, input columns [{x0}, {x1}) and rows [{y0}, {y1}) "
@@ -79,12 +86,12 @@ def render(scene, key: str) -> None:
         f"kernel, stride and padding of each of VGG16's layers up to {s.layer}, not typed in). Where the field "
         "leaves the photo, the network saw the zeros of its padding.")
     figure.show(many, "JPEG", f"The RoI ({', '.join(f'{v:g}' for v in roi)}) and the union of the receptive "
-                "fields of the cells its output reads.")
+                "fields of the cells its output reads.", where=pic2)
     if read is None:
-        st.markdown(f"**The RoI reads no cell.** With these settings no bin of {scene.method_name} holds a cell "
+        words2.markdown(f"**The RoI reads no cell.** With these settings no bin of {scene.method_name} holds a cell "
                     "(the split is empty), so the output depends on no pixel at all: it is 0.")
     else:
-        st.markdown(
+        words2.markdown(
             f"**The RoI looks further than its box.** {scene.method_name}'s output is read from the cells drawn in "
             "black; the union of their fields is drawn dash-dotted. Every output value of the RoI depends on "
             "pixels outside the box that was drawn.")

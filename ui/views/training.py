@@ -66,11 +66,13 @@ def render(scene, key: str) -> None:
     if empty:
         say(f"Bin ({i}, {j}) reads no cell of the map with these settings, so it outputs 0 and no gradient flows "
             "back from it. Pick another bin, or make the box larger or the output smaller.", "info")
-    # One above the other, each as wide as the column: side by side they would be too small to read in class.
+    # On the page one above the other, each as wide as the column (side by side they would be too small to read);
+    # on a projector's 1,760-px column side by side, both on one screen.
+    left, right = st.columns(2, gap="large") if place.present else (None, None)
     figure.show(map_png, "PNG", f"Where the gradient of bin ({i}, {j}), channel {scene.channel}, lands on the feature "
-                "map. " + plain(text))
+                "map. " + plain(text), where=left)
     figure.show(slide_png, "PNG", f"The output of bin ({i}, {j}) and its derivative by the box's x as the box slides. "
-                + plain(text))
+                + plain(text), where=right)
     st.markdown(text)
     st.markdown(refinement_page(scene_key(scene, key), scene, (i, j), scene.channel))
     name = f"training-{scene.method}-bin{i}_{j}-channel{scene.channel}"
