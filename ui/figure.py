@@ -45,7 +45,15 @@ def show(data: bytes, fmt: str, alt: str, *, width: int | None = None, where=Non
 
     ``width``: pixels on the page (at most the column's width); ``None`` fills the column.
     """
-    size = f"width: {int(width)}px; max-width: 100%;" if width else "width: 100%;"
+    from .session import session
+    from .style import PRESENT_CONTROLS_REM
+
+    if width:
+        size = f"width: {int(width)}px; max-width: 100%;"
+    elif session().place.present:  # as the style sheet says, inline too: it holds while the sheet is re-sent
+        size = f"width: auto; max-width: 100%; max-height: calc(100vh - {PRESENT_CONTROLS_REM}rem); margin: 0 auto;"
+    else:
+        size = "width: 100%;"
     uri = f"data:{MIME[fmt.upper()]};base64,{base64.b64encode(data).decode('ascii')}"
     (where or st).html(f'<img class="roi-figure" src="{uri}" alt="{html.escape(alt, quote=True)}" '
                        f'style="{size} height: auto; display: block;">')
