@@ -50,7 +50,7 @@ def show(data: bytes, fmt: str, alt: str, *, width: int | None = None, where=Non
 
     if width:
         size = f"width: {int(width)}px; max-width: 100%;"
-    elif session().place.present:  # as the style sheet says, inline too: it holds while the sheet is re-sent
+    elif session().place.present:  # as large as the 1920 x 1080 screen allows below the view's controls
         size = f"width: auto; max-width: 100%; max-height: calc(100vh - {PRESENT_CONTROLS_REM}rem); margin: 0 auto;"
     else:
         size = "width: 100%;"

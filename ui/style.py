@@ -10,11 +10,9 @@ PRESENT_CAPTION_PX = 18  # presenter mode: a caption (a figure's fine print) rea
 PRESENT_CONTROLS_REM = 21
 
 
-# Presenter mode, every view but the walkthrough (which has its own slide): each figure as large as the
-# 1920 x 1080 screen allows, the words at the walkthrough slide's size.
+# Presenter mode, every view but the walkthrough (which has its own slide): the words at the walkthrough slide's
+# size. (Each figure's size for the screen is written on the figure itself: ui.figure.show.)
 PRESENT_VIEWS = f"""
-[class*="st-key-view-"] img.roi-figure {{ width: auto !important; max-width: 100% !important;
-  max-height: calc(100vh - {PRESENT_CONTROLS_REM}rem); margin: 0 auto; }}
 [class*="st-key-view-"] [data-testid="stMarkdownContainer"] p,
 [class*="st-key-view-"] [data-testid="stMarkdownContainer"] li {{ font-size: {PRESENT_WORDS_PX}px; line-height: 1.45; }}
 [class*="st-key-view-"] [data-testid="stCaptionContainer"],
