@@ -3,6 +3,7 @@
 Also: the address bar follows the page, and an arrow key typed into a number
 field moves the cursor, not the lesson. Screenshots go to ``artifacts/screenshots/``.
 """
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -29,40 +30,96 @@ def figure_box(pg):
     return img.bounding_box()
 
 
+def step_titles(method: str = "pool") -> list[str]:
+    from roi_viz.methods import METHODS
+
+    return [s.title for s in METHODS[method].steps]
+
+
+def expect_step_shown(pg, n: int, title: str, previous_src: str | None = None) -> str:
+    """What a class sees is step ``n``: the heading, the figure (its text alternative names the step it draws)
+    and the picker all say ``n. title``, and the figure is another picture than the last step's.
+
+    Returns the figure's ``src``, to compare with the next step's.
+    """
+    expect(pg.get_by_role("heading", name=f"Step {n}: {title}", exact=True)).to_be_visible()
+    img = pg.locator(".st-key-step-figure img.roi-figure")
+    expect(img).to_have_count(1)
+    expect(img).to_have_attribute("alt", re.compile(rf"^Step {n}: {re.escape(title)}\. "))
+    picked = pg.get_by_role("radiogroup", name="Step", exact=True).locator("label:has(input:checked)")
+    expect(picked).to_have_text(f"{n}. {title}")
+    expect(pg.get_by_text(f"Step {n} of ", exact=False).first).to_be_attached()
+    src = img.get_attribute("src")
+    assert src != previous_src, f"step {n} shows the previous step's figure"
+    return src
+
+
 def test_presenter_link_stepped_with_the_keyboard(server, browser):
+    """Every step reached with →, ←, PageUp, PageDown and the Next button shows its own heading, figure and
+    picker title (the lag this test missed: the counter moved, the heading and the figure stayed a step behind)."""
+    titles = step_titles()
     pg = browser.new_page(viewport={"width": 1920, "height": 1080})
     pg.set_default_timeout(120_000)
     pg.goto(server + "/?present=1")
-    expect(heading(pg, 1, "Image and RoIs")).to_be_visible()
+    src = expect_step_shown(pg, 1, titles[0])
     sidebar = pg.locator('[data-testid="stSidebar"]')
     assert sidebar.bounding_box()["width"] < 10, "the sidebar is folded away on a projector"
     pg.screenshot(path=str(SHOTS / "present-1920-step1.png"))
-    for n in range(2, 7):
+    for n in range(2, len(titles) + 1):
         wait_idle(pg)
         pg.keyboard.press("ArrowRight")  # a person, or a clicker, on the right-arrow key
-        expect(heading(pg, n)).to_be_visible()
-        if n in (3, 6):
+        src = expect_step_shown(pg, n, titles[n - 1], src)
+        if n in (3, len(titles)):
             figure_box(pg)
             wait_idle(pg)
             pg.screenshot(path=str(SHOTS / f"present-1920-step{n}.png"))
+    last = len(titles)
     box = figure_box(pg)
     assert box["y"] >= 0 and box["y"] + box["height"] <= 1080, f"the figure needs scrolling: {box}"
     assert box["x"] >= 0 and box["x"] + box["width"] <= 1920
     assert pg.evaluate("window.scrollY") == 0
-    words = heading(pg, 6).bounding_box()
+    words = heading(pg, last).bounding_box()
     assert words["y"] + words["height"] <= 1080
-    assert parse_qs(urlparse(pg.url).query) == {"present": ["1"], "step": ["6"]}
+    assert parse_qs(urlparse(pg.url).query) == {"present": ["1"], "step": [str(last)]}
+    wait_idle(pg)
+    pg.keyboard.press("ArrowRight")  # past the last step: it stays
+    pg.wait_for_timeout(500)
+    wait_idle(pg)
+    src = expect_step_shown(pg, last, titles[last - 1])
     pg.keyboard.press("ArrowLeft")
-    expect(heading(pg, 5)).to_be_visible()
+    src = expect_step_shown(pg, last - 1, titles[last - 2], src)
     # A presentation clicker sends PageUp / PageDown.
-    for n in (4, 3):
+    for n in (last - 2, last - 3):
         wait_idle(pg)
         pg.keyboard.press("PageUp")
-        expect(heading(pg, n)).to_be_visible()
+        src = expect_step_shown(pg, n, titles[n - 1], src)
+    for n in (last - 2, last - 1):
+        wait_idle(pg)
+        pg.keyboard.press("PageDown")
+        src = expect_step_shown(pg, n, titles[n - 1], src)
     wait_idle(pg)
-    pg.keyboard.press("PageDown")
-    expect(heading(pg, 4)).to_be_visible()
+    pg.get_by_role("button", name="Next step").click()  # the teacher's mouse on Next
+    expect_step_shown(pg, last, titles[last - 1], src)
+    wait_idle(pg)
+    assert parse_qs(urlparse(pg.url).query) == {"present": ["1"], "step": [str(last)]}
     assert pg.evaluate("window.scrollY") == 0
+    pg.close()
+
+
+def test_presenter_every_method_reaches_its_last_step(server, browser):
+    """Each method's slides, stepped to the end with PageDown (a clicker), show that method's last step."""
+    from roi_viz.methods import METHODS
+
+    pg = browser.new_page(viewport={"width": 1920, "height": 1080})
+    pg.set_default_timeout(120_000)
+    for method in METHODS:
+        titles = step_titles(method)
+        pg.goto(server + f"/?present=1&method={method}")
+        src = expect_step_shown(pg, 1, titles[0])
+        for n in range(2, len(titles) + 1):
+            wait_idle(pg)
+            pg.keyboard.press("PageDown")
+            src = expect_step_shown(pg, n, titles[n - 1], src)
     pg.close()
 
 

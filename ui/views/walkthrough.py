@@ -61,11 +61,19 @@ def render(scene, fm, key: str, present: bool) -> None:
     steps = METHODS[scene.method].steps
     last = len(steps) - 1
     place.step = min(place.step, last)
-    if not present:
+    # Beside the photo the lesson's column is narrow: the words go under the figure; a projector has room for both.
+    if present:  # on a projector the controls sit beside the figure, above the words
+        left, right = st.columns([3, 2])
+        controls = right
+    else:  # on the page, above the figure
+        controls, left, right = st.container(), st.container(), st.container()
+    # The controls run first, wherever they sit: a click or a key moves ``place.step`` inside them, and the
+    # heading, the figure and the words below must all read the step they moved to.
+    with controls:
+        if present:
+            teacher.tools(scene, fm, key)
         step_controls(steps, last, present)
     step = steps[place.step]
-    # Beside the photo the lesson's column is narrow: the words go under the figure; a projector has room for both.
-    left, right = st.columns([3, 2]) if present else (st.container(), st.container())
     with left.container(key="step-figure"):
         data, fmt, (w, h) = cache.step_figure(cache.figure_key(scene, step, key, present), scene, step, present)
         figure.show(data, fmt, alt_text(scene, f"Step {place.step + 1}: {step.title}"),
@@ -73,9 +81,6 @@ def render(scene, fm, key: str, present: bool) -> None:
     if not present:
         figure.numbers(key_numbers(scene), output_rows(scene))
     with right:
-        if present:
-            teacher.tools(scene, fm, key)
-            step_controls(steps, last, present)
         words = st.container(height=PRESENT_HEIGHT_PX - 120, border=False) if present else st.container()
     words.markdown(f"### Step {place.step + 1}: {step.title}")
     if step.picks and not present:
