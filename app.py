@@ -16,7 +16,7 @@ import streamlit as st
 
 from roi_viz.lesson.scene import focus_notice
 from roi_viz.lesson.views import VIEWS
-from roi_viz.methods import build_scene
+from roi_viz.methods import build_scene, method
 from roi_viz.model import images, loading, samples
 from ui import address, cache, photo, sidebar, teacher
 from ui.session import session, sync_link
@@ -24,7 +24,23 @@ from ui.style import page_style
 from ui.views import compare, field, glossary, head, proposals, quiz, slide, training, walkthrough
 from ui.widgets import bound, guarded, refresh, say
 
-TITLE = "roi-viz: RoI pooling, step by step"
+TITLE = "roi-viz: from a box to a fixed-size tensor, step by step"
+
+
+def intro(record) -> str:
+    """The page's one-line promise, for the method chosen: told from its traits, never from its name."""
+    if record.snaps_to_cells and record.samples_points:
+        how = "snapped to whole cells, then sampled at bilinear points in each bin"
+    elif record.snaps_to_cells:
+        how = "snapped to whole cells, split into bins and max-pooled"
+    elif record.integrates:
+        how = "split into bins at fractional edges and averaged exactly over each"
+    elif record.samples_points:
+        how = "split into bins at fractional edges and sampled at bilinear points in each"
+    else:
+        how = "split into bins"
+    return (f"Draw a box on the photo and follow it through a real VGG16: onto the feature grid, {how}, "
+            "into a fixed-size tensor. Watch what is lost, or kept, on the way.")
 
 
 @st.fragment
@@ -100,10 +116,8 @@ def main() -> None:
     settings = sidebar.settings()
     st.html(page_style(present))
     if not present:
-        st.markdown("## RoI pooling, step by step")
-        st.caption("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, "
-                   "snapped to whole cells, split into bins and max-pooled into a fixed-size tensor. "
-                   "Watch what is lost on the way.")
+        st.markdown(f"## {method(settings.method).name}, step by step")
+        st.caption(intro(method(settings.method)))
     status = st.container()
     with status:
         too_long = address.dropped_link_sentence()

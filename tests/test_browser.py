@@ -126,6 +126,6 @@ def test_a_file_over_the_upload_limit_is_refused_by_the_page(page, tmp_path):
     page.get_by_test_id("stTooltipErrorHoverTarget").filter(has_text="phone-photo.jpg").hover()
     expect(page.get_by_text("File must be 25.0MB or smaller.")).to_be_visible()
     settle(page)
-    expect(page.get_by_role("heading", name="RoI pooling, step by step")).to_be_visible()  # the page goes on
+    expect(page.get_by_role("heading", name="RoI pooling, step by step", exact=True)).to_be_visible()  # goes on
     assert page.get_by_text("Something went wrong").count() == 0 and page.get_by_text("Traceback").count() == 0
     page.screenshot(path=str(SHOTS / "09-over-the-limit.png"))

@@ -28,8 +28,30 @@ def test_the_step_buttons_under_the_words_step_the_lesson():
     widget(at, "button", "On to step 2").click().run()
     assert "Step 2:" in page_text(at) and page_state(at).place.step == 1
     widget(at, "button", "◀ Back to step 1").click().run()
-    assert page_state(at).place.step == 0
-    assert widget(at, "button", "◀ Back to step").disabled
+    assert page_state(at).place.step == 0 and "Step 1: Image and RoIs" in page_text(at)
+    labels = [b.label for b in at.button]
+    assert not any(label.startswith("◀ Back to step") for label in labels), f"step 1 offers a way back: {labels}"
+    assert "On to step 2 ▶" in labels
+
+
+def test_the_last_step_offers_only_the_way_back():
+    at = open_page({"step": "6"})
+    labels = [b.label for b in at.button]
+    assert "◀ Back to step 5" in labels and not any(label.startswith("On to step") for label in labels), labels
+    assert not any(b.disabled for b in at.button if "step" in b.label.lower()), "a step button that cannot be pressed"
+
+
+def test_the_page_heading_and_caption_name_the_method_chosen():
+    from roi_viz.methods import METHODS
+
+    for key, record in METHODS.items():
+        at = open_page({"method": key})
+        heads = [m.value for m in at.markdown if m.value.startswith("## ")]
+        assert heads[0] == f"## {record.name}, step by step", heads
+        caption = " ".join(c.value for c in at.caption)
+        says_snapped, says_maxed = "snapped to whole cells" in caption, "max-pooled" in caption
+        assert says_snapped == record.snaps_to_cells, (key, caption)
+        assert says_maxed == (record.snaps_to_cells and record.whole_cell_bins), (key, caption)
 
 
 def test_an_upload_is_kept_when_the_sample_was_shown_meanwhile():

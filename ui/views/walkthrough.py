@@ -95,10 +95,12 @@ def render(scene, fm, key: str, present: bool) -> None:
         words.caption(f"Forward pass: {fm.seconds * 1000:.0f} ms on {fm.device} (computed once per image and size).")
     if not present:  # under the words too: a student who has read them steps on without scrolling back up
         back, on = words.columns(2)
-        back.button(f"◀ Back to step {place.step}", disabled=place.step == 0, width="stretch", key="words-back",
-                    on_click=go_to_step, args=(place.step - 1, last))
-        on.button(f"On to step {place.step + 2} ▶" if place.step < last else "The last step", width="stretch",
-                  disabled=place.step == last, key="words-on", on_click=go_to_step, args=(place.step + 1, last))
+        if place.step > 0:  # no button that cannot be pressed: step 1 has nowhere to go back to
+            back.button(f"◀ Back to step {place.step}", width="stretch", key="words-back",
+                        on_click=go_to_step, args=(place.step - 1, last))
+        if place.step < last:
+            on.button(f"On to step {place.step + 2} ▶", width="stretch", key="words-on",
+                      on_click=go_to_step, args=(place.step + 1, last))
     if place.step < last:  # drawn while the student reads: Next then shows it at once
         nxt = steps[place.step + 1]
         cache.prefetch(cache.figure_key(scene, nxt, key, present), scene, nxt, present)
