@@ -1,14 +1,17 @@
-"""What training sees: the backward pass through each pooling, by the map and by the box.
+"""What the gradient reaches: the backward pass through each pooling, by the map and by the box.
 
 Take a loss ``L = sum(weights * output)`` (``weights`` is ``C x ph x pw``; all ones
-by default, or one bin of one channel with :func:`one_hot`). Training needs two
-derivatives of it:
+by default, or one bin of one channel with :func:`one_hot`). Two derivatives of it:
 
 - by the **feature map** (:func:`feature_gradient`, ``C x H x W``): where the
-  gradient lands, so which cells of the map learn from this RoI;
+  gradient lands, so through which cells it can pass on to the weights that
+  computed them (a cell is an activation: it does not learn, the weights do);
 - by the **box** (:func:`box_gradient`): how the loss changes when a corner
-  ``(x1, y1, x2, y2)`` moves by one input pixel, so whether a box could be
-  refined through the pooling at all.
+  ``(x1, y1, x2, y2)`` moves by one input pixel: the operator's own mathematics.
+  Fast, Faster and Mask R-CNN never use it (their proposals are constants and
+  torchvision's ``roi_pool``/``roi_align`` return no gradient for the boxes; a
+  separate regression head corrects the box), but it says whether a box *could*
+  be moved through the pooling at all.
 
 Every number is read off the forward traces of :mod:`roi_viz.ops`, so each can be
 shown and explained:
@@ -22,7 +25,9 @@ method     by the map                           by the box
 ``align``  each point's share to its four       the bilinear surface's slope at each
            cells, bilinear weights              point times the point's motion; kinks
                                                 where a point crosses a cell centre
-``warp``   as ``align``, on the snapped cells   as ``pool``: the box is snapped first
+``warp``   as ``align``, on the snapped cells   exactly as ``pool`` (the box is snapped
+                                                first); MNC's layer back-propagates a
+                                                surrogate instead (:func:`warp_surrogate`)
 ``prroi``  the bin's weight map (exact          the exact integral differentiated by its
            integral, divided by the area)       limits and by the bin's area: continuous
 =========  ===================================  =========================================
@@ -233,7 +238,8 @@ class BoxGradient:
     ``value[k]`` is ``None`` where the derivative does not exist: at a jump of the
     loss (``jump[k]``, the loss on the right minus on the left, is then not 0) or
     at a kink (``left[k] != right[k]``). ``left`` and ``right`` are the one-sided
-    derivatives, equal to ``value`` where it exists.
+    derivatives, equal to ``value`` where it exists. ``surrogate`` (RoIWarp only,
+    else ``None``) is what MNC's layer back-propagates instead: :func:`warp_surrogate`.
     """
 
     method: str
@@ -242,6 +248,7 @@ class BoxGradient:
     right: tuple  # 4 floats
     jump: tuple  # 4 floats: the step of the loss at this position, 0.0 where it is continuous
     words: str
+    surrogate: tuple | None = None  # 4 floats: RoIWarp's back-propagated stand-in, ignoring the rounding
 
     @property
     def defined(self) -> tuple[bool, ...]:
@@ -262,7 +269,64 @@ def box_gradient(method: str, feature_map, roi: Sequence[float], *, stride: floa
         sides = [_directional(method, fm, box, s, w, trace, options, e) for e in np.eye(4)]
         left, right, jump = (tuple(float(d[k]) for d in sides) for k in range(3))
     value = tuple(_one_value(lo, hi, j) for lo, hi, j in zip(left, right, jump))
-    return BoxGradient(method, value, left, right, jump, _words(method, trace, value, left, right, jump))
+    surrogate = _warp_surrogate(fm, s, w, trace) if method == "warp" else None
+    return BoxGradient(method, value, left, right, jump, _words(method, trace, value, left, right, jump, surrogate),
+                       surrogate)
+
+
+def warp_surrogate(feature_map, roi: Sequence[float], *, stride: float, output_size=(3, 3), weights=None,
+                   **options) -> tuple[float, float, float, float]:
+    """What RoIWarp's layer in MNC (Dai et al., 2016) back-propagates to the corners, per input pixel.
+
+    The exact derivative of RoIWarp's forward pass is 0 between jumps (the box is
+    snapped to whole cells first). MNC's layer ignores the rounding: it lets the
+    snapped box move with the box, pixel for pixel, and passes back the slope of
+    the bilinear surface at each sampling point (the winning point for the
+    maximum) times that point's motion. That is RoIAlign's derivative, with the
+    aligned rule, at the box RoIWarp samples (the snapped cells, cut to the map),
+    its grid of points held fixed. On a cell centre, where the surface has a kink,
+    the slope towards larger coordinates is taken, as a kernel that floors the
+    point's coordinate does. Args are those of :func:`box_gradient` for ``"warp"``.
+    """
+    fm, _, s, w, trace = _prepare("warp", feature_map, roi, stride, output_size, weights, options)
+    return _warp_surrogate(fm, s, w, trace)
+
+
+def _warp_surrogate(fm, stride, w, trace: AlignTrace) -> tuple[float, float, float, float]:
+    if trace.points_per_bin == 0:
+        return (0.0,) * 4
+    y = trace.samples[..., 0] - VALUE_TO_CELL
+    x = trace.samples[..., 1] - VALUE_TO_CELL
+    best = None if trace.mode == "avg" else trace.sample_values.argmax(axis=-1)  # the first on ties, as a kernel's `>`
+    out = []
+    for direction in np.eye(4):
+        dv = _point_derivative(fm, trace, stride, x, y, direction, 1)
+        if best is None:
+            d_out = dv.mean(axis=-1)
+        else:
+            d_out = np.take_along_axis(dv, best[..., None], axis=-1)[..., 0]
+        out.append(float((w * d_out).sum()))
+    return tuple(out)
+
+
+def _point_derivative(fm, trace: AlignTrace, stride: float, x, y, direction, side: int) -> np.ndarray:
+    """``C x ph x pw x n``: each point's value's one-sided derivative as the corners move along ``direction``.
+
+    ``x``, ``y`` are the points in value coordinates; ``side`` +1 or -1 says which way they move.
+    """
+    ph, pw = trace.output_size
+    gh, gw = trace.grid
+    scale = 1.0 / stride
+    d1x, d1y, d2x, d2y = direction
+    # Where each point sits inside the box, 0 at the start corner and 1 at the end one.
+    ux = ((np.arange(pw)[:, None] + (np.arange(gw)[None, :] + 0.5) / gw) / pw)  # pw x gw
+    uy = ((np.arange(ph)[:, None] + (np.arange(gh)[None, :] + 0.5) / gh) / ph)  # ph x gh
+    ux = np.broadcast_to(ux[None, :, None, :], (ph, pw, gh, gw)).reshape(ph, pw, gh * gw)
+    uy = np.broadcast_to(uy[:, None, :, None], (ph, pw, gh, gw)).reshape(ph, pw, gh * gw)
+    mx = scale * _point_motion(trace.projected[2], trace.aligned, ux, d1x, d2x, side)
+    my = scale * _point_motion(trace.projected[3], trace.aligned, uy, d1y, d2y, side)
+    return (_slopes(fm, y, x, "x", np.full(x.shape, side)) * mx
+            + _slopes(fm, y, x, "y", np.full(x.shape, side)) * my)
 
 
 def _one_value(left: float, right: float, jump: float) -> float | None:
@@ -370,23 +434,14 @@ def _align_directional(fm, box, stride, w, trace: AlignTrace, options, direction
     gh, gw = trace.grid
     if gh * gw == 0:
         return 0.0, 0.0, 0.0
-    scale = 1.0 / stride
     d1x, d1y, d2x, d2y = direction
-    # Where each point sits inside the box, 0 at the start corner and 1 at the end one.
-    ux = ((np.arange(pw)[:, None] + (np.arange(gw)[None, :] + 0.5) / gw) / pw)  # pw x gw
-    uy = ((np.arange(ph)[:, None] + (np.arange(gh)[None, :] + 0.5) / gh) / ph)  # ph x gh
-    ux = np.broadcast_to(ux[None, :, None, :], (ph, pw, gh, gw)).reshape(ph, pw, gh * gw)
-    uy = np.broadcast_to(uy[:, None, :, None], (ph, pw, gh, gw)).reshape(ph, pw, gh * gw)
     y = trace.samples[..., 0] - VALUE_TO_CELL
     x = trace.samples[..., 1] - VALUE_TO_CELL
     H, W = trace.map_size
     results = {}
     for side in (-1, 1):
-        mx = scale * _point_motion(box[2] * scale, trace.aligned, ux, d1x, d2x, side)
-        my = scale * _point_motion(box[3] * scale, trace.aligned, uy, d1y, d2y, side)
         # Corners only move forward here, so each point moves to `side` (or stands still).
-        dv = (_slopes(fm, y, x, "x", np.full(x.shape, side)) * mx
-              + _slopes(fm, y, x, "y", np.full(x.shape, side)) * my)  # C x ph x pw x n
+        dv = _point_derivative(fm, trace, stride, x, y, direction, side)  # C x ph x pw x n
         if trace.mode == "avg":
             d_out = dv.mean(axis=-1)
         else:  # the max of tied points: the one that grows fastest to that side wins
@@ -481,17 +536,23 @@ def _fmt(v: float) -> str:
     return f"{v:+.4g}"
 
 
-def _words(method, trace, value, left, right, jump) -> str:
+def _words(method, trace, value, left, right, jump, surrogate=None) -> str:
     undefined = [k for k in range(4) if value[k] is None]
     rec = _record(method)
     if rec.snaps_to_cells:
         name = rec.name
         text = (f"{name} snaps the box to whole cells first, so its output stands still while a corner moves "
-                "less than the way to the next snapping boundary: between jumps the derivative by every corner is 0, and no "
-                "gradient reaches the box.")
+                "less than the way to the next snapping boundary: between jumps the exact derivative by every "
+                "corner is 0.")
         jumps = [f"{CORNERS[k]} sits on a jump (the loss steps by {_fmt(jump[k])} as it crosses), so its "
                  "derivative is undefined there" for k in undefined]
-        return text + (" " + "; ".join(jumps) + "." if jumps else "")
+        text += (" " + "; ".join(jumps) + "." if jumps else "")
+        if surrogate is not None:
+            text += (" MNC's RoIWarp layer back-propagates a surrogate instead, so that a gradient does reach the "
+                     "box: the bilinear slope at the sampling points, as if the snapped box moved with the box "
+                     "(the rounding ignored): " + ", ".join(f"{CORNERS[k]} {_fmt(surrogate[k])}" for k in range(4))
+                     + ".")
+        return text
     if rec.samples_points:
         known = ", ".join(f"{CORNERS[k]} {_fmt(value[k])}" for k in range(4) if value[k] is not None)
         text = ("Every sampling point moves with the corners (a point a fraction u across the box moves 1 − u "

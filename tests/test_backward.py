@@ -406,6 +406,52 @@ def test_snapping_methods_have_zero_box_gradient_and_a_flat_output(method, schem
                 np.testing.assert_array_equal(run(fm, moved(roi, k, d), stride=s, output_size=size, scheme=scheme).output, base)
 
 
+@pytest.mark.parametrize("mode", ["max", "avg"])
+@pytest.mark.parametrize("scheme", ["article", "fastrcnn"])
+def test_warp_surrogate_is_the_slope_of_the_unsnapped_sampling_of_the_snapped_box(mode, scheme):
+    # MNC's layer ignores the rounding: its box gradient is that of bilinear sampling of the snapped box, moved
+    # pixel for pixel with the box. Checked against one-sided finite differences of RoIAlign (aligned, the grid
+    # held) on that box, and against RoIAlign's own right-hand box derivative there.
+    rng = np.random.default_rng(300 + len(mode) + 7 * len(scheme))
+    checked = 0
+    for _ in range(60):
+        fm, roi, s, size, wts = random_case(rng, big=True)
+        ratio = int(rng.integers(0, 4))
+        trace = roi_warp(fm, roi, stride=s, output_size=size, sampling_ratio=ratio, mode=mode, scheme=scheme)
+        if trace.points_per_bin == 0:
+            continue
+        got = b.warp_surrogate(fm, roi, stride=s, output_size=size, weights=wts, sampling_ratio=ratio, mode=mode,
+                               scheme=scheme)
+        assert b.box_gradient("warp", fm, roi, stride=s, output_size=size, weights=wts, sampling_ratio=ratio,
+                              mode=mode, scheme=scheme).surrogate == pytest.approx(got, abs=1e-12)
+        r0, r1, c0, c1 = trace.region
+        snapped = (c0 * s, r0 * s, (c1 - c0) * s, (r1 - r0) * s)
+        align = b.box_gradient("align", fm, snapped, stride=s, output_size=size, weights=wts, sampling_ratio=ratio,
+                               aligned=True, mode=mode)
+        np.testing.assert_allclose(got, align.right, atol=1e-9)
+        gh, gw = trace.grid
+        if gh != gw:  # one sampling ratio for both axes cannot hold this grid
+            continue
+        base = loss(roi_align(fm, snapped, stride=s, output_size=size, sampling_ratio=gh, aligned=True, mode=mode), wts)
+        h = 1e-6 * s
+        for k in range(4):
+            fd = (loss(roi_align(fm, moved(snapped, k, h), stride=s, output_size=size, sampling_ratio=gh, aligned=True,
+                                 mode=mode), wts) - base) / h
+            assert got[k] == pytest.approx(fd, rel=1e-4, abs=1e-6), (k, roi, s, size)
+        checked += 1
+    assert checked >= 20
+
+
+def test_warp_words_say_the_exact_derivative_and_the_surrogate():
+    fm = np.random.default_rng(5).standard_normal((2, 16, 16))
+    got = b.box_gradient("warp", fm, (300.0, 200.0, 180.0, 130.0), stride=32, output_size=3, scheme="article")
+    assert got.value == (0.0,) * 4 and any(v != 0 for v in got.surrogate)
+    assert "exact derivative by every corner is 0" in got.words
+    assert "MNC" in got.words and "surrogate" in got.words
+    assert "no gradient reaches the box" not in got.words
+    assert b.box_gradient("pool", fm, (300.0, 200.0, 180.0, 130.0), stride=32, output_size=3).surrogate is None
+
+
 def test_pool_on_a_jump_is_undefined_and_names_the_step():
     rng = np.random.default_rng(12)
     fm = rng.standard_normal((4, 16, 16))
