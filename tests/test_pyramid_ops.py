@@ -154,3 +154,84 @@ def test_position_sensitive_pooling_needs_a_group_per_bin():
     for op in (ps_roi_pool, ps_roi_align):
         with pytest.raises(ValueError, match="multiple of 9 channels"):
             op(fm, (0, 0, 20, 20), stride=4, output_size=3)
+
+
+# ----------------------------------------------------------------------------- box regression
+@pytest.mark.parametrize("weights", [(1.0, 1.0, 1.0, 1.0), (10.0, 10.0, 5.0, 5.0)])
+def test_box_regression_equals_torchvisions_box_coder(weights):
+    from torchvision.models.detection._utils import BoxCoder
+
+    from roi_viz.ops.regression import decode, encode
+
+    rng = np.random.default_rng(7)
+    proposals = random_boxes(rng, 3000, 800, 600, lo=2.0, hi=700.0)
+    targets = random_boxes(rng, 3000, 800, 600, lo=2.0, hi=700.0)
+    coder = BoxCoder(weights)
+    p64, t64 = (torch.tensor(b, dtype=torch.float64) for b in (proposals, targets))
+    xyxy = lambda b: torch.cat([b[:, :2], b[:, :2] + b[:, 2:]], dim=1)  # noqa: E731
+    want = coder.encode_single(xyxy(t64), xyxy(p64)).numpy()
+    got = np.array([encode(p, t, weights) for p, t in zip(proposals, targets)])
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-9)
+    deltas = rng.normal(0, 1.5, (3000, 4)) * np.array(weights)  # some beyond the clip
+    want_boxes = coder.decode_single(torch.tensor(deltas), xyxy(p64)).numpy()
+    got_boxes = np.array([decode(p, d, weights) for p, d in zip(proposals, deltas)])
+    got_xyxy = np.concatenate([got_boxes[:, :2], got_boxes[:, :2] + got_boxes[:, 2:]], axis=1)
+    np.testing.assert_allclose(got_xyxy, want_boxes, rtol=1e-9, atol=1e-6)
+    # Decoding a box's own target gives the target back, unless the target is more than 62.5 times the
+    # proposal's size (the clip), which then stops at 62.5 times.
+    from roi_viz.ops.regression import CLIP
+
+    for p, t in zip(proposals[:500], targets[:500]):
+        back = decode(p, encode(p, t, weights), weights)
+        if max(t[2] / p[2], t[3] / p[3]) < math.exp(CLIP):
+            np.testing.assert_allclose(back, t, rtol=1e-9, atol=1e-9)
+        else:
+            assert max(back[2] / p[2], back[3] / p[3]) == pytest.approx(math.exp(CLIP))
+
+
+# ----------------------------------------------------------------------------- where each output cell looks
+def test_where_each_bin_looks_for_every_method():
+    """Pooling a map of positions: each method's bins read where its own trace says they read (the mean of
+    RoIAlign's and RoIWarp's points, the centre of RoI pooling's block of cells, the centre of PrRoI's bin),
+    on random boxes, strides, outputs and options; RoIAlign aligned reads each bin at its centre, legacy
+    RoIAlign and PrRoI half a cell down and to the right."""
+    from roi_viz.ops import prroi_pool, roi_align, roi_pool, roi_warp
+    from roi_viz.ops.looking import bin_centres, centres_read, offsets
+
+    rng = np.random.default_rng(11)
+    H = W = 24
+    for _ in range(150):
+        stride = float(rng.choice([4, 8, 16, 32]))
+        size = (int(rng.integers(1, 8)), int(rng.integers(1, 8)))
+        w, h = rng.uniform(1.5, 12, 2) * stride
+        x, y = rng.uniform(stride, (W - 1) * stride - w), rng.uniform(stride, (H - 1) * stride - h)
+        roi = (float(x), float(y), float(w), float(h))
+        ratio = int(rng.choice([-1, 1, 2, 3]))
+        runs = {
+            **{f"pool-{r}": partial_op(roi_pool, roi, stride, size, scheme=r) for r in ("article", "fastrcnn")},
+            **{f"align-{a}": partial_op(roi_align, roi, stride, size, aligned=a, sampling_ratio=ratio) for a in (0, 1)},
+            **{f"warp-{m}": partial_op(roi_warp, roi, stride, size, mode=m, sampling_ratio=ratio) for m in ("avg", "max")},
+            **{f"prroi-{a}": partial_op(prroi_pool, roi, stride, size, aligned=a) for a in (0, 1)},
+        }
+        for name, run in runs.items():
+            got = centres_read(lambda fm: run(fm).output, (H, W), stride)
+            trace = run(np.zeros((1, H, W), np.float32))
+            if hasattr(trace, "samples"):  # sampling points: the mean (avg) or the middle (max) of the points
+                pts = trace.samples.reshape(*size, -1, 2)[..., ::-1] * stride  # (y, x) cells -> (x, y) px
+                want = pts.mean(axis=2) if trace.mode == "avg" else (pts.max(axis=2) + pts.min(axis=2)) / 2
+            elif hasattr(trace, "bins"):  # whole-cell bins: the centre of each block of cells
+                want = np.array([[[(c0 + c1) / 2 * stride, (r0 + r1) / 2 * stride] if r1 > r0 and c1 > c0
+                                  else [np.nan, np.nan] for r0, r1, c0, c1 in row] for row in trace.bins])
+            else:  # the exact integral: the centre of each bin, as projected and shifted
+                half = 0.0 if trace.aligned else stride / 2
+                want = bin_centres(roi, size) + half
+            np.testing.assert_allclose(got, want, atol=1e-3 * stride, err_msg=f"{name} {roi} stride {stride}")
+        for aligned, half in ((True, 0.0), (False, stride / 2)):
+            got = offsets(lambda fm: roi_align(fm, roi, stride=stride, output_size=size, aligned=aligned,
+                                               sampling_ratio=ratio).output, roi, size, (H, W), stride)
+            np.testing.assert_allclose(got, half, atol=1e-3 * stride)
+    np.testing.assert_allclose(bin_centres((0, 0, 30, 60), (2, 3))[1, 2], (25.0, 45.0))
+
+
+def partial_op(op, roi, stride, size, **options):
+    return lambda fm: op(fm, roi, stride=stride, output_size=size, **options)

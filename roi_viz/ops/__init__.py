@@ -9,12 +9,14 @@ Modules, in the order a student meets them:
 - ``prroi``: Precise RoI Pooling (the exact integral over each bin);
 - ``sliding``: one output value while the box moves by fractions of a cell;
 - ``pyramid``: today's detectors: the FPN level a box's size picks, and RoIAlign from it;
-- ``psroi``: position-sensitive pooling (R-FCN): each bin reads its own group of channels.
+- ``psroi``: position-sensitive pooling (R-FCN): each bin reads its own group of channels;
+- ``looking``: where each output cell really reads, against where its bin is (why RoIAlign);
+- ``regression``: the box head's targets (tx, ty, tw, th), and the box they decode to.
 
 Every function takes a ``C x H x W`` map (NumPy or torch) and an RoI
 ``(x, y, w, h)`` in model-input pixels, and returns a trace: the output
 ``C x ph x pw`` and everything computed on the way (``pyramid`` and ``psroi`` return
-the output array alone). Torch is never imported.
+the output array alone; ``looking`` and ``regression`` work on boxes and positions). Torch is never imported.
 """
 from .prroi import PrRoITrace, prroi_pool
 from .roialign import AlignTrace, roi_align, roi_warp
