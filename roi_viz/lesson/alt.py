@@ -2,14 +2,79 @@
 
 A student who cannot see a figure (a screen reader, a figure that did not
 load, a projector washed out by the sun) reads the same numbers here: the RoI
-in pixels, its projection onto the grid, what the snapping loses and gains,
-the share that reaches the output, and the output itself. Pure: a scene in,
-words and rows out, with numbers written by :mod:`roi_viz.lesson.numbers`.
+in pixels, its projection onto the grid, what the chosen method does with it
+(snaps it to whole cells or not, what that loses and gains), the share that
+reaches the output, and the output itself. Pure: a scene in, words and rows
+out, with numbers written by :mod:`roi_viz.lesson.numbers`.
+
+Every number here is the chosen method's own (``scene.chosen``), and where the
+area of the RoI goes is worked out once, by :func:`reach`: the last step's
+words (:mod:`roi_viz.lesson.words`) read the same :class:`Reach`, so the text
+alternative and the words cannot tell two stories.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from ..methods import method
+from ..ops import geometry as g
 from .numbers import cells, exact, pct, value
 from .scene import Scene
+
+# A share of the RoI's area below this counts as nothing: RoIAlign computes its box in float32 (as torchvision
+# does), which leaves up to ~1e-5 of the area outside bins that span it exactly. Anything real is far larger:
+# the legacy half-cell shift moves a whole half cell.
+NOISE = 1e-4
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Where the area of the projected RoI goes on its way to the chosen method's output.
+
+    Areas are in cells (of the feature map); boxes are ``(x, y, w, h)`` in cell coordinates.
+    """
+
+    area: float  # the projected RoI
+    covered: float  # the part of it inside some bin: what can reach the output
+    coverage: float  # covered / area, in [0, 1]
+    snapped: tuple[int, int, int, int] | None  # the whole-cell box it is rounded to first; None: nothing is rounded
+    lost: float  # the RoI outside the snapped cells (0 when nothing is rounded)
+    gained: float  # the snapped cells outside the RoI
+    dropped: int  # whole snapped cells that no bin reads (only where bins are blocks of whole cells)
+    split: float  # the RoI's part of those dropped cells
+    shifted: float  # the RoI outside bins that sit half a cell off it (a legacy rule; 0 when nothing is rounded)
+
+    @property
+    def whole(self) -> bool:
+        """Every part of the RoI lies in some bin."""
+        return self.area > 0 and self.area - self.covered <= NOISE * self.area
+
+    @property
+    def share(self) -> str:
+        """The coverage as every text prints it: "100 %" when nothing is left out, else to 0.1 %."""
+        return "100 %" if self.whole else pct(self.coverage)
+
+
+def reach(scene: Scene) -> Reach:
+    """Where the RoI's area goes through ``scene.chosen``: snapped, dropped by the split, shifted, covered.
+
+    Asks the trace (``snapped``, ``region``, the areas) and the method's record
+    (``whole_cell_bins``), never the method's name, so a new method is told right.
+    """
+    r = scene.chosen
+    area, covered = float(r.projected_area), float(r.covered_area)
+    if not r.snapped:
+        out = area - covered
+        return Reach(area, covered, 1.0 if area > 0 and out <= NOISE * area else float(r.coverage), None,
+                     0.0, 0.0, 0, 0.0, out if out > NOISE * area else 0.0)
+    region = g.box_of_span(r.region)  # the snapped cells, cut at the map's edge
+    inside = g.intersection_area(r.projected, region)
+    whole_cells = method(scene.method).whole_cell_bins
+    # A method that snaps rounds as RoI pooling does (its rule is the setting ``scheme``): the same box, before the
+    # map's edge cuts it, as step 3 shows.
+    return Reach(area, covered, float(r.coverage), tuple(int(v) for v in scene.pooled.quantized),
+                 area - inside, g.box_area(region) - inside, int(r.dropped_cells) if whole_cells else 0,
+                 max(inside - covered, 0.0), 0.0)
 
 
 def _box(b) -> str:
@@ -17,21 +82,35 @@ def _box(b) -> str:
 
 
 def key_numbers(scene: Scene) -> list[tuple[str, str]]:
-    """``(quantity, value)`` rows: the numbers every step's figure is drawn from, in the lesson's order."""
-    t = scene.trace  # RoI pooling's projection: every method's page starts from it
-    ph, pw = t.output_size
+    """``(quantity, value)`` rows: the numbers every step's figure is drawn from, in the lesson's order.
+
+    The snapping rows appear only for a method that snaps; the split's row only where bins are whole cells.
+    """
+    r = scene.chosen
+    k = reach(scene)
+    ph, pw = r.output_size
     rows = [
-        ("RoI (x, y, w, h), input pixels", _box(t.roi)),
+        ("RoI (x, y, w, h), input pixels", _box(r.roi)),
         ("Model input (W × H)", "{} × {}".format(*scene.input_dims)),
-        ("Layer and stride", f"{scene.layer_label}, stride {exact(t.stride)}"),
-        ("Feature map (rows × columns)", "{} × {}".format(*t.map_size)),
-        ("Projected box (x, y, w, h), cells", _box(t.projected)),
-        ("RoI pooling's snapped box (x, y, w, h), cells", _box(t.quantized)),
-        ("Cells lost by snapping", cells(t.lost_area)),
-        ("Cells gained by snapping", cells(t.gained_area)),
-        ("Cells no bin reads (dropped by the split)", str(t.dropped_cells)),
-        ("Share of the RoI that reaches the output (RoI pooling)", pct(t.coverage)),
-        ("Output size", f"{ph} × {pw} per channel, {t.channels} channels"),
+        ("Layer", scene.layer_label),  # the label names its stride
+        ("Feature map (rows × columns)", "{} × {}".format(*r.map_size)),
+        ("Projected box (x, y, w, h), cells", _box(r.projected)),
+    ]
+    if k.snapped is not None:
+        rows += [
+            ("Snapped box (x, y, w, h), whole cells", _box(k.snapped)),
+            ("Cells lost by snapping", cells(k.lost)),
+            ("Cells gained by snapping", cells(k.gained)),
+        ]
+        if method(scene.method).whole_cell_bins:
+            rows.append(("Cells no bin reads (dropped by the split)", str(k.dropped)))
+    else:
+        rows.append(("Snapped to whole cells", "no: nothing is rounded"))
+        if k.shifted:
+            rows.append(("Cells outside the bins (half-cell shift)", cells(k.shifted)))
+    rows += [
+        (f"Share of the RoI that reaches the output ({scene.method_name})", k.share),
+        ("Output size", f"{ph} × {pw} per channel, {r.channels} channels"),
         ("Method", scene.method_name),
         ("Channel shown", str(scene.channel)),
     ]
@@ -44,13 +123,38 @@ def output_rows(scene: Scene) -> list[list[str]]:
     return [[value(float(v)) for v in row] for row in out]
 
 
+def _what_happens(scene: Scene, k: Reach) -> str:
+    """The chosen method between the projection and the output, in one clause list (its own numbers)."""
+    rec = method(scene.method)
+    r = scene.chosen
+    ph, pw = r.output_size
+    if k.snapped is not None:
+        text = (f"snapped to whole cells {_box(k.snapped)}; {cells(k.lost)} lost and {cells(k.gained)} gained "
+                "by snapping, ")
+        if rec.whole_cell_bins:
+            text += f"{cells(k.dropped)} dropped by the split"
+        else:
+            text += "and the split into bins with fractional edges drops nothing more"
+    else:
+        text = "nothing is snapped to whole cells"
+        if k.shifted:
+            text += (f", but with aligned off the bins sit half a cell off the box, leaving {cells(k.shifted)} of the "
+                     "RoI outside them")
+    if rec.samples_points:
+        n = getattr(r, "points_per_bin", 0)
+        text += f"; each of the {ph} × {pw} bins is read at {n} sampling point{'' if n == 1 else 's'}"
+    elif rec.integrates:
+        text += f"; each of the {ph} × {pw} bins is the exact average of the bilinear surface over it"
+    return text
+
+
 def alt_text(scene: Scene, title: str) -> str:
-    """One paragraph for a step's figure: what it shows and its key numbers, the output included."""
-    t = scene.trace
-    out = "; ".join(", ".join(r) for r in output_rows(scene))
-    return (f"{title}. {scene.method_name} on RoI {_box(t.roi)} pixels of a "
-            "{} × {} input, stride {}: ".format(*scene.input_dims, exact(t.stride))
-            + f"projected to {_box(t.projected)} cells, snapped to {_box(t.quantized)}; "
-            f"{cells(t.lost_area)} lost and {cells(t.gained_area)} gained by snapping, "
-            f"{t.dropped_cells} cells dropped by the split; {pct(t.coverage)} of the RoI reaches the output. "
+    """One paragraph for a step's figure: what it shows and the chosen method's key numbers, the output included."""
+    r = scene.chosen
+    k = reach(scene)
+    out = "; ".join(", ".join(row) for row in output_rows(scene))
+    return (f"{title}. {scene.method_name} on RoI {_box(r.roi)} pixels of a "
+            "{} × {} input, stride {}: ".format(*scene.input_dims, exact(r.stride))
+            + f"projected to {_box(r.projected)} cells, {_what_happens(scene, k)}; "
+            f"{k.share} of the RoI reaches the output. "
             f"Output of channel {scene.channel}, row by row: {out}.")

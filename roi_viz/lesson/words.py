@@ -15,7 +15,8 @@ from typing import Callable
 from .glossary import INLINE
 from .numbers import cells, eq, exact, num, pct, span_words, value, weight  # noqa: F401  (the CLI and page format with these too)
 from .scene import Scene
-from .shown import pool_values, printed_shares, split_loss
+from .alt import reach  # where the RoI's area goes: the figure's text alternative reads the same account
+from .shown import pool_values, printed_shares
 
 # The layer names as the steps write them (keys of glossary.INLINE).
 LAYER_NAMES = {"pool5": "pool5", "conv5_3": "conv5_3 + ReLU"}
@@ -281,8 +282,9 @@ def step_output(scene: Scene) -> str:
     t = scene.pooled
     ph, pw = t.output_size
     s2 = t.stride**2
-    split = split_loss(t)
-    never = 1.0 - t.coverage
+    k = reach(scene)
+    split = k.split
+    never = 0.0 if k.whole else 1.0 - k.coverage
     text = (
         f"**A fixed-size answer.** Whatever the size of the RoI, the result has {ph} × {pw} values "
         f"per channel: a {ph} × {pw} × {t.channels} tensor for the fully connected layers. "
@@ -295,14 +297,14 @@ def step_output(scene: Scene) -> str:
     text += (
         f"\n\n**Coverage.** The RoI is {cells(t.projected_area)} ({num(t.projected_area * s2)} px²). "
         f"Of it, {cells(t.covered_area)} ({num(t.covered_area * s2)} px²) lie inside some bin and can "
-        f"reach the output: **{pct(t.coverage)}**. Lost to quantization: {cells(t.lost_area)}; "
+        f"reach the output: **{k.share}**. Lost to quantization: {cells(k.lost)}; "
         f"lost to the split: {cells(split)}"
     )
-    if t.dropped_cells and abs(split - t.dropped_cells) > 1e-9:
+    if k.dropped and abs(split - k.dropped) > 1e-9:
         text += (
-            f" (step 4 counted {cells(t.dropped_cells)} of the region in no bin: those are whole cells, while "
-            f"this counts only the part of them the RoI covers; the remaining {cells(t.dropped_cells - split)} "
-            f"{'was' if num(t.dropped_cells - split) == '1' else 'were'} gained by quantization and never belonged to the RoI)"
+            f" (step 4 counted {cells(k.dropped)} of the region in no bin: those are whole cells, while "
+            f"this counts only the part of them the RoI covers; the remaining {cells(k.dropped - split)} "
+            f"{'was' if num(k.dropped - split) == '1' else 'were'} gained by quantization and never belonged to the RoI)"
         )
     text += ". " + (
         f"So **{pct(never)} of the RoI never reaches the output**, whatever the image shows there."
@@ -519,8 +521,8 @@ def output_between_cells(scene: Scene) -> str:
     r = scene.chosen
     ph, pw = r.output_size
     name = scene.method_name
-    area = r.projected_area
-    out = area - r.covered_area
+    k = reach(scene)
+    area = k.area
     text = (
         f"**A fixed-size answer.** {name} also gives {ph} × {pw} values per channel: a {ph} × {pw} × {r.channels} "
         f"tensor. The grid shows channel {scene.channel}.\n\n"
@@ -528,19 +530,19 @@ def output_between_cells(scene: Scene) -> str:
     read = int(r.cells_read().sum())
     if r.snapped:
         text += (
-            f"**Coverage: {pct(r.coverage)}.** The bins span {cells(r.covered_area)} of the RoI's {cells(area)}; "
-            f"the other {cells(out)} were cut off by quantization before any point was placed. Compared with "
+            f"**Coverage: {k.share}.** The bins span {cells(k.covered)} of the RoI's {cells(area)}; "
+            f"the other {cells(k.lost)} were cut off by quantization before any point was placed. Compared with "
             f"RoI pooling ({pct(scene.pooled.coverage)}), RoIWarp loses nothing *in the split*, because its bins may have "
             "fractional edges, but it keeps quantization's loss."
         )
-    elif out > 1e-9:
+    elif k.shifted:
         text += (
-            f"**Coverage: {pct(r.coverage)}.** Nothing is rounded, but the legacy half-cell shift puts "
-            f"{cells(out)} of the RoI outside the bins that are read. With *aligned* on, coverage is 100 %."
+            f"**Coverage: {k.share}.** Nothing is rounded, but the legacy half-cell shift puts "
+            f"{cells(k.shifted)} of the RoI outside the bins that are read. With *aligned* on, coverage is 100 %."
         )
     else:
         text += (
-            f"**Coverage: 100 %.** Nothing is rounded, so the bins span the whole RoI ({cells(area)}), against "
+            f"**Coverage: {k.share}.** Nothing is rounded, so the bins span the whole RoI ({cells(area)}), against "
             f"{pct(scene.pooled.coverage)} for RoI pooling on the same box."
         )
     if hasattr(r, "points_per_bin"):  # a trace of sampling points, not of an integral
