@@ -73,7 +73,7 @@ QUERY_MAX_FIELDS = 1000
 UPLOAD = "upload"
 
 
-DRAWN = 300  # proposals drawn on the photo by default
+DRAWN = 40  # proposals drawn on the photo by default: the 20 that keep the least and the 20 that keep the most
 MAX_PROPOSALS = 2000  # selective search keeps at most this many (roi_viz.proposals.selective_search)
 
 
@@ -95,7 +95,7 @@ class Link:
     quiz_level: str = "starter"
     quiz_seed: int | None = None  # None: the page draws one when the quiz is opened
     proposals_drawn: int = DRAWN  # the Proposals view: how many boxes are drawn on the photo
-    proposals_order: str = "rank"  # ... in which order (roi_viz.lesson.proposals.ORDERS)
+    proposals_order: str = "ends"  # ... in which order (roi_viz.lesson.proposals.ORDERS)
     proposals_search: str = "fast"  # ... selective search's mode (roi_viz.proposals.MODES)
 
 

@@ -11,7 +11,10 @@ those boxes and computes, for all of them at once, the numbers that
 - :func:`coverage_by_method`: what share of each box reaches the output under
   RoI pooling (both rules), RoIWarp, and RoIAlign / PrRoI;
 - :func:`pool_all`: the pooled values of all boxes in one torchvision call;
-- :func:`to_csv`: the per-proposal table.
+- :func:`to_csv`: the per-proposal table;
+- :func:`map_size`, :func:`short_sides`, :func:`too_small`: what decides the
+  shares at a setting (the map a layer gives, each box's shorter side, the
+  boxes too small for the article's rule to give each bin a cell).
 
 Coordinate conventions are those of :mod:`roi_viz.ops.geometry` (and of
 ``torchvision.ops``): a box is ``(x, y, w, h)`` in pixels of the model input;
@@ -521,6 +524,46 @@ def to_csv(boxes, geo: ProposalGeometry) -> str:
         row.append(int(all_empty[k]))
         out.writerow(row)
     return buf.getvalue()
+
+
+def map_size(image_size: tuple[int, int], stride: int) -> tuple[int, int]:
+    """``(H, W)`` of VGG16's map at ``stride`` for an input of ``image_size = (width, height)`` pixels.
+
+    Its 3 x 3 convolutions keep the size and each 2 x 2 pool floors half of it,
+    so ``k`` pools give ``n // 2**k`` cells: ``height // stride`` rows.
+    """
+    try:
+        w, h = (int(v) for v in image_size)
+    except (TypeError, ValueError):
+        raise ValueError(f"The image size is two whole numbers (width, height); got {image_size!r}.") from None
+    s = g.check_stride(stride)
+    if not s.is_integer():
+        raise ValueError(f"VGG16's strides are whole numbers of pixels (16, 32); got {stride!r}.")
+    s = int(s)
+    if min(w, h) < s:
+        raise ValueError(f"An input of {w} x {h} pixels is smaller than one cell of stride {s}.")
+    return h // s, w // s
+
+
+def short_sides(boxes) -> np.ndarray:
+    """K: each box's shorter side, ``min(w, h)``, in pixels of the model input."""
+    b = check_boxes(boxes)
+    return np.minimum(b[:, 2], b[:, 3])
+
+
+def too_small(boxes, *, stride: float, output_size: int | tuple[int, int]) -> np.ndarray:
+    """K bool: the article's rule gives such a box no whole cell per bin on some side.
+
+    It floors the width and height to whole cells, ``floor(w / s)``, and gives
+    each of ``pw`` bins ``floor(cells / pw)`` of them: a box narrower than
+    ``pw`` cells (or lower than ``ph``) has bins of no cell, so every bin is
+    empty and its output all zeros, whatever the photo shows. (Inside the map,
+    this is exactly :attr:`ProposalGeometry.all_empty` under that rule.)
+    """
+    b = check_boxes(boxes)
+    s = g.check_stride(stride)
+    ph, pw = g.check_output_size(output_size)
+    return (np.floor(b[:, 2] / s) < pw) | (np.floor(b[:, 3] / s) < ph)
 
 
 def summary(geo: ProposalGeometry) -> dict[str, float]:

@@ -316,3 +316,38 @@ def test_importing_the_module_does_not_load_opencv_or_torch():
     code = "import sys, roi_viz.proposals; print('cv2' in sys.modules, 'torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# ------------------------------------------------------- what decides the shares at a setting
+@pytest.mark.parametrize("size", [(512, 512), (224, 224), (800, 600), (600, 1000), (577, 431)])
+def test_map_size_is_what_vggs_pools_leave(size):
+    """Each 2 x 2 pool floors half the map: pool5 (5 pools) and conv5_3 (4 pools) of a W x H input."""
+    w, h = size
+    for stride, pools in ((32, 5), (16, 4)):
+        rows, cols = h, w
+        for _ in range(pools):
+            rows, cols = rows // 2, cols // 2
+        assert P.map_size(size, stride) == (rows, cols)
+
+
+@pytest.mark.parametrize("size, stride, words", [
+    ((10, 10), 32, "smaller than one cell"), (("a", 5), 32, "two whole numbers"), ((512, 512), 12.5, "whole numbers"),
+])
+def test_map_size_refuses_with_a_sentence(size, stride, words):
+    with pytest.raises(ValueError, match=words):
+        P.map_size(size, stride)
+
+
+def test_too_small_is_what_empties_every_bin_under_the_articles_rule(photos):
+    """The article's all-zero share is the share of boxes under p cells on a side: pure geometry."""
+    for name, (img, boxes) in photos.items():
+        for layer, stride, side, out in LAYERS:
+            geo = P.geometry(boxes, map_size=(side, side), stride=stride, output_size=out)
+            small = P.too_small(boxes, stride=stride, output_size=out)
+            np.testing.assert_array_equal(small, geo.all_empty, err_msg=f"{name} {layer}")
+            np.testing.assert_array_equal(small, P.short_sides(boxes) < stride * min(out), err_msg=name)
+    np.testing.assert_array_equal(P.short_sides([[0, 0, 5, 9], [1, 1, 40, 3]]), [5, 3])
+    # A 2 x 3 output: too narrow means under 3 cells across or under 2 down.
+    np.testing.assert_array_equal(
+        P.too_small([[0, 0, 95, 64], [0, 0, 96, 64], [0, 0, 96, 63]], stride=32, output_size=(2, 3)),
+        [True, False, True])

@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import figures, page_state, page_text, widget
 from roi_viz import link, proposals as P
+from roi_viz.lesson.numbers import cells, num, pct
 from roi_viz.cli import main as cli_main
 from roi_viz.draw import proposals as D
 from roi_viz.lesson import proposals as L
@@ -49,6 +50,102 @@ def test_words_say_the_numbers_the_arrays_hold(astronaut, layer, stride, side, o
     assert f"keeps {100 * geo.coverage[order[0]]:.1f} %" in L.pick_label(st, int(order[0]))
 
 
+def shares(boxes, map_size, stride, out, scheme):
+    """The library's own summary of one setting, computed here from the boxes."""
+    return P.summary(P.geometry(boxes, map_size=map_size, stride=stride, output_size=out, scheme=scheme))
+
+
+def test_the_two_settings_side_by_side_are_the_librarys_numbers_on_the_same_boxes(astronaut):
+    img, boxes = astronaut
+    article, fast = L.contrast(boxes, img.size)
+    assert (article.setting.layer, article.setting.stride, article.setting.output_size, article.setting.scheme) \
+        == ("pool5", 32, (3, 3), "article")
+    assert (fast.setting.layer, fast.setting.stride, fast.setting.output_size, fast.setting.scheme) \
+        == ("conv5_3", 16, (7, 7), "fastrcnn")
+    a = shares(boxes, (16, 16), 32, 3, "article")
+    f = shares(boxes, (32, 32), 16, 7, "fastrcnn")
+    assert article.summary == a and fast.summary == f
+    words = L.contrast_words((article, fast))
+    assert f"On the same {len(boxes):,} proposals" in words
+    assert "| Layer | pool5, stride 32 | conv5_3, stride 16 |" in words
+    assert f"| Output all zeros | **{pct(a['share_all_empty'])}** | **{pct(f['share_all_empty'])}** |" in words
+    assert (f"| Keep less than half of their area | **{pct(a['share_below_half'])}** | "
+            f"**{pct(f['share_below_half'])}** |") in words
+    # The issue's numbers for this photo, now read off the library rather than typed into the page.
+    assert (pct(a["share_all_empty"]), pct(f["share_all_empty"]), pct(f["share_below_half"])) \
+        == ("87.2 %", "0.1 %", "4.1 %")
+
+
+def test_the_heading_follows_the_setting():
+    assert L.heading(L.setting_of("conv5_3", (7, 7), "fastrcnn")).startswith("As Fast R-CNN saw them: conv5_3")
+    article = L.heading(L.setting_of("pool5", (3, 3), "article"))
+    assert article.startswith("At the article's setting: pool5 (stride 32), 3 × 3 bins") and "Fast R-CNN" not in article
+    other = L.heading(L.setting_of("conv5_3", (3, 3), "fastrcnn"))
+    assert other.startswith("At the sidebar's setting: conv5_3 (stride 16), 3 × 3 bins") and "saw them" not in other
+    assert "as Fast R-CNN saw them" not in VIEWS["proposals"][1]
+
+
+@pytest.mark.parametrize("layer, stride, side, out", [("pool5", 32, 16, (3, 3)), ("conv5_3", 16, 32, (7, 7))])
+def test_why_words_name_the_median_shorter_side(astronaut, layer, stride, side, out):
+    img, boxes = astronaut
+    med = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
+    for scheme in ("article", "fastrcnn"):
+        st = L.study(boxes, map_size=(side, side), stride=stride, output_size=out, scheme=scheme, layer=layer)
+        words = L.why_words(st)
+        assert f"the median proposal's shorter side is **{num(med)} px**, {cells(med / stride)} of {layer}" in words
+        assert f"**{pct(st.geo.all_empty.mean())}**" in words
+        if scheme == "article":
+            small = (boxes[:, 2] < stride * out[0]) | (boxes[:, 3] < stride * out[0])
+            assert words.startswith("Why so many all-zero outputs here")
+            assert f"a box with a side under {out[0]} cells ({out[0] * stride} px) has bins of no cell" in words
+            assert f"**{pct(small.mean())}** of these proposals are that small" in words
+        else:
+            assert "Why so many" not in words and "every bin gets at least one cell" in words
+    assert med == 32  # the issue's case: the median box is one pool5 cell, two conv5_3 cells, across
+
+
+def test_the_ends_are_the_worst_and_the_best_never_twice(astronaut):
+    img, boxes = astronaut
+    st = L.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
+    cov = st.geo.coverage
+    worst, best = L.ends(st, 40)
+    assert len(worst) == len(best) == 20 and not set(worst) & set(best)
+    rest = np.setdiff1d(np.arange(st.count), np.concatenate([worst, best]))
+    assert cov[worst].max() <= cov[rest].min() and cov[best].min() >= cov[rest].max()
+    np.testing.assert_array_equal(L.shown(st, 40, "ends"), np.concatenate([worst, best]))
+    worst, best = L.ends(st, 11)
+    assert (len(worst), len(best)) == (6, 5)
+    few = L.study(boxes[:7], map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
+    worst, best = L.ends(few, 40)
+    assert (len(worst), len(best)) == (4, 3) and sorted([*worst, *best]) == list(range(7))
+    assert "the 4 worst and the 3 best of 7 proposals, 7 boxes" in L.photo_alt(few, 40, "ends")
+
+
+def test_the_photo_draws_the_20_worst_and_20_best_told_apart(astronaut):
+    img, boxes = astronaut
+    st = L.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
+    worst, best = L.ends(st, 40)
+    fig = D.fig_ends(img, boxes, st.geo.coverage, worst, best, title=L.photo_title(st, 40, "ends"))
+    ax = fig.axes[0]
+    drawn = {c.get_gid(): c for c in ax.collections}
+    assert set(drawn) == {"worst", "best"}
+    assert sum(len(c.get_paths()) for c in ax.collections) == 40
+    for gid, idx in (("worst", worst), ("best", best)):
+        assert len(drawn[gid].get_paths()) == len(idx) == 20, gid
+        outlines = np.array([p.get_extents().bounds for p in drawn[gid].get_paths()])  # (x, y, w, h) in pixels
+        np.testing.assert_allclose(outlines, boxes[idx], err_msg=gid)
+    # Told apart by colour and by line style, and named in a legend with the shares they keep.
+    assert tuple(drawn["worst"].get_edgecolor()[0]) != tuple(drawn["best"].get_edgecolor()[0])
+    assert drawn["worst"].get_linestyle() != drawn["best"].get_linestyle()
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    cov = st.geo.coverage
+    assert legend[0] == f"the 20 worst: keep {pct(cov[worst].min())}"
+    assert legend[1] == f"the 20 best: keep {pct(cov[best].min())} to {pct(cov[best].max())}"
+    assert ax.get_title(loc="left") == "The 20 worst and 20 best of 2,000 proposals (pool5)"
+    alt = L.photo_alt(st, 40, "ends")
+    assert alt.startswith("The photo with the 20 worst and the 20 best of 2,000 proposals, 40 boxes")
+
+
 def test_the_figures_mark_what_the_words_say(astronaut):
     img, boxes = astronaut
     st = L.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
@@ -86,13 +183,14 @@ def test_page_shows_the_proposals_and_a_pick_opens_the_walkthrough():
     at.run()
     assert not at.exception
     text = page_text(at)
-    assert "Every proposal, as Fast R-CNN saw them" in text
     assert "proposed **2,000 boxes**" in text
     assert len(figures(at)) == 3, "the proposals on the photo, the distribution and the scatter"
     assert "of the proposals have at least one empty bin" in text
-    # The slider changes how many are drawn, and the words say so.
-    widget(at, "slider", "Proposals drawn").set_value(40).run()
-    assert "Drawn: 40 of 2,000" in page_text(at)
+    # The slider changes how many are drawn, half the worst and half the best, and the words say so.
+    widget(at, "slider", "Proposals drawn").set_value(11).run()
+    text = page_text(at)
+    assert "Drawn: the 6 proposals that keep the least (solid orange) and the 5 that keep the most" in text
+    assert "the 6 worst and the 5 best of 2,000 proposals, 11 boxes" in figures(at)[0]
     pick = widget(at, "selectbox", "Pick a proposal")
     worst = pick.options[0]
     s = page_state(at)
@@ -135,3 +233,63 @@ def test_the_views_options_travel_in_the_link():
     assert (place.proposals_drawn, place.proposals_order, place.proposals_mode) == (500, "largest", "fast")
     assert widget(at, "slider", "Proposals drawn").value == 500
     assert at.query_params["drawn"] == "500" and at.query_params["order"] == "largest"
+
+
+def test_page_opens_on_both_settings_then_the_articles_own_heading(astronaut):
+    """The bare link: the article's setting. The page leads with both settings' shares on this photo's boxes, says
+    why the article's is so high, tells training from test, and draws the 20 worst and the 20 best."""
+    img, boxes = astronaut
+    at = AppTest.from_file(APP, default_timeout=240)
+    at.query_params["view"] = "proposals"
+    at.run()
+    assert not at.exception
+    text = page_text(at)
+    assert "| | The article's setting | Fast R-CNN's setting |" in text
+    a = shares(boxes, P.map_size(img.size, 32), 32, 3, "article")
+    f = shares(boxes, P.map_size(img.size, 16), 16, 7, "fastrcnn")
+    assert f"| Output all zeros | **{pct(a['share_all_empty'])}** | **{pct(f['share_all_empty'])}** |" in text
+    assert (f"| Keep less than half of their area | **{pct(a['share_below_half'])}** | "
+            f"**{pct(f['share_below_half'])}** |") in text
+    # The comparison comes first: before the setting's own heading, the search's count and the figure's words.
+    first = [m.value for m in at.markdown]
+    where = {key: next(i for i, m in enumerate(first) if key in m)
+             for key in ("The article's setting | Fast R-CNN's setting", "##### At the article's setting",
+                         "proposed **2,000 boxes**", "Drawn: the 20")}
+    assert list(where.values()) == sorted(where.values()), where
+    assert "as Fast R-CNN saw them" not in text.lower()
+    # Why: the median shorter side against one pool5 cell, both computed here.
+    med = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
+    assert f"the median proposal's shorter side is **{num(med)} px**, {cells(med / 32)} of pool5" in text
+    # Training against test.
+    assert ("Fast R-CNN ran it on the original photo and scaled the boxes with the photo; this page runs it on "
+            "the model input (512 × 512 px)") in text
+    assert ("At test time Fast R-CNN pooled about 2,000 boxes per image; in training it sampled only 64 RoIs per "
+            "image (128 per mini-batch of 2 images, 25 % of them foreground") in text
+    # The figure: 20 worst and 20 best, the very boxes the page's study picks.
+    st = L.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
+    worst, best = L.ends(st, page_state(at).place.proposals_drawn)
+    assert len(worst) + len(best) == 40
+    alt = figures(at)[0]
+    assert alt.startswith("The photo with the 20 worst and the 20 best of 2,000 proposals, 40 boxes")
+    assert f"keeping {pct(st.geo.coverage[worst].max())} of their area" in alt
+    assert "drawn" not in at.query_params and "order" not in at.query_params  # the default draws the ends
+
+
+def test_page_at_fast_rcnns_setting_says_so(astronaut):
+    img, boxes = astronaut
+    at = AppTest.from_file(APP, default_timeout=240)
+    for k, v in {"view": "proposals", "layer": "conv5_3", "rule": "fastrcnn", "out": "7"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception
+    text = page_text(at)
+    assert "##### As Fast R-CNN saw them: conv5_3 (stride 16), 7 × 7 bins, Fast R-CNN's code" in text
+    f = shares(boxes, (32, 32), 16, 7, "fastrcnn")
+    a = shares(boxes, (16, 16), 32, 3, "article")
+    assert f"| Output all zeros | **{pct(a['share_all_empty'])}** | **{pct(f['share_all_empty'])}** |" in text
+    med = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
+    assert f"the median proposal's shorter side is **{num(med)} px**, {cells(med / 16)} of conv5_3" in text
+    assert "Why so many all-zero outputs" not in text
+    assert f"**{pct(f['share_all_empty'])}** of these proposals give all zeros" in text
+    assert figures(at)[0].startswith("The photo with the 20 worst and the 20 best of 2,000 proposals, 40 boxes, "
+                                     "at conv5_3, Fast R-CNN's code")

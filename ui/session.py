@@ -48,8 +48,8 @@ class Place:
     redraw: bool = False  # the lesson changed the boxes: the photo must be drawn again
     stepper_rev: int = 0  # bumped when the step is set from here (a link, the picker, a method): Previous/Next adopt it
     focus_from_link: bool = False  # the focus is the link's: if the scene cannot show it, say so once
-    proposals_drawn: int = 300  # Proposals view: how many boxes are drawn on the photo
-    proposals_order: str = "rank"  # ... in which order (roi_viz.lesson.proposals.ORDERS)
+    proposals_drawn: int = 40  # Proposals view: how many boxes are drawn on the photo
+    proposals_order: str = "ends"  # ... in which order (roi_viz.lesson.proposals.ORDERS)
     proposals_mode: str = "fast"  # ... selective search's mode
 
 

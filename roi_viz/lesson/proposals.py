@@ -13,11 +13,137 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import proposals as P
-from .numbers import num, pct
+from ..model.layers import LAYERS
+from .numbers import cells, num, pct
+from .settings import ARTICLE, FAST_RCNN
 
 # The distribution figure's panels: (key in coverage_by_method, label). RoIWarp follows the page's rounding rule.
 SCHEME_LABEL = {"article": "rounded down (article)", "fastrcnn": "Fast R-CNN's code"}
-ORDERS = {"rank": "selective search's rank", "largest": "largest first", "smallest": "smallest first"}
+# "ends" draws the proposals that keep the least and the most, half each: a few boxes a student can tell apart.
+ORDERS = {"ends": "the worst and the best", "rank": "selective search's rank", "largest": "largest first",
+          "smallest": "smallest first"}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """Where and how the boxes are pooled: the part of the sidebar that decides the shares."""
+
+    name: str  # "the article's", "Fast R-CNN's"
+    layer: str
+    output_size: tuple[int, int]  # (rows, columns)
+    scheme: str
+
+    @property
+    def stride(self) -> int:
+        return LAYERS[self.layer].stride
+
+    def describe(self) -> str:
+        ph, pw = self.output_size
+        return f"{self.layer} (stride {self.stride}), {ph} × {pw} bins, {SCHEME_LABEL[self.scheme]}"
+
+
+# The two presets of the sidebar (roi_viz.lesson.settings), the one place their values are written.
+ARTICLE_SETTING = Setting("the article's", ARTICLE["layer"], ARTICLE["output_size"], ARTICLE["scheme"])
+FAST_RCNN_SETTING = Setting("Fast R-CNN's", FAST_RCNN["layer"], FAST_RCNN["output_size"], FAST_RCNN["scheme"])
+
+# Fast R-CNN (Girshick, 2015): how many proposals it pooled per image at test time, and how it sampled them in training.
+TEST_BOXES = 2000
+TRAIN_IMAGES, TRAIN_ROIS, TRAIN_FOREGROUND = 2, 128, 0.25
+
+
+def setting_of(layer: str, output_size, scheme: str) -> Setting:
+    """The setting the page is at: one of the two presets' when it matches, else the sidebar's own."""
+    for preset in (ARTICLE_SETTING, FAST_RCNN_SETTING):
+        if (preset.layer, tuple(preset.output_size), preset.scheme) == (layer, tuple(output_size), scheme):
+            return preset
+    return Setting("the sidebar's", layer, tuple(output_size), scheme)
+
+
+def heading(setting: Setting) -> str:
+    """The view's heading at this setting: it promises Fast R-CNN's view only at Fast R-CNN's setting."""
+    if setting == FAST_RCNN_SETTING:
+        return f"As Fast R-CNN saw them: {setting.describe()}"
+    if setting == ARTICLE_SETTING:
+        return f"At the article's setting: {setting.describe()}"
+    return f"At the sidebar's setting: {setting.describe()}"
+
+
+@dataclass(frozen=True)
+class Side:
+    """One setting's shares over a proposal set (:func:`roi_viz.proposals.summary` of its geometry)."""
+
+    setting: Setting
+    summary: dict[str, float]
+
+
+def contrast(boxes, image_size: tuple[int, int]) -> tuple[Side, Side]:
+    """The article's setting and Fast R-CNN's on the same boxes (``K x 4``, input pixels; ``image_size`` ``(W, H)``).
+
+    Each is measured on the map its layer gives for this input (:func:`roi_viz.proposals.map_size`):
+    vectorized, about a millisecond for 2,000 boxes.
+    """
+    out = []
+    for setting in (ARTICLE_SETTING, FAST_RCNN_SETTING):
+        geo = P.geometry(boxes, map_size=P.map_size(image_size, setting.stride), stride=setting.stride,
+                         output_size=setting.output_size, scheme=setting.scheme)
+        out.append(Side(setting, P.summary(geo)))
+    return out[0], out[1]
+
+
+def contrast_words(sides: tuple[Side, Side]) -> str:
+    """The two settings side by side (a table), then what the difference means."""
+    a, f = sides
+    k = int(a.summary["count"])
+    if k == 0:
+        return "Selective search found no box, so there is nothing to compare."
+
+    def row(label, cell):
+        return f"| {label} | {cell(a)} | {cell(f)} |"
+
+    lines = [
+        f"On the same {k:,} proposal{'' if k == 1 else 's'} of this photo:",
+        "",
+        "| | The article's setting | Fast R-CNN's setting |",
+        "|---|---|---|",
+        row("Layer", lambda x: f"{x.setting.layer}, stride {x.setting.stride}"),
+        row("Bins, rounding", lambda x: f"{x.setting.output_size[0]} × {x.setting.output_size[1]}, "
+                                        f"{SCHEME_LABEL[x.setting.scheme]}"),
+        row("Output all zeros", lambda x: f"**{pct(x.summary['share_all_empty'])}**"),
+        row("Keep less than half of their area", lambda x: f"**{pct(x.summary['share_below_half'])}**"),
+        row("Median share kept", lambda x: pct(x.summary["median_coverage"])),
+        "",
+        (f"The article's setting leaves {pct(a.summary['share_all_empty'])} of these boxes all zeros, Fast R-CNN's "
+         f"{pct(f.summary['share_all_empty'])}: the same boxes, so the difference is the setting's geometry "
+         "(the size of a cell, the number of bins, the rounding rule), not the photo."),
+    ]
+    return "\n".join(lines)
+
+
+def why_words(st: Study) -> str:
+    """Why the share of all-zero outputs is what it is at this setting: the median box against one cell."""
+    if st.count == 0:
+        return ""
+    s = st.geo.stride
+    ph, pw = _ph_pw(st)
+    med = float(np.median(P.short_sides(st.boxes)))
+    median = (f"the median proposal's shorter side is **{num(med)} px**, {cells(med / s)} of {st.layer} "
+              f"(stride {num(s)} px)")
+    if st.scheme == "article":
+        small = P.too_small(st.boxes, stride=s, output_size=(ph, pw))
+        if ph == pw:
+            share = f"each of the {ph} × {pw} bins ⌊cells ÷ {pw}⌋ of them per side"
+            under = f"with a side under {pw} cells ({num(pw * s)} px)"
+        else:
+            share = f"each of the {ph} × {pw} bins ⌊cells ÷ {pw}⌋ of them across and ⌊cells ÷ {ph}⌋ down"
+            under = f"under {pw} cells ({num(pw * s)} px) wide or {ph} cells ({num(ph * s)} px) tall"
+        return (f"Why so many all-zero outputs here: {median}. The article's rule floors a box's width and height to "
+                f"whole cells and gives {share}, so a box {under} has bins of no cell: all its bins are empty. "
+                f"**{pct(float(small.mean()))}** of these proposals are that small; "
+                f"**{pct(float(st.geo.all_empty.mean()))}** give all zeros.")
+    return (f"Here {median}. Fast R-CNN's rule rounds each corner to the nearest cell and counts the end cell, "
+            "so even a box smaller than a cell spans one, and every bin gets at least one cell (bins overlap "
+            f"instead): **{pct(float(st.geo.all_empty.mean()))}** of these proposals give all zeros, those whose "
+            "bins all fall off the map.")
 
 
 @dataclass(frozen=True)
@@ -55,34 +181,102 @@ def study(boxes, *, map_size, stride, output_size, scheme: str, layer: str, samp
 
 
 def shown(st: Study, count: int, order: str) -> np.ndarray:
-    """Indices of the ``count`` boxes drawn on the photo, in ``order`` (``ORDERS``)."""
+    """Indices of the ``count`` boxes drawn on the photo, in ``order`` (``ORDERS``).
+
+    ``"ends"``: the worst half then the best half, as :func:`ends` splits them.
+    """
     if order not in ORDERS:
         raise ValueError(f"The proposals are drawn in one of these orders: {', '.join(ORDERS)}; got {order!r}.")
+    if order == "ends":
+        worst, best = ends(st, count)
+        return np.concatenate([worst, best])
     area = st.boxes[:, 2] * st.boxes[:, 3]
     idx = {"rank": np.arange(st.count), "largest": np.argsort(-area, kind="stable"),
            "smallest": np.argsort(area, kind="stable")}[order]
     return idx[:max(0, int(count))]
 
 
+def ends(st: Study, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``ceil(count / 2)`` proposals that keep the least and the ``floor(count / 2)`` that keep the most.
+
+    Never one box twice: with fewer than ``count`` proposals, all of them are
+    split so (the worst half, the best half). Worst first in the first array,
+    best first in the second; see :func:`by_loss` for ties.
+    """
+    n = min(max(0, int(count)), st.count)
+    order = by_loss(st)
+    n_worst = (n + 1) // 2
+    worst = order[:n_worst]
+    best = order[::-1][: n - n_worst]
+    return worst, best
+
+
 def by_loss(st: Study) -> np.ndarray:
-    """Indices sorted by what RoI pooling loses at this setting, the worst first (ties in rank order)."""
-    return np.argsort(st.geo.coverage, kind="stable")
+    """Indices sorted by the share RoI pooling keeps at this setting, the worst first.
+
+    Among boxes that keep the same share, the larger comes first at the bad end
+    (it loses more area: a 90 px box reduced to zeros is the lesson, not a
+    3 px speck), then selective search's rank.
+    """
+    area = st.boxes[:, 2] * st.boxes[:, 3]
+    return np.lexsort((np.arange(st.count), -area, st.geo.coverage))
 
 
 def _ph_pw(st: Study) -> tuple[int, int]:
     return st.geo.output_size
 
 
-def count_words(st: Study, seconds: float, mode: str) -> str:
-    return (f"Selective search ({mode} mode) proposed **{st.count:,} box{'' if st.count == 1 else 'es'}** on this input in {num(seconds, 1)} s; "
-            "Fast R-CNN pooled about 2,000 like these for every image.")
+def count_words(st: Study, seconds: float, mode: str, image_size: tuple[int, int]) -> str:
+    """How many boxes selective search found here, and how Fast R-CNN used its own (``image_size`` ``(W, H)``)."""
+    w, h = image_size
+    per_image = TRAIN_ROIS // TRAIN_IMAGES
+    return (f"Selective search ({mode} mode) proposed **{st.count:,} box{'' if st.count == 1 else 'es'}** on this "
+            f"input in {num(seconds, 1)} s. Fast R-CNN ran it on the original photo and scaled the boxes with the "
+            f"photo; this page runs it on the model input ({w} × {h} px). At test time Fast R-CNN pooled about "
+            f"{TEST_BOXES:,} boxes per image; in training it sampled only {per_image} RoIs per image "
+            f"({TRAIN_ROIS} per mini-batch of {TRAIN_IMAGES} images, {num(100 * TRAIN_FOREGROUND)} % of them "
+            "foreground: IoU of at least 0.5 with an object).")
 
 
 def photo_words(st: Study, drawn: int, order: str) -> str:
+    """What the photo shows: the boxes drawn, and the shares they keep (the figure's own selection)."""
     cov = st.geo.coverage
-    return (f"Drawn: {drawn:,} of {st.count:,} ({ORDERS[order]}), each box coloured by the share of it that RoI "
-            f"pooling ({SCHEME_LABEL[st.scheme]}, {st.layer}) lets reach the output: from {pct(cov.min())} to "
-            f"{pct(cov.max())}, median {pct(float(np.median(cov)))}.")
+    where = f"RoI pooling ({SCHEME_LABEL[st.scheme]}, {st.layer})"
+    if order == "ends":
+        worst, best = ends(st, drawn)
+        text = (f"Drawn: the {len(worst):,} proposal{'' if len(worst) == 1 else 's'} that keep the least "
+                f"(solid orange) and the {len(best):,} that keep the most (dashed blue), of {st.count:,}, by the "
+                f"share of each box that {where} lets reach the output: the worst keep {_span(cov[worst])}")
+        text += f", the best {_span(cov[best])}." if len(best) else "."
+        return text + f" Over all {st.count:,}: median {pct(float(np.median(cov)))}."
+    return (f"Drawn: {drawn:,} of {st.count:,} ({ORDERS[order]}), each box coloured by the share of it that "
+            f"{where} lets reach the output: from {pct(cov.min())} to {pct(cov.max())}, "
+            f"median {pct(float(np.median(cov)))}.")
+
+
+def photo_alt(st: Study, drawn: int, order: str) -> str:
+    """The photo figure's text alternative: what is drawn, in the figure's own counts, and the shares they keep."""
+    cov = st.geo.coverage
+    if order == "ends":
+        worst, best = ends(st, drawn)
+        text = (f"The photo with the {len(worst)} worst and the {len(best)} best of {st.count:,} proposals, "
+                f"{len(worst) + len(best)} boxes, at {st.layer}, {SCHEME_LABEL[st.scheme]}: solid orange outlines "
+                f"are the worst, keeping {_span(cov[worst])} of their area")
+        text += f"; dashed blue the best, keeping {_span(cov[best])}." if len(best) else "."
+        return text
+    return "The proposals on the photo, coloured by the share that reaches the output. " + photo_words(st, drawn, order)
+
+
+def photo_title(st: Study, drawn: int, order: str) -> str:
+    if order == "ends":
+        worst, best = ends(st, drawn)
+        return f"The {len(worst)} worst and {len(best)} best of {st.count:,} proposals ({st.layer})"
+    return f"{min(drawn, st.count):,} of {st.count:,} proposals, by what RoI pooling keeps ({st.layer})"
+
+
+def _span(cov: np.ndarray) -> str:
+    lo, hi = float(cov.min()), float(cov.max())
+    return pct(lo) if pct(lo) == pct(hi) else f"{pct(lo)} to {pct(hi)}"
 
 
 def distribution_words(st: Study) -> str:

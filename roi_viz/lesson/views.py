@@ -11,6 +11,6 @@ VIEWS: dict[str, tuple[str, str]] = {
     "quiz": ("Quiz", "Quiz: predict, then check"),
     "field": ("What a cell sees", "What one cell really sees"),
     "head": ("After pooling", "After pooling: VGG16's own classifier, for every RoI"),
-    "proposals": ("Proposals", "Every proposal, as Fast R-CNN saw them"),
+    "proposals": ("Proposals", "Every proposal: what pooling keeps of selective search's boxes"),
     "train": ("What training sees", "What training sees: the backward pass"),
 }

@@ -1,8 +1,10 @@
-"""Every proposal, as Fast R-CNN saw them: selective search's boxes and what each method keeps of them.
+"""Every proposal: selective search's boxes and what each method keeps of them.
 
-Selective search runs once per photo, input size and mode (seconds); the
-measures are vectorized (milliseconds); the figures are cached per setting.
-A proposal picked from the list becomes an RoI of the walkthrough.
+The view opens on the article's setting and Fast R-CNN's side by side, on the
+same boxes; the rest follows the sidebar's setting, and its heading says
+which one that is. Selective search runs once per photo, input size and mode
+(seconds); the measures are vectorized (milliseconds); the figures are cached
+per setting. A proposal picked from the list becomes an RoI of the walkthrough.
 """
 from __future__ import annotations
 
@@ -41,8 +43,12 @@ def photo_picture(key: str, setting: tuple, drawn: int, order: str, _image, _stu
     from roi_viz.draw import proposals as D
     from roi_viz.draw.kit import to_jpeg
 
-    title = f"{drawn:,} of {_study.count:,} proposals, by what RoI pooling keeps ({_study.layer})"
-    fig = D.fig_on_photo(_image, _study.boxes, _study.geo.coverage, L.shown(_study, drawn, order), title=title)
+    title = L.photo_title(_study, drawn, order)
+    if order == "ends":
+        worst, best = L.ends(_study, drawn)
+        fig = D.fig_ends(_image, _study.boxes, _study.geo.coverage, worst, best, title=title)
+    else:
+        fig = D.fig_on_photo(_image, _study.boxes, _study.geo.coverage, L.shown(_study, drawn, order), title=title)
     return to_jpeg(fig, dpi)
 
 
@@ -85,7 +91,8 @@ def render(scene, key: str, inp) -> None:
         st.markdown(
             "A real Fast R-CNN never pools one box drawn by hand: for every image it pools the couple of thousand boxes "
             "that **selective search** proposes (regions of similar colour and texture, grouped bottom-up, at every "
-            "scale). Here are this photo's, measured with the sidebar's layer, output size and rounding rule.")
+            "scale). How many of them still say something after pooling depends on the setting.")
+        lead = st.container()  # the two settings side by side come first; they need the boxes found below
         st.radio("Selective search", list(MODES), index=list(MODES).index(place.proposals_mode),
                  format_func=MODES.get, horizontal=True,
                  **bound("proposals_mode", lambda v: setattr(place, "proposals_mode", v)))
@@ -104,21 +111,26 @@ def render(scene, key: str, inp) -> None:
                         scheme=settings.scheme, layer=settings.layer, sampling_ratio=settings.sampling_ratio)
         setting = (dims, place.proposals_mode, settings.layer, settings.output_size, settings.scheme,
                    settings.sampling_ratio)
-        st.markdown(L.count_words(study, seconds, place.proposals_mode))
+        with lead:
+            st.markdown(L.contrast_words(L.contrast(boxes, dims)))
+            st.markdown("##### " + L.heading(L.setting_of(settings.layer, settings.output_size, settings.scheme)))
+            st.markdown(L.why_words(study))
+        st.markdown(L.count_words(study, seconds, place.proposals_mode, dims))
 
         drawn = min(place.proposals_drawn, study.count)
         cols = st.columns([3, 2])
         cols[0].slider("Proposals drawn", 1, study.count, drawn, step=1,
+                       help="With “the worst and the best”: half of them keep the least, half the most.",
                        **bound("proposals_drawn", lambda v: setattr(place, "proposals_drawn", int(v))))
         cols[1].radio("Order", list(L.ORDERS), index=list(L.ORDERS).index(place.proposals_order),
                       format_func=L.ORDERS.get, horizontal=True,
                       **bound("proposals_order", lambda v: setattr(place, "proposals_order", v)))
-        with st.spinner("Drawing every proposal…"):
+        with st.spinner("Drawing the proposals…"):
             photo = photo_picture(key, setting, drawn, place.proposals_order, inp, study, figure.dpi())
             dist, size = chart_pictures(key, setting, study, figure.dpi())
         words = L.photo_words(study, drawn, place.proposals_order)
     with picture:
-        figure.show(photo, "JPEG", "The proposals on the photo, coloured by the share that reaches the output. " + plain(words))
+        figure.show(photo, "JPEG", plain(L.photo_alt(study, drawn, place.proposals_order)))
     with after:
         st.markdown(words)
 
