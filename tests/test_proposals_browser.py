@@ -38,6 +38,14 @@ def test_screens_of_the_view(server, browser, sample):
         pg = open_view(browser, server, f"view=proposals&img={sample}", width, height)
         assert "view" in parse_qs(urlparse(pg.url).query)
         pg.screenshot(path=str(SHOTS / f"proposals-{sample}-{width}.png"))
+        # The view leads with both settings side by side, then names its own: the article's, on a bare link.
+        table = pg.locator('[data-testid="stMarkdownContainer"] table').filter(has_text="Fast R-CNN's setting")
+        expect(table).to_have_count(1)
+        table.scroll_into_view_if_needed()
+        expect(table.get_by_role("cell", name="Output all zeros")).to_be_visible()
+        expect(pg.get_by_role("heading", name=re.compile("^At the article's setting: pool5"))).to_have_count(1)
+        pg.wait_for_timeout(300)
+        pg.screenshot(path=str(SHOTS / f"proposals-{sample}-{width}-lead.png"))
         figures = pg.locator('[data-testid="stMainBlockContainer"] img.roi-figure')
         for n in range(FIGURES):  # Streamlit scrolls inside its own container: each figure is brought on screen
             figures.nth(n).scroll_into_view_if_needed()

@@ -16,6 +16,7 @@ from .board import METHODS as BOARD_METHODS
 from .board import board
 from .session import session
 from .style import photo_fits
+from .views import quiz
 from .widgets import callback, say
 
 @callback
@@ -55,6 +56,8 @@ def draw_boxes(key: str, photo: bytes, size: tuple[int, int]) -> None:
     s = session()
     store, cur = s.store, s.settings
     board_key = f"board:{key[:48]}:{size[0]}x{size[1]}"
+    if quiz.show_on_board(board_key, photo, size):  # the quiz's box alone, read-only; the student's boxes wait
+        return
     st.html(photo_fits(size))
     value = board(photo, boxes=store.whole(size), active=store.active, revision=store.generation,
                   stride=int(cur.stride), output_size=tuple(cur.output_size),
