@@ -60,7 +60,8 @@ def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
         place.focus = scene.focus
         refresh("focus_i", "focus_j", "focus_k")
     place.focus_from_link = False
-    if place.present != present or place.redraw:  # presenter mode, or boxes changed here: the photo changes too
+    # Presenter mode, boxes changed here, or the quiz entered, left or renewed: the photo changes too.
+    if place.present != present or place.redraw or quiz.board_behind(present):
         place.redraw = False
         st.rerun(scope="app")
     if present and place.view == "walk":  # the walkthrough's own slide: figure beside controls and words

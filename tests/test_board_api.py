@@ -88,6 +88,10 @@ def test_the_components_mount_and_report_nothing_before_the_student_acts():
     assert run_app() == ["value None", "step 2"]
 
 
+def test_a_read_only_board_mounts_and_never_reports_a_value():
+    assert run_app({"read_only": "Fixed for the quiz."}) == ["value None", "step 2"]
+
+
 @pytest.mark.parametrize("args, words", [
     ({"boxes": []}, "at least one RoI"),
     ({"boxes": [[1, 2, 10.5, 20]]}, "whole pixels"),
@@ -99,6 +103,7 @@ def test_the_components_mount_and_report_nothing_before_the_student_acts():
     ({"stride": 24}, "power of two"),
     ({"output_size": (0, 3)}, "output size"),
     ({"sampling_ratio": 2.5}, "sampling ratio"),
+    ({"read_only": True}, "read-only note must be a sentence"),
 ])
 def test_bad_board_arguments_get_a_sentence(args, words):
     texts = run_app(args)

@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from apps.board_harness import APPS, chromium, streamlit_app
 
@@ -196,6 +197,25 @@ def test_keyboard_only_drawing_and_editing(page):
     assert live(page)["box"] == [512 - 172, 172, 172, 139]
     wait_python(page, lambda s: s["boxes"] == [[340, 172, 172, 139]] and s["active"] == 0, "the edited boxes")
     assert line(page, "STEP") == "1", "the board's arrows moved the lesson too"
+
+
+def test_delete_on_the_only_box_says_why_it_stays(page):
+    board = page.locator('[data-testid="roi-board"]')
+    board.focus()
+    status = board.get_by_role("status")
+    assert status.inner_text() == ""  # nothing to say yet
+    page.keyboard.press("Delete")
+    expect(status).to_have_text(re.compile(r"^The last RoI stays: the lesson needs one box to follow\."))
+    assert status.get_attribute("aria-live") == "polite"
+    assert live(page)["count"] == 1 and live(page)["box"] == [296, 192, 200, 145]
+    page.keyboard.press("Backspace")  # said again, not only once
+    expect(status).to_have_text(re.compile("^The last RoI stays"))
+    page.keyboard.press("a")  # a change: the sentence no longer applies
+    expect(status).to_have_text("")
+    page.keyboard.press("Delete")
+    assert live(page)["count"] == 1 and status.inner_text() == ""
+    page.wait_for_timeout(300)
+    wait_python(page, lambda s: s["boxes"] == [[296, 192, 200, 145]], "the one box left")
 
 
 def test_the_followed_box_is_the_highlighted_one(page):

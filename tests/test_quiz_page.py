@@ -132,3 +132,12 @@ def test_a_wrong_first_try_ends_the_streak_at_once():
     at.run()
     answer(at, q.asks[1], {k: typed(v + 7) for k, v in q.asks[1].answer.items()})
     assert page_state(at).quiz.score.streak == 0 and "streak 0" in page_text(at)
+
+
+def test_the_question_is_named_by_its_seed_not_counted():
+    at = open_quiz(level="starter", seed="100834941")
+    captions = [c.value for c in at.caption]
+    named = [c for c in captions if "100834941" in c]
+    assert named and named[0].startswith("Question seed 100834941 (the same seed gives the same question)."), captions
+    assert not any(c.startswith("Question 100834941") for c in captions)
+    assert at.query_params["seed"] == "100834941"  # the link's parameter keeps its name

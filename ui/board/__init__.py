@@ -34,8 +34,15 @@ The exchange::
 Keys (the board is focusable with Tab): arrows move the followed box by 1 px (Shift: by
 one stride); Alt+arrows resize it from its bottom-right corner; ``N`` / Shift+``N`` follow
 the next / previous box; ``A`` adds a box in the middle of the photo; Delete (or
-Backspace) removes the followed box, never the last one. Touch and pen drag as the mouse
-does (pointer events).
+Backspace) removes the followed box, never the last one: on the last one it says why, in the
+board's status line (``role="status"``, polite). Touch and pen drag as the mouse does
+(pointer events).
+
+Read-only (``read_only="a sentence"``, the quiz): the board shows the photo, the stride grid
+and the boxes, and the sentence in place of the keys' help; it takes no pointer and no key
+(it is not in the Tab order), draws no geometry, writes no readout and sends no value. Its
+``data-live`` then holds only ``{"box", "stride", "active", "count", "read_only": true}``:
+nothing computed from the box, so nothing a question asks.
 
 Test contract: the board's root element carries ``data-testid="roi-board"`` and a
 ``data-live`` attribute, JSON rewritten on every frame of a drag, move or resize and after
@@ -176,6 +183,7 @@ def board(
     scheme: str = "article",
     sampling_ratio: int = 2,
     aligned: bool = False,
+    read_only: str = "",
     key: str = "roi_board",
 ) -> BoardValue | None:
     """Show the board and return what the student left on it (see the module docstring).
@@ -193,6 +201,8 @@ def board(
         scheme: RoI pooling's (and RoIWarp's) rounding rule, ``"article"`` or ``"fastrcnn"``.
         sampling_ratio: points per bin and axis for RoIAlign / RoIWarp; ``0``: adaptive.
         aligned: RoIAlign's / PrRoI's half-cell shift.
+        read_only: ``""``: the student edits the boxes; a sentence: the boxes are only shown, with
+            this sentence saying why, and no geometry (see the module docstring).
         key: the Streamlit key; one board per key.
 
     Returns:
@@ -207,8 +217,12 @@ def board(
         raise ValueError(f"The followed RoI must be a number from 0 to {len(shown) - 1}; got {active!r}.")
     if isinstance(revision, bool) or not isinstance(revision, int):
         raise ValueError(f"The board's revision must be a whole number; got {revision!r}.")
+    if not isinstance(read_only, str):
+        raise ValueError(f"The board's read-only note must be a sentence (or empty); got {read_only!r}.")
     data = {"key": key, "image": url, "image_size": list(size), "boxes": shown, "active": active, "revision": revision,
-            "aligned": bool(aligned),
+            "aligned": bool(aligned), "read_only": read_only,
             **_settings(stride, map_size, output_size, method, scheme, sampling_ratio, size)}
     result = _component()(key=key, data=data, on_board_change=lambda: None)
+    if read_only:  # the board sends nothing then; a value left from before is not the student's edit
+        return None
     return _value(result.get("board"), revision, size)

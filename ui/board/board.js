@@ -18,6 +18,13 @@ const boards = new WeakMap(); // parentElement -> the board living in it (the mo
 // from the boxes the student left, which Python may not have heard of yet.
 const stores = new Map();
 
+const KEYS_HELP =
+  "Drag on the photo to draw an RoI; drag a box to move it, its handles to resize it. " +
+  "Keys: arrows move the followed RoI by 1 px (Shift: one stride), Alt+arrows resize it, " +
+  "N / Shift+N follow the next / previous RoI, A adds one, Delete removes it (never the last one).";
+// Said when Delete meets the only box: the lesson always follows one.
+const LAST_BOX = "The last RoI stays: the lesson needs one box to follow. Add another (A) before deleting this one.";
+
 const COLOURS = {
   // The RoIs' two colours come from Python (roi_viz.draw.kit, as the walkthrough's photo draws them).
   box: "#ffd000", // other RoIs: light in greyscale, dashed
@@ -97,17 +104,20 @@ class Board {
     this.keysHelp = document.createElement("p");
     this.keysHelp.id = "roi-board-keys";
     this.keysHelp.className = "roi-board-keys";
-    this.keysHelp.textContent =
-      "Drag on the photo to draw an RoI; drag a box to move it, its handles to resize it. " +
-      "Keys: arrows move the followed RoI by 1 px (Shift: one stride), Alt+arrows resize it, " +
-      "N / Shift+N follow the next / previous RoI, A adds one, Delete removes it.";
+    this.keysHelp.textContent = KEYS_HELP;
     this.legend = document.createElement("p");
     this.legend.className = "roi-board-legend";
     this.words = document.createElement("p");
     this.words.className = "roi-board-readout";
     this.words.setAttribute("aria-live", "polite");
     this.words.setAttribute("aria-atomic", "true");
-    root.append(this.canvas, this.words, this.legend, this.keysHelp);
+    // Why a key did nothing (Delete on the last box): said once, politely, apart from the readout,
+    // which every frame of a drag rewrites.
+    this.status = document.createElement("p");
+    this.status.className = "roi-board-status";
+    this.status.setAttribute("role", "status");
+    this.status.setAttribute("aria-live", "polite");
+    root.append(this.canvas, this.words, this.status, this.legend, this.keysHelp);
     this.root = root;
     root.frameTimes = this.frameTimes; // milliseconds per redraw, for bench/bench_board.py
     this.parent.appendChild(root);
@@ -122,6 +132,37 @@ class Board {
     root.addEventListener("keydown", (e) => this.onKey(e));
     this.observer = new ResizeObserver(() => this.resize());
     this.observer.observe(root);
+  }
+
+  // Read-only (the quiz): the boxes are shown and nothing else; no key, no pointer changes them,
+  // and no geometry is drawn or read out (it would give the answers away). `note` says why.
+  showMode(note) {
+    const root = this.root;
+    root.classList.toggle("read-only", Boolean(note));
+    if (note) {
+      root.removeAttribute("tabindex");
+      root.setAttribute("role", "group"); // its words (why it is fixed) stay readable, as they would not inside an img
+      root.removeAttribute("aria-roledescription");
+      this.keysHelp.textContent = note;
+      this.status.textContent = "";
+      this.drag = null;
+    } else {
+      root.tabIndex = 0;
+      root.setAttribute("role", "application");
+      root.setAttribute("aria-roledescription", "RoI board");
+      root.removeAttribute("aria-label");
+      this.keysHelp.textContent = KEYS_HELP;
+    }
+  }
+
+  // A sentence for the status line, announced even when it repeats (a live region speaks on change).
+  say(text) {
+    if (this.status.textContent === text) {
+      this.status.textContent = "";
+      setTimeout(() => { this.status.textContent = text; }, 50);
+    } else {
+      this.status.textContent = text;
+    }
   }
 
   get boxes() { return this.s.boxes; }
@@ -141,7 +182,9 @@ class Board {
     this.settings = {
       method: data.method, scheme: data.scheme, stride: data.stride, mapSize: data.map_size,
       outputSize: data.output_size, samplingRatio: data.sampling_ratio, aligned: data.aligned,
+      readOnly: data.read_only || "",
     };
+    this.showMode(this.settings.readOnly);
     if (data.colours) Object.assign(COLOURS, data.colours); // the boxes' colours are declared in Python, once
     this.imageSize = data.image_size;
     if (data.revision !== this.rev) {
@@ -150,7 +193,7 @@ class Board {
       this.active = Math.min(Math.max(data.active, 0), this.boxes.length - 1);
       this.drag = null;
     }
-    this.legend.textContent = legendText(this.settings);
+    this.legend.textContent = this.settings.readOnly ? "" : legendText(this.settings);
     if (firstImage) {
       this.imageUrl = data.image;
       this.img.src = data.image;
@@ -215,10 +258,10 @@ class Board {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.base, 0, 0);
     const box = this.boxes[this.active];
-    const geo = RoIGeometry.geometryOf(box, this.settings);
-    drawGeometry(ctx, geo, this.settings, k * this.settings.stride, ctx.canvas);
+    const geo = this.settings.readOnly ? null : RoIGeometry.geometryOf(box, this.settings);
+    if (geo) drawGeometry(ctx, geo, this.settings, k * this.settings.stride, ctx.canvas);
     this.boxes.forEach((b, i) => i !== this.active && drawBox(ctx, b, i, k, false));
-    drawBox(ctx, box, this.active, k, true);
+    drawBox(ctx, box, this.active, k, true, !this.settings.readOnly); // read-only: no handles to suggest a resize
     this.writeLive(box, geo);
     this.frameTimes.push(performance.now() - t0);
     if (this.frameTimes.length > 5000) this.frameTimes.splice(0, 2500);
@@ -226,6 +269,12 @@ class Board {
 
   writeLive(box, geo) {
     const s = this.settings;
+    if (!geo) { // read-only: where the box is, nothing computed from it
+      this.root.dataset.live = JSON.stringify({ box: box.slice(), stride: s.stride, active: this.active, count: this.boxes.length, read_only: true });
+      this.root.setAttribute("aria-label", `The photo with the quiz's RoI, (${box.join(", ")}) px, on the stride grid.`);
+      this.words.textContent = "";
+      return;
+    }
     const live = { box: box.slice(), stride: s.stride, method: s.method, active: this.active, count: this.boxes.length, projected: geo.projected };
     if (s.method === "pool") {
       Object.assign(live, { scheme: s.scheme, quantized: geo.quantized, lost: geo.lostArea, gained: geo.gainedArea, coverage: geo.coverage, dropped: geo.droppedCells });
@@ -258,7 +307,7 @@ class Board {
   }
 
   onDown(e) {
-    if (e.button !== 0 || e.target !== this.canvas) return;
+    if (this.settings.readOnly || e.button !== 0 || e.target !== this.canvas) return;
     const p = this.toImage(e);
     const [W, H] = this.imageSize;
     if (p.x < 0 || p.y < 0 || p.x > W || p.y > H) return;
@@ -277,7 +326,7 @@ class Board {
 
   onMove(e) {
     if (!this.drag) {
-      if (e.pointerType === "mouse") this.canvas.style.cursor = cursorFor(this.hit(this.toImage(e)));
+      if (e.pointerType === "mouse") this.canvas.style.cursor = this.settings.readOnly ? "default" : cursorFor(this.hit(this.toImage(e)));
       return;
     }
     const p = this.toImage(e);
@@ -313,6 +362,7 @@ class Board {
 
   // ------------------------------------------------------------ keys
   onKey(e) {
+    if (this.settings.readOnly) return;
     const [W, H] = this.imageSize;
     const s = this.settings.stride;
     const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
@@ -329,10 +379,14 @@ class Board {
       }
       this.boxes[this.active] = [x, y, w, h];
     } else if (e.key === "Delete" || e.key === "Backspace") {
-      if (this.boxes.length > 1) { // the lesson always follows some box
-        this.boxes.splice(this.active, 1);
-        this.active = Math.min(this.active, this.boxes.length - 1);
+      if (this.boxes.length < 2) { // the lesson always follows some box: nothing changes, and the board says why
+        e.preventDefault();
+        e.stopPropagation();
+        this.say(LAST_BOX);
+        return;
       }
+      this.boxes.splice(this.active, 1);
+      this.active = Math.min(this.active, this.boxes.length - 1);
     } else if (e.key === "n" || e.key === "N") {
       const n = this.boxes.length;
       this.active = (this.active + (e.shiftKey ? n - 1 : 1)) % n;
@@ -345,6 +399,7 @@ class Board {
     }
     e.preventDefault();
     e.stopPropagation();
+    this.status.textContent = ""; // a change was made: the last refusal no longer applies
     this.redraw();
     this.commit();
   }
@@ -508,7 +563,7 @@ function spanArea([r0, r1, c0, c1]) {
   return Math.max(r1 - r0, 0) * Math.max(c1 - c0, 0);
 }
 
-function drawBox(ctx, b, i, k, active) {
+function drawBox(ctx, b, i, k, active, handles = active) {
   const [x, y, w, h] = [b[0] * k, b[1] * k, b[2] * k, b[3] * k];
   const unit = Math.max(1, ctx.canvas.width / 512);
   ctx.setLineDash(active ? [] : [8 * unit, 5 * unit]);
@@ -535,7 +590,7 @@ function drawBox(ctx, b, i, k, active) {
   ctx.fillStyle = active ? "#fff" : COLOURS.box;
   ctx.textBaseline = "top";
   ctx.fillText(label, x + 4 * unit, ty + 2 * unit);
-  if (active) {
+  if (handles) {
     const hs = 4 * unit;
     ctx.fillStyle = "#fff";
     ctx.strokeStyle = "#000";

@@ -1,4 +1,11 @@
-"""The quiz: predict, then check. A random RoI on this photo, one question at a time, graded at once."""
+"""The quiz: predict, then check. A random RoI on this photo, one question at a time, graded at once.
+
+While the quiz is open, the photo's board beside it shows the question's RoI alone, read-only and
+without its live geometry (which would give the answers away): :func:`show_on_board`, called where
+the board is drawn, and :func:`board_behind`, which the lesson asks before drawing (entering or
+leaving the quiz, or a new question, happens in the lesson's own rerun and must redraw the photo).
+The student's own boxes are not touched: they come back as they were when the quiz is left.
+"""
 from __future__ import annotations
 
 import hashlib
@@ -10,10 +17,18 @@ from roi_viz.lesson.numbers import exact
 from roi_viz.lesson.settings import Settings
 
 from .. import figure
+from ..board import METHODS as BOARD_METHODS
+from ..board import board
 from ..session import session
+from ..style import photo_fits
 from ..widgets import bound, callback, say
 
 LEVEL_WORDS = {key: label for key, (label, _) in QUIZ_LEVELS.items()}
+BOARD_NOTE = ("The quiz's RoI, fixed and without its numbers: answer first. "
+              "Your own boxes come back, as you left them, when you leave the quiz.")
+# st.session_state: the question the photo's board shows ("": the student's boxes), and the one a
+# rerun of the page was last asked for (so that a board that could not be drawn never loops).
+BOARD_SHOWS, BOARD_ASKED = "quiz:board-shows", "quiz:board-asked"
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -43,6 +58,75 @@ def new_question(level: str | None = None) -> None:
     q.level = level or q.level
     q.seed = random.randint(0, MAX_SEED)
     q.pos, q.tries, q.grade = 0, 0, None
+
+
+def question_now():
+    """The question the quiz shows now; a seed is drawn the first time the quiz is opened."""
+    s = session()
+    if s.quiz.seed is None:
+        new_question()
+    return the_question(s.quiz.seed, s.quiz.level, s.settings)
+
+
+def seed_words(seed: int) -> str:
+    """The question's label: its seed is a name, not a count (the link's ``seed=`` brings it back)."""
+    return f"Question seed {seed} (the same seed gives the same question)"
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def square_photo(key: str, _photo: bytes, side: int) -> bytes:
+    """The photo as the quiz sees it: the ``side x side`` model input (``key``: the photo's)."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(_photo)) as im:
+        if im.size == (side, side):
+            return _photo
+        buf = io.BytesIO()
+        im.convert("RGB").resize((side, side), Image.BILINEAR).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def show_on_board(board_key: str, photo: bytes, size: tuple[int, int]) -> bool:
+    """In the quiz, draw the photo's board with the question's RoI alone, read-only; elsewhere draw nothing.
+
+    Args:
+        board_key: the key of the student's board (the quiz's board has its own, per question, so
+            the student's board keeps its boxes in the browser untouched).
+        photo: the model input as PNG bytes, ``size = (W, H)`` pixels; the quiz's input is the
+            ``S x S`` square (``S = q.input_size``), the question's RoI whole pixels of it.
+
+    Returns:
+        True when the quiz's board was drawn (the student's must not be).
+    """
+    s = session()
+    st.session_state.pop(BOARD_ASKED, None)
+    if s.place.view != "quiz" or s.place.present:
+        st.session_state[BOARD_SHOWS] = ""
+        return False
+    q = question_now()
+    asked, side = fingerprint(q), q.input_size
+    st.html(photo_fits((side, side)))
+    board(square_photo(f"{board_key}:{size[0]}x{size[1]}", photo, side), boxes=[q.roi], active=0, revision=0,
+          stride=q.stride, map_size=q.map_size, output_size=q.output_size,
+          method=q.method if q.method in BOARD_METHODS else "pool", scheme=q.settings.scheme,
+          read_only=BOARD_NOTE, key=f"quiz-board:{asked}")
+    st.session_state[BOARD_SHOWS] = asked
+    return True
+
+
+def board_behind(present: bool) -> bool:
+    """Whether the photo's board shows what it should not (the student's boxes in the quiz, the quiz's box
+    outside it, an older question): the page must be drawn again. Asked once per change: if that rerun
+    could not draw the board, it is not asked again. ``present``: presenter mode, which has no board."""
+    if present:
+        return False
+    wanted = fingerprint(question_now()) if session().place.view == "quiz" else ""
+    if st.session_state.get(BOARD_SHOWS, "") == wanted or st.session_state.get(BOARD_ASKED) == wanted:
+        return False
+    st.session_state[BOARD_ASKED] = wanted
+    return True
 
 
 def fingerprint(q) -> str:
@@ -111,7 +195,7 @@ def render(scene, key: str) -> None:
         ask = q.asks[state.pos]
         score = state.score or quiz.Score()
         top = st.columns([3, 1], vertical_alignment="center")
-        top[0].caption(f"Question {state.seed} ({quiz.LEVEL_TITLES[q.level]}). Score: {score.words}.")
+        top[0].caption(f"{seed_words(state.seed)}. {quiz.LEVEL_TITLES[q.level]}. Score: {score.words}.")
         top[1].button("New question", width="stretch", on_click=callback(new_question), key="quiz-new")
     with picture:
         figure.show(quiz_picture(key, asked, q, scene.image, figure.dpi()), "JPEG",
