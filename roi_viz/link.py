@@ -23,7 +23,7 @@ The parameters (every one optional)::
     roi=296_192_200_145  an RoI, x_y_w_h in pixels of the model input; repeat for more
     active=2             the RoI the lesson follows, counted from 1
     view=compare         walk | compare | slide | quiz | field (what a cell sees) | head (after pooling)
-                         | train (what training sees)
+                         | train (what the gradient reaches)
     step=4               the walkthrough's step, counted from 1
     channel=17           the channel shown (default: the strongest inside the RoI)
     mean=1               step 2 shows the mean over all channels

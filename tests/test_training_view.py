@@ -1,4 +1,5 @@
-"""The "What training sees" view: its numbers against roi_viz.backward, its figures, its link, its bad input."""
+"""The "What the gradient reaches" view (``view=train``): its numbers against roi_viz.backward, its figures, its
+link, its bad input, and its words as a detection teacher would read them."""
 from pathlib import Path
 
 import numpy as np
@@ -56,7 +57,7 @@ def test_the_backward_pass_agrees_with_the_library(seed):
     box = backward.box_gradient(method, scene.features, roi, stride=s.stride, output_size=s.output_size,
                                 weights=backward.one_hot(6, s.output_size, c, b), **opts)
     assert bp.box.left == pytest.approx(box.left) and bp.box.jump == pytest.approx(box.jump)
-    if method in ("pool", "warp"):  # snapped: the box learns nothing between jumps
+    if method in ("pool", "warp"):  # snapped: the exact derivative is 0 between jumps
         assert np.all(bp.slide.derivative[bp.slide.defined] == 0)
     words = training_words(bp, METHODS[method].name)
     if not bp.empty:
@@ -95,7 +96,7 @@ def test_the_view_opens_for_each_method_with_the_librarys_numbers(at, method, fe
     assert not at.exception and not notices(at, "error")
     state = page_state(at)
     assert state.place.view == "train"
-    assert "What training sees: the backward pass" in page_text(at)
+    assert "What the gradient reaches: one value followed backwards" in page_text(at)
     s = state.settings
     fm = features_512.values
     channel = s.channel if s.channel is not None else None
@@ -112,7 +113,7 @@ def test_the_view_opens_for_each_method_with_the_librarys_numbers(at, method, fe
     assert f"bin ({i}, {j}), channel {channel}" in text
     assert f"**{n} cell{'s' if n != 1 else ''}**" in text
     assert pct(backward.share_reached(grad, roi, stride=s.stride)) in text
-    assert "Refining the box by gradient steps" in text and "| RoIAlign | " in text
+    assert "Can the box move?" in text and "| RoIAlign | " in text and "| RoIWarp (MNC's surrogate) | " in text
     assert len(figures(at)) >= 2
     labels = [b.label for b in at.get("download_button")]
     assert "Download the gradient map (PNG)" in labels and "Download the box's derivative (PNG)" in labels
@@ -160,3 +161,106 @@ def test_gradient_steps_move_the_box_only_through_the_smooth_methods(seed):
     assert runs["prroi"].moved > 0 or runs["prroi"].stopped
     words = refinement_words(list(runs.values()), {k: m.name for k, m in METHODS.items()})
     assert "RoI pooling and RoIWarp did not move the box" in words
+
+
+# ---------------------------------------------------------------- the words a detection teacher would correct
+def warp_page(at):
+    widget(at, "radio", "How the RoI becomes").set_value("warp").run()
+    assert not at.exception
+    return page_text(at)
+
+
+def test_the_view_is_named_for_what_it_shows_not_for_training(at):
+    text = page_text(at)
+    assert "What training sees" not in text
+    assert "What the gradient reaches" in text
+    labels = [o for r in at.radio if r.label == "View" for o in r.options]
+    assert "What the gradient reaches" in labels and "What training sees" not in labels
+
+
+def test_roiwarp_words_give_the_exact_derivative_and_mncs_surrogate(at, features_512):
+    text = warp_page(at)
+    state = page_state(at)
+    s = state.settings
+    i, j, _ = state.place.focus
+    fm = features_512.values
+    scene = build_scene(Image.new("RGB", (512, 512)), fm, [ARTICLE_ROI], 0, s)
+    w = backward.one_hot(fm.shape[0], s.output_size, scene.channel, (i, j))
+    surrogate = backward.warp_surrogate(fm, ARTICLE_ROI, stride=s.stride, output_size=s.output_size, weights=w,
+                                        **options("warp", s))
+    assert any(v != 0 for v in surrogate)
+    assert "exact derivative of this pass by x is **0**" in text
+    assert "MNC's surrogate" in text and "Dai et al., 2016" in text
+    assert ", ".join(f"{c} {value(v)}" for c, v in zip(backward.CORNERS, surrogate)) in text
+    assert "no gradient reaches the box through this pooling" not in text
+
+
+@pytest.mark.parametrize("method", METHOD_KEYS)
+def test_the_words_say_how_real_detectors_correct_boxes(at, method):
+    widget(at, "radio", "How the RoI becomes").set_value(method).run()
+    text = page_text(at)
+    assert "For learning to refine a box" not in text
+    assert "In Fast, Faster and Mask R-CNN no gradient reaches the RoI's coordinates" in text
+    assert "regression head predicts offsets (tx, ty, tw, th)" in text
+    assert "the operator's own mathematics" in text
+    if method == "prroi":
+        assert "IoU-Net" in text and "at *inference*, not in training" in text and "predicts" in text
+
+
+def test_the_view_says_what_it_follows_and_what_the_corners_are(at):
+    text = page_text(at)
+    assert "stands in for a loss" in text
+    assert "x1 = x, y1 = y (top left)" in text and "x2 = x + w, y2 = y + h (bottom right)" in text
+    widget(at, "radio", "How the RoI becomes").set_value("pool").run()
+    pool = page_text(at)
+    assert "so they learn nothing from it" not in pool and "nothing on the map learns" not in pool
+    assert "nothing from it passes through them to the weights that computed them" in pool
+
+
+def test_the_gradient_steps_say_they_show_whether_a_box_can_move_not_that_it_improves(at):
+    text = page_text(at)
+    assert "Refining the box by gradient steps" not in text and "can learn through" not in text
+    assert "one activation of one channel" in text and "whether a box *can* move" in text
+    assert "not that it got better" in text
+
+
+def markers_cut_by_their_axes(fig) -> list[str]:
+    """Markers of the drawn figure that pass the edge of their axes, which clips them: measured in display pixels."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    cut = []
+    for ax in fig.axes:
+        frame = ax.get_window_extent(renderer)
+        for line in ax.get_lines():
+            if line.get_marker() in (None, "None", "", " ") or not line.get_clip_on():
+                continue
+            xy = np.asarray(line.get_xydata(), dtype=float)
+            every = line.get_markevery()
+            if isinstance(every, (int, np.integer)):
+                xy = xy[::int(every)]
+            xy = xy[np.isfinite(xy).all(axis=1)]
+            radius = (line.get_markersize() + line.get_markeredgewidth()) / 2 * fig.dpi / 72
+            for x, y in ax.transData.transform(xy):
+                if x - radius < frame.x0 - 0.5 or x + radius > frame.x1 + 0.5 or \
+                        y - radius < frame.y0 - 0.5 or y + radius > frame.y1 + 0.5:
+                    cut.append(f"{line.get_label() or 'a line'} at ({x:.0f}, {y:.0f}) px, radius {radius:.1f}, "
+                               f"axes {frame.x0:.0f}..{frame.x1:.0f} x {frame.y0:.0f}..{frame.y1:.0f}")
+    return cut
+
+
+@pytest.mark.parametrize("presenter", [False, True], ids=["page", "projector"])
+@pytest.mark.parametrize("method", METHOD_KEYS)
+def test_the_slide_plots_markers_are_drawn_whole(method, presenter):
+    from roi_viz.draw import kit
+
+    fm = np.random.default_rng(4).standard_normal((3, 16, 16))
+    scene = build_scene(Image.new("RGB", (512, 512)), fm, [ARTICLE_ROI], 0, Settings(method=method, channel=1))
+    bp = backward_pass(scene, (1, 1), 1)
+    assert bp.slide.offsets[-1] == 1.0  # a marker sits at each end of the slide, 0 and 1 cell
+    fig = fig_box_slide(scene, bp, METHODS[method])
+    if presenter:
+        kit.for_projector(fig)
+    assert markers_cut_by_their_axes(fig) == []

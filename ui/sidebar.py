@@ -163,8 +163,12 @@ def presets_buttons() -> None:
     sb.button("Fast R-CNN paper setting", width="stretch", on_click=apply_preset,
               args=(presets.FAST_RCNN, None,
                     "Fast R-CNN paper setting: VGG16 cut after conv5_3 and its ReLU (stride 16), RoI pooling to "
-                    "7 × 7 with the rounding of Fast R-CNN's code. The RoIs stay."),
-              help="conv5_3 + ReLU (stride 16), RoI pooling to 7 × 7 with the rounding of Fast R-CNN's code.")
+                    "7 × 7 with the rounding of Fast R-CNN's code, the photo's proportions kept. The paper scaled "
+                    "the shorter side to 600 pixels (the longer at most 1,000); the input size here stays as it was: "
+                    "choose 576, one of the paper's multi-scale sizes, to come close. The RoIs stay."),
+              help="conv5_3 + ReLU (stride 16), RoI pooling to 7 × 7 with the rounding of Fast R-CNN's code, "
+                   "proportions kept. The paper's scale: shorter side 600 pixels, longer at most 1,000 (576, one of "
+                   "its multi-scale sizes, is offered under Model input size).")
 
 
 def network_status(settings: Settings) -> None:

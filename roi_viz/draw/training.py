@@ -1,4 +1,4 @@
-"""The two figures of "What training sees": the backward pass of one output value.
+"""The two figures of "What the gradient reaches": the backward pass of one output value.
 
 - :func:`fig_gradient_map`: the feature grid around the RoI with the gradient of
   one bin's value on each cell (darker red = more), the bin outlined in black,
@@ -141,10 +141,13 @@ def fig_box_slide(scene: Scene, bp: BackwardPass, method) -> Figure:
     top.set_ylabel("output value", fontsize=FONT)
     bottom.set_ylabel("d value / d x\n(per pixel)", fontsize=FONT)
     bottom.set_xlabel(f"RoI moved right by (cells; 1 cell = {sl.stride:g} px)", fontsize=FONT)
+    # A margin on each side: a marker at either end of the slide (0 or 1 cell) is drawn whole, not cut in half
+    # by the axes' edge.
+    margin = 0.04 * (sl.offsets[-1] - sl.offsets[0])
     for ax in (top, bottom):
         ax.tick_params(labelsize=SMALL)
         ax.grid(True, color="#bbbbbb", linewidth=0.8)
-        ax.set_xlim(sl.offsets[0], sl.offsets[-1])
+        ax.set_xlim(sl.offsets[0] - margin, sl.offsets[-1] + margin)
     top.tick_params(labelbottom=False)
     fig.legend(handles=handles, labels=labels, loc="lower center", ncol=min(len(handles), 2), fontsize=FONT,
                frameon=False, bbox_to_anchor=(0.55, 0.0))

@@ -21,16 +21,16 @@ GLOSSARY: dict[str, str] = {
     "quantize": "Snap a number to a whole cell (round it). RoI pooling does it twice: to the box, then to the bins' sizes.",
     "bin": "One of the ph × pw pieces the box is cut into; each gives one output value per channel.",
     "max pooling": "Keep the largest value inside a window (here: a bin), separately for each channel.",
-    "empty bin": "A bin with no cell in it (the box is smaller than the output); torchvision and Caffe write 0 for it.",
+    "empty bin": "A bin with no cell in it: under the article's rule when the box is smaller than the output, under Fast R-CNN's rule only off the map. torchvision and Caffe write 0.",
     "coverage": "The share of the RoI's area that lies inside some bin, so that it can reach the output at all.",
     "bilinear interpolation": "Reading the map between cell centres: a weighted mean of the four nearest cells, nearer cells weighing more.",
     "sampling point": "A place inside a bin where RoIAlign or RoIWarp reads the map by bilinear interpolation.",
     "sampling ratio": "How many sampling points RoIAlign puts in each bin along each side (2 means 2 × 2); 0 or less lets the bin's size decide.",
-    "aligned=True": "torchvision's switch for the half-cell shift: a cell's value belongs to its centre, so half a cell is subtracted before reading.",
+    "aligned=True": "torchvision's RoIAlign option for the half-cell shift (here PrRoI has it too): a cell's value belongs to its centre, so half a cell is subtracted first.",
     "RoI pooling": "Fast R-CNN's layer: snap the box to whole cells, split it into bins of whole cells, keep each bin's maximum.",
     "RoIAlign": "Mask R-CNN's fix for RoI pooling: no rounding at all; each bin is read at a few points by bilinear interpolation.",
     "Mask R-CNN": "The paper (He et al., 2017) that introduced RoIAlign; it allows either the mean or the maximum of a bin's points.",
-    "RoIWarp": "From Multi-task Network Cascades: snap the box to whole cells as RoI pooling does, then read it at points as RoIAlign does.",
+    "RoIWarp": "MNC's layer (Dai et al., 2016): snap the box to whole cells, read it at points; it back-propagates the points' slope to the box, the rounding ignored.",
     "Precise RoI Pooling": "PrRoI (Jiang et al., 2018): no rounding and no points; each bin's value is the exact average of the interpolated map over the bin.",
 }
 
@@ -40,6 +40,6 @@ INLINE: dict[str, str] = {
     "conv5_3 + ReLU": "VGG16's last convolution and the ReLU after it, which turns negatives into 0; "
     "Fast R-CNN cuts the network there, one pooling earlier than the article",
     "sampling ratio": "the number of points per bin along each side",
-    "aligned=True": "torchvision's switch for this half-cell shift",
+    "aligned=True": "the switch for this half-cell shift, named after torchvision's RoIAlign option",
     "Mask R-CNN": "the paper that introduced RoIAlign",
 }

@@ -142,11 +142,13 @@ MODE_WORDS = {"avg": "mean of the points", "max": "max of the points"}
 
 OPTIONS: tuple[Option, ...] = (
     Option("input_size", "Model input size (pixels)",
-           "The side of the square the image is resized to, or, with its proportions kept, its shorter side.",
+           "The side of the square the image is resized to, or, with its proportions kept, its shorter side. "
+           "Fast R-CNN's paper used 600 (the longer side at most 1,000); sizes here are multiples of 32, and 576 is "
+           "one of the paper's multi-scale sizes (480, 576, 688, 864, 1200).",
            "size", "--size", "Input size", "size"),
     Option("shape", "Input shape",
            "The article squashes every photo into a 512 × 512 square. Fast R-CNN keeps the photo's proportions and "
-           "scales its shorter side, so the feature map is not square either. An upload starts with its "
+           "scales its shorter side (to 600 pixels in its paper), so the feature map is not square either. An upload starts with its "
            "proportions kept.",
            "shape", "--shape", "Input shape", "choice",
            lambda: {"square": "Square, S × S (the article)", "aspect": "Proportions kept, shorter side S (Fast R-CNN)"}),
@@ -156,12 +158,15 @@ OPTIONS: tuple[Option, ...] = (
            "method", "--method", "Method", "choice", _methods),
     Option("scheme", "Rounding rule",
            "The article floors x, y, w and h separately and drops what the split leaves over. Fast R-CNN's code "
-           "rounds the corners to the nearest cell, keeps the end cell, and lets bins overlap.",
+           "rounds the corners to the nearest cell, keeps the end cell (Caffe's pixel boxes count both ends: the "
+           "+1), and lets bins overlap.",
            "rule", "--scheme", "Rounding", "choice",
            lambda: {"article": "the article's: round everything down", "fastrcnn": "Fast R-CNN's code (torchvision)"},
            per_method=True),
     Option("sampling_ratio", "Sampling ratio (points per bin per axis; 0 = adaptive)",
-           "torchvision's default is 2 here and in Detectron; 0 picks ⌈bin size⌉ points per axis, about one per cell.",
+           "Adaptive (0 here) picks ⌈bin size⌉ points per axis, about one per cell. torchvision's roi_align defaults "
+           "to adaptive (sampling_ratio=-1); its Faster and Mask R-CNN use 2 (through MultiScaleRoIAlign); "
+           "detectron2 defaults to 0, adaptive. This page starts at 2.",
            "ratio", "--sampling-ratio", "Sampling ratio", "whole", low=0, high=MAX_RATIO, per_method=True),
     Option("align_mode", "One value per bin", "RoIAlign: the mean (torchvision) or the maximum of a bin's points.",
            "align_mode", "--align-mode", "Per bin", "choice", lambda: dict(zip(MODES, map(MODE_WORDS.get, MODES))),
@@ -170,8 +175,9 @@ OPTIONS: tuple[Option, ...] = (
            "warp_mode", "--warp-mode", "Per bin", "choice", lambda: dict(zip(MODES, map(MODE_WORDS.get, MODES))),
            per_method=True, control="radio-row"),
     Option("aligned", "Aligned (−0.5 cell shift)",
-           "On: points and bins sit exactly on the RoI (torchvision aligned=True). Off: the legacy rule, which "
-           "reads the map half a cell off (PrRoI's authors' rule).",
+           "On: points and bins sit exactly on the RoI (torchvision's aligned=True; detectron2's ROIAlignV2). Off: "
+           "the legacy rule, which reads the map half a cell off: torchvision's roi_align default, kept by its "
+           "Faster and Mask R-CNN, and the rule of PrRoI's authors' code (PrRoI is not in torchvision).",
            "aligned", "--aligned", "Half-cell shift", "flag", per_method=True),
     Option("output_size", "Output size", "Rows × columns of the output, each from 1 to 14.",
            "out", "--output", "Output", "output"),

@@ -1,4 +1,4 @@
-"""What training sees: the numbers of the backward pass for one output value, and their words.
+"""What the gradient reaches: the numbers of the backward pass for one output value, and their words.
 
 :func:`backward_pass` runs :mod:`roi_viz.backward` for one bin ``(i, j)`` of one
 channel of a scene's method, with the scene's own settings, and keeps what the
@@ -10,6 +10,11 @@ of the box, and the derivative by the box's x as the box slides to the right.
 
 Conventions as in :mod:`roi_viz.backward`: corners in input pixels, derivatives
 per input pixel, slide offsets in cells.
+
+The box's gradient shown is the operator's own mathematics, not what a detector
+trains: in Fast, Faster and Mask R-CNN the boxes are constants and a regression
+head corrects them. The words say so; :func:`refine_box` climbs one activation to
+show whether a box *can* move through a pooling, not that it fits better.
 """
 from __future__ import annotations
 
@@ -113,18 +118,22 @@ def jump_offsets(slide: backward.DerivativeSlide) -> list[float]:
 
 
 def training_words(bp: BackwardPass, name: str) -> str:
-    """Markdown: where the value's gradient lands, how the box's gradient behaves, what that means for training."""
+    """Markdown: what is followed, where the value's gradient lands, the box's gradient, and what a detector does."""
     i, j = bp.bin
     sl = bp.slide
-    parts = []
+    parts = [
+        f"**What the figures follow.** One output value: channel {bp.channel}'s bin ({i}, {j}). It stands in for "
+        "a loss: a real loss weighs every value of every channel, and each sends its gradient back along paths "
+        "like this one's. The box is (x, y, w, h) in input pixels; its corners are x1 = x, y1 = y (top left) "
+        "and x2 = x + w, y2 = y + h (bottom right)."]
     if bp.empty:
-        parts.append(f"**Bin ({i}, {j}) is empty.** It holds no cell, outputs 0 and sends no gradient back: "
-                     "nothing on the map learns from it.")
+        parts.append(f"**Bin ({i}, {j}) is empty.** It holds no cell, outputs 0 and sends no gradient back: no cell "
+                     "of the map, and so no weight of the network behind it, gets a signal from it.")
     else:
         total = float(bp.gradient.sum())
         where = {
             "pool": "only to the cell that won the max (the arg-max): the other cells of the bin were not used, "
-                    "so they learn nothing from it",
+                    "so nothing from it passes through them to the weights that computed them",
             "align": "to the four cells around each sampling point, with the bilinear weights of that point",
             "warp": "to the four cells around each sampling point of the snapped box, with bilinear weights",
             "prroi": "to every cell the bin overlaps, in proportion to the overlap: its smooth weight map",
@@ -133,7 +142,9 @@ def training_words(bp: BackwardPass, name: str) -> str:
             f"**Where the gradient lands.** The value of bin ({i}, {j}), channel {bp.channel}, sends its gradient "
             f"{where}. It reaches **{bp.reached} cell{'s' if bp.reached != 1 else ''}**, and the shares add up to "
             f"{num(total)}; of the {bp.touched} cells the RoI touches, **{pct(bp.share_bin)}** receive some of it. "
-            f"All bins of this channel together reach **{pct(bp.share_all)}** of those cells.")
+            f"All bins of this channel together reach **{pct(bp.share_all)}** of those cells. A cell is an "
+            "activation, not a weight: it learns nothing itself, but the gradient it receives goes on to the "
+            "convolution weights that computed it.")
     d0 = sl.derivative[0] if sl.defined[0] else None
     lo, hi = float(np.nanmin(sl.derivative)), float(np.nanmax(sl.derivative))
     span = f"over {cells(sl.offsets[-1])} to the right"
@@ -143,15 +154,18 @@ def training_words(bp: BackwardPass, name: str) -> str:
         where = ", ".join(num(a) for a in jumps)
         parts.append(
             f"**The box's gradient.** {name} snaps the box to whole cells, so while the box slides {span} the value "
-            "stands still and its derivative by x is **0**"
+            "stands still and the exact derivative of this pass by x is **0**"
             + (f", except at {len(jumps)} jump{'s' if len(jumps) != 1 else ''} (at {where} cells) where it is "
                "**undefined**: the value steps instead of changing smoothly." if jumps else
                "; this bin's value does not even jump here.")
             + f" Now: d value / d x = {derivative(d0)} per pixel; by the corners: {_corners(bp.box)}.")
-        parts.append(
-            "**For learning to refine a box:** no gradient reaches the box through this pooling. A loss on the "
-            "pooled features cannot tell the box which way to move; the box is corrected only by a separate "
-            "regression head that predicts offsets.")
+        if bp.box.surrogate is not None:
+            parts.append(
+                "**MNC's surrogate.** RoIWarp was introduced in Multi-task Network Cascades (Dai et al., 2016) so "
+                "that a gradient *does* reach the box: its layer ignores the rounding and passes back the slope of "
+                "the bilinear surface at the sampling points (the winning point, for the maximum), as if the "
+                "snapped box moved with the box. For this value, per pixel: "
+                + ", ".join(f"{c} {value(v)}" for c, v in zip(backward.CORNERS, bp.box.surrogate)) + ".")
     elif rec.samples_points:
         parts.append(
             f"**The box's gradient.** Moving the box moves every sampling point with it, so the value changes and "
@@ -160,19 +174,27 @@ def training_words(bp: BackwardPass, name: str) -> str:
             + (f" (at {', '.join(num(k) for k in sl.kinks)} cells), where a sampling point crosses a cell centre and "
                "the derivative has one value from the left and another from the right." if sl.kinks else ".")
             + f" By the corners: {_corners(bp.box)}.")
-        parts.append(
-            "**For learning to refine a box:** a gradient does reach the box, so a loss on the pooled features can "
-            "push its corners; but it only sees the four cells around each point and changes abruptly at the kinks, "
-            "so gradient steps on the box are jerky.")
     else:
         parts.append(
             f"**The box's gradient.** The exact integral moves smoothly with the bin's edges, so the derivative by x "
             f"is defined everywhere and continuous: now {derivative(d0)} per pixel, between {value(lo)} and "
             f"{value(hi)} {span}. By the corners: {_corners(bp.box)}.")
-        parts.append(
-            "**For learning to refine a box:** the box gets a gradient at every position and it never jumps, so "
-            "the box itself can be refined by gradient steps on a score of the pooled features (what IoU-Net does "
-            "with Precise RoI Pooling).")
+    could = {
+        "pool": "Through RoI pooling it could not: the exact derivative is 0 between jumps.",
+        "warp": "Through RoIWarp's exact pass it could not; through MNC's surrogate it can, which is how MNC lets "
+                "the losses of its later stages reach the boxes an earlier stage regressed.",
+        "align": "Through RoIAlign it could, though the gradient sees only the four cells around each point and "
+                 "changes abruptly at the kinks.",
+        "prroi": "Through Precise RoI Pooling it could, smoothly. IoU-Net (Jiang et al., 2018) does so at "
+                 "*inference*, not in training: it moves each box by gradient ascent on an IoU it predicts from "
+                 "PrRoI features.",
+    }[bp.method]
+    parts.append(
+        "**Is this how a detector corrects its boxes?** No. In Fast, Faster and Mask R-CNN no gradient reaches the "
+        "RoI's coordinates, whatever the pooling: proposals are constants (torchvision's RPN detaches them, and "
+        "its `roi_pool` and `roi_align` return no gradient for the boxes). A separate regression head predicts "
+        "offsets (tx, ty, tw, th) that correct the box. The box's gradient above is the operator's own "
+        f"mathematics: whether a loss *could* move the box through it. {could}")
     return "\n\n".join(parts)
 
 
@@ -180,19 +202,21 @@ def _corners(box: backward.BoxGradient) -> str:
     return ", ".join(f"{name} {derivative(v)}" for name, v in zip(backward.CORNERS, box.value))
 
 
-# ------------------------------------------------------- refining a box by gradient steps
+# ------------------------------------------------------- can the box move by gradient steps?
 @dataclass(frozen=True)
 class Refinement:
     """A box moved by gradient steps that raise one output value.
 
     ``boxes`` are ``(x, y, w, h)`` in input pixels, the start first; ``values``
     the value at each. ``stopped`` says why the steps ended early ("" if they did not).
+    ``surrogate``: RoIWarp's steps followed MNC's surrogate gradient, not the exact one.
     """
 
     method: str
     boxes: tuple
     values: tuple
     stopped: str
+    surrogate: bool = False
 
     @property
     def moved(self) -> float:
@@ -202,14 +226,20 @@ class Refinement:
 
 
 def refine_box(scene: Scene, method: str, bin: tuple[int, int], channel: int, *, steps: int = 10,
-               step_px: float = 4.0) -> Refinement:
+               step_px: float = 4.0, surrogate: bool = False) -> Refinement:
     """Move the active RoI's corners ``steps`` times up the gradient of ``output[channel, bin]``.
 
     Each step moves the corners by ``step_px`` pixels times the gradient divided by
     its largest corner, so every method gets the same step size and only the
     direction comes from the pooling. A corner whose derivative does not exist
     (a jump) does not move; a zero gradient moves nothing, and the steps stop.
+    ``surrogate`` (RoIWarp only): follow MNC's surrogate instead of the exact derivative.
+
+    One activation of one channel is climbed: this shows whether a box *can*
+    move through the pooling, not that it comes to fit an object better.
     """
+    if surrogate and method != "warp":
+        raise ValueError("Only RoIWarp has a surrogate gradient by the box (MNC's layer).")
     s = scene.settings
     fm = scene.features[channel: channel + 1]
     w = backward.one_hot(scene.features.shape[0], s.output_size, channel, bin)[channel: channel + 1]
@@ -222,9 +252,8 @@ def refine_box(scene: Scene, method: str, bin: tuple[int, int], channel: int, *,
         values.append(float((trace.output * w).sum()))
         if k == steps:
             break
-        grad = np.array([0.0 if v is None else v for v in
-                         backward.box_gradient(method, fm, box, stride=s.stride, output_size=s.output_size,
-                                               weights=w, **opts).value])
+        d = backward.box_gradient(method, fm, box, stride=s.stride, output_size=s.output_size, weights=w, **opts)
+        grad = np.array([0.0 if v is None else v for v in (d.surrogate if surrogate else d.value)])
         top = float(np.abs(grad).max())
         if top == 0.0:
             stopped = "the gradient by the box is zero"
@@ -236,7 +265,7 @@ def refine_box(scene: Scene, method: str, bin: tuple[int, int], channel: int, *,
             break
         box = (float(x1), float(y1), float(x2 - x1), float(y2 - y1))
         boxes.append(box)
-    return Refinement(method, tuple(boxes), tuple(values), stopped)
+    return Refinement(method, tuple(boxes), tuple(values), stopped, surrogate)
 
 
 def _and(names: list[str]) -> str:
@@ -244,17 +273,22 @@ def _and(names: list[str]) -> str:
 
 
 def refinement_words(runs: list[Refinement], names: dict, step_px: float = 4.0) -> str:
-    """Markdown: a table of how far each method's gradient steps moved the box, and one sentence on it."""
+    """Markdown: a table of how far each method's gradient steps moved the box, and what that shows and does not."""
+    def name(r: Refinement) -> str:
+        return names[r.method] + (" (MNC's surrogate)" if r.surrogate else "")
+
     rows = ["| method | steps taken | value before → after | box moved (px) |", "|---|---|---|---|"]
     for r in runs:
-        rows.append(f"| {names[r.method]} | {len(r.boxes) - 1}{' (' + r.stopped + ')' if r.stopped else ''} | "
+        rows.append(f"| {name(r)} | {len(r.boxes) - 1}{' (' + r.stopped + ')' if r.stopped else ''} | "
                     f"{value(r.values[0])} → {value(r.values[-1])} | {num(r.moved)} |")
-    still = [names[r.method] for r in runs if r.moved == 0]
-    moving = [names[r.method] for r in runs if r.moved > 0]
-    text = (f"**Refining the box by gradient steps.** Each step moves the corners up to {num(step_px)} px in the "
-            "direction that raises this value, read from the pooling's own gradient by the box.")
+    still = [name(r) for r in runs if r.moved == 0]
+    moving = [name(r) for r in runs if r.moved > 0]
+    text = (f"**Can the box move? Gradient steps up this one value.** Each step moves the corners up to "
+            f"{num(step_px)} px in the direction that raises this value, read from each pooling's own gradient by "
+            "the box. The value climbed is one activation of one channel, not a measure of how well the box fits "
+            "an object: the table shows whether a box *can* move through each pooling, not that it got better.")
     if still:
-        text += f" {_and(still)} did not move the box at all: no gradient reaches it."
+        text += f" {_and(still)} did not move the box at all: the exact derivative is 0 between jumps."
     if moving:
-        text += f" {_and(moving)} moved it: the box itself can learn through {'them' if len(moving) > 1 else 'it'}."
+        text += f" {_and(moving)} moved it: a gradient reaches the box through {'them' if len(moving) > 1 else 'it'}."
     return text + "\n\n" + "\n".join(rows)

@@ -12,5 +12,6 @@ VIEWS: dict[str, tuple[str, str]] = {
     "field": ("What a cell sees", "What one cell really sees"),
     "head": ("After pooling", "After pooling: VGG16's own classifier, for every RoI"),
     "proposals": ("Proposals", "Every proposal: what pooling keeps of selective search's boxes"),
-    "train": ("What training sees", "What training sees: the backward pass"),
+    # Not "what training sees": a detector's boxes get no gradient in training (its regression head corrects them).
+    "train": ("What the gradient reaches", "What the gradient reaches: one value followed backwards"),
 }

@@ -148,7 +148,8 @@ def step_quantize(scene: Scene) -> str:
         x2, y2 = px + pw_, py + ph_
         rule = (
             "**Snap to whole cells (Fast R-CNN's code).** Each *corner* is rounded to the nearest "
-            "cell (halves away from zero), and the cell of the far corner is included:\n\n"
+            "cell (halves away from zero), and the cell of the far corner is included (the +1 of Caffe's code, "
+            "whose pixel boxes count both ends: pixels 0 to 9 make a box 10 pixels wide):\n\n"
             f"- columns: {exact(x1)} → **{xs}**, {exact(x2)} → **{xs + rw - 1}**, so {rw} columns\n"
             f"- rows: {exact(y1)} → **{ys}**, {exact(y2)} → **{ys + rh - 1}**, so {rh} rows\n\n"
         )
@@ -473,7 +474,8 @@ def _prroi_aligned_words(aligned: bool) -> str:
             "The authors' code builds the surface with each value at its cell's corner (at 3); with "
             f"`aligned=True` ({INLINE['aligned=True']}) half a cell is subtracted from the box before it is "
             "integrated, which puts every value back at its cell's centre. The bins are therefore integrated "
-            "exactly where the box was drawn."
+            "exactly where the box was drawn. PrRoI is not in torchvision, and its authors' code has no such switch: "
+            "the page offers one so that PrRoI and RoIAlign can read the map the same way."
         )
     return (
         "**The authors' rule.** Their code does not shift by half a cell: a cell's value is placed at the "

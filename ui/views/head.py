@@ -64,8 +64,9 @@ def render(scene, key: str, inp) -> None:
                                for n, top in enumerate(tops, 1)))
     with after:
         st.markdown(
-            "**An RoI is not a bounding box.** A box that surrounds nothing in particular gets scores all the same: the "
-            "head answers for whatever 7 × 7 × 512 numbers it is given. Fast R-CNN adds a \"background\" class and a "
-            "box regressor to learn which proposals to keep.")
+            "**A proposal is not a detection.** A box that surrounds nothing in particular gets scores all the same: "
+            "the head answers for whatever 7 × 7 × 512 numbers it is given. Fast R-CNN adds three things: a box "
+            "regressor corrects each box (offsets tx, ty, tw, th), a \"background\" class rejects the boxes that hold "
+            "no object, and non-maximum suppression removes the duplicates left around one object.")
         st.caption("The bridge: on a 224 × 224 input, the whole image as the RoI gives 2 × 2-cell bins at stride 16, "
                    "which is exactly VGG16's own pool5, so the head's scores equal VGG16's own (tested).")

@@ -1,4 +1,8 @@
-"""What training sees: one output value followed backwards, onto the map and onto the box."""
+"""What the gradient reaches: one output value followed backwards, onto the map and onto the box.
+
+On the page the controls, the two figures and the words stack; on a projector (``figure.areas``) one
+figure stands on the left, picked beside it, with the controls and the words on the right, so that the
+words are on the first screen with the picture."""
 from __future__ import annotations
 
 import streamlit as st
@@ -30,12 +34,15 @@ def training_page(key: str, _scene, bin: tuple, channel: int, cells: float, dpi:
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def refinement_page(key: str, _scene, bin: tuple, channel: int) -> str:
-    """Every method's gradient steps on the same value, as words and a table; a sentence if refused."""
+    """Every method's gradient steps on the same value (RoIWarp's also by MNC's surrogate), as words and a table;
+    a sentence if refused."""
     from roi_viz.lesson.training import refine_box, refinement_words
     from roi_viz.methods import METHODS, NAMES
 
     try:
-        return refinement_words([refine_box(_scene, m, bin, channel) for m in METHODS], NAMES)
+        runs = [refine_box(_scene, m, bin, channel) for m in METHODS]
+        runs.insert(list(METHODS).index("warp") + 1, refine_box(_scene, "warp", bin, channel, surrogate=True))
+        return refinement_words(runs, NAMES)
     except ValueError as exc:
         return f"The box cannot be moved by gradient steps here: {exc}"
 
@@ -46,38 +53,51 @@ def _channel(place, v) -> None:
     place.redraw = True  # ... in a whole-page run
 
 
+PICTURES = {"map": "Where the gradient lands", "slide": "The box's derivative as it slides"}
+
+
 def render(scene, key: str) -> None:
     place = session().place
     ph, pw = scene.trace.output_size
     i, j, _ = scene.focus
     C = scene.features.shape[0]
-    c = st.columns(3)
-    c[0].number_input("Bin row", 0, ph - 1, value=i, step=1, **bound("focus_i", lambda v: setattr(place, "focus", (int(v), j, 0))))
-    c[1].number_input("Bin column", 0, pw - 1, value=j, step=1,
-                      **bound("focus_j", lambda v: setattr(place, "focus", (i, int(v), 0))))
-    # The key carries the channel shown: when the sidebar or the box changes it, this field is drawn afresh.
-    c[2].number_input("Channel", 0, C - 1, value=scene.channel, step=1,
-                      **bound(f"chan_train{scene.channel}", lambda v: _channel(place, v)))
+    before, picture, after = figure.areas()  # on a projector: one figure left, controls and words beside it
+    with before:
+        c = st.columns(3)
+        c[0].number_input("Bin row", 0, ph - 1, value=i, step=1,
+                          **bound("focus_i", lambda v: setattr(place, "focus", (int(v), j, 0))))
+        c[1].number_input("Bin column", 0, pw - 1, value=j, step=1,
+                          **bound("focus_j", lambda v: setattr(place, "focus", (i, int(v), 0))))
+        # The key carries the channel shown: when the sidebar or the box changes it, this field is drawn afresh.
+        c[2].number_input("Channel", 0, C - 1, value=scene.channel, step=1,
+                          **bound(f"chan_train{scene.channel}", lambda v: _channel(place, v)))
     cells = place.slide_cells
     map_png, slide_png, text, empty = training_page(scene_key(scene, key), scene, (i, j), scene.channel, cells, figure.dpi())
     if map_png is None:
-        say(f"The backward pass cannot be shown for this choice: {text}", "warning")
+        say(f"The backward pass cannot be shown for this choice: {text}", "warning", before)
         return
     if empty:
         say(f"Bin ({i}, {j}) reads no cell of the map with these settings, so it outputs 0 and no gradient flows "
-            "back from it. Pick another bin, or make the box larger or the output smaller.", "info")
-    # On the page one above the other, each as wide as the column (side by side they would be too small to read);
-    # on a projector's 1,760-px column side by side, both on one screen.
-    left, right = st.columns(2, gap="large") if place.present else (None, None)
-    figure.show(map_png, "PNG", f"Where the gradient of bin ({i}, {j}), channel {scene.channel}, lands on the feature "
-                "map. " + plain(text), where=left)
-    figure.show(slide_png, "PNG", f"The output of bin ({i}, {j}) and its derivative by the box's x as the box slides. "
-                + plain(text), where=right)
-    st.markdown(text)
-    st.markdown(refinement_page(scene_key(scene, key), scene, (i, j), scene.channel))
-    name = f"training-{scene.method}-bin{i}_{j}-channel{scene.channel}"
-    d = st.columns(2)
-    d[0].download_button("Download the gradient map (PNG)", map_png, file_name=f"{name}-map.png", mime="image/png",
-                         key="train-dl-map")
-    d[1].download_button("Download the box's derivative (PNG)", slide_png, file_name=f"{name}-slide.png",
-                         mime="image/png", key="train-dl-slide")
+            "back from it. Pick another bin, or make the box larger or the output smaller.", "info", before)
+    shown = list(PICTURES)
+    if place.present:  # two figures and the words do not fit one 1920 x 1080 screen: one figure at a time
+        with before:
+            pick = st.radio("Picture", list(PICTURES), format_func=PICTURES.get, horizontal=True, key="train-picture")
+        shown = [pick or "map"]
+    alts = {
+        "map": (map_png, f"Where the gradient of bin ({i}, {j}), channel {scene.channel}, lands on the feature map. "
+                + plain(text)),
+        "slide": (slide_png, f"The output of bin ({i}, {j}) and its derivative by the box's x as the box slides. "
+                  + plain(text)),
+    }
+    for which in shown:  # on the page one above the other, each as wide as the column
+        figure.show(alts[which][0], "PNG", alts[which][1], where=picture)
+    with after:
+        st.markdown(text)
+        st.markdown(refinement_page(scene_key(scene, key), scene, (i, j), scene.channel))
+        name = f"training-{scene.method}-bin{i}_{j}-channel{scene.channel}"
+        d = st.columns(2)
+        d[0].download_button("Download the gradient map (PNG)", map_png, file_name=f"{name}-map.png",
+                             mime="image/png", key="train-dl-map")
+        d[1].download_button("Download the box's derivative (PNG)", slide_png, file_name=f"{name}-slide.png",
+                             mime="image/png", key="train-dl-slide")
