@@ -37,8 +37,12 @@ The parameters (every one optional)::
 
 RoI numbers are separated by ``_`` because ``_`` is never escaped in a URL
 (a comma becomes ``%2C``); commas, semicolons and spaces are read too, for
-links typed by hand. A coordinate that is not a short decimal is written as an
-exact fraction (``1600/7``), so a box drawn at one input size reads back exactly.
+links typed by hand. The page's boxes are whole pixels of the input, so a link
+read here gives whole pixels: a fractional coordinate (``296.6``, ``1600/7``)
+is rounded as the page's store rounds a typed one
+(:func:`roi_viz.rois.whole_roi`), with a sentence naming it. The writer still
+writes any number exactly (``1600/7``), so a box from elsewhere is never
+misquoted.
 """
 from __future__ import annotations
 
@@ -58,7 +62,7 @@ from .methods import METHODS
 from .model import samples
 from .model.images import input_dims
 from .ops import geometry as g
-from .rois import RoIError, RoIStore, clip_roi
+from .rois import WHOLE_PIXELS, RoIError, RoIStore, clip_roi, whole_roi
 
 VIEWS = tuple(VIEW_LIST)  # the page's views, from the one list
 QUIZ_LEVELS = tuple(LEVEL_CHOICES)  # roi_viz.quiz.LEVELS, without importing the quiz here
@@ -346,7 +350,7 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
                     dropped.add(n)
                     continue
                 try:
-                    nums = _numbers(text)
+                    nums, rounded = whole_roi(_numbers(text))  # the page's boxes are whole pixels
                     box, cut = clip_roi(nums, (W, H))
                 except (ValueError, ZeroDivisionError) as exc:
                     problems.append(f"RoI {n} ({_shown(text)}): " + (str(exc) if isinstance(exc, RoIError)
@@ -354,6 +358,8 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
                     dropped.add(n)
                     continue
                 kept.append(box)
+                if rounded:
+                    notices.append(f"In the link's roi {n}, {rounded}; {WHOLE_PIXELS}.")
                 if cut:
                     notices.append(f"The link's roi {n}: {cut}")
             if problems:

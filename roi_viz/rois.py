@@ -6,6 +6,12 @@ for the article's square). Every ``size`` argument below is that input's size:
 sticks out of the image is cut to it; a box with nothing left is refused.
 Each function returns a message in plain words for the page to show.
 
+The operators take fractional boxes (they are arithmetic), but the page's boxes
+are **whole pixels** of the input, as a box drawn on the board is: a typed or
+linked 296.6 becomes 297 (:func:`whole_roi`, ties rounded as Python rounds them,
+to the even neighbour), and the page says so. One box then has one set of
+numbers on the board, in the list, in the words and in the figures.
+
 :class:`RoIStore` is the one owner of the boxes a page shows. It keeps them as
 exact fractions of the image, so changing the input size and back gives the
 same numbers, and it takes what the board sends (see its docstring).
@@ -18,6 +24,7 @@ from .ops import geometry as g
 
 Size = int | tuple[int, int]  # the model input: S for S x S, or (W, H)
 MIN_SIDE = 1.0  # pixels; anything thinner is an accidental click, not a box
+WHOLE_PIXELS = "RoIs are whole pixels of the model input, as a box drawn on the photo is"  # why a number was rounded
 
 
 class RoIError(ValueError):
@@ -64,6 +71,37 @@ def clip_roi(roi, size: Size) -> tuple[g.Box, str]:
     return box, ""
 
 
+def whole_roi(roi) -> tuple[g.Box, str]:
+    """``roi`` ``(x, y, w, h)`` rounded to whole input pixels, each number on its own, ties as Python's
+    :func:`round` (to the even neighbour: 296.5 -> 296). Returns ``(box, said)``: ``said`` names each number
+    that was rounded ("x 296.6 was rounded to 297"), ``""`` when all were whole already; a notice gives its
+    reason with it (:data:`WHOLE_PIXELS`).
+
+    Raises :class:`RoIError` for non-numbers, and for a side under :data:`MIN_SIDE` *before* rounding
+    (a typed 0.4 is refused as too thin rather than rounded to nothing).
+    """
+    try:
+        values = g.check_roi(roi)
+    except ValueError as exc:
+        raise RoIError(str(exc)) from None
+    x, y, w, h = values
+    if w < MIN_SIDE or h < MIN_SIDE:
+        raise RoIError(f"The RoI is only {w:g} × {h:g} pixels; draw or type a box at least 1 pixel on each side.")
+    box = tuple(float(round(v)) for v in values)
+    changed = [(name, v, r) for name, v, r in zip("xywh", values, box) if v != r]
+    if not changed:
+        return box, ""
+    said = [f"{name} {_plain(v)} to {r:.0f}" for name, v, r in changed]
+    said[0] = said[0].replace(" to ", " was rounded to ", 1)
+    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    return box, listed
+
+
+def _plain(v: float) -> str:
+    """A typed number as the student wrote it, near enough: 296.6, not 296.60000000000002."""
+    return f"{v:.10f}".rstrip("0").rstrip(".")
+
+
 def new_roi(size: Size) -> g.Box:
     """A square box in the image's middle third, a third of its shorter side, for "Add RoI"."""
     W, H = dims_of(size)
@@ -79,13 +117,15 @@ class RoIStore:
 
     Boxes are stored as exact fractions of the image's width and height, read
     and written in pixels of an input of ``size`` (``S`` for ``S x S``, or
-    ``(W, H)``) (:meth:`boxes`, :meth:`add`, :meth:`move`). Every change bumps
+    ``(W, H)``) (:meth:`boxes`, :meth:`add`, :meth:`move`). A box enters in
+    whole pixels of the input it is given in (:func:`whole_roi`; :meth:`add`
+    and :meth:`move` say so in their notice when they round). Every change bumps
     :attr:`revision`; a change the board did not make itself (typed numbers,
     add, delete, a preset) also bumps :attr:`generation`, the signal to give
     the board this content afresh. What the board sends (its whole list of
     whole-pixel boxes, after each release) comes back through
-    :meth:`merge_board`: a box it did not change keeps its exact value (a typed
-    295.5 stays 295.5), a new one becomes active, nothing is lost.
+    :meth:`merge_board`: a box it did not change keeps its value and its
+    identity, a new one becomes active, nothing is lost.
     """
 
     def __init__(self, boxes=(), size: Size = 512):
@@ -109,9 +149,9 @@ class RoIStore:
         return [self.box(i, size) for i in range(len(self._boxes))]
 
     def box(self, index: int, size: Size) -> g.Box:
-        """RoI ``index`` in pixels of the input ``size``: exactly as it was set in the input it was set in
-        (a typed 295.5 stays 295.5), and the same part of the photo in whole pixels in any other input
-        (a box keeps whole pixels through every change of photo, shape and size, and comes back exactly)."""
+        """RoI ``index`` in whole pixels of the input ``size``: as it was set in the input it was set in, and
+        the same part of the photo in any other input (a box keeps whole pixels through every change of
+        photo, shape and size, and comes back exactly to its own input)."""
         return self.box_of(self._boxes[index], self._home[index], size)
 
     @staticmethod
@@ -130,16 +170,18 @@ class RoIStore:
 
     # -------------------------------------------------------------- changing
     def add(self, box, size: Size) -> str:
-        """Add ``box`` (input pixels, cut to the image) and make it active. Returns a notice."""
-        clipped, msg = clip_roi(box, size)
+        """Add ``box`` (input pixels, rounded to whole ones and cut to the image) and make it active.
+        Returns a notice ("" when nothing was rounded or cut)."""
+        clipped, msg = _entering(box, size)
         self._append(clipped, size)
         self.active = len(self._boxes) - 1
         self._changed(external=True, notice=msg)
         return msg
 
     def move(self, index: int, box, size: Size) -> str:
-        """Replace RoI ``index`` by ``box`` (cut to the image). Raises :class:`RoIError`, keeping the old box."""
-        clipped, msg = clip_roi(box, size)
+        """Replace RoI ``index`` by ``box`` (rounded to whole pixels, cut to the image). Returns a notice.
+        Raises :class:`RoIError`, keeping the old box."""
+        clipped, msg = _entering(box, size)
         self._boxes[index] = _exact(clipped, size)
         self._home[index] = (dims_of(size), tuple(float(v) for v in clipped))
         self.active = index
@@ -166,7 +208,7 @@ class RoIStore:
         """A preset: these boxes instead of all the others; the first is active."""
         self._boxes, self._ids, self._home = [], [], []
         for box in boxes:
-            self._append(clip_roi(box, size)[0], size)
+            self._append(box, size)
         self.active = 0
         self._changed(external=True, notice=notice)
 
@@ -179,7 +221,7 @@ class RoIStore:
         """Take the board's boxes (``(x, y, w, h)`` whole input pixels, all of them) and the followed one.
 
         The board starts from :meth:`whole`; a box it left as it was keeps its
-        exact value here. True if anything changed.
+        value and identity here. True if anything changed.
         """
         if not boxes:
             return False  # the board never removes the last box; an empty list is not a student's doing
@@ -214,7 +256,8 @@ class RoIStore:
 
     # -------------------------------------------------------------- inside
     def _append(self, box, size: Size) -> None:
-        self._boxes.append(_exact(g.check_roi(box), size))
+        box = _entering(box, size)[0]  # the constructor's boxes too (a link's, a preset's); the caller says why
+        self._boxes.append(_exact(box, size))
         self._home.append((dims_of(size), tuple(float(v) for v in box)))
         self._ids.append(self._next_id)
         self._next_id += 1
@@ -224,6 +267,13 @@ class RoIStore:
         if external:
             self.generation += 1
         self.notice = notice
+
+
+def _entering(box, size: Size) -> tuple[g.Box, str]:
+    """A box entering the store: whole pixels, then cut to the image. Returns ``(box, notice)``."""
+    whole, rounded = whole_roi(box)
+    clipped, cut = clip_roi(whole, size)
+    return clipped, " ".join(m for m in (f"{WHOLE_PIXELS}: {rounded}." if rounded else "", cut) if m)
 
 
 def _exact(box, size: Size) -> tuple[Fraction, ...]:

@@ -3,6 +3,8 @@
 The board (``ui/board``) sends its whole list of whole-pixel boxes and the followed
 one after each release or key; it started from :meth:`RoIStore.whole`. Values can
 repeat (a rerun carries the last one again) and boxes can be new, moved or removed.
+Every box enters the store in whole pixels, as the board draws them: a typed or linked
+fraction is rounded (ties as Python rounds) and the notice says so.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import random
 
 import pytest
 
-from roi_viz.rois import RoIError, RoIStore
+from roi_viz.rois import RoIError, RoIStore, clip_roi, whole_roi
 
 ARTICLE = (296.0, 192.0, 200.0, 145.0)
 
@@ -24,15 +26,50 @@ def test_a_box_drawn_on_the_board_is_added_and_followed():
     assert not store.merge_board(store.whole(512), 1, 512)  # the same value again: nothing new
 
 
-def test_a_box_the_board_left_alone_keeps_its_exact_value():
-    store = RoIStore([(10.5, 20.25, 100.5, 50.75), ARTICLE], 512)
-    shown = store.whole(512)
-    assert shown[0] == (10, 20, 101, 51)  # whole pixels on the board
-    moved = list(shown)
+def test_a_box_the_board_left_alone_keeps_its_value_and_identity():
+    store = RoIStore([(10, 20, 101, 51), ARTICLE], 512)
+    first = store.id_at(0)
+    moved = list(store.whole(512))
     moved[1] = (300, 192, 200, 145)
     assert store.merge_board(moved, 1, 512)
-    assert store.boxes(512)[0] == (10.5, 20.25, 100.5, 50.75)  # a typed box is not rounded by a move elsewhere
-    assert store.boxes(512)[1] == (300.0, 192.0, 200.0, 145.0)
+    assert store.boxes(512) == [(10.0, 20.0, 101.0, 51.0), (300.0, 192.0, 200.0, 145.0)]
+    assert store.id_at(0) == first
+
+
+def test_a_typed_fraction_enters_in_whole_pixels_and_the_notice_says_so():
+    """Issue 27: a typed 296.6 was kept as 296.6 while the board showed 297: two sets of numbers for one box."""
+    store = RoIStore([ARTICLE], 512)
+    msg = store.move(0, (296.6, 192, 200, 145), 512)
+    assert store.boxes(512) == [(float(round(296.6)), 192.0, 200.0, 145.0)]
+    assert [tuple(float(v) for v in b) for b in store.whole(512)] == store.boxes(512)  # the board's box is the box
+    assert "x 296.6 was rounded to 297" in msg and "whole pixels" in msg and store.notice == msg
+    # Ties as Python rounds them (to the even neighbour), every number named; a whole box says nothing.
+    typed = (10.5, 20.5, 100.25, 50.75)
+    msg = store.add(typed, 512)
+    assert store.boxes(512)[1] == tuple(float(round(v)) for v in typed) == (10.0, 20.0, 100.0, 51.0)
+    assert all(f"{n} {v:g}" in msg for n, v in zip("xywh", typed)) and "was rounded to 10," in msg
+    assert store.move(1, (11, 20, 100, 51), 512) == "" and store.notice == ""
+    # Rounded first, then cut to the image, both said.
+    msg = store.move(1, (400.4, 10, 200, 20), 512)
+    assert store.boxes(512)[1] == (400.0, 10.0, 112.0, 20.0) and "rounded" in msg and "cut" in msg
+    # Too thin is refused before rounding (0.4 never becomes a box of nothing), the box kept.
+    with pytest.raises(RoIError, match="0.4"):
+        store.move(1, (10, 10, 0.4, 20), 512)
+    assert store.boxes(512)[1] == (400.0, 10.0, 112.0, 20.0)
+    # A preset's or a link's boxes enter the same way.
+    store.replace_all([(1.5, 2.5, 30.5, 40.4)], 512)
+    assert store.boxes(512) == [(2.0, 2.0, 30.0, 40.0)]
+    assert RoIStore([(296.6, 192, 200, 145)], 512).boxes(512) == [(297.0, 192.0, 200.0, 145.0)]
+
+
+def test_whole_roi_rounds_each_number_and_names_it():
+    assert whole_roi((296.0, 192, 200, 145)) == ((296.0, 192.0, 200.0, 145.0), "")
+    box, said = whole_roi((296.5, 192, 200, 145.5))
+    assert box == (296.0, 192.0, 200.0, 146.0)  # Python's round: ties to the even neighbour
+    assert said == "x 296.5 was rounded to 296 and h 145.5 to 146"
+    for bad in ("abc", (1, 2, 3), (0, 0, float("nan"), 5)):
+        with pytest.raises(RoIError):
+            whole_roi(bad)
 
 
 def test_moved_deleted_and_identity():
@@ -116,7 +153,7 @@ def test_the_articles_box_comes_back_exactly_after_an_upload_and_a_shape_change(
 
 
 @pytest.mark.parametrize("seed", range(100))
-def test_every_input_gives_whole_pixels_and_the_home_input_the_exact_box(seed):
+def test_every_input_gives_whole_pixels_and_the_home_input_the_box_as_it_entered(seed):
     rng = random.Random(seed)
     dims = [(512, 512), (767, 512), (224, 224), (1024, 683), (320, 480)]
     home = rng.choice(dims)
@@ -126,8 +163,8 @@ def test_every_input_gives_whole_pixels_and_the_home_input_the_exact_box(seed):
     store = RoIStore([box], home)
     for d in dims:
         got = store.boxes(d)[0]
-        if d == home:
-            assert got == tuple(float(v) for v in box)
+        if d == home:  # its own input: the box as it entered, whole pixels inside the image
+            assert got == clip_roi(whole_roi(box)[0], home)[0]
         else:
             assert all(float(v).is_integer() for v in got) and got[2] >= 1 and got[3] >= 1
             assert got[0] + got[2] <= d[0] and got[1] + got[3] <= d[1]

@@ -21,7 +21,8 @@ from .widgets import callback, say
 
 @callback
 def edit_box(roi_id: int, size: tuple[int, int], rev: int) -> None:
-    """The x, y, w, h fields: the store cuts the box to the image (``size``: its W, H) or refuses it."""
+    """The x, y, w, h fields: the store rounds the box to whole pixels and cuts it to the image (``size``: its
+    W, H), saying so in its notice, or refuses it."""
     store = session().store
     keys = [f"{k}-{roi_id}:{rev}:{size[0]}x{size[1]}" for k in "xywh"]
     index = store.index_of(roi_id)
@@ -66,12 +67,8 @@ def draw_boxes(key: str, photo: bytes, size: tuple[int, int]) -> None:
     if value is not None and (board_key, value.seq) != s.photo.board_seen:
         s.photo.board_seen = (board_key, value.seq)
         store.merge_board(value.boxes, value.active, size)
-    st.caption("Drag on the photo to draw a box; drag a box to move it, its corners to resize it. The lesson follows "
-               "the highlighted box.",
-               help="From the keyboard: Tab to the photo, then the arrows move the followed box by a pixel (with "
-                    "Shift: by a stride), Alt + arrows resize it, N follows the next box, A adds one, Delete "
-                    "removes it. While a box moves, its projection, the snapped cells and what is lost are drawn "
-                    "on the photo and read out under it.")
+    # How to draw, move and resize (mouse and keys) is said once, by the board itself, under the photo:
+    # it is also the board's accessible description (aria-describedby), so it is not repeated here.
 
 
 def box_editor(size: tuple[int, int], mapping: images.InputMapping) -> None:
@@ -90,9 +87,13 @@ def box_editor(size: tuple[int, int], mapping: images.InputMapping) -> None:
     x, y, w, h = boxes[store.active]
     roi_id = store.id_at(store.active)
     cols = st.columns(4)
+    # Whole pixels, as the store keeps them. A float field still, so a typed 296.6 reaches the store, which
+    # rounds it and says so; an int field would cut it to 296 in the browser without a word.
     for col, name, v in zip(cols, "xywh", (x, y, w, h)):
-        col.number_input(name, value=float(v), step=1.0, format="%.2f", key=f"{name}-{roi_id}:{rev}:{size[0]}x{size[1]}",
+        col.number_input(name, value=float(v), step=1.0, format="%.0f", key=f"{name}-{roi_id}:{rev}:{size[0]}x{size[1]}",
                          on_change=edit_box, args=(roi_id, size, rev))
+    if store.notice:  # under the fields it is about: a number rounded to whole pixels, a box cut or refused
+        say(store.notice, "warning" if store.notice.startswith("⚠") else "info")
     b1, b2 = st.columns(2)
     b1.button("Add RoI", width="stretch", on_click=callback(lambda: store.add(new_roi(size), size)))
     b2.button("Delete RoI", width="stretch", disabled=len(store) < 2, on_click=callback(lambda: store.delete(store.active)))
@@ -103,5 +104,3 @@ def box_editor(size: tuple[int, int], mapping: images.InputMapping) -> None:
     st.caption(f"Coordinates are pixels of the {size[0]} × {size[1]} model input{shape}. The original is {W} × {H}: "
                f"input x = original x × {sx:.4g}, input y = original y × {sy:.4g}. "
                f"This RoI in the original: ({ox:.1f}, {oy:.1f}, {ow:.1f}, {oh:.1f}).")
-    if store.notice:
-        say(store.notice, "warning" if store.notice.startswith("⚠") else "info")
