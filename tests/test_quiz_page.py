@@ -141,3 +141,15 @@ def test_the_question_is_named_by_its_seed_not_counted():
     assert named and named[0].startswith("Question seed 100834941 (the same seed gives the same question)."), captions
     assert not any(c.startswith("Question 100834941") for c in captions)
     assert at.query_params["seed"] == "100834941"  # the link's parameter keeps its name
+
+
+def test_the_quiz_shows_no_list_of_the_students_boxes_beside_its_question():
+    """Beside the quiz's box the page does not list the student's own boxes (two stories on one screen)."""
+    at = open_quiz(level="starter", seed="7", roi="10_20_200_145")
+    said = page_text(at)
+    assert "RoI 1: (" not in said and "the lesson follows it" not in said, said
+    assert not [w for w in at.number_input if w.label in ("x", "y", "w", "h")]
+    assert "come back when you leave the quiz" in said
+    widget(at, "radio", "View").set_value("walk").run()
+    said = page_text(at)
+    assert "RoI 1: (10, 20, 200, 145)" in said and [w for w in at.number_input if w.label == "x"]
