@@ -19,6 +19,7 @@ import os
 import re
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 from .lesson.options import BY_FIELD, OPTIONS, Option
@@ -170,8 +171,12 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--slide-cells", action=Once, type=parse_cells, default=1.0, metavar="CELLS",
                     help="--gif-slide moves the RoI by up to this many cells (default 1)")
     dl = sub.add_parser("download-weights", help="download VGG16's ImageNet weights into torchvision's cache",
-                        description="Download the ImageNet weights once (e.g. before class) so the app works offline.")
-    dl.add_argument("--dest", type=Path, action=Once, help="where to save the file (default: torchvision's cache)")
+                        description="Download VGG16's ImageNet weights once (e.g. before class), check them, and keep "
+                                    "them in torchvision's cache, where the app looks (it uses them from its next "
+                                    "start, offline). "
+                                    "$ROI_VIZ_WEIGHTS_URL names a mirror to use instead of torchvision's address.")
+    dl.add_argument("--dest", type=Path, action=Once,
+                    help="a file or folder to save to (default: torchvision's cache, where the app looks)")
     return parser
 
 
@@ -220,6 +225,8 @@ def run_explain(args) -> int:
         data = export.numbers(scene, forward_ms=fm.seconds * 1000, device=fm.device, roi_clip_message=clip_msg,
                               figures=written)
         data["exports"] = exports
+        for note in decoded.notes:  # stdout is the JSON alone
+            print("note:", note, file=sys.stderr)
         print(json.dumps(data, indent=2))
         for path in written + exports:  # stdout is the JSON alone
             print("wrote", path, file=sys.stderr)
@@ -230,6 +237,8 @@ def run_explain(args) -> int:
             print("  -", p)
     if clip_msg:
         print("NOTE:", clip_msg)
+    for note in decoded.notes:  # what was done to the file (frames, orientation, modes), as the page says it
+        print("NOTE:", note)
     print(f"Image: {args.image or samples.DEFAULT_SAMPLE}, {decoded.original_size[0]}x{decoded.original_size[1]} "
           f"-> {settings.input_size}x{settings.input_size}; {settings.layer_label}; forward {fm.seconds * 1000:.0f} ms on {fm.device}\n")
     print(f"Method: {rec.label(scene.result)}\n")
@@ -260,31 +269,88 @@ def _proposals(args, inp, map_size, settings) -> str:
 
 
 def run_download(args) -> int:
-    from .weights import WEIGHTS, download_weights, load_weights_file
+    """Fetch the weights, check them as the app will, and say where they are; one sentence if that fails.
+
+    ``$ROI_VIZ_OFFLINE`` does not stop it: that switch is for the app's own attempt, and this
+    command is asked for by name.
+    """
+    from urllib.parse import urlparse
+
+    from .model.weights import (ENV_URL, ENV_WEIGHTS, PROBE_SECONDS, WEIGHTS, WeightsError, cache_path,
+                                download_weights, file_name, host_reachable, load_weights_file, weights_url)
+
+    url = weights_url()
+    where = urlparse(url)
+    if where.scheme not in ("http", "https") or not where.hostname:
+        raise ValueError(f"${ENV_URL} must be an address starting with http:// or https://; got {url!r}.")
+    port = where.port or (443 if where.scheme == "https" else 80)
+    shown = []  # whether a progress line is open on stderr: the next message starts on a fresh line
 
     def progress(done: int, total: int) -> None:
-        if total:
-            print(f"\r{done / 2**20:7.1f} / {total / 2**20:.1f} MB", end="", file=sys.stderr, flush=True)
+        shown.append(True)
+        size = f" / {total / 2**20:.1f}" if total else ""
+        print(f"\r{done / 2**20:7.1f}{size} MB", end="", file=sys.stderr, flush=True)
 
-    print(f"Downloading {WEIGHTS.url} ...", file=sys.stderr)
-    try:
-        path = download_weights(args.dest, progress=progress)
-        load_weights_file(path)
-    except Exception as exc:
-        print(f"\nerror: the download failed: {exc}", file=sys.stderr)
+    def fail(why: str) -> int:
+        print(("\n" if shown else "") + f"error: the weights could not be downloaded from {where.hostname}: {why} "
+              f"Nothing was saved. A copy of {file_name(url)} fetched elsewhere works too: set {ENV_WEIGHTS} "
+              "to its path.", file=sys.stderr)
         return 1
-    print(f"\nSaved and checked: {path}")
-    if args.dest:
-        print(f"Point the app to it with: export ROI_VIZ_WEIGHTS={path}")
+
+    print(f"Downloading {url} ...", file=sys.stderr)
+    # urlopen's timeout does not cover the name lookup: the probe answers within seconds whatever the network.
+    if not host_reachable(where.hostname, port, PROBE_SECONDS):
+        return fail(f"port {port} did not answer within {PROBE_SECONDS:g} s (no internet, or the address is wrong).")
+    try:
+        path = download_weights(args.dest, progress=progress, url=url)
+    except WeightsError as exc:
+        return fail(f"{exc}.")
+    except OSError as exc:  # URLError, HTTPError, timeouts, a full disk
+        return fail(f"{_reason(exc)}.")
+    try:
+        sd = load_weights_file(path)
+    except (OSError, WeightsError) as exc:
+        path.unlink(missing_ok=True)  # a file the app would refuse must not sit where the app looks
+        return fail(f"the file is not usable: {exc}.")
+    mb = sum(v.numel() * v.element_size() for v in sd.values()) / 2**20
+    print(("\n" if shown else "") + f"Saved and checked: {path} (VGG16's 13 conv layers, {mb:.0f} MB of "
+          "weights, each of the expected shape).")
+    if path == cache_path() and file_name(url) == file_name(WEIGHTS.url):
+        print("The app finds it in torchvision's cache from its next start.")
+    else:
+        print(f"Point the app to it with: export {ENV_WEIGHTS}={path}")
     return 0
+
+
+def _reason(exc: OSError) -> str:
+    """An ``OSError`` of urllib as a few words: ``HTTP 404 Not Found``, ``Connection refused``, ``timed out``."""
+    if getattr(exc, "code", None):  # HTTPError
+        return f"HTTP {exc.code} {getattr(exc, 'reason', '')}".strip()
+    reason = getattr(exc, "reason", None) or exc  # URLError wraps the socket's error
+    return getattr(reason, "strerror", None) or str(reason) or type(exc).__name__
+
+
+def _say_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """A warning from a library (Pillow, torch) as one line of words on stderr.
+
+    Python's own format adds the file name, line number and source line of the code that
+    warned: noise to a teacher, and it would sit inside the command's output.
+    """
+    text = " ".join(str(message).split()) or category.__name__
+    print(f"note: {text if text.endswith('.') else text + '.'}", file=sys.stderr)
 
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
-    try:
-        if args.command == "explain":
-            return run_explain(args)
-        return run_download(args)
-    except (ValueError, KeyError, OSError) as exc:  # ImageError and RoIError are ValueErrors
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings():
+        warnings.showwarning = _say_warning
+        try:
+            if args.command == "explain":
+                return run_explain(args)
+            return run_download(args)
+        except (ValueError, KeyError, OSError) as exc:  # ImageError and RoIError are ValueErrors
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("\nstopped.", file=sys.stderr)
+            return 130

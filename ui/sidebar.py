@@ -185,7 +185,7 @@ def network_status(settings: Settings) -> None:
             st.markdown(
                 "The features come from an untrained network with a fixed seed. To use the real weights, run "
                 "`python -m roi_viz download-weights` once with internet, or set `ROI_VIZ_WEIGHTS` to a weights "
-                "file.")
+                "file; then restart the app (it loads the network once, when it starts).")
             st.text("\n".join(f"- {problem}" for problem in net.problems))  # paths from the environment: plain
     elif net.problems:
         say("\n".join(net.problems), "info", sb)

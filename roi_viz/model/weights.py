@@ -6,8 +6,9 @@ Order of search:
    of the whole VGG16, or of its ``features`` part only);
 2. torchvision's own cache (``torch.hub.get_dir()/checkpoints``), where
    ``python -m roi_viz download-weights`` or any earlier torchvision use puts them;
-3. a download from torchvision's address, tried only when the host answers
-   within a few seconds (set ``ROI_VIZ_OFFLINE=1`` to skip it).
+3. a download from torchvision's address (or the mirror named by
+   ``ROI_VIZ_WEIGHTS_URL``), tried only when the host answers within a few
+   seconds (set ``ROI_VIZ_OFFLINE=1`` to skip it).
 
 When all three fail the caller builds an untrained VGG16 and must say so.
 Nothing here ever waits on the network for more than a few seconds without
@@ -16,6 +17,7 @@ data arriving.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import re
 import socket
@@ -33,9 +35,12 @@ from .vgg import feature_shapes
 
 ENV_WEIGHTS = "ROI_VIZ_WEIGHTS"
 ENV_OFFLINE = "ROI_VIZ_OFFLINE"
+ENV_URL = "ROI_VIZ_WEIGHTS_URL"  # a classroom's mirror of torchvision's file
 WEIGHTS = VGG16_Weights.IMAGENET1K_V1
 PROBE_SECONDS = 3.0
 READ_TIMEOUT_SECONDS = 5.0  # a network that accepts, then goes silent, costs this much
+# torch.hub's rule: a file named "name-<hex>.ext" carries the start of its own SHA-256.
+HASH_IN_NAME = re.compile(r"-([a-f0-9]*)\.")
 
 
 class WeightsError(RuntimeError):
@@ -50,8 +55,19 @@ class WeightsFound:
     path: Path | None = None  # the file they came from (the head reads its classifier from it)
 
 
+def weights_url() -> str:
+    """Where the weights are downloaded from: ``$ROI_VIZ_WEIGHTS_URL`` if set, else torchvision's address."""
+    return os.environ.get(ENV_URL, "").strip() or WEIGHTS.url
+
+
+def file_name(url: str) -> str:
+    """The file name at the end of ``url`` (``vgg16-397923af.pth`` for torchvision's)."""
+    return os.path.basename(urlparse(url).path) or "vgg16.pth"
+
+
 def cache_path() -> Path:
-    return Path(torch.hub.get_dir()) / "checkpoints" / os.path.basename(urlparse(WEIGHTS.url).path)
+    """Where torchvision keeps the file: ``torch.hub.get_dir()/checkpoints/`` and the download's own name."""
+    return Path(torch.hub.get_dir()) / "checkpoints" / file_name(weights_url())
 
 
 def find_weights(*, allow_download: bool | None = None, probe_seconds: float = PROBE_SECONDS) -> WeightsFound:
@@ -72,7 +88,7 @@ def find_weights(*, allow_download: bool | None = None, probe_seconds: float = P
     if allow_download is None:
         allow_download = os.environ.get(ENV_OFFLINE, "") in ("", "0")
     if allow_download:
-        url = urlparse(WEIGHTS.url)
+        url = urlparse(weights_url())
         host = url.hostname or ""
         if host_reachable(host, url.port or (443 if url.scheme == "https" else 80), probe_seconds):
             try:
@@ -155,19 +171,33 @@ def check_vgg16_features(sd: dict) -> dict:
     return {k: sd[k] for k in expected}
 
 
-def download_weights(dest: Path | None = None, *, progress=None) -> Path:
-    """Download torchvision's VGG16 ImageNet weights into its cache; return the path.
+def download_weights(dest: Path | None = None, *, progress=None, url: str | None = None) -> Path:
+    """Download VGG16's weights (torchvision's address, or ``url``) and return the path saved to.
 
-    Like ``torch.hub.download_url_to_file`` with its hash check, but every read
-    has a timeout, so a network that goes silent mid-way raises instead of hanging.
+    ``dest``: a file, or a folder to keep the download's own name in (default:
+    :func:`cache_path`). Like ``torch.hub.download_url_to_file`` with its hash
+    check: the SHA-256 must start with the hex digits in the URL's file name
+    (``vgg16-397923af.pth``), and the byte count must match the server's
+    ``Content-Length``. Unlike it, every read has a timeout, so a network that
+    goes silent mid-way raises instead of hanging. Nothing is left behind when
+    it fails.
+
+    Raises ``OSError`` (network, disk) or :class:`WeightsError` (a cut or
+    altered file). ``progress(done, total)`` is called after every chunk (bytes;
+    ``total`` is 0 when the server does not say).
     """
+    url = url or weights_url()
+    name = file_name(url)
     dest = Path(dest) if dest else cache_path()
+    if dest.is_dir():
+        dest = dest / name
     dest.parent.mkdir(parents=True, exist_ok=True)
-    prefix = re.search(r"-([a-f0-9]+)\.", dest.name) or re.search(r"-([a-f0-9]+)\.", WEIGHTS.url)
+    want = HASH_IN_NAME.search(name)
     sha = hashlib.sha256()
-    with urllib.request.urlopen(WEIGHTS.url, timeout=READ_TIMEOUT_SECONDS) as resp:
-        total = int(resp.headers.get("Content-Length") or 0)
-        with tempfile.NamedTemporaryFile(dir=dest.parent, delete=False) as tmp:
+    tmp = tempfile.NamedTemporaryFile(dir=dest.parent, prefix=f".{name}.", suffix=".part", delete=False)
+    try:
+        with tmp, urllib.request.urlopen(url, timeout=READ_TIMEOUT_SECONDS) as resp:
+            total = int(resp.headers.get("Content-Length") or 0)
             done = 0
             while chunk := resp.read(1 << 20):
                 tmp.write(chunk)
@@ -175,8 +205,17 @@ def download_weights(dest: Path | None = None, *, progress=None) -> Path:
                 done += len(chunk)
                 if progress:
                     progress(done, total)
-    if prefix and not sha.hexdigest().startswith(prefix.group(1)):
-        os.unlink(tmp.name)
-        raise WeightsError("the downloaded file does not match torchvision's checksum")
-    os.replace(tmp.name, dest)
+        # http.client ends a body cut short without an error: the count is the only sign.
+        if total and done != total:
+            raise WeightsError(f"the download stopped after {done:,} of {total:,} bytes")
+        if want and not sha.hexdigest().startswith(want.group(1)):
+            raise WeightsError(f"the downloaded file does not match its checksum (SHA-256 starts "
+                               f"{sha.hexdigest()[:len(want.group(1))]}, its name says {want.group(1)})")
+        os.replace(tmp.name, dest)
+    except http.client.HTTPException as exc:  # a broken answer (IncompleteRead, BadStatusLine): not an OSError
+        Path(tmp.name).unlink(missing_ok=True)
+        raise WeightsError(f"the server's answer was broken ({type(exc).__name__})") from None
+    except BaseException:
+        Path(tmp.name).unlink(missing_ok=True)
+        raise
     return dest
