@@ -73,6 +73,7 @@ def page_text(at) -> str:
     """Everything an AppTest page says in words: markdown, errors, warnings, notes, captions, plain text."""
     parts = [m.value for m in at.markdown] + [e.value for e in at.error] + [w.value for w in at.warning]
     parts += [i.value for i in at.info] + [c.value for c in at.caption] + [t.value for t in at.text]
+    parts += notices(at)  # plain text in an element of their own (ui.widgets.say)
     return "\n".join(parts)
 
 
@@ -89,23 +90,36 @@ def figures(at) -> list[str]:
     return found
 
 
+def notice_text(body: str, kind: str) -> str:
+    """What a notice's element (``ui.widgets.notice_html``) shows: one ``<div>`` holding escaped text only,
+    with the role of its ``kind`` (a warning or an error interrupts, ``alert``; information waits, ``status``)."""
+    import html
+    import re
+
+    role = "status" if kind == "info" else "alert"
+    inner = re.fullmatch(f'<div class="roi-notice" role="{role}">(.*)</div>', body, re.S)
+    assert inner and "<" not in inner.group(1), f"a {kind} notice must be one element with role {role} holding " \
+        f"escaped text: {body[:200]!r}"
+    return html.unescape(inner.group(1))
+
+
 def notices(at, kind: str | None = None) -> list[str]:
-    """The page's notices, as plain text: each is ``st.text`` in a box keyed ``notice-KIND-...``.
+    """The page's notices, as plain text: each is one element with its role in a box keyed ``notice-KIND-...``.
 
     ``kind``: ``"warning"``, ``"error"`` or ``"info"``; ``None`` for all of them.
     """
     found: list[str] = []
 
-    def walk(node, inside: bool) -> None:
+    def walk(node, inside: str) -> None:
         key = getattr(node, "key", None) or ""
-        here = inside or key.startswith(f"notice-{kind}-" if kind else "notice-")
-        if here and getattr(node, "type", None) == "text":
-            found.append(node.value)
+        here = key.split("-")[1] if key.startswith(f"notice-{kind}-" if kind else "notice-") else inside
+        if here and getattr(node, "type", None) == "html":
+            found.append(notice_text(node.proto.body, here))
         for child in getattr(node, "children", {}).values():
             walk(child, here)
 
-    walk(at.main, False)
-    walk(at.sidebar, False)
+    walk(at.main, "")
+    walk(at.sidebar, "")
     return found
 
 

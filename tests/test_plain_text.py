@@ -7,6 +7,7 @@ The test reads every element that interprets Markdown (markdown, captions,
 alerts, toasts) and checks no payload reached one; the notices carry it as text.
 Chromium then opens a hostile link and looks at the DOM itself.
 """
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -40,6 +41,14 @@ def assert_only_text(at) -> None:
     for value in interpreting(at):
         for marker in MARKERS:
             assert marker not in value, f"{marker!r} reached an element that interprets Markdown: {value[:200]!r}"
+    # HTML elements: a notice is one element holding escaped text (nothing in it can be a tag); no other one
+    # (the page's style, the figures) carries anything from outside.
+    for e in at.get("html"):
+        body = e.proto.body
+        if 'class="roi-notice"' in body:
+            assert re.fullmatch(r'<div class="roi-notice" role="(alert|status)">[^<>]*</div>', body, re.S), body[:200]
+        else:
+            assert "invalid" not in body and ":red[" not in body, body[:200]
 
 
 @pytest.mark.parametrize("name", list(PAYLOADS))
@@ -103,10 +112,11 @@ def test_a_hostile_link_in_chromium_plants_nothing(server, browser):
              "&method=%3Ared%5B**ALARM**%5D&img=%3Cb%3Ebold%3C%2Fb%3E")
     pg.goto(f"{server}/?{query}")
     notice = pg.locator('[class*="st-key-notice-warning"]').first
-    notice.wait_for(timeout=120_000)
+    notice.get_by_role("alert").wait_for(timeout=120_000)  # the notice's own element, with its text
     text = notice.inner_text()
     assert "[Log in](http://examp" in text and ":red[**ALARM**]" in text, text  # quoted, shortened
     assert "<b>bold</b>" in text
+    assert notice.get_by_role("alert").inner_text() == text  # announced: the text is the alert's own
     assert pg.locator('a[href*="example.invalid"]').count() == 0
     assert pg.locator('img[src*="example.invalid"]').count() == 0
     assert notice.locator("b, strong, a, img, span[class*='color'], em").count() == 0

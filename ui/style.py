@@ -28,7 +28,7 @@ def page_style(present: bool = False) -> str:
 [class*="st-key-notice-warning"] {{ background: #fff4d6; border-color: #8a5a00; color: #3d2a00; }}
 [class*="st-key-notice-error"] {{ background: #fde8e8; border-color: #a61b1b; color: #4a0a0a; }}
 [class*="st-key-notice-info"] {{ background: #e6f0fb; border-color: #1d5fa8; color: #0c2a4d; }}
-[class*="st-key-notice-"] [data-testid="stText"] {{ white-space: pre-wrap; }}
+[class*="st-key-notice-"] .roi-notice {{ white-space: pre-wrap; overflow-wrap: anywhere; }}
 /* WCAG 2.1 AA: captions and help text at 4.5 : 1 or more on white and on the sidebar's grey. */
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {{ color: #555452; opacity: 1; }}
 [data-testid="stMarkdownContainer"] blockquote, [data-testid="stMarkdownContainer"] blockquote * {{ color: #3d3b39; opacity: 1; }}

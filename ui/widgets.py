@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import html
 import sys
 import traceback
 
@@ -24,16 +25,34 @@ from roi_viz.rois import RoIError
 from .session import session
 
 
+# What a screen reader does with a notice (WCAG 2.1, 4.1.3): a warning or an error interrupts ("alert"),
+# information waits for a pause ("status"). Both are live regions: the notice is read out when it appears.
+ROLES = {"error": "alert", "warning": "alert", "info": "status"}
+
+
+def notice_html(text: str, kind: str) -> str:
+    """The notice's element: ``text`` escaped, so every character is shown as itself and none is markup.
+
+    One ``<div>`` with the notice's role and nothing else inside it but the text: a ``<`` in a link's
+    value arrives as ``&lt;`` and is displayed as "<", never read as a tag (DOMPurify, which Streamlit
+    runs on ``st.html``, would be a second net, not the first).
+    """
+    return f'<div class="roi-notice" role="{ROLES.get(kind, "status")}">{html.escape(text, quote=True)}</div>'
+
+
 def say(text: str, kind: str = "warning", where=None) -> None:
-    """A notice whose words may come from a link, a file or a student: shown as plain text.
+    """A notice whose words may come from a link, a file or a student: shown as plain text, announced.
 
     ``st.warning`` and its kin read their body as Markdown, so a link's value
     could plant a clickable link, an outside image or coloured text in the
-    page's own warning box. ``st.text`` interprets nothing; the box around it
-    is the page's CSS (``ui.style``), keyed by ``kind`` (warning, error, info).
+    page's own warning box; and ``st.text``, which interprets nothing, cannot
+    carry a role, so a screen reader never heard it. The notice is therefore
+    its own escaped element (:func:`notice_html`) with ``role="alert"``
+    (warning, error) or ``role="status"`` (info); the box around it is the
+    page's CSS (``ui.style``), keyed by ``kind``.
     """
     box = (where or st).container(key=f"notice-{kind}-{hashlib.sha1(text.encode()).hexdigest()[:12]}")
-    box.text(text)
+    box.html(notice_html(text, kind))
 
 
 def callback(fn):
