@@ -83,3 +83,128 @@ def test_explain_focus_must_be_numbers(capsys):
     with pytest.raises(SystemExit):
         main(["explain", "--focus", "a,b"])
     assert "--focus" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ what a terminal shows: sentences, never warnings
+import io  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from conftest import photo, png_header_only  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(*args: str, code: str | None = None) -> subprocess.CompletedProcess:
+    """``python -m roi_viz ARGS`` as a teacher types it (or ``code`` run by ``python -c`` with ARGS)."""
+    command = [sys.executable, "-c", code, *args] if code else [sys.executable, "-m", "roi_viz", *args]
+    env = {**os.environ, "ROI_VIZ_OFFLINE": "1"}
+    env.pop("ROI_VIZ_WEIGHTS", None)
+    return subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+
+
+def no_warning_lines(proc: subprocess.CompletedProcess) -> None:
+    text = proc.stdout + proc.stderr
+    leaked = [line for line in text.splitlines() if "Warning" in line or ".py:" in line or "warnings.warn" in line]
+    assert not leaked and "Traceback" not in text, leaked or text[-2000:]
+
+
+def cut_tiff(tmp_path: Path, keep: float) -> Path:
+    buf = io.BytesIO()
+    frames = [photo(64, 48, seed=i) for i in range(3)]
+    frames[0].save(buf, "TIFF", save_all=True, append_images=frames[1:])
+    data = buf.getvalue()
+    path = tmp_path / f"cut{keep}.tif"
+    path.write_bytes(data[: int(len(data) * keep)])
+    return path
+
+
+@pytest.mark.parametrize("keep", [0.4, 0.5])
+def test_a_cut_multi_frame_tiff_gives_the_lesson_and_a_sentence(tmp_path, keep):
+    """The first frame is whole, a later one is cut: Pillow warns "Corrupt EXIF data" while counting frames."""
+    proc = run_cli("explain", "--image", str(cut_tiff(tmp_path, keep)), "--roi", "0,0,100,100", "--size", "224")
+    assert proc.returncode == 0, proc.stderr
+    no_warning_lines(proc)
+    assert "NOTE: The file holds more than one frame, and a later one is damaged; the first one is used." \
+        in proc.stdout.splitlines()
+    assert proc.stdout.count("== Step") == 6 and "64x48 -> 224x224" in proc.stdout
+
+
+def test_a_tiff_cut_inside_its_first_frame_is_one_error_line(tmp_path):
+    proc = run_cli("explain", "--image", str(cut_tiff(tmp_path, 0.2)), "--size", "224")
+    assert proc.returncode == 2
+    no_warning_lines(proc)
+    assert proc.stdout == "" and proc.stderr.count("\n") == 1
+    assert proc.stderr.startswith("error: The image file is damaged or cut short")
+
+
+def test_the_json_of_a_cut_tiff_is_clean_and_its_note_on_stderr(tmp_path):
+    proc = run_cli("explain", "--image", str(cut_tiff(tmp_path, 0.5)), "--roi", "0,0,100,100", "--size", "224",
+                   "--json")
+    assert proc.returncode == 0, proc.stderr
+    no_warning_lines(proc)
+    assert json.loads(proc.stdout)["feature_map"] == [512, 7, 7]
+    assert "note: The file holds more than one frame, and a later one is damaged" in proc.stderr
+
+
+@pytest.mark.parametrize("side", [10_000, 20_000])
+def test_a_decompression_bomb_is_one_error_line(tmp_path, side):
+    """Past Pillow's own limit it warns (DecompressionBombWarning), past twice that it refuses: one sentence each."""
+    path = tmp_path / "bomb.png"
+    path.write_bytes(png_header_only(side, side))
+    proc = run_cli("explain", "--image", str(path), "--size", "224")
+    assert proc.returncode == 2
+    no_warning_lines(proc)
+    assert proc.stderr.startswith("error: The image") and "megapixels" in proc.stderr
+    assert proc.stderr.count("\n") == 1
+
+
+def test_an_exif_orientation_note_is_printed(tmp_path):
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x0112] = 65535
+    path = tmp_path / "odd.jpg"
+    photo(80, 40).save(path, exif=exif.tobytes())
+    proc = run_cli("explain", "--image", str(path), "--roi", "0,0,100,100", "--size", "224")
+    assert proc.returncode == 0, proc.stderr
+    notes = [line for line in proc.stdout.splitlines() if line.startswith("NOTE:") and "orientation" in line]
+    assert notes == ["NOTE: The file's EXIF orientation (65535) is not a valid value (1 to 8), so it was ignored "
+                     "and the photo is shown as stored."]
+    assert "80x40 -> 224x224" in proc.stdout
+
+
+WARN_IN_THE_FORWARD = """
+import sys, warnings
+import torch
+from roi_viz.model import features
+from roi_viz.cli import main
+
+real = features.extract
+
+def extract(*args, **kwargs):
+    # a library's warning in the middle of the run, as torch gives them (e.g. a deprecated call)
+    warnings.warn("torch.something is deprecated and will be removed in a future release", UserWarning)
+    warnings.warn("a second library warning", FutureWarning)
+    return real(*args, **kwargs)
+
+features.extract = extract
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("json_out", [False, True])
+def test_a_library_warning_during_the_run_is_a_note_not_a_source_line(json_out):
+    proc = run_cli("explain", "--size", "224", "--roi", "0,0,100,100", *(["--json"] if json_out else []),
+                   code=WARN_IN_THE_FORWARD)
+    assert proc.returncode == 0, proc.stderr
+    no_warning_lines(proc)
+    lines = proc.stderr.splitlines()
+    assert "note: torch.something is deprecated and will be removed in a future release." in lines
+    assert "note: a second library warning." in lines
+    if json_out:
+        assert json.loads(proc.stdout)["feature_map"] == [512, 7, 7]
+    else:
+        assert proc.stdout.count("== Step") == 6

@@ -110,3 +110,103 @@ def test_samples_ship_with_licences():
     for s in found:
         assert s.licence and s.source
         assert decode_image(s.path.read_bytes()).image.mode == "RGB"
+
+
+# ------------------------------------------------------------------ invalid orientation tags
+INVALID_ORIENTATIONS = [0, 9, 255, 65535]
+
+
+def xmp_with_orientation(value: str, element: bool = False) -> bytes:
+    """An XMP packet stating ``tiff:Orientation``, as an attribute or as an element (both are written in the wild)."""
+    tag = (f"<tiff:Orientation>{value}</tiff:Orientation>" if element else "")
+    attr = "" if element else f' tiff:Orientation="{value}"'
+    return ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            f'<rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/"{attr}>{tag}</rdf:Description>'
+            "</rdf:RDF></x:xmpmeta>").encode()
+
+
+def assert_shown_as_stored(d, src: Image.Image, value) -> None:
+    """Unturned, unflipped, and a note that says the tag was ignored, never that it was applied."""
+    assert d.image.size == src.size and d.original_size == src.size
+    diff = np.abs(np.asarray(d.image, np.int16) - np.asarray(src, np.int16)).mean()
+    assert diff < 3, diff  # JPEG's loss only: a flip or a turn of this picture differs by far more
+    text = " ".join(d.notes)
+    assert "applied" not in text and "upright" not in text, d.notes
+    said = [n for n in d.notes if "orientation" in n]
+    assert len(said) == 1 and f"({value})" in said[0] and "not a valid value" in said[0] \
+        and "ignored" in said[0] and "as stored" in said[0], d.notes
+
+
+def smooth(w: int = 80, h: int = 40) -> Image.Image:
+    arr = np.asarray(photo(w, h)).copy()
+    arr[..., 2] = 128  # no noise, so JPEG's loss stays small and a wrong turn shows
+    return Image.fromarray(arr)
+
+
+@pytest.mark.parametrize("value", INVALID_ORIENTATIONS)
+def test_an_invalid_exif_orientation_in_a_jpeg_is_ignored_and_said_so(value):
+    src = smooth()
+    exif = Image.Exif()
+    exif[0x0112] = value
+    d = decode_image(encode(src, "JPEG", exif=exif.tobytes(), quality=95))
+    assert_shown_as_stored(d, src, value)
+
+
+@pytest.mark.parametrize("element", [False, True], ids=["attribute", "element"])
+@pytest.mark.parametrize("value", INVALID_ORIENTATIONS)
+def test_an_invalid_xmp_orientation_in_a_jpeg_is_ignored_and_said_so(value, element):
+    """Pillow reads XMP's orientation by its first digit: "255" flipped the photo, "65535" turned it."""
+    src = smooth()
+    d = decode_image(encode(src, "JPEG", xmp=xmp_with_orientation(str(value), element), quality=95))
+    assert_shown_as_stored(d, src, value)
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "TIFF", "WEBP"])
+@pytest.mark.parametrize("value", [255, 65535])
+def test_an_invalid_xmp_orientation_in_other_formats_is_ignored(fmt, value):
+    from PIL import PngImagePlugin
+
+    src = smooth()
+    xmp = xmp_with_orientation(str(value))
+    if fmt == "PNG":
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt("XML:com.adobe.xmp", xmp.decode())
+        data = encode(src, "PNG", pnginfo=info)
+    elif fmt == "TIFF":
+        data = encode(src, "TIFF", tiffinfo={700: xmp})  # the TIFF reader turns the photo while loading it
+    else:
+        data = encode(src, "WEBP", xmp=xmp, lossless=True)
+    assert_shown_as_stored(decode_image(data), src, value)
+
+
+@pytest.mark.parametrize("value, turn", [(6, Image.Transpose.ROTATE_270), (3, Image.Transpose.ROTATE_180)])
+def test_a_valid_xmp_orientation_is_applied_and_said_so(value, turn):
+    src = smooth()
+    d = decode_image(encode(src, "JPEG", xmp=xmp_with_orientation(str(value)), quality=95))
+    want = src.transpose(turn)
+    assert d.image.size == want.size and d.original_size == want.size
+    assert np.abs(np.asarray(d.image, np.int16) - np.asarray(want, np.int16)).mean() < 3
+    assert any("XMP orientation" in n and "applied" in n for n in d.notes), d.notes
+
+
+def test_exif_wins_over_xmp_as_in_pillow():
+    """A valid EXIF tag beside a broken XMP one: the EXIF one is applied, as every viewer does."""
+    src = smooth()
+    exif = Image.Exif()
+    exif[0x0112] = 2
+    d = decode_image(encode(src, "JPEG", exif=exif.tobytes(), xmp=xmp_with_orientation("65535"), quality=95))
+    want = src.transpose(Image.Transpose.FLIP_LEFT_RIGHT)
+    assert d.image.size == want.size
+    assert np.abs(np.asarray(d.image, np.int16) - np.asarray(want, np.int16)).mean() < 3
+    assert any("EXIF orientation was applied" in n for n in d.notes) and not any("valid" in n for n in d.notes)
+
+
+def test_a_malformed_orientation_tag_is_a_sentence_not_a_warning(recwarn):
+    """An orientation with two values: Pillow warns ("Metadata Warning, tag 274 ..."); we say it in words."""
+    import struct
+
+    entry = struct.pack("<HHI", 0x0112, 3, 2) + struct.pack("<HH", 9, 6)
+    raw = b"Exif\x00\x00II" + struct.pack("<HI", 42, 8) + struct.pack("<H", 1) + entry + struct.pack("<I", 0)
+    d = decode_image(encode(smooth(), "JPEG", exif=raw, quality=95))
+    assert not [w for w in recwarn.list if "Metadata" in str(w.message)], "the warning reached the caller"
+    assert any("metadata" in n and "malformed" in n for n in d.notes), d.notes

@@ -2,8 +2,10 @@
 
 Decoding is Pillow's. What this module adds is the classroom's guard rails
 (formats we accept, a pixel limit, clear messages) and the conversions a
-network needs: EXIF orientation applied, any mode turned into 8-bit RGB,
-the first frame of an animation.
+network needs: the orientation tag (EXIF's, else XMP's) applied when it is
+valid and ignored, with a note, when it is not; any mode turned into 8-bit
+RGB; the first frame of an animation. What Pillow warns about while reading
+the picture becomes a note too, never a warning printed on a terminal.
 
 Coordinates: the model input is the original image squashed to ``S x S``
 (as in the article, where every photo becomes 512 x 512). A point ``(x, y)``
@@ -12,6 +14,7 @@ of the original lands at ``(x * S / W, y * S / H)`` in the input.
 from __future__ import annotations
 
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,7 +113,8 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> DecodedImage:
             f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_FILE_MB} MB."
         )
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(record=True) as heard:
+            warnings.simplefilter("always")
             # We apply our own, lower pixel limit below; Pillow's warning would only echo it.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data), formats=FORMATS)
@@ -143,24 +147,32 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> DecodedImage:
         )
     notes: list[str] = []
     fmt = img.format or "image"
-    try:
-        frames = getattr(img, "n_frames", 1)
-    except Exception:  # a later frame is cut short; counting them read it. The first may still be whole.
-        frames = 0
-        img = Image.open(io.BytesIO(data), formats=FORMATS)
+    with warnings.catch_warnings():
+        # Counting frames reads the later ones, which are never shown: what Pillow says of them is
+        # not about the picture (a cut one is named in the note below).
+        warnings.simplefilter("ignore")
+        try:
+            frames = getattr(img, "n_frames", 1)
+        except Exception:  # a later frame is cut short; counting them read it. The first may still be whole.
+            frames = 0
+            img = Image.open(io.BytesIO(data), formats=FORMATS)
     if frames > 1:
         notes.append(f"The file has {frames} frames; the first one is used.")
     elif frames == 0:
         notes.append("The file holds more than one frame, and a later one is damaged; the first one is used.")
     try:
-        # Reading EXIF can load a PNG's pixels (its eXIf chunk may follow them), so a cut file fails here too.
-        orientation = img.getexif().get(0x0112, 1)  # EXIF Orientation tag
-        if fmt == "JPEG":
-            img.draft("RGB", _DRAFT_SIZE)
-        img.load()
-        before = img.size
-        img = ImageOps.exif_transpose(img)
-        rgb, note = to_rgb(img)
+        with warnings.catch_warnings(record=True) as decoding:
+            warnings.simplefilter("always")
+            # Reading EXIF can load a PNG's pixels (its eXIf chunk may follow them), so a cut file fails here too.
+            orientation, source = _orientation(img)
+            if fmt == "JPEG":
+                img.draft("RGB", _DRAFT_SIZE)
+            img.load()
+            before = img.size
+            img = ImageOps.exif_transpose(img)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # Pillow's advice to programmers on converting modes; to_rgb notes what it did
+            rgb, note = to_rgb(img)
     except ImageError:
         raise
     except Exception as exc:
@@ -171,19 +183,96 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> DecodedImage:
     # photo upright while opening it, and a JPEG's draft may decode it smaller.
     if img.size != before and img.size == before[::-1]:
         W, H = H, W
-    if orientation in ORIENTATIONS and orientation != 1:
-        notes.append("The camera's EXIF orientation was applied, so the photo is upright.")
-    elif orientation not in ORIENTATIONS:
-        notes.append(f"The file's EXIF orientation ({_short(orientation)}) is not a valid value, so the photo "
-                     "is shown as stored.")
+    if _is_orientation(orientation) and orientation != 1:
+        notes.append("The camera's EXIF orientation was applied, so the photo is upright." if source == "EXIF" else
+                     "The file's XMP orientation (tiff:Orientation) was applied, so the photo is upright.")
+    elif not _is_orientation(orientation):
+        notes.append(f"The file's {source} orientation ({_short(orientation)}) is not a valid value (1 to 8), so "
+                     "it was ignored and the photo is shown as stored.")
+    notes += _warning_notes(heard + decoding)
     if note:
         notes.append(note)
     return DecodedImage(rgb, (W, H), fmt, tuple(notes))
 
 
-def _short(value) -> str:
+_ORIENTATION_TAG = 0x0112
+# XMP's tiff:Orientation, as an attribute (tiff:Orientation="6") or an element (<tiff:Orientation>6<...).
+_XMP_ORIENTATION = re.compile(rb'tiff:Orientation(?:="|>)\s*([^"<]*?)\s*["<]')
+
+
+def _orientation(img: Image.Image) -> tuple[object, str]:
+    """The orientation the file states and where: ``(value, "EXIF")``, ``(value, "XMP")`` or ``(1, "")``.
+
+    EXIF's tag comes first; XMP's ``tiff:Orientation`` counts only when EXIF has none, as in Pillow.
+    Pillow reads only the first digit of XMP's value ("255" as 2, "65535" as 6), so a broken tag
+    would flip or turn the photo while we called it valid. The whole value is read here and written
+    back into the EXIF that Pillow transposes by (``exif_transpose``, and the TIFF reader while
+    loading); an invalid value is removed from it, so nothing turns the photo.
+    """
+    exif = img.getexif()
+    value, source = _exif_block_orientation(img), "EXIF"
+    if value is None:
+        xmp = _xmp_orientation(img.info)
+        value, source = (xmp, "XMP") if xmp is not None else (1, "")
+    if _is_orientation(value):
+        exif[_ORIENTATION_TAG] = value
+    else:
+        exif.pop(_ORIENTATION_TAG, None)
+    return value, source
+
+
+def _is_orientation(value) -> bool:
+    """One of EXIF's eight values, as a whole number (a rational 6/1 or a text "6" is a malformed tag)."""
+    return type(value) is int and value in ORIENTATIONS
+
+
+def _exif_block_orientation(img: Image.Image):
+    """The Orientation tag of the file's EXIF block itself (a TIFF's first directory), or ``None``."""
+    raw = img.info.get("exif")
+    if raw is None and "Raw profile type exif" in img.info:  # ImageMagick's PNG text chunk, as Pillow reads it
+        raw = bytes.fromhex("".join(img.info["Raw profile type exif"].split("\n")[3:]))
+    if isinstance(raw, bytes):
+        block = Image.Exif()
+        try:
+            block.load(raw)
+        except Exception:  # a block Pillow cannot parse holds no tag it could act on
+            return None
+        return block.get(_ORIENTATION_TAG)
+    tags = getattr(img, "tag_v2", None)  # TIFF: the EXIF tags are the image's own
+    return tags.get(_ORIENTATION_TAG) if tags is not None else None
+
+
+def _xmp_orientation(info: dict):
+    """XMP's ``tiff:Orientation``, whole: an ``int`` when it is a number, else its text; ``None`` if absent."""
+    for key in ("XML:com.adobe.xmp", "xmp"):
+        xmp = info.get(key)
+        if not xmp:
+            continue
+        found = _XMP_ORIENTATION.search(xmp.encode("utf-8", "replace") if isinstance(xmp, str) else bytes(xmp))
+        if found:
+            text = found.group(1).decode("utf-8", "replace")
+            return int(text) if text.isascii() and text.isdigit() else text
+    return None
+
+
+def _warning_notes(heard) -> list[str]:
+    """What Pillow warned about while reading the picture we use, as sentences (each said once)."""
+    notes: list[str] = []
+    for w in heard:
+        text = " ".join(str(w.message).split())
+        if "EXIF" in text or text.startswith("Metadata Warning"):
+            note = ("Part of the file's metadata (its EXIF or TIFF tags) is damaged or malformed; what could be "
+                    "read was used and the rest ignored.")
+        else:
+            note = f"The image decoder warned: {_short(text, 200)}"
+        if note not in notes:
+            notes.append(note)
+    return notes
+
+
+def _short(value, limit: int = 20) -> str:
     text = str(value)
-    return text if len(text) <= 20 else text[:17] + "..."
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def to_rgb(img: Image.Image) -> tuple[Image.Image, str]:
