@@ -196,7 +196,7 @@ def run_explain(args) -> int:
     sample = None if args.image else samples.get_sample(samples.DEFAULT_SAMPLE)
     decoded = images.load_file(args.image or sample.path)
     inp, mapping = images.prepare_input(decoded, settings.input_size, settings.shape)
-    box, clip_msg = rois.clip_roi(args.roi, inp.size)
+    box, clip_msg = rois.entering(args.roi, inp.size)  # whole input pixels, as the page keeps a box
     backbone = features.load_backbone()
     fm = features.extract(backbone, inp, settings.layer)
     scene = build_scene(inp, fm.values, [box], 0, settings, pretrained=backbone.pretrained, focus=args.focus)

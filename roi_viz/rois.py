@@ -172,7 +172,7 @@ class RoIStore:
     def add(self, box, size: Size) -> str:
         """Add ``box`` (input pixels, rounded to whole ones and cut to the image) and make it active.
         Returns a notice ("" when nothing was rounded or cut)."""
-        clipped, msg = _entering(box, size)
+        clipped, msg = entering(box, size)
         self._append(clipped, size)
         self.active = len(self._boxes) - 1
         self._changed(external=True, notice=msg)
@@ -181,7 +181,7 @@ class RoIStore:
     def move(self, index: int, box, size: Size) -> str:
         """Replace RoI ``index`` by ``box`` (rounded to whole pixels, cut to the image). Returns a notice.
         Raises :class:`RoIError`, keeping the old box."""
-        clipped, msg = _entering(box, size)
+        clipped, msg = entering(box, size)
         self._boxes[index] = _exact(clipped, size)
         self._home[index] = (dims_of(size), tuple(float(v) for v in clipped))
         self.active = index
@@ -256,7 +256,7 @@ class RoIStore:
 
     # -------------------------------------------------------------- inside
     def _append(self, box, size: Size) -> None:
-        box = _entering(box, size)[0]  # the constructor's boxes too (a link's, a preset's); the caller says why
+        box = entering(box, size)[0]  # the constructor's boxes too (a link's, a preset's); the caller says why
         self._boxes.append(_exact(box, size))
         self._home.append((dims_of(size), tuple(float(v) for v in box)))
         self._ids.append(self._next_id)
@@ -269,8 +269,8 @@ class RoIStore:
         self.notice = notice
 
 
-def _entering(box, size: Size) -> tuple[g.Box, str]:
-    """A box entering the store: whole pixels, then cut to the image. Returns ``(box, notice)``."""
+def entering(box, size: Size) -> tuple[g.Box, str]:
+    """A box entering the store, or the command line: whole pixels, then cut to the image. Returns ``(box, notice)``."""
     whole, rounded = whole_roi(box)
     clipped, cut = clip_roi(whole, size)
     return clipped, " ".join(m for m in (f"{WHOLE_PIXELS}: {rounded}." if rounded else "", cut) if m)

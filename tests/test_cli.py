@@ -16,6 +16,21 @@ def test_explain_text(capsys):
     assert out.count("== Step") == 6
 
 
+def test_a_fractional_roi_is_whole_pixels_as_on_the_page(capsys):
+    """One box, one set of numbers: the command line rounds a typed 296.6 as the page does, and says so."""
+    from roi_viz import rois
+
+    assert main(["explain", "--roi", "296.6,192,200,145.5"]) == 0
+    out = capsys.readouterr().out
+    box, said = rois.entering((296.6, 192, 200, 145.5), (512, 512))
+    assert box == (297.0, 192.0, 200.0, 146.0) and said
+    assert "x 296.6 was rounded to 297 and h 145.5 to 146" in out and rois.WHOLE_PIXELS in out
+    assert "297 / 32 = 9.28125" in out and "296.6" not in out.split("== Step 1")[1]
+    assert main(["explain", "--roi", "296.6,192,200,145", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["roi"] == [297, 192, 200, 145] and data["projected"][0] == 9.28125
+
+
 def test_explain_json_and_figures(capsys, tmp_path):
     assert main(["explain", "--roi", "296,192,200,145", "--json", "--figures", str(tmp_path)]) == 0
     data = json.loads(capsys.readouterr().out)
