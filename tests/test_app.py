@@ -96,7 +96,7 @@ def test_input_size_rescales_the_rois(at):
     assert page_state(at).store.boxes(256) == [(148.0, 96.0, 100.0, 72.0)]  # whole pixels at another size
     assert [widget(at, "number_input", k).value for k in "xywh"] == [148, 96, 100, 72]
     go_to_step(at, 2)
-    assert "8 × 8 × 512" in page_text(at)
+    assert "512 channels, each a grid of 8 rows × 8 columns" in page_text(at)
 
 
 @pytest.mark.parametrize("scheme, layer, size, out", [("fastrcnn", "conv5_3", 512, 7), ("article", "pool5", 224, 14)])
@@ -168,6 +168,6 @@ def test_paper_preset_sets_layer_stride_output_and_scheme(at):
     s = page_state(at).settings
     assert (s.layer, s.output_size, s.scheme, s.method) == ("conv5_3", (7, 7), "fastrcnn", "pool")
     go_to_step(at, 2)
-    assert "32 × 32 × 512" in page_text(at) and "296 / 16 = **18.5**" in page_text(at)
+    assert "each a grid of 32 rows × 32 columns" in page_text(at) and "296 / 16 = **18.5**" in page_text(at)
     at.button[[b.label for b in at.button].index("↺ Article example")].click().run()
     assert (page_state(at).settings.layer, page_state(at).settings.output_size) == ("pool5", (3, 3))

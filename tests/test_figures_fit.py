@@ -252,3 +252,39 @@ def test_the_untrained_badge_covers_no_other_text(presenter):
         for at in ((None,) if presenter else (None, 10)):  # the page's figure; a GIF frame is page-sized
             found += problems(fig_slide(scene, slide, METHODS, at=at), f"slide {out} {at}")
     assert not found, found
+
+
+# ---------------------------------------------------------------- the sliding box: every marker whole
+@pytest.mark.parametrize("axis", ["x", "y"])
+def test_the_slide_plot_shows_every_marker_whole_at_both_ends(axis):
+    """The first and last positions (0 and the full distance) sit on the plot's ends: their markers, on the page's
+    figure and on an animation frame marked there, lie inside the axes, none cut in half by the frame."""
+    from roi_viz import methods
+    from roi_viz.draw.compare import fig_slide
+    from roi_viz.ops.sliding import slide_roi
+
+    scene = scene_for(ARTICLE, "pool", 3)
+    slide = slide_roi(scene.features, scene.rois[0], methods.runners(scene.settings), stride=scene.settings.stride,
+                      output_size=scene.settings.output_size, channel=scene.channel, bin=(0, 0), steps=21, axis=axis)
+    assert slide.offsets[-1] == pytest.approx(1.0)
+    for at in (None, 0, len(slide.offsets) - 1):
+        fig = fig_slide(scene, slide, METHODS, at=at)
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        r = canvas.get_renderer()
+        ends = 0
+        for ax in fig.axes:
+            frame = ax.get_window_extent(r)
+            for line in ax.lines:
+                if line.get_marker() in (None, "None", "", " "):
+                    continue
+                radius = (line.get_markersize() / 2 + line.get_markeredgewidth()) * fig.dpi / 72
+                xs, ys = line.get_xdata(), line.get_ydata()
+                every = line.get_markevery()
+                picked = range(0, len(xs), every) if isinstance(every, int) else range(len(xs))
+                for k in picked:
+                    (px, py), = ax.transData.transform([(xs[k], ys[k])])
+                    ends += xs[k] in (slide.offsets[0], slide.offsets[-1])
+                    assert frame.x0 <= px - radius and px + radius <= frame.x1 and \
+                        frame.y0 <= py - radius and py + radius <= frame.y1, (at, line.get_label(), xs[k], ys[k])
+        assert ends, "markers at the ends were checked"

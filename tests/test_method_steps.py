@@ -124,7 +124,7 @@ def test_bilinear_text_adds_up_to_the_point_value():
     scene = build_scene(IMAGE, FM, [(296, 192, 200, 145)], 0, Settings(method="align", channel=3), focus=(1, 1, 2))
     text = words.step_bilinear(scene)
     value = scene.result.sample_values[3, 1, 1, 2]
-    assert f"Channel 3 at this point: **{numbers.value(value)}**" in text and "| **sum** | | **1** |" in text
+    assert f"Channel 3 at this point: **{numbers.value(value)}**" in text and "| **sum** | | **1.00** |" in text  # 3 significant figures, written
     for row, col, w in scene.result.neighbours(1, 1, 2):  # every weight as the rule writes it, as the figure does
         assert f"| ({row}, {col}) | {numbers.value(FM[3, row, col])} | {numbers.weight(w)} |" in text
 

@@ -53,9 +53,9 @@ def test_the_page_shows_a_photo_with_its_proportions_and_a_map_that_is_not_squar
     text = page_text(at)
     assert f"keeps its proportions, its shorter side resized to 512 pixels, as Fast R-CNN builds its input: {W} × {H}" in text
     assert f"pixels of the {W} × {H} model input, its proportions kept" in text
-    assert f"({W // 32} × {H // 32} cells in all)" in text  # 24 x 16: not square
+    assert f"({H // 32} rows × {W // 32} columns of cells in all)" in text  # 16 rows x 24 columns: not square
     widget(at, "radio", "Step").set_value(1).run()
-    assert f"turns the {W} × {H} × 3 image into a {W // 32} × {H // 32} × 512 feature map" in page_text(at)
+    assert f"turns the {W} × {H}-pixel colour image into a feature map of 512 channels, each a grid of {H // 32} rows × {W // 32} columns" in page_text(at)
     # Back to the article's square: the box covers the same part of the photo.
     widget(at, "radio", "Input shape").set_value("square").run()
     p = page_state(at)

@@ -137,7 +137,9 @@ def test_projection_labels_sit_outside_the_box_and_inside_the_axes(preset, roi, 
     ax = fig.axes[0]
     x, y, w, h = scene.trace.projected
     labels = [t for t in ax.texts if t.get_bbox_patch() is not None]
+    # A corner is a point, (x, y); the axes say which is which: x counts columns, y rows.
     assert [t.get_text() for t in labels] == [f"({exact(x)}, {exact(y)})", f"({exact(x + w)}, {exact(y + h)})"]
+    assert ax.get_xlabel().startswith("x: column") and ax.get_ylabel().startswith("y: row")
     (bx0, by1), (bx1, by0) = ax.transData.transform([(x, y), (x + w, y + h)])
     grow = 2.75 * fig.dpi / 72  # half the outline with its stroke
     outline = Bbox.from_extents(bx0 - grow, by0 - grow, bx1 + grow, by1 + grow)
@@ -239,7 +241,10 @@ def test_the_numbers_rule():
     assert cells(5.3203125) == "5.32 cells" and cells(1) == "1 cell" and cells(1.001) == "1 cell"
     assert pct(17.25 / 28.3203125) == "60.9 %"
     assert [value(v) for v in (0.0123456, 4.5678, 123.4, 1234.5, 0.0)] == ["0.0123", "4.57", "123", "1234", "0"]
-    assert [value(v) for v in (999.6, 999.4, -999.7, 5e-7)] == ["1000", "999", "-1000", "0.0000005"]
+    assert [value(v) for v in (999.6, 999.4, -999.7, 5e-7)] == ["1000", "999", "-1000", "0.000000500"]
+    # 3 significant figures are written, trailing zeros too: a weight of 0.64 reads 0.640, 1 reads 1.00.
+    assert [value(v) for v in (0.64, 4.5, 12.0, 9.996, 99.96, 0.5)] == ["0.640", "4.50", "12.0", "10.0", "100", "0.500"]
+    assert weight(1.0) == "1.00" and weight(0.64) == "0.640" and weight(0.0) == "0"
     assert rounded(4.53125) and not rounded(9.25) and eq(1.5) == "=" and eq(10 / 7) == "≈"
 
 

@@ -183,12 +183,16 @@ def fig_slide(scene: Scene, slide: Slide, methods: dict, at: int | None = None) 
     top.set_ylabel("output value", fontsize=FONT)
     bottom.set_ylabel("coverage (%)", fontsize=FONT)
     bottom.set_xlabel(f"RoI moved {word} by (cells; 1 cell = {slide.stride:g} px)", fontsize=FONT)
+    # Every marker whole, the first and last positions' too (at 0 and at the full distance, where the frame cut them):
+    # a margin of 3 % of the plot each side, and room above 100 % coverage.
     lo = min(100 * min(c.min() for c in slide.coverage.values()) - 5, 50)
-    bottom.set_ylim(max(lo, 0), 103)
+    bottom.set_ylim(lo, 101 + 0.06 * (100 - lo))
+    first, last = slide.offsets[0], slide.offsets[-1]
+    pad = 0.03 * (last - first) if last > first else 0.05
     for ax in (top, bottom):
         ax.tick_params(labelsize=small)
         ax.grid(True, color="#bbbbbb", linewidth=0.8)
-        ax.set_xlim(slide.offsets[0], slide.offsets[-1])
+        ax.set_xlim(first - pad, last + pad)
     top.tick_params(labelbottom=False)
     handles = [Line2D([], [], color=methods[m].style[0], linestyle=methods[m].style[1], marker=methods[m].style[2],
                       linewidth=3.2, markersize=9, markeredgecolor="black", label=methods[m].short) for m in slide.values]

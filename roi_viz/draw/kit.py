@@ -20,7 +20,7 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.text import Text
 from PIL import Image
 
-from ..lesson.numbers import cells, exact, num, pct, value  # noqa: F401  (re-exported for the figure modules)
+from ..lesson.numbers import cells, exact, num, pct, rows_by_columns, value  # noqa: F401  (re-exported for the figure modules)
 from ..lesson.scene import Scene
 from ..lesson.shown import GAP_PT, ROI_FOLLOWED, ROI_OTHER, label_width_pt, window  # noqa: F401  (the words read them too)
 from ..ops import geometry as g
@@ -165,12 +165,16 @@ def rect(ax, box: g.Box, **kw) -> Rectangle:
     return patch
 
 
-def grid(ax, x0: float, x1: float, y0: float, y1: float, step: float = 1.0, color="white", alpha=0.35):
+def grid(ax, x0: float, x1: float, y0: float, y1: float, step: float = 1.0, color="white", alpha=0.35,
+         zorder: float = 2) -> LineCollection:
     """Thin lines on every cell edge of the window (one collection: cheap to draw)."""
     xs = np.arange(np.ceil(x0 / step) * step, x1 + 1e-9, step)
     ys = np.arange(np.ceil(y0 / step) * step, y1 + 1e-9, step)
     segs = [((x, y0), (x, y1)) for x in xs] + [((x0, y), (x1, y)) for y in ys]
-    ax.add_collection(LineCollection(segs, colors=color, linewidths=0.8, alpha=alpha))
+    lines = LineCollection(segs, colors=color, linewidths=0.8, alpha=alpha, zorder=zorder)
+    lines.set_gid("cell lines")
+    ax.add_collection(lines)
+    return lines
 
 
 def cell_axes(ax, win: g.Span):
@@ -183,8 +187,9 @@ def cell_axes(ax, win: g.Span):
     ax.set_xticks(np.arange(c0, c1 + 1, step))
     ax.set_yticks(np.arange(r0, r1 + 1, step))
     ax.tick_params(labelsize=SMALL)
-    ax.set_xlabel("column (cells)", fontsize=FONT)
-    ax.set_ylabel("row (cells)", fontsize=FONT)
+    # Both names of each axis: a point is (x, y) and a cell (row, column), so x counts columns and y rows.
+    ax.set_xlabel("x: column (cells)", fontsize=FONT)
+    ax.set_ylabel("y: row (cells)", fontsize=FONT)
 
 
 def runs(mask: np.ndarray, span: g.Span) -> list[g.Box]:

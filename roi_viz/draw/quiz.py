@@ -57,7 +57,7 @@ def question_figure(image: Image.Image, question: Question) -> Figure:
     ax.set_ylabel("y (pixels)", fontsize=SMALL)
     fig.text(AXES[0] + AXES[2] / 2, 0.975, f"RoI: x = {x}, y = {y}, w = {w}, h = {h} pixels", ha="center", va="top",
              fontsize=FONT, weight="bold")
-    title(ax, f"Input {S}×{S} px; one square = stride {s} px\n{W}×{H} cells on the map; output {ph}×{pw}")
+    title(ax, f"Input {S}×{S} px; one square = stride {s} px\nmap {H}×{W} cells, output {ph}×{pw} (rows×columns)")
     return fig
 
 

@@ -18,10 +18,13 @@ from ..lesson.shown import SHARE_SIZE, printed_shares
 from .kit import (
     ARGMAX, OUTPUT_AXES, COVERED, FONT, HATCH_LOST, LOST, coverage_bar, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes, cells,
     channel_image, grid, new_figure, num, output_grid, pct, point_size, rect, region_outline, roi_outline, title,
-    untrained_badge, value, window, GAP_PT, PRESENT_TEXT, label_width_pt,
+    untrained_badge, value, window, GAP_PT, PRESENT_TEXT, label_width_pt, rows_by_columns,
 )
 
 POINT = dict(facecolor="white", edgecolor="black", linewidth=1.5)
+# A share of the RoI's area below this is float32's rounding, not a part of the RoI left out (the legacy
+# half-cell shift leaves out far more: half a cell along two sides).
+OUTSIDE_NOISE = 1e-4
 
 
 def _legend(fig: Figure, handles: list, ncol: int = 2):
@@ -83,7 +86,7 @@ def fig_sampling(scene: Scene) -> Figure:
     bh, bw = r.bin_size
     gh, gw = r.grid
     if r.points_per_bin:
-        title(ax, f"{ph}×{pw} bins of {num(bh)}×{num(bw)} cells, {gh}×{gw} points in each")
+        title(ax, f"{ph}×{pw} bins of {rows_by_columns(bh, bw)}; {gh}×{gw} points in each")
     else:
         title(ax, "No cells to sample: the box snapped to nothing")
     return fig
@@ -217,7 +220,7 @@ def fig_integrate(scene: Scene) -> Figure:
         Patch(facecolor="#f28e2b", label="share of the bin's average"),
     ])
     bh, bw = r.bin_size
-    title(ax, f"Bin ({i},{j}): every cell's share of the exact average ({num(bh)}×{num(bw)} cells)")
+    title(ax, f"Bin ({i},{j}), {rows_by_columns(bh, bw)}: each cell's share of its exact average")
     return fig
 
 
@@ -231,9 +234,13 @@ def fig_output(scene: Scene) -> Figure:
     title(ax, f"Output {ph}×{pw}×{r.channels}: channel {scene.channel}")
     area = r.projected_area
     why = "lost: quantization" if r.snapped else "outside the bins (½-cell shift)"
-    coverage_bar(fig, area, [
-        (r.covered_area, COVERED, "", "inside the bins"),
-        (max(area - r.covered_area, 0.0), LOST, HATCH_LOST, why),
-    ], f"The RoI's {cells(area)}: {pct(r.coverage)} inside the bins")
+    out = max(area - r.covered_area, 0.0)
+    parts = [(r.covered_area, COVERED, "", "inside the bins")]
+    # Bins that span the RoI exactly (aligned, nothing rounded) leave only float32's noise outside, a few
+    # millionths of a cell: no share and no legend entry for it, or the legend would name a shift that is not there.
+    whole = out <= OUTSIDE_NOISE * max(area, 1e-12)
+    if not whole:
+        parts.append((out, LOST, HATCH_LOST, why))
+    coverage_bar(fig, area, parts, f"The RoI's {cells(area)}: {'100 %' if whole else pct(r.coverage)} inside the bins")
     untrained_badge(fig, scene)
     return fig

@@ -10,6 +10,7 @@ the sliding box. Helpers live in ``kit``.
 from __future__ import annotations
 
 import numpy as np
+from matplotlib import patheffects
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
@@ -22,9 +23,11 @@ from .kit import (
     ARGMAX, BIN_FACES, COVERED, DROPPED, DROPPED_LINES, FONT, GAINED, HALO, HATCH_DROPPED, HATCH_GAINED, HATCH_LOST,
     HATCH_SHARED, LOST, LOST_LINES, OUTLINE, ROI, SMALL, cell_axes, cells, channel_handle, channel_image,
     OUTPUT_AXES, coverage_bar, empty_handle, exact, finish_zoomed, grid, new_figure, num, output_grid, pct, rect, roi_on_photo,
-    roi_outline,
-    runs, title, untrained_badge, value, window, zoomed,
+    roi_outline, rows_by_columns,
+    runs, title, untrained_badge, value, window, zoomed, bin_lines,
 )
+
+BIN_EDGE = [patheffects.withStroke(linewidth=5.5, foreground="white")]  # a black bin edge in a white frame: clear on dots
 
 CORNER_GAP = 9  # points between a corner label's frame and the corner: clears the box's outline and its stroke
 
@@ -47,7 +50,8 @@ def fig_image(scene: Scene) -> Figure:
     ax.tick_params(labelsize=SMALL)
     ax.set_xlabel("x (pixels)", fontsize=SMALL)
     ax.set_ylabel("y (pixels)", fontsize=SMALL)
-    title(ax, f"Model input {IW}×{IH}; grid lines every {exact(s)} px = the stride")
+    size = f"{IW}×{IH} px" + ("" if IW == IH else " (w×h)")  # a picture is width x height, as a box's w and h
+    title(ax, f"Model input {size}; grid lines every {exact(s)} px = the stride")
     return fig
 
 
@@ -67,8 +71,9 @@ def fig_features(scene: Scene) -> Figure:
     box = ax.get_position()
     cax.set_position((box.x1 + 0.03, box.y0, 0.03, box.height))
     corner_labels(fig, ax, t.projected)
-    what = "mean over channels" if scene.mean_view else f"channel {scene.channel}"
-    title(ax, f"Feature map {W}×{H}×{scene.features.shape[0]}: {what}")
+    C = scene.features.shape[0]
+    what = f"mean over {C} channels" if scene.mean_view else f"channel {scene.channel} of {C}"
+    title(ax, f"Feature map, {H} rows × {W} columns: {what}")
     untrained_badge(fig, scene)
     return fig
 
@@ -98,7 +103,7 @@ def corner_labels(fig: Figure, ax, box: g.Box) -> list:
                ((x + w, y + h), "right", "bottom", (-G, G), None)],
     }
     texts, taken = [], []
-    for key, label in (("tl", f"({exact(x)}, {exact(y)})"), ("br", f"({exact(x + w)}, {exact(y + h)})")):
+    for key, label in (("tl", corner_text(x, y)), ("br", corner_text(x + w, y + h))):
         for k, (xy, ha, va, (dx, dy), slide) in enumerate(places[key]):
             last = k == len(places[key]) - 1
             t = ax.annotate(label, xy=xy, xytext=(dx, dy), textcoords="offset points", ha=ha, va=va, fontsize=FONT,
@@ -119,6 +124,11 @@ def corner_labels(fig: Figure, ax, box: g.Box) -> list:
                 break
             t.remove()
     return texts
+
+
+def corner_text(x: float, y: float) -> str:
+    """A corner of the projected box as its label reads: a point, so (x, y), across then down, as the axes name them."""
+    return f"({exact(x)}, {exact(y)})"
 
 
 def _frame(text, renderer) -> Bbox:
@@ -153,18 +163,49 @@ def fig_quantize(scene: Scene) -> Figure:
     return finish_zoomed(fig, ax, scene, win, handles, f"Quantization ({rule})", labels)
 
 
+def fractional_bins(t) -> tuple[np.ndarray, np.ndarray]:
+    """Fast R-CNN's rule: the bins' edges as the rule computes them, before widening to whole cells.
+
+    Returns ``(row_edges, col_edges)``, ``ph + 1`` and ``pw + 1`` positions in cells (the snapped box's start plus
+    multiples of the fractional bin size), clipped to the map: bin ``(i, j)`` is rows ``row_edges[i]`` to
+    ``row_edges[i + 1]`` and columns ``col_edges[j]`` to ``col_edges[j + 1]``.
+    """
+    xs, ys, _, _ = t.quantized
+    ph, pw = t.output_size
+    bh, bw = t.bin_size
+    H, W = t.map_size
+    rows = np.clip(ys + np.arange(ph + 1) * bh, 0, H)
+    cols = np.clip(xs + np.arange(pw + 1) * bw, 0, W)
+    return rows, cols
+
+
 def fig_bins(scene: Scene) -> Figure:
     t = scene.pooled
-    fig, ax, win = zoomed(scene, "#888888", 0.7)
+    whole = t.scheme == "article"  # bins of whole cells; Fast R-CNN's have fractional edges, widened to whole cells
+    # Under Fast R-CNN's rule many bin edges cut through cells: the cell lines go light, so the bin edges stand out.
+    fig, ax, win = zoomed(scene, "#888888" if whole else "#b0b0b0", 0.7)
     ph, pw = t.output_size
     full = [(i, j, g.box_of_span(span)) for i, row in enumerate(t.bins) for j, span in enumerate(row)
             if span[1] > span[0] and span[3] > span[2]]
-    for i, j, box in full:
-        rect(ax, box, facecolor=BIN_FACES[(i + j) % 2], alpha=0.8, edgecolor="black", linewidth=2.5, zorder=3)
+    if whole:
+        for i, j, box in full:
+            rect(ax, box, facecolor=BIN_FACES[(i + j) % 2], alpha=0.8, edgecolor="black", linewidth=2.5, zorder=3)
+    else:
+        # Each bin shaded where the rule puts it, its fractional box; the whole cells it also reads are dotted below.
+        rows, cols = fractional_bins(t)
+        for i, j, _ in full:
+            rect(ax, (cols[j], rows[i], cols[j + 1] - cols[j], rows[i + 1] - rows[i]), facecolor=BIN_FACES[(i + j) % 2],
+                 alpha=0.8, linewidth=0, zorder=3)
     for box in runs(t.bin_use == 0, t.region):
         rect(ax, box, facecolor=DROPPED, edgecolor=DROPPED_LINES, hatch=HATCH_DROPPED, linewidth=0, hatch_linewidth=1.5, zorder=4)
     for box in runs(t.bin_use > 1, t.region):
-        rect(ax, box, facecolor="none", edgecolor="#333333", hatch=HATCH_SHARED, linewidth=0, zorder=4)
+        rect(ax, box, facecolor="none", edgecolor="#333333" if whole else "#555555", hatch=HATCH_SHARED, linewidth=0,
+             zorder=4)
+    if not whole and full:
+        r0, r1, c0, c1 = win
+        grid(ax, c0, c1, r0, r1, color="#9a9a9a", alpha=0.9, zorder=4.5)  # the cells, over the shading, under the bins
+        edges = bin_lines(ax, rows, cols, color="black", width=3.0, effects=BIN_EDGE, zorder=5)
+        edges.set_gid("bin edges")
     inside = _bin_labels_fit(fig, ax, win, t)
     if inside:
         size = FONT if max(ph, pw) <= 4 else SMALL
@@ -181,10 +222,10 @@ def fig_bins(scene: Scene) -> Figure:
         handles.append(Patch(facecolor="none", edgecolor="#333333", hatch=HATCH_SHARED))
         labels.append(f"read by 2+ bins: {cells(t.shared_cells)}")
     bh, bw = t.bin_size
-    heading = f"{ph}×{pw} bins of {num(bh)}×{num(bw)} cells" + ("" if full else ": every bin is empty")
+    heading = f"{ph}×{pw} bins of {rows_by_columns(bh, bw)}" + ("" if full else ": every bin is empty")
     finish_zoomed(fig, ax, scene, win, handles, heading, labels)
     if not inside and full:
-        _bin_labels_outside(fig, ax, t)
+        _bin_labels_outside(fig, ax, t, None if whole else (rows, cols))
     return fig
 
 
@@ -207,15 +248,20 @@ def _bin_labels_fit(fig: Figure, ax, win: g.Span, t) -> bool:
     return cols * cell >= label_w and rows * cell >= 1.4 * size + 6
 
 
-def _bin_labels_outside(fig: Figure, ax, t):
+def _bin_labels_outside(fig: Figure, ax, t, edges=None):
     """Bin numbers on the axes' free sides, where no grid or bin line crosses them: rows on the right, columns on top.
 
-    Each number sits level with the centre of its bins. Where neighbouring
-    centres are too close for their numbers, only every k-th one is written.
+    Each number sits level with the centre of its bins: of their whole cells, or, with ``edges`` (the fractional
+    ``(row_edges, col_edges)`` the figure draws), of the drawn bins. Where neighbouring centres are too close
+    for their numbers, only every k-th one is written.
     """
     ph, pw = t.output_size
     rows = [(i, (t.bins[i][0][0] + t.bins[i][0][1]) / 2) for i in range(ph) if t.bins[i][0][1] > t.bins[i][0][0]]
     cols = [(j, (t.bins[0][j][2] + t.bins[0][j][3]) / 2) for j in range(pw) if t.bins[0][j][3] > t.bins[0][j][2]]
+    if edges is not None:
+        re_, ce = edges
+        rows = [(i, (re_[i] + re_[i + 1]) / 2) for i, _ in rows]
+        cols = [(j, (ce[j] + ce[j + 1]) / 2) for j, _ in cols]
     pos = ax.get_position()
     # Room for the numbers and their captions: the axes give up a strip at the top and on the right.
     ax.set_position((pos.x0, pos.y0, pos.width - 0.05, pos.height - 0.06))

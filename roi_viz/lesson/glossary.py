@@ -13,6 +13,7 @@ GLOSSARY: dict[str, str] = {
     "feature map": "What the network makes of the image: a grid of cells, each holding one number per channel (512 for VGG16's last layers).",
     "channel": "One of the feature map's 512 grids; each responds to its own kind of pattern, and the steps show one at a time.",
     "cell": "One position of the feature map's grid: a vector of 512 numbers, one per channel.",
+    "order of numbers": "A point is (x, y) and a box (x, y, w, h), across then down; a cell or bin is (row, column); a block of cells or bins is rows × columns (2 × 4: 2 rows of 4); a picture is width × height pixels.",
     "stride": "How many input pixels lie between two neighbouring cells: 32 at pool5, 16 at conv5_3. It is the grid's spacing, not what a cell sees.",
     "receptive field": "Every input pixel that can change a cell: about 212 × 212 pixels for a pool5 cell (196 × 196 at conv5_3), far more than its 32 × 32 square.",
     "pool5": "VGG16's fifth and last max-pooling layer, after its 13 convolutions: the article cuts the network there (stride 32).",

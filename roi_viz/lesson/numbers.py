@@ -6,8 +6,8 @@ the same wherever it appears. The JSON of ``explain --json``
 (:func:`roi_viz.export.numbers`) keeps the full values and never comes here.
 
 **The rule.** The RoI's own numbers are exact; every other number is rounded
-to 2 decimals; a share is a percentage to 1 decimal; an activation keeps 3
-significant figures.
+to 2 decimals; a share is a percentage to 1 decimal; an activation (and an
+interpolation weight) keeps 3 significant figures, all of them written.
 
 - :func:`exact`: the RoI in pixels and the RoI projected onto the map (pixels
   divided by the stride), wherever they appear. Exactness is the lesson
@@ -23,11 +23,13 @@ significant figures.
 - :func:`pct`: a share of an area, 60.9 %.
 - :func:`value`: an activation of the network. Its scale changes from channel
   to channel (0.004 in one, 120 in another), so it keeps 3 significant
-  figures instead of 2 decimals.
+  figures instead of 2 decimals, and writes all three, trailing zeros
+  included (4.50, 0.640, 12.0): a table that says "3 significant figures"
+  shows them. Only 0 is written bare, and a value of 1000 or more whole.
 - :func:`weight`: an interpolation weight, which a student multiplies by an
-  activation. It keeps 3 significant figures as the activation does: with 2
-  decimals a weight of 0.033 would read 0.03, and 0.437 × 0.03 would not give
-  the product printed beside it.
+  activation. It keeps 3 significant figures as the activation does (0.640,
+  1.00): with 2 decimals a weight of 0.033 would read 0.03, and 0.437 × 0.03
+  would not give the product printed beside it.
 """
 from __future__ import annotations
 
@@ -70,20 +72,31 @@ def pct(v: float) -> str:
 
 
 def value(v: float) -> str:
-    """An activation: 3 significant figures (0.0123, 4.56, 123), never a power of ten."""
+    """An activation: 3 significant figures, all written (0.0123, 4.50, 0.640, 123), never a power of ten.
+
+    0 is written "0"; from 999.5 on, the whole number (1000, 1234).
+    """
     v = float(v)
+    if v == 0:
+        return "0"
     if abs(v) >= 999.5:  # 3 significant figures would be written 1e+03
         return f"{v:.0f}"
-    text = f"{v:.3g}"
+    text = f"{v:#.3g}"  # "#": the trailing zeros stay (0.640, not 0.64)
     if "e" in text:  # tiny values: 3 significant figures written out
         text = f"{v:.{2 - int(f'{v:e}'.split('e')[1])}f}"
-        text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text in ("-0", "0.0", "0", "-0.0") else text
+    return text.rstrip(".")  # "123." -> "123"
 
 
 def weight(v: float) -> str:
-    """An interpolation weight in [0, 1]: 3 significant figures, as the activations it multiplies (0.0333, 0.237, 1)."""
+    """An interpolation weight in [0, 1]: 3 significant figures, as the activations it multiplies (0.0333, 0.640, 1.00)."""
     return value(v)
+
+
+def rows_by_columns(rows: float, cols: float) -> str:
+    """The size of a block of cells, rows first as everywhere (see the glossary's "order of numbers"), in words:
+    "1 row × 2 columns", "1.43 rows × 1.86 columns"."""
+    r, c = num(rows), num(cols)
+    return f"{r} row{'' if r == '1' else 's'} × {c} column{'' if c == '1' else 's'}"
 
 
 def span_words(a: int, b: int, what: str) -> str:

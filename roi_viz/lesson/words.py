@@ -54,7 +54,7 @@ def input_words(scene: Scene) -> str:
     if scene.settings.shape == "square":
         return f"The picture is resized to {IW} × {IH} pixels (a square, as in the article)"
     return (f"The picture keeps its proportions, its shorter side resized to {scene.input_size} pixels, as Fast "
-            f"R-CNN builds its input: {IW} × {IH} pixels")
+            f"R-CNN builds its input: {IW} × {IH} pixels (width × height)")
 
 
 def step_image(scene: Scene) -> str:
@@ -70,7 +70,7 @@ def step_image(scene: Scene) -> str:
         f"network receives. The grid lines are {exact(s)} pixels apart: {exact(s)} pixels is the **stride** "
         f"of VGG16 cut at {name} ({INLINE[name]}). It is the spacing of the feature map's cells on the "
         f"image: one step from a cell to its neighbour is {exact(s)} pixels here, so there is one cell per "
-        f"square ({W} × {H} cells in all).\n\n"
+        f"square ({H} rows × {W} columns of cells in all).\n\n"
         f"A square is **not** what its cell sees. Each {layer} cell is computed from about {field} × {field} "
         f"pixels around its square (its *receptive field*; neighbouring cells see mostly the same pixels). "
         "The square only says where the cell sits.\n\n"
@@ -106,8 +106,8 @@ def step_features(scene: Scene, note: Callable[[Scene, bool], str] | None = None
     else:
         verdict = "None is a whole number: every edge of the box cuts through cells, but a pooling window can only take whole cells."
     return (
-        f"**What the network sees.** {scene.layer_label} turns the {IW} × {IH} × 3 image into a "
-        f"{W} × {H} × {C} feature map: {C} channels, each a {W} × {H} grid, and one step on "
+        f"**What the network sees.** {scene.layer_label} turns the {IW} × {IH}-pixel colour image into a "
+        f"feature map of {C} channels, each a grid of {H} rows × {W} columns, and one step on "
         f"the grid is {exact(s)} pixels of the image. The picture shows {shown}.\n\n"
         f"To place the RoI on this grid, divide each of its numbers by the stride {exact(s)} "
         "(exact: the stride is a power of two, so the division ends after a few digits):\n\n"
@@ -265,7 +265,7 @@ def step_pool(scene: Scene) -> str:
         )
     if ph * pw > 16:
         return head + f"({ph * pw} bins: too many for a table.) " + figure
-    rows = ["| bin | cells | max | from cell |", "|---|---|---|---|"]
+    rows = ["| bin (row, col) | cells | max | from cell |", "|---|---|---|---|"]
     for i in range(ph):
         for j in range(pw):
             r0, r1, c0, c1 = t.bins[i][j]
@@ -450,9 +450,9 @@ def step_combine(scene: Scene) -> str:
         why = (f"(torchvision takes the mean; the Mask R-CNN paper ({INLINE['Mask R-CNN']}) allows either the "
                "mean or the maximum)")
     head = f"**One value per bin.** Each bin keeps {how} of its {n} point values {why}. Channel {c}:\n\n"
-    if ph * pw > 16 or n > 16:
+    if ph * pw > 16 or n > 9:  # 16 values of 3 significant figures make a row too long to read (or to print)
         return head + f"({ph * pw} bins of {n} points: the figure shows the points; the next step prints the outputs.)"
-    rows = ["| bin | point values | output |", "|---|---|---|"]
+    rows = ["| bin (row, col) | point values | output |", "|---|---|---|"]
     vals = r.sample_values[c]
     for i in range(ph):
         for j in range(pw):
@@ -577,7 +577,7 @@ def compare_table(scene: Scene, traces: dict, names: dict, labels: dict) -> str:
     text = f"**Channel {c}, the same RoI through every method.**\n\n" + "\n".join(rows)
     ph, pw = next(iter(traces.values())).output_size
     if ph * pw <= 9:
-        head = "| bin | " + " | ".join(names[m] for m in traces) + " |"
+        head = "| bin (row, col) | " + " | ".join(names[m] for m in traces) + " |"
         lines = [head, "|---" * (len(traces) + 1) + "|"]
         for i in range(ph):
             for j in range(pw):

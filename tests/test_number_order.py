@@ -1,0 +1,300 @@
+"""One order for two numbers, on every screen.
+
+The convention (the glossary's "order of numbers"): a point is (x, y) and a box
+(x, y, w, h); a cell or a bin is (row, column); the size of a block of cells or
+bins is rows × columns, as the output size ``out=2x4`` is 2 rows of 4; a
+picture's size in pixels is width × height. These tests read the words of every
+step of every method, in both presets, for square and non-square maps, outputs
+and snapped regions, and check each pair against the trace it comes from. They
+also read the figures that were hard to read: Fast R-CNN's 7 × 7 bins, RoIAlign's
+coverage legend and the weights table's significant figures.
+"""
+import re
+
+import numpy as np
+import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from PIL import Image
+
+from roi_viz.draw import sampling as fs
+from roi_viz.draw import steps as fp
+from roi_viz.lesson import glossary, options, words
+from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.methods import METHODS, build_scene
+
+NUM = r"\d+(?:\.\d+)?"
+PAIR = re.compile(rf"({NUM})\s(?:rows?\s)?×\s({NUM})(?:\scolumns?)?")
+NOUNS = re.compile(r"^\W{0,3}\s*(?:=\s*\d+\s*)?(?:cells|bins|grid|region|points|values|map|tensor|rows|columns|of cells)")
+
+
+def plain(markdown: str) -> str:
+    return markdown.replace("**", "").replace("*", "")
+
+
+def near(printed: str, expected: float) -> bool:
+    """A number as the words print it (exact, or to 2 decimals) against the trace's."""
+    return abs(float(printed) - float(expected)) <= 0.005 + 1e-9
+
+
+def cases():
+    """Scenes over both presets, square and non-square maps, outputs 3x3, 2x4, 4x2 and 7x7, and random boxes."""
+    rng = np.random.default_rng(27)
+    found = []
+    setups = [
+        (ARTICLE, (512, 512)),  # pool5: a 16 x 16 map
+        (FAST_RCNN, (768, 512)),  # conv5_3, proportions kept: 32 rows x 48 columns
+        (dict(ARTICLE, shape="aspect"), (512, 768)),  # pool5, a portrait photo: 24 rows x 16 columns
+    ]
+    for preset, (W, H) in setups:
+        for out in ((3, 3), (2, 4), (4, 2), (7, 7)):
+            for method in METHODS:
+                for k in range(3):
+                    settings = Settings().with_(**preset).with_(method=method, output_size=out)
+                    s = settings.stride
+                    fm = rng.random((3, H // s, W // s)).astype(np.float32)
+                    w, h = float(rng.integers(40, 330)), float(rng.integers(40, 330))
+                    roi = (float(rng.integers(0, W - w)), float(rng.integers(0, H - h)), w, h)
+                    focus = (int(rng.integers(out[0])), int(rng.integers(out[1])), int(rng.integers(4)))
+                    found.append(build_scene(Image.new("RGB", (W, H)), fm, [roi], 0, settings, focus=focus))
+    return found
+
+
+CASES = cases()
+
+
+def test_the_cases_have_non_square_maps_regions_and_outputs():
+    assert any(sc.pooled.map_size[0] != sc.pooled.map_size[1] for sc in CASES)
+    assert any((lambda r: r[1] - r[0] != r[3] - r[2])(sc.pooled.region) for sc in CASES)
+    assert any(sc.pooled.output_size == (2, 4) for sc in CASES)
+
+
+def size_checks(sc):
+    """``(pattern, expected (a, b))``: every phrase that names the size of a block, and what it must say."""
+    t, r = sc.pooled, sc.chosen
+    H, W = t.map_size
+    IW, IH = sc.input_dims
+    r0, r1, c0, c1 = t.region
+    ph, pw = t.output_size
+    checks = [
+        (rf"\(({NUM}) rows × ({NUM}) columns of cells in all\)", (H, W)),
+        (rf"each a grid of ({NUM}) rows × ({NUM}) columns", (H, W)),
+        (rf"\(({NUM}) × ({NUM}) cells in all\)", (H, W)),  # the map, however it is worded
+        (rf"a ({NUM}) × ({NUM}) × {NUM} feature map", (H, W)),
+        (rf"each a ({NUM}) × ({NUM}) grid", (H, W)),
+        (rf"({NUM}) × ({NUM}) = {NUM} cells\.", (r1 - r0, c1 - c0)),  # the snapped region, step 3
+        (rf"Split into ({NUM}) × ({NUM}) bins", (ph, pw)),
+        (rf"needs exactly ({NUM}) × ({NUM}) values per channel", (ph, pw)),
+        (rf"the ({NUM}) × ({NUM}) region", (r1 - r0, c1 - c0)),
+        (rf"Every bin is ({NUM}) × ({NUM}) cells", t.bin_size),
+        (rf"({NUM}) × ({NUM}) values per channel: a ({NUM}) × ({NUM}) × {NUM} tensor", (ph, pw, ph, pw)),
+        (rf"resized to ({NUM}) × ({NUM}) pixels \(a square", (IW, IH)),  # a picture: width x height
+        (rf"builds its input: ({NUM}) × ({NUM}) pixels \(width × height\)", (IW, IH)),
+        (rf"({NUM}) × ({NUM})-pixel", (IW, IH)),
+        (rf"about ({NUM}) × ({NUM}) pixels around its square", (words.receptive_size(sc.settings.layer),) * 2),
+    ]
+    if hasattr(r, "grid"):
+        checks.append((rf"({NUM}) × ({NUM}) points", r.grid))
+    if hasattr(r, "bin_size") and r is not t:
+        checks.append((rf"into ({NUM}) × ({NUM}) bins of ({NUM}) × ({NUM}) cells", (ph, pw) + tuple(r.bin_size)))
+        checks.append((rf"\(({NUM}) × ({NUM}) [=≈] {NUM} cells²\)", r.bin_size))
+    if getattr(r, "region", None) and r is not t:  # RoIWarp's snapped box
+        a0, a1, b0, b1 = r.region
+        checks.append((rf"\(({NUM}) × ({NUM}) cells\), and from here", (a1 - a0, b1 - b0)))
+    return checks
+
+
+@pytest.mark.parametrize("k", range(0, len(CASES), 6))
+def test_every_size_phrase_is_rows_by_columns_of_the_thing_it_names(k):
+    for sc in CASES[k:k + 6]:
+        for step in METHODS[sc.method].steps:
+            text = plain(step.words(sc))
+            checked = []
+            for pattern, expected in size_checks(sc):
+                for m in re.finditer(pattern, text):
+                    got = m.groups()
+                    assert all(near(g, e) for g, e in zip(got, expected)), \
+                        (sc.method, sc.settings.output_size, step.key, m.group(0), "expected", expected)
+                    checked.append(m.span())
+            # A size phrase the test cannot place (a new sentence) must be added above, not slip through.
+            for m in PAIR.finditer(text):
+                if any(a <= m.start() < b for a, b in checked):
+                    continue
+                assert not NOUNS.match(text[m.end():m.end() + 20]), (step.key, "unchecked size", text[m.start() - 30:m.end() + 30])
+
+
+@pytest.mark.parametrize("k", range(0, len(CASES), 6))
+def test_every_point_is_x_then_y_and_every_cell_row_then_column(k):
+    for sc in CASES[k:k + 6]:
+        t, r = sc.pooled, sc.chosen
+        ph, pw = t.output_size
+        fi, fj, fk = sc.focus
+        for step in METHODS[sc.method].steps:
+            text = plain(step.words(sc))
+            where = (sc.method, step.key, sc.settings.output_size)
+            # Points, (x, y): the RoI's corner in pixels, its projection in cells, a sampling point.
+            for m in re.finditer(rf"x = ({NUM}), y = ({NUM})", text):
+                x, y = float(m.group(1)), float(m.group(2))
+                candidates = [t.roi[:2]]
+                if hasattr(r, "samples"):
+                    py, px = r.samples[fi, fj, fk]
+                    candidates.append((px, py))
+                assert any(near(m.group(1), cx) and near(m.group(2), cy) for cx, cy in candidates), (where, x, y)
+            for m in re.finditer(rf"^- (x|y|w|h): ({NUM}) / {NUM} = ({NUM})$", text, re.M):
+                n = "xywh".index(m.group(1))
+                assert near(m.group(2), t.roi[n]) and near(m.group(3), t.projected[n]), (where, m.group(0))
+            for m in re.finditer(rf"^- (columns|rows): ({NUM}) → ", text, re.M):  # Fast R-CNN's corners: x is a column
+                assert near(m.group(2), t.projected[0 if m.group(1) == "columns" else 1]), (where, m.group(0))
+            for m in re.finditer(rf"columns ({NUM}) to ({NUM}), rows ({NUM}) to ({NUM}) on the map", text):
+                x, y, w, h = r.box
+                assert all(near(g, e) for g, e in zip(m.groups(), (x, x + w, y, y + h))), (where, m.group(0))
+            # Cells and bins, (row, column).
+            for m in re.finditer(r"bin \((\d+), (\d+)\)", text):
+                assert (int(m.group(1)), int(m.group(2))) == (fi, fj), (where, m.group(0))
+            for m in re.finditer(r"^\| \((\d+), (\d+)\) \| rows? (\d+)(?: to (\d+))?, cols? (\d+)(?: to (\d+))? \|", text, re.M):
+                i, j = int(m.group(1)), int(m.group(2))
+                assert i < ph and j < pw, (where, m.group(0))
+                a0, a1, b0, b1 = t.bins[i][j]
+                rows = (int(m.group(3)), int(m.group(4) or m.group(3)))
+                cols = (int(m.group(5)), int(m.group(6) or m.group(5)))
+                assert rows == (a0, a1 - 1) and cols == (b0, b1 - 1), (where, m.group(0), t.bins[i][j])
+            if step.key == "bilinear" and r.valid[fi, fj, fk]:
+                cells = [(int(a), int(b)) for a, b in re.findall(r"^\| \((\d+), (\d+)\) \|", text, re.M)]
+                assert cells == [(rr, cc) for rr, cc, _ in r.neighbours(fi, fj, fk)], (where, cells)
+            for m in re.finditer(r"\| bin (\(row, col\))? ?\|", text):
+                assert m.group(1), (where, "a table of bins says their order")
+
+
+def test_the_glossary_states_the_order_once_as_the_output_size_reads():
+    line = glossary.GLOSSARY["order of numbers"]
+    assert "(x, y)" in line and "(x, y, w, h)" in line and "(row, column)" in line and "rows × columns" in line
+    assert "width × height" in line
+    # out=2x4 is 2 rows of 4 columns, as the glossary says.
+    rows, cols = options.BY_LINK["out"].parse("2x4")
+    assert (rows, cols) == (2, 4) and Settings(output_size=(rows, cols)).output_size == (2, 4)
+    assert "2 × 4: 2 rows of 4" in line
+
+
+def test_the_figures_name_sizes_rows_by_columns():
+    sc = next(sc for sc in CASES if sc.method == "pool" and sc.pooled.map_size == (32, 48))
+    fig = fp.fig_features(sc)
+    assert "32 rows × 48 columns" in fig.axes[0].get_title()
+    fig = fp.fig_image(sc)
+    assert "768×512 px (w×h)" in fig.axes[0].get_title()
+    t = sc.pooled
+    heading = fp.fig_bins(sc).axes[0].get_title()
+    bh, bw = t.bin_size
+    assert f"{t.output_size[0]}×{t.output_size[1]} bins of {words.num(bh)} row" in heading and f"× {words.num(bw)} column" in heading
+
+
+# ------------------------------------------------------------------ Fast R-CNN's 7 x 7 bins: every bin edge seen
+def _fast_rcnn_scene(roi=(296, 192, 200, 145)):
+    settings = Settings().with_(**FAST_RCNN)
+    fm = np.random.default_rng(0).random((3, 32, 48)).astype(np.float32)
+    return build_scene(Image.new("RGB", (768, 512), (90, 120, 150)), fm, [roi], 0, settings)
+
+
+def _luminance(rgb: np.ndarray) -> np.ndarray:
+    return rgb[..., :3].astype(float) @ [0.299, 0.587, 0.114]
+
+
+@pytest.mark.parametrize("roi", [(296, 192, 200, 145), (100, 60, 300, 180)])
+def test_fast_rcnn_bin_edges_are_drawn_dark_and_above_lighter_cell_lines(roi):
+    sc = _fast_rcnn_scene(roi)
+    t = sc.pooled
+    assert t.output_size == (7, 7) and t.shared_cells  # the case that was a dotted checkerboard
+    fig = fp.fig_bins(sc)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    rgb = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
+    img = _luminance(rgb)
+    ax = fig.axes[0]
+    H_px = img.shape[0]
+    # The bins as Fast R-CNN's rule computes them: from the snapped box's start, a fractional bin size apart.
+    xs, ys, _, _ = t.quantized
+    bh, bw = t.bin_size
+    rows = np.clip(ys + bh * np.arange(t.output_size[0] + 1), 0, t.map_size[0])
+    cols = np.clip(xs + bw * np.arange(t.output_size[1] + 1), 0, t.map_size[1])
+    assert np.allclose((rows, cols), fp.fractional_bins(t)) if hasattr(fp, "fractional_bins") else True
+
+    def px(x, y):
+        (X, Y), = ax.transData.transform([(x, y)])
+        return int(round(X)), int(round(H_px - Y))
+
+    # The RoI's dashed outline is drawn above everything: where it runs along or across a bin edge, it is what shows.
+    x, y, w, h = t.projected
+    (L, T), (R, B) = px(x, y), px(x + w, y + h)
+    line = img < 70
+    for X in (L, R):
+        line[:, max(X - 8, 0):X + 9] = True
+    for Y in (T, B):
+        line[max(Y - 8, 0):Y + 9, :] = True
+
+    # Along every inner column edge of the bins, in the middle third of each bin row: a dark line all the way.
+    for j in range(1, len(cols) - 1):
+        for i in range(len(rows) - 1):
+            ya, yb = rows[i] + (rows[i + 1] - rows[i]) / 3, rows[i + 1] - (rows[i + 1] - rows[i]) / 3
+            X, Ya = px(cols[j], ya)
+            _, Yb = px(cols[j], yb)
+            run = line[min(Ya, Yb):max(Ya, Yb) + 1, X]
+            assert run.mean() > 0.9, (i, j, "a bin edge is not drawn", img[min(Ya, Yb):max(Ya, Yb) + 1, X].round())
+    # The same along every inner row edge.
+    for i in range(1, len(rows) - 1):
+        for j in range(len(cols) - 1):
+            xa, xb = cols[j] + (cols[j + 1] - cols[j]) / 3, cols[j + 1] - (cols[j + 1] - cols[j]) / 3
+            Xa, Y = px(xa, rows[i])
+            Xb, _ = px(xb, rows[i])
+            run = line[Y, min(Xa, Xb):max(Xa, Xb) + 1]
+            assert run.mean() > 0.9, (i, j, "a bin edge is not drawn", img[Y, min(Xa, Xb):max(Xa, Xb) + 1].round())
+    # A cell line that is no bin edge stays light: inside bin (0, 0), away from its edges, if one crosses it.
+    edges = [a for a in ax.collections if a.get_gid() == "bin edges"]
+    cells = [a for a in ax.collections if a.get_gid() == "cell lines"]
+    assert edges and cells
+    assert min(edges[0].get_linewidths()) >= 2 * max(c.get_linewidths().max() for c in cells)
+    whole = [c for c in range(int(np.ceil(cols[0])), int(cols[-1]) + 1) if all(abs(c - e) > 0.2 for e in cols)]
+    assert whole
+    ya, yb = rows[0] + 0.3 * (rows[1] - rows[0]), rows[1] - 0.3 * (rows[1] - rows[0])
+    X, Ya = px(whole[0], ya)
+    _, Yb = px(whole[0], yb)
+    cell_line = img[min(Ya, Yb):max(Ya, Yb) + 1, X]
+    assert cell_line.mean() > 110, ("a cell line as dark as a bin edge", cell_line.round())
+
+
+# ------------------------------------------------------------------ RoIAlign's coverage: no legend entry for nothing
+@pytest.mark.parametrize("aligned", [True, False])
+def test_roialign_output_legend_names_only_what_is_there(aligned):
+    settings = Settings().with_(**ARTICLE).with_(method="align", aligned=aligned)
+    fm = np.random.default_rng(1).random((3, 16, 16)).astype(np.float32)
+    sc = build_scene(Image.new("RGB", (512, 512)), fm, [(296, 192, 200, 145)], 0, settings)
+    fig = fs.fig_output(sc)
+    labels = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    assert not any(re.search(r": 0 cells?$", label) for label in labels), labels
+    text = words.output_between_cells(sc)
+    if aligned:
+        assert labels == [f"inside the bins: {words.cells(sc.chosen.projected_area)}"], labels
+        assert "½-cell shift" not in " ".join(labels) and "Coverage: 100 %" in text
+        assert "100 % inside the bins" in fig.axes[-1].get_title()
+    else:  # the legacy rule does leave part of the RoI outside the bins, and says how much
+        assert any(label.startswith("outside the bins (½-cell shift): ") for label in labels), labels
+
+
+# ------------------------------------------------------------------ 3 significant figures, as promised
+@pytest.mark.parametrize("seed", range(6))
+def test_the_weights_table_writes_three_significant_figures(seed):
+    rng = np.random.default_rng(seed)
+    settings = Settings().with_(**ARTICLE).with_(method="align", sampling_ratio=1)
+    fm = (rng.random((3, 16, 16)) * 10.0 ** rng.integers(-2, 3)).astype(np.float32)
+    # Bins of one cell starting 0.2 cell past a cell edge: each point lies 0.2 cell past a cell centre, so its
+    # weights are 0.8 x 0.8 = 0.64, 0.16, 0.16 and 0.04, which 3 significant figures write 0.640, 0.160, 0.0400.
+    c, r = (int(v) for v in rng.integers(1, 10, 2))
+    roi = (32 * (c + 0.2), 32 * (r + 0.2), 96.0, 96.0)
+    focus = (int(rng.integers(3)), int(rng.integers(3)), 0)
+    sc = build_scene(Image.new("RGB", (512, 512)), fm, [roi], 0, settings, focus=focus)
+    assert any(abs(w - 0.64) < 1e-6 for _, _, w in sc.chosen.neighbours(*focus))
+    text = words.step_bilinear(sc)
+    assert "3 significant figures" in text
+    table = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| cell")]
+    numbers = [n for line in table for n in re.findall(r"-?\d+\.\d+|-?\d+(?![\d,)])", line.split("|", 2)[2])]
+    assert numbers
+    for n in numbers:
+        digits = n.lstrip("-").replace(".", "").lstrip("0")
+        assert n == "0" or len(digits) >= 3, (n, table)
