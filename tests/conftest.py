@@ -78,15 +78,25 @@ def page_text(at) -> str:
 
 
 def figures(at) -> list[str]:
-    """The figures an AppTest page shows (``ui.figure.show``: an ``<img>`` with its text alternative): their alts."""
+    """The figures an AppTest page shows, their text alternatives: ``ui.figure.show`` (an ``<img>`` with its alt)
+    and ``ui.figure.show_drawing`` (inline SVG, ``role="img"`` with its ``aria-label``), in the page's order."""
     import html
+    import json
     import re
 
     found = []
-    for e in at.get("html"):
-        body = e.proto.body
-        if 'class="roi-figure"' in body:
-            found.append(html.unescape(re.search(r'alt="([^"]*)"', body).group(1)))
+
+    def walk(node) -> None:
+        kind = getattr(node, "type", None)
+        if kind == "html" and 'class="roi-figure"' in node.proto.body:
+            found.append(html.unescape(re.search(r'alt="([^"]*)"', node.proto.body).group(1)))
+        elif kind == "bidi_component" and node.proto.component_name == "roi_viz.figure":  # ui.figure.show_drawing
+            svg = json.loads(node.proto.json)["svg"]
+            found.append(html.unescape(re.search(r'aria-label="([^"]*)"', svg).group(1)))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
     return found
 
 
@@ -282,7 +292,11 @@ def server(request):
     proc, url = start_server(log)
     yield url
     proc.terminate()
-    proc.wait(10)
+    try:
+        proc.wait(60)  # a busy machine may take a while to close its sessions
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
     assert_clean_log(log)
 
 

@@ -45,3 +45,10 @@ def dropped_link_sentence() -> str:
                           on_query_change=lambda: None)
     raw = result.get("query")
     return dropped_query(raw) if isinstance(raw, str) else ""
+
+
+def page_address() -> str:
+    """The page's address as this browser opened it, without its query string (``http://host:port/path``);
+    ``""`` before the browser has said it. Students reach the server by this name only if they are on the
+    same network under the same name: ``localhost`` on a laptop is not it (see ``roi_viz.share``)."""
+    return st.context.url or ""

@@ -1,11 +1,16 @@
 """The teacher's tools above the lesson: presenter mode, the link to this view, and the exports."""
 from __future__ import annotations
 
+import base64
+import html
+import os
+
 import streamlit as st
 
+from .address import page_address
 from .cache import scene_key
 from .session import as_link, session
-from .widgets import bound, callback, refresh
+from .widgets import bound, callback, refresh, say
 
 EXPORTS = {  # kind: (what it is, file name, MIME type)
     "pdf": ("handout (PDF, every step)", "handout.pdf", "application/pdf"),
@@ -21,9 +26,12 @@ def set_present(on: bool) -> None:
 
 
 def tools(scene, fm, key: str) -> None:
-    """Presenter mode, the link to this view (for anyone who does not think of the address bar), exports."""
+    """Presenter mode, the link to this view (for anyone who does not think of the address bar), exports;
+    in presenter mode also the link's QR code for the class to scan."""
     s = session()
-    toggle, share, files = st.columns([1, 1, 1], vertical_alignment="center")
+    present = s.place.present
+    cols = st.columns([0.75, 0.75, 0.85, 2] if present else [1, 1, 1], vertical_alignment="center")
+    toggle, share, files = cols[:3]
     toggle.toggle("Present", value=s.place.present,
                   help="Presenter mode: the step's figure and words on one 1920 × 1080 screen, text large enough for "
                   "the back of the room. ← and → move between steps (a presentation clicker can be set to send them).",
@@ -33,6 +41,11 @@ def tools(scene, fm, key: str) -> None:
     with files.popover("Export", icon=":material/download:", width="stretch",
                        help="This figure, a PDF handout, animations and the numbers, for slides and notebooks"):
         exports(scene, fm, key)
+    if present:
+        if cols[3].button(QR_LABEL, icon=":material/qr_code_2:", key="qr-open", width="stretch",
+                          help="A large QR code of this page's link for the projector: students scan it with a "
+                          "phone and open this view without presenter mode."):
+            qr_dialog()
 
 
 def exports(scene, fm, key: str) -> None:
@@ -89,21 +102,123 @@ def make_export(kind: str, scene, progress) -> bytes:
 
 
 def share_link() -> None:
-    """The address of exactly this view: image, boxes, settings, step."""
-    from urllib.parse import urlencode
-
-    from roi_viz import link
-
+    """The address of exactly this view: image, boxes, settings, step (the students' page: no presenter mode)."""
     s = session()
-    params = link.to_params(as_link(s))
-    params.pop("present", None)  # the students' page: whoever presents turns it on for their own screen
-    query = urlencode(params, doseq=True)
-    base = st.context.url or ""
-    st.code(base + ("?" + query if query else ""), language=None, wrap_lines=True)
+    url = student_url()
+    st.code(url, language=None, wrap_lines=True)
     st.caption("Select it and copy it (Ctrl+C, or the copy button that appears when the pointer is over it): "
                "whoever opens it sees this image, these boxes and "
                "settings, and this step. The address bar holds the same link at every moment"
                + (", with `present=1`, which opens presenter mode." if s.place.present else "."))
-    if s.photo.upload_shown:
-        st.warning("This page shows an uploaded photo, which cannot travel in a link: the link opens the "
-                   "sample photo with the same settings and the boxes on the same parts of the picture, and says so.")
+    if not s.photo.travels:  # an upload the server could not keep (roi_viz.uploads); a kept one travels
+        st.warning("This page shows an uploaded photo the server could not keep, so it cannot travel in a link: the "
+                   "link opens the sample photo with the same settings and the boxes on the same parts of the "
+                   "picture, and says so.")
+    if not s.place.present:  # in presenter mode the button sits in the tools row
+        if st.button("QR code of this link", icon=":material/qr_code_2:", key="qr-open-link", width="stretch",
+                     help="A large QR code of this link, to show on a projector"):
+            qr_dialog()
+
+
+# ------------------------------------------------------------------ the class scans the link
+QR_LABEL = "Students: scan to open this page"
+QR_PX = 660  # the code's largest side on the page, in CSS pixels: over half a 1080p projector's height
+BASE_KEY = "roi-viz-public-base"  # st.session_state: the address students use, as the teacher typed it
+
+
+def query_params() -> dict:
+    """This view's query parameters (``roi_viz.link.to_params``), ``present`` included (the share module drops it)."""
+    from roi_viz import link
+
+    return link.to_params(as_link(session()))
+
+
+def default_base() -> tuple[str, str]:
+    """The address students use unless the teacher typed one, and where it comes from: ``ROI_VIZ_PUBLIC_URL``
+    when it is set, else the browser's own address (right when students reach the server by the same name)."""
+    from roi_viz.share import ENV
+
+    env = os.environ.get(ENV, "").strip()
+    if env:
+        return env, "env"
+    return page_address(), "browser"
+
+
+def chosen_base() -> str:
+    """The address students use: the one typed in the QR panel in this session, else :func:`default_base`."""
+    typed = st.session_state.get(BASE_KEY, "")
+    return typed if isinstance(typed, str) and typed.strip() else default_base()[0]
+
+
+def student_url() -> str:
+    """The link students open, for the Link popover. A base that cannot be used (a bad ``ROI_VIZ_PUBLIC_URL``,
+    no browser address yet) gives the bare query string: the QR panel names what is wrong."""
+    from urllib.parse import urlencode
+
+    from roi_viz.share import DROPPED, BadBase, student_link
+
+    params = query_params()
+    for base in (chosen_base(), page_address()):
+        try:
+            return student_link(base, params)
+        except BadBase:
+            continue
+    query = urlencode({k: v for k, v in params.items() if k not in DROPPED}, doseq=True)
+    return "?" + query if query else ""
+
+
+def take_base() -> None:
+    st.session_state[BASE_KEY] = st.session_state.get("qr-base-field", "")
+
+
+@st.dialog(QR_LABEL, width=1500, on_dismiss="rerun")  # the Link popover then shows a typed address too
+def qr_dialog() -> None:
+    """The link's QR code, 600 px tall or more, with the address under it and the field that sets the address."""
+    # Opened from the Link popover, the popover would stay open above the dialog: hidden while the dialog lives.
+    st.html('<style>[data-testid="stPopoverBody"] { display: none; }</style>')
+    qr_panel()
+
+
+def qr_panel() -> None:
+    """What the QR dialog shows: the code of the students' link, the link in plain text, the address field.
+
+    Everything typed or read from the environment is shown as plain text (``say``, ``st.text``, escaped
+    HTML), never interpreted; a base that is not a plain http(s) address gets a sentence and no code.
+    """
+    from roi_viz.share import ENV, BadBase, TooLong, check_base, names_this_computer, qr_png, student_link
+
+    code_col, side = st.columns([QR_PX + 40, 560], gap="large")
+    default, origin = default_base()
+    typed = st.session_state.get(BASE_KEY, "")
+    with side:
+        st.text_input("Address students use", value=typed if typed.strip() else default, key="qr-base-field",
+                      on_change=take_base, max_chars=500, placeholder="http://10.0.0.5:8501",
+                      help="The address at which students reach this server, without “?” and what follows: the "
+                      "server's own name is often not it (localhost on your laptop, a name behind a proxy). "
+                      f"The {ENV} environment variable sets it for every session.")
+        base = typed if typed.strip() else default
+        if not typed.strip():
+            st.caption(f"From the {ENV} environment variable." if origin == "env" else
+                       f"This browser's own address. If students reach the server by another name, type it here, or "
+                       f"set the {ENV} environment variable where the app starts.")
+        try:
+            url = student_link(base, query_params())
+            png = qr_png(url, QR_PX)
+        except (BadBase, TooLong) as exc:
+            say(str(exc))
+            if not base.strip():
+                st.caption("This browser has not told the page its address yet.")
+            return
+        if names_this_computer(check_base(base)):
+            say("This address names the computer it is opened on: a student's phone would look for the page on "
+                "itself. Type the address of this server on the room's network, e.g. http://10.0.0.5:8501.")
+        st.caption("The code opens this view, without presenter mode: this photo, these boxes and settings, "
+                   "this step. It changes with the page: open it again after a change.")
+    with code_col:
+        uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+        side = int.from_bytes(png[16:20], "big")  # the PNG's width (its header): shown 1:1, every module sharp
+        st.html(f'<img class="roi-qr" src="{uri}" alt="{html.escape("QR code: " + url, quote=True)}" '
+                f'width="{side}" height="{side}" style="display: block; width: {side}px; max-width: 100%; '
+                f'height: auto; image-rendering: pixelated; background: #fff;">'
+                f'<p class="roi-qr-address" style="font-family: monospace; font-size: 26px; line-height: 1.3; '
+                f'color: #000; overflow-wrap: anywhere; margin: 0.6rem 0 0;">{html.escape(url)}</p>')
