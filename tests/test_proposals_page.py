@@ -122,28 +122,41 @@ def test_the_ends_are_the_worst_and_the_best_never_twice(astronaut):
 
 
 def test_the_photo_draws_the_20_worst_and_20_best_told_apart(astronaut):
+    """The description (what both the page's SVG and the file show): 20 + 20 boxes where the proposals are."""
+    from roi_viz.draw.proposals import encoded
+    from roi_viz.figures.proposals import describe_ends
+    from roi_viz.picture.spec import Line, Rect, Text
+
     img, boxes = astronaut
     st = L.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
     worst, best = L.ends(st, 40)
-    fig = D.fig_ends(img, boxes, st.geo.coverage, worst, best, title=L.photo_title(st, 40, "ends"))
-    ax = fig.axes[0]
-    drawn = {c.get_gid(): c for c in ax.collections}
-    assert set(drawn) == {"worst", "best"}
-    assert sum(len(c.get_paths()) for c in ax.collections) == 40
-    for gid, idx in (("worst", worst), ("best", best)):
-        assert len(drawn[gid].get_paths()) == len(idx) == 20, gid
-        outlines = np.array([p.get_extents().bounds for p in drawn[gid].get_paths()])  # (x, y, w, h) in pixels
-        np.testing.assert_allclose(outlines, boxes[idx], err_msg=gid)
-    # Told apart by colour and by line style, and named in a legend with the shares they keep.
-    assert tuple(drawn["worst"].get_edgecolor()[0]) != tuple(drawn["best"].get_edgecolor()[0])
-    assert drawn["worst"].get_linestyle() != drawn["best"].get_linestyle()
-    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    data, fmt, size = encoded(img)
+    d = describe_ends(data, fmt, size, boxes, st.geo.coverage, worst, best, title=L.photo_title(st, 40, "ends"),
+                      alt=L.photo_alt(st, 40, "ends"))
+    rects = [m for _, m in d.marks(Rect)]
+    assert len(rects) == 40
     cov = st.geo.coverage
-    assert legend[0] == f"the 20 worst: keep {pct(cov[worst].min())}"
-    assert legend[1] == f"the 20 best: keep {pct(cov[best].min())} to {pct(cov[best].max())}"
-    assert ax.get_title(loc="left") == "The 20 worst and 20 best of 2,000 proposals (pool5)"
-    alt = L.photo_alt(st, 40, "ends")
-    assert alt.startswith("The photo with the 20 worst and the 20 best of 2,000 proposals, 40 boxes")
+    for kind, idx in (("worst", worst), ("best", best)):
+        mine = [r for r in rects if r.kind == kind]
+        assert len(mine) == len(idx) == 20, kind
+        np.testing.assert_allclose([(r.x, r.y, r.w, r.h) for r in mine], boxes[idx], err_msg=kind)
+        for r, k in zip(mine, idx):  # a hover names the box and what it keeps
+            assert r.title.startswith(f"Proposal {k + 1}: (") and r.title.endswith(f"keeps {pct(cov[k])}")
+    # Told apart by colour and by line style, and named in a legend with the shares they keep.
+    w, b = next(r.stroke for r in rects if r.kind == "worst"), next(r.stroke for r in rects if r.kind == "best")
+    assert w.colour != b.colour and w.dash != b.dash
+    legend = [m.text for _, m in d.marks(Text) if m.kind == "legend"]
+    assert legend[1] == f"the 20 worst: keep {pct(cov[worst].min())}"
+    assert legend[2] == f"the 20 best: keep {pct(cov[best].min())} to {pct(cov[best].max())}"
+    samples = {m.kind: m.stroke for _, m in d.marks(Line)}
+    assert samples == {"worst": w, "best": b}, "the legend's samples are the boxes' own lines"
+    assert " ".join(m.text for _, m in d.marks(Text) if m.kind == "title") == \
+        "The 20 worst and 20 best of 2,000 proposals (pool5)"
+    assert d.alt.startswith("The photo with the 20 worst and the 20 best of 2,000 proposals, 40 boxes")
+    # The file is painted from the same description.
+    fig = D.fig_ends(img, boxes, st.geo.coverage, worst, best, title=L.photo_title(st, 40, "ends"))
+    patches = [p for ax in fig.axes for p in ax.patches if p.get_gid() in ("worst", "best")]
+    assert len(patches) == 40
 
 
 def test_the_figures_mark_what_the_words_say(astronaut):

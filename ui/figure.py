@@ -8,11 +8,15 @@ and the numbers it is drawn from can be opened as a table beside it.
 from __future__ import annotations
 
 import base64
+import hashlib
 import html
+from functools import lru_cache
+from pathlib import Path
 
 import streamlit as st
 
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
+HERE = Path(__file__).resolve().parent / "board"
 
 
 def dpi() -> float:
@@ -67,3 +71,26 @@ def numbers(rows: list[tuple[str, str]], output: list[list[str]] | None = None, 
         if output:
             st.caption("The output of the channel shown, row by row:")
             st.table({f"column {j}": [row[j] for row in output] for j in range(len(output[0]))})
+
+
+@lru_cache(maxsize=1)
+def _svg_component():
+    return st.components.v2.component("roi_viz.figure", css=(HERE / "figure.css").read_text(),
+                                      js=(HERE / "figure.js").read_text())
+
+
+def show_drawing(drawing, *, key: str, where=None) -> None:
+    """A described figure (:class:`roi_viz.picture.spec.Drawing`) painted as inline SVG on the page.
+
+    ``key``: the figure's place on the page (one per figure shown at once).
+    """
+    from roi_viz.picture import fonts, svg
+
+    text = svg.paint(drawing)
+    faces = [{"family": fonts.FAMILY, "url": fonts.URLS[w], "weight": 700 if w == "bold" else 400} for w in fonts.URLS]
+    data = {"key": hashlib.sha1(text.encode()).hexdigest(), "svg": text, "fonts": faces}
+    if where is None:
+        _svg_component()(key=key, data=data)
+    else:
+        with where:
+            _svg_component()(key=key, data=data)

@@ -14,9 +14,7 @@ from typing import Mapping, Sequence
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.collections import PatchCollection
-from matplotlib import patheffects
 from matplotlib.colors import Normalize
-from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter
 
@@ -26,11 +24,6 @@ from .kit import FONT, SMALL, new_figure
 CMAP = colormaps["viridis"]
 BAR = "#7a7a7a"
 MEDIAN = "#111111"
-# The worst and the best proposals: two colours told apart with any colour vision (Okabe and Ito's orange and
-# sky blue) and two line styles, so that they read in greyscale too; a black edge keeps them on any photo.
-WORST = dict(edgecolor="#E69F00", linestyle="solid", linewidth=2.6)
-BEST = dict(edgecolor="#56B4E9", linestyle=(0, (4, 2)), linewidth=2.6)
-EDGE = [patheffects.Stroke(linewidth=4.6, foreground="black"), patheffects.Normal()]
 
 
 def fig_on_photo(image, boxes: np.ndarray, coverage: np.ndarray, shown: Sequence[int], *, title: str) -> "Figure":
@@ -58,44 +51,30 @@ def fig_on_photo(image, boxes: np.ndarray, coverage: np.ndarray, shown: Sequence
     return fig
 
 
+def encoded(image) -> tuple[bytes, str, tuple[int, int]]:
+    """``(PNG bytes, "PNG", (W, H))`` of a photo given as an ``H x W x 3`` array or a PIL image."""
+    import io
+
+    from PIL import Image
+
+    img = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, format="PNG", compress_level=1)
+    return buf.getvalue(), "PNG", img.size
+
+
 def fig_ends(image, boxes: np.ndarray, coverage: np.ndarray, worst: Sequence[int], best: Sequence[int], *,
-             title: str) -> "Figure":
+             title: str, alt: str = "") -> "Figure":
     """The photo with the proposals that keep the least (``worst``) and the most (``best``), indices into ``boxes``.
 
-    Boxes are ``(x, y, w, h)`` in pixels of ``image`` (``H x W x 3``); ``coverage`` is K shares. The worst are
-    solid orange, the best dashed blue, each set one collection (gid ``"worst"`` / ``"best"``, one path per box),
-    named in a legend with the shares they keep. The worst are drawn on top: they are the lesson.
+    Painted by Matplotlib from the one description the page paints as SVG
+    (:func:`roi_viz.figures.proposals.describe_ends`), so the file and the page show the same marks.
     """
-    img = np.asarray(image)
-    H, W = img.shape[:2]
-    photo_h, top, bottom = 7.3 * H / W, 0.45, 1.25  # inches: the legend's two rows under the photo
-    fig = new_figure(7.6, photo_h + top + bottom)
-    height = photo_h + top + bottom
-    ax = fig.add_axes((0.02, bottom / height, 0.96, photo_h / height))
-    ax.imshow(img)
-    handles = []
-    for gid, idx, style, name in (("best", best, BEST, "best"), ("worst", worst, WORST, "worst")):
-        idx = np.asarray(idx, dtype=np.int64)
-        rects = [Rectangle((x, y), w, h) for x, y, w, h in boxes[idx]]
-        col = PatchCollection(rects, facecolor="none", **style)
-        col.set_gid(gid)
-        col.set_path_effects(EDGE)
-        ax.add_collection(col)
-        if len(idx):
-            lo, hi = float(coverage[idx].min()), float(coverage[idx].max())
-            kept = pct(lo) if pct(lo) == pct(hi) else f"{pct(lo)} to {pct(hi)}"
-            handles.append(Line2D([], [], color=style["edgecolor"], linestyle=style["linestyle"],
-                                  linewidth=style["linewidth"], path_effects=EDGE,
-                                  label=f"the {len(idx)} {name}: keep {kept}"))
-    ax.set_xlim(0, W)
-    ax.set_ylim(H, 0)
-    ax.set_axis_off()
-    ax.set_title(title, fontsize=FONT, loc="left")
-    if handles:
-        fig.legend(handles=handles[::-1], loc="lower center", bbox_to_anchor=(0.5, 0.01), ncol=1,
-                   fontsize=SMALL, frameon=False, handlelength=3.2,
-                   title="share of the box that reaches the output", title_fontsize=SMALL)
-    return fig
+    from ..figures.proposals import describe_ends
+    from ..picture import mpl
+
+    data, fmt, size = encoded(image)
+    return mpl.paint(describe_ends(data, fmt, size, boxes, coverage, worst, best, title=title, alt=alt or title))
 
 
 def _mappable(norm):

@@ -24,6 +24,9 @@ from ..session import session
 from ..widgets import bound, callback, refresh, say
 
 MODES = {"fast": "Fast (as Fast R-CNN)", "quality": "Quality (more boxes, much slower)"}
+# The drawing's own width: about the lesson column of a 1366 x 768 laptop, so its text is shown near its size
+# there; the SVG fills the column, growing with a wider one.
+PAGE_WIDTH = 560.0
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -37,18 +40,37 @@ def found(key: str, dims: tuple[int, int], mode: str, _image) -> tuple[np.ndarra
     return boxes, seconds
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
+def photo_jpeg(key: str, _image) -> bytes:
+    """The photo as the figure embeds it (once per photo: every drawing of its proposals reuses it)."""
+    import io
+
+    buf = io.BytesIO()
+    _image.convert("RGB").save(buf, format="JPEG", quality=88)
+    return buf.getvalue()
+
+
+def ends_drawing(key: str, drawn: int, image, study: L.Study, width: float):
+    """The worst and the best proposals as a drawing (:mod:`roi_viz.figures.proposals`): SVG here, JPEG on request."""
+    from roi_viz.figures.proposals import describe_ends
+
+    worst, best = L.ends(study, drawn)
+    return describe_ends(photo_jpeg(key, image), "JPEG", image.size, study.boxes, study.geo.coverage, worst, best,
+                         title=L.photo_title(study, drawn, "ends"), alt=plain(L.photo_alt(study, drawn, "ends")),
+                         width=width)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def photo_picture(key: str, setting: tuple, drawn: int, order: str, _image, _study: L.Study, dpi: float) -> bytes:
-    """The proposals on the photo; ``key`` and ``setting`` name everything it is drawn from."""
+    """The proposals on the photo as a JPEG; ``key`` and ``setting`` name everything it is drawn from."""
     from roi_viz.draw import proposals as D
     from roi_viz.draw.kit import to_jpeg
+    from roi_viz.picture import mpl
 
-    title = L.photo_title(_study, drawn, order)
-    if order == "ends":
-        worst, best = L.ends(_study, drawn)
-        fig = D.fig_ends(_image, _study.boxes, _study.geo.coverage, worst, best, title=title)
-    else:
-        fig = D.fig_on_photo(_image, _study.boxes, _study.geo.coverage, L.shown(_study, drawn, order), title=title)
+    if order == "ends":  # the page's own drawing, painted into a file
+        return to_jpeg(mpl.paint(ends_drawing(key, drawn, _image, _study, 720.0)), dpi)
+    fig = D.fig_on_photo(_image, _study.boxes, _study.geo.coverage, L.shown(_study, drawn, order),
+                         title=L.photo_title(_study, drawn, order))
     return to_jpeg(fig, dpi)
 
 
@@ -125,12 +147,17 @@ def render(scene, key: str, inp) -> None:
         cols[1].radio("Order", list(L.ORDERS), index=list(L.ORDERS).index(place.proposals_order),
                       format_func=L.ORDERS.get, horizontal=True,
                       **bound("proposals_order", lambda v: setattr(place, "proposals_order", v)))
+        order = place.proposals_order
         with st.spinner("Drawing the proposals…"):
-            photo = photo_picture(key, setting, drawn, place.proposals_order, inp, study, figure.dpi())
+            photo = None if order == "ends" else photo_picture(key, setting, drawn, order, inp, study, figure.dpi())
             dist, size = chart_pictures(key, setting, study, figure.dpi())
-        words = L.photo_words(study, drawn, place.proposals_order)
+        words = L.photo_words(study, drawn, order)
     with picture:
-        figure.show(photo, "JPEG", plain(L.photo_alt(study, drawn, place.proposals_order)))
+        if photo is None:  # described once: inline SVG here (sharp, every box answers a hover), a file on request
+            figure.show_drawing(ends_drawing(key, drawn, inp, study, 1000.0 if place.present else PAGE_WIDTH),
+                                key="proposals-photo")
+        else:
+            figure.show(photo, "JPEG", plain(L.photo_alt(study, drawn, order)))
     with after:
         st.markdown(words)
 
@@ -154,8 +181,10 @@ def render(scene, key: str, inp) -> None:
     st.markdown(L.empty_words(study))
     name = f"proposals-{settings.layer}-{settings.scheme}"
     d = st.columns(3)
-    d[0].download_button("The photo with its proposals (JPEG)", photo, file_name=f"{name}-photo.jpg", mime="image/jpeg",
-                         key="proposals-dl-photo")
+    d[0].download_button("The photo with its proposals (JPEG)",
+                         photo if photo is not None else
+                         lambda: photo_picture(key, setting, drawn, order, inp, study, figure.dpi()),
+                         file_name=f"{name}-photo.jpg", mime="image/jpeg", key="proposals-dl-photo", on_click="ignore")
     d[1].download_button("The distribution (PNG)", dist, file_name=f"{name}-coverage.png", mime="image/png",
                          key="proposals-dl-dist")
     d[2].download_button("Coverage against size (PNG)", size, file_name=f"{name}-size.png", mime="image/png",

@@ -1,0 +1,86 @@
+"""The files' painter: a :class:`~roi_viz.picture.spec.Drawing` as a Matplotlib figure.
+
+For what leaves the page (the handout PDF, PNG figures, the GIFs, ``explain --figures``).
+The figure is ``width/100 x height/100`` inches, so at 100 dpi one drawing pixel is one
+figure pixel (and a point is 100/72 of a pixel): sizes in the drawing's pixels become
+points by ``* 72 / 100``, and a file at 150 dpi is the same figure, sharper. Positions come
+from :mod:`roi_viz.picture.place`, shared with the SVG painter; each panel is an axes
+whose data limits are the panel's, y downwards.
+"""
+from __future__ import annotations
+
+import io
+
+import numpy as np
+from matplotlib import patheffects
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from PIL import Image
+
+from . import fonts, place
+from .spec import Drawing, Line, Panel, Photo, Rect, Stroke, Text
+
+BASE_DPI = 100
+PT = 72 / BASE_DPI  # points per drawing pixel
+HA = {"start": "left", "middle": "center", "end": "right"}
+
+
+def _dashes(s: Stroke):
+    # Matplotlib scales a dash pattern by the line width; the drawing's dashes are pixels.
+    return (0, tuple(d / s.width for d in s.dash)) if s.dash else "solid"
+
+
+def _edge(s: Stroke | None):
+    if s is None or not s.edge:
+        return None
+    return [patheffects.Stroke(linewidth=s.edge_width * PT, foreground=s.edge), patheffects.Normal()]
+
+
+def _rect(fig, ax, p: Panel, r: Rect) -> None:
+    s = r.stroke
+    patch = Rectangle((r.x, r.y), r.w, r.h, facecolor=r.fill or "none", edgecolor=s.colour if s else "none",
+                      linewidth=s.width * PT if s else 0, linestyle=_dashes(s) if s else "solid", gid=r.kind or None)
+    if s is not None and s.edge:
+        patch.set_path_effects(_edge(s))
+    patch.set_clip_on(p.clip)
+    ax.add_patch(patch)
+
+
+def _line(fig, ax, p: Panel, ln: Line) -> None:
+    xs, ys = zip(*ln.points)
+    (artist,) = ax.plot(xs, ys, color=ln.stroke.colour, linewidth=ln.stroke.width * PT, linestyle=_dashes(ln.stroke),
+                        solid_capstyle="butt", gid=ln.kind or None)
+    artist.set_clip_on(p.clip)
+    if ln.stroke.edge:
+        artist.set_path_effects(_edge(ln.stroke))
+
+
+def _text(fig, ax, p: Panel, t: Text) -> None:
+    x, base = place.text(p, t)
+    W, H = fig.get_size_inches() * BASE_DPI
+    artist = fig.text(x / W, 1 - base / H, t.text, fontsize=t.size * PT, color=t.colour, fontweight=t.weight,
+                      ha=HA[t.anchor], va="baseline", family=fonts.FAMILY, gid=t.kind or None)
+    if t.halo:
+        artist.set_path_effects([patheffects.withStroke(linewidth=t.size / 4 * PT, foreground=t.halo)])
+
+
+def _photo(fig, ax, p: Panel, ph: Photo) -> None:
+    img = np.asarray(Image.open(io.BytesIO(ph.data)).convert("RGB"))
+    ax.imshow(img, extent=(ph.x, ph.x + ph.w, ph.y + ph.h, ph.y), interpolation="antialiased")
+
+
+PAINT = {Rect: _rect, Line: _line, Text: _text, Photo: _photo}
+
+
+def paint(d: Drawing) -> Figure:
+    """The drawing as a Matplotlib figure (no pyplot: no global state between sessions)."""
+    fig = Figure(figsize=(d.width / BASE_DPI, d.height / BASE_DPI), dpi=BASE_DPI, facecolor=d.background)
+    for p in d.panels:
+        ax = fig.add_axes((p.x / d.width, 1 - (p.y + p.h) / d.height, p.w / d.width, p.h / d.height))
+        ax.set_axis_off()
+        ax.set_xlim(*p.xlim)
+        ax.set_ylim(p.ylim[1], p.ylim[0])  # y downwards: ylim[0] at the top
+        ax.set_autoscale_on(False)
+        for m in p.marks:
+            PAINT[type(m)](fig, ax, p, m)
+    return fig
