@@ -10,7 +10,9 @@ session to a :class:`Link` and back.
 
 The parameters (every one optional)::
 
-    img=chelsea          a sample photo by name (``img=upload``: an upload, which cannot travel)
+    img=chelsea          a sample photo by name, or an uploaded photo by its name in the server's store
+                         (64 hex characters, :mod:`roi_viz.uploads`); ``img=upload``: an upload the
+                         server could not keep, which cannot travel
     size=224             model input size, a multiple of 32 from 224 to 1024
     shape=aspect         square (S x S, the article) | aspect (the photo's proportions, shorter side S)
     layer=conv5_3        pool5 | conv5_3
@@ -61,6 +63,7 @@ from .proposals import MODES as SEARCH_MODES
 from .methods import METHODS
 from .model import samples
 from .model.images import input_dims
+from .uploads import is_name
 from .ops import geometry as g
 from .rois import WHOLE_PIXELS, RoIError, RoIStore, clip_roi, whole_roi
 
@@ -87,7 +90,7 @@ class Link:
 
     settings: Settings = Settings()
     sample: str = samples.DEFAULT_SAMPLE
-    upload: bool = False  # the page showed an uploaded photo (which the link cannot carry)
+    upload: str = ""  # an uploaded photo: its name in the store, or UPLOAD for one the server could not keep
     rois: tuple[g.Box, ...] = (samples.ARTICLE_ROI,)
     active: int = 0
     view: str = "walk"
@@ -119,11 +122,14 @@ def number(v: float) -> str:
     return f"{f.numerator}/{f.denominator}" if float(f) == v else short
 
 
-def dims(settings: Settings, sample: str) -> tuple[int, int]:
-    """``(W, H)`` of the model input a link describes: its boxes are pixels of it."""
+def dims(settings: Settings, sample: str, original: tuple[int, int] | None = None) -> tuple[int, int]:
+    """``(W, H)`` of the model input a link describes: its boxes are pixels of it.
+
+    ``original``: the ``(W, H)`` of the uploaded photo the link names; ``None``: the sample's.
+    """
     if settings.shape == "square":
         return settings.input_size, settings.input_size
-    return input_dims(samples.original_size(sample), settings.input_size, settings.shape)
+    return input_dims(original or samples.original_size(sample), settings.input_size, settings.shape)
 
 
 def _same_boxes(a: Sequence[g.Box], dims_a, b: Sequence[g.Box], dims_b) -> bool:
@@ -141,9 +147,9 @@ def to_params(link: Link) -> dict[str, str | list[str]]:
         if value != default:
             out[name] = value if isinstance(value, str) else str(value)
 
-    put("img", UPLOAD if link.upload else link.sample, DEFAULT.sample)
+    put("img", link.upload or link.sample, DEFAULT.sample)
     out.update(options.to_texts(s, d))  # every setting, as its declaration writes it
-    if not _same_boxes(link.rois, dims(s, link.sample), DEFAULT.rois, dims(d, DEFAULT.sample)):
+    if is_name(link.upload) or not _same_boxes(link.rois, dims(s, link.sample), DEFAULT.rois, dims(d, DEFAULT.sample)):
         out["roi"] = ["_".join(number(v) for v in box) for box in link.rois]
     put("active", link.active + 1, 1)
     put("view", link.view, DEFAULT.view)
@@ -233,12 +239,18 @@ def dropped_query(query_string: str) -> str:
             f"A link holds at most {MAX_ROIS} RoIs and {MAX_VALUE} characters per value.")
 
 
-def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[str]]:
+def from_params(params: Mapping[str, str | Sequence[str]],
+                photos: Mapping[str, tuple[int, int]] | None = None) -> tuple[Link, list[str]]:
     """Read a link. Returns ``(link, notices)``: one sentence per parameter that could not be used.
 
     ``params`` maps a name to its value, or to all its values when it is
     repeated (``roi``). A parameter that cannot be used keeps its default; the
     others still apply, so one typo never costs the rest of the link.
+
+    ``photos`` maps the names of the uploaded photos this server has to their
+    original ``(W, H)`` (the page looks the link's ``img`` up in its store, once
+    :func:`roi_viz.uploads.is_name` has said it is a name): a name it lacks gets a
+    sentence and the sample photo, with the boxes read on the sample.
     """
     notices: list[str] = []
     values: dict[str, list[str]] = {}
@@ -314,13 +326,23 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
     # The image.
     names = [s.name for s in samples.list_samples()]
     img = one("img")
-    sample, upload = DEFAULT.sample, False
+    sample, upload, original = DEFAULT.sample, "", None
     if img == UPLOAD:
-        upload = True
-        notices.append("This link was made while an uploaded photo was shown. Uploads cannot travel in a link: "
-                       "the sample photo is shown instead, with the same boxes and settings.")
+        upload = UPLOAD
+        notices.append("This link was made while an uploaded photo was shown that the server could not keep, so "
+                       "the link cannot carry it: the sample photo is shown instead, with the same boxes and settings.")
+    elif is_name(img):
+        if img in (photos or {}):
+            upload, original = img, tuple(photos[img])
+        else:
+            notices.append(f"The photo this link names (img={img[:12]}…) is not on this server: it may have been "
+                           "removed to make room for newer ones, or the link was made on another server. The sample "
+                           "photo is shown instead, with the same boxes and settings.")
+    elif img is not None and img not in names:
+        bad("img", "is neither a sample photo (" + ", ".join(names) + ") nor the name of an uploaded photo "
+            "(64 characters 0-9 and a-f)")
     elif img is not None:
-        sample = choice("img", names, DEFAULT.sample)
+        sample = img
 
     # The settings: each read as its declaration says (roi_viz.lesson.options), a bad one named and defaulted.
     settings, problems = options.from_texts({o.link: one(o.link) for o in options.OPTIONS if one(o.link) is not None}, d)
@@ -329,7 +351,7 @@ def from_params(params: Mapping[str, str | Sequence[str]]) -> tuple[Link, list[s
     shape, method, output = settings.shape, settings.method, settings.output_size
 
     # The boxes: in pixels of the link's input size, each cut to the image as a drawn box would be.
-    W, H = dims(settings, sample)
+    W, H = dims(settings, sample, original)
     # The article's box as the page's store reads it in this input: whole pixels in any but its own.
     article = RoIStore(DEFAULT.rois, dims(DEFAULT.settings, DEFAULT.sample)).box(0, (W, H))
     rois: tuple[g.Box, ...] = (article,)

@@ -133,8 +133,10 @@ def test_roi_with_nan_is_refused_with_a_sentence(capsys):
     assert err.startswith("error:") and "NaN" in err
 
 
-def test_uploaded_files_are_never_written_to_disk(uploading, monkeypatch, tmp_path):
-    """Watch every file opened for writing while a photo is uploaded and walked through."""
+def test_uploaded_files_are_written_only_into_the_store(uploading, monkeypatch, tmp_path):
+    """Watch every file opened for writing while a photo is uploaded and walked through: only the store's."""
+    store = tmp_path / "store"
+    monkeypatch.setenv("ROI_VIZ_UPLOADS", str(store))
     written = []
     real_open, real_os_open = builtins.open, os.open
 
@@ -153,9 +155,13 @@ def test_uploaded_files_are_never_written_to_disk(uploading, monkeypatch, tmp_pa
     at = uploading
     at.file_uploader(key="upload").set_value(("private.jpg", encode(photo(300, 200, seed=9), "JPEG"), "image/jpeg")).run()
     widget(at, "radio", "Step").set_value(2).run()
-    monkeypatch.undo()
+    monkeypatch.setattr(builtins, "open", real_open)
+    monkeypatch.setattr(os, "open", real_os_open)
     assert not at.exception and "The original is 300 × 200" in page_text(at)
-    assert written == [], written
+    assert written, "the photo was not stored"
+    assert all(Path(w).resolve().parent == store.resolve() for w in written), written
+    stored = page_state(at).photo.stored
+    assert [p.name for p in store.iterdir()] == [stored + ".png"]
 
 
 def test_the_upload_limit_is_said_on_the_page(uploading):

@@ -2,7 +2,8 @@
 
 - Previous / Next are repeated under the words, so a student steps on without scrolling back up;
 - an upload is kept for the session when the sample was looked at meanwhile;
-- a link made while an upload is shown carries its boxes as the same part of the sample photo;
+- a link made while an upload is shown opens the same photo with the same boxes; if the server could not keep
+  the photo, the link carries its boxes as the same part of the sample photo;
 - an unreadable quiz answer's sentence is said once.
 """
 from pathlib import Path
@@ -66,16 +67,44 @@ def test_an_upload_is_kept_when_the_sample_was_shown_meanwhile():
     assert any("“mine.jpg” is kept" in n for n in notices(at, "info"))
 
 
-def test_a_link_made_on_an_upload_keeps_its_boxes_on_the_sample():
+def test_a_link_made_on_an_upload_opens_the_same_photo_and_boxes():
     at = open_page()
     widget(at, "radio", "Source").set_value("upload").run()
     at.file_uploader(key="upload").set_value(("wide.png", encode(photo(640, 427, seed=5), "PNG"), "image/png")).run()
     widget(at, "button", "Add RoI").click().run()
+    widget(at, "radio", "Step").set_value(3).run()
     assert len(page_state(at).store) == 2 and page_state(at).photo.upload_shown
     params = dict(at.query_params)  # what the page wrote into its address (roi: a list of boxes)
+    assert params["img"] == page_state(at).photo.stored and len(params["img"]) == 64
+    again = open_page(params)  # a student's fresh session
+    assert not notices(again, "warning"), notices(again)
+    mine, theirs = page_state(at), page_state(again)
+    assert theirs.photo.upload_shown and theirs.photo.upload[1] == mine.photo.upload[1]  # the same PNG
+    assert theirs.photo.dims == mine.photo.dims == (767, 512)
+    assert theirs.store.boxes(theirs.photo.dims) == mine.store.boxes(mine.photo.dims)
+    assert theirs.store.active == mine.store.active == 1 and theirs.place.step == 3
+    assert "The original is 640 × 427" in page_text(again) and "Step 4:" in page_text(again)
+    assert dict(again.query_params) == params
+    assert any("The photo this link carries is shown" in n for n in notices(again, "info"))
+
+
+def test_a_link_made_on_an_upload_the_server_could_not_keep_keeps_its_boxes_on_the_sample(monkeypatch, tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_bytes(b"")  # the store's directory cannot be made under a file: as a full or read-only disk
+    monkeypatch.setenv("ROI_VIZ_UPLOADS", str(blocked / "uploads"))
+    at = open_page()
+    widget(at, "radio", "Source").set_value("upload").run()
+    at.file_uploader(key="upload").set_value(("wide.png", encode(photo(640, 427, seed=5), "PNG"), "image/png")).run()
+    assert "The original is 640 × 427" in page_text(at)  # shown for this session all the same
+    said = "\n".join(notices(at, "warning"))
+    assert "the server could not keep it" in said and "a link cannot carry it" in said, said
+    widget(at, "button", "Add RoI").click().run()
+    assert len(page_state(at).store) == 2 and page_state(at).photo.upload_shown
+    params = dict(at.query_params)
+    assert params["img"] == "upload"
     again = open_page(params)
     said = "\n".join(notices(again, "warning"))
-    assert "Uploads cannot travel" in said and "outside" not in said and "could not all be used" not in said, said
+    assert "the link cannot carry it" in said and "outside" not in said and "could not all be used" not in said, said
     assert len(page_state(again).store) == 2
     for box in page_state(again).store.boxes(page_state(again).photo.dims):
         assert all(float(v).is_integer() for v in box), box  # whole pixels of the sample's input

@@ -18,13 +18,22 @@ import traceback
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
+from roi_viz import uploads
 from roi_viz.model import images, loading, samples
 
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def decoded(key: str, _data: bytes) -> images.DecodedImage:
+    """A photo decoded; an upload's as the store keeps it (with its original's size, format and notes)."""
+    if key.startswith("upload:"):
+        return uploads.decode(_data)
     return images.decode_image(_data)
+
+
+def uploads_store() -> uploads.UploadStore:
+    """The store of uploaded photos the environment names (``ROI_VIZ_UPLOADS``), shared by every session."""
+    return uploads.UploadStore.from_env()
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

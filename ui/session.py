@@ -22,14 +22,25 @@ from roi_viz.rois import RoIStore
 class Photo:
     """Which photo is shown, and the model input made from it."""
 
-    source: str = "sample"  # "sample" or "upload"
+    source: str = "sample"  # "sample", "upload" or "camera" (both of the latter show the photo of one's own)
     sample: str = samples.DEFAULT_SAMPLE
     dims: tuple[int, int] = (512, 512)  # (W, H) of the model input shown: the boxes are pixels of it
     last_upload: str = ""  # the upload shown last: a new one is shown with its proportions kept
-    upload_shown: bool = False  # the photo on the page is an upload (a link cannot carry it)
+    upload_shown: bool = False  # the photo on the page is an upload (or a photo taken, or the link's)
     title: str = ""  # the photo's name, for the handout
     board_seen: tuple = ()  # (board key, seq) of the board's last value taken into the store
-    upload: tuple[str, bytes] | None = None  # the last photo uploaded (name, bytes): kept for the session, in memory
+    # The last photo of one's own (name, bytes): the stored PNG (roi_viz.uploads) when it could be used, else the
+    # file as it came, whose refusal the page says. Kept for the session, so the store may drop it meanwhile.
+    upload: tuple[str, bytes] | None = None
+    stored: str = ""  # its name in the store, which a link carries; "" when the server could not keep it
+    file_seen: str = ""  # sha256 of the last file taken from the uploader or the camera: each is stored once
+    from_link: bool = False  # the upload came with the link this session was opened with
+    not_kept: tuple[str, str] = ("", "")  # (file_seen, why) for a photo shown but not stored: said in the sidebar
+
+    @property
+    def travels(self) -> bool:
+        """Whether a link carries the photo shown: a sample, or an upload the store has kept."""
+        return not self.upload_shown or bool(self.stored)
 
 
 @dataclass
@@ -118,12 +129,17 @@ def from_link() -> Session:
     from roi_viz import link
 
     params = {name: st.query_params.get_all(name) for name in st.query_params}
-    shared, notices = link.from_params(params)
+    kept = linked_photo(params.get("img") or [])
+    shared, notices = link.from_params(params, {kept.name: kept.decoded.original_size} if kept else None)
     s = shared.settings
-    dims = link.dims(s, shared.sample)
+    dims = link.dims(s, shared.sample, kept.decoded.original_size if kept and shared.upload else None)
     store = RoIStore(shared.rois, dims)
     store.active = shared.active
-    out = Session(settings=s, store=store, photo=Photo(sample=shared.sample, dims=dims),
+    photo = Photo(sample=shared.sample, dims=dims)
+    if kept and shared.upload == kept.name:  # the teacher's photo: shown as theirs was, with the link's shape
+        photo.source, photo.upload, photo.stored, photo.from_link = "upload", ("the link's photo", kept.png), kept.name, True
+        photo.last_upload = "upload:" + kept.name
+    out = Session(settings=s, store=store, photo=photo,
                   place=Place(view=shared.view, step=shared.step, focus=shared.focus, slide_axis=shared.slide_axis,
                               slide_cells=shared.slide_cells, present=shared.present, focus_from_link=True,
                               proposals_drawn=shared.proposals_drawn, proposals_order=shared.proposals_order,
@@ -134,17 +150,35 @@ def from_link() -> Session:
     return out
 
 
+def linked_photo(values: list[str]):
+    """The uploaded photo a link's ``img`` names, from the store (a ``roi_viz.uploads.Kept``), or ``None``.
+
+    Only a name (64 hex characters) is looked up; any other text never reaches the disk.
+    """
+    from roi_viz import uploads
+
+    name = values[-1] if values else ""
+    if not uploads.is_name(name):
+        return None
+    try:
+        return uploads.UploadStore.from_env().load(name)
+    except Exception:  # noqa: BLE001  (an unreadable store is a photo not found: the link says so)
+        return None
+
+
 def as_link(s: Session):
-    """The session as a link. An upload cannot travel: its boxes go as the same part of the sample photo
-    (the store keeps them as fractions of the photo), in whole pixels of the input the link opens."""
-    from roi_viz.link import Link, dims
+    """The session as a link. An upload the store kept travels by its name, with its boxes; one it could not
+    keep cannot travel: its boxes go as the same part of the sample photo (the store keeps them as fractions of
+    the photo), in whole pixels of the input the link opens."""
+    from roi_viz.link import UPLOAD, Link, dims
 
     p = s.place
-    if s.photo.upload_shown:
+    if not s.photo.travels:
         boxes = tuple(tuple(float(v) for v in b) for b in s.store.whole(dims(s.settings, s.photo.sample)))
     else:
         boxes = tuple(s.store.boxes(s.photo.dims))
-    return Link(s.settings, s.photo.sample, s.photo.upload_shown, boxes, s.store.active,
+    upload = (s.photo.stored or UPLOAD) if s.photo.upload_shown else ""
+    return Link(s.settings, s.photo.sample, upload, boxes, s.store.active,
                 p.view, p.step, p.focus, p.slide_axis, p.slide_cells, p.present, s.quiz.level, s.quiz.seed,
                 p.proposals_drawn, p.proposals_order, p.proposals_mode)
 

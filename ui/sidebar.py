@@ -54,31 +54,46 @@ def set_shape(shape: str) -> None:
 
 # ----------------------------------------------------------------------- sections
 def image() -> tuple[str, bytes, str]:
-    """The chosen picture: ``(key, file bytes, name)``."""
+    """The chosen picture: ``(key, file bytes, name)``.
+
+    A photo of one's own (uploaded, or taken with the camera) is decoded, checked and kept in the server's store
+    (``roi_viz.uploads``) as a PNG without the original's metadata: the key names it by the store's name, which the
+    link carries, and the bytes are that PNG. A file that cannot be used comes back as it came, under a key of its
+    own, and the page says why (``cache.decoded`` refuses it again).
+    """
     s, sb = session(), st.sidebar
     photo = s.photo
     sb.header("1. Image")
-    sources = {"sample": "Sample photo", "upload": "Upload my own"}
+    sources = {"sample": "Sample photo", "upload": "Upload my own", "camera": "Take a photo"}
     sb.radio("Source", list(sources), index=list(sources).index(photo.source), format_func=sources.get,
              horizontal=True, **bound("source", lambda v: setattr(photo, "source", v)))
-    if photo.source == "upload":
-        up = sb.file_uploader(f"PNG, JPEG, WebP, BMP, TIFF or GIF, up to {images.MAX_FILE_MB} MB",
-                              type=list(images.UPLOAD_TYPES), key="upload", max_upload_size=images.MAX_FILE_MB)
+    if photo.source in ("upload", "camera"):
+        if photo.source == "upload":
+            up = sb.file_uploader(f"PNG, JPEG, WebP, BMP, TIFF or GIF, up to {images.MAX_FILE_MB} MB",
+                                  type=list(images.UPLOAD_TYPES), key="upload", max_upload_size=images.MAX_FILE_MB)
+        else:
+            up = sb.camera_input("Take a photo of today's example: it goes into the link like an upload", key="camera")
         if up is not None:
-            photo.upload = (up.name, up.getvalue())  # kept in memory only, never written to disk
+            take(photo, "the photo taken" if photo.source == "camera" else up.name, up.getvalue())
+        elif photo.upload is not None and photo.from_link:
+            say("The photo this link carries is shown; choose a file or take a photo to use your own instead.",
+                "info", sb)
         elif photo.upload is not None:  # the uploader forgets its file when the sample was shown meanwhile
             say(f"Your photo “{photo.upload[0]}” is kept for this session; choose another file to replace it.",
                 "info", sb)
         if photo.upload is not None:
             name, data = photo.upload
-            key = "upload:" + hashlib.sha1(data).hexdigest()
+            key = "upload:" + (photo.stored or hashlib.sha256(data).hexdigest())
             if key != photo.last_upload:  # a new photo of one's own: as Fast R-CNN would see it, proportions kept
                 photo.last_upload = key
                 if s.settings.shape != "aspect":
                     set_shape("aspect")
                     refresh("shape")
+            if not photo.stored and photo.file_seen and photo.file_seen == photo.not_kept[0]:
+                say(photo.not_kept[1], "warning", sb)
             return key, data, name
-        sb.info("No file yet: the sample photo is shown until you upload one.")
+        sb.info("No file yet: the sample photo is shown until you upload one." if photo.source == "upload" else
+                "No photo yet: the sample photo is shown until you take one.")
     by_name = {x.name: x for x in samples.list_samples()}
     names = list(by_name)
     sb.selectbox("Sample", names, index=names.index(photo.sample) if photo.sample in names else 0,
@@ -86,6 +101,33 @@ def image() -> tuple[str, bytes, str]:
     chosen = by_name.get(photo.sample, next(iter(by_name.values())))
     sb.caption(f"{chosen.title}. {chosen.source}. Licence: {chosen.licence}.")
     return "sample:" + chosen.name, cache.sample_bytes(chosen.name), chosen.title
+
+
+def take(photo, name: str, data: bytes) -> None:
+    """A file from the uploader or the camera becomes the photo of one's own, kept in the store (once per file).
+
+    A file that cannot be used is kept as it came (the page names it and shows the sample); one that can be used
+    but not stored (a full disk) is shown for this session, and the sidebar says a link cannot carry it.
+    """
+    from roi_viz import uploads
+
+    seen = hashlib.sha256(data).hexdigest()
+    if seen == photo.file_seen:
+        return
+    photo.file_seen, photo.from_link, photo.stored = seen, False, ""
+    try:
+        kept = uploads.prepare(data)
+    except images.ImageError:
+        photo.upload = (name, data)
+        return
+    try:
+        cache.uploads_store().save(kept)
+    except uploads.StoreError as exc:
+        photo.not_kept = (seen, f"Your photo is shown, but the server could not keep it ({exc}), so a link cannot "
+                                "carry it: the link opens the sample photo with the same boxes.")
+    else:
+        photo.stored = kept.name
+    photo.upload = (name, kept.png)
 
 
 # The sidebar's sections: which declared options each holds, in order (roi_viz.lesson.options).

@@ -172,7 +172,8 @@ def walkthrough_link(q, ask) -> tuple[str, str]:
     steps = METHODS[q.method].steps
     index = METHODS[q.method].step_keys().index(ask.step)
     # The quiz's input is the article's square, whatever the sidebar's shape.
-    state = Link(q.settings.with_(shape="square"), s.photo.sample, False, (tuple(float(v) for v in q.roi),), 0, "walk",
+    state = Link(q.settings.with_(shape="square"), s.photo.sample, s.photo.stored if s.photo.upload_shown else "",
+                 (tuple(float(v) for v in q.roi),), 0, "walk",
                  index, ask.focus or (0, 0, 0))
     return f"Step {index + 1}: {steps[index].title}", "?" + urlencode(to_params(state), doseq=True)
 
@@ -229,7 +230,7 @@ def render(scene, key: str) -> None:
                     st.text(f"{labels.get(v.key, v.key)}: {v.message}")
             if g.revealed:
                 title, url = walkthrough_link(q, ask)
-                where = ("on this RoI, on the sample photo: an upload cannot travel in a link" if s.photo.upload_shown
+                where = ("on this RoI, on the sample photo: an upload cannot travel in a link" if not s.photo.travels
                          else "on this RoI")
                 st.markdown(f"**Why:** {g.reason}\n\nSee it explained: [{title}]({url}) (the walkthrough {where}, "
                             "in a new tab).")
