@@ -298,3 +298,54 @@ def test_the_weights_table_writes_three_significant_figures(seed):
     for n in numbers:
         digits = n.lstrip("-").replace(".", "").lstrip("0")
         assert n == "0" or len(digits) >= 3, (n, table)
+
+
+# ------------------------------------------------------------------ the handout and the numbers table say it the same way
+def test_the_handout_cover_gives_the_map_as_rows_by_columns():
+    from roi_viz.export import handout
+
+    sc = next(sc for sc in CASES if sc.method == "align" and sc.pooled.map_size == (32, 48))
+    texts = [t.get_text() for t in handout._cover_page(sc, "photo.jpg").texts]
+    C = sc.features.shape[0]
+    assert f"32 rows × 48 columns of cells, {C} channels" in texts, texts
+    assert not any("48 × 32 cells" in t for t in texts)
+
+
+@pytest.mark.parametrize("layer", ["pool5", "conv5_3"])
+def test_the_stride_is_said_once_where_the_layer_is_named(layer):
+    """The layer's label names its stride ("VGG16 up to pool5 (stride 32)"); whoever prints the label adds none."""
+    from roi_viz.lesson.alt import alt_text, key_numbers
+    from roi_viz.model.layers import LAYERS
+
+    label = LAYERS[layer].label
+    assert f"(stride {LAYERS[layer].stride})" in label  # the sidebar's list of layers shows it
+    sc = next(sc for sc in CASES if sc.settings.layer == layer)
+    for name, text in key_numbers(sc):
+        if label in text:
+            assert text.count("stride") == 1, (name, text)
+    assert any(label in text for _, text in key_numbers(sc))
+    for step in METHODS[sc.method].steps:
+        for text in (step.words(sc), alt_text(sc, step.title)):
+            for line in text.split(". "):
+                assert line.count("stride") <= 1 or label not in line, line
+
+
+def test_the_comparison_draws_fast_rcnn_bins_at_their_edges():
+    """The comparison's RoI pooling panel under Fast R-CNN's rule: one line per bin edge, where the rule puts it
+    (overlapping whole-cell outlines drawn over each other hid every bin)."""
+    from matplotlib.collections import LineCollection
+    from matplotlib.patches import Rectangle
+
+    from roi_viz.draw.compare import fig_compare
+    from roi_viz.methods import run_all
+
+    sc = _fast_rcnn_scene()
+    t = sc.pooled
+    fig = fig_compare(sc, run_all(sc.features, sc.rois[0], sc.settings), METHODS)
+    ax = fig.axes[0]  # what RoI pooling reads
+    rows, cols = fp.fractional_bins(t)
+    xs = sorted({round(float(s[0][0]), 6) for c in ax.collections if isinstance(c, LineCollection)
+                 for s in c.get_segments() if abs(s[0][0] - s[1][0]) < 1e-9 and abs(s[0][1] - s[1][1]) > 1})
+    assert all(any(abs(x - c) < 1e-6 for x in xs) for c in cols), (xs, cols)
+    outlined = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_linewidth() > 1 and p.get_edgecolor()[:3] == (0, 0, 0)]
+    assert len(outlined) <= 1, "whole-cell outlines drawn over each other"  # the quantized region at most

@@ -25,8 +25,8 @@ from ..lesson.scene import Scene
 from ..ops import geometry as g
 from ..ops.sliding import Slide
 from .kit import (
-    FONT, PAGE_MIN_PX, ROI, SMALL, bin_lines, cell_axes, grid, new_figure, num, output_grid, page_points, pct, point_size,
-    rect, untrained_badge, window,
+    FONT, PAGE_MIN_PX, ROI, SMALL, bin_lines, cell_axes, fractional_bins, grid, new_figure, num, output_grid, page_points,
+    pct, point_size, rect, runs, untrained_badge, window,
 )
 
 
@@ -46,12 +46,23 @@ def _projected(ax, trace, win):
 
 
 def reads_cells(ax, scene: Scene, trace, win):
-    """RoI pooling: whole cells, one grey block per bin."""
+    """RoI pooling: whole cells, one grey block per bin.
+
+    Under Fast R-CNN's rule the blocks overlap (each bin is widened outwards to whole cells), and their outlines
+    drawn over each other would hide every bin: the cells read are shaded and the bins drawn at the fractional
+    edges the rule computes, as step 4 draws them.
+    """
     _backdrop(ax, scene, trace, win)
-    for row in trace.bins:
-        for span in row:
-            if span[1] > span[0] and span[3] > span[2]:
-                rect(ax, g.box_of_span(span), facecolor="#bbbbbb", alpha=0.55, edgecolor="black", linewidth=2.2, zorder=4)
+    if trace.scheme == "article":
+        for row in trace.bins:
+            for span in row:
+                if span[1] > span[0] and span[3] > span[2]:
+                    rect(ax, g.box_of_span(span), facecolor="#bbbbbb", alpha=0.55, edgecolor="black", linewidth=2.2, zorder=4)
+    elif trace.region_area:
+        for box in runs(trace.bin_use > 0, trace.region):
+            rect(ax, box, facecolor="#bbbbbb", alpha=0.55, linewidth=0, zorder=4)
+        rows, cols = fractional_bins(trace)
+        bin_lines(ax, rows, cols, color="black", width=2, zorder=5)
     _projected(ax, trace, win)
 
 

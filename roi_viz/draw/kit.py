@@ -331,6 +331,22 @@ def bin_lines(ax, row_edges, col_edges, color="black", width=2.5, effects=None, 
     return lines
 
 
+def fractional_bins(t) -> tuple[np.ndarray, np.ndarray]:
+    """Fast R-CNN's rule: the bins' edges as the rule computes them, before widening to whole cells.
+
+    Returns ``(row_edges, col_edges)``, ``ph + 1`` and ``pw + 1`` positions in cells (the snapped box's start plus
+    multiples of the fractional bin size), clipped to the map: bin ``(i, j)`` is rows ``row_edges[i]`` to
+    ``row_edges[i + 1]`` and columns ``col_edges[j]`` to ``col_edges[j + 1]``.
+    """
+    xs, ys, _, _ = t.quantized
+    ph, pw = t.output_size
+    bh, bw = t.bin_size
+    H, W = t.map_size
+    rows = np.clip(ys + np.arange(ph + 1) * bh, 0, H)
+    cols = np.clip(xs + np.arange(pw + 1) * bw, 0, W)
+    return rows, cols
+
+
 def point_size(n_points: int) -> float:
     """Marker area for ``n_points`` sampling points: big when few, small when many."""
     return 110.0 if n_points <= 64 else 50.0 if n_points <= 256 else 14.0

@@ -17,7 +17,7 @@ from ..lesson.numbers import weight
 from ..lesson.shown import SHARE_SIZE, printed_shares
 from .kit import (
     ARGMAX, OUTPUT_AXES, COVERED, FONT, HATCH_LOST, LOST, coverage_bar, OUTLINE, REGION, ROI, SMALL, bin_lines, cell_axes, cells,
-    channel_image, grid, new_figure, num, output_grid, pct, point_size, rect, region_outline, roi_outline, title,
+    channel_image, grid, new_figure, output_grid, pct, point_size, rect, region_outline, roi_outline, title,
     untrained_badge, value, window, GAP_PT, PRESENT_TEXT, label_width_pt, rows_by_columns,
 )
 

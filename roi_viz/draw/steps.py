@@ -22,9 +22,9 @@ from ..ops import geometry as g
 from .kit import (
     ARGMAX, BIN_FACES, COVERED, DROPPED, DROPPED_LINES, FONT, GAINED, HALO, HATCH_DROPPED, HATCH_GAINED, HATCH_LOST,
     HATCH_SHARED, LOST, LOST_LINES, OUTLINE, ROI, SMALL, cell_axes, cells, channel_handle, channel_image,
-    OUTPUT_AXES, coverage_bar, empty_handle, exact, finish_zoomed, grid, new_figure, num, output_grid, pct, rect, roi_on_photo,
+    OUTPUT_AXES, coverage_bar, empty_handle, exact, finish_zoomed, grid, new_figure, output_grid, pct, rect, roi_on_photo,
     roi_outline, rows_by_columns,
-    runs, title, untrained_badge, value, window, zoomed, bin_lines,
+    runs, title, untrained_badge, value, window, zoomed, bin_lines, fractional_bins,
 )
 
 BIN_EDGE = [patheffects.withStroke(linewidth=5.5, foreground="white")]  # a black bin edge in a white frame: clear on dots
@@ -161,22 +161,6 @@ def fig_quantize(scene: Scene) -> Figure:
     labels = [f"lost: {cells(t.lost_area)}", channel, f"gained: {cells(t.gained_area)}"]
     rule = "rounded down" if t.scheme == "article" else "corners rounded, end cell kept"
     return finish_zoomed(fig, ax, scene, win, handles, f"Quantization ({rule})", labels)
-
-
-def fractional_bins(t) -> tuple[np.ndarray, np.ndarray]:
-    """Fast R-CNN's rule: the bins' edges as the rule computes them, before widening to whole cells.
-
-    Returns ``(row_edges, col_edges)``, ``ph + 1`` and ``pw + 1`` positions in cells (the snapped box's start plus
-    multiples of the fractional bin size), clipped to the map: bin ``(i, j)`` is rows ``row_edges[i]`` to
-    ``row_edges[i + 1]`` and columns ``col_edges[j]`` to ``col_edges[j + 1]``.
-    """
-    xs, ys, _, _ = t.quantized
-    ph, pw = t.output_size
-    bh, bw = t.bin_size
-    H, W = t.map_size
-    rows = np.clip(ys + np.arange(ph + 1) * bh, 0, H)
-    cols = np.clip(xs + np.arange(pw + 1) * bw, 0, W)
-    return rows, cols
 
 
 def fig_bins(scene: Scene) -> Figure:

@@ -157,7 +157,7 @@ def _settings_rows(scene: Scene, title: str) -> list[tuple[str, str]]:
             words += " bins per channel"
         rows.append((o.handout, words))
         if o.field == "layer":
-            rows += [("Stride", f"{num(t.stride)} pixels per cell"), ("Feature map", f"{W} × {H} cells × {C} channels")]
+            rows += [("Stride", f"{num(t.stride)} pixels per cell"), ("Feature map", f"{H} rows × {W} columns of cells, {C} channels")]
     i, j, k = scene.focus
     picks = {st.picks for st in walkthrough.steps(scene.method)}
     if picks - {""}:
