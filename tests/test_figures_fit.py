@@ -288,3 +288,22 @@ def test_the_slide_plot_shows_every_marker_whole_at_both_ends(axis):
                     assert frame.x0 <= px - radius and px + radius <= frame.x1 and \
                         frame.y0 <= py - radius and py + radius <= frame.y1, (at, line.get_label(), xs[k], ys[k])
         assert ends, "markers at the ends were checked"
+
+
+@pytest.mark.parametrize("preset", [ARTICLE, FAST_RCNN], ids=["article", "fastrcnn"])
+def test_every_title_fits_its_figure(preset):
+    """A heading that names sizes in words ("4.53 rows × 3.12 columns") stays inside the figure, as drawn for the
+    page and for ``explain --figures`` (no tight box to grow the canvas there)."""
+    for method in METHODS:
+        for out in (3, 7):
+            scene = scene_for(preset, method, out, roi=(300, 190, 203, 147))
+            for step in METHODS[method].steps:
+                fig = step.figure(scene)
+                canvas = FigureCanvasAgg(fig)
+                canvas.draw()
+                r = canvas.get_renderer()
+                page = fig.bbox
+                for ax in fig.axes:
+                    if ax.get_title():
+                        e = ax.title.get_window_extent(r)
+                        assert page.x0 - 1 <= e.x0 and e.x1 <= page.x1 + 1, (method, out, step.key, ax.get_title())

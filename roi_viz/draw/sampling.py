@@ -220,7 +220,7 @@ def fig_integrate(scene: Scene) -> Figure:
         Patch(facecolor="#f28e2b", label="share of the bin's average"),
     ])
     bh, bw = r.bin_size
-    title(ax, f"Bin ({i},{j}), {rows_by_columns(bh, bw)}: each cell's share of its exact average")
+    title(ax, f"Bin ({i},{j}), {rows_by_columns(bh, bw)}: each cell's share")
     return fig
 
 
