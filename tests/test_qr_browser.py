@@ -3,6 +3,7 @@
 is the students' link (no presenter mode, the same step and box), at least 400 px tall, axe clean;
 an address typed in the panel makes a new code. Screenshots go to ``artifacts/screenshots/``.
 """
+import os
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,6 +20,9 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PRESENTER = "/?present=1&step=3&roi=100_192_200_145"
 STUDENTS = "/?roi=100_192_200_145&step=3"  # the same view, less present=1, in the page's own order
 QR = "Students: scan to open this page"
+# The server of this module (conftest's ``server``) starts from the browser's own address; the variable's
+# own tests are in tests/test_qr_panel.py.
+os.environ.pop("ROI_VIZ_PUBLIC_URL", None)
 
 
 def idle(pg):
@@ -116,6 +120,12 @@ def test_the_typed_address_also_makes_the_link_and_stays_for_the_session(server,
     field.fill("http://10.0.0.5:8501")
     field.press("Enter")
     code_shown(pg, previous="QR code: " + server + STUDENTS)
+    # Arrows typed in the field move its cursor, not the lesson (the slide's keys are ← and →).
+    field.press("ArrowLeft")
+    field.press("ArrowRight")
+    field.press("PageDown")
+    idle(pg)
+    expect(dialog.locator(".roi-qr-address")).to_have_text("http://10.0.0.5:8501" + STUDENTS)
     pg.keyboard.press("Escape")
     expect(pg.get_by_role("dialog", name=QR)).to_have_count(0)
     idle(pg)

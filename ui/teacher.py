@@ -174,9 +174,11 @@ def take_base() -> None:
 @st.dialog(QR_LABEL, width=1500, on_dismiss="rerun")  # the Link popover then shows a typed address too
 def qr_dialog() -> None:
     """The link's QR code, 600 px tall or more, with the address under it and the field that sets the address."""
-    # Opened from the Link popover, the popover would stay open above the dialog: hidden while the dialog lives.
-    st.html('<style>[data-testid="stPopoverBody"] { display: none; }</style>')
-    qr_panel()
+    # Opened from the Link popover, the popover would stay open above the dialog: hidden while the panel is
+    # on the page (Streamlit may keep a style element after its dialog closes: the rule keys on the panel).
+    st.html('<style>body:has(.st-key-qr-panel) [data-testid="stPopoverBody"] { display: none; }</style>')
+    with st.container(key="qr-panel"):
+        qr_panel()
 
 
 def qr_panel() -> None:
