@@ -349,3 +349,13 @@ def test_the_comparison_draws_fast_rcnn_bins_at_their_edges():
     assert all(any(abs(x - c) < 1e-6 for x in xs) for c in cols), (xs, cols)
     outlined = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_linewidth() > 1 and p.get_edgecolor()[:3] == (0, 0, 0)]
     assert len(outlined) <= 1, "whole-cell outlines drawn over each other"  # the quantized region at most
+
+
+def test_what_a_cell_sees_counts_the_cells_read_as_rows_by_columns():
+    from roi_viz.draw import receptive as dr
+    from roi_viz.receptive import receptive_field
+
+    # Rows 6 to 8 and columns 9 to 14 of pool5: 3 rows of 6 cells (the "6×3 cells" was columns first).
+    fig = dr.fig_roi_field(Image.new("RGB", (512, 512)), receptive_field("pool5"), (296, 192, 200, 145), (6, 9, 9, 15), 1)
+    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "the 3 rows × 6 columns of cells its pooled output reads" in labels, labels

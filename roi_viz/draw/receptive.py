@@ -151,7 +151,7 @@ def fig_roi_field(image, field, roi: g.Box, cells: g.Span | None, number: int | 
         rect(ax, _box(read), fill=False, edgecolor=READ, linewidth=3, zorder=7).set_path_effects(
             [patheffects.withStroke(linewidth=5.5, foreground="white")])
         handles += [
-            Line2D([], [], color=READ, linewidth=3, label=f"the {r1 - r0} rows × {c1 - c0} columns of cells its output reads"),
+            Line2D([], [], color=READ, linewidth=3, label=f"the {r1 - r0} rows × {c1 - c0} columns of cells its pooled output reads"),
             _line(UNION, UNION_STYLE, f"what they see: {union[2] - union[0]}×{union[3] - union[1]} px,"),
             Patch(facecolor="none", edgecolor="none", label=_reach_words(roi, union)),
         ]
