@@ -425,3 +425,20 @@ def test_question_figure_gives_the_data_and_reveals_nothing():
     for answer in ("9.25", "6.25", "4.53", "60.9", "lost", "quantized"):
         assert answer not in words
     assert min(t.get_fontsize() for t in texts) >= kit.SMALL
+
+
+def test_sizes_in_the_questions_read_rows_by_columns(questions):
+    """One order for two numbers (the glossary's): a block of cells is rows × columns, said in words."""
+    checked = 0
+    for qs in questions.values():
+        for q in qs:
+            H, W = q.map_size
+            assert f"a map of {H} rows × {W} columns" in q.intro
+            for ask in q.asks:
+                if ask.id == "bins":  # the trace of the question's own setting says which cells the box kept
+                    t = roi_pool(np.zeros((1, H, W), np.float32), q.roi, stride=q.stride,
+                                 output_size=q.settings.output_size, scheme=q.settings.scheme)
+                    r0, r1, c0, c1 = t.region
+                    assert f"The box of {r1 - r0} rows × {c1 - c0} columns" in ask.text, ask.text
+                    checked += 1
+    assert checked, "no question split a box into bins"

@@ -110,7 +110,7 @@ def key_numbers(scene: Scene) -> list[tuple[str, str]]:
             rows.append(("Cells outside the bins (half-cell shift)", cells(k.shifted)))
     rows += [
         (f"Share of the RoI that reaches the output ({scene.method_name})", k.share),
-        ("Output size", f"{ph} × {pw} per channel, {r.channels} channels"),
+        ("Output size (rows × columns)", f"{ph} × {pw} per channel, {r.channels} channels"),
         ("Method", scene.method_name),
         ("Channel shown", str(scene.channel)),
     ]

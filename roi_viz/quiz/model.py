@@ -114,8 +114,8 @@ class Question:
         S, (H, W), (ph, pw) = self.input_size, self.map_size, self.output_size
         return (
             f"An RoI at x = {x}, y = {y}, w = {w}, h = {h} pixels on the {S} × {S} model input. "
-            f"{self.settings.layer_label} gives a {W} × {H} map; {method_words(self.settings)} "
-            f"turns the box into {ph} × {pw} values per channel."
+            f"{self.settings.layer_label} gives a map of {H} rows × {W} columns; {method_words(self.settings)} "
+            f"turns the box into {ph} × {pw} values per channel (rows × columns)."
         )
 
 

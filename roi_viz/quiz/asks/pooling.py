@@ -25,7 +25,7 @@ def article_asks(t: PoolTrace) -> tuple[Ask, ...]:
 
     project = Ask(
         "project",
-        f"Project the RoI onto the {W} × {H} map: what are x, y, w and h in cells? (Keep the fractions.)",
+        f"Project the RoI onto the map of {H} rows × {W} columns: what are x, y, w and h in cells? (Keep the fractions.)",
         box_fields(t.projected, side, whole=False),
         ", ".join(f"{exact(v)} / {exact(s)} = {exact(p)}" for v, p in zip(t.roi, t.projected))
         + f": divide every number by the stride {exact(s)}.",
@@ -50,7 +50,7 @@ def article_asks(t: PoolTrace) -> tuple[Ask, ...]:
             Field("lost", "lost", "cells", t.lost_area, AREA_TOLERANCE, 0.0, float(H * W)),
             Field("gained", "gained", "cells", t.gained_area, AREA_TOLERANCE, 0.0, float(H * W)),
         ),
-        f"The RoI covers {exact(pw_)} × {exact(ph_)} {about(area)} cells and the box {rw} × {rh} = {t.region_area}; "
+        f"The RoI covers w × h = {exact(pw_)} × {exact(ph_)} {about(area)} cells and the box {rw} × {rh} = {t.region_area}; "
         f"they share {exact(ow)} × {exact(oh)} {about(inside)}: "
         f"lost {num(area)} − {num(inside)} {about(t.lost_area)}, "
         f"gained {t.region_area} − {num(inside)} {about(t.gained_area)}.",
@@ -63,7 +63,7 @@ def article_asks(t: PoolTrace) -> tuple[Ask, ...]:
 
     bins = Ask(
         "bins",
-        f"The {rw} × {rh} box is split into {ph} × {pw} bins of whole cells, each size rounded down, laid from "
+        f"The box of {rh} rows × {rw} columns is split into {ph} × {pw} bins (rows × columns) of whole cells, each size rounded down, laid from "
         "the top-left corner. How many rows and columns is one bin, and how many rows (at the bottom) and "
         "columns (at the right) belong to no bin?",
         (
@@ -174,7 +174,7 @@ def snap_ask(t: PoolTrace) -> Ask:
         how = (f"columns {_corner_words(px, px + pw_, xs, xs + rw - 1)}, "
                f"rows {_corner_words(py, py + ph_, ys, ys + rh - 1)}: round each corner, keep the far cell")
         if (ys, ys + rh, xs, xs + rw) != t.region:
-            how += f", then cut at the map's edge to {c1 - c0} × {r1 - r0}"
+            how += f", then cut at the map's edge to {r1 - r0} rows × {c1 - c0} columns"
     return Ask(
         "snap",
         f"RoIWarp first snaps the RoI to whole cells, as RoI pooling does with {rule}. Which cells does it keep? "
