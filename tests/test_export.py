@@ -13,7 +13,7 @@ from PIL import Image
 from roi_viz import export
 from roi_viz.cli import main
 from roi_viz.draw.kit import SLIDE_DPI
-from roi_viz.lesson.numbers import num, pct
+from roi_viz.lesson.numbers import num, pct, value
 from roi_viz.lesson.settings import FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene, runners
 from roi_viz.ops.roialign import roi_align
@@ -210,7 +210,7 @@ def test_slide_gif_prints_the_numbers_of_the_slide_view(monkeypatch):
         assert f"moved down by {num(slide.offsets[k], 3)} cell" in page
         for m in METHODS:
             line = next(x for x in texts if x.startswith(METHODS[m].short + " "))
-            assert f"{slide.values[m][k]:.4g}" in line and pct(slide.coverage[m][k]) in line, (k, m, line)
+            assert value(float(slide.values[m][k])) in line and pct(slide.coverage[m][k]) in line, (k, m, line)
     assert len({tuple(t) for t in seen}) == 9  # every frame says something new
 
 

@@ -21,6 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
 
+from ..lesson.numbers import value as activation
 from ..lesson.scene import Scene
 from ..ops import geometry as g
 from ..ops.sliding import Slide
@@ -223,7 +224,7 @@ def _mark(fig: Figure, top, bottom, slide: Slide, methods: dict, k: int, small: 
         value, share = slide.values[m][k], slide.coverage[m][k]
         top.plot([off], [value], color=color, marker=marker, markersize=14, markeredgecolor="black", zorder=10)
         bottom.plot([off], [100 * share], color=color, marker=marker, markersize=14, markeredgecolor="black", zorder=10)
-        lines.append((color, f"{methods[m].short:<11} {value:>9.4g}   coverage {pct(share):>7}"))
+        lines.append((color, f"{methods[m].short:<11} {activation(float(value)):>9}   coverage {pct(share):>7}"))
     # One text per method, so each line keeps its method's colour; a white box keeps them readable over the curves.
     for n, (color, line) in enumerate(lines):
         fig.text(0.10, 0.885 - 0.034 * n, line, color=color, fontsize=small, weight="bold", family="monospace",

@@ -21,6 +21,7 @@ from ..draw.kit import SLIDE_DPI, grid
 from ..lesson.options import OPTIONS
 from ..lesson.numbers import cells as cells_words
 from ..lesson.numbers import exact, num, pct, span_words
+from ..lesson.numbers import value as activation
 from ..lesson.scene import Scene
 from ..lesson.words import plain
 from . import render
@@ -120,7 +121,7 @@ def _cover_page(scene: Scene, title: str) -> Figure:
     right.space(6)
     right.text(f"Output of {scene.method_name}, channel {scene.channel} ({ph} × {pw})", size, weight="bold")
     if ph <= 7 and pw <= 7:
-        rows = ["  ".join(f"{v:>8.4g}" for v in row) for row in out]
+        rows = ["  ".join(f"{activation(float(v)):>8}" for v in row) for row in out]  # the lesson's rule: 3 figures
         mono = min(10.5, int(2 * 10.0 * right.width * 72 / max(_width(r, 10.0, mono=True) for r in rows)) / 2)
         for row in rows:
             right.text(row, mono, family="monospace")
