@@ -1,4 +1,4 @@
-"""The page's own CSS: a tighter top, plain-text notices, contrast, and a photo that fits the first screen."""
+"""The page's own CSS: a tighter top, plain-text notices, contrast, a photo that fits the first screen, and a phone's layout."""
 from __future__ import annotations
 
 # Vertical room the photo leaves for the page's top and the first step's figure on a short screen.
@@ -9,6 +9,28 @@ PRESENT_CAPTION_PX = 18  # presenter mode: a caption (a figure's fine print) rea
 # above its figure, so that the figure below them is whole on the first screen.
 PRESENT_CONTROLS_REM = 21
 
+
+# A phone (Streamlit stacks the columns below 640 px): a table of numbers fits the screen's width instead of
+# pushing the page sideways (the comparison's five columns) or scrolling in a box of its own that a keyboard
+# cannot reach (the 7 x 7 output of the Fast R-CNN preset): tighter cells, text no smaller than 12 px. A finger's
+# targets (a radio option is 22 px high, a help mark 16 px) are 24 px at least.
+PHONE = """
+@media (max-width: 800px) {  /* up to 768 px Streamlit's header is opaque, 60 px: the page's title starts below it */
+  [data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
+}
+@media (max-width: 640px) {
+  [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td { padding: 0.3rem 0.4rem; }
+  /* !important: over Streamlit's own cells; 12 px lets "column 0" ... "column 6" share 335 px */
+  [data-testid="stTable"] th, [data-testid="stTable"] td { padding: 0.2rem 0.25rem !important; font-size: 0.75rem !important; }
+  [data-testid="stExpanderDetails"] { padding-left: 0.4rem; padding-right: 0.4rem; }
+}
+@media (pointer: coarse) {
+  [data-testid="stMain"] [data-testid="stRadio"] label { min-height: 24px; }
+  [data-testid="stMain"] [data-testid="stTooltipIcon"] button {
+    min-width: 24px; min-height: 24px; display: inline-flex; align-items: center; justify-content: center;
+  }
+}
+"""
 
 # Presenter mode, every view but the walkthrough (which has its own slide): the words at the walkthrough slide's
 # size. (Each figure's size for the screen is written on the figure itself: ui.figure.show.)
@@ -38,6 +60,7 @@ def page_style(present: bool = False) -> str:
 /* A click on a blank part of a slide focuses its container: no ring for the mouse, as for the keyboard it stays. */
 [data-testid="stMain"] :focus:not(:focus-visible) {{ outline: none; }}
 .st-key-clicker-keys {{ display: none; }}
+{PHONE}
 {PRESENT_VIEWS if present else ".st-key-step-figure img { max-width: 720px !important; }  /* wide screens: the words stay in reach */"}
 </style>"""
 

@@ -36,7 +36,10 @@ one stride); Alt+arrows resize it from its bottom-right corner; ``N`` / Shift+``
 the next / previous box; ``A`` adds a box in the middle of the photo; Delete (or
 Backspace) removes the followed box, never the last one: on the last one it says why, in the
 board's status line (``role="status"``, polite). Touch and pen drag as the mouse does
-(pointer events).
+(pointer events; the canvas has ``touch-action: none``, so a finger draws instead of scrolling the
+page): one finger at a time, the first (a second finger neither restarts nor bends its drag), and a
+finger finds a handle within 14 screen pixels (a mouse within 7), less on a small box (a quarter
+of its shorter side, never under 7), so a small box still moves by its middle.
 
 Read-only (``read_only="a sentence"``, the quiz): the board shows the photo, the stride grid
 and the boxes, and the sentence in place of the keys' help; it takes no pointer and no key

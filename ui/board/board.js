@@ -12,6 +12,10 @@
 
 const DRAWN_MIN = 4; // input pixels: a shorter drag was a click, not a new box
 const HANDLE_PX = 7; // half the side of a resize handle, in screen pixels
+// A fingertip covers far more than a mouse's point: a touch finds a handle within 14 screen pixels (a 28 px
+// target, past the 24 px minimum), but never within more than a quarter of the box's shorter side, so that a
+// small box can still be moved by its middle.
+const TOUCH_HANDLE_PX = 14;
 const boards = new WeakMap(); // parentElement -> the board living in it (the module is loaded once)
 // What the student has drawn, by the board's Streamlit key. Streamlit may mount a board
 // afresh (a new element) while the old one is still shown; the new one must carry on
@@ -295,9 +299,10 @@ class Board {
     return { x: ((e.clientX - r.left) / r.width) * W, y: ((e.clientY - r.top) / r.height) * H, perPx: W / r.width };
   }
 
-  hit(p) {
-    const tol = HANDLE_PX * p.perPx;
+  hit(p, touch = false) {
     const a = this.boxes[this.active];
+    const side = Math.min(a[2], a[3]) / p.perPx; // screen pixels
+    const tol = (touch ? Math.max(HANDLE_PX, Math.min(TOUCH_HANDLE_PX, side / 4)) : HANDLE_PX) * p.perPx;
     const h = handleAt(a, p, tol);
     if (h) return { index: this.active, handle: h };
     const inside = (b) => p.x >= b[0] && p.x <= b[0] + b[2] && p.y >= b[1] && p.y <= b[1] + b[3];
@@ -308,18 +313,22 @@ class Board {
 
   onDown(e) {
     if (this.settings.readOnly || e.button !== 0 || e.target !== this.canvas) return;
+    // One pointer edits at a time: a second finger (not the primary pointer) neither restarts nor bends a drag.
+    if (!e.isPrimary) return;
     const p = this.toImage(e);
     const [W, H] = this.imageSize;
     if (p.x < 0 || p.y < 0 || p.x > W || p.y > H) return;
     e.preventDefault();
-    this.root.focus({ preventScroll: true });
+    // The keys then act on the board. A finger has no keys to follow, and its focus would ring the photo.
+    if (e.pointerType === "mouse") this.root.focus({ preventScroll: true });
     this.canvas.setPointerCapture(e.pointerId);
-    const hit = this.hit(p);
+    const hit = this.hit(p, e.pointerType !== "mouse");
+    const id = e.pointerId;
     if (hit) {
       this.active = hit.index;
-      this.drag = { kind: hit.handle ? "resize" : "move", handle: hit.handle, start: p, orig: this.boxes[hit.index].slice() };
+      this.drag = { id, kind: hit.handle ? "resize" : "move", handle: hit.handle, start: p, orig: this.boxes[hit.index].slice() };
     } else {
-      this.drag = { kind: "draw", start: p, orig: null, index: null };
+      this.drag = { id, kind: "draw", start: p, orig: null, index: null };
     }
     this.scheduleRedraw();
   }
@@ -329,6 +338,7 @@ class Board {
       if (e.pointerType === "mouse") this.canvas.style.cursor = this.settings.readOnly ? "default" : cursorFor(this.hit(this.toImage(e)));
       return;
     }
+    if (e.pointerId !== this.drag.id) return; // another finger: not the one editing
     const p = this.toImage(e);
     const d = this.drag;
     const [W, H] = this.imageSize;
@@ -353,7 +363,7 @@ class Board {
   }
 
   onUp(e) {
-    if (!this.drag) return;
+    if (!this.drag || e.pointerId !== this.drag.id) return;
     if (this.canvas.hasPointerCapture(e.pointerId)) this.canvas.releasePointerCapture(e.pointerId);
     this.drag = null;
     this.redraw();
