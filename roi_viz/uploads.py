@@ -198,6 +198,19 @@ class UploadStore:
             raise StoreError(f"the server could not write it ({exc.strerror or type(exc).__name__})") from None
         self.evict(keep=kept.name)
 
+    def refresh(self, name: str, png: bytes) -> None:
+        """A photo still in use (a teacher's page shows it): marked as used, or written back if it was removed
+        meanwhile, so the link the teacher hands out keeps working. ``png`` is the stored file's bytes."""
+        path = self.path(name)
+        try:
+            touch(path)
+            return
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return
+        self.save(Kept(name, png, None))
+
     def load(self, name: str) -> Kept | None:
         """The photo stored as ``name``, or ``None`` when the store does not have it (removed to make room,
         another server's, a typo). ``ValueError`` for a ``name`` that is not a name, before any disk access."""

@@ -278,3 +278,21 @@ def test_an_unwritable_store_says_why_in_a_sentence(tmp_path):
     blocked.write_bytes(b"not a directory")
     with pytest.raises(uploads.StoreError, match="the server could not write it"):
         uploads.UploadStore(blocked / "uploads").put(tiny(5))
+
+
+def test_a_photo_still_shown_is_written_back_after_it_was_removed_to_make_room(tmp_path):
+    """A teacher's page keeps telling the store its photo is in use (ui.sidebar.refresh_stored): if newer photos
+    pushed it out meanwhile, it is written back, so the link the teacher hands out still opens it."""
+    size = len(uploads.prepare(tiny(0)).png)
+    store = uploads.UploadStore(tmp_path, max_total=int(2.5 * size))
+    mine = store.put(tiny(20))
+    others = [store.put(tiny(i)).name for i in (21, 22, 23)]
+    assert store.load(mine.name) is None  # pushed out by the others
+    store.refresh(mine.name, mine.png)
+    assert store.load(mine.name).png == mine.png and store.names()[-1] == mine.name
+    assert store.total_bytes() <= store.max_total and others[-1] in store.names()
+    store.put(tiny(24))
+    store.refresh(mine.name, mine.png)  # there: only marked as used, so it outlives the photo stored before it
+    assert store.names()[-1] == mine.name
+    with pytest.raises(ValueError):
+        store.refresh("../x", mine.png)

@@ -35,7 +35,8 @@ class Photo:
     stored: str = ""  # its name in the store, which a link carries; "" when the server could not keep it
     file_seen: str = ""  # sha256 of the last file taken from the uploader or the camera: each is stored once
     from_link: bool = False  # the upload came with the link this session was opened with
-    not_kept: tuple[str, str] = ("", "")  # (file_seen, why) for a photo shown but not stored: said in the sidebar
+    refreshed: float = 0.0  # time.monotonic() when the store was last told the stored photo is in use
+    not_kept: str = ""  # why the photo shown could not be stored: said in the sidebar while it is shown
 
     @property
     def travels(self) -> bool:

@@ -6,6 +6,7 @@ student's choices; the widgets write the session in their callbacks.
 from __future__ import annotations
 
 import hashlib
+import time
 
 import streamlit as st
 
@@ -79,7 +80,8 @@ def image() -> tuple[str, bytes, str]:
             say("The photo this link carries is shown; choose a file or take a photo to use your own instead.",
                 "info", sb)
         elif photo.upload is not None:  # the uploader forgets its file when the sample was shown meanwhile
-            say(f"Your photo “{photo.upload[0]}” is kept for this session; choose another file to replace it.",
+            say(f"Your photo “{photo.upload[0]}” is kept for this session; "
+                + ("choose another file to replace it." if photo.source == "upload" else "take another to replace it."),
                 "info", sb)
         if photo.upload is not None:
             name, data = photo.upload
@@ -89,8 +91,10 @@ def image() -> tuple[str, bytes, str]:
                 if s.settings.shape != "aspect":
                     set_shape("aspect")
                     refresh("shape")
-            if not photo.stored and photo.file_seen and photo.file_seen == photo.not_kept[0]:
-                say(photo.not_kept[1], "warning", sb)
+            if not photo.stored and photo.not_kept:
+                say(photo.not_kept, "warning", sb)
+            if photo.stored and time.monotonic() - photo.refreshed > REFRESH_S:
+                refresh_stored(photo)
             return key, data, name
         sb.info("No file yet: the sample photo is shown until you upload one." if photo.source == "upload" else
                 "No photo yet: the sample photo is shown until you take one.")
@@ -101,6 +105,22 @@ def image() -> tuple[str, bytes, str]:
     chosen = by_name.get(photo.sample, next(iter(by_name.values())))
     sb.caption(f"{chosen.title}. {chosen.source}. Licence: {chosen.licence}.")
     return "sample:" + chosen.name, cache.sample_bytes(chosen.name), chosen.title
+
+
+REFRESH_S = 60  # how often a page showing a stored photo tells the store it is still in use
+
+
+def refresh_stored(photo) -> None:
+    """The photo on this page is in use: the store keeps it (or writes it back if it made room meanwhile)."""
+    from roi_viz import uploads
+
+    photo.refreshed = time.monotonic()
+    try:
+        cache.uploads_store().refresh(photo.stored, photo.upload[1])
+    except uploads.StoreError as exc:  # removed to make room, and the disk is full now: shown, but not kept
+        photo.stored = ""
+        photo.not_kept = (f"The photo is shown, but the server could no longer keep it ({exc}), so a link cannot "
+                          "carry it: the link opens the sample photo with the same boxes.")
 
 
 def take(photo, name: str, data: bytes) -> None:
@@ -114,7 +134,7 @@ def take(photo, name: str, data: bytes) -> None:
     seen = hashlib.sha256(data).hexdigest()
     if seen == photo.file_seen:
         return
-    photo.file_seen, photo.from_link, photo.stored = seen, False, ""
+    photo.file_seen, photo.from_link, photo.stored, photo.not_kept = seen, False, "", ""
     try:
         kept = uploads.prepare(data)
     except images.ImageError:
@@ -123,10 +143,10 @@ def take(photo, name: str, data: bytes) -> None:
     try:
         cache.uploads_store().save(kept)
     except uploads.StoreError as exc:
-        photo.not_kept = (seen, f"Your photo is shown, but the server could not keep it ({exc}), so a link cannot "
-                                "carry it: the link opens the sample photo with the same boxes.")
+        photo.not_kept = (f"Your photo is shown, but the server could not keep it ({exc}), so a link cannot carry "
+                          "it: the link opens the sample photo with the same boxes.")
     else:
-        photo.stored = kept.name
+        photo.stored, photo.refreshed = kept.name, time.monotonic()
     photo.upload = (name, kept.png)
 
 
