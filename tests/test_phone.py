@@ -214,6 +214,25 @@ def test_a_second_finger_neither_restarts_nor_bends_a_drag(server, phone390):
     wait_followed(pg, 2, now["box"])
 
 
+def test_a_finger_on_the_quizs_photo_scrolls_the_page(server, phone390):
+    """The quiz's board is shown, not edited: a swipe on its photo (which fills the phone's width) scrolls the
+    page, as on any picture, instead of being swallowed by a board that draws nothing."""
+    pg = phone390
+    open_page(pg, server + "/?view=quiz")
+    photo = Photo(pg)
+    before = live(pg)
+    assert before.get("read_only") is True, before
+    top = scrolled(pg)
+    x, y = photo.at(256, 400)
+    finger_drag(pg, (x, y), (x, y - 250))
+    for _ in range(20):  # the page glides on after the finger lifts
+        if scrolled(pg) > top + 100:
+            break
+        pg.wait_for_timeout(100)
+    assert scrolled(pg) > top + 100, f"a swipe on the quiz's photo did not scroll the page ({top} -> {scrolled(pg)})"
+    assert live(pg) == before
+
+
 # ------------------------------------------------------------------ reading the lesson
 
 WORDS = f"""() => [...document.querySelectorAll('{MAIN} *')]
