@@ -42,9 +42,9 @@ finger finds a handle within 14 screen pixels (a mouse within 7), less on a smal
 of its shorter side, never under 7), so a small box still moves by its middle.
 
 Read-only (``read_only="a sentence"``, the quiz): the board shows the photo, the stride grid
-and the boxes, and the sentence in place of the keys' help; it takes no pointer (a finger on it scrolls the page) and no key
-(it is not in the Tab order), draws no geometry, writes no readout and sends no value. Its
-``data-live`` then holds only ``{"box", "stride", "active", "count", "read_only": true}``:
+and the boxes, and the sentence in place of the keys' help; it takes no pointer (a finger on it
+scrolls the page) and no key (it is not in the Tab order), draws no geometry, writes no readout
+and sends no value. Its ``data-live`` then holds only ``{"box", "stride", "active", "count", "read_only": true}``:
 nothing computed from the box, so nothing a question asks.
 
 Test contract: the board's root element carries ``data-testid="roi-board"`` and a
