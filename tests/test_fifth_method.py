@@ -161,7 +161,14 @@ def test_the_handout_names_it_and_has_a_page_per_step(scene):
 def test_the_comparison_includes_it(scene):
     traces = methods.run_all(scene.features, ROI, scene.settings)
     assert list(traces)[-1] == KEY and len(traces) == 5
-    assert compare.reads(RECORD) is compare.reads_cells
+    # Drawn as a whole-cell method: its column reads blocks of whole cells (or Fast R-CNN's bin edges), named.
+    from roi_viz.figures.compare import describe_compare
+    from roi_viz.picture.spec import Text
+
+    d = describe_compare(scene, traces, methods.METHODS)
+    assert RECORD.short == " ".join(m.text for _, m in d.marks(Text) if m.kind == "method" and m.colour == RECORD.style[0])
+    reads_panel = d.panels[2 * (len(traces) - 1)]
+    assert any(m.kind == "bin" for m in reads_panel.marks) and not any(m.kind == "sample" for m in reads_panel.marks)
     png = to_png(compare.fig_compare(scene, traces, methods.METHODS), 50)
     assert png[:4] == b"\x89PNG"
     table = words.compare_table(scene, traces, methods.NAMES, methods.labels(traces))

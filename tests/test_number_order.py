@@ -332,24 +332,26 @@ def test_the_stride_is_said_once_where_the_layer_is_named(layer):
 
 def test_the_comparison_draws_fast_rcnn_bins_at_their_edges():
     """The comparison's RoI pooling panel under Fast R-CNN's rule: one line per bin edge, where the rule puts it
-    (overlapping whole-cell outlines drawn over each other hid every bin)."""
-    from matplotlib.collections import LineCollection
-    from matplotlib.patches import Rectangle
-
+    (overlapping whole-cell outlines drawn over each other hid every bin). Read on the description both painters
+    paint, and on the Matplotlib figure made from it."""
     from roi_viz.draw.compare import fig_compare
+    from roi_viz.figures.compare import describe_compare
     from roi_viz.methods import run_all
+    from roi_viz.picture.spec import Line, Rect
 
     sc = _fast_rcnn_scene()
     t = sc.pooled
-    fig = fig_compare(sc, run_all(sc.features, sc.rois[0], sc.settings), METHODS)
-    ax = fig.axes[0]  # what RoI pooling reads
+    traces = run_all(sc.features, sc.rois[0], sc.settings)
+    reads = describe_compare(sc, traces, METHODS).panels[0]  # what RoI pooling reads
     rows, cols = fp.fractional_bins(t)
-    xs = sorted({round(float(s[0][0]), 6) for c in ax.collections if isinstance(c, LineCollection)
-                 for s in c.get_segments() if abs(s[0][0] - s[1][0]) < 1e-9 and abs(s[0][1] - s[1][1]) > 1})
+    xs = sorted({m.points[0][0] for m in reads.marks if isinstance(m, Line) and m.kind == "bin"
+                 and m.points[0][0] == m.points[1][0]})
     assert all(any(abs(x - c) < 1e-6 for x in xs) for c in cols), (xs, cols)
-    outlined = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_linewidth() > 1 and p.get_edgecolor()[:3] == (0, 0, 0)]
-    assert len(outlined) <= 1, "whole-cell outlines drawn over each other"  # the quantized region at most
-
+    assert not [m for m in reads.marks if isinstance(m, Rect) and m.kind == "bin"], "whole-cell outlines drawn"
+    fig = fig_compare(sc, traces, METHODS)
+    painted = sorted({round(float(x), 6) for ln in fig.axes[0].lines if ln.get_gid() == "bin"
+                      for x in set(ln.get_xdata()) if len(set(ln.get_xdata())) == 1})
+    assert painted == pytest.approx(xs)
 
 def test_what_a_cell_sees_counts_the_cells_read_as_rows_by_columns():
     from roi_viz.draw import receptive as dr

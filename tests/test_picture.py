@@ -6,6 +6,7 @@ artists (in display pixels), and must sit at the same drawing pixel. The font's 
 width is what Matplotlib draws; hostile text stays text in the SVG.
 """
 import io
+import re
 import xml.etree.ElementTree as ET
 
 import numpy as np
@@ -152,3 +153,79 @@ def test_the_font_measured_is_the_font_shipped_and_matplotlibs():
     assert fonts.width("9.28125", 26) == pytest.approx(2 * fonts.width("9.28125", 13))
     assert all(fonts.width(line, 13) <= 200 for line in fonts.wrap("the share of the box that reaches the output "
                                                                     "after the split into bins", 13, 200))
+
+
+# ---------------------------------------------------------------- markers: one shape, one place, in both painters
+def marker_drawing() -> Drawing:
+    """Every marker shape in a panel of cells (y downwards) and in a plot panel (y upwards, as values are)."""
+    from roi_viz.picture.spec import SHAPES, Point
+
+    cells = Panel(10, 10, 240, 180, (2.0, 14.0), (1.0, 9.0), tuple(
+        Point(3.0 + 3 * k, 2.0 + 2 * k, shape, 8.0 + 3 * k, "#1f77b4", Stroke("#000000", 1.0), title=f"{shape} {k}",
+              kind=shape) for k, shape in enumerate(SHAPES)))
+    plot = Panel(270, 10, 240, 180, (0.0, 1.0), (0.9, 0.1), tuple(  # ylim (top, bottom): the larger value on top
+        Point(0.2 * (k + 1), 0.2 * (k + 1), shape, 14.0, "#d62728", None, kind=shape) for k, shape in enumerate(SHAPES)))
+    return Drawing(520, 200, (cells, plot), "Markers")
+
+
+def test_both_painters_put_every_marker_at_the_same_place_and_size():
+    from matplotlib.patches import Circle, Polygon
+
+    from roi_viz.picture.spec import Point
+
+    d = marker_drawing()
+    tree = svg_tree(d)
+    fig, _ = mpl_figure(d)
+    specs = list(d.marks(Point))
+    svg_marks = [e for e in tree.iter() if e.tag.split("}")[1] in ("circle", "polygon")]
+    mpl_marks = [pch for ax in fig.axes for pch in ax.patches if isinstance(pch, (Circle, Polygon))]
+    assert len(svg_marks) == len(mpl_marks) == len(specs) == 8
+    for (p, m), s_el, m_el in zip(specs, svg_marks, mpl_marks):
+        assert s_el.get("data-kind") == m.kind == m_el.get_gid()
+        shape = place.outline(p, m)
+        if m.shape == "circle":
+            (cx, cy), (r, _) = shape
+            assert s_el.tag.endswith("circle") and isinstance(m_el, Circle)
+            assert (float(s_el.get("cx")), float(s_el.get("cy")), float(s_el.get("r"))) == pytest.approx((cx, cy, r), abs=0.01)
+            # A circle's path is the unit circle; its transform carries the centre and the radius to the display.
+            centre, edge = m_el.get_transform().transform([(0.0, 0.0), (1.0, 0.0)])
+            assert to_drawing_px(fig, *centre) == pytest.approx((cx, cy), abs=0.01)
+            assert edge[0] - centre[0] == pytest.approx(r, abs=0.01)
+        else:
+            got = np.array([[float(v) for v in pt.split(",")] for pt in s_el.get("points").split()])
+            np.testing.assert_allclose(got, np.array(shape), atol=0.01)
+            disp = m_el.get_transform().transform(m_el.get_xy()[:len(shape)])
+            np.testing.assert_allclose(np.column_stack([disp[:, 0], fig.bbox.height - disp[:, 1]]), shape, atol=0.01)
+        # The box a test measures holds the whole marker, its outline too.
+        x, y, w, h = place.point_box(p, m)
+        xs, ys = (zip(*shape) if m.shape != "circle" else ((cx - r, cx + r), (cy - r, cy + r)))
+        assert x <= min(xs) and max(xs) <= x + w and y <= min(ys) and max(ys) <= y + h
+        title = s_el.find("s:title", NS)
+        assert (title.text if title is not None else "") == m.title
+    # A marker keeps its shape whatever the panel's scale: a square is as tall as it is wide in both panels.
+    for p, m in specs:
+        if m.shape == "square":
+            xs, ys = zip(*place.outline(p, m))
+            assert max(xs) - min(xs) == pytest.approx(max(ys) - min(ys))
+
+
+def test_the_comparison_and_the_slide_agree_in_both_painters():
+    """The real figures: every text of the description at the same pixel in the SVG and in Matplotlib, every
+    output cell a rectangle with its hover title in the SVG."""
+    import sys
+
+    sys.path.insert(0, str(__import__("pathlib").Path(__file__).parent))
+    from test_compare_figures import drawings
+
+    for name, d in drawings(outs=(3,)):
+        tree = svg_tree(d)
+        fig, _ = mpl_figure(d)
+        specs = list(d.marks(Text))
+        assert [t.text for t in tree.findall(".//s:text", NS)] == [m.text for _, m in specs] == \
+            [t.get_text() for t in fig.texts], name
+        for (p, m), t in zip(specs, fig.texts):
+            assert to_drawing_px(fig, *fig.transFigure.transform(t.get_position())) == pytest.approx(place.text(p, m), abs=0.01)
+        cells = [r for r in tree.findall(".//s:rect", NS) if r.get("data-kind") == "output"]
+        assert len(cells) == sum(1 for _, m in d.marks(Rect) if m.kind == "output")
+        assert all(re.fullmatch(r"row \d+, column \d+: \S+( \(an empty bin: it outputs 0\))?", c.find("s:title", NS).text)
+                   for c in cells), name

@@ -18,7 +18,7 @@ from .render import Progress, _tick
 
 MAX_GIF_BYTES = 5 * 2**20  # every GIF stays under this (tests/test_export.py)
 MAX_SLIDE_FRAMES = 120
-SLIDE_GIF_DPI = 64
+SLIDE_GIF_DPI = 100  # the drawing's own pixels: a 720-px slide plot (roi_viz.draw.compare.FILE_WIDTH)
 SLIDE_FRAME_MS = 250  # 16 frames: four seconds of sliding ...
 SLIDE_HOLD_MS = 2000  # ... then the last frame stays a while before the loop starts again
 
@@ -69,13 +69,14 @@ def slide_gif(scene: Scene, *, axis: str = "x", cells: float = 1.0, frames: int 
               progress: Progress = None) -> bytes:
     """The sliding box as an animated GIF: ``frames`` positions from 0 to ``cells`` cells along ``axis``.
 
-    Each frame is the page's slide figure (:func:`~roi_viz.draw.compare.fig_slide`:
-    the followed value of every method, bin ``scene.focus[:2]``, channel
-    ``scene.channel``, and its coverage) marked at one position, with the values
-    and coverages there printed. The numbers are those of
-    :func:`~roi_viz.ops.sliding.slide_roi`, as in the page's slide view.
+    Each frame is the page's slide figure, described once
+    (:func:`~roi_viz.figures.compare.describe_slide`: the followed value of every
+    method, bin ``scene.focus[:2]``, channel ``scene.channel``, and its coverage)
+    marked at one position, with the values and coverages there printed, and
+    painted by Matplotlib (:func:`~roi_viz.draw.compare.fig_slide`). The numbers
+    are those of :func:`~roi_viz.ops.sliding.slide_roi`, as in the page's slide view.
 
-    At 64 dpi and one shared palette: under 5 MB and 5 s with the defaults (16
+    720 px wide, one shared palette: under 5 MB and 5 s with the defaults (16
     frames, each a quarter of a second; the last one stays two seconds).
     """
     if axis not in AXES:

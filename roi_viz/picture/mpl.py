@@ -14,11 +14,11 @@ import io
 import numpy as np
 from matplotlib import patheffects
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Circle, Polygon, Rectangle
 from PIL import Image
 
 from . import fonts, place
-from .spec import Drawing, Line, Panel, Photo, Rect, Stroke, Text
+from .spec import Drawing, Line, Panel, Photo, Point, Rect, Stroke, Text
 
 BASE_DPI = 100
 PT = 72 / BASE_DPI  # points per drawing pixel
@@ -44,6 +44,7 @@ def _rect(fig, ax, p: Panel, r: Rect) -> None:
         patch.set_path_effects(_edge(s))
     patch.set_clip_on(p.clip)
     ax.add_patch(patch)
+    return patch
 
 
 def _line(fig, ax, p: Panel, ln: Line) -> None:
@@ -53,6 +54,7 @@ def _line(fig, ax, p: Panel, ln: Line) -> None:
     artist.set_clip_on(p.clip)
     if ln.stroke.edge:
         artist.set_path_effects(_edge(ln.stroke))
+    return artist
 
 
 def _text(fig, ax, p: Panel, t: Text) -> None:
@@ -66,10 +68,28 @@ def _text(fig, ax, p: Panel, t: Text) -> None:
 
 def _photo(fig, ax, p: Panel, ph: Photo) -> None:
     img = np.asarray(Image.open(io.BytesIO(ph.data)).convert("RGB"))
-    ax.imshow(img, extent=(ph.x, ph.x + ph.w, ph.y + ph.h, ph.y), interpolation="antialiased")
+    return ax.imshow(img, extent=(ph.x, ph.x + ph.w, ph.y + ph.h, ph.y), interpolation="antialiased")
 
 
-PAINT = {Rect: _rect, Line: _line, Text: _text, Photo: _photo}
+def _point(fig, ax, p: Panel, pt: Point) -> None:
+    # Placed in inches of the figure, not in data: a marker keeps its size and shape whatever the panel's scale.
+    H = fig.get_size_inches()[1] * BASE_DPI
+    inch = lambda x, y: (x / BASE_DPI, (H - y) / BASE_DPI)  # drawing px (y down) -> inches from the bottom-left
+    shape = place.outline(p, pt)
+    style = dict(facecolor=pt.fill or "none", edgecolor=pt.stroke.colour if pt.stroke else "none",
+                 linewidth=pt.stroke.width * PT if pt.stroke else 0, gid=pt.kind or None, joinstyle="miter",
+                 transform=fig.dpi_scale_trans)
+    if pt.shape == "circle":
+        (cx, cy), (r, _) = shape
+        patch = Circle(inch(cx, cy), r / BASE_DPI, **style)
+    else:
+        patch = Polygon([inch(x, y) for x, y in shape], closed=True, **style)
+    ax.add_patch(patch)
+    patch.set_clip_on(p.clip)
+    return patch
+
+
+PAINT = {Rect: _rect, Line: _line, Text: _text, Photo: _photo, Point: _point}
 
 
 def paint(d: Drawing) -> Figure:
@@ -81,6 +101,8 @@ def paint(d: Drawing) -> Figure:
         ax.set_xlim(*p.xlim)
         ax.set_ylim(p.ylim[1], p.ylim[0])  # y downwards: ylim[0] at the top
         ax.set_autoscale_on(False)
-        for m in p.marks:
-            PAINT[type(m)](fig, ax, p, m)
+        for order, m in enumerate(p.marks):
+            artist = PAINT[type(m)](fig, ax, p, m)
+            if artist is not None:  # in the drawing's order, as the SVG paints, whatever their type (texts: on top)
+                artist.set_zorder(1 + order * 1e-5)
     return fig

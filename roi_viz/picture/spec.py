@@ -100,7 +100,28 @@ class Photo:
     h: float
 
 
-Mark = Union[Rect, Line, Text, Photo]
+SHAPES = ("circle", "square", "triangle", "diamond")
+
+
+@dataclass(frozen=True)
+class Point:
+    """A marker centred on ``(x, y)`` in data coordinates, ``size`` px across whatever the panel's scale.
+
+    ``shape``: one of :data:`SHAPES` (a method's marker: told apart without colour). ``fill`` and
+    ``stroke`` as a rectangle's; ``title``: what a hover or a tap on it says.
+    """
+
+    x: float
+    y: float
+    shape: str
+    size: float
+    fill: str | None = None
+    stroke: Stroke | None = None
+    title: str = ""
+    kind: str = ""
+
+
+Mark = Union[Rect, Line, Text, Photo, Point]
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import hashlib
 from html import escape
 
 from . import fonts, place
-from .spec import Drawing, Line, Panel, Photo, Rect, Stroke, Text
+from .spec import Drawing, Line, Panel, Photo, Point, Rect, Stroke, Text
 
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
@@ -61,7 +61,8 @@ def _text(p: Panel, t: Text) -> str:
     if t.halo:  # drawn round the letters, under them
         attrs += f' stroke="{escape(t.halo)}" stroke-width="{_n(t.size / 4)}" paint-order="stroke" stroke-linejoin="round"'
     kind = f' data-kind="{escape(t.kind)}"' if t.kind else ""
-    return f"<text {attrs}{kind}>{escape(t.text)}</text>"
+    # A text lets the mouse through to what it is printed on: a value's cell answers the hover with its title.
+    return f'<text {attrs}{kind} pointer-events="none">{escape(t.text)}</text>'
 
 
 def _photo(p: Panel, ph: Photo) -> str:
@@ -71,7 +72,21 @@ def _photo(p: Panel, ph: Photo) -> str:
             f'href="{uri}"/>')
 
 
-PAINT = {Rect: _rect, Line: _line, Text: _text, Photo: _photo}
+def _point(p: Panel, pt: Point) -> str:
+    shape = place.outline(p, pt)
+    fill = escape(pt.fill) if pt.fill else "none"
+    kind = f' data-kind="{escape(pt.kind)}"' if pt.kind else ""
+    title = f"<title>{escape(pt.title)}</title>" if pt.title else ""
+    # The stroke of a marker is never dashed: the method's line style belongs to its line.
+    stroke = _stroke(pt.stroke and Stroke(pt.stroke.colour, pt.stroke.width))
+    if pt.shape == "circle":
+        (cx, cy), (r, _) = shape
+        return f'<circle cx="{_n(cx)}" cy="{_n(cy)}" r="{_n(r)}" fill="{fill}" {stroke}{kind}>{title}</circle>'
+    pts = " ".join(f"{_n(x)},{_n(y)}" for x, y in shape)
+    return f'<polygon points="{pts}" fill="{fill}" {stroke} stroke-linejoin="miter"{kind}>{title}</polygon>'
+
+
+PAINT = {Rect: _rect, Line: _line, Text: _text, Photo: _photo, Point: _point}
 
 
 def paint(d: Drawing, *, css_class: str = "roi-figure") -> str:

@@ -1,4 +1,9 @@
-"""Compare the methods: all four on the followed RoI, side by side, with a table of their numbers."""
+"""Compare the methods: all four on the followed RoI, side by side, with a table of their numbers.
+
+The figure is described once (:func:`roi_viz.figures.compare.describe_compare`) for the column
+it is shown in: inline SVG on the page (every output cell answers a hover with its row, column
+and value), a PNG from the same description in presenter mode and for the download.
+"""
 from __future__ import annotations
 
 import streamlit as st
@@ -6,25 +11,53 @@ import streamlit as st
 from .. import figure
 from ..cache import scene_key
 
+# The drawing's own width: about the lesson column of a 1366 x 768 laptop (528 px), so its text is shown near its
+# size there; the SVG fills the column, growing with a wider one. On a projector: wider, with larger type.
+PAGE_WIDTH, PAGE_TEXT = 560.0, 13.0
+PRESENT_WIDTH, PRESENT_TEXT = 1000.0, 20.0
+DOWNLOAD_DPI = 200  # a 560-px drawing becomes a 1,120-px file
+
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def compare_page(key: str, _scene, dpi: float) -> tuple[bytes, str]:
-    """The comparison's figure and table at ``dpi`` (:func:`ui.figure.dpi`)."""
+def compare_page(key: str, _scene, width: float, text: float):
+    """The comparison's drawing ``width`` px wide and its table."""
     from roi_viz import methods
-    from roi_viz.draw.compare import fig_compare
-    from roi_viz.draw.kit import to_png
+    from roi_viz.figures.compare import describe_compare
     from roi_viz.lesson.words import compare_table
 
     traces = methods.run_all(_scene.features, _scene.rois[_scene.active], _scene.settings)
     table = compare_table(_scene, traces, methods.NAMES, methods.labels(traces))
-    return to_png(fig_compare(_scene, traces, methods.METHODS), dpi), table
+    return describe_compare(_scene, traces, methods.METHODS, width=width, text=text, alt=alt_of(_scene)), table
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def compare_png(key: str, _drawing, dpi: float) -> bytes:
+    """The drawing painted by Matplotlib (``key`` names it)."""
+    from roi_viz.draw.kit import to_png
+    from roi_viz.picture import mpl
+
+    return to_png(mpl.paint(_drawing), dpi)
+
+
+def alt_of(scene) -> str:
+    return ("The four methods side by side on RoI "
+            f"({', '.join(f'{v:g}' for v in scene.rois[scene.active])}): what each reads from the map, and its "
+            "output for the channel shown. The table below gives every number of the figure.")
 
 
 def render(scene, key: str) -> None:
-    png, table = compare_page(scene_key(scene, key), scene, figure.dpi())
-    figure.show(png, "PNG", "The four methods side by side on RoI "
-                f"({', '.join(f'{v:g}' for v in scene.rois[scene.active])}): what each reads from the map, and its "
-                "output for the channel shown. The table below gives every number of the figure.")
+    from ..session import session
+
+    present = session().place.present
+    width, text = (PRESENT_WIDTH, PRESENT_TEXT) if present else (PAGE_WIDTH, PAGE_TEXT)
+    k = scene_key(scene, key)
+    drawing, table = compare_page(k, scene, width, text)
+    if present:  # the projector's slide as a picture the style sheet fits to the screen
+        figure.show(compare_png(f"{k}|{width}", drawing, figure.dpi()), "PNG", drawing.alt)
+    else:
+        figure.show_drawing(drawing, key="compare-figure")
     st.markdown(table)
     st.caption("The sidebar's settings apply: rounding rule (RoI pooling, RoIWarp), sampling ratio and mode "
                "(RoIAlign, RoIWarp), aligned (RoIAlign, PrRoI), output size, channel.")
+    st.download_button("The comparison (PNG)", lambda: compare_png(f"{k}|{width}", drawing, DOWNLOAD_DPI),
+                       file_name="compare.png", mime="image/png", key="compare-png", on_click="ignore")

@@ -1,4 +1,9 @@
-"""Slide the box by fractions of a cell: RoI pooling jumps while the others glide."""
+"""Slide the box by fractions of a cell: RoI pooling jumps while the others glide.
+
+The plot is described once (:func:`roi_viz.figures.compare.describe_slide`) for the column it is
+shown in: inline SVG on the page (each marker answers a hover with its method, position and
+value), a PNG from the same description in presenter mode and for the download.
+"""
 from __future__ import annotations
 
 import streamlit as st
@@ -9,22 +14,25 @@ from .. import figure
 from ..cache import scene_key
 from ..session import session
 from ..widgets import bound
-
+from .compare import DOWNLOAD_DPI, PAGE_TEXT, PAGE_WIDTH, PRESENT_TEXT, PRESENT_WIDTH, compare_png
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def slide_page(key: str, _scene, bin: tuple, axis: str, cells: float, dpi: float) -> tuple[bytes, str]:
-    """The slide's figure and words at ``dpi`` (:func:`ui.figure.dpi`)."""
+def slide_page(key: str, _scene, bin: tuple, axis: str, cells: float, width: float, text: float):
+    """The slide's drawing ``width`` px wide and its words."""
     from roi_viz import methods
-    from roi_viz.draw.compare import fig_slide
-    from roi_viz.draw.kit import to_png
+    from roi_viz.figures.compare import describe_slide
     from roi_viz.lesson.words import slide_text
     from roi_viz.ops.sliding import slide_roi
 
     s = _scene.settings
     slide = slide_roi(_scene.features, _scene.rois[_scene.active], methods.runners(s), stride=s.stride,
                       output_size=s.output_size, channel=_scene.channel, bin=bin, axis=axis, distance=cells)
-    return to_png(fig_slide(_scene, slide, methods.METHODS), dpi), slide_text(slide, methods.NAMES)
+    i, j = bin
+    alt = (f"Output value of bin ({i}, {j}), channel {_scene.channel}, for each method while the RoI moves "
+           f"{AXES[axis]} by up to {cells:g} cell(s). The text below gives the values and jumps.")
+    return (describe_slide(_scene, slide, methods.METHODS, width=width, text=text, alt=alt),
+            slide_text(slide, methods.NAMES))
 
 
 def render(scene, key: str) -> None:
@@ -41,8 +49,13 @@ def render(scene, key: str) -> None:
     c[2].number_input("Bin row", 0, ph - 1, value=i, step=1, **bound("focus_i", lambda v: setattr(place, "focus", (int(v), j, 0))))
     c[3].number_input("Bin column", 0, pw - 1, value=j, step=1,
                       **bound("focus_j", lambda v: setattr(place, "focus", (i, int(v), 0))))
-    png, text = slide_page(scene_key(scene, key), scene, (i, j), place.slide_axis, place.slide_cells, figure.dpi())
-    figure.show(png, "PNG", f"Output value of bin ({i}, {j}), channel {scene.channel}, for each method while the RoI "
-                f"moves {AXES[place.slide_axis]} by up to {place.slide_cells:g} cell(s). The text below gives the "
-                "values and jumps.")
-    st.markdown(text)
+    width, text = (PRESENT_WIDTH, PRESENT_TEXT) if place.present else (PAGE_WIDTH, PAGE_TEXT)
+    k = f"{scene_key(scene, key)}|slide|{i},{j}|{place.slide_axis}|{place.slide_cells:g}|{width}"
+    drawing, words = slide_page(scene_key(scene, key), scene, (i, j), place.slide_axis, place.slide_cells, width, text)
+    if place.present:  # the projector's slide as a picture the style sheet fits to the screen
+        figure.show(compare_png(k, drawing, figure.dpi()), "PNG", drawing.alt)
+    else:
+        figure.show_drawing(drawing, key="slide-figure")
+    st.markdown(words)
+    st.download_button("The sliding box (PNG)", lambda: compare_png(k, drawing, DOWNLOAD_DPI),
+                       file_name="slide.png", mime="image/png", key="slide-png", on_click="ignore")
