@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 
 from conftest import BOARD, SHOTS, live, settle
+from roi_viz.lesson.views import VIEWS
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
                                  reason="pip install axe-playwright-python (the test extras)")
@@ -52,7 +53,8 @@ def phone390(browser):
 
 def open_page(pg, url: str) -> None:
     pg.goto(url)
-    pg.wait_for_selector("img.roi-figure", timeout=120_000)
+    # A figure: a picture, or one painted as inline SVG (the comparison, the sliding box)
+    pg.locator('img.roi-figure, [data-testid="roi-figure"] svg').first.wait_for(timeout=120_000)
     settle(pg)
     pg.wait_for_function("[...document.querySelectorAll('img.roi-figure')].every(i => i.complete)")
 
@@ -300,8 +302,10 @@ def test_tables_of_numbers_fit_the_screen(server, phone, query):
 
 # ------------------------------------------------------------------ stepping with a finger
 
-TARGETS = f"""() => [...document.querySelectorAll('{MAIN} :is(button, select, [role=radio], label[data-baseweb=radio], summary)')]
+TARGETS = f"""() => [...document.querySelectorAll('{MAIN} :is(button, select, input, a, [role=radio], [role=slider], [role=switch], [role=checkbox], label[data-baseweb=radio], label[data-baseweb=checkbox], summary)')]
     .filter(e => e.checkVisibility({{opacityProperty: true, visibilityProperty: true}}))
+    // A radio's dot (its label is what a finger takes) and a slider's input, hidden in a 1 px box (its track is)
+    .filter(e => !(e.tagName === 'INPUT' && (e.closest('label') || e.parentElement.getBoundingClientRect().width <= 1)))
     .map(e => {{ const r = e.getBoundingClientRect();
         return [Math.round(r.width), Math.round(r.height), e.tagName + ' ' + (e.getAttribute('aria-label') || e.textContent.trim().slice(0, 30))]; }})
     .filter(([w, h]) => w > 0 && (w < 24 || h < 24))"""
@@ -334,6 +338,18 @@ def test_previous_and_next_are_tapped_and_step_the_lesson(server, phone):
     assert pg.locator('[data-testid="roi-stepper"]').get_attribute("data-step") == "2"
     tiny = pg.evaluate(TARGETS)
     assert not tiny, f"tap targets under 24 × 24 px: {tiny[:6]}"
+
+
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_every_view_fits_a_phone(server, phone390, view):
+    """Each view at 390 × 844: nothing past the screen's width, no text under 12 px, no tap target under 24 px."""
+    pg = phone390
+    open_page(pg, server + f"/?view={view}")
+    assert_no_sideways(pg, view)
+    small = pg.evaluate(WORDS)
+    assert not small, f"{view}: text under 12 px: {small[:5]}"
+    tiny = pg.evaluate(TARGETS)
+    assert not tiny, f"{view}: tap targets under 24 × 24 px: {tiny[:6]}"
 
 
 # ------------------------------------------------------------------ axe
