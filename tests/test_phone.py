@@ -190,6 +190,25 @@ def test_a_finger_a_little_off_a_corner_still_resizes_the_box(server, phone):
     assert pg.evaluate(fields) == want, (pg.evaluate(fields), want)
 
 
+def test_the_handles_a_finger_takes_are_drawn_large_enough_to_see(server, phone):
+    """The followed box's corner handle, white with a black rim, is drawn 10 CSS px wide at least on a phone
+    (it was 5.6 px: the canvas's own pixels set its size, and a phone's are small)."""
+    pg, _ = phone
+    open_page(pg, server + "/")
+    photo = Photo(pg)
+    x, y, w, h = live(pg)["box"]
+    cx, cy = photo.at(x + w, y + h)
+    dpr = pg.evaluate("devicePixelRatio")
+    canvas = pg.locator(f"{BOARD} canvas")
+    # Pixels of the canvas (device pixels) 4 CSS px from the corner's centre, on each diagonal: the handle's fill.
+    pixels = canvas.evaluate("""(c, [px, py, d]) => {
+        const r = c.getBoundingClientRect(), k = c.width / r.width, g = c.getContext('2d');
+        return [[-d, -d], [d, -d], [-d, d], [d, d]].map(([dx, dy]) =>
+            Array.from(g.getImageData(Math.round((px - r.left + dx) * k), Math.round((py - r.top + dy) * k), 1, 1).data));
+    }""", [cx, cy, 4])
+    assert all(p[:3] == [255, 255, 255] for p in pixels), f"the handle is not drawn 4 px around its corner: {pixels} (dpr {dpr})"
+
+
 def test_a_second_finger_neither_restarts_nor_bends_a_drag(server, phone390):
     pg = phone390
     open_page(pg, server + "/")

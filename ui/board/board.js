@@ -16,6 +16,10 @@ const HANDLE_PX = 7; // half the side of a resize handle, in screen pixels
 // target, past the 24 px minimum), but never within more than a quarter of the box's shorter side, so that a
 // small box can still be moved by its middle.
 const TOUCH_HANDLE_PX = 14;
+// A touchscreen's handles are drawn 10 screen pixels wide at least (a phone's canvas drew them 5 px wide),
+// so that a finger sees what it can take.
+const TOUCH_HANDLE_DRAWN_PX = 5; // half the side
+const coarse = window.matchMedia ? window.matchMedia("(pointer: coarse)") : null;
 const boards = new WeakMap(); // parentElement -> the board living in it (the module is loaded once)
 // What the student has drawn, by the board's Streamlit key. Streamlit may mount a board
 // afresh (a new element) while the old one is still shown; the new one must carry on
@@ -601,7 +605,7 @@ function drawBox(ctx, b, i, k, active, handles = active) {
   ctx.textBaseline = "top";
   ctx.fillText(label, x + 4 * unit, ty + 2 * unit);
   if (handles) {
-    const hs = 4 * unit;
+    const hs = Math.max(4 * unit, coarse && coarse.matches ? TOUCH_HANDLE_DRAWN_PX * (window.devicePixelRatio || 1) : 0);
     ctx.fillStyle = "#fff";
     ctx.strokeStyle = "#000";
     ctx.lineWidth = unit;
