@@ -21,7 +21,7 @@ SIZES = [(1366, 768), (1920, 1080)]
 
 
 def settle(pg):
-    pg.wait_for_selector("img.roi-figure", timeout=120_000)
+    pg.wait_for_selector('img.roi-figure, [data-testid="roi-figure"] svg', timeout=120_000)  # a picture or inline SVG
     pg.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
     pg.wait_for_function("[...document.querySelectorAll('img.roi-figure')].every(i => i.complete)")
 
