@@ -132,6 +132,6 @@ def test_a_link_too_long_for_the_server_is_named_not_dropped_silently(server, br
     notice.wait_for(timeout=120_000)
     assert "none of it could be read" in notice.inner_text()
     pg.goto(server + "/?view=compare")  # an ordinary link: no such notice
-    pg.wait_for_selector("img.roi-figure", timeout=120_000)
+    pg.wait_for_selector('img.roi-figure, [data-testid="roi-figure"] svg', timeout=120_000)
     assert pg.locator('[class*="st-key-notice-"]').filter(has_text="parameters").count() == 0
     pg.close()
