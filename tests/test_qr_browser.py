@@ -33,7 +33,7 @@ def open_page(browser, url):
     pg = browser.new_page(viewport={"width": 1920, "height": 1080})
     pg.set_default_timeout(120_000)
     pg.goto(url)
-    pg.wait_for_selector("img.roi-figure", timeout=120_000)
+    pg.wait_for_selector('img.roi-figure, [data-testid="roi-figure"] svg', timeout=120_000)  # a picture or inline SVG
     idle(pg)
     return pg
 
