@@ -173,7 +173,7 @@ def take_base() -> None:
 
 @st.dialog(QR_LABEL, width=1500, on_dismiss="rerun")  # the Link popover then shows a typed address too
 def qr_dialog() -> None:
-    """The link's QR code, 600 px tall or more, with the address under it and the field that sets the address."""
+    """The link's QR code, over 600 px tall, with the address under it and the field that sets the address."""
     # Opened from the Link popover, the popover would stay open above the dialog: hidden while the panel is
     # on the page (Streamlit may keep a style element after its dialog closes: the rule keys on the panel).
     st.html('<style>body:has(.st-key-qr-panel) [data-testid="stPopoverBody"] { display: none; }</style>')
@@ -184,9 +184,9 @@ def qr_dialog() -> None:
 def qr_panel() -> None:
     """What the QR dialog shows: the code of the students' link, the link in plain text, the address field.
 
-    Everything typed or read from the environment is shown as plain text (``say``, ``st.text``, escaped
-    HTML), never interpreted; a base that is not a plain http(s) address gets a sentence and no code.
-    """
+    Everything typed or read from the environment is shown as plain text (the field itself, ``say``'s
+    sentences, escaped HTML under the code), never interpreted; a base that is not a plain http(s) address
+    gets a sentence and no code. The code is a PNG shown at its own size (whole pixels per module)."""
     from roi_viz.share import ENV, BadBase, TooLong, check_base, names_this_computer, qr_png, student_link
 
     code_col, side = st.columns([QR_PX + 40, 560], gap="large")
