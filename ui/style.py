@@ -26,7 +26,7 @@ PHONE = """
 }
 @media (pointer: coarse) {
   [data-testid="stMain"] [data-testid="stRadio"] label { min-height: 24px; }
-  [data-testid="stMain"] [data-testid="stTooltipIcon"] button {
+  [data-testid="stTooltipIcon"] button {
     min-width: 24px; min-height: 24px; display: inline-flex; align-items: center; justify-content: center;
   }
 }
