@@ -95,3 +95,21 @@ def test_the_slide_plot_is_inline_svg_sized_for_the_column(server, browser):
     assert re.fullmatch(r"(RoI pooling|RoIAlign|RoIWarp|PrRoI), moved [\d.]+ cells: [\d.]+( %)?", title), title
     pg.screenshot(path=str(SHOTS / "slide-svg-1366.png"))
     pg.close()
+
+
+@pytest.mark.parametrize("view,heading", [("compare", "Compare the methods"),
+                                          ("slide", "Slide the box by fractions of a cell")], ids=["compare", "slide"])
+def test_fast_rcnns_setting_7_by_7_keeps_every_text_legible(server, browser, view, heading):
+    """Fast R-CNN's setting (conv5_3, 7 x 7, its rounding): the cells are too small for the values, so none is
+    printed and the figure says where they are; every cell still answers a hover; no text under 12 px."""
+    pg, fig = open_view(browser, server, f"{view}&shape=aspect&layer=conv5_3&rule=fastrcnn&out=7", heading)
+    check_texts(fig)
+    if view == "compare":
+        expect(fig.locator('rect[data-kind="output"]')).to_have_count(4 * 49)
+        values = fig.locator('text[data-kind="value"]').count()
+        note = " ".join(fig.locator('text[data-kind="note"]').all_text_contents())
+        assert values == 4 * 49 or (values == 0 and "too small to print their values" in note), (values, note)
+        title = hover(pg, fig, 'rect[data-kind="output"]')
+        assert re.fullmatch(r"row [0-6], column [0-6]: \S+( \(an empty bin: it outputs 0\))?", title), title
+    pg.screenshot(path=str(SHOTS / f"{view}-svg-fastrcnn-1366.png"))
+    pg.close()

@@ -118,3 +118,25 @@ def test_every_marker_of_the_plot_is_whole_inside_it(name, d):
         assert p.x <= x and x + w <= p.x + p.w and p.y <= y and y + h <= p.y + p.h, (name, m.title)
         ends += m.x in (p.xlim[0], p.xlim[1]) or abs(m.x) < 1e-12 or abs(m.x - 1.5) < 1e-9
     assert ends, "the markers at both ends were checked"
+
+
+@pytest.mark.parametrize("pname", list(PRESETS))
+def test_the_jump_named_is_the_biggest_of_a_whole_cell_method_and_drawn_where_it_happens(pname):
+    """The note names the whole-cell method whose value jumps the most (not merely the first one, whose jump may
+    be a ten-thousandth of the scale), and the dotted line stands at the position after that jump."""
+    from roi_viz.picture.spec import Line
+
+    for out in (3, 7):
+        sc = scene_for(PRESETS[pname], out)
+        slide = slide_roi(sc.features, sc.rois[0], methods.runners(sc.settings), stride=sc.settings.stride,
+                          output_size=sc.settings.output_size, channel=sc.channel, bin=(0, 0), steps=21)
+        d = describe_slide(sc, slide, METHODS)
+        steps = {m: np.abs(np.diff(slide.values[m])) for m in slide.values if METHODS[m].snaps_to_cells}
+        biggest = max(steps, key=lambda m: steps[m].max())
+        notes = " ".join(m.text for _, m in d.marks(Text) if m.kind == "note")
+        lines = {m.points[0][0] for _, m in d.marks(Line) if m.kind == "jump"}
+        if steps[biggest].max() > 1e-4 * max(np.abs(v).max() for v in slide.values.values()):
+            assert notes.startswith(f"{METHODS[biggest].short} jumps"), notes
+            assert lines == {float(slide.offsets[int(steps[biggest].argmax()) + 1])}
+        else:
+            assert not notes and not lines

@@ -344,11 +344,15 @@ def describe_slide(scene, slide, methods: dict, at: int | None = None, *, width:
         x += w
     y += row_h + 4
 
-    jumpy = next((m for m in slide.values if methods[m].snaps_to_cells), None)
-    steps = np.abs(np.diff(slide.values[jumpy])) if jumpy else np.zeros(0)
+    # The biggest jump of a whole-cell method (the article's point), named only if it shows: a change of a
+    # ten-thousandth of the values' scale is float noise or a jump no one can see on the plot.
+    snapping = {m: np.abs(np.diff(np.asarray(slide.values[m], float))) for m in slide.values
+                if methods[m].snaps_to_cells and len(slide.values[m]) > 1}
+    jumpy = max(snapping, key=lambda m: snapping[m].max(), default=None)
+    scale_of = max(float(np.abs(np.asarray(v, float)).max()) for v in slide.values.values())
     jump = None
-    if steps.size and steps.max() > 1e-9:  # the biggest jump of a whole-cell method: the article's point
-        jump = float(slide.offsets[int(steps.argmax()) + 1])
+    if jumpy is not None and snapping[jumpy].max() > 1e-4 * max(scale_of, 1e-12):
+        jump = float(slide.offsets[int(snapping[jumpy].argmax()) + 1])
         note = fonts.wrap(f"{methods[jumpy].short} jumps at the dotted grey line: a box edge crossed a cell "
                           "boundary", text, width - 2 * PAD)
         marks += _lines(PAD, y, note, text, kind="note")
