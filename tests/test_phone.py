@@ -29,26 +29,32 @@ MAIN = '[data-testid="stMain"]'
 FOLLOWED = re.compile(r"RoI (\d+): \((\d+), (\d+), (\d+), (\d+)\) ← the lesson follows it")
 
 
-@pytest.fixture(params=PHONES, ids=lambda s: f"{s[0]}x{s[1]}")
-def phone(browser, request):
-    """A fresh phone (its own session) of each size: ``(page, (width, height))``."""
-    w, h = request.param
+def new_phone(browser, w: int, h: int):
+    """A fresh phone of ``w`` × ``h`` CSS pixels (its own session), and the script errors its page meets."""
     ctx = browser.new_context(viewport={"width": w, "height": h}, device_scale_factor=3, is_mobile=True,
                               has_touch=True, user_agent=UA)
     pg = ctx.new_page()
     errors = []
     pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg, (w, h)
+    return ctx, pg, errors
+
+
+@pytest.fixture(params=PHONES, ids=lambda s: f"{s[0]}x{s[1]}")
+def phone(browser, request):
+    """Each phone: ``(page, (width, height))``."""
+    ctx, pg, errors = new_phone(browser, *request.param)
+    yield pg, request.param
     ctx.close()
     assert not errors, errors
 
 
 @pytest.fixture
 def phone390(browser):
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=3, is_mobile=True,
-                              has_touch=True, user_agent=UA)
-    yield ctx.new_page()
+    """The narrower phone's page alone."""
+    ctx, pg, errors = new_phone(browser, 390, 844)
+    yield pg
     ctx.close()
+    assert not errors, errors
 
 
 def open_page(pg, url: str) -> None:
