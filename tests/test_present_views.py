@@ -7,6 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from roi_viz.lesson.views import VIEWS
+from roi_viz.draw.kit import PRESENT_MIN_PX
 from ui.style import PRESENT_CAPTION_PX, PRESENT_CONTROLS_REM
 from conftest import SHOTS
 
@@ -21,18 +22,27 @@ def test_every_view_is_presented_and_fits_the_projector(server, browser, view):
     assert pg.locator('[data-testid="stSidebar"]').bounding_box()["width"] < 10, "the sidebar is folded away"
     assert pg.get_by_role("heading", name="Walkthrough: RoI pooling").count() == 0, "not the walkthrough instead"
     pg.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
-    figures = pg.locator(f'.st-key-view-{view} img.roi-figure')
+    # A picture (img) or a described figure painted as inline SVG (vector: sharp at any size).
+    figures = pg.locator(f'.st-key-view-{view} img.roi-figure, .st-key-view-{view} [data-testid="roi-figure"] svg')
     expect(figures.first).to_be_visible(timeout=180_000)  # every view has a figure
     pg.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
     sizes = []
     for n in range(figures.count()):
         fig = figures.nth(n)
-        pg.wait_for_function("(i) => i.complete && i.naturalWidth > 0", arg=fig.element_handle(), timeout=60_000)
+        vector = fig.evaluate("(e) => e.tagName.toLowerCase() === 'svg'")
+        if not vector:
+            pg.wait_for_function("(i) => i.complete && i.naturalWidth > 0", arg=fig.element_handle(), timeout=60_000)
         box = fig.bounding_box()
         if n == 0 or view in ("field", "train"):  # the main figure (two side by side), whole on the first screen
             assert box["y"] + box["height"] <= 1080 + 1, f"{view}'s figure runs past the first screen: {box}"
         assert box["width"] <= 1920 and box["height"] <= 1080 - 100, f"figure {n + 1} of {view} does not fit: {box}"
         assert box["width"] >= 600 or box["height"] >= 600, f"figure {n + 1} of {view} is not as large as it can be: {box}"
+        if vector:  # drawn for the slide: its smallest text at least 18 px as shown
+            smallest = fig.evaluate("(s) => Math.min(...[...s.querySelectorAll('text')].map(t => "
+                                    "+t.getAttribute('font-size'))) * s.getBoundingClientRect().width / "
+                                    "s.viewBox.baseVal.width")
+            assert smallest >= PRESENT_MIN_PX - 0.01, f"{view}: a text of figure {n + 1} is {smallest:.1f} px"
+            continue
         natural = fig.evaluate("(i) => i.naturalWidth")
         room = fig.evaluate("(i) => i.parentElement.getBoundingClientRect().width")
         sizes.append((round(box["width"]), round(box["height"]), natural, round(room)))

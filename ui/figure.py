@@ -79,14 +79,36 @@ def _svg_component():
                                       js=(HERE / "figure.js").read_text())
 
 
-def show_drawing(drawing, *, key: str, where=None) -> None:
+def for_projector(describe):
+    """``(drawing, shown width)`` for presenter mode: ``describe(text)`` makes the drawing with its texts ``text``
+    times their page size; the factor is chosen so that the smallest text is at least 18 px where the drawing is
+    shown, as wide as the slide's figure column allows and no taller than the screen below the controls."""
+    from roi_viz.draw.kit import PRESENT_MIN_PX, PRESENT_WIDTH_PX
+    from roi_viz.picture.spec import Text
+
+    from .style import PRESENT_CONTROLS_REM
+
+    tallest = 1080 - PRESENT_CONTROLS_REM * 16  # a 1080p screen less the view's controls, as for a picture (show)
+    text = 1.0
+    for _ in range(3):  # the height grows a little with the text: settle in a few rounds
+        d = describe(text)
+        shown = min(PRESENT_WIDTH_PX, tallest * d.width / d.height)
+        smallest = min(m.size for _, m in d.marks(Text)) * shown / d.width
+        if smallest >= PRESENT_MIN_PX * 1.02:  # a little to spare: the browser rounds the column's width
+            return d, shown
+        text *= PRESENT_MIN_PX * 1.03 / smallest
+    return d, shown
+
+
+def show_drawing(drawing, *, key: str, where=None, max_width: float | None = None) -> None:
     """A described figure (:class:`roi_viz.picture.spec.Drawing`) painted as inline SVG on the page.
 
-    ``key``: the figure's place on the page (one per figure shown at once).
+    ``key``: the figure's place on the page (one per figure shown at once); ``max_width``: CSS px it may not
+    grow past (see :func:`for_projector`).
     """
     from roi_viz.picture import fonts, svg
 
-    text = svg.paint(drawing)
+    text = svg.paint(drawing, max_width=max_width)
     faces = [{"family": fonts.FAMILY, "url": fonts.URLS[w], "weight": 700 if w == "bold" else 400} for w in fonts.URLS]
     data = {"key": hashlib.sha1(text.encode()).hexdigest(), "svg": text, "fonts": faces}
     if where is None:

@@ -17,7 +17,7 @@ from ..lesson.numbers import exact, pct
 from ..picture import fonts
 from ..picture.spec import Drawing, Line, Panel, Photo, Rect, Stroke, Text
 
-TITLE_PX, LABEL_PX = 16.0, 13.0
+TITLE, LABEL = 16.0, 13.0  # px on the page
 PAD = 6.0
 # Two colours told apart with any colour vision (Okabe and Ito's orange and sky blue), two line styles so they
 # read in greyscale too, and a black edge under each line so it reads on any photo.
@@ -32,7 +32,8 @@ def _kept(cov: np.ndarray) -> str:
 
 
 def describe_ends(photo: bytes, fmt: str, photo_size: tuple[int, int], boxes: np.ndarray, coverage: np.ndarray,
-                  worst: Sequence[int], best: Sequence[int], *, title: str, alt: str, width: float = 720.0) -> Drawing:
+                  worst: Sequence[int], best: Sequence[int], *, title: str, alt: str, width: float = 720.0,
+                  text: float = 1.0) -> Drawing:
     """The drawing of the ``worst`` and ``best`` proposals (indices into ``boxes``, ``K x 4``) on ``photo``.
 
     Args:
@@ -40,22 +41,24 @@ def describe_ends(photo: bytes, fmt: str, photo_size: tuple[int, int], boxes: np
         coverage: ``K`` shares in [0, 1], what each box keeps.
         title, alt: the figure's title and its text alternative (the lesson's words).
         width: the column's width in CSS px; the height follows the photo's proportions.
+        text: every text this many times its page size (a projector's slide).
     """
     W, H = photo_size
+    title_px, label_px = TITLE * text, LABEL * text
     inner = width - 2 * PAD
-    title_lines = fonts.wrap(title, TITLE_PX, inner, "bold")
-    line_h = fonts.height(TITLE_PX) * 1.1
+    title_lines = fonts.wrap(title, title_px, inner, "bold")
+    line_h = fonts.height(title_px) * 1.1
     top = PAD + line_h * len(title_lines) + PAD
     photo_h = inner * H / W
     groups = [(kind, np.asarray(idx, dtype=np.int64), stroke) for kind, idx, stroke in
               (("best", best, BEST), ("worst", worst, WORST))]
     shown = [(kind, idx, stroke) for kind, idx, stroke in groups if len(idx)]
-    label_h = fonts.height(LABEL_PX) * 1.35
+    label_h = fonts.height(label_px) * 1.35
     legend_h = PAD + label_h * (1 + len(shown)) + PAD
     height = top + photo_h + legend_h
 
     heading = Panel.pixels(0, 0, width, top, [
-        Text(PAD, PAD + i * line_h, line, TITLE_PX, weight="bold", kind="title") for i, line in enumerate(title_lines)])
+        Text(PAD, PAD + i * line_h, line, title_px, weight="bold", kind="title") for i, line in enumerate(title_lines)])
     marks: list = [Photo(photo, fmt, 0, 0, W, H)]
     for kind, idx, stroke in groups:  # the best first: the worst, the lesson, are drawn on top
         for k in idx:
@@ -65,13 +68,13 @@ def describe_ends(photo: bytes, fmt: str, photo_size: tuple[int, int], boxes: np
                                     f"keeps {pct(float(coverage[k]))}"))
     picture = Panel(PAD, top, inner, photo_h, (0.0, float(W)), (0.0, float(H)), tuple(marks))
 
-    legend = [Text(width / 2, PAD, LEGEND_TITLE, LABEL_PX, anchor="middle", kind="legend")]
+    legend = [Text(width / 2, PAD, LEGEND_TITLE, label_px, anchor="middle", kind="legend")]
     sample_w = 44.0
     for row, (kind, idx, stroke) in enumerate(reversed(shown), start=1):  # the worst named first
         label = f"the {len(idx)} {kind}: keep {_kept(np.asarray(coverage)[idx])}"
-        row_w = sample_w + 8 + fonts.width(label, LABEL_PX)
-        x0, y_mid = (width - row_w) / 2, PAD + row * label_h + fonts.height(LABEL_PX) / 2
+        row_w = sample_w + 8 + fonts.width(label, label_px)
+        x0, y_mid = (width - row_w) / 2, PAD + row * label_h + fonts.height(label_px) / 2
         legend.append(Line(((x0, y_mid), (x0 + sample_w, y_mid)), stroke, kind=kind))
-        legend.append(Text(x0 + sample_w + 8, y_mid, label, LABEL_PX, baseline="middle", kind="legend"))
+        legend.append(Text(x0 + sample_w + 8, y_mid, label, label_px, baseline="middle", kind="legend"))
     key = Panel.pixels(0, top + photo_h, width, legend_h, legend)
     return Drawing(width, height, (heading, picture, key), alt)

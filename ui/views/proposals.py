@@ -50,14 +50,14 @@ def photo_jpeg(key: str, _image) -> bytes:
     return buf.getvalue()
 
 
-def ends_drawing(key: str, drawn: int, image, study: L.Study, width: float):
+def ends_drawing(key: str, drawn: int, image, study: L.Study, width: float, text: float = 1.0):
     """The worst and the best proposals as a drawing (:mod:`roi_viz.figures.proposals`): SVG here, JPEG on request."""
     from roi_viz.figures.proposals import describe_ends
 
     worst, best = L.ends(study, drawn)
     return describe_ends(photo_jpeg(key, image), "JPEG", image.size, study.boxes, study.geo.coverage, worst, best,
                          title=L.photo_title(study, drawn, "ends"), alt=plain(L.photo_alt(study, drawn, "ends")),
-                         width=width)
+                         width=width, text=text)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -153,9 +153,11 @@ def render(scene, key: str, inp) -> None:
             dist, size = chart_pictures(key, setting, study, figure.dpi())
         words = L.photo_words(study, drawn, order)
     with picture:
-        if photo is None:  # described once: inline SVG here (sharp, every box answers a hover), a file on request
-            figure.show_drawing(ends_drawing(key, drawn, inp, study, 1000.0 if place.present else PAGE_WIDTH),
-                                key="proposals-photo")
+        if photo is None and place.present:  # the slide: as large as the screen allows, its text read from afar
+            drawing, shown = figure.for_projector(lambda text: ends_drawing(key, drawn, inp, study, PAGE_WIDTH, text))
+            figure.show_drawing(drawing, key="proposals-photo", max_width=shown)
+        elif photo is None:  # described once: inline SVG here (sharp, every box answers a hover), a file on request
+            figure.show_drawing(ends_drawing(key, drawn, inp, study, PAGE_WIDTH), key="proposals-photo")
         else:
             figure.show(photo, "JPEG", plain(L.photo_alt(study, drawn, order)))
     with after:
