@@ -24,6 +24,8 @@ from roi_viz.picture import place
 from roi_viz.picture.spec import Point, Rect, Text
 
 COLUMN_PX = 528  # the lesson column of a 1366 x 768 laptop
+PRESENTED = dict(width=1000.0, text=20.0)  # ui.views.compare's presenter drawing, shown about 1,000 px wide
+GIF = dict(width=720.0, text=14.0)  # roi_viz.draw.compare's files: the GIF's frames at their own size
 PRESETS = {"article": ARTICLE, "fastrcnn": FAST_RCNN}
 IMAGE = Image.new("RGB", (512, 512), (90, 120, 150))
 
@@ -43,11 +45,13 @@ def drawings(outs=(1, 2, 3, 5, 7), presets=PRESETS):
             sc = scene_for(preset, out, pretrained=pretrained, scale=scale)
             traces = run_all(sc.features, sc.rois[0], sc.settings)
             yield f"compare {pname} {out} {pretrained}", describe_compare(sc, traces, METHODS)
+            yield f"compare presented {pname} {out} {pretrained}", describe_compare(sc, traces, METHODS, **PRESENTED)
             slide = slide_roi(sc.features, sc.rois[0], methods.runners(sc.settings), stride=sc.settings.stride,
                               output_size=sc.settings.output_size, channel=sc.channel, bin=(out - 1, 0), steps=21,
                               axis="x" if pretrained else "y", distance=1.5)
             yield f"slide {pname} {out} {pretrained}", describe_slide(sc, slide, METHODS)
-            yield f"slide frame {pname} {out} {pretrained}", describe_slide(sc, slide, METHODS, at=7)
+            yield f"slide presented {pname} {out} {pretrained}", describe_slide(sc, slide, METHODS, **PRESENTED)
+            yield f"slide frame {pname} {out} {pretrained}", describe_slide(sc, slide, METHODS, at=7, **GIF)
 
 
 def overlap(a, b, slack=0.0) -> bool:
@@ -61,11 +65,13 @@ CASES = list(drawings())
 
 @pytest.mark.parametrize("name,d", CASES, ids=[n for n, _ in CASES])
 def test_every_text_is_legible_clear_of_the_others_and_inside_the_figure(name, d):
-    shown = COLUMN_PX / d.width
+    # The page's drawing shrunk into the 528-px column; a presented one read from the back of the room (18 px,
+    # shown at least 90 % of its size); a file at its own size.
+    shown, least = (COLUMN_PX / d.width, 12) if d.width <= 560 else (0.9, 18) if d.width >= 1000 else (1.0, 12)
     boxes = [(m.text, place.text_box(p, m)) for p, m in d.marks(Text)]
     assert boxes, name
     for (p, m), (text, (x, y, w, h)) in zip(d.marks(Text), boxes):
-        assert m.size * shown >= 12, f"{text!r} is {m.size * shown:.1f} px in the 528-px column"
+        assert m.size * shown >= least, f"{text!r} is {m.size * shown:.1f} px ({name})"
         assert 0 <= x and x + w <= d.width and 0 <= y and y + h <= d.height, f"{text!r} leaves the figure"
     for (a, ba), (b, bb) in itertools.combinations(boxes, 2):
         assert not overlap(ba, bb), f"{a!r} overlaps {b!r}"
@@ -101,10 +107,10 @@ def test_the_article_setting_prints_its_values_where_they_fit():
     """At the article's 3 x 3 the cells are wide enough: the values are printed, each one of the outputs."""
     sc = scene_for(ARTICLE, 3)
     traces = run_all(sc.features, sc.rois[0], sc.settings)
-    d = describe_compare(sc, traces, METHODS)
-    printed = [m.text for _, m in d.marks(Text) if m.kind == "value"]
     want = [activation(float(v)) for t in traces.values() for v in t.output[sc.channel].ravel()]
-    assert printed == want
+    for size in ({}, PRESENTED):
+        d = describe_compare(sc, traces, METHODS, **size)
+        assert [m.text for _, m in d.marks(Text) if m.kind == "value"] == want, size
 
 
 @pytest.mark.parametrize("name,d", [c for c in CASES if c[0].startswith("slide")],
@@ -140,3 +146,14 @@ def test_the_jump_named_is_the_biggest_of_a_whole_cell_method_and_drawn_where_it
             assert lines == {float(slide.offsets[int(steps[biggest].argmax()) + 1])}
         else:
             assert not notes and not lines
+
+
+def test_the_descriptions_import_no_painting_library():
+    """Described once, painted twice: the description loads neither Matplotlib nor Streamlit."""
+    import subprocess
+    import sys
+
+    code = ("import sys, roi_viz.figures.compare, roi_viz.picture.svg; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'streamlit')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]", out

@@ -215,7 +215,7 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
     map_top = y + name_h + 4
     set_top = map_top + map_h + tick_h + 2
     cover_top = set_top + set_h + 8
-    out_cell = min(col_w / pw, 60.0)  # as wide as the column allows: the values need the room
+    out_cell = min(col_w / pw, 4.6 * text)  # as wide as the column allows (the values need the room), a 1 x 1 not huge
     out_w, out_h = out_cell * pw, out_cell * ph
     out_top = cover_top + cover_h + 4
     bottom = out_top + out_h + tick_h + PAD
@@ -260,8 +260,8 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
                 marks.append(Text(ox - 4, py, str(int(i)), text, anchor="end", baseline="middle", kind="tick"))
     footer = bottom
     if not fits_all:
-        note = fonts.wrap("The cells are too small to print their values here: hover over a cell, or read the "
-                          "table below.", text, width - 2 * PAD)
+        note = fonts.wrap("The cells are too small to print their values here: the table below gives them "
+                          "(and, on the page, a hover over a cell).", text, width - 2 * PAD)
         marks += _lines(PAD, footer, note, text, colour="#333333", kind="note")
         footer += _block(note, text) + PAD
     marks += _colour_bar(PAD, footer, width - 2 * PAD, vmin, vmax, text)
