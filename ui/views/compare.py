@@ -1,8 +1,8 @@
 """Compare the methods: all four on the followed RoI, side by side, with a table of their numbers.
 
 The figure is described once (:func:`roi_viz.figures.compare.describe_compare`) for the column
-it is shown in: inline SVG on the page (every output cell answers a hover with its row, column
-and value), a PNG from the same description in presenter mode and for the download.
+it is shown in: inline SVG on the page and on the projector (every output cell answers a hover
+with its row, column and value), a PNG from the same description for the download.
 """
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from .. import figure
 from ..cache import scene_key
 
 # The drawing's own width: about the lesson column of a 1366 x 768 laptop (528 px), so its text is shown near its
-# size there; the SVG fills the column, growing with a wider one. On a projector: wider, with larger type.
+# size there; the SVG fills the column, growing with a wider one (on a projector, its type made larger where the
+# screen's height would shrink it below 18 px: ui.figure.for_projector).
 PAGE_WIDTH, PAGE_TEXT = 560.0, 13.0
-PRESENT_WIDTH, PRESENT_TEXT = 1000.0, 20.0
 DOWNLOAD_DPI = 200  # a 560-px drawing becomes a 1,120-px file
 
 
@@ -48,16 +48,16 @@ def alt_of(scene) -> str:
 def render(scene, key: str) -> None:
     from ..session import session
 
-    present = session().place.present
-    width, text = (PRESENT_WIDTH, PRESENT_TEXT) if present else (PAGE_WIDTH, PAGE_TEXT)
     k = scene_key(scene, key)
-    drawing, table = compare_page(k, scene, width, text)
-    if present:  # the projector's slide as a picture the style sheet fits to the screen
-        figure.show(compare_png(f"{k}|{width}", drawing, figure.dpi()), "PNG", drawing.alt)
+    drawing, table = compare_page(k, scene, PAGE_WIDTH, PAGE_TEXT)
+    if session().place.present:  # the slide: as large as the screen allows, its type read from the back of the room
+        drawing, shown = figure.for_projector(lambda f: compare_page(k, scene, PAGE_WIDTH, PAGE_TEXT * f)[0])
+        figure.show_drawing(drawing, key="compare-figure", max_width=shown)
     else:
         figure.show_drawing(drawing, key="compare-figure")
+    name = f"{k}|{drawing.width:g}x{drawing.height:.2f}"  # the page's drawing or the projector's
     st.markdown(table)
     st.caption("The sidebar's settings apply: rounding rule (RoI pooling, RoIWarp), sampling ratio and mode "
                "(RoIAlign, RoIWarp), aligned (RoIAlign, PrRoI), output size, channel.")
-    st.download_button("The comparison (PNG)", lambda: compare_png(f"{k}|{width}", drawing, DOWNLOAD_DPI),
+    st.download_button("The comparison (PNG)", lambda: compare_png(name, drawing, DOWNLOAD_DPI),
                        file_name="compare.png", mime="image/png", key="compare-png", on_click="ignore")

@@ -1,8 +1,8 @@
 """Slide the box by fractions of a cell: RoI pooling jumps while the others glide.
 
 The plot is described once (:func:`roi_viz.figures.compare.describe_slide`) for the column it is
-shown in: inline SVG on the page (each marker answers a hover with its method, position and
-value), a PNG from the same description in presenter mode and for the download.
+shown in: inline SVG on the page and on the projector (each marker answers a hover with its
+method, position and value), a PNG from the same description for the download.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from .. import figure
 from ..cache import scene_key
 from ..session import session
 from ..widgets import bound
-from .compare import DOWNLOAD_DPI, PAGE_TEXT, PAGE_WIDTH, PRESENT_TEXT, PRESENT_WIDTH, compare_png
+from .compare import DOWNLOAD_DPI, PAGE_TEXT, PAGE_WIDTH, compare_png
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -49,13 +49,20 @@ def render(scene, key: str) -> None:
     c[2].number_input("Bin row", 0, ph - 1, value=i, step=1, **bound("focus_i", lambda v: setattr(place, "focus", (int(v), j, 0))))
     c[3].number_input("Bin column", 0, pw - 1, value=j, step=1,
                       **bound("focus_j", lambda v: setattr(place, "focus", (i, int(v), 0))))
-    width, text = (PRESENT_WIDTH, PRESENT_TEXT) if place.present else (PAGE_WIDTH, PAGE_TEXT)
-    k = f"{scene_key(scene, key)}|slide|{i},{j}|{place.slide_axis}|{place.slide_cells:g}|{width}"
-    drawing, words = slide_page(scene_key(scene, key), scene, (i, j), place.slide_axis, place.slide_cells, width, text)
-    if place.present:  # the projector's slide as a picture the style sheet fits to the screen
-        figure.show(compare_png(k, drawing, figure.dpi()), "PNG", drawing.alt)
+    k = f"{scene_key(scene, key)}|slide|{i},{j}|{place.slide_axis}|{place.slide_cells:g}"
+
+    def describe(f: float = 1.0):
+        return slide_page(scene_key(scene, key), scene, (i, j), place.slide_axis, place.slide_cells, PAGE_WIDTH,
+                          PAGE_TEXT * f)
+
+    drawing, words = describe()
+    if place.present:  # the slide: as large as the screen allows, its type read from the back of the room
+        # A tenth larger to start with: the plot grows taller with its type, and shrinks on the screen with it.
+        drawing, shown = figure.for_projector(lambda f: describe(1.1 * f)[0])
+        figure.show_drawing(drawing, key="slide-figure", max_width=shown)
     else:
         figure.show_drawing(drawing, key="slide-figure")
     st.markdown(words)
-    st.download_button("The sliding box (PNG)", lambda: compare_png(k, drawing, DOWNLOAD_DPI),
+    name = f"{k}|{drawing.width:g}x{drawing.height:.2f}"  # the page's drawing or the projector's
+    st.download_button("The sliding box (PNG)", lambda: compare_png(name, drawing, DOWNLOAD_DPI),
                        file_name="slide.png", mime="image/png", key="slide-png", on_click="ignore")
