@@ -24,7 +24,7 @@ from roi_viz.picture import place
 from roi_viz.picture.spec import Point, Rect, Text
 
 COLUMN_PX = 528  # the lesson column of a 1366 x 768 laptop
-PRESENTED = dict(width=1000.0, text=20.0)  # ui.views.compare's presenter drawing, shown about 1,000 px wide
+PRESENTED = dict(width=1000.0, text=20.0)  # a drawing for a projector: wider, larger type, shown near its size
 GIF = dict(width=720.0, text=14.0)  # roi_viz.draw.compare's files: the GIF's frames at their own size
 PRESETS = {"article": ARTICLE, "fastrcnn": FAST_RCNN}
 IMAGE = Image.new("RGB", (512, 512), (90, 120, 150))
