@@ -72,28 +72,38 @@ def cache_path() -> Path:
 
 def find_weights(*, allow_download: bool | None = None, probe_seconds: float = PROBE_SECONDS) -> WeightsFound:
     """Try the environment variable, the cache, then the network; never raises."""
+    return search_weights(env_var=ENV_WEIGHTS, cache=cache_path(), url=weights_url(), load=load_weights_file,
+                          allow_download=allow_download, probe_seconds=probe_seconds)
+
+
+def search_weights(*, env_var: str, cache: Path, url: str, load, allow_download: bool | None = None,
+                   probe_seconds: float = PROBE_SECONDS) -> WeightsFound:
+    """The search of any network's weights: the file named by ``$env_var``, the file ``cache``, a download of ``url``.
+
+    ``load(path)`` reads and checks one file, raising ``OSError`` or :class:`WeightsError`;
+    what it returns becomes ``state_dict``. Never raises: what failed is in ``problems``.
+    """
     problems: list[str] = []
-    env = os.environ.get(ENV_WEIGHTS, "").strip()
+    env = os.environ.get(env_var, "").strip()
     if env:
         try:
-            return WeightsFound(load_weights_file(env), f"the file {env} (from ${ENV_WEIGHTS})", path=Path(env))
+            return WeightsFound(load(env), f"the file {env} (from ${env_var})", path=Path(env))
         except (OSError, WeightsError) as exc:
-            problems.append(f"${ENV_WEIGHTS} points to {env}, which could not be used: {exc}")
-    cached = cache_path()
-    if cached.is_file():
+            problems.append(f"${env_var} points to {env}, which could not be used: {exc}")
+    if cache.is_file():
         try:
-            return WeightsFound(load_weights_file(cached), f"torchvision's cache ({cached})", tuple(problems), cached)
+            return WeightsFound(load(cache), f"torchvision's cache ({cache})", tuple(problems), cache)
         except (OSError, WeightsError) as exc:
-            problems.append(f"The cached file {cached} could not be used: {exc}")
+            problems.append(f"The cached file {cache} could not be used: {exc}")
     if allow_download is None:
         allow_download = os.environ.get(ENV_OFFLINE, "") in ("", "0")
     if allow_download:
-        url = urlparse(weights_url())
-        host = url.hostname or ""
-        if host_reachable(host, url.port or (443 if url.scheme == "https" else 80), probe_seconds):
+        parsed = urlparse(url)
+        host = parsed.hostname or ""
+        if host_reachable(host, parsed.port or (443 if parsed.scheme == "https" else 80), probe_seconds):
             try:
-                path = download_weights()
-                return WeightsFound(load_weights_file(path), f"a download from {host}", tuple(problems), path)
+                path = download_weights(cache, url=url)
+                return WeightsFound(load(path), f"a download from {host}", tuple(problems), path)
             except (OSError, WeightsError) as exc:
                 problems.append(f"The download from {host} failed: {exc}")
         else:
