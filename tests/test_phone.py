@@ -408,3 +408,31 @@ def test_the_phone_layout_passes_axe(server, phone390, query):
     found = [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
              for v in result.response["violations"]]
     assert not found, "\n".join(found)
+
+
+SVG_TEXT = """(holder) => { const s = holder.querySelector('svg'); const k = s.getBoundingClientRect().width /
+    s.viewBox.baseVal.width; return {layout: holder.dataset.layout, shown: s.getBoundingClientRect().width,
+    smallest: Math.min(...[...s.querySelectorAll('text')].map(t => +t.getAttribute('font-size') * k))}; }"""
+
+
+@pytest.mark.parametrize("view", ["compare", "slide", "proposals"])
+def test_a_described_figure_is_laid_out_for_the_phone(server, browser, view):
+    """A figure described as data is drawn for a phone's column (text near its described size, at least 12 px),
+    not the laptop's drawing shrunk to 8 px; on a laptop the page's drawing stays."""
+    for (w, h), layout in (((390, 844), "narrow"), ((1366, 768), "wide")):
+        if layout == "narrow":
+            ctx, pg, errors = new_phone(browser, w, h)
+        else:
+            ctx = browser.new_context(viewport={"width": w, "height": h})
+            pg, errors = ctx.new_page(), []
+        open_page(pg, server + f"/?view={view}")
+        holder = pg.locator('[data-testid="roi-figure"]').first
+        holder.scroll_into_view_if_needed()
+        expect(holder).to_have_attribute("data-layout", layout, timeout=30_000)
+        seen = holder.evaluate(SVG_TEXT)
+        assert seen["smallest"] >= 12, f"{view} on {w} px: a text of the figure is {seen['smallest']:.1f} px ({seen})"
+        if layout == "narrow":
+            assert seen["shown"] <= w, seen
+            assert_no_sideways(pg, view)
+        ctx.close()
+        assert not errors, errors

@@ -100,17 +100,26 @@ def for_projector(describe):
     return d, shown
 
 
-def show_drawing(drawing, *, key: str, where=None, max_width: float | None = None) -> None:
+# Below this column width (CSS px: a phone held upright) a figure described for NARROW_WIDTH px is shown instead of
+# the page's, so that its text stays near its described size rather than shrinking to 8 px.
+NARROW_BELOW, NARROW_WIDTH = 480, 360.0
+
+
+def show_drawing(drawing, *, key: str, where=None, max_width: float | None = None, narrow=None) -> None:
     """A described figure (:class:`roi_viz.picture.spec.Drawing`) painted as inline SVG on the page.
 
     ``key``: the figure's place on the page (one per figure shown at once); ``max_width``: CSS px it may not
-    grow past (see :func:`for_projector`).
+    grow past (see :func:`for_projector`); ``narrow``: the same figure described :data:`NARROW_WIDTH` px wide,
+    shown instead when the column is narrower than :data:`NARROW_BELOW` px (the browser picks, and picks
+    again when the column's width changes).
     """
     from roi_viz.picture import fonts, svg
 
     text = svg.paint(drawing, max_width=max_width)
+    small = svg.paint(narrow) if narrow is not None else ""
     faces = [{"family": fonts.FAMILY, "url": fonts.URLS[w], "weight": 700 if w == "bold" else 400} for w in fonts.URLS]
-    data = {"key": hashlib.sha1(text.encode()).hexdigest(), "svg": text, "fonts": faces}
+    data = {"key": hashlib.sha1((text + small).encode()).hexdigest(), "svg": text, "narrow": small,
+            "narrow_below": NARROW_BELOW, "fonts": faces}
     if where is None:
         _svg_component()(key=key, data=data)
     else:

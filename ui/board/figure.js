@@ -27,8 +27,21 @@ export default function (component) {
     holder.dataset.testid = "roi-figure";
     parentElement.appendChild(holder);
   }
-  if (holder.dataset.svgKey !== data.key) {
-    holder.dataset.svgKey = data.key;
-    holder.innerHTML = data.svg;
+  holder.figure = data; // the latest figure: the observer below shows it at the width it finds
+  show(holder);
+  if (!holder.observer && typeof ResizeObserver !== "undefined") {
+    holder.observer = new ResizeObserver(() => show(holder));
+    holder.observer.observe(holder);
   }
+}
+
+// The page's drawing, or on a narrow column (a phone held upright) the one described for it.
+function show(holder) {
+  const data = holder.figure;
+  const narrow = !!data.narrow && holder.getBoundingClientRect().width < data.narrow_below;
+  const want = data.key + (narrow ? ":narrow" : ":wide");
+  if (holder.dataset.svgKey === want) return;
+  holder.dataset.svgKey = want;
+  holder.dataset.layout = narrow ? "narrow" : "wide";
+  holder.innerHTML = narrow ? data.narrow : data.svg;
 }

@@ -53,8 +53,9 @@ def render(scene, key: str) -> None:
     if session().place.present:  # the slide: as large as the screen allows, its type read from the back of the room
         drawing, shown = figure.for_projector(lambda f: compare_page(k, scene, PAGE_WIDTH, PAGE_TEXT * f)[0])
         figure.show_drawing(drawing, key="compare-figure", max_width=shown)
-    else:
-        figure.show_drawing(drawing, key="compare-figure")
+    else:  # and a phone's, for a narrow column
+        figure.show_drawing(drawing, key="compare-figure",
+                            narrow=compare_page(k, scene, figure.NARROW_WIDTH, PAGE_TEXT)[0])
     name = f"{k}|{drawing.width:g}x{drawing.height:.2f}"  # the page's drawing or the projector's
     st.markdown(table)
     st.caption("The sidebar's settings apply: rounding rule (RoI pooling, RoIWarp), sampling ratio and mode "

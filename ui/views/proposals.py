@@ -157,7 +157,8 @@ def render(scene, key: str, inp) -> None:
             drawing, shown = figure.for_projector(lambda text: ends_drawing(key, drawn, inp, study, PAGE_WIDTH, text))
             figure.show_drawing(drawing, key="proposals-photo", max_width=shown)
         elif photo is None:  # described once: inline SVG here (sharp, every box answers a hover), a file on request
-            figure.show_drawing(ends_drawing(key, drawn, inp, study, PAGE_WIDTH), key="proposals-photo")
+            figure.show_drawing(ends_drawing(key, drawn, inp, study, PAGE_WIDTH), key="proposals-photo",
+                                narrow=ends_drawing(key, drawn, inp, study, figure.NARROW_WIDTH))
         else:
             figure.show(photo, "JPEG", plain(L.photo_alt(study, drawn, order)))
     with after:

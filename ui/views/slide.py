@@ -51,8 +51,8 @@ def render(scene, key: str) -> None:
                       **bound("focus_j", lambda v: setattr(place, "focus", (i, int(v), 0))))
     k = f"{scene_key(scene, key)}|slide|{i},{j}|{place.slide_axis}|{place.slide_cells:g}"
 
-    def describe(f: float = 1.0):
-        return slide_page(scene_key(scene, key), scene, (i, j), place.slide_axis, place.slide_cells, PAGE_WIDTH,
+    def describe(f: float = 1.0, width: float = PAGE_WIDTH):
+        return slide_page(scene_key(scene, key), scene, (i, j), place.slide_axis, place.slide_cells, width,
                           PAGE_TEXT * f)
 
     drawing, words = describe()
@@ -60,8 +60,8 @@ def render(scene, key: str) -> None:
         # A tenth larger to start with: the plot grows taller with its type, and shrinks on the screen with it.
         drawing, shown = figure.for_projector(lambda f: describe(1.1 * f)[0])
         figure.show_drawing(drawing, key="slide-figure", max_width=shown)
-    else:
-        figure.show_drawing(drawing, key="slide-figure")
+    else:  # and a phone's, for a narrow column
+        figure.show_drawing(drawing, key="slide-figure", narrow=describe(width=figure.NARROW_WIDTH)[0])
     st.markdown(words)
     name = f"{k}|{drawing.width:g}x{drawing.height:.2f}"  # the page's drawing or the projector's
     st.download_button("The sliding box (PNG)", lambda: compare_png(name, drawing, DOWNLOAD_DPI),
