@@ -9,10 +9,15 @@ from collections import OrderedDict
 import numpy as np
 import pytest
 import torch
+from torchvision.models import resnet50
 from torchvision.models.detection import fasterrcnn_resnet50_fpn
+from torchvision.models.detection._utils import overwrite_eps
+from torchvision.models.detection.backbone_utils import _resnet_fpn_extractor
+from torchvision.ops import FrozenBatchNorm2d
 from torchvision.ops import MultiScaleRoIAlign
 
 from roi_viz.model import pyramid, weights
+from roi_viz.model.vgg import features_stack
 from roi_viz.ops import fpn_level, multiscale_roi_align
 
 H, W = 192, 256  # small, and a multiple of 32 as the page's inputs are
@@ -96,24 +101,43 @@ def test_a_detector_saved_with_frozen_batchnorm_loads(tmp_path, monkeypatch, no_
     assert found.state_dict is not None and set(found.state_dict) == set(detector.backbone.state_dict())
 
 
-def test_torchvisions_coco_file_gets_its_batchnorm_eps_of_zero(tmp_path, monkeypatch, detector):
+def test_torchvisions_coco_file_is_run_as_its_detector_runs_it(tmp_path, monkeypatch, detector, image):
+    """``fasterrcnn_resnet50_fpn(weights=COCO_V1)``: frozen BatchNorm, 3 trainable layers, and every eps set to 0."""
+    sd = {k: v.clone() for k, v in detector.state_dict().items() if not k.endswith("num_batches_tracked")}
+    # A few channels with the tiny running variance trained weights have: there 1e-5 is not negligible.
+    sd["backbone.body.layer4.2.bn3.running_var"][:16] = 1e-7
     path = tmp_path / weights.file_name(pyramid.FPN_WEIGHTS.url)
-    torch.save(detector.state_dict(), path)
+    torch.save(sd, path)
     monkeypatch.setattr(pyramid, "fpn_cache_path", lambda: path)
     monkeypatch.delenv(pyramid.ENV_FPN_WEIGHTS, raising=False)
     b = pyramid.load_fpn_backbone("cpu", found=pyramid.find_fpn_weights(allow_download=False))
-    assert "torchvision's cache" in b.weights_source
-    bns = [m for m in b.net.modules() if isinstance(m, torch.nn.BatchNorm2d)]
-    assert len(bns) == 53 and all(m.eps == 0.0 for m in bns)
+    assert b.pretrained and "torchvision's cache" in b.weights_source
+
+    reference = _resnet_fpn_extractor(resnet50(norm_layer=FrozenBatchNorm2d), 3)
+    reference.load_state_dict({k[len("backbone."):]: v for k, v in sd.items() if k.startswith("backbone.")})
+    overwrite_eps(reference, 0.0)
+    with torch.inference_mode():
+        out = reference.eval()(pyramid.input_tensor(image))
+    ours = pyramid.extract_pyramid(b, image).maps
+
+    def close(a, b):  # up to float32 rounding: frozen BatchNorm multiplies in another order, on values in the 1,000s
+        return np.abs(a - b).max() <= 1e-5 * np.abs(b).max()
+
+    assert all(close(m, out[k][0].numpy()) for k, m in zip(("0", "1", "2", "3"), ours))
+    # The same file under another name keeps PyTorch's eps, and its P5 differs: the rule is what matched above.
+    other = pyramid.load_fpn_backbone("cpu", found=weights.WeightsFound(b.net.state_dict(), "a copy", path=tmp_path / "x.pth"))
+    assert not close(pyramid.extract_pyramid(other, image).maps[3], ours[3])
 
 
-@pytest.mark.parametrize("kind", ["missing", "corrupt", "other network"])
+@pytest.mark.parametrize("kind", ["missing", "corrupt", "other network", "VGG16"])
 def test_unusable_weights_fall_back_with_one_sentence(tmp_path, monkeypatch, no_cache, kind):
     path = tmp_path / "w.pth"
     if kind == "corrupt":
         path.write_bytes(b"this is not a checkpoint" * 100)
     elif kind == "other network":
         torch.save(torch.nn.Conv2d(3, 8, 3).state_dict(), path)
+    elif kind == "VGG16":  # the other network of this project, as torchvision's file names it
+        torch.save({f"features.{k}": v for k, v in features_stack(seed=0).state_dict().items()}, path)
     monkeypatch.setenv(pyramid.ENV_FPN_WEIGHTS, str(path))
     b = pyramid.load_fpn_backbone("cpu", found=pyramid.find_fpn_weights(allow_download=False))
     assert not b.pretrained and b.weights_source == "none"
@@ -121,7 +145,8 @@ def test_unusable_weights_fall_back_with_one_sentence(tmp_path, monkeypatch, no_
     assert problem.startswith(f"${pyramid.ENV_FPN_WEIGHTS} points to {path}, which could not be used: ")
     assert problem.count(". ") == 0 and "\n" not in problem  # one sentence
     reason = {"missing": "no such file", "corrupt": "not a readable PyTorch weights file",
-              "other network": "it is not ResNet-50-FPN weights (missing body."}[kind]
+              "other network": "it is not ResNet-50-FPN weights (missing body.",
+              "VGG16": "it is not ResNet-50-FPN weights (missing body."}[kind]
     assert reason in problem
     assert b.problems[-1] == f"Downloading was switched off (${weights.ENV_OFFLINE})."
     fallback = pyramid.build_fpn_backbone(seed=pyramid.FALLBACK_SEED).state_dict()
