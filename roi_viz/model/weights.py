@@ -49,7 +49,7 @@ class WeightsError(RuntimeError):
 
 @dataclass(frozen=True)
 class WeightsFound:
-    state_dict: dict | None  # features-only keys ("0.weight", ...), or None
+    state_dict: dict | None  # what the loader kept (VGG16: features-only keys "0.weight", ...), or None
     source: str  # where they came from, for the page
     problems: tuple[str, ...] = ()  # what was tried and failed, in a student's words
     path: Path | None = None  # the file they came from (the head reads its classifier from it)
