@@ -27,9 +27,12 @@ _STD = WEIGHTS.transforms().std
 
 @dataclass
 class Backbone:
-    """VGG16's ``features`` in eval mode on a device, and where its weights came from."""
+    """A network's feature part in eval mode on a device, and where its weights came from.
 
-    net: torch.nn.Sequential
+    VGG16's ``features`` here; the ResNet-50-FPN backbone in :mod:`roi_viz.model.pyramid`.
+    """
+
+    net: torch.nn.Module
     device: torch.device
     pretrained: bool
     weights_source: str

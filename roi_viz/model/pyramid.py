@@ -34,6 +34,7 @@ from torchvision.models.detection import FasterRCNN_ResNet50_FPN_Weights
 from torchvision.models.detection.backbone_utils import BackboneWithFPN, _resnet_fpn_extractor
 from torchvision.transforms.functional import normalize, pil_to_tensor
 
+from .features import Backbone
 from .weights import PROBE_SECONDS, WeightsError, WeightsFound, file_name, read_state_dict, search_weights
 
 ENV_FPN_WEIGHTS = "ROI_VIZ_FPN_WEIGHTS"
@@ -141,24 +142,8 @@ def coco_bn_eps(path: Path | None) -> float:
     return 0.0 if path is not None and Path(path).name == file_name(FPN_WEIGHTS.url) else 1e-5
 
 
-@dataclass
-class FpnBackbone:
-    """ResNet-50-FPN in eval mode on a device, and where its weights came from."""
-
-    net: BackboneWithFPN
-    device: torch.device
-    pretrained: bool
-    weights_source: str
-    problems: tuple[str, ...]
-    load_seconds: float
-    lock: threading.Lock
-    weights_path: Path | None = None
-
-    @property
-    def device_name(self) -> str:
-        if self.device.type == "cuda":
-            return f"GPU: {torch.cuda.get_device_name(self.device)}"
-        return "CPU"
+# The same record as VGG16's (the net, its device, where its weights came from): only the net differs.
+FpnBackbone = Backbone
 
 
 @dataclass(frozen=True)
