@@ -51,13 +51,19 @@ def code_shown(pg, previous: str | None = None):
 
 
 def read_screen(pg, name: str) -> str:
-    """What a phone would read off the projector: the whole 1920 × 1080 screen, decoded by OpenCV."""
+    """What a phone would read off the projector: the whole 1920 × 1080 screen, decoded by OpenCV.
+
+    OpenCV's classic finder misses some codes that a phone reads (it locks onto the wrong squares; seen on a
+    run where the code was whole and sharp); its ArUco-based detector, another reader, is asked then.
+    """
     path = SHOTS / name
     png = pg.screenshot(path=str(path))
     img = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_GRAYSCALE)
-    text, points, _ = cv2.QRCodeDetector().detectAndDecode(img)
-    assert points is not None and text, f"no QR code read from the screenshot {path.name}"
-    return text
+    for reader in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco()):
+        text, points, _ = reader.detectAndDecode(img)
+        if points is not None and text:
+            return text
+    raise AssertionError(f"no QR code read from the screenshot {path.name}")
 
 
 def violations(pg) -> list[str]:
