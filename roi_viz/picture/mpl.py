@@ -42,6 +42,10 @@ def _rect(fig, ax, p: Panel, r: Rect) -> None:
                       linewidth=s.width * PT if s else 0, linestyle=_dashes(s) if s else "solid", gid=r.kind or None)
     if s is not None and s.edge:
         patch.set_path_effects(_edge(s))
+    if r.hatch:  # Matplotlib's hatch: its pattern, in the hatch's colour, over the fill
+        patch.set_hatch(r.hatch * 2)
+        patch.set_hatchcolor(r.hatch_colour)
+        patch.set_hatch_linewidth(1.5 * PT)
     patch.set_clip_on(p.clip)
     ax.add_patch(patch)
     return patch

@@ -45,6 +45,8 @@ class Rect:
 
     ``title``: what a hover or a tap on it says (a cell's row, column and value).
     ``kind``: what it stands for ("worst", "bin", "lost" ...), for tests and the look's legend.
+    ``hatch``: lines laid over the fill, one of :data:`HATCHES` ("" = none), in ``hatch_colour``: a
+    meaning told by a mark as well as a colour (greyscale-safe).
     """
 
     x: float
@@ -55,6 +57,8 @@ class Rect:
     stroke: Stroke | None = None
     title: str = ""
     kind: str = ""
+    hatch: str = ""
+    hatch_colour: str = "#000000"
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,8 @@ class Photo:
 
 
 SHAPES = ("circle", "square", "triangle", "diamond")
+# Hatches, as Matplotlib names them: "/" rising lines, "\\" falling lines, "x" both, "." dots, "-" level lines.
+HATCHES = ("", "/", "\\", "x", ".", "-")
 
 
 @dataclass(frozen=True)

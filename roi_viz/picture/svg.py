@@ -14,7 +14,7 @@ import hashlib
 from html import escape
 
 from . import fonts, place
-from .spec import Drawing, Line, Panel, Photo, Point, Rect, Stroke, Text
+from .spec import HATCHES, Drawing, Line, Panel, Photo, Point, Rect, Stroke, Text
 
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
 
@@ -32,7 +32,31 @@ def _stroke(s: Stroke | None, width: float | None = None, colour: str | None = N
     return out
 
 
-def _rect(p: Panel, r: Rect) -> str:
+HATCH_STEP = 7.0  # px between two lines of a hatch, whatever the panel's scale
+# Each hatch's lines in one tile of HATCH_STEP px (a path), drawn in the hatch's colour.
+_HATCH_PATHS = {
+    "/": "M0,{s} L{s},0 M-1,1 L1,-1 M{t},{u} L{u},{t}",
+    "\\": "M0,0 L{s},{s} M-1,{t} L1,{u} M{t},-1 L{u},1",
+    "x": "M0,{s} L{s},0 M0,0 L{s},{s}",
+    "-": "M0,{h} L{s},{h}",
+}
+
+
+def hatch_id(uid: str, hatch: str, colour: str) -> str:
+    return f"h{uid}-{HATCHES.index(hatch)}-{colour.lstrip('#')}"
+
+
+def _pattern(uid: str, hatch: str, colour: str) -> str:
+    s = HATCH_STEP
+    pid = hatch_id(uid, hatch, colour)
+    head = f'<pattern id="{pid}" patternUnits="userSpaceOnUse" width="{_n(s)}" height="{_n(s)}">'
+    if hatch == ".":
+        return head + f'<circle cx="{_n(s / 2)}" cy="{_n(s / 2)}" r="1.1" fill="{escape(colour)}"/></pattern>'
+    path = _HATCH_PATHS[hatch].format(s=_n(s), t=_n(s - 1), u=_n(s + 1), h=_n(s / 2))
+    return head + f'<path d="{path}" stroke="{escape(colour)}" stroke-width="1.5" fill="none"/></pattern>'
+
+
+def _rect(p: Panel, r: Rect, uid: str = "") -> str:
     x, y, w, h = place.rect(p, r)
     geo = f'x="{_n(x)}" y="{_n(y)}" width="{_n(w)}" height="{_n(h)}"'
     kind = f' data-kind="{escape(r.kind)}"' if r.kind else ""
@@ -41,6 +65,10 @@ def _rect(p: Panel, r: Rect) -> str:
         out += f'<rect {geo} fill="none" {_stroke(r.stroke, r.stroke.edge_width, r.stroke.edge)} pointer-events="none"/>'
     title = f"<title>{escape(r.title)}</title>" if r.title else ""
     fill = escape(r.fill) if r.fill else "none"
+    if r.hatch:  # the fill, then its hatch over it (a pattern in drawing px), then the stroke with the title
+        out += f'<rect {geo} fill="{fill}" stroke="none"/>'
+        out += f'<rect {geo} fill="url(#{hatch_id(uid, r.hatch, r.hatch_colour)})" stroke="none" pointer-events="none"/>'
+        fill = "none" if r.stroke is not None else "transparent"
     return out + f'<rect {geo} fill="{fill}" {_stroke(r.stroke)}{kind}>{title}</rect>'
 
 
@@ -101,6 +129,9 @@ def paint(d: Drawing, *, css_class: str = "roi-figure", max_width: float | None 
              f'<rect width="100%" height="100%" fill="{escape(d.background)}"/>']
     # Clip ids unique to this drawing: several figures share one page.
     uid = hashlib.sha1(f"{d.alt}|{d.width}|{d.height}|{len(d.panels)}".encode()).hexdigest()[:10]
+    hatches = sorted({(m.hatch, m.hatch_colour) for _, m in d.marks(Rect) if m.hatch})
+    if hatches:
+        parts.append("<defs>" + "".join(_pattern(uid, h, c) for h, c in hatches) + "</defs>")
     for i, p in enumerate(d.panels):
         clip = ""
         if p.clip:
@@ -108,7 +139,7 @@ def paint(d: Drawing, *, css_class: str = "roi-figure", max_width: float | None 
                          "</clipPath>")
             clip = f' clip-path="url(#c{uid}-{i})"'
         parts.append(f'<g data-panel="{i}"{clip}>')
-        parts += [PAINT[type(m)](p, m) for m in p.marks]
+        parts += [_rect(p, m, uid) if isinstance(m, Rect) else PAINT[type(m)](p, m) for m in p.marks]
         parts.append("</g>")
     parts.append("</svg>")
     return "".join(parts)

@@ -1,0 +1,51 @@
+"""One look for every figure: the colours, hatches and line styles that carry a meaning.
+
+Declared once and read by every description (and so by both painters), so that the
+lost area is the same dark blue with the same rising hatch in step 3, step 6 and the
+handout. Each kind that may share a figure with another is told apart by a mark (a
+hatch, a dash, a shape) as well as by its colour, so a greyscale projector or a
+colour-blind student loses nothing (``tests/test_colour_vision.py`` checks the
+contrasts). Colours are ``#rrggbb``; widths and dashes are CSS px of the drawing.
+"""
+from __future__ import annotations
+
+from ..lesson.shown import ROI_FOLLOWED, ROI_OTHER
+from ..picture.spec import Stroke
+
+# The RoI as projected onto the map: orange, dashed, outlined in black so that it reads on any colour.
+ROI = "#ff7f0e"
+ROI_STROKE = Stroke(ROI, 3.0, (7.0, 4.0), "#000000", 5.0)
+# The quantized region (whole cells): black, solid.
+REGION = "#111111"
+REGION_STROKE = Stroke(REGION, 3.0)
+# Boxes on the photo: the followed one solid and thick, the others dashed (the board draws them alike).
+FOLLOWED_STROKE = Stroke(ROI_FOLLOWED, 3.5, (), "#000000", 6.0)
+OTHER_STROKE = Stroke(ROI_OTHER, 2.5, (6.0, 3.0), "#000000", 4.5)
+FOLLOWED_TAG, OTHER_TAG = ROI_FOLLOWED, ROI_OTHER
+
+# Where the RoI's area goes. Each is a fill, a hatch and the hatch's colour.
+LOST = ("#1f3b8c", "/", "#9db0e6")  # dark blue, rising light lines: cut off by quantization
+GAINED = ("#2ca02c", "\\", "#000000")  # green, falling black lines: taken in by quantization
+DROPPED = ("#3c6cc0", "x", "#0b2e6e")  # mid blue, crossed dark lines: in the region but in no bin
+SHARED = (None, ".", "#333333")  # dots: read by two bins or more
+COVERED = ("#e0e0e0", "", "#000000")  # light grey, plain: reaches the output
+EMPTY = (None, "/", "#ffffff")  # an empty output bin: white lines over its value's colour
+
+ARGMAX = "#d62728"  # red outline round a bin's maximum
+ARGMAX_STROKE = Stroke(ARGMAX, 3.0)
+BIN_STROKE = Stroke("#000000", 2.5, (), "#ffffff", 5.0)  # a bin's edge: black in a white frame, clear on any cell
+BIN_FACES = ("#f4f4f4", "#cfcfcf")  # neighbouring bins alternate, so each one stands apart
+# A sampling point: white with a black ring; a point more than a cell off the map (it reads 0): a red cross.
+SAMPLE_FILL, SAMPLE_STROKE = "#ffffff", Stroke("#000000", 1.2)
+OFF_MAP = "#d62728"
+BADGE, BADGE_TEXT = "#b00020", "UNTRAINED VGG16: features are random"
+
+# Cell lines over a map: light on dark colours (viridis), grey on light ones (a channel in greys).
+CELL_ON_DARK = Stroke("#ffffff", 0.6)
+CELL_ON_LIGHT = Stroke("#9a9a9a", 0.6)
+
+
+def fill(kind: tuple) -> dict:
+    """A kind of area above as the keyword arguments of a :class:`~roi_viz.picture.spec.Rect`."""
+    colour, hatch, lines = kind
+    return {"fill": colour, "hatch": hatch, "hatch_colour": lines}
