@@ -10,10 +10,14 @@ with a step of its own registers it with :func:`register`.
 Both functions of a step take the same :class:`~roi_viz.lesson.scene.Scene`,
 so a figure and its text are always computed from the same numbers.
 
+A step's figure is *described* (:mod:`roi_viz.figures`): ``step.describe(scene, width=, text=)``
+is a :class:`~roi_viz.picture.spec.Drawing` the page paints as SVG; ``step.figure(scene)`` is the
+same drawing painted by Matplotlib, for files (the handout, ``explain --figures``, the GIFs).
+
 Usage::
 
     for step in steps(scene.method):
-        figure, text = step.figure(scene), step.words(scene)
+        drawing, text = step.describe(scene), step.words(scene)
 """
 from __future__ import annotations
 
@@ -25,26 +29,41 @@ from matplotlib.figure import Figure
 
 from .draw import sampling as fs
 from .draw import steps as fp
+from .figures import steps as ds
+from .picture.spec import Drawing
 from .lesson import words
 from .lesson.scene import Scene
 from .methods import Method, method
+
+
+# A file's figure: a drawing this wide (8 inches at 100 px an inch), its smallest text this large.
+FILE = dict(width=800.0, text=15.0)
 
 
 @dataclass(frozen=True)
 class Step:
     key: str
     title: str
-    figure: Callable[[Scene], Figure]
+    draw: Callable[[Scene], Figure] | None  # a figure not yet described: Matplotlib's own
     words: Callable[[Scene], str]
     photo: bool = False  # mostly a photograph: sent as JPEG, not PNG
     picks: str = ""  # "bin" or "point": the close-up the student steers with pickers
+    describe: Callable[..., Drawing] | None = None  # (scene, *, width, text) -> Drawing
+
+    def figure(self, scene: Scene) -> Figure:
+        """The step's figure painted by Matplotlib, for files."""
+        if self.describe is None:
+            return self.draw(scene)
+        from .picture import mpl
+
+        return mpl.paint(self.describe(scene, **FILE))
 
 
 STEPS: dict[str, Step] = {
     s.key: s
     for s in (
         Step("image", "Image and RoIs", fp.fig_image, words.step_image, photo=True),
-        Step("quantize", "Quantization", fp.fig_quantize, words.step_quantize),
+        Step("quantize", "Quantization", fp.fig_quantize, words.step_quantize, describe=ds.describe_quantize),
         Step("bins", "Split into bins", fp.fig_bins, words.step_bins),
         Step("pool", "Max pooling", fp.fig_pool, words.step_pool),
         Step("sampling", "Bins and sampling points", fs.fig_sampling, words.step_sampling, picks="point"),

@@ -225,6 +225,37 @@ def settle(pg):
 
 
 BOARD = '[data-testid="roi-board"]'
+# The walkthrough's figure: a described one is inline SVG (role="img", its text alternative in aria-label), a
+# picture an <img> (its alt). Playwright's locators see into the figure component's shadow root.
+STEP_FIGURE = ".st-key-step-figure .roi-figure"
+
+
+def step_figure(pg):
+    """The walkthrough's figure as a locator (one element)."""
+    return pg.locator(STEP_FIGURE).first
+
+
+def figure_alt(fig) -> str:
+    """The text alternative of a figure located by :func:`step_figure` (SVG's aria-label, or an img's alt)."""
+    return fig.get_attribute("aria-label") or fig.get_attribute("alt") or ""
+
+
+def figure_content(fig) -> str:
+    """What a figure shows, to tell two figures apart: an SVG's own markup, or an img's source."""
+    return fig.evaluate("(e) => e.tagName.toLowerCase() === 'svg' ? e.outerHTML : e.src")
+
+
+def wait_figure_changed(pg, before: str, timeout: float = 60_000) -> str:
+    """Wait until the walkthrough's figure shows another text alternative than ``before``; returns the new one."""
+    deadline = timeout / 250
+    for _ in range(int(deadline)):
+        fig = pg.locator(STEP_FIGURE)
+        if fig.count() == 1:
+            alt = figure_alt(fig.first)
+            if alt and alt != before:
+                return alt
+        pg.wait_for_timeout(250)
+    raise AssertionError(f"the figure still says {before!r}")
 
 
 def the_canvas(pg):

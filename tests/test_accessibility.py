@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from roi_viz.lesson.views import VIEWS
-from conftest import SHOTS
+from conftest import SHOTS, figure_alt, step_figure, wait_figure_changed
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
                                  reason="pip install axe-playwright-python (the test extras)")
@@ -52,7 +52,7 @@ def test_every_step_passes_axe_and_its_figure_carries_its_numbers(server, browse
     while True:
         found = violations(pg)
         assert not found, f"{method} step {step}:\n" + "\n".join(found)
-        alt = pg.locator(".st-key-step-figure img.roi-figure").get_attribute("alt")
+        alt = figure_alt(step_figure(pg))
         # The article's RoI: projection, and the method's own snapping and coverage, are in the words of the figure
         # (RoIWarp's bins span the 23 snapped cells of the RoI's 28.32; RoIAlign and PrRoI round nothing).
         snapped = ("(9, 6, 6, 4)", "5.32 cells lost", "1 cell gained")
@@ -68,8 +68,7 @@ def test_every_step_passes_axe_and_its_figure_carries_its_numbers(server, browse
         pg.keyboard.press("ArrowRight")
         step += 1
         expect(pg.get_by_role("heading", name=re.compile(f"^Step {step}:"))).to_be_visible(timeout=60_000)
-        pg.wait_for_function("(b) => { const i = document.querySelector('.st-key-step-figure img.roi-figure');"
-                             " return i && i.alt !== b && i.complete; }", arg=before, timeout=60_000)
+        wait_figure_changed(pg, before)
     pg.close()
     assert step >= 4
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from roi_viz import quiz
 from roi_viz.lesson.settings import Settings
-from conftest import drag_on, live, number, settle, the_canvas
+from conftest import drag_on, live, number, settle, the_canvas, step_figure
 from conftest import SHOTS
 
 SCREENS = [(1366, 768, 1.0), (1280, 800, 1.0), (1920, 1080, 1.0), (1366, 768, 1.5)]
@@ -22,7 +22,7 @@ def open_at(browser, url: str, width: int, height: int, zoom: float):
     pg = ctx.new_page()
     pg.set_default_timeout(120_000)
     pg.goto(url)
-    expect(pg.locator(".st-key-step-figure img.roi-figure").first).to_be_visible()
+    expect(step_figure(pg)).to_be_visible()
     settle(pg)
     return ctx, pg
 
@@ -40,7 +40,7 @@ def test_the_board_fits_its_column_and_step_one_is_on_the_first_screen(server, b
         assert canvas["x"] + canvas["width"] <= view_w and canvas["y"] + canvas["height"] <= view_h, \
             "the photo's right or bottom edge is off the first screen"
         assert canvas["width"] >= 150  # still big enough to draw on
-        figure = pg.locator(".st-key-step-figure img.roi-figure").first.bounding_box()
+        figure = step_figure(pg).bounding_box()
         if zoom == 1:  # at 150 % a 768-pixel screen is 512 CSS pixels tall: the photo fits, the step follows
             assert figure["y"] < view_h - 120, f"step 1's figure starts at y = {figure['y']:.0f} of {view_h}"
         expect(pg.get_by_role("heading", name="Step 1: Image and RoIs")).to_be_attached()
@@ -109,7 +109,7 @@ def test_on_from_under_the_words_shows_the_next_figure(server, browser):
             expect(pg.get_by_role("heading", name=f"Step {step}:")).to_be_attached()
             settle(pg)
             stepper = pg.locator('[data-testid="roi-stepper"]').bounding_box()
-            figure = pg.locator(".st-key-step-figure img.roi-figure").first.bounding_box()
+            figure = step_figure(pg).bounding_box()
             assert 0 <= stepper["y"] < 200, f"the step controls are at y = {stepper['y']:.0f}"
             assert 0 <= figure["y"] < 768 - 300, f"the new figure starts at y = {figure['y']:.0f} of 768"
         pg.screenshot(path=str(SHOTS / "on-from-under-the-words-1366x768.png"))

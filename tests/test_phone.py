@@ -15,7 +15,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import BOARD, SHOTS, live, settle
+from conftest import BOARD, SHOTS, live, settle, step_figure
 from roi_viz.lesson.views import VIEWS
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
@@ -284,7 +284,7 @@ def test_the_figure_and_words_fit_the_screen(server, phone):
     stepper = pg.locator('[data-testid="roi-stepper"]').bounding_box()
     assert 0 <= board["x"] and board["x"] + board["width"] <= w and board["width"] >= w - 64, board
     assert board["y"] + board["height"] <= stepper["y"], "the photo and the lesson sit side by side"
-    fig = pg.locator(".st-key-step-figure img.roi-figure")
+    fig = step_figure(pg)
     fig.scroll_into_view_if_needed()
     pg.wait_for_timeout(300)
     assert_no_sideways(pg, "at the figure")

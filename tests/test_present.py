@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import expect
 
-from conftest import SHOTS
+from conftest import SHOTS, STEP_FIGURE, figure_content, step_figure
 
 
 
@@ -23,11 +23,12 @@ def wait_idle(pg):
 
 
 def figure_box(pg):
-    img = pg.locator(".st-key-step-figure img").first
-    expect(img).to_be_visible()
-    pg.wait_for_function("() => { const i = document.querySelector('.st-key-step-figure img');"
-                         " return i && i.complete && i.naturalWidth > 0; }")
-    return img.bounding_box()
+    fig = step_figure(pg)
+    expect(fig).to_be_visible()
+    if fig.evaluate("(e) => e.tagName.toLowerCase()") == "img":  # a picture: once it has loaded
+        pg.wait_for_function("() => { const i = document.querySelector('.st-key-step-figure img');"
+                             " return i && i.complete && i.naturalWidth > 0; }")
+    return fig.bounding_box()
 
 
 def step_titles(method: str = "pool") -> list[str]:
@@ -40,16 +41,19 @@ def expect_step_shown(pg, n: int, title: str, previous_src: str | None = None) -
     """What a class sees is step ``n``: the heading, the figure (its text alternative names the step it draws)
     and the picker all say ``n. title``, and the figure is another picture than the last step's.
 
-    Returns the figure's ``src``, to compare with the next step's.
+    Returns what the figure shows (an SVG's markup, a picture's ``src``), to compare with the next step's.
     """
     expect(pg.get_by_role("heading", name=f"Step {n}: {title}", exact=True)).to_be_visible()
-    img = pg.locator(".st-key-step-figure img.roi-figure")
-    expect(img).to_have_count(1)
-    expect(img).to_have_attribute("alt", re.compile(rf"^Step {n}: {re.escape(title)}\. "))
+    figs = pg.locator(STEP_FIGURE)
+    expect(figs).to_have_count(1)
+    lead = f"Step {n}: {title}. "  # an SVG's aria-label, or a picture's alt
+    expect(pg.locator(f'.st-key-step-figure svg.roi-figure[aria-label^="{lead}"], '
+                      f'.st-key-step-figure img.roi-figure[alt^="{lead}"]')).to_have_count(1)
+    img = figs.first
     picked = pg.get_by_role("radiogroup", name="Step", exact=True).locator("label:has(input:checked)")
     expect(picked).to_have_text(f"{n}. {title}")
     expect(pg.get_by_text(f"Step {n} of ", exact=False).first).to_be_attached()
-    src = img.get_attribute("src")
+    src = figure_content(img)
     assert src != previous_src, f"step {n} shows the previous step's figure"
     return src
 
@@ -159,7 +163,6 @@ def test_arrows_in_a_number_field_stay_in_the_field_and_the_address_follows(serv
 def test_exports_from_the_page_reproduce_the_page(server, browser, tmp_path):
     """Each export downloaded through the real page, opened, and checked against what the page shows."""
     import json
-    import re
 
     from PIL import Image
 

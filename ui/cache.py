@@ -74,6 +74,14 @@ def figure_key(scene, step, key: str, present: bool) -> str:
     return scene_key(scene, key, step.key, scene.focus if step.picks else None, present)
 
 
+@st.cache_resource(max_entries=512, show_spinner=False)
+def step_drawing(key: str, _scene, _step, width: float, text: float):
+    """One step's figure described (:class:`roi_viz.picture.spec.Drawing`) ``width`` px wide, its smallest text
+    ``text`` px; ``key`` names everything it is drawn from (:func:`figure_key`). A drawing is never changed once
+    made: every session asking for it shares the one object."""
+    return _step.describe(_scene, width=width, text=text)
+
+
 @st.cache_data(max_entries=512, show_spinner=False)
 def step_figure(key: str, _scene, _step, present: bool = False) -> tuple[bytes, str, tuple[int, int]]:
     """One step's figure, encoded, and its size in pixels; ``key`` names everything it is drawn from.

@@ -16,6 +16,9 @@ from pathlib import Path
 import streamlit as st
 
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
+# A described figure on the page: this wide, its smallest text this large (12 px in the 528-px lesson column of a
+# 1366 x 768 laptop; a wider column shows it larger, up to the page's style sheet's limit).
+PAGE_WIDTH, PAGE_TEXT = 560.0, 13.0
 HERE = Path(__file__).resolve().parent / "board"
 
 

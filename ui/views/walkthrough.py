@@ -51,6 +51,22 @@ def step_controls(steps, last: int, present: bool) -> None:
              horizontal=True, label_visibility="collapsed", **bound("step", lambda v: go_to_step(v, last)))
 
 
+def show_described(scene, step, name: str, alt: str, present: bool) -> None:
+    """A step's described figure as SVG: the page's (and a phone's), or on a projector one whose smallest text
+    reads from the back of the room. ``name`` names everything it is drawn from; ``alt`` its text alternative."""
+    from dataclasses import replace
+
+    def drawing(width: float, text: float):
+        return replace(cache.step_drawing(name, scene, step, width, text), alt=alt)
+
+    if present:
+        d, shown = figure.for_projector(lambda f: drawing(figure.PAGE_WIDTH, figure.PAGE_TEXT * f))
+        figure.show_drawing(d, key="step-svg", max_width=shown)
+    else:
+        figure.show_drawing(drawing(figure.PAGE_WIDTH, figure.PAGE_TEXT), key="step-svg",
+                            narrow=drawing(figure.NARROW_WIDTH, figure.PAGE_TEXT))
+
+
 def render(scene, fm, key: str, present: bool) -> None:
     """The steps of the chosen method. On a projector: the figure beside the controls and the words, on one screen."""
     from roi_viz.draw.kit import PRESENT_HEIGHT_PX, present_width
@@ -75,9 +91,12 @@ def render(scene, fm, key: str, present: bool) -> None:
         step_controls(steps, last, present)
     step = steps[place.step]
     with left.container(key="step-figure"):
-        data, fmt, (w, h) = cache.step_figure(cache.figure_key(scene, step, key, present), scene, step, present)
-        figure.show(data, fmt, alt_text(scene, f"Step {place.step + 1}: {step.title}"),
-                    width=present_width(w, h) if present else None)
+        alt = alt_text(scene, f"Step {place.step + 1}: {step.title}")
+        if step.describe is not None:
+            show_described(scene, step, cache.figure_key(scene, step, key, False), alt, present)
+        else:
+            data, fmt, (w, h) = cache.step_figure(cache.figure_key(scene, step, key, present), scene, step, present)
+            figure.show(data, fmt, alt, width=present_width(w, h) if present else None)
     if not present:
         figure.numbers(key_numbers(scene), output_rows(scene))
     with right:
@@ -101,6 +120,6 @@ def render(scene, fm, key: str, present: bool) -> None:
         if place.step < last:
             on.button(f"On to step {place.step + 2} ▶", width="stretch", key="words-on",
                       on_click=go_to_step, args=(place.step + 1, last))
-    if place.step < last:  # drawn while the student reads: Next then shows it at once
+    if place.step < last and steps[place.step + 1].describe is None:  # a picture drawn while the student reads
         nxt = steps[place.step + 1]
         cache.prefetch(cache.figure_key(scene, nxt, key, present), scene, nxt, present)
