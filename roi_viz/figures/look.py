@@ -49,3 +49,23 @@ def fill(kind: tuple) -> dict:
     """A kind of area above as the keyword arguments of a :class:`~roi_viz.picture.spec.Rect`."""
     colour, hatch, lines = kind
     return {"fill": colour, "hatch": hatch, "hatch_colour": lines}
+
+
+# What a cell sees, on the photo (each outlined in black so it reads on any photo): the patch a cell stands for
+# on the grid (yellow, solid, thick), its theoretical field (cyan, dashed), the union of the fields of the cells
+# an RoI reads (purple, dash-dot) and those cells (black in a white frame); outside the image, the zeros of the
+# padding (light grey, rising grey lines).
+PATCH_STROKE = Stroke("#ffd400", 3.5, (), "#000000", 6.0)
+FIELD_STROKE = Stroke("#00c8ff", 3.0, (9.0, 4.0), "#000000", 5.5)
+UNION_STROKE = Stroke("#bb00ff", 3.0, (10.0, 4.0, 3.0, 4.0), "#000000", 5.5)
+READ_STROKE = Stroke("#111111", 3.0, (), "#ffffff", 5.5)
+PADDING = ("#e6e6e6", "/", "#9a9a9a")
+PHOTO_EDGE = Stroke("#000000", 1.2)
+# A gradient on the map's cells (reds, darker = more) and a bin's edge over it; the bin followed, thick black.
+GRADIENT_SCALE, GRADIENT_CELL = "reds", Stroke("#999999", 0.6)
+GRADIENT_BIN_EDGE = Stroke("#444444", 1.2)
+FOLLOWED_BIN = Stroke("#000000", 3.5)
+# The derivative's plot: where it does not exist (a jump) and where it turns (a kink).
+JUMP_STROKE = Stroke("#333333", 1.8, (4.0, 3.0))
+KINK_STROKE = Stroke("#333333", 1.8, (1.5, 3.0))
+UNDEFINED_FILL, UNDEFINED_STROKE = "#ffffff", Stroke("#000000", 2.2)

@@ -3,8 +3,9 @@
 The painters only paint fills; which colour a number gets is decided here, once, so the
 page's SVG and the files' Matplotlib show the same colour for the same cell. The scales
 are Matplotlib's (viridis for outputs, Greys for a channel under a figure, Oranges for
-PrRoI's shares), sampled at 17 evenly spaced stops and interpolated linearly between them
-(within one unit of 255 of Matplotlib's own 256-entry tables).
+PrRoI's shares, Reds for a gradient, inferno for an effective field), sampled at 17 evenly
+spaced stops and interpolated linearly between them (within one unit of 255 of Matplotlib's
+own 256-entry tables).
 """
 from __future__ import annotations
 
@@ -15,6 +16,11 @@ SCALES = {
               "#848484", "#727272", "#626262", "#515151", "#3a3a3a", "#242424", "#111111", "#000000"),
     "oranges": ("#fff5eb", "#feeddc", "#fee6ce", "#fddbb8", "#fdd0a2", "#fdbf86", "#fdae6a", "#fd9d53", "#fd8c3b",
                 "#f77a27", "#f16813", "#e4580a", "#d84801", "#be3f02", "#a53603", "#912e04", "#7f2704"),
+    # Reds for a gradient on the map's cells; inferno for the effective receptive field over a faded photo.
+    "reds": ("#fff5f0", "#feeae1", "#fee0d2", "#fdcdb9", "#fcbba1", "#fca689", "#fc9272", "#fb7d5d", "#fb694a",
+             "#f5523a", "#ee3a2c", "#dc2924", "#ca181d", "#b71319", "#a30f15", "#840711", "#67000d"),
+    "inferno": ("#000004", "#0b0724", "#210c4a", "#3d0965", "#57106e", "#71196e", "#8a226a", "#a32c61", "#bc3754",
+                "#d24644", "#e45a31", "#f1731d", "#f98e09", "#fcac11", "#f9cb35", "#f2ea69", "#fcffa4"),
 }
 
 

@@ -1,4 +1,7 @@
-"""What a cell sees: the stride a cell stands for against the pixels it depends on, in theory and by the gradient."""
+"""What a cell sees: the stride a cell stands for against the pixels it depends on, in theory and by the gradient.
+
+The three figures are described once (:mod:`roi_viz.figures.receptive`) for the column they are shown in and
+painted as inline SVG (each outline answers a hover with its pixels); the photo under them is encoded once."""
 from __future__ import annotations
 
 import streamlit as st
@@ -9,18 +12,28 @@ from roi_viz.model import loading
 from .. import figure
 from ..session import session
 from ..widgets import bound, refresh, say
+from .compare import PAGE_TEXT, PAGE_WIDTH
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def field_pictures(key: str, size: int, layer: str, cell: tuple[int, int], roi, bins_read, _image,
-                   dpi: float) -> tuple[bytes, bytes]:
+@st.cache_data(max_entries=8, show_spinner=False)
+def field_photo(key: str, size: int, _image) -> bytes:
+    """The model-input photo as a JPEG, encoded once for every drawing of it (page, phone, projector)."""
+    from roi_viz.figures.receptive import photo_jpeg
+
+    return photo_jpeg(_image)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def field_drawings(key: str, size: int, layer: str, cell: tuple[int, int], roi, bins_read, _image, width: float,
+                   text: float, alts: tuple[str, str]):
+    """The cell's field and the RoI's union of fields, described ``width`` px wide with ``text`` px type."""
     from roi_viz import receptive
-    from roi_viz.draw import receptive as fr
-    from roi_viz.draw.kit import to_jpeg
+    from roi_viz.figures import receptive as fr
 
     field = receptive.receptive_field(layer)
-    return (to_jpeg(fr.fig_cell_field(_image, field, cell), dpi=dpi),
-            to_jpeg(fr.fig_roi_field(_image, field, roi, bins_read), dpi=dpi))
+    photo = field_photo(key, size, _image)
+    return (fr.describe_cell_field(photo, _image.size, field, cell, width=width, text=text, alt=alts[0]),
+            fr.describe_roi_field(photo, _image.size, field, roi, bins_read, width=width, text=text, alt=alts[1]))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -36,16 +49,26 @@ def effective_field(key: str, size: int, layer: str, cell: tuple[int, int], _ima
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def effective_picture(key: str, size: int, layer: str, cell: tuple[int, int], _image,
-                      dpi: float) -> tuple[bytes, float, float]:
+def effective_heat(key: str, size: int, layer: str, cell: tuple[int, int], _image):
+    """``(heat photo, share in the patch, share in the field)``: the gradient painted over the photo, encoded once."""
     from roi_viz import receptive
-    from roi_viz.draw import receptive as fr
-    from roi_viz.draw.kit import to_jpeg
+    from roi_viz.figures.receptive import heat_photo
 
     field = receptive.receptive_field(layer)
     erf = effective_field(key, size, layer, cell, _image)
     shares = receptive.field_shares(erf, field, cell)
-    return to_jpeg(fr.fig_effective(_image, erf, field, cell, shares.in_patch), dpi=dpi), shares.in_patch, shares.in_field
+    return heat_photo(_image, erf, field, cell), shares.in_patch, shares.in_field
+
+
+def show_described(describe, *, key: str, where=None) -> None:
+    """``describe(width, text)`` shown as inline SVG: for the column on the page (and a phone's narrow one), or on
+    a projector with its type large enough to read from the back of the room (``ui.figure.for_projector``)."""
+    if session().place.present:
+        drawing, shown = figure.for_projector(lambda f: describe(PAGE_WIDTH, PAGE_TEXT * f))
+        figure.show_drawing(drawing, key=key, where=where, max_width=shown)
+    else:
+        figure.show_drawing(describe(PAGE_WIDTH, PAGE_TEXT), key=key, where=where,
+                            narrow=describe(figure.NARROW_WIDTH, PAGE_TEXT))
 
 
 def render(scene, key: str) -> None:
@@ -67,17 +90,22 @@ def render(scene, key: str) -> None:
                          **bound("cell_c", lambda v: setattr(place, "cell", (r, int(v)))))
     result = scene.result  # the cells the chosen method reads: whole bins, or the cells around its points
     read = receptive.cells_read(result.cells_read() if hasattr(result, "cells_read") else result.bin_use)
-    one, many = field_pictures(key, s.input_size, s.layer, (r, c), tuple(roi), read, scene.image, figure.dpi())
     x0, y0, x1, y1 = field.span(r, c)
+    alts = (f"Cell ({r}, {c}) of {s.layer}: its {field.stride} × {field.stride} square on the photo inside its "
+            f"{field.size} × {field.size} receptive field, columns [{x0}, {x1}), rows [{y0}, {y1}).",
+            f"The RoI ({', '.join(f'{v:g}' for v in roi)}) and the union of the receptive fields of the cells its "
+            "output reads.")
+
+    def pair(width: float, text: float):
+        return field_drawings(key, s.input_size, s.layer, (r, c), tuple(roi), read, scene.image, width, text, alts)
+
     # On a projector the two pictures side by side, both on one screen, their words below them.
     if place.present:
         (pic1, pic2), words1 = st.columns(2, gap="large"), st.container()
         words2 = words1
     else:
         pic1, words1, pic2, words2 = (st.container() for _ in range(4))
-    figure.show(one, "JPEG", f"Cell ({r}, {c}) of {s.layer}: its {field.stride} × {field.stride} square on the photo "
-                f"inside its {field.size} × {field.size} receptive field, columns [{x0}, {x1}), rows [{y0}, {y1}).",
-                where=pic1)
+    show_described(lambda w, t: pair(w, t)[0], key="field-cell-figure", where=pic1)
     words1.markdown(
         f"**The grid is not the field.** Cell ({r}, {c}) of {s.layer} sits on a {field.stride} × {field.stride} "
         f"square of the photo: that is the stride, the spacing of the grid. What the cell's value depends on is "
@@ -85,8 +113,7 @@ def render(scene, key: str) -> None:
         f"(the field of column c starts at {field.stride}·c − {-field.offset}, rows likewise; computed from the "
         f"kernel, stride and padding of each of VGG16's layers up to {s.layer}, not typed in). Where the field "
         "leaves the photo, the network saw the zeros of its padding.")
-    figure.show(many, "JPEG", f"The RoI ({', '.join(f'{v:g}' for v in roi)}) and the union of the receptive "
-                "fields of the cells its output reads.", where=pic2)
+    show_described(lambda w, t: pair(w, t)[1], key="field-roi-figure", where=pic2)
     if read is None:
         words2.markdown(f"**The RoI reads no cell.** With these settings no bin of {scene.method_name} holds a cell "
                     "(the split is empty), so the output depends on no pixel at all: it is 0.")
@@ -102,18 +129,22 @@ def render(scene, key: str) -> None:
     if st.button("Compute the effective field (a backward pass, a few seconds)", key="erf-go",
                  disabled=asked in place.erf_done):
         place.erf_done.add(asked)
-    pic = None
+    heat = None
     if asked in place.erf_done:
         try:
             with st.spinner("Backward pass through VGG16 (once per image, size, layer and cell)…"):
-                pic, in_patch, in_field = effective_picture(key, s.input_size, s.layer, (r, c), scene.image, figure.dpi())
+                heat, in_patch, in_field = effective_heat(key, s.input_size, s.layer, (r, c), scene.image)
         except (RuntimeError, MemoryError) as exc:
             place.erf_done.discard(asked)  # not retried on every click: the button asks again
             say(f"The backward pass failed ({type(exc).__name__}). Try a smaller model input size.", "error")
             return
-    if pic is not None:
-        figure.show(pic, "JPEG", f"Heat map of the effective receptive field of cell ({r}, {c}): {pct(in_patch)} of "
-                    f"the gradient inside its {field.stride}-pixel square, {pct(in_field)} inside its field.")
+    if heat is not None:
+        from roi_viz.figures.receptive import describe_effective
+
+        alt = (f"Heat map of the effective receptive field of cell ({r}, {c}): {pct(in_patch)} of the gradient inside "
+               f"its {field.stride}-pixel square, {pct(in_field)} inside its field.")
+        show_described(lambda w, t: describe_effective(heat, scene.image.size, field, (r, c), in_patch, width=w,
+                                                       text=t, alt=alt), key="field-effective-figure")
         st.markdown(f"{pct(in_patch)} of the gradient falls inside the cell's {field.stride} × {field.stride} "
                     f"square, {pct(in_field)} inside the {field.size} × {field.size} field (all of it, as the "
                     "architecture says: outside it the gradient is exactly zero)."
