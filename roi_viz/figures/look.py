@@ -43,6 +43,24 @@ BADGE, BADGE_TEXT = "#b00020", "UNTRAINED VGG16: features are random"
 # Cell lines over a map: light on dark colours (viridis), grey on light ones (a channel in greys).
 CELL_ON_DARK = Stroke("#ffffff", 0.6)
 CELL_ON_LIGHT = Stroke("#9a9a9a", 0.6)
+# The stride grid over a photo: a light line on a dark edge, so that it reads over sky and shadow alike.
+GRID_ON_PHOTO = Stroke("#ffffff", 0.9, (), "#3a3a3a", 2.2)
+
+# Bars of a chart of shares (the head's classes): the first darkest; a bar's length and its printed share carry
+# the meaning, not its colour.
+BAR_FIRST, BAR = "#111111", "#4d4d4d"
+
+
+# How each kind of area is named in words (the board's legend; a figure's legend shows the swatch itself).
+WORDS = {"lost": "dark blue with rising lines", "gained": "green with falling lines",
+         "dropped": "blue with crossed lines", "shared": "dots"}
+
+
+def for_board() -> dict:
+    """The areas the live board draws (lost, gained, dropped), as its script reads them: fill, hatch, the hatch's
+    colour and the words its legend uses. The board and the figures draw each in the same marks."""
+    kinds = {"lost": LOST, "gained": GAINED, "dropped": DROPPED}
+    return {k: {"fill": v[0], "hatch": v[1], "lines": v[2], "words": WORDS[k]} for k, v in kinds.items()}
 
 
 def fill(kind: tuple) -> dict:

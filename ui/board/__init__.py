@@ -67,6 +67,7 @@ from typing import Sequence
 
 import streamlit as st
 
+from roi_viz.figures.look import for_board
 from roi_viz.lesson.shown import ROI_FOLLOWED, ROI_OTHER
 
 HERE = Path(__file__).resolve().parent
@@ -155,7 +156,8 @@ def _settings(stride, map_size, output_size, method, scheme, sampling_ratio, siz
         map_size = (size[1] // stride, size[0] // stride)
     return {"stride": stride, "map_size": [int(map_size[0]), int(map_size[1])], "output_size": list(output_size),
             "method": method, "scheme": scheme, "sampling_ratio": sampling_ratio,
-            "colours": {"active": ROI_FOLLOWED, "box": ROI_OTHER}}  # as the walkthrough's step 1 draws them
+            # The boxes as the walkthrough's step 1 draws them; lost, gained and dropped as every figure does.
+            "colours": {"active": ROI_FOLLOWED, "box": ROI_OTHER, **for_board()}}
 
 
 def _value(raw, revision: int, size: tuple[int, int]) -> BoardValue | None:

@@ -39,9 +39,10 @@ const COLOURS = {
   active: "#d4007a", // the followed RoI: dark in greyscale, thick and solid, white inner line
   projected: "#ffffff",
   region: "#00e0ff",
-  lost: "rgba(40, 80, 255, 0.50)",
-  gained: "rgba(0, 200, 80, 0.50)",
-  dropped: "rgba(0, 0, 0, 0.55)",
+  // Lost, gained and dropped come from Python too (roi_viz.figures.look): a fill, a hatch and words.
+  lost: { fill: "#1f3b8c", hatch: "/", lines: "#9db0e6", words: "dark blue with rising lines" },
+  gained: { fill: "#2ca02c", hatch: "\\", lines: "#000000", words: "green with falling lines" },
+  dropped: { fill: "#3c6cc0", hatch: "x", lines: "#0b2e6e", words: "blue with crossed lines" },
   bins: "#ff8c00",
   point: "#ffffff",
 };
@@ -427,8 +428,10 @@ class Board {
 // ---------------------------------------------------------------- helpers
 function legendText(s) {
   const box = "Magenta: the RoI; on the grid its edges fall at fractional cells.";
-  if (s.method === "pool" && s.scheme === "fastrcnn") return `${box} Cyan: the cells it snaps to (rounded). Blue, hatched: lost. Green, dotted: gained. Orange, dashed: the split into bins, each then widened to whole cells.`;
-  if (s.method === "pool") return `${box} Cyan: the cells it snaps to. Blue, hatched: lost. Green, dotted: gained. Orange: bins. Dark: cells the split drops.`;
+  const said = (k) => COLOURS[k].words.charAt(0).toUpperCase() + COLOURS[k].words.slice(1);
+  const losses = `${said("lost")}: lost. ${said("gained")}: gained.`;
+  if (s.method === "pool" && s.scheme === "fastrcnn") return `${box} Cyan: the cells it snaps to (rounded). ${losses} Orange, dashed: the split into bins, each then widened to whole cells.`;
+  if (s.method === "pool") return `${box} Cyan: the cells it snaps to. ${losses} Orange: bins. ${said("dropped")}: cells the split drops.`;
   if (s.method === "warp") return `${box} Cyan: the cells it snaps to. Orange: bins. Dots: sampling points.`;
   if (s.method === "align") return `${box} Orange: bins (fractional edges). Dots: sampling points.`;
   return `${box} Orange: bins (fractional edges), each averaged exactly.`;
@@ -476,31 +479,38 @@ const patterns = new WeakMap(); // context -> fill patterns, made once
 
 function fills(ctx) {
   if (patterns.has(ctx)) return patterns.get(ctx);
-  const make = (bg, draw) => {
-    const c = document.createElement("canvas");
-    c.width = c.height = 8;
-    const g = c.getContext("2d");
-    g.fillStyle = bg;
-    g.fillRect(0, 0, 8, 8);
-    draw(g);
-    return ctx.createPattern(c, "repeat");
+  // One tile of a hatch, as the figures' SVG draws it (roi_viz.picture.svg): lines 7 px apart over the fill.
+  // The fill lets the photo show through a little; the lines do not, so the marks read from afar.
+  const S = 7;
+  const paths = {
+    "/": [[0, S, S, 0], [-1, 1, 1, -1], [S - 1, S + 1, S + 1, S - 1]],
+    "\\": [[0, 0, S, S], [-1, S - 1, 1, S + 1], [S - 1, -1, S + 1, 1]],
+    x: [[0, S, S, 0], [0, 0, S, S]],
+    "-": [[0, S / 2, S, S / 2]],
   };
-  // Hatching for lost, dots for gained: they differ in greyscale too, not only in hue.
-  const out = {
-    lost: make(COLOURS.lost, (g) => {
-      g.strokeStyle = "rgba(255,255,255,0.9)";
+  const make = (kind) => {
+    const c = document.createElement("canvas");
+    c.width = c.height = S;
+    const g = c.getContext("2d");
+    g.globalAlpha = 0.7;
+    g.fillStyle = kind.fill;
+    g.fillRect(0, 0, S, S);
+    g.globalAlpha = 1;
+    if (kind.hatch === ".") {
+      g.fillStyle = kind.lines;
+      g.beginPath();
+      g.arc(S / 2, S / 2, 1.1, 0, 2 * Math.PI);
+      g.fill();
+    } else if (paths[kind.hatch]) {
+      g.strokeStyle = kind.lines;
       g.lineWidth = 1.5;
       g.beginPath();
-      g.moveTo(0, 8); g.lineTo(8, 0);
-      g.moveTo(-2, 2); g.lineTo(2, -2);
-      g.moveTo(6, 10); g.lineTo(10, 6);
+      paths[kind.hatch].forEach(([x0, y0, x1, y1]) => { g.moveTo(x0, y0); g.lineTo(x1, y1); });
       g.stroke();
-    }),
-    gained: make(COLOURS.gained, (g) => {
-      g.fillStyle = "rgba(0,0,0,0.8)";
-      g.fillRect(3, 3, 2, 2);
-    }),
+    }
+    return ctx.createPattern(c, "repeat");
   };
+  const out = { lost: make(COLOURS.lost), gained: make(COLOURS.gained), dropped: make(COLOURS.dropped) };
   patterns.set(ctx, out);
   return out;
 }
@@ -522,13 +532,13 @@ function drawGeometry(ctx, geo, settings, u) {
     geo.lostPieces.forEach((p) => ctx.fillRect(...rect(p)));
     ctx.fillStyle = f.gained;
     geo.gainedPieces.forEach((p) => ctx.fillRect(...rect(p)));
-    // Cells of the region no bin reads: dark.
+    // Cells of the region no bin reads.
     const [r0, r1, c0, c1] = geo.region;
     const rows = geo.bins.map((row) => row[0]).filter((b) => b[1] > b[0]);
     const cols = geo.bins[0].filter((b) => b[3] > b[2]);
     const rowUsed = (r) => cols.length && rows.some((b) => b[0] <= r && r < b[1]);
     const colUsed = (c) => rows.length && cols.some((b) => b[2] <= c && c < b[3]);
-    ctx.fillStyle = COLOURS.dropped;
+    ctx.fillStyle = f.dropped;
     for (let r = r0; r < r1; r++) for (let c = c0; c < c1; c++) if (!rowUsed(r) || !colUsed(c)) ctx.fillRect(c * u, r * u, u, u);
     ctx.strokeStyle = COLOURS.bins;
     ctx.lineWidth = 1.5 * lw;
