@@ -82,7 +82,8 @@ class Entry:
     """One line of a legend: a swatch and its label.
 
     ``swatch``: "box" (a rectangle filled and hatched like the area it names; ``fills``: several boxes side
-    by side, e.g. a ramp of greys), "line" (a stroke across), or one of the point shapes.
+    by side, e.g. a ramp of greys), "line" (a stroke across), "cross" (two strokes crossed, e.g. a point off the
+    map), or one of the point shapes (``stroke`` and ``fill`` are the marker's; a ring: ``fill=None``).
     """
 
     label: str
@@ -211,6 +212,10 @@ class Sheet:
     def _swatch(e: Entry, x: float, mid: float) -> list:
         if e.swatch == "line":
             return [Line(((x, mid), (x + SWATCH_W, mid)), e.stroke or TICK, kind="swatch")]
+        if e.swatch == "cross":
+            c, r = x + SWATCH_W / 2, 6.0
+            return [Line(((c - r, mid - r), (c + r, mid + r)), e.stroke or TICK, kind="swatch"),
+                    Line(((c - r, mid + r), (c + r, mid - r)), e.stroke or TICK, kind="swatch")]
         if e.swatch != "box":
             return [Point(x + SWATCH_W / 2, mid, e.swatch, 11.0, e.fill, e.stroke, kind="swatch")]
         fills = e.fills or (e.fill,)

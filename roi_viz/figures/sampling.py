@@ -1,0 +1,523 @@
+"""The steps of the methods that read between cells (RoIAlign, RoIWarp, Precise RoI Pooling), described once.
+
+Every function takes a :class:`~roi_viz.lesson.scene.Scene` whose ``chosen`` is the method's trace (an
+:class:`~roi_viz.ops.roialign.AlignTrace` or a :class:`~roi_viz.ops.prroi.PrRoITrace`) and whose ``focus`` is
+``(bin row i, bin column j, point index k)``, and returns a :class:`~roi_viz.picture.spec.Drawing` ``width`` px
+wide whose smallest text is ``text`` px. Map figures are in cells: cell ``(r, c)`` covers ``[c, c+1) x [r, r+1)``,
+x counts columns and y rows, row 0 on top; a sampling point ``(y, x)`` of a trace is in the same cell
+coordinates, so it is drawn where it lies. A point's hover title says it as ``(x, y)``, column first.
+
+- :func:`describe_sampling`: the fractional bins and the grid of sampling points in each; the point picked is ringed.
+- :func:`describe_bilinear`: that point, the cells it reads and the weight each one gets.
+- :func:`describe_combine`: the channel under the bins and points, and how a bin's points become one value.
+- :func:`describe_integrate`: Precise RoI Pooling: each cell's share of the picked bin's exact average.
+- :func:`describe_output`: the output grid and where the RoI's area went.
+
+A value is printed only where every one of its kind fits (measured in the figures' font, clear of the bin lines
+and of each other); where they do not, none is printed and a note says where to find them. No painting library
+is imported here.
+"""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from ..lesson.numbers import cells, num, pct, rows_by_columns, value, weight
+from ..lesson.scene import Scene
+from ..lesson.shown import printed_shares, window
+from ..picture import fonts, place, scale
+from ..picture.spec import Drawing, Line, Panel, Point, Rect, Stroke, Text
+from . import look
+from .compare import output_cells, values_fit
+from .frame import PAD, Entry, Sheet, cell_lines, channel_cells, ticks
+from .steps import channel_entry, roi_entries, roi_marks
+
+WIDTH, TEXT = 560.0, 13.0
+RING = Stroke(look.ARGMAX, 3.0)  # the point (or a bin's maximum) looked at: a red ring round it
+OFF_STROKE = Stroke(look.OFF_MAP, 2.5, (), "#000000", 4.5)  # a point off the map: a red cross outlined in black
+GAP = 2.0  # px kept between a printed number and what it must not touch
+# A share of the RoI's area below this is float32's rounding, not a part of the RoI left out (the legacy
+# half-cell shift leaves out far more: half a cell along two sides).
+OUTSIDE_NOISE = 1e-4
+
+
+# ------------------------------------------------------------------------------------------ shared pieces
+def _bin_lines(r) -> list[Line]:
+    """The bins' fractional edges across the box (kind "bin"), in cells."""
+    y0, y1, x0, x1 = (float(v) for v in (r.row_edges[0], r.row_edges[-1], r.col_edges[0], r.col_edges[-1]))
+    return ([Line(((float(x), y0), (float(x), y1)), look.BIN_STROKE, kind="bin") for x in r.col_edges]
+            + [Line(((x0, float(y)), (x1, float(y))), look.BIN_STROKE, kind="bin") for y in r.row_edges])
+
+
+def _bins_label(r) -> str:
+    if r.method == "prroi":
+        return "bins" if r.aligned else "bins (authors' rule: ½ cell off)"
+    return "bins" if r.snapped or r.aligned else "bins (legacy: ½ cell off)"
+
+
+def _bins_entry(r) -> Entry:
+    return Entry(_bins_label(r), swatch="line", stroke=look.BIN_STROKE)
+
+
+def _roi(scene: Scene) -> tuple[list, list[Entry]]:
+    """The RoI as projected, and for RoIWarp the region it snapped to, with their legend entries."""
+    marks, entries = roi_marks(scene), roi_entries()
+    if getattr(scene.chosen, "snapped", False) and marks[-1].kind == "region":
+        return marks, entries
+    return marks[:1], entries[:1]
+
+
+def _point_title(r, channel: int, i: int, j: int, k: int) -> str:
+    """What a sampling point answers a hover with: which it is, where it is as (x, y), what it reads."""
+    y, x = (float(v) for v in r.samples[i, j, k])
+    where = f"bin ({i},{j}), point {k + 1} at (x, y) = ({num(x)}, {num(y)})"
+    if not r.valid[i, j, k]:
+        return f"{where}: off the map, it reads 0"
+    return f"{where}: reads {value(float(r.sample_values[channel, i, j, k]))}"
+
+
+def _inside(panel: Panel, x: float, y: float) -> bool:
+    (x0, x1), (y0, y1) = panel.xlim, panel.ylim
+    return x0 <= x <= x1 and y0 <= y <= y1
+
+
+def _point_size(r, panel: Panel, most: float) -> float:
+    """A marker's width in px: as large as ``most``, and no wider than 70 % of the room between two points."""
+    sx, sy = panel.scale()
+    gh, gw = r.grid
+    bh, bw = r.bin_size
+    room = min(bh / gh * sy, bw / gw * sx) if gh and gw else most
+    return float(min(most, max(3.0, 0.7 * room)))
+
+
+def _points(r, scene: Scene, panel: Panel, size: float) -> tuple[list, int]:
+    """Every sampling point inside the view as a marker (a point off the map also as a red cross), and how many
+    lie outside the view."""
+    ph, pw = r.output_size
+    marks: list = []
+    crosses: list = []
+    outside = 0
+    sx, _ = panel.scale()
+    arm = size / 2 / sx  # the cross's half width, in cells
+    for i in range(ph):
+        for j in range(pw):
+            for k in range(r.points_per_bin):
+                y, x = (float(v) for v in r.samples[i, j, k])
+                if not _inside(panel, x, y):
+                    outside += 1
+                    continue
+                title = _point_title(r, scene.channel, i, j, k)
+                marks.append(Point(x, y, "circle", size, look.SAMPLE_FILL, look.SAMPLE_STROKE, title=title,
+                                   kind="sample"))
+                if not r.valid[i, j, k]:
+                    crosses += [Line(((x - arm, y - arm), (x + arm, y + arm)), OFF_STROKE, kind="off map"),
+                                Line(((x - arm, y + arm), (x + arm, y - arm)), OFF_STROKE, kind="off map")]
+    return marks + crosses, outside
+
+
+def _outside_note(r, outside: int) -> str:
+    if not outside:
+        return ""
+    zero = int((~r.valid).sum())
+    what = f"{outside} sampling point{'s lie' if outside != 1 else ' lies'} off the map, outside this view"
+    if zero:
+        return what + f" ({zero} of them more than half a cell off: {'each reads' if zero != 1 else 'it reads'} 0)."
+    return what + " (each reads the cells at the map's edge)."
+
+
+def _add(s: Sheet, panel: Panel, marks: list) -> Panel:
+    """``panel`` (the sheet's last) with ``marks`` laid over its own: marks placed once its scale is known."""
+    new = dataclasses.replace(panel, marks=panel.marks + tuple(marks))
+    s.panels[s.panels.index(panel)] = new
+    return new
+
+
+def _text_fits(panel: Panel, t: Text, edges: list[Line], avoid: list) -> bool:
+    """Whether ``t`` lies inside ``panel``, crossed by none of ``edges`` and clear of every box in ``avoid``."""
+    x, y, w, h = place.text_box(panel, t)
+    if x < panel.x or y < panel.y or x + w > panel.x + panel.w or y + h > panel.y + panel.h:
+        return False
+    for ln in edges:
+        (ax, ay), (bx, by) = place.line(panel, ln)
+        if abs(ax - bx) < 1e-6 and x - GAP < ax < x + w + GAP and min(ay, by) < y + h and max(ay, by) > y:
+            return False
+        if abs(ay - by) < 1e-6 and y - GAP < ay < y + h + GAP and min(ax, bx) < x + w and max(ax, bx) > x:
+            return False
+    return not any(x < bx + bw + GAP and bx < x + w + GAP and y < by + bh + GAP and by < y + h + GAP
+                   for bx, by, bw, bh in avoid)
+
+
+def _overlaps(a, b) -> bool:
+    """Whether two boxes ``(x, y, w, h)`` share some inside."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
+
+
+def _chart(s: Sheet, xlim, ylim, marks: list) -> Panel:
+    """A map chart of ``marks`` (cells), its row numbers without the bottom edge's: that one would sit on the
+    first column's number under the chart's corner."""
+    (x0, x1), (y0, y1) = xlim, ylim
+    t = s.text
+    labels_w = max(fonts.width(str(int(v)), t) for v in (y0, y1))
+    w = s.width - 2 * PAD - labels_w - 6 - max(fonts.width(str(int(v)), t) for v in (x0, x1)) / 2
+    h = w * (y1 - y0) / (x1 - x0)
+    rows = [v for v in ticks(y0, y1, h, fonts.height(t) + 3) if v < y1 - 1e-9]
+    return s.chart(xlim, ylim, marks, yticks=rows or [float(y0)])
+
+
+def _empty(s: Sheet, heading: str, scene: Scene, alt: str) -> Drawing:
+    s.title(heading)
+    s.badge(scene.pretrained)
+    return s.done(alt)
+
+
+# ------------------------------------------------------------------------------------------ the steps
+def describe_sampling(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
+    """RoIAlign / RoIWarp: the bins with their fractional edges and the grid of sampling points inside each.
+
+    The channel in light greys under the view (each cell answering a hover), the bins (black lines), every
+    sampling point (a white circle whose hover says where it is and what it reads; one off the map, which reads
+    0, crossed in red), the point ``scene.focus`` picks ringed in red, the projected RoI and, for RoIWarp, the
+    region it snapped to.
+    """
+    r = scene.chosen
+    win = window(scene)
+    r0, r1, c0, c1 = win
+    ph, pw = r.output_size
+    bh, bw = r.bin_size
+    gh, gw = r.grid
+    s = Sheet(width, text)
+    if not r.points_per_bin:
+        heading = "No cells to sample: the box snapped to nothing"
+    else:
+        heading = f"{ph}×{pw} bins of {rows_by_columns(bh, bw)}; {gh}×{gw} points in each"
+    s.title(heading)
+    marks: list = channel_cells(scene.features[scene.channel], win, alpha=0.35, name=f"channel {scene.channel}")
+    marks += cell_lines(win, look.CELL_ON_LIGHT)
+    roi, entries = _roi(scene)
+    panel = _chart(s, (c0, c1), (r0, r1), marks)
+    note = ""
+    if r.points_per_bin:
+        size = _point_size(r, panel, 14.0)
+        pts, outside = _points(r, scene, panel, size)
+        i, j, k = scene.focus
+        y, x = (float(v) for v in r.samples[i, j, k])
+        over = _bin_lines(r) + pts
+        if _inside(panel, x, y):
+            over.append(Point(x, y, "circle", 2 * size + 4, None, RING, title=_point_title(r, scene.channel, i, j, k),
+                              kind="focus"))
+        panel = _add(s, panel, over + roi)
+        entries += [_bins_entry(r), Entry("sampling point", swatch="circle", fill=look.SAMPLE_FILL,
+                                          stroke=look.SAMPLE_STROKE),
+                    Entry("point looked at in the next step", swatch="circle", stroke=RING)]
+        if not r.valid.all():
+            entries.append(Entry("off the map: reads 0", swatch="cross", stroke=OFF_STROKE))
+        note = _outside_note(r, outside)
+    else:
+        panel = _add(s, panel, roi)
+    s.legend(entries + [channel_entry(scene)])
+    if note:
+        s.note(note)
+    s.badge(scene.pretrained)
+    return s.done(heading + "." + (f" {note}" if note else ""))
+
+
+def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
+    """RoIAlign / RoIWarp: the point ``scene.focus`` picks, the cells round it, and the weight of each it reads.
+
+    The cells of the channel (viridis, each answering a hover with its value) with their values printed, a cross
+    at each cell's centre, a white line from the point to each centre it reads (the heavier the weight, the
+    thicker) and the weight itself ("×0.640") in that cell, on the side away from the point, so that neither
+    the line nor the point's ring covers a number.
+    """
+    r = scene.chosen
+    i, j, k = scene.focus
+    H, W = r.map_size
+    s = Sheet(width, text)
+    if not r.points_per_bin:
+        return _empty(s, "This box has no sampling points", scene, "This box has no sampling points.")
+    y, x = (float(v) for v in r.samples[i, j, k])
+    weights = {(row, col): w for row, col, w in r.neighbours(i, j, k)}
+    rows = [rc[0] for rc in weights] + [int(np.clip(np.floor(y), 0, H - 1))]
+    cols = [rc[1] for rc in weights] + [int(np.clip(np.floor(x), 0, W - 1))]
+    r0, r1 = max(min(rows) - 1, 0), min(max(rows) + 2, H)
+    c0, c1 = max(min(cols) - 1, 0), min(max(cols) + 2, W)
+    read = float(r.sample_values[scene.channel, i, j, k])
+    if r.valid[i, j, k]:
+        heading = f"Bin ({i},{j}), point {k + 1}: reads {value(read)} (channel {scene.channel})"
+    else:
+        heading = f"Bin ({i},{j}), point {k + 1} is off the map: it reads 0"
+    s.title(heading)
+    chan = scene.features[scene.channel]
+    block = chan[r0:r1, c0:c1]
+    lo, hi = float(block.min()), float(block.max())
+    win = (r0, r1, c0, c1)
+    marks: list = channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=f"channel {scene.channel}")
+    marks += cell_lines(win, look.CELL_ON_DARK)
+    # A point at the map's edge may lie outside the cells shown: the view reaches it, off the map left blank.
+    xlim = (min(float(c0), math.floor(x - 0.3)), max(float(c1), math.ceil(x + 0.3)))
+    ylim = (min(float(r0), math.floor(y - 0.3)), max(float(r1), math.ceil(y + 0.3)))
+    panel = _chart(s, xlim, ylim, marks)
+    S = panel.scale()[0]  # px per cell
+    t, h = text, fonts.height(text)
+    box_h = h + 4
+    over: list = []
+    for rr in range(r0, r1):  # a cross at every cell's centre: what a weight is measured from
+        for cc in range(c0, c1):
+            arm = 5.0 / S
+            over += [Line(((cc + 0.5 - arm, rr + 0.5), (cc + 0.5 + arm, rr + 0.5)), Stroke("#ffffff", 2.0), kind="centre"),
+                     Line(((cc + 0.5, rr + 0.5 - arm), (cc + 0.5, rr + 0.5 + arm)), Stroke("#ffffff", 2.0), kind="centre")]
+    for (rr, cc), w in weights.items():
+        if w <= 0:
+            continue
+        lw = (1.5 + 8 * w) * 100 / 72
+        over.append(Line(((x, y), (cc + 0.5, rr + 0.5)), Stroke("#ffffff", lw, (), "#000000", lw + 3), kind="leader"))
+    over.append(Point(x, y, "circle", 28.0, look.SAMPLE_FILL, Stroke(look.ARGMAX, 4.0),
+                      title=_point_title(r, scene.channel, i, j, k), kind="focus"))
+    # Each read cell's weight (and its value) in the half of the cell away from the point: its leader line and
+    # the ring lie in the half facing the point.
+    labels: list = []
+    values: list = []
+    mid = (lo + hi) / 2
+    for rr in range(r0, r1):
+        for cc in range(c0, c1):
+            v = float(chan[rr, cc])
+            colour = "#000000" if v > mid else "#ffffff"
+            if (rr, cc) in weights and weights[rr, cc] > 0:
+                up = rr + 0.5 < y  # the point below the centre: the numbers go to the top of the cell
+                wy = rr + (GAP + box_h / 2) / S if up else rr + 1 - (GAP + box_h / 2) / S
+                vy = rr + (2 * GAP + box_h + h / 2) / S if up else rr + 1 - (2 * GAP + box_h + h / 2) / S
+                words = f"×{weight(weights[rr, cc])}"
+                bw = fonts.width(words, t, "bold") + 6
+                labels += [Rect(cc + 0.5 - bw / 2 / S, wy - box_h / 2 / S, bw / S, box_h / S, fill="#ffffff",
+                                stroke=Stroke("#000000", 1.0), kind="weight box"),
+                           Text(cc + 0.5, wy, words, t, weight="bold", anchor="middle", baseline="middle",
+                                kind="weight")]
+                values.append(Text(cc + 0.5, vy, value(v), t, colour, anchor="middle", baseline="middle", kind="value"))
+            else:  # a cell not read (or read with weight 0): its value under its centre's cross
+                values.append(Text(cc + 0.5, rr + 1 - (GAP + h / 2) / S, value(v), t, colour, anchor="middle",
+                                   baseline="middle", kind="value"))
+    # Every value within its cell, and the weight and the value together in half a cell, clear of the centre's
+    # cross (5 px) and the leader's end: all printed, or none.
+    fits = all(fonts.width(m.text, t) + 2 * GAP <= S for m in values) and 3 * GAP + box_h + h <= S / 2 - 6
+    note = ""
+    if not fits:
+        values = []
+        note = "The cells are too small to print their values here: a hover over a cell gives its value."
+    ring_box = place.point_box(panel, over[-1])
+    kept = []
+    for m in values:  # a value the ring would cover (a point near its cell's centre) is left out
+        if not _overlaps(place.text_box(panel, m), ring_box):
+            kept.append(m)
+        else:
+            note = note or "A value under the point's ring is left out: a hover over its cell gives it."
+    panel = _add(s, panel, over + labels + kept)
+    s.colour_bar(lo, hi, "viridis", f"Channel {scene.channel}, the cells shown:")
+    if note:
+        s.note(note)
+    s.badge(scene.pretrained)
+    return s.done(heading + ". " + "; ".join(f"row {rr}, column {cc}: weight {weight(w)}"
+                                               for (rr, cc), w in weights.items() if w > 0) + ".")
+
+
+def describe_combine(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
+    """RoIAlign / RoIWarp: the channel under the bins, each point's value, and the one value each bin keeps.
+
+    The mean of a bin's points (``mode="avg"``) or their maximum (``"max"``: the winning point of each bin ringed
+    in red). Each point's value is printed up and right of it while at most 40 points are shown and every value
+    fits clear of the others, the bin lines and the view's edge; otherwise none is, and a note says so.
+    """
+    r = scene.chosen
+    win = window(scene)
+    r0, r1, c0, c1 = win
+    how = "mean" if r.mode == "avg" else "max (red ring)"
+    heading = f"Channel {scene.channel}: the {how} of the {r.points_per_bin} points in each bin"
+    s = Sheet(width, text)
+    s.title(heading)
+    chan = scene.features[scene.channel]
+    block = chan[r0:r1, c0:c1]
+    lo, hi = float(block.min()), float(block.max())
+    marks: list = channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=f"channel {scene.channel}")
+    marks += cell_lines(win, look.CELL_ON_DARK)
+    panel = _chart(s, (c0, c1), (r0, r1), marks)
+    roi, entries = _roi(scene)
+    note = ""
+    if r.points_per_bin:
+        size = _point_size(r, panel, 12.0)
+        edges = _bin_lines(r)
+        pts, outside = _points(r, scene, panel, size)
+        over: list = edges + pts
+        vals = r.sample_values[scene.channel]
+        entries += [_bins_entry(r), Entry("sampling point", swatch="circle", fill=look.SAMPLE_FILL,
+                                          stroke=look.SAMPLE_STROKE)]
+        if r.mode == "max":
+            best = vals.argmax(axis=-1)
+            ph, pw = r.output_size
+            for bi in range(ph):
+                for bj in range(pw):
+                    kk = int(best[bi, bj])
+                    yy, xx = (float(v) for v in r.samples[bi, bj, kk])
+                    if _inside(panel, xx, yy):
+                        over.append(Point(xx, yy, "circle", 2 * size + 4, None, RING, kind="winner",
+                                          title=f"bin ({bi},{bj}): its maximum, "
+                                                f"{value(float(r.output[scene.channel, bi, bj]))}, from point {kk + 1}"))
+            entries.append(Entry("the bin's maximum", swatch="circle", stroke=RING))
+        labels = _point_values(r, scene, panel, size, edges, text)
+        if labels is None:
+            note = "The points are too close to print their values here: a hover over a point gives its value."
+            labels = []
+        extra = _outside_note(r, outside)
+        note = " ".join(w for w in (note, extra) if w)
+        panel = _add(s, panel, over + roi + labels)
+    else:
+        panel = _add(s, panel, roi)
+    s.legend(entries)
+    s.colour_bar(lo, hi, "viridis", f"Channel {scene.channel}, the cells shown:")
+    if note:
+        s.note(note)
+    s.badge(scene.pretrained)
+    return s.done(heading + "." + (f" {note}" if note else ""))
+
+
+def _point_values(r, scene: Scene, panel: Panel, size: float, edges: list[Line], text: float) -> list | None:
+    """Each point's value up and right of it, or ``None`` where not every one fits (more than 40 points, or one
+    leaving the view, crossing a bin line, or touching another value or another point)."""
+    ph, pw = r.output_size
+    n = r.points_per_bin
+    if ph * pw * n > 40:
+        return None
+    sx, _ = panel.scale()
+    off = (size / 2 + 1) / sx  # clear of the point's own marker
+    vals = r.sample_values[scene.channel]
+    texts = []
+    for i in range(ph):
+        for j in range(pw):
+            for k in range(n):
+                y, x = (float(v) for v in r.samples[i, j, k])
+                texts.append(Text(x + off, y - off, value(float(vals[i, j, k])), text, weight="bold",
+                                  anchor="start", baseline="bottom", halo="#ffffff", kind="value"))
+    boxes = [place.text_box(panel, m) for m in texts]
+    markers = [place.point_box(panel, Point(float(x), float(y), "circle", size)) for y, x in r.samples.reshape(-1, 2)]
+    for a, m in enumerate(texts):
+        others = [b for c, b in enumerate(boxes) if c != a] + [b for c, b in enumerate(markers) if c != a]
+        if not _text_fits(panel, m, edges, others):
+            return None
+    return texts
+
+
+def describe_integrate(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
+    """Precise RoI Pooling: how much each cell counts in the exact average of the bin ``scene.focus`` picks.
+
+    Each cell in oranges by its share of bin ``(i, j)`` (its hover says the share), the shares printed where
+    :func:`roi_viz.lesson.shown.printed_shares` prints them (the words add up the same ones) if every one of them
+    fits in its cell clear of the bin lines, the bins, the picked bin outlined in red and the projected RoI.
+    """
+    r = scene.chosen
+    i, j, _ = scene.focus
+    win = window(scene)
+    r0, r1, c0, c1 = win
+    bh, bw = r.bin_size
+    heading = f"Bin ({i},{j}), {rows_by_columns(bh, bw)}: each cell's share"
+    s = Sheet(width, text)
+    s.title(heading)
+    share = r.weight_map(i, j)
+    top = max(float(share[r0:r1, c0:c1].max()), 1e-12)
+    marks: list = []
+    for rr in range(r0, r1):
+        for cc in range(c0, c1):
+            marks.append(Rect(float(cc), float(rr), 1.0, 1.0, fill=scale.colour("oranges", share[rr, cc], 0.0, top),
+                              title=f"row {rr}, column {cc}: {pct(float(share[rr, cc]))} of bin ({i},{j})'s average",
+                              kind="cell"))
+    marks += cell_lines(win, look.CELL_ON_LIGHT)
+    panel = _chart(s, (c0, c1), (r0, r1), marks)
+    edges = _bin_lines(r)
+    picked = Rect(float(r.col_edges[j]), float(r.row_edges[i]), float(r.col_edges[j + 1] - r.col_edges[j]),
+                  float(r.row_edges[i + 1] - r.row_edges[i]), stroke=Stroke(look.ARGMAX, 4.5), kind="picked bin")
+    roi, entries = _roi(scene)
+    shown = printed_shares(scene)
+    labels: list = []
+    # "12.3 %" in every cell printed, or where a bin line leaves too little room, "12.3" (the legend says %).
+    for words in (pct, lambda v: pct(v)[:-2]):
+        labels = []
+        for (rr, cc), v in shown.items():
+            spot = _free_spot(panel, rr, cc, words(v), text, r)
+            if spot is None:
+                labels = []
+                break
+            labels.append(Text(spot[0], spot[1], words(v), text, anchor="middle", baseline="middle", halo="#ffffff",
+                               kind="share value"))
+        if labels:
+            break
+    note = ""
+    if not labels:
+        note = "The cells are too small to print their shares here: a hover over a cell gives its share."
+    in_percent = bool(labels) and not labels[0].text.endswith("%")
+    panel = _add(s, panel, edges + [picked] + roi + labels)
+    ramp = tuple(scale.colour("oranges", v, 0, 1) for v in (0.2, 0.55, 0.9))
+    s.legend(entries + [Entry(_bins_label(r), swatch="line", stroke=look.BIN_STROKE),
+                        Entry(f"bin ({i},{j})", swatch="line", stroke=Stroke(look.ARGMAX, 4.5)),
+                        Entry("share of the bin's average" + (" (%)" if in_percent else ""), fills=ramp)])
+    if note:
+        s.note(note)
+    s.badge(scene.pretrained)
+    return s.done(heading + "." + (f" {note}" if note else ""))
+
+
+def _free_spot(panel: Panel, rr: int, cc: int, words: str, size: float, r) -> tuple[float, float] | None:
+    """Where in cell ``(rr, cc)`` ``words`` fit between the bin lines that cross it (the middle of the widest
+    stretch free of them, along each axis), in cells; ``None`` if nowhere."""
+    sx, sy = panel.scale()
+    need_x = (fonts.width(words, size) + 2 * GAP + 3) / sx  # the bin line's half width (and its white frame)
+    need_y = (fonts.height(size) + 2 * GAP + 3) / sy
+
+    def middle(lo: float, hi: float, edges, need: float):
+        cuts = [lo] + sorted(float(e) for e in edges if lo < e < hi) + [hi]
+        best = max(zip(cuts, cuts[1:]), key=lambda ab: ab[1] - ab[0])
+        return (best[0] + best[1]) / 2 if best[1] - best[0] >= need else None
+
+    x = middle(float(cc), cc + 1.0, r.col_edges, need_x)
+    y = middle(float(rr), rr + 1.0, r.row_edges, need_y)
+    return None if x is None or y is None else (x, y)
+
+
+def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
+    """RoIAlign, RoIWarp or PrRoI: the ``ph x pw`` output for ``scene.channel`` and how much of the RoI the bins span.
+
+    The output's cells on one colour scale, each answering a hover with its row, column and value; the values
+    printed when every one fits. Below, the RoI's area as a bar: inside the bins, and what the bins leave out
+    (RoIWarp's rounding, or the legacy half-cell shift) when it is more than float32's noise.
+    """
+    r = scene.chosen
+    ph, pw = r.output_size
+    out = r.output[scene.channel]
+    vmin, vmax = float(out.min()), float(out.max())
+    heading = f"Output {ph}×{pw}×{r.channels}: channel {scene.channel}"
+    s = Sheet(width, text)
+    s.title(heading)
+    widest = max(fonts.width(str(v), text) for v in range(max(ph, pw)))
+    room = s.inner - widest - 12
+    cell_px = min(room / pw, 0.6 * width / max(ph, pw))  # the grid at most 60 % of the width, as the file's was
+    fits = values_fit([out], cell_px, text)
+    s.chart((0, pw), (0, ph), output_cells(out, None, vmin, vmax, fits, text), xname="column", yname="row",
+            tick_at=0.5, max_height=cell_px * ph)
+    note = "" if fits else "The cells are too small to print their values here: a hover over a cell gives its value."
+    s.colour_bar(vmin, vmax, "viridis", "")
+    if note:
+        s.note(note)
+    area = r.projected_area
+    why = "lost: quantization" if r.snapped else "outside the bins (½-cell shift)"
+    left_out = max(area - r.covered_area, 0.0)
+    # Bins that span the RoI exactly (aligned, nothing rounded) leave only float32's noise outside, a few
+    # millionths of a cell: no share and no legend entry for it, or the legend would name a shift that is not there.
+    whole = left_out <= OUTSIDE_NOISE * max(area, 1e-12)
+    parts = [(r.covered_area / area if area else 0.0, look.COVERED, f"inside the bins: {cells(r.covered_area)}")]
+    if not whole:
+        parts.append((left_out / area if area else 0.0, look.LOST, f"{why}: {cells(left_out)}"))
+    bar_heading = f"The RoI's {cells(area)}: {'100 %' if whole else pct(r.coverage)} inside the bins"
+    s.bar(parts, bar_heading)
+    s.legend([Entry.area(label, kind) for _, kind, label in parts], columns=1)
+    s.badge(scene.pretrained)
+    return s.done(f"{heading}. {bar_heading}." + (f" {note}" if note else ""))
