@@ -1,4 +1,9 @@
-"""After pooling: every RoI through VGG16's own classifier (fc6, fc7, fc8), as one batch."""
+"""After pooling: every RoI through VGG16's own classifier (fc6, fc7, fc8), as one batch.
+
+The chart is described once (:func:`roi_viz.figures.head.describe_head`) for the column it is shown
+in: inline SVG on the page, on a phone (a narrower drawing) and on the projector (larger type); every
+bar answers a hover with its class and probability.
+"""
 from __future__ import annotations
 
 import streamlit as st
@@ -9,16 +14,30 @@ from .. import cache, figure
 from ..session import session
 from ..widgets import callback
 
+# The drawing's own width: about the lesson column of a 1366 x 768 laptop (528 px), as the comparison's.
+PAGE_WIDTH, PAGE_TEXT = 560.0, 13.0
+
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def head_picture(key: str, size: int, scheme: str, rois: tuple, _conv53, pretrained: bool,
-                 dpi: float) -> tuple[bytes, list]:
+def head_scores(key: str, size: int, scheme: str, rois: tuple, _conv53) -> list:
+    """Each RoI's box, best classes and empty bins (:class:`roi_viz.figures.head.Scores`), classified as one batch."""
     from roi_viz import head
-    from roi_viz.draw.head import fig_head
-    from roi_viz.draw.kit import to_png
+    from roi_viz.figures.head import Scores
 
-    results = head.classify_rois(cache.the_head().model, _conv53, list(rois), scheme=scheme)
-    return to_png(fig_head(results, pretrained), dpi=dpi), [r.top for r in results]
+    return [Scores.of(r) for r in head.classify_rois(cache.the_head().model, _conv53, list(rois), scheme=scheme)]
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def head_drawing(key: str, _scores: list, pretrained: bool, width: float, text: float):
+    """The chart ``width`` px wide with texts ``text`` px (``key`` names the scores it is drawn from)."""
+    from roi_viz.figures.head import describe_head
+
+    return describe_head(_scores, pretrained, width=width, text=text, alt=alt_of(_scores))
+
+
+def alt_of(scores) -> str:
+    return "The top-5 ImageNet classes of VGG16's classifier for each RoI: " + " ".join(
+        f"RoI {n}: " + ", ".join(f"{name} {p:.0%}" for name, p in r.top) + "." for n, r in enumerate(scores, 1))
 
 
 @callback
@@ -53,15 +72,20 @@ def render(scene, key: str, inp) -> None:
             h = cache.the_head()
         with st.spinner("conv5_3 features of this image (once per image and size)…"):
             conv53 = cache.feature_map(key, settings.input_size, "conv5_3", inp)
-        png, tops = head_picture(key, settings.input_size, settings.scheme, tuple(tuple(r) for r in scene.rois),
-                                 conv53.values, h.pretrained, figure.dpi())
+        rois = tuple(tuple(r) for r in scene.rois)
+        scores = head_scores(key, settings.input_size, settings.scheme, rois, conv53.values)
+        name = f"{key}|{settings.input_size}|{settings.scheme}|{rois}"
         if not h.pretrained:
             st.warning("**Untrained classifier:** without ImageNet weights these scores mean nothing; the pipeline is "
                        "the real one.")
     with picture:
-        figure.show(png, "PNG", "The top-5 ImageNet classes of VGG16's classifier for each RoI: "
-                    + " ".join(f"RoI {n}: " + ", ".join(f"{name} {p:.0%}" for name, p in top) + "."
-                               for n, top in enumerate(tops, 1)))
+        if s.place.present:  # the slide: as large as the screen allows, its type read from the back of the room
+            drawing, shown = figure.for_projector(
+                lambda f: head_drawing(name, scores, h.pretrained, PAGE_WIDTH, PAGE_TEXT * f))
+            figure.show_drawing(drawing, key="head-figure", max_width=shown)
+        else:  # and a phone's, for a narrow column
+            figure.show_drawing(head_drawing(name, scores, h.pretrained, PAGE_WIDTH, PAGE_TEXT), key="head-figure",
+                                narrow=head_drawing(name, scores, h.pretrained, figure.NARROW_WIDTH, PAGE_TEXT))
     with after:
         st.markdown(
             "**A proposal is not a detection.** A box that surrounds nothing in particular gets scores all the same: "
