@@ -29,6 +29,7 @@ from matplotlib.figure import Figure
 
 from .draw import sampling as fs
 from .draw import steps as fp
+from .figures import sampling as dsa
 from .figures import steps as ds
 from .picture.spec import Drawing
 from .lesson import words
@@ -66,10 +67,13 @@ STEPS: dict[str, Step] = {
         Step("quantize", "Quantization", fp.fig_quantize, words.step_quantize, describe=ds.describe_quantize),
         Step("bins", "Split into bins", fp.fig_bins, words.step_bins),
         Step("pool", "Max pooling", fp.fig_pool, words.step_pool),
-        Step("sampling", "Bins and sampling points", fs.fig_sampling, words.step_sampling, picks="point"),
-        Step("bilinear", "One point, four cells", fs.fig_bilinear, words.step_bilinear, picks="point"),
-        Step("combine", "One value per bin", fs.fig_combine, words.step_combine),
-        Step("integrate", "Integrate each bin", fs.fig_integrate, words.step_integrate, picks="bin"),
+        Step("sampling", "Bins and sampling points", fs.fig_sampling, words.step_sampling, picks="point",
+             describe=dsa.describe_sampling),
+        Step("bilinear", "One point, four cells", fs.fig_bilinear, words.step_bilinear, picks="point",
+             describe=dsa.describe_bilinear),
+        Step("combine", "One value per bin", fs.fig_combine, words.step_combine, describe=dsa.describe_combine),
+        Step("integrate", "Integrate each bin", fs.fig_integrate, words.step_integrate, picks="bin",
+             describe=dsa.describe_integrate),
     )
 }
 # A method's own version of a step, keyed by (method key, step key); filled by register().
@@ -89,7 +93,8 @@ def _output(rec: Method) -> Step:
     """Whole-cell bins end on RoI pooling's output and its losses; the others on their own bins' coverage."""
     if rec.whole_cell_bins:
         return Step("output", "Output and coverage", fp.fig_output, words.step_output)
-    return Step("output", "Output and coverage", fs.fig_output, words.output_between_cells)
+    return Step("output", "Output and coverage", fs.fig_output, words.output_between_cells,
+                describe=dsa.describe_output)
 
 
 _BY_TRAITS = {"features": _features, "output": _output}

@@ -51,6 +51,9 @@ def step_controls(steps, last: int, present: bool) -> None:
              horizontal=True, label_visibility="collapsed", **bound("step", lambda v: go_to_step(v, last)))
 
 
+PAGE_MAX_PX = 720  # a wide screen's column: the figure grows no wider, so the words under it stay in reach
+
+
 def show_described(scene, step, name: str, alt: str, present: bool) -> None:
     """A step's described figure as SVG: the page's (and a phone's), or on a projector one whose smallest text
     reads from the back of the room. ``name`` names everything it is drawn from; ``alt`` its text alternative."""
@@ -63,7 +66,7 @@ def show_described(scene, step, name: str, alt: str, present: bool) -> None:
         d, shown = figure.for_projector(lambda f: drawing(figure.PAGE_WIDTH, figure.PAGE_TEXT * f))
         figure.show_drawing(d, key="step-svg", max_width=shown)
     else:
-        figure.show_drawing(drawing(figure.PAGE_WIDTH, figure.PAGE_TEXT), key="step-svg",
+        figure.show_drawing(drawing(figure.PAGE_WIDTH, figure.PAGE_TEXT), key="step-svg", max_width=PAGE_MAX_PX,
                             narrow=drawing(figure.NARROW_WIDTH, figure.PAGE_TEXT))
 
 
