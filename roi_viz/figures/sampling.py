@@ -30,7 +30,7 @@ from ..lesson.shown import printed_shares, window
 from ..picture import fonts, place, scale
 from ..picture.spec import Drawing, Line, Panel, Point, Rect, Stroke, Text
 from . import look
-from .compare import output_cells, values_fit
+from .compare import VALUE_GAP, output_cells, values_fit
 from .frame import PAD, Entry, Sheet, cell_lines, channel_cells, ticks
 from .steps import channel_entry, roi_entries, roi_marks
 
@@ -263,7 +263,7 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     panel = _chart(s, xlim, ylim, marks)
     S = panel.scale()[0]  # px per cell
     t, h = text, fonts.height(text)
-    box_h = h + 4
+    box_h = h + 3  # the weight's white box
     over: list = []
     for rr in range(r0, r1):  # a cross at every cell's centre: what a weight is measured from
         for cc in range(c0, c1):
@@ -289,7 +289,7 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
             if (rr, cc) in weights and weights[rr, cc] > 0:
                 up = rr + 0.5 < y  # the point below the centre: the numbers go to the top of the cell
                 wy = rr + (GAP + box_h / 2) / S if up else rr + 1 - (GAP + box_h / 2) / S
-                vy = rr + (2 * GAP + box_h + h / 2) / S if up else rr + 1 - (2 * GAP + box_h + h / 2) / S
+                vy = rr + (GAP + box_h + 1 + h / 2) / S if up else rr + 1 - (GAP + box_h + 1 + h / 2) / S
                 words = f"×{weight(weights[rr, cc])}"
                 bw = fonts.width(words, t, "bold") + 6
                 labels += [Rect(cc + 0.5 - bw / 2 / S, wy - box_h / 2 / S, bw / S, box_h / S, fill="#ffffff",
@@ -302,7 +302,7 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
                                    baseline="middle", kind="value"))
     # Every value within its cell, and the weight and the value together in half a cell, clear of the centre's
     # cross (5 px) and the leader's end: all printed, or none.
-    fits = all(fonts.width(m.text, t) + 2 * GAP <= S for m in values) and 3 * GAP + box_h + h <= S / 2 - 6
+    fits = all(fonts.width(m.text, t) + 2 * GAP <= S for m in values) and GAP + box_h + 1 + h <= S / 2 - 5
     note = ""
     if not fits:
         values = []
@@ -499,7 +499,9 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     s.title(heading)
     widest = max(fonts.width(str(v), text) for v in range(max(ph, pw)))
     room = s.inner - widest - 12
-    cell_px = min(room / pw, 0.6 * width / max(ph, pw))  # the grid at most 60 % of the width, as the file's was
+    # The grid 60 % of the width, as the file's was, or wider where that lets its values be printed.
+    need = max(fonts.width(value(float(v)), text) for v in out.ravel()) + 2 * VALUE_GAP + 1
+    cell_px = min(room / pw, max(0.6 * width / max(ph, pw), need))
     fits = values_fit([out], cell_px, text)
     s.chart((0, pw), (0, ph), output_cells(out, None, vmin, vmax, fits, text), xname="column", yname="row",
             tick_at=0.5, max_height=cell_px * ph)
