@@ -103,6 +103,16 @@ class Entry:
 SWATCH_W, SWATCH_GAP = 30.0, 6.0
 
 
+def _thinned(items: list[tuple[float, str]], need) -> list[tuple[float, str]]:
+    """``(px, words)`` in order along an edge, keeping every k-th one, the least k that leaves every two kept
+    neighbours ``need(a, b)`` px apart."""
+    for k in range(1, len(items) + 1):
+        kept = items[::k]
+        if all(abs(b[0] - a[0]) >= need(a[1], b[1]) for a, b in zip(kept, kept[1:])):
+            return kept
+    return items[:1]
+
+
 @dataclass
 class Sheet:
     """A figure built top to bottom; :meth:`done` makes it a :class:`~roi_viz.picture.spec.Drawing`."""
@@ -136,13 +146,17 @@ class Sheet:
 
     def chart(self, xlim, ylim, marks, *, xname: str = "x: column (cells)", yname: str = "y: row (cells)",
               xticks=None, yticks=None, tick_at: float = 0.0, max_height: float | None = None,
-              fmt=lambda v: str(int(round(v)))) -> Panel:
+              fmt=lambda v: str(int(round(v))), top=None, top_name: str = "", right=None,
+              right_name: str = "") -> Panel:
         """A panel of ``marks`` in data coordinates ``xlim x ylim`` (y down), one data unit as wide as it is high.
 
         The y axis's name sits above the panel, its numbers on the left; the x axis's numbers and name below.
         ``xticks`` / ``yticks``: where to put numbers (default: round values that fit); ``tick_at``: their
         offset within a unit (0.5 numbers the cells of an output grid instead of their edges);
         ``max_height``: px the panel may not pass (it narrows instead).
+        ``top`` / ``right``: extra labels ``[(position in data, words), ...]`` along the panel's top edge (x
+        positions) and right edge (y positions), named ``top_name`` / ``right_name`` above them, where no
+        grid line crosses them (bin numbers); neighbours too close for their words keep every k-th one.
         """
         (x0, x1), (y0, y1) = xlim, ylim
         t = self.text
@@ -153,6 +167,8 @@ class Sheet:
         left = PAD + labels_w + 6
         # The last x number is centred on the right edge: half of it needs room past the panel.
         room = self.width - left - PAD - max(fonts.width(fmt(v), t) for v in (x0, x1)) / 2
+        if right:  # room for the right labels' column (its name sits on the line of the y axis's name)
+            room = min(room, self.width - left - PAD - 6 - max(fonts.width(words, t) for _, words in right))
         aspect = (y1 - y0) / (x1 - x0)
         w = room
         h = w * aspect
@@ -160,8 +176,18 @@ class Sheet:
             h = max_height
             w = h / aspect
         self.marks.append(Text(left, self.y, yname, t, colour="#333333", kind="axis name"))
+        if right and right_name:
+            self.marks.append(Text(self.width - PAD, self.y, right_name, t, anchor="end", colour="#333333",
+                                   kind="axis name"))
         self.y += fonts.height(t) + 4
         x = left + (room - w) / 2
+        if top:
+            if top_name:
+                self.marks.append(Text(x + w / 2, self.y, top_name, t, anchor="middle", colour="#333333",
+                                       kind="axis name"))
+                self.y += fonts.height(t) + 2
+            top_y = self.y
+            self.y += fonts.height(t) + 6
         panel = Panel(x, self.y, w, h, (float(x0), float(x1)), (float(y0), float(y1)), tuple(marks))
         self.panels.append(panel)
         if yticks is None:
@@ -173,10 +199,23 @@ class Sheet:
         else:
             xt = xticks
         bottom = self.y + h
+        if top:
+            px = [(panel.to_px(v, y0)[0], words) for v, words in top]
+            for cx, words in _thinned(px, lambda a, b: (fonts.width(a, t) + fonts.width(b, t)) / 2 + 8):
+                self.marks.append(Line(((cx, self.y - 4), (cx, self.y)), TICK, kind="tick"))
+                self.marks.append(Text(cx, top_y, words, t, anchor="middle", kind="bin number"))
+        if right:
+            py = [(panel.to_px(x1, v)[1], words) for v, words in right]
+            for cy, words in _thinned(py, lambda a, b: fonts.height(t) + 2):
+                self.marks.append(Line(((x + w, cy), (x + w + 4, cy)), TICK, kind="tick"))
+                self.marks.append(Text(x + w + 6, cy, words, t, baseline="middle", kind="bin number"))
+        # A y number level with the bottom edge would meet the first x number below it: it moves up, clear of it.
+        first_x = min((panel.to_px(v + tick_at, y1)[0] - fonts.width(fmt(v), t) / 2 for v in xt), default=x)
         for v in yt:
             _, py = panel.to_px(x0, v + tick_at)
+            ty = min(py, bottom + 4.5 - fonts.height(t) / 2) if first_x < x - 6 else py
             self.marks.append(Line(((x - 4, py), (x, py)), TICK, kind="tick"))
-            self.marks.append(Text(x - 6, py, fmt(v), t, anchor="end", baseline="middle", kind="tick"))
+            self.marks.append(Text(x - 6, ty, fmt(v), t, anchor="end", baseline="middle", kind="tick"))
         for v in xt:
             px, _ = panel.to_px(v + tick_at, y1)
             self.marks.append(Line(((px, bottom), (px, bottom + 4)), TICK, kind="tick"))
