@@ -116,14 +116,16 @@ def test_sampling_points_say_where_they_are_and_what_they_read(method, bname):
                 f"reads {value(float(r.sample_values[sc.channel, i, j, k]))}"
             want[(x, y)] = f"bin ({i},{j}), point {k + 1} at (x, y) = ({num(x)}, {num(y)}): {reads}"
         assert shown and all(want[(m.x, m.y)] == m.title for m in shown)
+        inside = set(want)
+        assert {(m.x, m.y) for m in shown} == inside, "every point is drawn, those off the map too"
+        (panel,) = {p for p, m in d.marks(Point) if m.kind == "sample"}
         r0, r1, c0, c1 = window(sc)
-        inside = {xy for xy in want if c0 <= xy[0] <= c1 and r0 <= xy[1] <= r1}
-        assert {(m.x, m.y) for m in shown} == inside, "every point of the view is drawn, and only those"
-        notes = " ".join(words(d, "note"))
-        if len(inside) < len(want):
-            assert f"{len(want) - len(inside)} sampling point" in notes and "off the map" in notes
-        else:
-            assert "off the map" not in notes
+        (x0, x1), (y0, y1) = panel.xlim, panel.ylim
+        assert x0 <= c0 and y0 <= r0 and x1 >= c1 and y1 >= r1, "the lesson's window, grown round the points"
+        H, W = r.map_size
+        past = x0 < 0 or y0 < 0 or x1 > W or y1 > H
+        assert ("off the map" in words(d, "legend")) == past
+        assert any(m.kind == "off map area" for _, m in d.marks(Rect)) == past
         legend = words(d, "legend")
         assert {"RoI as projected", "sampling point", "point looked at in the next step"} <= set(legend)
         assert ("quantized region" in legend) == (method == "warp")
@@ -190,6 +192,10 @@ def test_a_point_off_the_map_reads_0_in_the_bilinear_title():
     d = describe_bilinear(sc)
     assert " ".join(words(d, "title")) == "Bin (0,0), point 1 is off the map: it reads 0"
     assert problems(d, 528) == [] and not texts(d, "weight")
+    (panel,) = {p for p, m in d.marks(Point) if m.kind == "focus"}
+    y, x = sc.chosen.samples[0, 0, 0]
+    assert panel.xlim[0] < x < panel.xlim[1] and panel.ylim[0] < y < panel.ylim[1], "the view reaches the point"
+    assert "off the map" in words(d, "legend") and any(m.kind == "off map area" for _, m in d.marks(Rect))
 
 
 # ------------------------------------------------------------------------------------------ combine

@@ -38,6 +38,7 @@ BIN_FACES = ("#f4f4f4", "#cfcfcf")  # neighbouring bins alternate, so each one s
 # A sampling point: white with a black ring; a point more than a cell off the map (it reads 0): a red cross.
 SAMPLE_FILL, SAMPLE_STROKE = "#ffffff", Stroke("#000000", 1.2)
 OFF_MAP = "#d62728"
+OFF_MAP_AREA = ("#ffffff", "-", "#b0b0b0")  # where a view reaches past the map's edge: white, grey level lines
 BADGE, BADGE_TEXT = "#b00020", "UNTRAINED VGG16: features are random"
 
 # Cell lines over a map: light on dark colours (viridis), grey on light ones (a channel in greys).

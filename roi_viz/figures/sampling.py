@@ -78,11 +78,6 @@ def _point_title(r, channel: int, i: int, j: int, k: int) -> str:
     return f"{where}: reads {value(float(r.sample_values[channel, i, j, k]))}"
 
 
-def _inside(panel: Panel, x: float, y: float) -> bool:
-    (x0, x1), (y0, y1) = panel.xlim, panel.ylim
-    return x0 <= x <= x1 and y0 <= y <= y1
-
-
 def _point_size(r, panel: Panel, most: float) -> float:
     """A marker's width in px: as large as ``most``, and no wider than 70 % of the room between two points."""
     sx, sy = panel.scale()
@@ -92,39 +87,25 @@ def _point_size(r, panel: Panel, most: float) -> float:
     return float(min(most, max(3.0, 0.7 * room)))
 
 
-def _points(r, scene: Scene, panel: Panel, size: float) -> tuple[list, int]:
-    """Every sampling point inside the view as a marker (a point off the map also as a red cross), and how many
-    lie outside the view."""
+def _points(r, scene: Scene, panel: Panel, size: float) -> list:
+    """Every sampling point as a marker (one off the map, which reads 0, also crossed in red); the view
+    (:func:`_view`) holds them all."""
     ph, pw = r.output_size
     marks: list = []
     crosses: list = []
-    outside = 0
     sx, _ = panel.scale()
     arm = size / 2 / sx  # the cross's half width, in cells
     for i in range(ph):
         for j in range(pw):
             for k in range(r.points_per_bin):
                 y, x = (float(v) for v in r.samples[i, j, k])
-                if not _inside(panel, x, y):
-                    outside += 1
-                    continue
                 title = _point_title(r, scene.channel, i, j, k)
                 marks.append(Point(x, y, "circle", size, look.SAMPLE_FILL, look.SAMPLE_STROKE, title=title,
                                    kind="sample"))
                 if not r.valid[i, j, k]:
                     crosses += [Line(((x - arm, y - arm), (x + arm, y + arm)), OFF_STROKE, kind="off map"),
                                 Line(((x - arm, y + arm), (x + arm, y - arm)), OFF_STROKE, kind="off map")]
-    return marks + crosses, outside
-
-
-def _outside_note(r, outside: int) -> str:
-    if not outside:
-        return ""
-    zero = int((~r.valid).sum())
-    what = f"{outside} sampling point{'s lie' if outside != 1 else ' lies'} off the map, outside this view"
-    if zero:
-        return what + f" ({zero} of them more than half a cell off: {'each reads' if zero != 1 else 'it reads'} 0)."
-    return what + " (each reads the cells at the map's edge)."
+    return marks + crosses
 
 
 def _add(s: Sheet, panel: Panel, marks: list) -> Panel:
@@ -147,6 +128,23 @@ def _text_fits(panel: Panel, t: Text, edges: list[Line], avoid: list) -> bool:
             return False
     return not any(x < bx + bw + GAP and bx < x + w + GAP and y < by + bh + GAP and by < y + h + GAP
                    for bx, by, bw, bh in avoid)
+
+
+def _view(scene: Scene, r) -> tuple[tuple[float, float], tuple[float, float], list, list[Entry]]:
+    """The limits ``(xlim, ylim)`` of a map figure of ``r``'s points: the lesson's window, grown to whole cells
+    round every sampling point (half a cell of room) so that none is hidden, even one off the map; and, when the
+    view passes the map's edge, the area off the map (level lines) and its legend entry."""
+    r0, r1, c0, c1 = window(scene)
+    if getattr(r, "points_per_bin", 0):
+        ys, xs = r.samples[..., 0], r.samples[..., 1]
+        r0, r1 = min(r0, math.floor(float(ys.min()) - 0.5)), max(r1, math.ceil(float(ys.max()) + 0.5))
+        c0, c1 = min(c0, math.floor(float(xs.min()) - 0.5)), max(c1, math.ceil(float(xs.max()) + 0.5))
+    H, W = r.map_size
+    xlim, ylim = (float(c0), float(c1)), (float(r0), float(r1))
+    if r0 >= 0 and c0 >= 0 and r1 <= H and c1 <= W:
+        return xlim, ylim, [], []
+    area = Rect(float(c0), float(r0), float(c1 - c0), float(r1 - r0), kind="off map area", **look.fill(look.OFF_MAP_AREA))
+    return xlim, ylim, [area], [Entry.area("off the map", look.OFF_MAP_AREA)]
 
 
 def _overlaps(a, b) -> bool:
@@ -185,7 +183,6 @@ def describe_sampling(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     """
     r = scene.chosen
     win = window(scene)
-    r0, r1, c0, c1 = win
     ph, pw = r.output_size
     bh, bw = r.bin_size
     gh, gw = r.grid
@@ -195,34 +192,30 @@ def describe_sampling(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     else:
         heading = f"{ph}×{pw} bins of {rows_by_columns(bh, bw)}; {gh}×{gw} points in each"
     s.title(heading)
-    marks: list = channel_cells(scene.features[scene.channel], win, alpha=0.35, name=f"channel {scene.channel}")
+    xlim, ylim, marks, off = _view(scene, r)
+    marks += channel_cells(scene.features[scene.channel], win, alpha=0.35, name=f"channel {scene.channel}")
     marks += cell_lines(win, look.CELL_ON_LIGHT)
     roi, entries = _roi(scene)
-    panel = _chart(s, (c0, c1), (r0, r1), marks)
-    note = ""
+    panel = _chart(s, xlim, ylim, marks)
     if r.points_per_bin:
         size = _point_size(r, panel, 14.0)
-        pts, outside = _points(r, scene, panel, size)
+        pts = _points(r, scene, panel, size)
         i, j, k = scene.focus
         y, x = (float(v) for v in r.samples[i, j, k])
         over = _bin_lines(r) + pts
-        if _inside(panel, x, y):
-            over.append(Point(x, y, "circle", 2 * size + 4, None, RING, title=_point_title(r, scene.channel, i, j, k),
-                              kind="focus"))
+        over.append(Point(x, y, "circle", 2 * size + 4, None, RING, title=_point_title(r, scene.channel, i, j, k),
+                          kind="focus"))
         panel = _add(s, panel, over + roi)
         entries += [_bins_entry(r), Entry("sampling point", swatch="circle", fill=look.SAMPLE_FILL,
                                           stroke=look.SAMPLE_STROKE),
                     Entry("point looked at in the next step", swatch="circle", stroke=RING)]
         if not r.valid.all():
             entries.append(Entry("off the map: reads 0", swatch="cross", stroke=OFF_STROKE))
-        note = _outside_note(r, outside)
     else:
         panel = _add(s, panel, roi)
-    s.legend(entries + [channel_entry(scene)])
-    if note:
-        s.note(note)
+    s.legend(entries + [channel_entry(scene)] + off)
     s.badge(scene.pretrained)
-    return s.done(heading + "." + (f" {note}" if note else ""))
+    return s.done(heading + ".")
 
 
 def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
@@ -255,11 +248,17 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     block = chan[r0:r1, c0:c1]
     lo, hi = float(block.min()), float(block.max())
     win = (r0, r1, c0, c1)
-    marks: list = channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=f"channel {scene.channel}")
+    # A point at the map's edge may lie outside the cells shown: the view reaches it, the area off the map lined.
+    xlim = (float(min(c0, math.floor(x - 0.3))), float(max(c1, math.ceil(x + 0.3))))
+    ylim = (float(min(r0, math.floor(y - 0.3))), float(max(r1, math.ceil(y + 0.3))))
+    marks: list = []
+    off: list[Entry] = []
+    if xlim != (c0, c1) or ylim != (r0, r1):
+        marks.append(Rect(xlim[0], ylim[0], xlim[1] - xlim[0], ylim[1] - ylim[0], kind="off map area",
+                          **look.fill(look.OFF_MAP_AREA)))
+        off.append(Entry.area("off the map", look.OFF_MAP_AREA))
+    marks += channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=f"channel {scene.channel}")
     marks += cell_lines(win, look.CELL_ON_DARK)
-    # A point at the map's edge may lie outside the cells shown: the view reaches it, off the map left blank.
-    xlim = (min(float(c0), math.floor(x - 0.3)), max(float(c1), math.ceil(x + 0.3)))
-    ylim = (min(float(r0), math.floor(y - 0.3)), max(float(r1), math.ceil(y + 0.3)))
     panel = _chart(s, xlim, ylim, marks)
     S = panel.scale()[0]  # px per cell
     t, h = text, fonts.height(text)
@@ -315,6 +314,7 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
         else:
             note = note or "A value under the point's ring is left out: a hover over its cell gives it."
     panel = _add(s, panel, over + labels + kept)
+    s.legend(off)
     s.colour_bar(lo, hi, "viridis", f"Channel {scene.channel}, the cells shown:")
     if note:
         s.note(note)
@@ -340,16 +340,16 @@ def describe_combine(scene: Scene, *, width: float = WIDTH, text: float = TEXT) 
     chan = scene.features[scene.channel]
     block = chan[r0:r1, c0:c1]
     lo, hi = float(block.min()), float(block.max())
-    marks: list = channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=f"channel {scene.channel}")
+    xlim, ylim, marks, off = _view(scene, r)
+    marks += channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=f"channel {scene.channel}")
     marks += cell_lines(win, look.CELL_ON_DARK)
-    panel = _chart(s, (c0, c1), (r0, r1), marks)
+    panel = _chart(s, xlim, ylim, marks)
     roi, entries = _roi(scene)
     note = ""
     if r.points_per_bin:
         size = _point_size(r, panel, 12.0)
         edges = _bin_lines(r)
-        pts, outside = _points(r, scene, panel, size)
-        over: list = edges + pts
+        over: list = edges + _points(r, scene, panel, size)
         vals = r.sample_values[scene.channel]
         entries += [_bins_entry(r), Entry("sampling point", swatch="circle", fill=look.SAMPLE_FILL,
                                           stroke=look.SAMPLE_STROKE)]
@@ -360,21 +360,18 @@ def describe_combine(scene: Scene, *, width: float = WIDTH, text: float = TEXT) 
                 for bj in range(pw):
                     kk = int(best[bi, bj])
                     yy, xx = (float(v) for v in r.samples[bi, bj, kk])
-                    if _inside(panel, xx, yy):
-                        over.append(Point(xx, yy, "circle", 2 * size + 4, None, RING, kind="winner",
-                                          title=f"bin ({bi},{bj}): its maximum, "
-                                                f"{value(float(r.output[scene.channel, bi, bj]))}, from point {kk + 1}"))
+                    over.append(Point(xx, yy, "circle", 2 * size + 4, None, RING, kind="winner",
+                                      title=f"bin ({bi},{bj}): its maximum, "
+                                            f"{value(float(r.output[scene.channel, bi, bj]))}, from point {kk + 1}"))
             entries.append(Entry("the bin's maximum", swatch="circle", stroke=RING))
         labels = _point_values(r, scene, panel, size, edges, text)
         if labels is None:
             note = "The points are too close to print their values here: a hover over a point gives its value."
             labels = []
-        extra = _outside_note(r, outside)
-        note = " ".join(w for w in (note, extra) if w)
         panel = _add(s, panel, over + roi + labels)
     else:
         panel = _add(s, panel, roi)
-    s.legend(entries)
+    s.legend(entries + off)
     s.colour_bar(lo, hi, "viridis", f"Channel {scene.channel}, the cells shown:")
     if note:
         s.note(note)
