@@ -47,18 +47,11 @@ import numpy as np
 
 from .ops import geometry as g
 from .ops.maps import VALUE_TO_CELL, as_numpy_map, bilinear_weights
-from .ops.prroi import PrRoITrace, prroi_pool
-from .ops.roialign import AlignTrace, roi_align, roi_warp
-from .ops.roipool import PoolTrace, roi_pool
+from .ops.prroi import PrRoITrace
+from .ops.roialign import AlignTrace
+from .ops.roipool import PoolTrace
 
 CORNERS = ("x1", "y1", "x2", "y2")
-OPTIONS = {  # the forward functions' own keyword arguments, per method key
-    "pool": ("scheme",),
-    "align": ("sampling_ratio", "aligned", "mode"),
-    "warp": ("sampling_ratio", "mode", "scheme"),
-    "prroi": ("aligned",),
-}
-_FORWARD = {"pool": roi_pool, "align": roi_align, "warp": roi_warp, "prroi": prroi_pool}
 # A corner counts as *on* a jump or a kink when it is this close to one, relative to its size:
 # float64 box arithmetic is good to ~1e-15, and no slider or drag lands closer than this by chance.
 _NUDGE = 1e-9
@@ -74,16 +67,31 @@ def _record(method: str):
 
 
 def _check_method(method: str) -> str:
-    if method not in _FORWARD:
-        raise ValueError(f"The method must be one of {', '.join(_FORWARD)}; got {method!r}.")
+    from .methods import METHODS
+
+    if method not in METHODS:
+        raise ValueError(f"The method must be one of {', '.join(METHODS)}; got {method!r}.")
+    if _record(method).forward is None:
+        raise ValueError(f"{_record(method).name} has no backward pass here: its record names no forward function.")
     return method
 
 
+def options_of(method: str) -> tuple[str, ...]:
+    """The forward function's own keyword arguments for ``method`` (its record's ``forward_options``)."""
+    return _record(_check_method(method)).option_names()
+
+
+def _forward(method: str):
+    """``(feature_map, roi, *, stride, output_size, **options) -> trace``: the method's op, from its record."""
+    return _record(method).forward
+
+
 def _check_options(method: str, options: dict) -> dict:
-    unknown = sorted(set(options) - set(OPTIONS[method]))
+    names = options_of(method)
+    unknown = sorted(set(options) - set(names))
     if unknown:
-        allowed = ", ".join(OPTIONS[method])
-        raise ValueError(f"The method {method!r} takes the options {allowed}; {', '.join(unknown)} is not one of them.")
+        raise ValueError(f"The method {method!r} takes the options {', '.join(names)}; "
+                         f"{', '.join(unknown)} is not one of them.")
     return options
 
 
@@ -138,7 +146,7 @@ def _prepare(method, feature_map, roi, stride, output_size, weights, options):
     box = g.check_roi(roi)
     s = g.check_stride(stride)
     _check_inside(box, s, (int(fm.shape[1]), int(fm.shape[2])))
-    trace = _FORWARD[method](fm, box, stride=s, output_size=output_size, **options)
+    trace = _forward(method)(fm, box, stride=s, output_size=output_size, **options)
     w = _check_weights(weights, trace.output.shape)
     return fm, box, s, w, trace
 
@@ -149,7 +157,7 @@ def feature_gradient(method: str, feature_map, roi: Sequence[float], *, stride: 
     """The derivative of ``sum(weights * output)`` by every cell of the feature map.
 
     Args:
-        method: ``"pool"``, ``"align"``, ``"warp"`` or ``"prroi"``.
+        method: a key of :data:`roi_viz.methods.METHODS` whose record has a ``forward``.
         feature_map: ``C x H x W`` NumPy array or torch tensor.
         roi: ``(x, y, w, h)`` in input pixels.
         stride: input pixels per cell.
@@ -269,13 +277,14 @@ def box_gradient(method: str, feature_map, roi: Sequence[float], *, stride: floa
         sides = [_directional(method, fm, box, s, w, trace, options, e) for e in np.eye(4)]
         left, right, jump = (tuple(float(d[k]) for d in sides) for k in range(3))
     value = tuple(_one_value(lo, hi, j) for lo, hi, j in zip(left, right, jump))
-    surrogate = _warp_surrogate(fm, s, w, trace) if method == "warp" else None
+    # The surrogate reads the sampling points of the snapped box: only a record that has one asks for it.
+    surrogate = _warp_surrogate(fm, s, w, trace) if _record(method).surrogate else None
     return BoxGradient(method, value, left, right, jump, _words(method, trace, value, left, right, jump, surrogate),
                        surrogate)
 
 
 def warp_surrogate(feature_map, roi: Sequence[float], *, stride: float, output_size=(3, 3), weights=None,
-                   **options) -> tuple[float, float, float, float]:
+                   method: str | None = None, **options) -> tuple[float, float, float, float]:
     """What RoIWarp's layer in MNC (Dai et al., 2016) back-propagates to the corners, per input pixel.
 
     The exact derivative of RoIWarp's forward pass is 0 between jumps (the box is
@@ -286,9 +295,16 @@ def warp_surrogate(feature_map, roi: Sequence[float], *, stride: float, output_s
     aligned rule, at the box RoIWarp samples (the snapped cells, cut to the map),
     its grid of points held fixed. On a cell centre, where the surface has a kink,
     the slope towards larger coordinates is taken, as a kernel that floors the
-    point's coordinate does. Args are those of :func:`box_gradient` for ``"warp"``.
+    point's coordinate does. Args are those of :func:`box_gradient`; ``method`` is a key whose record has
+    a surrogate (``None``: the first such record, RoIWarp).
     """
-    fm, _, s, w, trace = _prepare("warp", feature_map, roi, stride, output_size, weights, options)
+    if method is None:
+        from .methods import METHODS
+
+        method = next(k for k, m in METHODS.items() if m.surrogate)
+    if not _record(method).surrogate:
+        raise ValueError(f"{_record(method).name} has no surrogate gradient by the box.")
+    fm, _, s, w, trace = _prepare(method, feature_map, roi, stride, output_size, weights, options)
     return _warp_surrogate(fm, s, w, trace)
 
 
@@ -346,7 +362,7 @@ def _nudge(box: g.Box, stride: float) -> float:
 
 
 def _loss(method, fm, box, stride, w, options, size) -> float:
-    return float((_FORWARD[method](fm, box, stride=stride, output_size=size, **options).output * w).sum())
+    return float((_forward(method)(fm, box, stride=stride, output_size=size, **options).output * w).sum())
 
 
 def _directional(method, fm, box, stride, w, trace, options, direction) -> tuple[float, float, float]:
@@ -366,7 +382,7 @@ def _directional(method, fm, box, stride, w, trace, options, direction) -> tuple
         step = (_loss(method, fm.astype(np.float64), _moved(box, direction, eta), stride, w, options, size)
                 - _loss(method, fm.astype(np.float64), _moved(box, direction, -eta), stride, w, options, size))
         return 0.0, 0.0, step
-    return _align_directional(fm, box, stride, w, trace, options, direction, eta)
+    return _align_directional(method, fm, box, stride, w, trace, options, direction, eta)
 
 
 def _snapped(method, fm, box, stride, size, options):
@@ -428,7 +444,7 @@ def _slopes(fm: np.ndarray, y: np.ndarray, x: np.ndarray, axis: str, side: np.nd
     return slope * inside
 
 
-def _align_directional(fm, box, stride, w, trace: AlignTrace, options, direction, eta):
+def _align_directional(method, fm, box, stride, w, trace: AlignTrace, options, direction, eta):
     """One-sided derivatives of RoIAlign's loss along ``direction``, and the jump if there is one."""
     ph, pw = trace.output_size
     gh, gw = trace.grid
@@ -459,8 +475,8 @@ def _align_directional(fm, box, stride, w, trace: AlignTrace, options, direction
         (d2x != d1x and _whole(trace.box[2] / pw)) or (d2y != d1y and _whole(trace.box[3] / ph)))
     if on_edge or grows:
         f64 = fm.astype(np.float64)
-        step = (_loss("align", f64, _moved(box, direction, eta), stride, w, options, trace.output_size)
-                - _loss("align", f64, _moved(box, direction, -eta), stride, w, options, trace.output_size))
+        step = (_loss(method, f64, _moved(box, direction, eta), stride, w, options, trace.output_size)
+                - _loss(method, f64, _moved(box, direction, -eta), stride, w, options, trace.output_size))
         if abs(step) > 1e3 * eta * (abs(results[-1]) + abs(results[1]) + 1e-12):
             return results[-1], results[1], step
     return results[-1], results[1], 0.0
@@ -630,7 +646,7 @@ def derivative_along_slide(method: str, feature_map, roi: Sequence[float], *, st
     for k, off in enumerate(offsets):
         moved = _moved(box, direction, off * s)
         _check_inside(moved, s, (int(fm.shape[1]), int(fm.shape[2])))
-        trace = _FORWARD[method](one, moved, stride=s, output_size=size, **options)
+        trace = _forward(method)(one, moved, stride=s, output_size=size, **options)
         values[k] = float((trace.output * w).sum())
         left[k], right[k], step[k] = _directional(method, one, moved, s, w, trace, options, direction)
     defined = np.array([_one_value(a, b, j) is not None for a, b, j in zip(left, right, step)])
@@ -640,7 +656,7 @@ def derivative_along_slide(method: str, feature_map, roi: Sequence[float], *, st
     if _record(method).snaps_to_cells:
         jumps = tuple(_find_jumps(method, one, box, s, size, w, options, direction, offsets))
     elif _record(method).samples_points:
-        kinks = _align_kinks(one, box, s, size, options, bin, axis, offsets)
+        kinks = _align_kinks(method, one, box, s, size, options, bin, axis, offsets)
     return DerivativeSlide(method, axis, s, int(channel), tuple(int(v) for v in bin), offsets, values,
                            derivative, left, right, defined, jumps, kinks)
 
@@ -671,9 +687,9 @@ def _find_jumps(method, fm, box, s, size, w, options, direction, offsets):
     return found
 
 
-def _align_kinks(fm, box, s, size, options, bin, axis, offsets) -> tuple:
+def _align_kinks(method, fm, box, s, size, options, bin, axis, offsets) -> tuple:
     """Offsets where one of the bin's points crosses a cell centre (an integer value coordinate)."""
-    start = roi_align(fm, box, stride=s, output_size=size, **options)
+    start = _forward(method)(fm, box, stride=s, output_size=size, **options)
     i, j = bin
     pts = start.samples[i, j, :, 1 if axis == "x" else 0] - VALUE_TO_CELL
     n = start.map_size[1 if axis == "x" else 0]

@@ -9,6 +9,11 @@ lives in :mod:`roi_viz.walkthrough`, keyed by the step keys the record lists.
 Code elsewhere never asks *which* method it has; it asks the record a question
 (its traits: :attr:`Method.snaps_to_cells`, :attr:`Method.whole_cell_bins`,
 :attr:`Method.samples_points`, :attr:`Method.integrates`) or the trace one.
+The backward pass reads its forward function and that function's options
+(:attr:`Method.forward`, :attr:`Method.forward_options`) and whether it has a
+surrogate gradient; the training view reads its two sentences on the gradient;
+the proposals read the torchvision function that pools many boxes at once
+(:attr:`Method.batched`); the board is sent its traits.
 A fifth method is one more record in :data:`METHODS` (see :func:`register`)
 and its steps in :mod:`roi_viz.walkthrough`.
 
@@ -52,6 +57,22 @@ class Method:
     whole_cell_bins: bool = False  # its bins are blocks of whole cells (RoI pooling's split)
     samples_points: bool = False  # reads the map at bilinear sampling points
     integrates: bool = False  # averages the bilinear surface exactly over each bin
+    # Its backward pass (roi_viz.backward) and the training view's words (roi_viz.lesson.training).
+    forward: Callable | None = None  # (feature_map, roi, *, stride, output_size, **options) -> trace; None: none here
+    forward_options: tuple[tuple[str, str], ...] = ()  # (the forward's keyword, the Settings field it reads)
+    surrogate: bool = False  # a differentiable stand-in for the box's gradient exists (MNC's RoIWarp layer)
+    gradient_words: str = ""  # where one output value's gradient lands on the map, after "sends its gradient"
+    box_words: str = ""  # whether a loss could move the box through it: one or two sentences
+    # Pooling thousands of proposals at once (roi_viz.proposals.pool_all): the torchvision.ops function, if any.
+    batched: str = ""  # "roi_pool" or "roi_align"; "" where torchvision has none
+
+    def options_for(self, settings: Settings) -> dict:
+        """The forward function's own keyword arguments, read from ``settings``."""
+        return {kw: getattr(settings, field) for kw, field in self.forward_options}
+
+    def option_names(self) -> tuple[str, ...]:
+        """The keywords its forward function takes besides the map, the box, the stride and the output size."""
+        return tuple(kw for kw, _ in self.forward_options)
 
     def run(self, feature_map, roi, settings: Settings):
         """This method on one RoI with the user's settings; returns its trace."""
@@ -122,12 +143,21 @@ METHODS: dict[str, Method] = {
             "pool", "RoI pooling", "RoI pooling", ("scheme",), ("#d62728", "-", "s"), _pool,
             lambda t: f"RoI pooling ({'article' if t.scheme == 'article' else 'Fast R-CNN'} rounding)",
             _describe_pool, POOL_PLAN, snaps_to_cells=True, whole_cell_bins=True,
+            forward=roi_pool, forward_options=(("scheme", "scheme"),), batched="roi_pool",
+            gradient_words="only to the cell that won the max (the arg-max): the other cells of the bin were not "
+                           "used, so nothing from it passes through them to the weights that computed them",
+            box_words="Through RoI pooling it could not: the exact derivative is 0 between jumps.",
         ),
         Method(
             "align", "RoIAlign", "RoIAlign", ("sampling_ratio", "aligned", "align_mode"), ("#1f77b4", "--", "o"),
             _align, lambda t: f"RoIAlign ({t.mode}, ratio {_ratio(t)}, {'aligned' if t.aligned else 'legacy'})",
             lambda s: f"RoIAlign ({_aligned_words(s)}; {_ratio_words(s)}; {_MEAN[s.align_mode]} of the points)",
             POINTS_PLAN, samples_points=True,
+            forward=roi_align, forward_options=(("sampling_ratio", "sampling_ratio"), ("aligned", "aligned"),
+                                                ("mode", "align_mode")), batched="roi_align",
+            gradient_words="to the four cells around each sampling point, with the bilinear weights of that point",
+            box_words="Through RoIAlign it could, though the gradient sees only the four cells around each point "
+                      "and changes abruptly at the kinks.",
         ),
         Method(
             "warp", "RoIWarp", "RoIWarp", ("scheme", "sampling_ratio", "warp_mode"), ("#9467bd", "-.", "^"), _warp,
@@ -135,12 +165,22 @@ METHODS: dict[str, Method] = {
             lambda s: f"RoIWarp (snapped with {_rule(s)}; {_ratio_words(s)}; {_MEAN[s.warp_mode]} of the points)",
             ("image", "features", "quantize", "sampling", "bilinear", "combine", "output"),
             snaps_to_cells=True, samples_points=True,
+            forward=roi_warp, forward_options=(("sampling_ratio", "sampling_ratio"), ("mode", "warp_mode"),
+                                               ("scheme", "scheme")), surrogate=True,
+            gradient_words="to the four cells around each sampling point of the snapped box, with bilinear weights",
+            box_words="Through RoIWarp's exact pass it could not; through MNC's surrogate it can, which is how MNC "
+                      "lets the losses of its later stages reach the boxes an earlier stage regressed.",
         ),
         Method(
             "prroi", "Precise RoI Pooling", "PrRoI", ("aligned",), ("#2ca02c", ":", "D"), _prroi,
             lambda t: f"Precise RoI Pooling ({'aligned' if t.aligned else 'authors’ rule'})",
             lambda s: f"Precise RoI Pooling ({_aligned_words(s)})",
             ("image", "features", "integrate", "output"), integrates=True,
+            forward=prroi_pool, forward_options=(("aligned", "aligned"),),
+            gradient_words="to every cell the bin overlaps, in proportion to the overlap: its smooth weight map",
+            box_words="Through Precise RoI Pooling it could, smoothly. IoU-Net (Jiang et al., 2018) does so at "
+                      "*inference*, not in training: it moves each box by gradient ascent on an IoU it predicts "
+                      "from PrRoI features.",
         ),
     )
 }

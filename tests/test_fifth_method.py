@@ -222,3 +222,90 @@ def test_the_sidebar_offers_it_and_the_page_walks_through_it(fifth):
     widget(at, "radio", "Step").set_value(4).run()
     assert "Step 5: Average pooling" in page_text(at)
     assert at.query_params["method"] == KEY
+
+
+# ------------------------------------------------- a twin: an existing method's record under a new key and name
+# Built from each of the four records' traits (dataclasses.replace): whatever the library, the views and the
+# board know of a method, they must read from the record, so the twin must behave exactly as its source does.
+SOURCES = ("pool", "align", "warp", "prroi")
+TWIN = "twin"
+
+
+def twin_of(source: str) -> methods.Method:
+    rec = methods.METHODS[source]
+    return dataclasses.replace(rec, key=TWIN, name=f"Twin of {rec.name}", short=f"Twin {rec.short}")
+
+
+@pytest.fixture(params=SOURCES)
+def twin(request, monkeypatch):
+    """The registries with a twin of one existing method in them, for this test only."""
+    rec = twin_of(request.param)
+    monkeypatch.setitem(methods.METHODS, TWIN, rec)
+    monkeypatch.setitem(methods.NAMES, TWIN, rec.name)
+    return request.param, rec
+
+
+def twin_scenes(source: str, seed: int = 3):
+    """The same map, boxes and settings under the source method and under its twin."""
+    rng = np.random.default_rng(seed)
+    fm = rng.standard_normal((4, 16, 16)).astype(np.float32)
+    image = Image.new("RGB", (512, 512))
+    base = Settings(output_size=(3, 3), sampling_ratio=2, aligned=True)
+    return tuple(methods.build_scene(image, fm, [ROI], 0, dataclasses.replace(base, method=k), pretrained=False)
+                 for k in (source, TWIN))
+
+
+def test_the_backward_pass_runs_the_twin_as_its_source(twin):
+    from roi_viz import backward
+
+    source, rec = twin
+    fm = np.random.default_rng(1).standard_normal((3, 16, 16))
+    s = Settings(method=TWIN, sampling_ratio=2)
+    opts = rec.options_for(s)
+    assert opts == methods.METHODS[source].options_for(dataclasses.replace(s, method=source))
+    assert backward.options_of(TWIN) == tuple(opts)
+    kw = dict(stride=32, output_size=(3, 3), **opts)
+    np.testing.assert_array_equal(backward.feature_gradient(TWIN, fm, ROI, **kw),
+                                  backward.feature_gradient(source, fm, ROI, **kw))
+    ours, theirs = backward.box_gradient(TWIN, fm, ROI, **kw), backward.box_gradient(source, fm, ROI, **kw)
+    assert (ours.value, ours.jump, ours.surrogate) == (theirs.value, theirs.jump, theirs.surrogate)
+    assert (ours.surrogate is not None) == rec.surrogate
+    # The words name the twin where they name a method at all.
+    assert ours.words.replace(rec.name, methods.METHODS[source].name) == theirs.words
+    slide = backward.derivative_along_slide(TWIN, fm, ROI, steps=9, **kw)
+    same = backward.derivative_along_slide(source, fm, ROI, steps=9, **kw)
+    np.testing.assert_array_equal(slide.values, same.values)
+    assert (slide.jumps, slide.kinks) == (same.jumps, same.kinks)
+    with pytest.raises(ValueError, match="takes the options"):
+        backward.feature_gradient(TWIN, fm, ROI, stride=32, magic=1)
+
+
+def test_the_training_view_tells_the_twins_gradient_in_its_sources_words(twin):
+    from roi_viz.lesson.training import backward_pass, refine_box, refinement_words, training_words
+
+    source, rec = twin
+    theirs, ours = twin_scenes(source)
+    a, b = backward_pass(theirs, (1, 1), 0, steps=11), backward_pass(ours, (1, 1), 0, steps=11)
+    np.testing.assert_array_equal(a.gradient, b.gradient)
+    words = training_words(b, rec.name)
+    assert words == training_words(a, rec.name)
+    assert rec.gradient_words in words and rec.box_words in words
+    assert ("MNC's surrogate" in words) == rec.surrogate
+    runs = [refine_box(ours, TWIN, (1, 1), 0, steps=3)]
+    if rec.surrogate:
+        runs.append(refine_box(ours, TWIN, (1, 1), 0, steps=3, surrogate=True))
+    else:
+        with pytest.raises(ValueError, match="surrogate"):
+            refine_box(ours, TWIN, (1, 1), 0, surrogate=True)
+    assert runs[0].boxes == refine_box(theirs, source, (1, 1), 0, steps=3).boxes
+    assert f"| {rec.name} |" in refinement_words(runs, methods.NAMES)
+
+
+def test_a_method_without_a_forward_function_is_refused_in_a_sentence(scene):
+    """The average pooling above names no forward function: the view says it has no backward pass, no KeyError."""
+    from roi_viz.lesson.training import backward_pass, refine_box
+
+    with pytest.raises(ValueError, match="Average RoI pooling has no backward pass here"):
+        backward_pass(scene, (0, 0), scene.channel)
+    run = refine_box(scene, KEY, (0, 0), scene.channel)
+    assert run.stopped == "it has no backward pass here" and run.moved == 0

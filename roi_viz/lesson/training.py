@@ -25,25 +25,14 @@ import numpy as np
 from .. import backward
 from ..methods import METHODS
 from ..ops import geometry as g
-from ..ops.prroi import prroi_pool
-from ..ops.roialign import roi_align, roi_warp
-from ..ops.roipool import roi_pool
 from .numbers import cells, num, pct, value
 from .scene import Scene
 from .settings import Settings
 
 
-FORWARD = {"pool": roi_pool, "align": roi_align, "warp": roi_warp, "prroi": prroi_pool}
-
-
 def options(method: str, s: Settings) -> dict:
-    """The forward function's own keyword arguments for ``method``, read from the settings."""
-    return {
-        "pool": dict(scheme=s.scheme),
-        "align": dict(sampling_ratio=s.sampling_ratio, aligned=s.aligned, mode=s.align_mode),
-        "warp": dict(sampling_ratio=s.sampling_ratio, mode=s.warp_mode, scheme=s.scheme),
-        "prroi": dict(aligned=s.aligned),
-    }[method]
+    """The forward function's own keyword arguments for ``method``, read from the settings (by its record)."""
+    return METHODS[method].options_for(s)
 
 
 @dataclass(frozen=True)
@@ -131,13 +120,7 @@ def training_words(bp: BackwardPass, name: str) -> str:
                      "of the map, and so no weight of the network behind it, gets a signal from it.")
     else:
         total = float(bp.gradient.sum())
-        where = {
-            "pool": "only to the cell that won the max (the arg-max): the other cells of the bin were not used, "
-                    "so nothing from it passes through them to the weights that computed them",
-            "align": "to the four cells around each sampling point, with the bilinear weights of that point",
-            "warp": "to the four cells around each sampling point of the snapped box, with bilinear weights",
-            "prroi": "to every cell the bin overlaps, in proportion to the overlap: its smooth weight map",
-        }[bp.method]
+        where = METHODS[bp.method].gradient_words or "back to the cells its value was read from"
         parts.append(
             f"**Where the gradient lands.** The value of bin ({i}, {j}), channel {bp.channel}, sends its gradient "
             f"{where}. It reaches **{bp.reached} cell{'s' if bp.reached != 1 else ''}**, and the shares add up to "
@@ -179,16 +162,7 @@ def training_words(bp: BackwardPass, name: str) -> str:
             f"**The box's gradient.** The exact integral moves smoothly with the bin's edges, so the derivative by x "
             f"is defined everywhere and continuous: now {derivative(d0)} per pixel, between {value(lo)} and "
             f"{value(hi)} {span}. By the corners: {_corners(bp.box)}.")
-    could = {
-        "pool": "Through RoI pooling it could not: the exact derivative is 0 between jumps.",
-        "warp": "Through RoIWarp's exact pass it could not; through MNC's surrogate it can, which is how MNC lets "
-                "the losses of its later stages reach the boxes an earlier stage regressed.",
-        "align": "Through RoIAlign it could, though the gradient sees only the four cells around each point and "
-                 "changes abruptly at the kinks.",
-        "prroi": "Through Precise RoI Pooling it could, smoothly. IoU-Net (Jiang et al., 2018) does so at "
-                 "*inference*, not in training: it moves each box by gradient ascent on an IoU it predicts from "
-                 "PrRoI features.",
-    }[bp.method]
+    could = rec.box_words or _could(bp.box)
     parts.append(
         "**Is this how a detector corrects its boxes?** No. In Fast, Faster and Mask R-CNN no gradient reaches the "
         "RoI's coordinates, whatever the pooling: proposals are constants (torchvision's RPN detaches them, and "
@@ -196,6 +170,13 @@ def training_words(bp: BackwardPass, name: str) -> str:
         "offsets (tx, ty, tw, th) that correct the box. The box's gradient above is the operator's own "
         f"mathematics: whether a loss *could* move the box through it. {could}")
     return "\n\n".join(parts)
+
+
+def _could(box: backward.BoxGradient) -> str:
+    """Whether a loss could move the box, read off the derivative itself (a record with no words of its own)."""
+    if any(v not in (None, 0.0) for v in box.value):
+        return "Through this pooling it could: its derivative by the box is not zero here."
+    return "Through this pooling it could not here: its exact derivative by every corner is 0 or undefined."
 
 
 def _corners(box: backward.BoxGradient) -> str:
@@ -233,22 +214,28 @@ def refine_box(scene: Scene, method: str, bin: tuple[int, int], channel: int, *,
     its largest corner, so every method gets the same step size and only the
     direction comes from the pooling. A corner whose derivative does not exist
     (a jump) does not move; a zero gradient moves nothing, and the steps stop.
-    ``surrogate`` (RoIWarp only): follow MNC's surrogate instead of the exact derivative.
+    ``surrogate`` (a record with ``surrogate``, RoIWarp): follow MNC's surrogate instead of the exact derivative.
 
     One activation of one channel is climbed: this shows whether a box *can*
     move through the pooling, not that it comes to fit an object better.
     """
-    if surrogate and method != "warp":
-        raise ValueError("Only RoIWarp has a surrogate gradient by the box (MNC's layer).")
+    rec = METHODS[method]
+    if surrogate and not rec.surrogate:
+        have = [m.name for m in METHODS.values() if m.surrogate]
+        raise ValueError(f"Only {' and '.join(have) or 'no method'} has a surrogate gradient by the box "
+                         "(MNC's layer).")
     s = scene.settings
     fm = scene.features[channel: channel + 1]
     w = backward.one_hot(scene.features.shape[0], s.output_size, channel, bin)[channel: channel + 1]
     opts = options(method, s)
     box = tuple(float(v) for v in scene.rois[scene.active])
     W, H = scene.input_dims
+    if rec.forward is None:  # a registered method without a forward function: no gradient to follow
+        trace = rec.run(fm, box, s)
+        return Refinement(method, (box,), (float((trace.output * w).sum()),), "it has no backward pass here", False)
     boxes, values, stopped = [box], [], ""
     for k in range(steps + 1):
-        trace = FORWARD[method](fm, box, stride=s.stride, output_size=s.output_size, **opts)
+        trace = rec.forward(fm, box, stride=s.stride, output_size=s.output_size, **opts)
         values.append(float((trace.output * w).sum()))
         if k == steps:
             break
