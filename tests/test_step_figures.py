@@ -136,6 +136,32 @@ def test_the_feature_map_in_the_mean_view_has_no_faults_and_says_what_it_shows()
             assert "mean over 4 channels" in " ".join(words(d, "title"))
 
 
+def wide_scene(preset, out, roi, W, H, mean=False):
+    """A model input of ``W x H`` pixels (proportions kept): a map of ``H / stride`` rows and ``W / stride`` columns."""
+    settings = Settings().with_(**preset).with_(output_size=(out, out), mean_view=mean)
+    s = int(settings.stride)
+    fm = np.random.default_rng(out).random((3, H // s, W // s)).astype(np.float32)
+    return build_scene(Image.new("RGB", (W, H), (90, 120, 150)), fm, [roi], 0, settings)
+
+
+@pytest.mark.parametrize("W, H", [(768, 512), (512, 768), (1024, 1024)])
+def test_inputs_of_other_shapes_and_sizes_have_no_faults_and_name_their_sizes_as_before(W, H):
+    # A tall map's panel is narrowed to keep the drawing's height: its y axis's name moves with it, off the numbers.
+    for preset, roi, out in itertools.product((ARTICLE, FAST_RCNN), (ARTICLE_ROI, (0, 0, W, H), (W - 50, H - 40, 50, 40)),
+                                              (3, 7)):
+        scene = wide_scene(preset, out, roi, W, H, mean=out == 7)
+        for step, describe in STEPS.items():
+            for kw, shown, least in SIZES:
+                assert problems(describe(scene, **kw), shown, least) == [], (step, roi, out, kw)
+    scene = wide_scene(FAST_RCNN, 7, ARTICLE_ROI, W, H)
+    rows, cols = scene.pooled.map_size
+    assert f"{rows} rows × {cols} columns" in " ".join(words(describe_features(scene), "title"))
+    size = f"{W}×{H} px" + ("" if W == H else " (w×h)")
+    assert f"Model input {size};" in " ".join(words(describe_image(scene), "title"))
+    assert [" ".join(words(describe_image(scene), "title"))] == old_texts(old.fig_image(scene))[0]
+    assert [" ".join(words(describe_features(scene), "title"))] == old_texts(old.fig_features(scene))[0]
+
+
 # ------------------------------------------------------------------------------------------ step 1: the photo
 @pytest.mark.parametrize("pname", PRESETS)
 def test_the_photo_is_the_model_input_with_a_line_every_stride_and_every_roi_numbered(pname):

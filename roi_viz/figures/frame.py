@@ -175,12 +175,14 @@ class Sheet:
         if max_height is not None and h > max_height:
             h = max_height
             w = h / aspect
-        self.marks.append(Text(left, self.y, yname, t, colour="#333333", kind="axis name"))
+        x = left + (room - w) / 2
+        # The name starts where the panel does: a panel narrowed by max_height has its numbers under the line.
+        name_x = min(x, self.width - PAD - fonts.width(yname, t))
+        self.marks.append(Text(max(name_x, PAD), self.y, yname, t, colour="#333333", kind="axis name"))
         if right and right_name:
             self.marks.append(Text(self.width - PAD, self.y, right_name, t, anchor="end", colour="#333333",
                                    kind="axis name"))
         self.y += fonts.height(t) + 4
-        x = left + (room - w) / 2
         if top:
             if top_name:
                 self.marks.append(Text(x + w / 2, self.y, top_name, t, anchor="middle", colour="#333333",

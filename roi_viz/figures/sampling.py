@@ -132,13 +132,14 @@ def _text_fits(panel: Panel, t: Text, edges: list[Line], avoid: list) -> bool:
 
 def _view(scene: Scene, r) -> tuple[tuple[float, float], tuple[float, float], list, list[Entry]]:
     """The limits ``(xlim, ylim)`` of a map figure of ``r``'s points: the lesson's window, grown to whole cells
-    round every sampling point (half a cell of room) so that none is hidden, even one off the map; and, when the
-    view passes the map's edge, the area off the map (level lines) and its legend entry."""
+    round any sampling point outside it (half a cell of room) so that none is hidden, even one off the map; and,
+    when the view passes the map's edge, the area off the map (level lines) and its legend entry."""
     r0, r1, c0, c1 = window(scene)
-    if getattr(r, "points_per_bin", 0):
+    if getattr(r, "points_per_bin", 0):  # grown only where a point lies outside it
         ys, xs = r.samples[..., 0], r.samples[..., 1]
-        r0, r1 = min(r0, math.floor(float(ys.min()) - 0.5)), max(r1, math.ceil(float(ys.max()) + 0.5))
-        c0, c1 = min(c0, math.floor(float(xs.min()) - 0.5)), max(c1, math.ceil(float(xs.max()) + 0.5))
+        lo_y, hi_y, lo_x, hi_x = (float(v) for v in (ys.min(), ys.max(), xs.min(), xs.max()))
+        r0, r1 = (math.floor(lo_y - 0.5) if lo_y < r0 else r0), (math.ceil(hi_y + 0.5) if hi_y > r1 else r1)
+        c0, c1 = (math.floor(lo_x - 0.5) if lo_x < c0 else c0), (math.ceil(hi_x + 0.5) if hi_x > c1 else c1)
     H, W = r.map_size
     xlim, ylim = (float(c0), float(c1)), (float(r0), float(r1))
     if r0 >= 0 and c0 >= 0 and r1 <= H and c1 <= W:
