@@ -322,11 +322,12 @@ class Sheet:
         if pretrained:
             return
         t = self.text
-        w = fonts.width(look.BADGE_TEXT, t, "bold") + 8
-        h = fonts.height(t) + 4
-        self.marks += [Rect(self.width - PAD - w, self.y, w, h, fill=look.BADGE, kind="badge"),
-                       Text(self.width - PAD - w / 2, self.y + h / 2, look.BADGE_TEXT, t, "#ffffff", "bold", "middle",
-                            "middle", kind="badge")]
+        rows = fonts.wrap(look.BADGE_TEXT, t, self.inner - 8, "bold")  # large type on a narrow figure: two lines
+        w = max(fonts.width(r, t, "bold") for r in rows) + 8
+        h = block(rows, t) + 4
+        self.marks.append(Rect(self.width - PAD - w, self.y, w, h, fill=look.BADGE, kind="badge"))
+        self.marks += lines(self.width - PAD - w / 2, self.y + 2, rows, t, "middle", colour="#ffffff", weight="bold",
+                            kind="badge")
         self.y += h + PAD
 
     def done(self, alt: str) -> Drawing:
