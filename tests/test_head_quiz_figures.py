@@ -23,10 +23,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from layout_checks import problems
 from roi_viz.head import CLASSES
 from roi_viz.lesson.numbers import exact
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN
+from roi_viz import quiz
+from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.ops.roipool import roi_pool
 from roi_viz.picture import mpl, place, svg
-from roi_viz.picture.spec import Rect, Text
+from roi_viz.picture.spec import Line, Photo, Rect, Text
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -142,7 +143,7 @@ def test_the_heads_chart_without_a_roi_says_so():
 
 
 def test_the_descriptions_load_neither_matplotlib_nor_streamlit():
-    code = ("import sys, roi_viz.figures.head; "
+    code = ("import sys, roi_viz.figures.head, roi_viz.figures.quiz; "
             "print(sorted({'matplotlib', 'streamlit'} & {m.split('.')[0] for m in sys.modules}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(APP).parent).stdout
@@ -209,3 +210,140 @@ def test_after_pooling_shows_its_chart_as_svg_whose_words_carry_the_scores():
             assert shown in words
             number = float(shown.rstrip(" %"))
             assert re.search(re.escape(name) + rf" {round(number):d}%", said), (name, shown, said)
+
+
+# ============================================================ the quiz's picture
+def jpeg(side: int = 64) -> bytes:
+    from conftest import encode, photo
+
+    return encode(photo(side, side), "JPEG", quality=88)
+
+
+QUIZ_SETTINGS = {"article": Settings(**ARTICLE), "fastrcnn": Settings(input_size=512, **FAST_RCNN),
+                 "fastrcnn 576": Settings(input_size=576, **FAST_RCNN)}
+
+
+def question_for(name: str, out: int, roi):
+    """A question of the preset's setting about ``roi`` (its asks, where the setting can ask them about it)."""
+    settings = QUIZ_SETTINGS[name].with_(output_size=(out, out))
+    try:
+        asks = quiz.asks_for(roi, settings)
+    except ValueError:
+        asks = ()
+    return quiz.Question(0, "fastrcnn" if name.startswith("fastrcnn") else "starter", settings, tuple(roi), asks)
+
+
+def made_questions():
+    """Questions as the page makes them: every level, a few seeds, the article's and Fast R-CNN's settings."""
+    for level, seed in itertools.product(quiz.LEVELS, range(6)):
+        for settings in (Settings(), Settings(input_size=576, **FAST_RCNN)):
+            yield quiz.make_question(seed, level, settings)
+
+
+QUIZ_CASES = [(name, out, roi) for name, out in itertools.product(QUIZ_SETTINGS, OUTS) for roi in BOXES]
+
+
+@pytest.mark.parametrize("name,out,roi", QUIZ_CASES)
+def test_the_quizs_picture_fits_the_page_the_projector_and_a_phone(name, out, roi):
+    from roi_viz.figures.quiz import describe_question
+
+    q = question_for(name, out, roi)
+    for size_name, (size, shown, least) in SIZES.items():
+        d = describe_question(q, jpeg(), **size)
+        assert problems(d, shown, least) == [], size_name
+        # The tag names the box without hiding it: inside a box that holds it, else beside it, on the photo.
+        (p, photo), = d.marks(Photo)
+        x0, y0, pw, phh = place.rect(p, Rect(photo.x, photo.y, photo.w, photo.h))
+        (tp, tag), = [(pp, m) for pp, m in d.marks(Rect) if m.kind == "tag"]
+        (bp, box), = [(pp, m) for pp, m in d.marks(Rect) if m.kind == "roi"]
+        tx, ty, tw, th = place.rect(tp, tag)
+        bx, by, bw, bh = place.rect(bp, box)
+        assert x0 <= tx and tx + tw <= x0 + pw + 0.01 and y0 <= ty and ty + th <= y0 + phh + 0.01
+        inside = bx < tx and tx + tw < bx + bw and by < ty and ty + th < by + bh
+        apart = tx + tw <= bx or bx + bw <= tx or ty + th <= by or by + bh <= ty
+        assert inside or apart, (size_name, (tx, ty, tw, th), (bx, by, bw, bh))
+
+
+def given_numbers(q, d) -> set[str]:
+    """The numbers a student is given: the RoI, the input, the stride, the map's and the output's sizes, and the
+    grid's numbers on the axes."""
+    S, s = q.input_size, q.stride
+    ticks = {m.text for _, m in d.marks(Text) if m.kind == "tick"}
+    assert all(int(v) % s == 0 and 0 <= int(v) <= S for v in ticks), ticks  # the axes number grid lines only
+    return {str(v) for v in (*q.roi, S, s, *q.map_size, *q.output_size)} | ticks
+
+
+@pytest.mark.parametrize("q", list(made_questions()), ids=lambda q: f"{q.level}-{q.seed}-{q.input_size}")
+def test_the_quizs_picture_gives_what_is_given_and_no_answer(q):
+    """Every number in a text or a hover of the SVG is one the student is given; no answer, no word of one."""
+    from roi_viz.figures.quiz import describe_question
+
+    for size in SIZES.values():
+        d = describe_question(q, jpeg(), **size[0])
+        tree = ET.fromstring(svg.paint(d))
+        said = [t.text for t in tree.findall(".//s:text", NS)] + [t.text for t in tree.findall(".//s:title", NS)]
+        said.append(tree.get("aria-label"))
+        given = given_numbers(q, d)
+        for words in said:
+            for number in re.findall(r"\d+(?:\.\d+)?", words):
+                assert number in given, (number, words)
+            assert not re.search(r"lost|gained|quantiz|snap|project|bin|cover|dropped", words, re.I), words
+        answers = {f.answer_text for ask in q.asks for f in ask.fields} - given
+        assert not [a for a in answers if any(re.search(rf"(?<![\d.]){re.escape(a)}(?![\d.])", w) for w in said)]
+
+
+@pytest.mark.parametrize("name,out,roi", [("article", 3, BOXES[0]), ("fastrcnn", 7, BOXES[2]), ("fastrcnn 576", 5, BOXES[4])])
+def test_the_quizs_picture_says_what_the_matplotlib_figure_said(name, out, roi):
+    from PIL import Image
+
+    from roi_viz.draw.quiz import question_figure
+    from roi_viz.figures.quiz import describe_question
+
+    q = question_for(name, out, roi)
+    S = q.input_size
+    fig = question_figure(Image.new("RGB", (S, S), (200, 180, 160)), q)
+    (ax,) = fig.axes
+    old = {t.get_text() for t in fig.texts} | set(ax.get_title().split("\n")) | {t.get_text() for t in ax.texts}
+    old |= {ax.get_xlabel(), ax.get_ylabel()}
+    d = describe_question(q, jpeg(S // 8))
+    texts = [m for _, m in d.marks(Text)]
+    assert {m.text for m in texts if m.kind != "tick"} == old
+    ticks = [int(m.text) for m in texts if m.kind == "tick"]
+    assert ticks == [int(v) for v in ax.get_yticks()] + [int(v) for v in ax.get_xticks()]
+    # The photo once, as JPEG, filling the S x S square; the grid on every stride; the box where the RoI is.
+    (p, photo), = d.marks(Photo)
+    assert (photo.fmt, photo.x, photo.y, photo.w, photo.h) == ("JPEG", 0, 0, S, S) and p.xlim == p.ylim == (0, S)
+    grid = [m for _, m in d.marks(Line) if m.kind == "grid"]
+    assert sorted({m.points[0][0] for m in grid if m.points[0][0] == m.points[1][0]}) == list(range(0, S + 1, q.stride))
+    (box,) = [m for _, m in d.marks(Rect) if m.kind == "roi"]
+    assert (box.x, box.y, box.w, box.h) == tuple(roi) and box.title == "RoI: x = {}, y = {}, w = {}, h = {} pixels".format(*roi)
+    assert_painters_agree(d)
+    tree = ET.fromstring(svg.paint(d))
+    (image,) = tree.findall(".//s:image", NS)
+    assert image.get("href").startswith("data:image/jpeg;base64,")
+
+
+def test_the_quiz_shows_its_picture_as_svg_with_the_questions_numbers():
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import figures
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    for k, v in {"view": "quiz", "level": "starter", "seed": "7"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception, at.exception
+    q = quiz.make_question(7, "starter", Settings())
+    (alt,) = figures(at)
+    assert alt == f"The photo at 512 × 512 with the question's RoI ({', '.join(str(v) for v in q.roi)}) and the stride grid."
+    data = svg_of(at, "quiz-figure")
+    tree, narrow = ET.fromstring(data["svg"]), ET.fromstring(data["narrow"])
+    assert tree.get("aria-label") == alt and narrow.get("aria-label") == alt and no_picture(at)
+    assert float(tree.get("width")) == 560 and float(narrow.get("width")) == 360
+    x, y, w, h = q.roi
+    for t in (tree, narrow):  # the phone's drawing wraps its headings at its width
+        words = " ".join(e.text for e in t.findall(".//s:text", NS))
+        assert f"RoI: x = {x}, y = {y}, w = {w}, h = {h} pixels" in words
+        assert "Input 512×512 px; one square = stride 32 px" in words
+        (image,) = t.findall(".//s:image", NS)
+        assert image.get("href").startswith("data:image/jpeg;base64,")

@@ -29,18 +29,28 @@ BOARD_NOTE = ("The quiz's RoI, fixed and without its numbers: answer first. "
 # st.session_state: the question the photo's board shows ("": the student's boxes), and the one a
 # rerun of the page was last asked for (so that a board that could not be drawn never loops).
 BOARD_SHOWS, BOARD_ASKED = "quiz:board-shows", "quiz:board-asked"
+# The picture's own width: about the lesson column of a 1366 x 768 laptop (528 px), as the comparison's.
+PAGE_WIDTH, PAGE_TEXT = 560.0, 13.0
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def quiz_photo(key: str, _image, side: int) -> bytes:
+    """The model input the quiz asks about, ``side x side`` (another size is stretched, as the network's input is),
+    encoded as JPEG once per photo and size (``key``: the photo's)."""
+    import io
+
+    image = _image if _image.size == (side, side) else _image.resize((side, side))
+    buf = io.BytesIO()
+    image.convert("RGB").save(buf, format="JPEG", quality=88)
+    return buf.getvalue()
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def quiz_picture(key: str, asked: str, _question, _image, dpi: float) -> bytes:
-    """``asked``: the question's fingerprint (seed, level, settings, RoI): one picture per question."""
-    from roi_viz.draw.kit import to_jpeg
-    from roi_viz.draw.quiz import question_figure
+def quiz_drawing(key: str, asked: str, _question, _photo: bytes, width: float, text: float):
+    """The question's picture ``width`` px wide with texts ``text`` px (``asked``: the question's fingerprint)."""
+    from roi_viz.figures.quiz import alt_of, describe_question
 
-    q = _question
-    S = q.input_size  # the quiz's input is the article's square
-    image = _image if _image.size == (S, S) else _image.resize((S, S))
-    return to_jpeg(question_figure(image, q), dpi=dpi)
+    return describe_question(_question, _photo, "JPEG", width=width, text=text, alt=alt_of(_question))
 
 
 def the_question(seed: int, level: str, settings: Settings):
@@ -199,9 +209,13 @@ def render(scene, key: str) -> None:
         top[0].caption(f"{seed_words(state.seed)}. {quiz.LEVEL_TITLES[q.level]}. Score: {score.words}.")
         top[1].button("New question", width="stretch", on_click=callback(new_question), key="quiz-new")
     with picture:
-        figure.show(quiz_picture(key, asked, q, scene.image, figure.dpi()), "JPEG",
-                    f"The photo at {q.input_size} × {q.input_size} with the question's RoI "
-                    f"({', '.join(f'{v:g}' for v in q.roi)}) and the stride grid.")
+        photo = quiz_photo(f"{key}|{scene.image.size}", scene.image, q.input_size)
+        if s.place.present:  # the slide: as large as the screen allows, its type read from the back of the room
+            drawing, shown = figure.for_projector(lambda f: quiz_drawing(key, asked, q, photo, PAGE_WIDTH, PAGE_TEXT * f))
+            figure.show_drawing(drawing, key="quiz-figure", max_width=shown)
+        else:  # and a phone's, for a narrow column
+            figure.show_drawing(quiz_drawing(key, asked, q, photo, PAGE_WIDTH, PAGE_TEXT), key="quiz-figure",
+                                narrow=quiz_drawing(key, asked, q, photo, figure.NARROW_WIDTH, PAGE_TEXT))
     with question:
         st.markdown(q.intro)
         st.markdown(f"**{state.pos + 1} of {len(q.asks)}.** {ask.text}")
