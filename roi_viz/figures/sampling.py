@@ -31,7 +31,7 @@ from ..picture import fonts, place, scale
 from ..picture.spec import Drawing, Line, Panel, Point, Rect, Stroke, Text
 from . import look
 from .compare import VALUE_GAP, output_cells, values_fit
-from .frame import PAD, Entry, Sheet, cell_lines, channel_cells, ticks
+from .frame import Entry, Sheet, cell_lines, channel_cells
 from .steps import channel_entry, roi_entries, roi_marks
 
 WIDTH, TEXT = 560.0, 13.0
@@ -155,18 +155,6 @@ def _overlaps(a, b) -> bool:
     return ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah
 
 
-def _chart(s: Sheet, xlim, ylim, marks: list) -> Panel:
-    """A map chart of ``marks`` (cells), its row numbers without the bottom edge's: that one would sit on the
-    first column's number under the chart's corner."""
-    (x0, x1), (y0, y1) = xlim, ylim
-    t = s.text
-    labels_w = max(fonts.width(str(int(v)), t) for v in (y0, y1))
-    w = s.width - 2 * PAD - labels_w - 6 - max(fonts.width(str(int(v)), t) for v in (x0, x1)) / 2
-    h = w * (y1 - y0) / (x1 - x0)
-    rows = [v for v in ticks(y0, y1, h, fonts.height(t) + 3) if v < y1 - 1e-9]
-    return s.chart(xlim, ylim, marks, yticks=rows or [float(y0)])
-
-
 def _empty(s: Sheet, heading: str, scene: Scene, alt: str) -> Drawing:
     s.title(heading)
     s.badge(scene.pretrained)
@@ -197,7 +185,7 @@ def describe_sampling(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     marks += channel_cells(scene.features[scene.channel], win, alpha=0.35, name=f"channel {scene.channel}")
     marks += cell_lines(win, look.CELL_ON_LIGHT)
     roi, entries = _roi(scene)
-    panel = _chart(s, xlim, ylim, marks)
+    panel = s.chart(xlim, ylim, marks)
     if r.points_per_bin:
         size = _point_size(r, panel, 14.0)
         pts = _points(r, scene, panel, size)
@@ -260,7 +248,7 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
         off.append(Entry.area("off the map", look.OFF_MAP_AREA))
     marks += channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=f"channel {scene.channel}")
     marks += cell_lines(win, look.CELL_ON_DARK)
-    panel = _chart(s, xlim, ylim, marks)
+    panel = s.chart(xlim, ylim, marks)
     S = panel.scale()[0]  # px per cell
     t, h = text, fonts.height(text)
     box_h = h + 3  # the weight's white box
@@ -344,7 +332,7 @@ def describe_combine(scene: Scene, *, width: float = WIDTH, text: float = TEXT) 
     xlim, ylim, marks, off = _view(scene, r)
     marks += channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=f"channel {scene.channel}")
     marks += cell_lines(win, look.CELL_ON_DARK)
-    panel = _chart(s, xlim, ylim, marks)
+    panel = s.chart(xlim, ylim, marks)
     roi, entries = _roi(scene)
     note = ""
     if r.points_per_bin:
@@ -430,7 +418,7 @@ def describe_integrate(scene: Scene, *, width: float = WIDTH, text: float = TEXT
                               title=f"row {rr}, column {cc}: {pct(float(share[rr, cc]))} of bin ({i},{j})'s average",
                               kind="cell"))
     marks += cell_lines(win, look.CELL_ON_LIGHT)
-    panel = _chart(s, (c0, c1), (r0, r1), marks)
+    panel = s.chart((c0, c1), (r0, r1), marks)
     edges = _bin_lines(r)
     picked = Rect(float(r.col_edges[j]), float(r.row_edges[i]), float(r.col_edges[j + 1] - r.col_edges[j]),
                   float(r.row_edges[i + 1] - r.row_edges[i]), stroke=Stroke(look.ARGMAX, 4.5), kind="picked bin")
