@@ -35,12 +35,20 @@ from typing import Sequence
 
 import numpy as np
 
+from .methods import METHODS, POOL
 from .ops import geometry as g
 
 MODES = ("fast", "quality")
 MIN_SIDE = 8  # pixels: below this the segmentation has nothing to group
 RANK_SEED = 0
-POOL_METHODS = ("pool", "align")
+
+
+def pool_methods() -> tuple[str, ...]:
+    """The method keys :func:`pool_all` takes: those whose record names a torchvision function (``batched``)."""
+    return tuple(k for k, m in METHODS.items() if m.batched)
+
+
+POOL_METHODS = pool_methods()  # the built-in records' (a method registered later: call pool_methods())
 
 # OpenCV ranks its regions with C's global rand(); the lock keeps two page
 # sessions from drawing from it at the same time, which would shuffle both.
@@ -368,7 +376,14 @@ def _union_length(lo: np.ndarray, hi: np.ndarray, a: np.ndarray, b: np.ndarray) 
 
 
 # ------------------------------------------------------------ coverage by method
-COVERAGE_METHODS = ("pool-article", "pool-fastrcnn", "warp-article", "warp-fastrcnn", "align", "prroi")
+def coverage_methods() -> tuple[str, ...]:
+    """The keys of :func:`coverage_by_method`, from the records: a method that snaps to cells once per rounding
+    rule (``"<key>-<scheme>"``), first; every other method once (``"<key>"``)."""
+    snapping = [f"{k}-{scheme}" for k, m in METHODS.items() if m.snaps_to_cells for scheme in g.SCHEMES]
+    return (*snapping, *(k for k, m in METHODS.items() if not m.snaps_to_cells))
+
+
+COVERAGE_METHODS = coverage_methods()  # the built-in records' (a method registered later: call coverage_methods())
 
 
 def coverage_by_method(
@@ -379,31 +394,41 @@ def coverage_by_method(
     output_size: int | tuple[int, int] = (3, 3),
     dtype=np.float32,
 ) -> dict[str, np.ndarray]:
-    """Share of each box's area that can reach the output, per method (``COVERAGE_METHODS``), K each.
+    """Share of each box's area that can reach the output, per method (:func:`coverage_methods`), K each.
 
-    - ``pool-*``: RoI pooling, :attr:`ProposalGeometry.coverage`: lost to snapping
-      and, under the article's rule, to the split's leftover rows and columns.
-    - ``warp-*``: RoIWarp snaps as RoI pooling does, then samples the whole
-      snapped region, so the split drops nothing: ``overlap_area / projected_area``
-      (equal to ``roi_warp``'s trace coverage).
-    - ``align``, ``prroi``: nothing is snapped. What they lose is the part of
-      the box off the feature map (past the image's last whole cell), where
-      they read zeros; this is the share inside the map. RoIAlign also reads
-      the map only at its sampling points: see :func:`align_density`.
+    Each method's share follows from its record's traits:
+
+    - whole-cell bins (RoI pooling), per rounding rule: :attr:`ProposalGeometry.coverage`,
+      lost to snapping and, under the article's rule, to the split's leftover rows and columns;
+    - snapped, then sampled (RoIWarp), per rounding rule: it samples the whole snapped
+      region, so the split drops nothing: ``overlap_area / projected_area`` (equal to
+      ``roi_warp``'s trace coverage);
+    - nothing snapped (RoIAlign, PrRoI): what they lose is the part of the box off the
+      feature map (past the image's last whole cell), where they read zeros; this is the
+      share inside the map. RoIAlign also reads the map only at its sampling points: see
+      :func:`align_density`.
     """
     b = check_boxes(boxes)
     H, W = _check_map_size(map_size)
-    out: dict[str, np.ndarray] = {}
+    cut: dict[str, np.ndarray] = {}  # by rounding rule: the share reaching a bin of whole cells
+    snapped: dict[str, np.ndarray] = {}  # by rounding rule: the share inside the snapped cells
     for scheme in g.SCHEMES:
         geo = geometry(b, map_size=(H, W), stride=stride, output_size=output_size, scheme=scheme, dtype=dtype)
-        out[f"pool-{scheme}"] = geo.coverage
+        cut[scheme] = geo.coverage
         area = geo.projected_area
-        out[f"warp-{scheme}"] = np.divide(geo.overlap_area, area, out=np.zeros_like(area), where=area > 0)
+        snapped[scheme] = np.divide(geo.overlap_area, area, out=np.zeros_like(area), where=area > 0)
     projected = b / g.check_stride(stride)
     area = projected[:, 2] * projected[:, 3]
     inside = _intersection_area(projected, 0.0, 0.0, float(W), float(H))
-    out["align"] = out["prroi"] = np.divide(inside, area, out=np.zeros_like(area), where=area > 0)
-    return {name: out[name] for name in COVERAGE_METHODS}
+    free = np.divide(inside, area, out=np.zeros_like(area), where=area > 0)
+    out: dict[str, np.ndarray] = {}
+    for k, m in METHODS.items():
+        if m.snaps_to_cells:
+            for scheme in g.SCHEMES:
+                out[f"{k}-{scheme}"] = (cut if m.whole_cell_bins else snapped)[scheme]
+        else:
+            out[k] = free
+    return {name: out[name] for name in coverage_methods()}
 
 
 def align_density(boxes, *, stride: float, output_size: int | tuple[int, int] = (3, 3),
@@ -434,11 +459,11 @@ def pool_all(
     *,
     stride: float,
     output_size: int | tuple[int, int] = (3, 3),
-    method: str = "pool",
+    method: str = POOL,
     sampling_ratio: int = 2,
     aligned: bool = False,
 ) -> np.ndarray:
-    """Pool every box in one call of ``torchvision.ops.roi_pool`` (``"pool"``) or ``roi_align`` (``"align"``).
+    """Pool every box in one call of ``torchvision.ops.roi_pool`` or ``roi_align`` (the record's ``batched``).
 
     Args:
         feature_map: ``C x H x W`` (or ``1 x C x H x W``) NumPy array or torch
@@ -446,21 +471,20 @@ def pool_all(
         boxes: ``K x 4`` ``(x, y, w, h)`` in model-input pixels.
         stride: image pixels per cell; ``spatial_scale = 1 / stride``.
         output_size: ``(ph, pw)`` or one int.
-        method: ``"pool"``, RoI pooling under Fast R-CNN's rule (torchvision has
-            no other), or ``"align"``, RoIAlign (mean of the points).
+        method: a key of :func:`pool_methods`: RoI pooling under Fast R-CNN's rule
+            (torchvision has no other), or RoIAlign (mean of the points).
         sampling_ratio, aligned: RoIAlign's options, as in torchvision.
 
     Returns:
         ``K x C x ph x pw`` NumPy array in the map's dtype. All outputs are held
         at once: 2,000 boxes x 512 channels x 7 x 7 in float32 is 200 MB.
     """
-    from .methods import METHODS
-
     import torch
     from torchvision.ops import roi_align, roi_pool
 
-    if method not in POOL_METHODS:
-        raise ValueError(f"Pool with 'pool' (RoI pooling, Fast R-CNN's rule) or 'align' (RoIAlign); got {method!r}.")
+    if method not in pool_methods():
+        offered = ", ".join(f"{k!r} ({METHODS[k].name})" for k in pool_methods())
+        raise ValueError(f"Pool with one of {offered}; got {method!r}.")
     b = check_boxes(boxes)
     s = g.check_stride(stride)
     size = g.check_output_size(output_size)
@@ -479,7 +503,7 @@ def pool_all(
     corners = np.concatenate([np.zeros((len(b), 1)), b[:, :2], b[:, :2] + b[:, 2:]], axis=1)
     rois = torch.from_numpy(corners).to(dtype=fm.dtype, device=fm.device)
     with torch.no_grad():
-        if METHODS[method].snaps_to_cells:  # the one snapping op torchvision has: Fast R-CNN's RoI pooling
+        if METHODS[method].batched == "roi_pool":  # the one snapping op torchvision has: Fast R-CNN's RoI pooling
             out = roi_pool(fm[None], rois, size, spatial_scale=1.0 / s)
         else:
             out = roi_align(fm[None], rois, size, spatial_scale=1.0 / s,

@@ -309,3 +309,39 @@ def test_a_method_without_a_forward_function_is_refused_in_a_sentence(scene):
         backward_pass(scene, (0, 0), scene.channel)
     run = refine_box(scene, KEY, (0, 0), scene.channel)
     assert run.stopped == "it has no backward pass here" and run.moved == 0
+
+
+def test_the_proposals_measure_the_twin_as_its_source(twin):
+    from roi_viz import proposals as P
+    from roi_viz.lesson import proposals as L
+
+    source, rec = twin
+    boxes = np.array([[0, 0, 100, 60], [37, 50, 200, 145], [300, 400, 212, 112], [5, 9, 40, 40]], dtype=float)
+    cov = P.coverage_by_method(boxes, map_size=(16, 16), stride=32, output_size=(3, 3))
+    assert tuple(cov) == P.coverage_methods() and len(cov) == len(P.COVERAGE_METHODS) + len(tuple(
+        k for k in P.coverage_methods() if k.startswith(TWIN)))
+    rules = ("article", "fastrcnn")
+    pairs = ([(f"{TWIN}-{r}", f"{source}-{r}") for r in rules] if rec.snaps_to_cells else [(TWIN, source)])
+    for ours, theirs in pairs:
+        np.testing.assert_array_equal(cov[ours], cov[theirs])
+    # Each snapping method's share is its own trace's coverage, box by box.
+    fm = np.zeros((1, 16, 16), np.float32)
+    for k, (ours, _) in enumerate(pairs):
+        s = Settings(method=TWIN, scheme=rules[k % 2] if rec.snaps_to_cells else "article")
+        for i, b in enumerate(boxes):
+            t = rec.run(fm, tuple(b), s)
+            if rec.snaps_to_cells:
+                assert cov[ours][i] == pytest.approx(t.coverage, abs=1e-6)
+    # The distribution figure keeps its four panels; the twin is named in its source's.
+    st = L.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
+    assert len(st.coverage) == 4
+    panel = next(label for label in st.coverage if (rec.name if rec.snaps_to_cells else rec.short) in label)
+    assert (methods.METHODS[source].name if rec.snaps_to_cells else methods.METHODS[source].short) in panel
+    # The batched pooling takes the twin where torchvision has its source's function.
+    if rec.batched:
+        feats = np.random.default_rng(2).standard_normal((2, 16, 16)).astype(np.float32)
+        np.testing.assert_array_equal(P.pool_all(feats, boxes, stride=32, method=TWIN),
+                                      P.pool_all(feats, boxes, stride=32, method=source))
+    else:
+        with pytest.raises(ValueError, match="Pool with one of"):
+            P.pool_all(fm, boxes, stride=32, method=TWIN)

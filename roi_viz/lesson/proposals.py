@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from .. import proposals as P
+from ..methods import METHODS
 from ..model.layers import LAYERS
 from .numbers import cells, num, pct
 from .settings import ARTICLE, FAST_RCNN
 
-# The distribution figure's panels: (key in coverage_by_method, label). RoIWarp follows the page's rounding rule.
+# The rounding rules as the distribution figure's panels name them (a snapping method's panel per rule).
 SCHEME_LABEL = {"article": "rounded down (article)", "fastrcnn": "Fast R-CNN's code"}
 # "ends" draws the proposals that keep the least and the most, half each: a few boxes a student can tell apart.
 ORDERS = {"ends": "the worst and the best", "rank": "selective search's rank", "largest": "largest first",
@@ -164,16 +165,32 @@ class Study:
         return self.geo.count
 
 
+def panels(by: dict[str, np.ndarray], scheme: str) -> dict[str, np.ndarray]:
+    """The distribution figure's panels, label -> K shares, from :func:`roi_viz.proposals.coverage_by_method`.
+
+    Methods whose shares are the same by their traits share a panel, named for all of them: those with
+    whole-cell bins once per rounding rule, those that snap and then sample at the page's rule, and those
+    that snap nothing once.
+    """
+    cut = [m for m in METHODS.values() if m.snaps_to_cells and m.whole_cell_bins]
+    snapped = [m for m in METHODS.values() if m.snaps_to_cells and not m.whole_cell_bins]
+    free = [m for m in METHODS.values() if not m.snaps_to_cells]
+    out: dict[str, np.ndarray] = {}
+    if cut:
+        for rule in SCHEME_LABEL:
+            out[f"{' / '.join(m.name for m in cut)}, {SCHEME_LABEL[rule]}"] = by[f"{cut[0].key}-{rule}"]
+    if snapped:
+        out[f"{' / '.join(m.name for m in snapped)}, {SCHEME_LABEL[scheme]}"] = by[f"{snapped[0].key}-{scheme}"]
+    if free:
+        out[f"{' / '.join(m.short for m in free)} (nothing snapped)"] = by[free[0].key]
+    return out
+
+
 def study(boxes, *, map_size, stride, output_size, scheme: str, layer: str, sampling_ratio: int = 2) -> Study:
     """Measure every box at this setting (vectorized: milliseconds for thousands of boxes)."""
     geo = P.geometry(boxes, map_size=map_size, stride=stride, output_size=output_size, scheme=scheme)
     by = P.coverage_by_method(boxes, map_size=map_size, stride=stride, output_size=output_size)
-    coverage = {
-        "RoI pooling, " + SCHEME_LABEL["article"]: by["pool-article"],
-        "RoI pooling, " + SCHEME_LABEL["fastrcnn"]: by["pool-fastrcnn"],
-        "RoIWarp, " + SCHEME_LABEL[scheme]: by[f"warp-{scheme}"],
-        "RoIAlign / PrRoI (nothing snapped)": by["align"],
-    }
+    coverage = panels(by, scheme)
     b = P.check_boxes(boxes)
     density = (P.align_density(b, stride=stride, output_size=output_size, sampling_ratio=sampling_ratio)
                if len(b) else np.zeros(0))
