@@ -24,11 +24,13 @@ from PIL import Image
 from layout_checks import problems
 from roi_viz import receptive
 from roi_viz.figures import receptive as fr
-from roi_viz.lesson.numbers import exact, pct
+from roi_viz.figures import training as ft
+from roi_viz.lesson.numbers import exact, num, pct, value as activation
+from roi_viz.lesson.training import backward_pass
 from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
-from roi_viz.methods import build_scene
+from roi_viz.methods import METHODS, build_scene
 from roi_viz.picture import mpl, place, scale, svg
-from roi_viz.picture.spec import Photo, Rect, Text
+from roi_viz.picture.spec import Line, Photo, Point, Rect, Text
 
 PRESETS = {"article": ARTICLE, "fastrcnn": FAST_RCNN}
 OUTS = (1, 2, 3, 5, 7)
@@ -205,6 +207,158 @@ def test_the_effective_field_prints_its_share_and_paints_the_gradient_over_the_f
     assert [m.text for _, m in d0.marks(Text) if m.kind == "scale"] == ["0"]
 
 
+# ------------------------------------------------------------------------------------------ what the gradient reaches
+METHOD_KEYS = list(METHODS)
+TRAIN_CASES = [(p, o, t, b, METHOD_KEYS[n % 4]) for n, (p, o, t, b) in
+               enumerate(itertools.product(PRESETS, OUTS, (True, False), BOXES))]
+
+
+def train_case(preset, out, pretrained, box, method, bin=None):
+    sc = scene_for(PRESETS[preset], out, BOXES[box], pretrained, method)
+    bp = backward_pass(sc, bin or (out - 1, out // 2), sc.channel)
+    return sc, bp
+
+
+def train_drawings(sc, bp, **size):
+    rec = METHODS[sc.method]
+    return {"map": ft.describe_gradient_map(sc, bp, rec, **size), "slide": ft.describe_box_slide(sc, bp, rec, **size)}
+
+
+@pytest.mark.parametrize("preset,out,pretrained,box,method", TRAIN_CASES,
+                         ids=["-".join(map(str, c)) for c in TRAIN_CASES])
+def test_what_the_gradient_reaches_fits_the_page_the_projector_and_a_phone(preset, out, pretrained, box, method):
+    sc, bp = train_case(preset, out, pretrained, box, method)
+    for name, (size, shown, least) in SIZES.items():
+        for which, d in train_drawings(sc, bp, **size).items():
+            assert problems(d, shown, least) == [], (name, which)
+            assert ("UNTRAINED VGG16: features are random" in joined(d, "badge")) == (not pretrained)
+
+
+def check_map(sc, bp, d) -> bool:
+    """The map's words and marks against the backward pass; returns whether the gradients were printed."""
+    rec = METHODS[sc.method]
+    i, j = bp.bin
+    grad = bp.gradient
+    n = int((grad != 0).sum())
+    assert n == bp.reached
+    assert joined(d, "title") == (f"{rec.short}: bin ({i},{j}), channel {bp.channel} reaches {n} cell{'s' if n != 1 else ''} "
+                                  f"the RoI's {bp.touched} cells reached: {pct(bp.share_bin)}; by all bins: {pct(bp.share_all)}")
+    (panel,) = [p for p in d.panels if any(m.kind == "cell" for m in p.marks)]
+    r0, r1 = int(panel.ylim[0]), int(panel.ylim[1])
+    c0, c1 = int(panel.xlim[0]), int(panel.xlim[1])
+    inside = {(r, c) for r, c in zip(*np.nonzero(grad)) if r0 <= r < r1 and c0 <= c < c1}
+    cells = [m for m in panel.marks if isinstance(m, Rect) and m.kind == "gradient"]
+    assert {(int(m.y), int(m.x)) for m in cells} == inside
+    for m in cells:  # each painted cell answers a hover with its own gradient
+        assert m.title == f"row {int(m.y)}, column {int(m.x)}: gradient {activation(grad[int(m.y), int(m.x)])}"
+    chan = sc.features[bp.channel]
+    for m in [m for m in panel.marks if isinstance(m, Rect) and m.kind == "cell"][:5]:
+        assert m.title == f"channel {bp.channel}, row {int(m.y)}, column {int(m.x)}: {activation(chan[int(m.y), int(m.x)])}"
+    values = [m for m in panel.marks if isinstance(m, Text) and m.kind == "value"]
+    if values:  # all or none, each in its own cell with its own number
+        assert sorted((int(np.floor(m.y)), int(np.floor(m.x))) for m in values) == sorted(inside)
+        for m in values:
+            g = grad[int(np.floor(m.y)), int(np.floor(m.x))]
+            assert m.text == (num(g) if g >= 0.005 else "<0.01")
+    elif inside:
+        assert "too small to print every gradient" in joined(d, "note")
+    bins = [m for m in panel.marks if isinstance(m, Rect) and m.kind == "bin"]
+    trace = sc.result
+    if hasattr(trace, "bins"):
+        span = trace.bins[i][j]
+        if span[1] > span[0] and span[3] > span[2]:
+            assert [(b.x, b.y, b.w, b.h) for b in bins] == [(span[2], span[0], span[3] - span[2], span[1] - span[0])]
+    else:
+        assert [(b.x, b.y) for b in bins] == [(trace.col_edges[j], trace.row_edges[i])]
+    legend = joined(d, "legend")
+    assert f"bin ({i},{j})" in legend and "receives gradient" in legend and "RoI as projected" in legend
+    points = [m for m in panel.marks if isinstance(m, Point) and m.kind == "sample"]
+    if hasattr(trace, "samples") and trace.points_per_bin:
+        assert sorted((p.y, p.x) for p in points) == sorted(map(tuple, trace.samples[i, j].tolist()))
+        assert "its sampling points" in legend
+    else:
+        assert not points and "its sampling points" not in legend
+    return bool(values)
+
+
+def test_the_gradient_map_says_the_backward_passs_numbers_where_a_student_reads_them():
+    printed = {True: 0, False: 0}
+    for preset, out, pretrained, box, method in TRAIN_CASES[::3]:
+        sc, bp = train_case(preset, out, pretrained, box, method)
+        for size in ({}, dict(width=360.0, text=12.0)):
+            printed[check_map(sc, bp, ft.describe_gradient_map(sc, bp, METHODS[method], **size))] += 1
+    assert printed[True] and printed[False], printed  # both cases were met: values printed, and the note instead
+
+
+@pytest.mark.parametrize("method", METHOD_KEYS)
+def test_the_article_case_prints_each_gradient_on_its_cell(method):
+    """The article's 3 x 3 on pool5, the followed bin (1, 1): the cells are wide enough, every gradient printed."""
+    sc, bp = train_case("article", 3, True, "article", method, bin=(1, 1))
+    d = ft.describe_gradient_map(sc, bp, METHODS[method])
+    assert check_map(sc, bp, d)
+
+
+def on_curve(pt, curves) -> bool:
+    """Whether ``pt`` lies on one of the polylines (a step's level, a slope between two positions)."""
+    x, y = pt
+    if not np.isfinite(y):
+        return False
+    for pts in curves:
+        for (xa, ya), (xb, yb) in zip(pts, pts[1:]):
+            if min(xa, xb) - 1e-12 <= x <= max(xa, xb) + 1e-12 and min(ya, yb) - 1e-12 <= y <= max(ya, yb) + 1e-12 \
+                    and abs((xb - xa) * (y - ya) - (yb - ya) * (x - xa)) <= 1e-9 * (1 + abs(yb - ya) + abs(xb - xa)):
+                return True
+    return False
+
+
+def check_slide(sc, bp, d) -> None:
+    rec = METHODS[sc.method]
+    sl = bp.slide
+    i, j = bp.bin
+    assert joined(d, "title") == f"{rec.short}: bin ({i},{j}), channel {bp.channel}, while the RoI moves right"
+    assert f"RoI moved right by (cells; 1 cell = {sl.stride:g} px)" in joined(d, "axis")
+    top, bottom = d.panels[0], d.panels[1]
+    legend = joined(d, "legend")
+    assert legend.startswith(rec.short)
+    assert ("jump: derivative undefined" in legend) == bool(len(sl.jumps))
+    assert ("kink: a point crosses a cell centre" in legend) == bool(len(sl.kinks))
+    for panel, ys, what in ((top, sl.values, ""), (bottom, sl.derivative, "d value / d x ")):
+        curves = [m.points for m in panel.marks if isinstance(m, Line) and m.kind == "curve"]
+        for x, y in zip(sl.offsets, ys):  # every position's number lies on its curve, an undefined one on none
+            assert on_curve((float(x), float(y)), curves) == bool(np.isfinite(y)), (x, y)
+        for m in (m for m in panel.marks if isinstance(m, Point) and m.kind == "marker"):
+            k = int(np.argmin(np.abs(sl.offsets - m.x)))
+            assert m.y == ys[k] and m.title == f"{rec.short}, moved {num(float(sl.offsets[k]), 3)} cells: {what}{activation(ys[k])}"
+        assert {m.points[0][0] for m in panel.marks if isinstance(m, Line) and m.kind == "jump"} == {float(a) for a, _ in sl.jumps}
+        assert {m.points[0][0] for m in panel.marks if isinstance(m, Line) and m.kind == "kink"} == {float(a) for a in sl.kinks}
+    holes = [m for m in bottom.marks if isinstance(m, Point) and m.kind == "undefined"]
+    assert sorted(m.x for m in holes) == sorted(float(a) for a, _ in sl.jumps) and all(m.y == 0 for m in holes)
+    colour, _, _ = rec.style
+    assert {m.stroke.colour for p in (top, bottom) for m in p.marks if isinstance(m, Line) and m.kind == "curve"} == {colour}
+
+
+def test_the_slide_draws_the_value_and_its_derivative_as_the_slide_computed_them():
+    seen = set()
+    for preset, out, pretrained, box, method in TRAIN_CASES[1::3]:
+        sc, bp = train_case(preset, out, pretrained, box, method)
+        check_slide(sc, bp, ft.describe_box_slide(sc, bp, METHODS[method]))
+        seen |= {"jump"} if len(bp.slide.jumps) else set()
+        seen |= {"kink"} if len(bp.slide.kinks) else set()
+    for method in METHOD_KEYS:  # the article's case: RoI pooling jumps, RoIAlign has kinks
+        sc, bp = train_case("article", 3, True, "article", method, bin=(1, 1))
+        check_slide(sc, bp, ft.describe_box_slide(sc, bp, METHODS[method]))
+        seen |= {"jump"} if len(bp.slide.jumps) else set()
+        seen |= {"kink"} if len(bp.slide.kinks) else set()
+    assert seen == {"jump", "kink"}
+
+
+@pytest.mark.parametrize("method", METHOD_KEYS)
+def test_both_painters_agree_on_what_the_gradient_reaches(method):
+    sc, bp = train_case("article", 3, False, "article", method, bin=(1, 1))
+    for d in train_drawings(sc, bp).values():
+        painters_agree(d)
+
+
 # ------------------------------------------------------------------------------------------ both painters
 def painters_agree(d) -> None:
     """Every text of the drawing at the same pixel in the SVG and in Matplotlib, the SVG parsing with one <text>
@@ -221,7 +375,7 @@ def painters_agree(d) -> None:
     photos = [m for _, m in d.marks(Photo)]
     assert len(tree.findall(".//s:image", NS)) == len(photos)
     assert all(i.get("href").startswith("data:image/jpeg;base64,") for i in tree.findall(".//s:image", NS))
-    titled = [m for _, m in d.marks(Rect) if m.title]
+    titled = [m for _, m in d.marks() if isinstance(m, (Rect, Point)) and m.title]
     assert sorted(t.text for t in tree.findall(".//s:title", NS)) == sorted(m.title for m in titled)
 
 
@@ -233,7 +387,7 @@ def test_both_painters_agree_on_what_a_cell_sees(box):
 
 
 def test_the_descriptions_import_no_painting_library():
-    code = ("import sys, roi_viz.figures.receptive; "
+    code = ("import sys, roi_viz.figures.receptive, roi_viz.figures.training; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'streamlit')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert out == "[]", out
@@ -286,3 +440,28 @@ def test_the_field_view_shows_its_figures_as_svg_with_their_numbers():
     share = re.search(r": (\d+\.\d %) of the gradient", alts[2])[1]
     third = " ".join(t.text for t in ET.fromstring(svg_figures(at)[2]).findall(".//s:text", NS))
     assert f"its 32×32 px patch: {share} of the gradient" in third
+
+
+def test_the_training_view_shows_both_figures_as_svg_with_their_numbers():
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import figures, page_state, page_text
+
+    at = AppTest.from_file(APP, default_timeout=300)
+    at.query_params["view"] = "train"
+    at.query_params["method"] = "align"
+    at.run()
+    assert not at.exception
+    state = page_state(at)
+    i, j, _ = state.place.focus
+    alts = figures(at)
+    assert len(alts) == 2 and len(svg_figures(at)) == 2
+    assert alts[0].startswith(f"Where the gradient of bin ({i}, {j}), channel ")
+    assert alts[1].startswith(f"The output of bin ({i}, {j}) and its derivative by the box's x")
+    reached = re.search(r"\*\*(\d+) cells?\*\*", page_text(at))[1]  # the words' number, in the figure's title
+    words = " ".join(t.text for t in ET.fromstring(svg_figures(at)[0]).findall(".//s:text", NS))
+    assert f"RoIAlign: bin ({i},{j}), channel " in words and f"reaches {reached} cell" in words
+    words = " ".join(t.text for t in ET.fromstring(svg_figures(at)[1]).findall(".//s:text", NS))
+    assert "while the RoI moves right" in words and "d value / d x (per pixel)" in words
+    labels = [b.label for b in at.get("download_button")]
+    assert "Download the gradient map (PNG)" in labels and "Download the box's derivative (PNG)" in labels

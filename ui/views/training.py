@@ -2,7 +2,9 @@
 
 On the page the controls, the two figures and the words stack; on a projector (``figure.areas``) one
 figure stands on the left, picked beside it, with the controls and the words on the right, so that the
-words are on the first screen with the picture."""
+words are on the first screen with the picture. The figures are described once
+(:mod:`roi_viz.figures.training`) for the column they are shown in and painted as inline SVG (each cell and
+marker answers a hover with its number); the downloads are PNGs painted from the same descriptions."""
 from __future__ import annotations
 
 import streamlit as st
@@ -13,23 +15,31 @@ from .. import figure
 from ..cache import scene_key
 from ..session import session
 from ..widgets import bound, refresh, say
+from .compare import DOWNLOAD_DPI, PAGE_TEXT, PAGE_WIDTH, compare_png
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def training_page(key: str, _scene, bin: tuple, channel: int, cells: float, dpi: float):
-    """``(map PNG, slide PNG, words, empty)``, or ``(None, None, sentence, False)`` when the library refuses."""
-    from roi_viz.draw.kit import to_png
-    from roi_viz.draw.training import fig_box_slide, fig_gradient_map
+def training_page(key: str, _scene, bin: tuple, channel: int, cells: float):
+    """``(backward pass, words, empty)``, or ``(None, sentence, False)`` when the library refuses."""
     from roi_viz.lesson.training import backward_pass, training_words
     from roi_viz.methods import METHODS
 
     try:
         bp = backward_pass(_scene, bin, channel, distance=cells)
     except ValueError as exc:
-        return None, None, str(exc), False
-    rec = METHODS[_scene.method]
-    return (to_png(fig_gradient_map(_scene, bp, rec), dpi), to_png(fig_box_slide(_scene, bp, rec), dpi),
-            training_words(bp, rec.name), bp.empty)
+        return None, str(exc), False
+    return bp, training_words(bp, METHODS[_scene.method].name), bp.empty
+
+
+@st.cache_data(max_entries=128, show_spinner=False)
+def training_drawing(key: str, _scene, _bp, which: str, width: float, text: float, alt: str):
+    """The gradient map (``which`` "map") or the box's derivative ("slide"), described ``width`` px wide
+    (``key`` names the scene, the bin, the channel and the slide's length)."""
+    from roi_viz.figures.training import describe_box_slide, describe_gradient_map
+    from roi_viz.methods import METHODS
+
+    describe = describe_gradient_map if which == "map" else describe_box_slide
+    return describe(_scene, _bp, METHODS[_scene.method], width=width, text=text, alt=alt)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -72,8 +82,9 @@ def render(scene, key: str) -> None:
         c[2].number_input("Channel", 0, C - 1, value=scene.channel, step=1,
                           **bound(f"chan_train{scene.channel}", lambda v: _channel(place, v)))
     cells = place.slide_cells
-    map_png, slide_png, text, empty = training_page(scene_key(scene, key), scene, (i, j), scene.channel, cells, figure.dpi())
-    if map_png is None:
+    k = f"{scene_key(scene, key)}|{i},{j}|{scene.channel}|{cells:g}"
+    bp, text, empty = training_page(scene_key(scene, key), scene, (i, j), scene.channel, cells)
+    if bp is None:
         say(f"The backward pass cannot be shown for this choice: {text}", "warning", before)
         return
     if empty:
@@ -85,19 +96,30 @@ def render(scene, key: str) -> None:
             pick = st.radio("Picture", list(PICTURES), format_func=PICTURES.get, horizontal=True, key="train-picture")
         shown = [pick or "map"]
     alts = {
-        "map": (map_png, f"Where the gradient of bin ({i}, {j}), channel {scene.channel}, lands on the feature map. "
-                + plain(text)),
-        "slide": (slide_png, f"The output of bin ({i}, {j}) and its derivative by the box's x as the box slides. "
-                  + plain(text)),
+        "map": f"Where the gradient of bin ({i}, {j}), channel {scene.channel}, lands on the feature map. " + plain(text),
+        "slide": f"The output of bin ({i}, {j}) and its derivative by the box's x as the box slides. " + plain(text),
     }
+
+    def describe(which: str, width: float = PAGE_WIDTH, f: float = 1.0):
+        return training_drawing(f"{k}|{which}", scene, bp, which, width, PAGE_TEXT * f, alts[which])
+
+    drawings = {}
     for which in shown:  # on the page one above the other, each as wide as the column
-        figure.show(alts[which][0], "PNG", alts[which][1], where=picture)
+        if place.present:  # the slide: as large as the screen allows, its type read from the back of the room
+            drawings[which], wide = figure.for_projector(lambda f: describe(which, f=f))
+            figure.show_drawing(drawings[which], key=f"train-{which}-figure", where=picture, max_width=wide)
+        else:  # and a phone's, for a narrow column
+            drawings[which] = describe(which)
+            figure.show_drawing(drawings[which], key=f"train-{which}-figure", where=picture,
+                                narrow=describe(which, figure.NARROW_WIDTH))
+    page = {which: drawings.get(which) or describe(which) for which in PICTURES}  # the downloads: both, always
     with after:
         st.markdown(text)
         st.markdown(refinement_page(scene_key(scene, key), scene, (i, j), scene.channel))
         name = f"training-{scene.method}-bin{i}_{j}-channel{scene.channel}"
         d = st.columns(2)
-        d[0].download_button("Download the gradient map (PNG)", map_png, file_name=f"{name}-map.png",
-                             mime="image/png", key="train-dl-map")
-        d[1].download_button("Download the box's derivative (PNG)", slide_png, file_name=f"{name}-slide.png",
-                             mime="image/png", key="train-dl-slide")
+        png = {which: (f"{k}|{which}|{dr.width:g}x{dr.height:.2f}", dr) for which, dr in page.items()}
+        d[0].download_button("Download the gradient map (PNG)", lambda: compare_png(*png["map"], DOWNLOAD_DPI),
+                             file_name=f"{name}-map.png", mime="image/png", key="train-dl-map", on_click="ignore")
+        d[1].download_button("Download the box's derivative (PNG)", lambda: compare_png(*png["slide"], DOWNLOAD_DPI),
+                             file_name=f"{name}-slide.png", mime="image/png", key="train-dl-slide", on_click="ignore")
