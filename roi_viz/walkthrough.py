@@ -27,8 +27,6 @@ from typing import Callable
 
 from matplotlib.figure import Figure
 
-from .draw import sampling as fs
-from .draw import steps as fp
 from .figures import sampling as dsa
 from .figures import steps as ds
 from .picture.spec import Drawing
@@ -45,16 +43,13 @@ FILE = dict(width=800.0, text=15.0)
 class Step:
     key: str
     title: str
-    draw: Callable[[Scene], Figure] | None  # a figure not yet described: Matplotlib's own
+    describe: Callable[..., Drawing]  # (scene, *, width, text) -> the step's figure described
     words: Callable[[Scene], str]
-    photo: bool = False  # mostly a photograph: sent as JPEG, not PNG
+    photo: bool = False  # mostly a photograph: a file of it is a JPEG, not a PNG
     picks: str = ""  # "bin" or "point": the close-up the student steers with pickers
-    describe: Callable[..., Drawing] | None = None  # (scene, *, width, text) -> Drawing
 
     def figure(self, scene: Scene) -> Figure:
-        """The step's figure painted by Matplotlib, for files."""
-        if self.describe is None:
-            return self.draw(scene)
+        """The step's figure painted by Matplotlib, for files (:data:`FILE` px wide)."""
         from .picture import mpl
 
         return mpl.paint(self.describe(scene, **FILE))
@@ -63,17 +58,14 @@ class Step:
 STEPS: dict[str, Step] = {
     s.key: s
     for s in (
-        Step("image", "Image and RoIs", fp.fig_image, words.step_image, photo=True),
-        Step("quantize", "Quantization", fp.fig_quantize, words.step_quantize, describe=ds.describe_quantize),
-        Step("bins", "Split into bins", fp.fig_bins, words.step_bins),
-        Step("pool", "Max pooling", fp.fig_pool, words.step_pool),
-        Step("sampling", "Bins and sampling points", fs.fig_sampling, words.step_sampling, picks="point",
-             describe=dsa.describe_sampling),
-        Step("bilinear", "One point, four cells", fs.fig_bilinear, words.step_bilinear, picks="point",
-             describe=dsa.describe_bilinear),
-        Step("combine", "One value per bin", fs.fig_combine, words.step_combine, describe=dsa.describe_combine),
-        Step("integrate", "Integrate each bin", fs.fig_integrate, words.step_integrate, picks="bin",
-             describe=dsa.describe_integrate),
+        Step("image", "Image and RoIs", ds.describe_image, words.step_image, photo=True),
+        Step("quantize", "Quantization", ds.describe_quantize, words.step_quantize),
+        Step("bins", "Split into bins", ds.describe_bins, words.step_bins),
+        Step("pool", "Max pooling", ds.describe_pool, words.step_pool),
+        Step("sampling", "Bins and sampling points", dsa.describe_sampling, words.step_sampling, picks="point"),
+        Step("bilinear", "One point, four cells", dsa.describe_bilinear, words.step_bilinear, picks="point"),
+        Step("combine", "One value per bin", dsa.describe_combine, words.step_combine),
+        Step("integrate", "Integrate each bin", dsa.describe_integrate, words.step_integrate, picks="bin"),
     )
 }
 # A method's own version of a step, keyed by (method key, step key); filled by register().
@@ -86,15 +78,14 @@ def _features(rec: Method) -> Step:
         text = words.step_features
     else:
         text = partial(words.step_features, note=words.snaps_first if rec.snaps_to_cells else words.keeps_fractions)
-    return Step("features", "Feature map and projection", fp.fig_features, text)
+    return Step("features", "Feature map and projection", ds.describe_features, text)
 
 
 def _output(rec: Method) -> Step:
     """Whole-cell bins end on RoI pooling's output and its losses; the others on their own bins' coverage."""
     if rec.whole_cell_bins:
-        return Step("output", "Output and coverage", fp.fig_output, words.step_output)
-    return Step("output", "Output and coverage", fs.fig_output, words.output_between_cells,
-                describe=dsa.describe_output)
+        return Step("output", "Output and coverage", ds.describe_output, words.step_output)
+    return Step("output", "Output and coverage", dsa.describe_output, words.output_between_cells)
 
 
 _BY_TRAITS = {"features": _features, "output": _output}

@@ -31,6 +31,18 @@ def figure_box(pg):
     return fig.bounding_box()
 
 
+SMALLEST_TEXT_JS = """(svg) => { const k = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Math.min(...[...svg.querySelectorAll('text')].filter((t) => t.textContent.trim())
+    .map((t) => parseFloat(t.getAttribute('font-size')) * k)); }"""
+
+
+def smallest_text_px(pg) -> float:
+    """The smallest text of the step's figure, in CSS px as the screen shows it (its size times the SVG's scale)."""
+    fig = step_figure(pg)
+    expect(fig).to_be_visible()
+    return fig.evaluate(SMALLEST_TEXT_JS)
+
+
 def step_titles(method: str = "pool") -> list[str]:
     from roi_viz.methods import METHODS
 
@@ -73,6 +85,9 @@ def test_presenter_link_stepped_with_the_keyboard(server, browser):
         wait_idle(pg)
         pg.keyboard.press("ArrowRight")  # a person, or a clicker, on the right-arrow key
         src = expect_step_shown(pg, n, titles[n - 1], src)
+        wait_idle(pg)
+        least = smallest_text_px(pg)
+        assert least >= 18 - 0.05, f"step {n}: a text of the figure is {least:.1f} px on the projector"
         if n in (3, len(titles)):
             figure_box(pg)
             wait_idle(pg)

@@ -82,46 +82,6 @@ def step_drawing(key: str, _scene, _step, width: float, text: float):
     return _step.describe(_scene, width=width, text=text)
 
 
-@st.cache_data(max_entries=512, show_spinner=False)
-def step_figure(key: str, _scene, _step, present: bool = False) -> tuple[bytes, str, tuple[int, int]]:
-    """One step's figure, encoded, and its size in pixels; ``key`` names everything it is drawn from.
-
-    For a projector (``present``) its text is larger and it is drawn at slide resolution.
-    """
-    from roi_viz.draw.kit import PAGE_DPI, for_projector, projector_image, to_jpeg, to_png
-
-    fig = _step.figure(_scene)
-    fmt = "JPEG" if _step.photo else "PNG"
-    if present:  # larger text, and a canvas that holds all of it
-        data, size = projector_image(for_projector(fig), fmt)
-        return data, fmt, size
-    w, h = (round(v * PAGE_DPI) for v in fig.get_size_inches())
-    return (to_jpeg(fig, PAGE_DPI) if _step.photo else to_png(fig, PAGE_DPI)), fmt, (w, h)
-
-
-PREFETCH_DELAY_S = 0.3  # after the page has fetched the figure just shown: drawing holds the GIL
-_prefetching = threading.Semaphore(1)  # one figure drawn ahead at a time per server
-
-
-def prefetch(figure: str, scene, step, present: bool) -> None:
-    """Draw a step's figure into the cache in the background, a moment after this run ends."""
-    if not _prefetching.acquire(blocking=False):
-        return  # the server is already drawing ahead for someone: this one will be drawn on demand
-
-    def draw() -> None:
-        try:
-            time.sleep(PREFETCH_DELAY_S)
-            step_figure(figure, scene, step, present)
-        except Exception:  # noqa: BLE001  (a figure that fails will fail again, in the page, with a message)
-            traceback.print_exc(file=sys.stderr)
-        finally:
-            _prefetching.release()
-
-    thread = threading.Thread(target=draw, name="roi-viz-prefetch", daemon=True)
-    add_script_run_ctx(thread, get_script_run_ctx())  # the cache needs the session's context
-    thread.start()
-
-
 @st.cache_resource(show_spinner=False)
 def the_head():
     """VGG16's classifier (fc6, fc7, fc8: about 500 MB), loaded once per server, when first asked for."""

@@ -487,7 +487,8 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     room = s.inner - widest - 12
     # The grid 60 % of the width, as the file's was, or wider where that lets its values be printed.
     need = max(fonts.width(value(float(v)), text) for v in out.ravel()) + 2 * VALUE_GAP + 1
-    cell_px = min(room / pw, max(0.6 * width / max(ph, pw), need))
+    # Never taller than 3/4 of the width: on a projector a grid growing with the text would shrink the figure.
+    cell_px = min(room / pw, 0.75 * width / ph, max(0.6 * width / max(ph, pw), need))
     fits = values_fit([out], cell_px, text)
     s.chart((0, pw), (0, ph), output_cells(out, None, vmin, vmax, fits, text), xname="column", yname="row",
             tick_at=0.5, max_height=cell_px * ph)

@@ -22,10 +22,10 @@ from ..lesson.numbers import cells, exact, pct, rows_by_columns, value as activa
 from ..lesson.scene import Scene
 from ..lesson.shown import pool_values, split_loss, window
 from ..ops import geometry as g
-from ..picture import fonts, place, scale
+from ..picture import fonts, scale
 from ..picture.spec import Drawing, Line, Panel, Photo, Rect, Stroke, Text
 from . import look
-from .compare import VALUE_GAP, values_fit
+from .compare import values_fit
 from .frame import PAD, Entry, Sheet, cell_lines, channel_cells
 
 WIDTH, TEXT = 560.0, 13.0
@@ -118,16 +118,6 @@ def _clear(box, taken, gap: float = 2.0) -> bool:
                for ox, oy, ow, oh in taken)
 
 
-def _across(rect, box) -> bool:
-    """Whether an edge of ``rect`` passes through the inside of ``box`` (both ``(x, y, w, h)`` in px)."""
-    rx, ry, rw, rh = rect
-    bx, by, bw, bh = box
-    spans_y = ry < by + bh and ry + rh > by
-    spans_x = rx < bx + bw and rx + rw > bx
-    return (spans_y and any(bx < ex < bx + bw for ex in (rx, rx + rw))
-            or spans_x and any(by < ey < by + bh for ey in (ry, ry + rh)))
-
-
 def _within(box, area, slack: float = 0.0) -> bool:
     x, y, w, h = box
     ax, ay, aw, ah = area
@@ -170,7 +160,6 @@ def describe_image(scene: Scene, *, width: float = WIDTH, text: float = TEXT) ->
                               stroke=Stroke("#ffffff", 1.2), kind="inner line"))
     s.panels[-1] = replace(panel, marks=panel.marks + tuple(boxes))
     # Tags: the followed RoI's first, so that it keeps its number where tags would meet.
-    area = (panel.x, panel.y, panel.w, panel.h)
     taken: list = []
     for k in reversed(order):
         followed = k == scene.active
@@ -422,7 +411,6 @@ POOL_HEADINGS = {
     "none": "where each bin's max is (red box)",
     "empty": "no bin has a cell, so every output is 0",
 }
-VALUE_ROOM = 4.0  # px a printed value keeps from its cell's edges: clear of the bin's edge and the red box
 
 
 def describe_pool(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
@@ -448,34 +436,25 @@ def describe_pool(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> 
                 r, c = cell
                 marks.append(Rect(c + 0.06, r + 0.06, 0.88, 0.88, stroke=look.ARGMAX_STROKE, kind="argmax",
                                   title=f"bin {i},{j}: its max, row {r}, column {c}: {activation(float(chan[r, c]))}"))
-    shown = pool_values(scene)  # the words say what is printed from the same decision
+    # What is printed is decided where the words decide it, at this figure's own cell width and text size (the
+    # page's figure is the one the words describe): a chart laid out once, without its title, to know the width.
+    unit = Sheet(width, text).chart((c0, c1), (r0, r1), ()).scale()[0]
+    shown = pool_values(scene, unit, text)
     heading = f"Channel {scene.channel}: {POOL_HEADINGS[shown.mode]}"
     s = Sheet(width, text)
     s.title(heading)
     panel = s.chart((c0, c1), (r0, r1), marks)
-    unit = panel.scale()[0]
     printed = [(r, c, activation(float(chan[r, c])), "bold" if (r, c) in shown.winners else "normal")
                for r, c in shown.cells]
-    if shown.mode == "maxima":  # a maximum may reach into the cells beside it, never across a bin's edge
-        edges = [place.rect(panel, m) for m in panel.marks if isinstance(m, Rect) and m.kind == "bin"]
-        boxes = []
-        for r, c, words, weight in printed:
-            probe = Text(c + 0.5, r + 0.5, words, text, weight=weight, anchor="middle", baseline="middle")
-            x, y, w, h = place.text_box(panel, probe)
-            boxes.append((x - VALUE_GAP, y - VALUE_GAP, w + 2 * VALUE_GAP, h + 2 * VALUE_GAP))
-        fits = all(_within(b, (panel.x, panel.y, panel.w, panel.h)) and not any(_across(e, b) for e in edges)
-                   for b in boxes) and all(_clear(a, [b], 0.0) for k, a in enumerate(boxes) for b in boxes[k + 1:])
-    else:
-        fits = all(fonts.width(words, text, weight) + 2 * VALUE_ROOM <= unit for _, _, words, weight in printed) and \
-            fonts.height(text) + 2 * VALUE_ROOM <= unit
+    fits = True
     if printed and fits:
         values = [Text(c + 0.5, r + 0.5, words, text, weight=weight, anchor="middle", baseline="middle",
                        halo="#ffffff", kind="value") for r, c, words, weight in printed]
         s.panels[-1] = replace(panel, marks=panel.marks + tuple(values))
-    elif printed:
+    if shown.mode == "none":
         s.note("The cells are too small here to print their values: a hover over a cell (or a tap) gives it.")
     s.badge(scene.pretrained)
-    alt = heading + "." + ("" if fits or not printed else " The cells are too small here to print their values.")
+    alt = heading + "." + (" The cells are too small here to print their values." if shown.mode == "none" else "")
     return s.done(alt)
 
 
@@ -502,7 +481,9 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     s = Sheet(width, text)
     s.title(heading)
     panel = s.chart((0, pw), (0, ph), marks, xname="output column", yname="output row", tick_at=0.5,
-                    max_height=max(0.6 * width, ph * 4.6 * text))  # a 1 x 1 not huge, a 7 x 7's values room
+                    max_height=min(0.75 * width, max(0.6 * width, ph * 4.6 * text)))
+    # (a 1 x 1 not huge, a 7 x 7's values room; never taller than that: on a projector, where the text grows to
+    # be read from the back, a grid growing with it would shrink the figure as fast as its text grows)
     fits = ph * pw <= 64 and values_fit([out], panel.scale()[0], text)
     if fits:
         values = [Text(j + 0.5, i + 0.5, labels[i][j], text, anchor="middle", baseline="middle", halo="#ffffff",

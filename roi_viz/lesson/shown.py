@@ -1,6 +1,6 @@
 """What a figure shows, decided once, so that its words can say the same.
 
-A figure (:mod:`roi_viz.draw`) and its words (:mod:`roi_viz.lesson.words`)
+A figure (:mod:`roi_viz.figures`) and its words (:mod:`roi_viz.lesson.words`)
 never import each other; where the words must describe what the figure
 chose to draw (which cells of the map it zooms into, which values it prints,
 which area it calls "lost to the split"), both ask this module.
@@ -17,42 +17,57 @@ from .scene import Scene
 ROI_FOLLOWED = "#d4007a"
 ROI_OTHER = "#ffd000"
 
-# Max pooling's figure (step 5) prints cell values only while they stay legible on the page (85 dpi,
-# about 700 px for 8 inches): a value in every cell up to 14 cells across the view, and up to 49 cells
-# in the region (7 x 7; past that a number in every cell is clutter), then only each bin's maximum up to
-# 18 cells across; wider than that the cells are too small for any number.
-ALL_VALUES_SIDE, ALL_VALUES_CELLS, MAXIMA_SIDE = 14, 49, 18
-# A number printed in a cell: its size in points (13 px on the page, 19 px on the projector, which draws every
-# text 1.2 times larger), and the room the max-pooling figure's axes give the view (6.9 x 6.7 inches).
-NUMBER_SIZE, PROJECTOR = 11.0, 1.2
-POOL_VIEW_PT = (0.86 * 8.0 * 72, 0.84 * 8.0 * 72)
-GAP_PT = 4.0  # between two numbers, and between a number and its cell's edge
+# Max pooling's figure (step 5) prints cell values only while they stay legible: every value of the region while
+# each fits inside its cell (and the region has at most 49 cells: past 7 x 7 a number in every cell is clutter),
+# else each bin's maximum while each stays inside its bin and clear of the others, else none. "Fits" is measured
+# in the figures' font (roi_viz.picture.fonts) at the size and cell width the figure is drawn with; the words ask
+# with the page's (PAGE_CHART_PX across the view, NUMBER_PX text), the figure with its own.
+ALL_VALUES_CELLS = 49
+NUMBER_PX = 13.0  # the page's figure's values (12 px in the 528-px lesson column)
+PAGE_CHART_PX = 512.0  # how wide the page's 560-px figure draws the view of the map (its axes take the rest)
+VALUE_ROOM_PX = 4.0  # kept clear between a value and its cell's (or bin's) edge, and between two values
+
+
+# PrRoI's shares (printed_shares) are still judged in points of an 8-inch figure, enlarged 1.2 times as a
+# projector showed it: a share that fits there fits on the page too.
+PROJECTOR, GAP_PT = 1.2, 4.0
 
 
 def label_width_pt(text: str, size: float, bold: bool = False) -> float:
-    """How wide ``text`` is drawn at ``size`` points once enlarged for the projector (DejaVu Sans's advances).
-
-    Digits are about 0.64 em wide (0.7 in bold), a point or a comma about a third of an em; checking
-    against the larger projector size keeps a number that fits there fitting on the page too.
-    """
+    """How wide ``text`` is drawn at ``size`` points once enlarged for the projector (DejaVu Sans's advances)."""
     narrow = sum(ch in ".,:;' " for ch in text)
     return (0.34 * narrow + (0.7 if bold else 0.64) * (len(text) - narrow)) * size * PROJECTOR
 
 
-def _maxima_fit(cells, labels, win: g.Span, cell_pt: float) -> bool:
-    """Whether each maximum's number fits in the view and clear of the others on its row (rows are a cell apart)."""
+def _fits_inside(labels, cell_px: float, size: float, bold) -> bool:
+    """Whether each label fits inside its own cell, ``VALUE_ROOM_PX`` clear of its edges."""
+    from ..picture import fonts
+
+    return fonts.height(size) + 2 * VALUE_ROOM_PX <= cell_px and all(
+        fonts.width(t, size, "bold" if b else "normal") + 2 * VALUE_ROOM_PX <= cell_px for t, b in zip(labels, bold))
+
+
+def _maxima_fit(cells, labels, spans, win: g.Span, cell_px: float, size: float) -> bool:
+    """Whether each maximum's number (bold, centred on its cell) stays inside the view, crosses no bin's edge and
+    keeps clear of the other numbers. In cells: x = column, y = row."""
+    from ..picture import fonts
+
     r0, r1, c0, c1 = win
+    room = VALUE_ROOM_PX / cell_px
+    half_h = fonts.height(size) / cell_px / 2 + room
+    boxes = []
     for (r, c), text in zip(cells, labels):
-        half = label_width_pt(text, NUMBER_SIZE, bold=True) / 2 + GAP_PT / 2
-        if (c - c0 + 0.5) * cell_pt < half or (c1 - c - 0.5) * cell_pt < half:
+        half_w = fonts.width(text, size, "bold") / cell_px / 2 + room
+        x0, x1, y0, y1 = c + 0.5 - half_w, c + 0.5 + half_w, r + 0.5 - half_h, r + 0.5 + half_h
+        if x0 < c0 or x1 > c1 or y0 < r0 or y1 > r1:
             return False
-    for a, (ra, ca) in enumerate(cells):
-        for b in range(a + 1, len(cells)):
-            rb, cb = cells[b]
-            need = (label_width_pt(labels[a], NUMBER_SIZE, True) + label_width_pt(labels[b], NUMBER_SIZE, True)) / 2 + GAP_PT
-            if ra == rb and abs(ca - cb) * cell_pt < need:
+        for sr0, sr1, sc0, sc1 in spans:  # an edge of a bin through the number
+            rows_meet, cols_meet = sr0 < y1 and sr1 > y0, sc0 < x1 and sc1 > x0
+            if rows_meet and any(x0 < e < x1 for e in (sc0, sc1)) or cols_meet and any(y0 < e < y1 for e in (sr0, sr1)):
                 return False
-    return True
+        boxes.append((x0, x1, y0, y1))
+    return all(a[1] <= b[0] or b[1] <= a[0] or a[3] <= b[2] or b[3] <= a[2]
+               for k, a in enumerate(boxes) for b in boxes[k + 1:])
 
 
 def window(scene: Scene, pad: int = 1, minimum: int = 6) -> g.Span:
@@ -96,33 +111,36 @@ class PoolValues:
     bins: int  # ph * pw
 
 
-def pool_values(scene: Scene) -> PoolValues:
+def pool_values(scene: Scene, cell_px: float | None = None, size: float = NUMBER_PX) -> PoolValues:
     """What the max-pooling figure prints: every value of the region, the maxima, or none, whichever fits.
 
-    A number fits where it stays inside its cell (every value) or clear of the
-    other numbers of its row and inside the view (maxima only), drawn at
-    :data:`NUMBER_SIZE` points and 1.2 times that on the projector.
+    ``cell_px``: how wide a cell of the view is drawn, ``size`` the values' text, both in px; by default the
+    page's figure's (what the step's words describe). The figure asks with its own, so that what it prints is
+    what this says.
     """
     from .numbers import value
 
     t = scene.pooled
     r0, r1, c0, c1 = win = window(scene)
     side = max(r1 - r0, c1 - c0)
-    cell_pt = min(POOL_VIEW_PT[0] / (c1 - c0), POOL_VIEW_PT[1] / (r1 - r0))
+    if cell_px is None:
+        cell_px = PAGE_CHART_PX / (c1 - c0)
     chan = scene.features[scene.channel]
     W = t.map_size[1]
     winners = frozenset(divmod(int(k), W) for k in t.argmax[scene.channel].ravel() if k >= 0)
     qr0, qr1, qc0, qc1 = t.region
     region = tuple((r, c) for r in range(qr0, qr1) for c in range(qc0, qc1))
-    widest = max((label_width_pt(value(chan[r, c]), NUMBER_SIZE, True) for r, c in region), default=0.0)
-    fits_all = side <= ALL_VALUES_SIDE and t.region_area <= ALL_VALUES_CELLS and widest + GAP_PT <= cell_pt
+    labels = [value(chan[r, c]) for r, c in region]
+    fits_all = bool(region) and t.region_area <= ALL_VALUES_CELLS and _fits_inside(
+        labels, cell_px, size, [(r, c) in winners for r, c in region])
     ph, pw = t.output_size
     if not winners:
         return PoolValues("empty", region if fits_all else (), winners, side, ph * pw)
     if fits_all:
         return PoolValues("all", region, winners, side, ph * pw)
     maxima = tuple(sorted(winners))
-    if side <= MAXIMA_SIDE and _maxima_fit(maxima, [value(chan[r, c]) for r, c in maxima], win, cell_pt):
+    spans = [span for row in t.bins for span in row if span[1] > span[0] and span[3] > span[2]]
+    if _maxima_fit(maxima, [value(chan[r, c]) for r, c in maxima], spans, win, cell_px, size):
         return PoolValues("maxima", maxima, winners, side, ph * pw)
     return PoolValues("none", (), winners, side, ph * pw)
 

@@ -72,7 +72,7 @@ def show_described(scene, step, name: str, alt: str, present: bool) -> None:
 
 def render(scene, fm, key: str, present: bool) -> None:
     """The steps of the chosen method. On a projector: the figure beside the controls and the words, on one screen."""
-    from roi_viz.draw.kit import PRESENT_HEIGHT_PX, present_width
+    from roi_viz.draw.kit import PRESENT_HEIGHT_PX
     from roi_viz.lesson.alt import alt_text, key_numbers, output_rows
     from roi_viz.methods import METHODS
 
@@ -95,11 +95,7 @@ def render(scene, fm, key: str, present: bool) -> None:
     step = steps[place.step]
     with left.container(key="step-figure"):
         alt = alt_text(scene, f"Step {place.step + 1}: {step.title}")
-        if step.describe is not None:
-            show_described(scene, step, cache.figure_key(scene, step, key, False), alt, present)
-        else:
-            data, fmt, (w, h) = cache.step_figure(cache.figure_key(scene, step, key, present), scene, step, present)
-            figure.show(data, fmt, alt, width=present_width(w, h) if present else None)
+        show_described(scene, step, cache.figure_key(scene, step, key, False), alt, present)
     if not present:
         figure.numbers(key_numbers(scene), output_rows(scene))
     with right:
@@ -123,6 +119,3 @@ def render(scene, fm, key: str, present: bool) -> None:
         if place.step < last:
             on.button(f"On to step {place.step + 2} ▶", width="stretch", key="words-on",
                       on_click=go_to_step, args=(place.step + 1, last))
-    if place.step < last and steps[place.step + 1].describe is None:  # a picture drawn while the student reads
-        nxt = steps[place.step + 1]
-        cache.prefetch(cache.figure_key(scene, nxt, key, present), scene, nxt, present)
