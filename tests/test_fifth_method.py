@@ -18,8 +18,8 @@ from PIL import Image
 from roi_viz import export, link, methods, walkthrough
 from roi_viz.cli import main
 from roi_viz.draw import compare
-from roi_viz.draw import sampling as fs
-from roi_viz.draw.kit import new_figure, output_grid, title, to_png
+from roi_viz.draw.kit import to_png
+from roi_viz.figures.frame import Sheet
 from roi_viz.lesson import words
 from roi_viz.lesson.settings import Settings
 from roi_viz.ops.roipool import roi_pool
@@ -41,17 +41,24 @@ def avg_pool(fm, roi, s: Settings):
     return dataclasses.replace(t, output=out, argmax=np.full_like(t.argmax, -1))
 
 
-def fig_average(scene) -> Figure:
-    fig = new_figure(6.0, 6.0)
-    ax = fig.add_axes((0.1, 0.1, 0.8, 0.75))
-    output_grid(ax, scene.result.output[scene.channel])
-    title(ax, "The mean of each bin")
-    return fig
+def describe_average(scene, *, width: float = 800.0, text: float = 15.0):
+    """Its own step's figure, described: a title and bin (0, 0)'s mean in words."""
+    sheet = Sheet(width, text)
+    sheet.title("The mean of each bin")
+    sheet.note(words_average(scene))
+    return sheet.done("The mean of each bin.")
 
 
 def words_average(scene) -> str:
     r = scene.result
     return f"Each bin keeps the mean of its cells: bin (0, 0) gives {words.value(r.output[scene.channel, 0, 0])}."
+
+
+def describe_output(scene, *, width: float = 800.0, text: float = 15.0):
+    sheet = Sheet(width, text)
+    sheet.title("Output and coverage")
+    sheet.note(words_output(scene))
+    return sheet.done("Output and coverage.")
 
 
 def words_output(scene) -> str:
@@ -64,8 +71,8 @@ RECORD = methods.Method(
     ("image", "features", "quantize", "bins", "average", "output"), snaps_to_cells=True, whole_cell_bins=True,
 )
 OWN_STEPS = (
-    walkthrough.Step("average", "Average pooling", fig_average, words_average),
-    walkthrough.Step("output", "Output and coverage", fs.fig_output, words_output),
+    walkthrough.Step("average", "Average pooling", describe_average, words_average),
+    walkthrough.Step("output", "Output and coverage", describe_output, words_output),
 )
 
 
@@ -345,3 +352,51 @@ def test_the_proposals_measure_the_twin_as_its_source(twin):
     else:
         with pytest.raises(ValueError, match="Pool with one of"):
             P.pool_all(fm, boxes, stride=32, method=TWIN)
+
+
+def test_the_boards_data_carries_the_twins_traits_and_its_sources_legend(twin):
+    from ui import board
+
+    source, rec = twin
+    assert TWIN in board.METHODS and TWIN in list(board.METHODS)
+    for scheme in ("article", "fastrcnn"):
+        args = dict(stride=32, map_size=None, output_size=(3, 3), scheme=scheme, sampling_ratio=2, size=(512, 512))
+        ours, theirs = board._settings(method=TWIN, **args), board._settings(method=source, **args)
+        assert ours["method"] == TWIN and ours["traits"] == theirs["traits"] == board.traits(rec)
+        assert ours["legend"] == theirs["legend"] and ours["legend"].startswith("Magenta: the RoI")
+        assert ("sampling points" in ours["legend"]) == rec.samples_points
+        assert ("snaps to" in ours["legend"]) == rec.snaps_to_cells
+        assert {k: v for k, v in ours.items() if k != "method"} == {k: v for k, v in theirs.items() if k != "method"}
+
+
+def test_the_board_refuses_a_method_it_cannot_draw_in_a_sentence(monkeypatch):
+    from ui import board
+
+    blank = dataclasses.replace(methods.METHODS["prroi"], key="blank", name="Blank", integrates=False)
+    monkeypatch.setitem(methods.METHODS, "blank", blank)
+    assert "blank" not in board.METHODS
+    with pytest.raises(ValueError, match="Unknown method 'blank'"):
+        board._settings(32, None, (3, 3), "blank", "article", 2, (512, 512))
+
+
+def test_the_boards_script_draws_the_twin_by_its_traits_as_its_source(twin):
+    """In Chromium: geometry.js's ``geometryOf`` given the twin's traits (as Python sends them) gives the geometry
+    of the source's own function, number for number."""
+    from apps.board_harness import GEOMETRY_JS, chromium
+    from ui import board
+
+    source, rec = twin
+    own = {"pool": "roiPool", "align": "roiAlign", "warp": "roiWarp", "prroi": "prroi"}[source]
+    settings = {"stride": 32, "mapSize": [16, 16], "outputSize": [3, 2], "samplingRatio": 2, "aligned": True,
+                "traits": board.traits(rec)}
+    boxes = [[296, 192, 200, 145], [10, 20, 150, 100], [0, 0, 31, 47], [400, 300, 112, 212]]
+    with chromium() as browser:
+        page = browser.new_page()
+        page.set_content("<!doctype html><title>geometry</title>")
+        page.add_script_tag(content=GEOMETRY_JS.read_text())
+        for scheme in ("article", "fastrcnn"):
+            s = {**settings, "scheme": scheme}
+            ours, theirs = page.evaluate(
+                "([boxes, s, fn]) => [boxes.map(b => RoIGeometry.geometryOf(b, s)), boxes.map(b => RoIGeometry[fn](b, s))]",
+                [boxes, s, own])
+            assert ours == theirs and all(g["projected"] for g in ours)

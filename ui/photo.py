@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from roi_viz.lesson.numbers import exact
+from roi_viz.methods import POOL
 from roi_viz.model import images
 from roi_viz.rois import RoIError, new_roi
 
@@ -62,7 +63,7 @@ def draw_boxes(key: str, photo: bytes, size: tuple[int, int]) -> None:
     st.html(photo_fits(size))
     value = board(photo, boxes=store.whole(size), active=store.active, revision=store.generation,
                   stride=int(cur.stride), output_size=tuple(cur.output_size),
-                  method=cur.method if cur.method in BOARD_METHODS else "pool", scheme=cur.scheme,
+                  method=cur.method if cur.method in BOARD_METHODS else POOL, scheme=cur.scheme,
                   sampling_ratio=int(cur.sampling_ratio), aligned=bool(cur.aligned), key=board_key)
     if value is not None and (board_key, value.seq) != s.photo.board_seen:
         s.photo.board_seen = (board_key, value.seq)

@@ -17,7 +17,7 @@ Coordinate conventions (those of :mod:`roi_viz.ops`):
 The exchange::
 
     value = board(photo_png, boxes=[(296, 192, 200, 145)], active=0, revision=rev,
-                  stride=32, output_size=(3, 3), method="pool", scheme="article")
+                  stride=32, output_size=(3, 3), method=POOL, scheme="article")
     if value is not None and value.seq != last_seq:   # the student changed the boxes
         boxes, active, last_seq = value.boxes, value.active, value.seq
 
@@ -50,10 +50,14 @@ nothing computed from the box, so nothing a question asks.
 Test contract: the board's root element carries ``data-testid="roi-board"`` and a
 ``data-live`` attribute, JSON rewritten on every frame of a drag, move or resize and after
 every key: ``{"box": [x, y, w, h], "stride": s, "projected": [x, y, w, h], "method": m,
-"active": i, "count": n, ...}``; for ``method="pool"`` also ``"quantized"``, ``"lost"``,
-``"gained"`` (cells), ``"coverage"`` (share of the projected box that reaches a bin) and
-``"dropped"`` (cells); for the others ``"row_edges"``, ``"col_edges"`` (cells) and, with
-sampling points, ``"points"``.
+"active": i, "count": n, ...}``; for a method with whole-cell bins (RoI pooling) also ``"quantized"``,
+``"lost"``, ``"gained"`` (cells), ``"coverage"`` (share of the projected box that reaches a bin) and
+``"dropped"`` (cells); for the others ``"row_edges"``, ``"col_edges"`` (cells), with sampling points
+``"points"``, and for one that snaps first (RoIWarp) ``"quantized"``.
+
+The data sent to the script carries the method's key (``"method"``, written back in ``data-live``), its
+record's traits (``"traits"``, see :data:`TRAITS`) and its legend (``"legend"``): the script draws by the
+traits and never asks which method it has.
 """
 from __future__ import annotations
 
@@ -69,10 +73,67 @@ import streamlit as st
 
 from roi_viz.figures.look import for_board
 from roi_viz.lesson.shown import ROI_FOLLOWED, ROI_OTHER
+from roi_viz.methods import METHODS as RECORDS, POOL
 
 HERE = Path(__file__).resolve().parent
-METHODS = ("pool", "align", "warp", "prroi")
 SCHEMES = ("article", "fastrcnn")
+# What the board's script draws is decided by these traits of the method's record, sent in its data: whole-cell
+# bins (the snapped cells, lost, gained and dropped), sampling points (on the snapped cells if it snaps), or the
+# bins' exact edges (an integral). The script names no method.
+TRAITS = ("snaps_to_cells", "whole_cell_bins", "samples_points", "integrates")
+
+
+def drawable(rec) -> bool:
+    """Whether the board can draw the geometry of the method ``rec`` (a :class:`roi_viz.methods.Method`)."""
+    return rec.whole_cell_bins or rec.samples_points or rec.integrates
+
+
+class _Drawable:
+    """The keys of the methods the board draws, read from the records when asked (a method registered later
+    is in it): ``key in METHODS``, ``list(METHODS)``."""
+
+    def __contains__(self, key) -> bool:
+        return key in RECORDS and drawable(RECORDS[key])
+
+    def __iter__(self):
+        return iter([k for k, m in RECORDS.items() if drawable(m)])
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
+
+    def __repr__(self) -> str:
+        return f"METHODS{tuple(self)!r}"
+
+
+METHODS = _Drawable()
+
+
+def traits(rec) -> dict:
+    """The record's traits the board's script draws by, as its data carries them."""
+    return {t: bool(getattr(rec, t)) for t in TRAITS}
+
+
+def legend(rec, scheme: str) -> str:
+    """The board's legend for the method ``rec`` under the rounding rule ``scheme``: what each colour and mark is,
+    in the words of the look's areas (:func:`roi_viz.figures.look.for_board`)."""
+    areas = for_board()
+
+    def said(kind: str) -> str:
+        words = areas[kind]["words"]
+        return words[:1].upper() + words[1:]
+
+    box = "Magenta: the RoI; on the grid its edges fall at fractional cells."
+    losses = f"{said('lost')}: lost. {said('gained')}: gained."
+    if rec.whole_cell_bins and scheme == "fastrcnn":
+        return (f"{box} Cyan: the cells it snaps to (rounded). {losses} Orange, dashed: the split into bins, "
+                "each then widened to whole cells.")
+    if rec.whole_cell_bins:
+        return f"{box} Cyan: the cells it snaps to. {losses} Orange: bins. {said('dropped')}: cells the split drops."
+    if rec.samples_points and rec.snaps_to_cells:
+        return f"{box} Cyan: the cells it snaps to. Orange: bins. Dots: sampling points."
+    if rec.samples_points:
+        return f"{box} Orange: bins (fractional edges). Dots: sampling points."
+    return f"{box} Orange: bins (fractional edges), each averaged exactly."
 
 
 @dataclass(frozen=True)
@@ -142,6 +203,7 @@ def _check_boxes(boxes, size: tuple[int, int]) -> list[list[int]]:
 def _settings(stride, map_size, output_size, method, scheme, sampling_ratio, size) -> dict:
     if method not in METHODS:
         raise ValueError(f"Unknown method {method!r}: use one of {', '.join(METHODS)}.")
+    rec = RECORDS[method]
     if scheme not in SCHEMES:
         raise ValueError(f"Unknown rounding rule {scheme!r}: use 'article' or 'fastrcnn'.")
     if isinstance(stride, bool) or not isinstance(stride, int) or stride < 1 or stride & (stride - 1):
@@ -156,6 +218,7 @@ def _settings(stride, map_size, output_size, method, scheme, sampling_ratio, siz
         map_size = (size[1] // stride, size[0] // stride)
     return {"stride": stride, "map_size": [int(map_size[0]), int(map_size[1])], "output_size": list(output_size),
             "method": method, "scheme": scheme, "sampling_ratio": sampling_ratio,
+            "traits": traits(rec), "legend": legend(rec, scheme),
             # The boxes as the walkthrough's step 1 draws them; lost, gained and dropped as every figure does.
             "colours": {"active": ROI_FOLLOWED, "box": ROI_OTHER, **for_board()}}
 
@@ -184,7 +247,7 @@ def board(
     stride: int = 32,
     map_size: tuple[int, int] | None = None,
     output_size: int | tuple[int, int] = (3, 3),
-    method: str = "pool",
+    method: str = POOL,
     scheme: str = "article",
     sampling_ratio: int = 2,
     aligned: bool = False,
@@ -202,7 +265,7 @@ def board(
         stride: input pixels per feature cell, a power of two.
         map_size: ``(H_map, W_map)`` cells; default ``(H // stride, W // stride)``.
         output_size: ``(ph, pw)`` bins, or one int.
-        method: ``"pool"``, ``"align"``, ``"warp"`` or ``"prroi"``.
+        method: a key of :data:`METHODS`: a method whose record the board can draw (every built-in one).
         scheme: RoI pooling's (and RoIWarp's) rounding rule, ``"article"`` or ``"fastrcnn"``.
         sampling_ratio: points per bin and axis for RoIAlign / RoIWarp; ``0``: adaptive.
         aligned: RoIAlign's / PrRoI's half-cell shift.

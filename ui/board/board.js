@@ -54,7 +54,8 @@ const { exact, num, cells, pct: percent } = RoIGeometry;
 function readout(n, box, s, settings, geo) {
   const names = ["x", "y", "w", "h"];
   const head = `RoI ${n + 1}: (${box.join(", ")}) px.`;
-  if (settings.method === "pool" && settings.scheme === "article") {
+  const t = settings.traits;
+  if (t.whole_cell_bins && settings.scheme === "article") {
     const parts = names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${exact(geo.projected[i])} → ${geo.quantized[i]}`);
     const [ph, pw] = settings.outputSize;
     const [bh, bw] = geo.binSize;
@@ -63,7 +64,7 @@ function readout(n, box, s, settings, geo) {
       : `fewer cells than bins (${ph} × ${pw}): every bin is empty.`;
     return `${head} ${parts.join("; ")}. Lost ${cells(geo.lostArea)}, gained ${cells(geo.gainedArea)}; ${split} Coverage ${percent(geo.coverage)}.`;
   }
-  if (settings.method === "pool") {
+  if (t.whole_cell_bins) {
     const [x, y, w, h] = box;
     const q = geo.quantized;
     const parts = [
@@ -77,11 +78,11 @@ function readout(n, box, s, settings, geo) {
   const shift = settings.aligned
     ? "aligned: the bins sit exactly on the box"
     : "not aligned: the bins sit half a cell right of and below the box (the legacy rule)";
-  if (settings.method === "prroi") {
+  if (!t.samples_points) {
     return `${head} ${proj}, nothing rounded, ${shift}; ${edges}, each averaged exactly over its area.`;
   }
   const pts = `${geo.grid[0]} × ${geo.grid[1]} sampling points per bin`;
-  if (settings.method === "warp") {
+  if (t.snaps_to_cells) {
     const [r0, r1, c0, c1] = geo.region;
     return `${head} ${proj}; snapped to columns ${c0}–${c1 - 1}, rows ${r0}–${r1 - 1}; ${edges}, ${pts}.`;
   }
@@ -189,7 +190,7 @@ class Board {
     this.s = stores.get(data.key);
     const firstImage = this.imageUrl !== data.image;
     this.settings = {
-      method: data.method, scheme: data.scheme, stride: data.stride, mapSize: data.map_size,
+      method: data.method, traits: data.traits || {}, legend: data.legend || "", scheme: data.scheme, stride: data.stride, mapSize: data.map_size,
       outputSize: data.output_size, samplingRatio: data.sampling_ratio, aligned: data.aligned,
       readOnly: data.read_only || "",
     };
@@ -202,7 +203,7 @@ class Board {
       this.active = Math.min(Math.max(data.active, 0), this.boxes.length - 1);
       this.drag = null;
     }
-    this.legend.textContent = this.settings.readOnly ? "" : legendText(this.settings);
+    this.legend.textContent = this.settings.readOnly ? "" : this.settings.legend; // the words are Python's
     if (firstImage) {
       this.imageUrl = data.image;
       this.img.src = data.image;
@@ -285,12 +286,12 @@ class Board {
       return;
     }
     const live = { box: box.slice(), stride: s.stride, method: s.method, active: this.active, count: this.boxes.length, projected: geo.projected };
-    if (s.method === "pool") {
+    if (s.traits.whole_cell_bins) {
       Object.assign(live, { scheme: s.scheme, quantized: geo.quantized, lost: geo.lostArea, gained: geo.gainedArea, coverage: geo.coverage, dropped: geo.droppedCells });
     } else {
       Object.assign(live, { row_edges: geo.rowEdges, col_edges: geo.colEdges });
       if (geo.grid) live.points = geo.grid[0] * geo.grid[1] * s.outputSize[0] * s.outputSize[1];
-      if (s.method === "warp") live.quantized = geo.quantized;
+      if (geo.quantized) live.quantized = geo.quantized; // snapped first, then sampled
     }
     this.root.dataset.live = JSON.stringify(live);
     const text = readout(this.active, box, s.stride, s, geo);
@@ -426,17 +427,6 @@ class Board {
 }
 
 // ---------------------------------------------------------------- helpers
-function legendText(s) {
-  const box = "Magenta: the RoI; on the grid its edges fall at fractional cells.";
-  const said = (k) => COLOURS[k].words.charAt(0).toUpperCase() + COLOURS[k].words.slice(1);
-  const losses = `${said("lost")}: lost. ${said("gained")}: gained.`;
-  if (s.method === "pool" && s.scheme === "fastrcnn") return `${box} Cyan: the cells it snaps to (rounded). ${losses} Orange, dashed: the split into bins, each then widened to whole cells.`;
-  if (s.method === "pool") return `${box} Cyan: the cells it snaps to. ${losses} Orange: bins. ${said("dropped")}: cells the split drops.`;
-  if (s.method === "warp") return `${box} Cyan: the cells it snaps to. Orange: bins. Dots: sampling points.`;
-  if (s.method === "align") return `${box} Orange: bins (fractional edges). Dots: sampling points.`;
-  return `${box} Orange: bins (fractional edges), each averaged exactly.`;
-}
-
 function boxBetween(a, b, W, H) {
   const x0 = Math.round(Math.min(Math.max(Math.min(a.x, b.x), 0), W));
   const y0 = Math.round(Math.min(Math.max(Math.min(a.y, b.y), 0), H));
@@ -526,7 +516,7 @@ function drawGeometry(ctx, geo, settings, u) {
     ctx.setLineDash([]);
     ctx.strokeRect(c0 * u, r0 * u, (c1 - c0) * u, (r1 - r0) * u);
   }
-  if (settings.method === "pool") {
+  if (settings.traits.whole_cell_bins) {
     const f = fills(ctx);
     ctx.fillStyle = f.lost;
     geo.lostPieces.forEach((p) => ctx.fillRect(...rect(p)));

@@ -198,7 +198,6 @@ const RoIGeometry = (function () {
     const overlapArea = intersectionArea(projected, regionBox);
     const covered = coveredArea(projected, bins);
     return {
-      method: "pool",
       scheme,
       projected,
       quantized,
@@ -270,7 +269,7 @@ const RoIGeometry = (function () {
       width = Math.max(width, 1);
       height = Math.max(height, 1);
     }
-    return { method: "align", projected: project(box, stride), aligned: !!aligned, ...sample([startX, startY, width, height], outputSize, samplingRatio, false) };
+    return { projected: project(box, stride), aligned: !!aligned, ...sample([startX, startY, width, height], outputSize, samplingRatio, false) };
   }
 
   /**
@@ -285,7 +284,7 @@ const RoIGeometry = (function () {
     const [r0, r1, c0, c1] = region;
     const valueBox = [f32(c0 - VALUE_TO_CELL), f32(r0 - VALUE_TO_CELL), Math.max(c1 - c0, 0), Math.max(r1 - r0, 0)];
     const empty = r1 <= r0 || c1 <= c0;
-    return { method: "warp", projected: project(box, stride), quantized, region, ...sample(valueBox, outputSize, samplingRatio, empty) };
+    return { projected: project(box, stride), quantized, region, ...sample(valueBox, outputSize, samplingRatio, empty) };
   }
 
   /**
@@ -301,7 +300,7 @@ const RoIGeometry = (function () {
     const rowEdges = [], colEdges = [];
     for (let k = 0; k <= ph; k++) rowEdges.push(vy + k * (pheight / ph) + VALUE_TO_CELL);
     for (let k = 0; k <= pw; k++) colEdges.push(vx + k * (pwidth / pw) + VALUE_TO_CELL);
-    return { method: "prroi", projected: [px, py, pwidth, pheight], aligned: !!aligned, box: [vx + VALUE_TO_CELL, vy + VALUE_TO_CELL, pwidth, pheight], rowEdges, colEdges };
+    return { projected: [px, py, pwidth, pheight], aligned: !!aligned, box: [vx + VALUE_TO_CELL, vy + VALUE_TO_CELL, pwidth, pheight], rowEdges, colEdges };
   }
 
   // ---------------------------------------------------------------- numbers in words
@@ -343,14 +342,15 @@ const RoIGeometry = (function () {
     return `${fixed(100 * v, 1)} %`;
   }
 
-  /** The geometry of `settings.method` ("pool", "align", "warp" or "prroi") for one box. */
+  /**
+   * The geometry of the chosen method for one box, by its record's traits (`settings.traits`, sent from Python):
+   * whole-cell bins, sampling points (on the snapped cells when it snaps), or the bins' exact edges.
+   */
   function geometryOf(box, settings) {
-    switch (settings.method) {
-      case "align": return roiAlign(box, settings);
-      case "warp": return roiWarp(box, settings);
-      case "prroi": return prroi(box, settings);
-      default: return roiPool(box, settings);
-    }
+    const t = settings.traits || {};
+    if (t.whole_cell_bins) return roiPool(box, settings);
+    if (t.samples_points) return t.snaps_to_cells ? roiWarp(box, settings) : roiAlign(box, settings);
+    return prroi(box, settings); // the exact integral (`integrates`): the bins' edges, nothing snapped or sampled
   }
 
   return {
