@@ -183,7 +183,8 @@ def describe_cell_field(photo: bytes, size: tuple[int, int], field, cell: tuple[
               Rect(*_box(patch), stroke=look.PATCH_STROKE, kind="patch",
                    title=f"its patch: columns [{patch[0]}, {patch[2]}), rows [{patch[1]}, {patch[3]})")]
     out = outside_words(span, W, H)
-    entries = [Entry(f"the cell's patch on the grid: {s}×{s} px (the stride)", swatch="line", stroke=look.PATCH_STROKE),
+    entries = [Entry(f"the cell's patch on the grid: {s}×{s} px (the stride)", swatch="line",
+                     stroke=look.PATCH_STROKE),
                Entry(f"what the cell depends on: its {field.size}×{field.size} px field", swatch="line",
                      stroke=look.FIELD_STROKE)]
     if out:
@@ -272,7 +273,8 @@ def describe_effective(heat: HeatPhoto, size: tuple[int, int], field, cell: tupl
 
 
 def _heat_scale(s: Sheet, peak: float) -> None:
-    """The heat map's colour scale, left to right: 0, a quarter of the peak (half-way: a square-root scale), the peak."""
+    """The heat map's colour scale, left to right: 0, a quarter of the peak (half-way on a square-root scale), and
+    the peak; only 0 when the cell depends on no pixel."""
     t = s.text
     s.note("|gradient| (square-root scale):", colour="#000000", kind="scale name")
     n = 24

@@ -96,7 +96,8 @@ def render(scene, key: str) -> None:
             pick = st.radio("Picture", list(PICTURES), format_func=PICTURES.get, horizontal=True, key="train-picture")
         shown = [pick or "map"]
     alts = {
-        "map": f"Where the gradient of bin ({i}, {j}), channel {scene.channel}, lands on the feature map. " + plain(text),
+        "map": (f"Where the gradient of bin ({i}, {j}), channel {scene.channel}, lands on the feature map. "
+                + plain(text)),
         "slide": f"The output of bin ({i}, {j}) and its derivative by the box's x as the box slides. " + plain(text),
     }
 
