@@ -18,15 +18,13 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from layout_checks import problems
-from roi_viz.draw import steps as old
 from roi_viz.figures import look
 from roi_viz.figures.steps import (describe_bins, describe_features, describe_image, describe_output, describe_pool,
                                    describe_quantize, photo_jpeg)
-from roi_viz.lesson.numbers import cells, exact, pct, value
+from roi_viz.lesson.numbers import cells, exact, pct, rows_by_columns, value
 from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.lesson.shown import pool_values, split_loss, window
 from roi_viz.methods import build_scene
@@ -93,13 +91,43 @@ def apart(a, b) -> bool:
     return ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay
 
 
-def old_texts(fig):
-    """The old Matplotlib figure's titles and legend labels, as a student read them."""
-    FigureCanvasAgg(fig).draw()
-    titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
-    legends = [t.get_text() for leg in fig.legends + [a.get_legend() for a in fig.axes if a.get_legend()]
-               for t in leg.get_texts()]
-    return titles, legends
+POOL_HEADINGS = {  # what max pooling's title says of what it prints, word for word as the page always said it
+    "all": "max per bin (red box; its value in bold)",
+    "maxima": "each bin's max (red box) and its value",
+    "none": "where each bin's max is (red box)",
+    "empty": "no bin has a cell, so every output is 0",
+}
+
+
+def old_titles(scene, step):
+    """A step's titles and legend labels as the page showed them before the figures were described, word for word,
+    computed from the scene's numbers: ``(titles, legend labels)``."""
+    t = scene.pooled
+    ph, pw = t.output_size
+    if step == "image":
+        (IW, IH), s = scene.input_dims, t.stride
+        size = f"{IW}×{IH} px" + ("" if IW == IH else " (w×h)")
+        return [f"Model input {size}; grid lines every {exact(s)} px = the stride"], []
+    if step == "features":
+        H, W = t.map_size
+        C = scene.features.shape[0]
+        what = f"mean over {C} channels" if scene.mean_view else f"channel {scene.channel} of {C}"
+        return [f"Feature map, {H} rows × {W} columns: {what}"], []
+    if step == "bins":
+        full = any(s[1] > s[0] and s[3] > s[2] for row in t.bins for s in row)
+        bh, bw = t.bin_size
+        legend = ["a bin"] if full else []  # how the bins are named follows what fits: checked on its own
+        legend += [f"in no bin: {cells(t.dropped_cells)}"] if t.dropped_cells else []
+        legend += [f"read by 2+ bins: {cells(t.shared_cells)}"] if t.shared_cells else []
+        return ([f"{ph}×{pw} bins of {rows_by_columns(bh, bw)}" + ("" if full else ": every bin is empty")],
+                legend + ["RoI as projected", "quantized region"])
+    if step == "output":
+        parts = [(t.covered_area, "reaches the output"), (t.lost_area, "lost: quantization"), (split_loss(t), "lost: split")]
+        legend = ["empty bin: outputs 0"] if np.asarray(t.empty_bins).any() else []
+        return ([f"Output {ph}×{pw}×{t.channels}: channel {scene.channel}",
+                 f"Where the RoI's {cells(t.projected_area)} went: coverage {pct(t.coverage)}"],
+                legend + [f"{label}: {cells(part)}" for part, label in parts])
+    raise KeyError(step)
 
 
 # ------------------------------------------------------------------------------------------ layout
@@ -158,8 +186,8 @@ def test_inputs_of_other_shapes_and_sizes_have_no_faults_and_name_their_sizes_as
     assert f"{rows} rows × {cols} columns" in " ".join(words(describe_features(scene), "title"))
     size = f"{W}×{H} px" + ("" if W == H else " (w×h)")
     assert f"Model input {size};" in " ".join(words(describe_image(scene), "title"))
-    assert [" ".join(words(describe_image(scene), "title"))] == old_texts(old.fig_image(scene))[0]
-    assert [" ".join(words(describe_features(scene), "title"))] == old_texts(old.fig_features(scene))[0]
+    assert [" ".join(words(describe_image(scene), "title"))] == old_titles(scene, "image")[0]
+    assert [" ".join(words(describe_features(scene), "title"))] == old_titles(scene, "features")[0]
 
 
 # ------------------------------------------------------------------------------------------ step 1: the photo
@@ -169,7 +197,7 @@ def test_the_photo_is_the_model_input_with_a_line_every_stride_and_every_roi_num
     scene = scene_for(PRESETS[pname], 3, rois=rois, active=1)
     s = scene.pooled.stride
     d = describe_image(scene)
-    assert old_texts(old.fig_image(scene))[0] == [" ".join(words(d, "title"))]  # the title, word for word
+    assert old_titles(scene, "image")[0] == [" ".join(words(d, "title"))]  # the title, word for word
     assert words(d, "title") and " ".join(words(d, "title")) == f"Model input 512×512 px; grid lines every {exact(s)} px = the stride"
     assert words(d, "axis name") == ["y (pixels)", "x (pixels)"]
     ticks = [float(w) for w in words(d, "tick")]
@@ -223,7 +251,6 @@ def test_the_corners_are_written_as_points_outside_the_box_and_clear_of_each_oth
     x, y, w, h = scene.pooled.projected
     for kw, _, _ in SIZES:
         d = describe_features(scene, **kw)
-        assert words(d, "corner") == [old.corner_text(x, y), old.corner_text(x + w, y + h)]
         assert words(d, "corner") == [f"({exact(x)}, {exact(y)})", f"({exact(x + w)}, {exact(y + h)})"]
         (p, roi_mark), = [(q, m) for q, m in d.marks(Rect) if m.kind == "roi"]
         assert (roi_mark.x, roi_mark.y, roi_mark.w, roi_mark.h) == pytest.approx((x, y, w, h))
@@ -255,7 +282,7 @@ def test_every_cell_of_the_map_answers_a_hover_with_its_value_and_the_title_is_t
     for m in cells_:
         r, c = int(m.y), int(m.x)
         assert m.title == f"{name}, row {r}, column {c}: {value(float(chan[r, c]))}"
-    assert old_texts(old.fig_features(scene))[0] == [" ".join(words(d, "title"))]
+    assert old_titles(scene, "features")[0] == [" ".join(words(d, "title"))]
     assert words(d, "scale") == [f"{value(float(chan.min()))} (lowest)", f"{value(float(chan.max()))} (highest)"]
 
 
@@ -268,13 +295,14 @@ def test_the_bins_keep_the_old_title_and_legend_and_name_every_bin_where_it_is(p
     scene = scene_for(PRESETS[pname], out, BOXES[bname])
     t = scene.pooled
     ph, pw = t.output_size
-    titles, legend = old_texts(old.fig_bins(scene))
+    titles, legend = old_titles(scene, "bins")
     for kw, _, _ in SIZES:
         d = describe_bins(scene, **kw)
         assert [" ".join(words(d, "title"))] == titles
         labels = words(d, "legend")
         # The legend's words are the old figure's, but for how the bins are named, which follows what fits here.
         assert [w for w in labels if not w.startswith("a bin")] == [w for w in legend if not w.startswith("a bin")]
+        assert sum(w.startswith("a bin") for w in labels) == sum(w.startswith("a bin") for w in legend)
         assert f"in no bin: {cells(t.dropped_cells)}" in labels or not t.dropped_cells
         full = [(i, j) for i, row in enumerate(t.bins) for j, s in enumerate(row) if s[1] > s[0] and s[3] > s[2]]
         inner = texts(d, "bin label")
@@ -348,24 +376,38 @@ POOL_CASES = [(ARTICLE, ARTICLE_ROI, 3), (FAST_RCNN, ARTICLE_ROI, 3), (FAST_RCNN
 
 @pytest.mark.parametrize("preset, roi, out", POOL_CASES)
 def test_max_pooling_prints_the_channels_values_at_their_cells_the_maxima_in_bold(preset, roi, out):
+    """The title says what is printed, in the page's words; what it says is what is printed (every value of the
+    region with the maxima in bold, only the maxima, or none and a note); on the page it is what the step's words
+    were told (:func:`pool_values` at the page's cell width), elsewhere what fits at the figure's own."""
     scene = scene_for(preset, out, roi)
     t = scene.pooled
     chan = scene.features[scene.channel]
-    plan = pool_values(scene)
-    titles, _ = old_texts(old.fig_pool(scene))
+    page = pool_values(scene)
+    qr0, qr1, qc0, qc1 = t.region
+    region = sorted((r, c) for r in range(qr0, qr1) for c in range(qc0, qc1))
     for kw, _, _ in SIZES:
         d = describe_pool(scene, **kw)
-        assert [" ".join(words(d, "title"))] == titles
+        title = " ".join(words(d, "title"))
+        modes = [k for k, h in POOL_HEADINGS.items() if title == f"Channel {scene.channel}: {h}"]
+        assert len(modes) == 1, title
+        mode = modes[0]
+        if not kw:
+            assert mode == page.mode, (title, page.mode)  # the figure the words describe says what they say
         printed = texts(d, "value")
-        if printed:
-            assert sorted(cell_of(q, m) for q, m in printed) == sorted(plan.cells)
-            for q, m in printed:
-                r, c = cell_of(q, m)
-                assert m.text == value(float(chan[r, c]))
-                assert (m.weight == "bold") == ((r, c) in plan.winners)
+        if not kw:
+            assert sorted(cell_of(q, m) for q, m in printed) == sorted(page.cells)
+        if mode == "all":
+            assert sorted(cell_of(q, m) for q, m in printed) == region
+        elif mode == "maxima":
+            assert sorted(cell_of(q, m) for q, m in printed) == sorted(page.winners)
+        elif mode == "none":
+            assert not printed and "too small" in " ".join(words(d, "note"))
         else:
-            notes = " ".join(words(d, "note"))
-            assert (not plan.cells) == ("too small" not in notes)
+            assert not page.winners and sorted(cell_of(q, m) for q, m in printed) in ([], region)
+        for q, m in printed:
+            r, c = cell_of(q, m)
+            assert m.text == value(float(chan[r, c]))
+            assert (m.weight == "bold") == ((r, c) in page.winners)
         argmax = sorted((int(m.y), int(m.x)) for _, m in d.marks(Rect) if m.kind == "argmax")
         want = sorted(t.argmax_cell(scene.channel, i, j) for i in range(t.output_size[0]) for j in range(t.output_size[1])
                       if t.argmax_cell(scene.channel, i, j))
@@ -392,7 +434,7 @@ def test_the_output_shows_the_traces_values_hatches_empty_bins_and_says_where_th
     t = scene.pooled
     ph, pw = t.output_size
     outs = t.output[scene.channel]
-    titles, legend = old_texts(old.fig_output(scene))
+    titles, legend = old_titles(scene, "output")
     for kw, _, _ in SIZES:
         d = describe_output(scene, **kw)
         assert " ".join(m.text for _, m in texts(d, "title")).startswith(titles[0])
