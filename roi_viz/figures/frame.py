@@ -238,16 +238,18 @@ class Sheet:
             half = self.inner / 2 - SWATCH_W - SWATCH_GAP - 8
             columns = 2 if all(fonts.width(e.label, t) <= half for e in entries) else 1
         col_w = self.inner / columns
-        row_h = max(fonts.height(t), 16.0) + 6
-        for k, e in enumerate(entries):
-            r, c = divmod(k, columns)
-            x, y = PAD + c * col_w, self.y + r * row_h
-            mid = y + row_h / 2 - 3
-            self.marks += self._swatch(e, x, mid)
-            rows = fonts.wrap(e.label, t, col_w - SWATCH_W - SWATCH_GAP - 8)
-            label = e.label if len(rows) == 1 else rows[0]
-            self.marks.append(Text(x + SWATCH_W + SWATCH_GAP, mid, label, t, baseline="middle", kind="legend"))
-        self.y += -(-len(entries) // columns) * row_h + PAD
+        line_h = max(fonts.height(t), 16.0) + 6
+        wrapped = [fonts.wrap(e.label, t, col_w - SWATCH_W - SWATCH_GAP - 8) for e in entries]
+        y = self.y
+        for start in range(0, len(entries), columns):  # a row as tall as its longest label
+            row = range(start, min(start + columns, len(entries)))
+            for k in row:
+                x = PAD + (k - start) * col_w
+                mid = y + line_h / 2 - 3
+                self.marks += self._swatch(entries[k], x, mid)
+                self.marks += lines(x + SWATCH_W + SWATCH_GAP, mid - fonts.height(t) / 2, wrapped[k], t, kind="legend")
+            y += line_h + max(block(wrapped[k], t) for k in row) - fonts.height(t)
+        self.y = y + PAD
 
     @staticmethod
     def _swatch(e: Entry, x: float, mid: float) -> list:
