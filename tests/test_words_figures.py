@@ -1,23 +1,22 @@
 """Every word agrees with its figure: where a step's words and its figure show the same thing, both come
-from one value, and these tests read that value back out of the figure's artists (texts, legends,
-patches) and out of the words."""
+from one value, and these tests read that value back out of the figure's description (its texts, legend
+swatches and rectangles, where both painters put them) and out of the words."""
 import re
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.colors import to_rgb
-from matplotlib.patches import Patch
-from matplotlib.transforms import Bbox
 from PIL import Image
 
-from roi_viz.draw import kit
-from roi_viz.draw import steps as fp
+from layout_checks import overlap, problems
+from roi_viz.figures import look
+from roi_viz.figures import steps as fp
 from roi_viz.lesson import glossary, words
 from roi_viz.lesson.numbers import cells, eq, exact, num, pct, rounded, value, weight
 from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.lesson.shown import pool_values, split_loss
 from roi_viz.methods import METHODS, build_scene
+from roi_viz.picture import place
+from roi_viz.picture.spec import Rect, Text
 
 IMAGE = Image.new("RGB", (512, 512), (90, 120, 150))
 ROI = (296, 192, 200, 145)  # the article's
@@ -38,26 +37,29 @@ def scene_for(preset=ARTICLE, roi=ROI, fm=None, **changes):
     return build_scene(image, MAPS[side] if fm is None else fm, [roi], 0, settings)
 
 
-def drawn(fig):
-    """The figure drawn once (positions final) and its renderer."""
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return canvas.get_renderer()
+def texts(d, kind=None) -> list:
+    """``(panel, text mark)`` of a drawing, of one kind if given."""
+    return [(p, m) for p, m in d.marks(Text) if m.text.strip() and (kind is None or m.kind == kind)]
 
 
-def texts_in(ax) -> list[str]:
-    return [t.get_text() for t in ax.texts if t.get_text().strip()]
+def words_of(d, kind) -> list[str]:
+    return [m.text for _, m in texts(d, kind)]
 
 
-def legend_labels(fig) -> list[str]:
-    return [t.get_text() for leg in fig.legends + [a.get_legend() for a in fig.axes if a.get_legend()]
-            for t in leg.get_texts()]
+def heading(d) -> str:
+    return " ".join(words_of(d, "title"))
+
+
+def legend_labels(d) -> list[str]:
+    return words_of(d, "legend")
 
 
 # ====================================================================== 1. max pooling prints what it says
 @pytest.mark.parametrize("case, mode", [
     (dict(), "all"),  # the article: a value in every cell of the 4 x 6 region
-    (dict(preset=FAST_RCNN, output_size=(3, 3)), "maxima"),  # a view 15 cells across: the maxima only
+    # A view 10 cells across: the maxima only (Fast R-CNN's 3 x 3 of the article's box, 15 cells across, no longer
+    # leaves every maximum room in the figure's own font, and prints none: see the "none" cases).
+    (dict(roi=(100, 100, 250, 200)), "maxima"),
     (dict(preset=FAST_RCNN), "none"),  # 7 x 7 bins: neighbouring maxima a cell apart would overwrite each other
     (dict(preset=ARTICLE_7), "empty"),  # no bin has a cell
     (dict(preset=FAST_RCNN, roi=(0, 0, 640, 640), input_size=1024), "none"),  # 40 cells across: no numbers
@@ -67,30 +69,30 @@ def test_max_pooling_prints_what_its_words_promise(case, mode):
     scene = scene_for(case.pop("preset", ARTICLE), case.pop("roi", ROI), **case)
     plan = pool_values(scene)
     assert plan.mode == mode
-    fig = fp.fig_pool(scene)
-    ax = fig.axes[0]
+    d = fp.describe_pool(scene)  # the page's figure: the one the words describe
     chan = scene.features[scene.channel]
-    printed = sorted(texts_in(ax))
+    printed = sorted(words_of(d, "value"))
     assert printed == sorted(value(chan[r, c]) for r, c in plan.cells)
     text = words.step_pool(scene)
-    heading = ax.get_title()
+    title = heading(d)
     t = scene.trace
     outputs = {value(v) for v, e in zip(t.output[scene.channel].ravel(), t.empty_bins.ravel()) if not e}
     if mode == "all":
         assert len(printed) == t.region_area and outputs <= set(printed)
-        assert "bold" in heading and "every cell of the region" in text
-        bold = {tx.get_text() for tx in ax.texts if tx.get_fontweight() == "bold"}
+        assert "bold" in title and "every cell of the region" in text
+        bold = {m.text for _, m in texts(d, "value") if m.weight == "bold"}
         assert bold == {value(chan[r, c]) for r, c in plan.winners}
     elif mode == "maxima":
         assert set(printed) == outputs  # every bin's maximum, and nothing else
         assert len(printed) == len(plan.winners) < len(plan.cells) + 1
-        assert "bold" not in heading and "and its value" in heading
+        assert "bold" not in title and "and its value" in title
         assert "only each bin's maximum" in text and f"{plan.side} cells across" in text
         assert "values are printed" not in text
     elif mode == "none":
-        assert printed == [] and "too crowded to print the values legibly" in text and "where each bin's max is" in heading
+        assert printed == [] and "too crowded to print the values legibly" in text and "where each bin's max is" in title
+        assert "too small" in " ".join(words_of(d, "note"))
     else:
-        assert "every output is 0" in heading and "outputs 0" in text
+        assert "every output is 0" in title and "outputs 0" in text
 
 
 # ====================================================================== 2. an empty bin outputs 0, in both
@@ -98,27 +100,28 @@ def test_an_empty_bin_is_0_in_the_output_figure_and_in_the_words():
     scene = scene_for(ARTICLE_7)
     t = scene.trace
     assert t.empty_bins.all() and not t.output.any()
-    fig = fp.fig_output(scene)
-    grid = fig.axes[0]
-    assert texts_in(grid) == ["0"] * 49  # printed as what it outputs, not as a word
-    assert "empty bin: outputs 0" in legend_labels(fig)
-    hatched = [p for p in grid.patches if p.get_hatch() == kit.HATCH_EMPTY]
+    d = fp.describe_output(scene)
+    assert words_of(d, "value") == ["0"] * 49  # printed as what it outputs, not as a word
+    assert "empty bin: outputs 0" in legend_labels(d)
+    hatched = [m for _, m in d.marks(Rect) if m.kind == "output" and (m.hatch, m.hatch_colour) == look.EMPTY[1:]]
     assert len(hatched) == 49
+    swatch = [m for _, m in d.marks(Rect) if m.kind == "swatch" and m.hatch == look.EMPTY[1]]
+    assert swatch and swatch[0].hatch_colour == look.EMPTY[2]  # the legend shows the hatch drawn
     out = words.step_output(scene)
     assert "Every bin is empty (hatched in the figure)" in out and "outputs **0**" in out
     assert "torchvision" in out and "Caffe" in out and "ReLU" in out  # what gives 0, and why 0 makes sense
     assert "all zeros" in words.step_bins(scene) and "outputs 0" in words.step_bins(scene)
-    assert "empty" not in " ".join(texts_in(grid))
+    assert "empty" not in " ".join(words_of(d, "value"))
 
 
 def test_a_bin_with_cells_prints_its_value_beside_empty_ones():
     scene = scene_for(FAST_RCNN, roi=(-40, 470, 100, 90), fm=MAPS[32])  # off the map: some bins are empty
     t = scene.trace
     assert t.empty_bins.any() and not t.empty_bins.all()
-    fig = fp.fig_output(scene)
+    d = fp.describe_output(scene)
     expected = [value(v) for v in t.output[scene.channel].ravel()]
-    assert texts_in(fig.axes[0]) == expected
-    assert "empty bin: outputs 0" in legend_labels(fig)
+    assert words_of(d, "value") == expected
+    assert "empty bin: outputs 0" in legend_labels(d)
 
 
 # ====================================================================== 3. corner labels outside the box
@@ -132,26 +135,29 @@ def test_a_bin_with_cells_prints_its_value_beside_empty_ones():
 ])
 def test_projection_labels_sit_outside_the_box_and_inside_the_axes(preset, roi, outside):
     scene = scene_for(preset, roi)
-    fig = fp.fig_features(scene)
-    renderer = drawn(fig)
-    ax = fig.axes[0]
+    d = fp.describe_features(scene)
     x, y, w, h = scene.trace.projected
-    labels = [t for t in ax.texts if t.get_bbox_patch() is not None]
+    labels = texts(d, "corner")
     # A corner is a point, (x, y); the axes say which is which: x counts columns, y rows.
-    assert [t.get_text() for t in labels] == [f"({exact(x)}, {exact(y)})", f"({exact(x + w)}, {exact(y + h)})"]
-    assert ax.get_xlabel().startswith("x: column") and ax.get_ylabel().startswith("y: row")
-    (bx0, by1), (bx1, by0) = ax.transData.transform([(x, y), (x + w, y + h)])
-    grow = 2.75 * fig.dpi / 72  # half the outline with its stroke
-    outline = Bbox.from_extents(bx0 - grow, by0 - grow, bx1 + grow, by1 + grow)
-    within = Bbox.from_extents(bx0 + grow, by0 + grow, bx1 - grow, by1 - grow)
-    inside = ax.get_window_extent(renderer)
-    frames = [t.get_bbox_patch().get_window_extent(renderer) for t in labels]
-    for frame in frames:  # clear of the box's edges; only where there is no room outside, in its corner
-        assert not frame.overlaps(outline) or within.containsx(frame.x0) and within.containsx(frame.x1) and \
-            within.containsy(frame.y0) and within.containsy(frame.y1), "a label covers the box's edge"
-        assert inside.x0 - 1 <= frame.x0 and frame.x1 <= inside.x1 + 1 and inside.y0 - 1 <= frame.y0 and frame.y1 <= inside.y1 + 1
-    assert sum(not f.overlaps(outline) for f in frames) == outside
-    assert not frames[0].overlaps(frames[1])
+    assert [m.text for _, m in labels] == [f"({exact(x)}, {exact(y)})", f"({exact(x + w)}, {exact(y + h)})"]
+    names = words_of(d, "axis name")
+    assert any(n.startswith("x: column") for n in names) and any(n.startswith("y: row") for n in names)
+    (p, box), = [(q, m) for q, m in d.marks(Rect) if m.kind == "roi"]
+    bx, by, bw, bh = place.rect(p, box)
+    grow = look.ROI_STROKE.edge_width / 2  # half the outline with its black edge
+    outline = (bx - grow, by - grow, bw + 2 * grow, bh + 2 * grow)
+    within = (bx + grow, by + grow, bw - 2 * grow, bh - 2 * grow)
+    frames = [(m.x, m.y, m.w, m.h) for _, m in d.marks(Rect) if m.kind == "corner frame"]
+    assert len(frames) == 2
+    for (q, t), frame in zip(labels, frames):  # clear of the box's edges; only where there is no room outside, in its corner
+        fx, fy, fw, fh = frame
+        tx, ty, tw, th = place.text_box(q, t)
+        assert fx <= tx and tx + tw <= fx + fw and fy <= ty and ty + th <= fy + fh, "the words leave their frame"
+        assert not overlap(frame, outline) or (within[0] <= fx and fx + fw <= within[0] + within[2] and
+                                              within[1] <= fy and fy + fh <= within[1] + within[3]), "a label covers the box's edge"
+        assert p.x - 1 <= fx and fx + fw <= p.x + p.w + 1 and p.y - 1 <= fy and fy + fh <= p.y + p.h + 1, "off the map"
+    assert sum(not overlap(f, outline) for f in frames) >= outside
+    assert not overlap(*frames)
     # The words list the same numbers as the labels.
     text = words.step_features(scene)
     for p in scene.trace.projected:
@@ -183,8 +189,8 @@ def test_the_split_loss_says_why_it_is_not_the_dropped_cells():
     out = words.step_output(scene)
     assert f"lost to the split: {cells(split)} (step 4 counted {cells(t.dropped_cells)} of the region in no bin" in out
     assert f"the remaining {cells(t.dropped_cells - split)} were gained by quantization" in out
-    assert f"lost: split: {cells(split)}" in legend_labels(fp.fig_output(scene))
-    assert f"in no bin: {cells(t.dropped_cells)}" in legend_labels(fp.fig_bins(scene))
+    assert f"lost: split: {cells(split)}" in legend_labels(fp.describe_output(scene))
+    assert f"in no bin: {cells(t.dropped_cells)}" in legend_labels(fp.describe_bins(scene))
     # When the RoI covers the dropped cells whole, there is nothing to explain.
     even = scene_for(ARTICLE, roi=(288, 192, 192, 160))  # 6 x 5 cells exactly: rows 9 and 10 dropped, all the RoI's
     assert split_loss(even.trace) == even.trace.dropped_cells == 12
@@ -201,36 +207,31 @@ def test_step_one_calls_the_grid_the_stride_and_says_what_a_cell_sees(layer, str
     assert words.receptive_size(layer) == receptive_field(layer).size == field  # REFERENCE.md §7
     assert f"{stride} pixels is the **stride**" in text and f"about {field} × {field} pixels" in text
     assert "not** what its cell sees" in text and "stand for" not in text
-    heading = fp.fig_image(scene).axes[0].get_title()
-    assert f"grid lines every {stride} px = the stride" in heading and "one cell" not in heading
+    title = heading(fp.describe_image(scene))
+    assert f"grid lines every {stride} px = the stride" in title and "one cell" not in title
 
 
 # ====================================================================== 7. every shade has a legend entry
-def _face_key(patch):
-    hatch = patch.get_hatch() or ""
-    face = patch.get_facecolor()
-    if face[3] == 0 or not patch.get_fill():
-        return ("none", hatch)
-    return (tuple(round(v, 3) for v in to_rgb(face)), hatch)
+AREAS = ("lost", "gained", "dropped", "shared", "bin face")  # the shaded kinds of steps 3 and 4
 
 
-def _legend_keys(fig):
-    """The fill and hatch of every patch drawn in the legends (a tuple entry draws several)."""
-    return {_face_key(p) for leg in fig.legends for p in leg.findobj(Patch) if p is not leg.legendPatch and p.get_visible()}
+def _key(m: Rect) -> tuple:
+    """What a reader matches between an area and its legend swatch: fill, hatch and the hatch's colour."""
+    return (m.fill, m.hatch, m.hatch_colour if m.hatch else None)
 
 
 @pytest.mark.parametrize("preset", ["article", "fastrcnn", "article7"])
-@pytest.mark.parametrize("figure", [fp.fig_quantize, fp.fig_bins])
+@pytest.mark.parametrize("figure", [fp.describe_quantize, fp.describe_bins])
 def test_every_shade_and_hatch_of_steps_3_and_4_is_in_the_legend(preset, figure):
     scene = scene_for(PRESETS[preset])
-    fig = figure(scene)
-    ax = fig.axes[0]
-    keys = _legend_keys(fig)
-    for patch in ax.patches:
-        if patch.get_fill() and patch.get_facecolor()[3] > 0 or patch.get_hatch():
-            assert _face_key(patch) in keys, (figure.__name__, _face_key(patch), keys)
-    if ax.images:  # the channel under the cells, in greys
-        assert f"channel {scene.channel}: darker = larger" in legend_labels(fig)
+    d = figure(scene)
+    swatches = {_key(m) for _, m in d.marks(Rect) if m.kind == "swatch"}
+    shaded = [m for _, m in d.marks(Rect) if m.kind in AREAS]
+    assert shaded or figure is fp.describe_bins and "every bin is empty" in heading(d)
+    for m in shaded:
+        assert _key(m) in swatches, (figure.__name__, m.kind, _key(m), swatches)
+    if any(m.kind == "cell" for _, m in d.marks(Rect)) and figure is fp.describe_quantize:  # the channel, in greys
+        assert f"channel {scene.channel}: darker = larger" in legend_labels(d)
         assert f"channel {scene.channel}" in words.step_quantize(scene)
 
 
@@ -261,9 +262,9 @@ def test_no_word_or_figure_text_has_more_than_2_decimals_but_the_projection(pres
     x, y, w, h = scene.trace.projected
     allowed = {exact(v) for v in (x, y, w, h, x + w, y + h)}
     for step in METHODS[method].steps:
-        fig = step.figure(scene)
-        drawn(fig)
-        shown = [t.get_text() for t in fig.findobj(lambda a: hasattr(a, "get_text"))] + [step.words(scene)]
+        d = step.describe(scene)
+        shown = [m.text for _, m in d.marks(Text)] + [m.title for _, m in d.marks() if getattr(m, "title", "")]
+        shown += [d.alt, step.words(scene)]
         for text in shown:
             for m in DECIMALS.finditer(text):
                 if len(m.group(1)) > 2:
@@ -271,18 +272,19 @@ def test_no_word_or_figure_text_has_more_than_2_decimals_but_the_projection(pres
 
 
 def test_bilinear_weights_read_the_same_in_the_table_and_the_figure():
-    from roi_viz.draw.sampling import fig_bilinear
+    from roi_viz.figures.sampling import describe_bilinear
 
     scene = build_scene(IMAGE, MAPS[16], [ROI], 0, Settings(method="align"), focus=(1, 1, 2))
     r = scene.result
     table = words.step_bilinear(scene)
-    marks = {t.get_text() for t in fig_bilinear(scene).axes[0].texts if t.get_text().startswith("×")}
+    d = describe_bilinear(scene)
+    marks = set(words_of(d, "weight"))
     weights = [w for _, _, w in r.neighbours(1, 1, 2) if w > 0]
     assert marks == {f"×{weight(w)}" for w in weights}
     for w in weights:
         assert f"| {weight(w)} |" in table
     read = value(r.sample_values[scene.channel, 1, 1, 2])
-    assert f"reads {read}" in fig_bilinear(scene).axes[0].get_title() and f"**{read}**" in table
+    assert f"reads {read}" in heading(d) and f"**{read}**" in table
 
 
 def test_the_json_keeps_every_digit():
@@ -294,45 +296,36 @@ def test_the_json_keeps_every_digit():
 
 
 # ====================================================================== 9. Fast R-CNN's 7 x 7 bins, legible
-def _bin_label_texts(fig):
-    """Every bin number of step 4: "i,j" inside a bin, or the tick labels on the bins' own axes."""
-    ax = fig.axes[0]
-    inside = [t for t in ax.texts if re.fullmatch(r"\d+,\d+", t.get_text())]
-    outside = [t for a in ax.child_axes for t in a.get_xticklabels() + a.get_yticklabels() if t.get_text()]
-    return inside, outside
-
-
 @pytest.mark.parametrize("preset", ["article", "fastrcnn"])
 def test_bin_numbers_are_clear_of_every_line(preset):
     scene = scene_for(PRESETS[preset])
     t = scene.trace
-    fig = fp.fig_bins(scene)
-    renderer = drawn(fig)
-    ax = fig.axes[0]
-    inside, outside = _bin_label_texts(fig)
+    d = fp.describe_bins(scene)
+    inside, outside = texts(d, "bin label"), texts(d, "bin number")
     ph, pw = t.output_size
     if preset == "article":  # big bins side by side: the number in the middle of each
         assert len(inside) == ph * pw and not outside
-        for label in inside:
-            i, j = (int(v) for v in label.get_text().split(","))
+        edges = {(int(m.y), int(m.x)): (q, m) for q, m in d.marks(Rect) if m.kind == "bin"}
+        for q, label in inside:
+            i, j = (int(v) for v in label.text.split(","))
             r0, r1, c0, c1 = t.bins[i][j]
-            (x0, y1), (x1, y0) = ax.transData.transform([(c0, r0), (c1, r1)])
-            box = label.get_window_extent(renderer)
-            pad = 2.5 * fig.dpi / 72  # the bin's edge line
-            assert x0 + pad < box.x0 and box.x1 < x1 - pad and y0 + pad < box.y0 and box.y1 < y1 - pad
-    else:  # overlapping bins 1.4 x 1.9 cells: numbered on the axes' free sides, clear of the grid
-        assert not inside and {tx.get_text() for tx in outside} >= {"0", str(ph - 1)}
-        r0, r1, c0, c1 = t.region
-        (x0, y1), (x1, y0) = ax.transData.transform([(c0, r0), (c1, r1)])
-        plot = ax.get_window_extent(renderer)
-        boxes = [tx.get_window_extent(renderer) for tx in outside]
+            eq_, edge = edges[r0, c0]
+            x, y, w, h = place.rect(eq_, edge)
+            pad = edge.stroke.width  # the bin's edge line, and as much again
+            bx, by, bw, bh = place.text_box(q, label)
+            assert x + pad < bx and bx + bw < x + w - pad and y + pad < by and by + bh < y + h - pad
+    else:  # overlapping bins 1.4 x 1.9 cells: numbered on the chart's free sides, clear of the grid
+        assert not inside and {m.text.split("–")[0] for _, m in outside} >= {"0"}
+        firsts = {m.text.split("–")[0] for _, m in outside}
+        assert str(ph - 1) in firsts or any("–" in m.text for _, m in outside)
+        (plot,) = {q for q, m in d.marks(Rect) if m.kind == "bin face"}
+        boxes = [place.text_box(q, m) for q, m in outside]
         for box in boxes:
-            assert not box.overlaps(plot), "a bin number lies on the grid"
+            assert not overlap(box, (plot.x, plot.y, plot.w, plot.h)), "a bin number lies on the grid"
         for a, b in zip(boxes, boxes[1:]):
-            assert not a.overlaps(b)
-        assert min(tx.get_fontsize() for tx in outside) >= kit.SMALL
-    # Legible at 85 dpi in a 700 px column: text at least 10 px high.
-    assert kit.smallest_text_px(fig, 8.0 * kit.PAGE_DPI) >= 10
+            assert not overlap(a, b)
+    # Legible in the 528-px lesson column: every text at least 12 px high, none over another or over a line.
+    assert problems(d, 528) == []
 
 
 # ====================================================================== 10. words a student knows
@@ -381,9 +374,9 @@ def test_every_step_of_every_method_draws_and_explains_small_and_edge_boxes(pres
     for method in METHODS:
         scene = scene_for(PRESETS[preset], roi=roi, method=method)
         for step in METHODS[method].steps:
-            fig = step.figure(scene)
-            drawn(fig)
-            assert step.words(scene).strip(), (method, step.key)
+            d = step.describe(scene)
+            assert problems(d, 528) == [], (method, step.key)
+            assert d.alt.strip() and step.words(scene).strip(), (method, step.key)
 
 
 def test_the_photo_step_colours_the_boxes_as_the_board_does():
@@ -392,21 +385,18 @@ def test_the_photo_step_colours_the_boxes_as_the_board_does():
     from ui.board import _settings
 
     colours = _settings(32, None, (3, 3), "pool", "article", 0, (512, 512))["colours"]
-    assert colours == {"active": ROI_FOLLOWED, "box": ROI_OTHER}
+    assert (colours["active"], colours["box"]) == (ROI_FOLLOWED, ROI_OTHER)
     boxes = [(40, 40, 150, 120), ROI, (60, 330, 120, 140)]
     for active in range(3):
         scene = build_scene(IMAGE, MAPS[16], boxes, active, Settings().with_(**ARTICLE))
-        fig = fp.fig_image(scene)
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()
-        rgb = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
-        ax = fig.axes[0]
-        for k, (x, y, w, h) in enumerate(boxes):
-            px, py = ax.transData.transform((x + w, y + h / 2))  # the right edge, away from the number's tag
-            row = rgb.shape[0] - int(round(py))
-            around = rgb[row - 3:row + 4, int(round(px)) - 3:int(round(px)) + 4].reshape(-1, 3)
-            want = np.array(to_rgb(ROI_FOLLOWED if k == active else ROI_OTHER)) * 255
-            near = np.abs(around - want).max(axis=1) <= 30
-            assert near.any(), (active, k, "the box's edge is not in its board colour")
-            other = np.array(to_rgb(ROI_OTHER if k == active else ROI_FOLLOWED)) * 255
-            assert not (np.abs(around - other).max(axis=1) <= 30).any(), (active, k, "the other colour")
+        d = fp.describe_image(scene)
+        drawn = {(m.x, m.y, m.w, m.h): m for _, m in d.marks(Rect) if m.kind in ("roi", "followed roi")}
+        for k, box in enumerate(boxes):
+            m = drawn[tuple(float(v) for v in box)]
+            assert m.stroke.colour == (ROI_FOLLOWED if k == active else ROI_OTHER), (active, k)
+            assert m.stroke.edge == "#000000"  # outlined in black, as on the board, so it reads on any photo
+            assert (m.kind == "followed roi") == (k == active)
+        tags = {m.text: m for _, m in texts(d, "roi tag")}
+        assert set(tags) == {f"RoI {k + 1}" for k in range(3)}
+        fills = {m.fill for _, m in d.marks(Rect) if m.kind == "roi tag"}
+        assert fills == {ROI_FOLLOWED, ROI_OTHER}
