@@ -13,14 +13,14 @@ import re
 
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from roi_viz.draw import sampling as fs
-from roi_viz.draw import steps as fp
+from roi_viz.figures import sampling as fs
+from roi_viz.figures import steps as fp
 from roi_viz.lesson import glossary, options, words
 from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene
+from roi_viz.picture.spec import Line, Rect, Text
 
 NUM = r"\d+(?:\.\d+)?"
 PAIR = re.compile(rf"({NUM})\s(?:rows?\s)?×\s({NUM})(?:\scolumns?)?")
@@ -60,6 +60,24 @@ def cases():
 
 
 CASES = cases()
+
+
+def title(d) -> str:
+    """A described figure's headings, as read top to bottom."""
+    return " ".join(m.text for _, m in d.marks(Text) if m.kind == "title")
+
+
+def legend(d) -> list[str]:
+    return [m.text for _, m in d.marks(Text) if m.kind == "legend"]
+
+
+def fractional_bins(t) -> tuple[np.ndarray, np.ndarray]:
+    """Fast R-CNN's bins as its rule computes them, in cells: from the snapped box's start, a fractional bin size
+    apart, clipped to the map (``ph + 1`` row edges, ``pw + 1`` column edges)."""
+    xs, ys, _, _ = t.quantized
+    bh, bw = t.bin_size
+    return (np.clip(ys + bh * np.arange(t.output_size[0] + 1), 0, t.map_size[0]),
+            np.clip(xs + bw * np.arange(t.output_size[1] + 1), 0, t.map_size[1]))
 
 
 def test_the_cases_have_non_square_maps_regions_and_outputs():
@@ -176,12 +194,10 @@ def test_the_glossary_states_the_order_once_as_the_output_size_reads():
 
 def test_the_figures_name_sizes_rows_by_columns():
     sc = next(sc for sc in CASES if sc.method == "pool" and sc.pooled.map_size == (32, 48))
-    fig = fp.fig_features(sc)
-    assert "32 rows × 48 columns" in fig.axes[0].get_title()
-    fig = fp.fig_image(sc)
-    assert "768×512 px (w×h)" in fig.axes[0].get_title()
+    assert "32 rows × 48 columns" in title(fp.describe_features(sc))
+    assert "768×512 px (w×h)" in title(fp.describe_image(sc))
     t = sc.pooled
-    heading = fp.fig_bins(sc).axes[0].get_title()
+    heading = title(fp.describe_bins(sc))
     bh, bw = t.bin_size
     assert f"{t.output_size[0]}×{t.output_size[1]} bins of {words.num(bh)} row" in heading and f"× {words.num(bw)} column" in heading
 
@@ -193,70 +209,48 @@ def _fast_rcnn_scene(roi=(296, 192, 200, 145)):
     return build_scene(Image.new("RGB", (768, 512), (90, 120, 150)), fm, [roi], 0, settings)
 
 
-def _luminance(rgb: np.ndarray) -> np.ndarray:
-    return rgb[..., :3].astype(float) @ [0.299, 0.587, 0.114]
+def _luminance(colour: str) -> float:
+    """A ``#rrggbb`` colour's luma, 0 (black) to 255 (white)."""
+    r, g, b = (int(colour[k:k + 2], 16) for k in (1, 3, 5))
+    return 0.299 * r + 0.587 * g + 0.114 * b
 
 
 @pytest.mark.parametrize("roi", [(296, 192, 200, 145), (100, 60, 300, 180)])
 def test_fast_rcnn_bin_edges_are_drawn_dark_and_above_lighter_cell_lines(roi):
+    """Every bin edge where the rule puts it, a dark line the whole length of the bins, painted above the light,
+    thinner cell lines (both painters paint a panel's marks in order); the RoI's outline above all."""
     sc = _fast_rcnn_scene(roi)
     t = sc.pooled
     assert t.output_size == (7, 7) and t.shared_cells  # the case that was a dotted checkerboard
-    fig = fp.fig_bins(sc)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    rgb = np.asarray(canvas.buffer_rgba())[..., :3].astype(int)
-    img = _luminance(rgb)
-    ax = fig.axes[0]
-    H_px = img.shape[0]
-    # The bins as Fast R-CNN's rule computes them: from the snapped box's start, a fractional bin size apart.
-    xs, ys, _, _ = t.quantized
-    bh, bw = t.bin_size
-    rows = np.clip(ys + bh * np.arange(t.output_size[0] + 1), 0, t.map_size[0])
-    cols = np.clip(xs + bw * np.arange(t.output_size[1] + 1), 0, t.map_size[1])
-    assert np.allclose((rows, cols), fp.fractional_bins(t)) if hasattr(fp, "fractional_bins") else True
-
-    def px(x, y):
-        (X, Y), = ax.transData.transform([(x, y)])
-        return int(round(X)), int(round(H_px - Y))
-
-    # The RoI's dashed outline is drawn above everything: where it runs along or across a bin edge, it is what shows.
-    x, y, w, h = t.projected
-    (L, T), (R, B) = px(x, y), px(x + w, y + h)
-    line = img < 70
-    for X in (L, R):
-        line[:, max(X - 8, 0):X + 9] = True
-    for Y in (T, B):
-        line[max(Y - 8, 0):Y + 9, :] = True
-
-    # Along every inner column edge of the bins, in the middle third of each bin row: a dark line all the way.
-    for j in range(1, len(cols) - 1):
-        for i in range(len(rows) - 1):
-            ya, yb = rows[i] + (rows[i + 1] - rows[i]) / 3, rows[i + 1] - (rows[i + 1] - rows[i]) / 3
-            X, Ya = px(cols[j], ya)
-            _, Yb = px(cols[j], yb)
-            run = line[min(Ya, Yb):max(Ya, Yb) + 1, X]
-            assert run.mean() > 0.9, (i, j, "a bin edge is not drawn", img[min(Ya, Yb):max(Ya, Yb) + 1, X].round())
-    # The same along every inner row edge.
-    for i in range(1, len(rows) - 1):
-        for j in range(len(cols) - 1):
-            xa, xb = cols[j] + (cols[j + 1] - cols[j]) / 3, cols[j + 1] - (cols[j + 1] - cols[j]) / 3
-            Xa, Y = px(xa, rows[i])
-            Xb, _ = px(xb, rows[i])
-            run = line[Y, min(Xa, Xb):max(Xa, Xb) + 1]
-            assert run.mean() > 0.9, (i, j, "a bin edge is not drawn", img[Y, min(Xa, Xb):max(Xa, Xb) + 1].round())
-    # A cell line that is no bin edge stays light: inside bin (0, 0), away from its edges, if one crosses it.
-    edges = [a for a in ax.collections if a.get_gid() == "bin edges"]
-    cells = [a for a in ax.collections if a.get_gid() == "cell lines"]
-    assert edges and cells
-    assert min(edges[0].get_linewidths()) >= 2 * max(c.get_linewidths().max() for c in cells)
-    whole = [c for c in range(int(np.ceil(cols[0])), int(cols[-1]) + 1) if all(abs(c - e) > 0.2 for e in cols)]
-    assert whole
-    ya, yb = rows[0] + 0.3 * (rows[1] - rows[0]), rows[1] - 0.3 * (rows[1] - rows[0])
-    X, Ya = px(whole[0], ya)
-    _, Yb = px(whole[0], yb)
-    cell_line = img[min(Ya, Yb):max(Ya, Yb) + 1, X]
-    assert cell_line.mean() > 110, ("a cell line as dark as a bin edge", cell_line.round())
+    d = fp.describe_bins(sc)
+    rows, cols = fractional_bins(t)
+    (panel,) = {p for p, m in d.marks(Line) if m.kind == "bin edge"}
+    order = list(panel.marks)
+    edges = [(k, m) for k, m in enumerate(order) if isinstance(m, Line) and m.kind == "bin edge"]
+    grid = [(k, m) for k, m in enumerate(order) if isinstance(m, Line) and m.kind == "cell line"]
+    assert edges and grid
+    # One vertical line per column edge and one level line per row edge, each across every bin.
+    upright = sorted((m.points[0][0], min(m.points[0][1], m.points[1][1]), max(m.points[0][1], m.points[1][1]))
+                     for _, m in edges if m.points[0][0] == m.points[1][0])
+    level = sorted((m.points[0][1], min(m.points[0][0], m.points[1][0]), max(m.points[0][0], m.points[1][0]))
+                   for _, m in edges if m.points[0][1] == m.points[1][1])
+    assert [x for x, _, _ in upright] == pytest.approx(sorted(cols))
+    assert [y for y, _, _ in level] == pytest.approx(sorted(rows))
+    assert all(a == pytest.approx(rows[0]) and b == pytest.approx(rows[-1]) for _, a, b in upright)
+    assert all(a == pytest.approx(cols[0]) and b == pytest.approx(cols[-1]) for _, a, b in level)
+    # Dark over light: a bin edge is black (on a white frame), at least twice as wide as a cell line, which is light.
+    for _, m in edges:
+        assert _luminance(m.stroke.colour) < 70 and m.stroke.width >= 2 * max(g.stroke.width for _, g in grid)
+    assert all(_luminance(g.stroke.colour) > 110 for _, g in grid)
+    assert min(k for k, _ in edges) > max(k for k, _ in grid), "a cell line is painted over a bin edge"
+    # The shaded cells (dropped, shared) lie under both.
+    shaded = [k for k, m in enumerate(order) if isinstance(m, Rect) and m.kind in ("dropped", "shared")]
+    assert shaded and max(shaded) < min(k for k, _ in grid)
+    # The RoI's dashed outline is painted above everything: where it runs along a bin edge, it is what shows.
+    (roi_at,) = [k for k, m in enumerate(order) if isinstance(m, Rect) and m.kind == "roi"]
+    assert roi_at > max(k for k, _ in edges)
+    # Some cell line is no bin edge (it stays light inside a bin): the case tells them apart.
+    assert [c for c in range(int(np.ceil(cols[0])), int(cols[-1]) + 1) if all(abs(c - e) > 0.2 for e in cols)]
 
 
 # ------------------------------------------------------------------ RoIAlign's coverage: no legend entry for nothing
@@ -265,14 +259,14 @@ def test_roialign_output_legend_names_only_what_is_there(aligned):
     settings = Settings().with_(**ARTICLE).with_(method="align", aligned=aligned)
     fm = np.random.default_rng(1).random((3, 16, 16)).astype(np.float32)
     sc = build_scene(Image.new("RGB", (512, 512)), fm, [(296, 192, 200, 145)], 0, settings)
-    fig = fs.fig_output(sc)
-    labels = [t.get_text() for leg in fig.legends for t in leg.get_texts()]
+    d = fs.describe_output(sc)
+    labels = legend(d)
     assert not any(re.search(r": 0 cells?$", label) for label in labels), labels
     text = words.output_between_cells(sc)
     if aligned:
         assert labels == [f"inside the bins: {words.cells(sc.chosen.projected_area)}"], labels
         assert "½-cell shift" not in " ".join(labels) and "Coverage: 100 %" in text
-        assert "100 % inside the bins" in fig.axes[-1].get_title()
+        assert "100 % inside the bins" in title(d)
     else:  # the legacy rule does leave part of the RoI outside the bins, and says how much
         assert any(label.startswith("outside the bins (½-cell shift): ") for label in labels), labels
 
@@ -337,13 +331,12 @@ def test_the_comparison_draws_fast_rcnn_bins_at_their_edges():
     from roi_viz.draw.compare import fig_compare
     from roi_viz.figures.compare import describe_compare
     from roi_viz.methods import run_all
-    from roi_viz.picture.spec import Line, Rect
 
     sc = _fast_rcnn_scene()
     t = sc.pooled
     traces = run_all(sc.features, sc.rois[0], sc.settings)
     reads = describe_compare(sc, traces, METHODS).panels[0]  # what RoI pooling reads
-    rows, cols = fp.fractional_bins(t)
+    rows, cols = fractional_bins(t)
     xs = sorted({m.points[0][0] for m in reads.marks if isinstance(m, Line) and m.kind == "bin"
                  and m.points[0][0] == m.points[1][0]})
     assert all(any(abs(x - c) < 1e-6 for x in xs) for c in cols), (xs, cols)
