@@ -2,11 +2,14 @@
 empty cells (and the followed box and the others) apart in greyscale and for the three common
 colour-vision deficiencies.
 
-The figures are drawn for real (a VGG16 map of the sample photo, the article's RoI, and settings with
-dropped cells and empty bins), rendered to pixels, and the colour of each kind of region is read from
-the picture where its Matplotlib patches lie. Those colours go through a simulation of protanopia,
-deuteranopia and tritanopia (Machado, Oliveira and Fernandes 2009, severity 1, applied in linear RGB)
-and through greyscale, and the contrast between regions that must differ is measured.
+The figures are described for real (a VGG16 map of the sample photo, the article's RoI, and settings with
+dropped cells and empty bins), and the colour of each kind of region is read from the description both
+painters paint (:mod:`roi_viz.picture.svg` on the page, :mod:`roi_viz.picture.mpl` for files): its
+rectangles' fill, hatch and hatch colour, the kinds being those of :mod:`roi_viz.figures.look`. A hatched
+region reads from a distance as its fill and its lines mixed in the share of the area the lines cover (as the
+page's SVG paints them). Those colours go through a simulation of protanopia, deuteranopia and tritanopia
+(Machado, Oliveira and Fernandes 2009, severity 1, applied in linear RGB) and through greyscale, and the
+contrast between regions that must differ is measured.
 
 Why the WCAG contrast ratio rather than a colour difference such as CIE ΔE: WCAG 2.1 success criterion
 1.4.11 (non-text contrast, level AA) asks 3 : 1 of the parts of a graphic needed to understand it, and
@@ -17,14 +20,17 @@ pattern (a hatch, a line style) rather than by colour, the pattern is what is te
 """
 import numpy as np
 import pytest
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_rgb
-from matplotlib.transforms import Bbox
 
-from roi_viz.draw import kit, sampling
-from roi_viz.draw import steps as fp
+from roi_viz.figures import look
+from roi_viz.figures import sampling
+from roi_viz.figures import steps as fp
+from roi_viz.figures.frame import SWATCH_GAP
 from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import build_scene
+from roi_viz.ops import geometry as g
+from roi_viz.picture import fonts, svg
+from roi_viz.picture.spec import Rect, Text
 
 from conftest import ARTICLE_ROI
 
@@ -73,40 +79,51 @@ def worst(a: np.ndarray, b: np.ndarray) -> tuple[float, str]:
     return min((contrast(a, b, v), v) for v in VISIONS)
 
 
-# ------------------------------------------------------------------ reading the picture
-def render(fig) -> np.ndarray:
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    return np.asarray(canvas.buffer_rgba())[..., :3].astype(float) / 255
+# ------------------------------------------------------------------ reading the description
+HATCH_LINE = 1.5  # px: the width of a hatch's lines as the page's SVG paints them, HATCH_STEP px apart
+DOT_RADIUS = 1.1  # px: a dot of the "." hatch
 
 
-def pixels(img: np.ndarray, extents, inset: float = 3.0) -> np.ndarray:
-    """Every pixel inside the display extents (``Bbox``es, origin bottom left), ``inset`` pixels clear of their edges."""
-    h = img.shape[0]
-    found = []
-    for bb in extents:
-        x0, x1 = int(np.ceil(bb.x0 + inset)), int(np.floor(bb.x1 - inset))
-        r0, r1 = int(np.ceil(h - bb.y1 + inset)), int(np.floor(h - bb.y0 - inset))
-        if x1 > x0 and r1 > r0:
-            found.append(img[r0:r1, x0:x1].reshape(-1, 3))
-    assert found, "no pixel inside these regions: the figure changed shape"
-    return np.concatenate(found)
+def hatch_share(hatch: str) -> float:
+    """The share of an area a hatch's lines cover as painted (0: none): diagonal lines HATCH_STEP px apart along
+    an edge lie HATCH_STEP / sqrt 2 apart across; "x" is two such sets, crossing."""
+    step = svg.HATCH_STEP
+    one = {"/": HATCH_LINE * np.sqrt(2) / step, "\\": HATCH_LINE * np.sqrt(2) / step, "-": HATCH_LINE / step,
+           ".": np.pi * DOT_RADIUS ** 2 / step ** 2, "": 0.0}
+    if hatch == "x":
+        return 1 - (1 - one["/"]) ** 2
+    return one[hatch]
 
 
-def region_colour(img, extents) -> np.ndarray:
-    """The colour a region reads as from a distance: the mean of its pixels, hatch lines included."""
-    return pixels(img, extents).mean(axis=0)
+def rgb(colour: str) -> np.ndarray:
+    return np.array(to_rgb(colour))
 
 
-def data_extent(ax, box):
-    """A box ``(x, y, w, h)`` in data coordinates as a display ``Bbox``."""
-    x, y, w, h = box
-    (ax0, ay0), (ax1, ay1) = ax.transData.transform([(x, y), (x + w, y + h)])
-    return Bbox.from_extents(min(ax0, ax1), min(ay0, ay1), max(ax0, ax1), max(ay0, ay1))  # rows grow downwards
+def region_colour(marks, under: str = "#ffffff") -> np.ndarray:
+    """The colour a region reads as from a distance: the mean over its rectangles (weighted by area) of each one's
+    fill (or what lies under it, where it has none) mixed with its hatch's lines in the share they cover."""
+    assert marks, "no rectangle of this kind: the figure changed"
+    total, area = np.zeros(3), 0.0
+    for m in marks:
+        base = rgb(m.fill or under)
+        c = hatch_share(m.hatch)
+        seen_ = (1 - c) * base + c * rgb(m.hatch_colour) if m.hatch else base
+        total += seen_ * m.w * m.h
+        area += m.w * m.h
+    return total / area
 
 
-def hatched(ax, hatch: str) -> list:
-    return [p for p in ax.patches if p.get_hatch() == hatch]
+def of_kind(d, kind: str) -> list[Rect]:
+    return [m for _, m in d.marks(Rect) if m.kind == kind]
+
+
+def legend_swatch(d, label: str) -> Rect:
+    """The swatch drawn beside a legend label (its right edge SWATCH_GAP px left of the words, level with them)."""
+    (t,) = [m for _, m in d.marks(Text) if m.kind == "legend" and m.text == label]
+    found = [m for _, m in d.marks(Rect) if m.kind == "swatch" and abs(m.x + m.w + SWATCH_GAP - t.x) < 0.5
+             and t.y <= m.y + m.h / 2 <= t.y + fonts.height(t.size)]
+    assert found, label
+    return found[-1]
 
 
 # ------------------------------------------------------------------ scenes
@@ -143,42 +160,30 @@ def scenes(features_512, conv5_3):
 
 # ------------------------------------------------------------------ the measurements
 def quantize_colours(s):
-    """Lost, gained and plain (neither) cells of the quantization step, as read from its picture."""
-    fig = fp.fig_quantize(s)
-    img = render(fig)
-    ax = fig.axes[0]
+    """Lost, gained and plain (neither) cells of the quantization step, as read from its description."""
+    d = fp.describe_quantize(s)
     t = s.trace
-    lost, gained = hatched(ax, kit.HATCH_LOST), hatched(ax, kit.HATCH_GAINED)
     px, py, pw, ph = t.projected
-    rx, ry, rw, rh = kit.g.box_of_span(t.region)
+    rx, ry, rw, rh = g.box_of_span(t.region)
     x0, y0, x1, y1 = max(px, rx), max(py, ry), min(px + pw, rx + rw), min(py + ph, ry + rh)
-    return fig, {
-        "lost": region_colour(img, [p.get_window_extent() for p in lost]),
-        "gained": region_colour(img, [p.get_window_extent() for p in gained]),
-        "plain": region_colour(img, [data_extent(ax, (x0, y0, x1 - x0, y1 - y0))]),
-    }
+    plain = [m for m in of_kind(d, "cell") if m.x >= x0 and m.y >= y0 and m.x + m.w <= x1 and m.y + m.h <= y1]
+    return d, {"lost": region_colour(of_kind(d, "lost")), "gained": region_colour(of_kind(d, "gained")),
+               "plain": region_colour(plain)}
 
 
 def bins_colours(s):
-    fig = fp.fig_bins(s)
-    img = render(fig)
-    ax = fig.axes[0]
-    faces = {}
-    for p in ax.patches:
-        if not p.get_hatch() and p.get_fill():
-            faces.setdefault(tuple(np.round(p.get_facecolor()[:3], 3)), []).append(p.get_window_extent())
-    found = {f"bin {k}": region_colour(img, boxes) for k, boxes in enumerate(faces.values())}
-    found["dropped"] = region_colour(img, [p.get_window_extent() for p in hatched(ax, kit.HATCH_DROPPED)])
-    return fig, found
+    d = fp.describe_bins(s)
+    faces: dict = {}
+    for m in of_kind(d, "bin face"):
+        faces.setdefault(m.fill, []).append(m)
+    found = {f"bin {k}": region_colour(marks) for k, marks in enumerate(faces.values())}
+    found["dropped"] = region_colour(of_kind(d, "dropped"))
+    return d, found
 
 
-def bar_segments(fig) -> dict:
-    """The coverage bar's segments wide enough to read, by their legend label: ``label -> (colour, patch)``."""
-    img = render(fig)
-    bar = fig.axes[-1]
-    labels = [t.get_text().rsplit(": ", 1)[0] for t in fig.legends[-1].get_texts()]  # "lost: split: 6 cells"
-    return {label: (region_colour(img, [p.get_window_extent()]), p)
-            for label, p in zip(labels, bar.patches) if p.get_width() > 0.02}  # a sliver has no pixels to read
+def bar_segments(d) -> dict:
+    """The coverage bar's segments wide enough to read, by their label: ``label -> (colour, rect)``."""
+    return {m.title.rsplit(": ", 1)[0]: (region_colour([m]), m) for m in of_kind(d, "share") if m.w > 0.02}
 
 
 def pairs(colours: dict) -> list[tuple[str, str]]:
@@ -191,12 +196,10 @@ def table(colours: dict) -> dict:
 
 
 # ------------------------------------------------------------------ tests
-def lines_apart(fig, ax_patches, a_hatch: str, b_hatch: str, where: str):
+def lines_apart(a: Rect, b: Rect, where: str):
     """Two hatched kinds told apart by pattern: different shapes, and lines whose colours contrast 3 : 1."""
-    a = [p for p in ax_patches if p.get_hatch() == a_hatch]
-    b = [p for p in ax_patches if p.get_hatch() == b_hatch]
-    assert a and b and set(a_hatch) != set(b_hatch)
-    ratio, vision = worst(np.array(a[0].get_hatchcolor()[:3]), np.array(b[0].get_hatchcolor()[:3]))
+    assert a.hatch and b.hatch and set(a.hatch) != set(b.hatch)
+    ratio, vision = worst(rgb(a.hatch_colour), rgb(b.hatch_colour))
     assert ratio >= WCAG_NON_TEXT, f"{where}: the hatch lines are {ratio:.2f} : 1 apart for {vision}"
 
 
@@ -204,12 +207,12 @@ def lines_apart(fig, ax_patches, a_hatch: str, b_hatch: str, where: str):
 def test_lost_and_gained_cells_stand_out_from_the_plain_ones(scenes, name):
     s = scenes[name]
     assert s.trace.lost_area > 0 and s.trace.gained_area > 0, "the case must show both lost and gained cells"
-    fig, colours = quantize_colours(s)
+    d, colours = quantize_colours(s)
     for kind in ("lost", "gained"):
         ratio, vision = worst(colours[kind], colours["plain"])
         assert ratio >= WCAG_NON_TEXT, f"{name}: {kind} / plain is {ratio:.2f} : 1 for {vision}"
     # Both are dark against the light cells, so their tones are close: the hatch tells them apart.
-    lines_apart(fig, fig.axes[0].patches, kit.HATCH_LOST, kit.HATCH_GAINED, name)
+    lines_apart(of_kind(d, "lost")[0], of_kind(d, "gained")[0], name)
 
 
 @pytest.mark.parametrize("name", ["article", "article7"])
@@ -224,16 +227,15 @@ def test_dropped_cells_differ_from_every_bin(scenes, name):
         assert ratio >= WCAG_NON_TEXT, f"{name}: {a} / {b} is {ratio:.2f} : 1 for {vision}"
 
 
-@pytest.mark.parametrize("name, draw", [("article", fp.fig_output), ("article7", fp.fig_output),
-                                        ("warp", sampling.fig_output)])
-def test_coverage_bar_segments_differ_for_every_vision(scenes, name, draw):
-    fig = draw(scenes[name])
-    segments = bar_segments(fig)
+@pytest.mark.parametrize("name, describe", [("article", fp.describe_output), ("article7", fp.describe_output),
+                                            ("warp", sampling.describe_output)])
+def test_coverage_bar_segments_differ_for_every_vision(scenes, name, describe):
+    segments = bar_segments(describe(scenes[name]))
     assert len(segments) >= 2
     for a, b in pairs(segments):
         (ca, pa), (cb, pb) = segments[a], segments[b]
-        if pa.get_hatch() and pb.get_hatch():  # the two lost shares: both dark, so their patterns must differ
-            lines_apart(fig, [pa, pb], pa.get_hatch(), pb.get_hatch(), name)
+        if pa.hatch and pb.hatch:  # the two lost shares: both dark, so their patterns must differ
+            lines_apart(pa, pb, name)
         else:  # the plain share beside a hatched one: tone must carry it
             ratio, vision = worst(ca, cb)
             assert ratio >= WCAG_NON_TEXT, f"{name}: {a} / {b} is {ratio:.2f} : 1 for {vision}"
@@ -241,65 +243,75 @@ def test_coverage_bar_segments_differ_for_every_vision(scenes, name, draw):
 
 def test_every_kind_of_cell_has_its_own_pattern():
     """Hatches carry the meaning where colours are alike: each kind has one, and no two kinds share it."""
-    kinds = {"lost": kit.HATCH_LOST, "gained": kit.HATCH_GAINED, "dropped": kit.HATCH_DROPPED,
-             "shared": kit.HATCH_SHARED, "empty": kit.HATCH_EMPTY}
-    assert all(h.strip() for h in kinds.values())
-    # "//" and "///" are one pattern at two densities: too alike to name two meanings unless they never meet.
-    shapes = {k: "".join(sorted(set(h))) for k, h in kinds.items() if k != "empty"}
+    kinds = {"lost": look.LOST, "gained": look.GAINED, "dropped": look.DROPPED, "shared": look.SHARED,
+             "empty": look.EMPTY}
+    assert all(k[1].strip() for k in kinds.values())
+    # The empty bins' lines are the lost area's shape, but they never share a figure (an output grid has no lost
+    # area, and its bar's lost share is told by its legend): every other two kinds differ in shape.
+    shapes = {k: "".join(sorted(set(v[1]))) for k, v in kinds.items() if k != "empty"}
     assert len(set(shapes.values())) == len(shapes), shapes
+    # The empty bins' white lines stand out on any value's colour but the lightest: at least on viridis' dark half.
+    from roi_viz.picture import scale
+
+    for v in np.linspace(0.0, 0.5, 6):
+        ratio, vision = worst(rgb(look.EMPTY[2]), rgb(scale.colour("viridis", v, 0.0, 1.0)))
+        assert ratio >= WCAG_NON_TEXT, f"white lines on viridis({v:.1f}): {ratio:.2f} : 1 for {vision}"
 
 
 def test_empty_bins_are_hatched_and_full_ones_are_not(scenes):
     s = scenes["article7"]
     assert s.trace.empty_bins.all()
-    fig = fp.fig_output(s)
-    ax = fig.axes[0]
-    marks = hatched(ax, kit.HATCH_EMPTY)
+    d = fp.describe_output(s)
+    marks = [m for m in of_kind(d, "output") if (m.hatch, m.hatch_colour) == look.EMPTY[1:]]
     assert len(marks) == s.trace.empty_bins.sum()
-    legend = ax.get_legend()
-    assert [p.get_hatch() for p in legend.legend_handles] == [kit.HATCH_EMPTY]
+    swatch = legend_swatch(d, "empty bin: outputs 0")
+    assert (swatch.hatch, swatch.hatch_colour) == look.EMPTY[1:]
     full = scene_output_with_a_value(scenes["article"])
-    assert not hatched(full.axes[0], kit.HATCH_EMPTY) and full.axes[0].get_legend() is None
+    assert not [m for m in of_kind(full, "output") if m.hatch]
+    assert "empty bin: outputs 0" not in [m.text for _, m in full.marks(Text) if m.kind == "legend"]
 
 
 def scene_output_with_a_value(s):
     assert not s.trace.empty_bins.any()
-    return fp.fig_output(s)
+    return fp.describe_output(s)
 
 
 def test_the_followed_box_differs_from_the_others_by_line_as_well_as_colour(features_512):
     other = (40.0, 60.0, 120.0, 100.0)
     s = scene(features_512, ARTICLE, rois=[other, ARTICLE_ROI, (200.0, 20.0, 90.0, 90.0)])
-    fig = fp.fig_image(s)
-    ax = fig.axes[0]
-    white = (1.0, 1.0, 1.0, 1.0)
-    boxes = [p for p in ax.patches if not p.get_fill() and tuple(p.get_edgecolor()) != white]
-    inner = [p for p in ax.patches if not p.get_fill() and tuple(p.get_edgecolor()) == white]
-    assert len(boxes) == 3
-    followed = boxes[s.active]
-    others = [b for k, b in enumerate(boxes) if k != s.active]
+    d = fp.describe_image(s)
+    (followed,) = of_kind(d, "followed roi")
+    others = of_kind(d, "roi")
+    assert len(others) == 2 and (followed.x, followed.y, followed.w, followed.h) == ARTICLE_ROI
     for b in others:
-        assert b.get_linestyle() != followed.get_linestyle()  # dashed against solid
-        assert followed.get_linewidth() > b.get_linewidth()
+        assert b.stroke.dash != followed.stroke.dash and not followed.stroke.dash  # dashed against solid
+        assert followed.stroke.width > b.stroke.width
+        ratio, vision = worst(rgb(followed.stroke.colour), rgb(b.stroke.colour))
+        assert ratio > 1.0, vision  # the colours differ too, but the line is what greyscale keeps
     # As on the board: a white line inside the followed box alone, which reads as a double line in grey.
-    assert len(inner) == 1
-    (x, y), (fx, fy) = inner[0].get_xy(), followed.get_xy()
-    assert x > fx and y > fy and inner[0].get_width() < followed.get_width()
+    (inner,) = of_kind(d, "inner line")
+    assert inner.stroke.colour == "#ffffff"
+    assert inner.x > followed.x and inner.y > followed.y and inner.w < followed.w and inner.h < followed.h
 
 
 def test_legend_entries_show_the_colours_and_hatches_drawn(scenes):
     """A student matches the legend to the figure: the legend's swatch must carry the drawn fill and hatch."""
     s = scenes["article"]
-    fig = fp.fig_quantize(s)
-    ax = fig.axes[0]
-    legend = {h.get_hatch(): h for h in fig.legends[0].legend_handles if hasattr(h, "get_hatch") and h.get_hatch()}
-    for hatch in (kit.HATCH_LOST, kit.HATCH_GAINED):
-        drawn = hatched(ax, hatch)[0]
-        assert np.allclose(legend[hatch].get_facecolor()[:3], drawn.get_facecolor()[:3])
-    fig = fp.fig_output(s)
-    bar, handles = fig.axes[-1], fig.legends[-1].legend_handles
-    for p, h in zip(bar.patches, handles):
-        assert np.allclose(p.get_facecolor()[:3], h.get_facecolor()[:3]) and p.get_hatch() == h.get_hatch()
+    t = s.trace
+    from roi_viz.lesson.numbers import cells
+
+    d = fp.describe_quantize(s)
+    for kind, label in (("lost", f"lost: {cells(t.lost_area)}"), ("gained", f"gained: {cells(t.gained_area)}")):
+        drawn, swatch = of_kind(d, kind)[0], legend_swatch(d, label)
+        assert (swatch.fill, swatch.hatch, swatch.hatch_colour) == (drawn.fill, drawn.hatch, drawn.hatch_colour)
+    d = fp.describe_output(s)
+    shares = of_kind(d, "share")
+    assert shares
+    for m in shares:
+        label = m.title.rsplit(": ", 1)[0]
+        (entry,) = [e.text for _, e in d.marks(Text) if e.kind == "legend" and e.text.startswith(label + ": ")]
+        swatch = legend_swatch(d, entry)
+        assert (swatch.fill, swatch.hatch, swatch.hatch_colour) == (m.fill, m.hatch, m.hatch_colour)
 
 
 def test_the_simulation_is_the_published_one():
