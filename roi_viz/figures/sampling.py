@@ -304,7 +304,8 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
             note = note or "A value under the point's ring is left out: a hover over its cell gives it."
     panel = _add(s, panel, over + labels + kept)
     s.legend(off)
-    s.colour_bar(lo, hi, "viridis", f"Channel {scene.channel}, the cells shown:")
+    if not kept:  # the colours alone tell the values: their scale (where printed, the numbers tell them)
+        s.colour_bar(lo, hi, "viridis", f"Channel {scene.channel}, the cells shown:")
     if note:
         s.note(note)
     s.badge(scene.pretrained)
@@ -332,7 +333,8 @@ def describe_combine(scene: Scene, *, width: float = WIDTH, text: float = TEXT) 
     xlim, ylim, marks, off = _view(scene, r)
     marks += channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=f"channel {scene.channel}")
     marks += cell_lines(win, look.CELL_ON_DARK)
-    panel = s.chart(xlim, ylim, marks)
+    # Not taller than 72 % of the width: the legend and the colour scale below still fit a projector's screen.
+    panel = s.chart(xlim, ylim, marks, max_height=0.72 * width)
     roi, entries = _roi(scene)
     note = ""
     if r.points_per_bin:
