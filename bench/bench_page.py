@@ -1,6 +1,6 @@
 """What a person waits for on the page, in real Chromium, against the least a Streamlit page can do.
 
-    python bench/bench_page.py [--app app.py] [--repeats 7] [--json FILE]
+    python bench/bench_page.py [--app app.py] [--repeats 7] [--frames 120] [--cold-starts 3] [--json FILE]
 
 Two Streamlit servers run on loopback in the same run, each on a free port, offline
 (ROI_VIZ_OFFLINE=1): the real page (``--app``) and the floor page (``bench/floor_app.py``:
@@ -23,21 +23,30 @@ by a link) at 1366 x 768 and 1920 x 1080, the followed RoI is dragged on the boa
 max of those frames are printed. The server is not involved until the release.
 
 The figure's own drawing time (for the goal "mouse-up -> figure <= 2 x the floor click + the
-figure's drawing"): step 3's figure for the boxes the bench drew, drawn and encoded in this
-process as the page does (``step.figure`` then JPEG/PNG at the page's dpi), median.
+figure's drawing"): step 3's figure for the boxes the bench drew, drawn in this process as the
+page does, median: described (SVG), its drawing for the page and the phone's, each painted as
+SVG markup; not described yet, ``step.figure`` then JPEG/PNG at the page's dpi.
 
-An action is over when the step figure changed: the ``<img>`` inside ``.st-key-step-figure``
-has another ``src`` than before the action, and it is loaded (``complete`` and a natural
-width). The clock starts when the person's input is complete (the click, the Enter key, the
-mouse release). Before each action the page is idle (Streamlit's status widget gone) and
-left alone for 0.8 s.
+An action is over when the step figure changed and is shown. The step figure is what
+``.st-key-step-figure`` holds, in either of its two forms: a described figure is an
+``<svg class="roi-figure">`` painted by the ``roi_viz.figure`` component inside its shadow root
+(the bench walks shadow roots to find it); a figure not described yet is an ``<img>`` with a
+data URL. Changed: an img has another ``src`` than before the action and is loaded
+(``complete`` and a natural width); an SVG has another identity (its ``aria-label``, the length
+of its markup and a hash of it) and is shown at once (nothing to fetch; it has a width on the
+page). The floor's figure is an ``st.image`` ``<img>``, timed as before. Each action says which
+form its new figure took (the "figures" column: e.g. ``svg 2, img 1``), so that times before
+and after a step moves to SVG can be told apart. Should the container hold more than one figure
+(old ones left on the page), the last, the newest, is timed and a note says so. The clock starts when the person's input is
+complete (the click, the Enter key, the mouse release). Before each action the page is idle
+(Streamlit's status widget gone) and left alone for 0.8 s.
 
 Server CPU per action: utime + stime of the server process (/proc/PID/stat) from just
 before the action to 1.0 s after the figure changed (so the work a rerun does after
 answering is counted), less the server's idle CPU rate (measured over 3 s before each kind
 of action) times that window.
 
-Cold start (median of 3, a new server each time, after its health check answers): from
+Cold start (median of ``--cold-starts``, 3, a new server each time, after its health check answers): from
 ``page.goto`` until the board is usable (shown, its live geometry written and the photo drawn
 on it: "usable board") and until the step figure is loaded ("first figure"). The first view
 runs VGG16 on the CPU.
@@ -102,21 +111,63 @@ BOARD_USABLE_JS = """
 }
 """
 
-# The step figure. The fallback (the first image of the main area, not the sidebar) is for pages
-# without the "step-figure" container; the bench says when it used it.
-FIND_FIGURE_JS = """
+# The figures in the "step-figure" container, in page order: each an <img> (a figure not described yet) or an
+# <svg class="roi-figure"> painted by the roi_viz.figure component inside its shadow root (document.querySelector
+# does not look into shadow roots, so they are walked). One is expected; more means the page shows old figures too.
+STEP_FIGURES_JS = """
 () => {
-  const img = document.querySelector('.st-key-step-figure img');
-  if (img) return img;
-  const main = document.querySelector('[data-testid="stMain"]');
-  return main ? main.querySelector('[data-testid="stImage"] img') : null;
+  const out = [];
+  const walk = (root) => {
+    for (const el of root.querySelectorAll('*')) {
+      if (el.matches('img, svg.roi-figure')) out.push(el);
+      else if (el.shadowRoot) walk(el.shadowRoot);
+    }
+  };
+  const keyed = document.querySelector('.st-key-step-figure');
+  if (keyed) walk(keyed);
+  return out;
 }
 """
-FIGURE_SRC_JS = f"() => {{ const img = ({FIND_FIGURE_JS})(); return img ? img.src : null; }}"
+# The step figure: the last figure of the container (the newest, should it hold more than one). The fallback
+# (the first image of the main area, not the sidebar) is for pages without the "step-figure" container; the
+# bench says when it used it.
+FIND_FIGURE_JS = f"""
+() => {{
+  const figs = ({STEP_FIGURES_JS})();
+  if (figs.length) return figs[figs.length - 1];
+  const main = document.querySelector('[data-testid="stMain"]');
+  return main ? main.querySelector('[data-testid="stImage"] img') : null;
+}}
+"""
+STEP_FIGURE_COUNT_JS = f"() => ({STEP_FIGURES_JS})().length"
+# What names the figure shown, and changes when it does: an img's src; an SVG's text alternative, its markup's
+# length and a hash of the markup (a new box may print numbers of the same length). null: no figure.
+FIGURE_SRC_JS = f"""
+() => {{
+  const fig = ({FIND_FIGURE_JS})();
+  if (!fig) return null;
+  if (fig.tagName.toLowerCase() !== 'svg') return fig.src;
+  const text = fig.outerHTML;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return 'svg:' + (fig.getAttribute('aria-label') || '') + ':' + text.length + ':' + (h >>> 0).toString(16);
+}}
+"""
+# "svg" or "img": the form of the step figure shown (null: none).
+FIGURE_FORM_JS = f"""
+() => {{
+  const fig = ({FIND_FIGURE_JS})();
+  return fig ? (fig.tagName.toLowerCase() === 'svg' ? 'svg' : 'img') : null;
+}}
+"""
+# The figure is another than ``before`` and shown: an img loaded (complete, a natural width); an SVG at once
+# (nothing to fetch), once it has a size on the page.
 FIGURE_LOADED_JS = f"""
 (before) => {{
-  const img = ({FIND_FIGURE_JS})();
-  return !!img && img.src !== before && img.complete && img.naturalWidth > 0;
+  const fig = ({FIND_FIGURE_JS})();
+  if (!fig || ({FIGURE_SRC_JS})() === before) return false;
+  if (fig.tagName.toLowerCase() === 'svg') return fig.getBoundingClientRect().width > 0;
+  return fig.complete && fig.naturalWidth > 0;
 }}
 """
 # The same, but an error box of Streamlit's (an uncaught exception) also ends the wait: "error".
@@ -126,7 +177,7 @@ FIGURE_OR_ERROR_JS = f"""
   return ({FIGURE_LOADED_JS})(before) ? "changed" : false;
 }}
 """
-HAS_KEYED_FIGURE_JS = "() => !!document.querySelector('.st-key-step-figure img')"
+HAS_KEYED_FIGURE_JS = f"() => ({STEP_FIGURES_JS})().length > 0"
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 
 
@@ -392,6 +443,8 @@ class Sample:
     wall_s: float | None  # None: the figure did not change within the timeout
     cpu_s: float | None
     error: str = ""
+    form: str = ""  # the new figure's form: "svg" (inline, nothing to fetch) or "img"
+    shown: int = 0  # figures in the step-figure container once it changed (1 expected)
 
 
 @dataclass
@@ -407,6 +460,18 @@ class Series:
 
     def errors(self) -> list[str]:
         return [s.error for s in self.samples if s.error]
+
+    def forms(self) -> str:
+        """How many of the changed figures were SVG and how many img, e.g. "svg 2, img 1"."""
+        counts: dict[str, int] = {}
+        for s in self.samples:
+            if s.form:
+                counts[s.form] = counts.get(s.form, 0) + 1
+        return ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "-"
+
+    def most_shown(self) -> int:
+        """The most figures the step-figure container held at once after an action of this kind."""
+        return max((s.shown for s in self.samples), default=0)
 
 
 def measure(session: Session, act: Action, i: int, idle_rate: float) -> Sample:
@@ -425,12 +490,14 @@ def measure(session: Session, act: Action, i: int, idle_rate: float) -> Sample:
         t0 = act(page, i)
         wait_figure_changed(page, before)
         wall = time.perf_counter() - t0
+        form = page.evaluate(FIGURE_FORM_JS) or ""
+        shown = page.evaluate(STEP_FIGURE_COUNT_JS)
     except Exception as exc:  # noqa: BLE001 -- Playwright's timeouts and errors, PageBroken, a missing option
         first_line = (str(exc).strip().splitlines() or [""])[0][:110]
         return Sample(None, None, f"#{i + 1}: {type(exc).__name__}: {first_line}{session.recover()}")
     time.sleep(CPU_TAIL_S)
     cpu = server.cpu() - c0 - idle_rate * (time.perf_counter() - w0)
-    return Sample(wall, max(cpu, 0.0))
+    return Sample(wall, max(cpu, 0.0), form=form, shown=shown)
 
 
 def run_series(session: Session, name: str, act: Action, repeats: int,
@@ -452,7 +519,9 @@ def run_series(session: Session, name: str, act: Action, repeats: int,
 def report_progress(series: Series) -> None:
     walls = series.walls()
     print(f"  {series.name}: median {median(walls) * 1000:.0f} ms over {len(walls)}, "
-          f"{len(series.errors())} failed", flush=True)
+          f"{len(series.errors())} failed; figures {series.forms()}"
+          + (f"; up to {series.most_shown()} figures at once in the step-figure container" if series.most_shown() > 1 else ""),
+          flush=True)
 
 
 def walk_steps(session: Session, repeats: int) -> tuple[Series, Series]:
@@ -561,14 +630,18 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def figure_drawing_ms(repeats: int) -> float:
-    """Median time to draw and encode step 3's figure (RoI pooling, the article's settings) for the boxes
-    ``act_drag`` draws, in this process, as the page draws it: the server's share that no page can avoid."""
+    """Median time to draw step 3's figure (RoI pooling, the article's settings) for the boxes ``act_drag``
+    draws, in this process, as the page draws it: the server's share that no page can avoid. A described
+    step: its drawing for the page and for a phone, each painted as SVG (``ui.figure.show_drawing``); a step
+    not described yet: Matplotlib's figure encoded at the page's dpi."""
     os.environ.setdefault("ROI_VIZ_OFFLINE", "1")
     sys.path.insert(0, str(ROOT))
     from roi_viz.draw.kit import PAGE_DPI, to_jpeg, to_png
     from roi_viz.lesson.settings import Settings
     from roi_viz.methods import METHODS, build_scene
     from roi_viz.model import features, images, samples
+    from roi_viz.picture import svg
+    from ui.figure import NARROW_WIDTH, PAGE_TEXT, PAGE_WIDTH
 
     img, _ = images.prepare_input(images.load_file(samples.get_sample("astronaut").path), 512)
     fm = features.extract(features.load_backbone(), img).values
@@ -580,7 +653,11 @@ def figure_drawing_ms(repeats: int) -> float:
         box = (20.0 + 80 * col, 15.0 + 55 * row, 55.0, 40.0)
         t0 = time.perf_counter()
         scene = build_scene(img, fm, [samples.ARTICLE_ROI, box], 1, settings, focus=(1, 1, 1))
-        (to_jpeg if step.photo else to_png)(step.figure(scene), PAGE_DPI)
+        if step.describe is not None:
+            svg.paint(step.describe(scene, width=PAGE_WIDTH, text=PAGE_TEXT))
+            svg.paint(step.describe(scene, width=NARROW_WIDTH, text=PAGE_TEXT))
+        else:
+            (to_jpeg if step.photo else to_png)(step.figure(scene), PAGE_DPI)
         if i:  # the first one warms Matplotlib up
             times.append((time.perf_counter() - t0) * 1000)
     return median(times)
@@ -636,15 +713,16 @@ def row(name: str, s: Series, floor_ms: float) -> dict:
         "action": name, "n": len(walls), "failed": len(s.errors()), "median_ms": med,
         "min_ms": min(walls, default=float("nan")), "max_ms": max(walls, default=float("nan")),
         "ratio": med / floor_ms if floor_ms else float("nan"), "cpu_s": median(s.cpus()),
+        "figures": s.forms(), "most_figures_at_once": s.most_shown(),
     }
 
 
 def print_table(rows: list[dict]) -> None:
     print(f"\n{'action':<26s} {'n':>3s} {'median ms':>10s} {'min ms':>8s} {'max ms':>8s} "
-          f"{'x floor':>8s} {'server CPU s':>13s} {'failed':>7s}")
+          f"{'x floor':>8s} {'server CPU s':>13s} {'failed':>7s}  figures")
     for r in rows:
         print(f"{r['action']:<26s} {r['n']:3d} {r['median_ms']:10.0f} {r['min_ms']:8.0f} {r['max_ms']:8.0f} "
-              f"{r['ratio']:8.2f} {r['cpu_s']:13.3f} {r['failed']:7d}")
+              f"{r['ratio']:8.2f} {r['cpu_s']:13.3f} {r['failed']:7d}  {r['figures']}")
 
 
 def verdict(ok: bool) -> str:
@@ -723,7 +801,8 @@ def print_logs(servers: list[Server], cold: list[ColdStart], log_dir: Path) -> d
 
 
 # -------------------------------------------------------------------------------- main
-def run(app: Path, repeats: int, json_path: Path | None, live_frame_count: int = 120) -> None:
+def run(app: Path, repeats: int, json_path: Path | None, live_frame_count: int = 120,
+        cold_starts: int = COLD_STARTS) -> None:
     log_dir = Path(tempfile.mkdtemp(prefix="bench_page_"))
     print(f"app {app}; floor {FLOOR_APP}; {repeats} repeats; {os.cpu_count()} CPUs; "
           f"Chromium {CHROMIUM}; viewport {VIEWPORT['width']}x{VIEWPORT['height']}", flush=True)
@@ -732,7 +811,7 @@ def run(app: Path, repeats: int, json_path: Path | None, live_frame_count: int =
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         try:
             cold = []
-            for k in range(COLD_STARTS):
+            for k in range(cold_starts):
                 cold.append(cold_start(browser, app, log_dir, k + 1))
                 print(f"  cold start {k + 1}: usable {seconds(cold[-1].usable_s)}, "
                       f"first figure {seconds(cold[-1].figure_s)}", flush=True)
@@ -756,10 +835,14 @@ def run(app: Path, repeats: int, json_path: Path | None, live_frame_count: int =
     figure_ms = figure_drawing_ms(repeats)
     print_table(rows)
     print_live(frames)
-    print(f"\nStep 3's figure drawn and encoded in-process (the drawn boxes), median: {figure_ms:.0f} ms")
+    print(f"\nStep 3's figure drawn in-process as the page draws it (the drawn boxes), median: {figure_ms:.0f} ms")
     print_cold(cold)
     goals = print_goals(rows, cold, frames, figure_ms)
     print_failures([floor] + series)
+    stacked = [(r["action"], r["most_figures_at_once"]) for r in rows if r["most_figures_at_once"] > 1]
+    if stacked:
+        print("\nNOTE: after these actions the step-figure container held more than one figure (a person sees the "
+              "old ones too; the newest, the last, was timed): " + ", ".join(f"{a}: {n}" for a, n in stacked))
     tracebacks = print_logs(servers, cold, log_dir)
     if json_path:
         json_path.write_text(json.dumps({
@@ -776,10 +859,12 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=7, help="measurements per kind of action (median of them)")
     ap.add_argument("--json", type=Path, default=None, help="also write the results to this JSON file")
     ap.add_argument("--frames", type=int, default=120, help="animation frames per live drag")
+    ap.add_argument("--cold-starts", type=int, default=COLD_STARTS,
+                    help="new servers timed from page.goto (median of them; default %(default)s)")
     args = ap.parse_args()
-    if args.repeats < 1 or args.frames < 1:
-        ap.error("--repeats and --frames must be 1 or more")
-    run(args.app.resolve(), args.repeats, args.json, args.frames)
+    if args.repeats < 1 or args.frames < 1 or args.cold_starts < 1:
+        ap.error("--repeats, --frames and --cold-starts must be 1 or more")
+    run(args.app.resolve(), args.repeats, args.json, args.frames, args.cold_starts)
 
 
 if __name__ == "__main__":

@@ -17,9 +17,12 @@ of figure drawn once, as on a server before the class comes in). Then for each N
 page, N students at the same moment, in the case ``--case walk`` (the default):
 
 1. open the page: until the first script run and the runs it triggers are over, and the step
-   figure is there (the app's figures are ``<img class="roi-figure" src="data:...">`` inside
-   ``st.html`` elements: a figure has arrived when the html delta carrying it has; the floor's
-   is an ``st.image`` whose media URL is then fetched);
+   figure is there. The app's figures come in two forms, and a figure has arrived when the delta
+   carrying it has (nothing more is fetched for either): a described figure is inline SVG, a
+   ``bidi_component`` element of the component ``roi_viz.figure`` whose JSON data carries the markup
+   (``"svg"``, and ``"narrow"`` for a phone); a figure not described yet is an
+   ``<img class="roi-figure" src="data:...">`` inside an ``st.html`` element. The floor's is an
+   ``st.image`` whose media URL is then fetched;
 2. (once all N have opened) type a new x for the RoI in the editor's "x" field, until the
    list of RoIs shows it and a step figure has arrived since (floor: one click on "Next ▶",
    until its new image is fetched);
@@ -32,6 +35,10 @@ page, N students at the same moment, in the case ``--case walk`` (the default):
 releases spread evenly over the same 3 s; the interaction runs from the value sent to the
 arrival of the last step figure of the runs it caused (floor: one click). Server CPU per
 interaction is then per drawn box.
+
+Each round also says which form the step figure took at each step the students saw (``step
+figures: 1 img, 2 img, 3 svg, ...``), so that times before and after a step moves to SVG can
+be told apart.
 
 Every student types (or draws at) its own x (no two sessions of a run, nor bench_load's students, share a
 box), so nobody finds another's figures in the cache. Between actions a student thinks
@@ -149,6 +156,7 @@ import argparse
 import itertools
 import asyncio
 import gzip
+import hashlib
 import json
 import os
 import posixpath
@@ -192,7 +200,10 @@ BROWSER_CONTEXT = dict(timezone="UTC", timezone_offset=0, locale="en-US", is_emb
 # Element types whose code the frontend loads lazily under another name than CamelCase(type).
 LAZY_ALIASES = {"imgs": "ImageList"}
 HEADING = re.compile(r"^### Step (\d+):")
-FIGURE_MARK = 'class="roi-figure"'  # ui/figure.py: a figure is an <img> of this class in an st.html element
+IMG_SRC = re.compile(r'<img\b[^>]*\bsrc="([^"]*)"')
+FIGURE_MARK = 'class="roi-figure"'  # ui/figure.py show: a figure not described yet, an <img> of this class in st.html
+FIGURE_COMPONENT = "roi_viz.figure"  # ui/figure.py show_drawing: a described figure, inline SVG in this component
+STEP_FIGURE_KEY = "-step-figure"  # the walkthrough's container of the step figure: its block id ends with its key
 DRAW_WINDOW_S = 3.0  # --case draw: every student draws once within this many seconds of the others
 # Distinct x values for all sessions of a run, so that no student finds another's figures in the
 # cache (st.cache_data): x in [100, 312] (the 200 px wide box stays inside the 512 px input), not
@@ -451,6 +462,8 @@ class Stats:
     wire: list = field(default_factory=list)  # per student: (reruns sent, runs started, HTTP GETs)
     by_kind: dict = field(default_factory=dict)  # "type x" / "next" / "draw" -> its interaction times
     gone: int = 0  # images fetched too late: HTTP 404 (a full rerun cut the run that showed them)
+    step_forms: dict = field(default_factory=dict)  # step -> {"svg", "img"}: the forms its figure took
+    figure_forms: dict = field(default_factory=dict)  # "svg" / "img" -> figure deltas received, all students
 
 
 class Session:
@@ -481,9 +494,12 @@ class Session:
         self.sent = 0  # rerun_script messages sent
         self.unstarted = 0  # reruns sent since the last new_session: a run is still to come for them
         self.step_seen: dict[int, float] = {}  # step heading -> when it was first shown
-        # The app's figures are <img class="roi-figure" src="data:..."> inside st.html elements: a
-        # figure has arrived when the html delta carrying it has (nothing more to fetch).
+        # The app's figures are inline SVG in a roi_viz.figure component, or (not described yet)
+        # <img class="roi-figure" src="data:..."> in st.html: a figure has arrived when the delta
+        # carrying it has (nothing more to fetch for either).
         self.figure_times: list[float] = []  # arrival of every delta carrying a figure
+        self.figure_forms: dict[str, int] = {}  # "svg" / "img" -> deltas carrying a figure of that form
+        self.step_forms: dict[int, str] = {}  # step -> the form of its figure, when an action on it was over
         self.component_seq: dict[str, int] = {}  # the browser's per-key counter of a component's values (seq)
         self._changed = asyncio.Condition()
         self._reader: asyncio.Task | None = None
@@ -708,9 +724,10 @@ class Session:
                 self.errors.append(f"error text in a {ek}: {text[:80]!r}")
         if ek == "markdown" and (m := HEADING.match(w.body)):
             self.step_seen.setdefault(int(m.group(1)), time.perf_counter())
-        if ek == "html" and FIGURE_MARK in w.body:
+        if (fig := figure_of(node)) is not None:
             self.figure_times.append(time.perf_counter())
-            self.trace("FIGURE", len(w.body))
+            self.figure_forms[fig[0]] = self.figure_forms.get(fig[0], 0) + 1
+            self.trace("FIGURE", fig[0], fig[1][:60])
         if ek == "imgs":
             for img in w.imgs:
                 if img.url and not img.url.startswith("data:") and img.url not in self.images:
@@ -768,12 +785,34 @@ class Session:
         return any(text in n.element.markdown.body for n in self.tree.elements("markdown"))
 
     def images_loaded(self) -> bool:
+        """Every media image on the page fetched (and at least one there), or an SVG figure on the page
+        and no media image still in flight: inline SVG has nothing to fetch."""
         urls = [i.url for n in self.tree.elements("imgs") for i in n.element.imgs.imgs]
-        return bool(urls) and all(self.images.get(u) for u in urls)
+        svg = any(f[0] == "svg" for f in self.figures())
+        return (bool(urls) or svg) and all(self.images.get(u) for u in urls)
+
+    def figures(self) -> list[tuple[str, str]]:
+        """The figures on the page, ``(form, identity)`` each, in page order; the step figure's (those under
+        the ``step-figure`` container) alone when it is there. ``form``: "svg" or "img"."""
+        found, in_step = [], []
+
+        def walk(node: Node, step: bool) -> None:
+            for child in node.children:
+                if child.block:
+                    walk(child, step or child.block_id.endswith(STEP_FIGURE_KEY))
+                elif (fig := figure_of(child)) is not None:
+                    (in_step if step else found).append(fig)
+        walk(self.tree.root, False)
+        return in_step or found
 
     def has_figure(self) -> bool:
-        """The app's page: an html element carrying a figure is on it."""
-        return any(FIGURE_MARK in n.element.html.body for n in self.tree.elements("html"))
+        """The app's page: a figure (an SVG figure component, or an html element with an img figure) is on it."""
+        return bool(self.figures())
+
+    def figure_form(self) -> str:
+        """The form of the figure shown (the step figure where there is one): "svg", "img" or ""."""
+        figs = self.figures()
+        return figs[-1][0] if figs else ""
 
     def figure_since(self, t0: float) -> bool:
         return bool(self.figure_times) and self.figure_times[-1] > t0
@@ -795,8 +834,13 @@ class Session:
         return self.component_seq[key]
 
     def figure(self) -> str:
+        """What names the figure shown, and changes when it does: the floor's media URL, else the app's
+        figure (the step figure where there is one): a hash of its SVG markup, or its img's data URL."""
         urls = [i.url for n in self.tree.elements("imgs") for i in n.element.imgs.imgs]
-        return urls[-1] if urls else ""
+        if urls:
+            return urls[-1]
+        figs = self.figures()
+        return f"{figs[-1][0]}:{figs[-1][1]}" if figs else ""
 
     def last_image_time(self) -> float:
         times = [self.images.get(i.url) or 0.0 for n in self.tree.elements("imgs") for i in n.element.imgs.imgs]
@@ -841,9 +885,41 @@ class Session:
             if self.runs_started == runs and not self.running:
                 return
 
+    def note_form(self) -> None:
+        """An action is over: which form the step figure shown took (the round reports it per step)."""
+        if self.step() and (form := self.figure_form()):
+            self.step_forms[self.step()] = form
+
     def done_at(self, t0: float) -> float:
         """When the interaction ended: its last run finished, its last image arrived."""
         return max(self.last_finish, self.last_image_time(), max(self.figure_times, default=0.0)) - t0
+
+
+def figure_of(node: Node) -> tuple[str, str] | None:
+    """The figure an element carries, ``(form, identity)``, or None.
+
+    ``("svg", sha1 of the markup)`` for a ``roi_viz.figure`` component (the page's drawing and the phone's:
+    either changes when the figure does); ``("img", the src)`` for an st.html element holding an
+    ``<img class="roi-figure">`` (its data URL: the picture's bytes), the body's hash if no src is found.
+    """
+    if node.block or node.element is None:
+        return None
+    if node.kind == "bidi_component":
+        w = node.element.bidi_component
+        if not w.component_name.endswith(FIGURE_COMPONENT):
+            return None
+        text = w.json or (w.mixed.json if w.HasField("mixed") else "")
+        try:
+            data = json.loads(text) if text else {}
+        except ValueError:
+            data = {}
+        markup = (data.get("svg") or "") + "\0" + (data.get("narrow") or "") if isinstance(data, dict) else ""
+        return "svg", hashlib.sha1(markup.encode()).hexdigest()
+    if node.kind == "html" and FIGURE_MARK in node.element.html.body:
+        body = node.element.html.body
+        m = IMG_SRC.search(body)
+        return "img", m.group(1) if m else hashlib.sha1(body.encode()).hexdigest()
+    return None
 
 
 # ------------------------------------------------------------------------------- the students
@@ -858,6 +934,7 @@ class AppStudent:
         await self.s.open()
         await self.s.wait_for(lambda: self.s.step() == FIRST_STEP and self.s.has_figure())
         await self.s.idle()
+        self.s.note_form()
         return self.s.done_at(t0)
 
     async def type_x(self) -> float:
@@ -869,6 +946,7 @@ class AppStudent:
         t0 = await s.set_value(field_x, double_value=float(self.x))
         await s.wait_for(lambda: s.has_text(f"({self.x}, ") and s.figure_since(t0))
         await s.idle()
+        s.note_form()
         return s.done_at(t0)
 
     def stepper(self) -> Node:
@@ -896,11 +974,13 @@ class AppStudent:
             if again:
                 raise RuntimeError(f"still step {s.step()} after a second Next")
             lost.append(1)
+        s.note_form()
         return s.done_at(t0)
 
     async def draw(self) -> float:
         """Draw a box of its own on the board: on release the board sends every box, the new one followed.
-        Until the step figure of the new box has arrived (the html delta carrying it) and the session is idle.
+        Until the step figure of the new box has arrived (the delta carrying it: the SVG figure component or
+        the img figure's html) and the session is idle.
         Returns seconds from the value sent to the last figure's arrival."""
         s = self.s
         node = s.component("board")
@@ -917,6 +997,7 @@ class AppStudent:
         await s.idle()
         if not s.figure_since(t0):
             raise RuntimeError("no step figure arrived after the box was drawn")
+        s.note_form()
         return s.figure_times[-1] - t0
 
     async def burst(self, gap: float) -> tuple[list[float], int, int, float]:
@@ -1166,6 +1247,10 @@ async def run_student(student, k: int, stats: Stats, opened: asyncio.Barrier, th
     student.s_wire = (student.s.sent, student.s.runs_started, student.s.http.requests)
     stats.wire.append(student.s_wire)
     stats.gone += len(student.s.gone)
+    for step, form in student.s.step_forms.items():
+        stats.step_forms.setdefault(step, set()).add(form)
+    for form, count in student.s.figure_forms.items():
+        stats.figure_forms[form] = stats.figure_forms.get(form, 0) + count
     for e in student.s.errors:
         stats.errors.append(f"student {k}: {e}")
 
@@ -1392,6 +1477,10 @@ async def main_async(args) -> None:
                       + (f"; per student: {statistics.mean(w[0] for w in st.wire):.1f} reruns sent, "
                          f"{statistics.mean(w[1] for w in st.wire):.1f} runs, {statistics.mean(w[2] for w in st.wire):.0f} "
                          f"HTTP requests" if st.wire else ""), flush=True)
+                if st.step_forms:
+                    print("       step figures: " + ", ".join(f"{k} {'/'.join(sorted(v))}" for k, v in sorted(st.step_forms.items()))
+                          + "; figure deltas received: " + ", ".join(f"{k} {v}" for k, v in sorted(st.figure_forms.items())),
+                          flush=True)
                 if len(st.by_kind) > 1:
                     print("       by action: " + "; ".join(f"{k} p50 {fmt(pct(v, 0.5))} p95 {fmt(pct(v, 0.95))} s"
                                                          for k, v in st.by_kind.items()), flush=True)
@@ -1423,7 +1512,7 @@ async def main_async(args) -> None:
     idle = {r.page: r.idle_rate for r in rounds}
     print("Interaction (walk): typing x (floor: a first click) or one Next, until its result is shown, its "
           "figure arrived and the session idle; (draw): from the board's value sent to the last step figure's "
-          "html delta (floor: one click, its image fetched). Server CPU per open / per interaction: over that phase, less "
+          "delta (SVG component or img html; floor: one click, its image fetched). Server CPU per open / per interaction: over that phase, less "
           "the server's idle rate (" + ", ".join(f"{k} {v * 1000:.1f} ms/s" for k, v in idle.items()) +
           "); lumped: the whole round / (opens + interactions), idle included, as bench_load.py.")
     if gap is not None:
@@ -1465,7 +1554,9 @@ async def main_async(args) -> None:
     if args.json:
         out = dict(machine_pace=gap is not None, think=think,
                    rounds=[dict(page=r.page, case=r.case, n=r.n, opens=r.stats.opens, times=r.stats.times, errors=r.stats.errors,
-                                lost=r.stats.lost, by_action=r.stats.by_kind, runs=r.stats.runs, bursts=r.stats.bursts, rss_mb=r.rss,
+                                lost=r.stats.lost, by_action=r.stats.by_kind,
+                                step_figures={k: sorted(v) for k, v in r.stats.step_forms.items()},
+                                figure_deltas=r.stats.figure_forms, runs=r.stats.runs, bursts=r.stats.bursts, rss_mb=r.rss,
                                 mb_per_extra_session=r.per_session, cpu_open=r.cpu_open,
                                 cpu_interaction=r.cpu_interaction, cpu_lumped=r.cpu_lumped,
                                 idle_rate=r.idle_rate, client_cpu=r.client_cpu) for r in rounds],
