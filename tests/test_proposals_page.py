@@ -2,6 +2,7 @@
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +13,6 @@ from conftest import figures, page_state, page_text, widget
 from roi_viz import link, proposals as P
 from roi_viz.lesson.numbers import cells, num, pct
 from roi_viz.cli import main as cli_main
-from roi_viz.draw import proposals as D
 from roi_viz.lesson import proposals as L
 from roi_viz.lesson.views import VIEWS
 from roi_viz.model import images, samples
@@ -123,8 +123,8 @@ def test_the_ends_are_the_worst_and_the_best_never_twice(astronaut):
 
 def test_the_photo_draws_the_20_worst_and_20_best_told_apart(astronaut):
     """The description (what both the page's SVG and the file show): 20 + 20 boxes where the proposals are."""
-    from roi_viz.draw.proposals import encoded
-    from roi_viz.figures.proposals import describe_ends
+    from roi_viz.figures.proposals import describe_ends, encoded
+    from roi_viz.picture import mpl
     from roi_viz.picture.spec import Line, Rect, Text
 
     img, boxes = astronaut
@@ -154,34 +154,66 @@ def test_the_photo_draws_the_20_worst_and_20_best_told_apart(astronaut):
         "The 20 worst and 20 best of 2,000 proposals (pool5)"
     assert d.alt.startswith("The photo with the 20 worst and the 20 best of 2,000 proposals, 40 boxes")
     # The file is painted from the same description.
-    fig = D.fig_ends(img, boxes, st.geo.coverage, worst, best, title=L.photo_title(st, 40, "ends"))
+    fig = mpl.paint(d)
     patches = [p for ax in fig.axes for p in ax.patches if p.get_gid() in ("worst", "best")]
     assert len(patches) == 40
 
 
 def test_the_figures_mark_what_the_words_say(astronaut):
+    """The three other figures, as described (what the page's SVG and the files show): one outline per box drawn,
+    every proposal counted once in each histogram under the median the words give, one marker per proposal."""
+    from roi_viz.figures.proposals import describe_by_size, describe_distribution, describe_on_photo, encoded
+    from roi_viz.methods import METHODS
+    from roi_viz.picture.spec import Point, Rect, Text
+
     img, boxes = astronaut
     st = L.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
     shown = L.shown(st, 150, "largest")
     areas = boxes[:, 2] * boxes[:, 3]
     assert len(shown) == 150 and areas[shown].min() >= np.delete(areas, shown).max()
-    fig = D.fig_on_photo(img, boxes, st.geo.coverage, shown, title="t")
-    assert len(fig.axes[0].collections[0].get_paths()) == 150  # one outline per box drawn
-    fig = D.fig_distribution(st.coverage)
-    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    data, fmt, size = encoded(img)
+    d = describe_on_photo(data, fmt, size, boxes, st.geo.coverage, shown, title="t", alt="a")
+    outlines = [m for _, m in d.marks(Rect) if m.kind == "proposal"]
+    assert len(outlines) == 150  # one outline per box drawn
+    assert sorted((m.x, m.y, m.w, m.h) for m in outlines) == sorted(tuple(map(float, b)) for b in boxes[shown])
+    d = describe_distribution(st.coverage, alt="a")
+    titles = [m.text for _, m in d.marks(Text) if m.kind == "title"]
+    words = L.distribution_words(st)
     for label, cov in st.coverage.items():
         assert f"{label}: median {100 * np.median(cov):.1f} %" in titles
-        ax = fig.axes[titles.index(f"{label}: median {100 * np.median(cov):.1f} %")]
-        assert sum(p.get_height() for p in ax.patches) == len(cov)  # every proposal counted once
-    fig = D.fig_by_size(st.short_side, st.geo.coverage, st.geo.all_empty, 3, layer="pool5")
-    ax = fig.axes[0]
-    assert sum(len(c.get_offsets()) for c in ax.collections) == st.count
-    assert len(ax.collections[1].get_offsets()) == int(st.geo.all_empty.sum())
+        assert f"**{label}**: median {100 * np.median(cov):.1f} %" in words
+        bars = [m for _, m in d.marks(Rect) if m.kind == "bar" and m.title.startswith(f"{label}: ")]
+        assert sum(m.h for m in bars) == len(cov)  # every proposal counted once
+    d = describe_by_size(st.short_side, st.geo.coverage, st.geo.all_empty, 3, layer="pool5", alt="a",
+                         style=next(iter(METHODS.values())).style)
+    points = [m for _, m in d.marks(Point)]
+    assert sum(m.kind in ("proposal", "all empty") for m in points) == st.count
+    assert sum(m.kind == "all empty" for m in points) == int(st.geo.all_empty.sum())
     with pytest.raises(ValueError, match="orders"):
         L.shown(st, 5, "random")
 
 
 # -------------------------------------------------------------------------- the page
+def drawn_svgs(at) -> dict[str, str]:
+    """The described figures the page shows as inline SVG (``ui.figure.show_drawing``): key -> the SVG painted."""
+    found = {}
+
+    def walk(node) -> None:
+        if getattr(node, "type", None) == "bidi_component" and node.proto.component_name == "roi_viz.figure":
+            found[node.proto.form_id or node.proto.id] = json.loads(node.proto.json)["svg"]
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    return found
+
+
+def svg_texts(svg: str) -> list[str]:
+    import xml.etree.ElementTree as ET
+
+    return [t.text for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")]
+
+
 def test_view_is_in_the_link_both_ways():
     assert "proposals" in link.VIEWS and VIEWS["proposals"][0] == "Proposals"
     params = link.to_params(link.Link(view="proposals"))
@@ -246,6 +278,39 @@ def test_the_views_options_travel_in_the_link():
     assert (place.proposals_drawn, place.proposals_order, place.proposals_mode) == (500, "largest", "fast")
     assert widget(at, "slider", "Proposals drawn").value == 500
     assert at.query_params["drawn"] == "500" and at.query_params["order"] == "largest"
+    # All three figures are described and painted inline: the 500 largest boxes outlined (too many to name each on
+    # a hover, and the figure says so), the histograms with their medians, the scatter with its axis.
+    svgs = list(drawn_svgs(at).values())
+    assert len(svgs) == 3, "the photo, the distribution and the scatter, each an inline SVG"
+    photo, dist, size = svgs
+    assert photo.count('data-kind="proposal"') == 500 and "<title>" not in photo
+    assert "500 boxes drawn, each outlined in the colour of the share it keeps: too many to name each on a hover" \
+        in " ".join(svg_texts(photo))
+    assert "500 of 2,000 proposals, by what RoI pooling keeps (pool5)" in " ".join(svg_texts(photo))
+    assert any(re.fullmatch(r"RoI pooling, rounded down \(article\): median \d+\.\d %", t) for t in svg_texts(dist))
+    assert re.search(r'data-kind="bar"><title>RoI pooling, rounded down \(article\): 0 % to 5 %: [\d,]+ boxes?</title>',
+                     dist)
+    assert "Coverage against size: the small ones lose most" in svg_texts(size) and "3 cells" in svg_texts(size)
+    assert size.count("<title>Proposal ") == 2000
+    assert "The proposals on the photo, coloured by the share that reaches the output" in figures(at)[0]
+
+
+@pytest.mark.parametrize("order", ["largest", "ends"])
+def test_presenter_mode_draws_every_figure_large_enough_for_the_room(order):
+    """On a projector each of the three described figures is sized to the screen with its type made larger: every
+    text at least 18 px at the width it may grow to."""
+    at = AppTest.from_file(APP, default_timeout=240)
+    for k, v in {"view": "proposals", "present": "1", "order": order, "drawn": "40"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception
+    svgs = list(drawn_svgs(at).values())
+    assert len(svgs) == 3
+    for svg in svgs:
+        shown = float(re.search(r"max-width: ([\d.]+)px", svg).group(1))
+        width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+        smallest = min(float(v) for v in re.findall(r'<text [^>]*font-size="([\d.]+)"', svg))
+        assert smallest * shown / width >= 18, (svg_texts(svg)[:2], smallest, shown, width)
 
 
 def test_page_opens_on_both_settings_then_the_articles_own_heading(astronaut):

@@ -88,3 +88,13 @@ FOLLOWED_BIN = Stroke("#000000", 3.5)
 JUMP_STROKE = Stroke("#333333", 1.8, (4.0, 3.0))
 KINK_STROKE = Stroke("#333333", 1.8, (1.5, 3.0))
 UNDEFINED_FILL, UNDEFINED_STROKE = "#ffffff", Stroke("#000000", 2.2)
+
+# Every proposal at once: a box on the photo is outlined in the viridis colour of the share it keeps (its lightness
+# rises with the share, so it reads in greyscale); the histograms' bars grey, each median a dashed black line, half
+# a box a faint grey one; in the scatter an all-zero output is a filled black marker, the others open ones.
+COVERAGE_SCALE = "viridis"
+HIST_BAR, HIST_BAR_EDGE = "#7a7a7a", Stroke("#ffffff", 0.8)
+MEDIAN_STROKE = Stroke("#111111", 2.0, (6.0, 3.0))
+HALF_STROKE = Stroke("#b0b0b0", 1.0)
+ALL_EMPTY = "#000000"
+SIZE_LINE = Stroke("#000000", 1.5, (6.0, 3.0))  # the output's smaller side, on the scatter of coverage by size

@@ -1,4 +1,9 @@
-"""The worst and the best proposals on the photo, described once (page: SVG; files: Matplotlib).
+"""Every proposal at once, described once (page: SVG; files: Matplotlib).
+
+- :func:`describe_ends`: the worst and the best proposals on the photo.
+- :func:`describe_on_photo`: many proposals on the photo, each outlined in the colour of its share.
+- :func:`describe_distribution`: one histogram per panel of methods, how many boxes keep what share.
+- :func:`describe_by_size`: the share each box keeps against its shorter side in cells (log axis).
 
 The photo, the boxes that keep the least of their area (solid orange) and those that
 keep the most (dashed blue), each outlined in black so it reads on any photo, a title
@@ -13,9 +18,15 @@ from typing import Sequence
 
 import numpy as np
 
-from ..lesson.numbers import exact, pct
-from ..picture import fonts
-from ..picture.spec import Drawing, Line, Panel, Photo, Rect, Stroke, Text
+import math
+from typing import Mapping
+
+from ..lesson.numbers import exact, num, pct
+from ..picture import fonts, scale
+from ..picture.spec import Drawing, Line, Panel, Photo, Point, Rect, Stroke, Text
+from . import look
+from .compare import SHAPES, nice_ticks
+from .frame import TICK, Entry, Sheet, lines, ticks
 
 TITLE, LABEL = 16.0, 13.0  # px on the page
 PAD = 6.0
@@ -24,6 +35,18 @@ PAD = 6.0
 WORST = Stroke("#E69F00", 2.6, (), "#000000", 4.6)
 BEST = Stroke("#56B4E9", 2.6, (8.0, 4.0), "#000000", 4.6)
 LEGEND_TITLE = "share of the box that reaches the output"
+
+
+def encoded(image) -> tuple[bytes, str, tuple[int, int]]:
+    """``(PNG bytes, "PNG", (W, H))`` of a photo given as an ``H x W x 3`` array or a PIL image."""
+    import io
+
+    from PIL import Image
+
+    img = image if isinstance(image, Image.Image) else Image.fromarray(np.asarray(image))
+    buf = io.BytesIO()
+    img.convert("RGB").save(buf, format="PNG", compress_level=1)
+    return buf.getvalue(), "PNG", img.size
 
 
 def _kept(cov: np.ndarray) -> str:
@@ -78,3 +101,248 @@ def describe_ends(photo: bytes, fmt: str, photo_size: tuple[int, int], boxes: np
         legend.append(Text(x0 + sample_w + 8, y_mid, label, label_px, baseline="middle", kind="legend"))
     key = Panel.pixels(0, top + photo_h, width, legend_h, legend)
     return Drawing(width, height, (heading, picture, key), alt)
+
+
+# ------------------------------------------------------------------------------------------ many on the photo
+# Past this many boxes a hover title on each would make the page's SVG heavy (thousands of boxes on one photo):
+# the outlines are drawn alone, the figure says so, and the table of every proposal names them.
+NAMED_MOST = 300
+SCALE_NAME = "share of the box that reaches the output"
+
+
+def _proposal(k: int, box) -> str:
+    x, y, w, h = (float(v) for v in box)
+    return f"Proposal {k + 1}: ({exact(x)}, {exact(y)}, {exact(w)}, {exact(h)}) px"
+
+
+def _share_scale(s: Sheet) -> None:
+    """The colour of a share, 0 % (dark) to 100 % (light), named above and numbered below, across the sheet."""
+    t = s.text
+    s.marks.append(Text(s.width / 2, s.y, SCALE_NAME, t, anchor="middle", colour="#333333", kind="scale name"))
+    s.y += fonts.height(t) + 4
+    half = fonts.width("100 %", t) / 2
+    x0, x1 = PAD + half, s.width - PAD - half
+    steps = 24
+    s.marks += [Rect(x0 + k * (x1 - x0) / steps, s.y, (x1 - x0) / steps + 0.3, 12.0,
+                     fill=scale.colour(look.COVERAGE_SCALE, (k + 0.5) / steps, 0.0, 1.0), kind="scale")
+                for k in range(steps)]
+    s.y += 12.0
+    for v in (0.0, 0.25, 0.5, 0.75, 1.0):
+        px = x0 + v * (x1 - x0)
+        s.marks.append(Line(((px, s.y), (px, s.y + 4)), TICK, kind="tick"))
+        s.marks.append(Text(px, s.y + 5, f"{int(v * 100)} %", t, anchor="middle", kind="scale"))
+    s.y += 5 + fonts.height(t) + PAD
+
+
+def describe_on_photo(photo: bytes, fmt: str, photo_size: tuple[int, int], boxes: np.ndarray, coverage: np.ndarray,
+                      shown: Sequence[int], *, title: str, alt: str, width: float = 560.0,
+                      text: float = 13.0) -> Drawing:
+    """The photo with the proposals ``shown`` (indices into ``boxes``, ``K x 4`` ``(x, y, w, h)`` photo pixels),
+    each outlined in the colour of its share (``coverage``: ``K`` shares in [0, 1]) on a viridis scale.
+
+    The worst are drawn last, on top: they are the lesson. Up to :data:`NAMED_MOST` boxes answer a hover with
+    their number, box and share; past that the outlines are drawn alone and a note says how many there are.
+    ``photo`` is encoded (``fmt`` "PNG" or "JPEG"), ``photo_size`` its ``(W, H)``; the photo fills the width.
+    """
+    W, H = photo_size
+    cov = np.asarray(coverage, dtype=float)
+    idx = np.asarray(shown, dtype=np.int64)
+    idx = idx[np.argsort(-cov[idx], kind="stable")]
+    named = len(idx) <= NAMED_MOST
+    s = Sheet(width, text)
+    s.title(title)
+    marks: list = [Photo(photo, fmt, 0, 0, W, H)]
+    for k in idx:
+        x, y, w, h = (float(v) for v in boxes[k])
+        colour = scale.colour(look.COVERAGE_SCALE, float(cov[k]), 0.0, 1.0)
+        marks.append(Rect(x, y, w, h, stroke=Stroke(colour, 1.5), kind="proposal",
+                          title=f"{_proposal(int(k), boxes[k])}, keeps {pct(float(cov[k]))}" if named else ""))
+    photo_h = s.inner * H / W
+    s.panels.append(Panel(PAD, s.y, s.inner, photo_h, (0.0, float(W)), (0.0, float(H)), tuple(marks)))
+    s.y += photo_h + PAD
+    n = len(idx)
+    drawn = f"{n:,} box{'' if n == 1 else 'es'} drawn, each outlined in the colour of the share it keeps"
+    s.note(drawn + ("; a hover over a box names it." if named else
+                    f": too many to name each on a hover (more than {NAMED_MOST}); the table of every proposal "
+                    "(CSV) gives them."))
+    _share_scale(s)
+    return s.done(alt)
+
+
+# ------------------------------------------------------------------------------------------ the distribution
+EDGES = np.linspace(0.0, 100.0, 21)  # 5 % bins: what share of its area a box keeps, in per cent
+X_NAME = "share of the box that can reach the output (%); dashed: median"
+
+
+def _boxes(n: int) -> str:
+    return f"{n:,} box{'' if n == 1 else 'es'}"
+
+
+def describe_distribution(coverage: Mapping[str, np.ndarray], *, alt: str, width: float = 560.0,
+                          text: float = 13.0) -> Drawing:
+    """One histogram per panel of methods (``coverage``: panel label -> ``K`` shares in [0, 1]), stacked on the
+    same axes: how many proposals keep what share of their area, in 5 % bins, the median dashed.
+
+    Each bar answers a hover with its panel, its bin and its count; the x axis (per cent) is numbered under the
+    last panel only, as the axes are shared.
+    """
+    s = Sheet(width, text)
+    t = text
+    counts = {label: np.histogram(np.asarray(cov, dtype=float) * 100, bins=EDGES)[0] for label, cov in coverage.items()}
+    top = max((int(c.max()) for c in counts.values()), default=0)
+    top = max(top, 1)
+    ymax = top * 1.06
+    # The panels keep their height as the type grows (a projector's): only the words grow, so the whole stays
+    # short enough for a screen. Numbers on the y axis at least 1.4 lines apart.
+    h = max(3 * fonts.height(t), 0.2 * width)
+    most = max(3, min(5, int(h // (fonts.height(t) * 1.5)) + 1))
+    yt = [v for v in nice_ticks(0.0, float(top), most)[0] if v <= top]
+    ylabels = [f"{int(round(v)):,}" for v in yt]
+    left = PAD + max(fonts.width(v, t) for v in ylabels) + 8
+    plot_w = width - left - PAD - fonts.width("100", t) / 2
+    xt = ticks(0.0, 100.0, plot_w, fonts.width("100", t) + 10, most=6)
+    items = list(coverage.items())
+    for n_panel, (label, cov) in enumerate(items):
+        cov = np.asarray(cov, dtype=float) * 100
+        s.title(f"{label}: median {pct(float(np.median(cov)) / 100)}" if len(cov) else label)
+        if n_panel == 0:  # the axes are shared: the y axis is named once
+            s.marks.append(Text(left, s.y, "boxes", t, colour="#333333", kind="axis name"))
+            s.y += fonts.height(t) + 4
+        else:  # the top number reaches half a line above its panel
+            s.y += fonts.height(t) / 2
+        marks: list = []
+        for lo, hi, n in zip(EDGES, EDGES[1:], counts[label]):
+            if n:
+                marks.append(Rect(float(lo), 0.0, float(hi - lo), float(n), fill=look.HIST_BAR,
+                                  stroke=look.HIST_BAR_EDGE, kind="bar",
+                                  title=f"{label}: {num(lo)} % to {num(hi)} %: {_boxes(int(n))}"))
+        marks.append(Line(((50.0, 0.0), (50.0, ymax)), look.HALF_STROKE, kind="half"))
+        if len(cov):
+            med = float(np.median(cov))
+            marks.append(Line(((med, 0.0), (med, ymax)), look.MEDIAN_STROKE, kind="median"))
+        marks.append(Line(((0.0, ymax), (0.0, 0.0), (100.0, 0.0)), TICK, kind="axis"))
+        panel = Panel(left, s.y, plot_w, h, (0.0, 100.0), (ymax, 0.0), tuple(marks), clip=False)
+        s.panels.append(panel)
+        for v, words in zip(yt, ylabels):
+            _, py = panel.to_px(0.0, v)
+            s.marks.append(Line(((left - 4, py), (left, py)), TICK, kind="tick"))
+            # The bottom number is lifted clear of the x axis's first number, which sits under the same corner.
+            ty = min(py, s.y + h + 4.5 - fonts.height(t) / 2)
+            s.marks.append(Text(left - 6, ty, words, t, anchor="end", baseline="middle", kind="tick"))
+        s.y += h
+        if n_panel < len(items) - 1:  # the bottom number reaches half a line below its panel
+            s.y += fonts.height(t) / 2 + PAD
+    for v in xt:
+        px, _ = s.panels[-1].to_px(v, 0.0)
+        s.marks.append(Line(((px, s.y), (px, s.y + 4)), TICK, kind="tick"))
+        s.marks.append(Text(px, s.y + 5, str(int(v)), t, anchor="middle", kind="tick"))
+    s.y += 5 + fonts.height(t) + 4
+    rows = fonts.wrap(X_NAME, t, s.inner)
+    s.marks += lines(width / 2, s.y, rows, t, "middle", colour="#333333", kind="axis name")
+    s.y += fonts.height(t) * (1.15 * (len(rows) - 1) + 1) + PAD
+    return s.done(alt)
+
+
+# ------------------------------------------------------------------------------------------ against size
+SIZE_TITLE = "Coverage against size: the small ones lose most"
+HAS_VALUES, ALL_ZERO = "output has values", "all bins empty: output all 0"
+# A marker's hover title costs about 100 bytes of the page's SVG: up to this many (selective search's fast mode
+# proposes about 2,000) each answers a hover; past it, none does and the figure says so.
+POINTS_NAMED_MOST = 2500
+
+
+def _log_ticks(lo: float, hi: float, px, t: float) -> list[float]:
+    """Round sides (1, 2, 5 times a power of ten, then fewer) between ``10**lo`` and ``10**hi`` cells whose
+    numbers, ``t`` px, keep 10 px apart where ``px(log10 v)`` puts them."""
+    decades = range(math.floor(lo) - 1, math.ceil(hi) + 1)
+    for mults, every in (((1, 2, 5), 1), ((1, 3), 1), ((1,), 1), ((1,), 2), ((1,), 3)):
+        vals = [m * 10.0 ** d for d in decades if d % every == 0 for m in mults]
+        vals = [v for v in vals if lo - 1e-9 <= math.log10(v) <= hi + 1e-9]
+        pos = [px(math.log10(v)) for v in vals]
+        widths = [fonts.width(num(v, 3), t) for v in vals]
+        if all(b - a >= (wa + wb) / 2 + 10 for a, b, wa, wb in zip(pos, pos[1:], widths, widths[1:])):
+            return vals
+    return vals[:1]
+
+
+def describe_by_size(short_side: np.ndarray, coverage: np.ndarray, all_empty: np.ndarray, output_side: int, *,
+                     layer: str, style: tuple[str, str, str], alt: str, width: float = 560.0,
+                     text: float = 13.0) -> Drawing:
+    """The share each proposal keeps (``coverage``, ``K`` in [0, 1]) against its shorter side in cells of
+    ``layer`` (``short_side``, ``K``; a log axis), one marker per box.
+
+    ``style``: the record of the method measured (colour, line style, marker as Matplotlib names them): its
+    marker, open, for a box whose output has values; a box whose bins are all empty (``all_empty``, ``K``) is
+    a filled black marker of another shape. A dashed line marks ``output_side`` cells. Each marker answers a
+    hover with the box's number, its side and its share.
+    """
+    s = Sheet(width, text)
+    t = text
+    colour, _, marker = style
+    shape = SHAPES.get(marker, "circle")
+    other = next(v for v in ("diamond", "square", "circle", "triangle") if v != shape)
+    side = np.maximum(np.asarray(short_side, dtype=float), 1e-3)  # a log axis: a zero side sits at its left end
+    cov = np.asarray(coverage, dtype=float) * 100
+    empty = np.asarray(all_empty, dtype=bool)
+    s.title(SIZE_TITLE)
+    entries = [Entry(HAS_VALUES, swatch=shape, stroke=Stroke(colour, 1.2))]
+    if empty.any():
+        entries.append(Entry(ALL_ZERO, swatch=other, fill=look.ALL_EMPTY, stroke=Stroke(look.ALL_EMPTY, 0.8)))
+    s.legend(entries)
+
+    lx = np.log10(side)
+    lp = math.log10(max(output_side, 1))
+    lo, hi = min(float(lx.min(initial=lp)), lp), max(float(lx.max(initial=lp)), lp)
+    if hi - lo < 1.0:  # at least a decade, so the axis has round numbers at both ends
+        mid = (hi + lo) / 2
+        lo, hi = mid - 0.5, mid + 0.5
+    ylo, yhi = -3.0, 110.0
+    yt = [0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
+    left = PAD + max(fonts.width(str(int(v)), t) for v in yt) + 8
+    plot_w = width - left - PAD - fonts.width("0.001", t) / 2
+    h = max(0.45 * width, 7 * fonts.height(t))
+    pad = (hi - lo) * 8 / plot_w  # px inside the frame kept for the markers at its ends
+    x0, x1 = lo - pad, hi + pad
+
+    # The y axis's name, then the output side's words above where its line meets the panel.
+    s.marks.append(Text(PAD, s.y, "reaches the output (%)", t, colour="#333333", kind="axis name"))
+    s.y += fonts.height(t) + 4
+    words = f"{output_side} cells"
+    line_px = left + (lp - x0) / (x1 - x0) * plot_w
+    ww = fonts.width(words, t)
+    wx, anchor = (line_px + 3, "start") if line_px + 3 + ww <= width - PAD else (line_px - 3, "end")
+    s.marks.append(Text(wx, s.y, words, t, anchor=anchor, kind="output side"))
+    s.y += fonts.height(t) + 2
+
+    named = len(cov) <= POINTS_NAMED_MOST
+
+    def title(k: int, tail: str = "") -> str:
+        return f"Proposal {k + 1}: shorter side {num(side[k])} cells, keeps {pct(cov[k] / 100)}{tail}" if named else ""
+
+    marks: list = [Rect(x0, ylo, x1 - x0, yhi - ylo, fill="#ffffff", stroke=TICK, kind="frame")]
+    marks.append(Line(((lp, ylo), (lp, yhi)), look.SIZE_LINE, kind="output side"))
+    for k in np.flatnonzero(~empty):  # the boxes with values first, the all-zero ones over them
+        marks.append(Point(float(lx[k]), float(cov[k]), shape, 6.0, None, Stroke(colour, 1.0), kind="proposal",
+                           title=title(int(k))))
+    for k in np.flatnonzero(empty):
+        marks.append(Point(float(lx[k]), float(cov[k]), other, 7.0, look.ALL_EMPTY, Stroke(look.ALL_EMPTY, 0.8),
+                           kind="all empty", title=title(int(k), "; all its bins are empty: it outputs 0")))
+    panel = Panel(left, s.y, plot_w, h, (x0, x1), (yhi, ylo), tuple(marks))
+    s.panels.append(panel)
+    for v in yt:
+        _, py = panel.to_px(x0, v)
+        s.marks.append(Line(((left - 4, py), (left, py)), TICK, kind="tick"))
+        s.marks.append(Text(left - 6, py, str(int(v)), t, anchor="end", baseline="middle", kind="tick"))
+    s.y += h
+    for v in _log_ticks(x0, x1, lambda u: panel.to_px(u, ylo)[0], t):
+        px, _ = panel.to_px(math.log10(v), ylo)
+        s.marks.append(Line(((px, s.y), (px, s.y + 4)), TICK, kind="tick"))
+        s.marks.append(Text(px, s.y + 5, num(v, 3), t, anchor="middle", kind="tick"))
+    s.y += 5 + fonts.height(t) + 4
+    rows = fonts.wrap(f"shorter side of the box, in cells of {layer} (log scale)", t, s.inner)
+    s.marks += lines(width / 2, s.y, rows, t, "middle", colour="#333333", kind="axis name")
+    s.y += fonts.height(t) * (1.15 * (len(rows) - 1) + 1) + PAD
+    if not named:
+        s.note(f"{len(cov):,} boxes: too many to name each on a hover (more than {POINTS_NAMED_MOST:,}); the table "
+               "of every proposal (CSV) gives them.")
+    return s.done(alt)

@@ -26,7 +26,7 @@ from ..widgets import bound, callback, refresh, say
 MODES = {"fast": "Fast (as Fast R-CNN)", "quality": "Quality (more boxes, much slower)"}
 # The drawing's own width: about the lesson column of a 1366 x 768 laptop, so its text is shown near its size
 # there; the SVG fills the column, growing with a wider one.
-PAGE_WIDTH = 560.0
+PAGE_WIDTH, PAGE_TEXT = 560.0, 13.0
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -60,30 +60,71 @@ def ends_drawing(key: str, drawn: int, image, study: L.Study, width: float, text
                          width=width, text=text)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def many_drawing(key: str, setting: tuple, drawn: int, order: str, _image, _study: L.Study, width: float,
+                 text: float = PAGE_TEXT):
+    """``drawn`` proposals in ``order`` on the photo, each in the colour of its share (``key`` and ``setting``
+    name everything it is drawn from): SVG here, JPEG on request."""
+    from roi_viz.figures.proposals import describe_on_photo
+
+    return describe_on_photo(photo_jpeg(key, _image), "JPEG", _image.size, _study.boxes, _study.geo.coverage,
+                             L.shown(_study, drawn, order), title=L.photo_title(_study, drawn, order),
+                             alt=plain(L.photo_alt(_study, drawn, order)), width=width, text=text)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def distribution_drawing(key: str, setting: tuple, _study: L.Study, width: float, text: float = PAGE_TEXT):
+    """The histograms of the share kept, per panel of methods (they do not change with the slider)."""
+    from roi_viz.figures.proposals import describe_distribution
+
+    alt = "Histograms of the share of each proposal that reaches the output, per method. " + \
+        plain(L.distribution_words(_study))
+    return describe_distribution(_study.coverage, alt=alt, width=width, text=text)
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def size_drawing(key: str, setting: tuple, _study: L.Study, width: float, text: float = PAGE_TEXT):
+    """The share each proposal keeps against its shorter side, in the marker of the method measured."""
+    from roi_viz.figures.proposals import describe_by_size
+    from roi_viz.methods import METHODS
+
+    # The page measures whole-cell bins under its rule (the study's ``geo``): that method's marker.
+    measured = next(m for m in METHODS.values() if m.snaps_to_cells and m.whole_cell_bins)
+    alt = "The share each proposal keeps against its shorter side in cells. " + plain(L.size_words(_study))
+    return describe_by_size(_study.short_side, _study.geo.coverage, _study.geo.all_empty, min(_study.geo.output_size),
+                            layer=_study.layer, style=measured.style, alt=alt, width=width, text=text)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def photo_picture(key: str, setting: tuple, drawn: int, order: str, _image, _study: L.Study, dpi: float) -> bytes:
-    """The proposals on the photo as a JPEG; ``key`` and ``setting`` name everything it is drawn from."""
-    from roi_viz.draw import proposals as D
+    """The proposals on the photo as a JPEG, painted by Matplotlib from the page's description."""
     from roi_viz.draw.kit import to_jpeg
     from roi_viz.picture import mpl
 
-    if order == "ends":  # the page's own drawing, painted into a file
+    if order == "ends":
         return to_jpeg(mpl.paint(ends_drawing(key, drawn, _image, _study, 720.0)), dpi)
-    fig = D.fig_on_photo(_image, _study.boxes, _study.geo.coverage, L.shown(_study, drawn, order),
-                         title=L.photo_title(_study, drawn, order))
-    return to_jpeg(fig, dpi)
+    return to_jpeg(mpl.paint(many_drawing(key, setting, drawn, order, _image, _study, 720.0)), dpi)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def chart_pictures(key: str, setting: tuple, _study: L.Study, dpi: float) -> tuple[bytes, bytes]:
-    """The distribution per method and coverage against size: they do not change with the slider."""
-    from roi_viz.draw import proposals as D
+def chart_png(name: str, _drawing, dpi: float) -> bytes:
+    """A chart's drawing painted by Matplotlib (``name`` names it and its size)."""
     from roi_viz.draw.kit import to_png
+    from roi_viz.picture import mpl
 
-    dist = to_png(D.fig_distribution(_study.coverage), dpi)
-    size = to_png(D.fig_by_size(_study.short_side, _study.geo.coverage, _study.geo.all_empty,
-                                min(_study.geo.output_size), layer=_study.layer), dpi)
-    return dist, size
+    return to_png(mpl.paint(_drawing), dpi)
+
+
+def show(describe, key: str):
+    """``describe(width, text)`` shown as inline SVG: on a projector as large as the screen allows, its text read
+    from afar; otherwise the page's drawing, and a phone's for a narrow column. Returns the drawing shown."""
+    if session().place.present:
+        drawing, shown = figure.for_projector(lambda f: describe(PAGE_WIDTH, PAGE_TEXT * f))
+        figure.show_drawing(drawing, key=key, max_width=shown)
+        return drawing
+    drawing = describe(PAGE_WIDTH, PAGE_TEXT)
+    figure.show_drawing(drawing, key=key, narrow=describe(figure.NARROW_WIDTH, PAGE_TEXT))
+    return drawing
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
@@ -148,19 +189,16 @@ def render(scene, key: str, inp) -> None:
                       format_func=L.ORDERS.get, horizontal=True,
                       **bound("proposals_order", lambda v: setattr(place, "proposals_order", v)))
         order = place.proposals_order
-        with st.spinner("Drawing the proposals…"):
-            photo = None if order == "ends" else photo_picture(key, setting, drawn, order, inp, study, figure.dpi())
-            dist, size = chart_pictures(key, setting, study, figure.dpi())
         words = L.photo_words(study, drawn, order)
     with picture:
-        if photo is None and place.present:  # the slide: as large as the screen allows, its text read from afar
+        if order == "ends" and place.present:  # the slide: as large as the screen allows, its text read from afar
             drawing, shown = figure.for_projector(lambda text: ends_drawing(key, drawn, inp, study, PAGE_WIDTH, text))
             figure.show_drawing(drawing, key="proposals-photo", max_width=shown)
-        elif photo is None:  # described once: inline SVG here (sharp, every box answers a hover), a file on request
+        elif order == "ends":  # described once: inline SVG here (sharp, every box answers a hover), a file on request
             figure.show_drawing(ends_drawing(key, drawn, inp, study, PAGE_WIDTH), key="proposals-photo",
                                 narrow=ends_drawing(key, drawn, inp, study, figure.NARROW_WIDTH))
         else:
-            figure.show(photo, "JPEG", plain(L.photo_alt(study, drawn, order)))
+            show(lambda w, t: many_drawing(key, setting, drawn, order, inp, study, w, t), "proposals-photo")
     with after:
         st.markdown(words)
 
@@ -173,25 +211,27 @@ def render(scene, key: str, inp) -> None:
                       key="proposal-follow", type="primary")
 
     st.markdown("##### What each method keeps of them")
-    words = L.distribution_words(study)
-    figure.show(dist, "PNG", "Histograms of the share of each proposal that reaches the output, per method. " + plain(words))
-    st.markdown(words)
+    dist = show(lambda w, t: distribution_drawing(key, setting, study, w, t), "proposals-distribution")
+    st.markdown(L.distribution_words(study))
     st.markdown("##### Coverage against size")
-    words = L.size_words(study)
-    figure.show(size, "PNG", "The share each proposal keeps against its shorter side in cells. " + plain(words))
-    st.markdown(words)
+    size = show(lambda w, t: size_drawing(key, setting, study, w, t), "proposals-size")
+    st.markdown(L.size_words(study))
     st.markdown("##### Empty bins")
     st.markdown(L.empty_words(study))
     name = f"proposals-{settings.layer}-{settings.scheme}"
+    dpi = figure.dpi()
     d = st.columns(3)
     d[0].download_button("The photo with its proposals (JPEG)",
-                         photo if photo is not None else
-                         lambda: photo_picture(key, setting, drawn, order, inp, study, figure.dpi()),
+                         lambda: photo_picture(key, setting, drawn, order, inp, study, dpi),
                          file_name=f"{name}-photo.jpg", mime="image/jpeg", key="proposals-dl-photo", on_click="ignore")
-    d[1].download_button("The distribution (PNG)", dist, file_name=f"{name}-coverage.png", mime="image/png",
-                         key="proposals-dl-dist")
-    d[2].download_button("Coverage against size (PNG)", size, file_name=f"{name}-size.png", mime="image/png",
-                         key="proposals-dl-size")
+    # Painted on request from the drawing shown (the page's, or the projector's), named by what it is drawn from.
+    d[1].download_button("The distribution (PNG)",
+                         lambda: chart_png(f"{key}|{setting}|dist|{dist.width:g}x{dist.height:.2f}", dist, dpi),
+                         file_name=f"{name}-coverage.png", mime="image/png", key="proposals-dl-dist",
+                         on_click="ignore")
+    d[2].download_button("Coverage against size (PNG)",
+                         lambda: chart_png(f"{key}|{setting}|size|{size.width:g}x{size.height:.2f}", size, dpi),
+                         file_name=f"{name}-size.png", mime="image/png", key="proposals-dl-size", on_click="ignore")
     st.download_button("The table of every proposal (CSV)", table(key, setting, study),
                        file_name=f"proposals-{settings.layer}-{settings.scheme}.csv", mime="text/csv",
                        key="proposals-csv", help="One row per proposal: its box in pixels and its numbers in cells.")
