@@ -288,6 +288,10 @@ def test_output_values_and_where_the_area_went(method, aligned):
         if printed:
             assert {(int(m.y), int(m.x)): m.text for _, m in printed} == \
                 {(i, j): value(float(outp[i, j])) for i, j in np.ndindex(outp.shape)}
+            for p, m in printed:  # each inside its own cell, clear of its edges
+                cx, cy, cw, ch = place.rect(p, Rect(int(m.x), int(m.y), 1, 1))
+                x, y, w, h = place.text_box(p, m)
+                assert cx + 2 - 1e-6 <= x and x + w <= cx + cw - 2 + 1e-6 and cy <= y and y + h <= cy + ch, m.text
         else:
             assert "a hover over a cell gives its value" in " ".join(words(d, "note"))
         legend = words(d, "legend")
