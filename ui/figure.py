@@ -93,7 +93,9 @@ def for_projector(describe):
 
     tallest = 1080 - PRESENT_CONTROLS_REM * 16  # a 1080p screen less the view's controls, as for a picture (show)
     text = 1.0
-    for _ in range(8):  # the height grows with the text, and the width shown shrinks with it: settle in rounds
+    # The height grows with the text, and the width shown shrinks with it: settle in rounds (a tall figure, whose
+    # width shown nearly keeps pace with its text, may take more than eight; most take one or two).
+    for _ in range(24):
         d = describe(text)
         shown = min(PRESENT_WIDTH_PX, tallest * d.width / d.height)
         smallest = min(m.size for _, m in d.marks(Text)) * shown / d.width

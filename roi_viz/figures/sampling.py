@@ -489,8 +489,10 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     room = s.inner - widest - 12
     # The grid 60 % of the width, as the file's was, or wider where that lets its values be printed.
     need = max(fonts.width(value(float(v)), text) for v in out.ravel()) + 2 * VALUE_GAP + 1
-    # Never taller than 3/4 of the width: on a projector a grid growing with the text would shrink the figure.
-    cell_px = min(room / pw, 0.75 * width / ph, max(0.6 * width / max(ph, pw), need))
+    # Never taller than 3/4 of the width: on a projector a grid growing with the text would shrink the figure; past
+    # half again the page's text the grid gives up height as the text takes it, or the figure, shown no taller
+    # than the screen, could never bring its smallest text to 18 px.
+    cell_px = min(room / pw, 0.75 * width / ph, max(0.6 * width / max(ph, pw), need)) * min(1.0, 1.5 * TEXT / text)
     fits = values_fit([out], cell_px, text)
     s.chart((0, pw), (0, ph), output_cells(out, None, vmin, vmax, fits, text), xname="column", yname="row",
             tick_at=0.5, max_height=cell_px * ph)

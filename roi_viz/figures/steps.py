@@ -481,9 +481,11 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     s = Sheet(width, text)
     s.title(heading)
     panel = s.chart((0, pw), (0, ph), marks, xname="output column", yname="output row", tick_at=0.5,
-                    max_height=min(0.75 * width, max(0.6 * width, ph * 4.6 * text)))
+                    max_height=min(0.75 * width, max(0.6 * width, ph * 4.6 * text)) * min(1.0, 1.5 * TEXT / text))
     # (a 1 x 1 not huge, a 7 x 7's values room; never taller than that: on a projector, where the text grows to
-    # be read from the back, a grid growing with it would shrink the figure as fast as its text grows)
+    # be read from the back, a grid growing with it would shrink the figure as fast as its text grows; past half
+    # again the page's text the grid gives up height as the text takes it, or the figure, shown no taller than
+    # the screen, could never bring its smallest text to 18 px)
     fits = ph * pw <= 64 and values_fit([out], panel.scale()[0], text)
     if fits:
         values = [Text(j + 0.5, i + 0.5, labels[i][j], text, anchor="middle", baseline="middle", halo="#ffffff",
