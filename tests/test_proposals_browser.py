@@ -80,8 +80,8 @@ def test_the_photo_of_proposals_is_inline_svg_in_the_measured_font(server, brows
     from roi_viz.picture import fonts
 
     pg = open_view(browser, server, "view=proposals", 1366, 768)
-    fig = pg.locator('[data-testid="roi-figure"] svg')
-    expect(fig).to_have_count(1)
+    expect(pg.locator('[data-testid="roi-figure"] svg')).to_have_count(FIGURES)  # the photo first
+    fig = pg.locator('[data-testid="roi-figure"] svg').first
     expect(fig).to_have_attribute("role", "img")
     expect(fig).to_have_attribute("aria-label", re.compile(r"^The photo with the 20 worst and the 20 best of"))
     for kind in ("worst", "best"):
