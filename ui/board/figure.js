@@ -20,7 +20,8 @@ function declareFont(faces) {
 export default function (component) {
   const { data, parentElement } = component;
   declareFont(data.fonts || []);
-  let holder = parentElement.querySelector(":scope > .roi-figure-holder");
+  // The component's own root may be a shadow root, where ":scope >" matches nothing: look at its children.
+  let holder = [...parentElement.children].find((c) => c.classList.contains("roi-figure-holder"));
   if (!holder) {
     holder = document.createElement("div");
     holder.className = "roi-figure-holder";
