@@ -432,8 +432,6 @@ def test_the_page_opens_the_twin_from_its_link_in_the_walkthrough_and_the_traini
     assert f"| {rec.name} |" in text and "| RoIWarp (MNC's surrogate) |" in text
 
 
-@pytest.mark.xfail(strict=True, reason="ui/views/training.py adds a surrogate run for the key 'warp' alone, "
-                                       "not for every record with a surrogate")
 def test_the_training_views_gradient_steps_follow_the_twins_surrogate(monkeypatch):
     from pathlib import Path
 

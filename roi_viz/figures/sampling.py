@@ -26,6 +26,7 @@ import numpy as np
 
 from ..lesson.numbers import cells, num, pct, rows_by_columns, value, weight
 from ..lesson.scene import Scene
+from ..methods import method
 from ..lesson.shown import printed_shares, window
 from ..picture import fonts, place, scale
 from ..picture.spec import Drawing, Line, Panel, Point, Rect, Stroke, Text
@@ -52,7 +53,7 @@ def _bin_lines(r) -> list[Line]:
 
 
 def _bins_label(r) -> str:
-    if r.method == "prroi":
+    if method(r.method).integrates:  # PrRoI's authors shift by half a cell unless aligned
         return "bins" if r.aligned else "bins (authors' rule: ½ cell off)"
     return "bins" if r.snapped or r.aligned else "bins (legacy: ½ cell off)"
 

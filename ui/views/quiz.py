@@ -15,6 +15,7 @@ import streamlit as st
 from roi_viz.lesson.choices import QUIZ_LEVELS
 from roi_viz.lesson.numbers import exact
 from roi_viz.lesson.settings import Settings
+from roi_viz.methods import POOL
 
 from .. import figure
 from ..board import METHODS as BOARD_METHODS
@@ -120,7 +121,7 @@ def show_on_board(board_key: str, photo: bytes, size: tuple[int, int]) -> bool:
     st.html(photo_fits((side, side)))
     board(square_photo(f"{board_key}:{size[0]}x{size[1]}", photo, side), boxes=[q.roi], active=0, revision=0,
           stride=q.stride, map_size=q.map_size, output_size=q.output_size,
-          method=q.method if q.method in BOARD_METHODS else "pool", scheme=q.settings.scheme,
+          method=q.method if q.method in BOARD_METHODS else POOL, scheme=q.settings.scheme,
           read_only=BOARD_NOTE, key=f"quiz-board:{asked}")
     st.session_state[BOARD_SHOWS] = asked
     return True

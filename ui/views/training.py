@@ -50,8 +50,11 @@ def refinement_page(key: str, _scene, bin: tuple, channel: int) -> str:
     from roi_viz.methods import METHODS, NAMES
 
     try:
-        runs = [refine_box(_scene, m, bin, channel) for m in METHODS]
-        runs.insert(list(METHODS).index("warp") + 1, refine_box(_scene, "warp", bin, channel, surrogate=True))
+        runs = []
+        for key, rec in METHODS.items():  # each method, and beside it its surrogate where its record has one
+            runs.append(refine_box(_scene, key, bin, channel))
+            if rec.surrogate:
+                runs.append(refine_box(_scene, key, bin, channel, surrogate=True))
         return refinement_words(runs, NAMES)
     except ValueError as exc:
         return f"The box cannot be moved by gradient steps here: {exc}"
