@@ -1,6 +1,9 @@
-"""Every number a figure prints stays clear of its neighbours and inside its axes, on the page and on the
-projector; the numbers a student recomputes do recompute; and the words read right. Measured on the drawn
-figure (text extents from the renderer), over every method, both presets and output sizes up to 7 x 7."""
+"""Every number a figure prints stays clear of its neighbours and inside the figure, on the page and on the
+projector, with the widest values an activation prints; the numbers a student recomputes do recompute; and the
+words read right. The walkthrough's steps are read on their descriptions (positions where both painters put
+them, measured in the shipped font: :mod:`layout_checks`); the comparison and the sliding box on their
+Matplotlib figures. That every step's texts are legible, apart and inside the figure at values of 1 is
+``tests/test_walkthrough_figures.py``'s."""
 import dataclasses
 import itertools
 import re
@@ -10,10 +13,13 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
+from layout_checks import PRESENTED_LEAST, overlap, problems
 from roi_viz.draw import kit
 from roi_viz.lesson import words
 from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene
+from roi_viz.picture import place
+from roi_viz.picture.spec import Line, Point, Rect, Text
 
 IMAGE = Image.new("RGB", (512, 512), (90, 120, 150))
 ROI = (296, 192, 200, 145)  # the article's
@@ -27,39 +33,25 @@ def scene_for(preset, method, out, scale=1.0, seed=0, roi=ROI, focus=(0, 0, 0)):
     return build_scene(IMAGE, fm, [roi], 0, settings, focus=focus)
 
 
-def number_problems(fig, presenter: bool) -> list[str]:
-    """Numbers (texts with a digit) of the axes that overlap another or pass their axes' edge."""
-    if presenter:
-        kit.for_projector(fig)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    found, problems = [], []
-    for ax in fig.axes:
-        frame = ax.get_window_extent(renderer)
-        for t in ax.texts:
-            if not t.get_visible() or not DIGIT.search(t.get_text()):
-                continue
-            e = t.get_window_extent(renderer)
-            found.append((t.get_text(), e))
-            if e.x0 < frame.x0 - 1 or e.x1 > frame.x1 + 1 or e.y0 < frame.y0 - 1 or e.y1 > frame.y1 + 1:
-                problems.append(f"{t.get_text()!r} passes its axes' edge")
-    for (a, ea), (b, eb) in itertools.combinations(found, 2):
-        if ea.overlaps(eb):
-            problems.append(f"{a!r} overlaps {b!r}")
-    return problems
+def presented(step, scene):
+    """The step described for presenter mode, and the width it is shown at there."""
+    from ui.figure import PAGE_TEXT, PAGE_WIDTH, for_projector
+
+    return for_projector(lambda f: step.describe(scene, width=PAGE_WIDTH, text=PAGE_TEXT * f))
 
 
 @pytest.mark.parametrize("preset", [ARTICLE, FAST_RCNN], ids=["article", "fastrcnn"])
 @pytest.mark.parametrize("method", list(METHODS))
-def test_no_number_overlaps_another_or_leaves_its_axes(preset, method):
-    # Values of 5 characters (0.565) and 6 (0.0565): the widest an activation prints.
-    for out, scale in ((2, 1.0), (5, 0.1), (7, 1.0)):
+def test_no_number_overlaps_another_or_leaves_the_figure_at_the_widest_values(preset, method):
+    # Values of 6 characters (0.0565): the widest an activation prints (values of 5, 0.565, are the walkthrough
+    # figures' test's).
+    for out, scale in ((2, 0.1), (5, 0.1), (7, 0.1)):
         scene = scene_for(preset, method, out, scale)
         for step in METHODS[method].steps:
-            for presenter in (False, True):
-                problems = number_problems(step.figure(scene), presenter)
-                assert not problems, (method, out, step.key, "presenter" if presenter else "page", problems[:3])
+            found = problems(step.describe(scene), 528)
+            d, shown = presented(step, scene)
+            found += [f"presented: {p}" for p in problems(d, shown, PRESENTED_LEAST)]
+            assert not found, (method, out, step.key, found[:3])
 
 
 def _printed(s: str) -> tuple[float, float]:
@@ -95,8 +87,8 @@ def test_prroi_shares_add_up_as_the_words_say(out):
     for seed, roi in enumerate([ROI, (100, 37, 171, 203), (13, 250, 299, 77)]):
         scene = scene_for(ARTICLE, "prroi", out, seed=seed, roi=roi, focus=(out - 1, out // 2, 0))
         step = [s for s in METHODS["prroi"].steps if s.key == "integrate"][0]
-        fig = step.figure(scene)
-        printed = [float(t.get_text().split()[0]) for t in fig.axes[0].texts if t.get_text().endswith("%")]
+        d = step.describe(scene)  # the page's figure, the one the words describe
+        printed = [float(m.text.split()[0]) for _, m in d.marks(Text) if m.kind == "share value"]
         text = words.step_integrate(scene)
         if "exactly 100 %" in text and printed:
             total = round(sum(printed), 1)
@@ -120,18 +112,29 @@ def test_roiwarp_names_its_paper_in_a_sentence_that_reads():
 
 
 @pytest.mark.parametrize("shape", [(4, 10, 20), (4, 20, 10), (4, 16, 16)])
-def test_the_colour_bar_is_as_tall_as_the_map(shape):
+def test_the_colour_bar_runs_under_the_map_between_its_two_ends(shape):
+    """The feature map's colour scale: a strip under the map (wide, tall or square), within the figure, its
+    lowest value named at its left end and its highest at its right, the channel's own."""
     settings = Settings().with_(**ARTICLE)
     fm = np.random.default_rng(0).random(shape, dtype=np.float32)
     H, W = shape[1:]
     scene = build_scene(Image.new("RGB", (W * 32, H * 32)), fm, [(40, 40, 150, 120)], 0, settings)
-    fig = [s for s in METHODS["pool"].steps if s.key == "features"][0].figure(scene)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    r = canvas.get_renderer()
-    ax, bar = fig.axes[0].get_window_extent(r), fig.axes[1].get_window_extent(r)
-    assert abs(bar.height - ax.height) <= 1 and abs(bar.y0 - ax.y0) <= 1, (bar, ax)
-    assert bar.x0 >= ax.x1, "the bar stands right of the map"
+    step = [s for s in METHODS["pool"].steps if s.key == "features"][0]
+    for kw in ({}, dict(width=1000.0, text=20.0), dict(width=360.0, text=12.0)):
+        d = step.describe(scene, **kw)
+        (p_map,) = {p for p, m in d.marks(Rect) if m.kind == "cell"}
+        strip = [place.rect(p, m) for p, m in d.marks(Rect) if m.kind == "scale"]
+        labels = [(place.text_box(p, m), m.text) for p, m in d.marks(Text) if m.kind == "scale"]
+        assert strip and len(labels) == 2
+        x0, x1 = min(x for x, _, _, _ in strip), max(x + w for x, _, w, _ in strip)
+        top, bottom = min(y for _, y, _, _ in strip), max(y + h for _, y, _, h in strip)
+        assert top >= p_map.y + p_map.h, "the bar lies under the map"
+        assert 0 <= x0 and x1 <= d.width and bottom <= d.height
+        (lo_box, lo), (hi_box, hi) = sorted(labels)
+        assert lo_box[0] + lo_box[2] <= x0 and x1 <= hi_box[0], "each end named beside it"
+        chan = scene.features[scene.channel]
+        assert lo == f"{words.value(float(chan.min()))} (lowest)" and hi == f"{words.value(float(chan.max()))} (highest)"
+        assert x1 - x0 >= 0.3 * d.width, "a strip long enough to read a colour off"
 
 
 # ---------------------------------------------------------------- type sizes on the page and the projector
@@ -151,6 +154,8 @@ def presenter_px(fig) -> float:
 
 @pytest.mark.parametrize("preset", [ARTICLE, FAST_RCNN], ids=["article", "fastrcnn"])
 def test_no_text_is_too_small_on_the_page_or_the_projector(preset):
+    """The comparison and the sliding box (Matplotlib figures): the walkthrough's steps are described, and their
+    sizes are the walkthrough figures' test's."""
     from roi_viz import methods
     from roi_viz.draw.compare import fig_compare, fig_slide
     from roi_viz.methods import run_all
@@ -159,9 +164,6 @@ def test_no_text_is_too_small_on_the_page_or_the_projector(preset):
     for out in (3, 7):
         for method in METHODS:
             scene = scene_for(preset, method, out)
-            for step in METHODS[method].steps:
-                assert page_px(step.figure(scene)) >= kit.PAGE_MIN_PX, (method, out, step.key)
-                assert presenter_px(step.figure(scene)) >= kit.PRESENT_MIN_PX, (method, out, step.key)
         traces = run_all(scene.features, scene.rois[0], scene.settings)
         assert page_px(fig_compare(scene, traces, METHODS)) >= kit.PAGE_MIN_PX, ("compare", out)
         assert presenter_px(fig_compare(scene, traces, METHODS)) >= kit.PRESENT_MIN_PX, ("compare", out)
@@ -173,11 +175,12 @@ def test_no_text_is_too_small_on_the_page_or_the_projector(preset):
 
 # ---------------------------------------------------------------- the close-up of one point
 def _crosses(segment, box, grow: float) -> bool:
-    """Whether a line segment (display pixels) passes within ``grow`` pixels of ``box``."""
+    """Whether a line segment (drawing px) passes within ``grow`` px of ``box`` ``(x, y, w, h)``."""
     (x0, y0), (x1, y1) = segment
+    bx, by, bw, bh = box
     for f in np.linspace(0, 1, 200):
         x, y = x0 + f * (x1 - x0), y0 + f * (y1 - y0)
-        if box.x0 - grow <= x <= box.x1 + grow and box.y0 - grow <= y <= box.y1 + grow:
+        if bx - grow <= x <= bx + bw + grow and by - grow <= y <= by + bh + grow:
             return True
     return False
 
@@ -185,46 +188,70 @@ def _crosses(segment, box, grow: float) -> bool:
 @pytest.mark.parametrize("method", ["align", "warp"])
 @pytest.mark.parametrize("presenter", [False, True], ids=["page", "presenter"])
 def test_the_bilinear_labels_clear_the_leader_lines_and_the_ring(method, presenter):
-    from roi_viz.draw.sampling import fig_bilinear
-
+    """Every number of the close-up (a weight in its white box, a cell's value) stays clear of the leader lines
+    from the point to the cells it reads (with their black outline) and of the point's ring."""
     rng = np.random.default_rng(1)
+    step = [s for s in METHODS[method].steps if s.key == "bilinear"][0]
+    checked = 0
     for _ in range(8):
         roi = tuple(float(v) for v in (rng.integers(0, 300), rng.integers(0, 300), rng.integers(40, 200), rng.integers(40, 200)))
         focus = (int(rng.integers(3)), int(rng.integers(3)), int(rng.integers(4)))
         scene = scene_for(ARTICLE, method, 3, roi=roi, focus=focus)
-        fig = fig_bilinear(scene)
-        if presenter:
-            kit.for_projector(fig)
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()
-        renderer = canvas.get_renderer()
-        ax = fig.axes[0]
-        labels = [t for t in ax.texts if DIGIT.search(t.get_text())]
-        frames = [(t.get_text(), t.get_bbox_patch().get_window_extent(renderer) if t.get_bbox_patch()
-                   else t.get_window_extent(renderer)) for t in labels]
-        leaders = [line for line in ax.lines if len(line.get_xdata()) == 2]
+        d = presented(step, scene)[0] if presenter else step.describe(scene)
+        frames = [(m.text, place.text_box(p, m)) for p, m in d.marks(Text) if DIGIT.search(m.text)
+                  and m.kind in ("weight", "value")]
+        frames += [("a weight's box", place.rect(p, m)) for p, m in d.marks(Rect) if m.kind == "weight box"]
+        leaders = [(p, m) for p, m in d.marks(Line) if m.kind == "leader"]
         assert leaders, "a leader line to each cell the point reads"
-        for line in leaders:
-            segment = ax.transData.transform(np.column_stack([line.get_xdata(), line.get_ydata()]))
-            half = (line.get_linewidth() + 5) / 2 * fig.dpi / 72  # the line and its black outline
+        assert any(m.kind == "weight" for _, m in d.marks(Text)), "the weights are printed"
+        for p, line in leaders:
+            a, b = place.line(p, line)
+            half = max(line.stroke.width, line.stroke.edge_width) / 2  # the line and its black outline
             for text, frame in frames:
-                assert not _crosses(segment, frame, half), (roi, focus, text)
-        ring = [c for c in ax.collections if hasattr(c, "get_sizes") and len(c.get_sizes()) and c.get_sizes()[0] == 420][0]
-        (cx, cy), = ax.transData.transform(ring.get_offsets())
-        radius = (np.sqrt(420) / 2 + 2) * fig.dpi / 72  # the marker's radius and half its edge, in pixels
-        for text, frame in frames:
-            nearest = (min(max(cx, frame.x0), frame.x1), min(max(cy, frame.y0), frame.y1))
+                assert not _crosses((a, b), frame, half), (roi, focus, text)
+        ((p, ring),) = [(p, m) for p, m in d.marks(Point) if m.kind == "focus"]
+        cx, cy = p.to_px(ring.x, ring.y)
+        radius = ring.size / 2 + ring.stroke.width / 2
+        for text, (x, y, w, h) in frames:
+            nearest = (min(max(cx, x), x + w), min(max(cy, y), y + h))
             assert np.hypot(nearest[0] - cx, nearest[1] - cy) > radius, (roi, focus, text)
+        checked += len(frames)
+    assert checked
+
+
+def _badge_problems(d, name: str) -> list[str]:
+    """Texts of a description that the red "untrained" label's box covers (its own words aside)."""
+    badges = [place.rect(p, m) for p, m in d.marks(Rect) if m.kind == "badge"]
+    assert len(badges) <= 1, name
+    if not badges:  # the photo and the feature map: no activations to mistrust
+        return []
+    return [f"{name}: {m.text!r}" for p, m in d.marks(Text)
+            if m.kind != "badge" and m.text.strip() and overlap(place.text_box(p, m), badges[0])]
+
+
+@pytest.mark.parametrize("presenter", [False, True], ids=["page", "presenter"])
+def test_the_untrained_badge_covers_no_other_text_of_a_step(presenter):
+    """The red "untrained" label, on a row of its own, clear of every heading, title and label of every step."""
+    found, seen = [], 0
+    for preset, out in ((ARTICLE, 3), (FAST_RCNN, 7)):
+        for method in METHODS:
+            scene = dataclasses.replace(scene_for(preset, method, out), pretrained=False)  # the badge is drawn
+            for step in METHODS[method].steps:
+                d = presented(step, scene)[0] if presenter else step.describe(scene)
+                seen += any(m.kind == "badge" for _, m in d.marks(Rect))
+                found += _badge_problems(d, f"{method} {out} {step.key}")
+    assert seen and not found, found
 
 
 @pytest.mark.parametrize("presenter", [False, True], ids=["page", "presenter"])
 def test_the_untrained_badge_covers_no_other_text(presenter):
-    """The red "untrained" label sits in a corner of every figure, clear of every heading, title and label."""
+    """The red "untrained" label sits in a corner of the comparison and the sliding box's figures (Matplotlib),
+    clear of every heading, title and label."""
     from roi_viz import methods
     from roi_viz.draw.compare import fig_compare, fig_slide
     from roi_viz.ops.sliding import slide_roi
 
-    def problems(fig, name):
+    def covered(fig, name):
         if presenter:
             kit.for_projector(fig)
         canvas = FigureCanvasAgg(fig)
@@ -242,16 +269,13 @@ def test_the_untrained_badge_covers_no_other_text(presenter):
 
     found = []
     for preset, out in ((ARTICLE, 3), (FAST_RCNN, 7)):
-        for method in METHODS:
-            scene = dataclasses.replace(scene_for(preset, method, out), pretrained=False)  # the badge is drawn
-            for step in METHODS[method].steps:
-                found += problems(step.figure(scene), f"{method} {out} {step.key}")
+        scene = dataclasses.replace(scene_for(preset, "pool", out), pretrained=False)  # the badge is drawn
         traces = methods.run_all(scene.features, scene.rois[0], scene.settings)
-        found += problems(fig_compare(scene, traces, METHODS), f"compare {out}")
+        found += covered(fig_compare(scene, traces, METHODS), f"compare {out}")
         slide = slide_roi(scene.features, scene.rois[0], methods.runners(scene.settings), stride=scene.settings.stride,
                           output_size=scene.settings.output_size, channel=scene.channel, bin=(0, 0), steps=21)
         for at in ((None,) if presenter else (None, 10)):  # the page's figure; a GIF frame is page-sized
-            found += problems(fig_slide(scene, slide, METHODS, at=at), f"slide {out} {at}")
+            found += covered(fig_slide(scene, slide, METHODS, at=at), f"slide {out} {at}")
     assert not found, found
 
 
@@ -284,19 +308,23 @@ def test_the_slide_plot_shows_every_marker_whole_at_both_ends(axis):
 
 
 @pytest.mark.parametrize("preset", [ARTICLE, FAST_RCNN], ids=["article", "fastrcnn"])
-def test_every_title_fits_its_figure(preset):
-    """A heading that names sizes in words ("4.53 rows × 3.12 columns") stays inside the figure, as drawn for the
-    page and for ``explain --figures`` (no tight box to grow the canvas there)."""
+def test_every_text_fits_the_file_figure(preset):
+    """A heading that names sizes in words ("4.53 rows × 3.12 columns") stays inside the figure, as painted for
+    ``explain --figures`` and the handout (:data:`roi_viz.walkthrough.FILE` px wide, no tight box to grow the
+    canvas there); so does every other text, none over another."""
+    from roi_viz.walkthrough import FILE
+
     for method in METHODS:
         for out in (3, 7):
             scene = scene_for(preset, method, out, roi=(300, 190, 203, 147))
             for step in METHODS[method].steps:
-                fig = step.figure(scene)
+                d = step.describe(scene, **FILE)
+                assert problems(d, d.width, FILE["text"]) == [], (method, out, step.key)
+                fig = step.figure(scene)  # the file's figure: the same texts, none past its edges
                 canvas = FigureCanvasAgg(fig)
                 canvas.draw()
-                r = canvas.get_renderer()
-                page = fig.bbox
-                for ax in fig.axes:
-                    if ax.get_title():
-                        e = ax.title.get_window_extent(r)
-                        assert page.x0 - 1 <= e.x0 and e.x1 <= page.x1 + 1, (method, out, step.key, ax.get_title())
+                r, page = canvas.get_renderer(), fig.bbox
+                for t in fig.texts:
+                    if t.get_text().strip():
+                        e = t.get_window_extent(r)
+                        assert page.x0 - 1 <= e.x0 and e.x1 <= page.x1 + 1, (method, out, step.key, t.get_text())
