@@ -6,8 +6,8 @@ values of 0.01 times the size have 6 characters), and boxes: the article's, a ti
 one reaching off the map, and random ones from a seeded generator. Every drawing must keep its texts legible
 where it is shown, clear of each other and inside it (``layout_checks.problems``). What a student reads must be
 the trace's numbers: the corners of the projected box, the values printed at their cells, the bins' names, the
-output and where the RoI's area went; the titles and legend words are those of the Matplotlib figures the page
-showed before (``roi_viz.draw.steps``); and both painters must show the same texts.
+output and where the RoI's area went; the titles and legend words are those the page showed before the figures
+were described, written out word for word (:func:`old_titles`); and both painters must show the same texts.
 """
 import io
 import itertools
