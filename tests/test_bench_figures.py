@@ -1,24 +1,20 @@
 """The benches see a step figure in both of its forms: inline SVG (the ``roi_viz.figure`` component) and an img.
 
-bench/bench_protocol.py reads Streamlit's messages; bench/bench_page.py reads Chromium's DOM, where the SVG sits
-in the component's shadow root. Both must notice a figure arriving and changing, or every timed action that
-ends on a described step would wait until its timeout. No server is started: the protocol client is fed
-messages built here, and Chromium is given a page that has the app's structure.
+The protocol bench's client (bench.harness.wire) reads Streamlit's messages; the page bench (bench.harness.page)
+reads Chromium's DOM, where the SVG sits in the component's shadow root. Both must notice a figure arriving and
+changing, or every timed action that ends on a described step would wait until its timeout. No server is
+started: the protocol client is fed messages built here, and Chromium is given a page that has the app's structure.
 """
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-
-import bench_page  # noqa: E402
-import bench_protocol  # noqa: E402
+from bench.harness.page import actions, dom
+from bench.harness.wire.session import Session
 
 SVG = ('<svg xmlns="http://www.w3.org/2000/svg" class="roi-figure" viewBox="0 0 560 300" width="560" height="300" '
        'role="img" aria-label="Step {step}: Quantization. RoI ({x}, 192, 200, 145)"><text x="10" y="20">x = {x}</text>'
@@ -28,8 +24,8 @@ PNG_1PX = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAA
 
 
 # ------------------------------------------------------------------------------- protocol
-def session() -> bench_protocol.Session:
-    return bench_protocol.Session("127.0.0.1", 1, SimpleNamespace(lazy={}, first=[]), "test")
+def session() -> Session:
+    return Session("127.0.0.1", 1, SimpleNamespace(lazy={}, first=[]), "test")
 
 
 def block(path: list[int], key: str = "") -> ForwardMsg:
@@ -57,7 +53,7 @@ def img_figure(path: list[int], src: str) -> ForwardMsg:
     return msg
 
 
-def feed(s: bench_protocol.Session, *msgs: ForwardMsg) -> None:
+def feed(s: Session, *msgs: ForwardMsg) -> None:
     for m in msgs:
         s.handle(m, m.SerializeToString())
 
@@ -120,28 +116,28 @@ def page(browser):
 
 def test_page_finds_an_svg_figure_in_a_shadow_root_and_sees_it_change(page):
     page.evaluate("() => clearImg()")
-    assert page.evaluate(bench_page.FIGURE_SRC_JS) is None and not page.evaluate(bench_page.HAS_KEYED_FIGURE_JS)
+    assert page.evaluate(dom.FIGURE_SRC_JS) is None and not page.evaluate(dom.HAS_KEYED_FIGURE_JS)
     page.evaluate("s => showSvg(s)", SVG.format(step=3, x=296))
-    first = page.evaluate(bench_page.FIGURE_SRC_JS)
+    first = page.evaluate(dom.FIGURE_SRC_JS)
     assert first.startswith("svg:Step 3: Quantization. RoI (296, 192, 200, 145):")
-    assert page.evaluate(bench_page.FIGURE_FORM_JS) == "svg" and page.evaluate(bench_page.HAS_KEYED_FIGURE_JS)
-    assert page.evaluate(bench_page.FIGURE_LOADED_JS, None)  # shown at once, nothing to load
-    assert not page.evaluate(bench_page.FIGURE_LOADED_JS, first)  # not changed yet
+    assert page.evaluate(dom.FIGURE_FORM_JS) == "svg" and page.evaluate(dom.HAS_KEYED_FIGURE_JS)
+    assert page.evaluate(dom.FIGURE_LOADED_JS, None)  # shown at once, nothing to load
+    assert not page.evaluate(dom.FIGURE_LOADED_JS, first)  # not changed yet
 
     page.evaluate("s => showSvg(s)", SVG.format(step=3, x=290).replace("RoI (290", "RoI (296"))
-    second = page.evaluate(bench_page.FIGURE_SRC_JS)  # same text alternative, same length: the hash tells
-    assert second != first and page.evaluate(bench_page.FIGURE_OR_ERROR_JS, first) == "changed"
-    bench_page.wait_figure_changed(page, first, timeout_ms=5_000)
+    second = page.evaluate(dom.FIGURE_SRC_JS)  # same text alternative, same length: the hash tells
+    assert second != first and page.evaluate(dom.FIGURE_OR_ERROR_JS, first) == "changed"
+    actions.wait_figure_changed(page, first, timeout_ms=5_000)
 
 
 def test_page_sees_a_step_go_from_svg_to_img_and_counts_old_figures_left(page):
     page.evaluate("s => showSvg(s)", SVG.format(step=3, x=296))
-    before = page.evaluate(bench_page.FIGURE_SRC_JS)
+    before = page.evaluate(dom.FIGURE_SRC_JS)
     page.evaluate("src => showImg(src)", PNG_1PX)
-    bench_page.wait_figure_changed(page, before, timeout_ms=5_000)  # an img: changed once it has loaded
-    assert page.evaluate(bench_page.FIGURE_FORM_JS) == "img" and page.evaluate(bench_page.FIGURE_SRC_JS) == PNG_1PX
-    assert page.evaluate(bench_page.STEP_FIGURE_COUNT_JS) == 1
+    actions.wait_figure_changed(page, before, timeout_ms=5_000)  # an img: changed once it has loaded
+    assert page.evaluate(dom.FIGURE_FORM_JS) == "img" and page.evaluate(dom.FIGURE_SRC_JS) == PNG_1PX
+    assert page.evaluate(dom.STEP_FIGURE_COUNT_JS) == 1
 
     page.evaluate("s => showSvg(s)", SVG.format(step=5, x=296))  # the img left on the page beside the new SVG
-    assert page.evaluate(bench_page.STEP_FIGURE_COUNT_JS) == 2
-    assert page.evaluate(bench_page.FIGURE_SRC_JS).startswith("svg:Step 5")  # the newest, the last, is timed
+    assert page.evaluate(dom.STEP_FIGURE_COUNT_JS) == 2
+    assert page.evaluate(dom.FIGURE_SRC_JS).startswith("svg:Step 5")  # the newest, the last, is timed

@@ -1,0 +1,1 @@
+"""The real page in Chromium: its DOM, its actions, and timing them against the floor page."""
