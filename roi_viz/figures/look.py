@@ -98,3 +98,20 @@ MEDIAN_STROKE = Stroke("#111111", 2.0, (6.0, 3.0))
 HALF_STROKE = Stroke("#b0b0b0", 1.0)
 ALL_EMPTY = "#000000"
 SIZE_LINE = Stroke("#000000", 1.5, (6.0, 3.0))  # the output's smaller side, on the scatter of coverage by size
+
+# Today's detectors (roi_viz.figures.detectors). The pyramid's number line: its level boundaries dark grey, the
+# box's own size an orange diamond ringed in black; the chosen level's grid framed thick and black, the others thin
+# grey. The box head's regression: the proposal as the RoI is drawn (dashed orange), the target solid blue (Okabe
+# and Ito's), the box decoded from the four numbers a white dashed line on a black edge, laid over the target.
+LEVEL_BOUNDARY = Stroke("#333333", 1.5)
+LEVEL_AXIS = Stroke("#111111", 2.0)
+LEVEL_CHOSEN_FRAME, LEVEL_OTHER_FRAME = Stroke("#000000", 3.0), Stroke("#9a9a9a", 1.0)
+SIDE_MARK = ROI
+PROPOSAL_STROKE = ROI_STROKE
+TARGET = "#0072b2"
+TARGET_STROKE = Stroke(TARGET, 3.5, (), "#000000", 5.5)
+DECODED_STROKE = Stroke("#ffffff", 1.4, (4.0, 3.0), "#000000", 2.6)
+SHIFT_STROKE = Stroke("#111111", 1.5, (3.0, 2.0))
+# Where a bin reads: its true centre a small white ring; the segment to where it reads in the method's colour.
+CENTRE_FILL, CENTRE_STROKE = "#ffffff", Stroke("#000000", 1.0)
+READS_NOTHING = ("#ffffff", "-", "#b0b0b0")  # a bin that reads no cell: white, grey level lines (as off the map)
