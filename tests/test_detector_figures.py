@@ -86,17 +86,39 @@ def test_the_level_printed_is_fpn_levels_with_its_arithmetic(box, size, strides)
     assert any(t.startswith(f"√(w·h) = √({exact(w)} × {exact(h)}) ") and t.endswith(f" {f(side)} px")
                for t in words), words
     raw = 4 + math.log2(side / 224) + 1e-6
-    assert any(t.endswith(f"floor → {math.floor(raw)}") for t in words), words
+    assert any(t.endswith(f"floor → {f(math.floor(raw))}") for t in words), words
     assert any(t.endswith(f"→ P{k}, stride {2 ** k} px") for t in words), words
     assert f"P{k}, stride {2 ** k} px" in d.alt and f"√(w·h) " in d.alt
     # Every level's grid is captioned with the box's extent there, rows first; the chosen one says so, framed thick.
+    captions = " ".join(m.text for _, m in d.marks(Text) if m.kind == "level caption")
     for lv, s in zip(levels, strides):
         head = f"P{lv}, stride {s}" + (" (chosen)" if lv == k else "")
-        assert head in words, (head, words)
+        assert f"{head} {rows_by_columns(h / s, w / s)}" in captions, (head, captions)
         assert f"P{lv} {rows_by_columns(h / s, w / s)}" in d.alt
     assert sum(1 for _, m in d.marks(Rect) if m.kind == "chosen frame") == 1
     bold = [m.text for _, m in d.marks(Text) if m.kind == "level caption" and m.weight == "bold"]
-    assert bold == [f"P{k}, stride {2 ** k} (chosen)"]
+    assert " ".join(bold) == f"P{k}, stride {2 ** k} (chosen)"
+
+
+@pytest.mark.parametrize("box, size, strides", LEVEL_CASES)
+@pytest.mark.parametrize("where, width, text, shown, least", SIZES)
+def test_every_level_is_named_with_its_stride_on_the_line_or_in_words(box, size, strides, where, width, text, shown,
+                                                                     least):
+    """Where a stride does not fit its interval of the line, none is printed there and a note lists them all."""
+    d = describe_level(box, input_size=size, strides=strides, width=width, text=text)
+    on_line = [m.text for _, m in d.marks(Text) if m.kind == "level name"]
+    words = " ".join(texts(d))
+    for s in strides:
+        k = int(math.log2(s))
+        if f"stride {s}" in on_line:
+            assert f"P{k}" in on_line
+        else:
+            assert not any(t.startswith("stride") for t in on_line)
+            assert f"P{k} {s} px" in words, words
+    boxes = [place.text_box(p, m) for p, m in d.marks(Text) if m.kind == "level name"]
+    cuts = sorted(p.to_px(m.points[0][0], 0)[0] for p, m in d.marks(Line) if m.kind == "level boundary")
+    for x, _, w, _ in boxes:  # each name inside its interval, clear of the boundary lines
+        assert not any(x < c < x + w for c in cuts)
 
 
 @pytest.mark.parametrize("side, level", [(112.0, 3), (224.0, 4), (448.0, 5), (111.99, 2), (447.9, 4)])

@@ -225,14 +225,16 @@ def describe_level(box: Sequence[float], *, input_size, strides: Sequence[float]
     s.title(heading)
     _number_line(s, a["side"], levels, k)
     d = _digits_for_floor(a["raw"])
+    if float(a["log"]).is_integer():  # exactly on a boundary: the sum shows the 0.000001 that decides it
+        d = max(d, 6)
     s.note(f"√(w·h) = √({exact(w)} × {exact(h)}) {eq(a['side'])} {_f(a['side'])} px", colour="#000000",
            kind="arithmetic")
     # Near a boundary the logarithm and the sum keep the decimals that tell which side of it the box is.
     lg = _f(a["log"], d)
     s.note(f"log2({_f(a['side'])} / 224) {eq(a['log'])} {lg}", colour="#000000", kind="arithmetic")
     s.note(f"4 + ({lg}) + 0.000001 {'≈' if abs(float(num(a['raw'], d)) - a['raw']) > 1e-12 else '='} "
-           f"{_f(a['raw'], d)}; floor → {a['floor']}", colour="#000000", kind="arithmetic")
-    clamp = f"clamped to {levels[0]}..{levels[-1]}" + ("" if a["floor"] == k else f": {a['floor']} → {k}")
+           f"{_f(a['raw'], d)}; floor → {_f(a['floor'])}", colour="#000000", kind="arithmetic")
+    clamp = f"clamped to {levels[0]}..{levels[-1]}" + ("" if a["floor"] == k else f": {_f(a['floor'])} → {k}")
     s.note(f"{clamp} → P{k}, stride {stride} px", colour="#000000", kind="arithmetic")
     s.note("The 0.000001 is torchvision's: a box exactly on a boundary goes to the level above.")
     # The box on each level's grid.
@@ -240,9 +242,11 @@ def describe_level(box: Sequence[float], *, input_size, strides: Sequence[float]
     for lv, st in zip(levels, strides):
         first = f"P{lv}, stride {exact(st)}" + (" (chosen)" if lv == k else "")
         captions.append((first, rows_by_columns(h / st, w / st)))
-    need = max(90.0, max(fonts.width(c[0], t, "bold") for c in captions) + 4)
+    # As many grids side by side as leave each its level's name on one line ("(chosen)" may wrap under it).
+    need = max(72.0, max(fonts.width(f"P{lv}, stride {exact(st)}", t, "bold") for lv, st in zip(levels, strides)) + 4)
     cols = _columns(len(levels), s.inner, need)
-    pw = (s.inner - (cols - 1) * GAP) / cols
+    colw = (s.inner - (cols - 1) * GAP) / cols
+    pw = min(colw, max(0.3 * width, need))  # a grid no larger than the number line needs beside it
     extents = []
     for start in range(0, len(levels), cols):
         row = list(range(start, min(start + cols, len(levels))))
@@ -251,15 +255,15 @@ def describe_level(box: Sequence[float], *, input_size, strides: Sequence[float]
             lv, st = levels[i], float(strides[i])
             win = _window((x, y, w, h), st)
             marks, every = _level_marks((x, y, w, h), st, image, pw / win[2], win)
-            px = PAD + j * (pw + GAP)
+            px = PAD + j * (colw + GAP)
             frame = look.LEVEL_CHOSEN_FRAME if lv == k else look.LEVEL_OTHER_FRAME
             s.panels.append(Panel(px, s.y, pw, pw, (win[0], win[0] + win[2]), (win[1], win[1] + win[2]),
                                   tuple(marks)))
             s.marks.append(Rect(px, s.y, pw, pw, stroke=frame, kind="chosen frame" if lv == k else "level frame"))
-            words = [captions[i][0]] + fonts.wrap(captions[i][1], t, pw)
+            words = [captions[i][0]] + fonts.wrap(captions[i][1], t, colw)
             if every > 1:
-                words += fonts.wrap(f"a line every {every} cells", t, pw)
-            head = fonts.wrap(words[0], t, pw, "bold")
+                words += fonts.wrap(f"a line every {every} cells", t, colw)
+            head = fonts.wrap(words[0], t, colw, "bold")
             ty = s.y + pw + 6
             s.marks += lines(px, ty, head, t, weight="bold" if lv == k else "normal", kind="level caption")
             ty += block(head, t) + 2
@@ -273,7 +277,7 @@ def describe_level(box: Sequence[float], *, input_size, strides: Sequence[float]
     bounds = ", ".join(exact(v) for v in boundaries(levels))
     alt = (f"{heading}. √(w·h) {eq(a['side'])} {_f(a['side'])} px; the boundaries are {bounds} px; "
            f"log2({_f(a['side'])} / 224) {eq(a['log'])} {lg}, 4 plus that plus 0.000001 is "
-           f"{_f(a['raw'], d)}, floor {a['floor']}, clamped to {levels[0]}..{levels[-1]}: P{k}, stride {stride} px. "
+           f"{_f(a['raw'], d)}, floor {_f(a['floor'])}, clamped to {levels[0]}..{levels[-1]}: P{k}, stride {stride} px. "
            f"The box spans {'; '.join(extents)}.")
     return s.done(alt)
 
@@ -346,6 +350,7 @@ def describe_alignment(offsets_by_method: Mapping[str, np.ndarray], *, names: Ma
             o = offs[key]
             px = PAD + j * (colw + GAP)
             marks: list = []
+            centres: list = []
             size = max(5.0, min(10.0, side * 0.3))
             for i in range(ph):
                 for jj in range(pw):
@@ -370,9 +375,11 @@ def describe_alignment(offsets_by_method: Mapping[str, np.ndarray], *, names: Ma
                     ex, ey = (cx + dx / per_bin, cy + dy / per_bin) if per_bin else (cx, cy)
                     if (ex, ey) != (cx, cy):
                         marks.append(Line(((cx, cy), (ex, ey)), Stroke(styles[key][0], 1.8), kind="offset"))
-                    marks.append(Point(cx, cy, "circle", max(4.0, size * 0.6), look.CENTRE_FILL, look.CENTRE_STROKE,
-                                       kind="centre"))
                     marks.append(_marker(styles[key], ex, ey, size, kind="reads"))
+                    # The centre on top, smaller: a bin reading at its own centre shows both.
+                    centres.append(Point(cx, cy, "circle", max(4.0, size * 0.55), look.CENTRE_FILL,
+                                         look.CENTRE_STROKE, kind="centre"))
+            marks += centres
             pwid, phgt = pw * side, ph * side
             s.panels.append(Panel(px + (colw - pwid) / 2, s.y, pwid, phgt, (0.0, float(pw)), (0.0, float(ph)),
                                   tuple(marks), clip=False))
