@@ -88,7 +88,7 @@ def test_the_level_printed_is_fpn_levels_with_its_arithmetic(box, size, strides)
     raw = 4 + math.log2(side / 224) + 1e-6
     assert any(t.endswith(f"floor → {f(math.floor(raw))}") for t in words), words
     assert any(t.endswith(f"→ P{k}, stride {2 ** k} px") for t in words), words
-    assert f"P{k}, stride {2 ** k} px" in d.alt and f"√(w·h) " in d.alt
+    assert f"P{k}, stride {2 ** k} px" in d.alt and "√(w·h) " in d.alt
     # Every level's grid is captioned with the box's extent there, rows first; the chosen one says so, framed thick.
     captions = " ".join(m.text for _, m in d.marks(Text) if m.kind == "level caption")
     for lv, s in zip(levels, strides):
@@ -249,6 +249,23 @@ def test_legacy_roialign_reads_half_a_cell_off_and_aligned_reads_on_centre():
             offs = {"align": method_offsets((5.0 * stride, 4.0 * stride, 7.3 * stride, 5.1 * stride), s, stride)["align"]}
             d = describe_alignment(offs, names=names, styles=styles, stride=stride, output_size=(3, 3))
             assert f"RoIAlign: largest {f(want)} px ({f(want / stride)} cell" in d.alt, d.alt
+
+
+@pytest.mark.parametrize("fill, says", [(np.nan, "No bin reads anything: the box lies off the map."),
+                                        (0.0, "Every bin reads at its own centre: no segments.")])
+@pytest.mark.parametrize("where, width, text, shown, least", SIZES)
+def test_no_offsets_at_all_is_said_in_words(fill, says, where, width, text, shown, least):
+    names, styles = names_styles()
+    offs = {k: np.full((3, 3, 2), fill) for k in METHODS}
+    d = describe_alignment(offs, names=names, styles=styles, stride=16, output_size=3, width=width, text=text)
+    assert problems(d, shown, least) == [] and says in " ".join(texts(d))
+    assert not [m for _, m in d.marks(Line) if m.kind == "offset"]
+    d = describe_offset_spread(offs, names=names, styles=styles, stride=16, width=width, text=text)
+    assert problems(d, shown, least) == []
+    if np.isnan(fill):
+        assert "Precise RoI Pooling: no bin reads anything (9 bins read nothing)" in " ".join(texts(d))
+    else:
+        assert "RoIAlign: median 0 px, largest 0 px" in " ".join(texts(d))
 
 
 def test_the_spread_counts_every_bin_that_reads_once():

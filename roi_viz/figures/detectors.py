@@ -102,7 +102,8 @@ def _number_line(s: Sheet, side: float, levels: list[int], chosen: int) -> None:
     edges = boundaries(levels)
     lo = max(min(math.log2(SHOWN_LO), math.log2(max(side, 1e-9)) - 0.4), math.log2(SHOWN_MOST[0]))
     hi = min(max(math.log2(SHOWN_HI), math.log2(max(side, 1e-9)) + 0.4), math.log2(SHOWN_MOST[1]))
-    lo, hi = min(lo, math.log2(edges[0]) - 1) if edges else lo, max(hi, math.log2(edges[-1]) + 1) if edges else hi
+    if edges:  # every level keeps an interval at least an octave wide
+        lo, hi = min(lo, math.log2(edges[0]) - 1), max(hi, math.log2(edges[-1]) + 1)
     x0, x1 = PAD + 4, s.width - PAD - 4
     at = lambda v: x0 + (math.log2(v) - lo) / (hi - lo) * (x1 - x0)  # noqa: E731 (a side in px -> drawing px)
     cuts = [x0] + [at(v) for v in edges] + [x1]
@@ -330,8 +331,10 @@ def describe_alignment(offsets_by_method: Mapping[str, np.ndarray], *, names: Ma
     s.title(heading)
     if per_bin:
         s.note(f"Segments scaled: one bin's width stands for {_f(per_bin)} px of offset.")
-    else:
+    elif any(stats.values()):
         s.note("Every bin reads at its own centre: no segments.")
+    else:
+        s.note("No bin reads anything: the box lies off the map.")
     captions = {}
     for k in keys:
         st = stats[k]
@@ -402,7 +405,8 @@ def describe_alignment(offsets_by_method: Mapping[str, np.ndarray], *, names: Ma
     said = "; ".join(f"{names[k]}: largest {_px_and_cells(stats[k][0], stride)}, mean "
                      f"{_px_and_cells(stats[k][1], stride)}" if stats[k] else f"{names[k]}: reads nothing"
                      for k in keys)
-    return s.done(f"{heading}. {said}.")
+    scale_words = f" Segments scaled: one bin's width stands for {_f(per_bin)} px." if per_bin else ""
+    return s.done(f"{heading}. {said}.{scale_words}")
 
 
 def describe_offset_spread(offsets_by_method: Mapping[str, np.ndarray], *, names: Mapping[str, str],
