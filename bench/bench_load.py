@@ -1,6 +1,6 @@
 """A classroom at once: N real browser sessions against one server on loopback.
 
-    python bench/bench_load.py [--sessions 1 5 10 20 30] [--port 0]
+    python -m bench.bench_load [--sessions 1 5 10 20 30] [--port 0]
 
 Starts ``streamlit run app.py`` on 127.0.0.1 (offline, as a school server may
 be), then for each N opens N headless Chromium pages at the same moment, each
@@ -31,133 +31,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = os.environ.get("ROI_VIZ_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--disable-dev-shm-usage"]
-# A student looks at the page before the next click. Without this pause, on this 2-core machine
-# (browsers and server on the same cores) a click 0.15 s after a rerun was sometimes answered with the
-# page's previous step: the starved browser had not yet committed the step widget's new value.
-THINK_MS = int(os.environ.get("ROI_VIZ_LOAD_THINK_MS", 1000))
-RETRY_AFTER_MS = 30_000  # no new step after this long, and the page idle: click again, as a person would
-TIMEOUT_MS = int(os.environ.get("ROI_VIZ_LOAD_TIMEOUT_MS", 120_000))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time the process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def start_server(port: int, log_path: Path, script: Path | None = None, launcher: list[str] | None = None) -> subprocess.Popen:
-    """``streamlit run`` on loopback, offline; ``script`` defaults to the app (bench_protocol also starts the floor).
-
-    ``launcher``: what stands for ``python -m streamlit`` (bench_protocol's ``--profile`` runs it under
-    ``profile_server.py``)."""
-    env = dict(os.environ, ROI_VIZ_OFFLINE="1")
-    log = open(log_path, "w")
-    proc = subprocess.Popen(
-        (launcher or [sys.executable, "-m", "streamlit"]) + ["run", str(script or ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    for _ in range(240):
-        try:
-            if urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1).status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("the server did not start:\n" + log_path.read_text())
-
-
-async def settled(page) -> None:
-    """Wait until the page's rerun is over (Streamlit's "running" widget gone), as a person would."""
-    await page.wait_for_timeout(150)
-    await page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                                 timeout=TIMEOUT_MS)
-
-
-async def student(browser, url: str, k: int, times: list, opens: list, errors: list, pages: list,
-                  retries: list) -> None:
-    ctx = await browser.new_context(viewport={"width": 1400, "height": 1600})
-    page = await ctx.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    pages.append(ctx)
-    stage = "open"
-    try:
-        t0 = time.perf_counter()
-        await page.goto(url)
-        await page.get_by_text("Step 1: Image and RoIs").wait_for()
-        await settled(page)
-        opens.append(time.perf_counter() - t0)
-        await page.wait_for_timeout(THINK_MS)
-
-        x = 200 + 3 * k  # every student a different box, so nothing is shared but the features
-        stage = "type x"
-        t0 = time.perf_counter()
-        field = page.locator('input[aria-label="x"]')
-        await field.fill(str(x))
-        await field.press("Enter")
-        await page.get_by_text(f"top-left corner x = {x},", exact=False).wait_for()
-        await settled(page)
-        times.append(time.perf_counter() - t0)
-        await page.wait_for_timeout(THINK_MS)
-
-        for step in range(2, 7):
-            stage = f"next to step {step}"
-            t0 = time.perf_counter()
-            await page.get_by_role("button", name="Next ▶").click()
-            heading = page.get_by_text(f"Step {step}:", exact=False).first
-            try:
-                await heading.wait_for(timeout=RETRY_AFTER_MS)
-            except Exception:
-                # The page settled on the old step: the click was lost. A student clicks again.
-                await settled(page)
-                if not await heading.is_visible():
-                    retries.append(f"student {k}, step {step}")
-                    await page.get_by_role("button", name="Next ▶").click()
-                await heading.wait_for()
-            await settled(page)
-            times.append(time.perf_counter() - t0)
-            await page.wait_for_timeout(THINK_MS)
-        text = await page.inner_text("body")
-        if "Something went wrong" in text or "Traceback" in text:
-            errors.append(f"student {k}: an error box on the page")
-    except Exception as exc:  # a timeout or a crash is a result here, not a reason to stop
-        if os.environ.get("ROI_VIZ_LOAD_SHOTS"):
-            await page.screenshot(path=f"{os.environ['ROI_VIZ_LOAD_SHOTS']}/student{k}.png", full_page=True)
-        errors.append(f"student {k}, {stage}: {type(exc).__name__}: {str(exc).splitlines()[0][:100]}")
-
-
-def pct(values: list, q: float) -> float:
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    return s[min(len(s) - 1, int(round(q * (len(s) - 1))))]
+from bench.harness.chromium import CHROMIUM, LOAD_FLAGS, student
+from bench.harness.procs import cpu_seconds, free_port, pct, rss_mb
+from bench.harness.streamlit_server import start_server
 
 
 async def run(sizes: list[int], port: int) -> None:
@@ -170,7 +51,7 @@ async def run(sizes: list[int], port: int) -> None:
     rss_one = None
     try:
         async with async_playwright() as p:
-            browser = await p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            browser = await p.chromium.launch(executable_path=CHROMIUM, args=LOAD_FLAGS)
             for n in sizes:
                 times, opens, errors, contexts, retries = [], [], [], [], []
                 cpu0 = cpu_seconds(proc.pid)
@@ -205,7 +86,8 @@ async def run(sizes: list[int], port: int) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m bench.bench_load",
+                                 description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10, 20, 30])
     ap.add_argument("--port", type=int, default=0, help="0 = any free port")
     args = ap.parse_args()
