@@ -1,6 +1,6 @@
 """How long one frame of the board's live geometry takes in Chromium, during a scripted drag.
 
-    python bench/bench_board.py [--frames 120] [--shots DIR]
+    python -m bench.bench_board [--frames 120] [--shots DIR]
 
 Starts the board's test page (tests/apps/board_app.py) on loopback, opens it in headless
 Chromium (Debian's, through Playwright) at 1366 x 768 and at 1920 x 1080, and for every
@@ -17,14 +17,11 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-from apps.board_harness import APPS, chromium, streamlit_app  # noqa: E402
+from tests.apps.board_harness import APPS, chromium, streamlit_app
 
 METHODS = {
     "RoI pooling, article": "method=pool&scheme=article",
@@ -59,7 +56,7 @@ def drag_frames(page, frames: int, shot: Path | None) -> list[float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m bench.bench_board", description=__doc__.splitlines()[0])
     ap.add_argument("--frames", type=int, default=120)
     ap.add_argument("--shots", type=Path, default=None)
     args = ap.parse_args()

@@ -1,6 +1,6 @@
 """The slow first opens a class waits for together, with and without the background warm-up.
 
-    python bench/bench_first_open.py [--think 8] [--repeats 2] [--cases head fastrcnn handout gif]
+    python -m bench.bench_first_open [--think 8] [--repeats 2] [--cases head fastrcnn handout gif]
 
 Each measurement starts a fresh server (nothing cached), opens the page in headless
 Chromium at 1366 x 768 and waits for the first step figure, leaves the page alone for
@@ -21,15 +21,18 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_page as bp  # noqa: E402  (the page bench's server and page helpers)
+from bench.harness.chromium import CHROMIUM, FLAGS
+from bench.harness.page.actions import figure_src, open_page, wait_figure_changed
+from bench.harness.page.dom import FIRST_VIEW_TIMEOUT_MS
+from bench.harness.page.measure import measure_floor
+from bench.harness.page.server import Server, start_server
+from bench.harness.paths import FLOOR_APP, ROOT
 
 # The view's heading is up and its figure is loaded: the same test for this page and an older one (which
 # showed its figures with st.image; the photo is a canvas in both).
@@ -44,10 +47,10 @@ VIEW_SHOWN_JS = """
 """
 
 
-def start(name: str, warm: bool, log_dir: Path, root: Path) -> bp.Server:
+def start(name: str, warm: bool, log_dir: Path, root: Path) -> Server:
     os.environ["ROI_VIZ_WARM_UP"] = "1" if warm else "0"
     try:
-        return bp.start_server(name, root / "app.py", log_dir, root)
+        return start_server(name, root / "app.py", log_dir, root)
     finally:
         os.environ.pop("ROI_VIZ_WARM_UP", None)
 
@@ -58,17 +61,17 @@ def act(page, case: str) -> float:
         t0 = time.perf_counter()
         page.get_by_test_id("stRadio").get_by_text("After pooling", exact=True).click()
         page.wait_for_timeout(100)  # the status widget shows up a moment after the click
-        page.wait_for_function(VIEW_SHOWN_JS, arg="VGG16's own classifier", timeout=bp.FIRST_VIEW_TIMEOUT_MS,
+        page.wait_for_function(VIEW_SHOWN_JS, arg="VGG16's own classifier", timeout=FIRST_VIEW_TIMEOUT_MS,
                                polling="raf")
         return time.perf_counter() - t0
     if case == "fastrcnn":
-        before = bp.figure_src(page)
+        before = figure_src(page)
         button = page.get_by_role("button", name="Fast R-CNN paper setting")
         if not button.is_visible():
             page.get_by_test_id("stExpandSidebarButton").click()
         t0 = time.perf_counter()
         button.click()
-        bp.wait_figure_changed(page, before, bp.FIRST_VIEW_TIMEOUT_MS)
+        wait_figure_changed(page, before, FIRST_VIEW_TIMEOUT_MS)
         return time.perf_counter() - t0
     what = {"handout": "handout", "gif": "sliding-box animation"}[case]
     page.get_by_role("button", name="Export").click()
@@ -76,23 +79,24 @@ def act(page, case: str) -> float:
     make.wait_for()
     t0 = time.perf_counter()
     make.click()
-    page.get_by_role("button", name=f"Download the {what}").wait_for(timeout=bp.FIRST_VIEW_TIMEOUT_MS)
+    page.get_by_role("button", name=f"Download the {what}").wait_for(timeout=FIRST_VIEW_TIMEOUT_MS)
     return time.perf_counter() - t0
 
 
 def floor_click(browser, log_dir: Path) -> float:
-    server = bp.start_server("floor", bp.FLOOR_APP, log_dir, bp.ROOT)
+    server = start_server("floor", FLOOR_APP, log_dir, ROOT)
     try:
-        return statistics.median(bp.measure_floor(browser, server, 5).walls())
+        return statistics.median(measure_floor(browser, server, 5).walls())
     finally:
         server.stop()
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m bench.bench_first_open",
+                                 description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--think", type=float, default=8.0, help="seconds between the first screen and the action")
     ap.add_argument("--repeats", type=int, default=2)
-    ap.add_argument("--root", type=Path, default=bp.ROOT,
+    ap.add_argument("--root", type=Path, default=ROOT,
                     help="the checkout whose app.py to run (an older commit's worktree, for a before/after)")
     ap.add_argument("--warm", nargs="+", choices=["off", "on"], default=["off", "on"],
                     help="the warm-up settings to run (an older commit has none: 'off' alone)")
@@ -102,14 +106,14 @@ def main() -> None:
     results: dict[tuple[str, bool], list[float]] = {}
     tracebacks = 0
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=bp.CHROMIUM, args=bp.FLAGS)
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         floor = floor_click(browser, log_dir)
         for case in args.cases:
             for r in range(args.repeats):
                 for warm in [w == "on" for w in args.warm]:
                     server = start(f"{case}-{'warm' if warm else 'cold'}-{r}", warm, log_dir, args.root)
                     try:
-                        ctx, page = bp.open_page(browser, server.url, None)
+                        ctx, page = open_page(browser, server.url, None)
                         time.sleep(args.think)
                         seconds = act(page, case)
                         ctx.close()

@@ -1,6 +1,6 @@
 """One ResNet-50-FPN forward at 512 x 512 on the CPU: ours against a bare torchvision forward.
 
-    python bench/bench_fpn.py [--repeat 10] [--size 512] [--threads 0]
+    python -m bench.bench_fpn [--repeat 10] [--size 512] [--threads 0]
 
 Ours is ``roi_viz.model.pyramid.extract_pyramid`` (normalisation, the forward, the
 four maps P2-P5 copied out as NumPy) on the untrained fallback backbone. The baseline
@@ -29,7 +29,7 @@ def percentile(times: list[float], q: float) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(prog="python -m bench.bench_fpn")
     ap.add_argument("--repeat", type=int, default=10)
     ap.add_argument("--size", type=int, default=512)
     ap.add_argument("--threads", type=int, default=0, help="torch's CPU threads (0: torch's default)")

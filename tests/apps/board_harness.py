@@ -77,7 +77,10 @@ def streamlit_app(script: Path, log_name: str):
     finally:
         proc.terminate()
         proc.wait(10)
-    from conftest import tracebacks
+    try:
+        from conftest import tracebacks
+    except ModuleNotFoundError:  # the board bench, run as a module from the repository root
+        from tests.conftest import tracebacks
 
     found = tracebacks(log.read_text(errors="replace"))
     assert not found, "the test app's server log has a traceback:\n" + found[-1]
