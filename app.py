@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from roi_viz.lesson.scene import focus_notice
+from roi_viz.state.scene import focus_notice
 from roi_viz.lesson.views import VIEWS
 from roi_viz.methods import build_scene, method
 from roi_viz.model import images, loading, samples

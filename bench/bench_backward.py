@@ -16,7 +16,7 @@ import time
 
 import numpy as np
 
-from roi_viz import backward as b
+from roi_viz.study import backward as b
 
 ROI = (296.0, 192.0, 200.0, 145.0)
 CASES = {"pool5, 3 x 3": (16, 32.0, 3), "conv5_3, 7 x 7": (32, 16.0, 7)}

@@ -73,6 +73,7 @@ from typing import Callable
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, sync_playwright
+from roi_viz import walkthrough
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
@@ -636,8 +637,9 @@ def figure_drawing_ms(repeats: int) -> float:
     not described yet: Matplotlib's figure encoded at the page's dpi."""
     os.environ.setdefault("ROI_VIZ_OFFLINE", "1")
     sys.path.insert(0, str(ROOT))
-    from roi_viz.draw.kit import PAGE_DPI, to_jpeg, to_png
-    from roi_viz.lesson.settings import Settings
+    from roi_viz.picture.files import to_jpeg, to_png
+    from ui.figure import PAGE_DPI
+    from roi_viz.state.settings import Settings
     from roi_viz.methods import METHODS, build_scene
     from roi_viz.model import features, images, samples
     from roi_viz.picture import svg
@@ -646,7 +648,7 @@ def figure_drawing_ms(repeats: int) -> float:
     img, _ = images.prepare_input(images.load_file(samples.get_sample("astronaut").path), 512)
     fm = features.extract(features.load_backbone(), img).values
     settings = Settings()
-    step = METHODS["pool"].steps[2]
+    step = walkthrough.steps("pool")[2]
     times = []
     for i in range(max(repeats, 3) + 1):
         col, row = i % 6, (i // 6) % 3

@@ -26,9 +26,9 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torchvision.ops import roi_pool as tv_roi_pool  # noqa: E402
 
-from roi_viz import proposals as P  # noqa: E402
+from roi_viz.study import proposals as P  # noqa: E402
 from roi_viz.model import images, samples  # noqa: E402
-from roi_viz.pooling import roi_pool  # noqa: E402
+from roi_viz.ops import roi_pool  # noqa: E402
 
 GOAL_MS, GOAL_RATIO, COUNT = 20.0, 30.0, 2000
 LAYERS = [("pool5", 32, (3, 3)), ("conv5_3", 16, (7, 7))]

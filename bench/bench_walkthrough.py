@@ -30,13 +30,15 @@ import torch  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from torchvision.models import vgg16  # noqa: E402
 
-from roi_viz.draw.kit import PAGE_DPI, to_jpeg, to_png  # noqa: E402
+from roi_viz.picture.files import to_jpeg, to_png  # noqa: E402
 from roi_viz.figures.compare import describe_compare, describe_slide  # noqa: E402
-from roi_viz.lesson.settings import Settings  # noqa: E402
+from roi_viz.state.settings import Settings  # noqa: E402
 from roi_viz.methods import METHODS, build_scene, run_all, runners  # noqa: E402
 from roi_viz.model import features, images, samples  # noqa: E402
 from roi_viz.ops.sliding import slide_roi  # noqa: E402
 from roi_viz.picture import mpl, svg  # noqa: E402
+from roi_viz import walkthrough  # noqa: E402
+from ui.figure import PAGE_DPI  # noqa: E402
 
 PAGE_WIDTH, PAGE_TEXT = 560.0, 13.0  # ui.figure's: the page's drawing
 
@@ -127,7 +129,7 @@ def main() -> None:
     variants = [("pool", "article"), ("pool", "fastrcnn"), ("align", "article"), ("warp", "article"), ("prroi", "article")]
     for method, scheme in variants:
         settings = Settings(method=method, scheme=scheme)
-        for step in METHODS[method].steps:
+        for step in walkthrough.steps(method):
             if method != "pool" and step.key in ("image", "features"):
                 continue  # the same figures as RoI pooling's
             it = iter(rois * 8)

@@ -22,11 +22,11 @@ import tempfile
 import warnings
 from pathlib import Path
 
-from .lesson.options import BY_FIELD, OPTIONS, Option
-from .lesson.settings import Settings
+from .state.options import BY_FIELD, OPTIONS, Option
+from .state.settings import Settings
 from .methods import METHODS
 from .model import images, samples
-from .lesson.choices import AXES, MAX_SLIDE_CELLS
+from .state.options import AXES, MAX_SLIDE_CELLS
 
 
 def parse_roi(text: str) -> tuple[float, float, float, float]:
@@ -144,7 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--roi", action=Once, type=parse_roi, default=samples.ARTICLE_ROI, metavar="X,Y,W,H",
                     help="the RoI in pixels of the model input (default: the article's 296,192,200,145)")
     ex.add_argument("--image", action=Once, type=Path, help=f"an image file (default: the sample '{samples.DEFAULT_SAMPLE}')")
-    for o in OPTIONS:  # every setting as its one declaration says (roi_viz.lesson.options)
+    for o in OPTIONS:  # every setting as its one declaration says (roi_viz.state.options)
         default = getattr(Settings(), o.field)
         choices = o.choices() if o.kind == "choice" else None
         ex.add_argument(o.cli, action=Once, type=_option_type(o), default=None, dest=o.field, choices=choices,
@@ -184,8 +184,9 @@ def run_explain(args) -> int:
     if args.proposals_csv and not args.proposals:
         raise ValueError("--proposals-csv writes the table of --proposals: add --proposals.")
     # Imported here so that `--help` and argument errors answer at once, without torch.
-    from . import export, rois
-    from .draw.kit import to_png
+    from . import export
+    from .state import rois
+    from .picture.files import to_png
     from .lesson.words import plain
     from . import walkthrough
     from .methods import build_scene
@@ -253,7 +254,7 @@ def run_explain(args) -> int:
 
 def _proposals(args, inp, map_size, settings) -> str:
     """Selective search on the input, the summary on stderr (stdout may be the JSON), the table if asked."""
-    from . import proposals
+    from .study import proposals
     from .lesson.proposals import study, summary_text
 
     boxes = proposals.selective_search(inp)

@@ -11,7 +11,7 @@ session to a :class:`Link` and back.
 The parameters (every one optional)::
 
     img=chelsea          a sample photo by name, or an uploaded photo by its name in the server's store
-                         (64 hex characters, :mod:`roi_viz.uploads`); ``img=upload``: an upload the
+                         (64 hex characters, :mod:`roi_viz.state.uploads`); ``img=upload``: an upload the
                          server could not keep, which cannot travel
     size=224             model input size, a multiple of 32 from 224 to 1024
     shape=aspect         square (S x S, the article) | aspect (the photo's proportions, shorter side S)
@@ -42,7 +42,7 @@ RoI numbers are separated by ``_`` because ``_`` is never escaped in a URL
 links typed by hand. The page's boxes are whole pixels of the input, so a link
 read here gives whole pixels: a fractional coordinate (``296.6``, ``1600/7``)
 is rounded as the page's store rounds a typed one
-(:func:`roi_viz.rois.whole_roi`), with a sentence naming it. The writer still
+(:func:`roi_viz.state.rois.whole_roi`), with a sentence naming it. The writer still
 writes any number exactly (``1600/7``), so a box from elsewhere is never
 misquoted.
 """
@@ -54,18 +54,18 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping, Sequence
 
-from .lesson import options
-from .lesson.choices import AXES, SLIDE_CELLS, QUIZ_LEVELS as LEVEL_CHOICES
-from .lesson.settings import Settings
+from .state import options
+from .state.options import AXES, SLIDE_CELLS, QUIZ_LEVELS as LEVEL_CHOICES
+from .state.settings import Settings
 from .lesson.proposals import ORDERS as PROPOSAL_ORDERS
 from .lesson.views import VIEWS as VIEW_LIST
-from .proposals import MODES as SEARCH_MODES
+from .study.proposals import MODES as SEARCH_MODES
 from .methods import METHODS
 from .model import samples
 from .model.images import input_dims
-from .uploads import is_name
+from .state.uploads import is_name
 from .ops import geometry as g
-from .rois import WHOLE_PIXELS, RoIError, RoIStore, clip_roi, whole_roi
+from .state.rois import WHOLE_PIXELS, RoIError, RoIStore, clip_roi, whole_roi
 
 VIEWS = tuple(VIEW_LIST)  # the page's views, from the one list
 QUIZ_LEVELS = tuple(LEVEL_CHOICES)  # roi_viz.quiz.LEVELS, without importing the quiz here
@@ -81,7 +81,7 @@ UPLOAD = "upload"
 
 
 DRAWN = 40  # proposals drawn on the photo by default: the 20 that keep the least and the 20 that keep the most
-MAX_PROPOSALS = 2000  # selective search keeps at most this many (roi_viz.proposals.selective_search)
+MAX_PROPOSALS = 2000  # selective search keeps at most this many (roi_viz.study.proposals.selective_search)
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ class Link:
     quiz_seed: int | None = None  # None: the page draws one when the quiz is opened
     proposals_drawn: int = DRAWN  # the Proposals view: how many boxes are drawn on the photo
     proposals_order: str = "ends"  # ... in which order (roi_viz.lesson.proposals.ORDERS)
-    proposals_search: str = "fast"  # ... selective search's mode (roi_viz.proposals.MODES)
+    proposals_search: str = "fast"  # ... selective search's mode (roi_viz.study.proposals.MODES)
 
 
 DEFAULT = Link()
@@ -249,7 +249,7 @@ def from_params(params: Mapping[str, str | Sequence[str]],
 
     ``photos`` maps the names of the uploaded photos this server has to their
     original ``(W, H)`` (the page looks the link's ``img`` up in its store, once
-    :func:`roi_viz.uploads.is_name` has said it is a name): a name it lacks gets a
+    :func:`roi_viz.state.uploads.is_name` has said it is a name): a name it lacks gets a
     sentence and the sample photo, with the boxes read on the sample.
     """
     notices: list[str] = []
@@ -344,7 +344,7 @@ def from_params(params: Mapping[str, str | Sequence[str]],
     elif img is not None:
         sample = img
 
-    # The settings: each read as its declaration says (roi_viz.lesson.options), a bad one named and defaulted.
+    # The settings: each read as its declaration says (roi_viz.state.options), a bad one named and defaulted.
     settings, problems = options.from_texts({o.link: one(o.link) for o in options.OPTIONS if one(o.link) is not None}, d)
     for name, why in problems.items():
         bad(name, why)
@@ -413,7 +413,7 @@ def from_params(params: Mapping[str, str | Sequence[str]],
             bad("bin", f"is not ROW_COLUMN inside the {output[0]} × {output[1]} output, counted from 0")
             i = j = 0
     # How many points a bin has depends on the method, the ratio and the box: the page clamps the point
-    # once the scene is built and says so (roi_viz.lesson.scene.focus_notice).
+    # once the scene is built and says so (roi_viz.state.scene.focus_notice).
     k = whole("point", 1, 64 * 64, 0, shift=1)
     axis = choice("axis", AXES, DEFAULT.slide_axis)
     cells = DEFAULT.slide_cells

@@ -32,8 +32,9 @@ from typing import Callable
 import numpy as np
 from PIL import Image
 
-from .lesson.scene import Scene, clamp_focus, strongest_channel
-from .lesson.settings import Settings
+from .state.scene import Scene, clamp_focus, strongest_channel
+from .state.options import METHOD_NAMES
+from .state.settings import Settings
 from .ops import geometry as g
 from .ops.maps import as_numpy_map
 from .ops.prroi import prroi_pool
@@ -57,13 +58,13 @@ class Method:
     whole_cell_bins: bool = False  # its bins are blocks of whole cells (RoI pooling's split)
     samples_points: bool = False  # reads the map at bilinear sampling points
     integrates: bool = False  # averages the bilinear surface exactly over each bin
-    # Its backward pass (roi_viz.backward) and the training view's words (roi_viz.lesson.training).
+    # Its backward pass (roi_viz.study.backward) and the training view's words (roi_viz.lesson.training).
     forward: Callable | None = None  # (feature_map, roi, *, stride, output_size, **options) -> trace; None: none here
     forward_options: tuple[tuple[str, str], ...] = ()  # (the forward's keyword, the Settings field it reads)
     surrogate: bool = False  # a differentiable stand-in for the box's gradient exists (MNC's RoIWarp layer)
     gradient_words: str = ""  # where one output value's gradient lands on the map, after "sends its gradient"
     box_words: str = ""  # whether a loss could move the box through it: one or two sentences
-    # Pooling thousands of proposals at once (roi_viz.proposals.pool_all): the torchvision.ops function, if any.
+    # Pooling thousands of proposals at once (roi_viz.study.proposals.pool_all): the torchvision.ops function, if any.
     batched: str = ""  # "roi_pool" or "roi_align"; "" where torchvision has none
 
     def options_for(self, settings: Settings) -> dict:
@@ -80,13 +81,6 @@ class Method:
 
     def step_keys(self) -> list[str]:
         return list(self.plan)
-
-    @property
-    def steps(self):
-        """The walkthrough's steps (:func:`roi_viz.walkthrough.steps`); loads the figures on first use."""
-        from . import walkthrough  # the record stays pure: only a caller that draws pays for Matplotlib
-
-        return walkthrough.steps(self.key)
 
 
 # ------------------------------------------------------------------ how each runs
@@ -185,7 +179,10 @@ METHODS: dict[str, Method] = {
     )
 }
 POOL = "pool"  # the method every scene also runs: its projection and snapped cells are every step's reference
-NAMES = {k: m.name for k, m in METHODS.items()}  # kept in step with METHODS by register()
+# Each method's name by key, kept in step with METHODS by register(): the same dict the method option offers,
+# so the settings below the records list every record without importing them.
+NAMES = METHOD_NAMES
+NAMES.update({k: m.name for k, m in METHODS.items()})
 
 
 def method(key: str) -> Method:

@@ -7,7 +7,7 @@ where a step reads differently for a kind of method (the feature map's note,
 the output), the record's traits pick the version, never its name. A method
 with a step of its own registers it with :func:`register`.
 
-Both functions of a step take the same :class:`~roi_viz.lesson.scene.Scene`,
+Both functions of a step take the same :class:`~roi_viz.state.scene.Scene`,
 so a figure and its text are always computed from the same numbers.
 
 A step's figure is *described* (:mod:`roi_viz.figures`): ``step.describe(scene, width=, text=)``
@@ -31,7 +31,7 @@ from .figures import sampling as dsa
 from .figures import steps as ds
 from .picture.spec import Drawing
 from .lesson import words
-from .lesson.scene import Scene
+from .state.scene import Scene
 from .methods import Method, method
 
 

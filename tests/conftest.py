@@ -17,7 +17,7 @@ from PIL import Image
 # The app and CLI under test must not try the internet; tests of that path opt back in.
 os.environ.setdefault("ROI_VIZ_OFFLINE", "1")
 os.environ.pop("ROI_VIZ_WEIGHTS", None)
-# Uploads are kept in a store on disk (roi_viz.uploads): the tests' go to a directory of their own, not the user's cache.
+# Uploads are kept in a store on disk (roi_viz.state.uploads): the tests' go to a directory of their own, not the user's cache.
 if not os.environ.get("ROI_VIZ_UPLOADS"):
     import tempfile
 

@@ -6,7 +6,7 @@ from torchvision.ops import roi_align as tv_roi_align
 
 from roi_viz.ops import geometry as g
 from roi_viz.ops.maps import interpolate
-from roi_viz.pooling import roi_align, roi_warp
+from roi_viz.ops import roi_align, roi_warp
 
 
 def random_case(rng):

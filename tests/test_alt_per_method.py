@@ -22,10 +22,10 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import figures, page_text, widget
 from roi_viz import walkthrough
-from roi_viz.lesson import options
+from roi_viz.state import options
 from roi_viz.lesson.alt import alt_text, key_numbers
 from roi_viz.lesson.numbers import cells, exact, pct, value
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene, method
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -64,14 +64,14 @@ def scene_for(preset: str, key: str, box, rng, **changes):
 
 
 def words_of(scene, step_key: str) -> str:
-    return next(st.words(scene) for st in method(scene.method).steps if st.key == step_key)
+    return next(st.words(scene) for st in walkthrough.steps(scene.method) if st.key == step_key)
 
 
 def check(scene) -> None:
     """Every step's text alternative, and the numbers table, against the method's trace and its own words."""
     rec = method(scene.method)
     r = scene.chosen
-    last = method(scene.method).steps[-1].words(scene)
+    last = walkthrough.steps(scene.method)[-1].words(scene)
     said = COVERAGE.search(last)
     assert said, last
     coverage = said.group(1)
@@ -80,7 +80,7 @@ def check(scene) -> None:
     row = dict(key_numbers(scene))
     assert row[f"Share of the RoI that reaches the output ({scene.method_name})"] == coverage
     assert row["Projected box (x, y, w, h), cells"] == "(" + ", ".join(exact(v) for v in r.projected) + ")"
-    for n, st in enumerate(rec.steps):
+    for n, st in enumerate(walkthrough.steps(rec.key)):
         alt = alt_text(scene, f"Step {n + 1}: {st.title}")
         assert alt.startswith(f"Step {n + 1}: {st.title}. {scene.method_name} on RoI ")
         assert ALT_COVERAGE.findall(alt) == [coverage], (alt, last)
@@ -146,7 +146,7 @@ def test_the_articles_box_is_not_told_with_roi_poolings_numbers(key):
     alt = alt_text(scene, "Step 6: Output and coverage")
     assert "100 % of the RoI reaches the output" in alt
     assert "(9, 6, 6, 4)" not in alt and "60.9 %" not in alt and "5.32 cells lost" not in alt
-    assert "**Coverage: 100 %.**" in method(key).steps[-1].words(scene)
+    assert "**Coverage: 100 %.**" in walkthrough.steps(key)[-1].words(scene)
 
 
 @pytest.mark.parametrize("key", ["align", "prroi"])
@@ -154,7 +154,7 @@ def test_a_typed_box_aligned_is_whole_not_shifted(key):
     """A box typed with tenths of a pixel, aligned: RoIAlign's float32 box leaves ~1e-5 of a cell outside its bins;
     that is rounding noise, not the legacy half-cell shift, and no text may call it one."""
     scene = scene_for("article", key, (296.6, 192.3, 200.2, 145.7), np.random.default_rng(2), aligned=True)
-    last = method(key).steps[-1].words(scene)
+    last = walkthrough.steps(key)[-1].words(scene)
     assert "**Coverage: 100 %.**" in last and "half-cell shift" not in last, last
     alt = alt_text(scene, "Step 1: Image and RoIs")
     assert "; 100 % of the RoI reaches the output." in alt and "outside them" not in alt, alt

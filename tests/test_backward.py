@@ -10,8 +10,8 @@ import torchvision  # noqa: F401  (registers torch.ops.torchvision)
 from torchvision.ops import roi_align as tv_roi_align
 from torchvision.ops import roi_pool as tv_roi_pool
 
-from roi_viz import backward as b
-from roi_viz.pooling import prroi_pool, roi_align, roi_pool, roi_warp
+from roi_viz.study import backward as b
+from roi_viz.ops import prroi_pool, roi_align, roi_pool, roi_warp
 
 ARTICLE_ROI = (296.0, 192.0, 200.0, 145.0)
 
@@ -543,6 +543,6 @@ def test_share_reached_tells_pooling_from_the_smooth_methods():
 
 
 def test_the_backward_module_imports_no_torch_matplotlib_or_streamlit():
-    code = "import sys, roi_viz.backward; print(sorted({'torch', 'matplotlib', 'streamlit'} & set(sys.modules)))"
+    code = "import sys, roi_viz.study.backward; print(sorted({'torch', 'matplotlib', 'streamlit'} & set(sys.modules)))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

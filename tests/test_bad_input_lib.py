@@ -14,7 +14,7 @@ from PIL import Image
 from conftest import encode, photo, png_header_only
 from roi_viz.model import images
 from roi_viz.ops import geometry as g
-from roi_viz.pooling import prroi_pool, roi_align, roi_pool, roi_warp
+from roi_viz.ops import prroi_pool, roi_align, roi_pool, roi_warp
 
 FUNCS = {
     "pool": lambda fm, roi, **kw: roi_pool(fm, roi, **kw),
@@ -216,7 +216,7 @@ def test_a_few_unknown_parameters_are_all_named():
     ("align", 2, 9, 3), ("align", 1, 2, 0), ("warp", 3, 10, 8), ("pool", 2, 9, 0), ("prroi", 2, 5, 0),
 ])
 def test_an_impossible_point_is_clamped_and_said(features_512, method, ratio, asked, shown):
-    from roi_viz.lesson.scene import focus_notice
+    from roi_viz.state.scene import focus_notice
     from roi_viz.methods import build_scene
 
     back, notices = read_link({"method": method, "ratio": str(ratio), "point": str(asked)})
@@ -230,7 +230,7 @@ def test_an_impossible_point_is_clamped_and_said(features_512, method, ratio, as
 
 
 def test_a_possible_point_gets_no_notice(features_512):
-    from roi_viz.lesson.scene import focus_notice
+    from roi_viz.state.scene import focus_notice
     from roi_viz.methods import build_scene
 
     back, _ = read_link({"method": "align", "ratio": "2", "point": "4", "bin": "1_2"})

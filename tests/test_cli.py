@@ -18,7 +18,7 @@ def test_explain_text(capsys):
 
 def test_a_fractional_roi_is_whole_pixels_as_on_the_page(capsys):
     """One box, one set of numbers: the command line rounds a typed 296.6 as the page does, and says so."""
-    from roi_viz import rois
+    from roi_viz.state import rois
 
     assert main(["explain", "--roi", "296.6,192,200,145.5"]) == 0
     out = capsys.readouterr().out

@@ -26,7 +26,7 @@ from roi_viz.figures import look
 from roi_viz.figures import sampling
 from roi_viz.figures import steps as fp
 from roi_viz.figures.frame import SWATCH_GAP
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import build_scene
 from roi_viz.ops import geometry as g
 from roi_viz.picture import fonts, svg

@@ -17,7 +17,7 @@ from PIL import Image
 from roi_viz import methods
 from roi_viz.figures.compare import describe_compare, describe_slide
 from roi_viz.lesson.numbers import value as activation
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene, run_all
 from roi_viz.ops.sliding import slide_roi
 from roi_viz.picture import place
@@ -25,7 +25,7 @@ from roi_viz.picture.spec import Point, Rect, Text
 
 COLUMN_PX = 528  # the lesson column of a 1366 x 768 laptop
 PRESENTED = dict(width=1000.0, text=20.0)  # a drawing for a projector: wider, larger type, shown near its size
-GIF = dict(width=720.0, text=14.0)  # roi_viz.draw.compare's files: the GIF's frames at their own size
+GIF = dict(width=720.0, text=14.0)  # the files' size (roi_viz.export.animations.FILE_WIDTH, FILE_TEXT): the GIF's frames at their own size
 PRESETS = {"article": ARTICLE, "fastrcnn": FAST_RCNN}
 IMAGE = Image.new("RGB", (512, 512), (90, 120, 150))
 

@@ -12,13 +12,14 @@ from PIL import Image
 
 from roi_viz import export
 from roi_viz.cli import main
-from roi_viz.draw.kit import SLIDE_DPI
+from roi_viz.picture.files import SLIDE_DPI
 from roi_viz.lesson.numbers import num, pct, value
-from roi_viz.lesson.settings import FAST_RCNN, Settings
+from roi_viz.state.settings import FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene, runners
 from roi_viz.ops.roialign import roi_align
 from roi_viz.ops.roipool import roi_pool
 from roi_viz.ops.sliding import slide_roi
+from roi_viz import walkthrough
 
 ARTICLE_ROI = (296.0, 192.0, 200.0, 145.0)
 RNG = np.random.default_rng(7)
@@ -92,7 +93,7 @@ def gif_frames(data: bytes):
 @pytest.mark.parametrize("method", list(METHODS))
 def test_figure_png_is_at_slide_resolution(method):
     scene = scene_for(Settings(method=method))
-    steps = METHODS[method].steps
+    steps = walkthrough.steps(method)
     for k in (1, len(steps) - 1):
         width_in, height_in = steps[k].figure(scene).get_size_inches()
         with Image.open(io.BytesIO(export.figure_png(scene, k))) as im:
@@ -109,7 +110,7 @@ def test_figure_png_is_at_slide_resolution(method):
 @pytest.mark.parametrize("name", list(SETTINGS))
 def test_handout_has_the_settings_page_and_one_page_per_step(name):
     scene = scene_for(SETTINGS[name], rois=(ARTICLE_ROI, (10, 20, 100, 50)))
-    steps = METHODS[scene.method].steps
+    steps = walkthrough.steps(scene.method)
     calls = []
     data = export.handout_pdf(scene, title="Astronaut", progress=lambda d, t: calls.append((d, t)))
     assert data.startswith(b"%PDF") and len(data) < 20 * 2**20
@@ -165,7 +166,7 @@ def test_handout_text_stays_on_the_page_and_never_overlaps(method):
 @pytest.mark.parametrize("name", list(SETTINGS))
 def test_walkthrough_gif_has_one_frame_per_step(name):
     scene = scene_for(SETTINGS[name])
-    steps = METHODS[scene.method].steps
+    steps = walkthrough.steps(scene.method)
     calls = []
     data = export.walkthrough_gif(scene, progress=lambda d, t: calls.append((d, t)))
     n, size, loop, durations = gif_frames(data)

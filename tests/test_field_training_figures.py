@@ -22,12 +22,12 @@ import pytest
 from PIL import Image
 
 from layout_checks import problems
-from roi_viz import receptive
+from roi_viz.study import receptive
 from roi_viz.figures import receptive as fr
 from roi_viz.figures import training as ft
 from roi_viz.lesson.numbers import exact, num, pct, value as activation
 from roi_viz.lesson.training import backward_pass
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene
 from roi_viz.picture import mpl, place, scale, svg
 from roi_viz.picture.spec import Line, Photo, Point, Rect, Text

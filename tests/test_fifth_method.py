@@ -17,11 +17,11 @@ from PIL import Image
 
 from roi_viz import export, link, methods, walkthrough
 from roi_viz.cli import main
-from roi_viz.draw import compare
-from roi_viz.draw.kit import to_png
+from painted import fig_compare, fig_slide
+from roi_viz.picture.files import to_png
 from roi_viz.figures.frame import Sheet
 from roi_viz.lesson import words
-from roi_viz.lesson.settings import Settings
+from roi_viz.state.settings import Settings
 from roi_viz.ops.roipool import roi_pool
 from roi_viz.ops.sliding import slide_roi
 
@@ -176,14 +176,14 @@ def test_the_comparison_includes_it(scene):
     assert RECORD.short == " ".join(m.text for _, m in d.marks(Text) if m.kind == "method" and m.colour == RECORD.style[0])
     reads_panel = d.panels[2 * (len(traces) - 1)]
     assert any(m.kind == "bin" for m in reads_panel.marks) and not any(m.kind == "sample" for m in reads_panel.marks)
-    png = to_png(compare.fig_compare(scene, traces, methods.METHODS), 50)
+    png = to_png(fig_compare(scene, traces, methods.METHODS), 50)
     assert png[:4] == b"\x89PNG"
     table = words.compare_table(scene, traces, methods.NAMES, methods.labels(traces))
     assert "Average RoI pooling (article rounding)" in table and "| Average RoI pooling |" in table
     slide = slide_roi(scene.features, ROI, methods.runners(scene.settings), stride=32, output_size=(3, 3),
                       channel=scene.channel, bin=(1, 1), axis="x", steps=9)
     assert KEY in slide.values
-    assert to_png(compare.fig_slide(scene, slide, methods.METHODS), 50)[:4] == b"\x89PNG"
+    assert to_png(fig_slide(scene, slide, methods.METHODS), 50)[:4] == b"\x89PNG"
 
 
 def test_the_walkthrough_draws_and_tells_every_step(scene):
@@ -263,7 +263,7 @@ def twin_scenes(source: str, seed: int = 3):
 
 
 def test_the_backward_pass_runs_the_twin_as_its_source(twin):
-    from roi_viz import backward
+    from roi_viz.study import backward
 
     source, rec = twin
     fm = np.random.default_rng(1).standard_normal((3, 16, 16))
@@ -319,7 +319,7 @@ def test_a_method_without_a_forward_function_is_refused_in_a_sentence(scene):
 
 
 def test_the_proposals_measure_the_twin_as_its_source(twin):
-    from roi_viz import proposals as P
+    from roi_viz.study import proposals as P
     from roi_viz.lesson import proposals as L
 
     source, rec = twin

@@ -14,12 +14,15 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from layout_checks import PRESENTED_LEAST, overlap, problems
-from roi_viz.draw import kit
+import painted
 from roi_viz.lesson import words
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene
 from roi_viz.picture import place
+from roi_viz.picture.files import SLIDE_DPI
 from roi_viz.picture.spec import Line, Point, Rect, Text
+from roi_viz import walkthrough
+from ui.figure import PAGE_DPI, PAGE_MIN_PX, PRESENT_MIN_PX
 
 IMAGE = Image.new("RGB", (512, 512), (90, 120, 150))
 ROI = (296, 192, 200, 145)  # the article's
@@ -47,7 +50,7 @@ def test_no_number_overlaps_another_or_leaves_the_figure_at_the_widest_values(pr
     # figures' test's).
     for out, scale in ((2, 0.1), (5, 0.1), (7, 0.1)):
         scene = scene_for(preset, method, out, scale)
-        for step in METHODS[method].steps:
+        for step in walkthrough.steps(method):
             found = problems(step.describe(scene), 528)
             d, shown = presented(step, scene)
             found += [f"presented: {p}" for p in problems(d, shown, PRESENTED_LEAST)]
@@ -86,7 +89,7 @@ def test_the_bilinear_table_recomputes_from_its_printed_numbers(seed):
 def test_prroi_shares_add_up_as_the_words_say(out):
     for seed, roi in enumerate([ROI, (100, 37, 171, 203), (13, 250, 299, 77)]):
         scene = scene_for(ARTICLE, "prroi", out, seed=seed, roi=roi, focus=(out - 1, out // 2, 0))
-        step = [s for s in METHODS["prroi"].steps if s.key == "integrate"][0]
+        step = [s for s in walkthrough.steps("prroi") if s.key == "integrate"][0]
         d = step.describe(scene)  # the page's figure, the one the words describe
         printed = [float(m.text.split()[0]) for _, m in d.marks(Text) if m.kind == "share value"]
         text = words.step_integrate(scene)
@@ -119,7 +122,7 @@ def test_the_colour_bar_runs_under_the_map_between_its_two_ends(shape):
     fm = np.random.default_rng(0).random(shape, dtype=np.float32)
     H, W = shape[1:]
     scene = build_scene(Image.new("RGB", (W * 32, H * 32)), fm, [(40, 40, 150, 120)], 0, settings)
-    step = [s for s in METHODS["pool"].steps if s.key == "features"][0]
+    step = [s for s in walkthrough.steps("pool") if s.key == "features"][0]
     for kw in ({}, dict(width=1000.0, text=20.0), dict(width=360.0, text=12.0)):
         d = step.describe(scene, **kw)
         (p_map,) = {p for p, m in d.marks(Rect) if m.kind == "cell"}
@@ -141,15 +144,15 @@ def test_the_colour_bar_runs_under_the_map_between_its_two_ends(shape):
 def page_px(fig) -> float:
     """The smallest text's height in pixels on the page: PAGE_DPI, shrunk to the page's widest figure."""
     FigureCanvasAgg(fig).draw()
-    shown = min(kit.PAGE_DPI * fig.get_size_inches()[0], kit.PAGE_WIDTH_PX)
-    return kit.smallest_text_px(fig, shown)
+    shown = min(PAGE_DPI * fig.get_size_inches()[0], painted.PAGE_WIDTH_PX)
+    return painted.smallest_text_px(fig, shown)
 
 
 def presenter_px(fig) -> float:
-    kit.for_projector(fig)
+    painted.for_projector(fig)
     FigureCanvasAgg(fig).draw()
-    _, (w, h) = kit.projector_image(fig)
-    return kit.smallest_text_px(fig, kit.present_width(w, h) * fig.get_size_inches()[0] * kit.SLIDE_DPI / w)
+    _, (w, h) = painted.projector_image(fig)
+    return painted.smallest_text_px(fig, painted.present_width(w, h) * fig.get_size_inches()[0] * SLIDE_DPI / w)
 
 
 @pytest.mark.parametrize("preset", [ARTICLE, FAST_RCNN], ids=["article", "fastrcnn"])
@@ -157,20 +160,20 @@ def test_no_text_is_too_small_on_the_page_or_the_projector(preset):
     """The comparison and the sliding box (Matplotlib figures): the walkthrough's steps are described, and their
     sizes are the walkthrough figures' test's."""
     from roi_viz import methods
-    from roi_viz.draw.compare import fig_compare, fig_slide
     from roi_viz.methods import run_all
+    from painted import fig_compare, fig_slide
     from roi_viz.ops.sliding import slide_roi
 
     for out in (3, 7):
         for method in METHODS:
             scene = scene_for(preset, method, out)
         traces = run_all(scene.features, scene.rois[0], scene.settings)
-        assert page_px(fig_compare(scene, traces, METHODS)) >= kit.PAGE_MIN_PX, ("compare", out)
-        assert presenter_px(fig_compare(scene, traces, METHODS)) >= kit.PRESENT_MIN_PX, ("compare", out)
+        assert page_px(fig_compare(scene, traces, METHODS)) >= PAGE_MIN_PX, ("compare", out)
+        assert presenter_px(fig_compare(scene, traces, METHODS)) >= PRESENT_MIN_PX, ("compare", out)
         slide = slide_roi(scene.features, scene.rois[0], methods.runners(scene.settings), stride=scene.settings.stride,
                           output_size=scene.settings.output_size, channel=scene.channel, bin=(0, 0), steps=21)
         for at in (None, 10):  # the page's figure, and a frame of the sliding-box animation
-            assert page_px(fig_slide(scene, slide, METHODS, at=at)) >= kit.PAGE_MIN_PX, ("slide", out, at)
+            assert page_px(fig_slide(scene, slide, METHODS, at=at)) >= PAGE_MIN_PX, ("slide", out, at)
 
 
 # ---------------------------------------------------------------- the close-up of one point
@@ -191,7 +194,7 @@ def test_the_bilinear_labels_clear_the_leader_lines_and_the_ring(method, present
     """Every number of the close-up (a weight in its white box, a cell's value) stays clear of the leader lines
     from the point to the cells it reads (with their black outline) and of the point's ring."""
     rng = np.random.default_rng(1)
-    step = [s for s in METHODS[method].steps if s.key == "bilinear"][0]
+    step = [s for s in walkthrough.steps(method) if s.key == "bilinear"][0]
     checked = 0
     for _ in range(8):
         roi = tuple(float(v) for v in (rng.integers(0, 300), rng.integers(0, 300), rng.integers(40, 200), rng.integers(40, 200)))
@@ -236,7 +239,7 @@ def test_the_untrained_badge_covers_no_other_text_of_a_step(presenter):
     for preset, out in ((ARTICLE, 3), (FAST_RCNN, 7)):
         for method in METHODS:
             scene = dataclasses.replace(scene_for(preset, method, out), pretrained=False)  # the badge is drawn
-            for step in METHODS[method].steps:
+            for step in walkthrough.steps(method):
                 d = presented(step, scene)[0] if presenter else step.describe(scene)
                 seen += any(m.kind == "badge" for _, m in d.marks(Rect))
                 found += _badge_problems(d, f"{method} {out} {step.key}")
@@ -248,12 +251,12 @@ def test_the_untrained_badge_covers_no_other_text(presenter):
     """The red "untrained" label sits in a corner of the comparison and the sliding box's figures (Matplotlib),
     clear of every heading, title and label."""
     from roi_viz import methods
-    from roi_viz.draw.compare import fig_compare, fig_slide
     from roi_viz.ops.sliding import slide_roi
+    from painted import fig_compare, fig_slide
 
     def covered(fig, name):
         if presenter:
-            kit.for_projector(fig)
+            painted.for_projector(fig)
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
         r = canvas.get_renderer()
@@ -317,7 +320,7 @@ def test_every_text_fits_the_file_figure(preset):
     for method in METHODS:
         for out in (3, 7):
             scene = scene_for(preset, method, out, roi=(300, 190, 203, 147))
-            for step in METHODS[method].steps:
+            for step in walkthrough.steps(method):
                 d = step.describe(scene, **FILE)
                 assert problems(d, d.width, FILE["text"]) == [], (method, out, step.key)
                 fig = step.figure(scene)  # the file's figure: the same texts, none past its edges

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from roi_viz import quiz
-from roi_viz.lesson.settings import Settings
+from roi_viz.state.settings import Settings
 from conftest import drag_on, live, number, settle, the_canvas, step_figure
 from conftest import SHOTS
 

@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from roi_viz.ops import geometry as g
-from roi_viz.pooling import roi_pool
+from roi_viz.ops import roi_pool
 
 ARTICLE = (296, 192, 200, 145)
 

@@ -12,7 +12,7 @@ import pytest
 import torch
 from torchvision.models import vgg16
 
-from roi_viz import head
+from roi_viz.study import head
 from roi_viz.model import weights
 
 
@@ -132,17 +132,18 @@ def test_no_weights_gives_a_seeded_untrained_head(monkeypatch, tmp_path):
 
 
 def test_head_figure_flags_an_untrained_head(model, image_and_map):
-    from matplotlib.text import Text
-
-    from roi_viz.draw import kit
-    from roi_viz.draw.head import fig_head
+    from roi_viz.figures.head import describe_head
+    from roi_viz.picture import mpl
+    from roi_viz.picture.files import to_png
+    from roi_viz.picture.spec import Text
+    from ui.figure import PAGE_DPI
 
     _, conv5_3 = image_and_map
     results = head.classify_rois(model, conv5_3, [(0, 0, 224, 224), (100, 100, 20, 20)], stride=16)
     for pretrained in (True, False):
-        fig = fig_head(results, pretrained)
-        kit.to_png(fig, kit.PAGE_DPI)
-        words = " ".join(t.get_text() for t in fig.findobj(Text))
+        d = describe_head(results, pretrained)
+        assert to_png(mpl.paint(d), PAGE_DPI)[:4] == b"\x89PNG"
+        words = " ".join(m.text for _, m in d.marks(Text))
         assert ("UNTRAINED" in words) is not pretrained
         assert "RoI 1: (0, 0), 224×224 px" in words and "RoI 2: (100, 100), 20×20 px" in words
         assert "all 49 bins empty" in words  # the small RoI under the article's rule

@@ -21,10 +21,10 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from layout_checks import problems
-from roi_viz.head import CLASSES
+from roi_viz.study.head import CLASSES
 from roi_viz.lesson.numbers import exact
 from roi_viz import quiz
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.ops.roipool import roi_pool
 from roi_viz.picture import mpl, place, svg
 from roi_viz.picture.spec import Line, Photo, Rect, Text
@@ -65,7 +65,7 @@ def assert_painters_agree(d) -> None:
 
 # ============================================================ after pooling: the head's chart
 def head_results(preset: str, out: int, boxes, pretrained: bool, seed: int = 0):
-    """What ``roi_viz.head.classify_rois`` gives (box, top-5 classes, the pooling's trace), without the model: each
+    """What ``roi_viz.study.head.classify_rois`` gives (box, top-5 classes, the pooling's trace), without the model: each
     box pooled from a random conv5_3-like map (stride 16) with the preset's rule to ``out x out``, and five classes
     (the longest ImageNet name among them) with a trained head's peaked or an untrained head's flat probabilities."""
     rng = np.random.default_rng(seed)
@@ -96,15 +96,32 @@ def test_the_heads_chart_fits_the_page_the_projector_and_a_phone(preset, out, pr
         assert problems(d, shown, least) == [], name
 
 
-def old_words(results, pretrained) -> set[str]:
-    """Every word the Matplotlib figure printed, but the probability axis's numbers (a locator chose them)."""
-    from roi_viz.draw.head import fig_head
+def old_percent(p: float) -> str:
+    """A probability as the Matplotlib chart printed it: an untrained head's are all near 0.1 %, so small ones keep
+    two significant figures."""
+    v = 100 * p
+    if v == 0:
+        return "0 %"
+    return f"{v:.0f} %" if v >= 10 else f"{v:.2g} %" if v >= 0.1 else f"{v:.2f} %"
 
-    fig = fig_head(results, pretrained)
-    words = {t.get_text() for t in fig.texts}
-    for ax in fig.axes:
-        words |= {t.get_text() for t in ax.texts} | {t.get_text() for t in ax.get_yticklabels()} | {ax.get_xlabel()}
-    return words - {""}
+
+def old_words(results, pretrained) -> set[str]:
+    """Every word the Matplotlib chart (the one before this description) printed, but the probability axis's
+    numbers, by its rules: per RoI its heading, its empty-bin note, its classes (cut to 24 characters) and their
+    percentages; the axis's name under the last RoI, or a line when there is none; the red badge when untrained."""
+    words = set()
+    for k, r in enumerate(results, 1):
+        x, y, w, h = r.roi
+        words.add(f"RoI {k}: ({exact(x)}, {exact(y)}), {exact(w)}×{exact(h)} px")
+        empty, total = int(r.trace.empty_bins.sum()), int(r.trace.empty_bins.size)
+        if empty:
+            words.add(f"all {total} bins empty: the head saw zeros" if empty == total
+                      else f"{empty} of {total} bins empty (zeros)")
+        words |= {c if len(c) <= 24 else c[:23] + "…" for c, _ in r.top} | {old_percent(p) for _, p in r.top}
+    words.add("probability (one scale for every RoI)" if results else "No RoI to classify.")
+    if not pretrained:
+        words.add("UNTRAINED: these scores mean nothing")
+    return words
 
 
 @pytest.mark.parametrize("preset,out", [("article", 7), ("fastrcnn", 7), ("article", 3), ("fastrcnn", 1)])
@@ -294,22 +311,21 @@ def test_the_quizs_picture_gives_what_is_given_and_no_answer(q):
 
 @pytest.mark.parametrize("name,out,roi", [("article", 3, BOXES[0]), ("fastrcnn", 7, BOXES[2]), ("fastrcnn 576", 5, BOXES[4])])
 def test_the_quizs_picture_says_what_the_matplotlib_figure_said(name, out, roi):
-    from PIL import Image
-
-    from roi_viz.draw.quiz import question_figure
     from roi_viz.figures.quiz import describe_question
 
     q = question_for(name, out, roi)
-    S = q.input_size
-    fig = question_figure(Image.new("RGB", (S, S), (200, 180, 160)), q)
-    (ax,) = fig.axes
-    old = {t.get_text() for t in fig.texts} | set(ax.get_title().split("\n")) | {t.get_text() for t in ax.texts}
-    old |= {ax.get_xlabel(), ax.get_ylabel()}
+    S, s = q.input_size, q.stride
+    (H, W), (ph, pw), (x, y, w, h) = q.map_size, q.output_size, q.roi
+    # What the Matplotlib picture (the one before this description) printed: the RoI's numbers above, the input,
+    # stride, map and output in its title, the tag in the box, the axes' names, and a tick every few strides.
+    old = {f"RoI: x = {x}, y = {y}, w = {w}, h = {h} pixels", f"Input {S}×{S} px; one square = stride {s} px",
+           f"map {H}×{W} cells, output {ph}×{pw} (rows×columns)", "RoI", "x (pixels)", "y (pixels)"}
     d = describe_question(q, jpeg(S // 8))
     texts = [m for _, m in d.marks(Text)]
     assert {m.text for m in texts if m.kind != "tick"} == old
     ticks = [int(m.text) for m in texts if m.kind == "tick"]
-    assert ticks == [int(v) for v in ax.get_yticks()] + [int(v) for v in ax.get_xticks()]
+    every = list(range(0, S + 1, s * max(1, (S // s) // 8)))
+    assert ticks == every + every
     # The photo once, as JPEG, filling the S x S square; the grid on every stride; the box where the RoI is.
     (p, photo), = d.marks(Photo)
     assert (photo.fmt, photo.x, photo.y, photo.w, photo.h) == ("JPEG", 0, 0, S, S) and p.xlim == p.ylim == (0, S)

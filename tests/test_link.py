@@ -8,10 +8,11 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import notices, page_state, page_text, widget
 from roi_viz import link
-from roi_viz.lesson.settings import MAX_OUTPUT, Settings
+from roi_viz.state.settings import MAX_OUTPUT, Settings
 from roi_viz.methods import METHODS
 from roi_viz.model import samples
 from roi_viz.model.images import INPUT_SIZES
+from roi_viz import walkthrough
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -32,7 +33,7 @@ def random_link(rng: random.Random) -> link.Link:
         rois.append((x, y, w, h))
     return link.Link(
         settings, rng.choice([s.name for s in samples.list_samples()]), "", tuple(rois),
-        rng.randrange(len(rois)), rng.choice(link.VIEWS), rng.randrange(len(METHODS[method].steps)),
+        rng.randrange(len(rois)), rng.choice(link.VIEWS), rng.randrange(len(walkthrough.steps(method))),
         (rng.randrange(out[0]), rng.randrange(out[1]), rng.randrange(16)), rng.choice(link.AXES),
         rng.choice(link.SLIDE_CELLS), rng.random() < 0.5, rng.choice(link.QUIZ_LEVELS),
         rng.choice([None, rng.randint(0, link.MAX_SEED)]), rng.randint(1, link.MAX_PROPOSALS),

@@ -4,12 +4,14 @@ import pytest
 from PIL import Image
 
 from roi_viz import methods
-from roi_viz.draw.compare import fig_compare, fig_slide
-from roi_viz.draw.kit import PAGE_DPI, to_jpeg, to_png
+from painted import fig_compare, fig_slide
+from roi_viz.picture.files import to_jpeg, to_png
+from ui.figure import PAGE_DPI
 from roi_viz.lesson import numbers, words
-from roi_viz.lesson.settings import Settings
+from roi_viz.state.settings import Settings
 from roi_viz.methods import METHODS, build_scene, run_all
 from roi_viz.ops.sliding import slide_roi
+from roi_viz import walkthrough
 
 FM = np.random.default_rng(0).standard_normal((8, 16, 16)).astype(np.float32)
 IMAGE = Image.new("RGB", (512, 512), (90, 120, 150))
@@ -30,7 +32,7 @@ def test_every_step_draws_and_explains(method, case):
     scene = build_scene(IMAGE, FM, [roi], 0, Settings(method=method, **opts), focus=(9, 9, 99))
     ph, pw = scene.trace.output_size
     assert scene.focus[0] == ph - 1 and scene.focus[1] == pw - 1  # clamped, not an error
-    for step in METHODS[method].steps:
+    for step in walkthrough.steps(method):
         fig = step.figure(scene)
         data = to_jpeg(fig, PAGE_DPI) if step.photo else to_png(fig, PAGE_DPI)
         assert data[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xdb")

@@ -17,10 +17,12 @@ from PIL import Image
 
 from roi_viz.figures import sampling as fs
 from roi_viz.figures import steps as fp
-from roi_viz.lesson import glossary, options, words
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.lesson import glossary, words
+from roi_viz.state import options
+from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene
 from roi_viz.picture.spec import Line, Rect, Text
+from roi_viz import walkthrough
 
 NUM = r"\d+(?:\.\d+)?"
 PAIR = re.compile(rf"({NUM})\s(?:rows?\s)?×\s({NUM})(?:\scolumns?)?")
@@ -124,7 +126,7 @@ def size_checks(sc):
 @pytest.mark.parametrize("k", range(0, len(CASES), 6))
 def test_every_size_phrase_is_rows_by_columns_of_the_thing_it_names(k):
     for sc in CASES[k:k + 6]:
-        for step in METHODS[sc.method].steps:
+        for step in walkthrough.steps(sc.method):
             text = plain(step.words(sc))
             checked = []
             for pattern, expected in size_checks(sc):
@@ -146,7 +148,7 @@ def test_every_point_is_x_then_y_and_every_cell_row_then_column(k):
         t, r = sc.pooled, sc.chosen
         ph, pw = t.output_size
         fi, fj, fk = sc.focus
-        for step in METHODS[sc.method].steps:
+        for step in walkthrough.steps(sc.method):
             text = plain(step.words(sc))
             where = (sc.method, step.key, sc.settings.output_size)
             # Points, (x, y): the RoI's corner in pixels, its projection in cells, a sampling point.
@@ -318,7 +320,7 @@ def test_the_stride_is_said_once_where_the_layer_is_named(layer):
         if label in text:
             assert text.count("stride") == 1, (name, text)
     assert any(label in text for _, text in key_numbers(sc))
-    for step in METHODS[sc.method].steps:
+    for step in walkthrough.steps(sc.method):
         for text in (step.words(sc), alt_text(sc, step.title)):
             for line in text.split(". "):
                 assert line.count("stride") <= 1 or label not in line, line
@@ -328,7 +330,7 @@ def test_the_comparison_draws_fast_rcnn_bins_at_their_edges():
     """The comparison's RoI pooling panel under Fast R-CNN's rule: one line per bin edge, where the rule puts it
     (overlapping whole-cell outlines drawn over each other hid every bin). Read on the description both painters
     paint, and on the Matplotlib figure made from it."""
-    from roi_viz.draw.compare import fig_compare
+    from painted import fig_compare
     from roi_viz.figures.compare import describe_compare
     from roi_viz.methods import run_all
 
@@ -347,10 +349,14 @@ def test_the_comparison_draws_fast_rcnn_bins_at_their_edges():
     assert painted == pytest.approx(xs)
 
 def test_what_a_cell_sees_counts_the_cells_read_as_rows_by_columns():
-    from roi_viz.draw import receptive as dr
-    from roi_viz.receptive import receptive_field
+    import io
 
+    from roi_viz.figures.receptive import describe_roi_field
+    from roi_viz.study.receptive import receptive_field
+
+    photo = io.BytesIO()
+    Image.new("RGB", (512, 512)).save(photo, format="JPEG")
     # Rows 6 to 8 and columns 9 to 14 of pool5: 3 rows of 6 cells (the issue's "6×3 cells" was columns first).
-    fig = dr.fig_roi_field(Image.new("RGB", (512, 512)), receptive_field("pool5"), (296, 192, 200, 145), (6, 9, 9, 15), 1)
-    labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    d = describe_roi_field(photo.getvalue(), (512, 512), receptive_field("pool5"), (296, 192, 200, 145), (6, 9, 9, 15), 1)
+    labels = [m.text for _, m in d.marks(Text) if m.kind == "legend"]
     assert "the 3 rows × 6 columns of cells its pooled output reads" in labels, labels

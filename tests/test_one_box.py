@@ -20,11 +20,12 @@ from playwright.sync_api import expect
 from conftest import BOARD, SHOTS, drag_on, live, settle, the_canvas
 from roi_viz.lesson.numbers import cells, exact, pct
 from roi_viz.methods import METHODS
+from roi_viz import walkthrough
 
 SIZE = (512, 512)  # the sample photo's model input: the board's coordinates
 STRIDE = 32
 FOLLOWED = re.compile(r"RoI\s+(\d+):\s*\(([^)]*)\)\s*← the lesson follows it")
-TITLES = [s.title for s in METHODS["pool"].steps]
+TITLES = [s.title for s in walkthrough.steps("pool")]
 
 
 def open_page(browser, url: str):

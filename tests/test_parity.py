@@ -5,7 +5,7 @@ import torch
 import torchvision  # noqa: F401  (registers torch.ops.torchvision)
 from torchvision.ops import roi_pool as tv_roi_pool
 
-from roi_viz.pooling import roi_pool
+from roi_viz.ops import roi_pool
 
 
 def random_case(rng):

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlparse
 from playwright.sync_api import expect
 
 from conftest import SHOTS, STEP_FIGURE, figure_content, step_figure
+from roi_viz import walkthrough
 
 
 
@@ -46,7 +47,7 @@ def smallest_text_px(pg) -> float:
 def step_titles(method: str = "pool") -> list[str]:
     from roi_viz.methods import METHODS
 
-    return [s.title for s in METHODS[method].steps]
+    return [s.title for s in walkthrough.steps(method)]
 
 
 def expect_step_shown(pg, n: int, title: str, previous_src: str | None = None) -> str:

@@ -9,10 +9,11 @@ not: the height and width the drawing is shown at, and that its titles grow with
 import numpy as np
 import pytest
 
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene
 from roi_viz.model import images, samples
 from roi_viz.picture.spec import Text
+from roi_viz import walkthrough
 
 MIN_PX = 18
 LEAST_SHOWN = 400  # CSS px of a 1920-px screen's width
@@ -39,7 +40,7 @@ def test_every_projector_figure_fits_the_screen_and_grows_every_text(image, pres
     side = 512 // settings.stride
     features = np.random.default_rng(0).random((512, side, side), dtype=np.float32)
     scene = build_scene(image, features, [samples.ARTICLE_ROI], 0, settings, pretrained=False)
-    for step in METHODS[method].steps:
+    for step in walkthrough.steps(method):
         page = step.describe(scene, width=PAGE_WIDTH, text=PAGE_TEXT)
         d, shown = for_projector(lambda f: step.describe(scene, width=PAGE_WIDTH, text=PAGE_TEXT * f))
         assert shown * d.height / d.width <= tallest + 1, f"{method} {step.key}: taller than the screen gives it"

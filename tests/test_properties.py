@@ -5,7 +5,7 @@ import torchvision  # noqa: F401  (registers torch.ops.torchvision)
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from roi_viz.pooling import roi_pool
+from roi_viz.ops import roi_pool
 
 
 @st.composite

@@ -13,9 +13,9 @@ from PIL import Image
 from torchvision.ops import roi_align as tv_roi_align
 from torchvision.ops import roi_pool as tv_roi_pool
 
-from roi_viz import proposals as P
+from roi_viz.study import proposals as P
 from roi_viz.model import images, samples
-from roi_viz.pooling import roi_align, roi_pool, roi_warp
+from roi_viz.ops import roi_align, roi_pool, roi_warp
 
 SIZE = 512
 # (layer, stride, map side at 512, output size): the article's case and the Fast R-CNN paper's.
@@ -313,7 +313,7 @@ def test_importing_the_module_does_not_load_opencv_or_torch():
     import subprocess
     import sys
 
-    code = "import sys, roi_viz.proposals; print('cv2' in sys.modules, 'torch' in sys.modules)"
+    code = "import sys, roi_viz.study.proposals; print('cv2' in sys.modules, 'torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
 

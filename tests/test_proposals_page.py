@@ -10,7 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import figures, page_state, page_text, widget
-from roi_viz import link, proposals as P
+from roi_viz import link
+from roi_viz.study import proposals as P
 from roi_viz.lesson.numbers import cells, num, pct
 from roi_viz.cli import main as cli_main
 from roi_viz.lesson import proposals as L

@@ -3,10 +3,10 @@ import numpy as np
 import pytest
 
 from roi_viz.ops import geometry as g
-from roi_viz.lesson.settings import Settings
+from roi_viz.state.settings import Settings
 from roi_viz.methods import METHODS, method, run_all, runners
 from roi_viz.ops.sliding import slide_roi
-from roi_viz.pooling import prroi_pool
+from roi_viz.ops import prroi_pool
 
 
 def surface(fm, y, x):

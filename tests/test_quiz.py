@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from roi_viz import quiz
-from roi_viz.lesson.settings import Settings
+from roi_viz.state.settings import Settings
 from roi_viz.ops import geometry as g
 from roi_viz.ops.prroi import prroi_pool
 from roi_viz.ops.roialign import roi_align, roi_warp
@@ -408,23 +408,27 @@ def test_the_quiz_imports_no_torch_matplotlib_or_streamlit():
 
 
 def test_question_figure_gives_the_data_and_reveals_nothing():
-    from matplotlib.text import Text
+    import io
+
     from PIL import Image
 
-    from roi_viz.draw import kit
-    from roi_viz.draw.quiz import question_figure
+    from roi_viz.figures.quiz import describe_question
+    from roi_viz.picture import mpl
+    from roi_viz.picture.files import to_png
+    from roi_viz.picture.spec import Text
+    from ui.figure import PAGE_DPI
 
     q = quiz.make_question(0, "starter")
     q = quiz.Question(q.seed, q.level, q.settings, ARTICLE_ROI, quiz.asks_for(ARTICLE_ROI, q.settings))
-    fig = question_figure(Image.new("RGB", (512, 512), (200, 180, 160)), q)
-    assert kit.to_png(fig, kit.PAGE_DPI)[:4] == b"\x89PNG"
-    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
-    words = " ".join(t.get_text() for t in texts)
+    photo = io.BytesIO()
+    Image.new("RGB", (512, 512), (200, 180, 160)).save(photo, format="JPEG")
+    d = describe_question(q, photo.getvalue())
+    assert to_png(mpl.paint(d), PAGE_DPI)[:4] == b"\x89PNG"
+    words = " ".join(m.text for _, m in d.marks(Text))
     for given in ("x = 296", "y = 192", "w = 200", "h = 145", "512×512", "stride 32", "16×16", "3×3"):
         assert given in words
     for answer in ("9.25", "6.25", "4.53", "60.9", "lost", "quantized"):
         assert answer not in words
-    assert min(t.get_fontsize() for t in texts) >= kit.SMALL
 
 
 def test_sizes_in_the_questions_read_rows_by_columns(questions):

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from conftest import BOARD, SHOTS, settle
 from roi_viz import quiz
-from roi_viz.lesson.settings import Settings
+from roi_viz.state.settings import Settings
 
 STUDENT = [100, 120, 150, 130]  # the student's own box, from the link: not any question's
 INTRO = re.compile(r"An RoI at x = (\d+), y = (\d+), w = (\d+), h = (\d+) pixels")

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import notices, page_state, page_text, widget
 from roi_viz import link, quiz
-from roi_viz.lesson.settings import Settings
+from roi_viz.state.settings import Settings
 from roi_viz.methods import METHODS
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

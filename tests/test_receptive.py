@@ -18,10 +18,9 @@ import copy
 import numpy as np
 import pytest
 import torch
-from matplotlib.text import Text
 from torch import nn
 
-from roi_viz import receptive as rf
+from roi_viz.study import receptive as rf
 from roi_viz.model.layers import LAYERS
 from roi_viz.model.vgg import features_stack
 from roi_viz.ops.roipool import roi_pool
@@ -195,33 +194,41 @@ def test_field_shares_by_hand():
 
 
 # --------------------------------------------------------------------- figures
-def texts(fig) -> list[str]:
-    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+def jpeg(image) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    image.save(buf, format="JPEG")
+    return buf.getvalue()
 
 
 def test_figures_draw_and_say_what_lies_outside_the_image():
     from PIL import Image
 
-    from roi_viz.draw import kit
-    from roi_viz.draw import receptive as dr
+    from roi_viz.figures import receptive as fr
+    from roi_viz.picture import mpl
+    from roi_viz.picture.files import to_png
+    from roi_viz.picture.spec import Text
+    from ui.figure import PAGE_DPI
 
     image = Image.new("RGB", (512, 512), (120, 130, 140))
     pool5 = rf.receptive_field("pool5")
     erf = np.zeros((512, 512), np.float32)
     erf[0:122, 0:122] = 1.0
     erf[0:32, 0:32] = 5.0
-    figs = [
-        dr.fig_cell_field(image, pool5, (0, 0)),
-        dr.fig_roi_field(image, pool5, (296, 192, 200, 145), (6, 9, 9, 15), number=1),
-        dr.fig_roi_field(image, pool5, (296, 192, 20, 14), None),
-        dr.fig_effective(image, erf, pool5, (0, 0)),
+    in_patch = rf.field_shares(erf, pool5, (0, 0)).in_patch
+    drawings = [
+        fr.describe_cell_field(jpeg(image), image.size, pool5, (0, 0)),
+        fr.describe_roi_field(jpeg(image), image.size, pool5, (296, 192, 200, 145), (6, 9, 9, 15), number=1),
+        fr.describe_roi_field(jpeg(image), image.size, pool5, (296, 192, 20, 14), None),
+        fr.describe_effective(fr.heat_photo(image, erf, pool5, (0, 0)), image.size, pool5, (0, 0), in_patch),
     ]
-    for fig in figs:
-        assert kit.to_png(fig, kit.PAGE_DPI)[:4] == b"\x89PNG"
-        assert min(t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()) >= kit.SMALL
-    assert any("90 px left, 90 px top" in t for t in texts(figs[0]))
-    assert any("98 px left, 90 px up, 74 px right, 41 px down" in t for t in texts(figs[1]))
-    assert any("reads no cell" in t for t in texts(figs[2]))
+    for d in drawings:  # a file paints them; the words are the description's
+        assert to_png(mpl.paint(d), PAGE_DPI)[:4] == b"\x89PNG"
+    said = [" ".join(m.text for _, m in d.marks(Text)) for d in drawings]  # a legend's lines, read on
+    assert "90 px left, 90 px top" in said[0]
+    assert "98 px left, 90 px up, 74 px right, 41 px down" in said[1]
+    assert "reads no cell" in said[2]
     # 32 x 32 x 5 of 122 x 122 x 1 + 32 x 32 x 4 in the patch: the share the legend prints.
     share = 32 * 32 * 5 / (122 * 122 + 32 * 32 * 4)
-    assert any(f"{100 * share:.1f} % of the gradient" in t for t in texts(figs[3]))
+    assert f"{100 * share:.1f} % of the gradient" in said[3]

@@ -12,7 +12,7 @@ import random
 
 import pytest
 
-from roi_viz.rois import RoIError, RoIStore, clip_roi, whole_roi
+from roi_viz.state.rois import RoIError, RoIStore, clip_roi, whole_roi
 
 ARTICLE = (296.0, 192.0, 200.0, 145.0)
 

@@ -24,7 +24,7 @@ from layout_checks import problems
 from roi_viz.figures.sampling import (describe_bilinear, describe_combine, describe_integrate, describe_output,
                                       describe_sampling)
 from roi_viz.lesson.numbers import cells, num, pct, rows_by_columns, value, weight
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.lesson.shown import printed_shares, window
 from roi_viz.methods import build_scene
 from roi_viz.picture import mpl, place, svg

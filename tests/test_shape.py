@@ -4,7 +4,7 @@ import pytest
 from conftest import page_state, page_text, widget
 from roi_viz.model import images, samples
 from roi_viz.model.images import input_dims, prepare_input
-from roi_viz.rois import RoIStore, clip_roi
+from roi_viz.state.rois import RoIStore, clip_roi
 from test_link import open_page
 
 @pytest.mark.parametrize("orig, size, want", [

@@ -1,4 +1,4 @@
-"""The students' link and its QR code (``roi_viz.share``): the address built from a base and the page's state,
+"""The students' link and its QR code (``roi_viz.state.share``): the address built from a base and the page's state,
 bad bases refused with a sentence, and the rendered QR code read back by OpenCV's detector to the exact link."""
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
@@ -7,7 +7,8 @@ import cv2
 import numpy as np
 import pytest
 
-from roi_viz import link, share
+from roi_viz import link
+from roi_viz.state import share
 
 
 def decode(png: bytes) -> str:

@@ -25,7 +25,7 @@ from roi_viz.figures import look
 from roi_viz.figures.steps import (describe_bins, describe_features, describe_image, describe_output, describe_pool,
                                    describe_quantize, photo_jpeg)
 from roi_viz.lesson.numbers import cells, exact, pct, rows_by_columns, value
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.lesson.shown import pool_values, split_loss, window
 from roi_viz.methods import build_scene
 from roi_viz.ops import geometry as g

@@ -133,7 +133,7 @@ def test_the_warm_up_loads_what_the_slow_first_opens_need(monkeypatch):
     """After the first screen: VGG16's head, this input's conv5_3 map, and the Fast R-CNN preset's (another input)."""
     import threading
 
-    from roi_viz.lesson.settings import Settings
+    from roi_viz.state.settings import Settings
     from ui import cache
 
     calls, done = [], threading.Event()

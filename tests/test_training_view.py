@@ -1,4 +1,4 @@
-"""The "What the gradient reaches" view (``view=train``): its numbers against roi_viz.backward, its figures, its
+"""The "What the gradient reaches" view (``view=train``): its numbers against roi_viz.study.backward, its figures, its
 link, its bad input, and its words as a detection teacher would read them."""
 from pathlib import Path
 
@@ -8,11 +8,14 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from conftest import ARTICLE_ROI, figures, notices, page_state, page_text, widget
-from roi_viz import backward, link
-from roi_viz.draw.kit import to_png
-from roi_viz.draw.training import fig_box_slide, fig_gradient_map
+from roi_viz.study import backward
+from roi_viz import link
+from roi_viz.figures.training import describe_box_slide, describe_gradient_map
+from roi_viz.picture import mpl
+from roi_viz.picture.files import to_png
+from roi_viz.picture.spec import Point
 from roi_viz.lesson.numbers import pct, value
-from roi_viz.lesson.settings import Settings
+from roi_viz.state.settings import Settings
 from roi_viz.lesson.training import backward_pass, options, refine_box, refinement_words, training_words
 from roi_viz.methods import METHODS, build_scene
 
@@ -65,8 +68,8 @@ def test_the_backward_pass_agrees_with_the_library(seed):
     for name, v in zip(backward.CORNERS, bp.box.value):
         if method in ("align", "prroi"):
             assert f"{name} {'undefined' if v is None else value(v)}" in words
-    for fig in (fig_gradient_map(scene, bp, METHODS[method]), fig_box_slide(scene, bp, METHODS[method])):
-        assert to_png(fig, 40)[:4] == b"\x89PNG"
+    for d in (describe_gradient_map(scene, bp, METHODS[method]), describe_box_slide(scene, bp, METHODS[method])):
+        assert to_png(mpl.paint(d), 40)[:4] == b"\x89PNG"
 
 
 def test_an_undefined_derivative_is_said_not_printed():
@@ -224,43 +227,34 @@ def test_the_gradient_steps_say_they_show_whether_a_box_can_move_not_that_it_imp
     assert "not that it got better" in text
 
 
-def markers_cut_by_their_axes(fig) -> list[str]:
-    """Markers of the drawn figure that pass the edge of their axes, which clips them: measured in display pixels."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    renderer = canvas.get_renderer()
-    cut = []
-    for ax in fig.axes:
-        frame = ax.get_window_extent(renderer)
-        for line in ax.get_lines():
-            if line.get_marker() in (None, "None", "", " ") or not line.get_clip_on():
-                continue
-            xy = np.asarray(line.get_xydata(), dtype=float)
-            every = line.get_markevery()
-            if isinstance(every, (int, np.integer)):
-                xy = xy[::int(every)]
-            xy = xy[np.isfinite(xy).all(axis=1)]
-            radius = (line.get_markersize() + line.get_markeredgewidth()) / 2 * fig.dpi / 72
-            for x, y in ax.transData.transform(xy):
-                if x - radius < frame.x0 - 0.5 or x + radius > frame.x1 + 0.5 or \
-                        y - radius < frame.y0 - 0.5 or y + radius > frame.y1 + 0.5:
-                    cut.append(f"{line.get_label() or 'a line'} at ({x:.0f}, {y:.0f}) px, radius {radius:.1f}, "
-                               f"axes {frame.x0:.0f}..{frame.x1:.0f} x {frame.y0:.0f}..{frame.y1:.0f}")
-    return cut
+def markers_cut_by_their_panels(d) -> tuple[int, list[str]]:
+    """How many markers the drawing has, and those that pass the edge of their panel, which cuts them: measured in
+    the drawing's pixels, the marker's whole size and outline included."""
+    count, cut = 0, []
+    for panel, m in d.marks(Point):
+        if m.kind != "marker" or not panel.clip:
+            continue
+        count += 1
+        (x0, x1), (top, bottom) = panel.xlim, panel.ylim
+        x = panel.x + (m.x - x0) / (x1 - x0) * panel.w
+        y = panel.y + (m.y - top) / (bottom - top) * panel.h
+        radius = m.size / 2 + (m.stroke.width / 2 if m.stroke else 0)
+        if x - radius < panel.x - 0.5 or x + radius > panel.x + panel.w + 0.5 or \
+                y - radius < panel.y - 0.5 or y + radius > panel.y + panel.h + 0.5:
+            cut.append(f"{m.title or 'a marker'} at ({x:.0f}, {y:.0f}) px, radius {radius:.1f}, "
+                       f"panel {panel.x:.0f}..{panel.x + panel.w:.0f} x {panel.y:.0f}..{panel.y + panel.h:.0f}")
+    return count, cut
 
 
 @pytest.mark.parametrize("presenter", [False, True], ids=["page", "projector"])
 @pytest.mark.parametrize("method", METHOD_KEYS)
 def test_the_slide_plots_markers_are_drawn_whole(method, presenter):
-    from roi_viz.draw import kit
+    from roi_viz.figures.training import TEXT
 
     fm = np.random.default_rng(4).standard_normal((3, 16, 16))
     scene = build_scene(Image.new("RGB", (512, 512)), fm, [ARTICLE_ROI], 0, Settings(method=method, channel=1))
     bp = backward_pass(scene, (1, 1), 1)
     assert bp.slide.offsets[-1] == 1.0  # a marker sits at each end of the slide, 0 and 1 cell
-    fig = fig_box_slide(scene, bp, METHODS[method])
-    if presenter:
-        kit.for_projector(fig)
-    assert markers_cut_by_their_axes(fig) == []
+    d = describe_box_slide(scene, bp, METHODS[method], text=TEXT * (1.5 if presenter else 1.0))
+    count, cut = markers_cut_by_their_panels(d)
+    assert count >= 2 and cut == []

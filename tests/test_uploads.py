@@ -1,4 +1,4 @@
-"""The store of uploaded photos (roi_viz.uploads), as a library: what is kept, under which name, and what is refused.
+"""The store of uploaded photos (roi_viz.state.uploads), as a library: what is kept, under which name, and what is refused.
 
 - no metadata of the original survives (a JPEG carrying GPS EXIF, XMP, a comment and an ICC profile);
 - a name that is not 64 lowercase hex characters is refused before any file is touched;
@@ -24,7 +24,8 @@ import pytest
 from PIL import Image
 
 from conftest import encode, photo
-from roi_viz import link, uploads
+from roi_viz import link
+from roi_viz.state import uploads
 from roi_viz.model import images
 from ui.session import linked_photo  # the page's look-up of a link's img
 
@@ -209,7 +210,7 @@ SECOND_PROCESS = """
 import io, sys
 import numpy as np
 from PIL import Image
-from roi_viz import uploads
+from roi_viz.state import uploads
 
 def tiny(i):  # as this module's tiny()
     buf = io.BytesIO()

@@ -23,7 +23,7 @@ from playwright.sync_api import expect, sync_playwright
 import conftest
 from conftest import (CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, drag_on, live, number, photo, settle,
                       start_server, the_canvas)
-from roi_viz import uploads
+from roi_viz.state import uploads
 
 LOGS = ROOT / "artifacts"
 VIEW = {"viewport": {"width": 1500, "height": 1900}}

@@ -26,10 +26,11 @@ import pytest
 from PIL import Image
 
 from layout_checks import PAGE_LEAST, PRESENTED_LEAST, problems
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene
 from roi_viz.picture import svg
 from roi_viz.picture.spec import Rect, Text
+from roi_viz import walkthrough
 
 PRESETS = {"article": ARTICLE, "fastrcnn": FAST_RCNN}
 BOXES = {"article box": (296, 192, 200, 145), "tiny": (40, 300, 9, 7), "edge": (380, 0, 132, 90)}
@@ -61,7 +62,7 @@ def test_every_step_is_described_and_laid_out_for_the_page_the_projector_and_the
     from ui.figure import PAGE_TEXT, PAGE_WIDTH, for_projector
 
     scene = scene_for(method, preset, out, box, pretrained=out != 3)
-    for step in METHODS[method].steps:
+    for step in walkthrough.steps(method):
         assert step.describe is not None, f"{method}'s step {step.key} is still a picture"
         page = step.describe(scene, width=PAGE_WIDTH, text=PAGE_TEXT)
         found = problems(page, COLUMN_PX, PAGE_LEAST)
@@ -78,7 +79,7 @@ CELL = re.compile(r"(.*, )?row (\d+), column (\d+): (-?[\d.]+(e[-+]?\d+)?)( .*)?
 def test_every_cell_answers_a_hover_with_its_row_column_and_value(method):
     scene = scene_for(method, "article", 3, BOXES["article box"])
     chan = scene.features[scene.channel]
-    for step in METHODS[method].steps:
+    for step in walkthrough.steps(method):
         d = step.describe(scene)
         cells = [m for _, m in d.marks(Rect) if m.kind in ("cell", "output")]
         if step.key == "image":
@@ -104,7 +105,7 @@ def test_the_svg_and_the_matplotlib_figure_show_the_same_texts(method):
     from roi_viz.picture import mpl
 
     scene = scene_for(method, "fastrcnn", 7, BOXES["article box"], pretrained=False)
-    for step in METHODS[method].steps:
+    for step in walkthrough.steps(method):
         d = step.describe(scene)
         want = sorted(m.text for _, m in d.marks(Text))
         root = ET.fromstring(svg.paint(d))
@@ -148,7 +149,7 @@ def test_the_page_svgs_laid_out_by_chromium_in_the_528_px_column(browser, tmp_pa
     for method, preset, out in itertools.product(METHODS, PRESETS, (1, 3, 7)):
         scene = scene_for(method, preset, out, BOXES["article box"], pretrained=out != 3)
         svgs += [(f"{method} {preset} {out} {s.key}", svg.paint(s.describe(scene, width=PAGE_WIDTH, text=PAGE_TEXT)))
-                 for s in METHODS[method].steps]
+                 for s in walkthrough.steps(method)]
     pg = browser.new_page(viewport={"width": 1366, "height": 768})
     pg.goto(page.as_uri())
     pg.evaluate(f"document.fonts.load('13px \"{fonts.FAMILY}\"')")

@@ -12,11 +12,12 @@ from roi_viz.figures import look
 from roi_viz.figures import steps as fp
 from roi_viz.lesson import glossary, words
 from roi_viz.lesson.numbers import cells, eq, exact, num, pct, rounded, value, weight
-from roi_viz.lesson.settings import ARTICLE, FAST_RCNN, Settings
+from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.lesson.shown import pool_values, split_loss
 from roi_viz.methods import METHODS, build_scene
 from roi_viz.picture import place
 from roi_viz.picture.spec import Rect, Text
+from roi_viz import walkthrough
 
 IMAGE = Image.new("RGB", (512, 512), (90, 120, 150))
 ROI = (296, 192, 200, 145)  # the article's
@@ -168,7 +169,7 @@ def test_projection_labels_sit_outside_the_box_and_inside_the_axes(preset, roi, 
 @pytest.mark.parametrize("aligned", [True, False])
 def test_precise_roi_pooling_words_never_mention_points_it_does_not_have(aligned):
     scene = scene_for(ARTICLE, method="prroi", aligned=aligned)
-    for step in METHODS["prroi"].steps:
+    for step in walkthrough.steps("prroi"):
         text = step.words(scene).lower()
         assert text.count("point") == text.count("no sampling points"), step.key
     integrate = words.step_integrate(scene)
@@ -200,7 +201,7 @@ def test_the_split_loss_says_why_it_is_not_the_dropped_cells():
 # ====================================================================== 6. the grid is the stride
 @pytest.mark.parametrize("layer, stride, field", [("pool5", 32, 212), ("conv5_3", 16, 196)])
 def test_step_one_calls_the_grid_the_stride_and_says_what_a_cell_sees(layer, stride, field):
-    from roi_viz.receptive import receptive_field
+    from roi_viz.study.receptive import receptive_field
 
     scene = scene_for(ARTICLE, layer=layer)
     text = words.step_image(scene)
@@ -261,7 +262,7 @@ def test_no_word_or_figure_text_has_more_than_2_decimals_but_the_projection(pres
     scene = scene_for(PRESETS[preset], fm=fm, method=method)
     x, y, w, h = scene.trace.projected
     allowed = {exact(v) for v in (x, y, w, h, x + w, y + h)}
-    for step in METHODS[method].steps:
+    for step in walkthrough.steps(method):
         d = step.describe(scene)
         shown = [m.text for _, m in d.marks(Text)] + [m.title for _, m in d.marks() if getattr(m, "title", "")]
         shown += [d.alt, step.words(scene)]
@@ -351,7 +352,7 @@ WALKS = [  # (settings, the terms whose first mention must carry their explanati
 def test_a_term_is_explained_where_it_first_appears(walk):
     changes, terms = WALKS[walk]
     scene = scene_for(changes)
-    texts = [step.words(scene) for step in METHODS[scene.method].steps]
+    texts = [step.words(scene) for step in walkthrough.steps(scene.method)]
     for term in terms:
         first = next(k for k, text in enumerate(texts) if term in text)
         at = texts[first].index(term)
@@ -373,7 +374,7 @@ def test_every_step_of_every_method_draws_and_explains_small_and_edge_boxes(pres
 
     for method in METHODS:
         scene = scene_for(PRESETS[preset], roi=roi, method=method)
-        for step in METHODS[method].steps:
+        for step in walkthrough.steps(method):
             d = step.describe(scene)
             assert problems(d, 528) == [], (method, step.key)
             assert d.alt.strip() and step.words(scene).strip(), (method, step.key)

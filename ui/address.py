@@ -50,5 +50,5 @@ def dropped_link_sentence() -> str:
 def page_address() -> str:
     """The page's address as this browser opened it, without its query string (``http://host:port/path``);
     ``""`` before the browser has said it. Students reach the server by this name only if they are on the
-    same network under the same name: ``localhost`` on a laptop is not it (see ``roi_viz.share``)."""
+    same network under the same name: ``localhost`` on a laptop is not it (see ``roi_viz.state.share``)."""
     return st.context.url or ""

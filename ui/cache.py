@@ -18,7 +18,7 @@ import traceback
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
-from roi_viz import uploads
+from roi_viz.state import uploads
 from roi_viz.model import images, loading, samples
 
 
@@ -85,7 +85,7 @@ def step_drawing(key: str, _scene, _step, width: float, text: float):
 @st.cache_resource(show_spinner=False)
 def the_head():
     """VGG16's classifier (fc6, fc7, fc8: about 500 MB), loaded once per server, when first asked for."""
-    from roi_viz import head
+    from roi_viz.study import head
 
     h = head.load_head(backbone=loading.backbone())
     print(f"[roi-viz] VGG16 head loaded ({'pretrained' if h.pretrained else 'untrained'}, {h.load_seconds:.1f} s)",

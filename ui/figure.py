@@ -19,13 +19,20 @@ MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
 # A described figure on the page: this wide, its smallest text this large (12 px in the 528-px lesson column of a
 # 1366 x 768 laptop; a wider column shows it larger, up to the page's style sheet's limit).
 PAGE_WIDTH, PAGE_TEXT = 560.0, 13.0
+# A picture on the page is rasterized at PAGE_DPI: the lesson column is about 700 px wide, more pixels would only be
+# thrown away by the browser (a slide's, in presenter mode, is roi_viz.picture.files.SLIDE_DPI).
+PAGE_DPI = 85
+PAGE_MIN_PX, PRESENT_MIN_PX = 11, 18  # the smallest text a student reads on the page, and from the back of a room
+# Presenter mode, 1920 x 1080: the figure's column and the height left below the step controls.
+PRESENT_WIDTH_PX = 1050
+PRESENT_HEIGHT_PX = 880
 HERE = Path(__file__).resolve().parent / "board"
 
 
 def dpi() -> float:
     """The resolution a view draws its figures at: the page's, or a slide's in presenter mode, where the style
     sheet lets a figure grow to the screen's height (a page-sized picture would stay small, or blur)."""
-    from roi_viz.draw.kit import PAGE_DPI, SLIDE_DPI
+    from roi_viz.picture.files import SLIDE_DPI
 
     from .session import session
 
@@ -86,7 +93,6 @@ def for_projector(describe):
     """``(drawing, shown width)`` for presenter mode: ``describe(text)`` makes the drawing with its texts ``text``
     times their page size; the factor is chosen so that the smallest text is at least 18 px where the drawing is
     shown, as wide as the slide's figure column allows and no taller than the screen below the controls."""
-    from roi_viz.draw.kit import PRESENT_MIN_PX, PRESENT_WIDTH_PX
     from roi_viz.picture.spec import Text
 
     from .style import PRESENT_CONTROLS_REM

@@ -1,6 +1,6 @@
 """The photo and its boxes: the board, the list of RoIs and the box editor.
 
-The boxes belong to the session's :class:`~roi_viz.rois.RoIStore`; this room
+The boxes belong to the session's :class:`~roi_viz.state.rois.RoIStore`; this room
 shows them and hands what the student does (a drag or a key on the board, a
 typed number, a pick, Add, Delete) to the store, which checks, cuts and keeps them.
 """
@@ -11,7 +11,7 @@ import streamlit as st
 from roi_viz.lesson.numbers import exact
 from roi_viz.methods import POOL
 from roi_viz.model import images
-from roi_viz.rois import RoIError, new_roi
+from roi_viz.state.rois import RoIError, new_roi
 
 from .board import METHODS as BOARD_METHODS
 from .board import board
@@ -52,7 +52,7 @@ def draw_boxes(key: str, photo: bytes, size: tuple[int, int]) -> None:
 
     The board redraws the chosen method's geometry while the mouse moves and
     sends its boxes once, on release, as a value; the store takes them
-    (:meth:`~roi_viz.rois.RoIStore.merge_board`). The board is given the store's
+    (:meth:`~roi_viz.state.rois.RoIStore.merge_board`). The board is given the store's
     boxes afresh whenever they change from here (the store's ``generation``).
     """
     s = session()

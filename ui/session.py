@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from roi_viz.lesson.settings import Settings
+from roi_viz.state.settings import Settings
 from roi_viz.model import samples
-from roi_viz.rois import RoIStore
+from roi_viz.state.rois import RoIStore
 
 
 @dataclass
@@ -29,7 +29,7 @@ class Photo:
     upload_shown: bool = False  # the photo on the page is an upload (or a photo taken, or the link's)
     title: str = ""  # the photo's name, for the handout
     board_seen: tuple = ()  # (board key, seq) of the board's last value taken into the store
-    # The last photo of one's own (name, bytes): the stored PNG (roi_viz.uploads) when it could be used, else the
+    # The last photo of one's own (name, bytes): the stored PNG (roi_viz.state.uploads) when it could be used, else the
     # file as it came, whose refusal the page says. Kept for the session, so the store may drop it meanwhile.
     upload: tuple[str, bytes] | None = None
     stored: str = ""  # its name in the store, which a link carries; "" when the server could not keep it
@@ -152,11 +152,11 @@ def from_link() -> Session:
 
 
 def linked_photo(values: list[str]):
-    """The uploaded photo a link's ``img`` names, from the store (a ``roi_viz.uploads.Kept``), or ``None``.
+    """The uploaded photo a link's ``img`` names, from the store (a ``roi_viz.state.uploads.Kept``), or ``None``.
 
     Only a name (64 hex characters) is looked up; any other text never reaches the disk.
     """
-    from roi_viz import uploads
+    from roi_viz.state import uploads
 
     name = values[-1] if values else ""
     if not uploads.is_name(name):

@@ -10,9 +10,9 @@ import time
 
 import streamlit as st
 
-from roi_viz.lesson import settings as presets
-from roi_viz.lesson.options import BY_FIELD, Option
-from roi_viz.lesson.settings import MAX_OUTPUT, Settings
+from roi_viz.state import settings as presets
+from roi_viz.state.options import BY_FIELD, Option
+from roi_viz.state.settings import MAX_OUTPUT, Settings
 from roi_viz.model import images, loading, samples
 from roi_viz.model.layers import LAYERS
 
@@ -58,7 +58,7 @@ def image() -> tuple[str, bytes, str]:
     """The chosen picture: ``(key, file bytes, name)``.
 
     A photo of one's own (uploaded, or taken with the camera) is decoded, checked and kept in the server's store
-    (``roi_viz.uploads``) as a PNG without the original's metadata: the key names it by the store's name, which the
+    (``roi_viz.state.uploads``) as a PNG without the original's metadata: the key names it by the store's name, which the
     link carries, and the bytes are that PNG. A file that cannot be used comes back as it came, under a key of its
     own, and the page says why (``cache.decoded`` refuses it again).
     """
@@ -112,7 +112,7 @@ REFRESH_S = 60  # how often a page showing a stored photo tells the store it is 
 
 def refresh_stored(photo) -> None:
     """The photo on this page is in use: the store keeps it (or writes it back if it made room meanwhile)."""
-    from roi_viz import uploads
+    from roi_viz.state import uploads
 
     photo.refreshed = time.monotonic()
     try:
@@ -129,7 +129,7 @@ def take(photo, name: str, data: bytes) -> None:
     A file that cannot be used is kept as it came (the page names it and shows the sample); one that can be used
     but not stored (a full disk) is shown for this session, and the sidebar says a link cannot carry it.
     """
-    from roi_viz import uploads
+    from roi_viz.state import uploads
 
     seen = hashlib.sha256(data).hexdigest()
     if seen == photo.file_seen:
@@ -150,7 +150,7 @@ def take(photo, name: str, data: bytes) -> None:
     photo.upload = (name, kept.png)
 
 
-# The sidebar's sections: which declared options each holds, in order (roi_viz.lesson.options).
+# The sidebar's sections: which declared options each holds, in order (roi_viz.state.options).
 SECTIONS = {"2. Network": ("input_size", "shape", "layer"),
             "3. Method": ("method", "scheme", "sampling_ratio", "align_mode", "warp_mode", "aligned", "output_size"),
             "4. Channel shown": ("channel", "mean_view")}
@@ -201,7 +201,7 @@ def option(o: Option, reads) -> None:
 def settings() -> Settings:
     """Network, method and its options, output, channel, and the presets; returns the settings they make.
 
-    Every widget is a declared option (``roi_viz.lesson.options``); this function only groups them.
+    Every widget is a declared option (``roi_viz.state.options``); this function only groups them.
     """
     from roi_viz.methods import METHODS
 

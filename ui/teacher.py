@@ -59,7 +59,7 @@ def exports(scene, fm, key: str) -> None:
     place, made_files = s.place, s.exports
     name = f"roi-viz-{scene.method}"
     if place.view == "walk" or place.present:
-        step = min(place.step, len(METHODS[scene.method].steps) - 1)
+        step = min(place.step, len(METHODS[scene.method].plan) - 1)
         st.download_button(f"This figure: step {step + 1} (PNG, 150 dpi)", lambda: export.figure_png(scene, step),
                            file_name=f"{name}-step{step + 1}.png", mime="image/png", on_click="ignore",
                            icon=":material/image:", width="stretch")
@@ -110,7 +110,7 @@ def share_link() -> None:
                "whoever opens it sees this image, these boxes and "
                "settings, and this step. The address bar holds the same link at every moment"
                + (", with `present=1`, which opens presenter mode." if s.place.present else "."))
-    if not s.photo.travels:  # an upload the server could not keep (roi_viz.uploads); a kept one travels
+    if not s.photo.travels:  # an upload the server could not keep (roi_viz.state.uploads); a kept one travels
         st.warning("This page shows an uploaded photo the server could not keep, so it cannot travel in a link: the "
                    "link opens the sample photo with the same settings and the boxes on the same parts of the "
                    "picture, and says so.")
@@ -136,7 +136,7 @@ def query_params() -> dict:
 def default_base() -> tuple[str, str]:
     """The address students use unless the teacher typed one, and where it comes from: ``ROI_VIZ_PUBLIC_URL``
     when it is set, else the browser's own address (right when students reach the server by the same name)."""
-    from roi_viz.share import ENV
+    from roi_viz.state.share import ENV
 
     env = os.environ.get(ENV, "").strip()
     if env:
@@ -155,7 +155,7 @@ def student_url() -> str:
     no browser address yet) gives the bare query string: the QR panel names what is wrong."""
     from urllib.parse import urlencode
 
-    from roi_viz.share import DROPPED, BadBase, student_link
+    from roi_viz.state.share import DROPPED, BadBase, student_link
 
     params = query_params()
     for base in (chosen_base(), page_address()):
@@ -187,7 +187,7 @@ def qr_panel() -> None:
     Everything typed or read from the environment is shown as plain text (the field itself, ``say``'s
     sentences, escaped HTML under the code), never interpreted; a base that is not a plain http(s) address
     gets a sentence and no code. The code is a PNG shown at its own size (whole pixels per module)."""
-    from roi_viz.share import ENV, BadBase, TooLong, check_base, names_this_computer, qr_png, student_link
+    from roi_viz.state.share import ENV, BadBase, TooLong, check_base, names_this_computer, qr_png, student_link
 
     code_col, side = st.columns([QR_PX + 40, 560], gap="large")
     default, origin = default_base()

@@ -20,7 +20,7 @@ import traceback
 
 import streamlit as st
 
-from roi_viz.rois import RoIError
+from roi_viz.state.rois import RoIError
 
 from .session import session
 

@@ -1,6 +1,6 @@
 """Exports for slides and handouts: one scene in, the bytes of a file out.
 
-Every function takes a :class:`~roi_viz.lesson.scene.Scene` (built by
+Every function takes a :class:`~roi_viz.state.scene.Scene` (built by
 :func:`roi_viz.methods.build_scene`) and returns bytes that the page offers as
 a download and the CLI writes to disk (``python -m roi_viz explain --pdf ...``).
 Nothing here imports Streamlit or pyplot; figures are ``matplotlib.figure.Figure``.
@@ -19,7 +19,7 @@ What each file contains:
 - :func:`walkthrough_gif`: an animated GIF, one frame per step of the method,
   each frame the step's figure under a band that says "Step k/n: title".
 - :func:`slide_gif`: the sliding box as an animated GIF: the page's slide
-  figure (:func:`~roi_viz.draw.compare.fig_slide`: the followed output value,
+  figure (:func:`~roi_viz.figures.compare.describe_slide`, painted: the followed output value,
   bin ``scene.focus[:2]``, channel ``scene.channel``, of every method, and its
   coverage) marked at each position in turn, with the values and coverages
   there printed. The numbers come from :func:`~roi_viz.ops.sliding.slide_roi`,

@@ -9,16 +9,19 @@ from matplotlib.font_manager import FontProperties, findfont
 from PIL import Image, ImageDraw, ImageFont
 
 from .. import methods, walkthrough
-from ..draw.compare import fig_slide
-from ..lesson.scene import Scene
-from ..lesson.choices import AXES, MAX_SLIDE_CELLS
+from ..figures.compare import describe_slide
+from ..picture import mpl
+from ..state.scene import Scene
+from ..state.options import AXES, MAX_SLIDE_CELLS
 from ..ops.sliding import slide_roi
 from . import render
 from .render import Progress, _tick
 
 MAX_GIF_BYTES = 5 * 2**20  # every GIF stays under this (tests/test_export.py)
 MAX_SLIDE_FRAMES = 120
-SLIDE_GIF_DPI = 100  # the drawing's own pixels: a 720-px slide plot (roi_viz.draw.compare.FILE_WIDTH)
+SLIDE_GIF_DPI = 100  # the drawing's own pixels: a slide plot FILE_WIDTH px wide
+# A drawing painted into a file: the page's 560-px column is not the limit there.
+FILE_WIDTH, FILE_TEXT = 720.0, 14.0
 SLIDE_FRAME_MS = 250  # 16 frames: four seconds of sliding ...
 SLIDE_HOLD_MS = 2000  # ... then the last frame stays a while before the loop starts again
 
@@ -73,7 +76,7 @@ def slide_gif(scene: Scene, *, axis: str = "x", cells: float = 1.0, frames: int 
     (:func:`~roi_viz.figures.compare.describe_slide`: the followed value of every
     method, bin ``scene.focus[:2]``, channel ``scene.channel``, and its coverage)
     marked at one position, with the values and coverages there printed, and
-    painted by Matplotlib (:func:`~roi_viz.draw.compare.fig_slide`). The numbers
+    painted by Matplotlib (:func:`~roi_viz.picture.mpl.paint`) :data:`FILE_WIDTH` px wide. The numbers
     are those of :func:`~roi_viz.ops.sliding.slide_roi`, as in the page's slide view.
 
     720 px wide, one shared palette: under 5 MB and 5 s with the defaults (16
@@ -91,7 +94,8 @@ def slide_gif(scene: Scene, *, axis: str = "x", cells: float = 1.0, frames: int 
                       distance=cells, steps=frames)
     images = []
     for k in range(len(slide.offsets)):
-        images.append(render._render(fig_slide(scene, slide, methods.METHODS, at=k), SLIDE_GIF_DPI))
+        images.append(render._render(mpl.paint(describe_slide(scene, slide, methods.METHODS, k, width=FILE_WIDTH, text=FILE_TEXT)),
+                                     SLIDE_GIF_DPI))
         _tick(progress, k + 1, frames)
     palette = images[-1].quantize(256)  # every frame has the same curves and colours: one palette, no flicker
     quantized = [im.quantize(palette=palette, dither=Image.Dither.NONE) for im in images]

@@ -17,12 +17,12 @@ from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
 from .. import methods, walkthrough
-from ..draw.kit import SLIDE_DPI, grid
-from ..lesson.options import OPTIONS
+from ..picture.files import SLIDE_DPI
+from ..state.options import OPTIONS
 from ..lesson.numbers import cells as cells_words
 from ..lesson.numbers import exact, num, pct, span_words
 from ..lesson.numbers import value as activation
-from ..lesson.scene import Scene
+from ..state.scene import Scene
 from ..lesson.words import plain
 from . import render
 from .numbers_json import numbers

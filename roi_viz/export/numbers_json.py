@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
-from ..lesson.scene import Scene
+from ..state.scene import Scene
 
 
 def numbers(scene: Scene, *, forward_ms=None, device=None, roi_clip_message: str = "", figures=()) -> dict:

@@ -10,8 +10,8 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from .. import walkthrough
-from ..draw.kit import SLIDE_DPI
-from ..lesson.scene import Scene
+from ..picture.files import SLIDE_DPI
+from ..state.scene import Scene
 
 Progress = Callable[[int, int], None] | None
 
@@ -19,7 +19,7 @@ Progress = Callable[[int, int], None] | None
 def figure_png(scene: Scene, step: int, dpi: float = SLIDE_DPI) -> bytes:
     """Step ``step`` (0-based, in ``walkthrough.steps(scene.method)``) as a PNG for a slide.
 
-    At ``dpi`` (default 150, :data:`~roi_viz.draw.kit.SLIDE_DPI`) a figure ``w``
+    At ``dpi`` (default 150, :data:`~roi_viz.picture.files.SLIDE_DPI`) a figure ``w``
     inches wide is ``w * dpi`` pixels wide; the dpi is written into the file.
     """
     steps = walkthrough.steps(scene.method)

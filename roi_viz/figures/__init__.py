@@ -4,7 +4,8 @@ A description decides everything a figure shows (what is drawn, where, in which 
 with which words) from plain data, and imports no painting library; ``roi_viz.picture.svg``
 paints it on the page and ``roi_viz.picture.mpl`` into files.
 
-So far: ``proposals`` (the worst and the best proposals on the photo) and ``compare`` (the
-methods side by side, and the sliding box). The other figures are still drawn by
-``roi_viz.draw`` with Matplotlib and move here one by one.
+Every figure is described here: the walkthrough's steps (``steps``, ``sampling``), the
+methods side by side and the sliding box (``compare``), the quiz's picture (``quiz``), what
+a cell sees (``receptive``), after pooling (``head``), what the gradient reaches
+(``training``) and the proposals (``proposals``); ``frame`` and ``look`` are their kit.
 """

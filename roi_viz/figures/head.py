@@ -11,7 +11,7 @@ banner says that the scores mean nothing.
 Plain data in: each result has ``roi`` (``(x, y, w, h)``, model-input pixels) and ``top``
 (``[(class name, probability), ...]``, most probable first), and may have ``trace`` (a
 :class:`~roi_viz.ops.roipool.PoolTrace`, whose ``empty_bins`` is ``ph x pw``), as
-:class:`roi_viz.head.RoIScores` has; :class:`Scores` keeps only what the figure shows.
+:class:`roi_viz.study.head.RoIScores` has; :class:`Scores` keeps only what the figure shows.
 Inside a chart, x is the probability (0 at the left) and y the rank of a class (row 0,
 the most probable, on top). No painting library is imported here.
 """
@@ -47,7 +47,7 @@ class Scores:
 
     @classmethod
     def of(cls, result) -> "Scores":
-        """From anything with ``roi``, ``top`` and maybe ``trace`` (a :class:`roi_viz.head.RoIScores`)."""
+        """From anything with ``roi``, ``top`` and maybe ``trace`` (a :class:`roi_viz.study.head.RoIScores`)."""
         if isinstance(result, Scores):
             return result
         trace = getattr(result, "trace", None)

@@ -10,7 +10,7 @@
 Plain data in: the model-input photo already encoded (:func:`photo_jpeg`, or :func:`heat_photo` for the
 effective field: encoded once, however many sizes the figure is described at), a field (anything with
 ``size``, ``stride``, ``offset``, ``layer``, ``span(r, c)``, ``patch(r, c)`` and ``block_span(cells)``, as
-:class:`roi_viz.receptive.Field` has) and numbers. Charts are in input pixels, x to the right, y down, a pixel
+:class:`roi_viz.study.receptive.Field` has) and numbers. Charts are in input pixels, x to the right, y down, a pixel
 ``(x, y)`` covering ``[x, x+1) x [y, y+1)``; pixel spans are ``(x0, y0, x1, y1)``, half-open and unclipped; cell
 spans ``(row0, row1, col0, col1)``. The view is widened past the image when a field is, and the area outside the
 image is hatched grey: the network sees zeros there. No painting library is imported here.
@@ -249,7 +249,7 @@ def effective_title(field, cell: tuple[int, int]) -> str:
 def describe_effective(heat: HeatPhoto, size: tuple[int, int], field, cell: tuple[int, int], in_patch: float, *,
                        width: float = WIDTH, text: float = TEXT, alt: str | None = None) -> Drawing:
     """The effective field (:func:`heat_photo`) zoomed on the cell's field, the field and the patch on top;
-    ``in_patch``: the share of the gradient inside the patch (:func:`roi_viz.receptive.field_shares`)."""
+    ``in_patch``: the share of the gradient inside the patch (:func:`roi_viz.study.receptive.field_shares`)."""
     r, c = cell
     patch, span = field.patch(r, c), field.span(r, c)
     view = _view(size, [span], view=zoom(field, cell))

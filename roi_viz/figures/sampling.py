@@ -1,6 +1,6 @@
 """The steps of the methods that read between cells (RoIAlign, RoIWarp, Precise RoI Pooling), described once.
 
-Every function takes a :class:`~roi_viz.lesson.scene.Scene` whose ``chosen`` is the method's trace (an
+Every function takes a :class:`~roi_viz.state.scene.Scene` whose ``chosen`` is the method's trace (an
 :class:`~roi_viz.ops.roialign.AlignTrace` or a :class:`~roi_viz.ops.prroi.PrRoITrace`) and whose ``focus`` is
 ``(bin row i, bin column j, point index k)``, and returns a :class:`~roi_viz.picture.spec.Drawing` ``width`` px
 wide whose smallest text is ``text`` px. Map figures are in cells: cell ``(r, c)`` covers ``[c, c+1) x [r, r+1)``,
@@ -25,7 +25,7 @@ import math
 import numpy as np
 
 from ..lesson.numbers import cells, num, pct, rows_by_columns, value, weight
-from ..lesson.scene import Scene
+from ..state.scene import Scene
 from ..methods import method
 from ..lesson.shown import printed_shares, window
 from ..picture import fonts, place, scale

@@ -1,6 +1,6 @@
 """The steps of the walkthrough, each described once (page: SVG; files: Matplotlib).
 
-Every function takes a :class:`~roi_viz.lesson.scene.Scene` and returns a
+Every function takes a :class:`~roi_viz.state.scene.Scene` and returns a
 :class:`~roi_viz.picture.spec.Drawing` ``width`` px wide whose smallest text is ``text``
 px (13 px: still 12 px when a 560-px drawing is shown in the 528-px lesson column of a
 1366 x 768 laptop). Map figures are in cells: cell ``(r, c)`` covers
@@ -19,7 +19,7 @@ from dataclasses import replace
 import numpy as np
 
 from ..lesson.numbers import cells, exact, pct, rows_by_columns, value as activation
-from ..lesson.scene import Scene
+from ..state.scene import Scene
 from ..lesson.shown import pool_values, split_loss, window
 from ..ops import geometry as g
 from ..picture import fonts, scale

@@ -10,7 +10,7 @@
   :mod:`roi_viz.figures.compare` draws them). A jump of the value is a dashed vertical line with an open circle on
   the derivative's axis: the derivative does not exist there, so no number is drawn. A kink is a dotted line.
 
-Both take a :class:`~roi_viz.lesson.scene.Scene`, the numbers of :func:`roi_viz.lesson.training.backward_pass`
+Both take a :class:`~roi_viz.state.scene.Scene`, the numbers of :func:`roi_viz.lesson.training.backward_pass`
 and a method record of :mod:`roi_viz.methods`. Map cells: cell ``(r, c)`` covers ``[c, c+1) x [r, r+1)``, x counts
 columns, y rows, row 0 on top; slide offsets in cells, derivatives per input pixel. Sizes are CSS px of a drawing
 ``width`` px wide; ``text`` is the smallest type. No painting library is imported here.

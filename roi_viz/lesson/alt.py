@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ..methods import method
 from ..ops import geometry as g
 from .numbers import cells, exact, pct, value
-from .scene import Scene
+from ..state.scene import Scene
 
 # A share of the RoI's area below this counts as nothing: RoIAlign computes its box in float32 (as torchvision
 # does), which leaves up to ~1e-5 of the area outside bins that span it exactly. Anything real is far larger:

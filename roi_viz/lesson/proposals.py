@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import proposals as P
+from ..study import proposals as P
 from ..methods import METHODS
 from ..model.layers import LAYERS
 from .numbers import cells, num, pct
-from .settings import ARTICLE, FAST_RCNN
+from ..state.settings import ARTICLE, FAST_RCNN
 
 # The rounding rules as the distribution figure's panels name them (a snapping method's panel per rule).
 SCHEME_LABEL = {"article": "rounded down (article)", "fastrcnn": "Fast R-CNN's code"}
@@ -43,7 +43,7 @@ class Setting:
         return f"{self.layer} (stride {self.stride}), {ph} × {pw} bins, {SCHEME_LABEL[self.scheme]}"
 
 
-# The two presets of the sidebar (roi_viz.lesson.settings), the one place their values are written.
+# The two presets of the sidebar (roi_viz.state.settings), the one place their values are written.
 ARTICLE_SETTING = Setting("the article's", ARTICLE["layer"], ARTICLE["output_size"], ARTICLE["scheme"])
 FAST_RCNN_SETTING = Setting("Fast R-CNN's", FAST_RCNN["layer"], FAST_RCNN["output_size"], FAST_RCNN["scheme"])
 
@@ -71,7 +71,7 @@ def heading(setting: Setting) -> str:
 
 @dataclass(frozen=True)
 class Side:
-    """One setting's shares over a proposal set (:func:`roi_viz.proposals.summary` of its geometry)."""
+    """One setting's shares over a proposal set (:func:`roi_viz.study.proposals.summary` of its geometry)."""
 
     setting: Setting
     summary: dict[str, float]
@@ -80,7 +80,7 @@ class Side:
 def contrast(boxes, image_size: tuple[int, int]) -> tuple[Side, Side]:
     """The article's setting and Fast R-CNN's on the same boxes (``K x 4``, input pixels; ``image_size`` ``(W, H)``).
 
-    Each is measured on the map its layer gives for this input (:func:`roi_viz.proposals.map_size`):
+    Each is measured on the map its layer gives for this input (:func:`roi_viz.study.proposals.map_size`):
     vectorized, about a millisecond for 2,000 boxes.
     """
     out = []
@@ -166,7 +166,7 @@ class Study:
 
 
 def panels(by: dict[str, np.ndarray], scheme: str) -> dict[str, np.ndarray]:
-    """The distribution figure's panels, label -> K shares, from :func:`roi_viz.proposals.coverage_by_method`.
+    """The distribution figure's panels, label -> K shares, from :func:`roi_viz.study.proposals.coverage_by_method`.
 
     Methods whose shares are the same by their traits share a panel, named for all of them: those with
     whole-cell bins once per rounding rule, those that snap and then sample at the page's rule, and those

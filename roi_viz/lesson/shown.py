@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..ops import geometry as g
-from .scene import Scene
+from ..state.scene import Scene
 
 # The boxes on the photo, on the board (ui/board passes these to its script) and in the figures alike: the followed
 # RoI magenta, thick and solid with a white inner line (dark in greyscale), the others yellow and dashed (light).

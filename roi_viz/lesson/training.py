@@ -1,14 +1,14 @@
 """What the gradient reaches: the numbers of the backward pass for one output value, and their words.
 
-:func:`backward_pass` runs :mod:`roi_viz.backward` for one bin ``(i, j)`` of one
+:func:`backward_pass` runs :mod:`roi_viz.study.backward` for one bin ``(i, j)`` of one
 channel of a scene's method, with the scene's own settings, and keeps what the
 view shows: where that value's gradient lands on the map, the share of the
 RoI's cells that any bin of the channel reaches, the derivative by each corner
 of the box, and the derivative by the box's x as the box slides to the right.
 :func:`training_words` says the same numbers in sentences; the figures of
-:mod:`roi_viz.draw.training` draw them, so words and pictures cannot disagree.
+:mod:`roi_viz.figures.training` describe them, so words and pictures cannot disagree.
 
-Conventions as in :mod:`roi_viz.backward`: corners in input pixels, derivatives
+Conventions as in :mod:`roi_viz.study.backward`: corners in input pixels, derivatives
 per input pixel, slide offsets in cells.
 
 The box's gradient shown is the operator's own mathematics, not what a detector
@@ -22,12 +22,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import backward
+from ..study import backward
 from ..methods import METHODS
 from ..ops import geometry as g
 from .numbers import cells, num, pct, value
-from .scene import Scene
-from .settings import Settings
+from ..state.scene import Scene
+from ..state.settings import Settings
 
 
 def options(method: str, s: Settings) -> dict:

@@ -1,6 +1,6 @@
 """The words of each step, with the live numbers of the scene filled in.
 
-Each function takes a :class:`~roi_viz.lesson.scene.Scene` and returns Markdown
+Each function takes a :class:`~roi_viz.state.scene.Scene` and returns Markdown
 (the page renders it; the CLI prints it as plain text). Which function
 explains which step of which method is said once, in the method's record
 (:mod:`roi_viz.methods`). Ranges of cells are written inclusively ("rows 6 to
@@ -14,7 +14,7 @@ from typing import Callable
 
 from .glossary import INLINE
 from .numbers import cells, eq, exact, num, pct, span_words, value, weight  # noqa: F401  (the CLI and page format with these too)
-from .scene import Scene
+from ..state.scene import Scene
 from .alt import reach  # where the RoI's area goes: the figure's text alternative reads the same account
 from .shown import pool_values, printed_shares
 
@@ -43,7 +43,7 @@ def untrained_warning(scene: Scene) -> str:
 @functools.cache
 def receptive_size(layer: str) -> int:
     """Side in pixels of what one cell of ``layer`` sees (212 at pool5, 196 at conv5_3)."""
-    from ..receptive import receptive_field  # walks VGG16's layers once; cached
+    from ..study.receptive import receptive_field  # walks VGG16's layers once; cached
 
     return receptive_field(layer).size
 

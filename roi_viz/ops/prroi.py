@@ -6,7 +6,7 @@ surface (the bilinear interpolation of the cells) and integrates that surface
 over each bin exactly, then divides by the bin's area. No rounding, no sampling
 ratio, and the output moves smoothly when the box moves.
 
-The surface is a sum of one "hat" per cell (see :func:`roi_viz.maps.hat_integrals`),
+The surface is a sum of one "hat" per cell (see :func:`roi_viz.ops.maps.hat_integrals`),
 so the integral over a bin splits into a weight per row times a weight per
 column: ``output[c, i, j] = row_weights[i] @ map[c] @ col_weights[j] / area``.
 Those weights are the figure: they say how much each cell counts in a bin.

@@ -13,7 +13,7 @@ the box and the sampling grid.
 Every position in a trace is in *cell coordinates* (cell ``(r, c)`` covers
 ``[c, c+1) x [r, r+1)``), the same as the projected RoI, so a figure can draw
 points and bins straight onto the map. The kernel itself works in value
-coordinates, half a cell off; see :mod:`roi_viz.maps`.
+coordinates, half a cell off; see :mod:`roi_viz.ops.maps`.
 """
 from __future__ import annotations
 

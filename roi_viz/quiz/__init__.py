@@ -35,7 +35,7 @@ Conventions (those of :mod:`roi_viz.ops.geometry`):
   ``c`` to ``c + 1`` and rows ``r`` to ``r + 1``; its value sits at its centre;
 - bins are ``(i, j)`` = (row, column) from ``(0, 0)`` at the top left, as on the page;
 - sampling points are counted from 1 in the words (left to right, then top to
-  bottom) and from 0 in ``Ask.focus``, as :class:`~roi_viz.lesson.scene.Scene` does;
+  bottom) and from 0 in ``Ask.focus``, as :class:`~roi_viz.state.scene.Scene` does;
 - ranges of cells are asked inclusively ("first row", "last row"), as the
   walkthrough writes them; the traces keep half-open spans.
 """

@@ -11,14 +11,14 @@ import random
 
 import numpy as np
 
-from ..lesson.choices import QUIZ_LEVELS
-from ..lesson.settings import ARTICLE, FAST_RCNN, Settings
+from ..state.options import QUIZ_LEVELS
+from ..state.settings import ARTICLE, FAST_RCNN, Settings
 from ..methods import METHODS, method
 from .asks import asks_for, interior
 from .model import Question
 from .run import run_method
 
-LEVELS = tuple(QUIZ_LEVELS)  # "starter", "fastrcnn", "beyond": the one list, in lesson.choices
+LEVELS = tuple(QUIZ_LEVELS)  # "starter", "fastrcnn", "beyond": the one list, in state.options
 LEVEL_TITLES = {key: title for key, (_, title) in QUIZ_LEVELS.items()}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..lesson.numbers import num
-from ..lesson.settings import Settings
+from ..state.settings import Settings
 from ..methods import method
 from .run import map_size
 

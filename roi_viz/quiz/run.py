@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..lesson.settings import Settings
+from ..state.settings import Settings
 from ..methods import method
 from ..ops.prroi import PrRoITrace
 from ..ops.roialign import AlignTrace

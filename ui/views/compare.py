@@ -33,7 +33,7 @@ def compare_page(key: str, _scene, width: float, text: float):
 @st.cache_data(max_entries=32, show_spinner=False)
 def compare_png(key: str, _drawing, dpi: float) -> bytes:
     """The drawing painted by Matplotlib (``key`` names it)."""
-    from roi_viz.draw.kit import to_png
+    from roi_viz.picture.files import to_png
     from roi_viz.picture import mpl
 
     return to_png(mpl.paint(_drawing), dpi)

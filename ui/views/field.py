@@ -27,7 +27,7 @@ def field_photo(key: str, size: int, _image) -> bytes:
 def field_drawings(key: str, size: int, layer: str, cell: tuple[int, int], roi, bins_read, _image, width: float,
                    text: float, alts: tuple[str, str]):
     """The cell's field and the RoI's union of fields, described ``width`` px wide with ``text`` px type."""
-    from roi_viz import receptive
+    from roi_viz.study import receptive
     from roi_viz.figures import receptive as fr
 
     field = receptive.receptive_field(layer)
@@ -39,7 +39,7 @@ def field_drawings(key: str, size: int, layer: str, cell: tuple[int, int], roi, 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def effective_field(key: str, size: int, layer: str, cell: tuple[int, int], _image):
     """The gradient of one cell (summed over channels) with respect to the input: a real backward pass."""
-    from roi_viz import receptive
+    from roi_viz.study import receptive
     from roi_viz.model.features import image_tensor
 
     net = loading.backbone()
@@ -51,7 +51,7 @@ def effective_field(key: str, size: int, layer: str, cell: tuple[int, int], _ima
 @st.cache_data(max_entries=16, show_spinner=False)
 def effective_heat(key: str, size: int, layer: str, cell: tuple[int, int], _image):
     """``(heat photo, share in the patch, share in the field)``: the gradient painted over the photo, encoded once."""
-    from roi_viz import receptive
+    from roi_viz.study import receptive
     from roi_viz.figures.receptive import heat_photo
 
     field = receptive.receptive_field(layer)
@@ -72,7 +72,7 @@ def show_described(describe, *, key: str, where=None) -> None:
 
 
 def render(scene, key: str) -> None:
-    from roi_viz import receptive
+    from roi_viz.study import receptive
 
     place = session().place
     s = scene.settings

@@ -21,7 +21,7 @@ PAGE_WIDTH, PAGE_TEXT = 560.0, 13.0
 @st.cache_data(max_entries=32, show_spinner=False)
 def head_scores(key: str, size: int, scheme: str, rois: tuple, _conv53) -> list:
     """Each RoI's box, best classes and empty bins (:class:`roi_viz.figures.head.Scores`), classified as one batch."""
-    from roi_viz import head
+    from roi_viz.study import head
     from roi_viz.figures.head import Scores
 
     return [Scores.of(r) for r in head.classify_rois(cache.the_head().model, _conv53, list(rois), scheme=scheme)]
@@ -42,7 +42,7 @@ def alt_of(scores) -> str:
 
 @callback
 def four_rois() -> None:
-    from roi_viz import head
+    from roi_viz.study import head
 
     s = session()
     s.place.redraw = True
@@ -52,7 +52,7 @@ def four_rois() -> None:
 
 
 def render(scene, key: str, inp) -> None:
-    from roi_viz import head
+    from roi_viz.study import head
 
     s = session()
     settings = scene.settings

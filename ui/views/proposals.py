@@ -14,7 +14,7 @@ import time
 import numpy as np
 import streamlit as st
 
-from roi_viz import proposals as P
+from roi_viz.study import proposals as P
 from roi_viz.lesson import proposals as L
 
 from roi_viz.lesson.words import plain
@@ -98,7 +98,7 @@ def size_drawing(key: str, setting: tuple, _study: L.Study, width: float, text: 
 @st.cache_data(max_entries=32, show_spinner=False)
 def photo_picture(key: str, setting: tuple, drawn: int, order: str, _image, _study: L.Study, dpi: float) -> bytes:
     """The proposals on the photo as a JPEG, painted by Matplotlib from the page's description."""
-    from roi_viz.draw.kit import to_jpeg
+    from roi_viz.picture.files import to_jpeg
     from roi_viz.picture import mpl
 
     if order == "ends":
@@ -109,7 +109,7 @@ def photo_picture(key: str, setting: tuple, drawn: int, order: str, _image, _stu
 @st.cache_data(max_entries=32, show_spinner=False)
 def chart_png(name: str, _drawing, dpi: float) -> bytes:
     """A chart's drawing painted by Matplotlib (``name`` names it and its size)."""
-    from roi_viz.draw.kit import to_png
+    from roi_viz.picture.files import to_png
     from roi_viz.picture import mpl
 
     return to_png(mpl.paint(_drawing), dpi)

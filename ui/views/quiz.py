@@ -12,9 +12,9 @@ import hashlib
 
 import streamlit as st
 
-from roi_viz.lesson.choices import QUIZ_LEVELS
+from roi_viz.state.options import QUIZ_LEVELS
 from roi_viz.lesson.numbers import exact
-from roi_viz.lesson.settings import Settings
+from roi_viz.state.settings import Settings
 from roi_viz.methods import POOL
 
 from .. import figure
@@ -177,10 +177,11 @@ def walkthrough_link(q, ask) -> tuple[str, str]:
     from urllib.parse import urlencode
 
     from roi_viz.link import Link, to_params
+    from roi_viz import walkthrough
     from roi_viz.methods import METHODS
 
     s = session()
-    steps = METHODS[q.method].steps
+    steps = walkthrough.steps(q.method)
     index = METHODS[q.method].step_keys().index(ask.step)
     # The quiz's input is the article's square, whatever the sidebar's shape.
     state = Link(q.settings.with_(shape="square"), s.photo.sample, s.photo.stored if s.photo.upload_shown else "",

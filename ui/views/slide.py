@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from roi_viz.lesson.choices import AXIS_WORDS as AXES
+from roi_viz.state.options import AXIS_WORDS as AXES
 
 from .. import figure
 from ..cache import scene_key
@@ -36,7 +36,7 @@ def slide_page(key: str, _scene, bin: tuple, axis: str, cells: float, width: flo
 
 
 def render(scene, key: str) -> None:
-    from roi_viz.lesson.choices import AXES as LINK_AXES, SLIDE_CELLS
+    from roi_viz.state.options import AXES as LINK_AXES, SLIDE_CELLS
 
     place = session().place
     ph, pw = scene.trace.output_size

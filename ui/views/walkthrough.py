@@ -72,12 +72,12 @@ def show_described(scene, step, name: str, alt: str, present: bool) -> None:
 
 def render(scene, fm, key: str, present: bool) -> None:
     """The steps of the chosen method. On a projector: the figure beside the controls and the words, on one screen."""
-    from roi_viz.draw.kit import PRESENT_HEIGHT_PX
+    from ..figure import PRESENT_HEIGHT_PX
     from roi_viz.lesson.alt import alt_text, key_numbers, output_rows
-    from roi_viz.methods import METHODS
+    from roi_viz import walkthrough
 
     place = session().place
-    steps = METHODS[scene.method].steps
+    steps = walkthrough.steps(scene.method)
     last = len(steps) - 1
     place.step = min(place.step, last)
     # Beside the photo the lesson's column is narrow: the words go under the figure; a projector has room for both.

@@ -10,7 +10,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ...lesson.settings import Settings
+from ...state.settings import Settings
 from ...methods import POOL, method
 from ...ops.maps import VALUE_TO_CELL
 from ...ops.roialign import AlignTrace

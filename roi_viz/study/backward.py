@@ -45,11 +45,11 @@ from typing import Sequence
 
 import numpy as np
 
-from .ops import geometry as g
-from .ops.maps import VALUE_TO_CELL, as_numpy_map, bilinear_weights
-from .ops.prroi import PrRoITrace
-from .ops.roialign import AlignTrace
-from .ops.roipool import PoolTrace
+from ..ops import geometry as g
+from ..ops.maps import VALUE_TO_CELL, as_numpy_map, bilinear_weights
+from ..ops.prroi import PrRoITrace
+from ..ops.roialign import AlignTrace
+from ..ops.roipool import PoolTrace
 
 CORNERS = ("x1", "y1", "x2", "y2")
 # A corner counts as *on* a jump or a kink when it is this close to one, relative to its size:
@@ -61,13 +61,13 @@ _SAME = 1e-9  # relative tolerance under which a left and a right derivative are
 # ----------------------------------------------------------------------- checks
 def _record(method: str):
     """The method's record: its traits answer every "which method?" (roi_viz.methods is pure)."""
-    from .methods import method as record
+    from ..methods import method as record
 
     return record(method)
 
 
 def _check_method(method: str) -> str:
-    from .methods import METHODS
+    from ..methods import METHODS
 
     if method not in METHODS:
         raise ValueError(f"The method must be one of {', '.join(METHODS)}; got {method!r}.")
@@ -299,7 +299,7 @@ def warp_surrogate(feature_map, roi: Sequence[float], *, stride: float, output_s
     a surrogate (``None``: the first such record, RoIWarp).
     """
     if method is None:
-        from .methods import METHODS
+        from ..methods import METHODS
 
         method = next(k for k, m in METHODS.items() if m.surrogate)
     if not _record(method).surrogate:

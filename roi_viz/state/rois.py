@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from .ops import geometry as g
+from ..ops import geometry as g
 
 Size = int | tuple[int, int]  # the model input: S for S x S, or (W, H)
 MIN_SIDE = 1.0  # pixels; anything thinner is an accidental click, not a box

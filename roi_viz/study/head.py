@@ -32,9 +32,9 @@ import torch
 from torch import nn
 from torchvision.models import VGG16_Weights, vgg16
 
-from .model.weights import WeightsError, WeightsFound, find_weights, read_state_dict
-from .ops import geometry as g
-from .ops.roipool import PoolTrace, roi_pool
+from ..model.weights import WeightsError, WeightsFound, find_weights, read_state_dict
+from ..ops import geometry as g
+from ..ops.roipool import PoolTrace, roi_pool
 
 HEAD_SIZE = (7, 7)  # what fc6 was trained on: VGG16's pool5 of a 224 x 224 image
 HEAD_CHANNELS = 512
@@ -130,7 +130,7 @@ def load_head(found: WeightsFound | None = None, *, backbone=None, device: str |
     if backbone is not None:
         features, features_pretrained, device = backbone.net, bool(backbone.pretrained), backbone.device
     else:
-        from .model.vgg import features_stack  # noqa: PLC0415  (same builder as the backbone)
+        from ..model.vgg import features_stack  # noqa: PLC0415  (same builder as the backbone)
 
         device = torch.device(device or "cpu")
         if found.state_dict is not None:

@@ -45,7 +45,7 @@ from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
-from .model import images
+from ..model import images
 
 ENV_DIR = "ROI_VIZ_UPLOADS"
 ENV_MAX_MB = "ROI_VIZ_UPLOADS_MAX_MB"

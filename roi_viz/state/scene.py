@@ -2,7 +2,7 @@
 
 A scene is what the user has chosen (image, RoIs, which RoI, settings, which
 bin and point to look at) plus what the library computed from it (the feature
-map and the traces). Figures (:mod:`roi_viz.draw`) and words
+map and the traces). Figures (:mod:`roi_viz.figures`) and words
 (:mod:`roi_viz.lesson.words`) take a scene and nothing else; the page and the
 CLI build scenes through :func:`roi_viz.methods.build_scene`.
 """

@@ -1,4 +1,4 @@
-"""Every option of :class:`~roi_viz.lesson.settings.Settings`, declared once.
+"""Every option of :class:`~roi_viz.state.settings.Settings`, declared once.
 
 One :class:`Option` per field says everything the rest of the code needs: the
 sidebar's label, choices and help, the link's parameter, the command line's
@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 from ..model.images import INPUT_SIZES, SHAPES
 from ..model.layers import LAYERS
+from ..ops.sliding import AXES  # noqa: F401  (the op checks a slide's direction, so the list lives beside it)
 from .settings import MAX_OUTPUT, MODES, Settings
 
 MAX_RATIO = 8  # the sampling-ratio field stops here (the library takes up to 64)
@@ -132,10 +133,13 @@ class Option:
         return not self.per_method or self.field in method_options
 
 
-def _methods() -> dict[str, str]:
-    from ..methods import METHODS  # pure, but it imports this package: read at call time
+# Each method's name by key. The records sit above the settings, so they fill this in themselves
+# (roi_viz.methods.NAMES is this dict, and its register() adds a new record here too).
+METHOD_NAMES: dict[str, str] = {}
 
-    return {k: m.name for k, m in METHODS.items()}
+
+def _methods() -> dict[str, str]:
+    return dict(METHOD_NAMES)
 
 
 MODE_WORDS = {"avg": "mean of the points", "max": "max of the points"}
@@ -211,3 +215,22 @@ def to_texts(settings: Settings, default: Settings | None = None) -> dict[str, s
     d = default or Settings()
     return {o.link: o.to_text(getattr(settings, o.field)) for o in OPTIONS
             if o.to_text(getattr(settings, o.field)) != o.to_text(getattr(d, o.field))}
+
+
+# ---------------------------------------------------------------- the lists the page, the link and the CLI offer
+# Each list is read by the widget that offers it (ui/), by the link that carries it (roi_viz.link) and,
+# where there is one, by the CLI flag; the quiz's roi_viz.quiz.LEVELS is QUIZ_LEVELS' keys.
+# The quiz's levels, in the order the page offers them: key (what a link carries, ``level=fastrcnn``)
+# to (the radio button's label, the title above a question).
+QUIZ_LEVELS: dict[str, tuple[str, str]] = {
+    "starter": ("Starter: the article's setting",
+                "Starter: the article's setting (512 × 512, pool5, 3 × 3, rounded down)"),
+    "fastrcnn": ("Fast R-CNN: conv5_3, 7 × 7", "Fast R-CNN: conv5_3, 7 × 7, the rounding of its code"),
+    "beyond": ("Beyond: RoIAlign, RoIWarp, PrRoI", "Beyond: RoIAlign, RoIWarp and Precise RoI Pooling"),
+}
+
+# How the page names each of AXES, the directions the box slides in.
+AXIS_WORDS = {"x": "right (x)", "y": "down (y)"}
+
+SLIDE_CELLS = (0.25, 0.5, 1.0, 2.0)  # the distances the page and a link offer, in cells
+MAX_SLIDE_CELLS = 16.0  # the CLI and the GIF take any distance up to this, in cells

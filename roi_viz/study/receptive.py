@@ -35,7 +35,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .ops import geometry as g
+from ..ops import geometry as g
 
 PixelSpan = tuple[int, int, int, int]  # (x0, y0, x1, y1), half-open, input pixels
 
@@ -118,7 +118,7 @@ def _walk() -> tuple[tuple[str | None, int, int, int], ...]:
     """
     from torch import nn
 
-    from .model.vgg import features_stack
+    from ..model.vgg import features_stack
 
     size, jump, left = 1, 1, 0  # before any layer a "cell" is one pixel
     stage, conv = 1, 0

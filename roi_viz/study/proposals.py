@@ -3,7 +3,7 @@
 A real Fast R-CNN does not pool one box drawn by hand: it pools the couple of
 thousand boxes that selective search proposes for each image. This module gets
 those boxes and computes, for all of them at once, the numbers that
-:func:`roi_viz.pooling.roi_pool` computes for one:
+:func:`roi_viz.ops.roi_pool` computes for one:
 
 - :func:`selective_search`: OpenCV's selective search, ``K x 4`` boxes ``(x, y, w, h)``;
 - :func:`geometry`: projection, snapping, bins and coverage of all ``K`` boxes,
@@ -35,8 +35,8 @@ from typing import Sequence
 
 import numpy as np
 
-from .methods import METHODS, POOL
-from .ops import geometry as g
+from ..methods import METHODS, POOL
+from ..ops import geometry as g
 
 MODES = ("fast", "quality")
 MIN_SIDE = 8  # pixels: below this the segmentation has nothing to group
@@ -241,7 +241,7 @@ def geometry(
     scheme: str = "article",
     dtype=np.float32,
 ) -> ProposalGeometry:
-    """Project, snap, split and measure ``K`` boxes at once, as :func:`roi_viz.pooling.roi_pool` does one.
+    """Project, snap, split and measure ``K`` boxes at once, as :func:`roi_viz.ops.roi_pool` does one.
 
     Args:
         boxes: ``K x 4`` ``(x, y, w, h)`` in model-input pixels (floats allowed).
