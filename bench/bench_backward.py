@@ -1,6 +1,6 @@
 """How long the backward pass takes on real-sized maps, per method.
 
-    python bench/bench_backward.py [--repeat 5]
+    python -m bench.bench_backward [--repeat 5]
 
 A random 512-channel map, VGG16's sizes: pool5 of a 512 x 512 input (16 x 16,
 stride 32, 3 x 3 output, the article's RoI) and conv5_3 (32 x 32, stride 16,
@@ -34,7 +34,7 @@ def median_ms(fn, repeat: int) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(prog="python -m bench.bench_backward")
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     rng = np.random.default_rng(0)

@@ -1,6 +1,6 @@
 """Speed and memory of the proposals: selective search, the geometry of all of them, batched pooling.
 
-    python bench/bench_proposals.py [--sizes 224 512] [--repeat 5]
+    python -m bench.bench_proposals [--sizes 224 512] [--repeat 5]
 
 Prints:
 1. selective search (fast mode, every box kept) per sample photo and model-input size;
@@ -26,7 +26,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from torchvision.ops import roi_pool as tv_roi_pool  # noqa: E402
 
-from roi_viz.study import proposals as P  # noqa: E402
+from roi_viz.study import proposals  # noqa: E402
 from roi_viz.model import images, samples  # noqa: E402
 from roi_viz.ops import roi_pool  # noqa: E402
 
@@ -52,7 +52,7 @@ def once(fn) -> float:
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m bench.bench_proposals", description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[224, 512])
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args(argv)
@@ -67,12 +67,12 @@ def main(argv=None) -> int:
         for size in args.sizes:
             img = np.asarray(images.prepare_input(decoded, size)[0])
             t = time.perf_counter()
-            boxes = P.selective_search(img, max_count=None)
+            boxes = proposals.selective_search(img, max_count=None)
             dt = time.perf_counter() - t
             found[(sample.name, size)] = boxes
             print(f"{sample.name:<11}{size:>7}{len(boxes):>8}{dt:>9.2f}")
 
-    boxes = found[("astronaut", 512)][:COUNT] if ("astronaut", 512) in found else P.selective_search(
+    boxes = found[("astronaut", 512)][:COUNT] if ("astronaut", 512) in found else proposals.selective_search(
         np.asarray(images.prepare_input(images.load_file(samples.get_sample("astronaut").path), 512)[0]))
     print(f"\n2. Geometry of {len(boxes)} proposals (astronaut, 512): vectorized vs per-box roi_pool traces")
     print(f"{'layer':<9}{'rule':<10}{'vectorized ms':>14}{'loop C=1 ms':>13}{'ratio':>8}"
@@ -84,14 +84,14 @@ def main(argv=None) -> int:
         fm1 = np.zeros((1, side, side), np.float32)
         fm512 = rng.standard_normal((512, side, side)).astype(np.float32)
         for scheme in ("article", "fastrcnn"):
-            vec = best_of(lambda: P.geometry(boxes, map_size=(side, side), stride=stride, output_size=out,
+            vec = best_of(lambda: proposals.geometry(boxes, map_size=(side, side), stride=stride, output_size=out,
                                              scheme=scheme), args.repeat)
             loop1 = once(lambda: [roi_pool(fm1, b, stride=stride, output_size=out, scheme=scheme) for b in boxes])
             loop512 = once(lambda: [roi_pool(fm512, b, stride=stride, output_size=out, scheme=scheme) for b in boxes])
             worst_ms, worst_ratio = max(worst_ms, vec * 1e3), min(worst_ratio, loop1 / vec)
             print(f"{layer:<9}{scheme:<10}{vec * 1e3:>14.2f}{loop1 * 1e3:>13.0f}{loop1 / vec:>7.0f}x"
                   f"{loop512 * 1e3:>15.0f}{loop512 / vec:>7.0f}x")
-        cov = best_of(lambda: P.coverage_by_method(boxes, map_size=(side, side), stride=stride, output_size=out),
+        cov = best_of(lambda: proposals.coverage_by_method(boxes, map_size=(side, side), stride=stride, output_size=out),
                       args.repeat)
         print(f"{layer:<9}{'all six coverages (coverage_by_method)':<40}{cov * 1e3:>8.2f} ms")
     ok = worst_ms <= GOAL_MS and worst_ratio >= GOAL_RATIO
@@ -106,8 +106,8 @@ def main(argv=None) -> int:
     for layer, stride, out in LAYERS:
         side = 512 // stride
         fm = torch.from_numpy(rng.standard_normal((512, side, side)).astype(np.float32)).to(device)
-        for method in P.POOL_METHODS:
-            batched = best_of(lambda: P.pool_all(fm, boxes, stride=stride, output_size=out, method=method),
+        for method in proposals.POOL_METHODS:
+            batched = best_of(lambda: proposals.pool_all(fm, boxes, stride=stride, output_size=out, method=method),
                               max(1, args.repeat // 2))
             per_box = once(lambda: [tv_roi_pool(fm[None], corners[k:k + 1], out, 1 / stride).cpu()
                                     for k in range(len(boxes))]) if method == "pool" else float("nan")
@@ -115,12 +115,12 @@ def main(argv=None) -> int:
             ratio = f"{per_box / batched:>7.0f}x" if method == "pool" else f"{'':>8}"
             print(f"{layer:<9}{method:<8}{batched * 1e3:>11.0f}{per_box * 1e3:>12.0f}{ratio}{mb:>11.1f}")
 
-    geo = P.geometry(boxes, map_size=(16, 16), stride=32, output_size=3)
+    geo = proposals.geometry(boxes, map_size=(16, 16), stride=32, output_size=3)
     arrays = [boxes, geo.projected, geo.quantized, geo.region, geo.projected_area, geo.region_area,
               geo.overlap_area, geo.covered_area, geo.empty_bins, geo.dropped_cells]
     print(f"\n4. Memory of a cached proposal set of {len(boxes)} boxes")
     print(f"boxes {boxes.nbytes / 1e3:.0f} kB; boxes + one geometry {sum(a.nbytes for a in arrays) / 1e3:.0f} kB; "
-          f"CSV table {len(P.to_csv(boxes, geo).encode()) / 1e3:.0f} kB")
+          f"CSV table {len(proposals.to_csv(boxes, geo).encode()) / 1e3:.0f} kB")
     return 0 if ok else 1
 
 

@@ -1,6 +1,6 @@
 """Speed and memory of the walkthrough, against bare baselines measured in the same run.
 
-    python bench/bench_walkthrough.py [--repeat 7] [--size 512]
+    python -m bench.bench_walkthrough [--repeat 7] [--size 512]
 
 Prints:
 1. the VGG16 forward through ``roi_viz.model.features.extract`` (preprocessing included)
@@ -20,7 +20,6 @@ import argparse
 import os
 import resource
 import statistics
-import sys
 import time
 
 os.environ.setdefault("ROI_VIZ_OFFLINE", "1")
@@ -65,7 +64,8 @@ def timed(fn, repeat: int) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(prog="python -m bench.bench_walkthrough",
+                                 description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=15)
     ap.add_argument("--size", type=int, default=512)
     args = ap.parse_args()
