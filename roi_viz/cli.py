@@ -242,7 +242,7 @@ def run_explain(args) -> int:
         print("NOTE:", note)
     print(f"Image: {args.image or samples.DEFAULT_SAMPLE}, {decoded.original_size[0]}x{decoded.original_size[1]} "
           f"-> {settings.input_size}x{settings.input_size}; {settings.layer_label}; forward {fm.seconds * 1000:.0f} ms on {fm.device}\n")
-    print(f"Method: {rec.label(scene.result)}\n")
+    print(f"Method: {rec.label(scene.chosen)}\n")
     for i, step in enumerate(walkthrough.steps(settings.method), 1):
         print(f"== Step {i}: {step.title} ==")
         print(plain(step.words(scene)))

@@ -30,7 +30,7 @@ from matplotlib.figure import Figure
 from .figures import sampling as dsa
 from .figures import steps as ds
 from .picture.spec import Drawing
-from .lesson import words
+from .lesson import sampling_words, words
 from .state.scene import Scene
 from .methods import Method, method
 
@@ -62,10 +62,10 @@ STEPS: dict[str, Step] = {
         Step("quantize", "Quantization", ds.describe_quantize, words.step_quantize),
         Step("bins", "Split into bins", ds.describe_bins, words.step_bins),
         Step("pool", "Max pooling", ds.describe_pool, words.step_pool),
-        Step("sampling", "Bins and sampling points", dsa.describe_sampling, words.step_sampling, picks="point"),
-        Step("bilinear", "One point, four cells", dsa.describe_bilinear, words.step_bilinear, picks="point"),
-        Step("combine", "One value per bin", dsa.describe_combine, words.step_combine),
-        Step("integrate", "Integrate each bin", dsa.describe_integrate, words.step_integrate, picks="bin"),
+        Step("sampling", "Bins and sampling points", dsa.describe_sampling, sampling_words.step_sampling, picks="point"),
+        Step("bilinear", "One point, four cells", dsa.describe_bilinear, sampling_words.step_bilinear, picks="point"),
+        Step("combine", "One value per bin", dsa.describe_combine, sampling_words.step_combine),
+        Step("integrate", "Integrate each bin", dsa.describe_integrate, sampling_words.step_integrate, picks="bin"),
     )
 }
 # A method's own version of a step, keyed by (method key, step key); filled by register().
@@ -85,7 +85,7 @@ def _output(rec: Method) -> Step:
     """Whole-cell bins end on RoI pooling's output and its losses; the others on their own bins' coverage."""
     if rec.whole_cell_bins:
         return Step("output", "Output and coverage", ds.describe_output, words.step_output)
-    return Step("output", "Output and coverage", dsa.describe_output, words.output_between_cells)
+    return Step("output", "Output and coverage", dsa.describe_output, sampling_words.output_between_cells)
 
 
 _BY_TRAITS = {"features": _features, "output": _output}

@@ -24,7 +24,7 @@ from matplotlib.colors import to_rgb
 
 from roi_viz.figures import look
 from roi_viz.figures import sampling
-from roi_viz.figures import steps as fp
+from roi_viz.figures import steps
 from roi_viz.figures.frame import SWATCH_GAP
 from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import build_scene
@@ -161,8 +161,8 @@ def scenes(features_512, conv5_3):
 # ------------------------------------------------------------------ the measurements
 def quantize_colours(s):
     """Lost, gained and plain (neither) cells of the quantization step, as read from its description."""
-    d = fp.describe_quantize(s)
-    t = s.trace
+    d = steps.describe_quantize(s)
+    t = s.pooled
     px, py, pw, ph = t.projected
     rx, ry, rw, rh = g.box_of_span(t.region)
     x0, y0, x1, y1 = max(px, rx), max(py, ry), min(px + pw, rx + rw), min(py + ph, ry + rh)
@@ -172,7 +172,7 @@ def quantize_colours(s):
 
 
 def bins_colours(s):
-    d = fp.describe_bins(s)
+    d = steps.describe_bins(s)
     faces: dict = {}
     for m in of_kind(d, "bin face"):
         faces.setdefault(m.fill, []).append(m)
@@ -206,7 +206,7 @@ def lines_apart(a: Rect, b: Rect, where: str):
 @pytest.mark.parametrize("name", ["article", "fastrcnn", "warp"])
 def test_lost_and_gained_cells_stand_out_from_the_plain_ones(scenes, name):
     s = scenes[name]
-    assert s.trace.lost_area > 0 and s.trace.gained_area > 0, "the case must show both lost and gained cells"
+    assert s.pooled.lost_area > 0 and s.pooled.gained_area > 0, "the case must show both lost and gained cells"
     d, colours = quantize_colours(s)
     for kind in ("lost", "gained"):
         ratio, vision = worst(colours[kind], colours["plain"])
@@ -218,7 +218,7 @@ def test_lost_and_gained_cells_stand_out_from_the_plain_ones(scenes, name):
 @pytest.mark.parametrize("name", ["article", "article7"])
 def test_dropped_cells_differ_from_every_bin(scenes, name):
     s = scenes[name]
-    assert s.trace.dropped_cells > 0
+    assert s.pooled.dropped_cells > 0
     _, colours = bins_colours(s)
     for a, b in pairs(colours):
         if "dropped" not in (a, b):
@@ -227,7 +227,7 @@ def test_dropped_cells_differ_from_every_bin(scenes, name):
         assert ratio >= WCAG_NON_TEXT, f"{name}: {a} / {b} is {ratio:.2f} : 1 for {vision}"
 
 
-@pytest.mark.parametrize("name, describe", [("article", fp.describe_output), ("article7", fp.describe_output),
+@pytest.mark.parametrize("name, describe", [("article", steps.describe_output), ("article7", steps.describe_output),
                                             ("warp", sampling.describe_output)])
 def test_coverage_bar_segments_differ_for_every_vision(scenes, name, describe):
     segments = bar_segments(describe(scenes[name]))
@@ -260,10 +260,10 @@ def test_every_kind_of_cell_has_its_own_pattern():
 
 def test_empty_bins_are_hatched_and_full_ones_are_not(scenes):
     s = scenes["article7"]
-    assert s.trace.empty_bins.all()
-    d = fp.describe_output(s)
+    assert s.pooled.empty_bins.all()
+    d = steps.describe_output(s)
     marks = [m for m in of_kind(d, "output") if (m.hatch, m.hatch_colour) == look.EMPTY[1:]]
-    assert len(marks) == s.trace.empty_bins.sum()
+    assert len(marks) == s.pooled.empty_bins.sum()
     swatch = legend_swatch(d, "empty bin: outputs 0")
     assert (swatch.hatch, swatch.hatch_colour) == look.EMPTY[1:]
     full = scene_output_with_a_value(scenes["article"])
@@ -272,14 +272,14 @@ def test_empty_bins_are_hatched_and_full_ones_are_not(scenes):
 
 
 def scene_output_with_a_value(s):
-    assert not s.trace.empty_bins.any()
-    return fp.describe_output(s)
+    assert not s.pooled.empty_bins.any()
+    return steps.describe_output(s)
 
 
 def test_the_followed_box_differs_from_the_others_by_line_as_well_as_colour(features_512):
     other = (40.0, 60.0, 120.0, 100.0)
     s = scene(features_512, ARTICLE, rois=[other, ARTICLE_ROI, (200.0, 20.0, 90.0, 90.0)])
-    d = fp.describe_image(s)
+    d = steps.describe_image(s)
     (followed,) = of_kind(d, "followed roi")
     others = of_kind(d, "roi")
     assert len(others) == 2 and (followed.x, followed.y, followed.w, followed.h) == ARTICLE_ROI
@@ -297,14 +297,14 @@ def test_the_followed_box_differs_from_the_others_by_line_as_well_as_colour(feat
 def test_legend_entries_show_the_colours_and_hatches_drawn(scenes):
     """A student matches the legend to the figure: the legend's swatch must carry the drawn fill and hatch."""
     s = scenes["article"]
-    t = s.trace
+    t = s.pooled
     from roi_viz.lesson.numbers import cells
 
-    d = fp.describe_quantize(s)
+    d = steps.describe_quantize(s)
     for kind, label in (("lost", f"lost: {cells(t.lost_area)}"), ("gained", f"gained: {cells(t.gained_area)}")):
         drawn, swatch = of_kind(d, kind)[0], legend_swatch(d, label)
         assert (swatch.fill, swatch.hatch, swatch.hatch_colour) == (drawn.fill, drawn.hatch, drawn.hatch_colour)
-    d = fp.describe_output(s)
+    d = steps.describe_output(s)
     shares = of_kind(d, "share")
     assert shares
     for m in shares:

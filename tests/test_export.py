@@ -120,11 +120,11 @@ def test_handout_has_the_settings_page_and_one_page_per_step(name):
     assert len(pages) == 1 + len(steps)
     cover = pages[0]
     s = scene.settings
-    t = scene.trace
+    t = scene.pooled
     for text in ("Astronaut", "512", s.layer, f"{s.stride} pixels per cell", scene.method_name,
                  f"{s.output_size[0]}", "x 296, y 192, w 200, h 145 px (followed)", "x 10, y 20, w 100, h 50 px",
                  f"{scene.channel} (the strongest inside the RoI)", "Projected box", "Quantized box", "Lost",
-                 "Gained", pct(t.coverage).replace(" ", ""), pct(scene.result.coverage).replace(" ", "")):
+                 "Gained", pct(t.coverage).replace(" ", ""), pct(scene.chosen.coverage).replace(" ", "")):
         assert text.replace(" ", "") in cover.replace(" ", ""), text
     for k, step in enumerate(steps, 1):
         assert f"Step {k}/{len(steps)}: {step.title}" in pages[k]

@@ -67,7 +67,7 @@ def scene_for(preset, out, roi, pretrained=True, method="pool"):
 
 def cells_read(scene):
     """The block of cells the method reads, as the view asks for it."""
-    result = scene.result
+    result = scene.chosen
     return receptive.cells_read(result.cells_read() if hasattr(result, "cells_read") else result.bin_use)
 
 
@@ -263,7 +263,7 @@ def check_map(sc, bp, d) -> bool:
     elif inside:
         assert "too small to print every gradient" in joined(d, "note")
     bins = [m for m in panel.marks if isinstance(m, Rect) and m.kind == "bin"]
-    trace = sc.result
+    trace = sc.chosen
     if hasattr(trace, "bins"):
         span = trace.bins[i][j]
         if span[1] > span[0] and span[3] > span[2]:

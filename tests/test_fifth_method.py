@@ -50,7 +50,7 @@ def describe_average(scene, *, width: float = 800.0, text: float = 15.0):
 
 
 def words_average(scene) -> str:
-    r = scene.result
+    r = scene.chosen
     return f"Each bin keeps the mean of its cells: bin (0, 0) gives {words.value(r.output[scene.channel, 0, 0])}."
 
 
@@ -62,7 +62,7 @@ def describe_output(scene, *, width: float = 800.0, text: float = 15.0):
 
 
 def words_output(scene) -> str:
-    return f"A {scene.result.output_size[0]} × {scene.result.output_size[1]} answer, {words.pct(scene.result.coverage)} of the RoI."
+    return f"A {scene.chosen.output_size[0]} × {scene.chosen.output_size[1]} answer, {words.pct(scene.chosen.coverage)} of the RoI."
 
 
 RECORD = methods.Method(
@@ -152,9 +152,9 @@ def test_the_cli_offers_and_runs_it(fifth, capsys, tmp_path):
 def test_the_json_carries_its_numbers(scene):
     data = export.numbers(scene)
     assert data["method"] == KEY and data["settings"]["method"] == KEY
-    expected = mean_of_bins(scene.features, scene.result.bins, scene.channel)
+    expected = mean_of_bins(scene.features, scene.chosen.bins, scene.channel)
     np.testing.assert_allclose(data["method_output_channel"], expected, rtol=1e-6)
-    assert data["pool"] == scene.result.details()["pool"] and data["pool"]["scheme"] == "article"
+    assert data["pool"] == scene.chosen.details()["pool"] and data["pool"]["scheme"] == "article"
     json.dumps(data)
 
 
@@ -195,7 +195,7 @@ def test_the_walkthrough_draws_and_tells_every_step(scene):
         fig = step.figure(scene)
         assert isinstance(fig, Figure) and fig.axes
         assert step.words(scene).strip()
-    mean00 = scene.result.output[scene.channel, 0, 0]
+    mean00 = scene.chosen.output[scene.channel, 0, 0]
     assert words.value(mean00) in steps[4].words(scene)
 
 
@@ -319,14 +319,14 @@ def test_a_method_without_a_forward_function_is_refused_in_a_sentence(scene):
 
 
 def test_the_proposals_measure_the_twin_as_its_source(twin):
-    from roi_viz.study import proposals as P
-    from roi_viz.lesson import proposals as L
+    from roi_viz.study import proposals
+    from roi_viz.lesson import proposals as proposal_words
 
     source, rec = twin
     boxes = np.array([[0, 0, 100, 60], [37, 50, 200, 145], [300, 400, 212, 112], [5, 9, 40, 40]], dtype=float)
-    cov = P.coverage_by_method(boxes, map_size=(16, 16), stride=32, output_size=(3, 3))
-    assert tuple(cov) == P.coverage_methods() and len(cov) == len(P.COVERAGE_METHODS) + len(tuple(
-        k for k in P.coverage_methods() if k.startswith(TWIN)))
+    cov = proposals.coverage_by_method(boxes, map_size=(16, 16), stride=32, output_size=(3, 3))
+    assert tuple(cov) == proposals.coverage_methods() and len(cov) == len(proposals.COVERAGE_METHODS) + len(tuple(
+        k for k in proposals.coverage_methods() if k.startswith(TWIN)))
     rules = ("article", "fastrcnn")
     pairs = ([(f"{TWIN}-{r}", f"{source}-{r}") for r in rules] if rec.snaps_to_cells else [(TWIN, source)])
     for ours, theirs in pairs:
@@ -340,18 +340,18 @@ def test_the_proposals_measure_the_twin_as_its_source(twin):
             if rec.snaps_to_cells:
                 assert cov[ours][i] == pytest.approx(t.coverage, abs=1e-6)
     # The distribution figure keeps its four panels; the twin is named in its source's.
-    st = L.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
+    st = proposal_words.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
     assert len(st.coverage) == 4
     panel = next(label for label in st.coverage if (rec.name if rec.snaps_to_cells else rec.short) in label)
     assert (methods.METHODS[source].name if rec.snaps_to_cells else methods.METHODS[source].short) in panel
     # The batched pooling takes the twin where torchvision has its source's function.
     if rec.batched:
         feats = np.random.default_rng(2).standard_normal((2, 16, 16)).astype(np.float32)
-        np.testing.assert_array_equal(P.pool_all(feats, boxes, stride=32, method=TWIN),
-                                      P.pool_all(feats, boxes, stride=32, method=source))
+        np.testing.assert_array_equal(proposals.pool_all(feats, boxes, stride=32, method=TWIN),
+                                      proposals.pool_all(feats, boxes, stride=32, method=source))
     else:
         with pytest.raises(ValueError, match="Pool with one of"):
-            P.pool_all(fm, boxes, stride=32, method=TWIN)
+            proposals.pool_all(fm, boxes, stride=32, method=TWIN)
 
 
 def test_the_boards_data_carries_the_twins_traits_and_its_sources_legend(twin):

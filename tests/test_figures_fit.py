@@ -15,7 +15,7 @@ from PIL import Image
 
 from layout_checks import PRESENTED_LEAST, overlap, problems
 import painted
-from roi_viz.lesson import words
+from roi_viz.lesson import sampling_words, words
 from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene
 from roi_viz.picture import place
@@ -74,7 +74,7 @@ def test_the_bilinear_table_recomputes_from_its_printed_numbers(seed):
     method = ("align", "warp")[seed % 2]
     scene = scene_for(ARTICLE, method, 3, scale=10.0 ** rng.integers(-2, 2), seed=seed, roi=roi,
                       focus=(int(rng.integers(3)), int(rng.integers(3)), int(rng.integers(4))))
-    text = words.step_bilinear(scene)
+    text = sampling_words.step_bilinear(scene)
     rows = re.findall(r"^\| \((\d+), (\d+)\) \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$", text, re.M)
     assert rows, text
     for _, _, v, w, p in rows:
@@ -92,7 +92,7 @@ def test_prroi_shares_add_up_as_the_words_say(out):
         step = [s for s in walkthrough.steps("prroi") if s.key == "integrate"][0]
         d = step.describe(scene)  # the page's figure, the one the words describe
         printed = [float(m.text.split()[0]) for _, m in d.marks(Text) if m.kind == "share value"]
-        text = words.step_integrate(scene)
+        text = sampling_words.step_integrate(scene)
         if "exactly 100 %" in text and printed:
             total = round(sum(printed), 1)
             assert total == 100.0 or f"printed ones add up to {total:.1f} %" in text, (total, text)
@@ -109,7 +109,7 @@ def test_one_row_reads_as_one_row():
 
 def test_roiwarp_names_its_paper_in_a_sentence_that_reads():
     scene = scene_for(ARTICLE, "warp", 2)
-    text = words.step_combine(scene)
+    text = sampling_words.step_combine(scene)
     assert "the paper RoIWarp comes from max-pools" not in text
     assert "Multi-task Network Cascades" in text and "max-pools the warped box" in text
 

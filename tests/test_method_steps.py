@@ -7,7 +7,7 @@ from roi_viz import methods
 from painted import fig_compare, fig_slide
 from roi_viz.picture.files import to_jpeg, to_png
 from ui.figure import PAGE_DPI
-from roi_viz.lesson import numbers, words
+from roi_viz.lesson import numbers, sampling_words, words
 from roi_viz.state.settings import Settings
 from roi_viz.methods import METHODS, build_scene, run_all
 from roi_viz.ops.sliding import slide_roi
@@ -30,7 +30,7 @@ def test_every_step_draws_and_explains(method, case):
     opts = dict(CASES[case])
     roi = opts.pop("roi")
     scene = build_scene(IMAGE, FM, [roi], 0, Settings(method=method, **opts), focus=(9, 9, 99))
-    ph, pw = scene.trace.output_size
+    ph, pw = scene.pooled.output_size
     assert scene.focus[0] == ph - 1 and scene.focus[1] == pw - 1  # clamped, not an error
     for step in walkthrough.steps(method):
         fig = step.figure(scene)
@@ -38,7 +38,7 @@ def test_every_step_draws_and_explains(method, case):
         assert data[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xdb")
         text = step.words(scene)
         assert len(text) > 80 and "nan" not in text.lower()
-    assert scene.result.output.shape == (8, ph, pw)
+    assert scene.chosen.output.shape == (8, ph, pw)
 
 
 def test_steps_per_method_share_the_start_and_the_end():
@@ -124,10 +124,10 @@ def test_settings_refuse_what_no_method_can_use():
 
 def test_bilinear_text_adds_up_to_the_point_value():
     scene = build_scene(IMAGE, FM, [(296, 192, 200, 145)], 0, Settings(method="align", channel=3), focus=(1, 1, 2))
-    text = words.step_bilinear(scene)
-    value = scene.result.sample_values[3, 1, 1, 2]
+    text = sampling_words.step_bilinear(scene)
+    value = scene.chosen.sample_values[3, 1, 1, 2]
     assert f"Channel 3 at this point: **{numbers.value(value)}**" in text and "| **sum** | | **1.00** |" in text  # 3 significant figures, written
-    for row, col, w in scene.result.neighbours(1, 1, 2):  # every weight as the rule writes it, as the figure does
+    for row, col, w in scene.chosen.neighbours(1, 1, 2):  # every weight as the rule writes it, as the figure does
         assert f"| ({row}, {col}) | {numbers.value(FM[3, row, col])} | {numbers.weight(w)} |" in text
 
 

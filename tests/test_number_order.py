@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from roi_viz.figures import sampling as fs
-from roi_viz.figures import steps as fp
-from roi_viz.lesson import glossary, words
+from roi_viz.figures import sampling
+from roi_viz.figures import steps
+from roi_viz.lesson import glossary, sampling_words, words
 from roi_viz.state import options
 from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene
@@ -196,10 +196,10 @@ def test_the_glossary_states_the_order_once_as_the_output_size_reads():
 
 def test_the_figures_name_sizes_rows_by_columns():
     sc = next(sc for sc in CASES if sc.method == "pool" and sc.pooled.map_size == (32, 48))
-    assert "32 rows × 48 columns" in title(fp.describe_features(sc))
-    assert "768×512 px (w×h)" in title(fp.describe_image(sc))
+    assert "32 rows × 48 columns" in title(steps.describe_features(sc))
+    assert "768×512 px (w×h)" in title(steps.describe_image(sc))
     t = sc.pooled
-    heading = title(fp.describe_bins(sc))
+    heading = title(steps.describe_bins(sc))
     bh, bw = t.bin_size
     assert f"{t.output_size[0]}×{t.output_size[1]} bins of {words.num(bh)} row" in heading and f"× {words.num(bw)} column" in heading
 
@@ -224,7 +224,7 @@ def test_fast_rcnn_bin_edges_are_drawn_dark_and_above_lighter_cell_lines(roi):
     sc = _fast_rcnn_scene(roi)
     t = sc.pooled
     assert t.output_size == (7, 7) and t.shared_cells  # the case that was a dotted checkerboard
-    d = fp.describe_bins(sc)
+    d = steps.describe_bins(sc)
     rows, cols = fractional_bins(t)
     (panel,) = {p for p, m in d.marks(Line) if m.kind == "bin edge"}
     order = list(panel.marks)
@@ -261,10 +261,10 @@ def test_roialign_output_legend_names_only_what_is_there(aligned):
     settings = Settings().with_(**ARTICLE).with_(method="align", aligned=aligned)
     fm = np.random.default_rng(1).random((3, 16, 16)).astype(np.float32)
     sc = build_scene(Image.new("RGB", (512, 512)), fm, [(296, 192, 200, 145)], 0, settings)
-    d = fs.describe_output(sc)
+    d = sampling.describe_output(sc)
     labels = legend(d)
     assert not any(re.search(r": 0 cells?$", label) for label in labels), labels
-    text = words.output_between_cells(sc)
+    text = sampling_words.output_between_cells(sc)
     if aligned:
         assert labels == [f"inside the bins: {words.cells(sc.chosen.projected_area)}"], labels
         assert "½-cell shift" not in " ".join(labels) and "Coverage: 100 %" in text
@@ -286,7 +286,7 @@ def test_the_weights_table_writes_three_significant_figures(seed):
     focus = (int(rng.integers(3)), int(rng.integers(3)), 0)
     sc = build_scene(Image.new("RGB", (512, 512)), fm, [roi], 0, settings, focus=focus)
     assert any(abs(w - 0.64) < 1e-6 for _, _, w in sc.chosen.neighbours(*focus))
-    text = words.step_bilinear(sc)
+    text = sampling_words.step_bilinear(sc)
     assert "3 significant figures" in text
     table = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| cell")]
     numbers = [n for line in table for n in re.findall(r"-?\d+\.\d+|-?\d+(?![\d,)])", line.split("|", 2)[2])]

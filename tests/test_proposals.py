@@ -13,7 +13,7 @@ from PIL import Image
 from torchvision.ops import roi_align as tv_roi_align
 from torchvision.ops import roi_pool as tv_roi_pool
 
-from roi_viz.study import proposals as P
+from roi_viz.study import proposals
 from roi_viz.model import images, samples
 from roi_viz.ops import roi_align, roi_pool, roi_warp
 
@@ -28,7 +28,7 @@ def photos():
     found = {}
     for sample in samples.list_samples():
         img = images.prepare_input(images.load_file(sample.path), SIZE)[0]
-        found[sample.name] = (np.asarray(img), P.selective_search(img, max_count=None))
+        found[sample.name] = (np.asarray(img), proposals.selective_search(img, max_count=None))
     return found
 
 
@@ -71,9 +71,9 @@ def test_every_sample_gives_hundreds_to_thousands_of_boxes_inside_the_image(phot
 
 def test_selective_search_is_deterministic_and_max_count_keeps_the_best_ranked(photos):
     img, boxes = photos["chelsea"]
-    again = P.selective_search(img, max_count=None)
+    again = proposals.selective_search(img, max_count=None)
     np.testing.assert_array_equal(again, boxes)
-    first = P.selective_search(Image.fromarray(img), max_count=50)
+    first = proposals.selective_search(Image.fromarray(img), max_count=50)
     np.testing.assert_array_equal(first, boxes[:50])
 
 
@@ -82,13 +82,13 @@ def test_quality_mode_finds_more_boxes_than_fast_mode():
     # Blocks of colour with noise: small enough that quality mode takes a second.
     img = np.kron(rng.integers(0, 255, (8, 8, 3)), np.ones((16, 16, 1))).astype(np.uint8)
     img = np.clip(img + rng.integers(-10, 10, img.shape), 0, 255).astype(np.uint8)
-    fast = P.selective_search(img, mode="fast", max_count=None)
-    quality = P.selective_search(img, mode="quality", max_count=None)
+    fast = proposals.selective_search(img, mode="fast", max_count=None)
+    quality = proposals.selective_search(img, mode="quality", max_count=None)
     assert len(quality) > len(fast) > 10
 
 
 def test_a_flat_image_is_one_region_the_whole_image():
-    boxes = P.selective_search(np.full((64, 48, 3), 128, np.uint8))
+    boxes = proposals.selective_search(np.full((64, 48, 3), 128, np.uint8))
     np.testing.assert_array_equal(boxes, [[0, 0, 48, 64]])
 
 
@@ -106,7 +106,7 @@ def test_a_flat_image_is_one_region_the_whole_image():
 )
 def test_bad_images_get_a_sentence(image, words):
     with pytest.raises(ValueError, match=words):
-        P.selective_search(image)
+        proposals.selective_search(image)
 
 
 @pytest.mark.parametrize("kwargs, words", [({"mode": "slow"}, "'fast' and 'quality'"),
@@ -114,7 +114,7 @@ def test_bad_images_get_a_sentence(image, words):
                                            ({"max_count": 2.5}, "whole number")])
 def test_bad_options_get_a_sentence(kwargs, words):
     with pytest.raises(ValueError, match=words):
-        P.selective_search(np.zeros((32, 32, 3), np.uint8), **kwargs)
+        proposals.selective_search(np.zeros((32, 32, 3), np.uint8), **kwargs)
 
 
 # ----------------------------------------------------------------------- geometry
@@ -122,21 +122,21 @@ def test_bad_options_get_a_sentence(kwargs, words):
 @pytest.mark.parametrize("layer, stride, side, output_size", LAYERS)
 def test_geometry_equals_the_trace_for_every_proposal_of_every_photo(photos, layer, stride, side, output_size, scheme):
     for name, (_, boxes) in photos.items():
-        geo = P.geometry(boxes, map_size=(side, side), stride=stride, output_size=output_size, scheme=scheme)
+        geo = proposals.geometry(boxes, map_size=(side, side), stride=stride, output_size=output_size, scheme=scheme)
         assert geo.count == len(boxes)
         assert_same_as_trace(geo, boxes, (side, side), stride, output_size, scheme)
 
 
 def test_small_proposals_give_all_empty_outputs_under_the_articles_rule(photos):
     _, boxes = photos["astronaut"]
-    geo = P.geometry(boxes, map_size=(16, 16), stride=32, output_size=3)
+    geo = proposals.geometry(boxes, map_size=(16, 16), stride=32, output_size=3)
     small = (np.floor(boxes[:, 2] / 32) < 3) | (np.floor(boxes[:, 3] / 32) < 3)
     np.testing.assert_array_equal(geo.all_empty, small)
     assert (geo.coverage[small] == 0).all()
     assert 0.5 < geo.all_empty.mean() < 1.0  # most proposals are small: the issue's point
     # Fast R-CNN's rule drops no cell, and empties a box only when its start rounds past
     # the map's last cell (a thin proposal along the right or bottom edge of the photo).
-    fr = P.geometry(boxes, map_size=(16, 16), stride=32, output_size=3, scheme="fastrcnn")
+    fr = proposals.geometry(boxes, map_size=(16, 16), stride=32, output_size=3, scheme="fastrcnn")
     assert (fr.dropped_cells == 0).all()
     past = (fr.quantized[:, 0] >= 16) | (fr.quantized[:, 1] >= 16)
     np.testing.assert_array_equal(fr.all_empty, past)
@@ -161,7 +161,7 @@ def test_geometry_equals_the_trace_on_random_boxes_and_maps(seed):
         output_size = tuple(int(v) for v in rng.integers(1, 8, 2))
         boxes = random_boxes(rng, 16, H, W, stride, integer=bool(seed % 2))
         for scheme in ("article", "fastrcnn"):
-            geo = P.geometry(boxes, map_size=(H, W), stride=stride, output_size=output_size, scheme=scheme)
+            geo = proposals.geometry(boxes, map_size=(H, W), stride=stride, output_size=output_size, scheme=scheme)
             assert_same_as_trace(geo, boxes, (H, W), stride, output_size, scheme)
 
 
@@ -179,26 +179,26 @@ def test_geometry_equals_the_trace_on_random_boxes_and_maps(seed):
 def test_geometry_equals_the_trace_hypothesis(box, H, W, stride, ph, pw, scheme):
     # The box is the second of three, so that nothing depends on it being alone.
     boxes = np.array([[10, 20, 30, 40], box, [0, 0, W * stride, H * stride]], dtype=np.float64)
-    geo = P.geometry(boxes, map_size=(H, W), stride=stride, output_size=(ph, pw), scheme=scheme)
+    geo = proposals.geometry(boxes, map_size=(H, W), stride=stride, output_size=(ph, pw), scheme=scheme)
     assert_same_as_trace(geo, boxes, (H, W), stride, (ph, pw), scheme)
 
 
 def test_the_articles_worked_example():
-    geo = P.geometry([[296, 192, 200, 145]], map_size=(16, 16), stride=32, output_size=3)
+    geo = proposals.geometry([[296, 192, 200, 145]], map_size=(16, 16), stride=32, output_size=3)
     assert tuple(geo.projected[0]) == (9.25, 6.0, 6.25, 4.53125)
     assert tuple(geo.quantized[0]) == (9, 6, 6, 4)
     assert (geo.projected_area[0], geo.region_area[0], geo.overlap_area[0]) == (28.3203125, 24, 23.0)
     assert (geo.lost_area[0], geo.gained_area[0]) == (5.3203125, 1.0)
     assert geo.dropped_cells[0] == 6 and geo.covered_area[0] == 17.25
-    fr = P.geometry([[296, 192, 200, 145]], map_size=(16, 16), stride=32, output_size=3, scheme="fastrcnn")
+    fr = proposals.geometry([[296, 192, 200, 145]], map_size=(16, 16), stride=32, output_size=3, scheme="fastrcnn")
     assert tuple(fr.region[0]) == (6, 12, 9, 16)
 
 
 def test_an_empty_proposal_set_gives_empty_arrays():
-    geo = P.geometry(np.zeros((0, 4)), map_size=(16, 16), stride=32, output_size=3)
+    geo = proposals.geometry(np.zeros((0, 4)), map_size=(16, 16), stride=32, output_size=3)
     assert geo.count == 0 and geo.coverage.shape == (0,) and geo.region.shape == (0, 4)
-    assert P.summary(geo) == {"count": 0}
-    assert P.to_csv(np.zeros((0, 4)), geo).strip() == ",".join(P.CSV_COLUMNS)
+    assert proposals.summary(geo) == {"count": 0}
+    assert proposals.to_csv(np.zeros((0, 4)), geo).strip() == ",".join(proposals.CSV_COLUMNS)
 
 
 @pytest.mark.parametrize(
@@ -218,7 +218,7 @@ def test_an_empty_proposal_set_gives_empty_arrays():
 def test_bad_geometry_input_gets_a_sentence(boxes, kwargs, words):
     args = dict(map_size=(16, 16), stride=32, output_size=3) | kwargs
     with pytest.raises(ValueError, match=words):
-        P.geometry(boxes, **args)
+        proposals.geometry(boxes, **args)
 
 
 # ------------------------------------------------------------- coverage by method
@@ -226,8 +226,8 @@ def test_coverage_by_method_agrees_with_each_methods_trace():
     rng = np.random.default_rng(3)
     fm = rng.standard_normal((2, 13, 17)).astype(np.float32)
     boxes = random_boxes(rng, 40, 13, 17, 16.0, integer=True)
-    cov = P.coverage_by_method(boxes, map_size=(13, 17), stride=16, output_size=(3, 4))
-    assert tuple(cov) == P.COVERAGE_METHODS
+    cov = proposals.coverage_by_method(boxes, map_size=(13, 17), stride=16, output_size=(3, 4))
+    assert tuple(cov) == proposals.COVERAGE_METHODS
     for k, box in enumerate(boxes):
         for scheme in ("article", "fastrcnn"):
             assert cov[f"pool-{scheme}"][k] == roi_pool(fm, box, stride=16, output_size=(3, 4), scheme=scheme).coverage
@@ -249,7 +249,7 @@ def test_align_density_counts_the_points_of_the_trace():
         t = roi_align(fm, box, stride=16, output_size=3, sampling_ratio=ratio, aligned=True)
         bin_h, bin_w = t.bin_size
         expected = t.points_per_bin / (bin_h * bin_w)
-        got = P.align_density([box], stride=16, output_size=3, sampling_ratio=ratio)[0]
+        got = proposals.align_density([box], stride=16, output_size=3, sampling_ratio=ratio)[0]
         assert got == pytest.approx(expected, rel=1e-5)
 
 
@@ -260,9 +260,9 @@ def test_pool_all_equals_per_box_torchvision_and_roi_viz(photos):
     rng = np.random.default_rng(0)
     fm = rng.standard_normal((8, 32, 32)).astype(np.float32)
     t = torch.from_numpy(fm)[None]
-    pooled = P.pool_all(fm, boxes, stride=16, output_size=7)
+    pooled = proposals.pool_all(fm, boxes, stride=16, output_size=7)
     assert pooled.shape == (len(boxes), 8, 7, 7) and pooled.dtype == np.float32
-    aligned = P.pool_all(torch.from_numpy(fm), boxes, stride=16, output_size=(2, 3), method="align",
+    aligned = proposals.pool_all(torch.from_numpy(fm), boxes, stride=16, output_size=(2, 3), method="align",
                          sampling_ratio=2, aligned=True)
     assert aligned.shape == (len(boxes), 8, 2, 3)
     for k, (x, y, w, h) in enumerate(boxes):
@@ -279,13 +279,13 @@ def test_pool_all_equals_per_box_torchvision_and_roi_viz(photos):
 
 def test_pool_all_takes_a_batch_of_one_and_no_boxes():
     fm = np.arange(2 * 4 * 4, dtype=np.float32).reshape(1, 2, 4, 4)
-    out = P.pool_all(fm, [[0, 0, 64, 64]], stride=16, output_size=1)
+    out = proposals.pool_all(fm, [[0, 0, 64, 64]], stride=16, output_size=1)
     np.testing.assert_array_equal(out[0, :, 0, 0], [15, 31])  # the whole map's maximum per channel
-    assert P.pool_all(fm, np.zeros((0, 4)), stride=16, output_size=3).shape == (0, 2, 3, 3)
+    assert proposals.pool_all(fm, np.zeros((0, 4)), stride=16, output_size=3).shape == (0, 2, 3, 3)
     with pytest.raises(ValueError, match="C x H x W"):
-        P.pool_all(np.zeros((2, 2, 4, 4), np.float32), [[0, 0, 4, 4]], stride=16)
+        proposals.pool_all(np.zeros((2, 2, 4, 4), np.float32), [[0, 0, 4, 4]], stride=16)
     with pytest.raises(ValueError, match="'pool'"):
-        P.pool_all(fm, [[0, 0, 4, 4]], stride=16, method="warp")
+        proposals.pool_all(fm, [[0, 0, 4, 4]], stride=16, method="warp")
 
 
 # -------------------------------------------------------------------------- table
@@ -294,9 +294,9 @@ def test_csv_holds_every_number_of_the_geometry(photos):
     import io
 
     _, boxes = photos["rocket"]
-    geo = P.geometry(boxes, map_size=(32, 32), stride=16, output_size=3, scheme="fastrcnn")
-    rows = list(csv.DictReader(io.StringIO(P.to_csv(boxes, geo))))
-    assert len(rows) == len(boxes) and tuple(rows[0]) == P.CSV_COLUMNS
+    geo = proposals.geometry(boxes, map_size=(32, 32), stride=16, output_size=3, scheme="fastrcnn")
+    rows = list(csv.DictReader(io.StringIO(proposals.to_csv(boxes, geo))))
+    assert len(rows) == len(boxes) and tuple(rows[0]) == proposals.CSV_COLUMNS
     for k in (0, len(rows) // 2, len(rows) - 1):
         r = rows[k]
         assert int(r["index"]) == k
@@ -306,7 +306,7 @@ def test_csv_holds_every_number_of_the_geometry(photos):
         assert [int(r[c]) for c in ("region_row0", "region_row1", "region_col0", "region_col1")] == geo.region[k].tolist()
         assert int(r["empty_bins"]) == geo.empty_bins[k] and int(r["all_empty"]) == int(geo.all_empty[k])
     with pytest.raises(ValueError, match="rows"):
-        P.to_csv(boxes[:3], geo)
+        proposals.to_csv(boxes[:3], geo)
 
 
 def test_importing_the_module_does_not_load_opencv_or_torch():
@@ -327,7 +327,7 @@ def test_map_size_is_what_vggs_pools_leave(size):
         rows, cols = h, w
         for _ in range(pools):
             rows, cols = rows // 2, cols // 2
-        assert P.map_size(size, stride) == (rows, cols)
+        assert proposals.map_size(size, stride) == (rows, cols)
 
 
 @pytest.mark.parametrize("size, stride, words", [
@@ -335,19 +335,19 @@ def test_map_size_is_what_vggs_pools_leave(size):
 ])
 def test_map_size_refuses_with_a_sentence(size, stride, words):
     with pytest.raises(ValueError, match=words):
-        P.map_size(size, stride)
+        proposals.map_size(size, stride)
 
 
 def test_too_small_is_what_empties_every_bin_under_the_articles_rule(photos):
     """The article's all-zero share is the share of boxes under p cells on a side: pure geometry."""
     for name, (img, boxes) in photos.items():
         for layer, stride, side, out in LAYERS:
-            geo = P.geometry(boxes, map_size=(side, side), stride=stride, output_size=out)
-            small = P.too_small(boxes, stride=stride, output_size=out)
+            geo = proposals.geometry(boxes, map_size=(side, side), stride=stride, output_size=out)
+            small = proposals.too_small(boxes, stride=stride, output_size=out)
             np.testing.assert_array_equal(small, geo.all_empty, err_msg=f"{name} {layer}")
-            np.testing.assert_array_equal(small, P.short_sides(boxes) < stride * min(out), err_msg=name)
-    np.testing.assert_array_equal(P.short_sides([[0, 0, 5, 9], [1, 1, 40, 3]]), [5, 3])
+            np.testing.assert_array_equal(small, proposals.short_sides(boxes) < stride * min(out), err_msg=name)
+    np.testing.assert_array_equal(proposals.short_sides([[0, 0, 5, 9], [1, 1, 40, 3]]), [5, 3])
     # A 2 x 3 output: too narrow means under 3 cells across or under 2 down.
     np.testing.assert_array_equal(
-        P.too_small([[0, 0, 95, 64], [0, 0, 96, 64], [0, 0, 96, 63]], stride=32, output_size=(2, 3)),
+        proposals.too_small([[0, 0, 95, 64], [0, 0, 96, 64], [0, 0, 96, 63]], stride=32, output_size=(2, 3)),
         [True, False, True])

@@ -20,7 +20,7 @@ from roi_viz.figures import look
 from roi_viz.figures.compare import SHAPES
 from roi_viz.figures.proposals import (NAMED_MOST, POINTS_NAMED_MOST, describe_by_size, describe_distribution,
                                        describe_ends, describe_on_photo)
-from roi_viz.lesson import proposals as L
+from roi_viz.lesson import proposals as proposal_words
 from roi_viz.lesson.numbers import num, pct
 from roi_viz.methods import METHODS
 from roi_viz.picture import mpl, place, scale, svg
@@ -47,8 +47,8 @@ def boxes_of(name: str) -> np.ndarray:
     return np.column_stack([xy, np.minimum(wh, np.array(SIZE) - xy)])
 
 
-def study(name: str, layer: str, scheme: str) -> L.Study:
-    return L.study(boxes_of(name), scheme=scheme, layer=layer, **SETTINGS[layer])
+def study(name: str, layer: str, scheme: str) -> proposal_words.Study:
+    return proposal_words.study(boxes_of(name), scheme=scheme, layer=layer, **SETTINGS[layer])
 
 
 STUDIES = [(n, layer, scheme) for n in ("chosen", "few", "many") for layer in SETTINGS for scheme in ("article", "fastrcnn")]
@@ -60,16 +60,16 @@ def photo() -> tuple[bytes, str, tuple[int, int]]:
     return buf.getvalue(), "PNG", SIZE
 
 
-def drawings(st: L.Study, width: float, text: float):
+def drawings(st: proposal_words.Study, width: float, text: float):
     """Every figure of the view for ``st``, ``width`` px wide, its smallest text ``text`` px."""
     data, fmt, size = photo()
     for order, drawn in (("rank", 5), ("largest", NAMED_MOST), ("smallest", st.count)):
-        yield order, describe_on_photo(data, fmt, size, st.boxes, st.geo.coverage, L.shown(st, drawn, order),
-                                       title=L.photo_title(st, drawn, order), alt=L.photo_alt(st, drawn, order),
+        yield order, describe_on_photo(data, fmt, size, st.boxes, st.geo.coverage, proposal_words.shown(st, drawn, order),
+                                       title=proposal_words.photo_title(st, drawn, order), alt=proposal_words.photo_alt(st, drawn, order),
                                        width=width, text=text)
-    worst, best = L.ends(st, 40)
+    worst, best = proposal_words.ends(st, 40)
     yield "ends", describe_ends(data, fmt, size, st.boxes, st.geo.coverage, worst, best, width=width,
-                                text=text / 13.0, title=L.photo_title(st, 40, "ends"), alt=L.photo_alt(st, 40, "ends"))
+                                text=text / 13.0, title=proposal_words.photo_title(st, 40, "ends"), alt=proposal_words.photo_alt(st, 40, "ends"))
     yield "distribution", describe_distribution(st.coverage, alt="the distribution", width=width, text=text)
     yield "size", describe_by_size(st.short_side, st.geo.coverage, st.geo.all_empty, min(st.geo.output_size),
                                    layer=st.layer, style=MEASURED.style, alt="by size", width=width, text=text)
@@ -92,8 +92,8 @@ def test_every_figure_is_laid_out_clear_at_every_size(name, layer, scheme, where
 def test_the_photo_draws_each_box_in_the_colour_of_its_share_the_worst_on_top(drawn):
     st = study("many", "pool5", "article")
     data, fmt, size = photo()
-    shown = L.shown(st, drawn, "rank")
-    d = describe_on_photo(data, fmt, size, st.boxes, st.geo.coverage, shown, title=L.photo_title(st, drawn, "rank"),
+    shown = proposal_words.shown(st, drawn, "rank")
+    d = describe_on_photo(data, fmt, size, st.boxes, st.geo.coverage, shown, title=proposal_words.photo_title(st, drawn, "rank"),
                           alt="a")
     cov = st.geo.coverage
     rects = [m for _, m in d.marks(Rect) if m.kind == "proposal"]
@@ -116,7 +116,7 @@ def test_the_photo_draws_each_box_in_the_colour_of_its_share_the_worst_on_top(dr
     else:
         assert not titled and "too many to name each on a hover" in notes
     title = " ".join(m.text for _, m in d.marks(Text) if m.kind == "title")
-    assert title == L.photo_title(st, drawn, "rank")
+    assert title == proposal_words.photo_title(st, drawn, "rank")
     scale_words = [m.text for _, m in d.marks(Text) if m.kind == "scale"]
     assert scale_words == ["0 %", "25 %", "50 %", "75 %", "100 %"]
 

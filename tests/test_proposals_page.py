@@ -11,10 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import figures, page_state, page_text, widget
 from roi_viz import link
-from roi_viz.study import proposals as P
+from roi_viz.study import proposals
 from roi_viz.lesson.numbers import cells, num, pct
 from roi_viz.cli import main as cli_main
-from roi_viz.lesson import proposals as L
+from roi_viz.lesson import proposals as proposal_words
 from roi_viz.lesson.views import VIEWS
 from roi_viz.model import images, samples
 
@@ -24,7 +24,7 @@ APP = str(Path(__file__).resolve().parent.parent / "app.py")
 @pytest.fixture(scope="module")
 def astronaut():
     img = images.prepare_input(images.load_file(samples.get_sample("astronaut").path), 512)[0]
-    return img, P.selective_search(img)
+    return img, proposals.selective_search(img)
 
 
 # ------------------------------------------------------------------ words and figures
@@ -32,33 +32,33 @@ def astronaut():
 @pytest.mark.parametrize("scheme", ["article", "fastrcnn"])
 def test_words_say_the_numbers_the_arrays_hold(astronaut, layer, stride, side, out, scheme):
     img, boxes = astronaut
-    st = L.study(boxes, map_size=(side, side), stride=stride, output_size=out, scheme=scheme, layer=layer)
-    geo = P.geometry(boxes, map_size=(side, side), stride=stride, output_size=out, scheme=scheme)
+    st = proposal_words.study(boxes, map_size=(side, side), stride=stride, output_size=out, scheme=scheme, layer=layer)
+    geo = proposals.geometry(boxes, map_size=(side, side), stride=stride, output_size=out, scheme=scheme)
     np.testing.assert_array_equal(st.geo.coverage, geo.coverage)
-    words = L.empty_words(st)
+    words = proposal_words.empty_words(st)
     assert f"**{100 * (geo.empty_bins > 0).mean():.1f} %**" in words
     assert f"**{100 * geo.all_empty.mean():.1f} %**" in words
-    dist = L.distribution_words(st)
+    dist = proposal_words.distribution_words(st)
     for label, cov in st.coverage.items():
         assert f"**{label}**: median {100 * np.median(cov):.1f} %; {100 * (cov < 0.5).mean():.1f} %" in dist
     small = st.short_side < min(out)
     if small.any():
         assert f"{int(small.sum()):,} proposals shorter than {min(out)} cells keep {100 * geo.coverage[small].mean():.1f} %" \
-            in L.size_words(st)
+            in proposal_words.size_words(st)
     # The list is sorted by loss, the worst first, and a label names its box and its share.
-    order = L.by_loss(st)
+    order = proposal_words.by_loss(st)
     assert (np.diff(geo.coverage[order]) >= 0).all()
-    assert f"keeps {100 * geo.coverage[order[0]]:.1f} %" in L.pick_label(st, int(order[0]))
+    assert f"keeps {100 * geo.coverage[order[0]]:.1f} %" in proposal_words.pick_label(st, int(order[0]))
 
 
 def shares(boxes, map_size, stride, out, scheme):
     """The library's own summary of one setting, computed here from the boxes."""
-    return P.summary(P.geometry(boxes, map_size=map_size, stride=stride, output_size=out, scheme=scheme))
+    return proposals.summary(proposals.geometry(boxes, map_size=map_size, stride=stride, output_size=out, scheme=scheme))
 
 
 def test_the_two_settings_side_by_side_are_the_librarys_numbers_on_the_same_boxes(astronaut):
     img, boxes = astronaut
-    article, fast = L.contrast(boxes, img.size)
+    article, fast = proposal_words.contrast(boxes, img.size)
     assert (article.setting.layer, article.setting.stride, article.setting.output_size, article.setting.scheme) \
         == ("pool5", 32, (3, 3), "article")
     assert (fast.setting.layer, fast.setting.stride, fast.setting.output_size, fast.setting.scheme) \
@@ -66,7 +66,7 @@ def test_the_two_settings_side_by_side_are_the_librarys_numbers_on_the_same_boxe
     a = shares(boxes, (16, 16), 32, 3, "article")
     f = shares(boxes, (32, 32), 16, 7, "fastrcnn")
     assert article.summary == a and fast.summary == f
-    words = L.contrast_words((article, fast))
+    words = proposal_words.contrast_words((article, fast))
     assert f"On the same {len(boxes):,} proposals" in words
     assert "| Layer | pool5, stride 32 | conv5_3, stride 16 |" in words
     assert f"| Output all zeros | **{pct(a['share_all_empty'])}** | **{pct(f['share_all_empty'])}** |" in words
@@ -78,10 +78,10 @@ def test_the_two_settings_side_by_side_are_the_librarys_numbers_on_the_same_boxe
 
 
 def test_the_heading_follows_the_setting():
-    assert L.heading(L.setting_of("conv5_3", (7, 7), "fastrcnn")).startswith("As Fast R-CNN saw them: conv5_3")
-    article = L.heading(L.setting_of("pool5", (3, 3), "article"))
+    assert proposal_words.heading(proposal_words.setting_of("conv5_3", (7, 7), "fastrcnn")).startswith("As Fast R-CNN saw them: conv5_3")
+    article = proposal_words.heading(proposal_words.setting_of("pool5", (3, 3), "article"))
     assert article.startswith("At the article's setting: pool5 (stride 32), 3 × 3 bins") and "Fast R-CNN" not in article
-    other = L.heading(L.setting_of("conv5_3", (3, 3), "fastrcnn"))
+    other = proposal_words.heading(proposal_words.setting_of("conv5_3", (3, 3), "fastrcnn"))
     assert other.startswith("At the sidebar's setting: conv5_3 (stride 16), 3 × 3 bins") and "saw them" not in other
     assert "as Fast R-CNN saw them" not in VIEWS["proposals"][1]
 
@@ -91,8 +91,8 @@ def test_why_words_name_the_median_shorter_side(astronaut, layer, stride, side, 
     img, boxes = astronaut
     med = float(np.median(np.minimum(boxes[:, 2], boxes[:, 3])))
     for scheme in ("article", "fastrcnn"):
-        st = L.study(boxes, map_size=(side, side), stride=stride, output_size=out, scheme=scheme, layer=layer)
-        words = L.why_words(st)
+        st = proposal_words.study(boxes, map_size=(side, side), stride=stride, output_size=out, scheme=scheme, layer=layer)
+        words = proposal_words.why_words(st)
         assert f"the median proposal's shorter side is **{num(med)} px**, {cells(med / stride)} of {layer}" in words
         assert f"**{pct(st.geo.all_empty.mean())}**" in words
         if scheme == "article":
@@ -107,19 +107,19 @@ def test_why_words_name_the_median_shorter_side(astronaut, layer, stride, side, 
 
 def test_the_ends_are_the_worst_and_the_best_never_twice(astronaut):
     img, boxes = astronaut
-    st = L.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
+    st = proposal_words.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
     cov = st.geo.coverage
-    worst, best = L.ends(st, 40)
+    worst, best = proposal_words.ends(st, 40)
     assert len(worst) == len(best) == 20 and not set(worst) & set(best)
     rest = np.setdiff1d(np.arange(st.count), np.concatenate([worst, best]))
     assert cov[worst].max() <= cov[rest].min() and cov[best].min() >= cov[rest].max()
-    np.testing.assert_array_equal(L.shown(st, 40, "ends"), np.concatenate([worst, best]))
-    worst, best = L.ends(st, 11)
+    np.testing.assert_array_equal(proposal_words.shown(st, 40, "ends"), np.concatenate([worst, best]))
+    worst, best = proposal_words.ends(st, 11)
     assert (len(worst), len(best)) == (6, 5)
-    few = L.study(boxes[:7], map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
-    worst, best = L.ends(few, 40)
+    few = proposal_words.study(boxes[:7], map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
+    worst, best = proposal_words.ends(few, 40)
     assert (len(worst), len(best)) == (4, 3) and sorted([*worst, *best]) == list(range(7))
-    assert "the 4 worst and the 3 best of 7 proposals, 7 boxes" in L.photo_alt(few, 40, "ends")
+    assert "the 4 worst and the 3 best of 7 proposals, 7 boxes" in proposal_words.photo_alt(few, 40, "ends")
 
 
 def test_the_photo_draws_the_20_worst_and_20_best_told_apart(astronaut):
@@ -129,11 +129,11 @@ def test_the_photo_draws_the_20_worst_and_20_best_told_apart(astronaut):
     from roi_viz.picture.spec import Line, Rect, Text
 
     img, boxes = astronaut
-    st = L.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
-    worst, best = L.ends(st, 40)
+    st = proposal_words.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
+    worst, best = proposal_words.ends(st, 40)
     data, fmt, size = encoded(img)
-    d = describe_ends(data, fmt, size, boxes, st.geo.coverage, worst, best, title=L.photo_title(st, 40, "ends"),
-                      alt=L.photo_alt(st, 40, "ends"))
+    d = describe_ends(data, fmt, size, boxes, st.geo.coverage, worst, best, title=proposal_words.photo_title(st, 40, "ends"),
+                      alt=proposal_words.photo_alt(st, 40, "ends"))
     rects = [m for _, m in d.marks(Rect)]
     assert len(rects) == 40
     cov = st.geo.coverage
@@ -168,8 +168,8 @@ def test_the_figures_mark_what_the_words_say(astronaut):
     from roi_viz.picture.spec import Point, Rect, Text
 
     img, boxes = astronaut
-    st = L.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
-    shown = L.shown(st, 150, "largest")
+    st = proposal_words.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
+    shown = proposal_words.shown(st, 150, "largest")
     areas = boxes[:, 2] * boxes[:, 3]
     assert len(shown) == 150 and areas[shown].min() >= np.delete(areas, shown).max()
     data, fmt, size = encoded(img)
@@ -179,7 +179,7 @@ def test_the_figures_mark_what_the_words_say(astronaut):
     assert sorted((m.x, m.y, m.w, m.h) for m in outlines) == sorted(tuple(map(float, b)) for b in boxes[shown])
     d = describe_distribution(st.coverage, alt="a")
     titles = [m.text for _, m in d.marks(Text) if m.kind == "title"]
-    words = L.distribution_words(st)
+    words = proposal_words.distribution_words(st)
     for label, cov in st.coverage.items():
         assert f"{label}: median {100 * np.median(cov):.1f} %" in titles
         assert f"**{label}**: median {100 * np.median(cov):.1f} %" in words
@@ -191,7 +191,7 @@ def test_the_figures_mark_what_the_words_say(astronaut):
     assert sum(m.kind in ("proposal", "all empty") for m in points) == st.count
     assert sum(m.kind == "all empty" for m in points) == int(st.geo.all_empty.sum())
     with pytest.raises(ValueError, match="orders"):
-        L.shown(st, 5, "random")
+        proposal_words.shown(st, 5, "random")
 
 
 # -------------------------------------------------------------------------- the page
@@ -257,7 +257,7 @@ def test_cli_prints_the_summary_and_writes_the_table(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "Proposals: 2000; RoI pooling at pool5, 3 x 3" in text
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
-    assert len(rows) == 2000 and tuple(rows[0]) == P.CSV_COLUMNS
+    assert len(rows) == 2000 and tuple(rows[0]) == proposals.CSV_COLUMNS
     cov = np.array([float(r["coverage"]) for r in rows])
     assert f"median {100 * np.median(cov):.1f} %" in text
     assert f"keeping less than half: {100 * (cov < 0.5).mean():.1f} %" in text
@@ -324,8 +324,8 @@ def test_page_opens_on_both_settings_then_the_articles_own_heading(astronaut):
     assert not at.exception
     text = page_text(at)
     assert "| | The article's setting | Fast R-CNN's setting |" in text
-    a = shares(boxes, P.map_size(img.size, 32), 32, 3, "article")
-    f = shares(boxes, P.map_size(img.size, 16), 16, 7, "fastrcnn")
+    a = shares(boxes, proposals.map_size(img.size, 32), 32, 3, "article")
+    f = shares(boxes, proposals.map_size(img.size, 16), 16, 7, "fastrcnn")
     assert f"| Output all zeros | **{pct(a['share_all_empty'])}** | **{pct(f['share_all_empty'])}** |" in text
     assert (f"| Keep less than half of their area | **{pct(a['share_below_half'])}** | "
             f"**{pct(f['share_below_half'])}** |") in text
@@ -345,8 +345,8 @@ def test_page_opens_on_both_settings_then_the_articles_own_heading(astronaut):
     assert ("At test time Fast R-CNN pooled about 2,000 boxes per image; in training it sampled only 64 RoIs per "
             "image (128 per mini-batch of 2 images, 25 % of them foreground") in text
     # The figure: 20 worst and 20 best, the very boxes the page's study picks.
-    st = L.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
-    worst, best = L.ends(st, page_state(at).place.proposals_drawn)
+    st = proposal_words.study(boxes, map_size=(16, 16), stride=32, output_size=(3, 3), scheme="article", layer="pool5")
+    worst, best = proposal_words.ends(st, page_state(at).place.proposals_drawn)
     assert len(worst) + len(best) == 40
     alt = figures(at)[0]
     assert alt.startswith("The photo with the 20 worst and the 20 best of 2,000 proposals, 40 boxes")

@@ -9,8 +9,8 @@ from PIL import Image
 
 from layout_checks import overlap, problems
 from roi_viz.figures import look
-from roi_viz.figures import steps as fp
-from roi_viz.lesson import glossary, words
+from roi_viz.figures import steps
+from roi_viz.lesson import glossary, sampling_words, words
 from roi_viz.lesson.numbers import cells, eq, exact, num, pct, rounded, value, weight
 from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.lesson.shown import pool_values, split_loss
@@ -70,13 +70,13 @@ def test_max_pooling_prints_what_its_words_promise(case, mode):
     scene = scene_for(case.pop("preset", ARTICLE), case.pop("roi", ROI), **case)
     plan = pool_values(scene)
     assert plan.mode == mode
-    d = fp.describe_pool(scene)  # the page's figure: the one the words describe
+    d = steps.describe_pool(scene)  # the page's figure: the one the words describe
     chan = scene.features[scene.channel]
     printed = sorted(words_of(d, "value"))
     assert printed == sorted(value(chan[r, c]) for r, c in plan.cells)
     text = words.step_pool(scene)
     title = heading(d)
-    t = scene.trace
+    t = scene.pooled
     outputs = {value(v) for v, e in zip(t.output[scene.channel].ravel(), t.empty_bins.ravel()) if not e}
     if mode == "all":
         assert len(printed) == t.region_area and outputs <= set(printed)
@@ -99,9 +99,9 @@ def test_max_pooling_prints_what_its_words_promise(case, mode):
 # ====================================================================== 2. an empty bin outputs 0, in both
 def test_an_empty_bin_is_0_in_the_output_figure_and_in_the_words():
     scene = scene_for(ARTICLE_7)
-    t = scene.trace
+    t = scene.pooled
     assert t.empty_bins.all() and not t.output.any()
-    d = fp.describe_output(scene)
+    d = steps.describe_output(scene)
     assert words_of(d, "value") == ["0"] * 49  # printed as what it outputs, not as a word
     assert "empty bin: outputs 0" in legend_labels(d)
     hatched = [m for _, m in d.marks(Rect) if m.kind == "output" and (m.hatch, m.hatch_colour) == look.EMPTY[1:]]
@@ -117,9 +117,9 @@ def test_an_empty_bin_is_0_in_the_output_figure_and_in_the_words():
 
 def test_a_bin_with_cells_prints_its_value_beside_empty_ones():
     scene = scene_for(FAST_RCNN, roi=(-40, 470, 100, 90), fm=MAPS[32])  # off the map: some bins are empty
-    t = scene.trace
+    t = scene.pooled
     assert t.empty_bins.any() and not t.empty_bins.all()
-    d = fp.describe_output(scene)
+    d = steps.describe_output(scene)
     expected = [value(v) for v in t.output[scene.channel].ravel()]
     assert words_of(d, "value") == expected
     assert "empty bin: outputs 0" in legend_labels(d)
@@ -136,8 +136,8 @@ def test_a_bin_with_cells_prints_its_value_beside_empty_ones():
 ])
 def test_projection_labels_sit_outside_the_box_and_inside_the_axes(preset, roi, outside):
     scene = scene_for(preset, roi)
-    d = fp.describe_features(scene)
-    x, y, w, h = scene.trace.projected
+    d = steps.describe_features(scene)
+    x, y, w, h = scene.pooled.projected
     labels = texts(d, "corner")
     # A corner is a point, (x, y); the axes say which is which: x counts columns, y rows.
     assert [m.text for _, m in labels] == [f"({exact(x)}, {exact(y)})", f"({exact(x + w)}, {exact(y + h)})"]
@@ -161,7 +161,7 @@ def test_projection_labels_sit_outside_the_box_and_inside_the_axes(preset, roi, 
     assert not overlap(*frames)
     # The words list the same numbers as the labels.
     text = words.step_features(scene)
-    for p in scene.trace.projected:
+    for p in scene.pooled.projected:
         assert f"= **{exact(p)}**" in text
 
 
@@ -172,29 +172,29 @@ def test_precise_roi_pooling_words_never_mention_points_it_does_not_have(aligned
     for step in walkthrough.steps("prroi"):
         text = step.words(scene).lower()
         assert text.count("point") == text.count("no sampling points"), step.key
-    integrate = words.step_integrate(scene)
+    integrate = sampling_words.step_integrate(scene)
     assert integrate.startswith("**No sampling points.**")
     assert "bins are therefore integrated exactly where the box was drawn" in integrate or not aligned
     # RoIAlign keeps its points.
     align = scene_for(ARTICLE, method="align")
-    assert "The points therefore lie where the box was drawn" in words.step_sampling(align)
+    assert "The points therefore lie where the box was drawn" in sampling_words.step_sampling(align)
 
 
 # ====================================================================== 5. 6 whole cells, 5.75 of the RoI
 def test_the_split_loss_says_why_it_is_not_the_dropped_cells():
     scene = scene_for(ARTICLE)
-    t = scene.trace
+    t = scene.pooled
     split = split_loss(t)
     assert (t.dropped_cells, split) == (6, 5.75)
     assert "**6 cells of the region are dropped**" in words.step_bins(scene)
     out = words.step_output(scene)
     assert f"lost to the split: {cells(split)} (step 4 counted {cells(t.dropped_cells)} of the region in no bin" in out
     assert f"the remaining {cells(t.dropped_cells - split)} were gained by quantization" in out
-    assert f"lost: split: {cells(split)}" in legend_labels(fp.describe_output(scene))
-    assert f"in no bin: {cells(t.dropped_cells)}" in legend_labels(fp.describe_bins(scene))
+    assert f"lost: split: {cells(split)}" in legend_labels(steps.describe_output(scene))
+    assert f"in no bin: {cells(t.dropped_cells)}" in legend_labels(steps.describe_bins(scene))
     # When the RoI covers the dropped cells whole, there is nothing to explain.
     even = scene_for(ARTICLE, roi=(288, 192, 192, 160))  # 6 x 5 cells exactly: rows 9 and 10 dropped, all the RoI's
-    assert split_loss(even.trace) == even.trace.dropped_cells == 12
+    assert split_loss(even.pooled) == even.pooled.dropped_cells == 12
     assert "step 4 counted" not in words.step_output(even)
 
 
@@ -208,7 +208,7 @@ def test_step_one_calls_the_grid_the_stride_and_says_what_a_cell_sees(layer, str
     assert words.receptive_size(layer) == receptive_field(layer).size == field  # REFERENCE.md §7
     assert f"{stride} pixels is the **stride**" in text and f"about {field} × {field} pixels" in text
     assert "not** what its cell sees" in text and "stand for" not in text
-    title = heading(fp.describe_image(scene))
+    title = heading(steps.describe_image(scene))
     assert f"grid lines every {stride} px = the stride" in title and "one cell" not in title
 
 
@@ -222,16 +222,16 @@ def _key(m: Rect) -> tuple:
 
 
 @pytest.mark.parametrize("preset", ["article", "fastrcnn", "article7"])
-@pytest.mark.parametrize("figure", [fp.describe_quantize, fp.describe_bins])
+@pytest.mark.parametrize("figure", [steps.describe_quantize, steps.describe_bins])
 def test_every_shade_and_hatch_of_steps_3_and_4_is_in_the_legend(preset, figure):
     scene = scene_for(PRESETS[preset])
     d = figure(scene)
     swatches = {_key(m) for _, m in d.marks(Rect) if m.kind == "swatch"}
     shaded = [m for _, m in d.marks(Rect) if m.kind in AREAS]
-    assert shaded or figure is fp.describe_bins and "every bin is empty" in heading(d)
+    assert shaded or figure is steps.describe_bins and "every bin is empty" in heading(d)
     for m in shaded:
         assert _key(m) in swatches, (figure.__name__, m.kind, _key(m), swatches)
-    if any(m.kind == "cell" for _, m in d.marks(Rect)) and figure is fp.describe_quantize:  # the channel, in greys
+    if any(m.kind == "cell" for _, m in d.marks(Rect)) and figure is steps.describe_quantize:  # the channel, in greys
         assert f"channel {scene.channel}: darker = larger" in legend_labels(d)
         assert f"channel {scene.channel}" in words.step_quantize(scene)
 
@@ -260,7 +260,7 @@ def test_no_word_or_figure_text_has_more_than_2_decimals_but_the_projection(pres
     with 3 or more decimals in the words or in any text of a figure must be the RoI's projection."""
     fm = np.floor(RNG.uniform(10, 100, MAPS[16 if PRESETS[preset]["layer"] == "pool5" else 32].shape)).astype(np.float32)
     scene = scene_for(PRESETS[preset], fm=fm, method=method)
-    x, y, w, h = scene.trace.projected
+    x, y, w, h = scene.pooled.projected
     allowed = {exact(v) for v in (x, y, w, h, x + w, y + h)}
     for step in walkthrough.steps(method):
         d = step.describe(scene)
@@ -276,8 +276,8 @@ def test_bilinear_weights_read_the_same_in_the_table_and_the_figure():
     from roi_viz.figures.sampling import describe_bilinear
 
     scene = build_scene(IMAGE, MAPS[16], [ROI], 0, Settings(method="align"), focus=(1, 1, 2))
-    r = scene.result
-    table = words.step_bilinear(scene)
+    r = scene.chosen
+    table = sampling_words.step_bilinear(scene)
     d = describe_bilinear(scene)
     marks = set(words_of(d, "weight"))
     weights = [w for _, _, w in r.neighbours(1, 1, 2) if w > 0]
@@ -300,8 +300,8 @@ def test_the_json_keeps_every_digit():
 @pytest.mark.parametrize("preset", ["article", "fastrcnn"])
 def test_bin_numbers_are_clear_of_every_line(preset):
     scene = scene_for(PRESETS[preset])
-    t = scene.trace
-    d = fp.describe_bins(scene)
+    t = scene.pooled
+    d = steps.describe_bins(scene)
     inside, outside = texts(d, "bin label"), texts(d, "bin number")
     ph, pw = t.output_size
     if preset == "article":  # big bins side by side: the number in the middle of each
@@ -390,7 +390,7 @@ def test_the_photo_step_colours_the_boxes_as_the_board_does():
     boxes = [(40, 40, 150, 120), ROI, (60, 330, 120, 140)]
     for active in range(3):
         scene = build_scene(IMAGE, MAPS[16], boxes, active, Settings().with_(**ARTICLE))
-        d = fp.describe_image(scene)
+        d = steps.describe_image(scene)
         drawn = {(m.x, m.y, m.w, m.h): m for _, m in d.marks(Rect) if m.kind in ("roi", "followed roi")}
         for k, box in enumerate(boxes):
             m = drawn[tuple(float(v) for v in box)]

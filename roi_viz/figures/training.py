@@ -81,7 +81,7 @@ def describe_gradient_map(scene, bp, method, *, width: float = WIDTH, text: floa
     r0, r1, c0, c1 = win
     grad = np.asarray(bp.gradient, dtype=np.float64)
     top = float(grad.max()) if bp.reached else 1.0
-    trace = scene.result
+    trace = scene.chosen
     i, j = bp.bin
     marks: list = channel_cells(scene.features[bp.channel], win, alpha=0.2, name=f"channel {bp.channel}")
     nz = [(r, c) for r, c in zip(*np.nonzero(grad)) if r0 <= r < r1 and c0 <= c < c1]

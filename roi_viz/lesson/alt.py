@@ -119,7 +119,7 @@ def key_numbers(scene: Scene) -> list[tuple[str, str]]:
 
 def output_rows(scene: Scene) -> list[list[str]]:
     """The method's output for the channel shown: one row of strings per output row."""
-    out = scene.result.output[scene.channel]
+    out = scene.chosen.output[scene.channel]
     return [[value(float(v)) for v in row] for row in out]
 
 

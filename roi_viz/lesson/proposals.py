@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..study import proposals as P
+from ..study import proposals
 from ..methods import METHODS
 from ..model.layers import LAYERS
 from .numbers import cells, num, pct
@@ -85,9 +85,9 @@ def contrast(boxes, image_size: tuple[int, int]) -> tuple[Side, Side]:
     """
     out = []
     for setting in (ARTICLE_SETTING, FAST_RCNN_SETTING):
-        geo = P.geometry(boxes, map_size=P.map_size(image_size, setting.stride), stride=setting.stride,
+        geo = proposals.geometry(boxes, map_size=proposals.map_size(image_size, setting.stride), stride=setting.stride,
                          output_size=setting.output_size, scheme=setting.scheme)
-        out.append(Side(setting, P.summary(geo)))
+        out.append(Side(setting, proposals.summary(geo)))
     return out[0], out[1]
 
 
@@ -126,11 +126,11 @@ def why_words(st: Study) -> str:
         return ""
     s = st.geo.stride
     ph, pw = _ph_pw(st)
-    med = float(np.median(P.short_sides(st.boxes)))
+    med = float(np.median(proposals.short_sides(st.boxes)))
     median = (f"the median proposal's shorter side is **{num(med)} px**, {cells(med / s)} of {st.layer} "
               f"(stride {num(s)} px)")
     if st.scheme == "article":
-        small = P.too_small(st.boxes, stride=s, output_size=(ph, pw))
+        small = proposals.too_small(st.boxes, stride=s, output_size=(ph, pw))
         if ph == pw:
             share = f"each of the {ph} × {pw} bins ⌊cells ÷ {pw}⌋ of them per side"
             under = f"with a side under {pw} cells ({num(pw * s)} px)"
@@ -152,7 +152,7 @@ class Study:
     """A proposal set measured at one setting. Boxes are ``K x 4`` ``(x, y, w, h)`` in input pixels."""
 
     boxes: np.ndarray
-    geo: P.ProposalGeometry  # RoI pooling under the page's rule
+    geo: proposals.ProposalGeometry  # RoI pooling under the page's rule
     coverage: dict[str, np.ndarray]  # panel label -> K shares, in the distribution figure's order
     short_side: np.ndarray  # K: the shorter side of each box, in cells (projected)
     density: np.ndarray  # K: RoIAlign's sampling points per square cell
@@ -188,11 +188,11 @@ def panels(by: dict[str, np.ndarray], scheme: str) -> dict[str, np.ndarray]:
 
 def study(boxes, *, map_size, stride, output_size, scheme: str, layer: str, sampling_ratio: int = 2) -> Study:
     """Measure every box at this setting (vectorized: milliseconds for thousands of boxes)."""
-    geo = P.geometry(boxes, map_size=map_size, stride=stride, output_size=output_size, scheme=scheme)
-    by = P.coverage_by_method(boxes, map_size=map_size, stride=stride, output_size=output_size)
+    geo = proposals.geometry(boxes, map_size=map_size, stride=stride, output_size=output_size, scheme=scheme)
+    by = proposals.coverage_by_method(boxes, map_size=map_size, stride=stride, output_size=output_size)
     coverage = panels(by, scheme)
-    b = P.check_boxes(boxes)
-    density = (P.align_density(b, stride=stride, output_size=output_size, sampling_ratio=sampling_ratio)
+    b = proposals.check_boxes(boxes)
+    density = (proposals.align_density(b, stride=stride, output_size=output_size, sampling_ratio=sampling_ratio)
                if len(b) else np.zeros(0))
     return Study(b, geo, coverage, np.minimum(b[:, 2], b[:, 3]) / stride, density, layer, scheme, sampling_ratio)
 
@@ -355,7 +355,7 @@ def pick_label(st: Study, k: int) -> str:
 
 def summary_text(st: Study) -> str:
     """The summary the command line prints: the same numbers as the page's words, without Markdown."""
-    s = P.summary(st.geo)
+    s = proposals.summary(st.geo)
     ph, pw = _ph_pw(st)
     lines = [f"Proposals: {st.count}; RoI pooling at {st.layer}, {ph} x {pw}, {SCHEME_LABEL[st.scheme]}"]
     if st.count:

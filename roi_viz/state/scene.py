@@ -93,10 +93,10 @@ def focus_notice(asked, scene: Scene) -> str:
     si, sj, sk = scene.focus
     parts = []
     if (i, j) != (si, sj):
-        parts.append(f"bin={i}_{j} is not in the {scene.trace.output_size[0]} × {scene.trace.output_size[1]} "
+        parts.append(f"bin={i}_{j} is not in the {scene.pooled.output_size[0]} × {scene.pooled.output_size[1]} "
                      f"output, so bin {si}_{sj} is shown")
     if k != sk:
-        n = getattr(scene.result, "points_per_bin", None)
+        n = getattr(scene.chosen, "points_per_bin", None)
         if n is None:
             parts.append(f"point={k + 1} does not apply: {scene.method_name} has no sampling points, so point "
                          f"{sk + 1} is kept")

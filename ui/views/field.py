@@ -88,7 +88,7 @@ def render(scene, key: str) -> None:
     cols[0].number_input("Cell row", 0, H - 1, value=r, step=1, **bound("cell_r", lambda v: setattr(place, "cell", (int(v), c))))
     cols[1].number_input("Cell column", 0, W - 1, value=c, step=1,
                          **bound("cell_c", lambda v: setattr(place, "cell", (r, int(v)))))
-    result = scene.result  # the cells the chosen method reads: whole bins, or the cells around its points
+    result = scene.chosen  # the cells the chosen method reads: whole bins, or the cells around its points
     read = receptive.cells_read(result.cells_read() if hasattr(result, "cells_read") else result.bin_use)
     x0, y0, x1, y1 = field.span(r, c)
     alts = (f"Cell ({r}, {c}) of {s.layer}: its {field.stride} × {field.stride} square on the photo inside its "

@@ -14,8 +14,8 @@ import time
 import numpy as np
 import streamlit as st
 
-from roi_viz.study import proposals as P
-from roi_viz.lesson import proposals as L
+from roi_viz.study import proposals
+from roi_viz.lesson import proposals as proposal_words
 
 from roi_viz.lesson.words import plain
 
@@ -33,7 +33,7 @@ PAGE_WIDTH, PAGE_TEXT = 560.0, 13.0
 def found(key: str, dims: tuple[int, int], mode: str, _image) -> tuple[np.ndarray, float]:
     """Selective search's boxes on this input (``key`` and ``dims`` name it) and the seconds it took."""
     start = time.perf_counter()
-    boxes = P.selective_search(_image, mode=mode)
+    boxes = proposals.selective_search(_image, mode=mode)
     seconds = time.perf_counter() - start
     print(f"[roi-viz] selective search: {key[:40]} {dims} {mode}: {len(boxes)} boxes in {seconds:.1f} s",
           file=sys.stderr, flush=True)
@@ -50,53 +50,53 @@ def photo_jpeg(key: str, _image) -> bytes:
     return buf.getvalue()
 
 
-def ends_drawing(key: str, drawn: int, image, study: L.Study, width: float, text: float = 1.0):
+def ends_drawing(key: str, drawn: int, image, study: proposal_words.Study, width: float, text: float = 1.0):
     """The worst and the best proposals as a drawing (:mod:`roi_viz.figures.proposals`): SVG here, JPEG on request."""
     from roi_viz.figures.proposals import describe_ends
 
-    worst, best = L.ends(study, drawn)
+    worst, best = proposal_words.ends(study, drawn)
     return describe_ends(photo_jpeg(key, image), "JPEG", image.size, study.boxes, study.geo.coverage, worst, best,
-                         title=L.photo_title(study, drawn, "ends"), alt=plain(L.photo_alt(study, drawn, "ends")),
+                         title=proposal_words.photo_title(study, drawn, "ends"), alt=plain(proposal_words.photo_alt(study, drawn, "ends")),
                          width=width, text=text)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def many_drawing(key: str, setting: tuple, drawn: int, order: str, _image, _study: L.Study, width: float,
+def many_drawing(key: str, setting: tuple, drawn: int, order: str, _image, _study: proposal_words.Study, width: float,
                  text: float = PAGE_TEXT):
     """``drawn`` proposals in ``order`` on the photo, each in the colour of its share (``key`` and ``setting``
     name everything it is drawn from): SVG here, JPEG on request."""
     from roi_viz.figures.proposals import describe_on_photo
 
     return describe_on_photo(photo_jpeg(key, _image), "JPEG", _image.size, _study.boxes, _study.geo.coverage,
-                             L.shown(_study, drawn, order), title=L.photo_title(_study, drawn, order),
-                             alt=plain(L.photo_alt(_study, drawn, order)), width=width, text=text)
+                             proposal_words.shown(_study, drawn, order), title=proposal_words.photo_title(_study, drawn, order),
+                             alt=plain(proposal_words.photo_alt(_study, drawn, order)), width=width, text=text)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def distribution_drawing(key: str, setting: tuple, _study: L.Study, width: float, text: float = PAGE_TEXT):
+def distribution_drawing(key: str, setting: tuple, _study: proposal_words.Study, width: float, text: float = PAGE_TEXT):
     """The histograms of the share kept, per panel of methods (they do not change with the slider)."""
     from roi_viz.figures.proposals import describe_distribution
 
     alt = "Histograms of the share of each proposal that reaches the output, per method. " + \
-        plain(L.distribution_words(_study))
+        plain(proposal_words.distribution_words(_study))
     return describe_distribution(_study.coverage, alt=alt, width=width, text=text)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def size_drawing(key: str, setting: tuple, _study: L.Study, width: float, text: float = PAGE_TEXT):
+def size_drawing(key: str, setting: tuple, _study: proposal_words.Study, width: float, text: float = PAGE_TEXT):
     """The share each proposal keeps against its shorter side, in the marker of the method measured."""
     from roi_viz.figures.proposals import describe_by_size
     from roi_viz.methods import METHODS
 
     # The page measures whole-cell bins under its rule (the study's ``geo``): that method's marker.
     measured = next(m for m in METHODS.values() if m.snaps_to_cells and m.whole_cell_bins)
-    alt = "The share each proposal keeps against its shorter side in cells. " + plain(L.size_words(_study))
+    alt = "The share each proposal keeps against its shorter side in cells. " + plain(proposal_words.size_words(_study))
     return describe_by_size(_study.short_side, _study.geo.coverage, _study.geo.all_empty, min(_study.geo.output_size),
                             layer=_study.layer, style=measured.style, alt=alt, width=width, text=text)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def photo_picture(key: str, setting: tuple, drawn: int, order: str, _image, _study: L.Study, dpi: float) -> bytes:
+def photo_picture(key: str, setting: tuple, drawn: int, order: str, _image, _study: proposal_words.Study, dpi: float) -> bytes:
     """The proposals on the photo as a JPEG, painted by Matplotlib from the page's description."""
     from roi_viz.picture.files import to_jpeg
     from roi_viz.picture import mpl
@@ -128,8 +128,8 @@ def show(describe, key: str):
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def table(key: str, setting: tuple, _study: L.Study) -> str:
-    return P.to_csv(_study.boxes, _study.geo)
+def table(key: str, setting: tuple, _study: proposal_words.Study) -> str:
+    return proposals.to_csv(_study.boxes, _study.geo)
 
 
 @callback
@@ -170,26 +170,26 @@ def render(scene, key: str, inp) -> None:
             say("Selective search found no region in this photo, so there is nothing to pool.", "info")
             return
         H, W = scene.features.shape[1:]
-        study = L.study(boxes, map_size=(H, W), stride=settings.stride, output_size=settings.output_size,
+        study = proposal_words.study(boxes, map_size=(H, W), stride=settings.stride, output_size=settings.output_size,
                         scheme=settings.scheme, layer=settings.layer, sampling_ratio=settings.sampling_ratio)
         setting = (dims, place.proposals_mode, settings.layer, settings.output_size, settings.scheme,
                    settings.sampling_ratio)
         with lead:
-            st.markdown(L.contrast_words(L.contrast(boxes, dims)))
-            st.markdown("##### " + L.heading(L.setting_of(settings.layer, settings.output_size, settings.scheme)))
-            st.markdown(L.why_words(study))
-        st.markdown(L.count_words(study, seconds, place.proposals_mode, dims))
+            st.markdown(proposal_words.contrast_words(proposal_words.contrast(boxes, dims)))
+            st.markdown("##### " + proposal_words.heading(proposal_words.setting_of(settings.layer, settings.output_size, settings.scheme)))
+            st.markdown(proposal_words.why_words(study))
+        st.markdown(proposal_words.count_words(study, seconds, place.proposals_mode, dims))
 
         drawn = min(place.proposals_drawn, study.count)
         cols = st.columns([3, 2])
         cols[0].slider("Proposals drawn", 1, study.count, drawn, step=1,
                        help="With “the worst and the best”: half of them keep the least, half the most.",
                        **bound("proposals_drawn", lambda v: setattr(place, "proposals_drawn", int(v))))
-        cols[1].radio("Order", list(L.ORDERS), index=list(L.ORDERS).index(place.proposals_order),
-                      format_func=L.ORDERS.get, horizontal=True,
+        cols[1].radio("Order", list(proposal_words.ORDERS), index=list(proposal_words.ORDERS).index(place.proposals_order),
+                      format_func=proposal_words.ORDERS.get, horizontal=True,
                       **bound("proposals_order", lambda v: setattr(place, "proposals_order", v)))
         order = place.proposals_order
-        words = L.photo_words(study, drawn, order)
+        words = proposal_words.photo_words(study, drawn, order)
     with picture:
         if order == "ends" and place.present:  # the slide: as large as the screen allows, its text read from afar
             drawing, shown = figure.for_projector(lambda text: ends_drawing(key, drawn, inp, study, PAGE_WIDTH, text))
@@ -202,9 +202,9 @@ def render(scene, key: str, inp) -> None:
     with after:
         st.markdown(words)
 
-    ranked = [int(k) for k in L.by_loss(study)]
+    ranked = [int(k) for k in proposal_words.by_loss(study)]
     pick_col, go_col = st.columns([3, 2], vertical_alignment="bottom")
-    k = pick_col.selectbox("Pick a proposal (the most lost first)", ranked, format_func=lambda k: L.pick_label(study, k),
+    k = pick_col.selectbox("Pick a proposal (the most lost first)", ranked, format_func=lambda k: proposal_words.pick_label(study, k),
                            key="proposal-pick")
     if k is not None:
         go_col.button("Follow it in the walkthrough", on_click=follow, args=(tuple(float(v) for v in boxes[k]),),
@@ -212,12 +212,12 @@ def render(scene, key: str, inp) -> None:
 
     st.markdown("##### What each method keeps of them")
     dist = show(lambda w, t: distribution_drawing(key, setting, study, w, t), "proposals-distribution")
-    st.markdown(L.distribution_words(study))
+    st.markdown(proposal_words.distribution_words(study))
     st.markdown("##### Coverage against size")
     size = show(lambda w, t: size_drawing(key, setting, study, w, t), "proposals-size")
-    st.markdown(L.size_words(study))
+    st.markdown(proposal_words.size_words(study))
     st.markdown("##### Empty bins")
-    st.markdown(L.empty_words(study))
+    st.markdown(proposal_words.empty_words(study))
     name = f"proposals-{settings.layer}-{settings.scheme}"
     dpi = figure.dpi()
     d = st.columns(3)

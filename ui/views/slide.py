@@ -39,7 +39,7 @@ def render(scene, key: str) -> None:
     from roi_viz.state.options import AXES as LINK_AXES, SLIDE_CELLS
 
     place = session().place
-    ph, pw = scene.trace.output_size
+    ph, pw = scene.pooled.output_size
     i, j, _ = scene.focus
     c = st.columns(4)
     c[0].radio("Move the RoI", list(LINK_AXES), index=list(LINK_AXES).index(place.slide_axis), horizontal=True,

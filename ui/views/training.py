@@ -71,7 +71,7 @@ PICTURES = {"map": "Where the gradient lands", "slide": "The box's derivative as
 
 def render(scene, key: str) -> None:
     place = session().place
-    ph, pw = scene.trace.output_size
+    ph, pw = scene.pooled.output_size
     i, j, _ = scene.focus
     C = scene.features.shape[0]
     before, picture, after = figure.areas()  # on a projector: one figure left, controls and words beside it

@@ -24,9 +24,9 @@ def go_to_step(target: int, last: int) -> None:
 def focus_pickers(scene, points: bool) -> None:
     """Pick the bin (and the sampling point) the close-up steps look at."""
     place = session().place
-    ph, pw = scene.trace.output_size
+    ph, pw = scene.pooled.output_size
     i, j, k = scene.focus
-    n = getattr(scene.result, "points_per_bin", 0)
+    n = getattr(scene.chosen, "points_per_bin", 0)
     c = st.columns(3 if points else 2)
     c[0].number_input("Bin row", 0, ph - 1, value=i, step=1, **bound("focus_i", lambda v: setattr(place, "focus", (int(v), j, k))))
     c[1].number_input("Bin column", 0, pw - 1, value=j, step=1,
