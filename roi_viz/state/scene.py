@@ -34,16 +34,6 @@ class Scene:
     focus: tuple[int, int, int] = (0, 0, 0)  # the bin (i, j) and sampling point k looked at closely
 
     @property
-    def trace(self) -> PoolTrace:
-        """The older name of :attr:`pooled`, kept while the page and the tests still read it."""
-        return self.pooled
-
-    @property
-    def result(self):
-        """The older name of :attr:`chosen`, kept while the page and the tests still read it."""
-        return self.chosen
-
-    @property
     def method(self) -> str:
         return self.settings.method
 
