@@ -15,13 +15,13 @@ from __future__ import annotations
 import streamlit as st
 
 from roi_viz.state.scene import focus_notice
-from roi_viz.lesson.views import VIEWS
 from roi_viz.methods import build_scene, method
 from roi_viz.model import images, loading, samples
-from ui import address, cache, photo, sidebar, teacher
+from ui import address, cache, photo, sidebar, teacher, views
 from ui.session import session, sync_link
 from ui.style import page_style
-from ui.views import compare, field, glossary, head, proposals, quiz, slide, training, walkthrough
+from ui.views import glossary, quiz
+from ui.views.context import Context
 from ui.widgets import bound, guarded, refresh, say
 
 TITLE = "roi-viz: from a box to a fixed-size tensor, step by step"
@@ -64,20 +64,19 @@ def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
     if place.present != present or place.redraw or quiz.board_behind(present):
         place.redraw = False
         st.rerun(scope="app")
-    if present and place.view == "walk":  # the walkthrough's own slide: figure beside controls and words
-        walkthrough.render(scene, fm, key, present=True)
+    context = Context(scene, fm, key, inp, present, s)
+    view = views.BY_KEY[place.view]
+    if present and view.PRESENTS_ALONE:  # its own slide: no picker or heading above it
+        view.render(context)
         sync_link()
         return
-    st.radio("View", list(VIEWS), index=list(VIEWS).index(place.view), format_func=lambda v: VIEWS[v][0],
-             horizontal=True, label_visibility="collapsed", **bound("view", lambda v: setattr(place, "view", v)))
-    teacher.tools(scene, fm, key)
-    st.markdown("#### " + VIEWS[place.view][1].format(method=scene.method_name))
-    views = {"walk": lambda: walkthrough.render(scene, fm, key, present=False), "compare": lambda: compare.render(scene, key),
-             "slide": lambda: slide.render(scene, key), "quiz": lambda: quiz.render(scene, key),
-             "field": lambda: field.render(scene, key), "head": lambda: head.render(scene, key, inp),
-             "proposals": lambda: proposals.render(scene, key, inp), "train": lambda: training.render(scene, key)}
-    with st.container(key=f"view-{place.view}"):  # presenter mode fits its figures to the screen (ui.style)
-        views[place.view]()
+    st.radio("View", list(views.BY_KEY), index=list(views.BY_KEY).index(view.KEY),
+             format_func=lambda k: views.BY_KEY[k].LABEL, horizontal=True, label_visibility="collapsed",
+             **bound("view", lambda v: setattr(place, "view", v)))
+    teacher.tools(context)
+    st.markdown("#### " + view.HEADING.format(method=scene.method_name))
+    with st.container(key=f"view-{view.KEY}"):  # presenter mode fits its figures to the screen (ui.style)
+        view.render(context)
     if present:
         sync_link()
         return

@@ -25,9 +25,10 @@ def set_present(on: bool) -> None:
     refresh("present")
 
 
-def tools(scene, fm, key: str) -> None:
+def tools(context) -> None:
     """Presenter mode, the link to this view (for anyone who does not think of the address bar), exports;
-    in presenter mode also the link's QR code for the class to scan."""
+    in presenter mode also the link's QR code for the class to scan. ``context``: :class:`ui.views.context.Context`."""
+    scene, fm, key = context.scene, context.fm, context.key
     s = session()
     present = s.place.present
     cols = st.columns([0.75, 0.75, 0.85, 2] if present else [1, 1, 1], vertical_alignment="center")
@@ -58,7 +59,7 @@ def exports(scene, fm, key: str) -> None:
     s = session()
     place, made_files = s.place, s.exports
     name = f"roi-viz-{scene.method}"
-    if place.view == "walk" or place.present:
+    if place.view == "walk" or place.present:  # the walkthrough's step (ui.views.walkthrough.KEY)
         step = min(place.step, len(METHODS[scene.method].plan) - 1)
         st.download_button(f"This figure: step {step + 1} (PNG, 150 dpi)", lambda: export.figure_png(scene, step),
                            file_name=f"{name}-step{step + 1}.png", mime="image/png", on_click="ignore",

@@ -1,6 +1,9 @@
 """The page's views, in the order it shows them: the one list the page, the link and the handout read.
 
-Each is ``key: (label, heading)``; the key is what a link carries (``view=compare``).
+Each is ``key: (label, heading)``; the key is what a link carries (``view=compare``). The page's
+module for a view (``ui/views/<view>.py``) takes its ``LABEL`` and ``HEADING`` from here by its
+``KEY``, and ``ui.views.ALL`` lists those modules in this order; ``{method}`` in a heading stands
+for the chosen method's name.
 """
 from __future__ import annotations
 

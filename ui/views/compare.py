@@ -8,8 +8,15 @@ from __future__ import annotations
 
 import streamlit as st
 
+from roi_viz.lesson.views import VIEWS
+
 from .. import figure
 from ..cache import scene_key
+from .context import Context
+
+KEY = "compare"  # the link's view=, and the key of its label and heading in the library
+LABEL, HEADING = VIEWS[KEY]
+PRESENTS_ALONE = False  # presenter mode too shows the view picker, the teacher's tools and the heading
 
 # The drawing's own width: about the lesson column of a 1366 x 768 laptop (528 px), so its text is shown near its
 # size there; the SVG fills the column, growing with a wider one (on a projector, its type made larger where the
@@ -45,7 +52,9 @@ def alt_of(scene) -> str:
             "output for the channel shown. The table below gives every number of the figure.")
 
 
-def render(scene, key: str) -> None:
+def render(context: Context) -> None:
+    """The four methods on the followed RoI, side by side, with their numbers' table."""
+    scene, key = context.scene, context.key
     from ..session import session
 
     k = scene_key(scene, key)

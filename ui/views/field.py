@@ -8,11 +8,17 @@ import streamlit as st
 
 from roi_viz.lesson.numbers import pct
 from roi_viz.model import loading
+from roi_viz.lesson.views import VIEWS
 
 from .. import figure
 from ..session import session
 from ..widgets import bound, refresh, say
 from .compare import PAGE_TEXT, PAGE_WIDTH
+from .context import Context
+
+KEY = "field"  # the link's view=, and the key of its label and heading in the library
+LABEL, HEADING = VIEWS[KEY]
+PRESENTS_ALONE = False  # presenter mode too shows the view picker, the teacher's tools and the heading
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -71,7 +77,9 @@ def show_described(describe, *, key: str, where=None) -> None:
                             narrow=describe(figure.NARROW_WIDTH, PAGE_TEXT))
 
 
-def render(scene, key: str) -> None:
+def render(context: Context) -> None:
+    """The cell the close-up looks at: its receptive field in theory and by the gradient."""
+    scene, key = context.scene, context.key
     from roi_viz.study import receptive
 
     place = session().place

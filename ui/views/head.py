@@ -9,10 +9,16 @@ from __future__ import annotations
 import streamlit as st
 
 from roi_viz.model import samples
+from roi_viz.lesson.views import VIEWS
 
 from .. import cache, figure
 from ..session import session
 from ..widgets import callback
+from .context import Context
+
+KEY = "head"  # the link's view=, and the key of its label and heading in the library
+LABEL, HEADING = VIEWS[KEY]
+PRESENTS_ALONE = False  # presenter mode too shows the view picker, the teacher's tools and the heading
 
 # The drawing's own width: about the lesson column of a 1366 x 768 laptop (528 px), as the comparison's.
 PAGE_WIDTH, PAGE_TEXT = 560.0, 13.0
@@ -51,7 +57,9 @@ def four_rois() -> None:
                         "flag and the suit that does not make sense as an object. Each is classified all the same.")
 
 
-def render(scene, key: str, inp) -> None:
+def render(context: Context) -> None:
+    """Every RoI through VGG16's own classifier, with its scores."""
+    scene, key, inp = context.scene, context.key, context.inp
     from roi_viz.study import head
 
     s = session()

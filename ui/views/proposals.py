@@ -18,10 +18,17 @@ from roi_viz.study import proposals
 from roi_viz.lesson import proposals as proposal_words
 
 from roi_viz.lesson.words import plain
+from roi_viz.lesson.views import VIEWS
 
 from .. import figure
 from ..session import session
 from ..widgets import bound, callback, refresh, say
+from . import walkthrough
+from .context import Context
+
+KEY = "proposals"  # the link's view=, and the key of its label and heading in the library
+LABEL, HEADING = VIEWS[KEY]
+PRESENTS_ALONE = False  # presenter mode too shows the view picker, the teacher's tools and the heading
 
 MODES = {"fast": "Fast (as Fast R-CNN)", "quality": "Quality (more boxes, much slower)"}
 # The drawing's own width: about the lesson column of a 1366 x 768 laptop, so its text is shown near its size
@@ -137,14 +144,16 @@ def follow(box: tuple[float, float, float, float]) -> None:
     """The picked proposal becomes the active RoI, and the walkthrough opens on it."""
     s = session()
     msg = s.store.add(box, s.photo.dims)
-    s.place.view, s.place.redraw = "walk", True
+    s.place.view, s.place.redraw = walkthrough.KEY, True
     s.place.go(0)
     refresh("view", "step")
     if msg:
         s.notice = msg
 
 
-def render(scene, key: str, inp) -> None:
+def render(context: Context) -> None:
+    """Selective search's proposals on the photo and what pooling keeps of each."""
+    scene, key, inp = context.scene, context.key, context.inp
     s = session()
     place = s.place
     settings = scene.settings

@@ -16,6 +16,7 @@ from roi_viz.state.options import QUIZ_LEVELS
 from roi_viz.lesson.numbers import exact
 from roi_viz.state.settings import Settings
 from roi_viz.methods import POOL
+from roi_viz.lesson.views import VIEWS
 
 from .. import figure
 from ..board import METHODS as BOARD_METHODS
@@ -23,6 +24,11 @@ from ..board import board
 from ..session import session
 from ..style import photo_fits
 from ..widgets import bound, callback, say
+from .context import Context
+
+KEY = "quiz"  # the link's view=, and the key of its label and heading in the library
+LABEL, HEADING = VIEWS[KEY]
+PRESENTS_ALONE = False  # presenter mode too shows the view picker, the teacher's tools and the heading
 
 LEVEL_WORDS = {key: label for key, (label, _) in QUIZ_LEVELS.items()}
 BOARD_NOTE = ("The quiz's RoI, fixed and without its numbers: answer first. "
@@ -113,7 +119,7 @@ def show_on_board(board_key: str, photo: bytes, size: tuple[int, int]) -> bool:
     """
     s = session()
     st.session_state.pop(BOARD_ASKED, None)
-    if s.place.view != "quiz" or s.place.present:
+    if s.place.view != KEY or s.place.present:
         st.session_state[BOARD_SHOWS] = ""
         return False
     q = question_now()
@@ -133,7 +139,7 @@ def board_behind(present: bool) -> bool:
     could not draw the board, it is not asked again. ``present``: presenter mode, which has no board."""
     if present:
         return False
-    wanted = fingerprint(question_now()) if session().place.view == "quiz" else ""
+    wanted = fingerprint(question_now()) if session().place.view == KEY else ""
     if st.session_state.get(BOARD_SHOWS, "") == wanted or st.session_state.get(BOARD_ASKED) == wanted:
         return False
     st.session_state[BOARD_ASKED] = wanted
@@ -190,7 +196,9 @@ def walkthrough_link(q, ask) -> tuple[str, str]:
     return f"Step {index + 1}: {steps[index].title}", "?" + urlencode(to_params(state), doseq=True)
 
 
-def render(scene, key: str) -> None:
+def render(context: Context) -> None:
+    """One question at a time: predict a number, then check it."""
+    scene, key = context.scene, context.key
     from roi_viz import quiz
 
     s = session()

@@ -9,12 +9,18 @@ from __future__ import annotations
 import streamlit as st
 
 from roi_viz.state.options import AXIS_WORDS as AXES
+from roi_viz.lesson.views import VIEWS
 
 from .. import figure
 from ..cache import scene_key
 from ..session import session
 from ..widgets import bound
 from .compare import DOWNLOAD_DPI, PAGE_TEXT, PAGE_WIDTH, compare_png
+from .context import Context
+
+KEY = "slide"  # the link's view=, and the key of its label and heading in the library
+LABEL, HEADING = VIEWS[KEY]
+PRESENTS_ALONE = False  # presenter mode too shows the view picker, the teacher's tools and the heading
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
@@ -35,7 +41,9 @@ def slide_page(key: str, _scene, bin: tuple, axis: str, cells: float, width: flo
             slide_text(slide, methods.NAMES))
 
 
-def render(scene, key: str) -> None:
+def render(context: Context) -> None:
+    """The followed bin's value for each method while the box slides by fractions of a cell."""
+    scene, key = context.scene, context.key
     from roi_viz.state.options import AXES as LINK_AXES, SLIDE_CELLS
 
     place = session().place

@@ -10,12 +10,18 @@ from __future__ import annotations
 import streamlit as st
 
 from roi_viz.lesson.words import plain
+from roi_viz.lesson.views import VIEWS
 
 from .. import figure
 from ..cache import scene_key
 from ..session import session
 from ..widgets import bound, refresh, say
 from .compare import DOWNLOAD_DPI, PAGE_TEXT, PAGE_WIDTH, compare_png
+from .context import Context
+
+KEY = "train"  # the link's view=, and the key of its label and heading in the library
+LABEL, HEADING = VIEWS[KEY]
+PRESENTS_ALONE = False  # presenter mode too shows the view picker, the teacher's tools and the heading
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -69,7 +75,9 @@ def _channel(place, v) -> None:
 PICTURES = {"map": "Where the gradient lands", "slide": "The box's derivative as it slides"}
 
 
-def render(scene, key: str) -> None:
+def render(context: Context) -> None:
+    """One output value followed backwards onto the feature map."""
+    scene, key = context.scene, context.key
     place = session().place
     ph, pw = scene.pooled.output_size
     i, j, _ = scene.focus

@@ -7,11 +7,18 @@ from __future__ import annotations
 
 import streamlit as st
 
+from roi_viz.lesson.views import VIEWS
+
 from .. import cache, figure, teacher
 from ..session import session
 from ..style import PRESENT_WORDS_PX
 from ..board.stepper import stepper
 from ..widgets import bound, callback, refresh
+from .context import Context
+
+KEY = "walk"  # the link's view=, and the key of its label and heading in the library
+LABEL, HEADING = VIEWS[KEY]
+PRESENTS_ALONE = True  # presenter mode: the slide is this view alone, its controls beside the figure
 
 
 @callback
@@ -70,8 +77,9 @@ def show_described(scene, step, name: str, alt: str, present: bool) -> None:
                             narrow=drawing(figure.NARROW_WIDTH, figure.PAGE_TEXT))
 
 
-def render(scene, fm, key: str, present: bool) -> None:
+def render(context: Context) -> None:
     """The steps of the chosen method. On a projector: the figure beside the controls and the words, on one screen."""
+    scene, fm, key, present = context.scene, context.fm, context.key, context.present
     from ..figure import PRESENT_HEIGHT_PX
     from roi_viz.lesson.alt import alt_text, key_numbers, output_rows
     from roi_viz import walkthrough
@@ -90,7 +98,7 @@ def render(scene, fm, key: str, present: bool) -> None:
     # heading, the figure and the words below must all read the step they moved to.
     with controls:
         if present:
-            teacher.tools(scene, fm, key)
+            teacher.tools(context)
         step_controls(steps, last, present)
     step = steps[place.step]
     with left.container(key="step-figure"):
