@@ -110,3 +110,14 @@ def test_presenter_mode_opens_the_linked_view(key):
         assert heading in headings(at)
         assert widget(at, "radio", "View").value == key
     assert "Something went wrong" not in page_text(at)
+
+
+def test_the_view_picker_opens_each_view_by_its_label():
+    at = opened({})
+    for view in all_views():
+        picker = widget(at, "radio", "View")
+        picker.set_value(view.KEY).run()
+        assert not at.exception, at.exception
+        assert "#### " + view.HEADING.format(method=METHODS["pool"].name) in headings(at), view.KEY
+        assert widget(at, "radio", "View").value == view.KEY and page_state(at).place.view == view.KEY
+        assert "Something went wrong" not in page_text(at), view.KEY
