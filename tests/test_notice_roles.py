@@ -89,7 +89,7 @@ def test_a_bad_links_warning_is_announced_as_an_alert_and_axe_is_clean(server, b
     assert alert.inner_text().strip() == "⚠ " + "\n".join(f"- {n}" for n in both)
     assert alert.evaluate("e => e.closest('[class*=\"st-key-notice-warning\"]') !== null")  # in the warning box
     assert alert.evaluate("e => e.children.length") == 0  # text only: nothing inside it is an element
-    pg.wait_for_selector("img.roi-figure", timeout=120_000)
+    pg.locator(".roi-figure").first.wait_for(timeout=120_000)  # a described figure: inline SVG
     settle(pg)
     pg.locator('[class*="st-key-notice-warning"]').first.screenshot(path=str(SHOTS / "notice-warning-alert.png"))
     found = violations(pg)
@@ -110,7 +110,7 @@ def test_a_broken_file_is_an_alert_and_a_note_on_a_photo_is_a_status(server, bro
 
     pg = browser.new_page(viewport={"width": 1366, "height": 768})
     pg.goto(server + "/")
-    pg.wait_for_selector("img.roi-figure", timeout=120_000)
+    pg.locator(".roi-figure").first.wait_for(timeout=120_000)  # a described figure: inline SVG
     pg.get_by_text("Upload my own").click()
     settle(pg)
     pg.locator('input[type="file"]').set_input_files(str(bad))
@@ -127,7 +127,7 @@ def test_a_broken_file_is_an_alert_and_a_note_on_a_photo_is_a_status(server, bro
         assert status.inner_text().strip() == note
         assert status.evaluate("e => e.closest('[class*=\"st-key-notice-info\"]') !== null")
         assert status.evaluate("e => e.getAttribute('role')") == "status"
-    pg.wait_for_selector("img.roi-figure", timeout=120_000)
+    pg.locator(".roi-figure").first.wait_for(timeout=120_000)  # a described figure: inline SVG
     settle(pg)
     pg.screenshot(path=str(SHOTS / "notice-error-and-status.png"), full_page=True)
     found = violations(pg)
