@@ -33,6 +33,9 @@ GLOSSARY: dict[str, str] = {
     "Mask R-CNN": "The paper (He et al., 2017) that introduced RoIAlign; it allows either the mean or the maximum of a bin's points.",
     "RoIWarp": "MNC's layer (Dai et al., 2016): snap the box to whole cells, read it at points; it back-propagates the points' slope to the box, the rounding ignored.",
     "Precise RoI Pooling": "PrRoI (Jiang et al., 2018): no rounding and no points; each bin's value is the exact average of the interpolated map over the bin.",
+    "pyramid": "A feature pyramid (FPN): one map per level, each half as fine as the last; torchvision's Faster R-CNN pools from P2 to P5 (strides 4 to 32).",
+    "level": "One map of a pyramid: level k has stride 2^k px (P2: 4, P5: 32); a box is pooled from the level its size picks.",
+    "regression target": "The four numbers (tx, ty, tw, th) that move a proposal onto its ground-truth box; the box head learns to predict them.",
 }
 
 # Where a term first appears in a step's words, this follows it in brackets.

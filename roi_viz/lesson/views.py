@@ -17,4 +17,5 @@ VIEWS: dict[str, tuple[str, str]] = {
     "proposals": ("Proposals", "Every proposal: what pooling keeps of selective search's boxes"),
     # Not "what training sees": a detector's boxes get no gradient in training (its regression head corrects them).
     "train": ("What the gradient reaches", "What the gradient reaches: one value followed backwards"),
+    "detect": ("Today's detectors", "Today's detectors: the pyramid's level, where cells read, the box head"),
 }

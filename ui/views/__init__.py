@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from roi_viz.lesson.views import VIEWS
 
-from . import compare, field, head, proposals, quiz, slide, training, walkthrough
+from . import compare, detectors, field, head, proposals, quiz, slide, training, walkthrough
 
-ALL = (walkthrough, compare, slide, quiz, field, head, proposals, training)
+ALL = (walkthrough, compare, slide, quiz, field, head, proposals, training, detectors)
 BY_KEY = {view.KEY: view for view in ALL}
 # The library's list and the page's modules name the same views in the same order: a link opens what it names.
 if tuple(BY_KEY) != tuple(VIEWS):

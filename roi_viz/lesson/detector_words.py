@@ -1,0 +1,209 @@
+"""Today's detectors in words: which pyramid level a box is pooled from, where each output cell really reads at
+that level's stride, and how the box head's regression (not the pooling) moves a proposal.
+
+The numbers are the ones the figures of :mod:`roi_viz.figures.detectors` draw, computed here from the ops
+(:func:`~roi_viz.ops.pyramid.fpn_level`, :func:`~roi_viz.ops.looking.offsets`,
+:func:`~roi_viz.ops.regression.encode` / ``decode``) and formatted by :mod:`roi_viz.lesson.numbers` the way the
+figures write them (a computed number rounded to 2 decimals with a true minus sign, the box's own exact).
+Boxes are ``(x, y, w, h)`` in input pixels, ``(x, y)`` the top-left corner, y downwards; offsets ``(dx, dy)``
+input pixels; arrays ``ph x pw x 2``. No Streamlit here.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from ..methods import METHODS
+from ..ops import geometry as g
+from ..ops.looking import offsets
+from ..ops.pyramid import EPS, fpn_level
+from ..ops.regression import BOX_HEAD_WEIGHTS, decode, encode
+from .numbers import eq, exact, num, rows_by_columns
+
+STRIDES = (4, 8, 16, 32)  # torchvision's Faster R-CNN with a ResNet-50 FPN pools from P2..P5
+# The two heads that pool in torchvision's Mask R-CNN, and their output sizes (rows, columns).
+HEADS = {"box": ((7, 7), "box head"), "mask": ((14, 14), "mask head")}
+CANONICAL_SIZE, CANONICAL_LEVEL = 224.0, 4  # a 224-px box goes to P4 (FPN's Eq. 1, torchvision's LevelMapper)
+
+
+def f(v: float, digits: int = 2) -> str:
+    """A computed number as the figures write it: :func:`~roi_viz.lesson.numbers.num`, with a true minus sign."""
+    return num(v, digits).replace("-", "−")
+
+
+# ------------------------------------------------------------------------------------------ the pyramid's level
+@dataclass(frozen=True)
+class Level:
+    """The level rule for one box, step by step (float32, as torchvision computes it).
+
+    ``side`` is ``sqrt(w h)`` px, ``log`` ``log2(side / 224)``, ``raw`` ``4 + log + 0.000001``, ``floor`` its
+    floor, ``level`` that clamped to the pyramid (``fpn_level``'s answer) and ``stride`` its stride in px.
+    """
+
+    w: float
+    h: float
+    side: float
+    log: float
+    raw: float
+    floor: int
+    level: int
+    stride: int
+    levels: tuple[int, ...]
+
+
+def level_of(box: Sequence[float], strides: Sequence[int] = STRIDES) -> Level:
+    """Which level of a pyramid with ``strides`` (finest first, doubling) the box ``(x, y, w, h)`` pools from."""
+    _, _, w, h = g.check_roi(box)
+    levels = tuple(int(round(math.log2(s))) for s in strides)
+    f32 = np.float32
+    side = np.sqrt(f32(w) * f32(h))
+    log = np.log2(side / f32(CANONICAL_SIZE))
+    raw = f32(CANONICAL_LEVEL) + log + f32(EPS)
+    k = fpn_level(w, h, canonical_size=CANONICAL_SIZE, canonical_level=CANONICAL_LEVEL, k_min=levels[0],
+                  k_max=levels[-1])
+    return Level(w, h, float(side), float(log), float(raw), int(math.floor(raw)), k, 2 ** k, levels)
+
+
+def level_words(box: Sequence[float], strides: Sequence[int] = STRIDES) -> str:
+    """Why the box is pooled from its level, in a paragraph: the rule's arithmetic and what it buys."""
+    lv = level_of(box, strides)
+    lo, hi = lv.levels[0], lv.levels[-1]
+    names = ", ".join(f"P{k}" for k in lv.levels)
+    pitch = ", ".join(str(2 ** k) for k in lv.levels)
+    said = (f"torchvision's Faster R-CNN keeps a feature pyramid: one map per level ({names}, whose cells are "
+            f"{pitch} px apart). A small box is pooled from a fine level, a large one from a coarse level. "
+            f"The rule reads only the box's size: your box is {exact(lv.w)} × {exact(lv.h)} px, so "
+            f"√(w·h) {eq(lv.side)} {f(lv.side)} px; 4 + log2({f(lv.side)} / 224), plus torchvision's 0.000001 "
+            f"(a box exactly on a boundary goes up), rounded down, is {f(lv.floor)}. ")
+    if lv.floor != lv.level:
+        edge = "finest" if lv.floor < lo else "coarsest"
+        said += (f"There is no P{f(lv.floor)}: the rule is clamped to P{lo}..P{hi}, so the box goes to the {edge} "
+                 f"level, P{lv.level}. ")
+    across = lv.side / lv.stride
+    said += (f"So it is pooled from P{lv.level}, stride {lv.stride} px, where it spans "
+             f"{rows_by_columns(lv.h / lv.stride, lv.w / lv.stride)} ({f(across)} cells by √(w·h)). ")
+    if lv.floor == lv.level:
+        said += ("That is the point of the rule: every box not clamped spans between 14 and 28 cells by √(w·h) "
+                 "at its level, so a small box is not squeezed into a cell or two of a coarse map.")
+    else:
+        said += ("A box clamped to the pyramid's end spans fewer (or more) cells than the 14 to 28 the rule "
+                 "aims for.")
+    return said
+
+
+# ------------------------------------------------------------------------------------------ where a bin reads
+class AtStride:
+    """The page's settings read at another stride and output size (a pyramid level's), for a record's ``run``.
+
+    Every other field (rounding rule, sampling ratio, aligned, modes) is the sidebar's.
+    """
+
+    def __init__(self, settings, stride: float, output_size: tuple[int, int]):
+        self._settings, self.stride, self.output_size = settings, float(stride), tuple(output_size)
+
+    def __getattr__(self, name):
+        return getattr(self._settings, name)
+
+
+def level_map_size(input_dims: tuple[int, int], stride: float) -> tuple[int, int]:
+    """``(H, W)`` cells of a level's map of a ``(W, H)``-px input: every input pixel lies under a cell."""
+    W, H = input_dims
+    return max(1, math.ceil(H / stride)), max(1, math.ceil(W / stride))
+
+
+def method_offsets(roi: Sequence[float], settings, stride: float, output_size, input_dims) -> dict[str, np.ndarray]:
+    """key -> ``ph x pw x 2`` ``(dx, dy)`` px: where each method's bins read against their centres, every method
+    run through its record on a map whose cells hold their own position (:mod:`roi_viz.ops.looking`); no weights."""
+    at = AtStride(settings, stride, g.check_output_size(output_size))
+    size = level_map_size(input_dims, stride)
+    roi = g.check_roi(roi)
+    return {k: offsets(lambda fm, rec=rec: rec.run(fm, roi, at).output, roi, at.output_size, size, stride)
+            for k, rec in METHODS.items()}
+
+
+def offset_summary(o: np.ndarray) -> tuple[float, float] | None:
+    """``(largest, mean)`` ``|offset|`` px over the bins that read something; ``None`` when none does."""
+    m = np.hypot(*np.moveaxis(np.asarray(o, dtype=float).reshape(-1, 2), 1, 0))
+    m = m[np.isfinite(m)]
+    return (float(m.max()), float(m.mean())) if len(m) else None
+
+
+def _px_and_cells(v: float, stride: float) -> str:
+    c = f(v / stride)
+    return f"{f(v)} px ({c} cell{'' if c == '1' else 's'})"
+
+
+def alignment_words(offs: Mapping[str, np.ndarray], names: Mapping[str, str], stride: float, output_size,
+                    aligned: bool, chosen: int | None = None) -> str:
+    """What the offsets say: per method the largest and mean distance from a bin's centre to where it reads, and
+    what half a cell is at this stride; ``chosen`` is the box's own level's stride, if another is shown."""
+    ph, pw = g.check_output_size(output_size)
+    per = []
+    for k, o in offs.items():
+        s = offset_summary(o)
+        per.append(f"{names[k]}: largest {_px_and_cells(s[0], stride)}, mean {_px_and_cells(s[1], stride)}"
+                   if s else f"{names[k]}: reads nothing")
+    said = (f"Each of the {ph} × {pw} bins is meant to describe the part of the photo around its own centre. "
+            f"Here is how far from it each method really reads, at stride {exact(stride)} px (half a cell is "
+            f"{f(stride / 2)} px): " + "; ".join(per) + ". ")
+    if chosen is not None and chosen != stride:
+        said += f"(Your box is pooled at stride {chosen} px; this is what it would read at {exact(stride)}.) "
+    if aligned:
+        said += ("RoIAlign and PrRoI are aligned here (the sidebar's switch): they read on the centres. "
+                 "torchvision's MultiScaleRoIAlign uses the legacy rule, aligned=False, and reads every bin "
+                 "half a cell down and to the right: turn Aligned off in the sidebar to see it. ")
+    else:
+        said += ("RoIAlign here has aligned=False, as torchvision's MultiScaleRoIAlign: every bin reads half a cell "
+                 "down and to the right. detectron2's ROIAlignV2 (aligned=True) takes that half cell off. ")
+    said += ("The finer the level, the fewer pixels any offset costs: that is one more reason a small box is "
+             "pooled from a fine map.")
+    return said
+
+
+# ------------------------------------------------------------------------------------------ the box head
+def default_target(box: Sequence[float]) -> tuple[float, float, float, float]:
+    """A target to start from: the box about a fifth wider and a tenth shorter (a tenth taller if it is too short
+    for that), its centre moved right and down by about a twentieth of its size; every change at least 1 px."""
+    x, y, w, h = g.check_roi(box)
+    dw, dh = max(1, round(0.2 * w)), max(1, round(0.1 * h))
+    tw, th = w + dw, (h - dh if h - dh >= 1 else h + dh)
+    cx, cy = x + w / 2 + max(1, round(0.05 * w)), y + h / 2 + max(1, round(0.05 * h))
+    return round(cx - tw / 2, 2), round(cy - th / 2, 2), float(tw), float(th)
+
+
+def target_problem(target: Sequence[float]) -> str | None:
+    """A plain sentence if ``target`` cannot be a box (a size of 0 or less, a number too large), else ``None``."""
+    try:
+        x, y, w, h = (float(v) for v in target)
+    except (TypeError, ValueError):
+        return "The target is four numbers: x, y, w and h in pixels."
+    if not all(math.isfinite(v) for v in (x, y, w, h)):
+        return "The target's numbers must be finite."
+    if w <= 0 or h <= 0:
+        return (f"A target box needs a width and a height of more than 0 px; it has w = {w:g}, h = {h:g}. "
+                "tw and th are logarithms of w* / w and h* / h, which have none for a size of 0 or less.")
+    if any(abs(v) > 100_000 for v in (x, y, w, h)):
+        return "The target's numbers must each be at most 100,000 px in size."
+    return None
+
+
+def regression_words(proposal: Sequence[float], target: Sequence[float],
+                     weights: Sequence[float] = BOX_HEAD_WEIGHTS) -> str:
+    """The four numbers that move ``proposal`` onto ``target``, the box they decode to, and who moves boxes."""
+    p, q = g.check_roi(proposal), g.check_roi(target)
+    tx, ty, tw, th = encode(p, q, weights)
+    back = decode(p, (tx, ty, tw, th), weights)
+    wt = ", ".join(f(v) for v in weights)
+    said = (f"The proposal is your box, ({', '.join(exact(v) for v in p)}); the target is "
+            f"({', '.join(exact(v) for v in q)}). The box head is trained to output four numbers for it, each "
+            f"measured in the proposal's own size (weights {wt}, as torchvision's box head): "
+            f"tx {eq(tx)} {f(tx)}, ty {eq(ty)} {f(ty)} (moving the centre), "
+            f"tw {eq(tw)} {f(tw)}, th {eq(th)} {f(th)} (log of the change of width and height). "
+            f"Decoded, they give ({', '.join(f(v) for v in back)}): the target. ")
+    said += ("To the pooling, the proposal is a constant: its four numbers only choose which cells are read, and "
+             "no gradient through the RoI moves them. What moves a box is the box head's regression: it predicts "
+             "(tx, ty, tw, th) from the pooled features, and decoding them gives the detection.")
+    return said
