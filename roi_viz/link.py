@@ -8,34 +8,14 @@ answers each parameter it cannot use with one sentence naming it, using that
 parameter's default instead. Nothing here knows Streamlit: the page maps its
 session to a :class:`Link` and back.
 
-The parameters (every one optional)::
-
-    img=chelsea          a sample photo by name, or an uploaded photo by its name in the server's store
-                         (64 hex characters, :mod:`roi_viz.state.uploads`); ``img=upload``: an upload the
-                         server could not keep, which cannot travel
-    size=224             model input size, a multiple of 32 from 224 to 1024
-    shape=aspect         square (S x S, the article) | aspect (the photo's proportions, shorter side S)
-    layer=conv5_3        pool5 | conv5_3
-    method=align         pool | align | warp | prroi
-    rule=fastrcnn        RoI pooling and RoIWarp rounding: article | fastrcnn
-    ratio=0              RoIAlign and RoIWarp sampling ratio, 0 to 8 (0 = adaptive)
-    align_mode=max       RoIAlign: avg | max;  warp_mode=avg  RoIWarp: likewise
-    aligned=0            RoIAlign and PrRoI: 1 | 0
-    out=7x7              output rows x columns (``out=7`` for 7 x 7), 1 to 14
-    roi=296_192_200_145  an RoI, x_y_w_h in pixels of the model input; repeat for more
-    active=2             the RoI the lesson follows, counted from 1
-    view=compare         walk | compare | slide | quiz | field (what a cell sees) | head (after pooling)
-                         | train (what the gradient reaches)
-    step=4               the walkthrough's step, counted from 1
-    channel=17           the channel shown (default: the strongest inside the RoI)
-    mean=1               step 2 shows the mean over all channels
-    bin=1_2              the bin looked at closely: row_column, counted from 0 as on the page
-    point=3              its sampling point, counted from 1
-    axis=y  cells=0.5    the sliding box: direction and distance
-    present=1            presenter mode
-    drawn=500 order=largest search=quality   the Proposals view: boxes drawn, their order, selective search's mode
-    level=fastrcnn seed=42   the quiz: its level (starter | fastrcnn | beyond) and the question's seed,
-                         so a whole class can get the same question
+The parameters (every one optional): ``img``, the photo (a sample by name, or an
+uploaded photo by its name in the server's store, 64 hex characters,
+:mod:`roi_viz.state.uploads`; ``img=upload``: an upload the server could not
+keep, which cannot travel); every setting under its link name
+(:data:`roi_viz.state.options.OPTIONS`); ``roi=x_y_w_h`` in pixels of the model
+input, repeated for more; ``active``, the RoI the lesson follows, from 1; and
+where the lesson is, each parameter declared once in :data:`NAVIGATION` (the
+table in docs/library.md is made from it by :func:`docs_table`).
 
 RoI numbers are separated by ``_`` because ``_`` is never escaped in a URL
 (a comma becomes ``%2C``); commas, semicolons and spaces are read too, for
@@ -50,12 +30,11 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
-from fractions import Fraction
+from dataclasses import dataclass, make_dataclass
 from typing import Mapping, Sequence
 
 from .state import options
-from .state.options import AXES, SLIDE_CELLS, QUIZ_LEVELS as LEVEL_CHOICES
+from .state.options import AXES, SLIDE_CELLS, QUIZ_LEVELS as LEVEL_CHOICES, Param, exact_number as _exact, number
 from .state.settings import Settings
 from .lesson.proposals import ORDERS as PROPOSAL_ORDERS
 from .lesson.views import VIEWS as VIEW_LIST
@@ -84,44 +63,68 @@ DRAWN = 40  # proposals drawn on the photo by default: the 20 that keep the leas
 MAX_PROPOSALS = 2000  # selective search keeps at most this many (roi_viz.study.proposals.selective_search)
 
 
+# Where the lesson is: every navigation parameter of the link, declared once. The link's fields, its reading
+# (from_params), its writing (to_params), KNOWN, the docs' table (docs_table) and the session's Place are all
+# made from this table, in its order (which is also the order of Link's fields after ``active``): a new
+# parameter is one more Param here. Defaults count from 0, as the page does; ``counted_from=1`` is the link's
+# counting.
+NAVIGATION: tuple[Param, ...] = (
+    Param("view", "view", "walk", "the view shown, by its key in `roi_viz/lesson/views.py` (`walk`: the "
+          "walkthrough)", "choice", lambda: VIEWS, type=str),
+    Param("step", "step", 0, "the walkthrough's step, counted from 1", "whole", low=1,
+          high=lambda s: len(METHODS[s.method].plan), counted_from=1, type=int),
+    Param("bin", "focus", (0, 0), "the bin looked at closely: ROW_COLUMN, counted from 0 as on the page", "bin",
+          part=(0, 1)),
+    # How many points a bin has depends on the method, the ratio and the box: the page clamps the point
+    # once the scene is built and says so (roi_viz.state.scene.focus_notice).
+    Param("point", "focus", 0, "its sampling point, counted from 1", "whole", low=1, high=64 * 64, counted_from=1,
+          part=(2,)),
+    Param("axis", "slide_axis", "x", "the sliding box's direction: " + ", ".join(AXES), "choice", lambda: AXES,
+          type=str),
+    Param("cells", "slide_cells", 1.0, "the sliding box's distance in cells: "
+          + ", ".join(number(c) for c in SLIDE_CELLS), "cells", lambda: SLIDE_CELLS, type=float),
+    Param("present", "present", False, "presenter mode: 1 or 0", "flag", type=bool),
+    Param("level", "quiz_level", "starter", "the quiz's level: " + ", ".join(QUIZ_LEVELS), "choice",
+          lambda: QUIZ_LEVELS, keep="quiz", kept_as="level", type=str),
+    Param("seed", "quiz_seed", None, "the quiz question's seed, so a whole class gets the same question "
+          "(default: drawn when the quiz is opened)", "whole", low=0, high=MAX_SEED, keep="quiz", kept_as="seed",
+          optional=True, type=int | None),
+    Param("drawn", "proposals_drawn", DRAWN, f"the Proposals view: how many boxes are drawn, 1 to {MAX_PROPOSALS}",
+          "whole", low=1, high=MAX_PROPOSALS, type=int),
+    Param("order", "proposals_order", "ends", "the Proposals view: the order boxes are drawn in: " + ", ".join(PROPOSAL_ORDERS), "choice",
+          lambda: PROPOSAL_ORDERS, type=str),
+    Param("search", "proposals_mode", "fast", "the Proposals view: selective search's mode: " + ", ".join(SEARCH_MODES), "choice",
+          lambda: SEARCH_MODES, type=str),
+)
+NAV_BY_LINK = {p.link: p for p in NAVIGATION}
+
+
 @dataclass(frozen=True)
-class Link:
-    """Everything a link carries. Boxes are ``(x, y, w, h)`` in pixels of ``settings.input_size``."""
+class _Shown:
+    """What a link shows: the photo, the settings and the boxes. Boxes are ``(x, y, w, h)`` in pixels of
+    ``settings.input_size``; ``active`` is the box the lesson follows, from 0."""
 
     settings: Settings = Settings()
     sample: str = samples.DEFAULT_SAMPLE
     upload: str = ""  # an uploaded photo: its name in the store, or UPLOAD for one the server could not keep
     rois: tuple[g.Box, ...] = (samples.ARTICLE_ROI,)
     active: int = 0
-    view: str = "walk"
-    step: int = 0
-    focus: tuple[int, int, int] = (0, 0, 0)  # bin row, bin column, point (all from 0)
-    slide_axis: str = "x"
-    slide_cells: float = 1.0
-    present: bool = False
-    quiz_level: str = "starter"
-    quiz_seed: int | None = None  # None: the page draws one when the quiz is opened
-    proposals_drawn: int = DRAWN  # the Proposals view: how many boxes are drawn on the photo
-    proposals_order: str = "ends"  # ... in which order (roi_viz.lesson.proposals.ORDERS)
-    proposals_search: str = "fast"  # ... selective search's mode (roi_viz.study.proposals.MODES)
 
 
+def _link_class(params: tuple[Param, ...]) -> type:
+    """:class:`Link`: what a link shows, then one field per field of ``params``, in their order."""
+    return make_dataclass("Link", options.record_fields(params), bases=(_Shown,), frozen=True,
+                          namespace={"__doc__": "Everything a link carries: what it shows (the photo, the settings, "
+                                                "the boxes), then where the lesson is, one field per field of "
+                                                ":data:`NAVIGATION`. Build it by keyword.",
+                                     "__module__": __name__})
+
+
+Link = _link_class(NAVIGATION)
 DEFAULT = Link()
 
 
 # ------------------------------------------------------------------ writing
-def number(v: float) -> str:
-    """``296``, ``9.25``, ``1600/7``: short, and exact when the value is a simple fraction."""
-    v = float(v)
-    if v.is_integer():
-        return str(int(v))
-    short = repr(v)
-    if len(short) <= 8:
-        return short
-    f = Fraction(v).limit_denominator(10_000)
-    return f"{f.numerator}/{f.denominator}" if float(f) == v else short
-
-
 def dims(settings: Settings, sample: str, original: tuple[int, int] | None = None) -> tuple[int, int]:
     """``(W, H)`` of the model input a link describes: its boxes are pixels of it.
 
@@ -152,20 +155,11 @@ def to_params(link: Link) -> dict[str, str | list[str]]:
     if is_name(link.upload) or not _same_boxes(link.rois, dims(s, link.sample), DEFAULT.rois, dims(d, DEFAULT.sample)):
         out["roi"] = ["_".join(number(v) for v in box) for box in link.rois]
     put("active", link.active + 1, 1)
-    put("view", link.view, DEFAULT.view)
-    put("step", link.step + 1, 1)
-    i, j, k = link.focus
-    put("bin", f"{i}_{j}", "0_0")
-    put("point", k + 1, 1)
-    put("axis", link.slide_axis, DEFAULT.slide_axis)
-    put("cells", number(link.slide_cells), number(DEFAULT.slide_cells))
-    put("present", int(link.present), 0)
-    put("level", link.quiz_level, DEFAULT.quiz_level)
-    put("drawn", link.proposals_drawn, DEFAULT.proposals_drawn)
-    put("order", link.proposals_order, DEFAULT.proposals_order)
-    put("search", link.proposals_search, DEFAULT.proposals_search)
-    if link.quiz_seed is not None:
-        out["seed"] = str(link.quiz_seed)
+    for p in NAVIGATION:  # where the lesson is: each as its declaration writes it
+        value = p.get(link)
+        if p.optional and value is None:
+            continue
+        put(p.link, p.to_text(value), None if p.optional else p.to_text(p.default))
     return out
 
 
@@ -186,17 +180,6 @@ def _whole(text: str) -> int:
     if not _WHOLE.fullmatch(t):
         raise ValueError(f"not a whole number: {text!r}")
     return int(t)
-
-
-def _exact(text: str) -> Fraction:
-    """``9.25``, ``1e3`` or ``1600/7`` in ASCII digits, exactly; else ``ValueError`` (never an OverflowError)."""
-    parts = text.split("/")
-    if len(parts) > 2 or not all(_DECIMAL.fullmatch(p) for p in parts):
-        raise ValueError(f"not a number: {text!r}")
-    try:
-        return Fraction(parts[0]) / Fraction(parts[1]) if len(parts) == 2 else Fraction(parts[0])
-    except ZeroDivisionError:
-        raise ValueError(f"divides by zero: {text!r}") from None
 
 
 def _numbers(text: str) -> list[float]:
@@ -287,15 +270,6 @@ def from_params(params: Mapping[str, str | Sequence[str]],
     def bad(name: str, why: str) -> None:
         notices.append(f"The link's {name}={_shown(one(name) or '')} {why}; the default was used.")
 
-    def choice(name: str, options, default):
-        text = one(name)
-        if text is None:
-            return default
-        if text in options:
-            return text
-        bad(name, f"is not one of {', '.join(map(str, options))}")
-        return default
-
     def whole(name: str, low: int, high: int, default: int, *, shift: int = 0) -> int:
         """A whole number in ``[low, high]`` as the link counts it, minus ``shift``; else ``default``."""
         text = one(name)
@@ -310,17 +284,6 @@ def from_params(params: Mapping[str, str | Sequence[str]],
             bad(name, f"is not between {low} and {high}")
             return default
         return v - shift
-
-    def flag(name: str, default: bool) -> bool:
-        text = one(name)
-        if text is None:
-            return default
-        if text.lower() in ("1", "true", "yes", "on"):
-            return True
-        if text.lower() in ("0", "false", "no", "off"):
-            return False
-        bad(name, "is not 1 or 0")
-        return default
 
     d = DEFAULT.settings
     # The image.
@@ -348,7 +311,6 @@ def from_params(params: Mapping[str, str | Sequence[str]],
     settings, problems = options.from_texts({o.link: one(o.link) for o in options.OPTIONS if one(o.link) is not None}, d)
     for name, why in problems.items():
         bad(name, why)
-    shape, method, output = settings.shape, settings.method, settings.output_size
 
     # The boxes: in pixels of the link's input size, each cut to the image as a drawn box would be.
     W, H = dims(settings, sample, original)
@@ -399,44 +361,26 @@ def from_params(params: Mapping[str, str | Sequence[str]],
         notices.append(f"The RoI the link follows (RoI {n}) could not be used, so the first RoI kept is "
                        "followed instead.")
 
-    # Where the lesson is.
-    view = choice("view", VIEWS, DEFAULT.view)
-    n_steps = len(METHODS[method].plan)
-    step = whole("step", 1, n_steps, 0, shift=1)
-    i = j = 0
-    if one("bin") is not None:
+    # Where the lesson is: each parameter read as its declaration says (NAVIGATION), a bad one named and defaulted.
+    where: dict[str, object] = {}
+    for p in NAVIGATION:
+        text = one(p.link)
+        if text is None:
+            continue
         try:
-            i, j = (_whole(p) for p in one("bin").replace(",", "_").split("_"))
-            if not (0 <= i < output[0] and 0 <= j < output[1]):
-                raise ValueError
-        except ValueError:
-            bad("bin", f"is not ROW_COLUMN inside the {output[0]} × {output[1]} output, counted from 0")
-            i = j = 0
-    # How many points a bin has depends on the method, the ratio and the box: the page clamps the point
-    # once the scene is built and says so (roi_viz.state.scene.focus_notice).
-    k = whole("point", 1, 64 * 64, 0, shift=1)
-    axis = choice("axis", AXES, DEFAULT.slide_axis)
-    cells = DEFAULT.slide_cells
-    if one("cells") is not None:
-        try:
-            exact = _exact(one("cells").strip())
-            if exact not in SLIDE_CELLS:  # compared as fractions: 1e400 never becomes a float
-                raise ValueError
-            cells = float(exact)
-        except ValueError:
-            bad("cells", f"is not one of {', '.join(number(c) for c in SLIDE_CELLS)}")
-            cells = DEFAULT.slide_cells
-    present = flag("present", DEFAULT.present)
-    level = choice("level", QUIZ_LEVELS, DEFAULT.quiz_level)
-    seed = whole("seed", 0, MAX_SEED, -1)
-    drawn = whole("drawn", 1, MAX_PROPOSALS, DEFAULT.proposals_drawn)
-    order = choice("order", list(PROPOSAL_ORDERS), DEFAULT.proposals_order)
-    search = choice("search", SEARCH_MODES, DEFAULT.proposals_search)
-    link = Link(settings, sample, upload, rois, active, view, step, (i, j, k), axis, cells, present,
-                level, None if seed < 0 else seed, drawn, order, search)
+            where[p.link] = p.parse(text, settings)
+        except ValueError as exc:
+            bad(p.link, str(exc))
+    link = Link(settings=settings, sample=sample, upload=upload, rois=rois, active=active,
+                **options.field_values(NAVIGATION, where))
     return link, notices
 
 
-KNOWN = ("img", *(o.link for o in options.OPTIONS), "roi",
-         "active", "view", "step", "bin", "point", "axis", "cells", "present", "level", "seed",
-         "drawn", "order", "search")
+KNOWN = ("img", *(o.link for o in options.OPTIONS), "roi", "active", *(p.link for p in NAVIGATION))
+
+
+def docs_table() -> str:
+    """The docs' table of the link's navigation parameters (Markdown), made from :data:`NAVIGATION`."""
+    rows = ["| parameter | default | what it says |", "|---|---|---|"]
+    rows += [f"| `{p.link}` | `{p.words()}` | {p.help} |" for p in NAVIGATION]
+    return "\n".join(rows)

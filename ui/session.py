@@ -9,10 +9,12 @@ for the page and for tests.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, make_dataclass
 
 import streamlit as st
 
+from roi_viz import link
+from roi_viz.state import options
 from roi_viz.state.settings import Settings
 from roi_viz.model import samples
 from roi_viz.state.rois import RoIStore
@@ -44,26 +46,23 @@ class Photo:
         return not self.upload_shown or bool(self.stored)
 
 
-@dataclass
-class Place:
-    """Where the lesson is: the view, the step and what the close-ups look at."""
+# The link's navigation fields this record keeps (view, step, focus: the bin (i, j) and point k of the
+# close-ups, the slide, presenter mode, the Proposals view's drawn/order/mode), made from the link's one table
+# (roi_viz.link.NAVIGATION), so a new parameter needs no edit here.
+_Navigation = make_dataclass("_Navigation", options.record_fields(link.NAVIGATION, keep="place"))
 
-    view: str = "walk"
-    step: int = 0
-    focus: tuple[int, int, int] = (0, 0, 0)  # the bin (i, j) and point k of the close-ups
-    slide_axis: str = "x"
-    slide_cells: float = 1.0
-    present: bool = False  # presenter mode: the step's figure and words, sized for a projector
+
+@dataclass
+class Place(_Navigation):
+    """Where the lesson is: the link's navigation fields (:data:`roi_viz.link.NAVIGATION`, ``keep="place"``),
+    then what only this session needs."""
+
     cell: tuple[int, int] | None = None  # "What a cell sees": the cell looked at (None: under the RoI's centre)
     cell_for: tuple = ()  # the (RoI, layer, input size) the cell was picked for
     erf_done: set = field(default_factory=set)  # effective fields asked for in this session (they are cached)
     redraw: bool = False  # the lesson changed the boxes: the photo must be drawn again
     stepper_rev: int = 0  # bumped when the step is set from here (a link, the picker, a method): Previous/Next adopt it
     focus_from_link: bool = False  # the focus is the link's: if the scene cannot show it, say so once
-    proposals_drawn: int = 40  # Proposals view: how many boxes are drawn on the photo
-    proposals_order: str = "ends"  # ... in which order (roi_viz.lesson.proposals.ORDERS)
-    proposals_mode: str = "fast"  # ... selective search's mode
-
 
     def go(self, step: int) -> None:
         """Set the step from the page (a picker, a preset, a method): Previous and Next adopt it."""
@@ -127,8 +126,6 @@ def session() -> Session:
 # ------------------------------------------------------------------ the address bar
 def from_link() -> Session:
     """The session a link describes. What the link gets wrong is said once, in one notice per parameter."""
-    from roi_viz import link
-
     params = {name: st.query_params.get_all(name) for name in st.query_params}
     kept = linked_photo(params.get("img") or [])
     shared, notices = link.from_params(params, {kept.name: kept.decoded.original_size} if kept else None)
@@ -140,12 +137,10 @@ def from_link() -> Session:
     if kept and shared.upload == kept.name:  # the teacher's photo: shown as theirs was, with the link's shape
         photo.source, photo.upload, photo.stored, photo.from_link = "upload", ("the link's photo", kept.png), kept.name, True
         photo.last_upload = "upload:" + kept.name
-    out = Session(settings=s, store=store, photo=photo,
-                  place=Place(view=shared.view, step=shared.step, focus=shared.focus, slide_axis=shared.slide_axis,
-                              slide_cells=shared.slide_cells, present=shared.present, focus_from_link=True,
-                              proposals_drawn=shared.proposals_drawn, proposals_order=shared.proposals_order,
-                              proposals_mode=shared.proposals_search),
-                  quiz=QuizState(level=shared.quiz_level, seed=shared.quiz_seed))
+    kept_by = {keep: {p.attr: getattr(shared, p.field) for p in link.NAVIGATION if p.keep == keep}
+               for keep in ("place", "quiz")}  # each navigation field where its declaration says it is kept
+    out = Session(settings=s, store=store, photo=photo, place=Place(focus_from_link=True, **kept_by["place"]),
+                  quiz=QuizState(**kept_by["quiz"]))
     if notices:
         out.notice = "⚠ " + "\n".join(f"- {n}" for n in notices) if len(notices) > 1 else "⚠ " + notices[0]
     return out
@@ -171,17 +166,16 @@ def as_link(s: Session):
     """The session as a link. An upload the store kept travels by its name, with its boxes; one it could not
     keep cannot travel: its boxes go as the same part of the sample photo (the store keeps them as fractions of
     the photo), in whole pixels of the input the link opens."""
-    from roi_viz.link import UPLOAD, Link, dims
+    from roi_viz.link import NAVIGATION, UPLOAD, Link, dims
 
-    p = s.place
     if not s.photo.travels:
         boxes = tuple(tuple(float(v) for v in b) for b in s.store.whole(dims(s.settings, s.photo.sample)))
     else:
         boxes = tuple(s.store.boxes(s.photo.dims))
     upload = (s.photo.stored or UPLOAD) if s.photo.upload_shown else ""
-    return Link(s.settings, s.photo.sample, upload, boxes, s.store.active,
-                p.view, p.step, p.focus, p.slide_axis, p.slide_cells, p.present, s.quiz.level, s.quiz.seed,
-                p.proposals_drawn, p.proposals_order, p.proposals_mode)
+    kept = {"place": s.place, "quiz": s.quiz}
+    where = {p.field: getattr(kept[p.keep], p.attr) for p in NAVIGATION}  # as each declaration says it is kept
+    return Link(settings=s.settings, sample=s.photo.sample, upload=upload, rois=boxes, active=s.store.active, **where)
 
 
 def sync_link() -> dict:
@@ -191,8 +185,6 @@ def sync_link() -> dict:
     only its part of the page, the step or the boxes, but the link holds all).
     Returns the parameters.
     """
-    from roi_viz import link
-
     params = link.to_params(as_link(session()))
     shown = {name: st.query_params.get_all(name) for name in st.query_params}
     wanted = {k: v if isinstance(v, list) else [v] for k, v in params.items()}

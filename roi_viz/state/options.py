@@ -15,7 +15,8 @@ Pure: no Streamlit, no Matplotlib, no torch.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
+from fractions import Fraction
 from typing import Any, Callable
 
 from ..model.images import INPUT_SIZES, SHAPES
@@ -234,3 +235,177 @@ AXIS_WORDS = {"x": "right (x)", "y": "down (y)"}
 
 SLIDE_CELLS = (0.25, 0.5, 1.0, 2.0)  # the distances the page and a link offer, in cells
 MAX_SLIDE_CELLS = 16.0  # the CLI and the GIF take any distance up to this, in cells
+
+
+# ---------------------------------------------------------------- where the lesson is: the link's navigation
+# The settings above say what is computed; these say where the lesson looks. Each navigation parameter of the
+# link is one Param; the table itself (roi_viz.link.NAVIGATION) sits above the method records, because a
+# step's range is the method's and a view is the lesson's. From it come the link's fields, its reading, its
+# writing, its list of known names, its documentation and the session's Place.
+_DECIMAL = re.compile(r"[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?")
+
+
+def exact_number(text: str) -> Fraction:
+    """``9.25``, ``1e3`` or ``1600/7`` in ASCII digits, exactly; else ``ValueError`` (never an OverflowError)."""
+    parts = text.split("/")
+    if len(parts) > 2 or not all(_DECIMAL.fullmatch(p) for p in parts):
+        raise ValueError(f"not a number: {text!r}")
+    try:
+        return Fraction(parts[0]) / Fraction(parts[1]) if len(parts) == 2 else Fraction(parts[0])
+    except ZeroDivisionError:
+        raise ValueError(f"divides by zero: {text!r}") from None
+
+
+def number(v: float) -> str:
+    """``296``, ``9.25``, ``1600/7``: short, and exact when the value is a simple fraction."""
+    v = float(v)
+    if v.is_integer():
+        return str(int(v))
+    short = repr(v)
+    if len(short) <= 8:
+        return short
+    f = Fraction(v).limit_denominator(10_000)
+    return f"{f.numerator}/{f.denominator}" if float(f) == v else short
+
+
+@dataclass(frozen=True)
+class Param:
+    """One navigation parameter of the link, for every place that reads, writes, keeps or documents it.
+
+    ``kind`` says how its text is read: ``choice`` (one of ``choices()``),
+    ``whole`` (a whole number in ``[low, high]`` as the link counts it; ``high``
+    may depend on the settings read before it), ``flag`` (1 | 0), ``cells``
+    (one of ``choices()``, numbers compared exactly) or ``bin`` (``ROW_COLUMN``
+    inside the settings' output, counted from 0).
+
+    ``field`` is the attribute of the link (and of the session record that
+    keeps it) that holds the value; ``part`` names the items of a tuple field
+    that this parameter carries (``bin``: items 0 and 1 of ``focus``), so two
+    parameters can share one field. ``keep`` is the session record that keeps
+    it (``"place"`` or ``"quiz"``), under ``kept_as`` (default: ``field``).
+    ``optional``: the default is ``None``, never written.
+    """
+
+    link: str  # the link's parameter name
+    field: str
+    default: Any  # in the page's counting (from 0), as the field holds it
+    help: str  # for the docs' table of link parameters
+    kind: str
+    choices: Callable[[], Any] | None = None
+    low: int = 0
+    high: int | Callable[[Settings], int] = 0
+    counted_from: int = 0  # 1: the link counts from 1 what the page counts from 0
+    part: tuple[int, ...] = ()
+    keep: str = "place"
+    kept_as: str = ""
+    optional: bool = False
+    type: Any = Any  # the field's type, for the records made from the table
+
+    @property
+    def attr(self) -> str:
+        """Its attribute in the session record that keeps it."""
+        return self.kept_as or self.field
+
+    def get(self, record: Any) -> Any:
+        """This parameter's value in ``record`` (a link or a session record with its ``field``)."""
+        v = getattr(record, self.field if hasattr(record, self.field) else self.attr)
+        if not self.part:
+            return v
+        return v[self.part[0]] if len(self.part) == 1 else tuple(v[i] for i in self.part)
+
+    def to_text(self, value: Any) -> str:
+        """The value as the link writes it."""
+        if self.kind == "flag":
+            return str(int(bool(value)))
+        if self.kind == "cells":
+            return number(value)
+        if self.kind == "bin":
+            return "_".join(str(v) for v in value)
+        if self.kind == "whole":
+            return str(value + self.counted_from)
+        return str(value)
+
+    def parse(self, text: str, settings: Settings) -> Any:
+        """The value a link's ``text`` means, in the page's counting; else ``ValueError`` whose message says
+        why, ready to follow ``name=value`` ("is not one of …"). ``settings``: what the link set."""
+        t = str(text)
+        if self.kind == "choice":
+            options = list(self.choices())
+            if t in options:
+                return t
+            raise ValueError(f"is not one of {', '.join(map(str, options))}")
+        if self.kind == "flag":
+            if t.lower() in ("1", "true", "yes", "on"):
+                return True
+            if t.lower() in ("0", "false", "no", "off"):
+                return False
+            raise ValueError("is not 1 or 0")
+        if self.kind == "cells":
+            options = tuple(self.choices())
+            try:
+                exact = exact_number(t.strip())  # compared as fractions: 1e400 never becomes a float
+            except ValueError:
+                exact = None
+            if exact is None or exact not in options:
+                raise ValueError(f"is not one of {', '.join(number(c) for c in options)}")
+            return float(exact)
+        if self.kind == "bin":
+            rows, cols = settings.output_size
+            try:
+                i, j = (whole_number(p) for p in t.replace(",", "_").split("_"))
+                if not (0 <= i < rows and 0 <= j < cols):
+                    raise ValueError
+            except ValueError:
+                raise ValueError(f"is not ROW_COLUMN inside the {rows} × {cols} output, counted from 0") from None
+            return i, j
+        v = whole_number(t)  # whole
+        high = self.high(settings) if callable(self.high) else self.high
+        if not self.low <= v <= high:
+            raise ValueError(f"is not between {self.low} and {high}")
+        return v - self.counted_from
+
+    def words(self) -> str:
+        """Its default as the link would write it, for the docs (``—`` when it is never written)."""
+        return "—" if self.optional else self.to_text(self.default)
+
+
+def field_defaults(params: tuple[Param, ...]) -> dict[str, Any]:
+    """``{field: default}`` of the fields ``params`` fill, a shared tuple field put together from its parts."""
+    out: dict[str, Any] = {}
+    for p in params:
+        if not p.part:
+            out[p.field] = p.default
+            continue
+        cur = dict(enumerate(out.get(p.field, ())))
+        cur.update(zip(p.part, p.default if len(p.part) > 1 else (p.default,)))
+        out[p.field] = tuple(cur[i] for i in sorted(cur))
+    return out
+
+
+def field_values(params: tuple[Param, ...], values: dict[str, Any]) -> dict[str, Any]:
+    """``{field: value}`` from ``{link name: value}`` (each param's default where it has none)."""
+    out = field_defaults(params)
+    for p in params:
+        if p.link not in values:
+            continue
+        v = values[p.link]
+        if p.part:
+            cur = list(out[p.field])
+            for i, x in zip(p.part, v if len(p.part) > 1 else (v,)):
+                cur[i] = x
+            v = tuple(cur)
+        out[p.field] = v
+    return out
+
+
+def record_fields(params: tuple[Param, ...], keep: str | None = None) -> list[tuple[str, Any, Any]]:
+    """``(name, type, dataclasses.field)`` of the fields ``params`` fill (those a ``keep`` record keeps, named
+    as it keeps them, when given), in order: for :func:`dataclasses.make_dataclass`."""
+    defaults = field_defaults(params)
+    out: dict[str, tuple[str, Any, Any]] = {}
+    for p in params:
+        if keep is not None and p.keep != keep:
+            continue
+        name = p.field if keep is None else p.attr
+        out.setdefault(name, (name, p.type if not p.part else tuple, dataclass_field(default=defaults[p.field])))
+    return list(out.values())

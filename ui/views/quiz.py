@@ -190,9 +190,9 @@ def walkthrough_link(q, ask) -> tuple[str, str]:
     steps = walkthrough.steps(q.method)
     index = METHODS[q.method].step_keys().index(ask.step)
     # The quiz's input is the article's square, whatever the sidebar's shape.
-    state = Link(q.settings.with_(shape="square"), s.photo.sample, s.photo.stored if s.photo.upload_shown else "",
-                 (tuple(float(v) for v in q.roi),), 0, "walk",
-                 index, ask.focus or (0, 0, 0))
+    state = Link(settings=q.settings.with_(shape="square"), sample=s.photo.sample,
+                 upload=s.photo.stored if s.photo.upload_shown else "", rois=(tuple(float(v) for v in q.roi),),
+                 active=0, view="walk", step=index, focus=ask.focus or (0, 0, 0))
     return f"Step {index + 1}: {steps[index].title}", "?" + urlencode(to_params(state), doseq=True)
 
 
