@@ -131,6 +131,17 @@ def test_a_target_with_no_size_is_a_plain_sentence(target, says):
     assert problem and says in problem
 
 
+def test_a_target_no_prediction_could_reach_is_a_plain_sentence():
+    """torchvision clips tw and th at log(1000 / 16): a target over 62.5 times the proposal cannot be decoded to."""
+    box = (296, 192, 200, 145)
+    assert words.target_problem((0, 0, 200 * 62, 145), box) is None
+    back = decode(box, encode(box, (0, 0, 200 * 62, 145), BOX_HEAD_WEIGHTS), BOX_HEAD_WEIGHTS)
+    assert back == pytest.approx((0, 0, 200 * 62, 145))
+    problem = words.target_problem((0, 0, 200 * 63, 145), box)
+    assert problem and "63 times the proposal's size" in problem and "at most 62.5 times" in problem
+    assert decode(box, encode(box, (0, 0, 200 * 63, 145), BOX_HEAD_WEIGHTS), BOX_HEAD_WEIGHTS)[2] < 200 * 63
+
+
 def test_the_glossary_explains_level_pyramid_and_regression_target():
     for term in ("level", "pyramid", "regression target"):
         line = glossary.GLOSSARY[term]
@@ -233,3 +244,22 @@ def test_a_target_with_no_size_says_so_plainly(w, h):
     assert any("needs a width and a height of more than 0 px" in n and f"w = {w:g}, h = {h:g}" in n for n in said), said
     alts = figures(app)  # the level and where cells read stay; the regression waits for a box
     assert len(alts) == 2 and not any("regression" in a for a in alts), alts
+
+
+def test_presenter_mode_shows_one_part_at_a_time_with_its_words():
+    app = AppTest.from_file(APP, default_timeout=300)
+    app.query_params["view"] = "detect"
+    app.query_params["present"] = "1"
+    app.run()
+    clean(app)
+    box, _, _ = board(app)
+    k = fpn_level(*box[2:])
+    for part, figure_says, words_say in (
+            ("level", f"is pooled from P{k} (stride {2 ** k})", f"pooled from P{k}, stride {2 ** k} px"),
+            ("read", f"stride {2 ** k} px, from each bin's centre", f"at stride {2 ** k} px (half a cell"),
+            ("regress", "The box head's regression", "no gradient through the RoI moves them")):
+        widget(app, "radio", "Part").set_value(part).run()
+        clean(app)
+        alts = figures(app)
+        assert len(alts) == 1 and figure_says in alts[0], (part, alts)
+        assert words_say in page_text(app), part

@@ -20,7 +20,7 @@ from ..methods import METHODS
 from ..ops import geometry as g
 from ..ops.looking import offsets
 from ..ops.pyramid import EPS, fpn_level
-from ..ops.regression import BOX_HEAD_WEIGHTS, decode, encode
+from ..ops.regression import BOX_HEAD_WEIGHTS, CLIP, decode, encode
 from .numbers import eq, exact, num, rows_by_columns
 
 STRIDES = (4, 8, 16, 32)  # torchvision's Faster R-CNN with a ResNet-50 FPN pools from P2..P5
@@ -174,8 +174,10 @@ def default_target(box: Sequence[float]) -> tuple[float, float, float, float]:
     return round(cx - tw / 2, 2), round(cy - th / 2, 2), float(tw), float(th)
 
 
-def target_problem(target: Sequence[float]) -> str | None:
-    """A plain sentence if ``target`` cannot be a box (a size of 0 or less, a number too large), else ``None``."""
+def target_problem(target: Sequence[float], proposal: Sequence[float] | None = None) -> str | None:
+    """A plain sentence if ``target`` cannot be a box (a size of 0 or less, a number too large) or, given the
+    ``proposal``, is more than 62.5 times its width or height (torchvision clips ``tw``, ``th`` there, so no
+    prediction could decode to it); else ``None``."""
     try:
         x, y, w, h = (float(v) for v in target)
     except (TypeError, ValueError):
@@ -187,6 +189,12 @@ def target_problem(target: Sequence[float]) -> str | None:
                 "tw and th are logarithms of w* / w and h* / h, which have none for a size of 0 or less.")
     if any(abs(v) > 100_000 for v in (x, y, w, h)):
         return "The target's numbers must each be at most 100,000 px in size."
+    if proposal is not None:
+        _, _, pw, ph = g.check_roi(proposal)
+        if max(w / pw, h / ph) > math.exp(CLIP):
+            return (f"The target is {f(max(w / pw, h / ph))} times the proposal's size; torchvision's decoding "
+                    f"grows a box at most {f(math.exp(CLIP))} times (it clips tw and th at log(1000 / 16)), so no "
+                    "prediction of the box head could reach it.")
     return None
 
 

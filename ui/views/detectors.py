@@ -104,7 +104,7 @@ def _regress(box, dims, before, picture, after, present: bool) -> None:
     target = tuple(float(c[i].number_input(f"Target {name} (px)", value=start[i], step=1.0, format="%g",
                                            key=f"detect-target-{name}|{box}"))
                    for i, name in enumerate("xywh"))
-    problem = words.target_problem(target)
+    problem = words.target_problem(target, box)
     if problem:
         say(problem, "warning", before)
         return
