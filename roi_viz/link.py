@@ -91,10 +91,10 @@ NAVIGATION: tuple[Param, ...] = (
           optional=True, type=int | None),
     Param("drawn", "proposals_drawn", DRAWN, f"the Proposals view: how many boxes are drawn, 1 to {MAX_PROPOSALS}",
           "whole", low=1, high=MAX_PROPOSALS, type=int),
-    Param("order", "proposals_order", "ends", "the Proposals view: the order boxes are drawn in: " + ", ".join(PROPOSAL_ORDERS), "choice",
-          lambda: PROPOSAL_ORDERS, type=str),
-    Param("search", "proposals_mode", "fast", "the Proposals view: selective search's mode: " + ", ".join(SEARCH_MODES), "choice",
-          lambda: SEARCH_MODES, type=str),
+    Param("order", "proposals_order", "ends", "the Proposals view: the order boxes are drawn in: "
+          + ", ".join(PROPOSAL_ORDERS), "choice", lambda: PROPOSAL_ORDERS, type=str),
+    Param("search", "proposals_mode", "fast", "the Proposals view: selective search's mode: "
+          + ", ".join(SEARCH_MODES), "choice", lambda: SEARCH_MODES, type=str),
 )
 NAV_BY_LINK = {p.link: p for p in NAVIGATION}
 
@@ -113,7 +113,8 @@ class _Shown:
 
 def _link_class(params: tuple[Param, ...]) -> type:
     """:class:`Link`: what a link shows, then one field per field of ``params``, in their order."""
-    return make_dataclass("Link", options.record_fields(params), bases=(_Shown,), frozen=True,
+    # Keyword only: a field's place in the table is no part of how a link is built.
+    return make_dataclass("Link", options.record_fields(params), bases=(_Shown,), frozen=True, kw_only=True,
                           namespace={"__doc__": "Everything a link carries: what it shows (the photo, the settings, "
                                                 "the boxes), then where the lesson is, one field per field of "
                                                 ":data:`NAVIGATION`. Build it by keyword.",

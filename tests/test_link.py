@@ -32,12 +32,14 @@ def random_link(rng: random.Random) -> link.Link:
         w, h = float(rng.randint(1, size // 2)), float(rng.randint(1, size // 2))
         rois.append((x, y, w, h))
     return link.Link(
-        settings, rng.choice([s.name for s in samples.list_samples()]), "", tuple(rois),
-        rng.randrange(len(rois)), rng.choice(link.VIEWS), rng.randrange(len(walkthrough.steps(method))),
-        (rng.randrange(out[0]), rng.randrange(out[1]), rng.randrange(16)), rng.choice(link.AXES),
-        rng.choice(link.SLIDE_CELLS), rng.random() < 0.5, rng.choice(link.QUIZ_LEVELS),
-        rng.choice([None, rng.randint(0, link.MAX_SEED)]), rng.randint(1, link.MAX_PROPOSALS),
-        rng.choice(list(link.PROPOSAL_ORDERS)), rng.choice(link.SEARCH_MODES))
+        settings=settings, sample=rng.choice([s.name for s in samples.list_samples()]), upload="", rois=tuple(rois),
+        active=rng.randrange(len(rois)), view=rng.choice(link.VIEWS),
+        step=rng.randrange(len(walkthrough.steps(method))),
+        focus=(rng.randrange(out[0]), rng.randrange(out[1]), rng.randrange(16)), slide_axis=rng.choice(link.AXES),
+        slide_cells=rng.choice(link.SLIDE_CELLS), present=rng.random() < 0.5, quiz_level=rng.choice(link.QUIZ_LEVELS),
+        quiz_seed=rng.choice([None, rng.randint(0, link.MAX_SEED)]),
+        proposals_drawn=rng.randint(1, link.MAX_PROPOSALS), proposals_order=rng.choice(list(link.PROPOSAL_ORDERS)),
+        proposals_mode=rng.choice(link.SEARCH_MODES))
 
 
 def through_url(params: dict) -> dict:
@@ -203,8 +205,8 @@ def test_a_link_opens_the_same_page_and_the_address_follows_every_click():
                                output_size=(4, 5),
                                sampling_ratio=0, aligned=False, align_mode="max", warp_mode="avg", channel=17,
                                mean_view=True),
-                      "chelsea", "", ((10.0, 20.0, 200.0, 150.0), (100.0, 50.0, 229.0, 90.0)), 1, "walk", 4,
-                      (2, 3, 1), "y", 0.5, False)
+                      sample="chelsea", upload="", rois=((10.0, 20.0, 200.0, 150.0), (100.0, 50.0, 229.0, 90.0)),
+                      active=1, view="walk", step=4, focus=(2, 3, 1), slide_axis="y", slide_cells=0.5, present=False)
     params = link.to_params(state)
     assert set(params) == set(link.KNOWN) - {"present", "view", "level", "seed", "drawn", "order", "search"}
     at = open_page(params)

@@ -166,16 +166,15 @@ def as_link(s: Session):
     """The session as a link. An upload the store kept travels by its name, with its boxes; one it could not
     keep cannot travel: its boxes go as the same part of the sample photo (the store keeps them as fractions of
     the photo), in whole pixels of the input the link opens."""
-    from roi_viz.link import NAVIGATION, UPLOAD, Link, dims
-
     if not s.photo.travels:
-        boxes = tuple(tuple(float(v) for v in b) for b in s.store.whole(dims(s.settings, s.photo.sample)))
+        boxes = tuple(tuple(float(v) for v in b) for b in s.store.whole(link.dims(s.settings, s.photo.sample)))
     else:
         boxes = tuple(s.store.boxes(s.photo.dims))
-    upload = (s.photo.stored or UPLOAD) if s.photo.upload_shown else ""
+    upload = (s.photo.stored or link.UPLOAD) if s.photo.upload_shown else ""
     kept = {"place": s.place, "quiz": s.quiz}
-    where = {p.field: getattr(kept[p.keep], p.attr) for p in NAVIGATION}  # as each declaration says it is kept
-    return Link(settings=s.settings, sample=s.photo.sample, upload=upload, rois=boxes, active=s.store.active, **where)
+    where = {p.field: getattr(kept[p.keep], p.attr) for p in link.NAVIGATION}  # as its declaration keeps it
+    return link.Link(settings=s.settings, sample=s.photo.sample, upload=upload, rois=boxes, active=s.store.active,
+                     **where)
 
 
 def sync_link() -> dict:
