@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from roi_viz.lesson.views import VIEWS
-from conftest import SHOTS, figure_alt, step_figure, wait_figure_changed
+from helpers import SHOTS, figure_alt, step_figure, wait_figure_changed
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
                                  reason="pip install axe-playwright-python (the test extras)")

@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import figures, page_text, widget
+from helpers import figures, page_text, widget
 from roi_viz import walkthrough
 from roi_viz.state import options
 from roi_viz.lesson.alt import alt_text, key_numbers

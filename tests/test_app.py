@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import encode, figures, page_state, page_text, photo, widget
+from helpers import encode, figures, page_state, page_text, photo, widget
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

@@ -11,7 +11,7 @@ import pytest
 import torch
 from PIL import Image
 
-from conftest import encode, photo, png_header_only
+from helpers import encode, photo, png_header_only
 from roi_viz.model import images
 from roi_viz.ops import geometry as g
 from roi_viz.ops import prroi_pool, roi_align, roi_pool, roi_warp

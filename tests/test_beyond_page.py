@@ -3,7 +3,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from conftest import page_state, page_text, widget
+from helpers import page_state, page_text, widget
 from roi_viz.study import head, receptive
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

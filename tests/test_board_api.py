@@ -6,7 +6,7 @@ import base64
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import encode, photo
+from helpers import encode, photo
 from ui.board import BoardValue, _value, board, image_data_url
 
 

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from apps.board_harness import APPS, chromium, streamlit_app
+from helpers import mouse_drag
 
 WAIT = 30_000
 
@@ -83,13 +84,7 @@ class Screen:
 
 
 def drag(pg, a, b, steps=8, pause=0):
-    pg.mouse.move(*a)
-    pg.mouse.down()
-    for k in range(1, steps + 1):
-        pg.mouse.move(a[0] + (b[0] - a[0]) * k / steps, a[1] + (b[1] - a[1]) * k / steps)
-        if pause:
-            pg.wait_for_timeout(pause)
-    pg.mouse.up()
+    mouse_drag(pg, a, b, steps, pause)
 
 
 def test_the_board_fits_its_column_and_starts_with_pythons_box(page):

@@ -6,7 +6,7 @@ import re
 import numpy as np
 from playwright.sync_api import expect
 
-from conftest import BOARD, settle, the_canvas
+from helpers import BOARD, settle, the_canvas
 from roi_viz.figures import look
 
 

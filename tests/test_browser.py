@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from conftest import CHROMIUM, FLAGS, SHOTS, drag_on, live, number, photo, settle, the_canvas
+from helpers import CHROMIUM, FLAGS, SHOTS, drag_on, live, number, photo, settle, the_canvas
 from roi_viz.model import images
 
 

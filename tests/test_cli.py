@@ -107,7 +107,7 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from conftest import photo, png_header_only  # noqa: E402
+from helpers import photo, png_header_only  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 

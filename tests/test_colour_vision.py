@@ -32,7 +32,7 @@ from roi_viz.ops import geometry as g
 from roi_viz.picture import fonts, svg
 from roi_viz.picture.spec import Rect, Text
 
-from conftest import ARTICLE_ROI
+from helpers import ARTICLE_ROI
 
 WCAG_NON_TEXT = 3.0  # WCAG 2.1 SC 1.4.11: graphical objects needed to understand the content
 

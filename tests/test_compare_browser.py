@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import SHOTS
+from helpers import SHOTS
 
 SVG = '[data-testid="roi-figure"] svg'
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import page_text, widget
+from helpers import page_text, widget
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

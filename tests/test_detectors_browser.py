@@ -9,7 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import ARTICLE_ROI, SHOTS, settle
+from helpers import ARTICLE_ROI, SHOTS, settle
 from roi_viz.lesson.detector_words import default_target
 from roi_viz.lesson.numbers import eq, num
 from roi_viz.ops.pyramid import fpn_level

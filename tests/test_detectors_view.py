@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import figures, notices, page_state, page_text, widget
+from helpers import figures, notices, page_state, page_text, widget
 from roi_viz.figures.detectors import describe_alignment, describe_level, describe_regression
 from roi_viz.lesson import detector_words as words
 from roi_viz.lesson import glossary

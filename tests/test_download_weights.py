@@ -23,7 +23,7 @@ from torchvision.models.vgg import cfgs, make_layers
 
 from roi_viz.model import loading, weights
 
-from conftest import page_text
+from helpers import page_text
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from conftest import figures, notices, widget
+from helpers import figures, notices, widget
 from roi_viz.model import features, images, weights
 
 ROOT = Path(__file__).resolve().parent.parent

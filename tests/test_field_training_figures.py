@@ -416,7 +416,7 @@ def svg_figures(at) -> list[str]:
 def test_the_field_view_shows_its_figures_as_svg_with_their_numbers():
     from streamlit.testing.v1 import AppTest
 
-    from conftest import figures, page_state, widget
+    from helpers import figures, page_state, widget
 
     at = AppTest.from_file(APP, default_timeout=300)
     at.query_params["view"] = "field"
@@ -445,7 +445,7 @@ def test_the_field_view_shows_its_figures_as_svg_with_their_numbers():
 def test_the_training_view_shows_both_figures_as_svg_with_their_numbers():
     from streamlit.testing.v1 import AppTest
 
-    from conftest import figures, page_state, page_text
+    from helpers import figures, page_state, page_text
 
     at = AppTest.from_file(APP, default_timeout=300)
     at.query_params["view"] = "train"

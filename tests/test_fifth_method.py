@@ -216,7 +216,7 @@ def test_the_sidebar_offers_it_and_the_page_walks_through_it(fifth):
 
     from streamlit.testing.v1 import AppTest
 
-    from conftest import page_text, widget
+    from helpers import page_text, widget
 
     at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=180)
     at.run()
@@ -410,7 +410,7 @@ def test_the_page_opens_the_twin_from_its_link_in_the_walkthrough_and_the_traini
 
     from streamlit.testing.v1 import AppTest
 
-    from conftest import notices, page_text, widget
+    from helpers import notices, page_text, widget
 
     import streamlit as st
 
@@ -438,7 +438,7 @@ def test_the_training_views_gradient_steps_follow_the_twins_surrogate(monkeypatc
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from conftest import page_text
+    from helpers import page_text
 
     rec = twin_of("warp")
     monkeypatch.setitem(methods.METHODS, TWIN, rec)

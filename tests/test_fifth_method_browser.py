@@ -8,7 +8,7 @@ import json
 import pytest
 
 from apps.board_harness import APPS, chromium, streamlit_app
-from conftest import BOARD, settle, the_canvas
+from helpers import BOARD, settle, the_canvas
 
 WAIT = 120_000
 SOURCES = ("pool", "align", "warp", "prroi")

@@ -9,8 +9,8 @@ from playwright.sync_api import expect
 
 from roi_viz import quiz
 from roi_viz.state.settings import Settings
-from conftest import drag_on, live, number, settle, the_canvas, step_figure
-from conftest import SHOTS
+from helpers import drag_on, live, number, settle, the_canvas, step_figure
+from helpers import SHOTS
 
 SCREENS = [(1366, 768, 1.0), (1280, 800, 1.0), (1920, 1080, 1.0), (1366, 768, 1.5)]
 

@@ -202,7 +202,7 @@ def no_picture(at) -> bool:
 def test_after_pooling_shows_its_chart_as_svg_whose_words_carry_the_scores():
     from streamlit.testing.v1 import AppTest
 
-    from conftest import figures
+    from helpers import figures
     from ui import cache
 
     at = AppTest.from_file(APP, default_timeout=300)
@@ -231,7 +231,7 @@ def test_after_pooling_shows_its_chart_as_svg_whose_words_carry_the_scores():
 
 # ============================================================ the quiz's picture
 def jpeg(side: int = 64) -> bytes:
-    from conftest import encode, photo
+    from helpers import encode, photo
 
     return encode(photo(side, side), "JPEG", quality=88)
 
@@ -342,7 +342,7 @@ def test_the_quizs_picture_says_what_the_matplotlib_figure_said(name, out, roi):
 def test_the_quiz_shows_its_picture_as_svg_with_the_questions_numbers():
     from streamlit.testing.v1 import AppTest
 
-    from conftest import figures
+    from helpers import figures
 
     at = AppTest.from_file(APP, default_timeout=300)
     for k, v in {"view": "quiz", "level": "starter", "seed": "7"}.items():

@@ -8,7 +8,7 @@ from PIL import Image
 from roi_viz.model import images
 from roi_viz.model.images import ImageError, decode_image, prepare_input
 
-from conftest import encode, photo, png_header_only
+from helpers import encode, photo, png_header_only
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP", "BMP", "TIFF", "GIF"])

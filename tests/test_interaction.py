@@ -22,14 +22,13 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect, sync_playwright
 
-from conftest import BOARD, CHROMIUM, FLAGS, start_server
+from helpers import BOARD, CHROMIUM, FLAGS, drag_on, settle as settle_once, start_server
 
 ROOT = Path(__file__).resolve().parent.parent
 VIEWPORT = {"width": 1366, "height": 900}
 BOARD_INPUT_PX = 512  # the board shows the 512 x 512 model input
 REPEAT = int(os.environ.get("ROI_VIZ_REPEAT", "1"))
 ROI_LINE = re.compile(r"RoI\s+(\d+):\s*\(\s*([-\d.]+),\s*([-\d.]+),\s*([-\d.]+),\s*([-\d.]+)\s*\)")
-IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 TOL = 3  # pixels
 # What a held → key sends: a click every 33 ms. Previous / Next send the target step as a value,
 # not a click flag, so Streamlit folding reruns together loses none of them.
@@ -86,10 +85,7 @@ def page(server, browser, log_mark):
 # ---------------------------------------------------------------------------- helpers
 def settle(pg: Page, extra_ms: int = 0) -> None:
     """Until Streamlit has finished every rerun the last actions started (status widget gone twice)."""
-    for _ in range(2):
-        pg.wait_for_timeout(400)
-        pg.wait_for_function(IDLE_JS, timeout=120_000)
-    pg.wait_for_timeout(300 + extra_ms)
+    settle_once(pg, extra_ms, rounds=2)
 
 
 def canvas_box(pg: Page, timeout_s: float = 30) -> dict:
@@ -122,17 +118,7 @@ def page_state(pg: Page) -> str:
 def drag(pg: Page, x: float, y: float, w: float, h: float, moves: int = 15) -> tuple[float, float, float, float]:
     """A person's drag from (x, y) to (x + w, y + h), in input pixels: mouse down, small moves with
     tiny waits, mouse up. Returns the box the mouse drew, in input pixels."""
-    box = canvas_box(pg)
-    k = BOARD_INPUT_PX / box["width"]  # input pixels per CSS pixel
-    x0, y0 = box["x"] + x / k, box["y"] + y / k
-    x1, y1 = x0 + w / k, y0 + h / k
-    pg.mouse.move(x0, y0)
-    pg.mouse.down()
-    for i in range(1, moves + 1):
-        pg.mouse.move(x0 + (x1 - x0) * i / moves, y0 + (y1 - y0) * i / moves)
-        pg.wait_for_timeout(12)
-    pg.mouse.up()
-    return ((x0 - box["x"]) * k, (y0 - box["y"]) * k, (x1 - x0) * k, (y1 - y0) * k)
+    return drag_on(pg, canvas_box(pg), (BOARD_INPUT_PX, BOARD_INPUT_PX), (x, y), (w, h), moves, pause_ms=12)
 
 
 def listed_rois(pg: Page) -> list[tuple[int, tuple[float, ...]]] | None:
@@ -178,8 +164,8 @@ def near(a: float, b: float) -> bool:
 
 
 def problem_lines(text: str) -> list[str]:
-    """Our tracebacks (conftest.tracebacks) and any line naming an error, less a dropped websocket's noise."""
-    from conftest import tracebacks
+    """Our tracebacks (helpers.tracebacks) and any line naming an error, less a dropped websocket's noise."""
+    from helpers import tracebacks
 
     errors = [line for line in text.splitlines()
               if "Error" in line and "Traceback" not in line and 'Need to call "accept" first' not in line]

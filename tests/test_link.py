@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import notices, page_state, page_text, widget
+from helpers import notices, page_state, page_text, widget
 from roi_viz import link
 from roi_viz.state.settings import MAX_OUTPUT, Settings
 from roi_viz.methods import METHODS

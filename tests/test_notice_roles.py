@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
-from conftest import SHOTS, encode, notices, photo, settle
+from helpers import SHOTS, encode, notices, photo, settle
 from roi_viz import link
 from roi_viz.model import images
 from ui.widgets import ROLES, notice_html
@@ -53,7 +53,7 @@ def test_a_notice_is_one_element_with_its_role_holding_the_text_as_text(kind, te
 
 
 def test_a_bad_links_warning_is_an_alert_on_the_page():
-    """AppTest: the link's sentence is in the warning box, as the element with role alert (conftest.notices)."""
+    """AppTest: the link's sentence is in the warning box, as the element with role alert (helpers.notices)."""
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["step"] = "99"
     at.run()

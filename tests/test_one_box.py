@@ -17,7 +17,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import BOARD, SHOTS, drag_on, live, settle, the_canvas
+from helpers import BOARD, SHOTS, drag_on, live, settle, the_canvas
 from roi_viz.lesson.numbers import cells, exact, pct
 from roi_viz.methods import METHODS
 from roi_viz import walkthrough

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import encode, notices, page_text, photo, widget
+from helpers import encode, notices, page_text, photo, widget
 from test_images import xmp_with_orientation
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

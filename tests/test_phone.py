@@ -15,7 +15,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from conftest import BOARD, SHOTS, live, settle, step_figure
+from helpers import BOARD, SHOTS, live, settle, step_figure
 from roi_viz.lesson.views import VIEWS
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import notices, widget
+from helpers import notices, widget
 from roi_viz import link
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

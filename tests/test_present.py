@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import expect
 
-from conftest import SHOTS, STEP_FIGURE, figure_content, step_figure
+from helpers import SHOTS, STEP_FIGURE, figure_content, step_figure
 from roi_viz import walkthrough
 
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from roi_viz.lesson.views import VIEWS
 from ui.figure import PRESENT_MIN_PX
 from ui.style import PRESENT_CAPTION_PX, PRESENT_CONTROLS_REM
-from conftest import SHOTS
+from helpers import SHOTS
 
 
 

@@ -8,16 +8,10 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from conftest import SHOTS
+from helpers import SHOTS, settle
 
 FIGURES = 3  # the proposals on the photo (inline SVG), the distribution per method, coverage against size
 FIGURE = '[data-testid="stMainBlockContainer"] img.roi-figure, [data-testid="roi-figure"] svg'
-
-
-def settle(pg):
-    pg.wait_for_timeout(400)
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
-    pg.wait_for_timeout(300)
 
 
 def open_view(browser, server, query: str, width: int, height: int):
@@ -25,7 +19,7 @@ def open_view(browser, server, query: str, width: int, height: int):
     pg.set_default_timeout(180_000)
     pg.goto(f"{server}/?{query}")
     expect(pg.get_by_text(re.compile(r"proposed [\d,]+ boxes"))).to_be_visible()
-    settle(pg)
+    settle(pg, timeout=180_000)
     lesson = pg.locator(FIGURE)
     expect(lesson).to_have_count(FIGURES)
     pg.wait_for_function("() => [...document.querySelectorAll('img.roi-figure')]"
@@ -65,7 +59,7 @@ def test_a_picked_proposal_is_walked_through(server, browser):
     assert found, picked
     x, y, w, h = found.groups()
     pg.get_by_role("button", name="Follow it in the walkthrough").click()
-    settle(pg)
+    settle(pg, timeout=180_000)
     expect(pg.get_by_role("heading", name="Step 1: Image and RoIs")).to_be_visible()
     expect(pg.get_by_text(f"x = {x}, y = {y}, size w = {w} × h = {h}").first).to_be_visible()
     rois = parse_qs(urlparse(pg.url).query)["roi"]

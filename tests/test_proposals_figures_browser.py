@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from conftest import SHOTS, settle
+from helpers import SHOTS, settle
 
 SVG = '[data-testid="roi-figure"] svg'
 # The first element of a kind the mouse reaches (marks overlap): at its centre, or on its left edge where it is

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import figures, page_state, page_text, widget
+from helpers import figures, page_state, page_text, widget
 from roi_viz import link
 from roi_viz.study import proposals
 from roi_viz.lesson.numbers import cells, num, pct

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from conftest import SHOTS
+from helpers import SHOTS
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
                                  reason="pip install axe-playwright-python (the test extras)")
@@ -20,7 +20,7 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PRESENTER = "/?present=1&step=3&roi=100_192_200_145"
 STUDENTS = "/?roi=100_192_200_145&step=3"  # the same view, less present=1, in the page's own order
 QR = "Students: scan to open this page"
-# The server of this module (conftest's ``server``) starts from the browser's own address; the variable's
+# The server of this module (conftest's ``server`` fixture) starts from the browser's own address; the variable's
 # own tests are in tests/test_qr_panel.py.
 os.environ.pop("ROI_VIZ_PUBLIC_URL", None)
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import notices, page_text
+from helpers import notices, page_text
 
 STUDENT_QUERY = "roi=100_192_200_145&step=3"
 

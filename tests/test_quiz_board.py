@@ -10,7 +10,7 @@ import re
 
 from playwright.sync_api import expect
 
-from conftest import BOARD, SHOTS, settle
+from helpers import BOARD, SHOTS, settle
 from roi_viz import quiz
 from roi_viz.state.settings import Settings
 

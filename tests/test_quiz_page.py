@@ -4,7 +4,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from streamlit.testing.v1 import AppTest
 
-from conftest import notices, page_state, page_text, widget
+from helpers import notices, page_state, page_text, widget
 from roi_viz import link, quiz
 from roi_viz.state.settings import Settings
 from roi_viz.methods import METHODS

@@ -1,7 +1,7 @@
 """The input as Fast R-CNN builds it: the photo's proportions kept, its shorter side S, a map that is not square."""
 import pytest
 
-from conftest import page_state, page_text, widget
+from helpers import page_state, page_text, widget
 from roi_viz.model import images, samples
 from roi_viz.model.images import input_dims, prepare_input
 from roi_viz.state.rois import RoIStore, clip_roi

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from conftest import encode, notices, page_state, page_text, photo, widget
+from helpers import encode, notices, page_state, page_text, photo, widget
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

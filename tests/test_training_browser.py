@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from conftest import SHOTS, settle
+from helpers import SHOTS, settle
 
 FIGURES = '[data-testid="roi-figure"] svg'  # described figures, painted as inline SVG
 HEADING = "What the gradient reaches: one value followed backwards"

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import ARTICLE_ROI, figures, notices, page_state, page_text, widget
+from helpers import ARTICLE_ROI, figures, notices, page_state, page_text, widget
 from roi_viz.study import backward
 from roi_viz import link
 from roi_viz.figures.training import describe_box_slide, describe_gradient_map

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import encode, photo
+from helpers import encode, photo
 from roi_viz import link
 from roi_viz.state import uploads
 from roi_viz.model import images

@@ -6,7 +6,7 @@
   fresh context, give back the photo, the boxes, the view and the step;
 - a photo taken with Chromium's fake camera goes into the store and the link.
 
-These tests start servers of their own (conftest's ``start_server``), each pointed at a store of the test's.
+These tests start servers of their own (``helpers.start_server``), each pointed at a store of the test's.
 """
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 
-import conftest
-from conftest import (CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, drag_on, live, number, photo, settle,
+import helpers
+from helpers import (CHROMIUM, FLAGS, ROOT, SHOTS, assert_clean_log, drag_on, live, number, photo, settle,
                       start_server, the_canvas)
 from roi_viz.state import uploads
 
@@ -40,7 +40,7 @@ def serve(monkeypatch, store: Path, log: str, port: int | None = None):
     """The real app on loopback with ``ROI_VIZ_UPLOADS=store``: ``(process, url)``; on ``port`` if given."""
     monkeypatch.setenv(uploads.ENV_DIR, str(store))
     if port is not None:  # a restart: the same address, as a class's links name it
-        monkeypatch.setattr(conftest, "free_port", lambda: port)
+        monkeypatch.setattr(helpers, "free_port", lambda: port)
     proc, url = start_server(LOGS / log)
     monkeypatch.undo()
     return proc, url

@@ -18,7 +18,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from conftest import encode, figures, notices, page_state, page_text, photo, widget
+from helpers import encode, figures, notices, page_state, page_text, photo, widget
 from roi_viz.state import uploads
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

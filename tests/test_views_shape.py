@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import page_state, page_text, widget
+from helpers import page_state, page_text, widget
 from roi_viz import link
 from roi_viz.lesson.views import VIEWS
 from roi_viz.methods import METHODS

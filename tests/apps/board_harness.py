@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,11 +11,14 @@ from pathlib import Path
 
 import pytest
 
+try:
+    from helpers import CHROMIUM, FLAGS, free_port, tracebacks
+except ModuleNotFoundError:  # the board bench, run as a module from the repository root
+    from tests.helpers import CHROMIUM, FLAGS, free_port, tracebacks
+
 ROOT = Path(__file__).resolve().parents[2]
 APPS = Path(__file__).resolve().parent
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = os.environ.get("ROI_VIZ_CHROMIUM", "/usr/bin/chromium")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 GEOMETRY_JS = ROOT / "ui" / "board" / "geometry.js"
 
 
@@ -39,12 +41,6 @@ def chromium():
             yield browser
         finally:
             browser.close()
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager
@@ -77,10 +73,5 @@ def streamlit_app(script: Path, log_name: str):
     finally:
         proc.terminate()
         proc.wait(10)
-    try:
-        from conftest import tracebacks
-    except ModuleNotFoundError:  # the board bench, run as a module from the repository root
-        from tests.conftest import tracebacks
-
     found = tracebacks(log.read_text(errors="replace"))
     assert not found, "the test app's server log has a traceback:\n" + found[-1]
