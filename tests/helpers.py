@@ -17,6 +17,8 @@ import pytest
 from PIL import Image
 
 ARTICLE_ROI = (296.0, 192.0, 200.0, 145.0)
+ROOT = Path(__file__).resolve().parent.parent  # the repository
+APP = str(ROOT / "app.py")
 
 
 def encode(img: Image.Image, fmt: str, **kw) -> bytes:
@@ -43,6 +45,28 @@ def png_header_only(w: int, h: int) -> bytes:
 
     ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"\0" * 10)) + chunk(b"IEND", b"")
+
+
+def xmp_with_orientation(value: str, element: bool = False) -> bytes:
+    """An XMP packet stating ``tiff:Orientation``, as an attribute or as an element (both are written in the wild)."""
+    tag = (f"<tiff:Orientation>{value}</tiff:Orientation>" if element else "")
+    attr = "" if element else f' tiff:Orientation="{value}"'
+    return ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+            f'<rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/"{attr}>{tag}</rdf:Description>'
+            "</rdf:RDF></x:xmpmeta>").encode()
+
+
+def open_page(params: dict | None = None, timeout: float = 180):
+    """The app in AppTest, opened from a link's query ``params`` (names to values) and run once, without an
+    exception."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for name, value in (params or {}).items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception
+    return at
 
 
 def page_text(at) -> str:
@@ -136,7 +160,6 @@ def page_state(at):
 from playwright.sync_api import expect  # noqa: E402
 
 expect.set_options(timeout=120_000)  # the first view runs VGG16 on a 2-core CPU
-ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("ROI_VIZ_CHROMIUM", "/usr/bin/chromium")
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import re
 import zlib
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from helpers import figures, page_text, widget
+from helpers import APP, figures, page_text, widget
 from roi_viz import walkthrough
 from roi_viz.state import options
 from roi_viz.lesson.alt import alt_text, key_numbers
@@ -28,7 +27,6 @@ from roi_viz.lesson.numbers import cells, exact, pct, value
 from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene, method
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 KEYS = ["pool", "align", "warp", "prroi"]
 PRESETS = {
     # name: (settings, model input (W, H)): the Fast R-CNN preset keeps a landscape photo's proportions.

@@ -1,12 +1,10 @@
 """The page, driven by Streamlit's AppTest: defaults, RoI edits, settings, bad uploads."""
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import encode, figures, page_state, page_text, photo, widget
+from helpers import APP, encode, figures, page_state, page_text, photo, widget
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 

@@ -13,10 +13,9 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from helpers import encode, figures, notices, page_state, page_text, photo, png_header_only, widget
+from helpers import APP, encode, figures, notices, page_state, page_text, photo, png_header_only, widget
 from roi_viz.model import images
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 

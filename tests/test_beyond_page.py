@@ -1,12 +1,10 @@
 """The two views beyond the article, in the page (AppTest): what a cell sees, and the head after pooling."""
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from helpers import page_state, page_text, widget
+from helpers import APP, page_state, page_text, widget
 from roi_viz.study import head, receptive
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def open_view(view: str, **params) -> AppTest:

@@ -1,13 +1,11 @@
 """Sentences a detection teacher would correct, read where a student reads them: the glossary, the sidebar's
 help, the Fast R-CNN preset's summary, the steps' words and After pooling's note."""
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import page_text, widget
+from helpers import APP, page_text, widget
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture

@@ -7,13 +7,12 @@ and a typed target change them, and a target with no size is a plain notice, not
 sees the three inline SVG figures and runs axe on the view.
 """
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import figures, notices, page_state, page_text, widget
+from helpers import APP, figures, notices, page_state, page_text, widget
 from roi_viz.figures.detectors import describe_alignment, describe_level, describe_regression
 from roi_viz.lesson import detector_words as words
 from roi_viz.lesson import glossary
@@ -25,7 +24,6 @@ from roi_viz.ops.pyramid import fpn_level
 from roi_viz.ops.regression import BOX_HEAD_WEIGHTS, decode, encode
 from roi_viz.state.settings import Settings
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 NAMES = {k: m.name for k, m in METHODS.items()}
 STYLES = {k: m.style for k, m in METHODS.items()}
 

@@ -15,12 +15,12 @@ import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from helpers import APP
 from layout_checks import problems
 from roi_viz.study import receptive
 from roi_viz.figures import receptive as fr
@@ -394,7 +394,6 @@ def test_the_descriptions_import_no_painting_library():
 
 
 # ------------------------------------------------------------------------------------------ the pages
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def svg_figures(at) -> list[str]:

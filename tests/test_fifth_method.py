@@ -212,13 +212,13 @@ def test_the_quiz_offers_it_no_beyond_question_but_asks_its_bins(fifth):
 def test_the_sidebar_offers_it_and_the_page_walks_through_it(fifth):
     """The page's sidebar reads the records and the declared options: the fifth method is a choice there, its
     options (the rounding rule) appear, and choosing it walks through its own steps, with its name in the link."""
-    from pathlib import Path
+    from helpers import APP
 
     from streamlit.testing.v1 import AppTest
 
     from helpers import page_text, widget
 
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=180)
+    at = AppTest.from_file(APP, default_timeout=180)
     at.run()
     radio = widget(at, "radio", "How the RoI becomes a fixed-size tensor")
     assert KEY in radio.options or RECORD.name in radio.options, radio.options
@@ -406,7 +406,7 @@ def test_the_page_opens_the_twin_from_its_link_in_the_walkthrough_and_the_traini
     """The page (AppTest: it runs in this process, where the twin is registered) with ``?method=twin``: the
     sidebar has it, the walkthrough names it, and the training view tells its gradient in its source's words,
     with its own name in the gradient steps' table; no exception, no error."""
-    from pathlib import Path
+    from helpers import APP
 
     from streamlit.testing.v1 import AppTest
 
@@ -416,13 +416,13 @@ def test_the_page_opens_the_twin_from_its_link_in_the_walkthrough_and_the_traini
 
     source, rec = twin
     st.cache_data.clear()  # the page caches by the method's key, and every source's twin has the same key
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=180)
+    at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["method"] = TWIN
     at.run()
     assert not at.exception and not notices(at, "error")
     assert widget(at, "radio", "How the RoI becomes").value == TWIN
     assert f"Walkthrough: {rec.name}" in page_text(at)
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=180)
+    at = AppTest.from_file(APP, default_timeout=180)
     at.query_params.update(method=TWIN, view="train")
     at.run()
     assert not at.exception and not notices(at, "error")
@@ -433,7 +433,7 @@ def test_the_page_opens_the_twin_from_its_link_in_the_walkthrough_and_the_traini
 
 
 def test_the_training_views_gradient_steps_follow_the_twins_surrogate(monkeypatch):
-    from pathlib import Path
+    from helpers import APP
 
     import streamlit as st
     from streamlit.testing.v1 import AppTest
@@ -444,7 +444,7 @@ def test_the_training_views_gradient_steps_follow_the_twins_surrogate(monkeypatc
     monkeypatch.setitem(methods.METHODS, TWIN, rec)
     monkeypatch.setitem(methods.NAMES, TWIN, rec.name)
     st.cache_data.clear()
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=180)
+    at = AppTest.from_file(APP, default_timeout=180)
     at.query_params.update(method=TWIN, view="train")
     at.run()
     assert not at.exception

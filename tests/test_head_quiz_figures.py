@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from helpers import APP
 from layout_checks import problems
 from roi_viz.study.head import CLASSES
 from roi_viz.lesson.numbers import exact
@@ -30,7 +31,6 @@ from roi_viz.picture import mpl, place, svg
 from roi_viz.picture.spec import Line, Photo, Rect, Text
 
 NS = {"s": "http://www.w3.org/2000/svg"}
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PRESETS = {"article": ARTICLE, "fastrcnn": FAST_RCNN}
 OUTS = (1, 2, 3, 5, 7)
 SIZES = {"page": (dict(), 528, 12.0), "projector": (dict(width=1000.0, text=20.0), 900, 18.0),

@@ -8,7 +8,7 @@ from PIL import Image
 from roi_viz.model import images
 from roi_viz.model.images import ImageError, decode_image, prepare_input
 
-from helpers import encode, photo, png_header_only
+from helpers import encode, photo, png_header_only, xmp_with_orientation
 
 
 @pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP", "BMP", "TIFF", "GIF"])
@@ -114,15 +114,6 @@ def test_samples_ship_with_licences():
 
 # ------------------------------------------------------------------ invalid orientation tags
 INVALID_ORIENTATIONS = [0, 9, 255, 65535]
-
-
-def xmp_with_orientation(value: str, element: bool = False) -> bytes:
-    """An XMP packet stating ``tiff:Orientation``, as an attribute or as an element (both are written in the wild)."""
-    tag = (f"<tiff:Orientation>{value}</tiff:Orientation>" if element else "")
-    attr = "" if element else f' tiff:Orientation="{value}"'
-    return ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-            f'<rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/"{attr}>{tag}</rdf:Description>'
-            "</rdf:RDF></x:xmpmeta>").encode()
 
 
 def assert_shown_as_stored(d, src: Image.Image, value) -> None:

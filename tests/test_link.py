@@ -1,12 +1,10 @@
 """A link is the state: every parameter round-trips, every bad one is named and replaced by its default."""
 import random
-from pathlib import Path
 from urllib.parse import parse_qs, urlencode
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
-from helpers import notices, page_state, page_text, widget
+from helpers import notices, open_page, page_state, page_text, widget
 from roi_viz import link
 from roi_viz.state.settings import MAX_OUTPUT, Settings
 from roi_viz.methods import METHODS
@@ -14,7 +12,6 @@ from roi_viz.model import samples
 from roi_viz.model.images import INPUT_SIZES
 from roi_viz import walkthrough
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def random_link(rng: random.Random) -> link.Link:
@@ -184,15 +181,6 @@ def test_a_box_partly_outside_is_cut_and_said():
 
 
 # ------------------------------------------------------------------ through the page
-def open_page(params: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for name, value in params.items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception
-    return at
-
-
 def shown(at) -> link.Link:
     """The page's state as a link (what the app would write)."""
     from ui.session import as_link

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 from html import unescape
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 from streamlit.testing.v1 import AppTest
 
-from helpers import SHOTS, encode, notices, photo, settle
+from helpers import APP, SHOTS, encode, notices, photo, settle
 from roi_viz import link
 from roi_viz.model import images
 from ui.widgets import ROLES, notice_html
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 HOSTILE = ['<img src=x onerror=alert(1)>', '"><script>alert(1)</script>', "[Log in](http://x.invalid) & <b>b</b>",
            "</div><div role=\"alert\">forged</div>", "line one\nline two ⚠ “quoted”"]
 

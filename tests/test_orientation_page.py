@@ -6,16 +6,13 @@ value by its first digit: "255" flipped the photo and "65535" turned it, while t
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from helpers import encode, notices, page_text, photo, widget
-from test_images import xmp_with_orientation
+from helpers import APP, encode, notices, page_text, photo, widget, xmp_with_orientation
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def jpeg(where: str, value: int) -> bytes:

@@ -8,16 +8,14 @@ alerts, toasts) and checks no payload reached one; the notices carry it as text.
 Chromium then opens a hostile link and looks at the DOM itself.
 """
 import re
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import notices, widget
+from helpers import APP, notices, widget
 from roi_viz import link
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 PAYLOADS = {
     "link": "[Log in](http://example.invalid)",

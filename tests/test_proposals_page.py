@@ -3,13 +3,12 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from helpers import figures, page_state, page_text, widget
+from helpers import APP, figures, page_state, page_text, widget
 from roi_viz import link
 from roi_viz.study import proposals
 from roi_viz.lesson.numbers import cells, num, pct
@@ -18,7 +17,6 @@ from roi_viz.lesson import proposals as proposal_words
 from roi_viz.lesson.views import VIEWS
 from roi_viz.model import images, samples
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,13 @@
 """The quiz in the page (AppTest): a full round, a wrong answer twice, a new question, a seed in the link."""
-from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from streamlit.testing.v1 import AppTest
 
-from helpers import notices, page_state, page_text, widget
+from helpers import APP, notices, page_state, page_text, widget
 from roi_viz import link, quiz
 from roi_viz.state.settings import Settings
 from roi_viz.methods import METHODS
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 def open_quiz(**params) -> AppTest:

@@ -1,11 +1,10 @@
 """The input as Fast R-CNN builds it: the photo's proportions kept, its shorter side S, a map that is not square."""
 import pytest
 
-from helpers import page_state, page_text, widget
+from helpers import open_page, page_state, page_text, widget
 from roi_viz.model import images, samples
 from roi_viz.model.images import input_dims, prepare_input
 from roi_viz.state.rois import RoIStore, clip_roi
-from test_link import open_page
 
 @pytest.mark.parametrize("orig, size, want", [
     ((640, 427), 512, (767, 512)),  # landscape: the height becomes S

@@ -6,22 +6,10 @@
   the photo, the link carries its boxes as the same part of the sample photo;
 - an unreadable quiz answer's sentence is said once.
 """
-from pathlib import Path
-
-from streamlit.testing.v1 import AppTest
-
-from helpers import encode, notices, page_state, page_text, photo, widget
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
-def open_page(params=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for name, value in (params or {}).items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception
-    return at
+from helpers import encode, notices, open_page, page_state, page_text, photo, widget
+
 
 
 def test_the_step_buttons_under_the_words_step_the_lesson():

@@ -1,13 +1,12 @@
 """The "What the gradient reaches" view (``view=train``): its numbers against roi_viz.study.backward, its figures, its
 link, its bad input, and its words as a detection teacher would read them."""
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from helpers import ARTICLE_ROI, figures, notices, page_state, page_text, widget
+from helpers import APP, ARTICLE_ROI, figures, notices, page_state, page_text, widget
 from roi_viz.study import backward
 from roi_viz import link
 from roi_viz.figures.training import describe_box_slide, describe_gradient_map
@@ -19,7 +18,6 @@ from roi_viz.state.settings import Settings
 from roi_viz.lesson.training import backward_pass, options, refine_box, refinement_words, training_words
 from roi_viz.methods import METHODS, build_scene
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 METHOD_KEYS = list(METHODS)
 
 

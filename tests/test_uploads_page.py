@@ -16,12 +16,10 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from streamlit.testing.v1 import AppTest
 
-from helpers import encode, figures, notices, page_state, page_text, photo, widget
+from helpers import encode, figures, notices, open_page, page_state, page_text, photo, widget
 from roi_viz.state import uploads
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
 
 @pytest.fixture
@@ -30,15 +28,6 @@ def store(monkeypatch, tmp_path) -> Path:
     directory = tmp_path / "store"
     monkeypatch.setenv(uploads.ENV_DIR, str(directory))
     return directory
-
-
-def open_page(params=None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=180)
-    for name, value in (params or {}).items():
-        at.query_params[name] = value
-    at.run()
-    assert not at.exception
-    return at
 
 
 def gps_jpeg() -> bytes:
