@@ -1,6 +1,9 @@
-"""Shared fixtures. Tests never download: the network path is tested with hosts that cannot answer."""
+"""Shared fixtures and hooks (the helpers they use are in helpers.py). The tests are in three folders: lib/
+(the library: no page, no browser), page/ (the app in AppTest) and browser/ (Chromium against the real server,
+marked ``browser``). Tests never download: the network path is tested with hosts that cannot answer."""
 import os
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -38,10 +41,23 @@ def features_512(backbone, astronaut_input):
     return features.extract(backbone, astronaut_input, "pool5")
 
 
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Marks ``browser`` every test that drives Chromium, so ``-m "not browser"`` is the fast lane: all of
+    tests/browser/, and a test elsewhere that takes the ``browser`` fixture (one browser check in a file of page
+    or library tests); a test that starts Chromium another way carries the mark itself."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents or "browser" in item.fixturenames:
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
-    """Every test of a module that drives a browser needs Chromium: checked once, before its fixtures start."""
-    if getattr(item.module, "sync_playwright", None) is not None or {"browser", "page"} & set(item.fixturenames):
+    """Every test that drives a browser needs Chromium: checked once, before its fixtures start."""
+    if (item.get_closest_marker("browser") or getattr(item.module, "sync_playwright", None) is not None
+            or {"browser", "page"} & set(item.fixturenames)):
         chromium_or_skip()
 
 

@@ -109,7 +109,7 @@ from pathlib import Path  # noqa: E402
 
 from helpers import photo, png_header_only  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(*args: str, code: str | None = None) -> subprocess.CompletedProcess:

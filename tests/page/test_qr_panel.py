@@ -2,7 +2,7 @@
 address does, and that whatever is typed is shown as plain text, never interpreted.
 
 The panel opens in a dialog from the teacher's tools; Chromium tests the dialog itself
-(tests/test_qr_browser.py). Here the panel's function runs on a page of its own, with the
+(tests/browser/test_qr_browser.py). Here the panel's function runs on a page of its own, with the
 lesson's state read from the link as the app reads it.
 """
 import base64

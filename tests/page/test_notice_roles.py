@@ -1,7 +1,7 @@
 """A notice is heard, not only seen: warnings and errors are alerts, information is a status (WCAG 2.1, 4.1.3).
 
 A notice can quote a link, a file's name or a typed answer, so it stays plain
-text (``ui.widgets.say``, tests/test_plain_text.py); here its element carries the
+text (``ui.widgets.say``, tests/page/test_plain_text.py); here its element carries the
 role a screen reader announces: ``role="alert"`` for a warning or an error,
 ``role="status"`` for information. Chromium opens a bad link (a warning),
 uploads a broken file (an error) and a two-frame GIF (information), and finds
@@ -68,7 +68,7 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 def violations(pg) -> list[str]:
-    """axe-core's WCAG 2.1 A/AA findings on the page, as tests/test_accessibility.py runs it."""
+    """axe-core's WCAG 2.1 A/AA findings on the page, as tests/browser/test_accessibility.py runs it."""
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
                                      reason="pip install axe-playwright-python (the test extras)")
     result = axe_module.Axe().run(pg, options={"runOnly": {"type": "tag", "values": TAGS}})

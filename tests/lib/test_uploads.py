@@ -29,7 +29,7 @@ from roi_viz.state import uploads
 from roi_viz.model import images
 from ui.session import linked_photo  # the page's look-up of a link's img
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GPS_IFD = 0x8825
 
 

@@ -3,7 +3,7 @@ controls, is shown at least 400 px wide, and has every text enlarged, not only t
 with VGG16's 512 channels.
 
 That no text is under 18 px where it is shown, none overlaps another and none leaves the figure is checked for
-every step, preset and output size by ``tests/test_walkthrough_figures.py``; this file keeps what that one does
+every step, preset and output size by ``tests/lib/test_walkthrough_figures.py``; this file keeps what that one does
 not: the height and width the drawing is shown at, and that its titles grow with its smallest text.
 """
 import numpy as np

@@ -11,7 +11,7 @@ import torch
 from helpers import figures, notices, widget
 from roi_viz.model import features, images, weights
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def find_in_a_thread(seconds_guard: float = 60.0, **kw):

@@ -21,7 +21,7 @@ PRESENTER = "/?present=1&step=3&roi=100_192_200_145"
 STUDENTS = "/?roi=100_192_200_145&step=3"  # the same view, less present=1, in the page's own order
 QR = "Students: scan to open this page"
 # The server of this module (conftest's ``server`` fixture) starts from the browser's own address; the variable's
-# own tests are in tests/test_qr_panel.py.
+# own tests are in tests/page/test_qr_panel.py.
 os.environ.pop("ROI_VIZ_PUBLIC_URL", None)
 
 

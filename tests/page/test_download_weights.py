@@ -25,7 +25,7 @@ from roi_viz.model import loading, weights
 
 from helpers import page_text
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 URL_VAR = "ROI_VIZ_WEIGHTS_URL"  # the mirror's address, as a teacher sets it
 

@@ -379,6 +379,7 @@ def test_the_board_refuses_a_method_it_cannot_draw_in_a_sentence(monkeypatch):
         board._settings(32, None, (3, 3), "blank", "article", 2, (512, 512))
 
 
+@pytest.mark.browser  # Chromium through the board harness, not the browser fixture
 def test_the_boards_script_draws_the_twin_by_its_traits_as_its_source(twin):
     """In Chromium: geometry.js's ``geometryOf`` given the twin's traits (as Python sends them) gives the geometry
     of the source's own function, number for number."""

@@ -3,7 +3,7 @@ projector, with the widest values an activation prints; the numbers a student re
 words read right. The walkthrough's steps are read on their descriptions (positions where both painters put
 them, measured in the shipped font: :mod:`layout_checks`); the comparison and the sliding box on their
 Matplotlib figures. That every step's texts are legible, apart and inside the figure at values of 1 is
-``tests/test_walkthrough_figures.py``'s."""
+``tests/lib/test_walkthrough_figures.py``'s."""
 import dataclasses
 import itertools
 import re

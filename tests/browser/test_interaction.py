@@ -7,7 +7,7 @@ reading what the server logged meanwhile: no "Traceback", no "Error".
 The page is expected to list every RoI inside ``.st-key-roi-list``, one line per RoI:
 ``RoI k: (x, y, w, h)`` in input pixels.
 
-Races show up one run in several: ``ROI_VIZ_REPEAT=10 pytest tests/test_interaction.py`` runs the
+Races show up one run in several: ``ROI_VIZ_REPEAT=10 pytest tests/browser/test_interaction.py`` runs the
 drawing test 10 times in a row (each time on a fresh page).
 """
 from __future__ import annotations
@@ -24,7 +24,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from helpers import BOARD, CHROMIUM, FLAGS, drag_on, settle as settle_once, start_server
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 VIEWPORT = {"width": 1366, "height": 900}
 BOARD_INPUT_PX = 512  # the board shows the 512 x 512 model input
 REPEAT = int(os.environ.get("ROI_VIZ_REPEAT", "1"))

@@ -22,7 +22,7 @@ import ast
 import importlib.util
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Longest prefix wins; a module named by no prefix fails test_every_module_has_a_layer.
 LAYERS: dict[str, int] = {

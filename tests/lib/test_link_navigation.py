@@ -19,7 +19,7 @@ import pytest
 import roi_viz
 from roi_viz import link
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "library.md"
 
 

@@ -19,7 +19,7 @@ from roi_viz import link
 from roi_viz.lesson.views import VIEWS
 from roi_viz.methods import METHODS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
 NOT_VIEWS = {"__init__", "context", "glossary"}  # the list, the record views are drawn from, the glossary under them
 
