@@ -26,6 +26,7 @@ def test_the_benches_are_all_there():
 
 
 @pytest.mark.parametrize("name", SCRIPTS)
+@pytest.mark.slow
 def test_a_bench_runs_as_a_module_from_the_root_and_its_help_shows_that_command(name):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     done = subprocess.run([sys.executable, "-m", f"bench.{name}", "--help"], cwd=ROOT, env=env,

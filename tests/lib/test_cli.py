@@ -79,6 +79,7 @@ def test_help_lists_the_commands(capsys):
 
 
 @pytest.mark.parametrize("method, steps", [("align", 6), ("warp", 7), ("prroi", 4)])
+@pytest.mark.slow
 def test_explain_other_methods(capsys, method, steps):
     assert main(["explain", "--method", method, "--focus", "1,1,2", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -137,6 +138,7 @@ def cut_tiff(tmp_path: Path, keep: float) -> Path:
 
 
 @pytest.mark.parametrize("keep", [0.4, 0.5])
+@pytest.mark.slow
 def test_a_cut_multi_frame_tiff_gives_the_lesson_and_a_sentence(tmp_path, keep):
     """The first frame is whole, a later one is cut: Pillow warns "Corrupt EXIF data" while counting frames."""
     proc = run_cli("explain", "--image", str(cut_tiff(tmp_path, keep)), "--roi", "0,0,100,100", "--size", "224")
@@ -147,6 +149,7 @@ def test_a_cut_multi_frame_tiff_gives_the_lesson_and_a_sentence(tmp_path, keep):
     assert proc.stdout.count("== Step") == 6 and "64x48 -> 224x224" in proc.stdout
 
 
+@pytest.mark.slow
 def test_a_tiff_cut_inside_its_first_frame_is_one_error_line(tmp_path):
     proc = run_cli("explain", "--image", str(cut_tiff(tmp_path, 0.2)), "--size", "224")
     assert proc.returncode == 2
@@ -155,6 +158,7 @@ def test_a_tiff_cut_inside_its_first_frame_is_one_error_line(tmp_path):
     assert proc.stderr.startswith("error: The image file is damaged or cut short")
 
 
+@pytest.mark.slow
 def test_the_json_of_a_cut_tiff_is_clean_and_its_note_on_stderr(tmp_path):
     proc = run_cli("explain", "--image", str(cut_tiff(tmp_path, 0.5)), "--roi", "0,0,100,100", "--size", "224",
                    "--json")
@@ -165,6 +169,7 @@ def test_the_json_of_a_cut_tiff_is_clean_and_its_note_on_stderr(tmp_path):
 
 
 @pytest.mark.parametrize("side", [10_000, 20_000])
+@pytest.mark.slow
 def test_a_decompression_bomb_is_one_error_line(tmp_path, side):
     """Past Pillow's own limit it warns (DecompressionBombWarning), past twice that it refuses: one sentence each."""
     path = tmp_path / "bomb.png"
@@ -176,6 +181,7 @@ def test_a_decompression_bomb_is_one_error_line(tmp_path, side):
     assert proc.stderr.count("\n") == 1
 
 
+@pytest.mark.slow
 def test_an_exif_orientation_note_is_printed(tmp_path):
     from PIL import Image
 
@@ -211,6 +217,7 @@ sys.exit(main(sys.argv[1:]))
 
 
 @pytest.mark.parametrize("json_out", [False, True])
+@pytest.mark.slow
 def test_a_library_warning_during_the_run_is_a_note_not_a_source_line(json_out):
     proc = run_cli("explain", "--size", "224", "--roi", "0,0,100,100", *(["--json"] if json_out else []),
                    code=WARN_IN_THE_FORWARD)

@@ -91,6 +91,7 @@ def gif_frames(data: bytes):
 
 # ------------------------------------------------------------------ one figure
 @pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.slow
 def test_figure_png_is_at_slide_resolution(method):
     scene = scene_for(Settings(method=method))
     steps = walkthrough.steps(method)
@@ -108,6 +109,7 @@ def test_figure_png_is_at_slide_resolution(method):
 
 # ------------------------------------------------------------------ the handout
 @pytest.mark.parametrize("name", list(SETTINGS))
+@pytest.mark.slow
 def test_handout_has_the_settings_page_and_one_page_per_step(name):
     scene = scene_for(SETTINGS[name], rois=(ARTICLE_ROI, (10, 20, 100, 50)))
     steps = walkthrough.steps(scene.method)
@@ -141,6 +143,7 @@ def test_handout_cover_prints_the_article_numbers():
 
 
 @pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.slow
 def test_handout_text_stays_on_the_page_and_never_overlaps(method):
     """The words are fitted by measuring them: nothing may run off the page or over other text."""
     scenes = [
@@ -164,6 +167,7 @@ def test_handout_text_stays_on_the_page_and_never_overlaps(method):
 
 # ------------------------------------------------------------------ the GIFs
 @pytest.mark.parametrize("name", list(SETTINGS))
+@pytest.mark.slow
 def test_walkthrough_gif_has_one_frame_per_step(name):
     scene = scene_for(SETTINGS[name])
     steps = walkthrough.steps(scene.method)
@@ -178,6 +182,7 @@ def test_walkthrough_gif_has_one_frame_per_step(name):
 
 
 @pytest.mark.parametrize("name", list(SETTINGS))
+@pytest.mark.slow
 def test_slide_gif_has_the_frames_asked_for(name):
     scene = scene_for(SETTINGS[name], focus=(1, 1, 0))
     calls = []
@@ -264,6 +269,7 @@ def test_numbers_of_a_random_roi_match_the_library(seed):
 
 
 # ------------------------------------------------------------------ the CLI
+@pytest.mark.slow
 def test_cli_writes_the_handout_and_both_gifs(capsys, tmp_path):
     pdf, gif, slide = tmp_path / "h.pdf", tmp_path / "out" / "steps.gif", tmp_path / "slide.gif"
     assert main(["explain", "--method", "align", "--json", "--pdf", str(pdf), "--gif", str(gif),
@@ -281,6 +287,7 @@ def test_cli_writes_the_handout_and_both_gifs(capsys, tmp_path):
     assert gif_frames(slide.read_bytes())[0] == 16
 
 
+@pytest.mark.slow
 def test_cli_text_mode_says_what_it_wrote(capsys, tmp_path):
     slide = tmp_path / "s.gif"
     assert main(["explain", "--gif-slide", str(slide)]) == 0

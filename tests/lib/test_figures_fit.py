@@ -156,6 +156,7 @@ def presenter_px(fig) -> float:
 
 
 @pytest.mark.parametrize("preset", [ARTICLE, FAST_RCNN], ids=["article", "fastrcnn"])
+@pytest.mark.slow
 def test_no_text_is_too_small_on_the_page_or_the_projector(preset):
     """The comparison and the sliding box (Matplotlib figures): the walkthrough's steps are described, and their
     sizes are the walkthrough figures' test's."""
@@ -247,6 +248,7 @@ def test_the_untrained_badge_covers_no_other_text_of_a_step(presenter):
 
 
 @pytest.mark.parametrize("presenter", [False, True], ids=["page", "presenter"])
+@pytest.mark.slow
 def test_the_untrained_badge_covers_no_other_text(presenter):
     """The red "untrained" label sits in a corner of the comparison and the sliding box's figures (Matplotlib),
     clear of every heading, title and label."""
@@ -311,6 +313,7 @@ def test_the_slide_plot_shows_every_marker_whole_at_both_ends(axis):
 
 
 @pytest.mark.parametrize("preset", [ARTICLE, FAST_RCNN], ids=["article", "fastrcnn"])
+@pytest.mark.slow
 def test_every_text_fits_the_file_figure(preset):
     """A heading that names sizes in words ("4.53 rows × 3.12 columns") stays inside the figure, as painted for
     ``explain --figures`` and the handout (:data:`roi_viz.walkthrough.FILE` px wide, no tight box to grow the

@@ -26,6 +26,7 @@ CASES = [
 
 @pytest.mark.parametrize("case", range(len(CASES)))
 @pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.slow
 def test_every_step_draws_and_explains(method, case):
     opts = dict(CASES[case])
     roi = opts.pop("roi")

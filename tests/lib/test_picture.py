@@ -209,6 +209,7 @@ def test_both_painters_put_every_marker_at_the_same_place_and_size():
             assert max(xs) - min(xs) == pytest.approx(max(ys) - min(ys))
 
 
+@pytest.mark.slow
 def test_the_comparison_and_the_slide_agree_in_both_painters():
     """The real figures: every text of the description at the same pixel in the SVG and in Matplotlib, every
     output cell a rectangle with its hover title in the SVG."""

@@ -120,6 +120,7 @@ def test_bad_options_get_a_sentence(kwargs, words):
 # ----------------------------------------------------------------------- geometry
 @pytest.mark.parametrize("scheme", ["article", "fastrcnn"])
 @pytest.mark.parametrize("layer, stride, side, output_size", LAYERS)
+@pytest.mark.slow
 def test_geometry_equals_the_trace_for_every_proposal_of_every_photo(photos, layer, stride, side, output_size, scheme):
     for name, (_, boxes) in photos.items():
         geo = proposals.geometry(boxes, map_size=(side, side), stride=stride, output_size=output_size, scheme=scheme)

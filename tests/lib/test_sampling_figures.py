@@ -79,6 +79,7 @@ def cell_of(p, m) -> tuple[int, int]:
 
 # ------------------------------------------------------------------------------------------ layout
 @pytest.mark.parametrize("pname,out", list(itertools.product(PRESETS, OUTS)))
+@pytest.mark.slow
 def test_every_text_is_legible_clear_of_the_others_and_inside_the_figure(pname, out):
     found = []
     for (bname, roi), (pretrained, scale), method in itertools.product(BOXES.items(), ((True, 1.0), (False, 0.01)),

@@ -134,6 +134,7 @@ def old_titles(scene, step):
 @pytest.mark.parametrize("out", OUTS)
 @pytest.mark.parametrize("pname", PRESETS)
 @pytest.mark.parametrize("step", STEPS)
+@pytest.mark.slow
 def test_every_text_is_legible_clear_of_the_others_and_inside_the_figure(step, pname, out):
     for (bname, box), (pretrained, scale) in itertools.product(BOXES.items(), ((True, 1.0), (False, 0.01))):
         scene = scene_for(PRESETS[pname], out, box, pretrained, scale)
@@ -173,6 +174,7 @@ def wide_scene(preset, out, roi, W, H, mean=False):
 
 
 @pytest.mark.parametrize("W, H", [(768, 512), (512, 768), (1024, 1024)])
+@pytest.mark.slow
 def test_inputs_of_other_shapes_and_sizes_have_no_faults_and_name_their_sizes_as_before(W, H):
     # A tall map's panel is narrowed to keep the drawing's height: its y axis's name moves with it, off the numbers.
     for preset, roi, out in itertools.product((ARTICLE, FAST_RCNN), (ARTICLE_ROI, (0, 0, W, H), (W - 50, H - 40, 50, 40)),
@@ -481,6 +483,7 @@ def test_every_bin_empty_is_hatched_and_printed_as_0():
 
 # ------------------------------------------------------------------------------------------ both painters
 @pytest.mark.parametrize("step", STEPS)
+@pytest.mark.slow
 def test_both_painters_show_every_text_at_the_same_place(step):
     for pname, out, pretrained in itertools.product(PRESETS, (3, 7), (True, False)):
         scene = scene_for(PRESETS[pname], out, pretrained=pretrained)

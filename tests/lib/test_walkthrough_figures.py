@@ -58,6 +58,7 @@ CASES = list(cases())
 
 
 @pytest.mark.parametrize("name,method,preset,out,box", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.slow
 def test_every_step_is_described_and_laid_out_for_the_page_the_projector_and_the_phone(name, method, preset, out, box):
     from ui.figure import PAGE_TEXT, PAGE_WIDTH, for_projector
 
@@ -101,6 +102,7 @@ def test_every_cell_answers_a_hover_with_its_row_column_and_value(method):
 
 
 @pytest.mark.parametrize("method", list(METHODS))
+@pytest.mark.slow
 def test_the_svg_and_the_matplotlib_figure_show_the_same_texts(method):
     from roi_viz.picture import mpl
 

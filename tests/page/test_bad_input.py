@@ -76,6 +76,7 @@ def then_a_good_photo_works(at):
 
 
 @pytest.mark.parametrize("name, filename, data, words", BAD, ids=[b[0] for b in BAD])
+@pytest.mark.slow
 def test_bad_file_gets_a_message_and_the_session_goes_on(uploading, name, filename, data, words):
     at = uploading
     at.file_uploader(key="upload").set_value((filename, data, "image/png")).run()
@@ -87,6 +88,7 @@ def test_bad_file_gets_a_message_and_the_session_goes_on(uploading, name, filena
 
 
 @pytest.mark.parametrize("name, filename, data, words", ODD_BUT_GOOD, ids=[b[0] for b in ODD_BUT_GOOD])
+@pytest.mark.slow
 def test_unusual_but_valid_file_is_used(uploading, name, filename, data, words):
     at = uploading
     at.file_uploader(key="upload").set_value((filename, data, "image/png")).run()

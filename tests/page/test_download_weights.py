@@ -134,6 +134,7 @@ def test_an_address_that_is_not_http_is_refused(tmp_path):
 
 
 # ------------------------------------------------------------------ from a server
+@pytest.mark.slow
 def test_download_check_and_the_page_says_pretrained(tmp_path, server, state_file, monkeypatch):
     data, sd = state_file
     name = hub_name(data)
@@ -177,6 +178,7 @@ def test_download_check_and_the_page_says_pretrained(tmp_path, server, state_fil
         st.cache_data.clear()
 
 
+@pytest.mark.slow
 def test_download_into_a_named_file(tmp_path, server, state_file):
     data, _ = state_file
     name = hub_name(data)
@@ -190,6 +192,7 @@ def test_download_into_a_named_file(tmp_path, server, state_file):
     assert not (tmp_path / "torch").exists()
 
 
+@pytest.mark.slow
 def test_a_file_that_fails_its_checksum_is_not_kept(tmp_path, server, state_file):
     data, _ = state_file
     server.files["/vgg16-397923af.pth"] = data  # torchvision's name, other bytes
@@ -198,6 +201,7 @@ def test_a_file_that_fails_its_checksum_is_not_kept(tmp_path, server, state_file
     assert not list(tmp_path.rglob("*.pth*"))
 
 
+@pytest.mark.slow
 def test_a_download_cut_short_is_not_kept(tmp_path, server, state_file):
     data, _ = state_file
     name = hub_name(data)
@@ -208,11 +212,13 @@ def test_a_download_cut_short_is_not_kept(tmp_path, server, state_file):
     assert not list(tmp_path.rglob("*.pth*"))
 
 
+@pytest.mark.slow
 def test_a_missing_file_on_the_server_is_one_sentence(tmp_path, server):
     proc = run_download({"TORCH_HOME": str(tmp_path), URL_VAR: server.url("/vgg16-397923af.pth")})
     assert_one_line_error(proc, "HTTP 404")
 
 
+@pytest.mark.slow
 def test_a_file_that_is_not_vgg16_is_not_kept(tmp_path, server):
     other = tmp_path / "other.pth"
     torch.save(torch.nn.Conv2d(3, 8, 3).state_dict(), other)

@@ -226,6 +226,7 @@ def train_drawings(sc, bp, **size):
 
 @pytest.mark.parametrize("preset,out,pretrained,box,method", TRAIN_CASES,
                          ids=["-".join(map(str, c)) for c in TRAIN_CASES])
+@pytest.mark.slow
 def test_what_the_gradient_reaches_fits_the_page_the_projector_and_a_phone(preset, out, pretrained, box, method):
     sc, bp = train_case(preset, out, pretrained, box, method)
     for name, (size, shown, least) in SIZES.items():

@@ -33,6 +33,7 @@ def uploading():
 
 
 @pytest.mark.parametrize("where, value", [("EXIF", 0), ("EXIF", 65535), ("XMP", 9), ("XMP", 255), ("XMP", 65535)])
+@pytest.mark.slow
 def test_the_notice_says_the_tag_was_ignored(uploading, where, value):
     at = uploading
     at.file_uploader(key="upload").set_value((f"tag{value}.jpg", jpeg(where, value), "image/jpeg")).run()

@@ -41,6 +41,7 @@ def random_scene(rng, method: str):
 
 
 @pytest.mark.parametrize("seed", range(24))
+@pytest.mark.slow
 def test_the_backward_pass_agrees_with_the_library(seed):
     rng = np.random.default_rng(seed)
     method = METHOD_KEYS[seed % 4]
