@@ -225,6 +225,21 @@ def settle(pg, extra_ms: int = 0, rounds: int = 1, timeout: float = 120_000) -> 
     pg.wait_for_timeout(300 + extra_ms)
 
 
+def idle(pg, timeout: float = 120_000) -> None:
+    """Wait, without a pause first, until no rerun runs (Streamlit's status widget is gone)."""
+    pg.wait_for_function(IDLE_JS, timeout=timeout)
+
+
+FIGURE_ANY = 'img.roi-figure, [data-testid="roi-figure"] svg'  # a picture, or a figure painted as inline SVG
+
+
+def figures_shown(pg) -> None:
+    """Wait until the page shows a figure, the rerun is over and every picture on it has loaded."""
+    pg.wait_for_selector(FIGURE_ANY, timeout=120_000)
+    settle(pg)
+    pg.wait_for_function("[...document.querySelectorAll('img.roi-figure')].every(i => i.complete)")
+
+
 BOARD = '[data-testid="roi-board"]'
 # The walkthrough's figure: a described one is inline SVG (role="img", its text alternative in aria-label), a
 # picture an <img> (its alt). Playwright's locators see into the figure component's shadow root.

@@ -12,18 +12,12 @@ import pytest
 from playwright.sync_api import expect
 
 from roi_viz.lesson.views import VIEWS
-from helpers import SHOTS, figure_alt, step_figure, wait_figure_changed
+from helpers import SHOTS, figure_alt, figures_shown, step_figure, wait_figure_changed
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
                                  reason="pip install axe-playwright-python (the test extras)")
 TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SIZES = [(1366, 768), (1920, 1080)]
-
-
-def settle(pg):
-    pg.wait_for_selector('img.roi-figure, [data-testid="roi-figure"] svg', timeout=120_000)  # a picture or inline SVG
-    pg.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    pg.wait_for_function("[...document.querySelectorAll('img.roi-figure')].every(i => i.complete)")
 
 
 def violations(pg) -> list[str]:
@@ -37,7 +31,7 @@ def violations(pg) -> list[str]:
 def test_every_view_passes_axe(server, browser, view, size):
     pg = browser.new_page(viewport={"width": size[0], "height": size[1]})
     pg.goto(f"{server}/?view={view}")
-    settle(pg)
+    figures_shown(pg)
     found = violations(pg)
     pg.close()
     assert not found, "\n".join(found)
@@ -47,7 +41,7 @@ def test_every_view_passes_axe(server, browser, view, size):
 def test_every_step_passes_axe_and_its_figure_carries_its_numbers(server, browser, method):
     pg = browser.new_page(viewport={"width": 1366, "height": 768})
     pg.goto(f"{server}/?method={method}")
-    settle(pg)
+    figures_shown(pg)
     step = 1
     while True:
         found = violations(pg)
@@ -76,21 +70,21 @@ def test_every_step_passes_axe_and_its_figure_carries_its_numbers(server, browse
 def test_presenter_mode_passes_axe_at_every_step(server, browser):
     pg = browser.new_page(viewport={"width": 1920, "height": 1080})
     pg.goto(f"{server}/?present=1")
-    settle(pg)
+    figures_shown(pg)
     for step in range(1, 7):
         found = violations(pg)
         assert not found, f"presenter step {step}:\n" + "\n".join(found)
         if step < 6:
             pg.keyboard.press("ArrowRight")
             expect(pg.get_by_role("heading", name=re.compile(f"^Step {step + 1}:"))).to_be_visible(timeout=60_000)
-            settle(pg)
+            figures_shown(pg)
     pg.close()
 
 
 def test_the_numbers_open_as_a_table_beside_the_figure(server, browser):
     pg = browser.new_page(viewport={"width": 1366, "height": 768})
     pg.goto(f"{server}/?step=3")
-    settle(pg)
+    figures_shown(pg)
     pg.get_by_text("The figure's numbers").click()
     table = pg.get_by_role("table").first
     expect(table).to_be_visible()
@@ -103,7 +97,7 @@ def test_the_lesson_works_from_the_keyboard_alone(server, browser):
     """Tab to the view picker, choose a view with the arrows, step with the keys; focus is always visible."""
     pg = browser.new_page(viewport={"width": 1366, "height": 768})
     pg.goto(server + "/")
-    settle(pg)
+    figures_shown(pg)
     pg.mouse.click(5, 300)  # nothing focused, as after opening the page
     seen = []
     for _ in range(80):
@@ -138,7 +132,7 @@ def test_text_enlarged_to_200_percent_loses_no_content_or_function(server, brows
     ctx = browser.new_context(viewport={"width": 683, "height": 384}, device_scale_factor=2)
     pg = ctx.new_page()
     pg.goto(server + "/")
-    settle(pg)
+    figures_shown(pg)
     wide = pg.evaluate("""() => [...document.querySelectorAll('[data-testid=stMain] *')]
         .filter(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.right > innerWidth + 2; })
         .slice(0, 5).map(e => e.tagName + ' ' + Math.round(e.getBoundingClientRect().right))""")

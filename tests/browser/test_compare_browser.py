@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from helpers import SHOTS
+from helpers import SHOTS, idle
 
 SVG = '[data-testid="roi-figure"] svg'
 
@@ -17,7 +17,7 @@ def open_view(browser, server, view: str, heading: str):
     pg.set_default_timeout(180_000)
     pg.goto(f"{server}/?view={view}")
     expect(pg.get_by_role("heading", name=heading)).to_be_visible()
-    pg.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
+    idle(pg, 180_000)
     fig = pg.locator(SVG)
     expect(fig).to_have_count(1)
     fig.scroll_into_view_if_needed()

@@ -15,7 +15,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from helpers import BOARD, SHOTS, live, settle, step_figure
+from helpers import BOARD, SHOTS, figures_shown, live, settle, step_figure
 from roi_viz.lesson.views import VIEWS
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
@@ -59,10 +59,7 @@ def phone390(browser):
 
 def open_page(pg, url: str) -> None:
     pg.goto(url)
-    # A figure: a picture, or one painted as inline SVG (the comparison, the sliding box)
-    pg.locator('img.roi-figure, [data-testid="roi-figure"] svg').first.wait_for(timeout=120_000)
-    settle(pg)
-    pg.wait_for_function("[...document.querySelectorAll('img.roi-figure')].every(i => i.complete)")
+    figures_shown(pg)  # a picture, or one painted as inline SVG (the comparison, the sliding box)
 
 
 def fingers(pg):

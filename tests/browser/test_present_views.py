@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from roi_viz.lesson.views import VIEWS
 from ui.figure import PRESENT_MIN_PX
 from ui.style import PRESENT_CAPTION_PX, PRESENT_CONTROLS_REM
-from helpers import SHOTS
+from helpers import SHOTS, idle
 
 
 
@@ -21,11 +21,11 @@ def test_every_view_is_presented_and_fits_the_projector(server, browser, view):
     expect(pg.get_by_role("heading", name=heading)).to_be_visible(timeout=180_000)
     assert pg.locator('[data-testid="stSidebar"]').bounding_box()["width"] < 10, "the sidebar is folded away"
     assert pg.get_by_role("heading", name="Walkthrough: RoI pooling").count() == 0, "not the walkthrough instead"
-    pg.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
+    idle(pg, 180_000)
     # A picture (img) or a described figure painted as inline SVG (vector: sharp at any size).
     figures = pg.locator(f'.st-key-view-{view} img.roi-figure, .st-key-view-{view} [data-testid="roi-figure"] svg')
     expect(figures.first).to_be_visible(timeout=180_000)  # every view has a figure
-    pg.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180_000)
+    idle(pg, 180_000)
     sizes = []
     for n in range(figures.count()):
         fig = figures.nth(n)

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from playwright.sync_api import expect
 
-from helpers import SHOTS
+from helpers import SHOTS, figures_shown, idle
 
 axe_module = pytest.importorskip("axe_playwright_python.sync_playwright",
                                  reason="pip install axe-playwright-python (the test extras)")
@@ -25,16 +25,11 @@ QR = "Students: scan to open this page"
 os.environ.pop("ROI_VIZ_PUBLIC_URL", None)
 
 
-def idle(pg):
-    pg.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-
-
 def open_page(browser, url):
     pg = browser.new_page(viewport={"width": 1920, "height": 1080})
     pg.set_default_timeout(120_000)
     pg.goto(url)
-    pg.wait_for_selector('img.roi-figure, [data-testid="roi-figure"] svg', timeout=120_000)  # a picture or inline SVG
-    idle(pg)
+    figures_shown(pg)
     return pg
 
 
