@@ -1,7 +1,7 @@
 """roi-viz: how RoI pooling turns an arbitrary box into a fixed-size tensor, and what it loses.
 
 The package in layers, bottom to top; a module imports only from its own layer or those below it, never above,
-and no import goes round a loop (``tests/test_layers.py`` reads every import and holds this):
+and no import goes round a loop (``tests/lib/test_layers.py`` reads every import and holds this):
 
 - ground, ``ops``, ``model``, ``picture``: the methods' arithmetic (NumPy), VGG16 and images, figures as data and their painters;
 - ``state``: what the page holds: settings, options and the lists offered, the scene, the boxes, uploads, share codes;

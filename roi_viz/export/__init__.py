@@ -38,7 +38,7 @@ Limits: every GIF is under 5 MB (:data:`MAX_GIF_BYTES`) and made in under
 pool5, 3 x 3), Fast R-CNN's setting (conv5_3, 7 x 7, its rounding) and
 RoIAlign. Measured: the walkthrough (60 dpi) 0.6-1.0 s and 0.2-0.35 MB, the
 sliding box (16 frames of 12 x 8 inches at 64 dpi) 1.7-2.3 s and 0.10-0.11 MB,
-the handout 1.1-1.4 s and 0.9-1.2 MB. ``tests/test_export.py`` checks the
+the handout 1.1-1.4 s and 0.9-1.2 MB. ``tests/lib/test_export.py`` checks the
 sizes and the frame and page counts; the times are measured, not tested.
 """
 from __future__ import annotations

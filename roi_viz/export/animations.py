@@ -17,7 +17,7 @@ from ..ops.sliding import slide_roi
 from . import render
 from .render import Progress, _tick
 
-MAX_GIF_BYTES = 5 * 2**20  # every GIF stays under this (tests/test_export.py)
+MAX_GIF_BYTES = 5 * 2**20  # every GIF stays under this (tests/lib/test_export.py)
 MAX_SLIDE_FRAMES = 120
 SLIDE_GIF_DPI = 100  # the drawing's own pixels: a slide plot FILE_WIDTH px wide
 # A drawing painted into a file: the page's 560-px column is not the limit there.

@@ -4,7 +4,7 @@ Declared once and read by every description (and so by both painters), so that t
 lost area is the same dark blue with the same rising hatch in step 3, step 6 and the
 handout. Each kind that may share a figure with another is told apart by a mark (a
 hatch, a dash, a shape) as well as by its colour, so a greyscale projector or a
-colour-blind student loses nothing (``tests/test_colour_vision.py`` checks the
+colour-blind student loses nothing (``tests/lib/test_colour_vision.py`` checks the
 contrasts). Colours are ``#rrggbb``; widths and dashes are CSS px of the drawing.
 """
 from __future__ import annotations

@@ -4,7 +4,7 @@ Written for a student who has read the article on RoI pooling and nothing
 else. :data:`GLOSSARY` is the whole list (the page can show it in an
 expander); :data:`INLINE` holds the short explanations the steps put in
 brackets where a term first appears (:mod:`roi_viz.lesson.words` uses them
-verbatim, and ``tests/test_words_figures.py`` checks that they are there).
+verbatim, and ``tests/lib/test_words_figures.py`` checks that they are there).
 """
 from __future__ import annotations
 

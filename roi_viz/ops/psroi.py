@@ -9,7 +9,7 @@ output channel ``c`` (torchvision's layout). A network trained this way learns a
 fixed by its position in the box.
 
 Boxes are ``(x, y, w, h)`` in input pixels; maps ``C x H x W``; outputs ``C' x ph x pw``.
-Equal to ``torchvision.ops.ps_roi_pool`` and ``ps_roi_align`` (tests/test_pyramid_ops.py),
+Equal to ``torchvision.ops.ps_roi_pool`` and ``ps_roi_align`` (tests/lib/test_pyramid_ops.py),
 float32 arithmetic included, quirks included: see :func:`ps_roi_pool`.
 """
 from __future__ import annotations

@@ -16,7 +16,7 @@ logarithm; detectron2 (``canonical_box_size=224, canonical_level=4``) and mmdete
 
 Boxes are ``(x, y, w, h)`` in input pixels, as everywhere in :mod:`roi_viz.ops`;
 maps are ``C x H x W``. Pure NumPy: equal to ``torchvision.ops.MultiScaleRoIAlign``
-and its ``LevelMapper`` (tests/test_pyramid_ops.py, thousands of random cases).
+and its ``LevelMapper`` (tests/lib/test_pyramid_ops.py, thousands of random cases).
 """
 from __future__ import annotations
 

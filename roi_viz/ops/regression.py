@@ -18,7 +18,7 @@ the targets for training: torchvision's box head uses ``(10, 10, 5, 5)``, its RP
 exponential, as torchvision does, so a wild prediction cannot grow a box 1000 times.
 
 Boxes are ``(x, y, w, h)`` in input pixels, ``(x, y)`` the top-left corner, as everywhere
-in :mod:`roi_viz.ops`. Equal to torchvision's ``BoxCoder`` (tests/test_pyramid_ops.py).
+in :mod:`roi_viz.ops`. Equal to torchvision's ``BoxCoder`` (tests/lib/test_pyramid_ops.py).
 """
 from __future__ import annotations
 
