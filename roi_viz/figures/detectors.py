@@ -24,7 +24,7 @@ import numpy as np
 
 from ..lesson.numbers import eq, exact, num, rows_by_columns
 from ..ops import geometry as g
-from ..ops.pyramid import EPS, fpn_level
+from ..ops.pyramid import EPS, fpn_level, levels_of
 from ..ops.regression import BOX_HEAD_WEIGHTS, decode, encode
 from ..picture import fonts
 from ..picture.spec import Drawing, Line, Panel, Point, Rect, Stroke, Text
@@ -79,15 +79,7 @@ def level_arithmetic(w: float, h: float, levels: Sequence[int]) -> dict:
 
 
 def _levels(strides: Sequence[float]) -> list[int]:
-    levels = []
-    for s in strides:
-        k = math.log2(g.check_stride(s))
-        if not float(k).is_integer():
-            raise ValueError(f"A pyramid's strides are powers of two (4, 8, 16, 32); got {s!r}.")
-        levels.append(int(k))
-    if not levels or any(b != a + 1 for a, b in zip(levels, levels[1:])):
-        raise ValueError(f"The strides must double from one level to the next, finest first; got {tuple(strides)}.")
-    return levels
+    return levels_of(strides)
 
 
 def boundaries(levels: Sequence[int]) -> list[float]:

@@ -50,6 +50,19 @@ def fpn_level(w: float, h: float, *, canonical_size: float = 224, canonical_leve
     return int(min(max(k, k_min), k_max))
 
 
+def levels_of(strides: Sequence[float]) -> list[int]:
+    """The pyramid levels ``k`` of ``strides`` (stride ``2**k``), finest first; each must double the last."""
+    levels = []
+    for s in strides:
+        k = math.log2(g.check_stride(s))
+        if not float(k).is_integer():
+            raise ValueError(f"A pyramid's strides are powers of two (4, 8, 16, 32); got {s!r}.")
+        levels.append(int(k))
+    if not levels or any(b != a + 1 for a, b in zip(levels, levels[1:])):
+        raise ValueError(f"The strides must double from one level to the next, finest first; got {tuple(strides)}.")
+    return levels
+
+
 def level_strides(levels: Sequence[int]) -> tuple[int, ...]:
     """The stride of each level: level ``k`` halves the image ``k`` times (P2: 4, P5: 32)."""
     return tuple(2 ** int(k) for k in levels)
@@ -85,14 +98,7 @@ def multiscale_roi_align(
     """
     if len(feature_maps) != len(strides) or not feature_maps:
         raise ValueError(f"One stride per map: {len(feature_maps)} maps and {len(strides)} strides.")
-    levels = []
-    for s in strides:
-        k = math.log2(g.check_stride(s))
-        if not float(k).is_integer():
-            raise ValueError(f"A pyramid's strides are powers of two (4, 8, 16, 32); got {s!r}.")
-        levels.append(int(k))
-    if any(b != a + 1 for a, b in zip(levels, levels[1:])):
-        raise ValueError(f"The strides must double from one level to the next, finest first; got {tuple(strides)}.")
+    levels = levels_of(strides)
     x, y, w, h = g.check_roi(roi)
     k = fpn_level(w, h, canonical_size=canonical_size, canonical_level=canonical_level,
                   k_min=levels[0], k_max=levels[-1])
