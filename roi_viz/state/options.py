@@ -36,6 +36,23 @@ def whole_number(text: str) -> int:
     return int(t)
 
 
+
+def read_choice(text: str, options) -> str:
+    """``text`` if it is one of ``options``; else ``ValueError`` naming them ("is not one of …")."""
+    options = list(options)
+    if text in options:
+        return text
+    raise ValueError(f"is not one of {', '.join(map(str, options))}")
+
+
+def read_flag(text: str) -> bool:
+    """An on/off value as a link or the CLI writes it (1/0, true/false, yes/no, on/off)."""
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off"):
+        return False
+    raise ValueError("is not 1 or 0")
+
 @dataclass(frozen=True)
 class Option:
     """One user setting, for every place that shows, reads or writes it.
@@ -94,16 +111,9 @@ class Option:
         """
         t = str(text)
         if self.kind == "choice":
-            options = self.choices()
-            if t in options:
-                return t
-            raise ValueError(f"is not one of {', '.join(options)}")
+            return read_choice(t, self.choices())
         if self.kind == "flag":
-            if t.lower() in ("1", "true", "yes", "on"):
-                return True
-            if t.lower() in ("0", "false", "no", "off"):
-                return False
-            raise ValueError("is not 1 or 0")
+            return read_flag(t)
         if self.kind == "output":
             try:
                 parts = [whole_number(p) for p in t.lower().split("x")]
@@ -330,16 +340,9 @@ class Param:
         why, ready to follow ``name=value`` ("is not one of …"). ``settings``: what the link set."""
         t = str(text)
         if self.kind == "choice":
-            options = list(self.choices())
-            if t in options:
-                return t
-            raise ValueError(f"is not one of {', '.join(map(str, options))}")
+            return read_choice(t, self.choices())
         if self.kind == "flag":
-            if t.lower() in ("1", "true", "yes", "on"):
-                return True
-            if t.lower() in ("0", "false", "no", "off"):
-                return False
-            raise ValueError("is not 1 or 0")
+            return read_flag(t)
         if self.kind == "cells":
             options = tuple(self.choices())
             try:
