@@ -30,7 +30,7 @@ from ..picture import fonts
 from ..picture.spec import Drawing, Line, Panel, Point, Rect, Stroke, Text
 from . import look
 from .compare import SHAPES, nice_ticks
-from .frame import PAD, TICK, Entry, Sheet, block, lines, ticks
+from .frame import PAD, TICK, Entry, Sheet, bars, block, lines, ticks
 
 WIDTH, TEXT = 560.0, 13.0
 GAP = 12.0  # px between two panels side by side
@@ -453,12 +453,8 @@ def describe_offset_spread(offsets_by_method: Mapping[str, np.ndarray], *, names
             s.y += fonts.height(t) + 4
         else:
             s.y += fonts.height(t) / 2
-        marks: list = []
-        for lo_, hi_, n in zip(edges, edges[1:], counts[k]):
-            if n:
-                marks.append(Rect(float(lo_), 0.0, float(hi_ - lo_), float(n), fill=look.HIST_BAR,
-                                  stroke=look.HIST_BAR_EDGE, kind="bar",
-                                  title=f"{names[k]}: {_f(lo_)} to {_f(hi_)} px: {int(n):,} bin{'' if n == 1 else 's'}"))
+        marks: list = bars(edges, counts[k], lambda lo_, hi_, n, k=k:
+                           f"{names[k]}: {_f(lo_)} to {_f(hi_)} px: {n:,} bin{'' if n == 1 else 's'}")
         marks.append(Line(((stride / 2, 0.0), (stride / 2, ymax)), look.HALF_STROKE, kind="half cell"))
         if med is not None:
             marks.append(Line(((med, 0.0), (med, ymax)), look.MEDIAN_STROKE, kind="median"))

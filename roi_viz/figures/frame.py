@@ -77,6 +77,13 @@ def channel_cells(chan: np.ndarray, win, scale_name: str = "greys", alpha: float
     return out
 
 
+def bars(edges, counts, title) -> list[Rect]:
+    """A histogram's bars, one per non-empty bin: from ``edges[k]`` to ``edges[k + 1]`` along x, ``counts[k]``
+    high, each answering a hover with ``title(lo, hi, count)``."""
+    return [Rect(float(lo), 0.0, float(hi - lo), float(n), fill=look.HIST_BAR, stroke=look.HIST_BAR_EDGE, kind="bar",
+                 title=title(lo, hi, int(n))) for lo, hi, n in zip(edges, edges[1:], counts) if n]
+
+
 @dataclass(frozen=True)
 class Entry:
     """One line of a legend: a swatch and its label.

@@ -26,7 +26,7 @@ from ..picture import fonts, scale
 from ..picture.spec import Drawing, Line, Panel, Photo, Point, Rect, Stroke, Text
 from . import look
 from .compare import SHAPES, nice_ticks
-from .frame import TICK, Entry, Sheet, lines, ticks
+from .frame import TICK, Entry, Sheet, bars, lines, ticks
 
 TITLE, LABEL = 16.0, 13.0  # px on the page
 PAD = 6.0
@@ -210,12 +210,8 @@ def describe_distribution(coverage: Mapping[str, np.ndarray], *, alt: str, width
             s.y += fonts.height(t) + 4
         else:  # the top number reaches half a line above its panel
             s.y += fonts.height(t) / 2
-        marks: list = []
-        for lo, hi, n in zip(EDGES, EDGES[1:], counts[label]):
-            if n:
-                marks.append(Rect(float(lo), 0.0, float(hi - lo), float(n), fill=look.HIST_BAR,
-                                  stroke=look.HIST_BAR_EDGE, kind="bar",
-                                  title=f"{label}: {num(lo)} % to {num(hi)} %: {_boxes(int(n))}"))
+        marks: list = bars(EDGES, counts[label], lambda lo, hi, n, label=label:
+                           f"{label}: {num(lo)} % to {num(hi)} %: {_boxes(n)}")
         marks.append(Line(((50.0, 0.0), (50.0, ymax)), look.HALF_STROKE, kind="half"))
         if len(cov):
             med = float(np.median(cov))
