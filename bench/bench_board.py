@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.harness.chromium import drag_frames as harness_drag
 from tests.apps.board_harness import APPS, chromium, streamlit_app
 
 METHODS = {
@@ -36,23 +37,7 @@ VIEWPORTS = [(1366, 768), (1920, 1080)]
 
 def drag_frames(page, frames: int, shot: Path | None) -> list[float]:
     board = page.locator('[data-testid="roi-board"]')
-    canvas = board.locator("canvas")
-    canvas.scroll_into_view_if_needed()
-    bb = canvas.bounding_box()
-    k = bb["width"] / 512
-    x0, y0 = bb["x"] + 396 * k, bb["y"] + 264 * k  # inside the article's RoI
-    page.mouse.move(x0, y0)
-    page.mouse.down()
-    board.evaluate("el => el.frameTimes.splice(0)")
-    for i in range(frames):
-        t = i / frames * 2 * np.pi
-        page.mouse.move(x0 - 150 * k * np.sin(t), y0 - 100 * k * np.sin(2 * t))
-        page.evaluate("() => new Promise(requestAnimationFrame)")
-        if shot is not None and i == frames // 3:
-            page.screenshot(path=str(shot))
-    times = board.evaluate("el => el.frameTimes.slice()")
-    page.mouse.up()
-    return times
+    return harness_drag(page, board, board.locator("canvas"), frames, shot)
 
 
 def main() -> None:

@@ -78,3 +78,27 @@ async def student(browser, url: str, k: int, times: list, opens: list, errors: l
         if os.environ.get("ROI_VIZ_LOAD_SHOTS"):
             await page.screenshot(path=f"{os.environ['ROI_VIZ_LOAD_SHOTS']}/student{k}.png", full_page=True)
         errors.append(f"student {k}, {stage}: {type(exc).__name__}: {str(exc).splitlines()[0][:100]}")
+
+
+def drag_frames(page, board, canvas, frames: int, shot=None) -> list[float]:
+    """Drag inside the article's RoI along a figure of eight, one move per animation frame, and return the
+    board's own redraw times (ms, ``performance.now()``) for those frames; ``shot``: a screenshot a third of
+    the way. ``board``: the board's root locator; ``canvas``: its visible canvas."""
+    import math
+
+    canvas.scroll_into_view_if_needed()
+    bb = canvas.bounding_box()
+    k = bb["width"] / 512
+    x0, y0 = bb["x"] + 396 * k, bb["y"] + 264 * k  # inside the article's RoI
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    board.evaluate("el => el.frameTimes.splice(0)")
+    for i in range(frames):
+        t = i / frames * 2 * math.pi
+        page.mouse.move(x0 - 150 * k * math.sin(t), y0 - 100 * k * math.sin(2 * t))
+        page.evaluate("() => new Promise(requestAnimationFrame)")
+        if shot is not None and i == frames // 3:
+            page.screenshot(path=str(shot))
+    times = board.evaluate("el => el.frameTimes.slice()")
+    page.mouse.up()
+    return times

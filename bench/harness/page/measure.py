@@ -10,6 +10,7 @@ from typing import Callable
 
 from playwright.sync_api import Error as PlaywrightError, Page
 
+from bench.harness.chromium import drag_frames
 from bench.harness.page.actions import (
     Action, act_drag, act_floor_next, act_jump, act_method, act_next, act_output_rows, act_previous, act_type_x,
     figure_src, go_to_step, open_page, page_is_broken, visible_canvas, wait_figure_changed, wait_idle
@@ -206,20 +207,7 @@ def live_frames(browser, server: Server, frames: int) -> list[dict]:
                 page.get_by_text("Step 1: Image and RoIs").wait_for()
                 wait_idle(page, FIRST_VIEW_TIMEOUT_MS)
                 board = page.locator(BOARD)
-                canvas = visible_canvas(page)
-                canvas.scroll_into_view_if_needed()
-                bb = canvas.bounding_box()
-                k = bb["width"] / 512
-                x0, y0 = bb["x"] + 396 * k, bb["y"] + 264 * k  # inside the article's RoI
-                page.mouse.move(x0, y0)
-                page.mouse.down()
-                board.evaluate("el => el.frameTimes.splice(0)")
-                for i in range(frames):
-                    t = i / frames * 2 * math.pi
-                    page.mouse.move(x0 - 150 * k * math.sin(t), y0 - 100 * k * math.sin(2 * t))
-                    page.evaluate("() => new Promise(requestAnimationFrame)")
-                times = board.evaluate("el => el.frameTimes.slice()")
-                page.mouse.up()
+                times = drag_frames(page, board, visible_canvas(page), frames)
                 wait_idle(page)
                 out.append({"viewport": f"{vw}x{vh}", "method": name, "frames": len(times),
                             "p50_ms": percentile(times, 50), "p95_ms": percentile(times, 95),
