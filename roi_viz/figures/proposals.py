@@ -21,7 +21,9 @@ import numpy as np
 import math
 from typing import Mapping
 
+from ..lesson import proposals as words
 from ..lesson.numbers import exact, num, pct
+from ..study.proposals import VGG_CUTS
 from ..picture import fonts, scale
 from ..picture.spec import Drawing, Line, Panel, Photo, Point, Rect, Stroke, Text
 from . import look
@@ -341,4 +343,70 @@ def describe_by_size(short_side: np.ndarray, coverage: np.ndarray, all_empty: np
     if not named:
         s.note(f"{len(cov):,} boxes: too many to name each on a hover (more than {POINTS_NAMED_MOST:,}); the table "
                "of every proposal (CSV) gives them.")
+    return s.done(alt)
+
+
+# ------------------------------------------------------------------------------------------ on the pyramid
+def describe_pyramid(pl, *, alt: str, width: float = 560.0, text: float = 13.0) -> Drawing:
+    """The proposals on a P2..P5 pyramid beside VGG16's pool5 and conv5_3 (``pl``: a
+    :class:`roi_viz.study.proposals.PyramidLoss`), as horizontal bars, one row per group of boxes.
+
+    Four parts, top to bottom: how many boxes each level takes (bars as long as the count, out of all boxes);
+    then, for every row of :func:`roi_viz.lesson.proposals.pyramid_rows` (P2..P5, the whole pyramid, pool5,
+    conv5_3), the mean share of a box that reaches the output (light grey, as the steps draw what reaches it),
+    the share of boxes whose output is all zeros (black, as the scatter marks them) and the share whose shorter
+    side is under one cell (dark grey). Every value is printed at its bar's end (room is kept for the widest);
+    each bar answers a hover with its row and number, the share-kept bars also with what is lost and dropped.
+    """
+    s = Sheet(width, text)
+    t = text
+    s.title(words.pyramid_title(pl))
+    rows = words.pyramid_rows(pl)
+    labels = {r.name: words.row_label(r) for r in rows}
+    label_w = max(fonts.width(v, t) for v in labels.values())
+    value_w = max(fonts.width(v, t) for v in ("100.0 %", "no box", f"{pl.count:,}"))
+    x0 = PAD + label_w + 8
+    room = max(width - PAD - value_w - 6 - x0, 1.0)
+    row_h = fonts.height(t) * 1.5
+    bar_h = fonts.height(t) * 1.05
+    group_gap = row_h * 0.35  # the whole pyramid and VGG16's cuts stand apart from the levels
+
+    def part(heading: str, group: list, value, show, fill: str, stroke: Stroke, hover, shares: bool = True) -> None:
+        heading_rows = fonts.wrap(heading, t, s.inner, "bold")
+        s.marks.extend(lines(PAD, s.y, heading_rows, t, weight="bold", kind="part title"))
+        s.y += fonts.height(t) * (1.15 * (len(heading_rows) - 1) + 1) + 4
+        top = s.y
+        for r in group:
+            if r.name in ("pyramid", VGG_CUTS[0][0]):
+                s.y += group_gap
+            mid = s.y + row_h / 2
+            s.marks.append(Text(x0 - 8, mid, labels[r.name], t, anchor="end", baseline="middle", kind="row label"))
+            if r.count == 0 and shares:  # a share of no box is no number
+                s.marks.append(Text(x0 + 4, mid, "no box", t, baseline="middle", kind="bar value"))
+            else:
+                v = value(r)
+                w = room * v
+                if w > 0:
+                    s.marks.append(Rect(x0, mid - bar_h / 2, w, bar_h, fill=fill, stroke=stroke, kind="bar",
+                                        title=hover(r)))
+                s.marks.append(Text(x0 + w + 4, mid, show(r), t, baseline="middle", kind="bar value"))
+            s.y += row_h
+        s.marks.append(Line(((x0, top), (x0, s.y)), TICK, kind="axis"))
+        s.y += PAD
+
+    total = max(pl.count, 1)
+    part(words.LEVELS_TITLE, list(pl.by_level), lambda r: r.count / total, lambda r: f"{r.count:,}",
+         look.HIST_BAR, look.HIST_BAR_EDGE, lambda r: f"{labels[r.name]}: {words.boxes_count(r.count)} of "
+                                                      f"{pl.count:,}", shares=False)
+    part(words.KEPT_TITLE, list(rows), lambda r: r.kept, lambda r: pct(r.kept), look.COVERED[0],
+         Stroke("#333333", 0.8), words.kept_title)
+    part(words.EMPTY_TITLE, list(rows), lambda r: r.all_empty, lambda r: pct(r.all_empty), look.ALL_EMPTY,
+         Stroke(look.ALL_EMPTY, 0.8), lambda r: f"{labels[r.name]}, {words.boxes_count(r.count)}: "
+                                                f"{pct(r.all_empty)} give all zeros")
+    part(words.UNDER_TITLE, list(rows), lambda r: r.under_cell, lambda r: pct(r.under_cell), look.BAR,
+         Stroke(look.BAR, 0.8), lambda r: f"{labels[r.name]}, {words.boxes_count(r.count)}: "
+                                          f"{pct(r.under_cell)} have a shorter side under one cell of "
+                                          + (f"{r.stride} px" if r.stride else "their level"))
+    s.note("A level's row holds its own boxes, each measured at its level's stride; the pyramid's row all boxes, "
+           "each at its own level; VGG16's rows all boxes at one stride.")
     return s.done(alt)

@@ -365,3 +365,115 @@ def summary_text(st: Study) -> str:
         for label, cov in st.coverage.items():
             lines.append(f"  {label}: median {pct(float(np.median(cov)))}, less than half {pct(float((cov < 0.5).mean()))}")
     return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------------ on the pyramid
+PYRAMID_HEADING = "Proposals on the pyramid"
+# The figure's parts, top to bottom, and the words' table's columns: the same names in both.
+LEVELS_TITLE = "Boxes per level (torchvision's rule: a 224-px box goes to P4)"
+KEPT_TITLE = "Share of each box that reaches the output, on average"
+EMPTY_TITLE = "Output all zeros (every bin empty)"
+UNDER_TITLE = "Shorter side under one cell"
+TABLE_KEPT, TABLE_EMPTY = "Reaches the output (mean)", "Output all zeros"
+
+
+def pyramid(boxes, image_size: tuple[int, int], setting: Setting) -> proposals.PyramidLoss:
+    """The proposals (``K x 4``, input pixels) on a P2..P5 pyramid and at VGG16's two cuts, each at the page's
+    output size and rounding rule (``image_size`` ``(W, H)``): :func:`roi_viz.study.proposals.pyramid_loss`."""
+    return proposals.pyramid_loss(boxes, image_size=image_size, output_size=setting.output_size,
+                                  scheme=setting.scheme)
+
+
+def pyramid_rows(pl: proposals.PyramidLoss) -> tuple[proposals.Loss, ...]:
+    """The rows of the figure and of the table, in their order: P2..P5, the whole pyramid, pool5, conv5_3."""
+    return (*pl.by_level, pl.pyramid, *pl.cuts)
+
+
+def row_label(loss: proposals.Loss) -> str:
+    """A row's name, as the figure and the table write it: "P2, stride 4", "pyramid, all", "VGG16 pool5, stride 32"."""
+    if loss.stride is None:
+        return "pyramid, all"
+    if loss.name in dict(proposals.VGG_CUTS):
+        return f"VGG16 {loss.name}, stride {loss.stride}"
+    return f"{loss.name}, stride {loss.stride}"
+
+
+def boxes_count(n: int) -> str:
+    return f"{n:,} box{'' if n == 1 else 'es'}"
+
+
+def pyramid_setting(pl: proposals.PyramidLoss) -> str:
+    ph, pw = pl.output_size
+    return f"{ph} × {pw} bins, {SCHEME_LABEL[pl.scheme]}"
+
+
+def pyramid_title(pl: proposals.PyramidLoss) -> str:
+    """The figure's title: the rule every row is measured with."""
+    return f"{PYRAMID_HEADING}: RoI pooling, {pyramid_setting(pl)}, at each stride"
+
+
+def kept_title(loss: proposals.Loss) -> str:
+    """A bar's hover in the figure's share-kept part: the row, its boxes, and where the rest of their area goes."""
+    return (f"{row_label(loss)}, {boxes_count(loss.count)}: {pct(loss.kept)} reaches the output; "
+            f"{pct(loss.lost)} lost to snapping, {pct(loss.dropped)} in no bin")
+
+
+def pyramid_words(pl: proposals.PyramidLoss) -> str:
+    """What the pyramid does to the loss above, with the figure's numbers: the boxes per level, then a table of
+    every row, then what it means. Empty when there is no box."""
+    if pl.count == 0:
+        return ""
+    rows = pyramid_rows(pl)
+    levels = pl.by_level
+    per_level = ", ".join(f"{lv.count:,} at {lv.name}" for lv in levels[:-1]) + f" and {levels[-1].count:,} at " \
+        f"{levels[-1].name}"
+    strides = ", ".join(str(lv.stride) for lv in levels[:-1]) + f" and {levels[-1].stride}"
+    pool5 = next(c for c in pl.cuts if c.name == "pool5")
+    pyr = pl.pyramid
+    lines = [
+        f"Today's detectors pool from a feature **pyramid** (FPN): one map per **level**, P{proposals.PYRAMID_LEVELS[0]} to "
+        f"P{proposals.PYRAMID_LEVELS[-1]} at strides {strides} px, each box from the level its size picks "
+        "(torchvision's rule: a 224-px box goes to P4, a box half as large one level finer). "
+        f"Of these {boxes_count(pl.count)}, {per_level}. Below, each is measured with this page's rule "
+        f"({pyramid_setting(pl)}) at its own level's stride, beside all of them at VGG16's pool5 and conv5_3:",
+        "",
+        f"| | Boxes | {TABLE_KEPT} | Lost to snapping | In no bin | {TABLE_EMPTY} | {UNDER_TITLE} |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        if r.count == 0:
+            lines.append(f"| {row_label(r)} | 0 | – | – | – | – | – |")
+            continue
+        lines.append(f"| {row_label(r)} | {r.count:,} | **{pct(r.kept)}** | {pct(r.lost)} | {pct(r.dropped)} | "
+                     f"**{pct(r.all_empty)}** | {pct(r.under_cell)} |")
+    lines += [
+        "",
+        f"At pool5 {pct(pool5.under_cell)} of these proposals have a shorter side under one cell ({pool5.stride} px) "
+        f"and {pct(pool5.all_empty)} give all zeros; on the pyramid, each box at its level, {pct(pyr.under_cell)} "
+        f"and {pct(pyr.all_empty)}. A small box is pooled from a fine map, so it spans enough cells for its bins. "
+        "torchvision pools the levels with RoIAlign, which snaps nothing; the table shows what the pyramid alone "
+        "changes for this page's rule.",
+    ]
+    return "\n".join(lines)
+
+
+def pyramid_alt(pl: proposals.PyramidLoss) -> str:
+    """The figure's text alternative: every number it prints, part by part."""
+    if pl.count == 0:
+        return f"{PYRAMID_HEADING}: no box."
+    rows = pyramid_rows(pl)
+
+    def part(title, value):
+        return f"{title}: " + "; ".join(f"{row_label(r)} ({value(r) if r.count else 'no box'})" for r in rows) + "."
+
+    levels = f"{LEVELS_TITLE}: " + "; ".join(f"{row_label(lv)} ({lv.count:,})" for lv in pl.by_level) + \
+        f" of {pl.count:,}."
+    return " ".join([f"Bar charts, {pyramid_title(pl)}.", levels, part(KEPT_TITLE, lambda r: pct(r.kept)),
+                     part(EMPTY_TITLE, lambda r: pct(r.all_empty)), part(UNDER_TITLE, lambda r: pct(r.under_cell))])
+
+
+def pyramid_glossary() -> str:
+    """The glossary's lines for the terms the pyramid's words use (in bold there), as the words' help."""
+    from .glossary import GLOSSARY
+
+    return "\n\n".join(f"**{term}**: {GLOSSARY[term]}" for term in ("pyramid", "level"))

@@ -36,6 +36,7 @@ from typing import Sequence
 import numpy as np
 
 from ..methods import METHODS, POOL
+from ..model.layers import LAYERS
 from ..ops import geometry as g
 
 MODES = ("fast", "quality")
@@ -604,3 +605,113 @@ def summary(geo: ProposalGeometry) -> dict[str, float]:
         "share_with_empty_bins": float((geo.empty_bins > 0).mean()),
         "share_all_empty": float(geo.all_empty.mean()),
     }
+
+
+# ------------------------------------------------------------------ on a feature pyramid
+# torchvision's Faster R-CNN pools from P2..P5; level k has stride 2**k px. VGG16's two cuts, for the comparison.
+PYRAMID_LEVELS = (2, 3, 4, 5)
+VGG_CUTS = tuple((name, LAYERS[name].stride) for name in ("pool5", "conv5_3"))  # (32, 16)
+
+
+@dataclass(frozen=True)
+class Loss:
+    """What RoI pooling's rounding does to a group of boxes at one stride (or, for the whole pyramid, each box at
+    its own level's stride): the means over the group of each box's shares, and shares of the group.
+
+    ``kept + lost + dropped == 1`` for every box (up to float rounding), so also for the means:
+    ``kept`` is :attr:`ProposalGeometry.coverage`, ``lost`` the share of the projected box outside the snapped
+    cells (:attr:`ProposalGeometry.lost_area`), ``dropped`` the share inside them that no bin reads.
+    ``all_empty``: share of the boxes whose bins are all empty (output all zeros); ``under_cell``: share whose
+    shorter side is under one cell of their stride (``min(w, h) < stride``). A group of no box has ``count`` 0
+    and every share 0.
+    """
+
+    name: str  # "P2" .. "P5", "pyramid", "pool5", "conv5_3"
+    stride: int | None  # px per cell; None for the whole pyramid (each box at its own level's)
+    count: int
+    kept: float
+    lost: float
+    dropped: float
+    all_empty: float
+    under_cell: float
+
+
+@dataclass(frozen=True)
+class PyramidLoss:
+    """``K`` proposals on a feature pyramid, beside VGG16's cuts, at one pooling setting.
+
+    ``levels`` (``K`` int): each box's level (:func:`roi_viz.ops.fpn_level`); ``by_level``: one :class:`Loss` per
+    level of ``PYRAMID_LEVELS``, its boxes measured at its stride; ``pyramid``: all boxes, each at its own level;
+    ``cuts``: all boxes at each VGG16 cut's stride (pool5, then conv5_3).
+    """
+
+    levels: np.ndarray
+    by_level: tuple[Loss, ...]
+    pyramid: Loss
+    cuts: tuple[Loss, ...]
+    output_size: tuple[int, int]
+    scheme: str
+
+    @property
+    def count(self) -> int:
+        return int(self.levels.shape[0])
+
+
+def _shares(geo: ProposalGeometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """K each: the shares of every projected box kept (in some bin), lost (outside the snapped cells) and
+    dropped (in the snapped cells, in no bin)."""
+    area = geo.projected_area
+    kept = geo.coverage
+    lost = np.divide(geo.lost_area, area, out=np.zeros_like(area), where=area > 0)
+    dropped = np.divide(geo.overlap_area - geo.covered_area, area, out=np.zeros_like(area), where=area > 0)
+    return kept, lost, dropped
+
+
+def _loss(name: str, stride: int | None, kept, lost, dropped, all_empty, under_cell) -> Loss:
+    if len(kept) == 0:
+        return Loss(name, stride, 0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    return Loss(name, stride, int(len(kept)), float(np.mean(kept)), float(np.mean(lost)), float(np.mean(dropped)),
+                float(np.mean(all_empty)), float(np.mean(under_cell)))
+
+
+def pyramid_loss(boxes, *, image_size: tuple[int, int], output_size: int | tuple[int, int] = (3, 3),
+                 scheme: str = "article", dtype=np.float32) -> PyramidLoss:
+    """The proposals' levels on a P2..P5 pyramid, and RoI pooling's loss per level beside VGG16's pool5 and conv5_3.
+
+    Args:
+        boxes: ``K x 4`` ``(x, y, w, h)`` in model-input pixels.
+        image_size: ``(W, H)`` of the model input; each stride's map is :func:`map_size` of it.
+        output_size, scheme, dtype: the pooling rule, the page's setting, the same at every stride, so that the
+            rows compare like for like: only the stride changes from row to row.
+
+    Returns:
+        A :class:`PyramidLoss`. Each box's level is torchvision's ``LevelMapper`` rule (224 px at P4, clamped to
+        P2..P5); a box at level ``k`` is measured by :func:`geometry` at stride ``2**k``, exactly as a box drawn
+        on that level's map would be. (torchvision pools the levels with RoIAlign, which snaps nothing: this
+        measures what the pyramid alone changes for the page's rule.)
+    """
+    from ..ops.pyramid import fpn_level
+
+    b = check_boxes(boxes)
+    size = g.check_output_size(output_size)
+    g.check_scheme(scheme)
+    k_min, k_max = PYRAMID_LEVELS[0], PYRAMID_LEVELS[-1]
+    levels = np.array([fpn_level(w, h, k_min=k_min, k_max=k_max) for w, h in b[:, 2:]], dtype=np.int64)
+    short = short_sides(b)
+
+    def at(sel: np.ndarray, stride: int):
+        geo = geometry(b[sel], map_size=map_size(image_size, stride), stride=stride, output_size=size,
+                       scheme=scheme, dtype=dtype)
+        return (*_shares(geo), geo.all_empty, short[sel] < stride)
+
+    # Per box, at its own level's stride: filled level by level.
+    own = [np.zeros(len(b)) for _ in range(3)] + [np.zeros(len(b), bool), np.zeros(len(b), bool)]
+    by_level = []
+    for k in PYRAMID_LEVELS:
+        sel = levels == k
+        parts = at(sel, 2 ** k)
+        for whole, part in zip(own, parts):
+            whole[sel] = part
+        by_level.append(_loss(f"P{k}", 2 ** k, *parts))
+    cuts = tuple(_loss(name, stride, *at(np.ones(len(b), bool), stride)) for name, stride in VGG_CUTS)
+    return PyramidLoss(levels, tuple(by_level), _loss("pyramid", None, *own), cuts, size, scheme)

@@ -1,0 +1,273 @@
+"""Proposals on the pyramid: each box's FPN level and RoI pooling's loss at its level's stride, beside VGG16's cuts.
+
+The levels are checked against torchvision's own ``LevelMapper`` and the loss against the per-box trace of
+``roi_viz.ops.roi_pool`` (not the vectorized geometry the study uses), on seeded random box sets and on the real
+selective-search boxes of a sample photo. The figure is laid out at the page's, the projector's and a phone's
+sizes, prints the study's numbers, and the words and the text alternative say the same numbers.
+"""
+import re
+import xml.etree.ElementTree as ET
+
+import numpy as np
+import pytest
+import torch
+from torchvision.ops.poolers import LevelMapper
+
+from layout_checks import problems
+from roi_viz.figures import look
+from roi_viz.figures.proposals import describe_pyramid
+from roi_viz.lesson import proposals as words
+from roi_viz.lesson.glossary import GLOSSARY
+from roi_viz.lesson.numbers import pct
+from roi_viz.model import images, samples
+from roi_viz.ops import roi_pool
+from roi_viz.picture import mpl, place, svg
+from roi_viz.picture.spec import Rect, Text
+from roi_viz.study import proposals
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+SIZES = [  # (width, text, shown width, least px there): the page in its 528-px column, a projector, a phone
+    ("page", 560.0, 13.0, 528, 12.0), ("projector", 1000.0, 20.0, 900, 18.0), ("phone", 360.0, 12.0, 360, 12.0)]
+SETTINGS = {"article": ((3, 3), "article"), "fastrcnn": ((7, 7), "fastrcnn"), "wide": ((2, 5), "article")}
+
+
+def random_boxes(seed: int, n: int, image_size=(512, 384)) -> np.ndarray:
+    """``n`` boxes ``(x, y, w, h)`` inside a ``(W, H)`` image, sides log-uniform from 1 to the image's."""
+    W, H = image_size
+    rng = np.random.default_rng(seed)
+    wh = np.exp(rng.uniform(0.0, np.log([W, H]), (n, 2)))
+    xy = rng.uniform(0, 1, (n, 2)) * (np.array([W, H]) - wh)
+    return np.column_stack([xy, wh])
+
+
+@pytest.fixture(scope="module")
+def photo_boxes():
+    """The sample photo the page opens on, as the page feeds it (512 x 512), and its 2,000 proposals."""
+    img = images.prepare_input(images.load_file(samples.get_sample("astronaut").path), 512)[0]
+    return img.size, proposals.selective_search(img)
+
+
+def torchvision_levels(boxes: np.ndarray) -> np.ndarray:
+    """Each box's level by torchvision's ``LevelMapper`` (P2..P5, 224 px at P4), on its corners in float32."""
+    if len(boxes) == 0:
+        return np.zeros(0, np.int64)
+    b = torch.tensor(boxes, dtype=torch.float32)
+    corners = torch.cat([b[:, :2], b[:, :2] + b[:, 2:]], dim=1)
+    return LevelMapper(k_min=2, k_max=5)([corners]).numpy().astype(np.int64) + 2
+
+
+def traced(boxes: np.ndarray, image_size, stride: int, output_size, scheme: str) -> dict[str, np.ndarray]:
+    """Per box, from ``roi_pool``'s own trace on a map of this stride: shares kept, lost and dropped, all empty."""
+    W, H = image_size
+    fm = np.zeros((1, H // stride, W // stride), np.float32)
+    out = {k: [] for k in ("kept", "lost", "dropped", "all_empty")}
+    for box in boxes:
+        t = roi_pool(fm, box, stride=stride, output_size=output_size, scheme=scheme)
+        out["kept"].append(t.coverage)
+        out["lost"].append(t.lost_area / t.projected_area)
+        out["dropped"].append((t.overlap_area - t.covered_area) / t.projected_area)
+        out["all_empty"].append(bool(t.empty_bins.all()))
+    return {k: np.array(v, dtype=float) for k, v in out.items()}
+
+
+def assert_loss(loss: proposals.Loss, boxes: np.ndarray, image_size, stride: int, output_size, scheme: str):
+    """``loss`` is the mean of the per-box trace's shares over ``boxes``, all at ``stride``."""
+    assert loss.count == len(boxes)
+    if not len(boxes):
+        assert (loss.kept, loss.lost, loss.dropped, loss.all_empty, loss.under_cell) == (0, 0, 0, 0, 0)
+        return
+    t = traced(boxes, image_size, stride, output_size, scheme)
+    assert loss.kept == pytest.approx(t["kept"].mean(), abs=1e-12), loss.name
+    assert loss.lost == pytest.approx(t["lost"].mean(), abs=1e-12), loss.name
+    assert loss.dropped == pytest.approx(t["dropped"].mean(), abs=1e-12), loss.name
+    assert loss.all_empty == t["all_empty"].mean(), loss.name
+    assert loss.under_cell == (np.minimum(boxes[:, 2], boxes[:, 3]) < stride).mean(), loss.name
+    assert loss.kept + loss.lost + loss.dropped == pytest.approx(1.0)
+
+
+# ------------------------------------------------------------------------------------------ the study
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+@pytest.mark.parametrize("setting", list(SETTINGS))
+def test_levels_are_torchvisions_and_each_levels_loss_is_the_trace_at_its_stride(seed, setting):
+    output_size, scheme = SETTINGS[setting]
+    image_size = (512, 384) if seed % 2 else (640, 480)
+    boxes = random_boxes(seed, 150, image_size)
+    pl = proposals.pyramid_loss(boxes, image_size=image_size, output_size=output_size, scheme=scheme)
+    expected = torchvision_levels(boxes)
+    np.testing.assert_array_equal(pl.levels, expected)
+    assert [lv.name for lv in pl.by_level] == ["P2", "P3", "P4", "P5"]
+    assert [lv.stride for lv in pl.by_level] == [4, 8, 16, 32]
+    assert [lv.count for lv in pl.by_level] == [int((expected == k).sum()) for k in (2, 3, 4, 5)]
+    for lv, k in zip(pl.by_level, (2, 3, 4, 5)):
+        assert_loss(lv, boxes[expected == k], image_size, 2 ** k, output_size, scheme)
+    # VGG16's two cuts: every box at one stride.
+    assert [(c.name, c.stride, c.count) for c in pl.cuts] == [("pool5", 32, 150), ("conv5_3", 16, 150)]
+    for cut in pl.cuts:
+        assert_loss(cut, boxes, image_size, cut.stride, output_size, scheme)
+    # The whole pyramid: the levels' rows weighed by their boxes.
+    n = np.array([lv.count for lv in pl.by_level])
+    for field in ("kept", "lost", "dropped", "all_empty", "under_cell"):
+        per = np.array([getattr(lv, field) for lv in pl.by_level])
+        assert getattr(pl.pyramid, field) == pytest.approx((per * n).sum() / n.sum(), abs=1e-12), field
+    assert (pl.pyramid.name, pl.pyramid.stride, pl.pyramid.count) == ("pyramid", None, 150)
+
+
+def test_the_photos_proposals_levels_and_loss(photo_boxes):
+    """The page's photo: torchvision's levels, the geometry at each level's stride, every 7th box traced."""
+    image_size, boxes = photo_boxes
+    pl = proposals.pyramid_loss(boxes, image_size=image_size, output_size=(3, 3), scheme="article")
+    levels = torchvision_levels(boxes)
+    np.testing.assert_array_equal(pl.levels, levels)
+    assert sum(lv.count for lv in pl.by_level) == len(boxes) == 2000
+    for lv, k in zip(pl.by_level, (2, 3, 4, 5)):
+        sel = boxes[levels == k]
+        geo = proposals.geometry(sel, map_size=proposals.map_size(image_size, 2 ** k), stride=2 ** k,
+                                 output_size=(3, 3), scheme="article")
+        assert lv.count == geo.count
+        if geo.count:
+            assert lv.kept == pytest.approx(geo.coverage.mean(), abs=1e-12)
+            assert lv.all_empty == geo.all_empty.mean()
+    for cut in pl.cuts:
+        geo = proposals.geometry(boxes, map_size=proposals.map_size(image_size, cut.stride), stride=cut.stride,
+                                 output_size=(3, 3), scheme="article")
+        assert cut.kept == pytest.approx(geo.coverage.mean(), abs=1e-12)
+        assert cut.all_empty == geo.all_empty.mean()
+    # Every 7th box against the per-box trace at its own level's stride.
+    some = np.arange(0, len(boxes), 7)
+    for k in (2, 3, 4, 5):
+        sub = some[levels[some] == k]
+        sub_pl = proposals.pyramid_loss(boxes[sub], image_size=image_size, output_size=(3, 3), scheme="article")
+        assert_loss(sub_pl.by_level[k - 2], boxes[sub], image_size, 2 ** k, (3, 3), "article")
+    # The view's problem and the pyramid's answer on this photo: at pool5 most boxes give all zeros (the contrast
+    # table's 87.2 %), on the pyramid far fewer, and far fewer are under one cell of their stride.
+    pool5 = pl.cuts[0]
+    article, _ = words.contrast(boxes, image_size)
+    assert pool5.all_empty == article.summary["share_all_empty"] and pct(pool5.all_empty) == "87.2 %"
+    assert pl.pyramid.all_empty < pool5.all_empty / 4 and pl.pyramid.under_cell < pool5.under_cell / 10
+
+
+def test_no_box_gives_zero_rows_and_no_words():
+    pl = proposals.pyramid_loss(np.zeros((0, 4)), image_size=(512, 512))
+    assert pl.count == 0 and all(r.count == 0 for r in words.pyramid_rows(pl))
+    assert words.pyramid_words(pl) == ""
+    d = describe_pyramid(pl, alt=words.pyramid_alt(pl))
+    assert problems(d, 528) == []
+    values = [m.text for _, m in d.marks(Text) if m.kind == "bar value"]
+    assert values == ["0"] * 4 + ["no box"] * (3 * 7)
+
+
+def test_bad_boxes_get_a_sentence():
+    with pytest.raises(ValueError, match="positive width and height"):
+        proposals.pyramid_loss([(0, 0, 0, 5)], image_size=(512, 512))
+    with pytest.raises(ValueError, match="article"):
+        proposals.pyramid_loss([(0, 0, 5, 5)], image_size=(512, 512), scheme="nearest")
+
+
+# ------------------------------------------------------------------------------------------ the figure
+def box_sets():
+    yield "chosen", np.array([(296, 192, 200, 145), (10, 10, 3, 2), (400, 300, 112, 84), (0, 0, 512, 384)], float)
+    yield "one", np.array([(5.0, 5.0, 2.0, 2.0)])  # a single speck: P2 only, the other levels empty
+    for seed in (5, 6):
+        yield f"random {seed}", random_boxes(seed, 300)
+
+
+CASES = [(name, b, setting) for name, b in box_sets() for setting in SETTINGS]
+
+
+@pytest.mark.parametrize("name, boxes, setting", CASES, ids=[f"{n}-{s}" for n, _, s in CASES])
+@pytest.mark.parametrize("where, width, text, shown, least", SIZES)
+def test_the_figure_is_laid_out_clear_at_every_size(name, boxes, setting, where, width, text, shown, least):
+    output_size, scheme = SETTINGS[setting]
+    pl = proposals.pyramid_loss(boxes, image_size=(512, 384), output_size=output_size, scheme=scheme)
+    d = describe_pyramid(pl, alt=words.pyramid_alt(pl), width=width, text=text)
+    assert d.width == width
+    assert problems(d, shown, least) == [], where
+    assert all(m.size >= text - 1e-9 for _, m in d.marks(Text))
+
+
+def parts(d) -> dict[str, list[tuple[str, str]]]:
+    """The figure's parts by their titles (a wrapped title's rows joined): (row label, printed value), top to
+    bottom."""
+    out, current, label, last = {}, "", None, None
+    for _, m in d.marks(Text):
+        if m.kind == "part title":
+            current = f"{current} {m.text}" if last == "part title" else m.text
+        elif m.kind == "row label":
+            label = m.text
+        elif m.kind == "bar value":
+            out.setdefault(current, []).append((label, m.text))
+        last = m.kind
+    return out
+
+
+@pytest.mark.parametrize("setting", list(SETTINGS))
+@pytest.mark.parametrize("seed", [7, 8])
+def test_the_figure_prints_the_studys_numbers_and_the_words_say_the_same(setting, seed):
+    output_size, scheme = SETTINGS[setting]
+    boxes = random_boxes(seed, 400)
+    pl = proposals.pyramid_loss(boxes, image_size=(512, 384), output_size=output_size, scheme=scheme)
+    d = describe_pyramid(pl, alt=words.pyramid_alt(pl))
+    rows = words.pyramid_rows(pl)
+    labels = [words.row_label(r) for r in rows]
+    assert labels == ["P2, stride 4", "P3, stride 8", "P4, stride 16", "P5, stride 32", "pyramid, all",
+                      "VGG16 pool5, stride 32", "VGG16 conv5_3, stride 16"]
+    got = parts(d)
+    assert list(got) == [words.LEVELS_TITLE, words.KEPT_TITLE, words.EMPTY_TITLE, words.UNDER_TITLE]
+    counts = [int((pl.levels == k).sum()) for k in (2, 3, 4, 5)]
+    assert got[words.LEVELS_TITLE] == [(lab, f"{n:,}") for lab, n in zip(labels[:4], counts)]
+    for title, field in ((words.KEPT_TITLE, "kept"), (words.EMPTY_TITLE, "all_empty"),
+                         (words.UNDER_TITLE, "under_cell")):
+        assert got[title] == [(lab, pct(getattr(r, field)) if r.count else "no box") for lab, r in zip(labels, rows)]
+    # Each bar is as long as its number, out of the same room, and its hover says the number.
+    bars = [m for _, m in d.marks(Rect) if m.kind == "bar"]
+    kept = [m for m in bars if "reaches the output" in m.title]
+    full = {m.title.split(",")[0]: m.w / r.kept for m, r in zip(kept, [r for r in rows if r.kept > 0])}
+    assert len(set(round(v, 6) for v in full.values())) == 1
+    for m, r in zip(kept, [r for r in rows if r.kept > 0]):
+        assert m.title == words.kept_title(r) and m.fill == look.COVERED[0]
+    # The words: the same counts and shares, row by row in the table, and the pool5 / pyramid sentence.
+    text = words.pyramid_words(pl)
+    for lab, r in zip(labels, rows):
+        row = (f"| {lab} | {r.count:,} | **{pct(r.kept)}** | {pct(r.lost)} | {pct(r.dropped)} | "
+               f"**{pct(r.all_empty)}** | {pct(r.under_cell)} |") if r.count else f"| {lab} | 0 | – | – | – | – | – |"
+        assert row in text, lab
+    assert f"Of these {pl.count:,} boxes, {counts[0]:,} at P2, {counts[1]:,} at P3, {counts[2]:,} at P4 and " \
+           f"{counts[3]:,} at P5." in text
+    # Every number the words write is one the figure writes (a printed value, a label, or a bar's hover), and
+    # every value the figure prints is in the words.
+    figure_words = " ".join([m.text for _, m in d.marks(Text)] + [m.title for m in bars])
+    numbers = re.compile(r"\d[\d,]*(?:\.\d+)?(?: %)?")
+    shares_in_words = {v for v in numbers.findall(text) if v.endswith("%")}
+    shares_in_figure = {v for v in numbers.findall(figure_words) if v.endswith("%")}
+    assert shares_in_words == shares_in_figure
+    printed = {m.text for _, m in d.marks(Text) if m.kind == "bar value" and m.text != "no box"}
+    assert printed <= set(numbers.findall(text))
+    # The alternative says every printed value, row by row.
+    alt = words.pyramid_alt(pl)
+    for title, values in got.items():
+        assert title in alt
+        for lab, v in values:
+            assert f"{lab} ({v})" in alt
+
+
+def test_the_words_name_the_glossarys_terms():
+    pl = proposals.pyramid_loss(random_boxes(9, 50), image_size=(512, 384))
+    text = words.pyramid_words(pl)
+    assert "**pyramid**" in text and "**level**" in text
+    help_text = words.pyramid_glossary()
+    assert f"**pyramid**: {GLOSSARY['pyramid']}" in help_text and f"**level**: {GLOSSARY['level']}" in help_text
+
+
+def test_both_painters_draw_the_same_texts_at_the_same_places():
+    pl = proposals.pyramid_loss(random_boxes(10, 200), image_size=(512, 384))
+    d = describe_pyramid(pl, alt=words.pyramid_alt(pl))
+    tree = ET.fromstring(svg.paint(d))
+    specs = list(d.marks(Text))
+    assert [t.text for t in tree.findall(".//s:text", NS)] == [m.text for _, m in specs]
+    titled = [m.title for _, m in d.marks() if isinstance(m, Rect) and m.title]
+    assert [t.text for t in tree.findall(".//s:title", NS)] == titled
+    painted = mpl.paint(d)
+    assert [t.get_text() for t in painted.texts] == [m.text for _, m in specs]
+    for (p, m), t in zip(specs, painted.texts):
+        x, y = painted.transFigure.transform(t.get_position())
+        assert (x, painted.bbox.height - y) == pytest.approx(place.text(p, m), abs=0.01), m.text
