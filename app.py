@@ -98,7 +98,7 @@ def workspace(key: str, inp, mapping, png, source: tuple) -> None:
     with lesson_col:
         fm = cache.features(key, inp, session().settings)
         if fm is not None:
-            lesson(key, inp, fm, loading.backbone().pretrained, s.place.present)
+            lesson(key, inp, fm, cache.pretrained(s.settings), s.place.present)
             cache.warm_up(key, inp, s.settings, *source)  # source: the photo's key and decoded image
     sync_link()
 
@@ -143,7 +143,7 @@ def main() -> None:
     if present:  # no photo to draw on: the lesson alone, on the whole screen
         fm = cache.features(key, inp, session().settings)
         if fm is not None:
-            lesson(key, inp, fm, loading.backbone().pretrained, True)
+            lesson(key, inp, fm, cache.pretrained(session().settings), True)
     else:
         workspace(key, inp, mapping, png, (photo_key, img))
         with status:

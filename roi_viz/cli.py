@@ -8,6 +8,7 @@ Examples::
     python -m roi_viz explain --pdf handout.pdf --gif steps.gif
     python -m roi_viz explain --layer conv5_3 --output 7x7 --scheme fastrcnn --gif-slide slide.gif --slide-axis y
     python -m roi_viz explain --method align --sampling-ratio 0 --legacy --mode max
+    python -m roi_viz explain --network resnet50_fpn --method align --output 7x7
     python -m roi_viz explain --proposals --proposals-csv proposals.csv
     python -m roi_viz download-weights
 """
@@ -127,7 +128,8 @@ def settings_of(args) -> Settings:
     if "channel" in values:
         layer = values.get("layer", Settings.layer)
         try:
-            values["channel"] = BY_FIELD["channel"].parse(values["channel"], Settings(layer=layer))
+            values["channel"] = BY_FIELD["channel"].parse(
+                values["channel"], Settings(network=values.get("network", Settings.network), layer=layer))
         except ValueError as exc:
             raise ValueError(f"--channel {values['channel']!r} {exc}.") from None
     return Settings().with_(**values)
@@ -198,14 +200,24 @@ def run_explain(args) -> int:
     decoded = images.load_file(args.image or sample.path)
     inp, mapping = images.prepare_input(decoded, settings.input_size, settings.shape)
     box, clip_msg = rois.entering(args.roi, inp.size)  # whole input pixels, as the page keeps a box
-    backbone = features.load_backbone()
-    fm = features.extract(backbone, inp, settings.layer)
+    if settings.pyramid:  # ResNet-50-FPN: its four maps; the scene reads the level the box's size picks
+        from .model import pyramid
+
+        backbone = pyramid.load_fpn_backbone()
+        pyr = pyramid.extract_pyramid(backbone, inp)
+        fm = features.FeatureMap(pyr.maps, "P2–P5", pyr.strides[0], settings.input_size, pyr.seconds, pyr.device)
+        trained = "COCO weights of torchvision's Faster R-CNN"
+    else:
+        backbone = features.load_backbone()
+        fm = features.extract(backbone, inp, settings.layer)
+        trained = "ImageNet weights"
     scene = build_scene(inp, fm.values, [box], 0, settings, pretrained=backbone.pretrained, focus=args.focus)
+    settings = scene.settings  # on the pyramid: the level resolved for the box
     rec = METHODS[settings.method]
     written = []
     if args.figures:
         args.figures.mkdir(parents=True, exist_ok=True)
-        for i, step in enumerate(walkthrough.steps(settings.method), 1):
+        for i, step in enumerate(walkthrough.steps(settings.method, settings.network), 1):
             path = args.figures / f"step{i}_{step.key}.png"
             path.write_bytes(to_png(step.figure(scene)))
             written.append(str(path))
@@ -220,7 +232,7 @@ def run_explain(args) -> int:
             path.write_bytes(make())
             exports.append(str(path))
     if args.proposals:
-        table = _proposals(args, inp, fm.values.shape[1:], settings)
+        table = _proposals(args, inp, scene.features.shape[1:], settings)
         exports += [table] if table else []
     if args.json:
         data = export.numbers(scene, forward_ms=fm.seconds * 1000, device=fm.device, roi_clip_message=clip_msg,
@@ -233,7 +245,8 @@ def run_explain(args) -> int:
             print("wrote", path, file=sys.stderr)
         return 0
     if not backbone.pretrained:
-        print("NOTE: untrained VGG16 (no ImageNet weights found); the arithmetic is exact, the activations are random.")
+        name = "ResNet-50-FPN" if settings.pyramid else "VGG16"
+        print(f"NOTE: untrained {name} (no {trained} found); the arithmetic is exact, the activations are random.")
         for p in backbone.problems:
             print("  -", p)
     if clip_msg:
@@ -243,7 +256,7 @@ def run_explain(args) -> int:
     print(f"Image: {args.image or samples.DEFAULT_SAMPLE}, {decoded.original_size[0]}x{decoded.original_size[1]} "
           f"-> {settings.input_size}x{settings.input_size}; {settings.layer_label}; forward {fm.seconds * 1000:.0f} ms on {fm.device}\n")
     print(f"Method: {rec.label(scene.chosen)}\n")
-    for i, step in enumerate(walkthrough.steps(settings.method), 1):
+    for i, step in enumerate(walkthrough.steps(settings.method, settings.network), 1):
         print(f"== Step {i}: {step.title} ==")
         print(plain(step.words(scene)))
         print()

@@ -72,7 +72,7 @@ NAVIGATION: tuple[Param, ...] = (
     Param("view", "view", "walk", "the view shown, by its key in `roi_viz/lesson/views.py` (`walk`: the "
           "walkthrough)", "choice", lambda: VIEWS, type=str),
     Param("step", "step", 0, "the walkthrough's step, counted from 1", "whole", low=1,
-          high=lambda s: len(METHODS[s.method].plan), counted_from=1, type=int),
+          high=lambda s: len(METHODS[s.method].step_keys(s.network)), counted_from=1, type=int),
     Param("bin", "focus", (0, 0), "the bin looked at closely: ROW_COLUMN, counted from 0 as on the page", "bin",
           part=(0, 1)),
     # How many points a bin has depends on the method, the ratio and the box: the page clamps the point

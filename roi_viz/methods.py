@@ -35,6 +35,7 @@ from PIL import Image
 from .state.scene import Scene, clamp_focus, strongest_channel
 from .state.options import METHOD_NAMES
 from .state.settings import Settings
+from .model.layers import NETWORKS
 from .ops import geometry as g
 from .ops.maps import as_numpy_map
 from .ops.prroi import prroi_pool
@@ -58,6 +59,8 @@ class Method:
     whole_cell_bins: bool = False  # its bins are blocks of whole cells (RoI pooling's split)
     samples_points: bool = False  # reads the map at bilinear sampling points
     integrates: bool = False  # averages the bilinear surface exactly over each bin
+    position_sensitive: bool = False  # each bin reads its own group's channel: a map channel is followed through
+    # the output channel of its group (the trace's follows / read_channel), so a slide needs the whole map
     # Its backward pass (roi_viz.study.backward) and the training view's words (roi_viz.lesson.training).
     forward: Callable | None = None  # (feature_map, roi, *, stride, output_size, **options) -> trace; None: none here
     forward_options: tuple[tuple[str, str], ...] = ()  # (the forward's keyword, the Settings field it reads)
@@ -79,8 +82,12 @@ class Method:
         """This method on one RoI with the user's settings; returns its trace."""
         return self.op(feature_map, roi, settings)
 
-    def step_keys(self) -> list[str]:
-        return list(self.plan)
+    def step_keys(self, network: str = "vgg16") -> list[str]:
+        """Its steps' keys in order; on a network with a feature pyramid the level step comes before the map."""
+        keys = list(self.plan)
+        if NETWORKS[network].pyramid and "features" in keys:
+            keys.insert(keys.index("features"), LEVEL_STEP)
+        return keys
 
 
 # ------------------------------------------------------------------ how each runs
@@ -127,6 +134,7 @@ def _describe_pool(s: Settings) -> str:
     return f"RoI pooling ({_rule(s)}: {how})"
 
 
+LEVEL_STEP = "level"  # on a feature pyramid: which level the box is pooled from, and why (roi_viz.walkthrough)
 POOL_PLAN = ("image", "features", "quantize", "bins", "pool", "output")
 POINTS_PLAN = ("image", "features", "sampling", "bilinear", "combine", "output")
 
@@ -216,7 +224,11 @@ def labels(traces: dict) -> dict:
 
 def runners(settings: Settings) -> dict:
     """``run(feature_map, roi)`` per method with the settings bound, for :func:`~roi_viz.ops.sliding.slide_roi`."""
-    return {k: partial(lambda m, fm, roi: m.run(fm, roi, settings), m) for k, m in METHODS.items()}
+    out = {}
+    for k, m in METHODS.items():
+        out[k] = partial(lambda m, fm, roi: m.run(fm, roi, settings), m)
+        out[k].reads_other_channels = m.position_sensitive  # slide_roi then passes the whole map
+    return out
 
 
 def build_scene(
@@ -233,7 +245,10 @@ def build_scene(
 
     Args:
         image: the model input, ``W x H`` RGB (square, or with the photo's proportions).
-        features: ``C x H x W``, the map of ``image`` at ``settings.layer``.
+        features: ``C x H x W``, the map of ``image`` at ``settings.layer``; on a feature pyramid
+            (``settings.network``), its maps, one ``C x H x W`` per level, finest first: the scene
+            reads the level the active RoI's size picks, and its settings say so
+            (:meth:`~roi_viz.state.settings.Settings.at_box`).
         rois: every RoI, ``(x, y, w, h)`` in input pixels.
         active: index of the RoI the steps follow.
         focus: the bin ``(i, j)`` and point ``k`` of the close-up steps; clamped
@@ -246,6 +261,10 @@ def build_scene(
         raise ValueError("There is no RoI yet: draw one on the image.")
     if not 0 <= active < len(rois):
         raise ValueError(f"There is no RoI number {active + 1}.")
+    if settings.pyramid:
+        settings = settings.at_box(rois[active])
+        if not isinstance(features, np.ndarray):  # the whole pyramid (else the level's map, already picked)
+            features = features[NETWORKS[settings.network].layers.index(settings.layer)]
     pooled = METHODS[POOL].run(features, rois[active], settings)  # every method's page uses its projection
     result = pooled if rec.key == POOL else rec.run(features, rois[active], settings)
     channel = settings.channel
@@ -256,3 +275,27 @@ def build_scene(
     focus = clamp_focus(focus, pooled.output_size, getattr(result, "points_per_bin", 1))
     return Scene(image, rois, active, features, pooled, int(channel), settings.channel is None, settings, rec.name,
                  result, pretrained, focus)
+
+
+# ------------------------------------------------------------------ the fifth method: position-sensitive RoIAlign
+# R-FCN (Dai et al., 2016) pools a map of k² · C' channels that a conv layer made for it; VGG16's map was not, so
+# the method reads the map's first k² · C' channels, C' = floor(C / k²), k² = ph · pw, and bin (i, j) averages its
+# own group's channel at RoIAlign's sampling points (torchvision.ops.ps_roi_align, aligned as torchvision's always
+# is). R-FCN's own quantized form, ps_roi_pool, is in roi_viz.ops and tested against torchvision too; the page
+# follows the aligned one because it reads the map as RoIAlign does, so its box, bins and points are RoIAlign's.
+from .ops.psroi import ps_align_trace  # noqa: E402  (kept beside its record)
+
+PSROI = "psroi"
+
+
+def _psroi(fm, roi, s: Settings):
+    return ps_align_trace(fm, roi, stride=s.stride, output_size=s.output_size, sampling_ratio=s.sampling_ratio,
+                          method=PSROI)
+
+
+register(Method(
+    PSROI, "Position-sensitive RoIAlign", "PS-RoI", ("sampling_ratio",), ("#8c564b", "-..", "o"), _psroi,
+    lambda t: f"Position-sensitive RoIAlign (ratio {_ratio(t)}, {t.out_channels} × {t.groups} channels)",
+    lambda s: f"Position-sensitive RoIAlign (each bin averages its own group of channels; {_ratio_words(s)})",
+    ("image", "features", "sampling", "groups", "output"), samples_points=True, position_sensitive=True,
+))

@@ -27,12 +27,14 @@ from typing import Callable
 
 from matplotlib.figure import Figure
 
+from .figures import detectors as ddt
 from .figures import sampling as dsa
 from .figures import steps as ds
 from .picture.spec import Drawing
-from .lesson import sampling_words, words
+from .lesson import detector_words, sampling_words, words
 from .state.scene import Scene
-from .methods import Method, method
+from .methods import LEVEL_STEP, Method, method
+from .model.layers import NETWORKS
 
 
 # A file's figure: a drawing this wide (8 inches at 100 px an inch), its smallest text this large.
@@ -47,6 +49,7 @@ class Step:
     words: Callable[[Scene], str]
     photo: bool = False  # mostly a photograph: a file of it is a JPEG, not a PNG
     picks: str = ""  # "bin" or "point": the close-up the student steers with pickers
+    own_alt: bool = False  # its figure's own text alternative says what it shows (not the pooling's numbers)
 
     def figure(self, scene: Scene) -> Figure:
         """The step's figure painted by Matplotlib, for files (:data:`FILE` px wide)."""
@@ -55,10 +58,17 @@ class Step:
         return mpl.paint(self.describe(scene, **FILE))
 
 
+def describe_level(scene: Scene, *, width: float = ddt.WIDTH, text: float = ddt.TEXT) -> Drawing:
+    """The pyramid's level step: which level the active RoI's size picks, and why (on a feature pyramid only)."""
+    return ddt.describe_level(scene.rois[scene.active], input_size=scene.input_dims,
+                              strides=NETWORKS[scene.settings.network].strides, width=width, text=text)
+
+
 STEPS: dict[str, Step] = {
     s.key: s
     for s in (
         Step("image", "Image and RoIs", ds.describe_image, words.step_image, photo=True),
+        Step(LEVEL_STEP, "Which level of the pyramid", describe_level, detector_words.step_level, own_alt=True),
         Step("quantize", "Quantization", ds.describe_quantize, words.step_quantize),
         Step("bins", "Split into bins", ds.describe_bins, words.step_bins),
         Step("pool", "Max pooling", ds.describe_pool, words.step_pool),
@@ -67,6 +77,10 @@ STEPS: dict[str, Step] = {
         Step("combine", "One value per bin", dsa.describe_combine, sampling_words.step_combine),
         Step("integrate", "Integrate each bin", dsa.describe_integrate, sampling_words.step_integrate, picks="bin"),
     )
+}
+# A step told otherwise on a feature pyramid, whatever the method (VGG16's words name its layer and its field).
+ON_PYRAMID: dict[str, Step] = {
+    "image": Step("image", "Image and RoIs", ds.describe_image, detector_words.step_image, photo=True),
 }
 # A method's own version of a step, keyed by (method key, step key); filled by register().
 OWN: dict[tuple[str, str], Step] = {}
@@ -103,12 +117,26 @@ def step(method_key: str, step_key: str) -> Step:
     raise ValueError(f"{rec.name} has a step {step_key!r} that the walkthrough cannot draw; register it first.")
 
 
-def steps(method_key: str) -> tuple[Step, ...]:
-    """Every step of ``method_key``'s walkthrough, in the order of its record's plan."""
-    return tuple(step(method_key, k) for k in method(method_key).plan)
+def steps(method_key: str, network: str = "vgg16") -> tuple[Step, ...]:
+    """Every step of ``method_key``'s walkthrough, in the order of its record's plan (on a feature pyramid
+    (``network``), with the level step before the feature map)."""
+    on_pyramid = ON_PYRAMID if NETWORKS[network].pyramid else {}
+    return tuple(on_pyramid.get(k) or step(method_key, k) for k in method(method_key).step_keys(network))
 
 
 def register(method_key: str, *own: Step) -> None:
     """Give method ``method_key`` its own version of the steps ``own`` (matched by their keys)."""
     for s in own:
         OWN[method_key, s.key] = s
+
+
+# Position-sensitive RoIAlign (roi_viz.methods.PSROI): RoIAlign's points, then each bin's own channel, its output.
+from .figures import psroi as dps  # noqa: E402  (kept beside the steps it draws)
+from .lesson import psroi_words  # noqa: E402
+
+register(
+    "psroi",
+    Step("sampling", "Bins and sampling points", dps.describe_sampling, psroi_words.step_sampling, picks="point"),
+    Step("groups", "Each bin reads its own channel", dps.describe_groups, psroi_words.step_groups),
+    Step("output", "Output and coverage", dps.describe_output, psroi_words.step_output),
+)

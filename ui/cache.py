@@ -3,8 +3,9 @@
 Thin wrappers over the library, each cached by values: a ``key`` string names
 the photo (and its input shape); arguments starting with ``_`` are not hashed
 because the key already names them. The model is one per process
-(``roi_viz.model.loading``); features per image, input size and layer; a step's
-figure per scene, step and close-up.
+(``roi_viz.model.loading``), ResNet-50-FPN's too, when first asked for; features per image, input size and
+layer (the pyramid's four maps per image and input size: moving the box to another level is only a pick);
+a step's figure per scene, step and close-up.
 """
 from __future__ import annotations
 
@@ -60,6 +61,33 @@ def feature_map(key: str, size: int, layer: str, _img):
 
 
 @st.cache_resource(show_spinner=False)
+def fpn_backbone():
+    """ResNet-50-FPN (:mod:`roi_viz.model.pyramid`), loaded once per server when a page first asks for it: COCO weights
+    where they are found, else the labelled untrained fallback."""
+    from roi_viz.model import pyramid
+
+    net = pyramid.load_fpn_backbone()
+    print(f"[roi-viz] ResNet-50-FPN loaded ({'pretrained' if net.pretrained else 'untrained'}, "
+          f"{net.load_seconds:.1f} s)", file=sys.stderr, flush=True)
+    return net
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def pyramid_maps(key: str, size: int, _img):
+    """P2..P5 of the input (:class:`roi_viz.model.pyramid.Pyramid`), once per image and size, whatever the box."""
+    from roi_viz.model import pyramid
+
+    pyr = pyramid.extract_pyramid(fpn_backbone(), _img)
+    print(f"[roi-viz] pyramid computed: {key[:40]} {size} ({pyr.seconds * 1000:.0f} ms)", file=sys.stderr, flush=True)
+    return pyr
+
+
+def pretrained(settings) -> bool:
+    """Whether the network ``settings`` name has trained weights (VGG16's ImageNet, or ResNet-50-FPN's COCO)."""
+    return fpn_backbone().pretrained if settings.pyramid else loading.backbone().pretrained
+
+
+@st.cache_resource(show_spinner=False)
 def sample_bytes(name: str) -> bytes:
     return samples.get_sample(name).path.read_bytes()
 
@@ -94,10 +122,25 @@ def the_head():
 
 
 def features(key: str, inp, settings):
-    """The feature map of the input at the chosen layer, or ``None`` with a message in the page."""
+    """The feature map of the input at the chosen layer, or ``None`` with a message in the page.
+
+    On the feature pyramid its ``values`` are the four maps, finest first: the scene picks the box's level
+    (:func:`roi_viz.methods.build_scene`).
+    """
     from .widgets import say
 
     size = settings.input_size
+    if settings.pyramid:
+        from roi_viz.model.features import FeatureMap
+
+        try:
+            with st.spinner("Running ResNet-50-FPN on this image (once per image and size)…"):
+                pyr = pyramid_maps(key, size, inp)
+        except (RuntimeError, MemoryError) as exc:
+            say(f"ResNet-50-FPN could not run on this image at {size} × {size} ({type(exc).__name__}). "
+                "Try a smaller model input size in the sidebar, or VGG16.", "error")
+            return None
+        return FeatureMap(pyr.maps, "P2–P5", pyr.strides[0], size, pyr.seconds, pyr.device)
     try:
         with st.spinner("Running VGG16 on this image (once per image and size)…"):
             fm = feature_map(key, size, settings.layer, inp)
@@ -125,6 +168,8 @@ def warm_up(key: str, inp, settings, photo_key: str, img) -> None:
     if os.environ.get("ROI_VIZ_WARM_UP") == "0":  # bench/bench_first_open.py: the page as it was without it
         return
     size = settings.input_size
+    if settings.pyramid:  # the pyramid's four maps are all the page needs; VGG16's can wait until it is chosen
+        return
     if (key, size) in _warmed or not _warming.acquire(blocking=False):
         return
     _warmed.add((key, size))

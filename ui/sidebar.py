@@ -14,7 +14,6 @@ from roi_viz.state import settings as presets
 from roi_viz.state.options import BY_FIELD, Option
 from roi_viz.state.settings import MAX_OUTPUT, Settings
 from roi_viz.model import images, loading, samples
-from roi_viz.model.layers import LAYERS
 
 from . import cache
 from .session import session
@@ -39,10 +38,28 @@ def set_method(key: str) -> None:
     from roi_viz.methods import METHODS
 
     s = session()
-    old = METHODS[s.settings.method].step_keys()
-    new = METHODS[key].step_keys()
+    old = METHODS[s.settings.method].step_keys(s.settings.network)
+    new = METHODS[key].step_keys(s.settings.network)
     here = old[min(s.place.step, len(old) - 1)]
     s.set(method=key)
+    s.place.go(new.index(here) if here in new else min(s.place.step, len(new) - 1))
+    redraw_all()
+
+
+@callback
+def set_network(key: str) -> None:
+    """Switch network and stay on the same kind of step (the pyramid adds its level step before the map); a
+    channel the new network does not have becomes the strongest."""
+    from roi_viz.methods import METHODS
+
+    s = session()
+    rec = METHODS[s.settings.method]
+    old, new = rec.step_keys(s.settings.network), rec.step_keys(key)
+    here = old[min(s.place.step, len(old) - 1)]
+    s.set(network=key)
+    if s.settings.channel is not None and s.settings.channel >= s.settings.channels:
+        s.set(channel=None)
+        refresh("chan_auto", "channel")
     s.place.go(new.index(here) if here in new else min(s.place.step, len(new) - 1))
     redraw_all()
 
@@ -151,17 +168,17 @@ def take(photo, name: str, data: bytes) -> None:
 
 
 # The sidebar's sections: which declared options each holds, in order (roi_viz.state.options).
-SECTIONS = {"2. Network": ("input_size", "shape", "layer"),
+SECTIONS = {"2. Network": ("network", "input_size", "shape", "layer"),
             "3. Method": ("method", "scheme", "sampling_ratio", "align_mode", "warp_mode", "aligned", "output_size"),
             "4. Channel shown": ("channel", "mean_view")}
 # Options whose change does more than set the field.
-WRITERS = {"method": set_method, "shape": set_shape}
+WRITERS = {"method": set_method, "network": set_network, "shape": set_shape}
 
 
 def option(o: Option, reads) -> None:
     """One declared option as a widget, if the chosen method reads it."""
     s, sb = session(), st.sidebar
-    if not o.applies(reads):
+    if not o.applies(reads, s.settings.network):
         return
     value = getattr(s.settings, o.field)
 
@@ -194,7 +211,7 @@ def option(o: Option, reads) -> None:
         auto = sb.toggle("Strongest channel inside the RoI", value=value is None,
                          **bound("chan_auto", lambda v: put(None if v else 0)))
         if not auto:
-            sb.number_input(o.label, 0, LAYERS[s.settings.layer].channels - 1, value=value or 0, step=1, help=o.help,
+            sb.number_input(o.label, 0, s.settings.channels - 1, value=value or 0, step=1, help=o.help,
                             **bound(o.field, lambda v: put(int(v))))
 
 
@@ -235,6 +252,8 @@ def presets_buttons() -> None:
 
 def network_status(settings: Settings) -> None:
     """One line on the first screen when the weights are missing; the details in the sidebar."""
+    if settings.pyramid:
+        return pyramid_status(settings)
     net = loading.backbone()
     if not net.pretrained:
         st.warning("**Untrained VGG16:** no ImageNet weights. Every number is exact, but the activations mean "
@@ -248,6 +267,27 @@ def network_status(settings: Settings) -> None:
                 "The features come from an untrained network with a fixed seed. To use the real weights, run "
                 "`python -m roi_viz download-weights` once with internet, or set `ROI_VIZ_WEIGHTS` to a weights "
                 "file; then restart the app (it loads the network once, when it starts).")
+            st.text("\n".join(f"- {problem}" for problem in net.problems))  # paths from the environment: plain
+    elif net.problems:
+        say("\n".join(net.problems), "info", sb)
+
+
+def pyramid_status(settings: Settings) -> None:
+    """As :func:`network_status`, for ResNet-50-FPN: its COCO weights, or the labelled untrained fallback."""
+    net = cache.fpn_backbone()
+    if not net.pretrained:
+        st.warning("**Untrained ResNet-50-FPN:** no COCO weights. Every number is exact, but the activations mean "
+                   "nothing (details in the sidebar).")
+    sb = st.sidebar
+    sb.caption(f"{settings.layer_label} · weights: "
+               f"{'COCO (Faster R-CNN), from ' + net.weights_source if net.pretrained else 'none (untrained)'} · "
+               f"{net.device_name}")
+    if not net.pretrained:
+        with sb.expander("Untrained ResNet-50-FPN: why, and how to use the real weights"):
+            st.markdown(
+                "The features come from an untrained network with a fixed seed. To use the real weights, put "
+                "torchvision's `fasterrcnn_resnet50_fpn_coco` file in its cache, or set `ROI_VIZ_FPN_WEIGHTS` to a "
+                "weights file; then restart the app (it loads the network once).")
             st.text("\n".join(f"- {problem}" for problem in net.problems))  # paths from the environment: plain
     elif net.problems:
         say("\n".join(net.problems), "info", sb)

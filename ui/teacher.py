@@ -60,7 +60,7 @@ def exports(scene, fm, key: str) -> None:
     place, made_files = s.place, s.exports
     name = f"roi-viz-{scene.method}"
     if place.view == "walk" or place.present:  # the walkthrough's step (ui.views.walkthrough.KEY)
-        step = min(place.step, len(METHODS[scene.method].plan) - 1)
+        step = min(place.step, len(METHODS[scene.method].step_keys(scene.settings.network)) - 1)
         st.download_button(f"This figure: step {step + 1} (PNG, 150 dpi)", lambda: export.figure_png(scene, step),
                            file_name=f"{name}-step{step + 1}.png", mime="image/png", on_click="ignore",
                            icon=":material/image:", width="stretch")

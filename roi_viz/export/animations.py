@@ -37,7 +37,7 @@ def walkthrough_gif(scene: Scene, *, dpi: float = 60, seconds_per_frame: float =
     """
     if not dpi > 0 or not seconds_per_frame > 0:
         raise ValueError("The dpi and the seconds per frame must be positive.")
-    steps = walkthrough.steps(scene.method)
+    steps = walkthrough.steps(scene.method, scene.settings.network)
     font = _font(max(int(round(20 * dpi / 72)), 10))
     band = int(font.size * 2)
     pictures = []

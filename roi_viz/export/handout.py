@@ -39,14 +39,14 @@ LINE = 1.32  # line pitch, in font sizes
 def handout_pdf(scene: Scene, *, title: str = "", progress: Progress = None) -> bytes:
     """A PDF handout: one page of settings and numbers, then one page per step.
 
-    Pages are A4 landscape; there are ``1 + len(walkthrough.steps(scene.method))``
+    Pages are A4 landscape; there are ``1 + len(walkthrough.steps(scene.method, scene.settings.network))``
     of them. ``title`` names the image (a sample's title or a file name). A
     step's figure is embedded as an image at 150 dpi at its printed size; its
     words are real text (searchable, copyable), wrapped to the page and set as
     large as fits (13 pt down to 6 pt; tables in a monospaced font).
     """
     rec = methods.METHODS[scene.method]
-    total = 1 + len(rec.plan)
+    total = 1 + len(rec.step_keys(scene.settings.network))
     buf = io.BytesIO()
     metadata = {
         "Title": f"{rec.label(scene.chosen)}, step by step" + (f": {title}" if title else ""),
@@ -63,7 +63,7 @@ def handout_pdf(scene: Scene, *, title: str = "", progress: Progress = None) -> 
 def _handout_pages(scene: Scene, title: str = "") -> Iterator[Figure]:
     """The pages of :func:`handout_pdf` as figures, one at a time (also drawn to PNG when checking the layout)."""
     yield _cover_page(scene, title)
-    steps = walkthrough.steps(scene.method)
+    steps = walkthrough.steps(scene.method, scene.settings.network)
     for k, step in enumerate(steps, 1):
         yield _step_page(scene, k, len(steps), step, title)
 
@@ -103,7 +103,7 @@ def _page(title_text: str, scene: Scene, title: str, page: int, pages: int) -> F
 
 def _cover_page(scene: Scene, title: str) -> Figure:
     rec = methods.METHODS[scene.method]
-    pages = 1 + len(rec.plan)
+    pages = 1 + len(rec.step_keys(scene.settings.network))
     fig = _page(f"{rec.label(scene.chosen)}, step by step", scene, title, 1, pages)
     W, H = PAGE
     size = 12.0
@@ -144,7 +144,7 @@ def _settings_rows(scene: Scene, title: str) -> list[tuple[str, str]]:
     rows = [("Image", title or "(not named)")]
     reads = methods.METHODS[scene.method].options
     for o in OPTIONS:  # every setting that matters for this method, as its declaration words it
-        if not o.applies(reads):
+        if not o.applies(reads, s.network):
             continue
         value = getattr(s, o.field)
         words = o.words(value)
@@ -157,10 +157,12 @@ def _settings_rows(scene: Scene, title: str) -> list[tuple[str, str]]:
         elif o.field == "output_size":
             words += " bins per channel"
         rows.append((o.handout, words))
-        if o.field == "layer":
+        if o.field == "network" and s.pyramid:  # the level the box's size picked stands where VGG16's layer would
+            rows.append(("Level", f"P{s.layer[1:]}, picked by the box's size: {s.layer_label}"))
+        if o.field == "layer" or (o.field == "network" and s.pyramid):
             rows += [("Stride", f"{num(t.stride)} pixels per cell"), ("Feature map", f"{H} rows × {W} columns of cells, {C} channels")]
     i, j, k = scene.focus
-    picks = {st.picks for st in walkthrough.steps(scene.method)}
+    picks = {st.picks for st in walkthrough.steps(scene.method, scene.settings.network)}
     if picks - {""}:
         rows.append(("Close-up", f"bin ({i}, {j})" + (f", point {k + 1}" if "point" in picks else "")))
     shown = sorted(set(range(min(len(scene.rois), MAX_LISTED_ROIS))) | {scene.active})  # the followed one always

@@ -17,12 +17,12 @@ Progress = Callable[[int, int], None] | None
 
 
 def figure_png(scene: Scene, step: int, dpi: float = SLIDE_DPI) -> bytes:
-    """Step ``step`` (0-based, in ``walkthrough.steps(scene.method)``) as a PNG for a slide.
+    """Step ``step`` (0-based, in ``walkthrough.steps(scene.method, scene.settings.network)``) as a PNG for a slide.
 
     At ``dpi`` (default 150, :data:`~roi_viz.picture.files.SLIDE_DPI`) a figure ``w``
     inches wide is ``w * dpi`` pixels wide; the dpi is written into the file.
     """
-    steps = walkthrough.steps(scene.method)
+    steps = walkthrough.steps(scene.method, scene.settings.network)
     if not 0 <= step < len(steps):
         raise ValueError(f"{scene.method_name} has steps 0 to {len(steps) - 1}; got {step}.")
     if not dpi > 0:

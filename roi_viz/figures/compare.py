@@ -35,7 +35,8 @@ READ = "#bbbbbb"  # the cells a whole-cell method reads, laid at 0.55 over the c
 CELL_EDGE = Stroke("#b3b3b3", 0.6)
 BADGE, BADGE_TEXT = "#b00020", "UNTRAINED VGG16: features are random"
 # A method's record says its line style and marker as Matplotlib names them; here they are px and shapes.
-DASHES = {"-": (), "--": (8.0, 4.0), "-.": (8.0, 3.0, 2.0, 3.0), ":": (2.0, 3.0)}
+DASHES = {"-": (), "--": (8.0, 4.0), "-.": (8.0, 3.0, 2.0, 3.0), ":": (2.0, 3.0),
+          "-..": (8.0, 3.0, 2.0, 3.0, 2.0, 3.0)}  # "-..": dash, dot, dot (no Matplotlib name: ours)
 SHAPES = {"o": "circle", "s": "square", "^": "triangle", "D": "diamond"}
 VALUE_GAP = 2.0  # px kept clear between a printed value and its cell's edge (and its white line)
 
@@ -181,9 +182,11 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
     """Top: what each method reads. Bottom: its output for ``scene.channel``, one colour scale.
 
     ``traces``: method key -> trace of the same RoI; ``methods``: method key -> record. One column per method,
-    ``width`` px in all; every text at least ``text`` px, none overlapping another, none outside the drawing.
+    up to four side by side (five or more: two rows, the first the longer), ``width`` px in all; every text at least ``text`` px, none overlapping another, none outside the drawing.
     """
     n = len(traces)
+    per_row = math.ceil(n / math.ceil(n / 4))  # up to four columns side by side; five or more in two rows (3 + 2)
+    rows_of = math.ceil(n / per_row)
     big = text + 1
     win = window(scene)
     r0, r1, c0, c1 = win
@@ -199,7 +202,7 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
 
     row_labels = [str(r) for r in range(r0, r1 + 1)] + [str(i) for i in range(ph)]
     left = PAD + max(fonts.width(t, text) for t in row_labels) + 5  # room for the row numbers of the first column
-    col_w = (width - left - PAD - GAP * (n - 1)) / n
+    col_w = (width - left - PAD - GAP * (per_row - 1)) / per_row
     side = col_w
     cell = side / max(r1 - r0, c1 - c0)
     map_w, map_h = (c1 - c0) * cell, (r1 - r0) * cell
@@ -221,12 +224,17 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
     bottom = out_top + out_h + tick_h + PAD
 
     panels = []
+    tops = (map_top, set_top, cover_top, out_top)
     fits_all = values_fit(outs, out_cell, text)
+    row_h = bottom - y + GAP  # one row of columns, names to output numbers
     for k, (key, trace) in enumerate(traces.items()):
         rec = methods[key]
-        x = left + k * (col_w + GAP)
+        x = left + (k % per_row) * (col_w + GAP)
+        dy = (k // per_row) * row_h
+        first = k % per_row == 0  # the first column of its row carries the row numbers
+        map_top, set_top, cover_top, out_top = (v + dy for v in tops)
         mid = x + col_w / 2
-        marks += _lines(mid, y, names[key], big, "middle", colour=rec.style[0], weight="bold", kind="method")
+        marks += _lines(mid, y + dy, names[key], big, "middle", colour=rec.style[0], weight="bold", kind="method")
         mx = x + (col_w - map_w) / 2
         read = Panel(mx, map_top, map_w, map_h, (float(c0), float(c1)), (float(r0), float(r1)),
                      tuple(reads(rec, trace, scene.features[scene.channel], win)))
@@ -238,7 +246,7 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
             if x - GAP / 2 + 1 <= px - half and px + half <= x + col_w + GAP / 2 - 1:  # clear of the next column's
                 marks.append(Line(((px, map_top + map_h), (px, map_top + map_h + 3)), Stroke("#555555", 1.0), kind="tick"))
                 marks.append(Text(px, map_top + map_h + 3, str(int(c)), text, anchor="middle", kind="tick"))
-        if k == 0:
+        if first:
             for r in _ticks(r0, r1, map_h, fonts.height(text) + 2):
                 _, py = read.to_px(c0, r)
                 if py + fonts.height(text) / 2 > map_top + map_h:  # it would meet the column numbers below
@@ -251,14 +259,14 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
                              fits_all, text)
         out = Panel(ox, out_top, out_w, out_h, (0.0, float(pw)), (0.0, float(ph)), tuple(cells))
         panels.append(out)
-        if k == 0:
+        if first:
             for j in _ticks(0, pw - 1, out_w * (pw - 1) / pw, fonts.width(str(pw - 1), text) + 4):
                 px, _ = out.to_px(j + 0.5, ph)
                 marks.append(Text(px, out_top + out_h + 3, str(int(j)), text, anchor="middle", kind="tick"))
             for i in _ticks(0, ph - 1, out_h * (ph - 1) / ph, fonts.height(text) + 2):
                 _, py = out.to_px(0, i + 0.5)
                 marks.append(Text(ox - 4, py, str(int(i)), text, anchor="end", baseline="middle", kind="tick"))
-    footer = bottom
+    footer = bottom + (rows_of - 1) * row_h
     if not fits_all:
         note = fonts.wrap("The cells are too small to print their values here: the table below gives them "
                           "(and, on the page, a hover over a cell).", text, width - 2 * PAD)

@@ -22,6 +22,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from ..lesson.detector_words import floor_digits, level_digits, level_of, level_sums
 from ..lesson.numbers import eq, exact, num, rows_by_columns
 from ..ops import geometry as g
 from ..ops.pyramid import EPS, fpn_level, levels_of
@@ -45,12 +46,7 @@ def _f(v: float, digits: int = 2) -> str:
     return num(v, digits).replace("-", "−")
 
 
-def _digits_for_floor(v: float) -> int:
-    """Decimals enough that ``v`` written rounded still floors to ``floor(v)`` (3.9999996 is not written 4)."""
-    for d in range(2, 10):
-        if math.floor(round(v, d)) == math.floor(v):
-            return d
-    return 10
+_digits_for_floor = floor_digits  # one rule for the figure and the words
 
 
 def _size(input_size) -> tuple[float, float]:
@@ -217,18 +213,13 @@ def describe_level(box: Sequence[float], *, input_size, strides: Sequence[float]
     heading = f"Which level of the pyramid: a {exact(w)}×{exact(h)} px box is pooled from P{k} (stride {stride})"
     s.title(heading)
     _number_line(s, a["side"], levels, k)
-    d = _digits_for_floor(a["raw"])
-    if float(a["log"]).is_integer():  # exactly on a boundary: the sum shows the 0.000001 that decides it
-        d = max(d, 6)
-    s.note(f"√(w·h) = √({exact(w)} × {exact(h)}) {eq(a['side'])} {_f(a['side'])} px", colour="#000000",
-           kind="arithmetic")
-    # Near a boundary the logarithm and the sum keep the decimals that tell which side of it the box is.
+    # The rule's arithmetic in the words' own strings (lesson.detector_words.level_sums): near a boundary the
+    # logarithm and the sum keep the decimals that tell which side of it the box is.
+    lv = level_of((x, y, w, h), strides)
+    d = level_digits(lv)
     lg = _f(a["log"], d)
-    s.note(f"log2({_f(a['side'])} / 224) {eq(a['log'])} {lg}", colour="#000000", kind="arithmetic")
-    s.note(f"4 + ({lg}) + 0.000001 {'≈' if abs(float(num(a['raw'], d)) - a['raw']) > 1e-12 else '='} "
-           f"{_f(a['raw'], d)}; floor → {_f(a['floor'])}", colour="#000000", kind="arithmetic")
-    clamp = f"clamped to {levels[0]}..{levels[-1]}" + ("" if a["floor"] == k else f": {_f(a['floor'])} → {k}")
-    s.note(f"{clamp} → P{k}, stride {stride} px", colour="#000000", kind="arithmetic")
+    for line in level_sums(lv):
+        s.note(line, colour="#000000", kind="arithmetic")
     s.note("The 0.000001 is torchvision's: a box exactly on a boundary goes to the level above.")
     # The box on each level's grid.
     captions = []

@@ -153,8 +153,13 @@ def alt_text(scene: Scene, title: str) -> str:
     r = scene.chosen
     k = reach(scene)
     out = "; ".join(", ".join(row) for row in output_rows(scene))
+    which = f"channel {scene.channel}"
+    if hasattr(r, "follows"):  # position-sensitive: a map channel is followed through its group's output channel
+        c = r.follows(scene.channel)
+        which = (f"output channel {c} (map channel {scene.channel}'s group)" if c is not None
+                 else f"channel {scene.channel} (no bin reads it: 0)")
     return (f"{title}. {scene.method_name} on RoI {_box(r.roi)} pixels of a "
             "{} × {} input, stride {}: ".format(*scene.input_dims, exact(r.stride))
             + f"projected to {_box(r.projected)} cells, {_what_happens(scene, k)}; "
             f"{k.share} of the RoI reaches the output. "
-            f"Output of channel {scene.channel}, row by row: {out}.")
+            f"Output of {which}, row by row: {out}.")

@@ -67,6 +67,94 @@ def level_of(box: Sequence[float], strides: Sequence[int] = STRIDES) -> Level:
     return Level(w, h, float(side), float(log), float(raw), int(math.floor(raw)), k, 2 ** k, levels)
 
 
+def floor_digits(v: float) -> int:
+    """Decimals enough that ``v`` written rounded still floors to ``floor(v)`` (3.9999996 is not written 4)."""
+    for d in range(2, 10):
+        if math.floor(round(v, d)) == math.floor(v):
+            return d
+    return 10
+
+
+def level_digits(lv: Level) -> int:
+    """Decimals of the logarithm and the sum, as the level figure writes them: enough to tell which side of a
+    boundary the box is, and 6 when it is exactly on one (the 0.000001 decides it)."""
+    d = floor_digits(lv.raw)
+    return max(d, 6) if float(lv.log).is_integer() else d
+
+
+def level_sums(lv: Level) -> list[str]:
+    """The rule's arithmetic, one line per step, as the level figure writes it (the same strings)."""
+    d = level_digits(lv)
+    lg = f(lv.log, d)
+    lo, hi = lv.levels[0], lv.levels[-1]
+    clamp = f"clamped to {lo}..{hi}" + ("" if lv.floor == lv.level else f": {f(lv.floor)} → {lv.level}")
+    return [f"√(w·h) = √({exact(lv.w)} × {exact(lv.h)}) {eq(lv.side)} {f(lv.side)} px",
+            f"log2({f(lv.side)} / 224) {eq(lv.log)} {lg}",
+            f"4 + ({lg}) + 0.000001 {'≈' if abs(float(num(lv.raw, d)) - lv.raw) > 1e-12 else '='} "
+            f"{f(lv.raw, d)}; floor → {f(lv.floor)}",
+            f"{clamp} → P{lv.level}, stride {lv.stride} px"]
+
+
+def step_level(scene) -> str:
+    """The walkthrough's level step on a feature pyramid: the rule's arithmetic for the followed RoI (the numbers
+    of its figure, :func:`level_sums`), what it buys, and that the next steps read that level's map.
+
+    ``scene``: a :class:`~roi_viz.state.scene.Scene` on a pyramid, its settings resolved to the box's level.
+    """
+    from ..model.layers import NETWORKS
+
+    net = NETWORKS[scene.settings.network]
+    box = scene.rois[scene.active]
+    lv = level_of(box, net.strides)
+    names = ", ".join(f"P{k}" for k in lv.levels)
+    pitch = ", ".join(str(2 ** k) for k in lv.levels)
+    edges = ", ".join(exact(CANONICAL_SIZE * 2.0 ** (k - CANONICAL_LEVEL)) for k in lv.levels[1:])
+    sums = level_sums(lv)
+    said = (f"**Which level.** {net.name} keeps {len(lv.levels)} maps of this picture ({names}), whose cells are "
+            f"{pitch} px apart. Your box is pooled from one of them, picked by its size alone: FPN's rule, as "
+            f"torchvision's `LevelMapper` computes it (a box of 224 × 224 px goes to P4; each halving of √(w·h) "
+            f"goes one level finer, each doubling one coarser, so the boundaries are {edges} px).\n\n"
+            + "\n".join(f"- {line}" for line in sums)
+            + f"\n\nThe box is {exact(lv.w)} × {exact(lv.h)} px, so it is pooled from **P{lv.level}, stride "
+            f"{lv.stride} px**. ")
+    if lv.floor != lv.level:
+        edge = "finest" if lv.floor < lv.levels[0] else "coarsest"
+        said += f"There is no P{f(lv.floor)}: the rule is clamped to the pyramid, so it goes to the {edge} level. "
+    said += (f"On P{lv.level} it spans {rows_by_columns(lv.h / lv.stride, lv.w / lv.stride)} "
+             f"({f(lv.side / lv.stride)} cells by √(w·h)). The 0.000001 is torchvision's: a box exactly on a "
+             f"boundary goes to the level above. From here on, every step reads P{lv.level}'s map "
+             f"({scene.features.shape[0]} channels, {scene.features.shape[1]} rows × {scene.features.shape[2]} "
+             f"columns); grow the box past a boundary and the lesson moves to another level.")
+    if not scene.pretrained:
+        said += ("\n\n> ⚠ **Untrained network.** The COCO weights of torchvision's Faster R-CNN could not be "
+                 f"loaded, so these features come from an untrained {net.name} (fixed random seed). The level "
+                 "and the arithmetic are exactly the same; the activations mean nothing.")
+    return said
+
+
+def step_image(scene) -> str:
+    """The walkthrough's first step on a feature pyramid: the input, the pyramid's grids, and the followed RoI.
+
+    The grid drawn is the one of the level the RoI's size picked (``scene.settings``, resolved); the next step says why.
+    """
+    from ..lesson.words import input_words
+    from ..model.layers import NETWORKS
+
+    net = NETWORKS[scene.settings.network]
+    s = scene.pooled.stride
+    x, y, w, h = scene.pooled.roi
+    H, W = scene.pooled.map_size
+    pitch = ", ".join(exact(st) for st in net.strides)
+    return (f"**The model input.** {input_words(scene)}, the size the network receives. {net.name} does not give "
+            f"one grid but {len(net.layers)}, one per level of its pyramid ({', '.join(net.layers)}), whose cells are "
+            f"{pitch} pixels apart on the image. The grid drawn is the one your box is pooled from: "
+            f"{scene.settings.layer}, its lines {exact(s)} pixels apart (the **stride**), {H} rows × {W} columns of "
+            f"cells in all; the next step says why this level.\n\n"
+            f"The thick box is **RoI {scene.active + 1}** of {len(scene.rois)}: top-left corner "
+            f"x = {exact(x)}, y = {exact(y)}, size w = {exact(w)} × h = {exact(h)} pixels. "
+            "An RoI is only a proposal: a region some earlier stage wants the detector to examine, not an answer.")
+
+
 def level_words(box: Sequence[float], strides: Sequence[int] = STRIDES) -> str:
     """Why the box is pooled from its level, in a paragraph: the rule's arithmetic and what it buys."""
     lv = level_of(box, strides)

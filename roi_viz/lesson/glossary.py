@@ -36,6 +36,7 @@ GLOSSARY: dict[str, str] = {
     "pyramid": "A feature pyramid (FPN): one map per level, each half as fine as the last; torchvision's Faster R-CNN pools from P2 to P5 (strides 4 to 32).",
     "level": "One map of a pyramid: level k has stride 2^k px (P2: 4, P5: 32); a box is pooled from the level its size picks.",
     "regression target": "The four numbers (tx, ty, tw, th) that move a proposal onto its ground-truth box; the box head learns to predict them.",
+    "position-sensitive": "R-FCN's pooling (Dai et al., 2016): the channels come in one group per bin position, and each bin reads only its own group's channel, averaged; here VGG16's first channels stand in for the score maps R-FCN trains.",
 }
 
 # Where a term first appears in a step's words, this follows it in brackets.

@@ -34,9 +34,10 @@ EMPTY_BIN = (
 def untrained_warning(scene: Scene) -> str:
     if scene.pretrained:
         return ""
+    weights, name = ("COCO weights", "ResNet-50-FPN") if scene.settings.pyramid else ("ImageNet weights", "VGG16")
     return (
-        "\n\n> ⚠ **Untrained network.** The ImageNet weights could not be loaded, so these "
-        "features come from an untrained VGG16 (fixed random seed). The arithmetic is exactly "
+        f"\n\n> ⚠ **Untrained network.** The {weights} could not be loaded, so these "
+        f"features come from an untrained {name} (fixed random seed). The arithmetic is exactly "
         "the same; the activations mean nothing."
     )
 

@@ -52,7 +52,7 @@ class Backbone:
 class FeatureMap:
     """The output of the network for one image."""
 
-    values: np.ndarray  # C x H x W float32
+    values: np.ndarray  # C x H x W float32; for a feature pyramid, a tuple of such maps, one per level, finest first
     layer: str
     stride: int
     input_size: int

@@ -1,11 +1,19 @@
-"""Where VGG16 is cut, and what that means for the grid: no torch needed to know it.
+"""The networks and where their maps are read, and what that means for the grid: no torch needed to know it.
 
-``vgg16().features`` is 31 layers; the papers cut it in two places:
+Two networks (:data:`NETWORKS`):
 
-- ``pool5`` (all 31): stride 32, so a 512 x 512 input gives a 16 x 16 grid,
-  as in the article;
-- ``conv5_3`` (``features[:30]``, conv5_3 and its ReLU): stride 16, the layer
-  the Fast R-CNN paper pools from.
+- ``vgg16``: ``vgg16().features`` is 31 layers; the papers cut it in two places:
+
+  - ``pool5`` (all 31): stride 32, so a 512 x 512 input gives a 16 x 16 grid,
+    as in the article;
+  - ``conv5_3`` (``features[:30]``, conv5_3 and its ReLU): stride 16, the layer
+    the Fast R-CNN paper pools from.
+
+- ``resnet50_fpn``: ResNet-50 with a feature pyramid, as torchvision's Faster R-CNN builds it
+  (:mod:`roi_viz.model.pyramid`): four maps P2 to P5 of 256 channels at strides 4, 8, 16 and 32. The
+  student does not pick one: each box is pooled from the level its size picks
+  (:func:`roi_viz.ops.fpn_level`), so a scene's settings carry the level resolved for its box
+  (:meth:`roi_viz.state.settings.Settings.at_box`).
 """
 from __future__ import annotations
 
@@ -15,13 +23,37 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Layer:
     name: str
-    end: int  # the map is ``features[:end](image)``
+    end: int  # VGG16: the map is ``features[:end](image)``; a pyramid level: its index, finest first
     stride: int  # input pixels per cell
     label: str
     channels: int = 512  # every stage of VGG16 after conv4 has 512
 
 
+@dataclass(frozen=True)
+class Network:
+    key: str  # "vgg16", "resnet50_fpn": in settings, links and the CLI
+    name: str  # "VGG16"
+    label: str  # the sidebar's words for it
+    layers: tuple[str, ...]  # its maps, keys of LAYERS (a pyramid's finest first)
+    pyramid: bool = False  # several maps, the level picked by the box's size
+
+    @property
+    def strides(self) -> tuple[int, ...]:
+        return tuple(LAYERS[k].stride for k in self.layers)
+
+
 LAYERS = {
     "pool5": Layer("pool5", 31, 32, "VGG16 up to pool5 (stride 32)"),
     "conv5_3": Layer("conv5_3", 30, 16, "VGG16 up to conv5_3 + ReLU (stride 16)"),
+    **{f"P{k}": Layer(f"P{k}", k - 2, 2 ** k, f"ResNet-50-FPN level P{k} (stride {2 ** k})", 256) for k in (2, 3, 4, 5)},
 }
+
+NETWORKS = {
+    n.key: n
+    for n in (
+        Network("vgg16", "VGG16", "VGG16 (one map: pool5 or conv5_3)", ("pool5", "conv5_3")),
+        Network("resnet50_fpn", "ResNet-50-FPN", "ResNet-50 with a feature pyramid (P2–P5, level by the box's size)",
+                ("P2", "P3", "P4", "P5"), pyramid=True),
+    )
+}
+VGG_LAYERS = NETWORKS["vgg16"].layers  # the layers the student picks from; a pyramid's level is picked by the box

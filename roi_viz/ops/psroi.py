@@ -15,13 +15,14 @@ float32 arithmetic included, quirks included: see :func:`ps_roi_pool`.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
 
 from . import geometry as g
 from .maps import as_numpy_map
-from .roialign import roi_align
+from .roialign import AlignTrace, roi_align
 
 
 def _groups(fm: np.ndarray, output_size) -> tuple[int, int, int]:
@@ -107,3 +108,96 @@ def ps_roi_align(feature_map, roi: Sequence[float], *, stride: float,
         for j in range(pw):
             out[:, i, j] = full[[group_channel(c, i, j, (ph, pw)) for c in range(cout)], i, j]
     return out
+
+
+# ------------------------------------------------------------------ the page's method: a trace that follows a channel
+@dataclass(frozen=True)
+class PSAlignTrace(AlignTrace):
+    """Position-sensitive RoIAlign on one RoI, with what the page needs to follow one map channel through it.
+
+    A real R-FCN head makes its ``k² · C'`` score maps with a 1 x 1 conv layer; VGG16's map (512
+    channels) was not trained for that. Here the method reads the map's first ``k² · C'`` channels,
+    ``C' = floor(C / (ph · pw))``, in ``ph · pw`` groups (torchvision's layout, :func:`group_channel`),
+    and leaves the last ``C - k² · C'`` channels unread. ``scores`` (``C' x ph x pw``) is the real
+    output, equal to ``torchvision.ops.ps_roi_align`` on those channels.
+
+    The page follows one map channel ``ch`` at a time, so ``output`` and ``sample_values`` are
+    indexed by the *map's* channel (``C x ph x pw`` and ``C x ph x pw x n``): channel ``ch`` is followed
+    through the output channel whose group holds it, ``c' = ch // (ph · pw)``, and ``output[ch, i, j]``
+    is ``scores[c', i, j]``: bin ``(i, j)`` read at its sampling points in channel
+    ``group_channel(c', i, j)``, averaged. A channel past ``k² · C'`` is read by no bin: its rows are 0
+    and :meth:`follows` says ``None``. ``C' = 0`` (more bins than channels) leaves every row 0.
+
+    Geometry (bins, points, ``samples`` in cells, ``(y, x)``) is RoIAlign's with ``aligned=True``.
+    """
+
+    scores: np.ndarray = field(default=None, repr=False)  # C' x ph x pw: the real output
+    map_channels: int = 0  # C, the map's channels
+
+    @property
+    def channels(self) -> int:
+        """``C'``: the real output's channels (``output`` has a row per map channel only to follow one)."""
+        return self.out_channels
+
+    @property
+    def groups(self) -> int:
+        """``ph · pw``: one group of channels per bin position."""
+        return self.output_size[0] * self.output_size[1]
+
+    @property
+    def out_channels(self) -> int:
+        """``C' = floor(C / (ph · pw))``."""
+        return int(self.scores.shape[0])
+
+    @property
+    def channels_used(self) -> int:
+        """``ph · pw · C'``: the map's channels any bin reads (the first ones)."""
+        return self.groups * self.out_channels
+
+    def follows(self, channel: int) -> int | None:
+        """The output channel ``c'`` that map channel ``channel`` is followed through; ``None`` if no bin reads it."""
+        c = int(channel) // self.groups
+        return c if 0 <= int(channel) and c < self.out_channels else None
+
+    def read_channel(self, channel: int, i: int, j: int) -> int | None:
+        """The map channel that bin ``(i, j)`` reads for the output channel map ``channel`` is followed through."""
+        c = self.follows(channel)
+        return None if c is None else group_channel(c, i, j, self.output_size)
+
+    def details(self) -> dict:
+        """RoIAlign's numbers, and the groups: ``C'``, the channels read, the real ``C' x ph x pw`` output."""
+        return {**super().details(),
+                "position_sensitive": {"groups": self.groups, "out_channels": self.out_channels,
+                                       "map_channels": self.map_channels, "channels_used": self.channels_used,
+                                       "scores": self.scores.tolist()}}
+
+
+def ps_align_trace(feature_map, roi: Sequence[float], *, stride: float,
+                   output_size: int | tuple[int, int] = (3, 3), sampling_ratio: int = -1,
+                   method: str = "psroi") -> PSAlignTrace:
+    """Position-sensitive RoIAlign on the map's first ``ph · pw · C'`` channels, as a :class:`PSAlignTrace`.
+
+    Args:
+        feature_map: ``C x H x W``; any ``C`` (the channels past ``ph · pw · floor(C / (ph · pw))`` are unread).
+        roi: ``(x, y, w, h)`` in input pixels.
+        method: the record's key, kept in the trace (figures look its record up by it).
+    """
+    fm = as_numpy_map(feature_map)
+    ph, pw = g.check_output_size(output_size)
+    k2 = ph * pw
+    cout = fm.shape[0] // k2
+    full = roi_align(fm, roi, stride=stride, output_size=(ph, pw), sampling_ratio=sampling_ratio, aligned=True)
+    C = fm.shape[0]
+    n = full.sample_values.shape[-1]
+    output = np.zeros((C, ph, pw), dtype=full.output.dtype)
+    values = np.zeros((C, ph, pw, n), dtype=full.sample_values.dtype)
+    scores = np.zeros((cout, ph, pw), dtype=full.output.dtype)
+    for i in range(ph):
+        for j in range(pw):
+            read = [group_channel(c, i, j, (ph, pw)) for c in range(cout)]
+            scores[:, i, j] = full.output[read, i, j]
+            for c in range(cout):  # every map channel of output channel c's groups is followed through c
+                output[c * k2:(c + 1) * k2, i, j] = full.output[read[c], i, j]
+                values[c * k2:(c + 1) * k2, i, j] = full.sample_values[read[c], i, j]
+    kept = {f: getattr(full, f) for f in full.__dataclass_fields__ if f not in ("output", "sample_values", "method")}
+    return PSAlignTrace(**kept, method=method, output=output, sample_values=values, scores=scores, map_channels=C)

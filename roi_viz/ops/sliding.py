@@ -67,7 +67,10 @@ def slide_roi(
         feature_map: ``C x H x W``.
         roi: ``(x, y, w, h)`` in input pixels: the starting position.
         runs: method key -> ``run(feature_map, roi)`` returning a trace with
-            ``output`` and ``coverage`` (each method with its options bound).
+            ``output`` and ``coverage`` (each method with its options bound); a run
+            with ``reads_other_channels`` set is given the whole map (a position-
+            sensitive bin reads another channel than the one followed), the others
+            the followed channel alone.
         stride: image pixels per cell; the box moves in cells.
         output_size: ``(ph, pw)`` of every method's output.
         channel: the channel whose value is followed.
@@ -93,7 +96,9 @@ def slide_roi(
         dx, dy = (off * stride, 0.0) if axis == "x" else (0.0, off * stride)
         moved = (box[0] + dx, box[1] + dy, box[2], box[3])
         for m, run in runs.items():
-            trace = run(one, moved)
-            values[m][k] = trace.output[0, i, j]
+            # A position-sensitive bin reads another channel than the one followed: such a run gets the whole map.
+            whole = getattr(run, "reads_other_channels", False)
+            trace = run(fm if whole else one, moved)
+            values[m][k] = trace.output[channel if whole else 0, i, j]
             coverage[m][k] = trace.coverage
     return Slide(axis, offsets, float(stride), int(channel), (int(i), int(j)), values, coverage)

@@ -8,7 +8,8 @@ flag, and the handout's row. The page's sidebar (``ui/sidebar.py``), the link
 more declaration here and a field of ``Settings``.
 
 An option a method reads only (``per_method``) is shown, written and printed
-only when the chosen method's record lists it in its ``options``.
+only when the chosen method's record lists it in its ``options``; one that only
+some networks have (``networks``: VGG16's layer) only on those.
 
 Pure: no Streamlit, no Matplotlib, no torch.
 """
@@ -20,7 +21,7 @@ from fractions import Fraction
 from typing import Any, Callable
 
 from ..model.images import INPUT_SIZES, SHAPES
-from ..model.layers import LAYERS
+from ..model.layers import LAYERS, NETWORKS, VGG_LAYERS
 from ..ops.sliding import AXES  # noqa: F401  (the op checks a slide's direction, so the list lives beside it)
 from .settings import MAX_OUTPUT, MODES, Settings
 
@@ -75,6 +76,7 @@ class Option:
     high: int = 0
     per_method: bool = False  # read by some methods only (their record's ``options``)
     control: str = "radio"  # how the sidebar offers a choice: "radio", "radio-row" (one line) or "selectbox"
+    networks: tuple[str, ...] = ()  # shown and printed only on these networks; () on every one
 
     # ---------------------------------------------------------------- words
     def words(self, value: Any) -> str:
@@ -126,7 +128,7 @@ class Option:
         if self.kind == "channel":
             if t == "auto":
                 return None
-            high = LAYERS[(settings or Settings()).layer].channels - 1
+            high = (settings or Settings()).channels - 1
             v = whole_number(t)
             if not 0 <= v <= high:
                 raise ValueError(f"is not between 0 and {high}")
@@ -139,9 +141,10 @@ class Option:
             raise ValueError("is not a multiple of 32")
         return v
 
-    def applies(self, method_options) -> bool:
-        """Whether this option matters for a method that reads ``method_options``."""
-        return not self.per_method or self.field in method_options
+    def applies(self, method_options, network: str | None = None) -> bool:
+        """Whether this option matters for a method that reads ``method_options`` (on ``network``, if given)."""
+        on_network = network is None or not self.networks or network in self.networks
+        return on_network and (not self.per_method or self.field in method_options)
 
 
 # Each method's name by key. The records sit above the settings, so they fill this in themselves
@@ -156,6 +159,12 @@ def _methods() -> dict[str, str]:
 MODE_WORDS = {"avg": "mean of the points", "max": "max of the points"}
 
 OPTIONS: tuple[Option, ...] = (
+    # First: the layer and the channel are read against it.
+    Option("network", "Network",
+           "VGG16 gives one map (pool5 or conv5_3), as the article and Fast R-CNN. ResNet-50 with a feature pyramid "
+           "(torchvision's Faster R-CNN backbone) gives four, P2 to P5 at strides 4, 8, 16 and 32, and each box is "
+           "pooled from the level its size picks: √(w·h) = 224 px goes to P4, each halving one level finer.",
+           "net", "--network", "Network", "choice", lambda: {k: v.label for k, v in NETWORKS.items()}),
     Option("input_size", "Model input size (pixels)",
            "The side of the square the image is resized to, or, with its proportions kept, its shorter side. "
            "Fast R-CNN's paper used 600 (the longer side at most 1,000); sizes here are multiples of 32, and 576 is "
@@ -168,7 +177,8 @@ OPTIONS: tuple[Option, ...] = (
            "shape", "--shape", "Input shape", "choice",
            lambda: {"square": "Square, S × S (the article)", "aspect": "Proportions kept, shorter side S (Fast R-CNN)"}),
     Option("layer", "Feature layer", "Where VGG16 is cut: pool5 (stride 32) or conv5_3 and its ReLU (stride 16).",
-           "layer", "--layer", "Layer", "choice", lambda: {k: v.label for k, v in LAYERS.items()}, control="selectbox"),
+           "layer", "--layer", "Layer", "choice", lambda: {k: LAYERS[k].label for k in VGG_LAYERS}, control="selectbox",
+           networks=("vgg16",)),
     Option("method", "How the RoI becomes a fixed-size tensor", "The method the walkthrough follows.",
            "method", "--method", "Method", "choice", _methods),
     Option("scheme", "Rounding rule",

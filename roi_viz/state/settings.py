@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..model.images import DEFAULT_INPUT_SIZE, INPUT_SIZES, SHAPES
-from ..model.layers import LAYERS
-from ..ops.geometry import SCHEMES, check_output_size
+from ..model.layers import LAYERS, NETWORKS
+from ..ops.geometry import SCHEMES, check_output_size, check_roi
+from ..ops.pyramid import fpn_level
 
 MODES = ("avg", "max")
 MAX_OUTPUT = 14  # bins per side the page offers; the library takes any size
@@ -19,9 +20,12 @@ MAX_OUTPUT = 14  # bins per side the page offers; the library takes any size
 
 @dataclass(frozen=True)
 class Settings:
+    network: str = "vgg16"  # a key of roi_viz.model.layers.NETWORKS: VGG16, or ResNet-50 with a feature pyramid
     input_size: int = DEFAULT_INPUT_SIZE  # the picture is resized to S x S pixels (or its shorter side to S)
     shape: str = "square"  # "square": S x S, as the article; "aspect": proportions kept, as Fast R-CNN
-    layer: str = "pool5"  # where VGG16 is cut: pool5 (stride 32) or conv5_3 (stride 16)
+    # Where VGG16 is cut: pool5 (stride 32) or conv5_3 (stride 16). On the pyramid the student's choice is
+    # "by the box's size": it holds VGG16's layer for when they switch back, until at_box resolves a level (P2..P5).
+    layer: str = "pool5"
     method: str = "pool"  # a key of roi_viz.methods.METHODS
     scheme: str = "article"  # RoI pooling and RoIWarp: the rounding rule
     output_size: tuple[int, int] = (3, 3)  # (rows, columns) of the output
@@ -37,6 +41,8 @@ class Settings:
             raise ValueError(f"The input size must be a multiple of 32 from {INPUT_SIZES[0]} to {INPUT_SIZES[-1]}.")
         if self.shape not in SHAPES:
             raise ValueError(f"The input shape must be one of {', '.join(SHAPES)}; got {self.shape!r}.")
+        if self.network not in NETWORKS:
+            raise ValueError(f"The network must be one of {', '.join(NETWORKS)}; got {self.network!r}.")
         if self.layer not in LAYERS:
             raise ValueError(f"The layer must be one of {', '.join(LAYERS)}; got {self.layer!r}.")
         if self.scheme not in SCHEMES:
@@ -46,12 +52,41 @@ class Settings:
         object.__setattr__(self, "output_size", check_output_size(self.output_size))
 
     @property
+    def pyramid(self) -> bool:
+        """The network keeps a feature pyramid: each box is pooled from the level its size picks."""
+        return NETWORKS[self.network].pyramid
+
+    @property
+    def resolved(self) -> bool:
+        """``layer`` names one of this network's maps (on the pyramid: after :meth:`at_box`)."""
+        return self.layer in NETWORKS[self.network].layers
+
+    @property
     def stride(self) -> int:
+        """Input pixels per cell of the map read (on the pyramid, of the level :meth:`at_box` resolved)."""
         return LAYERS[self.layer].stride
 
     @property
+    def channels(self) -> int:
+        """Channels of the map read: 512 for VGG16, 256 at every level of the pyramid."""
+        return LAYERS[self.layer if self.resolved else NETWORKS[self.network].layers[0]].channels
+
+    @property
     def layer_label(self) -> str:
+        if self.pyramid and not self.resolved:
+            return "ResNet-50-FPN, the level picked by the box's size (P2–P5, strides 4–32)"
         return LAYERS[self.layer].label
+
+    def at_box(self, roi) -> "Settings":
+        """These settings for the box ``(x, y, w, h)`` (input pixels): on the pyramid, ``layer`` is the level
+        :func:`~roi_viz.ops.fpn_level` picks for its size (``P2``..``P5``), so ``stride`` is that level's;
+        VGG16's settings come back as they are."""
+        if not self.pyramid:
+            return self
+        _, _, w, h = check_roi(roi)
+        net = NETWORKS[self.network]
+        ks = [int(k[1:]) for k in net.layers]
+        return self.with_(layer=f"P{fpn_level(w, h, k_min=ks[0], k_max=ks[-1])}")
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)

@@ -167,7 +167,7 @@ def test_the_handout_names_it_and_has_a_page_per_step(scene):
 
 def test_the_comparison_includes_it(scene):
     traces = methods.run_all(scene.features, ROI, scene.settings)
-    assert list(traces)[-1] == KEY and len(traces) == 5
+    assert list(traces)[-1] == KEY and len(traces) == len(methods.METHODS)
     # Drawn as a whole-cell method: its column reads blocks of whole cells (or Fast R-CNN's bin edges), named.
     from roi_viz.figures.compare import describe_compare
     from roi_viz.picture.spec import Text

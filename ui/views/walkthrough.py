@@ -67,7 +67,8 @@ def show_described(scene, step, name: str, alt: str, present: bool) -> None:
     from dataclasses import replace
 
     def drawing(width: float, text: float):
-        return replace(cache.step_drawing(name, scene, step, width, text), alt=alt)
+        d = cache.step_drawing(name, scene, step, width, text)
+        return replace(d, alt=alt + (d.alt if step.own_alt else ""))  # its own words after the step's title
 
     if present:
         d, shown = figure.for_projector(lambda f: drawing(figure.PAGE_WIDTH, figure.PAGE_TEXT * f))
@@ -85,7 +86,7 @@ def render(context: Context) -> None:
     from roi_viz import walkthrough
 
     place = session().place
-    steps = walkthrough.steps(scene.method)
+    steps = walkthrough.steps(scene.method, scene.settings.network)
     last = len(steps) - 1
     place.step = min(place.step, last)
     # Beside the photo the lesson's column is narrow: the words go under the figure; a projector has room for both.
@@ -102,7 +103,8 @@ def render(context: Context) -> None:
         step_controls(steps, last, present)
     step = steps[place.step]
     with left.container(key="step-figure"):
-        alt = alt_text(scene, f"Step {place.step + 1}: {step.title}")
+        title = f"Step {place.step + 1}: {step.title}"
+        alt = f"{title}. " if step.own_alt else alt_text(scene, title)
         show_described(scene, step, cache.figure_key(scene, step, key, False), alt, present)
     if not present:
         figure.numbers(key_numbers(scene), output_rows(scene))

@@ -1,0 +1,144 @@
+"""Position-sensitive RoIAlign's own steps, described (no painting library).
+
+Every function takes a :class:`~roi_viz.state.scene.Scene` whose ``chosen`` is a
+:class:`~roi_viz.ops.psroi.PSAlignTrace` and returns a :class:`~roi_viz.picture.spec.Drawing`
+``width`` px wide whose smallest text is ``text`` px. Map figures are in cells: cell ``(r, c)``
+covers ``[c, c+1) x [r, r+1)``, x counts columns, y rows, row 0 on top.
+
+- :func:`describe_sampling`: RoIAlign's bins and points (the shared figure, its points read in the shown channel).
+- :func:`describe_groups`: the bins over the map, each labelled with the channel it reads and the mean it
+  gives for the output channel followed; all printed or none (a note then says where they are).
+- :func:`describe_output`: the ``ph x pw`` output of the followed output channel.
+
+The numbers come from :mod:`roi_viz.lesson.psroi_words` (the step's words read the same ones).
+"""
+from __future__ import annotations
+
+import dataclasses
+
+from ..lesson import psroi_words as pw_words
+from ..lesson.numbers import value
+from ..picture import fonts, scale
+from ..picture.spec import Drawing, Rect, Text
+from ..state.scene import Scene
+from . import look
+from . import sampling as dsa
+from .compare import VALUE_GAP, output_cells, values_fit
+from .frame import Entry, Sheet, cell_lines
+
+WIDTH, TEXT = 560.0, 13.0
+FACE = 0.55  # a bin's face: its value's colour laid at this over white, so the printed words read on it
+
+
+def describe_sampling(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
+    """RoIAlign's sampling figure for the same box and ratio: position-sensitive RoIAlign reads at those points."""
+    return dsa.describe_sampling(pw_words.plain_align(scene), width=width, text=text)
+
+
+def _labels(b: pw_words.BinRead) -> tuple[str, str]:
+    return f"ch {b.channel}", value(b.mean)
+
+
+def labels_fit(reads: list[pw_words.BinRead], cell_w: float, cell_h: float, size: float) -> bool:
+    """Whether every bin's two lines (its channel, its mean) fit inside the smallest bin, ``cell_w x cell_h`` px,
+    clear of its edges (the bin line's half width and its white frame included)."""
+    if not reads:
+        return False
+    edge = look.BIN_STROKE.edge_width / 2 + VALUE_GAP
+    widest = max(fonts.width(t, size) for b in reads for t in _labels(b))
+    return cell_w >= widest + 2 * edge and cell_h >= 2 * fonts.height(size) + 2 + 2 * edge
+
+
+def describe_groups(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
+    """The bins over the map, each labelled with its channel and the mean it gives (output channel followed).
+
+    Each bin is a rectangle at its fractional edges, its face the colour of its mean (one scale, shown below),
+    answering a hover with "bin (i, j): channel k, mean of n points = v". Every bin's two lines are printed where
+    every one fits; otherwise none are, and a note says the table below the figure holds them.
+    """
+    r = scene.chosen
+    ph, pw = r.output_size
+    s = Sheet(width, text)
+    c = pw_words.followed(scene)
+    if c is None:
+        heading = "Each bin reads its own channel: no output channel to follow"
+        s.title(heading)
+        missing = pw_words.nothing_read(scene).replace("**", "")
+        s.note(missing)
+        s.badge(scene.pretrained)
+        return s.done(f"{heading}. {missing}")
+    reads = pw_words.bin_reads(scene)
+    heading = (f"Each bin reads its own channel: output channel {c} (channels {c * r.groups} to "
+               f"{c * r.groups + r.groups - 1}, one per bin)")
+    s.title(heading)
+    xlim, ylim, off, off_entries = dsa._view(scene, r)
+    win = (int(ylim[0]), int(ylim[1]), int(xlim[0]), int(xlim[1]))
+    means = [b.mean for b in reads]
+    lo, hi = min(means), max(means)
+    marks: list = list(off) + cell_lines(win, look.CELL_ON_LIGHT)
+    rows, cols = r.row_edges, r.col_edges
+    for b in reads:
+        face = scale.mix("#ffffff", scale.colour("viridis", b.mean, lo, hi), FACE)
+        marks.append(Rect(float(cols[b.j]), float(rows[b.i]), float(cols[b.j + 1] - cols[b.j]),
+                          float(rows[b.i + 1] - rows[b.i]), fill=face, stroke=look.BIN_STROKE, kind="bin",
+                          title=f"bin ({b.i}, {b.j}): channel {b.channel}, mean of {b.points} points = {value(b.mean)}"))
+    roi, roi_entry = dsa._roi(scene)
+    marks += roi[:1]
+    panel = s.chart(xlim, ylim, marks)
+    per_cell = panel.w / (xlim[1] - xlim[0])  # px per cell, as drawn (one data unit as wide as it is high)
+    cell_w = min(float(cols[j + 1] - cols[j]) for j in range(pw)) * per_cell
+    cell_h = min(float(rows[i + 1] - rows[i]) for i in range(ph)) * per_cell
+    fits = labels_fit(reads, cell_w, cell_h, text)
+    if fits:  # each bin's two lines, centred in it, one above and one below its middle
+        half = (fonts.height(text) / 2 + 1) / per_cell
+        texts = []
+        for b in reads:
+            cx, cy = float(cols[b.j] + cols[b.j + 1]) / 2, float(rows[b.i] + rows[b.i + 1]) / 2
+            top, bottom = _labels(b)
+            texts += [Text(cx, cy - half, top, text, anchor="middle", baseline="middle", kind="bin label"),
+                      Text(cx, cy + half, bottom, text, anchor="middle", baseline="middle", kind="value")]
+        s.panels[-1] = dataclasses.replace(panel, marks=panel.marks + tuple(texts))
+    s.legend([*roi_entry, Entry("bins: each reads its own channel", stroke=look.BIN_STROKE, swatch="line"),
+              *off_entries], columns=1)
+    s.colour_bar(lo, hi, "viridis", f"A bin's face: the mean it gives, output channel {c}")
+    note = "" if fits else ("The bins are too small to print their channels and means here: the table below the "
+                            "figure gives them (and, on the page, a hover over a bin).")
+    if note:
+        s.note(note)
+    s.badge(scene.pretrained)
+    listed = "; ".join(f"bin ({b.i}, {b.j}) reads channel {b.channel}: {value(b.mean)}" for b in reads)
+    return s.done(f"{heading}. {listed}." + (f" {note}" if note else ""))
+
+
+def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
+    """The ``ph x pw`` output of the followed output channel (its ``C' x ph x pw`` shape in the heading)."""
+    r = scene.chosen
+    ph, pw = r.output_size
+    s = Sheet(width, text)
+    c = pw_words.followed(scene)
+    if c is None:
+        heading = f"Output {ph}×{pw}×{r.out_channels}: no output channel to follow"
+        s.title(heading)
+        missing = pw_words.nothing_read(scene).replace("**", "")
+        s.note(missing)
+        s.badge(scene.pretrained)
+        return s.done(f"{heading}. {missing}")
+    out = r.scores[c]
+    vmin, vmax = float(out.min()), float(out.max())
+    heading = f"Output {ph}×{pw}×{r.out_channels}: output channel {c} (map channel {scene.channel}'s group)"
+    s.title(heading)
+    widest = max(fonts.width(str(v), text) for v in range(max(ph, pw)))
+    room = s.inner - widest - 12
+    need = max(fonts.width(value(float(v)), text) for v in out.ravel()) + 2 * VALUE_GAP + 1
+    cell_px = min(room / pw, 0.75 * width / ph, max(0.6 * width / max(ph, pw), need)) * min(1.0, 1.5 * TEXT / text)
+    fits = values_fit([out], cell_px, text)
+    s.chart((0, pw), (0, ph), output_cells(out, None, vmin, vmax, fits, text), xname="column", yname="row",
+            tick_at=0.5, max_height=cell_px * ph)
+    s.colour_bar(vmin, vmax, "viridis", "")
+    note = "" if fits else "The cells are too small to print their values here: a hover over a cell gives its value."
+    if note:
+        s.note(note)
+    s.note(pw_words.groups_words(scene))
+    s.badge(scene.pretrained)
+    rows = "; ".join(", ".join(value(float(v)) for v in row) for row in out)
+    return s.done(f"{heading}. Row by row: {rows}." + (f" {note}" if note else ""))

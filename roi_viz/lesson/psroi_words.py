@@ -1,0 +1,134 @@
+"""The words of position-sensitive RoIAlign's own steps (R-FCN's pooling, in torchvision's aligned form).
+
+Every function takes a :class:`~roi_viz.state.scene.Scene` whose ``chosen`` is a
+:class:`~roi_viz.ops.psroi.PSAlignTrace` and returns Markdown; the figures of the same steps
+(:mod:`roi_viz.figures.psroi`) print the same numbers, from the same functions here
+(:func:`bin_reads`, :func:`followed`), so the words and the figure cannot disagree.
+
+What a student must not be misled about, said in the words themselves: VGG16's map was not
+trained for this. R-FCN makes ``k² · C'`` score maps with a conv layer of its own; here the method
+reads the map's first ``k² · C'`` channels as they are, ``C' = floor(C / (ph · pw))``, so its
+numbers show *how* the pooling reads, not what a trained R-FCN would score.
+
+Coordinates: bins are ``(row, column)`` counted from 0; channels are the map's, counted from 0.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from ..ops.roialign import roi_align
+from ..state.scene import Scene
+from . import sampling_words
+from .numbers import value
+
+
+@dataclass(frozen=True)
+class BinRead:
+    """What bin ``(i, j)`` reads for the output channel followed: its map channel, its points and their mean."""
+
+    i: int
+    j: int
+    channel: int  # the map channel this bin reads
+    points: int  # sampling points in the bin
+    mean: float  # the bin's output: the mean of its points in ``channel``
+
+
+def followed(scene: Scene) -> int | None:
+    """The output channel ``c'`` the page follows (the one whose group holds ``scene.channel``), or ``None``."""
+    return scene.chosen.follows(scene.channel)
+
+
+def bin_reads(scene: Scene) -> list[BinRead]:
+    """Every bin's channel and value for the output channel followed, row by row; ``[]`` when none is followed."""
+    r = scene.chosen
+    c = followed(scene)
+    if c is None:
+        return []
+    ph, pw = r.output_size
+    return [BinRead(i, j, r.read_channel(scene.channel, i, j), r.points_per_bin, float(r.scores[c, i, j]))
+            for i in range(ph) for j in range(pw)]
+
+
+def nothing_read(scene: Scene) -> str:
+    """A plain sentence when no output channel is followed (more bins than channels, or a channel left unread);
+    ``""`` otherwise."""
+    r = scene.chosen
+    ph, pw = r.output_size
+    C, k2 = r.map_channels, r.groups
+    if r.out_channels == 0:
+        return (f"**Nothing to pool.** A {ph} × {pw} output has {k2} bins, and each bin needs a channel of its own, "
+                f"but the map has only {C} channels: C' = ⌊{C} / {k2}⌋ = 0 output channels. Choose a smaller "
+                "output size.")
+    if followed(scene) is None:
+        return (f"**Channel {scene.channel} is not read.** With {k2} bins the method reads the first "
+                f"{r.channels_used} channels ({r.out_channels} groups of {k2}); channels {r.channels_used} to {C - 1} "
+                f"are left over. Pick a channel below {r.channels_used} to follow one.")
+    return ""
+
+
+def groups_words(scene: Scene) -> str:
+    """One sentence: how many channels, in how many groups, and which group the page follows."""
+    r = scene.chosen
+    ph, pw = r.output_size
+    C, k2, cout = r.map_channels, r.groups, r.out_channels
+    c = followed(scene)
+    head = (f"The map has {C} channels; {ph} × {pw} bins need {k2} groups, so C' = ⌊{C} / {k2}⌋ = {cout} output "
+            f"channels, made from the first {r.channels_used} map channels")
+    head += "." if r.channels_used == C else f" ({C - r.channels_used} left unread)."
+    if c is None:
+        return head
+    return (head + f" Map channel {scene.channel} belongs to output channel {c}, whose bins read channels "
+            f"{c * k2} to {c * k2 + k2 - 1}, one each.")
+
+
+def plain_align(scene: Scene) -> Scene:
+    """The scene with RoIAlign (aligned, the same ratio) as its trace: the points position-sensitive RoIAlign uses,
+    each read in ``scene.channel`` itself, for the step that shows where the points are."""
+    r = scene.chosen
+    plain = roi_align(scene.features, r.roi, stride=r.stride, output_size=r.output_size,
+                      sampling_ratio=r.sampling_ratio, aligned=True)
+    return dataclasses.replace(scene, chosen=plain)
+
+
+def step_sampling(scene: Scene) -> str:
+    """The bins and sampling points: RoIAlign's, with the reads of the shown channel."""
+    return ("**The same box, bins and points as RoIAlign (aligned).** Position-sensitive RoIAlign cuts the box "
+            "exactly as RoIAlign does and reads the map at the same points; what differs is *which channel* each "
+            "bin reads there, the next step. The values on the points here are channel "
+            f"{scene.channel}'s.\n\n" + sampling_words.step_sampling(plain_align(scene)))
+
+
+def step_groups(scene: Scene) -> str:
+    """Each bin reads its own channel: the table of bins, channels and means that the figure prints."""
+    r = scene.chosen
+    lead = ("**Position-sensitive: each bin reads its own channel.** In RoI pooling and RoIAlign every bin reads "
+            "every channel. Here the channels come in groups of one per bin position, and bin (i, j) of output "
+            "channel c' reads only channel (c' × rows + i) × columns + j (torchvision's layout). R-FCN trains a conv "
+            "layer to make these channels, so that one scores \"the top-left of a cat\", another \"its centre\"; "
+            "VGG16's channels were not trained for it, so here they are read as they are: the numbers show how the "
+            "pooling reads, not what a trained R-FCN would score.\n\n")
+    missing = nothing_read(scene)
+    if missing:
+        return lead + groups_words(scene) + "\n\n" + missing
+    rows = ["| bin | reads channel | points | mean of its points |", "|---|---|---|---|"]
+    rows += [f"| ({b.i}, {b.j}) | {b.channel} | {b.points} | {value(b.mean)} |" for b in bin_reads(scene)]
+    return (lead + groups_words(scene) + " Each bin averages its channel at its "
+            f"{r.points_per_bin} sampling point{'s' if r.points_per_bin != 1 else ''}:\n\n" + "\n".join(rows))
+
+
+def step_output(scene: Scene) -> str:
+    """The output: ``C' x ph x pw``, the followed channel's values row by row."""
+    r = scene.chosen
+    ph, pw = r.output_size
+    missing = nothing_read(scene)
+    shape = f"{ph} × {pw} × {r.out_channels}"
+    head = (f"**A fixed-size answer, with fewer channels.** The output is {shape}: {ph} × {pw} values for each of the "
+            f"{r.out_channels} output channels, one per group, where RoIAlign would give {r.map_channels}. "
+            "In R-FCN each output channel is a class's score, and the values of the bins are averaged into one "
+            "vote per class.")
+    if missing:
+        return head + "\n\n" + missing
+    c = followed(scene)
+    rows = "; ".join(", ".join(value(float(v)) for v in row) for row in r.scores[c])
+    return head + f"\n\nOutput channel {c}, row by row: {rows}."
