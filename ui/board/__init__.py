@@ -55,6 +55,14 @@ every key: ``{"box": [x, y, w, h], "stride": s, "projected": [x, y, w, h], "meth
 ``"dropped"`` (cells); for the others ``"row_edges"``, ``"col_edges"`` (cells), with sampling points
 ``"points"``, and for one that snaps first (RoIWarp) ``"quantized"``.
 
+On a feature pyramid (``pyramid=pyramid_of((W, H))``) the grid, the projection and the bins are those of the
+level the followed box's size picks, live while it is dragged, by the rule of :func:`roi_viz.ops.fpn_level`
+(``geometry.js`` computes it in float32 as torchvision does; the tests compare them on every float32 size near the
+boundaries). ``data-live`` then says ``"level"`` (``k``), ``"level_name"`` (``"P3"``), ``"stride"`` (the level's),
+``"map_size"`` (its ``[H, W]`` cells) and ``"side"`` (``sqrt(w h)`` in float32), and the readout starts with the
+level and why: ``Level P3, stride 8 px: √(w·h) = 150 px, and 4 + log2(150 / 224) + 0.000001 = 3.42 rounds down
+to 3.`` Shift+arrows then move the box by one cell of its level.
+
 The data sent to the script carries the method's key (``"method"``, written back in ``data-live``), its
 record's traits (``"traits"``, see :data:`TRAITS`) and its legend (``"legend"``): the script draws by the
 traits and never asks which method it has.
@@ -62,6 +70,7 @@ traits and never asks which method it has.
 from __future__ import annotations
 
 import base64
+import inspect
 import io
 import math
 from dataclasses import dataclass
@@ -72,6 +81,8 @@ from typing import Sequence
 import streamlit as st
 
 from roi_viz.figures.look import for_board
+from roi_viz.lesson.detector_words import level_map_size
+from roi_viz.ops import pyramid as fpn
 from roi_viz.lesson.shown import ROI_FOLLOWED, ROI_OTHER
 from roi_viz.methods import METHODS as RECORDS, POOL
 
@@ -134,6 +145,64 @@ def legend(rec, scheme: str) -> str:
     if rec.samples_points:
         return f"{box} Orange: bins (fractional edges). Dots: sampling points."
     return f"{box} Orange: bins (fractional edges), each averaged exactly."
+
+
+def pyramid_of(input_size: tuple[int, int], *, map_sizes: Sequence[Sequence[int]] | None = None) -> dict:
+    """The feature pyramid the board picks a level from, for a ``(W, H)``-px model input: the ``pyramid`` of
+    :func:`board`.
+
+    Every number is :mod:`roi_viz.ops.pyramid`'s own: the rule's defaults in :func:`~roi_viz.ops.pyramid.fpn_level`
+    (``canonical_size`` 224, ``canonical_level`` 4, ``k_min`` 2, ``k_max`` 5) and its ``EPS``; the levels
+    ``k_min..k_max`` with names ``P2..P5`` and strides ``2**k`` (4, 8, 16, 32, finest first). ``map_sizes``:
+    ``(H, W)`` cells per level, finest first; default ``ceil(H / s) x ceil(W / s)``, ResNet-50-FPN's maps of
+    the input (:func:`roi_viz.lesson.detector_words.level_map_size`).
+
+    Returns a plain dict (JSON for the board's script): ``levels``, ``names``, ``strides``, ``map_sizes``,
+    ``canonical_size``, ``canonical_level``, ``k_min``, ``k_max``, ``eps`` and ``boundaries`` (the sides,
+    ``sqrt(w h)`` px, where the level steps up: 112, 224, 448).
+    """
+    rule = {k: p.default for k, p in inspect.signature(fpn.fpn_level).parameters.items()
+            if p.kind is p.KEYWORD_ONLY}
+    levels = list(range(int(rule["k_min"]), int(rule["k_max"]) + 1))
+    strides = list(fpn.level_strides(levels))
+    W, H = (int(v) for v in input_size)
+    if map_sizes is None:
+        map_sizes = [level_map_size((W, H), s) for s in strides]
+    size, k0 = float(rule["canonical_size"]), int(rule["canonical_level"])
+    return {"levels": levels, "names": [f"P{k}" for k in levels], "strides": strides,
+            "map_sizes": [[int(m[0]), int(m[1])] for m in map_sizes],
+            "canonical_size": size, "canonical_level": k0, "k_min": levels[0], "k_max": levels[-1],
+            "eps": float(fpn.EPS), "boundaries": [size * 2.0 ** (k - k0) for k in levels[1:]]}
+
+
+def _check_pyramid(pyramid) -> dict:
+    """``pyramid`` as :func:`pyramid_of` makes it, checked: its strides double, one name and map size per level."""
+    try:
+        strides = [int(s) for s in pyramid["strides"]]
+        levels = fpn.levels_of(strides)
+        names, sizes = [str(n) for n in pyramid["names"]], [[int(v) for v in m] for m in pyramid["map_sizes"]]
+        numbers = {k: float(pyramid[k]) for k in ("canonical_size", "canonical_level", "k_min", "k_max", "eps")}
+    except (KeyError, TypeError, ValueError):
+        raise ValueError("The board's pyramid must be made by ui.board.pyramid_of (strides that double, "
+                         "one name and one map size per level).") from None
+    if (len(names) != len(levels) or len(sizes) != len(levels) or any(len(m) != 2 or min(m) < 1 for m in sizes)
+            or list(pyramid.get("levels", levels)) != levels
+            or (numbers["k_min"], numbers["k_max"]) != (levels[0], levels[-1])):
+        raise ValueError(f"The board's pyramid must have one name and one map size per level {levels}, "
+                         f"and k_min, k_max its first and last level; got {pyramid!r}.")
+    edges = [numbers["canonical_size"] * 2.0 ** (k - numbers["canonical_level"]) for k in levels[1:]]
+    return {"levels": levels, "strides": strides, "names": names, "map_sizes": sizes, **numbers,
+            "k_min": levels[0], "k_max": levels[-1], "canonical_level": int(numbers["canonical_level"]),
+            "boundaries": edges}
+
+
+def pyramid_legend(pyramid: dict) -> str:
+    """What the grid is when the board follows a pyramid: the level the box's size picks, and where it steps."""
+    names, strides, edges = pyramid["names"], pyramid["strides"], pyramid["boundaries"]
+    steps = [f"{names[0]} (stride {strides[0]} px) below {edges[0]:g} px"]
+    steps += [f"{n} ({s} px) from {e:g}" for n, s, e in zip(names[1:], strides[1:], edges)]
+    return (f"Grid: the pyramid level the box's size picks, by √(w·h): {', '.join(steps)}. "
+            "Grow or shrink the box to watch it change level.")
 
 
 @dataclass(frozen=True)
@@ -252,6 +321,7 @@ def board(
     sampling_ratio: int = 2,
     aligned: bool = False,
     read_only: str = "",
+    pyramid: dict | None = None,
     key: str = "roi_board",
 ) -> BoardValue | None:
     """Show the board and return what the student left on it (see the module docstring).
@@ -271,6 +341,10 @@ def board(
         aligned: RoIAlign's / PrRoI's half-cell shift.
         read_only: ``""``: the student edits the boxes; a sentence: the boxes are only shown, with
             this sentence saying why, and no geometry (see the module docstring).
+        pyramid: ``None``: one map at ``stride``. A feature pyramid (:func:`pyramid_of`): the board picks the
+            followed box's level live, as :func:`roi_viz.ops.fpn_level` does, and draws that level's grid and
+            the method's geometry at its stride (``stride`` and ``map_size`` are then unused); its legend
+            says where the levels step.
         key: the Streamlit key; one board per key.
 
     Returns:
@@ -290,6 +364,9 @@ def board(
     data = {"key": key, "image": url, "image_size": list(size), "boxes": shown, "active": active, "revision": revision,
             "aligned": bool(aligned), "read_only": read_only,
             **_settings(stride, map_size, output_size, method, scheme, sampling_ratio, size)}
+    if pyramid is not None:
+        data["pyramid"] = _check_pyramid(pyramid)
+        data["legend"] += " " + pyramid_legend(data["pyramid"])
     result = _component()(key=key, data=data, on_board_change=lambda: None)
     if read_only:  # the board sends nothing then; a value left from before is not the student's edit
         return None

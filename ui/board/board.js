@@ -51,6 +51,21 @@ const COLOURS = {
 // As the lesson's words write them (roi_viz/lesson/numbers.py; geometry.js, proven equal in tests).
 const { exact, num, cells, pct: percent } = RoIGeometry;
 
+// Decimals enough that `v`, written rounded, still rounds down to floor(v): 2.9999996 is not written 3.
+function floored(v) {
+  for (let d = 2; d < 10; d++) if (Math.floor(Number(RoIGeometry.fixed(v, d))) === Math.floor(v)) return num(v, d);
+  return num(v, 10);
+}
+
+// Why the grid is the level it is (a pyramid: Python's numbers, the rule of roi_viz.ops.fpn_level).
+function levelWords(lv, pyramid) {
+  const { canonical_size: size, canonical_level: k0, eps, names } = pyramid;
+  const side = num(lv.side);
+  const rule = `√(w·h) = ${side} px, and ${k0} + log2(${side} / ${num(size)}) + ${eps} = ${floored(lv.raw)} rounds down to ${lv.floor}`;
+  const clamped = lv.floor === lv.level ? "" : `, outside the pyramid's ${names[0]}..${names[names.length - 1]}, so ${lv.name}`;
+  return `Level ${lv.name}, stride ${lv.stride} px: ${rule}${clamped}.`;
+}
+
 function readout(n, box, s, settings, geo) {
   const names = ["x", "y", "w", "h"];
   const head = `RoI ${n + 1}: (${box.join(", ")}) px.`;
@@ -193,6 +208,9 @@ class Board {
       method: data.method, traits: data.traits || {}, legend: data.legend || "", scheme: data.scheme, stride: data.stride, mapSize: data.map_size,
       outputSize: data.output_size, samplingRatio: data.sampling_ratio, aligned: data.aligned,
       readOnly: data.read_only || "",
+      // A feature pyramid (ui.board.pyramid_of): the grid and the geometry are the followed box's level's.
+      // Read-only shows the one map at `stride`: the level is computed from the box, and nothing computed is shown.
+      pyramid: data.pyramid && !data.read_only ? data.pyramid : null,
     };
     this.showMode(this.settings.readOnly);
     if (data.colours) Object.assign(COLOURS, data.colours); // the boxes' colours are declared in Python, once
@@ -223,11 +241,20 @@ class Board {
       this.canvas.width = this.base.width = cw;
       this.canvas.height = this.base.height = ch;
     }
-    this.drawBase();
+    this.drawBase(this.levelAt(this.boxes[this.active]).at);
     this.redraw();
   }
 
-  drawBase() {
+  // The settings the followed box is drawn with: the board's own, or, on a pyramid, those of the box's level
+  // (its stride and map size), with the level itself (`level`: RoIGeometry.levelOf's numbers; null without one).
+  levelAt(box) {
+    const p = this.settings.pyramid;
+    if (!p || !box) return { at: this.settings, level: null };
+    const level = RoIGeometry.levelOf(box, p);
+    return { at: { ...this.settings, stride: level.stride, mapSize: level.mapSize }, level };
+  }
+
+  drawBase(at) {
     const ctx = this.base.getContext("2d");
     const [W, H] = this.imageSize;
     const k = this.base.width / W;
@@ -236,7 +263,8 @@ class Board {
     ctx.fillRect(0, 0, this.base.width, this.base.height);
     if (this.img.complete && this.img.naturalWidth) ctx.drawImage(this.img, 0, 0, this.base.width, this.base.height);
     // The stride grid: one line per cell edge, over the part of the photo the map covers.
-    const { stride: s, mapSize: [mh, mw] } = this.settings;
+    const { stride: s, mapSize: [mh, mw] } = at;
+    this.gridStride = s;
     ctx.lineWidth = 1;
     ctx.strokeStyle = "rgba(255,255,255,0.35)";
     ctx.beginPath();
@@ -265,20 +293,22 @@ class Board {
     const t0 = performance.now();
     const ctx = this.canvas.getContext("2d");
     const k = this.canvas.width / this.imageSize[0];
+    const box = this.boxes[this.active];
+    const { at, level } = this.levelAt(box);
+    if (at.stride !== this.gridStride) this.drawBase(at); // the box changed level: that level's grid
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(this.base, 0, 0);
-    const box = this.boxes[this.active];
-    const geo = this.settings.readOnly ? null : RoIGeometry.geometryOf(box, this.settings);
-    if (geo) drawGeometry(ctx, geo, this.settings, k * this.settings.stride, ctx.canvas);
+    const geo = this.settings.readOnly ? null : RoIGeometry.geometryOf(box, at);
+    if (geo) drawGeometry(ctx, geo, at, k * at.stride, ctx.canvas);
     this.boxes.forEach((b, i) => i !== this.active && drawBox(ctx, b, i, k, false));
     drawBox(ctx, box, this.active, k, true, !this.settings.readOnly); // read-only: no handles to suggest a resize
-    this.writeLive(box, geo);
+    this.writeLive(box, geo, at, level);
     this.frameTimes.push(performance.now() - t0);
     if (this.frameTimes.length > 5000) this.frameTimes.splice(0, 2500);
   }
 
-  writeLive(box, geo) {
-    const s = this.settings;
+  writeLive(box, geo, at, level) {
+    const s = at;
     if (!geo) { // read-only: where the box is, nothing computed from it
       this.root.dataset.live = JSON.stringify({ box: box.slice(), stride: s.stride, active: this.active, count: this.boxes.length, read_only: true });
       this.root.setAttribute("aria-label", `The photo with the quiz's RoI, (${box.join(", ")}) px, on the stride grid.`);
@@ -286,6 +316,7 @@ class Board {
       return;
     }
     const live = { box: box.slice(), stride: s.stride, method: s.method, active: this.active, count: this.boxes.length, projected: geo.projected };
+    if (level) Object.assign(live, { level: level.level, level_name: level.name, side: level.side, map_size: level.mapSize });
     if (s.traits.whole_cell_bins) {
       Object.assign(live, { scheme: s.scheme, quantized: geo.quantized, lost: geo.lostArea, gained: geo.gainedArea, coverage: geo.coverage, dropped: geo.droppedCells });
     } else {
@@ -294,7 +325,8 @@ class Board {
       if (geo.quantized) live.quantized = geo.quantized; // snapped first, then sampled
     }
     this.root.dataset.live = JSON.stringify(live);
-    const text = readout(this.active, box, s.stride, s, geo);
+    const said = readout(this.active, box, s.stride, s, geo);
+    const text = level ? `${levelWords(level, s.pyramid)} ${said}` : said;
     if (this.words.textContent !== text) this.words.textContent = text;
   }
 
@@ -380,7 +412,7 @@ class Board {
   onKey(e) {
     if (this.settings.readOnly) return;
     const [W, H] = this.imageSize;
-    const s = this.settings.stride;
+    const s = this.levelAt(this.boxes[this.active]).at.stride; // on a pyramid, one cell of the box's level
     const arrows = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     let [x, y, w, h] = this.boxes[this.active];
     if (e.key in arrows) {

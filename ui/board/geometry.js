@@ -303,6 +303,39 @@ const RoIGeometry = (function () {
     return { projected: [px, py, pwidth, pheight], aligned: !!aligned, box: [vx + VALUE_TO_CELL, vy + VALUE_TO_CELL, pwidth, pheight], rowEdges, colEdges };
   }
 
+  // --------------------------------------------------------------- the pyramid's level
+  /**
+   * The level of a feature pyramid a w x h box (input pixels) is pooled from: roi_viz.ops.fpn_level, which is
+   * torchvision's LevelMapper (FPN's Eq. 1) computed in float32 as torchvision computes it on float32 boxes:
+   *   k = floor(canonical_level + log2(sqrt(w * h) / canonical_size) + eps), clamped to [k_min, k_max].
+   * `pyramid` carries those numbers from Python (ui.board.pyramid_of). Every step is rounded to float32 here as
+   * NumPy rounds it: a product, quotient or square root of float32 numbers taken in doubles and rounded once is
+   * the correctly rounded float32 result, and so is the sum (4 + log2(...) + eps is exact in a double). NumPy's
+   * float32 log2 is not always correctly rounded, Math.log2 rounded once is; the two can differ in the last bit
+   * of the logarithm, never in the level (the tests compare every float32 side near each boundary).
+   * Returns {side, log, raw, floor, level}: side = sqrt(w h) px, log = log2(side / canonical_size), raw the
+   * number floored, floor it rounded down, level that clamped to the pyramid.
+   */
+  function fpnLevel(w, h, pyramid) {
+    const { canonical_size: size, canonical_level: k0, k_min: lo, k_max: hi, eps } = pyramid;
+    const side = f32(Math.sqrt(f32(f32(w) * f32(h))));
+    const log = f32(Math.log2(f32(side / f32(size))));
+    const raw = f32(f32(f32(k0) + log) + f32(eps));
+    const floor = Math.floor(raw);
+    return { side, log, raw, floor, level: Math.min(Math.max(floor, lo), hi) };
+  }
+
+  /**
+   * The box's level with what the board needs to draw it: fpnLevel's numbers plus the level's `name` ("P3"),
+   * `stride` (input pixels per cell) and `mapSize` ([H, W] cells), read from the pyramid's own lists
+   * (`levels`, `names`, `strides`, `map_sizes`, finest first).
+   */
+  function levelOf(box, pyramid) {
+    const found = fpnLevel(box[2], box[3], pyramid);
+    const i = pyramid.levels.indexOf(found.level);
+    return { ...found, name: pyramid.names[i], stride: pyramid.strides[i], mapSize: pyramid.map_sizes[i].slice() };
+  }
+
   // ---------------------------------------------------------------- numbers in words
   // The readout writes numbers as the lesson's words do (roi_viz/lesson/numbers.py), digit for digit.
   // Python's format rounds an exact tie to even (0.125 -> "0.12"); toFixed rounds it away from zero.
@@ -356,7 +389,7 @@ const RoIGeometry = (function () {
   return {
     VALUE_TO_CELL, project, quantize, quantizeArticle, quantizeFastrcnn, roundHalfAway, spanOfBox,
     boxOfSpan, intersectionArea, boxDifference, articleBins, fastrcnnBins, coveredArea, droppedCells,
-    roiPool, roiAlign, roiWarp, prroi, geometryOf, fixed, num, exact, cells, pct,
+    roiPool, roiAlign, roiWarp, prroi, geometryOf, fpnLevel, levelOf, fixed, num, exact, cells, pct,
   };
 })();
 
