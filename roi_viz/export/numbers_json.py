@@ -24,7 +24,8 @@ def numbers(scene: Scene, *, forward_ms=None, device=None, roi_clip_message: str
         "input_size": scene.input_size,
         "input_shape": scene.settings.shape,
         "input_dims": list(scene.input_dims),
-        "layer": scene.settings.layer,
+        "network": scene.settings.network,
+        "layer": scene.settings.layer,  # on the pyramid, the level the box's size picked (P2..P5)
         "stride": t.stride,
         "feature_map": list(scene.features.shape),
         "pretrained": scene.pretrained,
