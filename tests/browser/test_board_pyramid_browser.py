@@ -100,6 +100,11 @@ GRID_LINES = """(c) => {
 def check_stage(pg, *, want_level: int | None = None) -> dict:
     """The board's live numbers for the box it reports, against Python's rule and RoIAlign at that level."""
     state = live(pg)
+    for _ in range(50):  # a loaded machine may draw the last move's frame late: read a settled board
+        pg.wait_for_timeout(100)
+        if live(pg) == state:
+            break
+        state = live(pg)
     x, y, w, h = state["box"]
     k = fpn_level(w, h)
     i = PYRAMID["levels"].index(k)
@@ -207,6 +212,34 @@ def test_a_finger_grows_the_box_past_every_boundary(browser, app_url):
     final = live(pg)["box"]
     wait_python(pg, lambda s: s["boxes"] == [final], "the box grown by touch")
     pg.get_by_text(f"LEVEL P{levels[-1]} {2 ** levels[-1]}", exact=True).wait_for(timeout=WAIT)
+    context.close()
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("method, box", [("pool", [100, 100, 150, 150]), ("prroi", [40, 30, 300, 250]),
+                                         ("warp", [8, 8, 40, 30])])
+def test_every_method_is_drawn_at_the_boxs_level(browser, app_url, method, box):
+    """The method's own geometry (snapped cells, exact bin edges, ...) is computed at the level's stride."""
+    from roi_viz.ops import prroi_pool, roi_pool, roi_warp
+
+    context, pg, errors = open_page(browser, app_url, f"?method={method}&out=3&box={','.join(map(str, box))}")
+    state = live(pg)
+    k = fpn_level(box[2], box[3])
+    stride, cells = 2 ** k, [-(-512 // 2 ** k)] * 2
+    assert (state["box"], state["level"], state["stride"], state["map_size"]) == (box, k, stride, cells), state
+    fm = np.zeros((1, *cells), np.float32)
+    if method == "pool":
+        t = roi_pool(fm, box, stride=stride, output_size=(3, 3), scheme="article")
+        assert state["quantized"] == list(t.quantized) and state["coverage"] == t.coverage, state
+    elif method == "prroi":
+        t = prroi_pool(fm, box, stride=stride, output_size=(3, 3))
+        assert state["row_edges"] == np.asarray(t.row_edges, float).tolist(), state
+    else:
+        t = roi_warp(fm, box, stride=stride, output_size=(3, 3), sampling_ratio=2, scheme="article")
+        assert state["quantized"] == [v // stride for v in box], state  # the article's rule: rounded down
+        assert state["col_edges"] == np.asarray(t.col_edges, float).tolist(), state
+    assert readout(pg).startswith(f"Level P{k}, stride {stride} px: "), readout(pg)
+    assert f"x {box[0]} px ÷ {stride} = " in readout(pg)
     context.close()
     assert not errors, errors
 
