@@ -14,7 +14,7 @@ from roi_viz.model import images
 from roi_viz.state.rois import RoIError, new_roi
 
 from .board import METHODS as BOARD_METHODS
-from .board import board
+from .board import board, pyramid_of
 from .session import session
 from .style import photo_fits
 from .views import quiz
@@ -64,7 +64,9 @@ def draw_boxes(key: str, photo: bytes, size: tuple[int, int]) -> None:
     value = board(photo, boxes=store.whole(size), active=store.active, revision=store.generation,
                   stride=int(cur.stride), output_size=tuple(cur.output_size),
                   method=cur.method if cur.method in BOARD_METHODS else POOL, scheme=cur.scheme,
-                  sampling_ratio=int(cur.sampling_ratio), aligned=bool(cur.aligned), key=board_key)
+                  sampling_ratio=int(cur.sampling_ratio), aligned=bool(cur.aligned),
+                  pyramid=pyramid_of(size) if cur.pyramid else None,  # the board picks the box's level, live
+                  key=board_key)
     if value is not None and (board_key, value.seq) != s.photo.board_seen:
         s.photo.board_seen = (board_key, value.seq)
         store.merge_board(value.boxes, value.active, size)

@@ -106,3 +106,31 @@ def test_presenter_mode_shows_the_level_step():
     text = page_text(at)
     assert f"Step 2: {STEP_TITLE}" in text and f"pooled from **P{k}, stride {stride} px**" in text
     assert any(f"is pooled from P{k} (stride {stride})" in a for a in figures(at))
+
+
+def board_data(at) -> dict:
+    """The data the page sends to the board (ui.board), as its script receives it."""
+    import json
+
+    found = []
+
+    def walk(node) -> None:
+        if getattr(node, "type", None) == "bidi_component" and node.proto.component_name == "roi_viz.board":
+            payload = json.loads(node.proto.json)
+            found.append(payload.get("data", payload))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    assert len(found) == 1, f"{len(found)} boards on the page"
+    return found[0]
+
+
+def test_the_board_is_given_the_pyramid_on_the_pyramid_only():
+    from ui.board import pyramid_of
+
+    vgg = board_data(open_page())
+    assert "pyramid" not in vgg and vgg["stride"] == 32
+    data = board_data(open_page({"net": FPN}))
+    assert data["pyramid"] == pyramid_of((512, 512))
+    assert data["pyramid"]["strides"] == [4, 8, 16, 32] and "level the box's size picks" in data["legend"]
