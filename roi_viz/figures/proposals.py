@@ -28,7 +28,7 @@ from ..picture import fonts, scale
 from ..picture.spec import Drawing, Line, Panel, Photo, Point, Rect, Stroke, Text
 from . import look
 from .compare import SHAPES, nice_ticks
-from .frame import TICK, Entry, Sheet, bars, lines, ticks
+from .frame import TICK, Entry, Sheet, bars, block, lines, ticks
 
 TITLE, LABEL = 16.0, 13.0  # px on the page
 PAD = 6.0
@@ -347,66 +347,77 @@ def describe_by_size(short_side: np.ndarray, coverage: np.ndarray, all_empty: np
 
 
 # ------------------------------------------------------------------------------------------ on the pyramid
+PYRAMID_FILLS = (  # per column: the bar's fill and edge. Boxes: the histograms' grey; what reaches the output: the
+    # light grey the steps give it; all zeros: black, as the scatter marks them; under a cell: dark grey.
+    (look.HIST_BAR, look.HIST_BAR_EDGE), (look.COVERED[0], Stroke("#333333", 0.8)),
+    (look.ALL_EMPTY, Stroke(look.ALL_EMPTY, 0.8)), (look.BAR, Stroke(look.BAR, 0.8)))
+TRACK = Stroke("#9a9a9a", 0.8)  # the frame of a bar's 100 %
+
+
 def describe_pyramid(pl, *, alt: str, width: float = 560.0, text: float = 13.0) -> Drawing:
     """The proposals on a P2..P5 pyramid beside VGG16's pool5 and conv5_3 (``pl``: a
-    :class:`roi_viz.study.proposals.PyramidLoss`), as horizontal bars, one row per group of boxes.
+    :class:`roi_viz.study.proposals.PyramidLoss`), as a table of bars.
 
-    Four parts, top to bottom: how many boxes each level takes (bars as long as the count, out of all boxes);
-    then, for every row of :func:`roi_viz.lesson.proposals.pyramid_rows` (P2..P5, the whole pyramid, pool5,
-    conv5_3), the mean share of a box that reaches the output (light grey, as the steps draw what reaches it),
-    the share of boxes whose output is all zeros (black, as the scatter marks them) and the share whose shorter
-    side is under one cell (dark grey). Every value is printed at its bar's end (room is kept for the widest);
-    each bar answers a hover with its row and number, the share-kept bars also with what is lost and dropped.
+    One row per group of :func:`roi_viz.lesson.proposals.pyramid_rows` (P2..P5, the whole pyramid, pool5,
+    conv5_3), one column per number of :data:`roi_viz.lesson.proposals.COLUMNS`: how many boxes (out of all),
+    the mean share of a box that reaches the output, the share of boxes whose output is all zeros, the share
+    whose shorter side is under one cell of their stride. Each bar fills its frame as far as its number, which
+    is printed over it (a white halo keeps it legible on any fill); each answers a hover with its row and number,
+    the share-kept bars also with what is lost to snapping and what falls in no bin. A table keeps the figure
+    short enough for a projector's screen at 18 px; the row names wrap where a phone's column is narrow.
     """
     s = Sheet(width, text)
     t = text
     s.title(words.pyramid_title(pl))
     rows = words.pyramid_rows(pl)
-    labels = {r.name: words.row_label(r) for r in rows}
-    label_w = max(fonts.width(v, t) for v in labels.values())
-    value_w = max(fonts.width(v, t) for v in ("100.0 %", "no box", f"{pl.count:,}"))
+    value_w = max(fonts.width(v, t, "bold") for v in ("100.0 %", "no box", f"{pl.count:,}"))
+    col_need = value_w + 12
+    ncol = len(words.COLUMNS)
+    label_room = s.inner - 8 - ncol * col_need
+    labels = {r.name: fonts.wrap(words.row_label(r), t, label_room) for r in rows}
+    label_w = max(fonts.width(line, t) for rs in labels.values() for line in rs)
     x0 = PAD + label_w + 8
-    room = max(width - PAD - value_w - 6 - x0, 1.0)
-    row_h = fonts.height(t) * 1.5
-    bar_h = fonts.height(t) * 1.05
-    group_gap = row_h * 0.35  # the whole pyramid and VGG16's cuts stand apart from the levels
+    col_w = (width - PAD - x0) / ncol
+    line_h = fonts.height(t)
+    bar_h = line_h * 1.25
 
-    def part(heading: str, group: list, value, show, fill: str, stroke: Stroke, hover, shares: bool = True) -> None:
-        heading_rows = fonts.wrap(heading, t, s.inner, "bold")
-        s.marks.extend(lines(PAD, s.y, heading_rows, t, weight="bold", kind="part title"))
-        s.y += fonts.height(t) * (1.15 * (len(heading_rows) - 1) + 1) + 4
-        top = s.y
-        for r in group:
-            if r.name in ("pyramid", VGG_CUTS[0][0]):
-                s.y += group_gap
-            mid = s.y + row_h / 2
-            s.marks.append(Text(x0 - 8, mid, labels[r.name], t, anchor="end", baseline="middle", kind="row label"))
-            if r.count == 0 and shares:  # a share of no box is no number
-                s.marks.append(Text(x0 + 4, mid, "no box", t, baseline="middle", kind="bar value"))
-            else:
-                v = value(r)
-                w = room * v
-                if w > 0:
-                    s.marks.append(Rect(x0, mid - bar_h / 2, w, bar_h, fill=fill, stroke=stroke, kind="bar",
-                                        title=hover(r)))
-                s.marks.append(Text(x0 + w + 4, mid, show(r), t, baseline="middle", kind="bar value"))
-            s.y += row_h
-        s.marks.append(Line(((x0, top), (x0, s.y)), TICK, kind="axis"))
-        s.y += PAD
+    # The columns' names, wrapped to their width, bottom-aligned over their bars.
+    heads = [fonts.wrap(c, t, col_w - 6) for c in words.COLUMNS]
+    head_h = max(block(h, t) for h in heads)
+    for k, h in enumerate(heads):
+        cx = x0 + (k + 0.5) * col_w
+        s.marks += lines(cx, s.y + head_h - block(h, t), h, t, "middle", colour="#333333", kind="column name")
+    s.y += head_h + 6
+
+    def bar(k: int, mid: float, share: float, words_: str, hover: str) -> None:
+        bx, bw = x0 + k * col_w + 3, col_w - 6
+        fill, edge = PYRAMID_FILLS[k]
+        s.marks.append(Rect(bx, mid - bar_h / 2, bw, bar_h, fill="#ffffff", stroke=TRACK, kind="frame"))
+        if share > 0:
+            s.marks.append(Rect(bx, mid - bar_h / 2, bw * share, bar_h, fill=fill, stroke=edge, kind="bar",
+                                title=hover))
+        s.marks.append(Text(bx + bw / 2, mid, words_, t, weight="bold", anchor="middle", baseline="middle",
+                            halo="#ffffff", kind="share value"))
 
     total = max(pl.count, 1)
-    part(words.LEVELS_TITLE, list(pl.by_level), lambda r: r.count / total, lambda r: f"{r.count:,}",
-         look.HIST_BAR, look.HIST_BAR_EDGE, lambda r: f"{labels[r.name]}: {words.boxes_count(r.count)} of "
-                                                      f"{pl.count:,}", shares=False)
-    part(words.KEPT_TITLE, list(rows), lambda r: r.kept, lambda r: pct(r.kept), look.COVERED[0],
-         Stroke("#333333", 0.8), words.kept_title)
-    part(words.EMPTY_TITLE, list(rows), lambda r: r.all_empty, lambda r: pct(r.all_empty), look.ALL_EMPTY,
-         Stroke(look.ALL_EMPTY, 0.8), lambda r: f"{labels[r.name]}, {words.boxes_count(r.count)}: "
-                                                f"{pct(r.all_empty)} give all zeros")
-    part(words.UNDER_TITLE, list(rows), lambda r: r.under_cell, lambda r: pct(r.under_cell), look.BAR,
-         Stroke(look.BAR, 0.8), lambda r: f"{labels[r.name]}, {words.boxes_count(r.count)}: "
-                                          f"{pct(r.under_cell)} have a shorter side under one cell of "
-                                          + (f"{r.stride} px" if r.stride else "their level"))
-    s.note("A level's row holds its own boxes, each measured at its level's stride; the pyramid's row all boxes, "
-           "each at its own level; VGG16's rows all boxes at one stride.")
+    for r in rows:
+        if r.name in ("pyramid", VGG_CUTS[0][0]):  # the whole pyramid and VGG16's cuts stand apart from the levels
+            s.y += line_h * 0.5
+        name = words.row_label(r)
+        row_h = max(block(labels[r.name], t), bar_h) + 6
+        mid = s.y + row_h / 2
+        s.marks += lines(x0 - 8, mid - block(labels[r.name], t) / 2, labels[r.name], t, "end", kind="row label")
+        bar(0, mid, r.count / total, f"{r.count:,}", f"{name}: {words.boxes_count(r.count)} of {pl.count:,}")
+        if r.count == 0:  # a share of no box is no number
+            for k in range(1, ncol):
+                bar(k, mid, 0.0, "no box", "")
+        else:
+            bar(1, mid, r.kept, pct(r.kept), words.kept_title(r))
+            bar(2, mid, r.all_empty, pct(r.all_empty),
+                f"{name}, {words.boxes_count(r.count)}: {pct(r.all_empty)} give all zeros")
+            bar(3, mid, r.under_cell, pct(r.under_cell),
+                f"{name}, {words.boxes_count(r.count)}: {pct(r.under_cell)} have a shorter side under one cell")
+        s.y += row_h
+    s.y += PAD
+    s.note(words.PYRAMID_NOTE)
     return s.done(alt)

@@ -369,12 +369,11 @@ def summary_text(st: Study) -> str:
 
 # ------------------------------------------------------------------------------------------ on the pyramid
 PYRAMID_HEADING = "Proposals on the pyramid"
-# The figure's parts, top to bottom, and the words' table's columns: the same names in both.
-LEVELS_TITLE = "Boxes per level (torchvision's rule: a 224-px box goes to P4)"
-KEPT_TITLE = "Share of each box that reaches the output, on average"
-EMPTY_TITLE = "Output all zeros (every bin empty)"
-UNDER_TITLE = "Shorter side under one cell"
-TABLE_KEPT, TABLE_EMPTY = "Reaches the output (mean)", "Output all zeros"
+# The figure's columns, left to right, named as the words' table names them.
+COLUMNS = ("boxes", "reaches the output (mean)", "output all zeros", "shorter side under one cell")
+PYRAMID_NOTE = ("Levels by torchvision's rule (a 224-px box goes to P4). A level's row holds its own boxes, each "
+                "measured at its level's stride; the pyramid's row all boxes, each at its own level; VGG16's rows "
+                "all boxes at one stride.")
 
 
 def pyramid(boxes, image_size: tuple[int, int], setting: Setting) -> proposals.PyramidLoss:
@@ -437,7 +436,8 @@ def pyramid_words(pl: proposals.PyramidLoss) -> str:
         f"Of these {boxes_count(pl.count)}, {per_level}. Below, each is measured with this page's rule "
         f"({pyramid_setting(pl)}) at its own level's stride, beside all of them at VGG16's pool5 and conv5_3:",
         "",
-        f"| | Boxes | {TABLE_KEPT} | Lost to snapping | In no bin | {TABLE_EMPTY} | {UNDER_TITLE} |",
+        "| | " + " | ".join(c[0].upper() + c[1:] for c in (*COLUMNS[:2], "lost to snapping", "in no bin",
+                                                           *COLUMNS[2:])) + " |",
         "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
@@ -458,18 +458,17 @@ def pyramid_words(pl: proposals.PyramidLoss) -> str:
 
 
 def pyramid_alt(pl: proposals.PyramidLoss) -> str:
-    """The figure's text alternative: every number it prints, part by part."""
+    """The figure's text alternative: every number it prints, row by row, named as its columns name them."""
     if pl.count == 0:
         return f"{PYRAMID_HEADING}: no box."
-    rows = pyramid_rows(pl)
 
-    def part(title, value):
-        return f"{title}: " + "; ".join(f"{row_label(r)} ({value(r) if r.count else 'no box'})" for r in rows) + "."
+    def row(r: proposals.Loss) -> str:
+        if r.count == 0:
+            return f"{row_label(r)}: no box"
+        values = (boxes_count(r.count), pct(r.kept), pct(r.all_empty), pct(r.under_cell))
+        return f"{row_label(r)}: " + ", ".join(f"{v} {c}" if k else v for k, (v, c) in enumerate(zip(values, COLUMNS)))
 
-    levels = f"{LEVELS_TITLE}: " + "; ".join(f"{row_label(lv)} ({lv.count:,})" for lv in pl.by_level) + \
-        f" of {pl.count:,}."
-    return " ".join([f"Bar charts, {pyramid_title(pl)}.", levels, part(KEPT_TITLE, lambda r: pct(r.kept)),
-                     part(EMPTY_TITLE, lambda r: pct(r.all_empty)), part(UNDER_TITLE, lambda r: pct(r.under_cell))])
+    return f"A table of bars, {pyramid_title(pl)}. " + "; ".join(row(r) for r in pyramid_rows(pl)) + "."
 
 
 def pyramid_glossary() -> str:

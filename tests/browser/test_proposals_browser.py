@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from helpers import SHOTS, settle
 
-FIGURES = 3  # the proposals on the photo (inline SVG), the distribution per method, coverage against size
+FIGURES = 4  # the proposals on the photo (inline SVG), the distribution, coverage against size, the pyramid
 FIGURE = '[data-testid="stMainBlockContainer"] img.roi-figure, [data-testid="roi-figure"] svg'
 
 

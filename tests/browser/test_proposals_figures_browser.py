@@ -42,7 +42,7 @@ def test_the_three_figures_are_svg_read_on_a_laptop_and_answer_a_hover(server, b
     expect(pg.get_by_text(re.compile(r"proposed [\d,]+ boxes"))).to_be_visible()
     settle(pg)
     figs = pg.locator(SVG)
-    expect(figs).to_have_count(3)
+    expect(figs).to_have_count(4)  # and the pyramid's, last (tests/page/test_proposals_pyramid_page.py)
     photo, dist, size = (figs.nth(n) for n in range(3))
     for fig, alt in ((photo, "The proposals on the photo, coloured by the share"),
                      (dist, "Histograms of the share of each proposal"),

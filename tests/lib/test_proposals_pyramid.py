@@ -152,8 +152,7 @@ def test_no_box_gives_zero_rows_and_no_words():
     assert words.pyramid_words(pl) == ""
     d = describe_pyramid(pl, alt=words.pyramid_alt(pl))
     assert problems(d, 528) == []
-    values = [m.text for _, m in d.marks(Text) if m.kind == "bar value"]
-    assert values == ["0"] * 4 + ["no box"] * (3 * 7)
+    assert table(d) == [(words.row_label(r), ["0", "no box", "no box", "no box"]) for r in words.pyramid_rows(pl)]
 
 
 def test_bad_boxes_get_a_sentence():
@@ -185,18 +184,20 @@ def test_the_figure_is_laid_out_clear_at_every_size(name, boxes, setting, where,
     assert all(m.size >= text - 1e-9 for _, m in d.marks(Text))
 
 
-def parts(d) -> dict[str, list[tuple[str, str]]]:
-    """The figure's parts by their titles (a wrapped title's rows joined): (row label, printed value), top to
-    bottom."""
-    out, current, label, last = {}, "", None, None
+def table(d) -> list[tuple[str, list[str]]]:
+    """The figure's rows as a person reads them: the row's name (its wrapped lines joined), then its printed values
+    left to right."""
+    out = []
     for _, m in d.marks(Text):
-        if m.kind == "part title":
-            current = f"{current} {m.text}" if last == "part title" else m.text
-        elif m.kind == "row label":
-            label = m.text
-        elif m.kind == "bar value":
-            out.setdefault(current, []).append((label, m.text))
-        last = m.kind
+        if m.kind == "row label":
+            if out and out[-1][1]:
+                out.append((m.text, []))
+            elif out:
+                out[-1] = (f"{out[-1][0]} {m.text}", [])
+            else:
+                out.append((m.text, []))
+        elif m.kind == "share value":
+            out[-1][1].append(m.text)
     return out
 
 
@@ -211,20 +212,31 @@ def test_the_figure_prints_the_studys_numbers_and_the_words_say_the_same(setting
     labels = [words.row_label(r) for r in rows]
     assert labels == ["P2, stride 4", "P3, stride 8", "P4, stride 16", "P5, stride 32", "pyramid, all",
                       "VGG16 pool5, stride 32", "VGG16 conv5_3, stride 16"]
-    got = parts(d)
-    assert list(got) == [words.LEVELS_TITLE, words.KEPT_TITLE, words.EMPTY_TITLE, words.UNDER_TITLE]
+    columns = [" ".join(m.text for _, m in d.marks(Text) if m.kind == "column name" and
+                        m.x == pytest.approx(x)) for x in sorted({m.x for _, m in d.marks(Text) if m.kind == "column name"})]
+    assert columns == list(words.COLUMNS)
     counts = [int((pl.levels == k).sum()) for k in (2, 3, 4, 5)]
-    assert got[words.LEVELS_TITLE] == [(lab, f"{n:,}") for lab, n in zip(labels[:4], counts)]
-    for title, field in ((words.KEPT_TITLE, "kept"), (words.EMPTY_TITLE, "all_empty"),
-                         (words.UNDER_TITLE, "under_cell")):
-        assert got[title] == [(lab, pct(getattr(r, field)) if r.count else "no box") for lab, r in zip(labels, rows)]
-    # Each bar is as long as its number, out of the same room, and its hover says the number.
+    assert [lv.count for lv in pl.by_level] == counts
+    assert table(d) == [(lab, [f"{r.count:,}", pct(r.kept), pct(r.all_empty), pct(r.under_cell)] if r.count else
+                         ["0", "no box", "no box", "no box"]) for lab, r in zip(labels, rows)]
+    # Each bar fills its frame as far as its number, and its hover says the number.
+    frames = [m for _, m in d.marks(Rect) if m.kind == "frame"]
     bars = [m for _, m in d.marks(Rect) if m.kind == "bar"]
-    kept = [m for m in bars if "reaches the output" in m.title]
-    full = {m.title.split(",")[0]: m.w / r.kept for m, r in zip(kept, [r for r in rows if r.kept > 0])}
-    assert len(set(round(v, 6) for v in full.values())) == 1
-    for m, r in zip(kept, [r for r in rows if r.kept > 0]):
-        assert m.title == words.kept_title(r) and m.fill == look.COVERED[0]
+    assert len(frames) == 4 * len(rows)
+    for m in bars:
+        frame = next(f for f in frames if (f.x, f.y) == (m.x, m.y))
+        r = next(r for r in rows if m.title.startswith(words.row_label(r) + ":") or
+                 m.title.startswith(words.row_label(r) + ", "))
+        share = m.w / frame.w
+        if "reaches the output" in m.title:
+            assert m.title == words.kept_title(r) and m.fill == look.COVERED[0]
+            assert share == pytest.approx(r.kept)
+        elif "give all zeros" in m.title:
+            assert share == pytest.approx(r.all_empty) and m.fill == look.ALL_EMPTY
+        elif "under one cell" in m.title:
+            assert share == pytest.approx(r.under_cell)
+        else:
+            assert share == pytest.approx(r.count / pl.count) and m.title.endswith(f" of {pl.count:,}")
     # The words: the same counts and shares, row by row in the table, and the pool5 / pyramid sentence.
     text = words.pyramid_words(pl)
     for lab, r in zip(labels, rows):
@@ -240,14 +252,18 @@ def test_the_figure_prints_the_studys_numbers_and_the_words_say_the_same(setting
     shares_in_words = {v for v in numbers.findall(text) if v.endswith("%")}
     shares_in_figure = {v for v in numbers.findall(figure_words) if v.endswith("%")}
     assert shares_in_words == shares_in_figure
-    printed = {m.text for _, m in d.marks(Text) if m.kind == "bar value" and m.text != "no box"}
+    printed = {m.text for _, m in d.marks(Text) if m.kind == "share value" and m.text != "no box"}
     assert printed <= set(numbers.findall(text))
-    # The alternative says every printed value, row by row.
+    # The alternative says every printed value, row by row, named by its column.
     alt = words.pyramid_alt(pl)
-    for title, values in got.items():
-        assert title in alt
-        for lab, v in values:
-            assert f"{lab} ({v})" in alt
+    for lab, values in table(d):
+        if values[1] == "no box":
+            assert f"{lab}: no box" in alt
+            continue
+        n = int(values[0].replace(",", ""))
+        said = f"{lab}: {n:,} box{'' if n == 1 else 'es'}, " + ", ".join(
+            f"{v} {c}" for v, c in zip(values[1:], words.COLUMNS[1:]))
+        assert said in alt
 
 
 def test_the_words_name_the_glossarys_terms():

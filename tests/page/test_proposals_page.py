@@ -228,7 +228,7 @@ def test_page_shows_the_proposals_and_a_pick_opens_the_walkthrough():
     assert not at.exception
     text = page_text(at)
     assert "proposed **2,000 boxes**" in text
-    assert len(figures(at)) == 3, "the proposals on the photo, the distribution and the scatter"
+    assert len(figures(at)) == 4, "the proposals on the photo, the distribution, the scatter and the pyramid"
     assert "of the proposals have at least one empty bin" in text
     # The slider changes how many are drawn, half the worst and half the best, and the words say so.
     widget(at, "slider", "Proposals drawn").set_value(11).run()
@@ -280,8 +280,8 @@ def test_the_views_options_travel_in_the_link():
     # All three figures are described and painted inline: the 500 largest boxes outlined (too many to name each on
     # a hover, and the figure says so), the histograms with their medians, the scatter with its axis.
     svgs = list(drawn_svgs(at).values())
-    assert len(svgs) == 3, "the photo, the distribution and the scatter, each an inline SVG"
-    photo, dist, size = svgs
+    assert len(svgs) == 4, "the photo, the distribution, the scatter and the pyramid, each an inline SVG"
+    photo, dist, size, _ = svgs
     assert photo.count('data-kind="proposal"') == 500 and "<title>" not in photo
     assert "500 boxes drawn, each outlined in the colour of the share it keeps: too many to name each on a hover" \
         in " ".join(svg_texts(photo))
@@ -304,7 +304,7 @@ def test_presenter_mode_draws_every_figure_large_enough_for_the_room(order):
     at.run()
     assert not at.exception
     svgs = list(drawn_svgs(at).values())
-    assert len(svgs) == 3
+    assert len(svgs) == 4
     for svg in svgs:
         shown = float(re.search(r"max-width: ([\d.]+)px", svg).group(1))
         width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))

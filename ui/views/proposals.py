@@ -102,6 +102,14 @@ def size_drawing(key: str, setting: tuple, _study: proposal_words.Study, width: 
                             layer=_study.layer, style=measured.style, alt=alt, width=width, text=text)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def pyramid_drawing(key: str, setting: tuple, _pl, width: float, text: float = PAGE_TEXT):
+    """The proposals' levels on a pyramid and RoI pooling's loss per level, beside VGG16's two cuts."""
+    from roi_viz.figures.proposals import describe_pyramid
+
+    return describe_pyramid(_pl, alt=plain(proposal_words.pyramid_alt(_pl)), width=width, text=text)
+
+
 @st.cache_data(max_entries=32, show_spinner=False)
 def photo_picture(key: str, setting: tuple, drawn: int, order: str, _image, _study: proposal_words.Study, dpi: float) -> bytes:
     """The proposals on the photo as a JPEG, painted by Matplotlib from the page's description."""
@@ -227,9 +235,15 @@ def render(context: Context) -> None:
     st.markdown(proposal_words.size_words(study))
     st.markdown("##### Empty bins")
     st.markdown(proposal_words.empty_words(study))
+    # The same boxes on a feature pyramid: each at its own level's stride, beside VGG16's two cuts (milliseconds).
+    st.markdown("##### " + proposal_words.PYRAMID_HEADING)
+    pl = proposal_words.pyramid(boxes, dims, proposal_words.setting_of(settings.layer, settings.output_size,
+                                                                       settings.scheme))
+    pyr = show(lambda w, t: pyramid_drawing(key, setting, pl, w, t), "proposals-pyramid")
+    st.markdown(proposal_words.pyramid_words(pl), help=proposal_words.pyramid_glossary())
     name = f"proposals-{settings.layer}-{settings.scheme}"
     dpi = figure.dpi()
-    d = st.columns(3)
+    d = st.columns(4)
     d[0].download_button("The photo with its proposals (JPEG)",
                          lambda: photo_picture(key, setting, drawn, order, inp, study, dpi),
                          file_name=f"{name}-photo.jpg", mime="image/jpeg", key="proposals-dl-photo", on_click="ignore")
@@ -241,6 +255,10 @@ def render(context: Context) -> None:
     d[2].download_button("Coverage against size (PNG)",
                          lambda: chart_png(f"{key}|{setting}|size|{size.width:g}x{size.height:.2f}", size, dpi),
                          file_name=f"{name}-size.png", mime="image/png", key="proposals-dl-size", on_click="ignore")
+    d[3].download_button("On the pyramid (PNG)",
+                         lambda: chart_png(f"{key}|{setting}|pyramid|{pyr.width:g}x{pyr.height:.2f}", pyr, dpi),
+                         file_name=f"{name}-pyramid.png", mime="image/png", key="proposals-dl-pyramid",
+                         on_click="ignore")
     st.download_button("The table of every proposal (CSV)", table(key, setting, study),
                        file_name=f"proposals-{settings.layer}-{settings.scheme}.csv", mime="text/csv",
                        key="proposals-csv", help="One row per proposal: its box in pixels and its numbers in cells.")
