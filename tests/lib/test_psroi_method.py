@@ -250,3 +250,26 @@ def test_the_comparison_and_the_slide_include_it():
     d = describe_slide(sc, slide, methods.METHODS)
     assert "PS-RoI" in [m.text for _, m in d.marks(Text) if m.kind == "legend"]
     assert problems(d, 528) == []
+
+
+def test_the_exports_carry_it():
+    from roi_viz import export
+
+    sc = scene_for(ARTICLE, 3, seed=5, channel=10)
+    data = export.numbers(sc)
+    want = torchvision_ps(sc.features, ARTICLE_BOX, 32, (3, 3), 2)
+    assert data["method"] == KEY and data["position_sensitive"]["out_channels"] == 2  # 19 channels: 2 groups of 9
+    np.testing.assert_allclose(data["method_output_channel"], want[1], rtol=1e-6)
+    np.testing.assert_allclose(data["position_sensitive"]["scores"], want, rtol=1e-6)
+    pdf = export.handout_pdf(sc, title="grey")
+    assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1 + len(methods.method(KEY).plan)
+
+
+def test_the_board_draws_it_by_its_traits():
+    from ui import board
+
+    assert KEY in board.METHODS
+    s = board._settings(32, None, (3, 3), KEY, "article", 2, (512, 512))
+    assert s["traits"] == board.traits(methods.method(KEY)) and s["traits"]["samples_points"]
+    assert s["legend"] == board._settings(32, None, (3, 3), "align", "article", 2, (512, 512))["legend"]
+    assert "Dots: sampling points" in s["legend"]

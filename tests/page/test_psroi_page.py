@@ -136,3 +136,9 @@ def test_the_quiz_and_the_command_line_list_it(capsys, tmp_path):
     assert data["method"] == KEY and len(data["figures"]) == len(methods.method(KEY).plan)
     ps = data["position_sensitive"]
     assert ps["out_channels"] == 56 and ps["channels_used"] == 504 and np.shape(ps["scores"]) == (56, 3, 3)
+
+
+def test_presenter_mode_shows_its_group_step():
+    at = open_page({"method": KEY, "step": "4", "present": "1"})
+    assert not notices(at, "error")
+    check_groups_step(at)
