@@ -4,6 +4,8 @@
 - :func:`describe_on_photo`: many proposals on the photo, each outlined in the colour of its share.
 - :func:`describe_distribution`: one histogram per panel of methods, how many boxes keep what share.
 - :func:`describe_by_size`: the share each box keeps against its shorter side in cells (log axis).
+- :func:`describe_pyramid`: the boxes on a P2..P5 pyramid, each at its level's stride, beside VGG16's pool5 and
+  conv5_3: a table of bars (how many, what reaches the output, all zeros, under one cell).
 
 The photo, the boxes that keep the least of their area (solid orange) and those that
 keep the most (dashed blue), each outlined in black so it reads on any photo, a title

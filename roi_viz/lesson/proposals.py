@@ -4,7 +4,8 @@
 output size, rounding rule); the ``*_words`` functions say what each figure
 shows, reading the same arrays the figures are drawn from, with numbers
 formatted by :mod:`roi_viz.lesson.numbers`. No Streamlit here: the command
-line prints the same words.
+line prints the same words. :func:`pyramid` measures the same boxes on a
+feature pyramid, each at its own level's stride, and ``pyramid_*`` say it.
 """
 from __future__ import annotations
 

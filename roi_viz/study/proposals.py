@@ -15,6 +15,8 @@ those boxes and computes, for all of them at once, the numbers that
 - :func:`map_size`, :func:`short_sides`, :func:`too_small`: what decides the
   shares at a setting (the map a layer gives, each box's shorter side, the
   boxes too small for the article's rule to give each bin a cell).
+- :func:`pyramid_loss`: each box's FPN level (P2..P5) and the same loss measured
+  at its own level's stride, beside all boxes at VGG16's pool5 and conv5_3.
 
 Coordinate conventions are those of :mod:`roi_viz.ops.geometry` (and of
 ``torchvision.ops``): a box is ``(x, y, w, h)`` in pixels of the model input;
