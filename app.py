@@ -17,7 +17,8 @@ import streamlit as st
 from roi_viz.state.scene import focus_notice
 from roi_viz.methods import build_scene, method
 from roi_viz.model import images, loading, samples
-from ui import address, cache, photo, sidebar, teacher, views
+from roi_viz.lesson.views import heading, label as view_label
+from ui import address, cache, language, photo, sidebar, teacher, views
 from ui.session import session, sync_link
 from ui.style import page_style
 from ui.views import glossary, quiz
@@ -71,10 +72,10 @@ def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
         sync_link()
         return
     st.radio("View", list(views.BY_KEY), index=list(views.BY_KEY).index(view.KEY),
-             format_func=lambda k: views.BY_KEY[k].LABEL, horizontal=True, label_visibility="collapsed",
+             format_func={k: view_label(k) for k in views.BY_KEY}.get, horizontal=True, label_visibility="collapsed",
              **bound("view", lambda v: setattr(place, "view", v)))
     teacher.tools(context)
-    st.markdown("#### " + view.HEADING.format(method=scene.method_name))
+    st.markdown("#### " + heading(view.KEY, scene.method_name))
     with st.container(key=f"view-{view.KEY}"):  # presenter mode fits its figures to the screen (ui.style)
         view.render(context)
     if present:
@@ -111,6 +112,8 @@ def main() -> None:
     # Presenter mode folds the sidebar away; its widgets are still drawn, so an upload survives the slides.
     st.set_page_config(page_title=TITLE, page_icon="🔲", layout="wide",
                        initial_sidebar_state="collapsed" if present else "auto")
+    language.mark_page()  # <html lang> says the language shown
+    language.switch()
     key, data, label = sidebar.image()
     s.photo.upload_shown, s.photo.title = key.startswith("upload:"), label
     settings = sidebar.settings()

@@ -3,7 +3,8 @@
 The package in layers, bottom to top; a module imports only from its own layer or those below it, never above,
 and no import goes round a loop (``tests/lib/test_layers.py`` reads every import and holds this):
 
-- ground, ``ops``, ``model``, ``picture``: the methods' arithmetic (NumPy), VGG16 and images, figures as data and their painters;
+- ground, ``ops``, ``model``, ``picture``, ``language``: the methods' arithmetic (NumPy), VGG16 and images, figures as
+  data and their painters, the words' catalogs and the language in force;
 - ``state``: what the page holds: settings, options and the lists offered, the scene, the boxes, uploads, share codes;
 - ``methods``: one record per method, data only (names, options, ``run``, traits, the keys of its steps);
 - ``study``: what the methods are studied with: the backward pass, the receptive field, the head, the proposals;

@@ -38,6 +38,7 @@ from .state.options import AXES, SLIDE_CELLS, QUIZ_LEVELS as LEVEL_CHOICES, Para
 from .state.settings import Settings
 from .lesson.proposals import ORDERS as PROPOSAL_ORDERS
 from .lesson.views import VIEWS as VIEW_LIST
+from .language import LANGUAGES
 from .study.proposals import MODES as SEARCH_MODES
 from .methods import METHODS
 from .model import samples
@@ -95,6 +96,10 @@ NAVIGATION: tuple[Param, ...] = (
           + ", ".join(PROPOSAL_ORDERS), "choice", lambda: PROPOSAL_ORDERS, type=str),
     Param("search", "proposals_mode", "fast", "the Proposals view: selective search's mode: "
           + ", ".join(SEARCH_MODES), "choice", lambda: SEARCH_MODES, type=str),
+    # Written only when the student chose it (the link or the sidebar): a link without it lets each browser choose.
+    Param("lang", "language", None, "the page's language: " + ", ".join(f"{k} ({v})" for k, v in LANGUAGES.items())
+          + " (default: the browser's language, else English)", "choice", lambda: tuple(LANGUAGES), optional=True,
+          type=str | None),
 )
 NAV_BY_LINK = {p.link: p for p in NAVIGATION}
 

@@ -128,7 +128,7 @@ def show_drawing(drawing, *, key: str, where=None, max_width: float | None = Non
 
     text = svg.paint(drawing, max_width=max_width)
     small = svg.paint(narrow) if narrow is not None else ""
-    faces = [{"family": fonts.FAMILY, "url": fonts.URLS[w], "weight": 700 if w == "bold" else 400} for w in fonts.URLS]
+    faces = fonts.faces()  # DejaVu Sans, regular and bold, then the Chinese font
     data = {"key": hashlib.sha1((text + small).encode()).hexdigest(), "svg": text, "narrow": small,
             "narrow_below": NARROW_BELOW, "fonts": faces}
     if where is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
-from matplotlib import patheffects
+from matplotlib import font_manager, patheffects
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, Polygon, Rectangle
 from PIL import Image
@@ -23,6 +23,10 @@ from .spec import Drawing, Line, Panel, Photo, Point, Rect, Stroke, Text
 BASE_DPI = 100
 PT = 72 / BASE_DPI  # points per drawing pixel
 HA = {"start": "left", "middle": "center", "end": "right"}
+# The Chinese font is the project's own file (roi_viz.picture.fonts), not a system font: known to Matplotlib by
+# name, it is the fallback for every character DejaVu Sans lacks (Agg, SVG, PDF and PS all fall back per glyph).
+font_manager.fontManager.addfont(str(fonts.CJK_FILE))
+FAMILIES = list(fonts.FAMILIES)
 
 
 def _dashes(s: Stroke):
@@ -65,7 +69,7 @@ def _text(fig, ax, p: Panel, t: Text) -> None:
     x, base = place.text(p, t)
     W, H = fig.get_size_inches() * BASE_DPI
     artist = fig.text(x / W, 1 - base / H, t.text, fontsize=t.size * PT, color=t.colour, fontweight=t.weight,
-                      ha=HA[t.anchor], va="baseline", family=fonts.FAMILY, gid=t.kind or None)
+                      ha=HA[t.anchor], va="baseline", family=FAMILIES, gid=t.kind or None)
     if t.halo:
         artist.set_path_effects([patheffects.withStroke(linewidth=t.size / 4 * PT, foreground=t.halo)])
 

@@ -125,7 +125,7 @@ def paint(d: Drawing, *, css_class: str = "roi-figure", max_width: float | None 
     style = "width: 100%; height: auto" + (f"; max-width: {_n(max_width)}px; margin: 0 auto" if max_width else "")
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" class="{css_class}" viewBox="0 0 {_n(d.width)} {_n(d.height)}" '
              f'width="{_n(d.width)}" height="{_n(d.height)}" role="img" aria-label="{escape(d.alt)}" '
-             f'font-family="{fonts.FAMILY}, sans-serif" style="{style}">',
+             f'font-family="{", ".join(fonts.FAMILIES)}, sans-serif" style="{style}">',
              f'<rect width="100%" height="100%" fill="{escape(d.background)}"/>']
     # Clip ids unique to this drawing: several figures share one page.
     uid = hashlib.sha1(f"{d.alt}|{d.width}|{d.height}|{len(d.panels)}".encode()).hexdigest()[:10]

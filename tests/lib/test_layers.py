@@ -2,7 +2,7 @@
 
 The rule is the one ``roi_viz/__init__.py`` states, bottom to top:
 
-0. ground: ``ops``, ``model``, ``picture`` (and the package's front door, which re-exports the ops);
+0. ground: ``ops``, ``model``, ``picture``, ``language`` (and the package's front door, which re-exports the ops);
 1. ``state``: what the page holds (settings, options, the scene, the boxes, uploads, sharing);
 2. ``methods``: one record per method;
 3. ``study``: what the methods are studied with (backward pass, receptive field, the head, proposals);
@@ -30,6 +30,7 @@ LAYERS: dict[str, int] = {
     "roi_viz.ops": 0,
     "roi_viz.model": 0,
     "roi_viz.picture": 0,
+    "roi_viz.language": 0,  # the words' catalogs: every layer that speaks looks its words up there
     "roi_viz.state": 1,
     "roi_viz.methods": 2,
     "roi_viz.study": 3,

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlencode
 import pytest
 
 from helpers import notices, open_page, page_state, page_text, widget
+from roi_viz.language import LANGUAGES
 from roi_viz import link
 from roi_viz.state.settings import MAX_OUTPUT, Settings
 from roi_viz.methods import METHODS
@@ -18,11 +19,12 @@ def random_link(rng: random.Random) -> link.Link:
     size = rng.choice(INPUT_SIZES)
     method = rng.choice(list(METHODS))
     out = (rng.randint(1, MAX_OUTPUT), rng.randint(1, MAX_OUTPUT))
+    network = rng.choice(["vgg16", "resnet50_fpn"])
     settings = Settings(
-        input_size=size, shape=rng.choice(["square", "aspect"]), layer=rng.choice(["pool5", "conv5_3"]), method=method,
+        network=network, input_size=size, shape=rng.choice(["square", "aspect"]), layer=rng.choice(["pool5", "conv5_3"]), method=method,
         scheme=rng.choice(["article", "fastrcnn"]), output_size=out, sampling_ratio=rng.randint(0, 8),
         aligned=rng.random() < 0.5, align_mode=rng.choice(["avg", "max"]), warp_mode=rng.choice(["avg", "max"]),
-        channel=rng.choice([None, rng.randint(0, 511)]), mean_view=rng.random() < 0.5)
+        channel=rng.choice([None, rng.randint(0, 255 if network != "vgg16" else 511)]), mean_view=rng.random() < 0.5)
     rois = []  # whole pixels, as the page's boxes are (a fractional one is rounded on reading: tested below)
     for _ in range(rng.randint(1, 4)):
         x, y = float(rng.randint(0, size // 2)), float(rng.randint(0, size // 2))
@@ -31,12 +33,12 @@ def random_link(rng: random.Random) -> link.Link:
     return link.Link(
         settings=settings, sample=rng.choice([s.name for s in samples.list_samples()]), upload="", rois=tuple(rois),
         active=rng.randrange(len(rois)), view=rng.choice(link.VIEWS),
-        step=rng.randrange(len(walkthrough.steps(method))),
+        step=rng.randrange(len(walkthrough.steps(method, network))),
         focus=(rng.randrange(out[0]), rng.randrange(out[1]), rng.randrange(16)), slide_axis=rng.choice(link.AXES),
         slide_cells=rng.choice(link.SLIDE_CELLS), present=rng.random() < 0.5, quiz_level=rng.choice(link.QUIZ_LEVELS),
         quiz_seed=rng.choice([None, rng.randint(0, link.MAX_SEED)]),
         proposals_drawn=rng.randint(1, link.MAX_PROPOSALS), proposals_order=rng.choice(list(link.PROPOSAL_ORDERS)),
-        proposals_mode=rng.choice(link.SEARCH_MODES))
+        proposals_mode=rng.choice(link.SEARCH_MODES), language=rng.choice([None, *LANGUAGES]))
 
 
 def through_url(params: dict) -> dict:
@@ -196,7 +198,10 @@ def test_a_link_opens_the_same_page_and_the_address_follows_every_click():
                       sample="chelsea", upload="", rois=((10.0, 20.0, 200.0, 150.0), (100.0, 50.0, 229.0, 90.0)),
                       active=1, view="walk", step=4, focus=(2, 3, 1), slide_axis="y", slide_cells=0.5, present=False)
     params = link.to_params(state)
-    assert set(params) == set(link.KNOWN) - {"present", "view", "level", "seed", "drawn", "order", "search"}
+    # The network's round trip through the page is tests/page/test_network_page.py's.
+    # The language's round trip through the page is tests/page/test_language_page.py's.
+    assert set(params) == set(link.KNOWN) - {"present", "view", "level", "seed", "drawn", "order", "search", "net",
+                                             "lang"}
     at = open_page(params)
     assert shown(at) == state
     text = page_text(at)

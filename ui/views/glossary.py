@@ -6,7 +6,8 @@ import streamlit as st
 
 def render() -> None:
     """For a student who has read the article and nothing else."""
-    from roi_viz.lesson.glossary import GLOSSARY
+    from roi_viz.language import _
+    from roi_viz.lesson.glossary import entries
 
-    with st.expander("Glossary: the words of this page"):
-        st.markdown("\n".join(f"- **{term}**: {meaning}" for term, meaning in GLOSSARY.items()))
+    with st.expander(_("Glossary: the words of this page")):
+        st.markdown("\n".join(f"- **{term}**: {meaning}" for term, meaning in entries()))

@@ -1,0 +1,86 @@
+"""The page's language: chosen per student, switched in the sidebar, said to the browser.
+
+Which language a run speaks (:func:`shown`): the student's choice, kept in the session's
+:class:`~ui.session.Place` (the link's ``lang=``, or the sidebar's switch), else the browser's language
+(``navigator.language``, which Streamlit reports as ``st.context.locale``, then the request's
+``Accept-Language``), else English. The library's :func:`roi_viz.language._` asks :func:`shown` for every
+word drawn in a Streamlit run (this module registers it on import), so every thread, that is every
+student, speaks its own language.
+
+A choice is written into the link only when the student made one (``lang=`` or the switch): a link with
+no ``lang`` lets each reader's browser choose.
+
+Streamlit's page says ``<html lang="en">`` whatever it shows; :func:`mark_page` sets the attribute to the
+language shown from a tiny component (``st.components.v2``, no iframe), so a screen reader reads Chinese
+with a Chinese voice and a browser offers no translation into the language already shown.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+from roi_viz import language
+from roi_viz.language import LANGUAGES, TAGS, _
+
+from .session import KEY, session
+from .widgets import bound, redraw_all
+
+
+def browser() -> str | None:
+    """The language offered that this student's browser asks for, or ``None``."""
+    accept = st.context.headers.get("Accept-Language") if st.context.headers else None
+    return language.from_browser(st.context.locale, accept)
+
+
+def shown() -> str:
+    """The language this run speaks: the student's choice, else the browser's, else English."""
+    s = st.session_state.get(KEY)
+    chosen = s.place.language if s is not None else None
+    return chosen or browser() or language.SOURCE
+
+
+def _in_a_run() -> str | None:
+    # Asked for every word: outside a Streamlit run (a test, the command line) this module knows nothing. A widget's
+    # format_func may be called outside the run (AppTest does): its words are looked up while the run draws it.
+    return shown() if get_script_run_ctx(suppress_warning=True) is not None else None
+
+
+language.set_resolver(_in_a_run)
+
+
+def choose(lang: str) -> None:
+    """The student chose ``lang``: kept in the session and the link, every widget drawn afresh in it."""
+    session().place.language = lang
+    redraw_all()
+
+
+def switch() -> str:
+    """The sidebar's language switch (English / 中文, each named in itself); returns the language shown."""
+    lang = shown()
+    keys = list(LANGUAGES)
+    st.sidebar.radio(_("Language"), keys, index=keys.index(lang), format_func=LANGUAGES.get, horizontal=True,
+                     help=_("The page's words, in English or in Chinese. The link keeps the choice."),
+                     **bound("language", choose))
+    return lang
+
+
+JS = """
+export default function (component) {
+  // The page's own <html>: the component is no iframe, so this is the document the student reads.
+  if (document.documentElement.lang !== component.data.lang) {
+    document.documentElement.lang = component.data.lang;
+  }
+}
+"""
+
+
+@lru_cache(maxsize=1)
+def _component():
+    return st.components.v2.component("roi_viz.lang", js=JS)
+
+
+def mark_page() -> None:
+    """Say the language shown in ``<html lang>`` (BCP 47: ``en``, ``zh-Hans``)."""
+    _component()(key="page-lang", data={"lang": TAGS[shown()]})
