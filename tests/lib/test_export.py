@@ -241,7 +241,7 @@ def test_numbers_of_the_article_example():
     assert data["areas"]["lost"] == 5.3203125 and data["areas"]["gained"] == 1.0
     assert data["layer"] == "pool5" and data["stride"] == 32 and data["output_shape"] == [3, 3, 16]
     assert data["rois"] == [list(ARTICLE_ROI), [0.0, 0.0, 64.0, 64.0]]
-    assert data["settings"] == {"input_size": 512, "shape": "square", "layer": "pool5", "method": "pool", "scheme": "article",
+    assert data["settings"] == {"network": "vgg16", "input_size": 512, "shape": "square", "layer": "pool5", "method": "pool", "scheme": "article",
                                 "output_size": [3, 3], "sampling_ratio": 2, "aligned": True, "align_mode": "avg",
                                 "warp_mode": "max", "channel": None, "mean_view": False}
     assert data["forward_ms"] == 12.5 and data["device"] == "cpu" and data["figures"] == ["a.png"]

@@ -84,6 +84,11 @@ def render(context: Context) -> None:
 
     place = session().place
     s = scene.settings
+    if s.pyramid:  # the field is walked through VGG16's layers; ResNet-50-FPN's is not worked out here
+        say("What a cell sees is worked out layer by layer through VGG16 (its kernels, strides and padding); "
+            "ResNet-50-FPN's field is not computed on this page. Choose VGG16 under Network in the sidebar to "
+            "see it.", "info")
+        return
     field = receptive.receptive_field(s.layer)
     H, W = scene.features.shape[1:]
     roi = scene.rois[scene.active]
