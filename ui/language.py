@@ -28,10 +28,18 @@ from .session import KEY, session
 from .widgets import bound, redraw_all
 
 
+BROWSER_KEY = "roi-viz-browser-language"  # st.session_state: the browser's answer, read once per session
+
+
 def browser() -> str | None:
     """The language offered that this student's browser asks for, or ``None``."""
+    if BROWSER_KEY in st.session_state:
+        return st.session_state[BROWSER_KEY]
     accept = st.context.headers.get("Accept-Language") if st.context.headers else None
-    return language.from_browser(st.context.locale, accept)
+    found = language.from_browser(st.context.locale, accept)
+    if st.context.locale is not None:  # the browser has spoken: every later word of the session asks no further
+        st.session_state[BROWSER_KEY] = found
+    return found
 
 
 def shown() -> str:
