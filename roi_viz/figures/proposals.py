@@ -394,7 +394,8 @@ def describe_pyramid(pl, *, alt: str, width: float = 560.0, text: float = 13.0) 
     def bar(k: int, mid: float, share: float, words_: str, hover: str) -> None:
         bx, bw = x0 + k * col_w + 3, col_w - 6
         fill, edge = PYRAMID_FILLS[k]
-        s.marks.append(Rect(bx, mid - bar_h / 2, bw, bar_h, fill="#ffffff", stroke=TRACK, kind="frame"))
+        # The frame answers the hover too: a share of 0 has no bar, and its row's numbers are still asked for.
+        s.marks.append(Rect(bx, mid - bar_h / 2, bw, bar_h, fill="#ffffff", stroke=TRACK, kind="frame", title=hover))
         if share > 0:
             s.marks.append(Rect(bx, mid - bar_h / 2, bw * share, bar_h, fill=fill, stroke=edge, kind="bar",
                                 title=hover))

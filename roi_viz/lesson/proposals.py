@@ -415,7 +415,8 @@ def pyramid_title(pl: proposals.PyramidLoss) -> str:
 def kept_title(loss: proposals.Loss) -> str:
     """A bar's hover in the figure's share-kept part: the row, its boxes, and where the rest of their area goes."""
     return (f"{row_label(loss)}, {boxes_count(loss.count)}: {pct(loss.kept)} reaches the output; "
-            f"{pct(loss.lost)} lost to snapping, {pct(loss.dropped)} in no bin")
+            f"{pct(loss.lost)} lost to snapping, {pct(loss.dropped)} in no bin; snapping adds {pct(loss.gained)} "
+            "of its area from outside it")
 
 
 def pyramid_words(pl: proposals.PyramidLoss) -> str:
@@ -435,18 +436,20 @@ def pyramid_words(pl: proposals.PyramidLoss) -> str:
         f"P{proposals.PYRAMID_LEVELS[-1]} at strides {strides} px, each box from the level its size picks "
         "(torchvision's rule: a 224-px box goes to P4, a box half as large one level finer). "
         f"Of these {boxes_count(pl.count)}, {per_level}. Below, each is measured with this page's rule "
-        f"({pyramid_setting(pl)}) at its own level's stride, beside all of them at VGG16's pool5 and conv5_3:",
+        f"({pyramid_setting(pl)}) at its own level's stride, beside all of them at VGG16's pool5 and conv5_3. "
+        "What reaches the output, what is lost to snapping and what falls in no bin add up to each box; what "
+        "snapping gains (cells outside the box, read as if they were in it) is a share of the box's area too:",
         "",
         "| | " + " | ".join(c[0].upper() + c[1:] for c in (*COLUMNS[:2], "lost to snapping", "in no bin",
-                                                           *COLUMNS[2:])) + " |",
-        "|---|---|---|---|---|---|---|",
+                                                           "gained by snapping", *COLUMNS[2:])) + " |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         if r.count == 0:
-            lines.append(f"| {row_label(r)} | 0 | – | – | – | – | – |")
+            lines.append(f"| {row_label(r)} | 0 | – | – | – | – | – | – |")
             continue
         lines.append(f"| {row_label(r)} | {r.count:,} | **{pct(r.kept)}** | {pct(r.lost)} | {pct(r.dropped)} | "
-                     f"**{pct(r.all_empty)}** | {pct(r.under_cell)} |")
+                     f"{pct(r.gained)} | **{pct(r.all_empty)}** | {pct(r.under_cell)} |")
     lines += [
         "",
         f"At pool5 {pct(pool5.under_cell)} of these proposals have a shorter side under one cell ({pool5.stride} px) "

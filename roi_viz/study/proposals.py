@@ -623,6 +623,8 @@ class Loss:
     ``kept + lost + dropped == 1`` for every box (up to float rounding), so also for the means:
     ``kept`` is :attr:`ProposalGeometry.coverage`, ``lost`` the share of the projected box outside the snapped
     cells (:attr:`ProposalGeometry.lost_area`), ``dropped`` the share inside them that no bin reads.
+    ``gained``: the mean area of the snapped cells outside the box, as a share of the box (it passes 1 where a
+    small box is snapped to a whole cell, as Fast R-CNN's rule does; it is read as if it were the box).
     ``all_empty``: share of the boxes whose bins are all empty (output all zeros); ``under_cell``: share whose
     shorter side is under one cell of their stride (``min(w, h) < stride``). A group of no box has ``count`` 0
     and every share 0.
@@ -634,6 +636,7 @@ class Loss:
     kept: float
     lost: float
     dropped: float
+    gained: float
     all_empty: float
     under_cell: float
 
@@ -659,21 +662,22 @@ class PyramidLoss:
         return int(self.levels.shape[0])
 
 
-def _shares(geo: ProposalGeometry) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """K each: the shares of every projected box kept (in some bin), lost (outside the snapped cells) and
-    dropped (in the snapped cells, in no bin)."""
+def _shares(geo: ProposalGeometry) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """K each: the shares of every projected box kept (in some bin), lost (outside the snapped cells),
+    dropped (in the snapped cells, in no bin), and the snapped cells' area outside it (gained), per box area."""
     area = geo.projected_area
     kept = geo.coverage
     lost = np.divide(geo.lost_area, area, out=np.zeros_like(area), where=area > 0)
     dropped = np.divide(geo.overlap_area - geo.covered_area, area, out=np.zeros_like(area), where=area > 0)
-    return kept, lost, dropped
+    gained = np.divide(geo.gained_area, area, out=np.zeros_like(area), where=area > 0)
+    return kept, lost, dropped, gained
 
 
-def _loss(name: str, stride: int | None, kept, lost, dropped, all_empty, under_cell) -> Loss:
+def _loss(name: str, stride: int | None, kept, lost, dropped, gained, all_empty, under_cell) -> Loss:
     if len(kept) == 0:
-        return Loss(name, stride, 0, 0.0, 0.0, 0.0, 0.0, 0.0)
+        return Loss(name, stride, 0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     return Loss(name, stride, int(len(kept)), float(np.mean(kept)), float(np.mean(lost)), float(np.mean(dropped)),
-                float(np.mean(all_empty)), float(np.mean(under_cell)))
+                float(np.mean(gained)), float(np.mean(all_empty)), float(np.mean(under_cell)))
 
 
 def pyramid_loss(boxes, *, image_size: tuple[int, int], output_size: int | tuple[int, int] = (3, 3),
@@ -707,7 +711,7 @@ def pyramid_loss(boxes, *, image_size: tuple[int, int], output_size: int | tuple
         return (*_shares(geo), geo.all_empty, short[sel] < stride)
 
     # Per box, at its own level's stride: filled level by level.
-    own = [np.zeros(len(b)) for _ in range(3)] + [np.zeros(len(b), bool), np.zeros(len(b), bool)]
+    own = [np.zeros(len(b)) for _ in range(4)] + [np.zeros(len(b), bool), np.zeros(len(b), bool)]
     by_level = []
     for k in PYRAMID_LEVELS:
         sel = levels == k
