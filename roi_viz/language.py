@@ -22,6 +22,19 @@ A sentence with no translation is shown in English (gettext's rule), so a missin
 catalog test (``tests/lib/test_language.py``: every message of the template has its translation), not
 on the page.
 
+The commands, from the repository's root (Babel: ``requirements.txt``); the tests say which one is due::
+
+    pybabel extract -F babel.cfg -c TRANSLATORS: --no-location --sort-output --project=roi-viz \
+        --copyright-holder="the roi-viz authors" -o roi_viz/locale/roi_viz.pot .
+    pybabel update -i roi_viz/locale/roi_viz.pot -d roi_viz/locale -D roi_viz --no-fuzzy-matching --ignore-obsolete --width=120
+    # ... translate the new sentences in roi_viz/locale/zh/LC_MESSAGES/roi_viz.po, then:
+    pybabel compile -d roi_viz/locale -D roi_viz --statistics
+
+(a new language: ``pybabel init -i roi_viz/locale/roi_viz.pot -d roi_viz/locale -D roi_viz -l <code>``, and
+its name in :data:`LANGUAGES`). The compiled ``.mo`` is committed beside its ``.po``, so a fresh clone
+runs with no build step; a character the figures' Chinese font lacks is added by
+:mod:`roi_viz.picture.font_subset`.
+
 This module is in the ground layer, beside ``picture``: every layer that speaks (the options'
 labels in ``state``, the lesson's words, the figures, the page, the command line) imports it from below.
 """

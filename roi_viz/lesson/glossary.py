@@ -42,7 +42,7 @@ GLOSSARY: dict[str, str] = {
     N_("pyramid"): N_("A feature pyramid (FPN): one map per level, each half as fine as the last; torchvision's Faster R-CNN pools from P2 to P5 (strides 4 to 32)."),
     N_("level"): N_("One map of a pyramid: level k has stride 2^k px (P2: 4, P5: 32); a box is pooled from the level its size picks."),
     N_("regression target"): N_("The four numbers (tx, ty, tw, th) that move a proposal onto its ground-truth box; the box head learns to predict them."),
-    N_("position-sensitive"): N_("R-FCN's pooling (Dai et al., 2016): the channels come in one group per bin position, and each bin reads only its own group's channel, averaged; here VGG16's first channels stand in for the score maps R-FCN trains."),
+    N_("position-sensitive"): N_("R-FCN's pooling (Dai et al., 2016): channels come in one group per bin position, and each bin reads only its own group's channel, averaged; here VGG16's first channels stand in."),
 }
 
 # Where a term first appears in a step's words, this follows it in brackets.

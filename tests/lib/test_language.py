@@ -143,6 +143,7 @@ def test_the_language_is_per_thread_and_per_block():
             assert _("Quiz") == "Quiz"
         assert _("Quiz") == "测验"
     assert _("Quiz") == "Quiz"
+    assert [language.ngettext("{n} cell", "{n} cells", n).format(n=n) for n in (1, 2)] == ["1 cell", "2 cells"]
     with pytest.raises(ValueError):
         with using("fr"):
             pass
