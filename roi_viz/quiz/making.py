@@ -45,7 +45,8 @@ def level_settings(level: str, settings: Settings | None = None, rng: random.Ran
         return Settings(**ARTICLE)
     if level == "fastrcnn":
         return Settings(input_size=base.input_size, **FAST_RCNN)
-    base = base.with_(channel=None, mean_view=False)
+    # The quiz asks about one map: VGG16's, whatever network the page shows (its questions name a layer's grid).
+    base = base.with_(channel=None, mean_view=False, network="vgg16")
     beyond = beyond_methods()
     if base.method in beyond:
         return base

@@ -143,3 +143,12 @@ def test_every_view_opens_on_the_pyramid_without_a_fault(view):
     assert "Something went wrong" not in text and not at.exception
     if view == "field":  # worked out through VGG16's layers only: said, not attempted
         assert "ResNet-50-FPN's field is not computed on this page" in " ".join(notices(at))
+
+
+def test_the_quiz_asks_on_vgg16_whatever_the_network():
+    """The quiz's questions are about one map's grid: on the pyramid its "beyond" level keeps VGG16, not a grid
+    that names the pyramid over VGG16's 16 x 16 cells."""
+    at = open_page({"net": FPN, "view": "quiz", "level": "beyond", "seed": "3"})
+    text = page_text(at)
+    assert "VGG16 up to pool5 (stride 32) gives a map of 16 rows × 16 columns" in text
+    assert "level picked by the box's size (P2–P5, strides 4–32) gives a map" not in text
