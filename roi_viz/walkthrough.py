@@ -137,6 +137,7 @@ from .lesson import psroi_words  # noqa: E402
 register(
     "psroi",
     Step("sampling", "Bins and sampling points", dps.describe_sampling, psroi_words.step_sampling, picks="point"),
+    Step("bilinear", "One point, four cells", dps.describe_bilinear, psroi_words.step_bilinear, picks="point"),
     Step("groups", "Each bin reads its own channel", dps.describe_groups, psroi_words.step_groups, own_alt=True),
     Step("output", "Output and coverage", dps.describe_output, psroi_words.step_output),
 )

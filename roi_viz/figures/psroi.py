@@ -6,6 +6,7 @@ Every function takes a :class:`~roi_viz.state.scene.Scene` whose ``chosen`` is a
 covers ``[c, c+1) x [r, r+1)``, x counts columns, y rows, row 0 on top.
 
 - :func:`describe_sampling`: RoIAlign's bins and points (the shared figure, its points read in the shown channel).
+- :func:`describe_bilinear`: RoIAlign's close-up of one point, in the shown channel.
 - :func:`describe_groups`: the bins over the map, each labelled with the channel it reads and the mean it
   gives for the output channel followed; all printed or none (a note then says where they are).
 - :func:`describe_output`: the ``ph x pw`` output of the followed output channel.
@@ -15,24 +16,29 @@ The numbers come from :mod:`roi_viz.lesson.psroi_words` (the step's words read t
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from ..lesson import psroi_words as pw_words
 from ..lesson.numbers import value
 from ..picture import fonts, scale
-from ..picture.spec import Drawing, Rect, Text
+from ..picture.spec import Drawing, Rect, Stroke, Text
 from ..state.scene import Scene
 from . import look
 from . import sampling as dsa
 from .compare import VALUE_GAP, output_cells, values_fit
-from .frame import Entry, Sheet, cell_lines
+from .frame import Entry, Sheet, cell_lines, channel_cells
 
 WIDTH, TEXT = 560.0, 13.0
-FACE = 0.55  # a bin's face: its value's colour laid at this over white, so the printed words read on it
 
 
 def describe_sampling(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
     """RoIAlign's sampling figure for the same box and ratio: position-sensitive RoIAlign reads at those points."""
     return dsa.describe_sampling(pw_words.plain_align(scene), width=width, text=text)
+
+
+def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
+    """RoIAlign's close-up of the picked point, in the shown channel: how one point reads four cells."""
+    return dsa.describe_bilinear(pw_words.plain_align(scene), width=width, text=text)
 
 
 def _labels(b: pw_words.BinRead) -> tuple[str, str]:
@@ -49,20 +55,53 @@ def labels_fit(reads: list[pw_words.BinRead], cell_w: float, cell_h: float, size
     return cell_w >= widest + 2 * edge and cell_h >= 2 * fonts.height(size) + 2 + 2 * edge
 
 
+def _mosaic(scene: Scene, reads, win) -> list[tuple]:
+    """Under each bin, the pieces of the cells it overlaps, in its own channel: ``(x, y, w, h, channel, row,
+    column, bin, value)`` in cells, clipped to the bin, the window and the map."""
+    r = scene.chosen
+    H, W = r.map_size
+    rows, cols = r.row_edges, r.col_edges
+    out = []
+    for b in reads:
+        y0, y1, x0, x1 = (float(v) for v in (rows[b.i], rows[b.i + 1], cols[b.j], cols[b.j + 1]))
+        for rr in range(max(math.floor(y0), win[0], 0), min(math.ceil(y1), win[1], H)):
+            for cc in range(max(math.floor(x0), win[2], 0), min(math.ceil(x1), win[3], W)):
+                top, left = max(y0, rr), max(x0, cc)
+                h, w = min(y1, rr + 1) - top, min(x1, cc + 1) - left
+                if h > 1e-9 and w > 1e-9:
+                    out.append((left, top, w, h, b.channel, rr, cc, b, float(scene.features[b.channel, rr, cc])))
+    return out
+
+
 def describe_groups(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
     """The bins over the map, each labelled with its channel and the mean it gives (output channel followed).
 
-    Each bin is a rectangle at its fractional edges, its face the colour of its mean (one scale, shown below),
-    answering a hover with "bin (i, j): channel k, mean of n points = v". Every bin's two lines are printed where
+    Under each bin, the pieces of the cells it overlaps in *its own* channel (light greys, one scale), each
+    answering a hover with "channel k, row r, column c: v"; each bin a rectangle at its fractional edges,
+    answering "bin (i, j): channel k, mean of n points = v". Every bin's two lines are printed where
     every one fits; otherwise none are, and a note says the table below the figure holds them.
     """
     r = scene.chosen
     ph, pw = r.output_size
     s = Sheet(width, text)
     c = pw_words.followed(scene)
-    if c is None:
+    xlim, ylim, off, off_entries = dsa._view(scene, r)
+    win = (int(ylim[0]), int(ylim[1]), int(xlim[0]), int(xlim[1]))
+    rows, cols = r.row_edges, r.col_edges
+    roi, roi_entry = dsa._roi(scene)
+    bins_entry = Entry("bins: each reads its own channel", stroke=look.BIN_STROKE, swatch="line")
+    if c is None:  # nothing to follow: the bins over the channel shown, and why, in a sentence
         heading = "Each bin reads its own channel: no output channel to follow"
         s.title(heading)
+        H, W = r.map_size
+        inside = (max(win[0], 0), min(win[1], H), max(win[2], 0), min(win[3], W))
+        marks = list(off) + channel_cells(scene.features[scene.channel], inside, alpha=0.35,
+                                          name=f"channel {scene.channel}")
+        marks += [Rect(float(cols[j]), float(rows[i]), float(cols[j + 1] - cols[j]), float(rows[i + 1] - rows[i]),
+                       stroke=look.BIN_STROKE, kind="bin", title=f"bin ({i}, {j}): no channel of its own to read")
+                  for i in range(ph) for j in range(pw)]
+        s.chart(xlim, ylim, marks + roi[:1])
+        s.legend([*roi_entry, bins_entry, *off_entries], columns=1)
         missing = pw_words.nothing_read(scene).replace("**", "")
         s.note(missing)
         s.badge(scene.pretrained)
@@ -71,18 +110,19 @@ def describe_groups(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     heading = (f"Each bin reads its own channel: output channel {c} (channels {c * r.groups} to "
                f"{c * r.groups + r.groups - 1}, one per bin)")
     s.title(heading)
-    xlim, ylim, off, off_entries = dsa._view(scene, r)
-    win = (int(ylim[0]), int(ylim[1]), int(xlim[0]), int(xlim[1]))
-    means = [b.mean for b in reads]
-    lo, hi = min(means), max(means)
-    marks: list = list(off) + cell_lines(win, look.CELL_ON_LIGHT)
-    rows, cols = r.row_edges, r.col_edges
+    pieces = _mosaic(scene, reads, win)
+    lo = min((v for *_, v in pieces), default=0.0)
+    hi = max((v for *_, v in pieces), default=1.0)
+    marks: list = list(off)
+    for (x, y, w, h, ch, rr, cc, b), v in ((p[:8], p[8]) for p in pieces):
+        marks.append(Rect(x, y, w, h, fill=scale.mix("#ffffff", scale.colour("greys", v, lo, hi), 0.35),
+                          kind="cell", title=f"channel {ch}, row {rr}, column {cc}: {value(v)} "
+                                             f"(bin ({b.i}, {b.j}) reads it)"))
+    marks += cell_lines(win, look.CELL_ON_LIGHT)
     for b in reads:
-        face = scale.mix("#ffffff", scale.colour("viridis", b.mean, lo, hi), FACE)
         marks.append(Rect(float(cols[b.j]), float(rows[b.i]), float(cols[b.j + 1] - cols[b.j]),
-                          float(rows[b.i + 1] - rows[b.i]), fill=face, stroke=look.BIN_STROKE, kind="bin",
+                          float(rows[b.i + 1] - rows[b.i]), stroke=look.BIN_STROKE, kind="bin",
                           title=f"bin ({b.i}, {b.j}): channel {b.channel}, mean of {b.points} points = {value(b.mean)}"))
-    roi, roi_entry = dsa._roi(scene)
     marks += roi[:1]
     panel = s.chart(xlim, ylim, marks)
     per_cell = panel.w / (xlim[1] - xlim[0])  # px per cell, as drawn (one data unit as wide as it is high)
@@ -95,12 +135,14 @@ def describe_groups(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
         for b in reads:
             cx, cy = float(cols[b.j] + cols[b.j + 1]) / 2, float(rows[b.i] + rows[b.i + 1]) / 2
             top, bottom = _labels(b)
-            texts += [Text(cx, cy - half, top, text, anchor="middle", baseline="middle", kind="bin label"),
-                      Text(cx, cy + half, bottom, text, anchor="middle", baseline="middle", kind="value")]
+            texts += [Text(cx, cy - half, top, text, anchor="middle", baseline="middle", halo="#ffffff",
+                           kind="bin label"),
+                      Text(cx, cy + half, bottom, text, anchor="middle", baseline="middle", halo="#ffffff",
+                           kind="value")]
         s.panels[-1] = dataclasses.replace(panel, marks=panel.marks + tuple(texts))
-    s.legend([*roi_entry, Entry("bins: each reads its own channel", stroke=look.BIN_STROKE, swatch="line"),
-              *off_entries], columns=1)
-    s.colour_bar(lo, hi, "viridis", f"A bin's face: the mean it gives, output channel {c}")
+    ramp = tuple(scale.mix("#ffffff", scale.colour("greys", v, 0, 1), 0.35) for v in (0.15, 0.55, 0.95))
+    s.legend([*roi_entry, bins_entry, Entry("under each bin, the cells of its own channel: darker = larger",
+                                            fills=ramp), *off_entries], columns=1)
     note = "" if fits else ("The bins are too small to print their channels and means here: the table below the "
                             "figure gives them (and, on the page, a hover over a bin).")
     if note:
@@ -116,9 +158,14 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     ph, pw = r.output_size
     s = Sheet(width, text)
     c = pw_words.followed(scene)
-    if c is None:
+    if c is None:  # the grid the method would fill, each cell saying why it holds 0 here
         heading = f"Output {ph}×{pw}×{r.out_channels}: no output channel to follow"
         s.title(heading)
+        why = "no output channel" if r.out_channels == 0 else f"channel {scene.channel} is read by no bin"
+        cells = [Rect(float(j), float(i), 1.0, 1.0, fill="#ffffff", stroke=Stroke("#9a9a9a", 1.0), kind="output",
+                      title=f"row {i}, column {j}: 0 ({why})") for i in range(ph) for j in range(pw)]
+        side = min((s.inner - 40) / pw, 0.5 * width / ph, 3 * text)
+        s.chart((0, pw), (0, ph), cells, xname="column", yname="row", tick_at=0.5, max_height=side * ph)
         missing = pw_words.nothing_read(scene).replace("**", "")
         s.note(missing)
         s.badge(scene.pretrained)

@@ -99,6 +99,13 @@ def step_sampling(scene: Scene) -> str:
             f"{scene.channel}'s.\n\n" + sampling_words.step_sampling(plain_align(scene)))
 
 
+def step_bilinear(scene: Scene) -> str:
+    """One point, four cells: RoIAlign's interpolation, shown in ``scene.channel``."""
+    return ("**How a point reads the map**, shown in channel "
+            f"{scene.channel}: position-sensitive RoIAlign interpolates exactly like this, each bin in its own "
+            "channel (the next step).\n\n" + sampling_words.step_bilinear(plain_align(scene)))
+
+
 def step_groups(scene: Scene) -> str:
     """Each bin reads its own channel: the table of bins, channels and means that the figure prints."""
     r = scene.chosen

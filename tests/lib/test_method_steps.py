@@ -13,7 +13,7 @@ from roi_viz.methods import METHODS, build_scene, run_all
 from roi_viz.ops.sliding import slide_roi
 from roi_viz import walkthrough
 
-FM = np.random.default_rng(0).standard_normal((8, 16, 16)).astype(np.float32)
+FM = np.random.default_rng(0).standard_normal((18, 16, 16)).astype(np.float32)  # 18: two groups of 3 x 3 bins
 IMAGE = Image.new("RGB", (512, 512), (90, 120, 150))
 CASES = [
     dict(roi=(296, 192, 200, 145)),  # the article's
@@ -68,6 +68,7 @@ def test_every_record_reads_real_settings_and_runs_like_the_library():
     assert methods.labels(run_all(FM, roi, Settings())) == {
         "pool": "RoI pooling (article rounding)", "align": "RoIAlign (avg, ratio 2, aligned)",
         "warp": "RoIWarp (max, ratio 2)", "prroi": "Precise RoI Pooling (aligned)",
+        "psroi": "Position-sensitive RoIAlign (ratio 2, 2 × 9 channels)",
     }
 
 

@@ -72,7 +72,7 @@ def test_the_record_is_the_fifth_and_everything_lists_it():
     assert rec.samples_points and not (rec.snaps_to_cells or rec.whole_cell_bins or rec.integrates)
     assert KEY in BY_FIELD["method"].choices()  # the sidebar, the link and the CLI read this
     assert KEY in quiz.beyond_methods()
-    assert [s.key for s in walkthrough.steps(KEY)] == list(rec.plan) == ["image", "features", "sampling", "groups",
+    assert [s.key for s in walkthrough.steps(KEY)] == list(rec.plan) == ["image", "features", "sampling", "bilinear", "groups",
                                                                        "output"]
     assert len({m.style for m in methods.METHODS.values()}) == len(methods.METHODS)  # told apart without colour too
     assert "position-sensitive" in GLOSSARY
@@ -129,7 +129,7 @@ def test_a_channel_no_bin_reads_is_said_plainly():
 
 
 # ----------------------------------------------------------------------------------------------- the figures
-STEPS = ("sampling", "groups", "output")
+STEPS = ("sampling", "bilinear", "groups", "output")
 
 
 def layout_cases():

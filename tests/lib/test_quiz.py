@@ -230,7 +230,7 @@ def test_levels_fix_their_settings(questions):
     for q in questions["fastrcnn"]:
         s = q.settings
         assert (s.stride, s.output_size, s.method, s.scheme) == (16, (7, 7), "pool", "fastrcnn")
-    assert {q.method for q in questions["beyond"]} == {"align", "warp", "prroi"}
+    assert {q.method for q in questions["beyond"]} == {"align", "warp", "prroi", "psroi"}
     page = Settings(input_size=224, layer="conv5_3", method="warp", output_size=(2, 4), sampling_ratio=0)
     assert quiz.make_question(3, "starter", page) == quiz.make_question(3, "starter")
     assert quiz.make_question(3, "fastrcnn", page).settings.input_size == 224
@@ -329,6 +329,9 @@ def _beyond_trace(q, fm):
     if q.method == "warp":
         return roi_warp(fm, q.roi, stride=s.stride, output_size=s.output_size, sampling_ratio=s.sampling_ratio,
                         mode=s.warp_mode, scheme=s.scheme)
+    if q.method == "psroi":  # position-sensitive RoIAlign reads at RoIAlign's points, always aligned
+        return roi_align(fm, q.roi, stride=s.stride, output_size=s.output_size, sampling_ratio=s.sampling_ratio,
+                         aligned=True)
     return prroi_pool(fm, q.roi, stride=s.stride, output_size=s.output_size, aligned=s.aligned)
 
 

@@ -44,16 +44,16 @@ def step_alt(at, n: int) -> str:
 
 
 def check_groups_step(at, ratio: int = 2, size=(3, 3)) -> None:
-    """Step 4 as a person reads it: heading, the table of bins, the figure's alternative, all torchvision's."""
+    """Step 5 as a person reads it: heading, the table of bins, the figure's alternative, all torchvision's."""
     text = page_text(at)
-    assert "Step 4: Each bin reads its own channel" in text
+    assert "Step 5: Each bin reads its own channel" in text
     found = re.search(r"Map channel (\d+) belongs to output channel (\d+)", text)
     assert found, text[-3000:]
     ch, c = int(found[1]), int(found[2])
     k2 = size[0] * size[1]
     assert c == ch // k2 and f"C' = ⌊512 / {k2}⌋ = {512 // k2} output channels" in text
     want = torchvision_ps(page_map(), BOX, 32, size, ratio)
-    alt = step_alt(at, 4)
+    alt = step_alt(at, 5)
     n = (ratio if ratio > 0 else 0) ** 2
     for i in range(size[0]):
         for j in range(size[1]):
@@ -74,33 +74,33 @@ def test_choosing_it_in_the_sidebar_walks_through_its_steps():
     assert widget(at, "number_input", "Sampling ratio")  # the option its record reads
     assert not [r for r in at.radio if r.label == "Rounding rule"]  # one it does not read
     assert at.query_params["method"] == KEY
-    widget(at, "radio", "Step").set_value(3).run()
+    widget(at, "radio", "Step").set_value(4).run()
     assert not at.exception
     check_groups_step(at)
-    widget(at, "radio", "Step").set_value(4).run()
+    widget(at, "radio", "Step").set_value(5).run()
     text = page_text(at)
     found = re.search(r"Output channel (\d+), row by row: ([^.]*(?:\.\d+[^.;]*)*)\.", text)
-    assert "Step 5: Output and coverage" in text and "The output is 3 × 3 × 56" in text and found, text[-2000:]
+    assert "Step 6: Output and coverage" in text and "The output is 3 × 3 × 56" in text and found, text[-2000:]
     c = int(found[1])
     want = torchvision_ps(page_map(), BOX, 32, (3, 3), 2)[c]
     rows = "; ".join(", ".join(value(float(v)) for v in row) for row in want)
     assert f"Output channel {c}, row by row: {rows}." in text
-    assert f"Output of output channel {c} (map channel" in step_alt(at, 5) and rows in step_alt(at, 5)
+    assert f"Output of output channel {c} (map channel" in step_alt(at, 6) and rows in step_alt(at, 6)
 
 
 @pytest.mark.parametrize("ratio,out", [(3, (3, 3)), (2, (2, 4))])
 def test_a_link_opens_its_step_with_its_options(ratio, out):
-    at = open_page({"method": KEY, "step": "4", "ratio": str(ratio), "out": f"{out[0]}x{out[1]}"})
+    at = open_page({"method": KEY, "step": "5", "ratio": str(ratio), "out": f"{out[0]}x{out[1]}"})
     assert not notices(at, "error") and not notices(at, "warning")
     assert f"Walkthrough: {NAME}" in page_text(at)
     check_groups_step(at, ratio, out)
 
 
 def test_a_channel_no_bin_reads_is_said_plainly_on_the_page():
-    at = open_page({"method": KEY, "step": "4", "channel": "510"})  # 3 x 3: channels 504 to 511 are left over
+    at = open_page({"method": KEY, "step": "5", "channel": "510"})  # 3 x 3: channels 504 to 511 are left over
     text = page_text(at)
     assert "Channel 510 is not read" in text and "channels 504 to 511 are left over" in text
-    assert "Channel 510 is not read" in step_alt(at, 4)
+    assert "Channel 510 is not read" in step_alt(at, 5)
 
 
 def test_the_comparison_and_the_sliding_box_include_it():
@@ -139,6 +139,6 @@ def test_the_quiz_and_the_command_line_list_it(capsys, tmp_path):
 
 
 def test_presenter_mode_shows_its_group_step():
-    at = open_page({"method": KEY, "step": "4", "present": "1"})
+    at = open_page({"method": KEY, "step": "5", "present": "1"})
     assert not notices(at, "error")
     check_groups_step(at)
