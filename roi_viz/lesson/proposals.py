@@ -372,6 +372,7 @@ def summary_text(st: Study) -> str:
 PYRAMID_HEADING = "Proposals on the pyramid"
 # The figure's columns, left to right, named as the words' table names them.
 COLUMNS = ("boxes", "reaches the output (mean)", "output all zeros", "shorter side under one cell")
+REST = ("lost to snapping", "in no bin", "gained by snapping")  # the words' second table: the share-kept bars' hover
 PYRAMID_NOTE = ("Levels by torchvision's rule (a 224-px box goes to P4). A level's row holds its own boxes, each "
                 "measured at its level's stride; the pyramid's row all boxes, each at its own level; VGG16's rows "
                 "all boxes at one stride.")
@@ -420,8 +421,9 @@ def kept_title(loss: proposals.Loss) -> str:
 
 
 def pyramid_words(pl: proposals.PyramidLoss) -> str:
-    """What the pyramid does to the loss above, with the figure's numbers: the boxes per level, then a table of
-    every row, then what it means. Empty when there is no box."""
+    """What the pyramid does to the loss above, with the figure's numbers: the boxes per level, a table of the
+    figure's columns for every row, a table of where the rest of each box goes, then what it means. Empty when
+    there is no box. Two narrow tables rather than one wide: each fits the lesson's column."""
     if pl.count == 0:
         return ""
     rows = pyramid_rows(pl)
@@ -431,31 +433,34 @@ def pyramid_words(pl: proposals.PyramidLoss) -> str:
     strides = ", ".join(str(lv.stride) for lv in levels[:-1]) + f" and {levels[-1].stride}"
     pool5 = next(c for c in pl.cuts if c.name == "pool5")
     pyr = pl.pyramid
+
+    def table(head: tuple[str, ...], cells) -> list[str]:
+        out = ["| | " + " | ".join(c[0].upper() + c[1:] for c in head) + " |", "|---" * (len(head) + 1) + "|"]
+        for r in rows:
+            values = cells(r) if r.count else ["0"] * (head[0] == "boxes") + ["–"] * (len(head) - (head[0] == "boxes"))
+            out.append(f"| {row_label(r)} | " + " | ".join(values) + " |")
+        return out
+
     lines = [
-        f"Today's detectors pool from a feature **pyramid** (FPN): one map per **level**, P{proposals.PYRAMID_LEVELS[0]} to "
-        f"P{proposals.PYRAMID_LEVELS[-1]} at strides {strides} px, each box from the level its size picks "
-        "(torchvision's rule: a 224-px box goes to P4, a box half as large one level finer). "
-        f"Of these {boxes_count(pl.count)}, {per_level}. Below, each is measured with this page's rule "
-        f"({pyramid_setting(pl)}) at its own level's stride, beside all of them at VGG16's pool5 and conv5_3. "
-        "What reaches the output, what is lost to snapping and what falls in no bin add up to each box; what "
-        "snapping gains (cells outside the box, read as if they were in it) is a share of the box's area too:",
+        f"Today's detectors pool from a feature **pyramid** (FPN): one map per **level**, "
+        f"P{proposals.PYRAMID_LEVELS[0]} to P{proposals.PYRAMID_LEVELS[-1]} at strides {strides} px, each box from "
+        "the level its size picks (torchvision's rule: a 224-px box goes to P4, a box half as large one level "
+        f"finer). Of these {boxes_count(pl.count)}, {per_level}. Below, each is measured with this page's rule "
+        f"({pyramid_setting(pl)}) at its own level's stride, beside all of them at VGG16's pool5 and conv5_3:",
         "",
-        "| | " + " | ".join(c[0].upper() + c[1:] for c in (*COLUMNS[:2], "lost to snapping", "in no bin",
-                                                           "gained by snapping", *COLUMNS[2:])) + " |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for r in rows:
-        if r.count == 0:
-            lines.append(f"| {row_label(r)} | 0 | – | – | – | – | – | – |")
-            continue
-        lines.append(f"| {row_label(r)} | {r.count:,} | **{pct(r.kept)}** | {pct(r.lost)} | {pct(r.dropped)} | "
-                     f"{pct(r.gained)} | **{pct(r.all_empty)}** | {pct(r.under_cell)} |")
-    lines += [
+        *table(COLUMNS, lambda r: [f"{r.count:,}", f"**{pct(r.kept)}**", f"**{pct(r.all_empty)}**",
+                                   pct(r.under_cell)]),
+        "",
+        "Where the rest of each box goes: what reaches the output, what is lost to snapping and what falls in no "
+        "bin add up to the box; what snapping gains (cells outside the box, read as if they were in it) is a share "
+        "of the box's area too (means over the row's boxes):",
+        "",
+        *table(REST, lambda r: [pct(r.lost), pct(r.dropped), pct(r.gained)]),
         "",
         f"At pool5 {pct(pool5.under_cell)} of these proposals have a shorter side under one cell ({pool5.stride} px) "
         f"and {pct(pool5.all_empty)} give all zeros; on the pyramid, each box at its level, {pct(pyr.under_cell)} "
-        f"and {pct(pyr.all_empty)}. A small box is pooled from a fine map, so it spans enough cells for its bins. "
-        "torchvision pools the levels with RoIAlign, which snaps nothing; the table shows what the pyramid alone "
+        f"and {pct(pyr.all_empty)}. A small box is pooled from a fine map, where it spans more cells. "
+        "torchvision pools the levels with RoIAlign, which snaps nothing; the tables show what the pyramid alone "
         "changes for this page's rule.",
     ]
     return "\n".join(lines)

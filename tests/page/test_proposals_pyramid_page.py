@@ -65,11 +65,12 @@ def test_the_view_shows_the_proposals_on_the_pyramid_with_the_librarys_numbers(a
     assert f"measured with this page's rule ({ph} × {pw} bins, {proposal_words.SCHEME_LABEL[setting.scheme]})" in text
     pool5 = pl.cuts[0]
     assert (pool5.name, pool5.stride) == ("pool5", 32)
-    assert (f"| VGG16 pool5, stride 32 | 2,000 | **{pct(pool5.kept)}** | {pct(pool5.lost)} | {pct(pool5.dropped)} "
-            f"| {pct(pool5.gained)} | **{pct(pool5.all_empty)}** | {pct(pool5.under_cell)} |") in text
+    assert (f"| VGG16 pool5, stride 32 | 2,000 | **{pct(pool5.kept)}** | **{pct(pool5.all_empty)}** | "
+            f"{pct(pool5.under_cell)} |") in text
+    assert f"| VGG16 pool5, stride 32 | {pct(pool5.lost)} | {pct(pool5.dropped)} | {pct(pool5.gained)} |" in text
     pyr = pl.pyramid
-    assert (f"| pyramid, all | 2,000 | **{pct(pyr.kept)}** | {pct(pyr.lost)} | {pct(pyr.dropped)} "
-            f"| {pct(pyr.gained)} | **{pct(pyr.all_empty)}** | {pct(pyr.under_cell)} |") in text
+    assert f"| pyramid, all | 2,000 | **{pct(pyr.kept)}** | **{pct(pyr.all_empty)}** | {pct(pyr.under_cell)} |" in text
+    assert f"| pyramid, all | {pct(pyr.lost)} | {pct(pyr.dropped)} | {pct(pyr.gained)} |" in text
     assert (f"At pool5 {pct(pool5.under_cell)} of these proposals have a shorter side under one cell (32 px) and "
             f"{pct(pool5.all_empty)} give all zeros; on the pyramid, each box at its level, {pct(pyr.under_cell)} "
             f"and {pct(pyr.all_empty)}.") in text
