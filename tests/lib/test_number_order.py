@@ -111,6 +111,10 @@ def size_checks(sc):
         (rf"builds its input: ({NUM}) × ({NUM}) pixels \(width × height\)", (IW, IH)),
         (rf"({NUM}) × ({NUM})-pixel", (IW, IH)),
         (rf"about ({NUM}) × ({NUM}) pixels around its square", (words.receptive_size(sc.settings.layer),) * 2),
+        # Position-sensitive RoIAlign: one channel group per bin of the output
+        (rf"({NUM}) × ({NUM}) bins need {NUM} groups", (ph, pw)),
+        (rf"A ({NUM}) × ({NUM}) output has {NUM} bins", (ph, pw)),
+        (rf"The output is ({NUM}) × ({NUM}) × {NUM}: ({NUM}) × ({NUM}) values", (ph, pw, ph, pw)),
     ]
     if hasattr(r, "grid"):
         checks.append((rf"({NUM}) × ({NUM}) points", r.grid))
