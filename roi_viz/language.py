@@ -56,6 +56,13 @@ LANGUAGES: dict[str, str] = {"en": "English", "zh": "中文"}
 # The attribute <html lang> and a figure's xml:lang carry (BCP 47): Simplified Chinese written in Han script.
 TAGS: dict[str, str] = {"en": "en", "zh": "zh-Hans"}
 
+# The catalog's three commands (see above), for the tests to quote when one of them is due.
+EXTRACT = ('pybabel extract -F babel.cfg -c TRANSLATORS: --no-location --sort-output --project=roi-viz '
+           '--copyright-holder="the roi-viz authors" -o roi_viz/locale/roi_viz.pot .')
+UPDATE = ("pybabel update -i roi_viz/locale/roi_viz.pot -d roi_viz/locale -D roi_viz --no-fuzzy-matching "
+          "--ignore-obsolete --width=120")
+COMPILE = "pybabel compile -d roi_viz/locale -D roi_viz --statistics"
+
 _chosen: ContextVar[str | None] = ContextVar("roi_viz_language", default=None)
 _resolver: Callable[[], str | None] | None = None
 

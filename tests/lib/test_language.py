@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gettext
 import re
+import shlex
 import subprocess
 import sys
 import threading
@@ -60,13 +61,15 @@ def placeholders(text) -> list[str]:
 def test_the_template_holds_every_marked_sentence_of_the_code(tmp_path):
     """``pybabel extract`` run now finds exactly the template's sentences: none added to the code and forgotten."""
     fresh = tmp_path / "fresh.pot"
-    done = subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg", "-c",
-                           "TRANSLATORS:", "--no-location", "--sort-output", "-o", str(fresh), "."],
-                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    args = shlex.split(language.EXTRACT)[1:]  # the command as the translators run it, into a file of our own
+    args[args.index("-o") + 1] = str(fresh)
+    done = subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     new, old = ids(read(fresh)), ids(read(TEMPLATE))
-    assert new - old == set(), f"marked in the code, missing from {TEMPLATE.name}: run pybabel extract"
-    assert old - new == set(), f"in {TEMPLATE.name}, no longer in the code: run pybabel extract"
+    todo = f"run:\n{language.EXTRACT}\n{language.UPDATE}\nthen translate the new sentences, then:\n{language.COMPILE}"
+    assert new - old == set(), f"marked in the code, missing from {TEMPLATE.name}; {todo}"
+    assert old - new == set(), f"in {TEMPLATE.name}, no longer in the code; {todo}"
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
@@ -74,9 +77,9 @@ def test_every_sentence_of_the_template_is_translated(lang):
     catalog, template = read(po_file(lang)), read(TEMPLATE)
     assert ids(template), "the template is empty"
     missing = untranslated(catalog, template)
-    assert missing == [], f"{len(missing)} sentences untranslated in {lang} (pybabel update, then translate):\n" \
-        + "\n".join(missing)
-    assert ids(catalog) - ids(template) == set(), "sentences no longer in the code: pybabel update drops them"
+    assert missing == [], (f"{len(missing)} sentences untranslated in {po_file(lang)}: translate them, then run "
+                           f"{language.COMPILE}\n" + "\n".join(missing))
+    assert ids(catalog) - ids(template) == set(), f"sentences no longer in the code: run {language.UPDATE}"
 
 
 def test_an_untranslated_sentence_is_caught():
@@ -102,7 +105,7 @@ def test_the_compiled_catalog_is_its_po_compiled(lang):
     wanted = {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
     with open(mo_file(lang), "rb") as f:
         compiled = gettext.GNUTranslations(f)
-    assert {k: v for k, v in compiled._catalog.items() if k} == wanted, "the .mo is stale: run pybabel compile"
+    assert {k: v for k, v in compiled._catalog.items() if k} == wanted, f"the .mo is stale: run {language.COMPILE}"
 
 
 def test_the_views_and_the_glossary_speak_chinese_in_chinese_and_english_otherwise():
