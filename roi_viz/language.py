@@ -24,9 +24,10 @@ on the page.
 
 The commands, from the repository's root (Babel: ``requirements.txt``); the tests say which one is due::
 
-    pybabel extract -F babel.cfg -c TRANSLATORS: --no-location --sort-output --project=roi-viz \
+    pybabel extract -F babel.cfg -c TRANSLATORS: --no-location --sort-output --project=roi-viz \\
         --copyright-holder="the roi-viz authors" -o roi_viz/locale/roi_viz.pot .
-    pybabel update -i roi_viz/locale/roi_viz.pot -d roi_viz/locale -D roi_viz --no-fuzzy-matching --ignore-obsolete --width=120
+    pybabel update -i roi_viz/locale/roi_viz.pot -d roi_viz/locale -D roi_viz --no-fuzzy-matching \\
+        --ignore-obsolete --width=120
     # ... translate the new sentences in roi_viz/locale/zh/LC_MESSAGES/roi_viz.po, then:
     pybabel compile -d roi_viz/locale -D roi_viz --statistics
 

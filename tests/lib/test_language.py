@@ -118,7 +118,8 @@ def test_the_views_and_the_glossary_speak_chinese_in_chinese_and_english_otherwi
     assert len(zh) == len(glossary.GLOSSARY)
     for term, meaning in zh.items():  # every meaning in Chinese; the English term kept where papers use it
         assert HAN.search(meaning), (term, meaning)
-    assert zh["感兴趣区域 (RoI)"].startswith("感兴趣区域") and "特征图 (feature map)" in zh and "步幅 (stride)" in zh
+    assert zh["感兴趣区域 (RoI)"].startswith("感兴趣区域")
+    assert "特征图 (feature map)" in zh and "步幅 (stride)" in zh
     assert "pool5" in zh and "RoIAlign" in zh  # names are the same in every language
     for key in views.VIEWS:
         with using("zh"):
