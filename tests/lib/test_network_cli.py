@@ -57,3 +57,22 @@ def test_the_handout_prints_the_network_and_the_level(box, level):
     vgg = dict(export.handout._settings_rows(build_scene(image, np.zeros((512, 16, 16), np.float32), [box], 0,
                                                          Settings()), "photo.png"))
     assert vgg["Network"].startswith("VGG16") and vgg["Layer"] == "VGG16 up to pool5 (stride 32)" and "Level" not in vgg
+
+
+@pytest.mark.slow
+def test_the_handout_and_the_gif_have_the_level_step():
+    from test_export import gif_frames, pdf_page_texts
+
+    from roi_viz import walkthrough
+
+    image = Image.new("RGB", (512, 512))
+    maps = tuple(np.random.default_rng(0).random((256, 512 // s, 512 // s), np.float32) for s in (4, 8, 16, 32))
+    scene = build_scene(image, maps, [(296, 192, 200, 145)], 0, Settings(network=FPN, method="align"),
+                        pretrained=False)
+    steps = walkthrough.steps(scene.method, FPN)
+    assert [s.key for s in steps][:3] == ["image", "level", "features"]
+    pages = pdf_page_texts(export.handout_pdf(scene, title="Astronaut"))
+    assert len(pages) == 1 + len(steps)
+    assert "Step 2/7: Which level of the pyramid" in pages[2]
+    assert "ResNet-50-FPNlevelP3(stride8)" in pages[0].replace(" ", "")
+    assert gif_frames(export.walkthrough_gif(scene))[0] == len(steps)
