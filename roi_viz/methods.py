@@ -294,7 +294,7 @@ def _psroi(fm, roi, s: Settings):
 
 
 register(Method(
-    PSROI, "Position-sensitive RoIAlign", "PS-RoI", ("sampling_ratio",), ("#8c564b", "-..", "o"), _psroi,
+    PSROI, "Position-sensitive RoIAlign", "PS-RoI", ("sampling_ratio",), ("#8c6d31", "-..", "o"), _psroi,
     lambda t: f"Position-sensitive RoIAlign (ratio {_ratio(t)}, {t.out_channels} × {t.groups} channels)",
     lambda s: f"Position-sensitive RoIAlign (each bin averages its own group of channels; {_ratio_words(s)})",
     ("image", "features", "sampling", "bilinear", "groups", "output"), samples_points=True,

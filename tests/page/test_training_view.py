@@ -18,7 +18,19 @@ from roi_viz.state.settings import Settings
 from roi_viz.lesson.training import backward_pass, options, refine_box, refinement_words, training_words
 from roi_viz.methods import METHODS, build_scene
 
-METHOD_KEYS = list(METHODS)
+METHOD_KEYS = [k for k, m in METHODS.items() if m.forward is not None]  # the methods with a backward pass here
+
+
+def test_a_method_without_a_backward_pass_says_so_in_a_sentence():
+    """Position-sensitive RoIAlign has no forward function for the backward pass: the view says so, as plain text."""
+    from helpers import open_page
+
+    none = [k for k, m in METHODS.items() if m.forward is None]
+    assert none
+    for key in none:
+        at = open_page({"method": key, "view": "train"})
+        assert (f"The backward pass cannot be shown for this choice: {METHODS[key].name} has no backward pass here"
+                in " ".join(notices(at)))
 
 
 @pytest.fixture
