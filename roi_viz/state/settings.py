@@ -93,5 +93,5 @@ class Settings:
 
 
 # What the presets set; every other field keeps its value.
-ARTICLE = dict(input_size=512, shape="square", layer="pool5", method="pool", scheme="article", output_size=(3, 3))
-FAST_RCNN = dict(shape="aspect", layer="conv5_3", method="pool", scheme="fastrcnn", output_size=(7, 7))
+ARTICLE = dict(network="vgg16", input_size=512, shape="square", layer="pool5", method="pool", scheme="article", output_size=(3, 3))
+FAST_RCNN = dict(network="vgg16", shape="aspect", layer="conv5_3", method="pool", scheme="fastrcnn", output_size=(7, 7))

@@ -152,3 +152,15 @@ def test_the_quiz_asks_on_vgg16_whatever_the_network():
     text = page_text(at)
     assert "VGG16 up to pool5 (stride 32) gives a map of 16 rows × 16 columns" in text
     assert "level picked by the box's size (P2–P5, strides 4–32) gives a map" not in text
+
+
+@pytest.mark.parametrize("preset,layer", [("↺ Article example", "VGG16 up to pool5 (stride 32)"),
+                                          ("Fast R-CNN paper setting", "VGG16 up to conv5_3 + ReLU (stride 16)")])
+def test_the_presets_go_back_to_vgg16(preset, layer):
+    """Both presets are VGG16's (the article's pool5, Fast R-CNN's conv5_3): from the pyramid they switch back."""
+    at = open_page({"net": FPN})
+    next(b for b in at.button if b.label == preset).click().run()
+    assert not at.exception
+    assert widget(at, "radio", "Network").value == "vgg16"
+    assert not any(STEP_TITLE in str(o) for o in widget(at, "radio", "Step").options)
+    assert layer in page_text(at)
