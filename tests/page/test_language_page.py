@@ -54,8 +54,8 @@ def test_lang_zh_shows_the_views_the_heading_the_switch_and_the_glossary_in_chin
     assert "术语表：本页用到的词" in expanders(at)
     text = page_text(at)
     for term, meaning in in_zh(glossary.entries):
-        assert f"**{term}**: {meaning}" in text
-    assert "**特征图 (feature map)**" in text and "Glossary: the words of this page" not in expanders(at)
+        assert f"**{term}**：{meaning}" in text
+    assert "**特征图 (feature map)**：网络从图像中得到的结果" in text and "Glossary: the words of this page" not in expanders(at)
     assert address(at, "lang") == ["zh"]  # the address bar keeps it
 
 

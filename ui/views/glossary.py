@@ -10,4 +10,6 @@ def render() -> None:
     from roi_viz.lesson.glossary import entries
 
     with st.expander(_("Glossary: the words of this page")):
-        st.markdown("\n".join(f"- **{term}**: {meaning}" for term, meaning in entries()))
+        # TRANSLATORS: one line of the glossary (Markdown: the term in bold); Chinese takes a full-width colon.
+        line = _("**{term}**: {meaning}")
+        st.markdown("\n".join("- " + line.format(term=term, meaning=meaning) for term, meaning in entries()))
