@@ -273,8 +273,16 @@ def _proposals(args, inp, map_size, settings) -> str:
     boxes = proposals.selective_search(inp)
     st = study(boxes, map_size=map_size, stride=settings.stride, output_size=settings.output_size,
                scheme=settings.scheme, layer=settings.layer, sampling_ratio=settings.sampling_ratio)
-    print(summary_text(st), file=sys.stderr if args.json else sys.stdout)
-    print(file=sys.stderr if args.json else sys.stdout)
+    out = sys.stderr if args.json else sys.stdout
+    print(summary_text(st), file=out)
+    print(file=out)
+    if settings.pyramid:  # above: every box at the followed box's level; here each at its own, as the detector does
+        from .lesson.proposals import pyramid_words
+        from .lesson.words import plain
+
+        pl = proposals.pyramid_loss(boxes, image_size=inp.size, output_size=settings.output_size, scheme=settings.scheme)
+        print("Each proposal at its own level of the pyramid:", plain(pyramid_words(pl)), file=out)
+        print(file=out)
     if args.proposals_csv:
         args.proposals_csv.parent.mkdir(parents=True, exist_ok=True)
         args.proposals_csv.write_text(proposals.to_csv(boxes, st.geo))

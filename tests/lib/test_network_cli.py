@@ -76,3 +76,16 @@ def test_the_handout_and_the_gif_have_the_level_step():
     assert "Step 2/7: Which level of the pyramid" in pages[2]
     assert "ResNet-50-FPNlevelP3(stride8)" in pages[0].replace(" ", "")
     assert gif_frames(export.walkthrough_gif(scene))[0] == len(steps)
+
+
+@pytest.mark.slow
+def test_proposals_on_the_pyramid_are_measured_each_at_its_own_level(capsys):
+    import re
+
+    assert main(["explain", "--network", FPN, "--proposals"]) == 0
+    out = capsys.readouterr().out
+    assert "Proposals: 2000; RoI pooling at P3" in out  # the followed box's level, as the walkthrough
+    said = out.split("Each proposal at its own level of the pyramid:")[1]
+    counts = {k: int(n.replace(",", "")) for k, n in re.findall(r"\| (P\d), stride \d+ \| ([\d,]+) \|", said)}
+    assert set(counts) == {"P2", "P3", "P4", "P5"} and sum(counts.values()) == 2000
+    assert "| pyramid, all | 2,000 |" in said and "| VGG16 pool5, stride 32 | 2,000 |" in said
