@@ -82,6 +82,17 @@ class Method:
         """This method on one RoI with the user's settings; returns its trace."""
         return self.op(feature_map, roi, settings)
 
+    def every_channel(self, feature_map, roi, settings: Settings) -> np.ndarray:
+        """``C x ph x pw``: each channel of ``feature_map`` as every bin of this method reads it.
+
+        For most methods that is the trace's output. A position-sensitive bin reads only its own group's
+        channel, so the map is given to it with each channel repeated once per bin (one group per channel).
+        """
+        if not self.position_sensitive:
+            return self.run(feature_map, roi, settings).output
+        k2 = settings.output_size[0] * settings.output_size[1]
+        return self.run(np.repeat(as_numpy_map(feature_map), k2, axis=0), roi, settings).scores
+
     def step_keys(self, network: str = "vgg16") -> list[str]:
         """Its steps' keys in order; on a network with a feature pyramid the level step comes before the map."""
         keys = list(self.plan)

@@ -208,7 +208,7 @@ def method_offsets(roi: Sequence[float], settings, stride: float, output_size, i
     at = AtStride(settings, stride, g.check_output_size(output_size))
     size = level_map_size(input_dims, stride)
     roi = g.check_roi(roi)
-    return {k: offsets(lambda fm, rec=rec: rec.run(fm, roi, at).output, roi, at.output_size, size, stride)
+    return {k: offsets(lambda fm, rec=rec: rec.every_channel(fm, roi, at), roi, at.output_size, size, stride)
             for k, rec in METHODS.items()}
 
 

@@ -273,3 +273,20 @@ def test_the_board_draws_it_by_its_traits():
     assert s["traits"] == board.traits(methods.method(KEY)) and s["traits"]["samples_points"]
     assert s["legend"] == board._settings(32, None, (3, 3), "align", "article", 2, (512, 512))["legend"]
     assert "Dots: sampling points" in s["legend"]
+
+
+def test_where_its_bins_read_is_where_roialign_aligned_reads():
+    """The detectors view pools a map of positions with every record: a position-sensitive bin, given its own
+    channel group, reads where RoIAlign (aligned, the same ratio) reads."""
+    from roi_viz.ops.looking import offsets
+    from roi_viz.ops.roialign import roi_align
+
+    rng = np.random.default_rng(3)
+    for box in boxes(rng, 5):
+        for size, ratio in (((7, 7), 2), ((3, 2), -1)):
+            s = Settings(method=KEY, output_size=size, sampling_ratio=ratio)
+            ours = offsets(lambda fm: methods.method(KEY).every_channel(fm, box, s), box, size, (16, 16), 32)
+            theirs = offsets(lambda fm: roi_align(fm, box, stride=32, output_size=size, sampling_ratio=ratio,
+                                                  aligned=True).output, box, size, (16, 16), 32)
+            np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=1e-3, equal_nan=True)
+            assert not np.isnan(ours).all()

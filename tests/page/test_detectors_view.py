@@ -48,7 +48,7 @@ def expected_offsets(roi, settings, stride, output_size, dims):
     W, H = dims
     size = (math.ceil(H / stride), math.ceil(W / stride))
     at = At(settings, stride, output_size)
-    return {k: offsets(lambda fm, rec=rec: rec.run(fm, roi, at).output, roi, output_size, size, stride)
+    return {k: offsets(lambda fm, rec=rec: rec.every_channel(fm, roi, at), roi, output_size, size, stride)
             for k, rec in METHODS.items()}
 
 
