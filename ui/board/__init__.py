@@ -81,6 +81,7 @@ from typing import Sequence
 import streamlit as st
 
 from roi_viz.figures.look import for_board
+from roi_viz.language import N_, _, ngettext
 from roi_viz.lesson.detector_words import level_map_size
 from roi_viz.ops import pyramid as fpn
 from roi_viz.lesson.shown import ROI_FOLLOWED, ROI_OTHER
@@ -124,27 +125,81 @@ def traits(rec) -> dict:
     return {t: bool(getattr(rec, t)) for t in TRAITS}
 
 
+# The colours' words of the look's areas (roi_viz.figures.look.WORDS), marked here as the legend shows them; the
+# board's test checks each is translated.
+AREA_WORDS = (N_("dark blue with rising lines"), N_("green with falling lines"), N_("blue with crossed lines"))
+
+
 def legend(rec, scheme: str) -> str:
     """The board's legend for the method ``rec`` under the rounding rule ``scheme``: what each colour and mark is,
-    in the words of the look's areas (:func:`roi_viz.figures.look.for_board`)."""
+    in the words of the look's areas (:func:`roi_viz.figures.look.for_board`), in the language shown."""
     areas = for_board()
 
     def said(kind: str) -> str:
-        words = areas[kind]["words"]
+        words = _(areas[kind]["words"])
         return words[:1].upper() + words[1:]
 
-    box = "Magenta: the RoI; on the grid its edges fall at fractional cells."
-    losses = f"{said('lost')}: lost. {said('gained')}: gained."
+    marks = {"lost": said("lost"), "gained": said("gained"), "dropped": said("dropped")}
+    box = _("Magenta: the RoI; on the grid its edges fall at fractional cells.")
     if rec.whole_cell_bins and scheme == "fastrcnn":
-        return (f"{box} Cyan: the cells it snaps to (rounded). {losses} Orange, dashed: the split into bins, "
-                "each then widened to whole cells.")
-    if rec.whole_cell_bins:
-        return f"{box} Cyan: the cells it snaps to. {losses} Orange: bins. {said('dropped')}: cells the split drops."
-    if rec.samples_points and rec.snaps_to_cells:
-        return f"{box} Cyan: the cells it snaps to. Orange: bins. Dots: sampling points."
-    if rec.samples_points:
-        return f"{box} Orange: bins (fractional edges). Dots: sampling points."
-    return f"{box} Orange: bins (fractional edges), each averaged exactly."
+        rest = _("Cyan: the cells it snaps to (rounded). {lost}: lost. {gained}: gained. Orange, dashed: the split "
+                 "into bins, each then widened to whole cells.")
+    elif rec.whole_cell_bins:
+        rest = _("Cyan: the cells it snaps to. {lost}: lost. {gained}: gained. Orange: bins. "
+                 "{dropped}: cells the split drops.")
+    elif rec.samples_points and rec.snaps_to_cells:
+        rest = _("Cyan: the cells it snaps to. Orange: bins. Dots: sampling points.")
+    elif rec.samples_points:
+        rest = _("Orange: bins (fractional edges). Dots: sampling points.")
+    else:
+        rest = _("Orange: bins (fractional edges), each averaged exactly.")
+    return f"{box} {rest.format(**marks)}"
+
+
+def words() -> dict:
+    """Every sentence the board's script shows or announces, in the language shown: templates whose named
+    placeholders (``{n}``, ``{lost}``) the script fills with the numbers it computes (written as
+    :mod:`roi_viz.lesson.numbers` writes them). ``{formulas}`` is the box's division by the stride, written by the
+    script in numbers and symbols only (``x 296 px ÷ 32 = 9.25 → 9; y …``)."""
+    return {
+        "keys_help": _("Drag on the photo to draw an RoI; drag a box to move it, its handles to resize it. "
+                       "Keys: arrows move the followed RoI by 1 px (Shift: one stride), Alt+arrows resize it, "
+                       "N / Shift+N follow the next / previous RoI, A adds one, Delete removes it "
+                       "(never the last one)."),
+        # Said when Delete meets the only box: the lesson always follows one.
+        "last_box": _("The last RoI stays: the lesson needs one box to follow. "
+                      "Add another (A) before deleting this one."),
+        "role": _("RoI board"),
+        "read_only_label": _("The photo with the quiz's RoI, ({box}) px, on the stride grid."),
+        # An area or length in cells: the form for 1, then for any other number.
+        "cells": [ngettext("{n} cell", "{n} cells", 1), ngettext("{n} cell", "{n} cells", 2)],
+        "head": _("RoI {n}: ({box}) px."),
+        "article": _("{formulas}. Lost {lost}, gained {gained}; {rows} × {cols} bins, each {bin_h} high and "
+                     "{bin_w} wide; the split drops {dropped}. Coverage {coverage}."),
+        "article_empty": _("{formulas}. Lost {lost}, gained {gained}; fewer cells than bins ({rows} × {cols}): "
+                           "every bin is empty. Coverage {coverage}."),
+        "fastrcnn": _("x {x} px ÷ {s} = {px} → {qx}; x+w {x1} px ÷ {s} = {px1} → {qx1} (included); "
+                      "y {y} px ÷ {s} = {py} → {qy}; y+h {y1} px ÷ {s} = {py1} → {qy1} (included). "
+                      "Lost {lost}, gained {gained}; bins {bin_h} cells high and {bin_w} wide, widened to whole "
+                      "cells. Coverage {coverage}."),
+        "exact_aligned": _("{formulas}, nothing rounded, aligned: the bins sit exactly on the box; "
+                           "bins {bin_h} cells high and {bin_w} wide, each averaged exactly over its area."),
+        "exact_legacy": _("{formulas}, nothing rounded, not aligned: the bins sit half a cell right of and below "
+                          "the box (the legacy rule); bins {bin_h} cells high and {bin_w} wide, each averaged "
+                          "exactly over its area."),
+        "sampled_aligned": _("{formulas}, nothing rounded, aligned: the bins sit exactly on the box; "
+                             "bins {bin_h} cells high and {bin_w} wide, {grid_h} × {grid_w} sampling points per bin."),
+        "sampled_legacy": _("{formulas}, nothing rounded, not aligned: the bins sit half a cell right of and below "
+                            "the box (the legacy rule); bins {bin_h} cells high and {bin_w} wide, "
+                            "{grid_h} × {grid_w} sampling points per bin."),
+        "snapped_sampled": _("{formulas}; snapped to columns {c0}–{c1}, rows {r0}–{r1}; bins {bin_h} cells high "
+                             "and {bin_w} wide, {grid_h} × {grid_w} sampling points per bin."),
+        "level": _("Level {name}, stride {stride} px: √(w·h) = {side} px, and {k0} + log2({side} / {size}) + {eps} "
+                   "= {raw} rounds down to {floor}."),
+        "level_clamped": _("Level {name}, stride {stride} px: √(w·h) = {side} px, and {k0} + log2({side} / {size}) "
+                           "+ {eps} = {raw} rounds down to {floor}, outside the pyramid's {first}..{last}, "
+                           "so {name}."),
+    }
 
 
 def pyramid_of(input_size: tuple[int, int], *, map_sizes: Sequence[Sequence[int]] | None = None) -> dict:
@@ -199,10 +254,14 @@ def _check_pyramid(pyramid) -> dict:
 def pyramid_legend(pyramid: dict) -> str:
     """What the grid is when the board follows a pyramid: the level the box's size picks, and where it steps."""
     names, strides, edges = pyramid["names"], pyramid["strides"], pyramid["boundaries"]
-    steps = [f"{names[0]} (stride {strides[0]} px) below {edges[0]:g} px"]
-    steps += [f"{n} ({s} px) from {e:g}" for n, s, e in zip(names[1:], strides[1:], edges)]
-    return (f"Grid: the pyramid level the box's size picks, by √(w·h): {', '.join(steps)}. "
-            "Grow or shrink the box to watch it change level.")
+    steps = [_("{name} (stride {stride} px) below {edge} px").format(name=names[0], stride=strides[0],
+                                                                     edge=f"{edges[0]:g}")]
+    steps += [_("{name} ({stride} px) from {edge}").format(name=n, stride=s, edge=f"{e:g}")
+              for n, s, e in zip(names[1:], strides[1:], edges)]
+    # TRANSLATORS: between the items of a list (here the pyramid's levels).
+    between = _(", ")
+    return _("Grid: the pyramid level the box's size picks, by √(w·h): {levels}. "
+             "Grow or shrink the box to watch it change level.").format(levels=between.join(steps))
 
 
 @dataclass(frozen=True)
@@ -287,7 +346,7 @@ def _settings(stride, map_size, output_size, method, scheme, sampling_ratio, siz
         map_size = (size[1] // stride, size[0] // stride)
     return {"stride": stride, "map_size": [int(map_size[0]), int(map_size[1])], "output_size": list(output_size),
             "method": method, "scheme": scheme, "sampling_ratio": sampling_ratio,
-            "traits": traits(rec), "legend": legend(rec, scheme),
+            "traits": traits(rec), "legend": legend(rec, scheme), "words": words(),
             # The boxes as the walkthrough's step 1 draws them; lost, gained and dropped as every figure does.
             "colours": {"active": ROI_FOLLOWED, "box": ROI_OTHER, **for_board()}}
 

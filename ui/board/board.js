@@ -26,12 +26,11 @@ const boards = new WeakMap(); // parentElement -> the board living in it (the mo
 // from the boxes the student left, which Python may not have heard of yet.
 const stores = new Map();
 
-const KEYS_HELP =
-  "Drag on the photo to draw an RoI; drag a box to move it, its handles to resize it. " +
-  "Keys: arrows move the followed RoI by 1 px (Shift: one stride), Alt+arrows resize it, " +
-  "N / Shift+N follow the next / previous RoI, A adds one, Delete removes it (never the last one).";
-// Said when Delete meets the only box: the lesson always follows one.
-const LAST_BOX = "The last RoI stays: the lesson needs one box to follow. Add another (A) before deleting this one.";
+// Every sentence the board shows or announces comes from Python (ui.board.words), in the student's language:
+// templates with named placeholders ("{n}") that fill() replaces with the numbers computed here.
+function fill(template, values) {
+  return String(template).replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+}
 
 const COLOURS = {
   // The RoIs' two colours come from Python (roi_viz.draw.kit, as the walkthrough's photo draws them).
@@ -49,7 +48,13 @@ const COLOURS = {
 
 // --------------------------------------------------------------------- words
 // As the lesson's words write them (roi_viz/lesson/numbers.py; geometry.js, proven equal in tests).
-const { exact, num, cells, pct: percent } = RoIGeometry;
+const { exact, num, pct: percent } = RoIGeometry;
+
+// numbers.cells in the words' language: "5.32 cells", "1 cell" (the form for 1, else the other: Python's ngettext).
+function cellsIn(words, v) {
+  const text = num(v);
+  return fill(words.cells[text === "1" ? 0 : 1], { n: text });
+}
 
 // Decimals enough that `v`, written rounded, still rounds down to floor(v): 2.9999996 is not written 3.
 function floored(v) {
@@ -58,50 +63,51 @@ function floored(v) {
 }
 
 // Why the grid is the level it is (a pyramid: Python's numbers, the rule of roi_viz.ops.fpn_level).
-function levelWords(lv, pyramid) {
+function levelWords(lv, pyramid, words) {
   const { canonical_size: size, canonical_level: k0, eps, names } = pyramid;
-  const side = num(lv.side);
-  const rule = `√(w·h) = ${side} px, and ${k0} + log2(${side} / ${num(size)}) + ${eps} = ${floored(lv.raw)} rounds down to ${lv.floor}`;
-  const clamped = lv.floor === lv.level ? "" : `, outside the pyramid's ${names[0]}..${names[names.length - 1]}, so ${lv.name}`;
-  return `Level ${lv.name}, stride ${lv.stride} px: ${rule}${clamped}.`;
+  const values = { name: lv.name, stride: lv.stride, side: num(lv.side), k0, size: num(size), eps, raw: floored(lv.raw),
+    floor: lv.floor, first: names[0], last: names[names.length - 1] };
+  return fill(lv.floor === lv.level ? words.level : words.level_clamped, values);
 }
 
+// The followed box's geometry in one paragraph: its head, then the method's template (chosen by the record's traits).
 function readout(n, box, s, settings, geo) {
+  const words = settings.words;
   const names = ["x", "y", "w", "h"];
-  const head = `RoI ${n + 1}: (${box.join(", ")}) px.`;
+  const head = fill(words.head, { n: n + 1, box: box.join(", ") });
   const t = settings.traits;
-  if (t.whole_cell_bins && settings.scheme === "article") {
-    const parts = names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${exact(geo.projected[i])} → ${geo.quantized[i]}`);
-    const [ph, pw] = settings.outputSize;
-    const [bh, bw] = geo.binSize;
-    const split = bh && bw
-      ? `${ph} × ${pw} bins, each ${bh} cell${bh === 1 ? "" : "s"} high and ${bw} wide; the split drops ${cells(geo.droppedCells)}.`
-      : `fewer cells than bins (${ph} × ${pw}): every bin is empty.`;
-    return `${head} ${parts.join("; ")}. Lost ${cells(geo.lostArea)}, gained ${cells(geo.gainedArea)}; ${split} Coverage ${percent(geo.coverage)}.`;
-  }
+  const cells = (v) => cellsIn(words, v);
+  const [x, y, w, h] = box;
   if (t.whole_cell_bins) {
-    const [x, y, w, h] = box;
+    const kept = { lost: cells(geo.lostArea), gained: cells(geo.gainedArea), coverage: percent(geo.coverage) };
+    if (settings.scheme === "article") {
+      const formulas = names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${exact(geo.projected[i])} → ${geo.quantized[i]}`).join("; ");
+      const [rows, cols] = settings.outputSize;
+      const [bh, bw] = geo.binSize;
+      const said = bh && bw
+        ? fill(words.article, { formulas, ...kept, rows, cols, bin_h: cells(bh), bin_w: bw, dropped: cells(geo.droppedCells) })
+        : fill(words.article_empty, { formulas, ...kept, rows, cols });
+      return `${head} ${said}`;
+    }
     const q = geo.quantized;
-    const parts = [
-      `x ${x} px ÷ ${s} = ${exact(x / s)} → ${q[0]}`, `x+w ${x + w} px ÷ ${s} = ${exact((x + w) / s)} → ${q[0] + q[2] - 1} (included)`,
-      `y ${y} px ÷ ${s} = ${exact(y / s)} → ${q[1]}`, `y+h ${y + h} px ÷ ${s} = ${exact((y + h) / s)} → ${q[1] + q[3] - 1} (included)`,
-    ];
-    return `${head} ${parts.join("; ")}. Lost ${cells(geo.lostArea)}, gained ${cells(geo.gainedArea)}; bins ${num(geo.binSize[0])} cells high and ${num(geo.binSize[1])} wide, widened to whole cells. Coverage ${percent(geo.coverage)}.`;
+    return `${head} ${fill(words.fastrcnn, {
+      x, s, px: exact(x / s), qx: q[0], x1: x + w, px1: exact((x + w) / s), qx1: q[0] + q[2] - 1,
+      y, py: exact(y / s), qy: q[1], y1: y + h, py1: exact((y + h) / s), qy1: q[1] + q[3] - 1,
+      ...kept, bin_h: num(geo.binSize[0]), bin_w: num(geo.binSize[1]),
+    })}`;
   }
-  const proj = names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${exact(geo.projected[i])}`).join("; ");
-  const edges = `bins ${num(geo.box[3] / settings.outputSize[0])} cells high and ${num(geo.box[2] / settings.outputSize[1])} wide`;
-  const shift = settings.aligned
-    ? "aligned: the bins sit exactly on the box"
-    : "not aligned: the bins sit half a cell right of and below the box (the legacy rule)";
-  if (!t.samples_points) {
-    return `${head} ${proj}, nothing rounded, ${shift}; ${edges}, each averaged exactly over its area.`;
-  }
-  const pts = `${geo.grid[0]} × ${geo.grid[1]} sampling points per bin`;
+  const values = {
+    formulas: names.map((k, i) => `${k} ${box[i]} px ÷ ${s} = ${exact(geo.projected[i])}`).join("; "),
+    bin_h: num(geo.box[3] / settings.outputSize[0]), bin_w: num(geo.box[2] / settings.outputSize[1]),
+  };
+  const shift = settings.aligned ? "aligned" : "legacy";
+  if (!t.samples_points) return `${head} ${fill(words[`exact_${shift}`], values)}`;
+  Object.assign(values, { grid_h: geo.grid[0], grid_w: geo.grid[1] });
   if (t.snaps_to_cells) {
     const [r0, r1, c0, c1] = geo.region;
-    return `${head} ${proj}; snapped to columns ${c0}–${c1 - 1}, rows ${r0}–${r1 - 1}; ${edges}, ${pts}.`;
+    return `${head} ${fill(words.snapped_sampled, { ...values, c0, c1: c1 - 1, r0, r1: r1 - 1 })}`;
   }
-  return `${head} ${proj}, nothing rounded, ${shift}; ${edges}, ${pts}.`;
+  return `${head} ${fill(words[`sampled_${shift}`], values)}`;
 }
 
 // --------------------------------------------------------------------- board
@@ -122,14 +128,12 @@ class Board {
     root.dataset.testid = "roi-board";
     root.tabIndex = 0;
     root.setAttribute("role", "application");
-    root.setAttribute("aria-roledescription", "RoI board");
     root.setAttribute("aria-describedby", "roi-board-keys");
     this.canvas = document.createElement("canvas");
     this.canvas.setAttribute("aria-hidden", "true");
     this.keysHelp = document.createElement("p");
     this.keysHelp.id = "roi-board-keys";
     this.keysHelp.className = "roi-board-keys";
-    this.keysHelp.textContent = KEYS_HELP;
     this.legend = document.createElement("p");
     this.legend.className = "roi-board-legend";
     this.words = document.createElement("p");
@@ -174,9 +178,9 @@ class Board {
     } else {
       root.tabIndex = 0;
       root.setAttribute("role", "application");
-      root.setAttribute("aria-roledescription", "RoI board");
+      root.setAttribute("aria-roledescription", this.settings.words.role);
       root.removeAttribute("aria-label");
-      this.keysHelp.textContent = KEYS_HELP;
+      this.keysHelp.textContent = this.settings.words.keys_help;
     }
   }
 
@@ -205,7 +209,7 @@ class Board {
     this.s = stores.get(data.key);
     const firstImage = this.imageUrl !== data.image;
     this.settings = {
-      method: data.method, traits: data.traits || {}, legend: data.legend || "", scheme: data.scheme, stride: data.stride, mapSize: data.map_size,
+      method: data.method, traits: data.traits || {}, legend: data.legend || "", words: data.words, scheme: data.scheme, stride: data.stride, mapSize: data.map_size,
       outputSize: data.output_size, samplingRatio: data.sampling_ratio, aligned: data.aligned,
       readOnly: data.read_only || "",
       // A feature pyramid (ui.board.pyramid_of): the grid and the geometry are the followed box's level's.
@@ -311,7 +315,7 @@ class Board {
     const s = at;
     if (!geo) { // read-only: where the box is, nothing computed from it
       this.root.dataset.live = JSON.stringify({ box: box.slice(), stride: s.stride, active: this.active, count: this.boxes.length, read_only: true });
-      this.root.setAttribute("aria-label", `The photo with the quiz's RoI, (${box.join(", ")}) px, on the stride grid.`);
+      this.root.setAttribute("aria-label", fill(s.words.read_only_label, { box: box.join(", ") }));
       this.words.textContent = "";
       return;
     }
@@ -326,7 +330,7 @@ class Board {
     }
     this.root.dataset.live = JSON.stringify(live);
     const said = readout(this.active, box, s.stride, s, geo);
-    const text = level ? `${levelWords(level, s.pyramid)} ${said}` : said;
+    const text = level ? `${levelWords(level, s.pyramid, s.words)} ${said}` : said;
     if (this.words.textContent !== text) this.words.textContent = text;
   }
 
@@ -430,7 +434,7 @@ class Board {
       if (this.boxes.length < 2) { // the lesson always follows some box: nothing changes, and the board says why
         e.preventDefault();
         e.stopPropagation();
-        this.say(LAST_BOX);
+        this.say(this.settings.words.last_box);
         return;
       }
       this.boxes.splice(this.active, 1);

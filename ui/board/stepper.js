@@ -8,6 +8,12 @@
 const steppers = new WeakMap(); // parentElement -> stepper
 const stores = new Map(); // Streamlit key -> {step, rev, seq}: a stepper mounted afresh carries on
 
+// Every word here comes from Python (ui.board.stepper.words), in the student's language: templates whose named
+// placeholders ("{n}") are filled with the step's numbers.
+function fill(template, values) {
+  return String(template).replace(/\{(\w+)\}/g, (all, name) => (name in values ? String(values[name]) : all));
+}
+
 function editable(el) {
   return !!el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
 }
@@ -21,11 +27,9 @@ class Stepper {
     root.className = "roi-stepper";
     root.dataset.testid = "roi-stepper";
     root.setAttribute("role", "group");
-    root.setAttribute("aria-label", "Steps of the lesson");
-    this.prev = button("◀ Previous", "Previous step");
-    this.next = button("Next ▶", "Next step");
+    this.prev = button();
+    this.next = button();
     this.pick = document.createElement("select");
-    this.pick.setAttribute("aria-label", "Step");
     this.status = document.createElement("span");
     this.status.className = "roi-stepper-status";
     this.status.setAttribute("aria-live", "polite");
@@ -56,6 +60,11 @@ class Stepper {
   set seq(v) { this.s.seq = v; }
 
   update(data) {
+    const words = (this.words = data.words);
+    this.root.setAttribute("aria-label", words.group);
+    label(this.prev, words.previous, words.previous_label);
+    label(this.next, words.next, words.next_label);
+    this.pick.setAttribute("aria-label", words.picker);
     if (!stores.has(data.key)) stores.set(data.key, this.s);
     this.s = stores.get(data.key);
     this.steps = Math.max(1, data.steps);
@@ -69,7 +78,8 @@ class Stepper {
     }
     this.step = Math.min(Math.max(this.step, 1), this.steps);
     const titles = data.titles || [];
-    const options = Array.from({ length: this.steps }, (_, i) => `Step ${i + 1}${titles[i] ? ": " + titles[i] : ""}`);
+    const options = Array.from({ length: this.steps },
+      (_, i) => fill(titles[i] ? words.option_titled : words.option, { n: i + 1, title: titles[i] || "" }));
     if (options.join("\n") !== this.optionsText) {
       this.optionsText = options.join("\n");
       this.pick.replaceChildren(...options.map((text, i) => Object.assign(document.createElement("option"), { value: String(i + 1), textContent: text })));
@@ -96,17 +106,21 @@ class Stepper {
     this.pick.value = String(this.step);
     this.prev.disabled = this.step <= 1;
     this.next.disabled = this.step >= this.steps;
-    this.status.textContent = `Step ${this.step} of ${this.steps}`;
+    this.status.textContent = fill(this.words.status, { n: this.step, steps: this.steps });
     this.root.dataset.step = String(this.step);
   }
 }
 
-function button(text, label) {
+function button() {
   const b = document.createElement("button");
   b.type = "button";
-  b.textContent = text;
-  b.setAttribute("aria-label", label);
   return b;
+}
+
+// A button's words: what it shows and, for a screen reader, what it does (rewritten only when they change).
+function label(b, text, name) {
+  if (b.textContent !== text) b.textContent = text;
+  if (b.getAttribute("aria-label") !== name) b.setAttribute("aria-label", name);
 }
 
 export default function (component) {

@@ -18,7 +18,17 @@ from typing import Sequence
 
 import streamlit as st
 
+from roi_viz.language import _
+
 HERE = Path(__file__).resolve().parent
+
+
+def words() -> dict:
+    """Every word the stepper's script shows or announces, in the language shown; ``{n}``, ``{steps}`` and
+    ``{title}`` are filled in by the script."""
+    return {"group": _("Steps of the lesson"), "previous": _("◀ Previous"), "previous_label": _("Previous step"),
+            "next": _("Next ▶"), "next_label": _("Next step"), "picker": _("Step"), "option": _("Step {n}"),
+            "option_titled": _("Step {n}: {title}"), "status": _("Step {n} of {steps}")}
 
 
 @lru_cache(maxsize=1)
@@ -59,7 +69,7 @@ def stepper(
     if titles is not None and len(titles) != steps:
         raise ValueError(f"There must be one title per step: {steps} steps, {len(titles)} titles.")
     data = {"key": key, "step": step, "steps": steps, "titles": list(titles or []), "revision": revision, "presenter": bool(presenter),
-            "picker": bool(picker)}
+            "picker": bool(picker), "words": words()}
     raw = _component()(key=key, data=data, on_step_change=lambda: None).get("step")
     if isinstance(raw, dict) and raw.get("revision") == revision and isinstance(raw.get("step"), int):
         return min(max(raw["step"], 1), steps)
