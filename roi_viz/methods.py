@@ -294,6 +294,8 @@ def build_scene(
 # own group's channel at RoIAlign's sampling points (torchvision.ops.ps_roi_align, aligned as torchvision's always
 # is). R-FCN's own quantized form, ps_roi_pool, is in roi_viz.ops and tested against torchvision too; the page
 # follows the aligned one because it reads the map as RoIAlign does, so its box, bins and points are RoIAlign's.
+# It is not an option of this record: the quantized form snaps to whole cells, and a record's traits (what the
+# board, the slide and the proposals draw) are one per record, so it would be a record of its own.
 from .ops.psroi import ps_align_trace  # noqa: E402  (kept beside its record)
 
 PSROI = "psroi"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from roi_viz.lesson.numbers import exact
-from roi_viz.methods import POOL
+from roi_viz.methods import METHODS, POOL
 from roi_viz.model import images
 from roi_viz.state.rois import RoIError, new_roi
 
@@ -61,10 +61,12 @@ def draw_boxes(key: str, photo: bytes, size: tuple[int, int]) -> None:
     if quiz.show_on_board(board_key, photo, size):  # the quiz's box alone, read-only; the student's boxes wait
         return
     st.html(photo_fits(size))
+    record = METHODS[cur.method if cur.method in BOARD_METHODS else POOL]
     value = board(photo, boxes=store.whole(size), active=store.active, revision=store.generation,
                   stride=int(cur.stride), output_size=tuple(cur.output_size),
                   method=cur.method if cur.method in BOARD_METHODS else POOL, scheme=cur.scheme,
-                  sampling_ratio=int(cur.sampling_ratio), aligned=bool(cur.aligned),
+                  # A method that does not read the option reads the map aligned (position-sensitive RoIAlign).
+                  sampling_ratio=int(cur.sampling_ratio), aligned=bool(cur.aligned) or "aligned" not in record.options,
                   pyramid=pyramid_of(size) if cur.pyramid else None,  # the board picks the box's level, live
                   key=board_key)
     if value is not None and (board_key, value.seq) != s.photo.board_seen:

@@ -122,7 +122,8 @@ def describe_groups(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     for b in reads:
         marks.append(Rect(float(cols[b.j]), float(rows[b.i]), float(cols[b.j + 1] - cols[b.j]),
                           float(rows[b.i + 1] - rows[b.i]), stroke=look.BIN_STROKE, kind="bin",
-                          title=f"bin ({b.i}, {b.j}): channel {b.channel}, mean of {b.points} points = {value(b.mean)}"))
+                          title=f"bin ({b.i}, {b.j}): channel {b.channel}, mean of {b.points} points = "
+                                f"{value(b.mean)}"))
     marks += roi[:1]
     panel = s.chart(xlim, ylim, marks)
     per_cell = panel.w / (xlim[1] - xlim[0])  # px per cell, as drawn (one data unit as wide as it is high)

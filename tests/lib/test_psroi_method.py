@@ -69,11 +69,12 @@ def test_the_record_is_the_fifth_and_everything_lists_it():
 
     assert list(methods.METHODS)[4] == KEY and methods.NAMES[KEY] == "Position-sensitive RoIAlign"
     rec = methods.method(KEY)
-    assert rec.samples_points and not (rec.snaps_to_cells or rec.whole_cell_bins or rec.integrates)
+    assert rec.samples_points and rec.position_sensitive
+    assert not (rec.snaps_to_cells or rec.whole_cell_bins or rec.integrates)
     assert KEY in BY_FIELD["method"].choices()  # the sidebar, the link and the CLI read this
     assert KEY in quiz.beyond_methods()
-    assert [s.key for s in walkthrough.steps(KEY)] == list(rec.plan) == ["image", "features", "sampling", "bilinear", "groups",
-                                                                       "output"]
+    plan = ["image", "features", "sampling", "bilinear", "groups", "output"]
+    assert [s.key for s in walkthrough.steps(KEY)] == list(rec.plan) == plan
     assert len({m.style for m in methods.METHODS.values()}) == len(methods.METHODS)  # told apart without colour too
     assert "position-sensitive" in GLOSSARY
 
@@ -158,8 +159,9 @@ def printed_bins(d):
     out = {}
     for lab, val in zip(labels, values):
         home = [b for b in bins if b.x <= lab.x <= b.x + b.w and b.y <= lab.y <= b.y + b.h]
-        assert len(home) == 1 and home[0].x <= val.x <= home[0].x + home[0].w and home[0].y <= val.y <= home[0].y + home[0].h
-        i, j = (int(v) for v in re.match(r"bin \((\d+), (\d+)\)", home[0].title).groups())
+        b = home[0] if len(home) == 1 else None
+        assert b and b.x <= val.x <= b.x + b.w and b.y <= val.y <= b.y + b.h
+        i, j = (int(v) for v in re.match(r"bin \((\d+), (\d+)\)", b.title).groups())
         out[i, j] = (lab.text, val.text)
     return out
 

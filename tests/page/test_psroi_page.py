@@ -142,3 +142,28 @@ def test_presenter_mode_shows_its_group_step():
     at = open_page({"method": KEY, "step": "5", "present": "1"})
     assert not notices(at, "error")
     check_groups_step(at)
+
+
+def board_data(at) -> dict:
+    """The data the page sends the board (its component's JSON), as the board's script reads it."""
+    found = []
+
+    def walk(node) -> None:
+        if getattr(node, "type", None) == "bidi_component" and node.proto.component_name == "roi_viz.board":
+            found.append(json.loads(node.proto.json))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    assert len(found) == 1, found
+    return found[0].get("data", found[0])
+
+
+def test_the_board_draws_its_points_aligned_whatever_the_aligned_option_says():
+    """Position-sensitive RoIAlign is always aligned (as torchvision's): a link that turned the option off for
+    RoIAlign must not send the board half-cell-off points for it."""
+    at = open_page({"method": KEY, "aligned": "0"})
+    data = board_data(at)
+    assert data["method"] == KEY and data["traits"]["samples_points"] and data["aligned"] is True
+    at = open_page({"method": "align", "aligned": "0"})
+    assert board_data(at)["aligned"] is False  # RoIAlign reads the option
