@@ -11,6 +11,7 @@ Examples::
     python -m roi_viz explain --network resnet50_fpn --method align --output 7x7
     python -m roi_viz explain --proposals --proposals-csv proposals.csv
     python -m roi_viz download-weights
+    python -m roi_viz download-weights --network resnet50_fpn
 """
 from __future__ import annotations
 
@@ -179,6 +180,9 @@ def build_parser() -> argparse.ArgumentParser:
                                     "$ROI_VIZ_WEIGHTS_URL names a mirror to use instead of torchvision's address.")
     dl.add_argument("--dest", type=Path, action=Once,
                     help="a file or folder to save to (default: torchvision's cache, where the app looks)")
+    dl.add_argument("--network", action=Once, choices=("vgg16", "resnet50_fpn"), default="vgg16",
+                    help="whose weights: VGG16's ImageNet weights (default), or the COCO weights of torchvision's "
+                         "Faster R-CNN for ResNet-50-FPN ($ROI_VIZ_FPN_WEIGHTS_URL names a mirror)")
     return parser
 
 
@@ -301,6 +305,15 @@ def run_download(args) -> int:
     from .model.weights import (ENV_URL, ENV_WEIGHTS, PROBE_SECONDS, WEIGHTS, WeightsError, cache_path,
                                 download_weights, file_name, host_reachable, load_weights_file, weights_url)
 
+    if getattr(args, "network", "vgg16") == "resnet50_fpn":  # the same steps, with the pyramid's file and checks
+        from .model import pyramid
+
+        ENV_URL, ENV_WEIGHTS, WEIGHTS = pyramid.ENV_FPN_URL, pyramid.ENV_FPN_WEIGHTS, pyramid.FPN_WEIGHTS  # noqa: N806
+        cache_path, weights_url, load_weights_file = (pyramid.fpn_cache_path, pyramid.fpn_weights_url,
+                                                      pyramid.load_fpn_weights_file)
+        what = "ResNet-50-FPN's backbone (ResNet-50 and its feature pyramid)"
+    else:
+        what = "VGG16's 13 conv layers"
     url = weights_url()
     where = urlparse(url)
     if where.scheme not in ("http", "https") or not where.hostname:
@@ -324,7 +337,7 @@ def run_download(args) -> int:
     if not host_reachable(where.hostname, port, PROBE_SECONDS):
         return fail(f"port {port} did not answer within {PROBE_SECONDS:g} s (no internet, or the address is wrong).")
     try:
-        path = download_weights(args.dest, progress=progress, url=url)
+        path = download_weights(args.dest or cache_path(), progress=progress, url=url)
     except WeightsError as exc:
         return fail(f"{exc}.")
     except OSError as exc:  # URLError, HTTPError, timeouts, a full disk
@@ -335,7 +348,7 @@ def run_download(args) -> int:
         path.unlink(missing_ok=True)  # a file the app would refuse must not sit where the app looks
         return fail(f"the file is not usable: {exc}.")
     mb = sum(v.numel() * v.element_size() for v in sd.values()) / 2**20
-    print(("\n" if shown else "") + f"Saved and checked: {path} (VGG16's 13 conv layers, {mb:.0f} MB of "
+    print(("\n" if shown else "") + f"Saved and checked: {path} ({what}, {mb:.0f} MB of "
           "weights, each of the expected shape).")
     if path == cache_path() and file_name(url) == file_name(WEIGHTS.url):
         print("The app finds it in torchvision's cache from its next start.")

@@ -285,9 +285,10 @@ def pyramid_status(settings: Settings) -> None:
     if not net.pretrained:
         with sb.expander("Untrained ResNet-50-FPN: why, and how to use the real weights"):
             st.markdown(
-                "The features come from an untrained network with a fixed seed. To use the real weights, put "
-                "torchvision's `fasterrcnn_resnet50_fpn_coco` file in its cache, or set `ROI_VIZ_FPN_WEIGHTS` to a "
-                "weights file; then restart the app (it loads the network once).")
+                "The features come from an untrained network with a fixed seed. To use the real weights (the COCO "
+                "weights of torchvision's Faster R-CNN), run `python -m roi_viz download-weights --network "
+                "resnet50_fpn` once with internet, or set `ROI_VIZ_FPN_WEIGHTS` to a weights file; then restart the "
+                "app (it loads the network once).")
             st.text("\n".join(f"- {problem}" for problem in net.problems))  # paths from the environment: plain
     elif net.problems:
         say("\n".join(net.problems), "info", sb)
