@@ -164,3 +164,16 @@ def test_the_presets_go_back_to_vgg16(preset, layer):
     assert widget(at, "radio", "Network").value == "vgg16"
     assert not any(STEP_TITLE in str(o) for o in widget(at, "radio", "Step").options)
     assert layer in page_text(at)
+
+
+def test_switching_network_keeps_the_step_and_drops_a_channel_the_pyramid_lacks():
+    at = open_page({"channel": "400", "step": "2"})  # VGG16's feature map, channel 400 of 512
+    assert "### Step 2: Feature map and projection" in page_text(at)
+    widget(at, "radio", "Network").set_value(FPN).run()
+    assert not at.exception
+    text = page_text(at)
+    assert "### Step 3: Feature map and projection" in text  # the same step, after the level step
+    assert "Something went wrong" not in text
+    assert widget(at, "toggle", "Strongest channel inside the RoI").value  # 400 is not among the pyramid's 256
+    widget(at, "radio", "Network").set_value("vgg16").run()
+    assert "### Step 2: Feature map and projection" in page_text(at)
