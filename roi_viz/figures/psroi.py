@@ -124,6 +124,10 @@ def describe_groups(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
                           float(rows[b.i + 1] - rows[b.i]), stroke=look.BIN_STROKE, kind="bin",
                           title=f"bin ({b.i}, {b.j}): channel {b.channel}, mean of {b.points} points = "
                                 f"{value(b.mean)}"))
+    shown = [b for b in reads if b.channel == scene.channel]  # the one bin that reads the channel of step 2
+    marks += [Rect(float(cols[b.j]), float(rows[b.i]), float(cols[b.j + 1] - cols[b.j]),
+                   float(rows[b.i + 1] - rows[b.i]), stroke=look.ARGMAX_STROKE, kind="shown channel",
+                   title=f"bin ({b.i}, {b.j}) reads channel {b.channel}, the channel shown") for b in shown]
     marks += roi[:1]
     panel = s.chart(xlim, ylim, marks)
     per_cell = panel.w / (xlim[1] - xlim[0])  # px per cell, as drawn (one data unit as wide as it is high)
@@ -143,7 +147,9 @@ def describe_groups(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
         s.panels[-1] = dataclasses.replace(panel, marks=panel.marks + tuple(texts))
     ramp = tuple(scale.mix("#ffffff", scale.colour("greys", v, 0, 1), 0.35) for v in (0.15, 0.55, 0.95))
     s.legend([*roi_entry, bins_entry, Entry("under each bin, the cells of its own channel: darker = larger",
-                                            fills=ramp), *off_entries], columns=1)
+                                            fills=ramp),
+              *[Entry(f"red: bin ({b.i}, {b.j}), the one that reads channel {b.channel}, the channel shown",
+                      swatch="line", stroke=look.ARGMAX_STROKE) for b in shown], *off_entries], columns=1)
     note = "" if fits else ("The bins are too small to print their channels and means here: the table below the "
                             "figure gives them (and, on the page, a hover over a bin).")
     if note:

@@ -206,6 +206,12 @@ def test_the_articles_box_prints_every_bin():
     printed = printed_bins(walkthrough.step(KEY, "groups").describe(sc))
     assert sorted(printed) == [(i, j) for i in range(3) for j in range(3)]
     assert printed[0, 0][0] == "ch 9" and printed[2, 2][0] == "ch 17"  # output channel 1: channels 9 to 17
+    # Channel 10, the one shown, is read by bin (0, 1) alone: ringed in red and named in the legend.
+    d = walkthrough.step(KEY, "groups").describe(sc)
+    ring = [m for _, m in d.marks(Rect) if m.kind == "shown channel"]
+    assert [m.title for m in ring] == ["bin (0, 1) reads channel 10, the channel shown"]
+    assert "red: bin (0, 1), the one that reads channel 10, the channel shown" in [
+        m.text for _, m in d.marks(Text) if m.kind == "legend"]
 
 
 def test_the_sampling_step_reads_the_shown_channel_at_roialigns_points():
@@ -265,6 +271,9 @@ def test_the_exports_carry_it():
     np.testing.assert_allclose(data["position_sensitive"]["scores"], want, rtol=1e-6)
     pdf = export.handout_pdf(sc, title="grey")
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1 + len(methods.method(KEY).plan)
+    from roi_viz.export import animations
+
+    assert animations.slide_gif(sc, frames=3)[:6] == b"GIF89a"
 
 
 def test_the_board_draws_it_by_its_traits():
