@@ -32,6 +32,7 @@ from typing import Callable
 import numpy as np
 from PIL import Image
 
+from .language import N_  # the training view's record words are translated where shown
 from .state.scene import Scene, clamp_focus, strongest_channel
 from .state.options import METHOD_NAMES
 from .state.settings import Settings
@@ -157,9 +158,9 @@ METHODS: dict[str, Method] = {
             lambda t: f"RoI pooling ({'article' if t.scheme == 'article' else 'Fast R-CNN'} rounding)",
             _describe_pool, POOL_PLAN, snaps_to_cells=True, whole_cell_bins=True,
             forward=roi_pool, forward_options=(("scheme", "scheme"),), batched="roi_pool",
-            gradient_words="only to the cell that won the max (the arg-max): the other cells of the bin were not "
-                           "used, so nothing from it passes through them to the weights that computed them",
-            box_words="Through RoI pooling it could not: the exact derivative is 0 between jumps.",
+            gradient_words=N_("only to the cell that won the max (the arg-max): the other cells of the bin were not "
+                           "used, so nothing from it passes through them to the weights that computed them"),
+            box_words=N_("Through RoI pooling it could not: the exact derivative is 0 between jumps."),
         ),
         Method(
             "align", "RoIAlign", "RoIAlign", ("sampling_ratio", "aligned", "align_mode"), ("#1f77b4", "--", "o"),
@@ -168,9 +169,9 @@ METHODS: dict[str, Method] = {
             POINTS_PLAN, samples_points=True,
             forward=roi_align, forward_options=(("sampling_ratio", "sampling_ratio"), ("aligned", "aligned"),
                                                 ("mode", "align_mode")), batched="roi_align",
-            gradient_words="to the four cells around each sampling point, with the bilinear weights of that point",
-            box_words="Through RoIAlign it could, though the gradient sees only the four cells around each point "
-                      "and changes abruptly at the kinks.",
+            gradient_words=N_("to the four cells around each sampling point, with the bilinear weights of that point"),
+            box_words=N_("Through RoIAlign it could, though the gradient sees only the four cells around each point "
+                      "and changes abruptly at the kinks."),
         ),
         Method(
             "warp", "RoIWarp", "RoIWarp", ("scheme", "sampling_ratio", "warp_mode"), ("#9467bd", "-.", "^"), _warp,
@@ -180,9 +181,9 @@ METHODS: dict[str, Method] = {
             snaps_to_cells=True, samples_points=True,
             forward=roi_warp, forward_options=(("sampling_ratio", "sampling_ratio"), ("mode", "warp_mode"),
                                                ("scheme", "scheme")), surrogate=True,
-            gradient_words="to the four cells around each sampling point of the snapped box, with bilinear weights",
-            box_words="Through RoIWarp's exact pass it could not; through MNC's surrogate it can, which is how MNC "
-                      "lets the losses of its later stages reach the boxes an earlier stage regressed.",
+            gradient_words=N_("to the four cells around each sampling point of the snapped box, with bilinear weights"),
+            box_words=N_("Through RoIWarp's exact pass it could not; through MNC's surrogate it can, which is how MNC "
+                      "lets the losses of its later stages reach the boxes an earlier stage regressed."),
         ),
         Method(
             "prroi", "Precise RoI Pooling", "PrRoI", ("aligned",), ("#2ca02c", ":", "D"), _prroi,
@@ -190,10 +191,10 @@ METHODS: dict[str, Method] = {
             lambda s: f"Precise RoI Pooling ({_aligned_words(s)})",
             ("image", "features", "integrate", "output"), integrates=True,
             forward=prroi_pool, forward_options=(("aligned", "aligned"),),
-            gradient_words="to every cell the bin overlaps, in proportion to the overlap: its smooth weight map",
-            box_words="Through Precise RoI Pooling it could, smoothly. IoU-Net (Jiang et al., 2018) does so at "
+            gradient_words=N_("to every cell the bin overlaps, in proportion to the overlap: its smooth weight map"),
+            box_words=N_("Through Precise RoI Pooling it could, smoothly. IoU-Net (Jiang et al., 2018) does so at "
                       "*inference*, not in training: it moves each box by gradient ascent on an IoU it predicts "
-                      "from PrRoI features.",
+                      "from PrRoI features."),
         ),
     )
 }

@@ -46,13 +46,13 @@ GLOSSARY: dict[str, str] = {
 }
 
 # Where a term first appears in a step's words, this follows it in brackets.
-INLINE: dict[str, str] = {
-    "pool5": "VGG16's fifth and last max-pooling layer, where the article cuts the network",
-    "conv5_3 + ReLU": "VGG16's last convolution and the ReLU after it, which turns negatives into 0; "
-    "Fast R-CNN cuts the network there, one pooling earlier than the article",
-    "sampling ratio": "the number of points per bin along each side",
-    "aligned=True": "the switch for this half-cell shift, named after torchvision's RoIAlign option",
-    "Mask R-CNN": "the paper that introduced RoIAlign",
+INLINE: dict[str, str] = {  # marked for the catalog: the steps translate them where they are shown
+    "pool5": N_("VGG16's fifth and last max-pooling layer, where the article cuts the network"),
+    "conv5_3 + ReLU": N_("VGG16's last convolution and the ReLU after it, which turns negatives into 0; "
+                         "Fast R-CNN cuts the network there, one pooling earlier than the article"),
+    "sampling ratio": N_("the number of points per bin along each side"),
+    "aligned=True": N_("the switch for this half-cell shift, named after torchvision's RoIAlign option"),
+    "Mask R-CNN": N_("the paper that introduced RoIAlign"),
 }
 
 

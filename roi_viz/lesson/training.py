@@ -25,7 +25,9 @@ import numpy as np
 from ..study import backward
 from ..methods import METHODS
 from ..ops import geometry as g
-from .numbers import cells, num, pct, value
+from ..language import N_, _, ngettext
+from .numbers import num, pct, value
+from .sampling_words import cells_words, then
 from ..state.scene import Scene
 from ..state.settings import Settings
 
@@ -97,86 +99,118 @@ def _relabel(slide: backward.DerivativeSlide, channel: int) -> backward.Derivati
 
 
 # ------------------------------------------------------------------------ words
+# Every sentence is marked for the catalog (roi_viz.language) and translated whole, its numbers as named
+# placeholders; where the words vary (jumps or none, kinks or none, one cell or many), each variant is a sentence.
 def derivative(v: float | None) -> str:
     """A derivative per pixel as the page prints it; ``None`` (it does not exist) in words."""
-    return "undefined" if v is None or not np.isfinite(v) else value(v)
+    return _("undefined") if v is None or not np.isfinite(v) else value(v)
 
 
 def jump_offsets(slide: backward.DerivativeSlide) -> list[float]:
-    return [float(at) for at, _ in slide.jumps]
+    return [float(at) for at, _o in slide.jumps]
 
 
 def training_words(bp: BackwardPass, name: str) -> str:
     """Markdown: what is followed, where the value's gradient lands, the box's gradient, and what a detector does."""
     i, j = bp.bin
     sl = bp.slide
-    parts = [
-        f"**What the figures follow.** One output value: channel {bp.channel}'s bin ({i}, {j}). It stands in for "
+    parts = [_(
+        "**What the figures follow.** One output value: channel {channel}'s bin ({i}, {j}). It stands in for "
         "a loss: a real loss weighs every value of every channel, and each sends its gradient back along paths "
         "like this one's. The box is (x, y, w, h) in input pixels; its corners are x1 = x, y1 = y (top left) "
-        "and x2 = x + w, y2 = y + h (bottom right)."]
+        "and x2 = x + w, y2 = y + h (bottom right).").format(channel=bp.channel, i=i, j=j)]
     if bp.empty:
-        parts.append(f"**Bin ({i}, {j}) is empty.** It holds no cell, outputs 0 and sends no gradient back: no cell "
-                     "of the map, and so no weight of the network behind it, gets a signal from it.")
+        parts.append(_("**Bin ({i}, {j}) is empty.** It holds no cell, outputs 0 and sends no gradient back: no cell "
+                       "of the map, and so no weight of the network behind it, gets a signal from it.").format(
+            i=i, j=j))
     else:
         total = float(bp.gradient.sum())
-        where = METHODS[bp.method].gradient_words or "back to the cells its value was read from"
-        parts.append(
-            f"**Where the gradient lands.** The value of bin ({i}, {j}), channel {bp.channel}, sends its gradient "
-            f"{where}. It reaches **{bp.reached} cell{'s' if bp.reached != 1 else ''}**, and the shares add up to "
-            f"{num(total)}; of the {bp.touched} cells the RoI touches, **{pct(bp.share_bin)}** receive some of it. "
-            f"All bins of this channel together reach **{pct(bp.share_all)}** of those cells. A cell is an "
+        words = METHODS[bp.method].gradient_words
+        where = _(words) if words else _("back to the cells its value was read from")
+        parts.append(ngettext(
+            "**Where the gradient lands.** The value of bin ({i}, {j}), channel {channel}, sends its gradient "
+            "{where}. It reaches **{reached} cell**, and the shares add up to "
+            "{total}; of the {touched} cells the RoI touches, **{share_bin}** receive some of it. "
+            "All bins of this channel together reach **{share_all}** of those cells. A cell is an "
             "activation, not a weight: it learns nothing itself, but the gradient it receives goes on to the "
-            "convolution weights that computed it.")
+            "convolution weights that computed it.",
+            "**Where the gradient lands.** The value of bin ({i}, {j}), channel {channel}, sends its gradient "
+            "{where}. It reaches **{reached} cells**, and the shares add up to "
+            "{total}; of the {touched} cells the RoI touches, **{share_bin}** receive some of it. "
+            "All bins of this channel together reach **{share_all}** of those cells. A cell is an "
+            "activation, not a weight: it learns nothing itself, but the gradient it receives goes on to the "
+            "convolution weights that computed it.", bp.reached).format(
+            i=i, j=j, channel=bp.channel, where=where, reached=bp.reached, total=num(total), touched=bp.touched,
+            share_bin=pct(bp.share_bin), share_all=pct(bp.share_all)))
     d0 = sl.derivative[0] if sl.defined[0] else None
     lo, hi = float(np.nanmin(sl.derivative)), float(np.nanmax(sl.derivative))
-    span = f"over {cells(sl.offsets[-1])} to the right"
+    dist = cells_words(sl.offsets[-1])
+    corners = _corners(bp.box)
     rec = METHODS[bp.method]
     if rec.snaps_to_cells:
         jumps = jump_offsets(sl)
-        where = ", ".join(num(a) for a in jumps)
-        parts.append(
-            f"**The box's gradient.** {name} snaps the box to whole cells, so while the box slides {span} the value "
-            "stands still and the exact derivative of this pass by x is **0**"
-            + (f", except at {len(jumps)} jump{'s' if len(jumps) != 1 else ''} (at {where} cells) where it is "
-               "**undefined**: the value steps instead of changing smoothly." if jumps else
-               "; this bin's value does not even jump here.")
-            + f" Now: d value / d x = {derivative(d0)} per pixel; by the corners: {_corners(bp.box)}.")
+        if jumps:
+            text = ngettext(
+                "**The box's gradient.** {name} snaps the box to whole cells, so while the box slides over {dist} to "
+                "the right the value stands still and the exact derivative of this pass by x is **0**, except at "
+                "{n} jump (at {at} cells) where it is **undefined**: the value steps instead of changing smoothly.",
+                "**The box's gradient.** {name} snaps the box to whole cells, so while the box slides over {dist} to "
+                "the right the value stands still and the exact derivative of this pass by x is **0**, except at "
+                "{n} jumps (at {at} cells) where it is **undefined**: the value steps instead of changing smoothly.",
+                len(jumps)).format(name=_(name), dist=dist, n=len(jumps), at=", ".join(num(a) for a in jumps))
+        else:
+            text = _("**The box's gradient.** {name} snaps the box to whole cells, so while the box slides over {dist} "
+                     "to the right the value stands still and the exact derivative of this pass by x is **0**; this "
+                     "bin's value does not even jump here.").format(name=_(name), dist=dist)
+        parts.append(then(text, _("Now: d value / d x = {d} per pixel; by the corners: {corners}.").format(
+            d=derivative(d0), corners=corners)))
         if bp.box.surrogate is not None:
-            parts.append(
+            parts.append(_(
                 "**MNC's surrogate.** RoIWarp was introduced in Multi-task Network Cascades (Dai et al., 2016) so "
                 "that a gradient *does* reach the box: its layer ignores the rounding and passes back the slope of "
                 "the bilinear surface at the sampling points (the winning point, for the maximum), as if the "
-                "snapped box moved with the box. For this value, per pixel: "
-                + ", ".join(f"{c} {value(v)}" for c, v in zip(backward.CORNERS, bp.box.surrogate)) + ".")
+                "snapped box moved with the box. For this value, per pixel: {values}.").format(
+                values=", ".join(f"{c} {value(v)}" for c, v in zip(backward.CORNERS, bp.box.surrogate))))
     elif rec.samples_points:
-        parts.append(
-            f"**The box's gradient.** Moving the box moves every sampling point with it, so the value changes and "
-            f"its derivative by x is not zero: now {derivative(d0)} per pixel, between {value(lo)} and {value(hi)} "
-            f"{span}. It is piecewise: it changes abruptly at **{len(sl.kinks)} kink{'s' if len(sl.kinks) != 1 else ''}**"
-            + (f" (at {', '.join(num(k) for k in sl.kinks)} cells), where a sampling point crosses a cell centre and "
-               "the derivative has one value from the left and another from the right." if sl.kinks else ".")
-            + f" By the corners: {_corners(bp.box)}.")
+        head = dict(d=derivative(d0), lo=value(lo), hi=value(hi), dist=dist, n=len(sl.kinks))
+        if sl.kinks:
+            text = ngettext(
+                "**The box's gradient.** Moving the box moves every sampling point with it, so the value changes and "
+                "its derivative by x is not zero: now {d} per pixel, between {lo} and {hi} over {dist} to the right. "
+                "It is piecewise: it changes abruptly at **{n} kink** (at {at} cells), where a sampling point "
+                "crosses a cell centre and the derivative has one value from the left and another from the right.",
+                "**The box's gradient.** Moving the box moves every sampling point with it, so the value changes and "
+                "its derivative by x is not zero: now {d} per pixel, between {lo} and {hi} over {dist} to the right. "
+                "It is piecewise: it changes abruptly at **{n} kinks** (at {at} cells), where a sampling point "
+                "crosses a cell centre and the derivative has one value from the left and another from the right.",
+                len(sl.kinks)).format(at=", ".join(num(k) for k in sl.kinks), **head)
+        else:
+            text = _(
+                "**The box's gradient.** Moving the box moves every sampling point with it, so the value changes and "
+                "its derivative by x is not zero: now {d} per pixel, between {lo} and {hi} over {dist} to the right. "
+                "It is piecewise: it changes abruptly at **{n} kinks**.").format(**head)
+        parts.append(then(text, _("By the corners: {corners}.").format(corners=corners)))
     else:
-        parts.append(
-            f"**The box's gradient.** The exact integral moves smoothly with the bin's edges, so the derivative by x "
-            f"is defined everywhere and continuous: now {derivative(d0)} per pixel, between {value(lo)} and "
-            f"{value(hi)} {span}. By the corners: {_corners(bp.box)}.")
-    could = rec.box_words or _could(bp.box)
-    parts.append(
+        text = _(
+            "**The box's gradient.** The exact integral moves smoothly with the bin's edges, so the derivative by x "
+            "is defined everywhere and continuous: now {d} per pixel, between {lo} and {hi} over {dist} to the "
+            "right.").format(d=derivative(d0), lo=value(lo), hi=value(hi), dist=dist)
+        parts.append(then(text, _("By the corners: {corners}.").format(corners=corners)))
+    could = _(rec.box_words) if rec.box_words else _could(bp.box)
+    parts.append(then(_(
         "**Is this how a detector corrects its boxes?** No. In Fast, Faster and Mask R-CNN no gradient reaches the "
         "RoI's coordinates, whatever the pooling: proposals are constants (torchvision's RPN detaches them, and "
         "its `roi_pool` and `roi_align` return no gradient for the boxes). A separate regression head predicts "
         "offsets (tx, ty, tw, th) that correct the box. The box's gradient above is the operator's own "
-        f"mathematics: whether a loss *could* move the box through it. {could}")
+        "mathematics: whether a loss *could* move the box through it."), could))
     return "\n\n".join(parts)
 
 
 def _could(box: backward.BoxGradient) -> str:
     """Whether a loss could move the box, read off the derivative itself (a record with no words of its own)."""
     if any(v not in (None, 0.0) for v in box.value):
-        return "Through this pooling it could: its derivative by the box is not zero here."
-    return "Through this pooling it could not here: its exact derivative by every corner is 0 or undefined."
+        return _("Through this pooling it could: its derivative by the box is not zero here.")
+    return _("Through this pooling it could not here: its exact derivative by every corner is 0 or undefined.")
 
 
 def _corners(box: backward.BoxGradient) -> str:
@@ -189,7 +223,8 @@ class Refinement:
     """A box moved by gradient steps that raise one output value.
 
     ``boxes`` are ``(x, y, w, h)`` in input pixels, the start first; ``values``
-    the value at each. ``stopped`` says why the steps ended early ("" if they did not).
+    the value at each. ``stopped`` says why the steps ended early ("" if they did not), in English, marked for
+    the catalog and translated where it is shown.
     ``surrogate``: RoIWarp's steps followed MNC's surrogate gradient, not the exact one.
     """
 
@@ -222,8 +257,9 @@ def refine_box(scene: Scene, method: str, bin: tuple[int, int], channel: int, *,
     rec = METHODS[method]
     if surrogate and not rec.surrogate:
         have = [m.name for m in METHODS.values() if m.surrogate]
-        raise ValueError(f"Only {' and '.join(have) or 'no method'} has a surrogate gradient by the box "
-                         "(MNC's layer).")
+        if not have:
+            raise ValueError(_("No method has a surrogate gradient by the box (MNC's layer)."))
+        raise ValueError(_("Only {names} has a surrogate gradient by the box (MNC's layer).").format(names=_and(have)))
     s = scene.settings
     fm = scene.features[channel: channel + 1]
     w = backward.one_hot(scene.features.shape[0], s.output_size, channel, bin)[channel: channel + 1]
@@ -232,7 +268,7 @@ def refine_box(scene: Scene, method: str, bin: tuple[int, int], channel: int, *,
     W, H = scene.input_dims
     if rec.forward is None:  # a registered method without a forward function: no gradient to follow
         trace = rec.run(fm, box, s)
-        return Refinement(method, (box,), (float((trace.output * w).sum()),), "it has no backward pass here", False)
+        return Refinement(method, (box,), (float((trace.output * w).sum()),), N_("it has no backward pass here"), False)
     boxes, values, stopped = [box], [], ""
     for k in range(steps + 1):
         trace = rec.forward(fm, box, stride=s.stride, output_size=s.output_size, **opts)
@@ -243,12 +279,12 @@ def refine_box(scene: Scene, method: str, bin: tuple[int, int], channel: int, *,
         grad = np.array([0.0 if v is None else v for v in (d.surrogate if surrogate else d.value)])
         top = float(np.abs(grad).max())
         if top == 0.0:
-            stopped = "the gradient by the box is zero"
+            stopped = N_("the gradient by the box is zero")
             break
         x1, y1, x2, y2 = np.array([box[0], box[1], box[0] + box[2], box[1] + box[3]]) + step_px * grad / top
         x1, y1, x2, y2 = max(x1, 0.0), max(y1, 0.0), min(x2, float(W)), min(y2, float(H))
         if x2 - x1 < 1 or y2 - y1 < 1:  # the box would fold up: a real detector would not go on either
-            stopped = "the box would shrink below a pixel"
+            stopped = N_("the box would shrink below a pixel")
             break
         box = (float(x1), float(y1), float(x2 - x1), float(y2 - y1))
         boxes.append(box)
@@ -256,26 +292,37 @@ def refine_box(scene: Scene, method: str, bin: tuple[int, int], channel: int, *,
 
 
 def _and(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    """Names as a list in the language in force: "A", "A and B", "A, B and C"."""
+    if len(names) == 1:
+        return names[0]
+    # TRANSLATORS: the separator between the names of a list, before its last "and".
+    rest = _(", ").join(names[:-1])
+    return _("{names} and {last}").format(names=rest, last=names[-1])
 
 
 def refinement_words(runs: list[Refinement], names: dict, step_px: float = 4.0) -> str:
     """Markdown: a table of how far each method's gradient steps moved the box, and what that shows and does not."""
     def name(r: Refinement) -> str:
-        return names[r.method] + (" (MNC's surrogate)" if r.surrogate else "")
+        shown = _(names[r.method])  # a method's name, translated where the catalog has it (RoI pooling)
+        return _("{name} (MNC's surrogate)").format(name=shown) if r.surrogate else shown
 
-    rows = ["| method | steps taken | value before → after | box moved (px) |", "|---|---|---|---|"]
+    rows = [_("| method | steps taken | value before → after | box moved (px) |"), "|---|---|---|---|"]
     for r in runs:
-        rows.append(f"| {name(r)} | {len(r.boxes) - 1}{' (' + r.stopped + ')' if r.stopped else ''} | "
-                    f"{value(r.values[0])} → {value(r.values[-1])} | {num(r.moved)} |")
+        taken = len(r.boxes) - 1
+        steps = _("{steps} ({why})").format(steps=taken, why=_(r.stopped)) if r.stopped else str(taken)
+        rows.append(f"| {name(r)} | {steps} | {value(r.values[0])} → {value(r.values[-1])} | {num(r.moved)} |")
     still = [name(r) for r in runs if r.moved == 0]
     moving = [name(r) for r in runs if r.moved > 0]
-    text = (f"**Can the box move? Gradient steps up this one value.** Each step moves the corners up to "
-            f"{num(step_px)} px in the direction that raises this value, read from each pooling's own gradient by "
-            "the box. The value climbed is one activation of one channel, not a measure of how well the box fits "
-            "an object: the table shows whether a box *can* move through each pooling, not that it got better.")
+    text = _("**Can the box move? Gradient steps up this one value.** Each step moves the corners up to "
+             "{px} px in the direction that raises this value, read from each pooling's own gradient by "
+             "the box. The value climbed is one activation of one channel, not a measure of how well the box fits "
+             "an object: the table shows whether a box *can* move through each pooling, not that it got "
+             "better.").format(px=num(step_px))
     if still:
-        text += f" {_and(still)} did not move the box at all: the exact derivative is 0 between jumps."
+        text = then(text, _("{names} did not move the box at all: the exact derivative is 0 between jumps.").format(
+            names=_and(still)))
     if moving:
-        text += f" {_and(moving)} moved it: a gradient reaches the box through {'them' if len(moving) > 1 else 'it'}."
+        text = then(text, ngettext("{names} moved it: a gradient reaches the box through it.",
+                               "{names} moved it: a gradient reaches the box through them.",
+                               len(moving)).format(names=_and(moving)))
     return text + "\n\n" + "\n".join(rows)

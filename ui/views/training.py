@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from roi_viz.language import N_, _, current
 from roi_viz.lesson.words import plain
 from roi_viz.lesson.views import VIEWS
 
@@ -25,8 +26,9 @@ PRESENTS_ALONE = False  # presenter mode too shows the view picker, the teacher'
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def training_page(key: str, _scene, bin: tuple, channel: int, cells: float):
-    """``(backward pass, words, empty)``, or ``(None, sentence, False)`` when the library refuses."""
+def training_page(key: str, _scene, bin: tuple, channel: int, cells: float, lang: str):
+    """``(backward pass, words, empty)``, or ``(None, sentence, False)`` when the library refuses; the words in
+    ``lang``, the language in force (in the key, so one student's language never reaches another's page)."""
     from roi_viz.lesson.training import backward_pass, training_words
     from roi_viz.methods import METHODS
 
@@ -38,9 +40,9 @@ def training_page(key: str, _scene, bin: tuple, channel: int, cells: float):
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def training_drawing(key: str, _scene, _bp, which: str, width: float, text: float, alt: str):
+def training_drawing(key: str, _scene, _bp, which: str, width: float, text: float, alt: str, lang: str):
     """The gradient map (``which`` "map") or the box's derivative ("slide"), described ``width`` px wide
-    (``key`` names the scene, the bin, the channel and the slide's length)."""
+    (``key`` names the scene, the bin, the channel and the slide's length; ``lang`` the language of its text)."""
     from roi_viz.figures.training import describe_box_slide, describe_gradient_map
     from roi_viz.methods import METHODS
 
@@ -49,9 +51,9 @@ def training_drawing(key: str, _scene, _bp, which: str, width: float, text: floa
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def refinement_page(key: str, _scene, bin: tuple, channel: int) -> str:
+def refinement_page(key: str, _scene, bin: tuple, channel: int, lang: str) -> str:
     """Every method's gradient steps on the same value (RoIWarp's also by MNC's surrogate), as words and a table;
-    a sentence if refused."""
+    a sentence if refused (in ``lang``, the language in force)."""
     from roi_viz.lesson.training import refine_box, refinement_words
     from roi_viz.methods import METHODS, NAMES
 
@@ -63,7 +65,7 @@ def refinement_page(key: str, _scene, bin: tuple, channel: int) -> str:
                 runs.append(refine_box(_scene, key, bin, channel, surrogate=True))
         return refinement_words(runs, NAMES)
     except ValueError as exc:
-        return f"The box cannot be moved by gradient steps here: {exc}"
+        return _("The box cannot be moved by gradient steps here: {reason}").format(reason=exc)
 
 
 def _channel(place, v) -> None:
@@ -72,7 +74,12 @@ def _channel(place, v) -> None:
     place.redraw = True  # ... in a whole-page run
 
 
-PICTURES = {"map": "Where the gradient lands", "slide": "The box's derivative as it slides"}
+PICTURES = {"map": N_("Where the gradient lands"), "slide": N_("The box's derivative as it slides")}
+
+
+def _picture(which: str) -> str:
+    """A picture's name in the picker, in the language in force."""
+    return _(PICTURES[which])
 
 
 def render(context: Context) -> None:
@@ -80,40 +87,43 @@ def render(context: Context) -> None:
     scene, key = context.scene, context.key
     place = session().place
     ph, pw = scene.pooled.output_size
-    i, j, _ = scene.focus
+    i, j, _k = scene.focus
     C = scene.features.shape[0]
     before, picture, after = figure.areas()  # on a projector: one figure left, controls and words beside it
     with before:
         c = st.columns(3)
-        c[0].number_input("Bin row", 0, ph - 1, value=i, step=1,
+        c[0].number_input(_("Bin row"), 0, ph - 1, value=i, step=1,
                           **bound("focus_i", lambda v: setattr(place, "focus", (int(v), j, 0))))
-        c[1].number_input("Bin column", 0, pw - 1, value=j, step=1,
+        c[1].number_input(_("Bin column"), 0, pw - 1, value=j, step=1,
                           **bound("focus_j", lambda v: setattr(place, "focus", (i, int(v), 0))))
         # The key carries the channel shown: when the sidebar or the box changes it, this field is drawn afresh.
-        c[2].number_input("Channel", 0, C - 1, value=scene.channel, step=1,
+        c[2].number_input(_("Channel"), 0, C - 1, value=scene.channel, step=1,
                           **bound(f"chan_train{scene.channel}", lambda v: _channel(place, v)))
     cells = place.slide_cells
-    k = f"{scene_key(scene, key)}|{i},{j}|{scene.channel}|{cells:g}"
-    bp, text, empty = training_page(scene_key(scene, key), scene, (i, j), scene.channel, cells)
+    lang = current()
+    k = f"{scene_key(scene, key)}|{i},{j}|{scene.channel}|{cells:g}|{lang}"
+    bp, text, empty = training_page(scene_key(scene, key), scene, (i, j), scene.channel, cells, lang)
     if bp is None:
-        say(f"The backward pass cannot be shown for this choice: {text}", "warning", before)
+        say(_("The backward pass cannot be shown for this choice: {reason}").format(reason=text), "warning", before)
         return
     if empty:
-        say(f"Bin ({i}, {j}) reads no cell of the map with these settings, so it outputs 0 and no gradient flows "
-            "back from it. Pick another bin, or make the box larger or the output smaller.", "info", before)
+        say(_("Bin ({i}, {j}) reads no cell of the map with these settings, so it outputs 0 and no gradient flows "
+              "back from it. Pick another bin, or make the box larger or the output smaller.").format(i=i, j=j),
+            "info", before)
     shown = list(PICTURES)
     if place.present:  # two figures and the words do not fit one 1920 x 1080 screen: one figure at a time
         with before:
-            pick = st.radio("Picture", list(PICTURES), format_func=PICTURES.get, horizontal=True, key="train-picture")
+            pick = st.radio(_("Picture"), list(PICTURES), format_func=_picture, horizontal=True, key="train-picture")
         shown = [pick or "map"]
     alts = {
-        "map": (f"Where the gradient of bin ({i}, {j}), channel {scene.channel}, lands on the feature map. "
-                + plain(text)),
-        "slide": f"The output of bin ({i}, {j}) and its derivative by the box's x as the box slides. " + plain(text),
+        "map": _("Where the gradient of bin ({i}, {j}), channel {channel}, lands on the feature map.").format(
+            i=i, j=j, channel=scene.channel) + " " + plain(text),
+        "slide": _("The output of bin ({i}, {j}) and its derivative by the box's x as the box slides.").format(
+            i=i, j=j) + " " + plain(text),
     }
 
     def describe(which: str, width: float = PAGE_WIDTH, f: float = 1.0):
-        return training_drawing(f"{k}|{which}", scene, bp, which, width, PAGE_TEXT * f, alts[which])
+        return training_drawing(f"{k}|{which}", scene, bp, which, width, PAGE_TEXT * f, alts[which], lang)
 
     drawings = {}
     for which in shown:  # on the page one above the other, each as wide as the column
@@ -127,11 +137,11 @@ def render(context: Context) -> None:
     page = {which: drawings.get(which) or describe(which) for which in PICTURES}  # the downloads: both, always
     with after:
         st.markdown(text)
-        st.markdown(refinement_page(scene_key(scene, key), scene, (i, j), scene.channel))
+        st.markdown(refinement_page(scene_key(scene, key), scene, (i, j), scene.channel, lang))
         name = f"training-{scene.method}-bin{i}_{j}-channel{scene.channel}"
         d = st.columns(2)
         png = {which: (f"{k}|{which}|{dr.width:g}x{dr.height:.2f}", dr) for which, dr in page.items()}
-        d[0].download_button("Download the gradient map (PNG)", lambda: compare_png(*png["map"], DOWNLOAD_DPI),
+        d[0].download_button(_("Download the gradient map (PNG)"), lambda: compare_png(*png["map"], DOWNLOAD_DPI),
                              file_name=f"{name}-map.png", mime="image/png", key="train-dl-map", on_click="ignore")
-        d[1].download_button("Download the box's derivative (PNG)", lambda: compare_png(*png["slide"], DOWNLOAD_DPI),
+        d[1].download_button(_("Download the box's derivative (PNG)"), lambda: compare_png(*png["slide"], DOWNLOAD_DPI),
                              file_name=f"{name}-slide.png", mime="image/png", key="train-dl-slide", on_click="ignore")
