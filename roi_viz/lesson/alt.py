@@ -16,9 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..language import _, ngettext
 from ..methods import method
 from ..ops import geometry as g
-from .numbers import cells, exact, pct, value
+from .numbers import exact, num, pct, value
 from ..state.scene import Scene
 
 # A share of the RoI's area below this counts as nothing: RoIAlign computes its box in float32 (as torchvision
@@ -77,6 +78,28 @@ def reach(scene: Scene) -> Reach:
                  max(inside - covered, 0.0), 0.0)
 
 
+# Where a sentence in the language in force ends with one of these, the next follows without a space (Chinese).
+FULL_STOPS = "。！？；：，）"
+
+
+def joined(*sentences: str) -> str:
+    """Whole sentences, each translated on its own, one after another: a space between them in English, none
+    after a full-width stop (Chinese). Empty ones are skipped."""
+    out = ""
+    for s in sentences:
+        s = (s or "").strip()
+        if s:
+            out += ("" if not out or out.endswith(tuple(FULL_STOPS)) else " ") + s
+    return out
+
+
+def cell_count(v: float) -> str:
+    """An area or length in cells in the language in force: "5.32 cells", "1 cell" (English exactly as
+    :func:`~roi_viz.lesson.numbers.cells` writes it)."""
+    text = num(v)
+    return ngettext("{n} cell", "{n} cells", 1 if text == "1" else 2).format(n=text)
+
+
 def _box(b) -> str:
     return "(" + ", ".join(exact(v) for v in b) + ")"
 
@@ -90,29 +113,30 @@ def key_numbers(scene: Scene) -> list[tuple[str, str]]:
     k = reach(scene)
     ph, pw = r.output_size
     rows = [
-        ("RoI (x, y, w, h), input pixels", _box(r.roi)),
-        ("Model input (W × H)", "{} × {}".format(*scene.input_dims)),
-        ("Layer", scene.layer_label),  # the label names its stride
-        ("Feature map (rows × columns)", "{} × {}".format(*r.map_size)),
-        ("Projected box (x, y, w, h), cells", _box(r.projected)),
+        (_("RoI (x, y, w, h), input pixels"), _box(r.roi)),
+        (_("Model input (W × H)"), "{} × {}".format(*scene.input_dims)),
+        (_("Layer"), _(scene.layer_label)),  # the label names its stride
+        (_("Feature map (rows × columns)"), "{} × {}".format(*r.map_size)),
+        (_("Projected box (x, y, w, h), cells"), _box(r.projected)),
     ]
     if k.snapped is not None:
         rows += [
-            ("Snapped box (x, y, w, h), whole cells", _box(k.snapped)),
-            ("Cells lost by snapping", cells(k.lost)),
-            ("Cells gained by snapping", cells(k.gained)),
+            (_("Snapped box (x, y, w, h), whole cells"), _box(k.snapped)),
+            (_("Cells lost by snapping"), cell_count(k.lost)),
+            (_("Cells gained by snapping"), cell_count(k.gained)),
         ]
         if method(scene.method).whole_cell_bins:
-            rows.append(("Cells no bin reads (dropped by the split)", str(k.dropped)))
+            rows.append((_("Cells no bin reads (dropped by the split)"), str(k.dropped)))
     else:
-        rows.append(("Snapped to whole cells", "no: nothing is rounded"))
+        rows.append((_("Snapped to whole cells"), _("no: nothing is rounded")))
         if k.shifted:
-            rows.append(("Cells outside the bins (half-cell shift)", cells(k.shifted)))
+            rows.append((_("Cells outside the bins (half-cell shift)"), cell_count(k.shifted)))
     rows += [
-        (f"Share of the RoI that reaches the output ({scene.method_name})", k.share),
-        ("Output size (rows × columns)", f"{ph} × {pw} per channel, {r.channels} channels"),
-        ("Method", scene.method_name),
-        ("Channel shown", str(scene.channel)),
+        (_("Share of the RoI that reaches the output ({method})").format(method=_(scene.method_name)), k.share),
+        (_("Output size (rows × columns)"),
+         _("{ph} × {pw} per channel, {n} channels").format(ph=ph, pw=pw, n=r.channels)),
+        (_("Method"), _(scene.method_name)),
+        (_("Channel shown"), str(scene.channel)),
     ]
     return rows
 
@@ -124,27 +148,32 @@ def output_rows(scene: Scene) -> list[list[str]]:
 
 
 def _what_happens(scene: Scene, k: Reach) -> str:
-    """The chosen method between the projection and the output, in one clause list (its own numbers)."""
+    """The chosen method between the projection and the output, in one list of clauses (its own numbers), each
+    clause translated whole; the second begins with its own separator ("; ", Chinese "；")."""
     rec = method(scene.method)
     r = scene.chosen
     ph, pw = r.output_size
     if k.snapped is not None:
-        text = (f"snapped to whole cells {_box(k.snapped)}; {cells(k.lost)} lost and {cells(k.gained)} gained "
-                "by snapping, ")
         if rec.whole_cell_bins:
-            text += f"{cells(k.dropped)} dropped by the split"
+            text = _("snapped to whole cells {box}; {lost} lost and {gained} gained by snapping, {dropped} dropped by "
+                     "the split")
         else:
-            text += "and the split into bins with fractional edges drops nothing more"
+            text = _("snapped to whole cells {box}; {lost} lost and {gained} gained by snapping, and the split into "
+                     "bins with fractional edges drops nothing more")
+        text = text.format(box=_box(k.snapped), lost=cell_count(k.lost), gained=cell_count(k.gained),
+                           dropped=cell_count(k.dropped))
+    elif k.shifted:
+        text = _("nothing is snapped to whole cells, but with aligned off the bins sit half a cell off the box, leaving "
+                 "{shifted} of the RoI outside them").format(shifted=cell_count(k.shifted))
     else:
-        text = "nothing is snapped to whole cells"
-        if k.shifted:
-            text += (f", but with aligned off the bins sit half a cell off the box, leaving {cells(k.shifted)} of the "
-                     "RoI outside them")
+        text = _("nothing is snapped to whole cells")
     if rec.samples_points:
         n = getattr(r, "points_per_bin", 0)
-        text += f"; each of the {ph} × {pw} bins is read at {n} sampling point{'' if n == 1 else 's'}"
+        text += ngettext("; each of the {ph} × {pw} bins is read at {n} sampling point",
+                         "; each of the {ph} × {pw} bins is read at {n} sampling points", n).format(ph=ph, pw=pw, n=n)
     elif rec.integrates:
-        text += f"; each of the {ph} × {pw} bins is the exact average of the bilinear surface over it"
+        text += _("; each of the {ph} × {pw} bins is the exact average of the bilinear surface over it").format(
+            ph=ph, pw=pw)
     return text
 
 
@@ -153,13 +182,16 @@ def alt_text(scene: Scene, title: str) -> str:
     r = scene.chosen
     k = reach(scene)
     out = "; ".join(", ".join(row) for row in output_rows(scene))
-    which = f"channel {scene.channel}"
+    output = _("Output of channel {c}, row by row: {out}.")
+    c = None
     if hasattr(r, "follows"):  # position-sensitive: a map channel is followed through its group's output channel
         c = r.follows(scene.channel)
-        which = (f"output channel {c} (map channel {scene.channel}'s group)" if c is not None
-                 else f"channel {scene.channel} (no bin reads it: 0)")
-    return (f"{title}. {scene.method_name} on RoI {_box(r.roi)} pixels of a "
-            "{} × {} input, stride {}: ".format(*scene.input_dims, exact(r.stride))
-            + f"projected to {_box(r.projected)} cells, {_what_happens(scene, k)}; "
-            f"{k.share} of the RoI reaches the output. "
-            f"Output of {which}, row by row: {out}.")
+        output = (_("Output of output channel {group} (map channel {c}'s group), row by row: {out}.") if c is not None
+                  else _("Output of channel {c} (no bin reads it: 0), row by row: {out}."))
+    W, H = scene.input_dims
+    return joined(
+        _("{title}. {method} on RoI {roi} pixels of a {W} × {H} input, stride {s}: projected to {projected} cells, "
+          "{what}; {share} of the RoI reaches the output.").format(
+            title=title, method=_(scene.method_name), roi=_box(r.roi), W=W, H=H, s=exact(r.stride),
+            projected=_box(r.projected), what=_what_happens(scene, k), share=k.share),
+        output.format(group=c, c=scene.channel, out=out))
