@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from roi_viz.language import _
 from roi_viz.lesson.numbers import exact
 from roi_viz.methods import METHODS, POOL
 from roi_viz.model import images
@@ -35,7 +36,7 @@ def edit_box(roi_id: int, size: tuple[int, int], rev: int) -> None:
     try:
         store.move(index, typed, size)
     except RoIError as exc:
-        store.notice = f"⚠ {exc} The RoI was left as it was."
+        store.notice = "⚠ " + _("{reason} The RoI was left as it was.").format(reason=exc)
         store.generation += 1  # the fields go back to the box that was kept
         store.revision += 1
 
@@ -80,17 +81,18 @@ def box_editor(size: tuple[int, int], mapping: images.InputMapping) -> None:
     """The RoIs in words, which one the lesson follows, and the followed one's x, y, w, h."""
     s = session()
     if s.place.view == "quiz":  # the board shows the question's box alone: the student's list would tell another story
-        st.caption("Your own boxes and their fields come back when you leave the quiz.")
+        st.caption(_("Your own boxes and their fields come back when you leave the quiz."))
         return
     store = s.store
     boxes = store.boxes(size)
     with st.container(key="roi-list"):
         st.markdown("\n".join(
-            f"- {'**' if i == store.active else ''}RoI {i + 1}: ({', '.join(exact(v) for v in b)})"
-            f"{'** ← the lesson follows it' if i == store.active else ''}"
+            "- " + (_("**RoI {n}: ({box})** ← the lesson follows it") if i == store.active else _("RoI {n}: ({box})"))
+            .format(n=i + 1, box=", ".join(exact(v) for v in b))
             for i, b in enumerate(boxes)))
     rev = store.revision
-    st.selectbox("The walkthrough follows", range(len(boxes)), index=store.active, format_func=lambda i: f"RoI {i + 1}",
+    names = [_("RoI {n}").format(n=i + 1) for i in range(len(boxes))]  # looked up now, in this run's language
+    st.selectbox(_("The walkthrough follows"), range(len(boxes)), index=store.active, format_func=names.__getitem__,
                  key=f"active:{rev}", on_change=pick_box, args=(rev,))
     x, y, w, h = boxes[store.active]
     roi_id = store.id_at(store.active)
@@ -103,12 +105,17 @@ def box_editor(size: tuple[int, int], mapping: images.InputMapping) -> None:
     if store.notice:  # under the fields it is about: a number rounded to whole pixels, a box cut or refused
         say(store.notice, "warning" if store.notice.startswith("⚠") else "info")
     b1, b2 = st.columns(2)
-    b1.button("Add RoI", width="stretch", on_click=callback(lambda: store.add(new_roi(size), size)))
-    b2.button("Delete RoI", width="stretch", disabled=len(store) < 2, on_click=callback(lambda: store.delete(store.active)))
+    b1.button(_("Add RoI"), width="stretch", on_click=callback(lambda: store.add(new_roi(size), size)))
+    b2.button(_("Delete RoI"), width="stretch", disabled=len(store) < 2, on_click=callback(lambda: store.delete(store.active)))
     ox, oy, ow, oh = mapping.to_original((x, y, w, h))
     W, H = mapping.original_size
     sx, sy = mapping.scale
-    shape = "" if s.settings.shape == "square" else ", its proportions kept"
-    st.caption(f"Coordinates are pixels of the {size[0]} × {size[1]} model input{shape}. The original is {W} × {H}: "
-               f"input x = original x × {sx:.4g}, input y = original y × {sy:.4g}. "
-               f"This RoI in the original: ({ox:.1f}, {oy:.1f}, {ow:.1f}, {oh:.1f}).")
+    if s.settings.shape == "square":
+        said = _("Coordinates are pixels of the {w} × {h} model input. The original is {W} × {H}: input x = original "
+                 "x × {sx}, input y = original y × {sy}. This RoI in the original: ({ox}, {oy}, {ow}, {oh}).")
+    else:
+        said = _("Coordinates are pixels of the {w} × {h} model input, its proportions kept. The original is {W} × "
+                 "{H}: input x = original x × {sx}, input y = original y × {sy}. This RoI in the original: ({ox}, "
+                 "{oy}, {ow}, {oh}).")
+    st.caption(said.format(w=size[0], h=size[1], W=W, H=H, sx=f"{sx:.4g}", sy=f"{sy:.4g}", ox=f"{ox:.1f}",
+                           oy=f"{oy:.1f}", ow=f"{ow:.1f}", oh=f"{oh:.1f}"))

@@ -20,6 +20,7 @@ import traceback
 
 import streamlit as st
 
+from roi_viz.language import _
 from roi_viz.state.rois import RoIError
 
 from .session import session
@@ -65,7 +66,8 @@ def callback(fn):
             session().notice = f"⚠ {exc}"
         except Exception as exc:  # noqa: BLE001
             traceback.print_exc(file=sys.stderr)
-            session().notice = f"⚠ That change could not be applied ({type(exc).__name__}); the page kept its state."
+            session().notice = "⚠ " + _("That change could not be applied ({error}); the page kept its state.").format(
+                error=type(exc).__name__)
     return run
 
 
@@ -79,9 +81,10 @@ def guarded(fn):
             if type(exc).__module__.startswith("streamlit"):
                 raise  # Streamlit's own control flow (reruns, stops)
             traceback.print_exc(file=sys.stderr)
-            say("Something went wrong while drawing this part of the page. Your settings are kept: try "
-                f"another RoI or step, or press “Article example” in the sidebar. ({type(exc).__name__}: {exc})",
-                "error")
+            # The button is named as the sidebar shows it; the error's name and text stay as Python wrote them.
+            say(_("Something went wrong while drawing this part of the page. Your settings are kept: try another "
+                  "RoI or step, or press “{button}” in the sidebar. ({error}: {detail})").format(
+                    button=_("↺ Article example"), error=type(exc).__name__, detail=exc), "error")
     return run
 
 

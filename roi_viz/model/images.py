@@ -22,6 +22,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ..language import _
+
 FORMATS = ("PNG", "JPEG", "WEBP", "BMP", "TIFF", "GIF")
 UPLOAD_TYPES = ("png", "jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif")
 MAX_FILE_MB = 25
@@ -107,11 +109,10 @@ class InputMapping:
 def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> DecodedImage:
     """Decode an uploaded file into an upright RGB image, or raise :class:`ImageError`."""
     if not data:
-        raise ImageError("The file is empty.")
+        raise ImageError(_("The file is empty."))
     if len(data) > MAX_FILE_MB * 1024 * 1024:
-        raise ImageError(
-            f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_FILE_MB} MB."
-        )
+        raise ImageError(_("The file is {size} MB; the limit is {limit} MB.").format(
+            size=f"{len(data) / 2**20:.1f}", limit=MAX_FILE_MB))
     try:
         with warnings.catch_warnings(record=True) as heard:
             warnings.simplefilter("always")
@@ -119,32 +120,26 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> DecodedImage:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(io.BytesIO(data), formats=FORMATS)
     except Image.DecompressionBombError:
-        raise ImageError(
-            f"The image has too many pixels to open safely (the limit is "
-            f"{max_pixels / 1e6:.0f} megapixels). Please use a smaller copy."
-        ) from None
+        raise ImageError(_("The image has too many pixels to open safely (the limit is {limit} megapixels). "
+                           "Please use a smaller copy.").format(limit=f"{max_pixels / 1e6:.0f}")) from None
     except UnidentifiedImageError:
-        raise ImageError(
-            "This file is not an image we can read. Use PNG, JPEG, WebP, BMP, TIFF or GIF "
-            "(a PDF or SVG renamed to .jpg or .png will not work)."
-        ) from None
+        raise ImageError(_("This file is not an image we can read. Use PNG, JPEG, WebP, BMP, TIFF or GIF "
+                           "(a PDF or SVG renamed to .jpg or .png will not work).")) from None
     except Exception as exc:  # Pillow raises many kinds of error on broken headers
-        raise ImageError(f"The image file is damaged and could not be opened ({exc}).") from None
+        raise ImageError(_("The image file is damaged and could not be opened ({error}).").format(error=exc)) from None
 
     W, H = img.size
     if W * H > max_pixels:
-        raise ImageError(
-            f"The image is {W:,} x {H:,} pixels ({W * H / 1e6:.0f} megapixels); the limit is "
-            f"{max_pixels / 1e6:.0f} megapixels. Please use a smaller copy."
-        )
+        raise ImageError(_("The image is {W} x {H} pixels ({size} megapixels); the limit is {limit} megapixels. "
+                           "Please use a smaller copy.").format(W=f"{W:,}", H=f"{H:,}", size=f"{W * H / 1e6:.0f}",
+                                                                limit=f"{max_pixels / 1e6:.0f}"))
     if min(W, H) < 1:
-        raise ImageError("The image has no pixels.")
+        raise ImageError(_("The image has no pixels."))
     if max(W, H) > MAX_ASPECT * min(W, H):
-        raise ImageError(
-            f"The image is {W:,} × {H:,} pixels: one side is more than {MAX_ASPECT} times the other, so with its "
-            f"proportions kept it is thinner than one feature cell, and squashed to a square it is mostly smear. "
-            f"Crop it to the part you want to look at (a shape closer to a photo's) and upload that."
-        )
+        raise ImageError(_("The image is {W} × {H} pixels: one side is more than {ratio} times the other, so with "
+                           "its proportions kept it is thinner than one feature cell, and squashed to a square it is "
+                           "mostly smear. Crop it to the part you want to look at (a shape closer to a photo's) and "
+                           "upload that.").format(W=f"{W:,}", H=f"{H:,}", ratio=MAX_ASPECT))
     notes: list[str] = []
     fmt = img.format or "image"
     with warnings.catch_warnings():
@@ -176,9 +171,8 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_PIXELS) -> DecodedImage:
     except ImageError:
         raise
     except Exception as exc:
-        raise ImageError(
-            f"The image file is damaged or cut short and could not be decoded ({exc})."
-        ) from None
+        raise ImageError(_("The image file is damaged or cut short and could not be decoded ({error}).").format(
+            error=exc)) from None
     # The size is taken from what was done, not from the tag: Pillow's TIFF reader already turns the
     # photo upright while opening it, and a JPEG's draft may decode it smaller.
     if img.size != before and img.size == before[::-1]:
@@ -290,7 +284,7 @@ def to_rgb(img: Image.Image) -> tuple[Image.Image, str]:
             # the range is that of the finite pixels, and the others are shown at its ends.
             finite = np.isfinite(arr)
             if not finite.any():
-                raise ImageError("The floating-point image has no finite pixel values (all NaN or infinity).")
+                raise ImageError(_("The floating-point image has no finite pixel values (all NaN or infinity)."))
             lo, hi = float(arr[finite].min()), float(arr[finite].max())
             bad = int(arr.size - finite.sum())
             arr = np.where(finite, arr, np.where(arr == np.inf, hi, lo))

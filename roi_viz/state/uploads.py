@@ -45,6 +45,7 @@ from pathlib import Path
 
 from PIL import Image, PngImagePlugin
 
+from ..language import _
 from ..model import images
 
 ENV_DIR = "ROI_VIZ_UPLOADS"
@@ -176,8 +177,9 @@ class UploadStore:
         size = len(kept.png)
         if size > min(self.max_file, self.max_total):
             limit = min(self.max_file, self.max_total) / 2**20
-            raise StoreError(f"the photo is {size / 2**20:.1f} MB as stored, more than the {limit:.1f} MB a stored "
-                             "photo may take")
+            # A phrase the page puts in its sentence about the photo (ui.sidebar), in the student's language.
+            raise StoreError(_("the photo is {size} MB as stored, more than the {limit} MB a stored photo may take")
+                             .format(size=f"{size / 2**20:.1f}", limit=f"{limit:.1f}"))
         final = self.path(kept.name)
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
@@ -195,7 +197,8 @@ class UploadStore:
             finally:
                 temp.unlink(missing_ok=True)
         except OSError as exc:
-            raise StoreError(f"the server could not write it ({exc.strerror or type(exc).__name__})") from None
+            raise StoreError(_("the server could not write it ({reason})").format(
+                reason=exc.strerror or type(exc).__name__)) from None
         self.evict(keep=kept.name)
 
     def refresh(self, name: str, png: bytes) -> None:
