@@ -193,6 +193,8 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     if note:
         s.note(note)
     s.note(pw_words.groups_words(scene))
+    cover = pw_words.coverage_words(scene).replace("**", "")
+    s.note(cover)
     s.badge(scene.pretrained)
     rows = "; ".join(", ".join(value(float(v)) for v in row) for row in out)
-    return s.done(f"{heading}. Row by row: {rows}." + (f" {note}" if note else ""))
+    return s.done(f"{heading}. Row by row: {rows}. {cover}" + (f" {note}" if note else ""))

@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from ..ops.roialign import roi_align
 from ..state.scene import Scene
 from . import sampling_words
-from .numbers import value
+from .alt import reach
+from .numbers import cells, pct, value
 
 
 @dataclass(frozen=True)
@@ -124,6 +125,15 @@ def step_groups(scene: Scene) -> str:
             f"{r.points_per_bin} sampling point{'s' if r.points_per_bin != 1 else ''}:\n\n" + "\n".join(rows))
 
 
+def coverage_words(scene: Scene) -> str:
+    """The share of the RoI inside the bins (the text alternative's, :func:`roi_viz.lesson.alt.reach`)."""
+    k = reach(scene)
+    return (f"**Coverage: {k.share}.** Nothing is rounded and the bins are always aligned, so they span "
+            f"{cells(k.covered)} of the RoI's {cells(k.area)}, against {pct(scene.pooled.coverage)} for RoI pooling "
+            f"on the same box; but each bin reads its channel at only {scene.chosen.points_per_bin} "
+            f"point{'s' if scene.chosen.points_per_bin != 1 else ''}.")
+
+
 def step_output(scene: Scene) -> str:
     """The output: ``C' x ph x pw``, the followed channel's values row by row."""
     r = scene.chosen
@@ -134,6 +144,7 @@ def step_output(scene: Scene) -> str:
             f"{r.out_channels} output channels, one per group, where RoIAlign would give {r.map_channels}. "
             "In R-FCN each output channel is a class's score, and the values of the bins are averaged into one "
             "vote per class.")
+    head += "\n\n" + coverage_words(scene)
     if missing:
         return head + "\n\n" + missing
     c = followed(scene)

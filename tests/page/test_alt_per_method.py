@@ -27,7 +27,7 @@ from roi_viz.lesson.numbers import cells, exact, pct, value
 from roi_viz.state.settings import ARTICLE, FAST_RCNN, Settings
 from roi_viz.methods import METHODS, build_scene, method
 
-KEYS = ["pool", "align", "warp", "prroi"]
+KEYS = ["pool", "align", "warp", "prroi", "psroi"]
 PRESETS = {
     # name: (settings, model input (W, H)): the Fast R-CNN preset keeps a landscape photo's proportions.
     "article": (Settings(**ARTICLE), (512, 512)),
