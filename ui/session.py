@@ -9,11 +9,13 @@ for the page and for tests.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field, make_dataclass
 
 import streamlit as st
 
 from roi_viz import link
+from roi_viz.language import _, using
 from roi_viz.state import options
 from roi_viz.state.settings import Settings
 from roi_viz.model import samples
@@ -135,7 +137,10 @@ def from_link() -> Session:
     store.active = shared.active
     photo = Photo(sample=shared.sample, dims=dims)
     if kept and shared.upload == kept.name:  # the teacher's photo: shown as theirs was, with the link's shape
-        photo.source, photo.upload, photo.stored, photo.from_link = "upload", ("the link's photo", kept.png), kept.name, True
+        # Its name is shown (a notice, the handout's title) in the language the link names, else the browser's.
+        with using(shared.language) if shared.language else nullcontext():
+            name = _("the link's photo")
+        photo.source, photo.upload, photo.stored, photo.from_link = "upload", (name, kept.png), kept.name, True
         photo.last_upload = "upload:" + kept.name
     kept_by = {keep: {p.attr: getattr(shared, p.field) for p in link.NAVIGATION if p.keep == keep}
                for keep in ("place", "quiz")}  # each navigation field where its declaration says it is kept

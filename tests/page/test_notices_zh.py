@@ -100,3 +100,20 @@ def test_a_photo_the_store_cannot_keep_is_said_in_chinese(tmp_path):
         said[lang] = str(refused.value)
     assert said["en"].startswith("the photo is ") and "MB a stored photo may take" in said["en"], said
     assert CJK.search(said["zh"]) and NUMBER.findall(said["zh"]) == NUMBER.findall(said["en"]), said
+
+
+@pytest.mark.parametrize("lang, name", [("en", "the link's photo"), ("zh", "链接中的照片")])
+def test_the_links_photo_is_named_in_the_links_language(monkeypatch, tmp_path, lang, name):
+    """A teacher's link with a stored photo: the photo's name (the handout's title, a notice's) is in the link's
+    language."""
+    from helpers import page_state
+
+    monkeypatch.setenv(uploads.ENV_DIR, str(tmp_path))
+    kept = uploads.UploadStore.from_env().put(encode(photo(120, 90), "PNG"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.query_params["img"] = kept.name
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception
+    shown = page_state(at).photo
+    assert shown.upload_shown and shown.title == name, (shown.title, shown.upload_shown)
