@@ -19,6 +19,7 @@ import traceback
 import streamlit as st
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
+from roi_viz import language
 from roi_viz.state import uploads
 from roi_viz.model import images, loading, samples
 
@@ -93,8 +94,10 @@ def sample_bytes(name: str) -> bytes:
 
 
 def scene_key(scene, key: str, *more) -> str:
-    """Everything a view of ``scene`` is drawn from (image ``key``, settings, RoIs), as one cache key."""
-    return repr((key, scene.settings, scene.rois, scene.active, scene.pretrained, *more))
+    """Everything a view of ``scene`` is drawn from (image ``key``, settings, RoIs, and the language its words are
+    in: the caches are shared by every session, one student's language must not reach another's page), as one
+    cache key."""
+    return repr((key, scene.settings, scene.rois, scene.active, scene.pretrained, language.current(), *more))
 
 
 def figure_key(scene, step, key: str, present: bool) -> str:
@@ -102,12 +105,18 @@ def figure_key(scene, step, key: str, present: bool) -> str:
     return scene_key(scene, key, step.key, scene.focus if step.picks else None, present)
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def step_drawing(key: str, _scene, _step, width: float, text: float):
+def step_drawing(key: str, scene, step, width: float, text: float):
     """One step's figure described (:class:`roi_viz.picture.spec.Drawing`) ``width`` px wide, its smallest text
-    ``text`` px; ``key`` names everything it is drawn from (:func:`figure_key`). A drawing is never changed once
-    made: every session asking for it shares the one object."""
-    return _step.describe(_scene, width=width, text=text)
+    ``text`` px, in the language of this run; ``key`` names everything it is drawn from (:func:`figure_key`). A
+    drawing is never changed once made: every session asking for it in the same language shares the one object."""
+    return _step_drawing(key, language.current(), scene, step, width, text)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _step_drawing(key: str, lang: str, _scene, _step, width: float, text: float):
+    # ``lang`` in the key: a figure's titles, legends and notes are words, described in ``lang`` here.
+    with language.using(lang):
+        return _step.describe(_scene, width=width, text=text)
 
 
 @st.cache_resource(show_spinner=False)

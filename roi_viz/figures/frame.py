@@ -10,7 +10,8 @@ titles are a little larger.
 
 Charts are in data coordinates with y growing downwards (rows of a map, pixels of a
 photo): x counts columns, y rows, and the axis names say so ("x: column", "y: row").
-No painting library is imported here.
+Every word is looked up in the catalog when the figure is described (:mod:`roi_viz.language`), so a figure
+is in the language in force then, and measured in it. No painting library is imported here.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..lesson.numbers import value as activation
+from ..language import N_, _, ngettext
+from ..lesson.numbers import num, value as activation
 from ..picture import fonts, scale
 from ..picture.spec import Drawing, Line, Panel, Point, Rect, Stroke, Text
 from . import look
@@ -27,6 +29,42 @@ from . import look
 PAD = 6.0
 TICK = Stroke("#555555", 1.0)
 LEADING = 1.15  # line spacing of wrapped text, in line heights
+# A map chart's axis names, translated where drawn (Sheet.chart).
+X_CELLS, Y_CELLS = N_("x: column (cells)"), N_("y: row (cells)")
+
+
+def cell_count(v: float) -> str:
+    """An area or length in cells as a figure prints it, in the language in force: "5.32 cells", "1 cell"."""
+    text = num(v)
+    return ngettext("{n} cell", "{n} cells", 1 if text == "1" else 2).format(n=text)
+
+
+def size_words(rows: float, cols: float) -> str:
+    """The size of a block of cells, rows first (see :func:`roi_viz.lesson.numbers.rows_by_columns`), in the
+    language in force: "1 row × 2 columns", "1.43 rows × 1.86 columns"."""
+    r, c = num(rows), num(cols)
+    one_r, one_c = r == "1", c == "1"
+    if one_r and one_c:
+        words = _("{r} row × {c} column")
+    elif one_r:
+        words = _("{r} row × {c} columns")
+    elif one_c:
+        words = _("{r} rows × {c} column")
+    else:
+        words = _("{r} rows × {c} columns")
+    return words.format(r=r, c=c)
+
+
+def channel_name(k: int) -> str:
+    """A channel's name as figures write it: "channel 12"."""
+    return _("channel {k}").format(k=k)
+
+
+def cell_title(r: int, c: int, v: str, name: str = "") -> str:
+    """A cell's hover: "channel 12, row 3, column 4: 0.640" (``name`` first where given)."""
+    if name:
+        return _("{name}, row {r}, column {c}: {v}").format(name=name, r=r, c=c, v=v)
+    return _("row {r}, column {c}: {v}").format(r=r, c=c, v=v)
 
 
 def lines(x: float, y: float, rows: list[str], size: float, anchor: str = "start", **kw) -> list[Text]:
@@ -65,7 +103,6 @@ def channel_cells(chan: np.ndarray, win, scale_name: str = "greys", alpha: float
     r0, r1, c0, c1 = win
     lo = float(chan.min()) if vmin is None else vmin
     hi = float(chan.max()) if vmax is None else vmax
-    lead = f"{name}, " if name else ""
     out = []
     for r in range(r0, r1):
         for c in range(c0, c1):
@@ -73,7 +110,7 @@ def channel_cells(chan: np.ndarray, win, scale_name: str = "greys", alpha: float
             if alpha < 1:
                 colour = scale.mix(under, colour, alpha)
             out.append(Rect(float(c), float(r), 1.0, 1.0, fill=colour,
-                            title=f"{lead}row {r}, column {c}: {activation(float(chan[r, c]))}", kind="cell"))
+                            title=cell_title(r, c, activation(float(chan[r, c])), name), kind="cell"))
     return out
 
 
@@ -151,7 +188,7 @@ class Sheet:
         self.marks += lines(PAD, self.y, rows, self.text, colour=colour, kind=kind)
         self.y += block(rows, self.text) + PAD
 
-    def chart(self, xlim, ylim, marks, *, xname: str = "x: column (cells)", yname: str = "y: row (cells)",
+    def chart(self, xlim, ylim, marks, *, xname: str = X_CELLS, yname: str = Y_CELLS,
               xticks=None, yticks=None, tick_at: float = 0.0, max_height: float | None = None,
               fmt=lambda v: str(int(round(v))), top=None, top_name: str = "", right=None,
               right_name: str = "") -> Panel:
@@ -167,6 +204,8 @@ class Sheet:
         """
         (x0, x1), (y0, y1) = xlim, ylim
         t = self.text
+        xname = _(xname) if xname == X_CELLS else xname
+        yname = _(yname) if yname == Y_CELLS else yname
         yt = yticks
         if yt is None:
             yt = ticks(y0, y1 - (1 if tick_at else 0), 1e9, 0)  # placeholder: refined once the height is known
@@ -175,7 +214,7 @@ class Sheet:
         # The last x number is centred on the right edge: half of it needs room past the panel.
         room = self.width - left - PAD - max(fonts.width(fmt(v), t) for v in (x0, x1)) / 2
         if right:  # room for the right labels' column (its name sits on the line of the y axis's name)
-            room = min(room, self.width - left - PAD - 6 - max(fonts.width(words, t) for _, words in right))
+            room = min(room, self.width - left - PAD - 6 - max(fonts.width(words, t) for __, words in right))
         aspect = (y1 - y0) / (x1 - x0)
         w = room
         h = w * aspect
@@ -221,12 +260,12 @@ class Sheet:
         # A y number level with the bottom edge would meet the first x number below it: it moves up, clear of it.
         first_x = min((panel.to_px(v + tick_at, y1)[0] - fonts.width(fmt(v), t) / 2 for v in xt), default=x)
         for v in yt:
-            _, py = panel.to_px(x0, v + tick_at)
+            __, py = panel.to_px(x0, v + tick_at)
             ty = min(py, bottom + 4.5 - fonts.height(t) / 2) if first_x < x - 6 else py
             self.marks.append(Line(((x - 4, py), (x, py)), TICK, kind="tick"))
             self.marks.append(Text(x - 6, ty, fmt(v), t, anchor="end", baseline="middle", kind="tick"))
         for v in xt:
-            px, _ = panel.to_px(v + tick_at, y1)
+            px, __ = panel.to_px(v + tick_at, y1)
             self.marks.append(Line(((px, bottom), (px, bottom + 4)), TICK, kind="tick"))
             self.marks.append(Text(px, bottom + 5, fmt(v), t, anchor="middle", kind="tick"))
         self.y = bottom + 5 + fonts.height(t) + 2
@@ -287,7 +326,7 @@ class Sheet:
         for share, kind, label in parts:
             if share <= 0:
                 continue
-            marks.append(Rect(left, 0.0, share, 1.0, stroke=Stroke("#333333", 0.8), title=f"{label}: {pct(share)}",
+            marks.append(Rect(left, 0.0, share, 1.0, stroke=Stroke("#333333", 0.8), title=_("{label}: {share}").format(label=label, share=pct(share)),
                               kind="share", **look.fill(kind)))
             left += share
         panel = Panel(PAD, self.y, self.inner, h, (0.0, 1.0), (0.0, 1.0), tuple(marks))
@@ -303,7 +342,7 @@ class Sheet:
             left += max(share, 0.0)
         self.y += h
         for v in (0.0, 0.25, 0.5, 0.75, 1.0):
-            px, _ = panel.to_px(v, 1.0)
+            px, __ = panel.to_px(v, 1.0)
             words = "0" if v == 0 else f"{int(v * 100)} %"
             anchor = "start" if v == 0 else "end" if v == 1 else "middle"
             self.marks.append(Line(((px, self.y), (px, self.y + 4)), TICK, kind="tick"))
@@ -313,7 +352,8 @@ class Sheet:
     def colour_bar(self, vmin: float, vmax: float, name: str = "viridis", what: str = "") -> None:
         """A colour scale from ``vmin`` to ``vmax``, named at both ends (``what``: what its colours are)."""
         t = self.text
-        lo, hi = f"{activation(vmin)} (lowest)", f"{activation(vmax)} (highest)"
+        lo = _("{v} (lowest)").format(v=activation(vmin))
+        hi = _("{v} (highest)").format(v=activation(vmax))
         if what:
             self.note(what)
         lo_w, hi_w = fonts.width(lo, t), fonts.width(hi, t)
@@ -331,7 +371,7 @@ class Sheet:
         if pretrained:
             return
         t = self.text
-        rows = fonts.wrap(look.BADGE_TEXT, t, self.inner - 8, "bold")  # large type on a narrow figure: two lines
+        rows = fonts.wrap(_(look.BADGE_TEXT), t, self.inner - 8, "bold")  # large type on a narrow figure: two lines
         w = max(fonts.width(r, t, "bold") for r in rows) + 8
         h = block(rows, t) + 4
         self.marks.append(Rect(self.width - PAD - w, self.y, w, h, fill=look.BADGE, kind="badge"))

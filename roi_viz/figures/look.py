@@ -10,6 +10,7 @@ contrasts). Colours are ``#rrggbb``; widths and dashes are CSS px of the drawing
 from __future__ import annotations
 
 from ..lesson.shown import ROI_FOLLOWED, ROI_OTHER
+from ..language import N_, _
 from ..picture.spec import Stroke
 
 # The RoI as projected onto the map: orange, dashed, outlined in black so that it reads on any colour.
@@ -39,7 +40,7 @@ BIN_FACES = ("#f4f4f4", "#cfcfcf")  # neighbouring bins alternate, so each one s
 SAMPLE_FILL, SAMPLE_STROKE = "#ffffff", Stroke("#000000", 1.2)
 OFF_MAP = "#d62728"
 OFF_MAP_AREA = ("#ffffff", "-", "#b0b0b0")  # where a view reaches past the map's edge: white, grey level lines
-BADGE, BADGE_TEXT = "#b00020", "UNTRAINED VGG16: features are random"
+BADGE, BADGE_TEXT = "#b00020", N_("UNTRAINED VGG16: features are random")  # shown as _(BADGE_TEXT)
 
 # Cell lines over a map: light on dark colours (viridis), grey on light ones (a channel in greys).
 CELL_ON_DARK = Stroke("#ffffff", 0.6)
@@ -53,15 +54,17 @@ BAR_FIRST, BAR = "#111111", "#4d4d4d"
 
 
 # How each kind of area is named in words (the board's legend; a figure's legend shows the swatch itself).
-WORDS = {"lost": "dark blue with rising lines", "gained": "green with falling lines",
-         "dropped": "blue with crossed lines", "shared": "dots"}
+# Stored for the catalog, translated where shown (a module-level _() would freeze the language at import).
+WORDS = {"lost": N_("dark blue with rising lines"), "gained": N_("green with falling lines"),
+         "dropped": N_("blue with crossed lines"), "shared": N_("dots")}
 
 
 def for_board() -> dict:
     """The areas the live board draws (lost, gained, dropped), as its script reads them: fill, hatch, the hatch's
-    colour and the words its legend uses. The board and the figures draw each in the same marks."""
+    colour and the words its legend uses, in the language in force. The board and the figures draw each in the same
+    marks."""
     kinds = {"lost": LOST, "gained": GAINED, "dropped": DROPPED}
-    return {k: {"fill": v[0], "hatch": v[1], "lines": v[2], "words": WORDS[k]} for k, v in kinds.items()}
+    return {k: {"fill": v[0], "hatch": v[1], "lines": v[2], "words": _(WORDS[k])} for k, v in kinds.items()}
 
 
 def fill(kind: tuple) -> dict:

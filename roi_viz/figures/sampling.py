@@ -14,8 +14,8 @@ coordinates, so it is drawn where it lies. A point's hover title says it as ``(x
 - :func:`describe_output`: the output grid and where the RoI's area went.
 
 A value is printed only where every one of its kind fits (measured in the figures' font, clear of the bin lines
-and of each other); where they do not, none is printed and a note says where to find them. No painting library
-is imported here.
+and of each other); where they do not, none is printed and a note says where to find them. Every word is looked up
+in the catalog as the figure is described (:mod:`roi_viz.language`). No painting library is imported here.
 """
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ import math
 
 import numpy as np
 
-from ..lesson.numbers import cells, num, pct, rows_by_columns, value, weight
+from ..language import N_, _
+from ..lesson.numbers import num, pct, value, weight
 from ..state.scene import Scene
 from ..methods import method
 from ..lesson.shown import printed_shares, window
@@ -32,7 +33,8 @@ from ..picture import fonts, place, scale
 from ..picture.spec import Drawing, Line, Panel, Point, Rect, Stroke, Text
 from . import look
 from .compare import VALUE_GAP, output_cells, values_fit
-from .frame import Entry, Sheet, cell_lines, channel_cells
+from .frame import Entry, Sheet, cell_count as cells, cell_lines, channel_cells, channel_name, \
+    size_words as rows_by_columns
 from .steps import channel_entry, roi_entries, roi_marks
 
 WIDTH, TEXT = 560.0, 13.0
@@ -42,6 +44,8 @@ GAP = 2.0  # px kept between a printed number and what it must not touch
 # A share of the RoI's area below this is float32's rounding, not a part of the RoI left out (the legacy
 # half-cell shift leaves out far more: half a cell along two sides).
 OUTSIDE_NOISE = 1e-4
+# Notes stored for the catalog, translated where drawn.
+NO_VALUES = N_("The cells are too small to print their values here: a hover over a cell gives its value.")
 
 
 # ------------------------------------------------------------------------------------------ shared pieces
@@ -54,8 +58,8 @@ def _bin_lines(r) -> list[Line]:
 
 def _bins_label(r) -> str:
     if method(r.method).integrates:  # PrRoI's authors shift by half a cell unless aligned
-        return "bins" if r.aligned else "bins (authors' rule: ½ cell off)"
-    return "bins" if r.snapped or r.aligned else "bins (legacy: ½ cell off)"
+        return _("bins") if r.aligned else _("bins (authors' rule: ½ cell off)")
+    return _("bins") if r.snapped or r.aligned else _("bins (legacy: ½ cell off)")
 
 
 def _bins_entry(r) -> Entry:
@@ -73,10 +77,11 @@ def _roi(scene: Scene) -> tuple[list, list[Entry]]:
 def _point_title(r, channel: int, i: int, j: int, k: int) -> str:
     """What a sampling point answers a hover with: which it is, where it is as (x, y), what it reads."""
     y, x = (float(v) for v in r.samples[i, j, k])
-    where = f"bin ({i},{j}), point {k + 1} at (x, y) = ({num(x)}, {num(y)})"
     if not r.valid[i, j, k]:
-        return f"{where}: off the map, it reads 0"
-    return f"{where}: reads {value(float(r.sample_values[channel, i, j, k]))}"
+        return _("bin ({i},{j}), point {k} at (x, y) = ({x}, {y}): off the map, it reads 0").format(
+            i=i, j=j, k=k + 1, x=num(x), y=num(y))
+    return _("bin ({i},{j}), point {k} at (x, y) = ({x}, {y}): reads {v}").format(
+        i=i, j=j, k=k + 1, x=num(x), y=num(y), v=value(float(r.sample_values[channel, i, j, k])))
 
 
 def _point_size(r, panel: Panel, most: float) -> float:
@@ -94,7 +99,7 @@ def _points(r, scene: Scene, panel: Panel, size: float) -> list:
     ph, pw = r.output_size
     marks: list = []
     crosses: list = []
-    sx, _ = panel.scale()
+    sx, __ = panel.scale()
     arm = size / 2 / sx  # the cross's half width, in cells
     for i in range(ph):
         for j in range(pw):
@@ -146,7 +151,7 @@ def _view(scene: Scene, r) -> tuple[tuple[float, float], tuple[float, float], li
     if r0 >= 0 and c0 >= 0 and r1 <= H and c1 <= W:
         return xlim, ylim, [], []
     area = Rect(float(c0), float(r0), float(c1 - c0), float(r1 - r0), kind="off map area", **look.fill(look.OFF_MAP_AREA))
-    return xlim, ylim, [area], [Entry.area("off the map", look.OFF_MAP_AREA)]
+    return xlim, ylim, [area], [Entry.area(_("off the map"), look.OFF_MAP_AREA)]
 
 
 def _overlaps(a, b) -> bool:
@@ -178,12 +183,13 @@ def describe_sampling(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     gh, gw = r.grid
     s = Sheet(width, text)
     if not r.points_per_bin:
-        heading = "No cells to sample: the box snapped to nothing"
+        heading = _("No cells to sample: the box snapped to nothing")
     else:
-        heading = f"{ph}×{pw} bins of {rows_by_columns(bh, bw)}; {gh}×{gw} points in each"
+        heading = _("{ph}×{pw} bins of {size}; {gh}×{gw} points in each").format(
+            ph=ph, pw=pw, size=rows_by_columns(bh, bw), gh=gh, gw=gw)
     s.title(heading)
     xlim, ylim, marks, off = _view(scene, r)
-    marks += channel_cells(scene.features[scene.channel], win, alpha=0.35, name=f"channel {scene.channel}")
+    marks += channel_cells(scene.features[scene.channel], win, alpha=0.35, name=channel_name(scene.channel))
     marks += cell_lines(win, look.CELL_ON_LIGHT)
     roi, entries = _roi(scene)
     panel = s.chart(xlim, ylim, marks)
@@ -196,16 +202,16 @@ def describe_sampling(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
         over.append(Point(x, y, "circle", 2 * size + 4, None, RING, title=_point_title(r, scene.channel, i, j, k),
                           kind="focus"))
         panel = _add(s, panel, over + roi)
-        entries += [_bins_entry(r), Entry("sampling point", swatch="circle", fill=look.SAMPLE_FILL,
+        entries += [_bins_entry(r), Entry(_("sampling point"), swatch="circle", fill=look.SAMPLE_FILL,
                                           stroke=look.SAMPLE_STROKE),
-                    Entry("point looked at in the next step", swatch="circle", stroke=RING)]
+                    Entry(_("point looked at in the next step"), swatch="circle", stroke=RING)]
         if not r.valid.all():
-            entries.append(Entry("off the map: reads 0", swatch="cross", stroke=OFF_STROKE))
+            entries.append(Entry(_("off the map: reads 0"), swatch="cross", stroke=OFF_STROKE))
     else:
         panel = _add(s, panel, roi)
     s.legend(entries + [channel_entry(scene)] + off)
     s.badge(scene.pretrained)
-    return s.done(heading + ".")
+    return s.done(_("{heading}.").format(heading=heading))
 
 
 def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
@@ -221,7 +227,7 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     H, W = r.map_size
     s = Sheet(width, text)
     if not r.points_per_bin:
-        return _empty(s, "This box has no sampling points", scene, "This box has no sampling points.")
+        return _empty(s, _("This box has no sampling points"), scene, _("This box has no sampling points."))
     y, x = (float(v) for v in r.samples[i, j, k])
     weights = {(row, col): w for row, col, w in r.neighbours(i, j, k)}
     rows = [rc[0] for rc in weights] + [int(np.clip(np.floor(y), 0, H - 1))]
@@ -230,9 +236,10 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     c0, c1 = max(min(cols) - 1, 0), min(max(cols) + 2, W)
     read = float(r.sample_values[scene.channel, i, j, k])
     if r.valid[i, j, k]:
-        heading = f"Bin ({i},{j}), point {k + 1}: reads {value(read)} (channel {scene.channel})"
+        heading = _("Bin ({i},{j}), point {k}: reads {v} (channel {c})").format(i=i, j=j, k=k + 1, v=value(read),
+                                                                                 c=scene.channel)
     else:
-        heading = f"Bin ({i},{j}), point {k + 1} is off the map: it reads 0"
+        heading = _("Bin ({i},{j}), point {k} is off the map: it reads 0").format(i=i, j=j, k=k + 1)
     s.title(heading)
     chan = scene.features[scene.channel]
     block = chan[r0:r1, c0:c1]
@@ -246,8 +253,8 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     if xlim != (c0, c1) or ylim != (r0, r1):
         marks.append(Rect(xlim[0], ylim[0], xlim[1] - xlim[0], ylim[1] - ylim[0], kind="off map area",
                           **look.fill(look.OFF_MAP_AREA)))
-        off.append(Entry.area("off the map", look.OFF_MAP_AREA))
-    marks += channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=f"channel {scene.channel}")
+        off.append(Entry.area(_("off the map"), look.OFF_MAP_AREA))
+    marks += channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=channel_name(scene.channel))
     marks += cell_lines(win, look.CELL_ON_DARK)
     panel = s.chart(xlim, ylim, marks)
     S = panel.scale()[0]  # px per cell
@@ -295,23 +302,24 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     note = ""
     if not fits:
         values = []
-        note = "The cells are too small to print their values here: a hover over a cell gives its value."
+        note = _(NO_VALUES)
     ring_box = place.point_box(panel, over[-1])
     kept = []
     for m in values:  # a value the ring would cover (a point near its cell's centre) is left out
         if not _overlaps(place.text_box(panel, m), ring_box):
             kept.append(m)
         else:
-            note = note or "A value under the point's ring is left out: a hover over its cell gives it."
+            note = note or _("A value under the point's ring is left out: a hover over its cell gives it.")
     panel = _add(s, panel, over + labels + kept)
     s.legend(off)
     if not kept:  # the colours alone tell the values: their scale (where printed, the numbers tell them)
-        s.colour_bar(lo, hi, "viridis", f"Channel {scene.channel}, the cells shown:")
+        s.colour_bar(lo, hi, "viridis", _("Channel {k}, the cells shown:").format(k=scene.channel))
     if note:
         s.note(note)
     s.badge(scene.pretrained)
-    return s.done(heading + ". " + "; ".join(f"row {rr}, column {cc}: weight {weight(w)}"
-                                               for (rr, cc), w in weights.items() if w > 0) + ".")
+    read_words = _("; ").join(_("row {r}, column {c}: weight {w}").format(r=rr, c=cc, w=weight(w))
+                              for (rr, cc), w in weights.items() if w > 0)
+    return s.done(_("{heading}. {weights}.").format(heading=heading, weights=read_words))
 
 
 def describe_combine(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
@@ -324,15 +332,16 @@ def describe_combine(scene: Scene, *, width: float = WIDTH, text: float = TEXT) 
     r = scene.chosen
     win = window(scene)
     r0, r1, c0, c1 = win
-    how = "mean" if r.mode == "avg" else "max (red ring)"
-    heading = f"Channel {scene.channel}: the {how} of the {r.points_per_bin} points in each bin"
+    heading = (_("Channel {k}: the mean of the {n} points in each bin") if r.mode == "avg" else
+               _("Channel {k}: the max (red ring) of the {n} points in each bin")).format(k=scene.channel,
+                                                                                          n=r.points_per_bin)
     s = Sheet(width, text)
     s.title(heading)
     chan = scene.features[scene.channel]
     block = chan[r0:r1, c0:c1]
     lo, hi = float(block.min()), float(block.max())
     xlim, ylim, marks, off = _view(scene, r)
-    marks += channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=f"channel {scene.channel}")
+    marks += channel_cells(chan, win, "viridis", vmin=lo, vmax=hi, name=channel_name(scene.channel))
     marks += cell_lines(win, look.CELL_ON_DARK)
     # Not taller than 72 % of the width: the legend and the colour scale below still fit a projector's screen.
     panel = s.chart(xlim, ylim, marks, max_height=0.72 * width)
@@ -343,7 +352,7 @@ def describe_combine(scene: Scene, *, width: float = WIDTH, text: float = TEXT) 
         edges = _bin_lines(r)
         over: list = edges + _points(r, scene, panel, size)
         vals = r.sample_values[scene.channel]
-        entries += [_bins_entry(r), Entry("sampling point", swatch="circle", fill=look.SAMPLE_FILL,
+        entries += [_bins_entry(r), Entry(_("sampling point"), swatch="circle", fill=look.SAMPLE_FILL,
                                           stroke=look.SAMPLE_STROKE)]
         if r.mode == "max":
             best = vals.argmax(axis=-1)
@@ -353,22 +362,27 @@ def describe_combine(scene: Scene, *, width: float = WIDTH, text: float = TEXT) 
                     kk = int(best[bi, bj])
                     yy, xx = (float(v) for v in r.samples[bi, bj, kk])
                     over.append(Point(xx, yy, "circle", 2 * size + 4, None, RING, kind="winner",
-                                      title=f"bin ({bi},{bj}): its maximum, "
-                                            f"{value(float(r.output[scene.channel, bi, bj]))}, from point {kk + 1}"))
-            entries.append(Entry("the bin's maximum", swatch="circle", stroke=RING))
+                                      title=_("bin ({i},{j}): its maximum, {v}, from point {k}").format(
+                                          i=bi, j=bj, v=value(float(r.output[scene.channel, bi, bj])), k=kk + 1)))
+            entries.append(Entry(_("the bin's maximum"), swatch="circle", stroke=RING))
         labels = _point_values(r, scene, panel, size, edges, text)
         if labels is None:
-            note = "The points are too close to print their values here: a hover over a point gives its value."
+            note = _("The points are too close to print their values here: a hover over a point gives its value.")
             labels = []
         panel = _add(s, panel, over + roi + labels)
     else:
         panel = _add(s, panel, roi)
     s.legend(entries + off)
-    s.colour_bar(lo, hi, "viridis", f"Channel {scene.channel}, the cells shown:")
+    s.colour_bar(lo, hi, "viridis", _("Channel {k}, the cells shown:").format(k=scene.channel))
     if note:
         s.note(note)
     s.badge(scene.pretrained)
-    return s.done(heading + "." + (f" {note}" if note else ""))
+    return s.done(_with_note(heading, note))
+
+
+def _with_note(heading: str, note: str) -> str:
+    """A figure's text alternative: its heading, then its note if it has one (each a sentence of its own)."""
+    return (_("{heading}. {note}") if note else _("{heading}.")).format(heading=heading, note=note)
 
 
 def _point_values(r, scene: Scene, panel: Panel, size: float, edges: list[Line], text: float) -> list | None:
@@ -378,7 +392,7 @@ def _point_values(r, scene: Scene, panel: Panel, size: float, edges: list[Line],
     n = r.points_per_bin
     if ph * pw * n > 40:
         return None
-    sx, _ = panel.scale()
+    sx, __ = panel.scale()
     off = (size / 2 + 1) / sx  # clear of the point's own marker
     vals = r.sample_values[scene.channel]
     texts = []
@@ -405,11 +419,11 @@ def describe_integrate(scene: Scene, *, width: float = WIDTH, text: float = TEXT
     fits in its cell clear of the bin lines, the bins, the picked bin outlined in red and the projected RoI.
     """
     r = scene.chosen
-    i, j, _ = scene.focus
+    i, j, __ = scene.focus
     win = window(scene)
     r0, r1, c0, c1 = win
     bh, bw = r.bin_size
-    heading = f"Bin ({i},{j}), {rows_by_columns(bh, bw)}: each cell's share"
+    heading = _("Bin ({i},{j}), {size}: each cell's share").format(i=i, j=j, size=rows_by_columns(bh, bw))
     s = Sheet(width, text)
     s.title(heading)
     share = r.weight_map(i, j)
@@ -418,7 +432,8 @@ def describe_integrate(scene: Scene, *, width: float = WIDTH, text: float = TEXT
     for rr in range(r0, r1):
         for cc in range(c0, c1):
             marks.append(Rect(float(cc), float(rr), 1.0, 1.0, fill=scale.colour("oranges", share[rr, cc], 0.0, top),
-                              title=f"row {rr}, column {cc}: {pct(float(share[rr, cc]))} of bin ({i},{j})'s average",
+                              title=_("row {r}, column {c}: {share} of bin ({i},{j})'s average").format(
+                                  r=rr, c=cc, share=pct(float(share[rr, cc])), i=i, j=j),
                               kind="cell"))
     marks += cell_lines(win, look.CELL_ON_LIGHT)
     panel = s.chart((c0, c1), (r0, r1), marks)
@@ -442,17 +457,18 @@ def describe_integrate(scene: Scene, *, width: float = WIDTH, text: float = TEXT
             break
     note = ""
     if not labels:
-        note = "The cells are too small to print their shares here: a hover over a cell gives its share."
+        note = _("The cells are too small to print their shares here: a hover over a cell gives its share.")
     in_percent = bool(labels) and not labels[0].text.endswith("%")
     panel = _add(s, panel, edges + [picked] + roi + labels)
     ramp = tuple(scale.colour("oranges", v, 0, 1) for v in (0.2, 0.55, 0.9))
     s.legend(entries + [Entry(_bins_label(r), swatch="line", stroke=look.BIN_STROKE),
-                        Entry(f"bin ({i},{j})", swatch="line", stroke=Stroke(look.ARGMAX, 4.5)),
-                        Entry("share of the bin's average" + (" (%)" if in_percent else ""), fills=ramp)])
+                        Entry(_("bin ({i},{j})").format(i=i, j=j), swatch="line", stroke=Stroke(look.ARGMAX, 4.5)),
+                        Entry(_("share of the bin's average (%)") if in_percent else _("share of the bin's average"),
+                              fills=ramp)])
     if note:
         s.note(note)
     s.badge(scene.pretrained)
-    return s.done(heading + "." + (f" {note}" if note else ""))
+    return s.done(_with_note(heading, note))
 
 
 def _free_spot(panel: Panel, rr: int, cc: int, words: str, size: float, r) -> tuple[float, float] | None:
@@ -483,7 +499,7 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     ph, pw = r.output_size
     out = r.output[scene.channel]
     vmin, vmax = float(out.min()), float(out.max())
-    heading = f"Output {ph}×{pw}×{r.channels}: channel {scene.channel}"
+    heading = _("Output {ph}×{pw}×{n}: channel {k}").format(ph=ph, pw=pw, n=r.channels, k=scene.channel)
     s = Sheet(width, text)
     s.title(heading)
     widest = max(fonts.width(str(v), text) for v in range(max(ph, pw)))
@@ -495,23 +511,25 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     # than the screen, could never bring its smallest text to 18 px.
     cell_px = min(room / pw, 0.75 * width / ph, max(0.6 * width / max(ph, pw), need)) * min(1.0, 1.5 * TEXT / text)
     fits = values_fit([out], cell_px, text)
-    s.chart((0, pw), (0, ph), output_cells(out, None, vmin, vmax, fits, text), xname="column", yname="row",
+    s.chart((0, pw), (0, ph), output_cells(out, None, vmin, vmax, fits, text), xname=_("column"), yname=_("row"),
             tick_at=0.5, max_height=cell_px * ph)
-    note = "" if fits else "The cells are too small to print their values here: a hover over a cell gives its value."
+    note = "" if fits else _(NO_VALUES)
     s.colour_bar(vmin, vmax, "viridis", "")
     if note:
         s.note(note)
     area = r.projected_area
-    why = "lost: quantization" if r.snapped else "outside the bins (½-cell shift)"
     left_out = max(area - r.covered_area, 0.0)
     # Bins that span the RoI exactly (aligned, nothing rounded) leave only float32's noise outside, a few
     # millionths of a cell: no share and no legend entry for it, or the legend would name a shift that is not there.
     whole = left_out <= OUTSIDE_NOISE * max(area, 1e-12)
-    parts = [(r.covered_area / area if area else 0.0, look.COVERED, f"inside the bins: {cells(r.covered_area)}")]
+    parts = [(r.covered_area / area if area else 0.0, look.COVERED,
+              _("inside the bins: {n}").format(n=cells(r.covered_area)))]
     if not whole:
-        parts.append((left_out / area if area else 0.0, look.LOST, f"{why}: {cells(left_out)}"))
-    bar_heading = f"The RoI's {cells(area)}: {'100 %' if whole else pct(r.coverage)} inside the bins"
+        why = (_("lost: quantization: {n}") if r.snapped else _("outside the bins (½-cell shift): {n}"))
+        parts.append((left_out / area if area else 0.0, look.LOST, why.format(n=cells(left_out))))
+    bar_heading = _("The RoI's {n}: {share} inside the bins").format(n=cells(area),
+                                                                      share="100 %" if whole else pct(r.coverage))
     s.bar(parts, bar_heading)
-    s.legend([Entry.area(label, kind) for _, kind, label in parts], columns=1)
+    s.legend([Entry.area(label, kind) for __, kind, label in parts], columns=1)
     s.badge(scene.pretrained)
-    return s.done(f"{heading}. {bar_heading}." + (f" {note}" if note else ""))
+    return s.done(_with_note(_("{heading}. {bar}").format(heading=heading, bar=bar_heading), note))

@@ -7,7 +7,8 @@ px (13 px: still 12 px when a 560-px drawing is shown in the 528-px lesson colum
 ``[c, c+1) x [r, r+1)``, x counts columns, y rows, row 0 on top, as
 :mod:`roi_viz.ops.geometry` counts them. The look (which colour and hatch means
 lost, gained, dropped) is :mod:`roi_viz.figures.look`'s; the layout is
-:mod:`roi_viz.figures.frame`'s. No painting library is imported here.
+:mod:`roi_viz.figures.frame`'s. Every word is looked up in the catalog as the figure is described
+(:mod:`roi_viz.language`). No painting library is imported here.
 """
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from dataclasses import replace
 
 import numpy as np
 
-from ..lesson.numbers import cells, exact, pct, rows_by_columns, value as activation
+from ..language import N_, _, ngettext
+from ..lesson.numbers import exact, pct, value as activation
 from ..state.scene import Scene
 from ..lesson.shown import pool_values, split_loss, window
 from ..ops import geometry as g
@@ -26,7 +28,8 @@ from ..picture import fonts, scale
 from ..picture.spec import Drawing, Line, Panel, Photo, Rect, Stroke, Text
 from . import look
 from .compare import values_fit
-from .frame import PAD, Entry, Sheet, cell_lines, channel_cells
+from .frame import PAD, Entry, Sheet, cell_count as cells, cell_lines, channel_cells, channel_name, \
+    size_words as rows_by_columns
 
 WIDTH, TEXT = 560.0, 13.0
 
@@ -41,8 +44,8 @@ def roi_marks(scene: Scene) -> list[Rect]:
 
 
 def roi_entries() -> list[Entry]:
-    return [Entry("RoI as projected", stroke=look.ROI_STROKE, swatch="line"),
-            Entry("quantized region", stroke=look.REGION_STROKE, swatch="line")]
+    return [Entry(_("RoI as projected"), stroke=look.ROI_STROKE, swatch="line"),
+            Entry(_("quantized region"), stroke=look.REGION_STROKE, swatch="line")]
 
 
 def channel_entry(scene: Scene) -> Entry:
@@ -50,7 +53,7 @@ def channel_entry(scene: Scene) -> Entry:
     from ..picture import scale
 
     ramp = tuple(scale.mix("#ffffff", scale.colour("greys", v, 0, 1), 0.35) for v in (0.15, 0.55, 0.95))
-    return Entry(f"channel {scene.channel}: darker = larger", fills=ramp)
+    return Entry(_("channel {k}: darker = larger").format(k=scene.channel), fills=ramp)
 
 
 def describe_quantize(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
@@ -59,19 +62,22 @@ def describe_quantize(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     win = window(scene)
     r0, r1, c0, c1 = win
     region = g.box_of_span(t.region)
-    marks: list = channel_cells(scene.features[scene.channel], win, alpha=0.35, name=f"channel {scene.channel}")
+    marks: list = channel_cells(scene.features[scene.channel], win, alpha=0.35, name=channel_name(scene.channel))
     marks += [Rect(*p, kind="lost", **look.fill(look.LOST)) for p in g.box_difference(t.projected, region)]
     marks += [Rect(*p, kind="gained", **look.fill(look.GAINED)) for p in g.box_difference(region, t.projected)]
     marks += cell_lines(win, look.CELL_ON_LIGHT)
     marks += roi_marks(scene)
-    rule = "rounded down" if t.scheme == "article" else "corners rounded, end cell kept"
+    article = t.scheme == "article"
     s = Sheet(width, text)
-    s.title(f"Quantization ({rule})")
+    s.title(_("Quantization (rounded down)") if article else _("Quantization (corners rounded, end cell kept)"))
     s.chart((c0, c1), (r0, r1), marks)
-    s.legend([Entry.area(f"lost: {cells(t.lost_area)}", look.LOST), channel_entry(scene),
-              Entry.area(f"gained: {cells(t.gained_area)}", look.GAINED), *roi_entries()])
+    lost, gained = cells(t.lost_area), cells(t.gained_area)
+    s.legend([Entry.area(_("lost: {n}").format(n=lost), look.LOST), channel_entry(scene),
+              Entry.area(_("gained: {n}").format(n=gained), look.GAINED), *roi_entries()])
     s.badge(scene.pretrained)
-    return s.done(f"Quantization ({rule}): lost {cells(t.lost_area)}, gained {cells(t.gained_area)}.")
+    alt = (_("Quantization (rounded down): lost {lost}, gained {gained}.") if article else
+           _("Quantization (corners rounded, end cell kept): lost {lost}, gained {gained}."))
+    return s.done(alt.format(lost=lost, gained=gained))
 
 
 # ------------------------------------------------------------------------------------ step 1: the model input
@@ -139,11 +145,13 @@ def describe_image(scene: Scene, *, width: float = WIDTH, text: float = TEXT) ->
               for x in np.arange(stride, IW - 1e-9, stride)]
     marks += [Line(((0.0, float(y)), (float(IW), float(y))), look.CELL_ON_DARK, "stride line")
               for y in np.arange(stride, IH - 1e-9, stride)]
-    size = f"{IW}×{IH} px" + ("" if IW == IH else " (w×h)")  # a picture is width x height, as a box's w and h
-    heading = f"Model input {size}; grid lines every {exact(stride)} px = the stride"
+    # A picture is width x height, as a box's w and h (said where it is not square).
+    heading = (_("Model input {w}×{h} px; grid lines every {stride} px = the stride") if IW == IH else
+               _("Model input {w}×{h} px (w×h); grid lines every {stride} px = the stride"))
+    heading = heading.format(w=IW, h=IH, stride=exact(stride))
     s = Sheet(width, text)
     s.title(heading)
-    panel = s.chart((0, IW), (0, IH), marks, xname="x (pixels)", yname="y (pixels)", xticks=xt, yticks=yt)
+    panel = s.chart((0, IW), (0, IH), marks, xname=_("x (pixels)"), yname=_("y (pixels)"), xticks=xt, yticks=yt)
     unit = panel.scale()[0]
     # The others first, the followed one on top; its white inner line as the board draws it.
     order = [k for k in range(len(scene.rois)) if k != scene.active] + [scene.active]
@@ -152,8 +160,9 @@ def describe_image(scene: Scene, *, width: float = WIDTH, text: float = TEXT) ->
         followed = k == scene.active
         box = tuple(float(v) for v in scene.rois[k])
         boxes.append(Rect(*box, stroke=look.FOLLOWED_STROKE if followed else look.OTHER_STROKE,
-                          title=f"RoI {k + 1}: x {exact(box[0])}, y {exact(box[1])}, w {exact(box[2])}, "
-                                f"h {exact(box[3])} px", kind="followed roi" if followed else "roi"))
+                          title=_("RoI {k}: x {x}, y {y}, w {w}, h {h} px").format(
+                              k=k + 1, x=exact(box[0]), y=exact(box[1]), w=exact(box[2]), h=exact(box[3])),
+                          kind="followed roi" if followed else "roi"))
         inset = (look.FOLLOWED_STROKE.edge_width / 2 + 0.6) / unit
         if followed and box[2] > 2 * inset and box[3] > 2 * inset:
             boxes.append(Rect(box[0] + inset, box[1] + inset, box[2] - 2 * inset, box[3] - 2 * inset,
@@ -182,8 +191,10 @@ def describe_image(scene: Scene, *, width: float = WIDTH, text: float = TEXT) ->
                 break
     x, y, w, h = scene.rois[scene.active]
     n = len(scene.rois)
-    return s.done(f"{heading}. {n} RoI{'s' if n != 1 else ''} on the photo; RoI {scene.active + 1}, the one "
-                  f"followed, is {exact(w)} × {exact(h)} px from ({exact(x)}, {exact(y)}).")
+    told = ngettext("{heading}. {n} RoI on the photo; RoI {k}, the one followed, is {w} × {h} px from ({x}, {y}).",
+                    "{heading}. {n} RoIs on the photo; RoI {k}, the one followed, is {w} × {h} px from ({x}, {y}).", n)
+    return s.done(told.format(heading=heading, n=n, k=scene.active + 1, w=exact(w), h=exact(h), x=exact(x),
+                              y=exact(y)))
 
 
 # ------------------------------------------------------------------------------------ step 2: the feature map
@@ -252,7 +263,7 @@ def corner_labels(panel: Panel, box: g.Box, size: float) -> list:
             fy = within[1] + CORNER_GAP if key == "tl" else within[1] + within[3] - CORNER_GAP - fh
             chosen = (fx, fy, fw, fh)
         taken.append(chosen)
-        fx, fy, _, _ = chosen
+        fx, fy, __, __ = chosen
         out += [Rect(fx, fy, fw, fh, fill="#ffffff", stroke=Stroke(look.ROI, 2.0), kind="corner frame"),
                 Text(fx + CORNER_PAD, fy + CORNER_PAD, label, size, weight="bold", kind="corner")]
     return out
@@ -265,14 +276,15 @@ def describe_features(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     H, W = t.map_size
     C = scene.features.shape[0]
     if scene.mean_view:
-        chan, what, name = scene.features.mean(axis=0), f"mean over {C} channels", "mean"
+        chan, name = scene.features.mean(axis=0), _("mean")
+        heading = _("Feature map, {h} rows × {w} columns: mean over {n} channels").format(h=H, w=W, n=C)
     else:
-        chan, what, name = scene.features[scene.channel], f"channel {scene.channel} of {C}", f"channel {scene.channel}"
+        chan, name = scene.features[scene.channel], channel_name(scene.channel)
+        heading = _("Feature map, {h} rows × {w} columns: channel {k} of {n}").format(h=H, w=W, k=scene.channel, n=C)
     lo, hi = float(chan.min()), float(chan.max())
     marks: list = channel_cells(chan, (0, H, 0, W), "viridis", name=name)
     marks += cell_lines((0, H, 0, W), look.CELL_ON_DARK)
     marks.append(Rect(*(float(v) for v in t.projected), stroke=look.ROI_STROKE, kind="roi"))
-    heading = f"Feature map, {H} rows × {W} columns: {what}"
     s = Sheet(width, text)
     s.title(heading)
     panel = s.chart((0, W), (0, H), marks, max_height=width)
@@ -280,15 +292,15 @@ def describe_features(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     s.colour_bar(lo, hi, "viridis")
     s.badge(scene.pretrained)
     x, y, w, h = t.projected
-    return s.done(f"{heading}. The RoI projected onto it runs from {corner_text(x, y)} to "
-                  f"{corner_text(x + w, y + h)}, in cells.")
+    return s.done(_("{heading}. The RoI projected onto it runs from {start} to {end}, in cells.").format(
+        heading=heading, start=corner_text(x, y), end=corner_text(x + w, y + h)))
 
 
 # ------------------------------------------------------------------------------------ step 4: the bins
 def _fractional_edges(t) -> tuple[np.ndarray, np.ndarray]:
     """Fast R-CNN's rule: the bins' edges as the rule computes them, before widening to whole cells, in cells
     (``ph + 1`` row edges, ``pw + 1`` column edges, clipped to the map)."""
-    xs, ys, _, _ = t.quantized
+    xs, ys, __, __ = t.quantized
     ph, pw = t.output_size
     bh, bw = t.bin_size
     H, W = t.map_size
@@ -344,28 +356,31 @@ def describe_bins(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> 
     else:
         rows, cols = _fractional_edges(t)
         boxes = {(i, j): (float(cols[j]), float(rows[i]), float(cols[j + 1] - cols[j]), float(rows[i + 1] - rows[i]))
-                 for i, j, _ in full}
+                 for i, j, __ in full}
     marks: list = [Rect(*boxes[i, j], fill=faces[(i + j) % 2], kind="bin face",
-                        title=f"bin {i},{j}: {rows_by_columns(boxes[i, j][3], boxes[i, j][2])}") for i, j, _ in full]
-    marks += [Rect(*b, title="in no bin", kind="dropped", **look.fill(look.DROPPED)) for b in _runs(t.bin_use == 0, t.region)]
-    marks += [Rect(*b, title="read by 2+ bins", kind="shared", **look.fill(look.SHARED)) for b in _runs(t.bin_use > 1, t.region)]
+                        title=_("bin {i},{j}: {size}").format(i=i, j=j, size=rows_by_columns(boxes[i, j][3],
+                                                                                              boxes[i, j][2])))
+                   for i, j, __ in full]
+    marks += [Rect(*b, title=_("in no bin"), kind="dropped", **look.fill(look.DROPPED)) for b in _runs(t.bin_use == 0, t.region)]
+    marks += [Rect(*b, title=_("read by 2+ bins"), kind="shared", **look.fill(look.SHARED)) for b in _runs(t.bin_use > 1, t.region)]
     # The cells over the shading, under the bins' edges: under Fast R-CNN's rule many edges cut through cells.
     marks += cell_lines(win, look.CELL_ON_LIGHT)
     if whole:
-        marks += [Rect(*boxes[i, j], stroke=Stroke("#000000", 2.5), kind="bin") for i, j, _ in full]
+        marks += [Rect(*boxes[i, j], stroke=Stroke("#000000", 2.5), kind="bin") for i, j, __ in full]
     elif full:
         y0, y1, x0, x1 = float(rows[0]), float(rows[-1]), float(cols[0]), float(cols[-1])
         marks += ([Line(((float(x), y0), (float(x), y1)), look.BIN_STROKE, "bin edge") for x in cols]
                   + [Line(((x0, float(y)), (x1, float(y))), look.BIN_STROKE, "bin edge") for y in rows])
     marks += roi_marks(scene)
     bh, bw = t.bin_size
-    heading = f"{ph}×{pw} bins of {rows_by_columns(bh, bw)}" + ("" if full else ": every bin is empty")
+    heading = (_("{ph}×{pw} bins of {size}") if full else _("{ph}×{pw} bins of {size}: every bin is empty")).format(
+        ph=ph, pw=pw, size=rows_by_columns(bh, bw))
 
     def sheet(top=None, right=None):
         s = Sheet(width, text)
         s.title(heading)
-        panel = s.chart((c0, c1), (r0, r1), marks, top=top, top_name="bin column" if top else "", right=right,
-                        right_name="bin row" if right else "")
+        panel = s.chart((c0, c1), (r0, r1), marks, top=top, top_name=_("bin column") if top else "", right=right,
+                        right_name=_("bin row") if right else "")
         return s, panel
 
     s, panel = sheet()
@@ -373,7 +388,7 @@ def describe_bins(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> 
     unit = panel.scale()[0]
     inside = bool(full) and not t.shared_cells and all(
         fonts.width(f"{i},{j}", size) + 8 <= boxes[i, j][2] * unit and fonts.height(size) + 6 <= boxes[i, j][3] * unit
-        for i, j, _ in full)
+        for i, j, __ in full)
     if inside:
         labels = [Text(x + w / 2, y + h / 2, f"{i},{j}", size, anchor="middle", baseline="middle", halo="#ffffff",
                        kind="bin label") for (i, j), (x, y, w, h) in boxes.items()]
@@ -388,29 +403,30 @@ def describe_bins(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> 
         s, panel = sheet(top=_numbered(by_col), right=_numbered(by_row))
     entries = []
     if full:
-        entries.append(Entry("a bin (row, col)" if inside else "a bin: row on the right, column on top",
+        entries.append(Entry(_("a bin (row, col)") if inside else _("a bin: row on the right, column on top"),
                              fills=tuple(faces), stroke=Stroke("#000000", 2.0)))
     if t.dropped_cells:
-        entries.append(Entry.area(f"in no bin: {cells(t.dropped_cells)}", look.DROPPED))
+        entries.append(Entry.area(_("in no bin: {n}").format(n=cells(t.dropped_cells)), look.DROPPED))
     if t.shared_cells:
-        entries.append(Entry.area(f"read by 2+ bins: {cells(t.shared_cells)}", look.SHARED))
+        entries.append(Entry.area(_("read by 2+ bins: {n}").format(n=cells(t.shared_cells)), look.SHARED))
     s.legend(entries + roi_entries())
     s.badge(scene.pretrained)
-    alt = heading + "."
+    alt = [_("{heading}.").format(heading=heading)]
     if t.dropped_cells:
-        alt += f" In no bin: {cells(t.dropped_cells)}."
+        alt.append(_("In no bin: {n}.").format(n=cells(t.dropped_cells)))
     if t.shared_cells:
-        alt += f" Read by 2 bins or more: {cells(t.shared_cells)}."
-    return s.done(alt)
+        alt.append(_("Read by 2 bins or more: {n}.").format(n=cells(t.shared_cells)))
+    return s.done(" ".join(alt))
 
 
 # ------------------------------------------------------------------------------------ step 5: max pooling
-POOL_HEADINGS = {
-    "all": "max per bin (red box; its value in bold)",
-    "maxima": "each bin's max (red box) and its value",
-    "none": "where each bin's max is (red box)",
-    "empty": "no bin has a cell, so every output is 0",
+POOL_HEADINGS = {  # stored for the catalog; the heading is translated whole where drawn
+    "all": N_("Channel {k}: max per bin (red box; its value in bold)"),
+    "maxima": N_("Channel {k}: each bin's max (red box) and its value"),
+    "none": N_("Channel {k}: where each bin's max is (red box)"),
+    "empty": N_("Channel {k}: no bin has a cell, so every output is 0"),
 }
+TOO_SMALL = N_("The cells are too small here to print their values: a hover over a cell (or a tap) gives it.")
 
 
 def describe_pool(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
@@ -424,7 +440,7 @@ def describe_pool(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> 
     chan = scene.features[scene.channel]
     block = chan[r0:r1, c0:c1]
     marks: list = channel_cells(chan, win, "viridis", vmin=float(block.min()), vmax=float(block.max()),
-                                name=f"channel {scene.channel}")
+                                name=channel_name(scene.channel))
     marks += cell_lines(win, look.CELL_ON_DARK)
     for i, row in enumerate(t.bins):
         for j, span in enumerate(row):
@@ -435,12 +451,13 @@ def describe_pool(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> 
             if cell:
                 r, c = cell
                 marks.append(Rect(c + 0.06, r + 0.06, 0.88, 0.88, stroke=look.ARGMAX_STROKE, kind="argmax",
-                                  title=f"bin {i},{j}: its max, row {r}, column {c}: {activation(float(chan[r, c]))}"))
+                                  title=_("bin {i},{j}: its max, row {r}, column {c}: {v}").format(
+                                      i=i, j=j, r=r, c=c, v=activation(float(chan[r, c])))))
     # What is printed is decided where the words decide it, at this figure's own cell width and text size (the
     # page's figure is the one the words describe): a chart laid out once, without its title, to know the width.
     unit = Sheet(width, text).chart((c0, c1), (r0, r1), ()).scale()[0]
     shown = pool_values(scene, unit, text)
-    heading = f"Channel {scene.channel}: {POOL_HEADINGS[shown.mode]}"
+    heading = _(POOL_HEADINGS[shown.mode]).format(k=scene.channel)
     s = Sheet(width, text)
     s.title(heading)
     panel = s.chart((c0, c1), (r0, r1), marks)
@@ -452,9 +469,10 @@ def describe_pool(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> 
                        halo="#ffffff", kind="value") for r, c, words, weight in printed]
         s.panels[-1] = replace(panel, marks=panel.marks + tuple(values))
     if shown.mode == "none":
-        s.note("The cells are too small here to print their values: a hover over a cell (or a tap) gives it.")
+        s.note(_(TOO_SMALL))
     s.badge(scene.pretrained)
-    alt = heading + "." + (" The cells are too small here to print their values." if shown.mode == "none" else "")
+    alt = (_("{heading}. The cells are too small here to print their values.") if shown.mode == "none" else
+           _("{heading}.")).format(heading=heading)
     return s.done(alt)
 
 
@@ -472,15 +490,15 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     marks: list = []
     for i in range(ph):
         for j in range(pw):
-            note = " (an empty bin: it outputs 0)" if empty[i, j] else ""
+            title = (_("row {r}, column {c}: {v} (an empty bin: it outputs 0)") if empty[i, j] else
+                     _("row {r}, column {c}: {v}")).format(r=i, c=j, v=labels[i][j])
             hatch = look.fill(look.EMPTY) if empty[i, j] else {}
-            marks.append(Rect(float(j), float(i), 1.0, 1.0, stroke=Stroke("#ffffff", 1.0),
-                              title=f"row {i}, column {j}: {labels[i][j]}{note}", kind="output",
+            marks.append(Rect(float(j), float(i), 1.0, 1.0, stroke=Stroke("#ffffff", 1.0), title=title, kind="output",
                               **{**hatch, "fill": scale.colour("viridis", out[i, j], vmin, vmax)}))
-    heading = f"Output {ph}×{pw}×{t.channels}: channel {scene.channel}"
+    heading = _("Output {ph}×{pw}×{n}: channel {k}").format(ph=ph, pw=pw, n=t.channels, k=scene.channel)
     s = Sheet(width, text)
     s.title(heading)
-    panel = s.chart((0, pw), (0, ph), marks, xname="output column", yname="output row", tick_at=0.5,
+    panel = s.chart((0, pw), (0, ph), marks, xname=_("output column"), yname=_("output row"), tick_at=0.5,
                     max_height=min(0.75 * width, max(0.6 * width, ph * 4.6 * text)) * min(1.0, 1.5 * TEXT / text))
     # (a 1 x 1 not huge, a 7 x 7's values room; never taller than that: on a projector, where the text grows to
     # be read from the back, a grid growing with it would shrink the figure as fast as its text grows; past half
@@ -492,17 +510,19 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
                        kind="value") for i in range(ph) for j in range(pw)]
         s.panels[-1] = replace(panel, marks=panel.marks + tuple(values))
     if empty.any():
-        s.legend([Entry("empty bin: outputs 0", fill=scale.colour("viridis", 0.0, vmin, vmax),
+        s.legend([Entry(_("empty bin: outputs 0"), fill=scale.colour("viridis", 0.0, vmin, vmax),
                         **{k: v for k, v in look.fill(look.EMPTY).items() if k != "fill"})])
     if not fits:
-        s.note("The cells are too small here to print their values: a hover over a cell (or a tap) gives it.")
+        s.note(_(TOO_SMALL))
         s.colour_bar(vmin, vmax, "viridis")
     area = t.projected_area
-    parts = [(t.covered_area, look.COVERED, "reaches the output"), (t.lost_area, look.LOST, "lost: quantization"),
-             (split_loss(t), look.DROPPED, "lost: split")]
-    went = f"Where the RoI's {cells(area)} went: coverage {pct(t.coverage)}"
+    parts = [(t.covered_area, look.COVERED, _("reaches the output")), (t.lost_area, look.LOST, _("lost: quantization")),
+             (split_loss(t), look.DROPPED, _("lost: split"))]
+    went = _("Where the RoI's {n} went: coverage {share}").format(n=cells(area), share=pct(t.coverage))
     s.bar([(part / area if area else 0.0, kind, label) for part, kind, label in parts], went)
-    s.legend([Entry.area(f"{label}: {cells(part)}", kind) for part, kind, label in parts], columns=1)
+    s.legend([Entry.area(_("{label}: {n}").format(label=label, n=cells(part)), kind) for part, kind, label in parts],
+             columns=1)
     s.badge(scene.pretrained)
-    return s.done(f"{heading}. {went}: reaches the output {cells(t.covered_area)}, lost to quantization "
-                  f"{cells(t.lost_area)}, lost to the split {cells(split_loss(t))}.")
+    return s.done(_("{heading}. {went}: reaches the output {covered}, lost to quantization {lost}, lost to the split "
+                    "{split}.").format(heading=heading, went=went, covered=cells(t.covered_area),
+                                       lost=cells(t.lost_area), split=cells(split_loss(t))))
