@@ -9,6 +9,7 @@ down, as in the walkthrough's first step. No painting library is imported here.
 """
 from __future__ import annotations
 
+from ..language import _
 from ..picture import fonts
 from ..picture.spec import Drawing, Line, Panel, Photo, Rect, Stroke, Text
 from . import look
@@ -20,20 +21,21 @@ TAG = "RoI"
 
 def roi_words(question) -> str:
     x, y, w, h = question.roi
-    return f"RoI: x = {x}, y = {y}, w = {w}, h = {h} pixels"
+    return _("RoI: x = {x}, y = {y}, w = {w}, h = {h} pixels").format(x=x, y=y, w=w, h=h)
 
 
 def given_words(question) -> list[str]:
     """The sizes a student is given, one line each, as the Matplotlib figure's title said them."""
     S, s = question.input_size, question.stride
     (H, W), (ph, pw) = question.map_size, question.output_size
-    return [f"Input {S}×{S} px; one square = stride {s} px", f"map {H}×{W} cells, output {ph}×{pw} (rows×columns)"]
+    return [_("Input {S}×{S} px; one square = stride {s} px").format(S=S, s=s),
+            _("map {H}×{W} cells, output {ph}×{pw} (rows×columns)").format(H=H, W=W, ph=ph, pw=pw)]
 
 
 def alt_of(question) -> str:
     S = question.input_size
-    return (f"The photo at {S} × {S} with the question's RoI ({', '.join(f'{v:g}' for v in question.roi)}) and the "
-            "stride grid.")
+    return _("The photo at {S} × {S} with the question's RoI ({roi}) and the stride grid.").format(
+        S=S, roi=", ".join(f"{v:g}" for v in question.roi))
 
 
 def pixel_ticks(S: int, s: int, room: float, size: float) -> list[int]:
@@ -92,7 +94,7 @@ def describe_question(question, photo: bytes, fmt: str = "JPEG", *, width: float
     marks: list = [Photo(photo, fmt, 0.0, 0.0, float(S), float(S))]
     marks += [Line(((v, 0.0), (v, float(S))), look.GRID_ON_PHOTO, kind="grid") for v in edges]
     marks += [Line(((0.0, v), (float(S), v)), look.GRID_ON_PHOTO, kind="grid") for v in edges]
-    panel = sheet.chart((0, S), (0, S), marks, xname="x (pixels)", yname="y (pixels)", xticks=ticks, yticks=ticks)
+    panel = sheet.chart((0, S), (0, S), marks, xname=_("x (pixels)"), yname=_("y (pixels)"), xticks=ticks, yticks=ticks)
     # The box over the photo, not cut at its edge: a box on the photo's edge keeps its whole stroke.
     box = Rect(x, y, w, h, stroke=look.FOLLOWED_STROKE, title=roi_words(question), kind="roi")
     sheet.panels.append(Panel(panel.x, panel.y, panel.w, panel.h, panel.xlim, panel.ylim, (box,), clip=False))

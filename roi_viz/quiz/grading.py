@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from ..language import _, ngettext
 from ..lesson.numbers import num, pct
 from .answers import parse_number
 from .model import Ask
@@ -62,7 +63,8 @@ def grade(ask: Ask, answers: Mapping[str, str], tries: int = 0) -> Grade:
         value, note = parse_number(answers.get(f.key, ""), percent=f.percent, low=f.low, high=f.high)
         if value is not None and f.percent and 0 < value <= 1 < f.answer and f.is_right(100 * value):
             # Right, but as a fraction of 1: say so rather than spend a try on the unit.
-            value, note = None, f"Give it in %: {num(value, 4)} is {pct(value)}."
+            value, note = None, _("Give it in %: {fraction} is {percent}.").format(fraction=num(value, 4),
+                                                                                   percent=pct(value))
         status = "invalid" if value is None else "right" if f.is_right(value) else "wrong"
         verdicts.append(FieldVerdict(f.key, status, value, note))
     labels = {f.key: f.label for f in ask.fields}
@@ -72,21 +74,41 @@ def grade(ask: Ask, answers: Mapping[str, str], tries: int = 0) -> Grade:
 
     invalid = [v for v in verdicts if v.status == "invalid"]
     if invalid:
-        lead = f"{labels[invalid[0].key]}: " if len(ask.fields) > 1 else ""
-        return Grade(ask.id, "invalid", lead + invalid[0].message, tuple(verdicts), tries, tries >= TRIES,
+        message = invalid[0].message
+        if len(ask.fields) > 1:
+            message = labelled(labels[invalid[0].key], message)
+        return Grade(ask.id, "invalid", message, tuple(verdicts), tries, tries >= TRIES,
                      ask.answer_words if tries >= TRIES else "", ask.reason if tries >= TRIES else "", ask.step)
     wrong = names("wrong")
     if not wrong:
-        return Grade(ask.id, "right", f"Right: {ask.answer_words}.", tuple(verdicts), tries, True,
+        return Grade(ask.id, "right", _("Right: {answer}.").format(answer=ask.answer_words), tuple(verdicts), tries, True,
                      ask.answer_words, ask.reason, ask.step)
     tries += 1
-    off = f"{_and(wrong)} {'is' if len(wrong) == 1 else 'are'} off" if len(ask.fields) > 1 else "that is off"
+    # One whole sentence per case (one answer box, or the boxes named), so a translation says each its own way.
     if tries < TRIES:
-        message = f"Not yet: {off}. Try once more."
+        if len(ask.fields) == 1:
+            message = _("Not yet: that is off. Try once more.")
+        else:
+            message = ngettext("Not yet: {names} is off. Try once more.", "Not yet: {names} are off. Try once more.",
+                               len(wrong)).format(names=_and(wrong))
         return Grade(ask.id, "wrong", message, tuple(verdicts), tries, False, "", "", ask.step)
-    message = f"Not quite: {off}. The answer: {ask.answer_words}."
+    if len(ask.fields) == 1:
+        message = _("Not quite: that is off. The answer: {answer}.").format(answer=ask.answer_words)
+    else:
+        message = ngettext("Not quite: {names} is off. The answer: {answer}.",
+                           "Not quite: {names} are off. The answer: {answer}.", len(wrong)).format(
+                               names=_and(wrong), answer=ask.answer_words)
     return Grade(ask.id, "wrong", message, tuple(verdicts), tries, True, ask.answer_words, ask.reason, ask.step)
 
 
+def labelled(label: str, message: str) -> str:
+    """A message about one answer box, led by the box's label: "rows per bin: No answer yet."."""
+    return _("{label}: {message}").format(label=label, message=message)
+
+
 def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    """ "a", "a and b", "a, b and c"."""
+    text = words[0]
+    for word in words[1:-1]:
+        text = _("{first}, {then}").format(first=text, then=word)
+    return text if len(words) == 1 else _("{first} and {last}").format(first=text, last=words[-1])

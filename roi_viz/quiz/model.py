@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..language import _, ngettext
 from ..lesson.numbers import num
 from ..state.settings import Settings
 from ..methods import method
@@ -34,8 +35,18 @@ class Field:
     @property
     def tolerance_words(self) -> str:
         if self.tolerance == 0:
-            return "exact"
-        return f"±{num(self.tolerance)}" + (" %" if self.percent else f" {self.unit}" if self.unit else "")
+            return _("exact")
+        return "±" + amount(num(self.tolerance), self.unit)
+
+    @property
+    def unit_words(self) -> str:
+        """The unit as the input box's label names it ("cells", "%"); "" for a plain number."""
+        return unit_name(self.unit)
+
+    @property
+    def label_words(self) -> str:
+        """The input box's label: "x (cells)", "rows per bin"."""
+        return _("{label} ({unit})").format(label=self.label, unit=self.unit_words) if self.unit else self.label
 
     @property
     def answer_text(self) -> str:
@@ -47,8 +58,7 @@ class Field:
     def answer_words(self) -> str:
         text = self.answer_text
         sign = "=" if float(text) == self.answer else "≈"
-        unit = "cell" if self.unit == "cells" and text == "1" else self.unit
-        return f"{self.label} {sign} {text}" + (" %" if self.percent else f" {unit}" if unit else "")
+        return f"{self.label} {sign} {amount(text, self.unit)}"
 
     def is_right(self, value: float) -> bool:
         # The tiny slack absorbs float round-off, so 9.26 is within ±0.01 of 9.25.
@@ -73,7 +83,11 @@ class Ask:
 
     @property
     def answer_words(self) -> str:
-        return ", ".join(f.answer_words for f in self.fields)
+        words = [f.answer_words for f in self.fields]
+        text = words[0]
+        for word in words[1:]:  # "x = 9.25 cells, y = 6 cells": a list in the language's own punctuation
+            text = _("{first}, {then}").format(first=text, then=word)
+        return text
 
 
 @dataclass(frozen=True)
@@ -112,11 +126,26 @@ class Question:
         """What the student is given, in one paragraph (nothing that is asked)."""
         x, y, w, h = self.roi
         S, (H, W), (ph, pw) = self.input_size, self.map_size, self.output_size
-        return (
-            f"An RoI at x = {x}, y = {y}, w = {w}, h = {h} pixels on the {S} × {S} model input. "
-            f"{self.settings.layer_label} gives a map of {H} rows × {W} columns; {method_words(self.settings)} "
-            f"turns the box into {ph} × {pw} values per channel (rows × columns)."
-        )
+        return _(
+            "An RoI at x = {x}, y = {y}, w = {w}, h = {h} pixels on the {S} × {S} model input. "
+            "{layer} gives a map of {H} rows × {W} columns; {method} "
+            "turns the box into {ph} × {pw} values per channel (rows × columns)."
+        ).format(x=x, y=y, w=w, h=h, S=S, layer=_(self.settings.layer_label), H=H, W=W,
+                 method=method_words(self.settings), ph=ph, pw=pw)
+
+
+def unit_name(unit: str) -> str:
+    """A field's unit (``Field.unit``, an identifier: "cells", "cells²", "%", "") as a student reads it."""
+    return {"cells": _("cells"), "cells²": _("cells²")}.get(unit, unit)
+
+
+def amount(text: str, unit: str) -> str:
+    """A number already written by the lesson's rule, with its unit: "9.25 cells", "1 cell", "60.9 %", "3"."""
+    if unit == "cells":
+        return ngettext("{n} cell", "{n} cells", 1 if text == "1" else 2).format(n=text)
+    if unit == "cells²":
+        return _("{n} cells²").format(n=text)
+    return f"{text} {unit}" if unit else text
 
 
 def method_words(s: Settings) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..language import _
 from .grading import Grade
 
 
@@ -18,8 +19,9 @@ class Score:
 
     @property
     def words(self) -> str:
-        return (f"{self.right} of {self.answered} right ({self.first_try} at the first try); "
-                f"streak {self.streak}, best {self.best_streak}")
+        return _("{right} of {answered} right ({first_try} at the first try); streak {streak}, best {best}").format(
+            right=self.right, answered=self.answered, first_try=self.first_try, streak=self.streak,
+            best=self.best_streak)
 
 
 def update_score(score: Score, result: Grade) -> Score:

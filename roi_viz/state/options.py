@@ -20,6 +20,7 @@ from dataclasses import dataclass, field as dataclass_field
 from fractions import Fraction
 from typing import Any, Callable
 
+from ..language import N_, _
 from ..model.images import INPUT_SIZES, SHAPES
 from ..model.layers import LAYERS, NETWORKS, VGG_LAYERS
 from ..ops.sliding import AXES  # noqa: F401  (the op checks a slide's direction, so the list lives beside it)
@@ -79,18 +80,32 @@ class Option:
     networks: tuple[str, ...] = ()  # shown and printed only on these networks; () on every one
 
     # ---------------------------------------------------------------- words
+    # ``label``, ``help`` and ``handout`` are stored in English (marked for the catalog); these say them in the
+    # language in force, at the moment they are shown (the command line speaks English: it reads the fields).
+    def shown_label(self) -> str:
+        """The sidebar's label in the language in force."""
+        return _(self.label)
+
+    def shown_help(self) -> str:
+        """The sidebar's help in the language in force."""
+        return _(self.help)
+
+    def shown_handout(self) -> str:
+        """The handout's row label in the language in force."""
+        return _(self.handout)
+
     def words(self, value: Any) -> str:
-        """The value as the handout and the sidebar say it."""
+        """The value as the handout and the sidebar say it, in the language in force."""
         if self.kind == "choice":
             return self.choices().get(value, str(value))
         if self.kind == "flag":
-            return "on" if value else "off"
+            return _("on") if value else _("off")
         if self.kind == "output":
             return f"{value[0]} × {value[1]}"
         if self.kind == "channel":
-            return "the strongest inside the RoI" if value is None else str(value)
+            return _("the strongest inside the RoI") if value is None else str(value)
         if self.kind == "whole" and self.field == "sampling_ratio" and value <= 0:
-            return "adaptive"
+            return _("adaptive")
         return str(value)
 
     # ---------------------------------------------------------------- the link
@@ -153,10 +168,14 @@ METHOD_NAMES: dict[str, str] = {}
 
 
 def _methods() -> dict[str, str]:
-    return dict(METHOD_NAMES)
+    return {k: _(name) for k, name in METHOD_NAMES.items()}  # the records mark their names (N_)
 
 
-MODE_WORDS = {"avg": "mean of the points", "max": "max of the points"}
+MODE_WORDS = {"avg": N_("mean of the points"), "max": N_("max of the points")}
+
+
+def _modes() -> dict[str, str]:
+    return {m: _(MODE_WORDS[m]) for m in MODES}
 
 OPTIONS: tuple[Option, ...] = (
     # First: the layer and the channel are read against it.
@@ -164,7 +183,7 @@ OPTIONS: tuple[Option, ...] = (
            "VGG16 gives one map (pool5 or conv5_3), as the article and Fast R-CNN. ResNet-50 with a feature pyramid "
            "(torchvision's Faster R-CNN backbone) gives four, P2 to P5 at strides 4, 8, 16 and 32, and each box is "
            "pooled from the level its size picks: √(w·h) = 224 px goes to P4, each halving one level finer.",
-           "net", "--network", "Network", "choice", lambda: {k: v.label for k, v in NETWORKS.items()}),
+           "net", "--network", "Network", "choice", lambda: {k: _(v.label) for k, v in NETWORKS.items()}),
     Option("input_size", "Model input size (pixels)",
            "The side of the square the image is resized to, or, with its proportions kept, its shorter side. "
            "Fast R-CNN's paper used 600 (the longer side at most 1,000); sizes here are multiples of 32, and 576 is "
@@ -175,9 +194,9 @@ OPTIONS: tuple[Option, ...] = (
            "scales its shorter side (to 600 pixels in its paper), so the feature map is not square either. An upload starts with its "
            "proportions kept.",
            "shape", "--shape", "Input shape", "choice",
-           lambda: {"square": "Square, S × S (the article)", "aspect": "Proportions kept, shorter side S (Fast R-CNN)"}),
+           lambda: {"square": _("Square, S × S (the article)"), "aspect": _("Proportions kept, shorter side S (Fast R-CNN)")}),
     Option("layer", "Feature layer", "Where VGG16 is cut: pool5 (stride 32) or conv5_3 and its ReLU (stride 16).",
-           "layer", "--layer", "Layer", "choice", lambda: {k: LAYERS[k].label for k in VGG_LAYERS}, control="selectbox",
+           "layer", "--layer", "Layer", "choice", lambda: {k: _(LAYERS[k].label) for k in VGG_LAYERS}, control="selectbox",
            networks=("vgg16",)),
     Option("method", "How the RoI becomes a fixed-size tensor", "The method the walkthrough follows.",
            "method", "--method", "Method", "choice", _methods),
@@ -186,7 +205,7 @@ OPTIONS: tuple[Option, ...] = (
            "rounds the corners to the nearest cell, keeps the end cell (Caffe's pixel boxes count both ends: the "
            "+1), and lets bins overlap.",
            "rule", "--scheme", "Rounding", "choice",
-           lambda: {"article": "the article's: round everything down", "fastrcnn": "Fast R-CNN's code (torchvision)"},
+           lambda: {"article": _("the article's: round everything down"), "fastrcnn": _("Fast R-CNN's code (torchvision)")},
            per_method=True),
     Option("sampling_ratio", "Sampling ratio (points per bin per axis; 0 = adaptive)",
            "Adaptive (0 here) picks ⌈bin size⌉ points per axis, about one per cell. torchvision's roi_align defaults "
@@ -194,10 +213,10 @@ OPTIONS: tuple[Option, ...] = (
            "detectron2 defaults to 0, adaptive. This page starts at 2.",
            "ratio", "--sampling-ratio", "Sampling ratio", "whole", low=0, high=MAX_RATIO, per_method=True),
     Option("align_mode", "One value per bin", "RoIAlign: the mean (torchvision) or the maximum of a bin's points.",
-           "align_mode", "--align-mode", "Per bin", "choice", lambda: dict(zip(MODES, map(MODE_WORDS.get, MODES))),
+           "align_mode", "--align-mode", "Per bin", "choice", _modes,
            per_method=True, control="radio-row"),
     Option("warp_mode", "One value per bin", "RoIWarp: the mean or the maximum (the paper's) of a bin's points.",
-           "warp_mode", "--warp-mode", "Per bin", "choice", lambda: dict(zip(MODES, map(MODE_WORDS.get, MODES))),
+           "warp_mode", "--warp-mode", "Per bin", "choice", _modes,
            per_method=True, control="radio-row"),
     Option("aligned", "Aligned (−0.5 cell shift)",
            "On: points and bins sit exactly on the RoI (torchvision's aligned=True; detectron2's ROIAlignV2). Off: "
@@ -243,15 +262,16 @@ def to_texts(settings: Settings, default: Settings | None = None) -> dict[str, s
 # where there is one, by the CLI flag; the quiz's roi_viz.quiz.LEVELS is QUIZ_LEVELS' keys.
 # The quiz's levels, in the order the page offers them: key (what a link carries, ``level=fastrcnn``)
 # to (the radio button's label, the title above a question).
+# The words are marked for the catalog (N_) and translated where the quiz shows them.
 QUIZ_LEVELS: dict[str, tuple[str, str]] = {
-    "starter": ("Starter: the article's setting",
-                "Starter: the article's setting (512 × 512, pool5, 3 × 3, rounded down)"),
-    "fastrcnn": ("Fast R-CNN: conv5_3, 7 × 7", "Fast R-CNN: conv5_3, 7 × 7, the rounding of its code"),
-    "beyond": ("Beyond: RoIAlign, RoIWarp, PrRoI", "Beyond: RoIAlign, RoIWarp and Precise RoI Pooling"),
+    "starter": (N_("Starter: the article's setting"),
+                N_("Starter: the article's setting (512 × 512, pool5, 3 × 3, rounded down)")),
+    "fastrcnn": (N_("Fast R-CNN: conv5_3, 7 × 7"), N_("Fast R-CNN: conv5_3, 7 × 7, the rounding of its code")),
+    "beyond": (N_("Beyond: RoIAlign, RoIWarp, PrRoI"), N_("Beyond: RoIAlign, RoIWarp and Precise RoI Pooling")),
 }
 
 # How the page names each of AXES, the directions the box slides in.
-AXIS_WORDS = {"x": "right (x)", "y": "down (y)"}
+AXIS_WORDS = {"x": N_("right (x)"), "y": N_("down (y)")}
 
 SLIDE_CELLS = (0.25, 0.5, 1.0, 2.0)  # the distances the page and a link offer, in cells
 MAX_SLIDE_CELLS = 16.0  # the CLI and the GIF take any distance up to this, in cells

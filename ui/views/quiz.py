@@ -12,6 +12,8 @@ import hashlib
 
 import streamlit as st
 
+from roi_viz import language
+from roi_viz.language import N_, _
 from roi_viz.state.options import QUIZ_LEVELS
 from roi_viz.lesson.numbers import exact
 from roi_viz.state.settings import Settings
@@ -30,9 +32,9 @@ KEY = "quiz"  # the link's view=, and the key of its label and heading in the li
 LABEL, HEADING = VIEWS[KEY]
 PRESENTS_ALONE = False  # presenter mode too shows the view picker, the teacher's tools and the heading
 
-LEVEL_WORDS = {key: label for key, (label, _) in QUIZ_LEVELS.items()}
-BOARD_NOTE = ("The quiz's RoI, fixed and without its numbers: answer first. "
-              "Your own boxes come back, as you left them, when you leave the quiz.")
+LEVEL_WORDS = {key: label for key, (label, _title) in QUIZ_LEVELS.items()}  # in English: shown with _()
+BOARD_NOTE = N_("The quiz's RoI, fixed and without its numbers: answer first. "
+                "Your own boxes come back, as you left them, when you leave the quiz.")
 # st.session_state: the question the photo's board shows ("": the student's boxes), and the one a
 # rerun of the page was last asked for (so that a board that could not be drawn never loops).
 BOARD_SHOWS, BOARD_ASKED = "quiz:board-shows", "quiz:board-asked"
@@ -53,11 +55,13 @@ def quiz_photo(key: str, _image, side: int) -> bytes:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def quiz_drawing(key: str, asked: str, _question, _photo: bytes, width: float, text: float):
-    """The question's picture ``width`` px wide with texts ``text`` px (``asked``: the question's fingerprint)."""
+def quiz_drawing(key: str, asked: str, _question, _photo: bytes, width: float, text: float, lang: str):
+    """The question's picture ``width`` px wide with texts ``text`` px (``asked``: the question's fingerprint), its
+    words in ``lang`` (in the key: one student's language never reaches another's page)."""
     from roi_viz.figures.quiz import alt_of, describe_question
 
-    return describe_question(_question, _photo, "JPEG", width=width, text=text, alt=alt_of(_question))
+    with language.using(lang):
+        return describe_question(_question, _photo, "JPEG", width=width, text=text, alt=alt_of(_question))
 
 
 def the_question(seed: int, level: str, settings: Settings):
@@ -87,7 +91,7 @@ def question_now():
 
 def seed_words(seed: int) -> str:
     """The question's label: its seed is a name, not a count (the link's ``seed=`` brings it back)."""
-    return f"Question seed {seed} (the same seed gives the same question)"
+    return _("Question seed {seed} (the same seed gives the same question)").format(seed=seed)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)
@@ -128,7 +132,7 @@ def show_on_board(board_key: str, photo: bytes, size: tuple[int, int]) -> bool:
     board(square_photo(f"{board_key}:{size[0]}x{size[1]}", photo, side), boxes=[q.roi], active=0, revision=0,
           stride=q.stride, map_size=q.map_size, output_size=q.output_size,
           method=q.method if q.method in BOARD_METHODS else POOL, scheme=q.settings.scheme,
-          read_only=BOARD_NOTE, key=f"quiz-board:{asked}")
+          read_only=_(BOARD_NOTE), key=f"quiz-board:{asked}")
     st.session_state[BOARD_SHOWS] = asked
     return True
 
@@ -193,19 +197,22 @@ def walkthrough_link(q, ask) -> tuple[str, str]:
     state = Link(settings=q.settings.with_(shape="square"), sample=s.photo.sample,
                  upload=s.photo.stored if s.photo.upload_shown else "", rois=(tuple(float(v) for v in q.roi),),
                  active=0, view="walk", step=index, focus=ask.focus or (0, 0, 0))
-    return f"Step {index + 1}: {steps[index].title}", "?" + urlencode(to_params(state), doseq=True)
+    return _("Step {n}: {title}").format(n=index + 1, title=steps[index].title), "?" + urlencode(to_params(state), doseq=True)
 
 
 def render(context: Context) -> None:
     """One question at a time: predict a number, then check it."""
     scene, key = context.scene, context.key
     from roi_viz import quiz
+    from roi_viz.quiz.grading import labelled
 
     s = session()
     top_area, picture, question = figure.areas()  # on a projector, the question beside its picture
     with top_area:
         state = s.quiz
-        level = st.radio("Level", quiz.LEVELS, index=quiz.LEVELS.index(state.level), format_func=LEVEL_WORDS.get,
+        # Looked up now, in this run's language: a widget's format_func may be called after the run.
+        names = {k: _(LEVEL_WORDS[k]) for k in quiz.LEVELS}
+        level = st.radio(_("Level"), quiz.LEVELS, index=quiz.LEVELS.index(state.level), format_func=names.get,
                          horizontal=True, **bound("quiz_level", lambda v: new_question(v)))
         if state.seed is None:
             new_question(level)
@@ -216,19 +223,22 @@ def render(context: Context) -> None:
         ask = q.asks[state.pos]
         score = state.score or quiz.Score()
         top = st.columns([3, 1], vertical_alignment="center")
-        top[0].caption(f"{seed_words(state.seed)}. {quiz.LEVEL_TITLES[q.level]}. Score: {score.words}.")
-        top[1].button("New question", width="stretch", on_click=callback(new_question), key="quiz-new")
+        top[0].caption(_("{seed}. {level}. Score: {score}.").format(
+            seed=seed_words(state.seed), level=_(quiz.LEVEL_TITLES[q.level]), score=score.words))
+        top[1].button(_("New question"), width="stretch", on_click=callback(new_question), key="quiz-new")
     with picture:
         photo = quiz_photo(f"{key}|{scene.image.size}", scene.image, q.input_size)
+        lang = language.current()
         if s.place.present:  # the slide: as large as the screen allows, its type read from the back of the room
-            drawing, shown = figure.for_projector(lambda f: quiz_drawing(key, asked, q, photo, PAGE_WIDTH, PAGE_TEXT * f))
+            drawing, shown = figure.for_projector(
+                lambda f: quiz_drawing(key, asked, q, photo, PAGE_WIDTH, PAGE_TEXT * f, lang))
             figure.show_drawing(drawing, key="quiz-figure", max_width=shown)
         else:  # and a phone's, for a narrow column
-            figure.show_drawing(quiz_drawing(key, asked, q, photo, PAGE_WIDTH, PAGE_TEXT), key="quiz-figure",
-                                narrow=quiz_drawing(key, asked, q, photo, figure.NARROW_WIDTH, PAGE_TEXT))
+            figure.show_drawing(quiz_drawing(key, asked, q, photo, PAGE_WIDTH, PAGE_TEXT, lang), key="quiz-figure",
+                                narrow=quiz_drawing(key, asked, q, photo, figure.NARROW_WIDTH, PAGE_TEXT, lang))
     with question:
         st.markdown(q.intro)
-        st.markdown(f"**{state.pos + 1} of {len(q.asks)}.** {ask.text}")
+        st.markdown(_("**{n} of {total}.** {question}").format(n=state.pos + 1, total=len(q.asks), question=ask.text))
         g = state.grade if state.grade is not None and state.grade.ask_id == ask.id else None
         prefix = f"quiz:{asked}:{state.pos}:"
         with st.form(key=f"quiz-form:{asked}:{state.pos}", border=False, enter_to_submit=True):
@@ -236,13 +246,12 @@ def render(context: Context) -> None:
             done = bool(g and g.done)
             typed = {v.key: v.value for v in g.fields} if done else {}
             for n, f in enumerate(ask.fields):
-                unit = f" ({f.unit})" if f.unit else ""
                 # Once answered, the fields show what was typed (as read), greyed: fresh keys, not rewritten ones.
                 shown = {"value": exact(typed[f.key]) if typed.get(f.key) is not None else "", "key": prefix + f.key + ":done"} \
                     if done else {"key": prefix + f.key}
-                cols[n % len(cols)].text_input(f"{f.label}{unit}", disabled=done,
-                                               help=f"Graded {f.tolerance_words}. Fractions such as 37/8 are read.", **shown)
-            st.form_submit_button("Check", disabled=done,
+                help_words = _("Graded {tolerance}. Fractions such as 37/8 are read.").format(tolerance=f.tolerance_words)
+                cols[n % len(cols)].text_input(f.label_words, disabled=done, help=help_words, **shown)
+            st.form_submit_button(_("Check"), disabled=done,
                                   on_click=check_answer, args=(asked, ask.id, tuple(f.key for f in ask.fields), prefix))
         if g is not None:
             # The messages quote what was typed: plain text.
@@ -251,14 +260,17 @@ def render(context: Context) -> None:
             labels = {f.key: f.label for f in ask.fields}
             for v in g.fields:
                 if v.message and v.message not in g.message:  # an unreadable answer's sentence is said once
-                    st.text(f"{labels.get(v.key, v.key)}: {v.message}")
+                    st.text(labelled(labels.get(v.key, v.key), v.message))
             if g.revealed:
                 title, url = walkthrough_link(q, ask)
-                where = ("on this RoI, on the sample photo: an upload cannot travel in a link" if not s.photo.travels
-                         else "on this RoI")
-                st.markdown(f"**Why:** {g.reason}\n\nSee it explained: [{title}]({url}) (the walkthrough {where}, "
+                if s.photo.travels:
+                    why = _("**Why:** {reason}\n\nSee it explained: [{title}]({url}) (the walkthrough on this RoI, "
                             "in a new tab).")
+                else:
+                    why = _("**Why:** {reason}\n\nSee it explained: [{title}]({url}) (the walkthrough on this RoI, on "
+                            "the sample photo: an upload cannot travel in a link, in a new tab).")
+                st.markdown(why.format(reason=g.reason, title=title, url=url))
             if g.done:
                 last = state.pos + 1 == len(q.asks)
-                st.button("New question ▶" if last else "Next question ▶", on_click=next_ask, args=(len(q.asks),),
+                st.button(_("New question ▶") if last else _("Next question ▶"), on_click=next_ask, args=(len(q.asks),),
                           key="quiz-next", type="primary")

@@ -10,6 +10,7 @@ from typing import Sequence
 
 import numpy as np
 
+from ...language import _
 from ...state.settings import Settings
 from ...methods import POOL, method
 from ...ops.maps import VALUE_TO_CELL
@@ -52,12 +53,12 @@ def asks_for(
         return article_asks(t) if t.scheme == "article" else fastrcnn_asks(t, (i, j))
     if rec.integrates:
         if cell is None:
-            cell = tuple(int(v) for v in np.unravelindex_field(np.argmax(t.weight_map(i, j)), t.map_size))
-        return (bin_size_ask(t, rec.name, "integrate"), share_ask(t, i, j, cell))
+            cell = tuple(int(v) for v in np.unravel_index(np.argmax(t.weight_map(i, j)), t.map_size))
+        return (bin_size_ask(t, _(rec.name), "integrate"), share_ask(t, i, j, cell))
     if not 0 <= k < t.points_per_bin or not interior(t, i, j, k):
         raise ValueError(f"Point {k + 1} of bin ({i}, {j}) does not read four cells inside the map; pick another.")
     head = (snap_ask(run_method(roi, settings.with_(method=POOL))),) if rec.snaps_to_cells else ()
-    return head + (bin_size_ask(t, rec.name, "sampling"), point_ask(t, i, j, k), *bilinear_asks(t, i, j, k))
+    return head + (bin_size_ask(t, _(rec.name), "sampling"), point_ask(t, i, j, k), *bilinear_asks(t, i, j, k))
 
 
 def interior(t: AlignTrace, i: int, j: int, k: int) -> bool:
