@@ -15,6 +15,8 @@ from pathlib import Path
 
 import streamlit as st
 
+from roi_viz.language import _
+
 MIME = {"PNG": "image/png", "JPEG": "image/jpeg"}
 # A described figure on the page: this wide, its smallest text this large (12 px in the 528-px lesson column of a
 # 1366 x 768 laptop; a wider column shows it larger, up to the page's style sheet's limit).
@@ -73,14 +75,15 @@ def show(data: bytes, fmt: str, alt: str, *, width: int | None = None, where=Non
                        f'style="{size} height: auto; display: block;">')
 
 
-def numbers(rows: list[tuple[str, str]], output: list[list[str]] | None = None, *, label: str = "The figure's numbers",
+def numbers(rows: list[tuple[str, str]], output: list[list[str]] | None = None, *, label: str | None = None,
             where=None) -> None:
-    """The numbers a figure is drawn from, as a table a student opens beside it (and a screen reader reads)."""
-    with (where or st).expander(label, icon=":material/table:"):
-        st.table({"quantity": [q for q, _ in rows], "value": [v for _, v in rows]})
+    """The numbers a figure is drawn from, as a table a student opens beside it (and a screen reader reads);
+    ``label``: the expander's (default: "The figure's numbers", in the page's language)."""
+    with (where or st).expander(label or _("The figure's numbers"), icon=":material/table:"):
+        st.table({_("quantity"): [q for q, __ in rows], _("value"): [v for __, v in rows]})
         if output:
-            st.caption("The output of the channel shown, row by row:")
-            st.table({f"column {j}": [row[j] for row in output] for j in range(len(output[0]))})
+            st.caption(_("The output of the channel shown, row by row:"))
+            st.table({_("column {j}").format(j=j): [row[j] for row in output] for j in range(len(output[0]))})
 
 
 @lru_cache(maxsize=1)
@@ -101,10 +104,10 @@ def for_projector(describe):
     text = 1.0
     # The height grows with the text, and the width shown shrinks with it: settle in rounds (a tall figure, whose
     # width shown nearly keeps pace with its text, may take more than eight; most take one or two).
-    for _ in range(24):
+    for __ in range(24):
         d = describe(text)
         shown = min(PRESENT_WIDTH_PX, tallest * d.width / d.height)
-        smallest = min(m.size for _, m in d.marks(Text)) * shown / d.width
+        smallest = min(m.size for __, m in d.marks(Text)) * shown / d.width
         if smallest >= PRESENT_MIN_PX * 1.02:  # a little to spare: the browser rounds the column's width
             return d, shown
         text *= PRESENT_MIN_PX * 1.03 / smallest

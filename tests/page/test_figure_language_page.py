@@ -69,3 +69,15 @@ def test_a_chinese_link_after_an_english_page_gets_the_chinese_figure():
     svg = step_svg(at)
     assert HAN.search(texts(svg)[0]) and "采样点" in texts(svg)
     assert not any(t == "sampling point" for t in texts(svg))
+
+
+def test_the_figures_numbers_table_in_chinese():
+    at = open_page({"view": "walk", "method": "pool", "lang": "zh"})
+    assert "图中的数字" in [e.label for e in at.expander]
+    tables = [t.value for t in at.table]
+    assert any(list(t.columns) == ["量", "值"] for t in tables), [list(t.columns) for t in tables]
+    assert any(list(t.columns)[:2] == ["第 0 列", "第 1 列"] for t in tables)
+    assert "所示通道的输出，逐行：" in [c.value for c in at.caption]
+    at = open_page({"view": "walk", "method": "pool", "lang": "en"})
+    assert "The figure's numbers" in [e.label for e in at.expander]
+    assert any(list(t.value.columns) == ["quantity", "value"] for t in at.table)
