@@ -94,3 +94,11 @@ def test_the_training_view_reads_in_chinese_on_the_page():
     for en, zh_alt in zip(alts["en"], alts["zh"]):
         head_en, head_zh = en.split(". ", 1)[0], zh_alt.split("。", 1)[0]
         assert numbers(head_en) == numbers(head_zh) and HAN.search(head_zh)
+
+
+def test_presenter_mode_picks_the_training_picture_in_chinese():
+    at = open_page({"lang": "zh", "view": "train", "method": "warp", "present": 1})
+    pick = widget(at, "radio", "图")
+    assert list(pick.options) == ["梯度落在哪里", "框滑动时的导数"]
+    words = next(m.value for m in at.markdown if m.value.startswith("**图中跟踪的是什么。**"))
+    assert "**MNC 的替代梯度。**" in words and "Multi-task Network Cascades（Dai et al., 2016）" in words
