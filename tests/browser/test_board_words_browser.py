@@ -131,3 +131,34 @@ def test_the_quiz_board_names_its_box_in_chinese(browser, app_url):
     assert CJK.search(zh["label"]) and NUMBER.findall(zh["label"]) == NUMBER.findall(en["label"]), zh["label"]
     assert not leftover_english(zh["label"]), zh["label"]
     assert zh["live"] == en["live"] and zh["live"]["read_only"] is True
+
+
+def test_the_page_gives_its_board_and_stepper_the_students_language(browser, server):
+    """The real page: ``lang=zh`` reaches the board's script and the stepper through the page's own language."""
+    from helpers import settle, the_canvas
+
+    seen = {}
+    for lang in ("en", "zh"):
+        context = browser.new_context(viewport={"width": 1366, "height": 768})
+        pg = context.new_page()
+        pg.set_default_timeout(WAIT)
+        pg.goto(f"{server}/?step=3&lang={lang}")
+        the_canvas(pg)
+        settle(pg)
+        pg.wait_for_function("(el) => el.textContent.length > 0",
+                             arg=pg.locator(f"{BOARD} .roi-board-readout").element_handle())
+        names = ("Previous step", "Next step") if lang == "en" else ("上一步", "下一步")
+        pg.get_by_role("button", name=names[1], exact=True).first.wait_for()  # the stepper's, named by Python
+        seen[lang] = {"readout": pg.locator(f"{BOARD} .roi-board-readout").text_content(),
+                      "legend": pg.locator(f"{BOARD} .roi-board-legend").text_content(),
+                      "role": pg.locator(BOARD).get_attribute("aria-roledescription"),
+                      "live": json.loads(pg.locator(BOARD).get_attribute("data-live")),
+                      "buttons": [pg.get_by_role("button", name=n, exact=True).count() for n in names]}
+        context.close()
+    en, zh = seen["en"], seen["zh"]
+    assert en["readout"].startswith("RoI 1: (296, 192, 200, 145) px. x 296 px ÷ 32 = 9.25 → 9"), en["readout"]
+    assert zh["live"] == en["live"]
+    for part in ("readout", "legend", "role"):
+        assert CJK.search(zh[part]) and not leftover_english(zh[part]), (part, zh[part])
+        assert NUMBER.findall(zh[part]) == NUMBER.findall(en[part]), (part, en[part], zh[part])
+    assert en["buttons"] == zh["buttons"] == [1, 1], (en["buttons"], zh["buttons"])
