@@ -111,3 +111,17 @@ def test_the_quiz_reads_in_chinese_with_the_numbers_of_the_english_page():
     # One right at the first try, then one wrong twice: the score in both languages.
     assert en["score"][0].endswith("Score: 1 of 2 right (1 at the first try); streak 0, best 1.")
     assert zh["score"][0].endswith("得分：已完成 2 题，答对 1 题（其中 1 题第一次就答对）；当前连对 0 题，最多连对 1 题。")
+
+
+def test_the_feedback_follows_the_language_switched_after_the_check():
+    """A student checks an answer in Chinese, then switches the page to English: the verdict is said in English."""
+    at = open_quiz("zh")
+    ask = said(lambda: quiz.make_question(SEED, "starter", Settings()), "zh").asks[0]
+    answer(at, "zh", ask, {f.key: f"{f.answer + 3:g}" for f in ask.fields})
+    (before,) = notices(at, "error")
+    assert before.startswith("✖ 还不对：")
+    widget(at, "radio", "语言 (Language)").set_value("en").run()
+    assert not at.exception
+    (after,) = notices(at, "error")
+    assert after.startswith("✖ Not yet: ") and numbers(after) == numbers(before)
+    assert page_state(at).quiz.tries == 1  # said again, not graded again

@@ -38,6 +38,9 @@ BOARD_NOTE = N_("The quiz's RoI, fixed and without its numbers: answer first. "
 # st.session_state: the question the photo's board shows ("": the student's boxes), and the one a
 # rerun of the page was last asked for (so that a board that could not be drawn never loops).
 BOARD_SHOWS, BOARD_ASKED = "quiz:board-shows", "quiz:board-asked"
+# st.session_state: what was typed at the last check, and the wrong tries before it, so that its verdict is said again
+# in the language shown now (a student who switches language reads the feedback in the new one, not the old).
+GRADED = "quiz:graded"
 # The picture's own width: about the lesson column of a 1366 x 768 laptop (528 px), as the comparison's.
 PAGE_WIDTH, PAGE_TEXT = 560.0, 13.0
 
@@ -167,6 +170,7 @@ def check_answer(asked: str, ask_id: str, field_keys: tuple[str, ...], widget_pr
         return
     answers = {k: st.session_state.get(f"{widget_prefix}{k}", "") for k in field_keys}
     g = quiz.grade(ask, answers, state.tries)
+    st.session_state[GRADED] = (asked, ask.id, answers, state.tries)
     state.grade, state.tries = g, g.tries
     # Every graded try counts (a wrong first try ends the streak at once); an unreadable one does not.
     state.score = quiz.update_score(state.score or quiz.Score(), g)
@@ -240,6 +244,9 @@ def render(context: Context) -> None:
         st.markdown(q.intro)
         st.markdown(_("**{n} of {total}.** {question}").format(n=state.pos + 1, total=len(q.asks), question=ask.text))
         g = state.grade if state.grade is not None and state.grade.ask_id == ask.id else None
+        graded = st.session_state.get(GRADED)
+        if g is not None and graded is not None and graded[:2] == (asked, ask.id):
+            g = quiz.grade(ask, graded[2], graded[3])  # the same verdict, in the words of the language shown now
         prefix = f"quiz:{asked}:{state.pos}:"
         with st.form(key=f"quiz-form:{asked}:{state.pos}", border=False, enter_to_submit=True):
             cols = st.columns(min(len(ask.fields), 4))
