@@ -47,5 +47,25 @@ def test_the_quiz_and_its_board_read_in_chinese(server, browser):
     alt = figure.get_attribute("aria-label")
     assert alt and HAN.search(alt) and ", ".join(map(str, q.roi)) in alt
     pg.screenshot(path=str(SHOTS / "quiz-zh-1366.png"))
+    pg.get_by_role("button", name=check).scroll_into_view_if_needed()
+    pg.screenshot(path=str(SHOTS / "quiz-zh-question-1366.png"))
+    pg.close()
+    assert not errors, errors
+
+
+def test_the_quiz_presented_in_chinese(server, browser):
+    """Presenter mode at 1920 x 1080: the question beside its picture, in Chinese."""
+    with using("zh"):
+        first = quiz.make_question(7, "starter", Settings()).asks[0]
+    pg = browser.new_page(viewport={"width": 1920, "height": 1080})
+    pg.set_default_timeout(120_000)
+    errors = []
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    pg.goto(f"{server}/?lang=zh&view=quiz&level=starter&seed=7&present=1")
+    expect(pg.get_by_text(first.text[:20]).first).to_be_visible()
+    settle(pg)
+    alt = pg.locator('.st-key-quiz-figure [role="img"]').first.get_attribute("aria-label")
+    assert alt and HAN.search(alt)
+    pg.screenshot(path=str(SHOTS / "quiz-zh-presented-1920.png"))
     pg.close()
     assert not errors, errors
