@@ -39,7 +39,9 @@ def test_every_step_draws_and_explains(method, case):
         assert data[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xdb")
         text = step.words(scene)
         assert len(text) > 80 and "nan" not in text.lower()
-    assert scene.chosen.output.shape == (8, ph, pw)
+    assert scene.chosen.output.shape == (FM.shape[0], ph, pw)  # one output per map channel, followed
+    if METHODS[method].position_sensitive:  # and its own: C' = C // (ph * pw) channels, one group per bin
+        assert scene.chosen.scores.shape == (FM.shape[0] // (ph * pw), ph, pw)
 
 
 def test_steps_per_method_share_the_start_and_the_end():
