@@ -11,6 +11,9 @@ Every number here is the chosen method's own (``scene.chosen``), and where the
 area of the RoI goes is worked out once, by :func:`reach`: the last step's
 words (:mod:`roi_viz.lesson.words`) read the same :class:`Reach`, so the text
 alternative and the words cannot tell two stories.
+
+The words are in the language in force (:mod:`roi_viz.language`): each sentence, clause and table label is
+marked and translated whole, its numbers as named placeholders.
 """
 from __future__ import annotations
 

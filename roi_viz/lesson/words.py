@@ -7,6 +7,11 @@ explains which step of which method is said once, in the method's record
 9") because that is how a student counts cells on the figure; the trace
 itself keeps half-open spans. The steps of the methods that read between cells (sampling points,
 bilinear weights, the integral) are in :mod:`roi_viz.lesson.sampling_words`.
+
+Every sentence is marked for the catalog (:mod:`roi_viz.language`) and looked up when a step is shown, whole,
+with its numbers as named placeholders written by :mod:`roi_viz.lesson.numbers`; where English changes a
+word with a count ("1 cell falls", "2 cells fall") the sentence has both forms (``ngettext``). Sentences in
+a row are put together by :func:`roi_viz.lesson.alt.joined` (no space after a Chinese full stop).
 """
 from __future__ import annotations
 
