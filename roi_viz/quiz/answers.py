@@ -71,7 +71,8 @@ def parse_number(text: str | None, *, percent: bool = False, low: float = -math.
         return None, _("{typed} is more than anything possible here (at most {high}).").format(
             typed=shown, high=num(high))
     if comma and fraction:
-        return value, _("Read as {value} (the comma is read as a decimal mark; a fraction).").format(value=num(value, 6))
+        return value, _("Read as {value} (the comma is read as a decimal mark; a fraction).").format(
+            value=num(value, 6))
     if comma:
         return value, _("Read as {value} (the comma is read as a decimal mark).").format(value=num(value, 6))
     if fraction:

@@ -81,7 +81,8 @@ def grade(ask: Ask, answers: Mapping[str, str], tries: int = 0) -> Grade:
                      ask.answer_words if tries >= TRIES else "", ask.reason if tries >= TRIES else "", ask.step)
     wrong = names("wrong")
     if not wrong:
-        return Grade(ask.id, "right", _("Right: {answer}.").format(answer=ask.answer_words), tuple(verdicts), tries, True,
+        right = _("Right: {answer}.").format(answer=ask.answer_words)
+        return Grade(ask.id, "right", right, tuple(verdicts), tries, True,
                      ask.answer_words, ask.reason, ask.step)
     tries += 1
     # One whole sentence per case (one answer box, or the boxes named), so a translation says each its own way.

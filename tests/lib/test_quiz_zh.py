@@ -123,7 +123,8 @@ def test_the_worked_example_in_both_languages():
                               "divide every number by the stride 32.")
     assert quantize.reason == ("⌊9.25⌋ = 9, ⌊6⌋ = 6, ⌊6.25⌋ = 6, ⌊4.53125⌋ = 4: "
                                "round each number down, independently of the others.")
-    assert bins.reason == "Rows: 4 / 3 ≈ 1.33 → 1 per bin, row 9 left over; columns: 6 / 3 = 2 → 2 per bin, no columns left over."
+    assert bins.reason == ("Rows: 4 / 3 ≈ 1.33 → 1 per bin, row 9 left over; "
+                           "columns: 6 / 3 = 2 → 2 per bin, no columns left over.")
     assert answers_en[5] == "coverage ≈ 60.9 %"
     assert answers_en[0] == "x = 9.25 cells, y = 6 cells, w = 6.25 cells, h = 4.53125 cells"
     assert zh[0].reason == "296 / 32 = 9.25, 192 / 32 = 6, 200 / 32 = 6.25, 145 / 32 = 4.53125：每个数都除以步幅 32。"

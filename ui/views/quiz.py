@@ -201,7 +201,8 @@ def walkthrough_link(q, ask) -> tuple[str, str]:
     state = Link(settings=q.settings.with_(shape="square"), sample=s.photo.sample,
                  upload=s.photo.stored if s.photo.upload_shown else "", rois=(tuple(float(v) for v in q.roi),),
                  active=0, view="walk", step=index, focus=ask.focus or (0, 0, 0))
-    return _("Step {n}: {title}").format(n=index + 1, title=steps[index].title), "?" + urlencode(to_params(state), doseq=True)
+    title = _("Step {n}: {title}").format(n=index + 1, title=steps[index].title)
+    return title, "?" + urlencode(to_params(state), doseq=True)
 
 
 def render(context: Context) -> None:
@@ -256,7 +257,8 @@ def render(context: Context) -> None:
                 # Once answered, the fields show what was typed (as read), greyed: fresh keys, not rewritten ones.
                 shown = {"value": exact(typed[f.key]) if typed.get(f.key) is not None else "", "key": prefix + f.key + ":done"} \
                     if done else {"key": prefix + f.key}
-                help_words = _("Graded {tolerance}. Fractions such as 37/8 are read.").format(tolerance=f.tolerance_words)
+                help_words = _("Graded {tolerance}. Fractions such as 37/8 are read.").format(
+                    tolerance=f.tolerance_words)
                 cols[n % len(cols)].text_input(f.label_words, disabled=done, help=help_words, **shown)
             st.form_submit_button(_("Check"), disabled=done,
                                   on_click=check_answer, args=(asked, ask.id, tuple(f.key for f in ask.fields), prefix))

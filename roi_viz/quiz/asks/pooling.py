@@ -145,7 +145,8 @@ def fastrcnn_asks(t: PoolTrace, bin_: tuple[int, int]) -> tuple[Ask, ...]:
             index_field("first_row", _("first row"), ys, H),
             index_field("last_row", _("last row"), ys + rh - 1, H),
         ),
-        _("Columns: {columns}, so {rw} columns; rows: {rows}, so {rh} rows: round each corner, keep the far cell.").format(
+        _("Columns: {columns}, so {rw} columns; rows: {rows}, so {rh} rows: round each corner, "
+          "keep the far cell.").format(
             columns=_corner_words(px, px + pw_, xs, xs + rw - 1), rw=rw,
             rows=_corner_words(py, py + ph_, ys, ys + rh - 1), rh=rh),
         "quantize",

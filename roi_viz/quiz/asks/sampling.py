@@ -64,16 +64,16 @@ def point_ask(t: AlignTrace, i: int, j: int, k: int) -> Ask:
     if legacy:
         text = _("Each bin holds {gh} × {gw} sampling points at the centres of equal sub-cells, counted from 1 left to "
                  "right, then top to bottom; bins are counted from (0, 0) at the top left. Where does point {k} of bin "
-                 "({i}, {j}) lie? Give x (across) and y (down) in cells: cell (r, c) covers columns c to c + 1 and rows "
-                 "r to r + 1. (aligned is off.)")
+                 "({i}, {j}) lie? Give x (across) and y (down) in cells: cell (r, c) covers columns c to c + 1 "
+                 "and rows r to r + 1. (aligned is off.)")
         reason = _("x = {x}, y = {y}: the box's corner, plus {j} bins across and {i} down, plus the centre of the "
                    "point's sub-cell ({ix} of {gw} across, {iy} of {gh} down). The legacy rule reads the box half a "
                    "cell right and down: it starts at {px} + 0.5, {py} + 0.5.")
     else:
         text = _("Each bin holds {gh} × {gw} sampling points at the centres of equal sub-cells, counted from 1 left to "
                  "right, then top to bottom; bins are counted from (0, 0) at the top left. Where does point {k} of bin "
-                 "({i}, {j}) lie? Give x (across) and y (down) in cells: cell (r, c) covers columns c to c + 1 and rows "
-                 "r to r + 1.")
+                 "({i}, {j}) lie? Give x (across) and y (down) in cells: cell (r, c) covers columns c to c + 1 "
+                 "and rows r to r + 1.")
         reason = _("x = {x}, y = {y}: the box's corner, plus {j} bins across and {i} down, plus the centre of the "
                    "point's sub-cell ({ix} of {gw} across, {iy} of {gh} down).")
     return Ask(
@@ -112,9 +112,11 @@ def bilinear_asks(t: AlignTrace, i: int, j: int, k: int) -> tuple[Ask, Ask]:
         "weights",
         _("How much does each of the four cells {cells} count in the point's value? "
           "Give the bilinear weights (fractions that add up to 1).").format(cells=listed),
-        tuple(Field(n.replace(" ", "_"), _(n), "", w, WEIGHT_TOLERANCE, 0.0, 1.0) for n, (_r, _c, w) in zip(names, four)),
+        tuple(Field(n.replace(" ", "_"), _(n), "", w, WEIGHT_TOLERANCE, 0.0, 1.0)
+              for n, (_r, _c, w) in zip(names, four)),
         _("From the top-left centre the point is dx {dx} across and dy {dy} down: {formulas}.").format(
-            dx=about(dx), dy=about(dy), formulas=", ".join(f"{f} {about(w)}" for f, (_r, _c, w) in zip(formulas, four))),
+            dx=about(dx), dy=about(dy),
+            formulas=", ".join(f"{f} {about(w)}" for f, (_r, _c, w) in zip(formulas, four))),
         "bilinear",
         (i, j, k),
     )
