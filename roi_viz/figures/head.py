@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
+from ..language import N_, _
 from ..lesson.numbers import exact
 from ..picture import fonts
 from ..picture.spec import Drawing, Line, Panel, Rect, Stroke, Text
@@ -29,9 +30,10 @@ from .frame import PAD, TICK, Sheet, block, lines
 
 WIDTH, TEXT = 560.0, 13.0
 MAX_NAME = 24  # characters; longer ImageNet names are cut (the longest has 30), and cut again where px run short
-BANNER = "UNTRAINED: these scores mean nothing"
-AXIS_NAME = "probability (one scale for every RoI)"
-NONE = "No RoI to classify."
+# Stored for the catalog, translated where drawn (ImageNet's class names are the dataset's own, in English).
+BANNER = N_("UNTRAINED: these scores mean nothing")
+AXIS_NAME = N_("probability (one scale for every RoI)")
+NONE = N_("No RoI to classify.")
 NAME_SHARE = 0.45  # at most this share of the width for the class names: the bars keep the rest
 BAR_HEIGHT = 0.72  # of a row
 
@@ -58,15 +60,16 @@ class Scores:
 
 def heading(number: int, roi) -> str:
     x, y, w, h = roi
-    return f"RoI {number}: ({exact(x)}, {exact(y)}), {exact(w)}×{exact(h)} px"
+    return _("RoI {n}: ({x}, {y}), {w}×{h} px").format(n=number, x=exact(x), y=exact(y), w=exact(w), h=exact(h))
 
 
 def empty_note(s: Scores) -> str:
     """What the head read from empty bins ("" when none was empty)."""
     if s.empty == 0:
         return ""
-    return f"all {s.bins} bins empty: the head saw zeros" if s.empty == s.bins else \
-        f"{s.empty} of {s.bins} bins empty (zeros)"
+    if s.empty == s.bins:
+        return _("all {bins} bins empty: the head saw zeros").format(bins=s.bins)
+    return _("{empty} of {bins} bins empty (zeros)").format(empty=s.empty, bins=s.bins)
 
 
 def percent(p: float) -> str:
@@ -111,7 +114,7 @@ def describe_head(results: Sequence, pretrained: bool, *, numbers: Sequence[int]
     s = Sheet(width, text)
     t = text
     if not pretrained:  # the banner, centred on a row of its own
-        rows = fonts.wrap(BANNER, s.big, s.inner - 16, "bold")
+        rows = fonts.wrap(_(BANNER), s.big, s.inner - 16, "bold")
         w = max(fonts.width(r, s.big, "bold") for r in rows) + 16
         h = block(rows, s.big) + 8
         s.marks.append(Rect((width - w) / 2, s.y, w, h, fill=look.BADGE, stroke=Stroke("#000000", 1.5),
@@ -120,18 +123,18 @@ def describe_head(results: Sequence, pretrained: bool, *, numbers: Sequence[int]
                          kind="badge")
         s.y += h + 2 * PAD
     if not scores:
-        s.marks.append(Text(width / 2, s.y, NONE, s.big, anchor="middle", kind="title"))
+        s.marks.append(Text(width / 2, s.y, _(NONE), s.big, anchor="middle", kind="title"))
         s.y += fonts.height(s.big) + PAD
-        return s.done(alt or NONE)
+        return s.done(alt or _(NONE))
     top_n = max(len(r.top) for r in scores)
     # One scale for every RoI, so that a longer bar is a higher probability everywhere.
-    peak = max((p for r in scores for _, p in r.top), default=1.0)
+    peak = max((p for r in scores for __, p in r.top), default=1.0)
     xmax = min(1.0, peak * 1.3) if peak > 0 else 1.0
     # Columns, left to right: the class names (right-aligned), the bars, room for the widest percentage.
     name_room = s.inner * NAME_SHARE
-    names = [[short(n, t, name_room) for n, _ in r.top] for r in scores]
+    names = [[short(n, t, name_room) for n, __ in r.top] for r in scores]
     names_w = max((fonts.width(n, t) for row in names for n in row), default=0.0)
-    pct_w = max((fonts.width(percent(p), t) for r in scores for _, p in r.top), default=0.0)
+    pct_w = max((fonts.width(percent(p), t) for r in scores for __, p in r.top), default=0.0)
     bars_x = PAD + names_w + 8
     bars_w = width - PAD - pct_w - 6 - bars_x
     row_h = max(fonts.height(t) + 8, 20.0)
@@ -152,30 +155,32 @@ def describe_head(results: Sequence, pretrained: bool, *, numbers: Sequence[int]
         marks: list = []
         for row, ((name, p), shown) in enumerate(zip(r.top, row_names)):
             marks.append(Rect(0.0, row - BAR_HEIGHT / 2, min(p, xmax), BAR_HEIGHT,
-                              fill=look.BAR_FIRST if row == 0 else look.BAR, title=f"RoI {number}, {name}: {percent(p)}",
-                              kind="bar"))
+                              fill=look.BAR_FIRST if row == 0 else look.BAR,
+                              title=_("RoI {n}, {name}: {p}").format(n=number, name=name, p=percent(p)), kind="bar"))
         panel = Panel(bars_x, s.y, bars_w, h, (0.0, xmax), (-0.5, top_n - 0.5), tuple(marks))
         s.panels.append(panel)
         for row, ((name, p), shown) in enumerate(zip(r.top, row_names)):
-            _, py = panel.to_px(0.0, row)
-            px, _ = panel.to_px(min(p, xmax), row)
+            __, py = panel.to_px(0.0, row)
+            px, __ = panel.to_px(min(p, xmax), row)
             s.marks.append(Text(bars_x - 6, py, shown, t, anchor="end", baseline="middle", kind="class"))
             s.marks.append(Text(px + 4, py, percent(p), t, baseline="middle", kind="value"))
         bottom = s.y + h
         s.marks += [Line(((bars_x, s.y), (bars_x, bottom)), TICK, kind="axis"),
                     Line(((bars_x, bottom), (bars_x + bars_w, bottom)), TICK, kind="axis")]
         for v in ticks:
-            px, _ = panel.to_px(v, 0.0)
+            px, __ = panel.to_px(v, 0.0)
             s.marks.append(Line(((px, bottom), (px, bottom + 4)), TICK, kind="tick"))
             if last:
                 s.marks.append(Text(px, bottom + 5, percent(v), t, anchor="middle", kind="tick"))
         s.y = bottom + 4
         if last:
             s.y += 1 + fonts.height(t) + 2
-            half = fonts.width(AXIS_NAME, t) / 2  # centred under the bars, kept inside the drawing
+            axis = _(AXIS_NAME)
+            half = fonts.width(axis, t) / 2  # centred under the bars, kept inside the drawing
             mid = min(max(bars_x + bars_w / 2, PAD + half), width - PAD - half)
-            s.marks.append(Text(mid, s.y, AXIS_NAME, t, anchor="middle", colour="#333333", kind="axis name"))
+            s.marks.append(Text(mid, s.y, axis, t, anchor="middle", colour="#333333", kind="axis name"))
             s.y += fonts.height(t)
         s.gap(2 * PAD)
-    return s.done(alt or " ".join(f"{heading(n, r.roi)}: " + ", ".join(f"{c} {percent(p)}" for c, p in r.top) + "."
-                                  for n, r in zip(numbers, scores)))
+    return s.done(alt or " ".join(_("{heading}: {classes}.").format(
+        heading=heading(n, r.roi), classes=_(", ").join(f"{c} {percent(p)}" for c, p in r.top))
+        for n, r in zip(numbers, scores)))

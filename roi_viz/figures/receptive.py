@@ -13,7 +13,8 @@ effective field: encoded once, however many sizes the figure is described at), a
 :class:`roi_viz.study.receptive.Field` has) and numbers. Charts are in input pixels, x to the right, y down, a pixel
 ``(x, y)`` covering ``[x, x+1) x [y, y+1)``; pixel spans are ``(x0, y0, x1, y1)``, half-open and unclipped; cell
 spans ``(row0, row1, col0, col1)``. The view is widened past the image when a field is, and the area outside the
-image is hatched grey: the network sees zeros there. No painting library is imported here.
+image is hatched grey: the network sees zeros there. Every word is looked up in the catalog as the figure is
+described (:mod:`roi_viz.language`). No painting library is imported here.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field as dc_field
 import numpy as np
 from PIL import Image
 
+from ..language import N_, _
 from ..lesson.numbers import exact, pct
 from ..picture import fonts, scale
 from ..picture.spec import Drawing, Line, Photo, Rect, Text
@@ -30,7 +32,7 @@ from . import look
 from .frame import PAD, SWATCH_GAP, SWATCH_W, Entry, Sheet, block, lines
 
 WIDTH, TEXT = 560.0, 13.0
-XNAME, YNAME = "x (pixels of the model input)", "y (pixels)"
+XNAME, YNAME = N_("x (pixels of the model input)"), N_("y (pixels)")  # translated where drawn
 HEAT = "inferno"
 QUALITY = 90
 
@@ -124,7 +126,7 @@ def _under(size, view, photo: Photo, grid: int | None) -> list:
 
 def _chart(s: Sheet, view, marks) -> None:
     x0, y0, x1, y1 = view
-    s.chart((x0, x1), (y0, y1), marks, xname=XNAME, yname=YNAME)
+    s.chart((x0, x1), (y0, y1), marks, xname=_(XNAME), yname=_(YNAME))
 
 
 def _legend(s: Sheet, entries: list[Entry]) -> None:
@@ -144,26 +146,31 @@ def _legend(s: Sheet, entries: list[Entry]) -> None:
 def outside_words(span, W: int, H: int) -> str:
     """``"90 px left, 90 px top"``: how far a field reaches past the image, or ``""``."""
     left, top, right, bottom = max(-span[0], 0), max(-span[1], 0), max(span[2] - W, 0), max(span[3] - H, 0)
-    parts = [f"{v} px {side}" for v, side in ((left, "left"), (top, "top"), (right, "right"), (bottom, "bottom")) if v]
-    return ", ".join(parts)
+    sides = ((left, N_("{v} px left")), (top, N_("{v} px top")), (right, N_("{v} px right")),
+             (bottom, N_("{v} px bottom")))
+    return _(", ").join(_(words).format(v=v) for v, words in sides if v)
 
 
 def reach_words(roi, union) -> str:
     """``"reaching past the RoI by 98 px left, 90 px up, ..."``; a side where the union stops inside the RoI says so."""
     x, y, w, h = roi
-    sides = (("left", x - union[0]), ("up", y - union[1]), ("right", union[2] - (x + w)), ("down", union[3] - (y + h)))
-    past = [f"{exact(v)} px {side}" for side, v in sides if v > 0]
-    short = [f"{exact(-v)} px {side}" for side, v in sides if v < 0]
-    words = "reaching past the RoI by " + (", ".join(past) if past else "nothing")
+    sides = ((N_("{v} px left"), x - union[0]), (N_("{v} px up"), y - union[1]),
+             (N_("{v} px right"), union[2] - (x + w)), (N_("{v} px down"), union[3] - (y + h)))
+    past = _(", ").join(_(side).format(v=exact(v)) for side, v in sides if v > 0)
+    short = _(", ").join(_(side).format(v=exact(-v)) for side, v in sides if v < 0)
     if short:
-        words += "; short of it by " + ", ".join(short)
-    return words
+        words = (_("reaching past the RoI by {past}; short of it by {short}") if past else
+                 _("reaching past the RoI by nothing; short of it by {short}"))
+    else:
+        words = _("reaching past the RoI by {past}") if past else _("reaching past the RoI by nothing")
+    return words.format(past=past, short=short)
 
 
 # ------------------------------------------------------------------------ figures
 def cell_title(field, cell: tuple[int, int]) -> str:
     r, c = cell
-    return f"{field.layer}, cell (row {r}, col {c}): {field.stride} px patch, {field.size} px field"
+    return _("{layer}, cell (row {r}, col {c}): {stride} px patch, {size} px field").format(
+        layer=field.layer, r=r, c=c, stride=field.stride, size=field.size)
 
 
 def describe_cell_field(photo: bytes, size: tuple[int, int], field, cell: tuple[int, int], *, width: float = WIDTH,
@@ -179,29 +186,34 @@ def describe_cell_field(photo: bytes, size: tuple[int, int], field, cell: tuple[
     s = field.stride
     marks = _under(size, view, Photo(photo, "JPEG", 0.0, 0.0, float(W), float(H)), s)
     marks += [Rect(*_box(span), stroke=look.FIELD_STROKE, kind="field",
-                   title=f"its field: columns [{span[0]}, {span[2]}), rows [{span[1]}, {span[3]})"),
+                   title=_("its field: columns [{x0}, {x1}), rows [{y0}, {y1})").format(
+                       x0=span[0], x1=span[2], y0=span[1], y1=span[3])),
               Rect(*_box(patch), stroke=look.PATCH_STROKE, kind="patch",
-                   title=f"its patch: columns [{patch[0]}, {patch[2]}), rows [{patch[1]}, {patch[3]})")]
+                   title=_("its patch: columns [{x0}, {x1}), rows [{y0}, {y1})").format(
+                       x0=patch[0], x1=patch[2], y0=patch[1], y1=patch[3]))]
     out = outside_words(span, W, H)
-    entries = [Entry(f"the cell's patch on the grid: {s}×{s} px (the stride)", swatch="line",
+    entries = [Entry(_("the cell's patch on the grid: {s}×{s} px (the stride)").format(s=s), swatch="line",
                      stroke=look.PATCH_STROKE),
-               Entry(f"what the cell depends on: its {field.size}×{field.size} px field", swatch="line",
+               Entry(_("what the cell depends on: its {n}×{n} px field").format(n=field.size), swatch="line",
                      stroke=look.FIELD_STROKE)]
     if out:
-        entries.append(Entry.area(f"outside the image ({out}): the network sees zeros", look.PADDING))
+        entries.append(Entry.area(_("outside the image ({out}): the network sees zeros").format(out=out),
+                                  look.PADDING))
     sheet = Sheet(width, text)
     heading = cell_title(field, cell)
     sheet.title(heading)
     _chart(sheet, view, marks)
     _legend(sheet, entries)
-    return sheet.done(alt or f"{heading}." + (f" Its field reaches past the image: {out}." if out else ""))
+    told = _("{heading}. Its field reaches past the image: {out}.") if out else _("{heading}.")
+    return sheet.done(alt or told.format(heading=heading, out=out))
 
 
 def roi_title(cells, number: int | None = None) -> str:
-    name = f"RoI {number}" if number is not None else "The RoI"
-    if cells is None:
-        return f"{name}: its pooled output reads no cell at all"
-    return f"{name}: what its pooled output really sees"
+    if number is None:
+        return _("The RoI: its pooled output reads no cell at all") if cells is None else \
+            _("The RoI: what its pooled output really sees")
+    return (_("RoI {n}: its pooled output reads no cell at all") if cells is None else
+            _("RoI {n}: what its pooled output really sees")).format(n=number)
 
 
 def describe_roi_field(photo: bytes, size: tuple[int, int], field, roi, cells, number: int | None = None, *,
@@ -213,7 +225,6 @@ def describe_roi_field(photo: bytes, size: tuple[int, int], field, roi, cells, n
     union = field.block_span(cells) if cells is not None else None
     view = _view(size, [union] if union else [])
     x, y, w, h = roi
-    name = f"RoI {number}" if number is not None else "The RoI"
     marks = _under(size, view, Photo(photo, "JPEG", 0.0, 0.0, float(W), float(H)), None)
     entries = []
     if union is not None:
@@ -221,29 +232,33 @@ def describe_roi_field(photo: bytes, size: tuple[int, int], field, roi, cells, n
         read = (st * c0, st * r0, st * c1, st * r1)
         uw, uh = union[2] - union[0], union[3] - union[1]
         marks += [Rect(*_box(union), stroke=look.UNION_STROKE, kind="union",
-                       title=f"what they see: columns [{union[0]}, {union[2]}), rows [{union[1]}, {union[3]})"),
+                       title=_("what they see: columns [{x0}, {x1}), rows [{y0}, {y1})").format(
+                           x0=union[0], x1=union[2], y0=union[1], y1=union[3])),
                   Rect(*_box(read), stroke=look.READ_STROKE, kind="read",
-                       title=f"the cells read: rows {r0} to {r1 - 1}, columns {c0} to {c1 - 1}")]
-        entries += [Entry(f"the {r1 - r0} rows × {c1 - c0} columns of cells its pooled output reads", swatch="line",
-                          stroke=look.READ_STROKE),
-                    Entry(f"what they see: {uw}×{uh} px, {reach_words(roi, union)}", swatch="line",
-                          stroke=look.UNION_STROKE)]
-    box_words = f"{name} ({exact(x)}, {exact(y)}), {exact(w)}×{exact(h)} px"
+                       title=_("the cells read: rows {r0} to {r1}, columns {c0} to {c1}").format(
+                           r0=r0, r1=r1 - 1, c0=c0, c1=c1 - 1))]
+        entries += [Entry(_("the {rows} rows × {cols} columns of cells its pooled output reads").format(
+                              rows=r1 - r0, cols=c1 - c0), swatch="line", stroke=look.READ_STROKE),
+                    Entry(_("what they see: {w}×{h} px, {reach}").format(w=uw, h=uh, reach=reach_words(roi, union)),
+                          swatch="line", stroke=look.UNION_STROKE)]
+    box_words = (_("RoI {n} ({x}, {y}), {w}×{h} px") if number is not None else
+                 _("The RoI ({x}, {y}), {w}×{h} px")).format(n=number, x=exact(x), y=exact(y), w=exact(w), h=exact(h))
     marks.append(Rect(float(x), float(y), float(w), float(h), stroke=look.ROI_STROKE, kind="roi", title=box_words))
     entries.insert(0, Entry(box_words, swatch="line", stroke=look.ROI_STROKE))
     if union is not None and outside_words(union, W, H):
-        entries.append(Entry.area("outside the image: zeros", look.PADDING))
+        entries.append(Entry.area(_("outside the image: zeros"), look.PADDING))
     sheet = Sheet(width, text)
     heading = roi_title(cells, number)
     sheet.title(heading)
     _chart(sheet, view, marks)
     _legend(sheet, entries)
-    return sheet.done(alt or f"{heading}. " + " ".join(e.label for e in entries) + ".")
+    return sheet.done(alt or _("{heading}. {legend}.").format(heading=heading,
+                                                              legend=" ".join(e.label for e in entries)))
 
 
 def effective_title(field, cell: tuple[int, int]) -> str:
     r, c = cell
-    return f"What {field.layer} cell ({r}, {c}) really uses"
+    return _("What {layer} cell ({r}, {c}) really uses").format(layer=field.layer, r=r, c=c)
 
 
 def describe_effective(heat: HeatPhoto, size: tuple[int, int], field, cell: tuple[int, int], in_patch: float, *,
@@ -257,32 +272,35 @@ def describe_effective(heat: HeatPhoto, size: tuple[int, int], field, cell: tupl
     photo = Photo(heat.data, heat.fmt, float(bx0), float(by0), float(bx1 - bx0), float(by1 - by0))
     marks = _under(size, view, photo, None)
     marks += [Rect(*_box(span), stroke=look.FIELD_STROKE, kind="field",
-                   title=f"its field: columns [{span[0]}, {span[2]}), rows [{span[1]}, {span[3]})"),
+                   title=_("its field: columns [{x0}, {x1}), rows [{y0}, {y1})").format(
+                       x0=span[0], x1=span[2], y0=span[1], y1=span[3])),
               Rect(*_box(patch), stroke=look.PATCH_STROKE, kind="patch",
-                   title=f"its patch: {pct(in_patch)} of the gradient")]
+                   title=_("its patch: {share} of the gradient").format(share=pct(in_patch)))]
     sheet = Sheet(width, text)
     heading = effective_title(field, cell)
     sheet.title(heading)
     _chart(sheet, view, marks)
     _heat_scale(sheet, heat.peak)
-    _legend(sheet, [Entry(f"its {field.stride}×{field.stride} px patch: {pct(in_patch)} of the gradient",
+    _legend(sheet, [Entry(_("its {s}×{s} px patch: {share} of the gradient").format(s=field.stride,
+                                                                                    share=pct(in_patch)),
                           swatch="line", stroke=look.PATCH_STROKE),
-                    Entry(f"its {field.size}×{field.size} px field: all of it (zero outside)", swatch="line",
+                    Entry(_("its {n}×{n} px field: all of it (zero outside)").format(n=field.size), swatch="line",
                           stroke=look.FIELD_STROKE)])
-    return sheet.done(alt or f"{heading}: {pct(in_patch)} of the gradient inside its {field.stride}-pixel square.")
+    return sheet.done(alt or _("{heading}: {share} of the gradient inside its {s}-pixel square.").format(
+        heading=heading, share=pct(in_patch), s=field.stride))
 
 
 def _heat_scale(s: Sheet, peak: float) -> None:
     """The heat map's colour scale, left to right: 0, a quarter of the peak (half-way on a square-root scale), and
     the peak; only 0 when the cell depends on no pixel."""
     t = s.text
-    s.note("|gradient| (square-root scale):", colour="#000000", kind="scale name")
+    s.note(_("|gradient| (square-root scale):"), colour="#000000", kind="scale name")
     n = 24
     strip_h = 12.0
     s.marks += [Rect(PAD + k * s.inner / n, s.y, s.inner / n + 0.3, strip_h,
                      fill=scale.colour(HEAT, k / (n - 1), 0.0, 1.0), kind="scale") for k in range(n)]
     s.y += strip_h + 3
-    marks = [(0.0, "0", "start")] + ([(0.5, "¼ max", "middle"), (1.0, "max", "end")] if peak > 0 else [])
+    marks = [(0.0, "0", "start")] + ([(0.5, _("¼ max"), "middle"), (1.0, _("max"), "end")] if peak > 0 else [])
     for at, words, anchor in marks:
         x = PAD + at * s.inner
         s.marks.append(Text(x, s.y, words, t, anchor=anchor, kind="scale"))

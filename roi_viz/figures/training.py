@@ -21,6 +21,7 @@ import dataclasses
 
 import numpy as np
 
+from ..language import _, ngettext
 from ..lesson.numbers import num, pct, value as activation
 from ..lesson.shown import window
 from ..ops import geometry as g
@@ -28,7 +29,7 @@ from ..picture import fonts, scale
 from ..picture.spec import Drawing, Line, Panel, Point, Rect, Stroke, Text
 from . import look
 from .compare import DASHES, SHAPES, VALUE_GAP, nice_ticks
-from .frame import PAD, Entry, Sheet, block, cell_lines, channel_cells, lines
+from .frame import PAD, Entry, Sheet, block, cell_lines, channel_cells, channel_name, lines
 
 WIDTH, TEXT = 560.0, 13.0
 SAMPLE_STROKE = Stroke("#000000", 1.5)
@@ -68,9 +69,11 @@ def _spot(r: int, c: int, vertical, horizontal, sx: float, sy: float, w: float, 
 
 def map_title(bp, method) -> tuple[str, str]:
     i, j = bp.bin
-    return (f"{method.short}: bin ({i},{j}), channel {bp.channel} reaches {bp.reached} "
-            f"cell{'s' if bp.reached != 1 else ''}",
-            f"the RoI's {bp.touched} cells reached: {pct(bp.share_bin)}; by all bins: {pct(bp.share_all)}")
+    return (ngettext("{method}: bin ({i},{j}), channel {k} reaches {n} cell",
+                     "{method}: bin ({i},{j}), channel {k} reaches {n} cells", bp.reached).format(
+                method=_(method.short), i=i, j=j, k=bp.channel, n=bp.reached),
+            _("the RoI's {n} cells reached: {share}; by all bins: {all}").format(
+                n=bp.touched, share=pct(bp.share_bin), all=pct(bp.share_all)))
 
 
 def describe_gradient_map(scene, bp, method, *, width: float = WIDTH, text: float = TEXT,
@@ -83,10 +86,11 @@ def describe_gradient_map(scene, bp, method, *, width: float = WIDTH, text: floa
     top = float(grad.max()) if bp.reached else 1.0
     trace = scene.chosen
     i, j = bp.bin
-    marks: list = channel_cells(scene.features[bp.channel], win, alpha=0.2, name=f"channel {bp.channel}")
+    marks: list = channel_cells(scene.features[bp.channel], win, alpha=0.2, name=channel_name(bp.channel))
     nz = [(r, c) for r, c in zip(*np.nonzero(grad)) if r0 <= r < r1 and c0 <= c < c1]
     marks += [Rect(float(c), float(r), 1.0, 1.0, fill=scale.colour(look.GRADIENT_SCALE, grad[r, c], 0.0, top),
-                   title=f"row {r}, column {c}: gradient {activation(grad[r, c])}", kind="gradient") for r, c in nz]
+                   title=_("row {r}, column {c}: gradient {v}").format(r=r, c=c, v=activation(grad[r, c])),
+                   kind="gradient") for r, c in nz]
     marks += cell_lines(win, look.GRADIENT_CELL)
     vertical, horizontal = [], []  # every line a printed value must keep clear of, in cells
     if not hasattr(trace, "bins"):  # fractional bins: their edges, thin
@@ -99,7 +103,8 @@ def describe_gradient_map(scene, bp, method, *, width: float = WIDTH, text: floa
     box = _bin_box(trace, i, j)
     if box is not None:
         bx, by, bw, bh = box
-        marks.append(Rect(bx, by, bw, bh, stroke=look.FOLLOWED_BIN, kind="bin", title=f"bin ({i},{j})"))
+        marks.append(Rect(bx, by, bw, bh, stroke=look.FOLLOWED_BIN, kind="bin",
+                          title=_("bin ({i},{j})").format(i=i, j=j)))
         vertical += [(bx, by, by + bh), (bx + bw, by, by + bh)]
         horizontal += [(by, bx, bx + bw), (by + bh, bx, bx + bw)]
     points = hasattr(trace, "samples") and trace.points_per_bin
@@ -107,7 +112,9 @@ def describe_gradient_map(scene, bp, method, *, width: float = WIDTH, text: floa
         pts = trace.samples[i, j]
         size = 9.0 if len(pts) <= 64 else 6.0 if len(pts) <= 256 else 4.0
         marks += [Point(float(x), float(y), "circle", size, look.SAMPLE_FILL, SAMPLE_STROKE, kind="sample",
-                        title=f"a sampling point of bin ({i},{j}): column {num(x)}, row {num(y)}") for y, x in pts]
+                        title=_("a sampling point of bin ({i},{j}): column {x}, row {y}").format(i=i, j=j, x=num(x),
+                                                                                              y=num(y)))
+                  for y, x in pts]
     marks.append(Rect(*(float(v) for v in scene.pooled.projected), stroke=look.ROI_STROKE, kind="roi"))
 
     s = Sheet(width, text)
@@ -126,18 +133,18 @@ def describe_gradient_map(scene, bp, method, *, width: float = WIDTH, text: floa
                   for (x, y), t in zip(spots, texts)]
         s.panels[-1] = dataclasses.replace(panel, marks=panel.marks + tuple(values))
     elif nz:
-        s.note("The cells are too small to print every gradient clear of the bins' lines: on the page, a hover "
-               "over a cell gives its gradient.")
-    s.colour_bar(0.0, top, name=look.GRADIENT_SCALE, what="gradient on the cell")
-    entries = [Entry(f"bin ({i},{j})", stroke=look.FOLLOWED_BIN),
-               Entry("receives gradient", fill=scale.colour(look.GRADIENT_SCALE, 0.7, 0.0, 1.0),
+        s.note(_("The cells are too small to print every gradient clear of the bins' lines: on the page, a hover "
+                 "over a cell gives its gradient."))
+    s.colour_bar(0.0, top, name=look.GRADIENT_SCALE, what=_("gradient on the cell"))
+    entries = [Entry(_("bin ({i},{j})").format(i=i, j=j), stroke=look.FOLLOWED_BIN),
+               Entry(_("receives gradient"), fill=scale.colour(look.GRADIENT_SCALE, 0.7, 0.0, 1.0),
                      stroke=Stroke("#555555", 0.8)),
-               Entry("RoI as projected", swatch="line", stroke=look.ROI_STROKE)]
+               Entry(_("RoI as projected"), swatch="line", stroke=look.ROI_STROKE)]
     if points:
-        entries.append(Entry("its sampling points", swatch="circle", fill=look.SAMPLE_FILL, stroke=SAMPLE_STROKE))
+        entries.append(Entry(_("its sampling points"), swatch="circle", fill=look.SAMPLE_FILL, stroke=SAMPLE_STROKE))
     s.legend(entries)
     s.badge(scene.pretrained)
-    return s.done(alt or f"{head[0]}; {head[1]}.")
+    return s.done(alt or _("{first}; {second}.").format(first=head[0], second=head[1]))
 
 
 # ------------------------------------------------------------------------------------------ the box's derivative
@@ -187,7 +194,8 @@ def _runs(ys) -> list[list[int]]:
 
 def slide_title(bp, method) -> str:
     i, j = bp.bin
-    return f"{method.short}: bin ({i},{j}), channel {bp.channel}, while the RoI moves right"
+    return _("{method}: bin ({i},{j}), channel {k}, while the RoI moves right").format(
+        method=_(method.short), i=i, j=j, k=bp.channel)
 
 
 def describe_box_slide(scene, bp, method, *, width: float = WIDTH, text: float = TEXT,
@@ -207,11 +215,11 @@ def describe_box_slide(scene, bp, method, *, width: float = WIDTH, text: float =
     y = PAD + block(head, big) + PAD
 
     # The legend: the method's line and marker, then what the vertical lines mean (where there are any).
-    items = [("method", method.short)]
+    items = [("method", _(method.short))]
     if len(sl.jumps):
-        items.append(("jump", "jump: derivative undefined"))
+        items.append(("jump", _("jump: derivative undefined")))
     if len(sl.kinks):
-        items.append(("kink", "kink: a point crosses a cell centre"))
+        items.append(("kink", _("kink: a point crosses a cell centre")))
     sample, row_h = 34.0, max(fonts.height(text), 16.0) + 6
     x = PAD
     for what, label in items:
@@ -265,8 +273,9 @@ def describe_box_slide(scene, bp, method, *, width: float = WIDTH, text: float =
 
     every = max(len(xs) // 10, 1)
 
-    def plot(top: float, h: float, caption: str, ylo: float, yhi: float, ticks, labels, pieces, ys, what: str,
+    def plot(top: float, h: float, caption: str, ylo: float, yhi: float, ticks, labels, pieces, ys, hover: str,
              extra: list):
+        """A panel of ``ys`` against the slide; ``hover``: a marker's words, with {method}, {moved} and {v}."""
         marks.append(Text(PAD, top, caption, text, kind="axis"))
         ptop = top + fonts.height(text) + half + 2
         ypad = (yhi - ylo) * margin / (h - 2 * margin)
@@ -275,24 +284,26 @@ def describe_box_slide(scene, bp, method, *, width: float = WIDTH, text: float =
         inner += [Line(((first - xpad, t), (last + xpad, t)), Stroke("#dddddd", 1.0), kind="grid") for t in ticks]
         inner += [Line(((t, ylo - ypad), (t, yhi + ypad)), Stroke("#dddddd", 1.0), kind="grid") for t in xticks]
         inner += [Line(((float(at), ylo - ypad), (float(at), yhi + ypad)), look.JUMP_STROKE, kind="jump")
-                  for at, _ in sl.jumps]
+                  for at, __ in sl.jumps]
         inner += [Line(((float(at), ylo - ypad), (float(at), yhi + ypad)), look.KINK_STROKE, kind="kink")
                   for at in sl.kinks]
         inner += extra
         inner += [Line(pts, style, kind="curve") for pts in pieces if len(pts) > 1]
         inner += [Point(float(xs[k]), float(ys[k]), shape, 10.0, colour, edge, kind="marker",
-                        title=f"{method.short}, moved {num(float(xs[k]), 3)} cells: {what}{activation(float(ys[k]))}")
+                        title=hover.format(method=_(method.short), moved=num(float(xs[k]), 3),
+                                           v=activation(float(ys[k]))))
                   for k in range(0, len(xs), every) if np.isfinite(ys[k])]
         p = Panel(left, ptop, plot_w, h, (first - xpad, last + xpad), (yhi + ypad, ylo - ypad), tuple(inner))
         for t, lab in zip(ticks, labels):
-            _, py = p.to_px(0, t)
+            __, py = p.to_px(0, t)
             marks.append(Line(((left - 3, py), (left, py)), Stroke("#555555", 1.0), kind="tick"))
             marks.append(Text(left - 4, py, lab, text, anchor="end", baseline="middle", kind="tick"))
         return p, ptop + h
 
     h = width * 0.3
     pieces = _post(xs, values) if method.snaps_to_cells else _straight(xs, values)
-    top_panel, y = plot(y, h, "output value", vlo, vhi, top_ticks, top_labels, pieces, values, "", [])
+    top_panel, y = plot(y, h, _("output value"), vlo, vhi, top_ticks, top_labels, pieces, values,
+                        _("{method}, moved {moved} cells: {v}"), [])
     y += 6
     # Bilinear sampling gives a derivative constant between kinks: drawn as steps, not as slopes between samples
     # that straddle a kink. PrRoI's is continuous: drawn as a line.
@@ -300,21 +311,25 @@ def describe_box_slide(scene, bp, method, *, width: float = WIDTH, text: float =
     zero = [Line(((first - xpad, 0.0), (last + xpad, 0.0)), Stroke("#000000", 1.0), kind="zero")]
     # No number exists at a jump: an open circle on the axis, not a point of the curve.
     holes = [Point(float(at), 0.0, "circle", 14.0, look.UNDEFINED_FILL, look.UNDEFINED_STROKE, kind="undefined",
-                   title=f"moved {num(float(at), 3)} cells: the value jumps by {activation(float(step))}, "
-                         "the derivative does not exist") for at, step in sl.jumps]
-    bottom_panel, y = plot(y, h, "d value / d x (per pixel)", dlo, dhi, bot_ticks, bot_labels, pieces, deriv,
-                           "d value / d x ", zero)
+                   title=_("moved {moved} cells: the value jumps by {step}, the derivative does not exist").format(
+                       moved=num(float(at), 3), step=activation(float(step)))) for at, step in sl.jumps]
+    bottom_panel, y = plot(y, h, _("d value / d x (per pixel)"), dlo, dhi, bot_ticks, bot_labels, pieces, deriv,
+                           _("{method}, moved {moved} cells: d value / d x {v}"), zero)
     bottom_panel = dataclasses.replace(bottom_panel, marks=bottom_panel.marks + tuple(holes))
     for t, lab in zip(xticks, xlabels):
-        px, _ = bottom_panel.to_px(t, 0)
+        px, __ = bottom_panel.to_px(t, 0)
         marks.append(Text(px, y + 3, lab, text, anchor="middle", kind="tick"))
     y += 3 + fonts.height(text) + 4
-    xl = fonts.wrap(f"RoI moved right by (cells; 1 cell = {sl.stride:g} px)", text, width - 2 * PAD)
-    marks += lines(left + plot_w / 2, y, xl, text, "middle", kind="axis")
+    xl = fonts.wrap(_("RoI moved right by (cells; 1 cell = {stride} px)").format(stride=f"{sl.stride:g}"), text,
+                    width - 2 * PAD)
+    # Centred under the plots, but slid left where its widest row would pass the drawing's edge (a long caption,
+    # such as the Chinese one on a phone).
+    half = max(fonts.width(row, text) for row in xl) / 2
+    marks += lines(min(max(left + plot_w / 2, PAD + half), width - PAD - half), y, xl, text, "middle", kind="axis")
     y += block(xl, text) + PAD
     sheet = Sheet(width, text, y, marks, [top_panel, bottom_panel])
     sheet.badge(scene.pretrained)
     if alt is None:
-        alt = (f"{heading}: the output value (top) and its derivative by the box's x (bottom) against how far the box "
-               "has moved.")
+        alt = _("{heading}: the output value (top) and its derivative by the box's x (bottom) against how far the box "
+                "has moved.").format(heading=heading)
     return sheet.done(alt)
