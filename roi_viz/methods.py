@@ -32,7 +32,7 @@ from typing import Callable
 import numpy as np
 from PIL import Image
 
-from .language import N_  # the training view's record words are translated where shown
+from .language import N_, _  # the records' words are stored marked (N_) and translated where shown
 from .state.scene import Scene, clamp_focus, strongest_channel
 from .state.options import METHOD_NAMES
 from .state.settings import Settings
@@ -47,13 +47,13 @@ from .ops.roipool import roi_pool
 @dataclass(frozen=True)
 class Method:
     key: str  # "pool", "align", "warp", "prroi": in settings, links and the CLI
-    name: str  # "RoIAlign"
+    name: str  # "RoIAlign"; marked for the catalog (N_), shown with _(name)
     short: str  # in plot legends
     options: tuple[str, ...]  # the Settings fields that change its numbers
     style: tuple[str, str, str]  # colour, line style, marker: distinct without colour too
     op: Callable  # (feature_map, roi, settings) -> trace
-    label: Callable  # trace -> name with the settings that change its numbers
-    describe: Callable  # settings -> the method and its options, as a quiz question states them
+    label: Callable  # trace -> name with the settings that change its numbers, in the language in force
+    describe: Callable  # settings -> the method and its options, as a quiz question states them (language in force)
     plan: tuple[str, ...]  # its steps' keys, in order; roi_viz.walkthrough draws and tells each
     # What kind of method it is: the questions callers ask instead of its name.
     snaps_to_cells: bool = False  # rounds the box to whole cells first, so its output jumps as the box slides
@@ -77,7 +77,7 @@ class Method:
 
     def option_names(self) -> tuple[str, ...]:
         """The keywords its forward function takes besides the map, the box, the stride and the output size."""
-        return tuple(kw for kw, _ in self.forward_options)
+        return tuple(kw for kw, _field in self.forward_options)
 
     def run(self, feature_map, roi, settings: Settings):
         """This method on one RoI with the user's settings; returns its trace."""
@@ -122,28 +122,49 @@ def _prroi(fm, roi, s: Settings):
 
 
 # ------------------------------------------------------------------ how each is named
+# Each name lists the settings that change the method's numbers in brackets: a list of whole phrases, each
+# translated whole, which a translation puts in its own brackets and separators.
 def _ratio(t) -> str:
-    return "adaptive" if t.sampling_ratio <= 0 else str(t.sampling_ratio)
-
-
-def _rule(s: Settings) -> str:
-    return "the article's rule" if s.scheme == "article" else "Fast R-CNN's rule"
+    return _("adaptive") if t.sampling_ratio <= 0 else str(t.sampling_ratio)
 
 
 def _ratio_words(s: Settings) -> str:
-    return f"sampling ratio {s.sampling_ratio}" if s.sampling_ratio > 0 else "adaptive sampling ratio"
+    return (_("sampling ratio {n}").format(n=s.sampling_ratio) if s.sampling_ratio > 0
+            else _("adaptive sampling ratio"))
 
 
 def _aligned_words(s: Settings) -> str:
-    return "aligned: the −0.5 cell shift" if s.aligned else "legacy rule: no half-cell shift"
+    return _("aligned: the −0.5 cell shift") if s.aligned else _("legacy rule: no half-cell shift")
 
 
-_MEAN = {"avg": "the mean", "max": "the maximum"}
+_MEAN = {"avg": N_("the mean of the points"), "max": N_("the maximum of the points")}
+
+
+def _label_pool(t) -> str:
+    return _("RoI pooling (article rounding)") if t.scheme == "article" else _("RoI pooling (Fast R-CNN rounding)")
+
+
+def _label_align(t) -> str:
+    words = (_("RoIAlign ({mode}, ratio {ratio}, aligned)") if t.aligned else
+             _("RoIAlign ({mode}, ratio {ratio}, legacy)"))
+    return words.format(mode=t.mode, ratio=_ratio(t))
 
 
 def _describe_pool(s: Settings) -> str:
-    how = "every number rounded down" if s.scheme == "article" else "corners rounded to the nearest cell"
-    return f"RoI pooling ({_rule(s)}: {how})"
+    if s.scheme == "article":
+        return _("RoI pooling (the article's rule: every number rounded down)")
+    return _("RoI pooling (Fast R-CNN's rule: corners rounded to the nearest cell)")
+
+
+def _describe_align(s: Settings) -> str:
+    return _("RoIAlign ({aligned}; {ratio}; {mean})").format(aligned=_aligned_words(s), ratio=_ratio_words(s),
+                                                            mean=_(_MEAN[s.align_mode]))
+
+
+def _describe_warp(s: Settings) -> str:
+    words = (_("RoIWarp (snapped with the article's rule; {ratio}; {mean})") if s.scheme == "article" else
+             _("RoIWarp (snapped with Fast R-CNN's rule; {ratio}; {mean})"))
+    return words.format(ratio=_ratio_words(s), mean=_(_MEAN[s.warp_mode]))
 
 
 LEVEL_STEP = "level"  # on a feature pyramid: which level the box is pooled from, and why (roi_viz.walkthrough)
@@ -154,8 +175,7 @@ METHODS: dict[str, Method] = {
     m.key: m
     for m in (
         Method(
-            "pool", "RoI pooling", "RoI pooling", ("scheme",), ("#d62728", "-", "s"), _pool,
-            lambda t: f"RoI pooling ({'article' if t.scheme == 'article' else 'Fast R-CNN'} rounding)",
+            "pool", N_("RoI pooling"), "RoI pooling", ("scheme",), ("#d62728", "-", "s"), _pool, _label_pool,
             _describe_pool, POOL_PLAN, snaps_to_cells=True, whole_cell_bins=True,
             forward=roi_pool, forward_options=(("scheme", "scheme"),), batched="roi_pool",
             gradient_words=N_("only to the cell that won the max (the arg-max): the other cells of the bin were not "
@@ -163,9 +183,8 @@ METHODS: dict[str, Method] = {
             box_words=N_("Through RoI pooling it could not: the exact derivative is 0 between jumps."),
         ),
         Method(
-            "align", "RoIAlign", "RoIAlign", ("sampling_ratio", "aligned", "align_mode"), ("#1f77b4", "--", "o"),
-            _align, lambda t: f"RoIAlign ({t.mode}, ratio {_ratio(t)}, {'aligned' if t.aligned else 'legacy'})",
-            lambda s: f"RoIAlign ({_aligned_words(s)}; {_ratio_words(s)}; {_MEAN[s.align_mode]} of the points)",
+            "align", N_("RoIAlign"), "RoIAlign", ("sampling_ratio", "aligned", "align_mode"), ("#1f77b4", "--", "o"),
+            _align, _label_align, _describe_align,
             POINTS_PLAN, samples_points=True,
             forward=roi_align, forward_options=(("sampling_ratio", "sampling_ratio"), ("aligned", "aligned"),
                                                 ("mode", "align_mode")), batched="roi_align",
@@ -174,9 +193,8 @@ METHODS: dict[str, Method] = {
                       "and changes abruptly at the kinks."),
         ),
         Method(
-            "warp", "RoIWarp", "RoIWarp", ("scheme", "sampling_ratio", "warp_mode"), ("#9467bd", "-.", "^"), _warp,
-            lambda t: f"RoIWarp ({t.mode}, ratio {_ratio(t)})",
-            lambda s: f"RoIWarp (snapped with {_rule(s)}; {_ratio_words(s)}; {_MEAN[s.warp_mode]} of the points)",
+            "warp", N_("RoIWarp"), "RoIWarp", ("scheme", "sampling_ratio", "warp_mode"), ("#9467bd", "-.", "^"), _warp,
+            lambda t: _("RoIWarp ({mode}, ratio {ratio})").format(mode=t.mode, ratio=_ratio(t)), _describe_warp,
             ("image", "features", "quantize", "sampling", "bilinear", "combine", "output"),
             snaps_to_cells=True, samples_points=True,
             forward=roi_warp, forward_options=(("sampling_ratio", "sampling_ratio"), ("mode", "warp_mode"),
@@ -186,9 +204,9 @@ METHODS: dict[str, Method] = {
                       "lets the losses of its later stages reach the boxes an earlier stage regressed."),
         ),
         Method(
-            "prroi", "Precise RoI Pooling", "PrRoI", ("aligned",), ("#2ca02c", ":", "D"), _prroi,
-            lambda t: f"Precise RoI Pooling ({'aligned' if t.aligned else 'authors’ rule'})",
-            lambda s: f"Precise RoI Pooling ({_aligned_words(s)})",
+            "prroi", N_("Precise RoI Pooling"), "PrRoI", ("aligned",), ("#2ca02c", ":", "D"), _prroi,
+            lambda t: _("Precise RoI Pooling (aligned)") if t.aligned else _("Precise RoI Pooling (authors’ rule)"),
+            lambda s: _("Precise RoI Pooling ({aligned})").format(aligned=_aligned_words(s)),
             ("image", "features", "integrate", "output"), integrates=True,
             forward=prroi_pool, forward_options=(("aligned", "aligned"),),
             gradient_words=N_("to every cell the bin overlaps, in proportion to the overlap: its smooth weight map"),
@@ -270,9 +288,9 @@ def build_scene(
     rec = method(settings.method)
     rois = tuple(g.check_roi(r) for r in rois)
     if not rois:
-        raise ValueError("There is no RoI yet: draw one on the image.")
+        raise ValueError(_("There is no RoI yet: draw one on the image."))
     if not 0 <= active < len(rois):
-        raise ValueError(f"There is no RoI number {active + 1}.")
+        raise ValueError(_("There is no RoI number {n}.").format(n=active + 1))
     if settings.pyramid:
         settings = settings.at_box(rois[active])
         if not isinstance(features, np.ndarray):  # the whole pyramid (else the level's map, already picked)
@@ -283,7 +301,8 @@ def build_scene(
     if channel is None:
         channel = strongest_channel(features, g.touched_span(pooled.projected, pooled.map_size))
     if not 0 <= channel < features.shape[0]:
-        raise ValueError(f"The channel must be between 0 and {features.shape[0] - 1}; got {channel}.")
+        raise ValueError(_("The channel must be between 0 and {high}; got {channel}.").format(
+            high=features.shape[0] - 1, channel=channel))
     focus = clamp_focus(focus, pooled.output_size, getattr(result, "points_per_bin", 1))
     return Scene(image, rois, active, features, pooled, int(channel), settings.channel is None, settings, rec.name,
                  result, pretrained, focus)
@@ -308,9 +327,11 @@ def _psroi(fm, roi, s: Settings):
 
 
 register(Method(
-    PSROI, "Position-sensitive RoIAlign", "PS-RoI", ("sampling_ratio",), ("#8c6d31", "-..", "o"), _psroi,
-    lambda t: f"Position-sensitive RoIAlign (ratio {_ratio(t)}, {t.out_channels} × {t.groups} channels)",
-    lambda s: f"Position-sensitive RoIAlign (each bin averages its own group of channels; {_ratio_words(s)})",
+    PSROI, N_("Position-sensitive RoIAlign"), "PS-RoI", ("sampling_ratio",), ("#8c6d31", "-..", "o"), _psroi,
+    lambda t: _("Position-sensitive RoIAlign (ratio {ratio}, {c} × {g} channels)").format(
+        ratio=_ratio(t), c=t.out_channels, g=t.groups),
+    lambda s: _("Position-sensitive RoIAlign (each bin averages its own group of channels; {ratio})").format(
+        ratio=_ratio_words(s)),
     ("image", "features", "sampling", "bilinear", "groups", "output"), samples_points=True,
     position_sensitive=True,
 ))

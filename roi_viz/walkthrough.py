@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from .figures import detectors as ddt
 from .figures import sampling as dsa
 from .figures import steps as ds
+from .language import N_, _
 from .picture.spec import Drawing
 from .lesson import detector_words, sampling_words, words
 from .state.scene import Scene
@@ -44,12 +45,17 @@ FILE = dict(width=800.0, text=15.0)
 @dataclass(frozen=True)
 class Step:
     key: str
-    title: str
+    name: str  # its title in English, marked for the catalog (N_); :attr:`title` says it in the language in force
     describe: Callable[..., Drawing]  # (scene, *, width, text) -> the step's figure described
     words: Callable[[Scene], str]
     photo: bool = False  # mostly a photograph: a file of it is a JPEG, not a PNG
     picks: str = ""  # "bin" or "point": the close-up the student steers with pickers
     own_alt: bool = False  # its figure's own text alternative says what it shows (not the pooling's numbers)
+
+    @property
+    def title(self) -> str:
+        """The step's title in the language in force (looked up when shown, never at import)."""
+        return _(self.name)
 
     def figure(self, scene: Scene) -> Figure:
         """The step's figure painted by Matplotlib, for files (:data:`FILE` px wide)."""
@@ -67,20 +73,20 @@ def describe_level(scene: Scene, *, width: float = ddt.WIDTH, text: float = ddt.
 STEPS: dict[str, Step] = {
     s.key: s
     for s in (
-        Step("image", "Image and RoIs", ds.describe_image, words.step_image, photo=True),
-        Step(LEVEL_STEP, "Which level of the pyramid", describe_level, detector_words.step_level, own_alt=True),
-        Step("quantize", "Quantization", ds.describe_quantize, words.step_quantize),
-        Step("bins", "Split into bins", ds.describe_bins, words.step_bins),
-        Step("pool", "Max pooling", ds.describe_pool, words.step_pool),
-        Step("sampling", "Bins and sampling points", dsa.describe_sampling, sampling_words.step_sampling, picks="point"),
-        Step("bilinear", "One point, four cells", dsa.describe_bilinear, sampling_words.step_bilinear, picks="point"),
-        Step("combine", "One value per bin", dsa.describe_combine, sampling_words.step_combine),
-        Step("integrate", "Integrate each bin", dsa.describe_integrate, sampling_words.step_integrate, picks="bin"),
+        Step("image", N_("Image and RoIs"), ds.describe_image, words.step_image, photo=True),
+        Step(LEVEL_STEP, N_("Which level of the pyramid"), describe_level, detector_words.step_level, own_alt=True),
+        Step("quantize", N_("Quantization"), ds.describe_quantize, words.step_quantize),
+        Step("bins", N_("Split into bins"), ds.describe_bins, words.step_bins),
+        Step("pool", N_("Max pooling"), ds.describe_pool, words.step_pool),
+        Step("sampling", N_("Bins and sampling points"), dsa.describe_sampling, sampling_words.step_sampling, picks="point"),
+        Step("bilinear", N_("One point, four cells"), dsa.describe_bilinear, sampling_words.step_bilinear, picks="point"),
+        Step("combine", N_("One value per bin"), dsa.describe_combine, sampling_words.step_combine),
+        Step("integrate", N_("Integrate each bin"), dsa.describe_integrate, sampling_words.step_integrate, picks="bin"),
     )
 }
 # A step told otherwise on a feature pyramid, whatever the method (VGG16's words name its layer and its field).
 ON_PYRAMID: dict[str, Step] = {
-    "image": Step("image", "Image and RoIs", ds.describe_image, detector_words.step_image, photo=True),
+    "image": Step("image", N_("Image and RoIs"), ds.describe_image, detector_words.step_image, photo=True),
 }
 # A method's own version of a step, keyed by (method key, step key); filled by register().
 OWN: dict[tuple[str, str], Step] = {}
@@ -92,14 +98,14 @@ def _features(rec: Method) -> Step:
         text = words.step_features
     else:
         text = partial(words.step_features, note=words.snaps_first if rec.snaps_to_cells else words.keeps_fractions)
-    return Step("features", "Feature map and projection", ds.describe_features, text)
+    return Step("features", N_("Feature map and projection"), ds.describe_features, text)
 
 
 def _output(rec: Method) -> Step:
     """Whole-cell bins end on RoI pooling's output and its losses; the others on their own bins' coverage."""
     if rec.whole_cell_bins:
-        return Step("output", "Output and coverage", ds.describe_output, words.step_output)
-    return Step("output", "Output and coverage", dsa.describe_output, sampling_words.output_between_cells)
+        return Step("output", N_("Output and coverage"), ds.describe_output, words.step_output)
+    return Step("output", N_("Output and coverage"), dsa.describe_output, sampling_words.output_between_cells)
 
 
 _BY_TRAITS = {"features": _features, "output": _output}
@@ -136,8 +142,8 @@ from .lesson import psroi_words  # noqa: E402
 
 register(
     "psroi",
-    Step("sampling", "Bins and sampling points", dps.describe_sampling, psroi_words.step_sampling, picks="point"),
-    Step("bilinear", "One point, four cells", dps.describe_bilinear, psroi_words.step_bilinear, picks="point"),
-    Step("groups", "Each bin reads its own channel", dps.describe_groups, psroi_words.step_groups, own_alt=True),
-    Step("output", "Output and coverage", dps.describe_output, psroi_words.step_output),
+    Step("sampling", N_("Bins and sampling points"), dps.describe_sampling, psroi_words.step_sampling, picks="point"),
+    Step("bilinear", N_("One point, four cells"), dps.describe_bilinear, psroi_words.step_bilinear, picks="point"),
+    Step("groups", N_("Each bin reads its own channel"), dps.describe_groups, psroi_words.step_groups, own_alt=True),
+    Step("output", N_("Output and coverage"), dps.describe_output, psroi_words.step_output),
 )

@@ -10,6 +10,7 @@ import time
 
 import streamlit as st
 
+from roi_viz.language import N_, _
 from roi_viz.state import settings as presets
 from roi_viz.state.options import BY_FIELD, Option
 from roi_viz.state.settings import MAX_OUTPUT, Settings
@@ -81,25 +82,27 @@ def image() -> tuple[str, bytes, str]:
     """
     s, sb = session(), st.sidebar
     photo = s.photo
-    sb.header("1. Image")
-    sources = {"sample": "Sample photo", "upload": "Upload my own", "camera": "Take a photo"}
-    sb.radio("Source", list(sources), index=list(sources).index(photo.source), format_func=sources.get,
+    sb.header(_("1. Image"))
+    sources = {"sample": _("Sample photo"), "upload": _("Upload my own"), "camera": _("Take a photo")}
+    sb.radio(_("Source"), list(sources), index=list(sources).index(photo.source), format_func=sources.get,
              horizontal=True, **bound("source", lambda v: setattr(photo, "source", v)))
     if photo.source in ("upload", "camera"):
         if photo.source == "upload":
-            up = sb.file_uploader(f"PNG, JPEG, WebP, BMP, TIFF or GIF, up to {images.MAX_FILE_MB} MB",
+            up = sb.file_uploader(_("PNG, JPEG, WebP, BMP, TIFF or GIF, up to {mb} MB").format(mb=images.MAX_FILE_MB),
                                   type=list(images.UPLOAD_TYPES), key="upload", max_upload_size=images.MAX_FILE_MB)
         else:
-            up = sb.camera_input("Take a photo of today's example: it goes into the link like an upload", key="camera")
+            up = sb.camera_input(_("Take a photo of today's example: it goes into the link like an upload"),
+                                 key="camera")
         if up is not None:
-            take(photo, "the photo taken" if photo.source == "camera" else up.name, up.getvalue())
+            take(photo, _("the photo taken") if photo.source == "camera" else up.name, up.getvalue())
         elif photo.upload is not None and photo.from_link:
-            say("The photo this link carries is shown; choose a file or take a photo to use your own instead.",
+            say(_("The photo this link carries is shown; choose a file or take a photo to use your own instead."),
                 "info", sb)
         elif photo.upload is not None:  # the uploader forgets its file when the sample was shown meanwhile
-            say(f"Your photo “{photo.upload[0]}” is kept for this session; "
-                + ("choose another file to replace it." if photo.source == "upload" else "take another to replace it."),
-                "info", sb)
+            kept = (_("Your photo “{name}” is kept for this session; choose another file to replace it.")
+                    if photo.source == "upload" else
+                    _("Your photo “{name}” is kept for this session; take another to replace it."))
+            say(kept.format(name=photo.upload[0]), "info", sb)
         if photo.upload is not None:
             name, data = photo.upload
             key = "upload:" + (photo.stored or hashlib.sha256(data).hexdigest())
@@ -113,14 +116,15 @@ def image() -> tuple[str, bytes, str]:
             if photo.stored and time.monotonic() - photo.refreshed > REFRESH_S:
                 refresh_stored(photo)
             return key, data, name
-        sb.info("No file yet: the sample photo is shown until you upload one." if photo.source == "upload" else
-                "No photo yet: the sample photo is shown until you take one.")
+        sb.info(_("No file yet: the sample photo is shown until you upload one.") if photo.source == "upload" else
+                _("No photo yet: the sample photo is shown until you take one."))
     by_name = {x.name: x for x in samples.list_samples()}
     names = list(by_name)
-    sb.selectbox("Sample", names, index=names.index(photo.sample) if photo.sample in names else 0,
+    sb.selectbox(_("Sample"), names, index=names.index(photo.sample) if photo.sample in names else 0,
                  format_func=lambda n: by_name[n].title, **bound("sample", lambda v: setattr(photo, "sample", v)))
     chosen = by_name.get(photo.sample, next(iter(by_name.values())))
-    sb.caption(f"{chosen.title}. {chosen.source}. Licence: {chosen.licence}.")
+    sb.caption(_("{title}. {source}. Licence: {licence}.").format(title=chosen.title, source=chosen.source,
+                                                                     licence=chosen.licence))
     return "sample:" + chosen.name, cache.sample_bytes(chosen.name), chosen.title
 
 
@@ -136,8 +140,8 @@ def refresh_stored(photo) -> None:
         cache.uploads_store().refresh(photo.stored, photo.upload[1])
     except uploads.StoreError as exc:  # removed to make room, and the disk is full now: shown, but not kept
         photo.stored = ""
-        photo.not_kept = (f"The photo is shown, but the server could no longer keep it ({exc}), so a link cannot "
-                          "carry it: the link opens the sample photo with the same boxes.")
+        photo.not_kept = _("The photo is shown, but the server could no longer keep it ({why}), so a link cannot "
+                           "carry it: the link opens the sample photo with the same boxes.").format(why=exc)
 
 
 def take(photo, name: str, data: bytes) -> None:
@@ -160,17 +164,19 @@ def take(photo, name: str, data: bytes) -> None:
     try:
         cache.uploads_store().save(kept)
     except uploads.StoreError as exc:
-        photo.not_kept = (f"Your photo is shown, but the server could not keep it ({exc}), so a link cannot carry "
-                          "it: the link opens the sample photo with the same boxes.")
+        photo.not_kept = _("Your photo is shown, but the server could not keep it ({why}), so a link cannot carry "
+                           "it: the link opens the sample photo with the same boxes.").format(why=exc)
     else:
         photo.stored, photo.refreshed = kept.name, time.monotonic()
     photo.upload = (name, kept.png)
 
 
-# The sidebar's sections: which declared options each holds, in order (roi_viz.state.options).
-SECTIONS = {"2. Network": ("network", "input_size", "shape", "layer"),
-            "3. Method": ("method", "scheme", "sampling_ratio", "align_mode", "warp_mode", "aligned", "output_size"),
-            "4. Channel shown": ("channel", "mean_view")}
+# The sidebar's sections: which declared options each holds, in order (roi_viz.state.options); the headings are
+# marked for the catalog and translated where drawn.
+METHOD_SECTION = N_("3. Method")
+SECTIONS = {N_("2. Network"): ("network", "input_size", "shape", "layer"),
+            METHOD_SECTION: ("method", "scheme", "sampling_ratio", "align_mode", "warp_mode", "aligned", "output_size"),
+            N_("4. Channel shown"): ("channel", "mean_view")}
 # Options whose change does more than set the field.
 WRITERS = {"method": set_method, "network": set_network, "shape": set_shape}
 
@@ -186,32 +192,33 @@ def option(o: Option, reads) -> None:
         s.set(**{field: v})
 
     put = WRITERS.get(o.field, write)
+    label, help_ = o.shown_label(), o.shown_help()
     if o.kind == "size":
-        sb.select_slider(o.label, list(images.INPUT_SIZES), value=value, help=o.help,
+        sb.select_slider(label, list(images.INPUT_SIZES), value=value, help=help_,
                          **bound(o.field, lambda v: put(int(v))))
     elif o.kind == "choice":
         words = o.choices()
         keys = list(words)
         if o.control == "selectbox":
-            sb.selectbox(o.label, keys, index=keys.index(value), format_func=words.get, help=o.help, **bound(o.field, put))
+            sb.selectbox(label, keys, index=keys.index(value), format_func=words.get, help=help_, **bound(o.field, put))
         else:
-            sb.radio(o.label, keys, index=keys.index(value), format_func=words.get, help=o.help,
+            sb.radio(label, keys, index=keys.index(value), format_func=words.get, help=help_,
                      horizontal=o.control == "radio-row", **bound(o.field, put))
     elif o.kind == "whole":
-        sb.number_input(o.label, o.low, o.high, value=value, step=1, help=o.help, **bound(o.field, lambda v: put(int(v))))
+        sb.number_input(label, o.low, o.high, value=value, step=1, help=help_, **bound(o.field, lambda v: put(int(v))))
     elif o.kind == "flag":
-        sb.toggle(o.label, value=value, help=o.help, **bound(o.field, lambda v: put(bool(v))))
+        sb.toggle(label, value=value, help=help_, **bound(o.field, lambda v: put(bool(v))))
     elif o.kind == "output":
         c1, c2 = sb.columns(2)
-        c1.number_input("Output rows", 1, MAX_OUTPUT, value=value[0], step=1,
+        c1.number_input(_("Output rows"), 1, MAX_OUTPUT, value=value[0], step=1,
                         **bound("out_h", lambda v: put((int(v), s.settings.output_size[1]))))
-        c2.number_input("Output columns", 1, MAX_OUTPUT, value=value[1], step=1,
+        c2.number_input(_("Output columns"), 1, MAX_OUTPUT, value=value[1], step=1,
                         **bound("out_w", lambda v: put((s.settings.output_size[0], int(v)))))
     elif o.kind == "channel":
-        auto = sb.toggle("Strongest channel inside the RoI", value=value is None,
+        auto = sb.toggle(_("Strongest channel inside the RoI"), value=value is None,
                          **bound("chan_auto", lambda v: put(None if v else 0)))
         if not auto:
-            sb.number_input(o.label, 0, s.settings.channels - 1, value=value or 0, step=1, help=o.help,
+            sb.number_input(label, 0, s.settings.channels - 1, value=value or 0, step=1, help=help_,
                             **bound(o.field, lambda v: put(int(v))))
 
 
@@ -224,30 +231,31 @@ def settings() -> Settings:
 
     s, sb = session(), st.sidebar
     for title, fields in SECTIONS.items():
-        sb.header(title)
+        sb.header(_(title))
         reads = METHODS[s.settings.method].options
         for field in fields:
             option(BY_FIELD[field], reads)
-        if title == "3. Method":
+        if title == METHOD_SECTION:
             presets_buttons()
     return s.settings
 
 
 def presets_buttons() -> None:
     sb = st.sidebar
-    sb.button("↺ Article example", width="stretch", on_click=apply_preset,
+    sb.button(_("↺ Article example"), width="stretch", on_click=apply_preset,
               args=(presets.ARTICLE, [samples.ARTICLE_ROI],
-                    "The article's example is loaded: RoI (296, 192, 200, 145) on a 512 × 512 input."),
-              help="512 × 512 input, pool5 (stride 32), RoI (296, 192, 200, 145), RoI pooling to 3 × 3, rounded down.")
-    sb.button("Fast R-CNN paper setting", width="stretch", on_click=apply_preset,
+                    _("The article's example is loaded: RoI (296, 192, 200, 145) on a 512 × 512 input.")),
+              help=_("512 × 512 input, pool5 (stride 32), RoI (296, 192, 200, 145), RoI pooling to 3 × 3, rounded "
+                     "down."))
+    sb.button(_("Fast R-CNN paper setting"), width="stretch", on_click=apply_preset,
               args=(presets.FAST_RCNN, None,
-                    "Fast R-CNN paper setting: VGG16 cut after conv5_3 and its ReLU (stride 16), RoI pooling to "
-                    "7 × 7 with the rounding of Fast R-CNN's code, the photo's proportions kept. The paper scaled "
-                    "the shorter side to 600 pixels (the longer at most 1,000); the input size here stays as it was: "
-                    "choose 576, one of the paper's multi-scale sizes, to come close. The RoIs stay."),
-              help="conv5_3 + ReLU (stride 16), RoI pooling to 7 × 7 with the rounding of Fast R-CNN's code, "
-                   "proportions kept. The paper's scale: shorter side 600 pixels, longer at most 1,000 (576, one of "
-                   "its multi-scale sizes, is offered under Model input size).")
+                    _("Fast R-CNN paper setting: VGG16 cut after conv5_3 and its ReLU (stride 16), RoI pooling to "
+                      "7 × 7 with the rounding of Fast R-CNN's code, the photo's proportions kept. The paper scaled "
+                      "the shorter side to 600 pixels (the longer at most 1,000); the input size here stays as it "
+                      "was: choose 576, one of the paper's multi-scale sizes, to come close. The RoIs stay.")),
+              help=_("conv5_3 + ReLU (stride 16), RoI pooling to 7 × 7 with the rounding of Fast R-CNN's code, "
+                     "proportions kept. The paper's scale: shorter side 600 pixels, longer at most 1,000 (576, one "
+                     "of its multi-scale sizes, is offered under Model input size)."))
 
 
 def network_status(settings: Settings) -> None:
@@ -256,17 +264,18 @@ def network_status(settings: Settings) -> None:
         return pyramid_status(settings)
     net = loading.backbone()
     if not net.pretrained:
-        st.warning("**Untrained VGG16:** no ImageNet weights. Every number is exact, but the activations mean "
-                   "nothing (details in the sidebar).")
+        st.warning(_("**Untrained VGG16:** no ImageNet weights. Every number is exact, but the activations mean "
+                     "nothing (details in the sidebar)."))
     sb = st.sidebar
-    sb.caption(f"{settings.layer_label} · weights: "
-               f"{'ImageNet, from ' + net.weights_source if net.pretrained else 'none (untrained)'} · {net.device_name}")
+    weights = (_("{layer} · weights: ImageNet, from {source} · {device}") if net.pretrained else
+               _("{layer} · weights: none (untrained) · {device}"))
+    sb.caption(weights.format(layer=_(settings.layer_label), source=net.weights_source, device=net.device_name))
     if not net.pretrained:
-        with sb.expander("Untrained VGG16: why, and how to use the real weights"):
-            st.markdown(
+        with sb.expander(_("Untrained VGG16: why, and how to use the real weights")):
+            st.markdown(_(
                 "The features come from an untrained network with a fixed seed. To use the real weights, run "
                 "`python -m roi_viz download-weights` once with internet, or set `ROI_VIZ_WEIGHTS` to a weights "
-                "file; then restart the app (it loads the network once, when it starts).")
+                "file; then restart the app (it loads the network once, when it starts)."))
             st.text("\n".join(f"- {problem}" for problem in net.problems))  # paths from the environment: plain
     elif net.problems:
         say("\n".join(net.problems), "info", sb)
@@ -276,19 +285,19 @@ def pyramid_status(settings: Settings) -> None:
     """As :func:`network_status`, for ResNet-50-FPN: its COCO weights, or the labelled untrained fallback."""
     net = cache.fpn_backbone()
     if not net.pretrained:
-        st.warning("**Untrained ResNet-50-FPN:** no COCO weights. Every number is exact, but the activations mean "
-                   "nothing (details in the sidebar).")
+        st.warning(_("**Untrained ResNet-50-FPN:** no COCO weights. Every number is exact, but the activations "
+                     "mean nothing (details in the sidebar)."))
     sb = st.sidebar
-    sb.caption(f"{settings.layer_label} · weights: "
-               f"{'COCO (Faster R-CNN), from ' + net.weights_source if net.pretrained else 'none (untrained)'} · "
-               f"{net.device_name}")
+    weights = (_("{layer} · weights: COCO (Faster R-CNN), from {source} · {device}") if net.pretrained else
+               _("{layer} · weights: none (untrained) · {device}"))
+    sb.caption(weights.format(layer=_(settings.layer_label), source=net.weights_source, device=net.device_name))
     if not net.pretrained:
-        with sb.expander("Untrained ResNet-50-FPN: why, and how to use the real weights"):
-            st.markdown(
+        with sb.expander(_("Untrained ResNet-50-FPN: why, and how to use the real weights")):
+            st.markdown(_(
                 "The features come from an untrained network with a fixed seed. To use the real weights (the COCO "
                 "weights of torchvision's Faster R-CNN), run `python -m roi_viz download-weights --network "
                 "resnet50_fpn` once with internet, or set `ROI_VIZ_FPN_WEIGHTS` to a weights file; then restart the "
-                "app (it loads the network once).")
+                "app (it loads the network once)."))
             st.text("\n".join(f"- {problem}" for problem in net.problems))  # paths from the environment: plain
     elif net.problems:
         say("\n".join(net.problems), "info", sb)

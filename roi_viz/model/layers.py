@@ -19,13 +19,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..language import N_  # the labels are stored in English and translated where shown
+
 
 @dataclass(frozen=True)
 class Layer:
     name: str
     end: int  # VGG16: the map is ``features[:end](image)``; a pyramid level: its index, finest first
     stride: int  # input pixels per cell
-    label: str
+    label: str  # marked for the catalog; shown with _(label)
     channels: int = 512  # every stage of VGG16 after conv4 has 512
 
 
@@ -33,7 +35,7 @@ class Layer:
 class Network:
     key: str  # "vgg16", "resnet50_fpn": in settings, links and the CLI
     name: str  # "VGG16"
-    label: str  # the sidebar's words for it
+    label: str  # the sidebar's words for it, marked for the catalog; shown with _(label)
     layers: tuple[str, ...]  # its maps, keys of LAYERS (a pyramid's finest first)
     pyramid: bool = False  # several maps, the level picked by the box's size
 
@@ -43,16 +45,20 @@ class Network:
 
 
 LAYERS = {
-    "pool5": Layer("pool5", 31, 32, "VGG16 up to pool5 (stride 32)"),
-    "conv5_3": Layer("conv5_3", 30, 16, "VGG16 up to conv5_3 + ReLU (stride 16)"),
-    **{f"P{k}": Layer(f"P{k}", k - 2, 2 ** k, f"ResNet-50-FPN level P{k} (stride {2 ** k})", 256) for k in (2, 3, 4, 5)},
+    "pool5": Layer("pool5", 31, 32, N_("VGG16 up to pool5 (stride 32)")),
+    "conv5_3": Layer("conv5_3", 30, 16, N_("VGG16 up to conv5_3 + ReLU (stride 16)")),
+    # Each level's label written whole (not made from a template), so the catalog holds each sentence.
+    "P2": Layer("P2", 0, 4, N_("ResNet-50-FPN level P2 (stride 4)"), 256),
+    "P3": Layer("P3", 1, 8, N_("ResNet-50-FPN level P3 (stride 8)"), 256),
+    "P4": Layer("P4", 2, 16, N_("ResNet-50-FPN level P4 (stride 16)"), 256),
+    "P5": Layer("P5", 3, 32, N_("ResNet-50-FPN level P5 (stride 32)"), 256),
 }
 
 NETWORKS = {
     n.key: n
     for n in (
-        Network("vgg16", "VGG16", "VGG16 (one map: pool5 or conv5_3)", ("pool5", "conv5_3")),
-        Network("resnet50_fpn", "ResNet-50-FPN", "ResNet-50 with a feature pyramid (P2–P5, level by the box's size)",
+        Network("vgg16", "VGG16", N_("VGG16 (one map: pool5 or conv5_3)"), ("pool5", "conv5_3")),
+        Network("resnet50_fpn", "ResNet-50-FPN", N_("ResNet-50 with a feature pyramid (P2–P5, level by the box's size)"),
                 ("P2", "P3", "P4", "P5"), pyramid=True),
     )
 }

@@ -179,56 +179,61 @@ def _modes() -> dict[str, str]:
 
 OPTIONS: tuple[Option, ...] = (
     # First: the layer and the channel are read against it.
-    Option("network", "Network",
-           "VGG16 gives one map (pool5 or conv5_3), as the article and Fast R-CNN. ResNet-50 with a feature pyramid "
-           "(torchvision's Faster R-CNN backbone) gives four, P2 to P5 at strides 4, 8, 16 and 32, and each box is "
-           "pooled from the level its size picks: √(w·h) = 224 px goes to P4, each halving one level finer.",
-           "net", "--network", "Network", "choice", lambda: {k: _(v.label) for k, v in NETWORKS.items()}),
-    Option("input_size", "Model input size (pixels)",
-           "The side of the square the image is resized to, or, with its proportions kept, its shorter side. "
-           "Fast R-CNN's paper used 600 (the longer side at most 1,000); sizes here are multiples of 32, and 576 is "
-           "one of the paper's multi-scale sizes (480, 576, 688, 864, 1200).",
-           "size", "--size", "Input size", "size"),
-    Option("shape", "Input shape",
-           "The article squashes every photo into a 512 × 512 square. Fast R-CNN keeps the photo's proportions and "
-           "scales its shorter side (to 600 pixels in its paper), so the feature map is not square either. An upload starts with its "
-           "proportions kept.",
-           "shape", "--shape", "Input shape", "choice",
-           lambda: {"square": _("Square, S × S (the article)"), "aspect": _("Proportions kept, shorter side S (Fast R-CNN)")}),
-    Option("layer", "Feature layer", "Where VGG16 is cut: pool5 (stride 32) or conv5_3 and its ReLU (stride 16).",
-           "layer", "--layer", "Layer", "choice", lambda: {k: _(LAYERS[k].label) for k in VGG_LAYERS}, control="selectbox",
-           networks=("vgg16",)),
-    Option("method", "How the RoI becomes a fixed-size tensor", "The method the walkthrough follows.",
-           "method", "--method", "Method", "choice", _methods),
-    Option("scheme", "Rounding rule",
-           "The article floors x, y, w and h separately and drops what the split leaves over. Fast R-CNN's code "
-           "rounds the corners to the nearest cell, keeps the end cell (Caffe's pixel boxes count both ends: the "
-           "+1), and lets bins overlap.",
-           "rule", "--scheme", "Rounding", "choice",
-           lambda: {"article": _("the article's: round everything down"), "fastrcnn": _("Fast R-CNN's code (torchvision)")},
+    Option("network", N_("Network"),
+           N_("VGG16 gives one map (pool5 or conv5_3), as the article and Fast R-CNN. ResNet-50 with a feature "
+              "pyramid (torchvision's Faster R-CNN backbone) gives four, P2 to P5 at strides 4, 8, 16 and 32, and "
+              "each box is pooled from the level its size picks: √(w·h) = 224 px goes to P4, each halving one level "
+              "finer."),
+           "net", "--network", N_("Network"), "choice", lambda: {k: _(v.label) for k, v in NETWORKS.items()}),
+    Option("input_size", N_("Model input size (pixels)"),
+           N_("The side of the square the image is resized to, or, with its proportions kept, its shorter side. "
+              "Fast R-CNN's paper used 600 (the longer side at most 1,000); sizes here are multiples of 32, and 576 "
+              "is one of the paper's multi-scale sizes (480, 576, 688, 864, 1200)."),
+           "size", "--size", N_("Input size"), "size"),
+    Option("shape", N_("Input shape"),
+           N_("The article squashes every photo into a 512 × 512 square. Fast R-CNN keeps the photo's proportions "
+              "and scales its shorter side (to 600 pixels in its paper), so the feature map is not square either. An "
+              "upload starts with its proportions kept."),
+           "shape", "--shape", N_("Input shape"), "choice",
+           lambda: {"square": _("Square, S × S (the article)"),
+                    "aspect": _("Proportions kept, shorter side S (Fast R-CNN)")}),
+    Option("layer", N_("Feature layer"),
+           N_("Where VGG16 is cut: pool5 (stride 32) or conv5_3 and its ReLU (stride 16)."),
+           "layer", "--layer", N_("Layer"), "choice", lambda: {k: _(LAYERS[k].label) for k in VGG_LAYERS},
+           control="selectbox", networks=("vgg16",)),
+    Option("method", N_("How the RoI becomes a fixed-size tensor"), N_("The method the walkthrough follows."),
+           "method", "--method", N_("Method"), "choice", _methods),
+    Option("scheme", N_("Rounding rule"),
+           N_("The article floors x, y, w and h separately and drops what the split leaves over. Fast R-CNN's code "
+              "rounds the corners to the nearest cell, keeps the end cell (Caffe's pixel boxes count both ends: the "
+              "+1), and lets bins overlap."),
+           "rule", "--scheme", N_("Rounding"), "choice",
+           lambda: {"article": _("the article's: round everything down"),
+                    "fastrcnn": _("Fast R-CNN's code (torchvision)")},
            per_method=True),
-    Option("sampling_ratio", "Sampling ratio (points per bin per axis; 0 = adaptive)",
-           "Adaptive (0 here) picks ⌈bin size⌉ points per axis, about one per cell. torchvision's roi_align defaults "
-           "to adaptive (sampling_ratio=-1); its Faster and Mask R-CNN use 2 (through MultiScaleRoIAlign); "
-           "detectron2 defaults to 0, adaptive. This page starts at 2.",
-           "ratio", "--sampling-ratio", "Sampling ratio", "whole", low=0, high=MAX_RATIO, per_method=True),
-    Option("align_mode", "One value per bin", "RoIAlign: the mean (torchvision) or the maximum of a bin's points.",
-           "align_mode", "--align-mode", "Per bin", "choice", _modes,
-           per_method=True, control="radio-row"),
-    Option("warp_mode", "One value per bin", "RoIWarp: the mean or the maximum (the paper's) of a bin's points.",
-           "warp_mode", "--warp-mode", "Per bin", "choice", _modes,
-           per_method=True, control="radio-row"),
-    Option("aligned", "Aligned (−0.5 cell shift)",
-           "On: points and bins sit exactly on the RoI (torchvision's aligned=True; detectron2's ROIAlignV2). Off: "
-           "the legacy rule, which reads the map half a cell off: torchvision's roi_align default, kept by its "
-           "Faster and Mask R-CNN, and the rule of PrRoI's authors' code (PrRoI is not in torchvision).",
-           "aligned", "--aligned", "Half-cell shift", "flag", per_method=True),
-    Option("output_size", "Output size", "Rows × columns of the output, each from 1 to 14.",
-           "out", "--output", "Output", "output"),
-    Option("channel", "Channel", "The channel shown; by default the strongest inside the RoI.",
-           "channel", "--channel", "Channel", "channel"),
-    Option("mean_view", "Step 2: mean over all channels", "Step 2 shows the mean of all channels instead of one.",
-           "mean", "--mean", "Step 2 shows", "flag"),
+    Option("sampling_ratio", N_("Sampling ratio (points per bin per axis; 0 = adaptive)"),
+           N_("Adaptive (0 here) picks ⌈bin size⌉ points per axis, about one per cell. torchvision's roi_align "
+              "defaults to adaptive (sampling_ratio=-1); its Faster and Mask R-CNN use 2 (through "
+              "MultiScaleRoIAlign); detectron2 defaults to 0, adaptive. This page starts at 2."),
+           "ratio", "--sampling-ratio", N_("Sampling ratio"), "whole", low=0, high=MAX_RATIO, per_method=True),
+    Option("align_mode", N_("One value per bin"),
+           N_("RoIAlign: the mean (torchvision) or the maximum of a bin's points."),
+           "align_mode", "--align-mode", N_("Per bin"), "choice", _modes, per_method=True, control="radio-row"),
+    Option("warp_mode", N_("One value per bin"),
+           N_("RoIWarp: the mean or the maximum (the paper's) of a bin's points."),
+           "warp_mode", "--warp-mode", N_("Per bin"), "choice", _modes, per_method=True, control="radio-row"),
+    Option("aligned", N_("Aligned (−0.5 cell shift)"),
+           N_("On: points and bins sit exactly on the RoI (torchvision's aligned=True; detectron2's ROIAlignV2). "
+              "Off: the legacy rule, which reads the map half a cell off: torchvision's roi_align default, kept by "
+              "its Faster and Mask R-CNN, and the rule of PrRoI's authors' code (PrRoI is not in torchvision)."),
+           "aligned", "--aligned", N_("Half-cell shift"), "flag", per_method=True),
+    Option("output_size", N_("Output size"), N_("Rows × columns of the output, each from 1 to 14."),
+           "out", "--output", N_("Output"), "output"),
+    Option("channel", N_("Channel"), N_("The channel shown; by default the strongest inside the RoI."),
+           "channel", "--channel", N_("Channel"), "channel"),
+    Option("mean_view", N_("Step 2: mean over all channels"),
+           N_("Step 2 shows the mean of all channels instead of one."),
+           "mean", "--mean", N_("Step 2 shows"), "flag"),
 )
 BY_FIELD = {o.field: o for o in OPTIONS}
 BY_LINK = {o.link: o for o in OPTIONS}

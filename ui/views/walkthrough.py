@@ -54,7 +54,8 @@ def step_controls(steps, last: int, present: bool) -> None:
         place.step = target
         refresh("step")
     step = place.step
-    st.radio("Step", range(len(steps)), index=step, format_func=lambda i: f"{i + 1}. {steps[i].title}",
+    titles = [f"{i + 1}. {s.title}" for i, s in enumerate(steps)]  # said now, in the run's language
+    st.radio("Step", range(len(steps)), index=step, format_func=titles.__getitem__,
              horizontal=True, label_visibility="collapsed", **bound("step", lambda v: go_to_step(v, last)))
 
 
