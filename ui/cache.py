@@ -143,19 +143,20 @@ def features(key: str, inp, settings):
         from roi_viz.model.features import FeatureMap
 
         try:
-            with st.spinner("Running ResNet-50-FPN on this image (once per image and size)…"):
+            with st.spinner(language._("Running ResNet-50-FPN on this image (once per image and size)…")):
                 pyr = pyramid_maps(key, size, inp)
         except (RuntimeError, MemoryError) as exc:
-            say(f"ResNet-50-FPN could not run on this image at {size} × {size} ({type(exc).__name__}). "
-                "Try a smaller model input size in the sidebar, or VGG16.", "error")
+            say(language._("ResNet-50-FPN could not run on this image at {size} × {size} ({error}). Try a smaller "
+                           "model input size in the sidebar, or VGG16.").format(size=size, error=type(exc).__name__),
+                "error")
             return None
         return FeatureMap(pyr.maps, "P2–P5", pyr.strides[0], size, pyr.seconds, pyr.device)
     try:
-        with st.spinner("Running VGG16 on this image (once per image and size)…"):
+        with st.spinner(language._("Running VGG16 on this image (once per image and size)…")):
             fm = feature_map(key, size, settings.layer, inp)
     except (RuntimeError, MemoryError) as exc:  # out of memory, or a broken backend
-        say(f"VGG16 could not run on this image at {size} × {size} ({type(exc).__name__}). "
-            "Try a smaller model input size in the sidebar, or the sample photo.", "error")
+        say(language._("VGG16 could not run on this image at {size} × {size} ({error}). Try a smaller model input "
+                       "size in the sidebar, or the sample photo.").format(size=size, error=type(exc).__name__), "error")
         return None
     if fm.note:
         say(fm.note, "info")

@@ -81,3 +81,17 @@ def test_the_figures_numbers_table_in_chinese():
     at = open_page({"view": "walk", "method": "pool", "lang": "en"})
     assert "The figure's numbers" in [e.label for e in at.expander]
     assert any(list(t.value.columns) == ["quantity", "value"] for t in at.table)
+
+
+def test_a_forward_that_fails_says_so_in_chinese(monkeypatch):
+    from helpers import notices
+    from roi_viz.model import features
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated: not enough memory")
+
+    monkeypatch.setattr(features, "extract", broken)  # nothing is cached from a pass that fails
+    at = open_page({"lang": "zh", "size": 352})
+    errors = notices(at, "error")
+    assert any(e.startswith("VGG16 无法以 352 × 352 在这张图像上运行（RuntimeError）。") for e in errors), errors
+    assert not any("could not run" in e for e in errors)
