@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from roi_viz.language import N_, _
 from roi_viz.state.scene import focus_notice
 from roi_viz.methods import build_scene, method
 from roi_viz.model import images, loading, samples
@@ -25,23 +26,30 @@ from ui.views import glossary, quiz
 from ui.views.context import Context
 from ui.widgets import bound, guarded, refresh, say
 
-TITLE = "roi-viz: from a box to a fixed-size tensor, step by step"
+TITLE = N_("roi-viz: from a box to a fixed-size tensor, step by step")  # the browser tab's, translated when shown
 
 
 def intro(record) -> str:
-    """The page's one-line promise, for the method chosen: told from its traits, never from its name."""
+    """The page's one-line promise, for the method chosen: told from its traits, never from its name.
+    One whole sentence per kind of method, so a translation words each its own way."""
     if record.snaps_to_cells and record.samples_points:
-        how = "snapped to whole cells, then sampled at bilinear points in each bin"
-    elif record.snaps_to_cells:
-        how = "snapped to whole cells, split into bins and max-pooled"
-    elif record.integrates:
-        how = "split into bins at fractional edges and averaged exactly over each"
-    elif record.samples_points:
-        how = "split into bins at fractional edges and sampled at bilinear points in each"
-    else:
-        how = "split into bins"
-    return (f"Draw a box on the photo and follow it through a real VGG16: onto the feature grid, {how}, "
-            "into a fixed-size tensor. Watch what is lost, or kept, on the way.")
+        return _("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, snapped to "
+                 "whole cells, then sampled at bilinear points in each bin, into a fixed-size tensor. Watch what is "
+                 "lost, or kept, on the way.")
+    if record.snaps_to_cells:
+        return _("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, snapped to "
+                 "whole cells, split into bins and max-pooled, into a fixed-size tensor. Watch what is lost, or "
+                 "kept, on the way.")
+    if record.integrates:
+        return _("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, split into "
+                 "bins at fractional edges and averaged exactly over each, into a fixed-size tensor. Watch what is "
+                 "lost, or kept, on the way.")
+    if record.samples_points:
+        return _("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, split into "
+                 "bins at fractional edges and sampled at bilinear points in each, into a fixed-size tensor. Watch "
+                 "what is lost, or kept, on the way.")
+    return _("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, split into bins, "
+             "into a fixed-size tensor. Watch what is lost, or kept, on the way.")
 
 
 @st.fragment
@@ -110,7 +118,7 @@ def main() -> None:
     s = session()
     present = s.place.present
     # Presenter mode folds the sidebar away; its widgets are still drawn, so an upload survives the slides.
-    st.set_page_config(page_title=TITLE, page_icon="🔲", layout="wide",
+    st.set_page_config(page_title=_(TITLE), page_icon="🔲", layout="wide",
                        initial_sidebar_state="collapsed" if present else "auto")
     language.mark_page()  # <html lang> says the language shown
     language.switch()
@@ -119,7 +127,7 @@ def main() -> None:
     settings = sidebar.settings()
     st.html(page_style(present))
     if not present:
-        st.markdown(f"## {method(settings.method).name}, step by step")
+        st.markdown("## " + _("{method}, step by step").format(method=method(settings.method).name))
         st.caption(intro(method(settings.method)))
     status = st.container()
     with status:
@@ -130,7 +138,8 @@ def main() -> None:
     try:
         img = cache.decoded(key, data)
     except images.ImageError as exc:
-        say(f"“{label}” could not be used: {exc} The sample photo is shown instead.", "error")  # a file's name: plain
+        say(_("“{name}” could not be used: {why} The sample photo is shown instead.").format(name=label, why=exc),
+            "error")  # a file's name: plain
         key, data = "sample:" + samples.DEFAULT_SAMPLE, cache.sample_bytes(samples.DEFAULT_SAMPLE)
         img = cache.decoded(key, data)
         s.photo.upload_shown, s.photo.title = False, samples.get_sample(samples.DEFAULT_SAMPLE).title

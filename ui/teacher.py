@@ -7,15 +7,25 @@ import os
 
 import streamlit as st
 
+from roi_viz.language import N_, _
+
 from .address import page_address
 from .cache import scene_key
 from .session import as_link, session
 from .widgets import bound, callback, refresh, say
 
-EXPORTS = {  # kind: (what it is, file name, MIME type)
-    "pdf": ("handout (PDF, every step)", "handout.pdf", "application/pdf"),
-    "gif": ("walkthrough animation (GIF)", "walkthrough.gif", "image/gif"),
-    "gif-slide": ("sliding-box animation (GIF)", "slide.gif", "image/gif"),
+# kind: (its button, its progress bar, the progress bar's count, its download button, file name, MIME type): each a
+# whole sentence for the catalog, translated where it is shown.
+EXPORTS = {
+    "pdf": (N_("Make the handout (PDF, every step)"), N_("Making the handout (PDF, every step)…"),
+            N_("Making the handout (PDF, every step): {done} of {total}"),
+            N_("Download the handout (PDF, every step), {mb} MB"), "handout.pdf", "application/pdf"),
+    "gif": (N_("Make the walkthrough animation (GIF)"), N_("Making the walkthrough animation (GIF)…"),
+            N_("Making the walkthrough animation (GIF): {done} of {total}"),
+            N_("Download the walkthrough animation (GIF), {mb} MB"), "walkthrough.gif", "image/gif"),
+    "gif-slide": (N_("Make the sliding-box animation (GIF)"), N_("Making the sliding-box animation (GIF)…"),
+                  N_("Making the sliding-box animation (GIF): {done} of {total}"),
+                  N_("Download the sliding-box animation (GIF), {mb} MB"), "slide.gif", "image/gif"),
 }
 
 
@@ -33,19 +43,20 @@ def tools(context) -> None:
     present = s.place.present
     cols = st.columns([0.75, 0.75, 0.85, 2] if present else [1, 1, 1], vertical_alignment="center")
     toggle, share, files = cols[:3]
-    toggle.toggle("Present", value=s.place.present,
-                  help="Presenter mode: the step's figure and words on one 1920 × 1080 screen, text large enough for "
-                  "the back of the room. ← and → move between steps (a presentation clicker can be set to send them).",
+    toggle.toggle(_("Present"), value=s.place.present,
+                  help=_("Presenter mode: the step's figure and words on one 1920 × 1080 screen, text large enough "
+                         "for the back of the room. ← and → move between steps (a presentation clicker can be set to "
+                         "send them)."),
                   **bound("present", set_present))
-    with share.popover("Link", icon=":material/link:", width="stretch", help="A link to exactly this view"):
+    with share.popover(_("Link"), icon=":material/link:", width="stretch", help=_("A link to exactly this view")):
         share_link()
-    with files.popover("Export", icon=":material/download:", width="stretch",
-                       help="This figure, a PDF handout, animations and the numbers, for slides and notebooks"):
+    with files.popover(_("Export"), icon=":material/download:", width="stretch",
+                       help=_("This figure, a PDF handout, animations and the numbers, for slides and notebooks")):
         exports(scene, fm, key)
     if present:
-        if cols[3].button(QR_LABEL, icon=":material/qr_code_2:", key="qr-open", width="stretch",
-                          help="A large QR code of this page's link for the projector: students scan it with a "
-                          "phone and open this view without presenter mode."):
+        if cols[3].button(_(QR_LABEL), icon=":material/qr_code_2:", key="qr-open", width="stretch",
+                          help=_("A large QR code of this page's link for the projector: students scan it with a "
+                                 "phone and open this view without presenter mode.")):
             qr_dialog()
 
 
@@ -61,34 +72,39 @@ def exports(scene, fm, key: str) -> None:
     name = f"roi-viz-{scene.method}"
     if place.view == "walk" or place.present:  # the walkthrough's step (ui.views.walkthrough.KEY)
         step = min(place.step, len(METHODS[scene.method].step_keys(scene.settings.network)) - 1)
-        st.download_button(f"This figure: step {step + 1} (PNG, 150 dpi)", lambda: export.figure_png(scene, step),
+        st.download_button(_("This figure: step {n} (PNG, 150 dpi)").format(n=step + 1), lambda: export.figure_png(scene, step),
                            file_name=f"{name}-step{step + 1}.png", mime="image/png", on_click="ignore",
                            icon=":material/image:", width="stretch")
-    st.download_button("The numbers (JSON)",
+    st.download_button(_("The numbers (JSON)"),
                        lambda: json.dumps(export.numbers(scene, forward_ms=fm.seconds * 1000, device=fm.device),
                                           indent=2),
                        file_name=f"{name}-numbers.json", mime="application/json", on_click="ignore",
                        icon=":material/data_object:", width="stretch")
     made = scene_key(scene, key, s.photo.title, place.slide_axis, place.slide_cells)
-    for kind, (what, file_name, mime) in EXPORTS.items():
+    for kind, (make, making, counting, download, file_name, mime) in EXPORTS.items():
         shown = made_files.made.get(kind)
         if shown is None or shown[0] != made:
             if made_files.making != kind:
-                st.button(f"Make the {what}", key=f"make-{kind}", width="stretch",
+                st.button(_(make), key=f"make-{kind}", width="stretch",
                           on_click=callback(lambda k=kind: setattr(made_files, "making", k)))
                 continue
             made_files.making = ""
-            bar = st.progress(0.0, text=f"Making the {what}…")
-            data = make_export(kind, scene, lambda done, total: bar.progress(done / total, f"Making the {what}: "
-                                                                             f"{done} of {total}"))
+            bar = st.progress(0.0, text=_(making))
+            data = make_export(kind, scene, lambda done, total: bar.progress(
+                done / total, _(counting).format(done=done, total=total)))
             bar.empty()
             made_files.made[kind] = shown = (made, data)
-        st.download_button(f"Download the {what}, {len(shown[1]) / 2**20:.1f} MB", shown[1],
+        st.download_button(_(download).format(mb=f"{len(shown[1]) / 2**20:.1f}"), shown[1],
                            file_name=f"{name}-{file_name}", mime=mime, on_click="ignore", icon=":material/download:",
                            width="stretch", type="primary")
-    st.caption("Each file shows this page's image, boxes, settings and numbers. The sliding-box animation follows "
-               f"bin ({scene.focus[0]}, {scene.focus[1]}) of channel {scene.channel}, moving "
-               f"{'right' if place.slide_axis == 'x' else 'down'} by {place.slide_cells:g} cell(s), as in “Slide the box”.")
+    # One whole sentence per direction (a translation words each its own way).
+    moving = (_("Each file shows this page's image, boxes, settings and numbers. The sliding-box animation follows "
+                "bin ({i}, {j}) of channel {channel}, moving right by {cells} cell(s), as in “Slide the box”.")
+              if place.slide_axis == "x" else
+              _("Each file shows this page's image, boxes, settings and numbers. The sliding-box animation follows "
+                "bin ({i}, {j}) of channel {channel}, moving down by {cells} cell(s), as in “Slide the box”."))
+    st.caption(moving.format(i=scene.focus[0], j=scene.focus[1], channel=scene.channel,
+                             cells=f"{place.slide_cells:g}"))
 
 
 def make_export(kind: str, scene, progress) -> bytes:
@@ -107,22 +123,25 @@ def share_link() -> None:
     s = session()
     url = student_url()
     st.code(url, language=None, wrap_lines=True)
-    st.caption("Select it and copy it (Ctrl+C, or the copy button that appears when the pointer is over it): "
-               "whoever opens it sees this image, these boxes and "
-               "settings, and this step. The address bar holds the same link at every moment"
-               + (", with `present=1`, which opens presenter mode." if s.place.present else "."))
+    st.caption(_("Select it and copy it (Ctrl+C, or the copy button that appears when the pointer is over it): "
+                 "whoever opens it sees this image, these boxes and settings, and this step. The address bar holds "
+                 "the same link at every moment, with `present=1`, which opens presenter mode.")
+               if s.place.present else
+               _("Select it and copy it (Ctrl+C, or the copy button that appears when the pointer is over it): "
+                 "whoever opens it sees this image, these boxes and settings, and this step. The address bar holds "
+                 "the same link at every moment."))
     if not s.photo.travels:  # an upload the server could not keep (roi_viz.state.uploads); a kept one travels
-        st.warning("This page shows an uploaded photo the server could not keep, so it cannot travel in a link: the "
-                   "link opens the sample photo with the same settings and the boxes on the same parts of the "
-                   "picture, and says so.")
+        st.warning(_("This page shows an uploaded photo the server could not keep, so it cannot travel in a link: "
+                     "the link opens the sample photo with the same settings and the boxes on the same parts of the "
+                     "picture, and says so."))
     if not s.place.present:  # in presenter mode the button sits in the tools row
-        if st.button("QR code of this link", icon=":material/qr_code_2:", key="qr-open-link", width="stretch",
-                     help="A large QR code of this link, to show on a projector"):
+        if st.button(_("QR code of this link"), icon=":material/qr_code_2:", key="qr-open-link", width="stretch",
+                     help=_("A large QR code of this link, to show on a projector")):
             qr_dialog()
 
 
 # ------------------------------------------------------------------ the class scans the link
-QR_LABEL = "Students: scan to open this page"
+QR_LABEL = N_("Students: scan to open this page")  # translated where shown
 QR_PX = 660  # the code's largest side on the page, in CSS pixels: over half a 1080p projector's height
 BASE_KEY = "roi-viz-public-base"  # st.session_state: the address students use, as the teacher typed it
 
@@ -172,9 +191,25 @@ def take_base() -> None:
     st.session_state[BASE_KEY] = st.session_state.get("qr-base-field", "")
 
 
-@st.dialog(QR_LABEL, width=1500, on_dismiss="rerun")  # the Link popover then shows a typed address too
+_DIALOGS: dict = {}  # language -> the QR dialog titled in it (a dialog's title is fixed when it is made)
+
+
 def qr_dialog() -> None:
-    """The link's QR code, over 600 px tall, with the address under it and the field that sets the address."""
+    """The link's QR code, over 600 px tall, with the address under it and the field that sets the address,
+    in a dialog titled in the student's language."""
+    from roi_viz.language import current, using
+
+    lang = current()
+    if lang not in _DIALOGS:
+        with using(lang):
+            title = _(QR_LABEL)
+        # on_dismiss: the Link popover then shows a typed address too
+        _DIALOGS[lang] = st.dialog(title, width=1500, on_dismiss="rerun")(qr_dialog_body)
+    _DIALOGS[lang]()
+
+
+def qr_dialog_body() -> None:
+    """What the QR dialog holds: :func:`qr_panel`, with the Link popover hidden behind it."""
     # Opened from the Link popover, the popover would stay open above the dialog: hidden while the panel is
     # on the page (Streamlit may keep a style element after its dialog closes: the rule keys on the panel).
     st.html('<style>body:has(.st-key-qr-panel) [data-testid="stPopoverBody"] { display: none; }</style>')
@@ -194,33 +229,34 @@ def qr_panel() -> None:
     default, origin = default_base()
     typed = st.session_state.get(BASE_KEY, "")
     with side:
-        st.text_input("Address students use", value=typed if typed.strip() else default, key="qr-base-field",
+        st.text_input(_("Address students use"), value=typed if typed.strip() else default, key="qr-base-field",
                       on_change=take_base, max_chars=500, placeholder="http://10.0.0.5:8501",
-                      help="The address at which students reach this server, without “?” and what follows: the "
-                      "server's own name is often not it (localhost on your laptop, a name behind a proxy). "
-                      f"The {ENV} environment variable sets it for every session.")
+                      help=_("The address at which students reach this server, without “?” and what follows: the "
+                             "server's own name is often not it (localhost on your laptop, a name behind a proxy). "
+                             "The {env} environment variable sets it for every session.").format(env=ENV))
         base = typed if typed.strip() else default
         if not typed.strip():
-            st.caption(f"From the {ENV} environment variable." if origin == "env" else
-                       f"This browser's own address. If students reach the server by another name, type it here, or "
-                       f"set the {ENV} environment variable where the app starts.")
+            st.caption((_("From the {env} environment variable.") if origin == "env" else
+                        _("This browser's own address. If students reach the server by another name, type it here, "
+                          "or set the {env} environment variable where the app starts.")).format(env=ENV))
         try:
             url = student_link(base, query_params())
             png = qr_png(url, QR_PX)
         except (BadBase, TooLong) as exc:
             say(str(exc))
             if not base.strip():
-                st.caption("This browser has not told the page its address yet.")
+                st.caption(_("This browser has not told the page its address yet."))
             return
         if names_this_computer(check_base(base)):
-            say("This address names the computer it is opened on: a student's phone would look for the page on "
-                "itself. Type the address of this server on the room's network, e.g. http://10.0.0.5:8501.")
-        st.caption("The code opens this view, without presenter mode: this photo, these boxes and settings, "
-                   "this step. It changes with the page: open it again after a change.")
+            say(_("This address names the computer it is opened on: a student's phone would look for the page on "
+                  "itself. Type the address of this server on the room's network, e.g. http://10.0.0.5:8501."))
+        st.caption(_("The code opens this view, without presenter mode: this photo, these boxes and settings, "
+                     "this step. It changes with the page: open it again after a change."))
     with code_col:
         uri = "data:image/png;base64," + base64.b64encode(png).decode("ascii")
         side = int.from_bytes(png[16:20], "big")  # the PNG's width (its header): shown 1:1, every module sharp
-        st.html(f'<img class="roi-qr" src="{uri}" alt="{html.escape("QR code: " + url, quote=True)}" '
+        alt = _("QR code: {url}").format(url=url)
+        st.html(f'<img class="roi-qr" src="{uri}" alt="{html.escape(alt, quote=True)}" '
                 f'width="{side}" height="{side}" style="display: block; width: {side}px; max-width: 100%; '
                 f'height: auto; image-rendering: pixelated; background: #fff;">'
                 f'<p class="roi-qr-address" style="font-family: monospace; font-size: 26px; line-height: 1.3; '

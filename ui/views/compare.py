@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from roi_viz.language import _, current
 from roi_viz.lesson.views import VIEWS
 
 from .. import figure
@@ -26,8 +27,9 @@ DOWNLOAD_DPI = 200  # a 560-px drawing becomes a 1,120-px file
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def compare_page(key: str, _scene, width: float, text: float):
-    """The comparison's drawing ``width`` px wide and its table."""
+def compare_page(key: str, _scene, width: float, text: float, lang: str):
+    """The comparison's drawing ``width`` px wide and its table, in ``lang`` (part of the cache's key: one
+    student's language never reaches another's page)."""
     from roi_viz import methods
     from roi_viz.figures.compare import describe_compare
     from roi_viz.lesson.words import compare_table
@@ -47,9 +49,9 @@ def compare_png(key: str, _drawing, dpi: float) -> bytes:
 
 
 def alt_of(scene) -> str:
-    return ("The four methods side by side on RoI "
-            f"({', '.join(f'{v:g}' for v in scene.rois[scene.active])}): what each reads from the map, and its "
-            "output for the channel shown. The table below gives every number of the figure.")
+    return _("The four methods side by side on RoI ({roi}): what each reads from the map, and its output for the "
+             "channel shown. The table below gives every number of the figure.").format(
+        roi=", ".join(f"{v:g}" for v in scene.rois[scene.active]))
 
 
 def render(context: Context) -> None:
@@ -58,16 +60,17 @@ def render(context: Context) -> None:
     from ..session import session
 
     k = scene_key(scene, key)
-    drawing, table = compare_page(k, scene, PAGE_WIDTH, PAGE_TEXT)
+    lang = current()
+    drawing, table = compare_page(k, scene, PAGE_WIDTH, PAGE_TEXT, lang)
     if session().place.present:  # the slide: as large as the screen allows, its type read from the back of the room
-        drawing, shown = figure.for_projector(lambda f: compare_page(k, scene, PAGE_WIDTH, PAGE_TEXT * f)[0])
+        drawing, shown = figure.for_projector(lambda f: compare_page(k, scene, PAGE_WIDTH, PAGE_TEXT * f, lang)[0])
         figure.show_drawing(drawing, key="compare-figure", max_width=shown)
     else:  # and a phone's, for a narrow column
         figure.show_drawing(drawing, key="compare-figure",
-                            narrow=compare_page(k, scene, figure.NARROW_WIDTH, PAGE_TEXT)[0])
-    name = f"{k}|{drawing.width:g}x{drawing.height:.2f}"  # the page's drawing or the projector's
+                            narrow=compare_page(k, scene, figure.NARROW_WIDTH, PAGE_TEXT, lang)[0])
+    name = f"{k}|{drawing.width:g}x{drawing.height:.2f}|{lang}"  # the page's drawing or the projector's
     st.markdown(table)
-    st.caption("The sidebar's settings apply: rounding rule (RoI pooling, RoIWarp), sampling ratio and mode "
-               "(RoIAlign, RoIWarp), aligned (RoIAlign, PrRoI), output size, channel.")
-    st.download_button("The comparison (PNG)", lambda: compare_png(name, drawing, DOWNLOAD_DPI),
+    st.caption(_("The sidebar's settings apply: rounding rule (RoI pooling, RoIWarp), sampling ratio and mode "
+                 "(RoIAlign, RoIWarp), aligned (RoIAlign, PrRoI), output size, channel."))
+    st.download_button(_("The comparison (PNG)"), lambda: compare_png(name, drawing, DOWNLOAD_DPI),
                        file_name="compare.png", mime="image/png", key="compare-png", on_click="ignore")

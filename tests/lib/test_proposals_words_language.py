@@ -1,0 +1,86 @@
+"""The Proposals view's words (:mod:`roi_viz.lesson.proposals`) in Chinese: the same numbers as in English.
+
+The boxes are the article's worked example, (296, 192, 200, 145) on the 512 × 512 input, with boxes around it
+large and small, measured at the article's setting (pool5, stride 32, 3 × 3 bins, rounded down) and at Fast
+R-CNN's (conv5_3, 7 × 7, the code's rounding). Every function that writes words is called under
+``using("en")`` and ``using("zh")``: the Chinese is Chinese (Han characters, none of the English sentence's
+words left), the numbers extracted from both are the same list, and the English is the code's own.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from roi_viz.language import using
+from roi_viz.lesson import proposals as words
+from roi_viz.study import proposals
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+ENGLISH = re.compile(r"\b(?:the|of|and|proposals?|boxes|keeps?|median|stride|bins|cells?|rounded|reaches|zeros)\b")
+ARTICLE_BOX = (296.0, 192.0, 200.0, 145.0)
+DIMS = (512, 512)
+
+
+def boxes() -> np.ndarray:
+    rng = np.random.default_rng(32)
+    xy = rng.uniform(0, 400, (60, 2))
+    wh = np.exp(rng.uniform(np.log(4), np.log(300), (60, 2)))
+    wh = np.minimum(wh, 512 - xy)
+    return np.vstack([np.array([ARTICLE_BOX]), np.hstack([xy, wh])])
+
+
+def said(setting: words.Setting, lang: str) -> dict[str, str]:
+    """Every text the view shows from the library, at ``setting``, in ``lang``."""
+    b = boxes()
+    H, W = proposals.map_size(DIMS, setting.stride)
+    with using(lang):
+        st = words.study(b, map_size=(H, W), stride=setting.stride, output_size=setting.output_size,
+                         scheme=setting.scheme, layer=setting.layer)
+        pl = words.pyramid(b, DIMS, setting)
+        return {
+            "heading": words.heading(setting),
+            "contrast": words.contrast_words(words.contrast(b, DIMS)),
+            "why": words.why_words(st),
+            "count": words.count_words(st, 4.6, "fast", DIMS),
+            "count quality": words.count_words(st, 12.5, "quality", DIMS),
+            **{f"photo {o}": words.photo_words(st, 10, o) for o in words.ORDERS},
+            **{f"alt {o}": words.photo_alt(st, 10, o) for o in words.ORDERS},
+            **{f"title {o}": words.photo_title(st, 10, o) for o in words.ORDERS},
+            "distribution": words.distribution_words(st),
+            "size": words.size_words(st),
+            "empty": words.empty_words(st),
+            "pick": words.pick_label(st, 0),
+            "summary": words.summary_text(st),
+            "pyramid": words.pyramid_words(pl),
+            "pyramid alt": words.pyramid_alt(pl),
+            "pyramid title": words.pyramid_title(pl),
+            "kept": words.kept_title(pl.pyramid),
+            "glossary": words.pyramid_glossary(),
+        }
+
+
+@pytest.mark.parametrize("setting", [words.ARTICLE_SETTING, words.FAST_RCNN_SETTING], ids=["article", "fastrcnn"])
+def test_every_sentence_in_chinese_with_the_english_numbers(setting):
+    en, zh = said(setting, "en"), said(setting, "zh")
+    for name, text in zh.items():
+        assert text and HAN.search(text), name
+        # Layer names and methods stay as the papers write them (pool5, RoIAlign); no English sentence is left.
+        left = ENGLISH.findall(re.sub(r"\*\*[^*]*\*\*", "", text) if name == "glossary" else text)
+        assert not left, (name, left, text)
+        assert sorted(NUMBER.findall(text)) == sorted(NUMBER.findall(en[name])), (name, en[name], text)
+        assert not HAN.search(en[name]), name
+
+
+def test_the_worked_example_in_both_languages():
+    """The article's box (296, 192, 200, 145) picked from the list, and the article's setting named in words."""
+    en, zh = said(words.ARTICLE_SETTING, "en"), said(words.ARTICLE_SETTING, "zh")
+    assert en["pick"].startswith("#1: (296, 192, 200 × 145) keeps ")
+    assert zh["pick"].startswith("#1：(296, 192, 200 × 145) 保留 ")
+    assert en["heading"] == "At the article's setting: pool5 (stride 32), 3 × 3 bins, rounded down (article)"
+    assert zh["heading"] == "原文的设置下：pool5（步幅 32），3 × 3 个子区域，向下取整（原文）"
+    assert "| | The article's setting | Fast R-CNN's setting |" in en["contrast"]
+    assert "| | 原文的设置 | Fast R-CNN 的设置 |" in zh["contrast"]
+    assert "| 层 | pool5，步幅 32 | conv5_3，步幅 16 |" in zh["contrast"]
