@@ -84,3 +84,54 @@ def test_the_worked_example_in_both_languages():
     assert "| | The article's setting | Fast R-CNN's setting |" in en["contrast"]
     assert "| | 原文的设置 | Fast R-CNN 的设置 |" in zh["contrast"]
     assert "| 层 | pool5，步幅 32 | conv5_3，步幅 16 |" in zh["contrast"]
+
+
+# ------------------------------------------------------------------------------------------ the figures in Chinese
+SIZES = [  # (width, text, shown width, least px there): the page in its 528-px column, a projector, a phone
+    ("page", 560.0, 13.0, 528, 12.0), ("projector", 1000.0, 20.0, 900, 18.0), ("phone", 360.0, 12.0, 360, 12.0)]
+
+
+def zh_drawings(setting: words.Setting, width: float, text: float):
+    """The view's figures, their words (titles, the panels' names, the pyramid's rows) in Chinese."""
+    import io
+
+    from PIL import Image
+
+    from roi_viz.figures.proposals import (describe_by_size, describe_distribution, describe_ends,
+                                           describe_on_photo, describe_pyramid)
+    from roi_viz.methods import METHODS
+
+    buf = io.BytesIO()
+    Image.new("RGB", DIMS, (90, 120, 60)).save(buf, format="PNG")
+    b = boxes()
+    with using("zh"):
+        st = words.study(b, map_size=proposals.map_size(DIMS, setting.stride), stride=setting.stride,
+                         output_size=setting.output_size, scheme=setting.scheme, layer=setting.layer)
+        for order, drawn in (("rank", 5), ("largest", 20), ("smallest", st.count)):
+            yield order, describe_on_photo(buf.getvalue(), "PNG", DIMS, st.boxes, st.geo.coverage,
+                                           words.shown(st, drawn, order), title=words.photo_title(st, drawn, order),
+                                           alt=words.photo_alt(st, drawn, order), width=width, text=text)
+        worst, best = words.ends(st, 40)
+        yield "ends", describe_ends(buf.getvalue(), "PNG", DIMS, st.boxes, st.geo.coverage, worst, best,
+                                    title=words.photo_title(st, 40, "ends"), alt=words.photo_alt(st, 40, "ends"),
+                                    width=width, text=text / 13.0)
+        yield "distribution", describe_distribution(st.coverage, alt="", width=width, text=text)
+        measured = next(m for m in METHODS.values() if m.snaps_to_cells and m.whole_cell_bins)
+        yield "size", describe_by_size(st.short_side, st.geo.coverage, st.geo.all_empty, min(st.geo.output_size),
+                                       layer=st.layer, style=measured.style, alt="", width=width, text=text)
+        pl = words.pyramid(b, DIMS, setting)
+        yield "pyramid", describe_pyramid(pl, alt=words.pyramid_alt(pl), width=width, text=text)
+
+
+@pytest.mark.parametrize("setting", [words.ARTICLE_SETTING, words.FAST_RCNN_SETTING], ids=["article", "fastrcnn"])
+@pytest.mark.parametrize("where, width, text, shown, least", SIZES)
+def test_the_figures_are_clear_in_chinese(setting, where, width, text, shown, least):
+    """No text under the least size where it is shown, none overlapping another, nothing outside the drawing,
+    with the titles and the panels' names in Chinese."""
+    from layout_checks import problems
+    from roi_viz.picture.spec import Text
+
+    for fig, d in zh_drawings(setting, width, text):
+        assert problems(d, shown, least) == [], f"{fig} at {where}"
+        if fig in ("rank", "ends", "distribution"):  # a title or the panels' names, in Chinese
+            assert any(HAN.search(m.text) for _, m in d.marks(Text)), fig
