@@ -186,3 +186,21 @@ def test_both_painters_show_the_chinese_texts(method):
         assert root.get("aria-label") == d.alt and HAN.search(d.alt)
         fig = mpl.paint(d)
         assert sorted(t.get_text() for t in fig.texts) == want, step.key
+
+
+ZH_CELL = re.compile(r"(.*，)?第 (\d+) 行，第 (\d+) 列：(-?[\d.]+)(（.*）)?")
+
+
+@pytest.mark.parametrize("method", ["pool", "align", "warp", "prroi"])
+def test_every_cell_answers_a_chinese_hover_with_its_row_column_and_value(method):
+    scene = scene_for(method, "article", 3, BOXES["article box"])
+    for step in ours(method):
+        en, zh = described(step, scene, "en"), described(step, scene, "zh")
+        pairs = [(a, b) for (_p, a), (_q, b) in zip(en.marks(Rect), zh.marks(Rect)) if b.kind == "cell"]
+        for a, b in pairs:
+            found = ZH_CELL.fullmatch(b.title)
+            if found is None:  # a share of a bin's average (PrRoI): its own words, the same numbers
+                assert HAN.search(b.title) and sorted(NUMBER.findall(b.title)) == sorted(NUMBER.findall(a.title)), b.title
+                continue
+            assert (int(found[2]), int(found[3])) == (int(b.y), int(b.x)), (step.key, b.title)
+            assert found[4] in a.title and f"row {found[2]}, column {found[3]}: {found[4]}" in a.title
