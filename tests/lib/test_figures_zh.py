@@ -204,3 +204,45 @@ def test_every_cell_answers_a_chinese_hover_with_its_row_column_and_value(method
                 continue
             assert (int(found[2]), int(found[3])) == (int(b.y), int(b.x)), (step.key, b.title)
             assert found[4] in a.title and f"row {found[2]}, column {found[3]}: {found[4]}" in a.title
+
+
+def test_the_chinese_page_svgs_laid_out_by_chromium_in_the_528_px_column(browser, tmp_path):
+    """The browser's own layout of every Chinese step's SVG, in the shipped fonts (DejaVu Sans and the Chinese
+    subset), in the lesson column of a 1366 x 768 laptop: every text at least 12 px, inside the figure, no two
+    overlapping (a pixel of the browser's rounding allowed)."""
+    import itertools
+
+    from roi_viz.picture import fonts
+    from test_walkthrough_figures import MEASURE, PRESETS
+    from ui.figure import PAGE_TEXT, PAGE_WIDTH
+
+    faces = "".join(f'@font-face {{ font-family: "{fonts.FAMILY}"; src: url("{fonts.FILES[w].as_uri()}"); '
+                    f'font-weight: {700 if w == "bold" else 400}; }}' for w in fonts.FILES)
+    faces += f'@font-face {{ font-family: "{fonts.CJK_FAMILY}"; src: url("{fonts.CJK_FILE.as_uri()}"); }}'
+    page = tmp_path / "column.html"
+    page.write_text(f"<!doctype html><style>{faces} body {{ margin: 0 }}</style><div id='column' "
+                    f"style='width: {COLUMN_PX}px'></div>")
+    svgs = []
+    with using("zh"):
+        for method, preset, out in itertools.product(("pool", "align", "warp", "prroi"), PRESETS, (1, 3, 7)):
+            scene = scene_for(method, preset, out, BOXES["article box"], pretrained=out != 3)
+            svgs += [(f"{method} {preset} {out} {s.key}",
+                      svg.paint(s.describe(scene, width=PAGE_WIDTH, text=PAGE_TEXT))) for s in ours(method)]
+    pg = browser.new_page(viewport={"width": 1366, "height": 768})
+    pg.goto(page.as_uri())
+    for family in (fonts.FAMILY, fonts.CJK_FAMILY):
+        pg.evaluate(f"document.fonts.load('13px \"{family}\"', '量化')")
+    pg.wait_for_function("document.fonts.status === 'loaded'", timeout=120_000)
+    laid = pg.evaluate(MEASURE, [s for _, s in svgs])
+    pg.close()
+    assert any(HAN.search(b["text"]) for fig in laid for b in fig["boxes"])
+    for (name, _s), fig in zip(svgs, laid):
+        boxes = [b for b in fig["boxes"] if b["text"].strip()]
+        for b in boxes:
+            assert b["px"] >= PAGE_LEAST - 0.05, f"{name}: {b['text']!r} is {b['px']:.1f} px"
+            assert b["x"] >= fig["left"] - 1 and b["x"] + b["w"] <= fig["right"] + 1, f"{name}: {b['text']!r} leaves"
+            assert b["y"] >= fig["top"] - 1 and b["y"] + b["h"] <= fig["bottom"] + 1, f"{name}: {b['text']!r} leaves"
+        for a, b in itertools.combinations(boxes, 2):
+            ox = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            oy = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            assert ox <= 1.0 or oy <= 1.0, f"{name}: {a['text']!r} overlaps {b['text']!r}"
