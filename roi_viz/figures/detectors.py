@@ -22,8 +22,9 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from ..lesson.detector_words import floor_digits, level_digits, level_of, level_sums
-from ..lesson.numbers import eq, exact, num, rows_by_columns
+from ..language import _, ngettext
+from ..lesson.detector_words import blocks, floor_digits, level_digits, level_of, level_sums, names_list
+from ..lesson.numbers import eq, exact, num
 from ..ops import geometry as g
 from ..ops.pyramid import EPS, fpn_level, levels_of
 from ..ops.regression import BOX_HEAD_WEIGHTS, decode, encode
@@ -95,10 +96,10 @@ def _number_line(s: Sheet, side: float, levels: list[int], chosen: int) -> None:
     x0, x1 = PAD + 4, s.width - PAD - 4
     at = lambda v: x0 + (math.log2(v) - lo) / (hi - lo) * (x1 - x0)  # noqa: E731 (a side in px -> drawing px)
     cuts = [x0] + [at(v) for v in edges] + [x1]
-    names = [(f"P{k}", f"stride {2 ** k}") for k in levels]
+    names = [(f"P{k}", _("stride {stride}").format(stride=2 ** k)) for k in levels]
     # Each interval's name and stride centred in it; the strides only where every one fits (else a note).
-    strides_fit = all(fonts.width(sw, t) + 6 <= b - a for (_, sw), a, b in zip(names, cuts, cuts[1:]))
-    names_fit = all(fonts.width(nw, t, "bold") + 6 <= b - a for (nw, _), a, b in zip(names, cuts, cuts[1:]))
+    strides_fit = all(fonts.width(sw, t) + 6 <= b - a for (_nw, sw), a, b in zip(names, cuts, cuts[1:]))
+    names_fit = all(fonts.width(nw, t, "bold") + 6 <= b - a for (nw, _sw), a, b in zip(names, cuts, cuts[1:]))
     top = s.y
     rows = 1 + int(strides_fit)
     axis_y = top + block(["."] * rows, t) + 6
@@ -107,7 +108,7 @@ def _number_line(s: Sheet, side: float, levels: list[int], chosen: int) -> None:
         mid = (a + b) / 2
         if k == chosen:  # the chosen interval shaded on the line's band
             marks.append(Rect(a, top - 2, b - a, axis_y - top + 2, fill="#e8e8e8", kind="chosen level",
-                              title=f"P{k}: stride {2 ** k} px"))
+                              title=_("P{k}: stride {stride} px").format(k=k, stride=2 ** k)))
         words = [nw] + ([sw] if strides_fit else [])
         if names_fit:
             marks += lines(mid, top, words, t, "middle", weight="bold" if k == chosen else "normal",
@@ -126,23 +127,23 @@ def _number_line(s: Sheet, side: float, levels: list[int], chosen: int) -> None:
     s.y += fonts.height(t) + 4
     shown = min(max(side, 2.0 ** lo), 2.0 ** hi)
     sx = at(shown)
-    beyond = "" if shown == side else " (off the line)"
-    label = f"√(w·h) {eq(side)} {_f(side)} px{beyond}"
+    label = (_("√(w·h) {eq} {side} px") if shown == side else _("√(w·h) {eq} {side} px (off the line)")).format(
+        eq=eq(side), side=_f(side))
     lw = fonts.width(label, t, "bold")
     lx = min(max(sx - lw / 2, PAD), s.width - PAD - lw)
     # A leader from the line down to the label, where it passes no boundary's number.
     if all(not (a - 3 <= sx <= b + 3) for a, b in taken):
         marks.append(Line(((sx, axis_y), (sx, s.y)), Stroke(look.SIDE_MARK, 2.0), kind="side leader"))
     marks.append(Point(sx, axis_y, "diamond", 13.0, look.SIDE_MARK, Stroke("#000000", 1.2),
-                       title=f"the box: √(w·h) {eq(side)} {_f(side)} px", kind="side"))
+                       title=_("the box: √(w·h) {eq} {side} px").format(eq=eq(side), side=_f(side)), kind="side"))
     marks.append(Text(lx, s.y, label, t, weight="bold", kind="side"))
     s.y += fonts.height(t) + PAD
     s.marks += marks
-    s.note("√(w·h) in input pixels, log scale; each boundary doubles the last")
+    s.note(_("√(w·h) in input pixels, log scale; each boundary doubles the last"))
     if not strides_fit:
-        s.note("Strides: " + ", ".join(f"P{k} {2 ** k} px" for k in levels) + ".")
+        s.note(_("Strides: {strides}.").format(strides=names_list(f"P{k} {2 ** k} px" for k in levels)))
     if not names_fit:
-        s.note("Levels, left to right: " + ", ".join(f"P{k}" for k in levels) + ".")
+        s.note(_("Levels, left to right: {levels}.").format(levels=names_list(f"P{k}" for k in levels)))
 
 
 def _grid_step(stride: float, px_per_unit: float) -> int:
@@ -171,7 +172,8 @@ def _level_marks(box, stride: float, image: tuple[float, float], px_per_unit: fl
     marks: list = [Rect(X0, Y0, n, n, fill="#ffffff", kind="level face")]
     # Outside the image: the map has no cells there.
     for part in g.box_difference((X0, Y0, n, n), (0.0, 0.0, W, H)):
-        marks.append(Rect(*part, kind="outside", title="outside the image: no cells", **look.fill(look.OFF_MAP_AREA)))
+        marks.append(Rect(*part, kind="outside", title=_("outside the image: no cells"),
+                          **look.fill(look.OFF_MAP_AREA)))
     k = _grid_step(stride, px_per_unit)
     step = stride * k
     first_x, first_y = math.ceil(X0 / step) * step, math.ceil(Y0 / step) * step
@@ -181,7 +183,8 @@ def _level_marks(box, stride: float, image: tuple[float, float], px_per_unit: fl
         marks.append(Line(((X0, float(v)), (X0 + n, float(v))), look.CELL_ON_LIGHT, kind="cell line"))
     x, y, w, h = box
     marks.append(Rect(float(x), float(y), float(w), float(h), stroke=look.ROI_STROKE, kind="roi",
-                      title=f"the box: {rows_by_columns(h / stride, w / stride)} at stride {exact(stride)}"))
+                      title=_("the box: {blocks} at stride {stride}").format(blocks=blocks(h / stride, w / stride),
+                                                                              stride=exact(stride))))
     return marks, k
 
 
@@ -210,7 +213,8 @@ def describe_level(box: Sequence[float], *, input_size, strides: Sequence[float]
     k, stride = a["level"], a["stride"]
     t = text
     s = Sheet(width, text)
-    heading = f"Which level of the pyramid: a {exact(w)}×{exact(h)} px box is pooled from P{k} (stride {stride})"
+    heading = _("Which level of the pyramid: a {w}×{h} px box is pooled from P{k} (stride {stride})").format(
+        w=exact(w), h=exact(h), k=k, stride=stride)
     s.title(heading)
     _number_line(s, a["side"], levels, k)
     # The rule's arithmetic in the words' own strings (lesson.detector_words.level_sums): near a boundary the
@@ -220,14 +224,16 @@ def describe_level(box: Sequence[float], *, input_size, strides: Sequence[float]
     lg = _f(a["log"], d)
     for line in level_sums(lv):
         s.note(line, colour="#000000", kind="arithmetic")
-    s.note("The 0.000001 is torchvision's: a box exactly on a boundary goes to the level above.")
+    s.note(_("The 0.000001 is torchvision's: a box exactly on a boundary goes to the level above."))
     # The box on each level's grid.
     captions = []
     for lv, st in zip(levels, strides):
-        first = f"P{lv}, stride {exact(st)}" + (" (chosen)" if lv == k else "")
-        captions.append((first, rows_by_columns(h / st, w / st)))
+        first = (_("P{k}, stride {stride} (chosen)") if lv == k else _("P{k}, stride {stride}")).format(
+            k=lv, stride=exact(st))
+        captions.append((first, blocks(h / st, w / st)))
     # As many grids side by side as leave each its level's name on one line ("(chosen)" may wrap under it).
-    need = max(72.0, max(fonts.width(f"P{lv}, stride {exact(st)}", t, "bold") for lv, st in zip(levels, strides)) + 4)
+    need = max(72.0, max(fonts.width(_("P{k}, stride {stride}").format(k=lv, stride=exact(st)), t, "bold")
+                         for lv, st in zip(levels, strides)) + 4)
     cols = _columns(len(levels), s.inner, need)
     colw = (s.inner - (cols - 1) * GAP) / cols
     pw = min(colw, max(0.3 * width, need))  # a grid no larger than the number line needs beside it
@@ -246,23 +252,25 @@ def describe_level(box: Sequence[float], *, input_size, strides: Sequence[float]
             s.marks.append(Rect(px, s.y, pw, pw, stroke=frame, kind="chosen frame" if lv == k else "level frame"))
             words = [captions[i][0]] + fonts.wrap(captions[i][1], t, colw)
             if every > 1:
-                words += fonts.wrap(f"a line every {every} cells", t, colw)
+                words += fonts.wrap(_("a line every {n} cells").format(n=every), t, colw)
             head = fonts.wrap(words[0], t, colw, "bold")
             ty = s.y + pw + 6
             s.marks += lines(px, ty, head, t, weight="bold" if lv == k else "normal", kind="level caption")
             ty += block(head, t) + 2
             s.marks += lines(px, ty, words[1:], t, kind="level caption")
             texts_h.append(block(head, t) + 2 + block(words[1:], t))
-            extents.append(f"P{lv} {rows_by_columns(h / st, w / st)}")
+            extents.append(f"P{lv} {blocks(h / st, w / st)}")
         s.y += pw + 6 + max(texts_h) + PAD + 4
-    s.legend([Entry("the box", stroke=look.ROI_STROKE, swatch="line"),
-              Entry("the chosen level's grid", stroke=look.LEVEL_CHOSEN_FRAME, swatch="line"),
-              Entry.area("outside the image", look.OFF_MAP_AREA)])
-    bounds = ", ".join(exact(v) for v in boundaries(levels))
-    alt = (f"{heading}. √(w·h) {eq(a['side'])} {_f(a['side'])} px; the boundaries are {bounds} px; "
-           f"log2({_f(a['side'])} / 224) {eq(a['log'])} {lg}, 4 plus that plus 0.000001 is "
-           f"{_f(a['raw'], d)}, floor {_f(a['floor'])}, clamped to {levels[0]}..{levels[-1]}: P{k}, stride {stride} px. "
-           f"The box spans {'; '.join(extents)}.")
+    s.legend([Entry(_("the box"), stroke=look.ROI_STROKE, swatch="line"),
+              Entry(_("the chosen level's grid"), stroke=look.LEVEL_CHOSEN_FRAME, swatch="line"),
+              Entry.area(_("outside the image"), look.OFF_MAP_AREA)])
+    bounds = names_list(exact(v) for v in boundaries(levels))
+    alt = _("{heading}. √(w·h) {eq_side} {side} px; the boundaries are {bounds} px; log2({side} / 224) {eq_log} {lg}, "
+            "4 plus that plus 0.000001 is {raw}, floor {floor}, clamped to {lo}..{hi}: P{k}, stride {stride} px. The "
+            "box spans {extents}.").format(
+                heading=heading, eq_side=eq(a['side']), side=_f(a['side']), bounds=bounds, eq_log=eq(a['log']), lg=lg,
+                raw=_f(a['raw'], d), floor=_f(a['floor']), lo=levels[0], hi=levels[-1], k=k, stride=stride,
+                extents=_("; ").join(extents))
     return s.done(alt)
 
 
@@ -281,12 +289,12 @@ def offset_stats(offsets: np.ndarray) -> tuple[float, float] | None:
 
 
 def _px_and_cells(v: float, stride: float) -> str:
-    c = v / stride
-    return f"{_f(v)} px ({_f(c)} cell{'' if _f(c) == '1' else 's'})"
+    c = _f(v / stride)
+    return (_("{px} px ({c} cell)") if c == "1" else _("{px} px ({c} cells)")).format(px=_f(v), c=c)
 
 
 def _marker(style, x: float, y: float, size: float, title: str = "", kind: str = "reads") -> Point:
-    colour, _, marker = style
+    colour, _dash, marker = style
     return Point(x, y, SHAPES.get(marker, "circle"), size, colour, Stroke("#000000", 1.0), title=title, kind=kind)
 
 
@@ -309,20 +317,21 @@ def describe_alignment(offsets_by_method: Mapping[str, np.ndarray], *, names: Ma
     per_bin = largest / 0.45 if largest > 0 else 0.0  # px of offset drawn as one bin's width
     t = text
     s = Sheet(width, text)
-    heading = (f"Where each output cell really reads: the {ph}×{pw} bins, stride {exact(stride)} px, "
-               f"from each bin's centre to where it reads")
+    names = {k: _(v) for k, v in names.items()}  # the records' names, said in the language in force
+    heading = _("Where each output cell really reads: the {ph}×{pw} bins, stride {stride} px, from each bin's centre "
+                "to where it reads").format(ph=ph, pw=pw, stride=exact(stride))
     s.title(heading)
     if per_bin:
-        s.note(f"Segments scaled: one bin's width stands for {_f(per_bin)} px of offset.")
+        s.note(_("Segments scaled: one bin's width stands for {px} px of offset.").format(px=_f(per_bin)))
     elif any(stats.values()):
-        s.note("Every bin reads at its own centre: no segments.")
+        s.note(_("Every bin reads at its own centre: no segments."))
     else:
-        s.note("No bin reads anything: the box lies off the map.")
+        s.note(_("No bin reads anything: the box lies off the map."))
     captions = {}
     for k in keys:
         st = stats[k]
-        captions[k] = [f"largest {_px_and_cells(st[0], stride)}", f"mean {_px_and_cells(st[1], stride)}"] \
-            if st else ["reads nothing"]
+        captions[k] = [_("largest {px}").format(px=_px_and_cells(st[0], stride)),
+                       _("mean {px}").format(px=_px_and_cells(st[1], stride))] if st else [_("reads nothing")]
     widest_word = max(fonts.width(wd, t, "bold") for k in keys for wd in names[k].split())
     need = max(80.0, 12.0 * pw, widest_word + 20)
     cols = _columns(len(keys), s.inner, need)
@@ -344,14 +353,16 @@ def describe_alignment(offsets_by_method: Mapping[str, np.ndarray], *, names: Ma
                     if not (np.isfinite(dx) and np.isfinite(dy)):
                         any_empty = True
                         marks.append(Rect(float(jj), float(i), 1.0, 1.0, stroke=Stroke("#9a9a9a", 0.8),
-                                          title=f"row {i}, column {jj}: reads nothing", kind="reads nothing",
+                                          title=_("row {r}, column {c}: reads nothing").format(r=i, c=jj),
+                                          kind="reads nothing",
                                           **look.fill(look.READS_NOTHING)))
                         continue
                     mag = math.hypot(dx, dy)
                     marks.append(Rect(float(jj), float(i), 1.0, 1.0, fill=look.BIN_FACES[(i + jj) % 2],
                                       stroke=Stroke("#9a9a9a", 0.8), kind="bin face",
-                                      title=f"row {i}, column {jj}: reads {_f(dx)} px across, {_f(dy)} px down "
-                                            f"of its centre ({_px_and_cells(mag, stride)} away)"))
+                                      title=_("row {r}, column {c}: reads {dx} px across, {dy} px down of its "
+                                              "centre ({away} away)").format(r=i, c=jj, dx=_f(dx), dy=_f(dy),
+                                                                             away=_px_and_cells(mag, stride))))
             for i in range(ph):
                 for jj in range(pw):
                     dx, dy = o[i, jj]
@@ -378,18 +389,20 @@ def describe_alignment(offsets_by_method: Mapping[str, np.ndarray], *, names: Ma
             s.marks += lines(px, ty, words, t, kind="offset stat")
             used.append(block(head, t) + 2 + block(words, t))
         s.y += ph * side + 8 + max(used) + PAD + 4
-    entries = [Entry("where a bin is meant to look: its centre", swatch="circle", fill=look.CENTRE_FILL,
+    entries = [Entry(_("where a bin is meant to look: its centre"), swatch="circle", fill=look.CENTRE_FILL,
                      stroke=look.CENTRE_STROKE)]
-    entries += [Entry(f"where it reads: {names[k]}", swatch=SHAPES.get(styles[k][2], "circle"), fill=styles[k][0],
-                      stroke=Stroke("#000000", 1.0)) for k in keys]
+    entries += [Entry(_("where it reads: {name}").format(name=names[k]), swatch=SHAPES.get(styles[k][2], "circle"),
+                      fill=styles[k][0], stroke=Stroke("#000000", 1.0)) for k in keys]
     if any_empty:
-        entries.append(Entry.area("a bin that reads nothing", look.READS_NOTHING))
+        entries.append(Entry.area(_("a bin that reads nothing"), look.READS_NOTHING))
     s.legend(entries, columns=1)
-    said = "; ".join(f"{names[k]}: largest {_px_and_cells(stats[k][0], stride)}, mean "
-                     f"{_px_and_cells(stats[k][1], stride)}" if stats[k] else f"{names[k]}: reads nothing"
-                     for k in keys)
-    scale_words = f" Segments scaled: one bin's width stands for {_f(per_bin)} px." if per_bin else ""
-    return s.done(f"{heading}. {said}.{scale_words}")
+    said = _("; ").join(
+        _("{name}: largest {largest}, mean {mean}").format(name=names[k], largest=_px_and_cells(stats[k][0], stride),
+                                                         mean=_px_and_cells(stats[k][1], stride))
+        if stats[k] else _("{name}: reads nothing").format(name=names[k]) for k in keys)
+    alt = (_("{heading}. {said}. Segments scaled: one bin's width stands for {px} px.") if per_bin else
+           _("{heading}. {said}.")).format(heading=heading, said=said, px=_f(per_bin))
+    return s.done(alt)
 
 
 def describe_offset_spread(offsets_by_method: Mapping[str, np.ndarray], *, names: Mapping[str, str],
@@ -413,7 +426,9 @@ def describe_offset_spread(offsets_by_method: Mapping[str, np.ndarray], *, names
     ymax = cmax * 1.06
     t = text
     s = Sheet(width, text)
-    heading = f"How far each bin reads from its centre, over every bin of every proposal (stride {exact(stride)} px)"
+    names = {k: _(v) for k, v in names.items()}  # the records' names, said in the language in force
+    heading = _("How far each bin reads from its centre, over every bin of every proposal (stride {stride} px)").format(
+        stride=exact(stride))
     s.title(heading)
     h = max(3 * fonts.height(t), 0.2 * width)
     most = max(3, min(5, int(h // (fonts.height(t) * 1.5)) + 1))
@@ -430,22 +445,29 @@ def describe_offset_spread(offsets_by_method: Mapping[str, np.ndarray], *, names
     for n_panel, k in enumerate(keys):
         m = mags[k]
         med = float(np.median(m)) if len(m) else None
-        words = f"{names[k]}: median {_f(med)} px, largest {_f(float(m.max()))} px" if len(m) else \
-            f"{names[k]}: no bin reads anything"
-        if dropped[k]:
-            words += f" ({dropped[k]:,} bins read nothing)"
+        if len(m) and dropped[k]:
+            words = _("{name}: median {median} px, largest {largest} px ({n} bins read nothing)")
+        elif len(m):
+            words = _("{name}: median {median} px, largest {largest} px")
+        elif dropped[k]:
+            words = _("{name}: no bin reads anything ({n} bins read nothing)")
+        else:
+            words = _("{name}: no bin reads anything")
+        words = words.format(name=names[k], median=_f(med) if len(m) else "", largest=_f(float(m.max())) if len(m)
+                             else "", n=f"{dropped[k]:,}")
         said.append(words)
         rows = fonts.wrap(words, s.big, s.inner - 18, "bold")
         s.marks.append(_marker(styles[k], PAD + 6, s.y + fonts.height(s.big) / 2, 11.0, kind="swatch"))
         s.marks += lines(PAD + 16, s.y, rows, s.big, weight="bold", kind="title")
         s.y += block(rows, s.big) + PAD
         if n_panel == 0:
-            s.marks.append(Text(left, s.y, "bins", t, colour="#333333", kind="axis name"))
+            s.marks.append(Text(left, s.y, _("bins"), t, colour="#333333", kind="axis name"))
             s.y += fonts.height(t) + 4
         else:
             s.y += fonts.height(t) / 2
-        marks: list = bars(edges, counts[k], lambda lo_, hi_, n, k=k:
-                           f"{names[k]}: {_f(lo_)} to {_f(hi_)} px: {n:,} bin{'' if n == 1 else 's'}")
+        marks: list = bars(edges, counts[k], lambda lo_, hi_, n, k=k: ngettext(
+            "{name}: {lo} to {hi} px: {n} bin", "{name}: {lo} to {hi} px: {n} bins", n).format(
+                name=names[k], lo=_f(lo_), hi=_f(hi_), n=f"{n:,}"))
         marks.append(Line(((stride / 2, 0.0), (stride / 2, ymax)), look.HALF_STROKE, kind="half cell"))
         if med is not None:
             marks.append(Line(((med, 0.0), (med, ymax)), look.MEDIAN_STROKE, kind="median"))
@@ -453,7 +475,7 @@ def describe_offset_spread(offsets_by_method: Mapping[str, np.ndarray], *, names
         panel = Panel(left, s.y, plot_w, h, (0.0, hi), (ymax, 0.0), tuple(marks), clip=False)
         s.panels.append(panel)
         for v, words in zip(yt, ylabels):
-            _, py = panel.to_px(0.0, v)
+            py = panel.to_px(0.0, v)[1]
             s.marks.append(Line(((left - 4, py), (left, py)), TICK, kind="tick"))
             ty = min(py, s.y + h + 4.5 - fonts.height(t) / 2)
             s.marks.append(Text(left - 6, ty, words, t, anchor="end", baseline="middle", kind="tick"))
@@ -461,16 +483,17 @@ def describe_offset_spread(offsets_by_method: Mapping[str, np.ndarray], *, names
         if n_panel < len(keys) - 1:
             s.y += fonts.height(t) / 2 + PAD
     for v in xt:
-        px, _ = s.panels[-1].to_px(v, 0.0)
+        px = s.panels[-1].to_px(v, 0.0)[0]
         s.marks.append(Line(((px, s.y), (px, s.y + 4)), TICK, kind="tick"))
         s.marks.append(Text(px, s.y + 5, xlab(v), t, anchor="middle", kind="tick"))
     s.y += 5 + fonts.height(t) + 4
-    rows = fonts.wrap("|offset|: px between where a bin reads and its centre", t, s.inner)
+    rows = fonts.wrap(_("|offset|: px between where a bin reads and its centre"), t, s.inner)
     s.marks += lines(width / 2, s.y, rows, t, "middle", colour="#333333", kind="axis name")
     s.y += block(rows, t) + PAD
-    s.legend([Entry("median", swatch="line", stroke=look.MEDIAN_STROKE),
-              Entry(f"half a cell: {_f(stride / 2)} px", swatch="line", stroke=look.HALF_STROKE)])
-    return s.done(f"{heading}. " + "; ".join(said) + f". Half a cell is {_f(stride / 2)} px.")
+    s.legend([Entry(_("median"), swatch="line", stroke=look.MEDIAN_STROKE),
+              Entry(_("half a cell: {px} px").format(px=_f(stride / 2)), swatch="line", stroke=look.HALF_STROKE)])
+    return s.done(_("{heading}. {said}. Half a cell is {px} px.").format(heading=heading, said=_("; ").join(said),
+                                                                        px=_f(stride / 2)))
 
 
 # ------------------------------------------------------------------------------------------ the box head
@@ -511,7 +534,7 @@ def describe_regression(proposal: Sequence[float], target: Sequence[float], *,
     back = decode(p, deltas, weights)
     t = text
     s = Sheet(width, text)
-    heading = "The box head's regression: four numbers move the proposal onto the target"
+    heading = _("The box head's regression: four numbers move the proposal onto the target")
     s.title(heading)
     xs = [0.0, W, p[0], p[0] + p[2], q[0], q[0] + q[2], back[0], back[0] + back[2]]
     ys = [0.0, H, p[1], p[1] + p[3], q[1], q[1] + q[3], back[1], back[1] + back[3]]
@@ -520,39 +543,45 @@ def describe_regression(proposal: Sequence[float], target: Sequence[float], *,
     x0, x1, y0, y1 = math.floor(x0 - m), math.ceil(x1 + m), math.floor(y0 - m), math.ceil(y1 + m)
     pc, qc = (p[0] + p[2] / 2, p[1] + p[3] / 2), (q[0] + q[2] / 2, q[1] + q[3] / 2)
     marks: list = [Rect(0.0, 0.0, W, H, fill="#f4f4f4", stroke=look.PHOTO_EDGE, kind="image",
-                        title=f"the input: {exact(W)}×{exact(H)} px")]
+                        title=_("the input: {W}×{H} px").format(W=exact(W), H=exact(H)))]
     marks.append(Rect(*p, stroke=look.PROPOSAL_STROKE, kind="proposal",
-                      title=f"proposal: x {exact(p[0])}, y {exact(p[1])}, w {exact(p[2])}, h {exact(p[3])} px"))
+                      title=_("proposal: x {x}, y {y}, w {w}, h {h} px").format(x=exact(p[0]), y=exact(p[1]),
+                                                                                 w=exact(p[2]), h=exact(p[3]))))
     marks.append(Rect(*q, stroke=look.TARGET_STROKE, kind="target",
-                      title=f"target: x {exact(q[0])}, y {exact(q[1])}, w {exact(q[2])}, h {exact(q[3])} px"))
+                      title=_("target: x {x}, y {y}, w {w}, h {h} px").format(x=exact(q[0]), y=exact(q[1]),
+                                                                               w=exact(q[2]), h=exact(q[3]))))
     marks.append(Rect(*back, stroke=look.DECODED_STROKE, kind="decoded",
-                      title=f"decoded from (tx, ty, tw, th): {_box_words(back)} px"))
+                      title=_("decoded from (tx, ty, tw, th): {box} px").format(box=_box_words(back))))
     if pc != qc:
         marks.append(Line((pc, qc), look.SHIFT_STROKE, kind="shift"))
     marks.append(Point(*pc, "circle", 9.0, look.ROI, Stroke("#000000", 1.0), kind="proposal centre",
-                       title=f"proposal's centre (x, y) = ({exact(pc[0])}, {exact(pc[1])})"))
+                       title=_("proposal's centre (x, y) = ({x}, {y})").format(x=exact(pc[0]), y=exact(pc[1]))))
     marks.append(Point(*qc, "square", 9.0, look.TARGET, Stroke("#000000", 1.0), kind="target centre",
-                       title=f"target's centre (x*, y*) = ({exact(qc[0])}, {exact(qc[1])})"))
+                       title=_("target's centre (x*, y*) = ({x}, {y})").format(x=exact(qc[0]), y=exact(qc[1]))))
     side = max(x1 - x0, y1 - y0)
-    s.chart((x0, x1), (y0, y1), marks, xname="x (pixels)", yname="y (pixels)", max_height=0.75 * width,
+    s.chart((x0, x1), (y0, y1), marks, xname=_("x (pixels)"), yname=_("y (pixels)"), max_height=0.75 * width,
             xticks=ticks(x0, x1, s.inner, fonts.width(str(int(side)), t) * 1.6 + 8, most=8))
-    s.legend([Entry("proposal (the pooled box); ● its centre", stroke=look.PROPOSAL_STROKE, swatch="line"),
-              Entry("target; ■ its centre", stroke=look.TARGET_STROKE, swatch="line"),
-              Entry("box decoded from the four numbers", stroke=look.DECODED_STROKE, swatch="line")])
-    s.note(f"proposal: centre (x, y) = ({exact(pc[0])}, {exact(pc[1])}), w × h = {exact(p[2])} × {exact(p[3])} px",
-           colour="#000000", kind="numbers")
-    s.note(f"target: centre (x*, y*) = ({exact(qc[0])}, {exact(qc[1])}), w* × h* = {exact(q[2])} × {exact(q[3])} px",
-           colour="#000000", kind="numbers")
+    s.legend([Entry(_("proposal (the pooled box); ● its centre"), stroke=look.PROPOSAL_STROKE, swatch="line"),
+              Entry(_("target; ■ its centre"), stroke=look.TARGET_STROKE, swatch="line"),
+              Entry(_("box decoded from the four numbers"), stroke=look.DECODED_STROKE, swatch="line")])
+    s.note(_("proposal: centre (x, y) = ({x}, {y}), w × h = {w} × {h} px").format(
+        x=exact(pc[0]), y=exact(pc[1]), w=exact(p[2]), h=exact(p[3])), colour="#000000", kind="numbers")
+    s.note(_("target: centre (x*, y*) = ({x}, {y}), w* × h* = {w} × {h} px").format(
+        x=exact(qc[0]), y=exact(qc[1]), w=exact(q[2]), h=exact(q[3])), colour="#000000", kind="numbers")
     for row in regression_lines(p, q, weights):
         s.note(row, colour="#000000", kind="arithmetic")
-    s.note(f"decoded: (x, y, w, h) {eq(*back)} {_box_words(back)} px, on the target "
-           f"({exact(q[0])}, {exact(q[1])}, {exact(q[2])}, {exact(q[3])})", colour="#000000", kind="numbers")
+    s.note(_("decoded: (x, y, w, h) {eq} {box} px, on the target ({x}, {y}, {w}, {h})").format(
+        eq=eq(*back), box=_box_words(back), x=exact(q[0]), y=exact(q[1]), w=exact(q[2]), h=exact(q[3])),
+        colour="#000000", kind="numbers")
     wt = "(" + ", ".join(_f(v) for v in weights) + ")"
-    s.note(f"Weights {wt}, as torchvision's box head; log is the natural logarithm.")
-    s.note("The proposal is a constant to the pooling: no gradient through the RoI moves it. The head's regression, "
-           "trained on these four numbers, is what moves the box.")
+    s.note(_("Weights {weights}, as torchvision's box head; log is the natural logarithm.").format(weights=wt))
+    s.note(_("The proposal is a constant to the pooling: no gradient through the RoI moves it. The head's "
+             "regression, trained on these four numbers, is what moves the box."))
     tx, ty, tw, th = deltas
-    return s.done(f"{heading}. Proposal {exact(p[2])}×{exact(p[3])} px centred at ({exact(pc[0])}, {exact(pc[1])}); "
-                  f"target {exact(q[2])}×{exact(q[3])} px centred at ({exact(qc[0])}, {exact(qc[1])}); weights {wt}: "
-                  f"tx {eq(tx)} {_f(tx)}, ty {eq(ty)} {_f(ty)}, tw {eq(tw)} {_f(tw)}, th {eq(th)} {_f(th)}; decoded "
-                  f"{_box_words(back)} px, the target.")
+    return s.done(_("{heading}. Proposal {pw}×{ph} px centred at ({px}, {py}); target {qw}×{qh} px centred at ({qx}, "
+                    "{qy}); weights {weights}: tx {eq_tx} {tx}, ty {eq_ty} {ty}, tw {eq_tw} {tw}, th {eq_th} {th}; "
+                    "decoded {back} px, the target.").format(
+                        heading=heading, pw=exact(p[2]), ph=exact(p[3]), px=exact(pc[0]), py=exact(pc[1]),
+                        qw=exact(q[2]), qh=exact(q[3]), qx=exact(qc[0]), qy=exact(qc[1]), weights=wt, eq_tx=eq(tx),
+                        tx=_f(tx), eq_ty=eq(ty), ty=_f(ty), eq_tw=eq(tw), tw=_f(tw), eq_th=eq(th), th=_f(th),
+                        back=_box_words(back)))

@@ -16,6 +16,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from ..language import N_, _
 from ..methods import METHODS
 from ..ops import geometry as g
 from ..ops.looking import offsets
@@ -25,13 +26,29 @@ from .numbers import eq, exact, num, rows_by_columns
 
 STRIDES = (4, 8, 16, 32)  # torchvision's Faster R-CNN with a ResNet-50 FPN pools from P2..P5
 # The two heads that pool in torchvision's Mask R-CNN, and their output sizes (rows, columns).
-HEADS = {"box": ((7, 7), "box head"), "mask": ((14, 14), "mask head")}
+HEADS = {"box": ((7, 7), N_("box head")), "mask": ((14, 14), N_("mask head"))}  # names translated where shown
 CANONICAL_SIZE, CANONICAL_LEVEL = 224.0, 4  # a 224-px box goes to P4 (FPN's Eq. 1, torchvision's LevelMapper)
 
 
 def f(v: float, digits: int = 2) -> str:
     """A computed number as the figures write it: :func:`~roi_viz.lesson.numbers.num`, with a true minus sign."""
     return num(v, digits).replace("-", "−")
+
+
+def blocks(rows: float, cols: float) -> str:
+    """:func:`~roi_viz.lesson.numbers.rows_by_columns` in the language in force: "1.43 rows × 1.86 columns"."""
+    r, c = num(rows), num(cols)
+    if r == "1":
+        words = _("{r} row × {c} column") if c == "1" else _("{r} row × {c} columns")
+    else:
+        words = _("{r} rows × {c} column") if c == "1" else _("{r} rows × {c} columns")
+    return words.format(r=r, c=c)
+
+
+def names_list(items) -> str:
+    """Names or numbers in a list: "P2, P3, P4, P5" (the separator the language in force writes)."""
+    # TRANSLATORS: what stands between the items of a plain list of names or numbers ("P2, P3, P4, P5").
+    return _(", ").join(str(v) for v in items)
 
 
 # ------------------------------------------------------------------------------------------ the pyramid's level
@@ -56,7 +73,7 @@ class Level:
 
 def level_of(box: Sequence[float], strides: Sequence[int] = STRIDES) -> Level:
     """Which level of a pyramid with ``strides`` (finest first, doubling) the box ``(x, y, w, h)`` pools from."""
-    _, _, w, h = g.check_roi(box)
+    w, h = g.check_roi(box)[2:]
     levels = tuple(int(round(math.log2(s))) for s in strides)
     f32 = np.float32
     side = np.sqrt(f32(w) * f32(h))
@@ -87,12 +104,16 @@ def level_sums(lv: Level) -> list[str]:
     d = level_digits(lv)
     lg = f(lv.log, d)
     lo, hi = lv.levels[0], lv.levels[-1]
-    clamp = f"clamped to {lo}..{hi}" + ("" if lv.floor == lv.level else f": {f(lv.floor)} → {lv.level}")
+    if lv.floor == lv.level:
+        clamp = _("clamped to {lo}..{hi} → P{level}, stride {stride} px")
+    else:
+        clamp = _("clamped to {lo}..{hi}: {floor} → {level} → P{level}, stride {stride} px")
     return [f"√(w·h) = √({exact(lv.w)} × {exact(lv.h)}) {eq(lv.side)} {f(lv.side)} px",
             f"log2({f(lv.side)} / 224) {eq(lv.log)} {lg}",
-            f"4 + ({lg}) + 0.000001 {'≈' if abs(float(num(lv.raw, d)) - lv.raw) > 1e-12 else '='} "
-            f"{f(lv.raw, d)}; floor → {f(lv.floor)}",
-            f"{clamp} → P{lv.level}, stride {lv.stride} px"]
+            _("4 + ({lg}) + 0.000001 {eq} {raw}; floor → {floor}").format(
+                lg=lg, eq="≈" if abs(float(num(lv.raw, d)) - lv.raw) > 1e-12 else "=", raw=f(lv.raw, d),
+                floor=f(lv.floor)),
+            clamp.format(lo=lo, hi=hi, floor=f(lv.floor), level=lv.level, stride=lv.stride)]
 
 
 def step_level(scene) -> str:
@@ -106,29 +127,34 @@ def step_level(scene) -> str:
     net = NETWORKS[scene.settings.network]
     box = scene.rois[scene.active]
     lv = level_of(box, net.strides)
-    names = ", ".join(f"P{k}" for k in lv.levels)
-    pitch = ", ".join(str(2 ** k) for k in lv.levels)
-    edges = ", ".join(exact(CANONICAL_SIZE * 2.0 ** (k - CANONICAL_LEVEL)) for k in lv.levels[1:])
+    names = names_list(f"P{k}" for k in lv.levels)
+    pitch = names_list(2 ** k for k in lv.levels)
+    edges = names_list(exact(CANONICAL_SIZE * 2.0 ** (k - CANONICAL_LEVEL)) for k in lv.levels[1:])
     sums = level_sums(lv)
-    said = (f"**Which level.** {net.name} keeps {len(lv.levels)} maps of this picture ({names}), whose cells are "
-            f"{pitch} px apart. Your box is pooled from one of them, picked by its size alone: FPN's rule, as "
-            f"torchvision's `LevelMapper` computes it (a box of 224 × 224 px goes to P4; each halving of √(w·h) "
-            f"goes one level finer, each doubling one coarser, so the boundaries are {edges} px).\n\n"
-            + "\n".join(f"- {line}" for line in sums)
-            + f"\n\nThe box is {exact(lv.w)} × {exact(lv.h)} px, so it is pooled from **P{lv.level}, stride "
-            f"{lv.stride} px**. ")
+    said = (_("**Which level.** {net} keeps {n} maps of this picture ({names}), whose cells are {pitch} px apart. "
+              "Your box is pooled from one of them, picked by its size alone: FPN's rule, as torchvision's "
+              "`LevelMapper` computes it (a box of 224 × 224 px goes to P4; each halving of √(w·h) goes one level "
+              "finer, each doubling one coarser, so the boundaries are {edges} px).").format(
+                net=net.name, n=len(lv.levels), names=names, pitch=pitch, edges=edges)
+            + "\n\n" + "\n".join(f"- {line}" for line in sums) + "\n\n"
+            + _("The box is {w} × {h} px, so it is pooled from **P{level}, stride {stride} px**.").format(
+                w=exact(lv.w), h=exact(lv.h), level=lv.level, stride=lv.stride) + " ")
     if lv.floor != lv.level:
-        edge = "finest" if lv.floor < lv.levels[0] else "coarsest"
-        said += f"There is no P{f(lv.floor)}: the rule is clamped to the pyramid, so it goes to the {edge} level. "
-    said += (f"On P{lv.level} it spans {rows_by_columns(lv.h / lv.stride, lv.w / lv.stride)} "
-             f"({f(lv.side / lv.stride)} cells by √(w·h)). The 0.000001 is torchvision's: a box exactly on a "
-             f"boundary goes to the level above. From here on, every step reads P{lv.level}'s map "
-             f"({scene.features.shape[0]} channels, {scene.features.shape[1]} rows × {scene.features.shape[2]} "
-             f"columns); grow the box past a boundary and the lesson moves to another level.")
+        edge = (_("There is no P{floor}: the rule is clamped to the pyramid, so it goes to the finest level.")
+                if lv.floor < lv.levels[0] else
+                _("There is no P{floor}: the rule is clamped to the pyramid, so it goes to the coarsest level."))
+        said += edge.format(floor=f(lv.floor)) + " "
+    said += _("On P{level} it spans {blocks} ({across} cells by √(w·h)). The 0.000001 is torchvision's: a box "
+              "exactly on a boundary goes to the level above. From here on, every step reads P{level}'s map "
+              "({C} channels, {H} rows × {W} columns); grow the box past a boundary and the lesson moves to "
+              "another level.").format(level=lv.level, blocks=blocks(lv.h / lv.stride, lv.w / lv.stride),
+                                       across=f(lv.side / lv.stride), C=scene.features.shape[0],
+                                       H=scene.features.shape[1], W=scene.features.shape[2])
     if not scene.pretrained:
-        said += ("\n\n> ⚠ **Untrained network.** The COCO weights of torchvision's Faster R-CNN could not be "
-                 f"loaded, so these features come from an untrained {net.name} (fixed random seed). The level "
-                 "and the arithmetic are exactly the same; the activations mean nothing.")
+        said += "\n\n" + _("> ⚠ **Untrained network.** The COCO weights of torchvision's Faster R-CNN could not be "
+                            "loaded, so these features come from an untrained {net} (fixed random seed). The level "
+                            "and the arithmetic are exactly the same; the activations mean nothing.").format(
+                                net=net.name)
     return said
 
 
@@ -144,41 +170,46 @@ def step_image(scene) -> str:
     s = scene.pooled.stride
     x, y, w, h = scene.pooled.roi
     H, W = scene.pooled.map_size
-    pitch = ", ".join(exact(st) for st in net.strides)
-    return (f"**The model input.** {input_words(scene)}, the size the network receives. {net.name} does not give "
-            f"one grid but {len(net.layers)}, one per level of its pyramid ({', '.join(net.layers)}), whose cells are "
-            f"{pitch} pixels apart on the image. The grid drawn is the one your box is pooled from: "
-            f"{scene.settings.layer}, its lines {exact(s)} pixels apart (the **stride**), {H} rows × {W} columns of "
-            f"cells in all; the next step says why this level.\n\n"
-            f"The thick box is **RoI {scene.active + 1}** of {len(scene.rois)}: top-left corner "
-            f"x = {exact(x)}, y = {exact(y)}, size w = {exact(w)} × h = {exact(h)} pixels. "
-            "An RoI is only a proposal: a region some earlier stage wants the detector to examine, not an answer.")
+    pitch = names_list(exact(st) for st in net.strides)
+    return (_("**The model input.** {input}, the size the network receives. {net} does not give one grid but {n}, "
+              "one per level of its pyramid ({levels}), whose cells are {pitch} pixels apart on the image. The grid "
+              "drawn is the one your box is pooled from: {layer}, its lines {s} pixels apart (the **stride**), {H} "
+              "rows × {W} columns of cells in all; the next step says why this level.").format(
+                input=input_words(scene), net=net.name, n=len(net.layers), levels=names_list(net.layers),
+                pitch=pitch, layer=scene.settings.layer, s=exact(s), H=H, W=W)
+            + "\n\n"
+            + _("The thick box is **RoI {k}** of {n}: top-left corner x = {x}, y = {y}, size w = {w} × h = {h} "
+                "pixels. An RoI is only a proposal: a region some earlier stage wants the detector to examine, not "
+                "an answer.").format(k=scene.active + 1, n=len(scene.rois), x=exact(x), y=exact(y), w=exact(w),
+                                     h=exact(h)))
 
 
 def level_words(box: Sequence[float], strides: Sequence[int] = STRIDES) -> str:
     """Why the box is pooled from its level, in a paragraph: the rule's arithmetic and what it buys."""
     lv = level_of(box, strides)
     lo, hi = lv.levels[0], lv.levels[-1]
-    names = ", ".join(f"P{k}" for k in lv.levels)
-    pitch = ", ".join(str(2 ** k) for k in lv.levels)
-    said = (f"torchvision's Faster R-CNN keeps a feature pyramid: one map per level ({names}, whose cells are "
-            f"{pitch} px apart). A small box is pooled from a fine level, a large one from a coarse level. "
-            f"The rule reads only the box's size: your box is {exact(lv.w)} × {exact(lv.h)} px, so "
-            f"√(w·h) {eq(lv.side)} {f(lv.side)} px; 4 + log2({f(lv.side)} / 224), plus torchvision's 0.000001 "
-            f"(a box exactly on a boundary goes up), rounded down, is {f(lv.floor)}. ")
+    said = _("torchvision's Faster R-CNN keeps a feature pyramid: one map per level ({names}, whose cells are {pitch} "
+             "px apart). A small box is pooled from a fine level, a large one from a coarse level. The rule reads "
+             "only the box's size: your box is {w} × {h} px, so √(w·h) {eq} {side} px; 4 + log2({side} / 224), plus "
+             "torchvision's 0.000001 (a box exactly on a boundary goes up), rounded down, is {floor}.").format(
+                 names=names_list(f"P{k}" for k in lv.levels), pitch=names_list(2 ** k for k in lv.levels),
+                 w=exact(lv.w), h=exact(lv.h), eq=eq(lv.side), side=f(lv.side), floor=f(lv.floor)) + " "
     if lv.floor != lv.level:
-        edge = "finest" if lv.floor < lo else "coarsest"
-        said += (f"There is no P{f(lv.floor)}: the rule is clamped to P{lo}..P{hi}, so the box goes to the {edge} "
-                 f"level, P{lv.level}. ")
+        edge = (_("There is no P{floor}: the rule is clamped to P{lo}..P{hi}, so the box goes to the finest level, "
+                  "P{level}.") if lv.floor < lo else
+                _("There is no P{floor}: the rule is clamped to P{lo}..P{hi}, so the box goes to the coarsest level, "
+                  "P{level}."))
+        said += edge.format(floor=f(lv.floor), lo=lo, hi=hi, level=lv.level) + " "
     across = lv.side / lv.stride
-    said += (f"So it is pooled from P{lv.level}, stride {lv.stride} px, where it spans "
-             f"{rows_by_columns(lv.h / lv.stride, lv.w / lv.stride)} ({f(across)} cells by √(w·h)). ")
+    said += _("So it is pooled from P{level}, stride {stride} px, where it spans {blocks} ({across} cells by "
+              "√(w·h)).").format(level=lv.level, stride=lv.stride, blocks=blocks(lv.h / lv.stride, lv.w / lv.stride),
+                                 across=f(across)) + " "
     if lv.floor == lv.level:
-        said += ("That is the point of the rule: every box not clamped spans between 14 and 28 cells by √(w·h) "
-                 "at its level, so a small box is not squeezed into a cell or two of a coarse map.")
+        said += _("That is the point of the rule: every box not clamped spans between 14 and 28 cells by √(w·h) "
+                  "at its level, so a small box is not squeezed into a cell or two of a coarse map.")
     else:
-        said += ("A box clamped to the pyramid's end spans fewer (or more) cells than the 14 to 28 the rule "
-                 "aims for.")
+        said += _("A box clamped to the pyramid's end spans fewer (or more) cells than the 14 to 28 the rule "
+                  "aims for.")
     return said
 
 
@@ -221,7 +252,7 @@ def offset_summary(o: np.ndarray) -> tuple[float, float] | None:
 
 def _px_and_cells(v: float, stride: float) -> str:
     c = f(v / stride)
-    return f"{f(v)} px ({c} cell{'' if c == '1' else 's'})"
+    return (_("{px} px ({c} cell)") if c == "1" else _("{px} px ({c} cells)")).format(px=f(v), c=c)
 
 
 def alignment_words(offs: Mapping[str, np.ndarray], names: Mapping[str, str], stride: float, output_size,
@@ -232,22 +263,26 @@ def alignment_words(offs: Mapping[str, np.ndarray], names: Mapping[str, str], st
     per = []
     for k, o in offs.items():
         s = offset_summary(o)
-        per.append(f"{names[k]}: largest {_px_and_cells(s[0], stride)}, mean {_px_and_cells(s[1], stride)}"
-                   if s else f"{names[k]}: reads nothing")
-    said = (f"Each of the {ph} × {pw} bins is meant to describe the part of the photo around its own centre. "
-            f"Here is how far from it each method really reads, at stride {exact(stride)} px (half a cell is "
-            f"{f(stride / 2)} px): " + "; ".join(per) + ". ")
+        per.append(_("{name}: largest {largest}, mean {mean}").format(
+            name=_(names[k]), largest=_px_and_cells(s[0], stride), mean=_px_and_cells(s[1], stride))
+            if s else _("{name}: reads nothing").format(name=_(names[k])))
+    # TRANSLATORS: what stands between the methods' measures in a sentence ("RoIAlign: …; PrRoI: …").
+    said = _("Each of the {ph} × {pw} bins is meant to describe the part of the photo around its own centre. Here is "
+             "how far from it each method really reads, at stride {stride} px (half a cell is {half} px): "
+             "{measures}.").format(ph=ph, pw=pw, stride=exact(stride), half=f(stride / 2),
+                                    measures=_("; ").join(per)) + " "
     if chosen is not None and chosen != stride:
-        said += f"(Your box is pooled at stride {chosen} px; this is what it would read at {exact(stride)}.) "
+        said += _("(Your box is pooled at stride {chosen} px; this is what it would read at {stride}.)").format(
+            chosen=chosen, stride=exact(stride)) + " "
     if aligned:
-        said += ("RoIAlign and PrRoI are aligned here (the sidebar's switch): they read on the centres. "
-                 "torchvision's MultiScaleRoIAlign uses the legacy rule, aligned=False, and reads every bin "
-                 "half a cell down and to the right: turn Aligned off in the sidebar to see it. ")
+        said += _("RoIAlign and PrRoI are aligned here (the sidebar's switch): they read on the centres. "
+                  "torchvision's MultiScaleRoIAlign uses the legacy rule, aligned=False, and reads every bin "
+                  "half a cell down and to the right: turn Aligned off in the sidebar to see it.") + " "
     else:
-        said += ("RoIAlign here has aligned=False, as torchvision's MultiScaleRoIAlign: every bin reads half a cell "
-                 "down and to the right. detectron2's ROIAlignV2 (aligned=True) takes that half cell off. ")
-    said += ("The finer the level, the fewer pixels any offset costs: that is one more reason a small box is "
-             "pooled from a fine map.")
+        said += _("RoIAlign here has aligned=False, as torchvision's MultiScaleRoIAlign: every bin reads half a cell "
+                  "down and to the right. detectron2's ROIAlignV2 (aligned=True) takes that half cell off.") + " "
+    said += _("The finer the level, the fewer pixels any offset costs: that is one more reason a small box is "
+              "pooled from a fine map.")
     return said
 
 
@@ -269,20 +304,21 @@ def target_problem(target: Sequence[float], proposal: Sequence[float] | None = N
     try:
         x, y, w, h = (float(v) for v in target)
     except (TypeError, ValueError):
-        return "The target is four numbers: x, y, w and h in pixels."
+        return _("The target is four numbers: x, y, w and h in pixels.")
     if not all(math.isfinite(v) for v in (x, y, w, h)):
-        return "The target's numbers must be finite."
+        return _("The target's numbers must be finite.")
     if w <= 0 or h <= 0:
-        return (f"A target box needs a width and a height of more than 0 px; it has w = {w:g}, h = {h:g}. "
-                "tw and th are logarithms of w* / w and h* / h, which have none for a size of 0 or less.")
+        return _("A target box needs a width and a height of more than 0 px; it has w = {w}, h = {h}. tw and th are "
+                 "logarithms of w* / w and h* / h, which have none for a size of 0 or less.").format(
+                     w=f"{w:g}", h=f"{h:g}")
     if any(abs(v) > 100_000 for v in (x, y, w, h)):
-        return "The target's numbers must each be at most 100,000 px in size."
+        return _("The target's numbers must each be at most 100,000 px in size.")
     if proposal is not None:
-        _, _, pw, ph = g.check_roi(proposal)
+        pw, ph = g.check_roi(proposal)[2:]
         if max(w / pw, h / ph) > math.exp(CLIP):
-            return (f"The target is {f(max(w / pw, h / ph))} times the proposal's size; torchvision's decoding "
-                    f"grows a box at most {f(math.exp(CLIP))} times (it clips tw and th at log(1000 / 16)), so no "
-                    "prediction of the box head could reach it.")
+            return _("The target is {times} times the proposal's size; torchvision's decoding grows a box at most "
+                     "{most} times (it clips tw and th at log(1000 / 16)), so no prediction of the box head could "
+                     "reach it.").format(times=f(max(w / pw, h / ph)), most=f(math.exp(CLIP)))
     return None
 
 
@@ -293,13 +329,14 @@ def regression_words(proposal: Sequence[float], target: Sequence[float],
     tx, ty, tw, th = encode(p, q, weights)
     back = decode(p, (tx, ty, tw, th), weights)
     wt = ", ".join(f(v) for v in weights)
-    said = (f"The proposal is your box, ({', '.join(exact(v) for v in p)}); the target is "
-            f"({', '.join(exact(v) for v in q)}). The box head is trained to output four numbers for it, each "
-            f"measured in the proposal's own size (weights {wt}, as torchvision's box head): "
-            f"tx {eq(tx)} {f(tx)}, ty {eq(ty)} {f(ty)} (moving the centre), "
-            f"tw {eq(tw)} {f(tw)}, th {eq(th)} {f(th)} (log of the change of width and height). "
-            f"Decoded, they give ({', '.join(f(v) for v in back)}): the target. ")
-    said += ("To the pooling, the proposal is a constant: its four numbers only choose which cells are read, and "
-             "no gradient through the RoI moves them. What moves a box is the box head's regression: it predicts "
-             "(tx, ty, tw, th) from the pooled features, and decoding them gives the detection.")
+    said = _("The proposal is your box, ({proposal}); the target is ({target}). The box head is trained to output "
+             "four numbers for it, each measured in the proposal's own size (weights {weights}, as torchvision's "
+             "box head): tx {eq_tx} {tx}, ty {eq_ty} {ty} (moving the centre), tw {eq_tw} {tw}, th {eq_th} {th} "
+             "(log of the change of width and height). Decoded, they give ({back}): the target.").format(
+                 proposal=", ".join(exact(v) for v in p), target=", ".join(exact(v) for v in q), weights=wt,
+                 eq_tx=eq(tx), tx=f(tx), eq_ty=eq(ty), ty=f(ty), eq_tw=eq(tw), tw=f(tw), eq_th=eq(th), th=f(th),
+                 back=", ".join(f(v) for v in back)) + " "
+    said += _("To the pooling, the proposal is a constant: its four numbers only choose which cells are read, and "
+              "no gradient through the RoI moves them. What moves a box is the box head's regression: it predicts "
+              "(tx, ty, tw, th) from the pooled features, and decoding them gives the detection.")
     return said

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from roi_viz.language import N_, _, current
 from roi_viz.lesson import detector_words as words
 from roi_viz.lesson.views import VIEWS
 
@@ -24,14 +25,16 @@ KEY = "detect"  # the link's view=, and the key of its label and heading in the 
 LABEL, HEADING = VIEWS[KEY]
 PRESENTS_ALONE = False  # presenter mode too shows the view picker, the teacher's tools and the heading
 
-PARTS = {"level": "1. Which level of the pyramid", "read": "2. Where each output cell reads",
-         "regress": "3. From proposal to detection"}
+# The parts' headings, marked for the catalog and translated where shown.
+PARTS = {"level": N_("1. Which level of the pyramid"), "read": N_("2. Where each output cell reads"),
+         "regress": N_("3. From proposal to detection")}
 NARROW_TEXT = 12.0  # a phone's column: the figure described 360 px wide, its text 12 px
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def level_drawing(box: tuple, dims: tuple, width: float, text: float):
-    """Which pyramid level the box pools from, described ``width`` px wide."""
+def level_drawing(box: tuple, dims: tuple, width: float, text: float, lang: str):
+    """Which pyramid level the box pools from, described ``width`` px wide in ``lang`` (the cache's key: the
+    language in force while it is described)."""
     from roi_viz.figures.detectors import describe_level
 
     return describe_level(box, input_size=dims, strides=words.STRIDES, width=width, text=text)
@@ -44,8 +47,8 @@ def level_offsets(box: tuple, settings_key: str, _settings, stride: int, output_
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def alignment_drawing(key: str, _offs: dict, stride: int, output_size: tuple, width: float, text: float):
-    """Where each method's bins read, described ``width`` px wide (``key`` names the offsets)."""
+def alignment_drawing(key: str, _offs: dict, stride: int, output_size: tuple, width: float, text: float, lang: str):
+    """Where each method's bins read, described ``width`` px wide in ``lang`` (``key`` names the offsets)."""
     from roi_viz.figures.detectors import describe_alignment
     from roi_viz.methods import METHODS
 
@@ -55,8 +58,8 @@ def alignment_drawing(key: str, _offs: dict, stride: int, output_size: tuple, wi
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def regression_drawing(box: tuple, target: tuple, dims: tuple, width: float, text: float):
-    """The proposal, the target, the four numbers and the decoded box, described ``width`` px wide."""
+def regression_drawing(box: tuple, target: tuple, dims: tuple, width: float, text: float, lang: str):
+    """The proposal, the target, the four numbers and the decoded box, described ``width`` px wide in ``lang``."""
     from roi_viz.figures.detectors import describe_regression
 
     return describe_regression(box, target, image_size=dims, width=width, text=text)
@@ -73,7 +76,7 @@ def _show(describe, key: str, where, present: bool) -> None:
 
 
 def _level(box, dims, picture, after, present: bool) -> None:
-    _show(lambda w, t: level_drawing(box, dims, w, t), "detect-level-figure", picture, present)
+    _show(lambda w, t: level_drawing(box, dims, w, t, current()), "detect-level-figure", picture, present)
     after.markdown(words.level_words(box, words.STRIDES))
 
 
@@ -81,17 +84,19 @@ def _read(box, dims, scene, level, before, picture, after, present: bool) -> Non
     c = before.columns(2)
     strides = list(words.STRIDES)
     # The key carries the box's level: when the box moves to another level, the picker starts at that level's stride.
-    stride = c[0].radio("Stride read (px)", strides, index=strides.index(level.stride), horizontal=True,
+    stride = c[0].radio(_("Stride read (px)"), strides, index=strides.index(level.stride), horizontal=True,
                         format_func=lambda s: f"{s} (P{s.bit_length() - 1})", key=f"detect-stride-P{level.level}",
-                        help="The stride of the level whose map is read; your box's level is picked first.")
-    head = c[1].radio("Output", list(words.HEADS), horizontal=True, key="detect-head",
-                      format_func=lambda k: "{} × {} ({})".format(*words.HEADS[k][0], words.HEADS[k][1]))
+                        help=_("The stride of the level whose map is read; your box's level is picked first."))
+    # The words said now, in the run's language (a format_func may be called again outside the run).
+    heads = {k: _("{rows} × {cols} ({head})").format(rows=size[0], cols=size[1], head=_(name))
+             for k, (size, name) in words.HEADS.items()}
+    head = c[1].radio(_("Output"), list(words.HEADS), horizontal=True, key="detect-head", format_func=heads.get)
     out = words.HEADS[head or "box"][0]
     stride = stride or level.stride
     settings = scene.settings
     offs = level_offsets(box, repr(settings), settings, stride, out, dims)
     k = f"{box}|{settings!r}|{stride}|{out}|{dims}"
-    _show(lambda w, t: alignment_drawing(k, offs, stride, out, w, t), "detect-read-figure", picture, present)
+    _show(lambda w, t: alignment_drawing(k, offs, stride, out, w, t, current()), "detect-read-figure", picture, present)
     from roi_viz.methods import METHODS
 
     after.markdown(words.alignment_words(offs, {key: m.name for key, m in METHODS.items()}, stride, out,
@@ -101,14 +106,14 @@ def _read(box, dims, scene, level, before, picture, after, present: bool) -> Non
 def _regress(box, dims, before, picture, after, present: bool) -> None:
     start = words.default_target(box)
     c = before.columns(4)
-    target = tuple(float(c[i].number_input(f"Target {name} (px)", value=start[i], step=1.0, format="%g",
+    target = tuple(float(c[i].number_input(_("Target {name} (px)").format(name=name), value=start[i], step=1.0, format="%g",
                                            key=f"detect-target-{name}|{box}"))
                    for i, name in enumerate("xywh"))
     problem = words.target_problem(target, box)
     if problem:
         say(problem, "warning", before)
         return
-    _show(lambda w, t: regression_drawing(box, target, dims, w, t), "detect-regress-figure", picture, present)
+    _show(lambda w, t: regression_drawing(box, target, dims, w, t, current()), "detect-regress-figure", picture, present)
     after.markdown(words.regression_words(box, target))
 
 
@@ -121,13 +126,14 @@ def render(context: Context) -> None:
     if present:  # three figures do not fit one 1920 x 1080 screen: one part at a time, its words beside it
         before, picture, after = figure.areas()
         with before:
-            part = st.radio("Part", list(PARTS), format_func=PARTS.get, horizontal=True, key="detect-part") or "level"
+            parts = {k: _(v) for k, v in PARTS.items()}
+            part = st.radio(_("Part"), list(PARTS), format_func=parts.get, horizontal=True, key="detect-part") or "level"
         shown = [part]
     else:
         shown = list(PARTS)
     for part in shown:
         if not present:
-            st.markdown("##### " + PARTS[part])
+            st.markdown("##### " + _(PARTS[part]))
             before, picture, after = st.container(), st.container(), st.container()
         if part == "level":
             _level(box, dims, picture, after, present)
@@ -136,5 +142,5 @@ def render(context: Context) -> None:
         else:
             _regress(box, dims, before, picture, after, present)
     if not present:
-        st.caption("The sidebar's settings apply to the methods read in part 2: rounding rule (RoI pooling, "
-                   "RoIWarp), sampling ratio and mode (RoIAlign, RoIWarp), aligned (RoIAlign, PrRoI).")
+        st.caption(_("The sidebar's settings apply to the methods read in part 2: rounding rule (RoI pooling, "
+                     "RoIWarp), sampling ratio and mode (RoIAlign, RoIWarp), aligned (RoIAlign, PrRoI)."))
