@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from roi_viz.study import receptive as rf
-from roi_viz.model.layers import LAYERS
+from roi_viz.model.layers import LAYERS, NETWORKS
 from roi_viz.model.vgg import features_stack
 from roi_viz.ops.roipool import roi_pool
 
@@ -100,7 +100,8 @@ def test_names_and_end_indices_agree():
     assert [n for n in names if n.startswith("pool")] == [f"pool{i}" for i in range(1, 6)]
     for name in names:
         assert rf.receptive_field(name) == rf.receptive_field(rf.layer_end(name))
-    for name, layer in LAYERS.items():
+    for name in NETWORKS["vgg16"].layers:  # the receptive field is VGG16's; the pyramid's levels are not its layers
+        layer = LAYERS[name]
         assert rf.layer_end(name) == layer.end
         assert rf.receptive_field(name).stride == layer.stride
     # A ReLU sees what its conv sees.
