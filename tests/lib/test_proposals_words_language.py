@@ -135,3 +135,48 @@ def test_the_figures_are_clear_in_chinese(setting, where, width, text, shown, le
         assert problems(d, shown, least) == [], f"{fig} at {where}"
         if fig in ("rank", "ends", "distribution"):  # a title or the panels' names, in Chinese
             assert any(HAN.search(m.text) for _, m in d.marks(Text)), fig
+
+
+# ------------------------------------------------------------------------------------------ bold in Chinese
+SLICE = ("ui/views/compare.py", "ui/views/slide.py", "ui/views/field.py", "ui/views/head.py", "ui/views/proposals.py",
+         "roi_viz/lesson/proposals.py", "ui/teacher.py", "app.py")
+
+
+def flanking(text: str, at: int) -> tuple[bool, bool]:
+    """Whether the ``**`` at ``at`` can open and can close emphasis (CommonMark's left- and right-flanking rules,
+    punctuation being Unicode's P and S classes: Chinese full-width punctuation included)."""
+    import unicodedata
+
+    def punct(c: str) -> bool:
+        return unicodedata.category(c)[0] in "PS"
+
+    before = text[at - 1] if at > 0 else " "
+    after = text[at + 2] if at + 2 < len(text) else " "
+    left = not after.isspace() and (not punct(after) or before.isspace() or punct(before))
+    right = not before.isspace() and (not punct(before) or after.isspace() or punct(after))
+    return left, right
+
+
+def test_every_bold_of_the_chinese_sentences_renders():
+    """``**…**`` in a Chinese sentence is bold only where CommonMark lets it open and close: a closing ``**``
+    after a full-width bracket and before a Han character would be shown as two stars."""
+    from babel.messages.extract import extract_from_file
+
+    from helpers import ROOT
+    from roi_viz.language import catalog
+
+    checked = 0
+    for name in SLICE:
+        for _line, message, _c, _ctx in extract_from_file("python", str(ROOT / name),
+                                                          keywords={"_": None, "N_": None, "ngettext": (1, 2)}):
+            m = message[0] if isinstance(message, tuple) else message
+            t = catalog("zh")
+            zh = t.gettext(m) if t.gettext(m) != m else t.ngettext(m, m, 2)
+            text = re.sub(r"\{\w*\}", "1", zh)  # a placeholder is a number or a name
+            runs = [i.start() for i in re.finditer(r"\*\*", text)]
+            assert len(runs) % 2 == 0, zh
+            for opening, closing in zip(runs[::2], runs[1::2]):
+                checked += 1
+                assert flanking(text, opening)[0], f"cannot open: {zh}"
+                assert flanking(text, closing)[1], f"cannot close: {zh}"
+    assert checked >= 20
