@@ -12,6 +12,11 @@ Examples::
     python -m roi_viz explain --proposals --proposals-csv proposals.csv
     python -m roi_viz download-weights
     python -m roi_viz download-weights --network resnet50_fpn
+    python -m roi_viz explain --lang zh
+
+Every sentence it prints (the steps, the notes, the errors, the help) is in the language of ``--lang``
+(``en`` or ``zh``), else the environment's (``LC_ALL``, ``LC_MESSAGES``, ``LANG``) when that is one offered,
+else English; the flags, the JSON's keys and the file names stay English.
 """
 from __future__ import annotations
 
@@ -24,6 +29,7 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from .language import LANGUAGES, N_, SOURCE, _, using
 from .state.options import BY_FIELD, OPTIONS, Option
 from .state.settings import Settings
 from .methods import METHODS
@@ -36,9 +42,9 @@ def parse_roi(text: str) -> tuple[float, float, float, float]:
     try:
         values = tuple(float(p) for p in parts)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--roi takes four numbers X,Y,W,H; got {text!r}") from None
+        raise argparse.ArgumentTypeError(_("--roi takes four numbers X,Y,W,H; got {text}").format(text=repr(text))) from None
     if len(values) != 4:
-        raise argparse.ArgumentTypeError(f"--roi takes four numbers X,Y,W,H; got {len(values)}")
+        raise argparse.ArgumentTypeError(_("--roi takes four numbers X,Y,W,H; got {n}").format(n=len(values)))
     return values  # type: ignore[return-value]
 
 
@@ -46,9 +52,10 @@ def parse_focus(text: str) -> tuple[int, int, int]:
     try:
         values = tuple(int(p) for p in text.replace(" ", "").split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--focus takes whole numbers I,J[,K]; got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("--focus takes whole numbers I,J[,K]; got {text}").format(text=repr(text))) from None
     if len(values) not in (2, 3):
-        raise argparse.ArgumentTypeError(f"--focus takes two or three numbers I,J[,K]; got {len(values)}")
+        raise argparse.ArgumentTypeError(_("--focus takes two or three numbers I,J[,K]; got {n}").format(n=len(values)))
     return values + (0,) * (3 - len(values))  # type: ignore[return-value]
 
 
@@ -56,9 +63,11 @@ def parse_cells(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"--slide-cells takes a number of cells, e.g. 0.5; got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("--slide-cells takes a number of cells, e.g. 0.5; got {text}").format(text=repr(text))) from None
     if not 0 < value <= MAX_SLIDE_CELLS:
-        raise argparse.ArgumentTypeError(f"--slide-cells must be more than 0 and at most {MAX_SLIDE_CELLS:g}; got {text}")
+        raise argparse.ArgumentTypeError(_("--slide-cells must be more than 0 and at most {most}; got {text}").format(
+            most=f"{MAX_SLIDE_CELLS:g}", text=text))
     return value
 
 
@@ -68,7 +77,7 @@ class Once(argparse.Action):
     def __call__(self, parser, namespace, values, option_string=None):
         seen = getattr(namespace, "_given", set())
         if self.dest in seen:
-            parser.error(f"{option_string} is given twice; give it once")
+            parser.error(_("{flag} is given twice; give it once").format(flag=option_string))
         namespace._given = seen | {self.dest}
         setattr(namespace, self.dest, values)
 
@@ -79,12 +88,12 @@ def _writable_folder(folder: Path) -> str:
     while not probe.exists():  # the nearest folder that exists must take the new ones
         probe = probe.parent
     if not probe.is_dir():
-        return f"{probe} is a file, not a folder"
+        return _("{path} is a file, not a folder").format(path=probe)
     try:  # os.access says yes to root everywhere; creating a file is the real test
         with tempfile.TemporaryFile(dir=probe):
             pass
     except OSError as exc:
-        return f"nothing can be written in {probe} ({exc.strerror or exc})"
+        return _("nothing can be written in {path} ({why})").format(path=probe, why=exc.strerror or exc)
     return ""
 
 
@@ -95,14 +104,16 @@ def check_outputs(args) -> None:
         if path is None:
             continue
         if is_folder and path.exists() and not path.is_dir():
-            raise ValueError(f"{option} {path}: this is a file; give a folder for the figures.")
+            raise ValueError(_("{flag} {path}: this is a file; give a folder for the figures.").format(
+                flag=option, path=path))
         if not is_folder and path.is_dir():
-            raise ValueError(f"{option} {path}: this is a folder; give a file name inside it.")
+            raise ValueError(_("{flag} {path}: this is a folder; give a file name inside it.").format(
+                flag=option, path=path))
         if not is_folder and path.exists() and not os.access(path, os.W_OK):
-            raise ValueError(f"{option} {path}: the file cannot be overwritten.")
+            raise ValueError(_("{flag} {path}: the file cannot be overwritten.").format(flag=option, path=path))
         why = _writable_folder(path if is_folder else path.parent)
         if why:
-            raise ValueError(f"{option} {path}: {why}.")
+            raise ValueError(_("{flag} {path}: {why}.").format(flag=option, path=path, why=why))
 
 
 def _option_type(o: Option):
@@ -113,7 +124,7 @@ def _option_type(o: Option):
         try:
             return o.parse(text)
         except ValueError as exc:
-            raise argparse.ArgumentTypeError(f"{o.cli} {text!r} {exc}") from None
+            raise argparse.ArgumentTypeError(_("{flag} {text} {why}").format(flag=o.cli, text=repr(text), why=exc)) from None
     read.__name__ = o.field
     return read
 
@@ -132,63 +143,112 @@ def settings_of(args) -> Settings:
             values["channel"] = BY_FIELD["channel"].parse(
                 values["channel"], Settings(network=values.get("network", Settings.network), layer=layer))
         except ValueError as exc:
-            raise ValueError(f"--channel {values['channel']!r} {exc}.") from None
+            raise ValueError(_("--channel {text} {why}.").format(text=repr(values["channel"]), why=exc)) from None
     return Settings().with_(**values)
 
 
+LANGUAGE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")  # POSIX's order: the first one set decides
+
+
+def environment_language(environ=None) -> str:
+    """The language the environment asks for (``LC_ALL``, else ``LC_MESSAGES``, else ``LANG``: ``zh_CN.UTF-8``
+    is ``zh``) when it is one offered, else English."""
+    env = os.environ if environ is None else environ
+    for name in LANGUAGE_VARIABLES:
+        value = env.get(name)
+        if value:
+            primary = value.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+            return primary if primary in LANGUAGES else SOURCE
+    return SOURCE
+
+
+def asked_language(argv) -> str:
+    """The language of ``--lang`` in ``argv`` (read before the parser, so that its help and errors speak it
+    too), else the environment's. A value not offered is left to the parser, which refuses it."""
+    for i, arg in enumerate(argv):
+        value = argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else arg[len("--lang="):] if (
+            arg.startswith("--lang=")) else None
+        if value in LANGUAGES:
+            return value
+    return environment_language()
+
+
+def _add_lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", action=Once, choices=tuple(LANGUAGES), default=environment_language(),
+                        help=_("the language of every sentence printed: en (English) or zh (Simplified Chinese); "
+                               "default: the language of $LC_ALL or $LANG when it is Chinese, else English "
+                               "(here: {lang}). The flags and the JSON's keys stay English").format(
+                                   lang=environment_language()))
+
+
+def _option_help(o: Option, default, choices) -> str:
+    """An option's help: its sentence, its choices and its default, each said in the language in force."""
+    text = _(o.help)
+    if choices:
+        text = _("{help} ({choices})").format(help=text, choices="; ".join(f"{k}: {_(v)}" for k, v in choices.items()))
+    return _("{help} (default {value})").format(help=text, value=o.to_text(default))
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The parser, its help in the language in force (build it inside ``using(lang)``)."""
     parser = argparse.ArgumentParser(
         prog="python -m roi_viz",
-        description="RoI pooling, step by step, on a real VGG16.",
+        description=_("RoI pooling, step by step, on a real VGG16."),
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("explain", help="print every step of RoI pooling for one RoI",
-                        description="Run an image through VGG16 and print each step of RoI pooling for one RoI.")
+    ex = sub.add_parser("explain", help=_("print every step of RoI pooling for one RoI"),
+                        description=_("Run an image through VGG16 and print each step of RoI pooling for one RoI."))
     ex.add_argument("--roi", action=Once, type=parse_roi, default=samples.ARTICLE_ROI, metavar="X,Y,W,H",
-                    help="the RoI in pixels of the model input (default: the article's 296,192,200,145)")
-    ex.add_argument("--image", action=Once, type=Path, help=f"an image file (default: the sample '{samples.DEFAULT_SAMPLE}')")
+                    help=_("the RoI in pixels of the model input (default: the article's 296,192,200,145)"))
+    ex.add_argument("--image", action=Once, type=Path,
+                    help=_("an image file (default: the sample '{sample}')").format(sample=samples.DEFAULT_SAMPLE))
     for o in OPTIONS:  # every setting as its one declaration says (roi_viz.state.options)
         default = getattr(Settings(), o.field)
         choices = o.choices() if o.kind == "choice" else None
         ex.add_argument(o.cli, action=Once, type=_option_type(o), default=None, dest=o.field, choices=choices,
-                        metavar=None if choices else o.link.upper(),
-                        help=f"{o.help}" + (" (" + "; ".join(f"{k}: {v}" for k, v in choices.items()) + ")"
-                                            if choices else "") + f" (default {o.to_text(default)})")
+                        metavar=None if choices else o.link.upper(), help=_option_help(o, default, choices))
     ex.add_argument("--legacy", action="store_true",
-                    help="the same as --aligned 0: no -0.5 cell shift (torchvision's aligned=False, PrRoI authors' rule)")
+                    help=_("the same as --aligned 0: no -0.5 cell shift (torchvision's aligned=False, PrRoI "
+                           "authors' rule)"))
     ex.add_argument("--mode", action=Once, choices=("avg", "max"),
-                    help="--align-mode and --warp-mode at once: mean or max of the points per bin")
+                    help=_("--align-mode and --warp-mode at once: mean or max of the points per bin"))
     ex.add_argument("--focus", action=Once, type=parse_focus, default=(0, 0, 0), metavar="I,J,K",
-                    help="the bin (row I, column J) and point K looked at closely (default 0,0,0)")
-    ex.add_argument("--json", action="store_true", help="print the numbers as JSON instead of text")
-    ex.add_argument("--figures", action=Once, type=Path, metavar="DIR", help="also write each step's figure as a PNG into DIR")
+                    help=_("the bin (row I, column J) and point K looked at closely (default 0,0,0)"))
+    ex.add_argument("--json", action="store_true", help=_("print the numbers as JSON instead of text"))
+    ex.add_argument("--figures", action=Once, type=Path, metavar="DIR",
+                    help=_("also write each step's figure as a PNG into DIR"))
     ex.add_argument("--pdf", action=Once, type=Path, metavar="FILE",
-                    help="also write a handout: the settings and key numbers, then one page per step (A4 PDF)")
-    ex.add_argument("--gif", action=Once, type=Path, metavar="FILE", help="also write the steps as an animated GIF, one frame each")
+                    help=_("also write a handout: the settings and key numbers, then one page per step (A4 PDF)"))
+    ex.add_argument("--gif", action=Once, type=Path, metavar="FILE",
+                    help=_("also write the steps as an animated GIF, one frame each"))
     ex.add_argument("--gif-slide", action=Once, type=Path, metavar="FILE",
-                    help="also write the sliding box as an animated GIF: the followed bin (--focus) of every method")
+                    help=_("also write the sliding box as an animated GIF: the followed bin (--focus) of every method"))
     ex.add_argument("--proposals", action="store_true",
-                    help="also run selective search on the image and print what RoI pooling keeps of every proposal")
-    ex.add_argument("--proposals-csv", action=Once, type=Path, metavar="FILE", help="with --proposals: write the per-proposal table")
-    ex.add_argument("--slide-axis", action=Once, choices=AXES, default="x", help="--gif-slide moves the RoI right (x) or down (y)")
+                    help=_("also run selective search on the image and print what RoI pooling keeps of every proposal"))
+    ex.add_argument("--proposals-csv", action=Once, type=Path, metavar="FILE",
+                    help=_("with --proposals: write the per-proposal table"))
+    ex.add_argument("--slide-axis", action=Once, choices=AXES, default="x",
+                    help=_("--gif-slide moves the RoI right (x) or down (y)"))
     ex.add_argument("--slide-cells", action=Once, type=parse_cells, default=1.0, metavar="CELLS",
-                    help="--gif-slide moves the RoI by up to this many cells (default 1)")
-    dl = sub.add_parser("download-weights", help="download VGG16's ImageNet weights into torchvision's cache",
-                        description="Download VGG16's ImageNet weights once (e.g. before class), check them, and keep "
-                                    "them in torchvision's cache, where the app looks (it uses them from its next "
-                                    "start, offline). "
-                                    "$ROI_VIZ_WEIGHTS_URL names a mirror to use instead of torchvision's address.")
+                    help=_("--gif-slide moves the RoI by up to this many cells (default 1)"))
+    _add_lang(ex)
+    dl = sub.add_parser("download-weights", help=_("download VGG16's ImageNet weights into torchvision's cache"),
+                        description=_("Download VGG16's ImageNet weights once (e.g. before class), check them, and "
+                                      "keep them in torchvision's cache, where the app looks (it uses them from its "
+                                      "next start, offline). $ROI_VIZ_WEIGHTS_URL names a mirror to use instead of "
+                                      "torchvision's address."))
     dl.add_argument("--dest", type=Path, action=Once,
-                    help="a file or folder to save to (default: torchvision's cache, where the app looks)")
+                    help=_("a file or folder to save to (default: torchvision's cache, where the app looks)"))
     dl.add_argument("--network", action=Once, choices=("vgg16", "resnet50_fpn"), default="vgg16",
-                    help="whose weights: VGG16's ImageNet weights (default), or the COCO weights of torchvision's "
-                         "Faster R-CNN for ResNet-50-FPN ($ROI_VIZ_FPN_WEIGHTS_URL names a mirror)")
+                    help=_("whose weights: VGG16's ImageNet weights (default), or the COCO weights of torchvision's "
+                           "Faster R-CNN for ResNet-50-FPN ($ROI_VIZ_FPN_WEIGHTS_URL names a mirror)"))
+    _add_lang(dl)
     return parser
 
 
 def run_explain(args) -> int:
     if args.proposals_csv and not args.proposals:
-        raise ValueError("--proposals-csv writes the table of --proposals: add --proposals.")
+        raise ValueError(_("--proposals-csv writes the table of --proposals: add --proposals."))
     # Imported here so that `--help` and argument errors answer at once, without torch.
     from . import export
     from .state import rois
@@ -210,11 +270,9 @@ def run_explain(args) -> int:
         backbone = pyramid.load_fpn_backbone()
         pyr = pyramid.extract_pyramid(backbone, inp)
         fm = features.FeatureMap(pyr.maps, "P2–P5", pyr.strides[0], settings.input_size, pyr.seconds, pyr.device)
-        trained = "COCO weights of torchvision's Faster R-CNN"
     else:
         backbone = features.load_backbone()
         fm = features.extract(backbone, inp, settings.layer)
-        trained = "ImageNet weights"
     scene = build_scene(inp, fm.values, [box], 0, settings, pretrained=backbone.pretrained, focus=args.focus)
     settings = scene.settings  # on the pyramid: the level resolved for the box
     rec = METHODS[settings.method]
@@ -243,29 +301,30 @@ def run_explain(args) -> int:
                               figures=written)
         data["exports"] = exports
         for note in decoded.notes:  # stdout is the JSON alone
-            print("note:", note, file=sys.stderr)
+            print(_("note: {note}").format(note=note), file=sys.stderr)
         print(json.dumps(data, indent=2))
         for path in written + exports:  # stdout is the JSON alone
-            print("wrote", path, file=sys.stderr)
+            print(_("wrote {path}").format(path=path), file=sys.stderr)
         return 0
     if not backbone.pretrained:
-        name = "ResNet-50-FPN" if settings.pyramid else "VGG16"
-        print(f"NOTE: untrained {name} (no {trained} found); the arithmetic is exact, the activations are random.")
+        print(_("NOTE: untrained ResNet-50-FPN (no COCO weights of torchvision's Faster R-CNN found); the arithmetic "
+                "is exact, the activations are random.") if settings.pyramid else
+              _("NOTE: untrained VGG16 (no ImageNet weights found); the arithmetic is exact, the activations are "
+                "random."))
         for p in backbone.problems:
             print("  -", p)
-    if clip_msg:
-        print("NOTE:", clip_msg)
-    for note in decoded.notes:  # what was done to the file (frames, orientation, modes), as the page says it
-        print("NOTE:", note)
-    print(f"Image: {args.image or samples.DEFAULT_SAMPLE}, {decoded.original_size[0]}x{decoded.original_size[1]} "
-          f"-> {settings.input_size}x{settings.input_size}; {settings.layer_label}; forward {fm.seconds * 1000:.0f} ms on {fm.device}\n")
-    print(f"Method: {rec.label(scene.chosen)}\n")
+    for note in ([clip_msg] if clip_msg else []) + list(decoded.notes):  # what was done to the box and the file
+        print(_("NOTE: {note}").format(note=note))
+    print(_("Image: {image}, {w}x{h} -> {size}x{size}; {layer}; forward {ms} ms on {device}").format(
+        image=args.image or samples.DEFAULT_SAMPLE, w=decoded.original_size[0], h=decoded.original_size[1],
+        size=settings.input_size, layer=settings.layer_label, ms=f"{fm.seconds * 1000:.0f}", device=fm.device) + "\n")
+    print(_("Method: {method}").format(method=rec.label(scene.chosen)) + "\n")
     for i, step in enumerate(walkthrough.steps(settings.method, settings.network), 1):
-        print(f"== Step {i}: {step.title} ==")
+        print(_("== Step {n}: {title} ==").format(n=i, title=step.title))
         print(plain(step.words(scene)))
         print()
     for path in written + exports:
-        print("wrote", path)
+        print(_("wrote {path}").format(path=path))
     return 0
 
 
@@ -285,7 +344,8 @@ def _proposals(args, inp, map_size, settings) -> str:
         from .lesson.words import plain
 
         pl = proposals.pyramid_loss(boxes, image_size=inp.size, output_size=settings.output_size, scheme=settings.scheme)
-        print("Each proposal at its own level of the pyramid:", plain(pyramid_words(pl)), file=out)
+        print(_("Each proposal at its own level of the pyramid: {words}").format(words=plain(pyramid_words(pl))),
+              file=out)
         print(file=out)
     if args.proposals_csv:
         args.proposals_csv.parent.mkdir(parents=True, exist_ok=True)
@@ -311,13 +371,14 @@ def run_download(args) -> int:
         ENV_URL, ENV_WEIGHTS, WEIGHTS = pyramid.ENV_FPN_URL, pyramid.ENV_FPN_WEIGHTS, pyramid.FPN_WEIGHTS  # noqa: N806
         cache_path, weights_url, load_weights_file = (pyramid.fpn_cache_path, pyramid.fpn_weights_url,
                                                       pyramid.load_fpn_weights_file)
-        what = "ResNet-50-FPN's backbone (ResNet-50 and its feature pyramid)"
+        fpn = True
     else:
-        what = "VGG16's 13 conv layers"
+        fpn = False
     url = weights_url()
     where = urlparse(url)
     if where.scheme not in ("http", "https") or not where.hostname:
-        raise ValueError(f"${ENV_URL} must be an address starting with http:// or https://; got {url!r}.")
+        raise ValueError(_("${variable} must be an address starting with http:// or https://; got {url}.").format(
+            variable=ENV_URL, url=repr(url)))
     port = where.port or (443 if where.scheme == "https" else 80)
     shown = []  # whether a progress line is open on stderr: the next message starts on a fresh line
 
@@ -327,15 +388,17 @@ def run_download(args) -> int:
         print(f"\r{done / 2**20:7.1f}{size} MB", end="", file=sys.stderr, flush=True)
 
     def fail(why: str) -> int:
-        print(("\n" if shown else "") + f"error: the weights could not be downloaded from {where.hostname}: {why} "
-              f"Nothing was saved. A copy of {file_name(url)} fetched elsewhere works too: set {ENV_WEIGHTS} "
-              "to its path.", file=sys.stderr)
+        print(("\n" if shown else "") + _(
+            "error: the weights could not be downloaded from {host}: {why} Nothing was saved. A copy of {file} "
+            "fetched elsewhere works too: set {variable} to its path.").format(
+                host=where.hostname, why=why, file=file_name(url), variable=ENV_WEIGHTS), file=sys.stderr)
         return 1
 
-    print(f"Downloading {url} ...", file=sys.stderr)
+    print(_("Downloading {url} ...").format(url=url), file=sys.stderr)
     # urlopen's timeout does not cover the name lookup: the probe answers within seconds whatever the network.
     if not host_reachable(where.hostname, port, PROBE_SECONDS):
-        return fail(f"port {port} did not answer within {PROBE_SECONDS:g} s (no internet, or the address is wrong).")
+        return fail(_("port {port} did not answer within {seconds} s (no internet, or the address is wrong).").format(
+            port=port, seconds=f"{PROBE_SECONDS:g}"))
     try:
         path = download_weights(args.dest or cache_path(), progress=progress, url=url)
     except WeightsError as exc:
@@ -346,14 +409,17 @@ def run_download(args) -> int:
         sd = load_weights_file(path)
     except (OSError, WeightsError) as exc:
         path.unlink(missing_ok=True)  # a file the app would refuse must not sit where the app looks
-        return fail(f"the file is not usable: {exc}.")
-    mb = sum(v.numel() * v.element_size() for v in sd.values()) / 2**20
-    print(("\n" if shown else "") + f"Saved and checked: {path} ({what}, {mb:.0f} MB of "
-          "weights, each of the expected shape).")
+        return fail(_("the file is not usable: {why}.").format(why=exc))
+    mb = f"{sum(v.numel() * v.element_size() for v in sd.values()) / 2**20:.0f}"
+    print(("\n" if shown else "") + (
+        _("Saved and checked: {path} (ResNet-50-FPN's backbone (ResNet-50 and its feature pyramid), {mb} MB of "
+          "weights, each of the expected shape).") if fpn else
+        _("Saved and checked: {path} (VGG16's 13 conv layers, {mb} MB of weights, each of the expected shape).")
+    ).format(path=path, mb=mb))
     if path == cache_path() and file_name(url) == file_name(WEIGHTS.url):
-        print("The app finds it in torchvision's cache from its next start.")
+        print(_("The app finds it in torchvision's cache from its next start."))
     else:
-        print(f"Point the app to it with: export {ENV_WEIGHTS}={path}")
+        print(_("Point the app to it with: export {variable}={path}").format(variable=ENV_WEIGHTS, path=path))
     return 0
 
 
@@ -372,10 +438,31 @@ def _say_warning(message, category, filename, lineno, file=None, line=None) -> N
     warned: noise to a teacher, and it would sit inside the command's output.
     """
     text = " ".join(str(message).split()) or category.__name__
-    print(f"note: {text if text.endswith('.') else text + '.'}", file=sys.stderr)
+    print(_("note: {note}").format(note=text if text.endswith(".") else text + "."), file=sys.stderr)
+
+
+# argparse's own words that a person meets (the help's headings, its errors), marked here so that the catalog
+# has them: argparse looks each up through its module's ``_`` when it says it, which :func:`main` points at ours.
+ARGPARSE_WORDS = (
+    N_("usage: "), N_("options"), N_("positional arguments"), N_("show this help message and exit"),
+    N_("%(prog)s: error: %(message)s\n"), N_("argument %(argument_name)s: %(message)s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"), N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"), N_("expected one argument"), N_("invalid %(type)s value: %(value)r"),
+)
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    said_by_argparse = argparse._
+    argparse._ = _  # a message not in our catalog stays argparse's English, as before
+    try:
+        with using(asked_language(argv)):  # every word from here on, the help and argparse's errors included
+            return _run(argv)
+    finally:
+        argparse._ = said_by_argparse
+
+
+def _run(argv: list[str]) -> int:
     args = build_parser().parse_args(argv)
     with warnings.catch_warnings():
         warnings.showwarning = _say_warning
@@ -384,8 +471,8 @@ def main(argv=None) -> int:
                 return run_explain(args)
             return run_download(args)
         except (ValueError, KeyError, OSError) as exc:  # ImageError and RoIError are ValueErrors
-            print(f"error: {exc}", file=sys.stderr)
+            print(_("error: {message}").format(message=exc), file=sys.stderr)
             return 2
         except KeyboardInterrupt:
-            print("\nstopped.", file=sys.stderr)
+            print("\n" + _("stopped."), file=sys.stderr)
             return 130

@@ -29,6 +29,14 @@ What each file contains:
 Functions that draw several frames or pages take ``progress(done, total)``,
 called after each one (the page drives a progress bar with it).
 
+Words: every file's words (the handout's, the GIFs' bands, the figures' text) are in
+the language in force when it is made (:func:`roi_viz.language.current`: the
+command line's ``--lang``, a page run's student's); :func:`figure_png`,
+:func:`handout_pdf`, :func:`walkthrough_gif` and :func:`slide_gif` also take
+``lang=`` for a file made outside the run that asked for it. The JSON's keys stay
+English. Chinese is drawn in the project's CJK font (no tofu), and embedded in the
+PDF as TrueType, searchable.
+
 The package, one idea per module: :mod:`.numbers_json` (the JSON), :mod:`.render`
 (a step's PNG, and drawing a figure to pixels), :mod:`.handout` (the PDF and its
 typesetting), :mod:`.animations` (the GIFs).

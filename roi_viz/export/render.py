@@ -1,6 +1,7 @@
 """One step's figure as a PNG, and the drawing every export shares (a figure to pixels, progress)."""
 from __future__ import annotations
 
+import functools
 import io
 from typing import Callable
 
@@ -10,12 +11,30 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from .. import walkthrough
+from ..language import _, using
 from ..picture.files import SLIDE_DPI
 from ..state.scene import Scene
 
 Progress = Callable[[int, int], None] | None
 
 
+def speaking(make: Callable) -> Callable:
+    """``make`` with a keyword ``lang``: the file's words in that language (``None``: the language in force).
+
+    The language in force is the thread's (:func:`roi_viz.language.current`): a page run's is the student's, but a
+    download made later, outside the run (Streamlit calls a download button's callable from its server, where no
+    student's language is known), must name it: ``lambda lang=current(): figure_png(scene, step, lang=lang)``.
+    """
+    @functools.wraps(make)
+    def in_language(*args, lang: str | None = None, **kwargs):
+        if lang is None:
+            return make(*args, **kwargs)
+        with using(lang):
+            return make(*args, **kwargs)
+    return in_language
+
+
+@speaking
 def figure_png(scene: Scene, step: int, dpi: float = SLIDE_DPI) -> bytes:
     """Step ``step`` (0-based, in ``walkthrough.steps(scene.method, scene.settings.network)``) as a PNG for a slide.
 
@@ -24,9 +43,10 @@ def figure_png(scene: Scene, step: int, dpi: float = SLIDE_DPI) -> bytes:
     """
     steps = walkthrough.steps(scene.method, scene.settings.network)
     if not 0 <= step < len(steps):
-        raise ValueError(f"{scene.method_name} has steps 0 to {len(steps) - 1}; got {step}.")
+        raise ValueError(_("{method} has steps 0 to {last}; got {step}.").format(
+            method=scene.method_name, last=len(steps) - 1, step=step))
     if not dpi > 0:
-        raise ValueError(f"The dpi must be positive; got {dpi}.")
+        raise ValueError(_("The dpi must be positive; got {dpi}.").format(dpi=dpi))
     buf = io.BytesIO()
     _render(steps[step].figure(scene), dpi).save(buf, format="PNG", dpi=(dpi, dpi))
     return buf.getvalue()

@@ -50,10 +50,13 @@ def pdf_page_count(data: bytes) -> int:
 def pdf_page_texts(data: bytes) -> list[str]:
     """The text of each page, in page order, read from the PDF's content streams.
 
-    Matplotlib keeps the character codes of ASCII text in its Type 3 fonts, so
-    the strings of the ``TJ`` operators read as written once the kerning
-    numbers between them are dropped. One line per text object.
+    Matplotlib keeps the character codes of ASCII text in its Type 3 fonts, and
+    writes each character as its 2-byte code point in its TrueType (Type 42,
+    ``/Identity-H``) fonts, so the strings of the ``TJ`` operators read as
+    written once the kerning numbers between them are dropped. One line per
+    text object.
     """
+    encoding = "utf-16-be" if b"/Identity-H" in data else "latin-1"
     pages = []
     for m in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
         head = data[data.rfind(b" obj", 0, m.start()) : m.start()]
@@ -70,7 +73,7 @@ def pdf_page_texts(data: bytes) -> list[str]:
         for block in blocks:
             parts = re.findall(rb"\((?:\\.|[^\\()])*\)", block, re.S)
             text = b"".join(_unescape(p[1:-1]) for p in parts)
-            lines.append(text.decode("latin-1"))
+            lines.append(text.decode(encoding))
         pages.append("\n".join(lines))
     return pages
 

@@ -51,12 +51,12 @@ def test_the_handout_prints_the_network_and_the_level(box, level):
     scene = build_scene(image, maps, [box], 0, Settings(network=FPN), pretrained=False)
     rows = dict(export.handout._settings_rows(scene, "photo.png"))
     assert rows["Network"].startswith("ResNet-50 with a feature pyramid")
-    assert rows["Level"] == f"P{level}, picked by the box's size: ResNet-50-FPN level P{level} (stride {2 ** level})"
+    assert rows["Pyramid level"] == f"P{level}, picked by the box's size: ResNet-50-FPN level P{level} (stride {2 ** level})"
     assert rows["Stride"] == f"{2 ** level} pixels per cell" and "Layer" not in rows
     assert rows["Feature map"] == f"{512 // 2 ** level} rows × {512 // 2 ** level} columns of cells, 256 channels"
     vgg = dict(export.handout._settings_rows(build_scene(image, np.zeros((512, 16, 16), np.float32), [box], 0,
                                                          Settings()), "photo.png"))
-    assert vgg["Network"].startswith("VGG16") and vgg["Layer"] == "VGG16 up to pool5 (stride 32)" and "Level" not in vgg
+    assert vgg["Network"].startswith("VGG16") and vgg["Layer"] == "VGG16 up to pool5 (stride 32)" and "Pyramid level" not in vgg
 
 
 @pytest.mark.slow
