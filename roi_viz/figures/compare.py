@@ -17,9 +17,11 @@ coordinates: x counts columns, y rows, row 0 on top. No painting library is impo
 from __future__ import annotations
 
 import math
+import re
 
 import numpy as np
 
+from ..language import N_, _, ngettext
 from ..lesson.numbers import num, pct, value as activation
 from ..lesson.shown import window
 from ..ops import geometry as g
@@ -33,7 +35,7 @@ ROI_STROKE = Stroke(ROI, 2.5, (6.0, 3.0), "#000000", 4.5)
 BIN = Stroke("#000000", 2.0)
 READ = "#bbbbbb"  # the cells a whole-cell method reads, laid at 0.55 over the channel
 CELL_EDGE = Stroke("#b3b3b3", 0.6)
-BADGE, BADGE_TEXT = "#b00020", "UNTRAINED VGG16: features are random"
+BADGE, BADGE_TEXT = "#b00020", N_("UNTRAINED VGG16: features are random")  # the words translated where drawn
 # A method's record says its line style and marker as Matplotlib names them; here they are px and shapes.
 DASHES = {"-": (), "--": (8.0, 4.0), "-.": (8.0, 3.0, 2.0, 3.0), ":": (2.0, 3.0),
           "-..": (8.0, 3.0, 2.0, 3.0, 2.0, 3.0)}  # "-..": dash, dot, dot (no Matplotlib name: ours)
@@ -53,10 +55,11 @@ def _block(lines: list[str], size: float) -> float:
 
 def _badge(width: float, y: float, size: float) -> list:
     """The red "untrained" label, right-aligned at ``y`` (its top), on a row of its own."""
-    w = fonts.width(BADGE_TEXT, size, "bold") + 8
+    words = _(BADGE_TEXT)
+    w = fonts.width(words, size, "bold") + 8
     h = fonts.height(size) + 4
     return [Rect(width - PAD - w, y, w, h, fill=BADGE, kind="badge"),
-            Text(width - PAD - w / 2, y + h / 2, BADGE_TEXT, size, "#ffffff", "bold", "middle", "middle", kind="badge")]
+            Text(width - PAD - w / 2, y + h / 2, words, size, "#ffffff", "bold", "middle", "middle", kind="badge")]
 
 
 def _ticks(lo: float, hi: float, room: float, label_px, most: int = 8) -> list[float]:
@@ -89,7 +92,7 @@ def _share(trace) -> np.ndarray:
 
 def _fractional_bins(t) -> tuple[np.ndarray, np.ndarray]:
     """Fast R-CNN's rule: the bins' edges as the rule computes them, before widening to whole cells, in cells."""
-    xs, ys, _, _ = t.quantized
+    xs, ys = t.quantized[:2]
     ph, pw = t.output_size
     bh, bw = t.bin_size
     H, W = t.map_size
@@ -165,9 +168,10 @@ def output_cells(out: np.ndarray, empty, vmin: float, vmax: float, values: bool,
     marks: list = []
     for i in range(ph):
         for j in range(pw):
-            note = " (an empty bin: it outputs 0)" if empty[i, j] else ""
+            title = (_("row {r}, column {c}: {v} (an empty bin: it outputs 0)") if empty[i, j] else
+                     _("row {r}, column {c}: {v}")).format(r=i, c=j, v=labels[i][j])
             marks.append(Rect(float(j), float(i), 1.0, 1.0, fill=scale.colour("viridis", out[i, j], vmin, vmax),
-                              stroke=Stroke("#ffffff", 1.0), title=f"row {i}, column {j}: {labels[i][j]}{note}",
+                              stroke=Stroke("#ffffff", 1.0), title=title,
                               kind="output"))
             if empty[i, j]:  # struck through, so an empty bin is told from a dark value without colour
                 marks.append(Line(((j + 0.15, i + 0.85), (j + 0.85, i + 0.15)), Stroke("#ffffff", 1.5), kind="empty"))
@@ -194,8 +198,8 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
     ph, pw = first.output_size
     outs = [t.output[scene.channel] for t in traces.values()]
     vmin, vmax = min(float(o.min()) for o in outs), max(float(o.max()) for o in outs)
-    heading = (f"The same RoI through every method, channel {scene.channel}: above, what each reads from the map; "
-               f"below, its {ph}×{pw} output on one colour scale")
+    heading = _("The same RoI through every method, channel {channel}: above, what each reads from the map; below, "
+                "its {ph}×{pw} output on one colour scale").format(channel=scene.channel, ph=ph, pw=pw)
     head_lines = fonts.wrap(heading, big, width - 2 * PAD)
     y = PAD + _block(head_lines, big) + PAD
     marks: list = _lines(PAD, PAD, head_lines, big, kind="title")
@@ -208,8 +212,8 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
     map_w, map_h = (c1 - c0) * cell, (r1 - r0) * cell
 
     names = {k: fonts.wrap(methods[k].short, big, col_w, "bold") for k in traces}
-    settings = {k: fonts.wrap(methods[k].label(t).split("(", 1)[-1].rstrip(")"), text, col_w) for k, t in traces.items()}
-    covers = {k: fonts.wrap(f"coverage {pct(t.coverage)}", text, col_w) for k, t in traces.items()}
+    settings = {k: fonts.wrap(_in_brackets(methods[k].label(t)), text, col_w) for k, t in traces.items()}
+    covers = {k: fonts.wrap(_("coverage {share}").format(share=pct(t.coverage)), text, col_w) for k, t in traces.items()}
     name_h = max(_block(v, big) for v in names.values())
     set_h = max(_block(v, text) for v in settings.values())
     cover_h = max(_block(v, text) for v in covers.values())
@@ -241,14 +245,14 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
         panels.append(read)
         xt = _ticks(c0, c1, map_w, max(fonts.width(str(c1), text), fonts.width(str(c0), text)) + 6)
         for c in xt:
-            px, _ = read.to_px(c, r1)
+            px = read.to_px(c, r1)[0]
             half = fonts.width(str(int(c)), text) / 2
             if x - GAP / 2 + 1 <= px - half and px + half <= x + col_w + GAP / 2 - 1:  # clear of the next column's
                 marks.append(Line(((px, map_top + map_h), (px, map_top + map_h + 3)), Stroke("#555555", 1.0), kind="tick"))
                 marks.append(Text(px, map_top + map_h + 3, str(int(c)), text, anchor="middle", kind="tick"))
         if first:
             for r in _ticks(r0, r1, map_h, fonts.height(text) + 2):
-                _, py = read.to_px(c0, r)
+                py = read.to_px(c0, r)[1]
                 if py + fonts.height(text) / 2 > map_top + map_h:  # it would meet the column numbers below
                     continue
                 marks.append(Text(mx - 4, py, str(int(r)), text, anchor="end", baseline="middle", kind="tick"))
@@ -261,15 +265,15 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
         panels.append(out)
         if first:
             for j in _ticks(0, pw - 1, out_w * (pw - 1) / pw, fonts.width(str(pw - 1), text) + 4):
-                px, _ = out.to_px(j + 0.5, ph)
+                px = out.to_px(j + 0.5, ph)[0]
                 marks.append(Text(px, out_top + out_h + 3, str(int(j)), text, anchor="middle", kind="tick"))
             for i in _ticks(0, ph - 1, out_h * (ph - 1) / ph, fonts.height(text) + 2):
-                _, py = out.to_px(0, i + 0.5)
+                py = out.to_px(0, i + 0.5)[1]
                 marks.append(Text(ox - 4, py, str(int(i)), text, anchor="end", baseline="middle", kind="tick"))
     footer = bottom + (rows_of - 1) * row_h
     if not fits_all:
-        note = fonts.wrap("The cells are too small to print their values here: the table below gives them "
-                          "(and, on the page, a hover over a cell).", text, width - 2 * PAD)
+        note = fonts.wrap(_("The cells are too small to print their values here: the table below gives them "
+                            "(and, on the page, a hover over a cell)."), text, width - 2 * PAD)
         marks += _lines(PAD, footer, note, text, colour="#333333", kind="note")
         footer += _block(note, text) + PAD
     marks += _colour_bar(PAD, footer, width - 2 * PAD, vmin, vmax, text)
@@ -278,13 +282,20 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
         marks += _badge(width, footer, text)
         footer += fonts.height(text) + 4 + PAD
     if alt is None:
-        alt = heading + "." + ("" if fits_all else " The values are in the table below.")
+        alt = (_("{heading}.") if fits_all else _("{heading}. The values are in the table below.")).format(
+            heading=heading)
     return Drawing(width, footer, (*panels, Panel.pixels(0, 0, width, footer, marks)), alt)
+
+
+def _in_brackets(label: str) -> str:
+    """What a method's label says in its brackets (its settings): "mean, ratio 2, aligned" of "RoIAlign (…)", in
+    either language's brackets."""
+    return re.split(r"[(（]", label, maxsplit=1)[-1].rstrip(")）")
 
 
 def _colour_bar(x: float, y: float, w: float, vmin: float, vmax: float, size: float) -> list:
     """The one colour scale of the outputs: a strip from ``vmin`` to ``vmax``, named at both ends."""
-    lo, hi = f"{activation(vmin)} (lowest)", f"{activation(vmax)} (highest)"
+    lo, hi = _("{v} (lowest)").format(v=activation(vmin)), _("{v} (highest)").format(v=activation(vmax))
     lo_w, hi_w = fonts.width(lo, size), fonts.width(hi, size)
     strip_x, strip_w = x + lo_w + 8, w - lo_w - hi_w - 16
     mid = y + (fonts.height(size) + 2 + 10) / 2
@@ -317,12 +328,18 @@ def describe_slide(scene, slide, methods: dict, at: int | None = None, *, width:
     """
     big = text + 2
     i, j = slide.bin
-    word = "right" if slide.axis == "x" else "down"
-    heading = f"Channel {slide.channel}, bin ({i},{j}), while the RoI moves {word}"
+    right = slide.axis == "x"
+    heading = (_("Channel {channel}, bin ({i},{j}), while the RoI moves right") if right else
+               _("Channel {channel}, bin ({i},{j}), while the RoI moves down")).format(channel=slide.channel, i=i, j=j)
     if at is not None:
         off = float(slide.offsets[at])
-        heading = (f"Channel {slide.channel}, bin ({i},{j}): the RoI moved {word} by {num(off, 3)} "
-                   f"cell{'' if off == 1 else 's'} ({num(off * slide.stride, 2)} px)")
+        n = 1 if off == 1 else 2
+        heading = (ngettext("Channel {channel}, bin ({i},{j}): the RoI moved right by {d} cell ({px} px)",
+                            "Channel {channel}, bin ({i},{j}): the RoI moved right by {d} cells ({px} px)", n)
+                   if right else
+                   ngettext("Channel {channel}, bin ({i},{j}): the RoI moved down by {d} cell ({px} px)",
+                            "Channel {channel}, bin ({i},{j}): the RoI moved down by {d} cells ({px} px)", n)).format(
+                       channel=slide.channel, i=i, j=j, d=num(off, 3), px=num(off * slide.stride, 2))
     marks: list = []
     head = fonts.wrap(heading, big, width - 2 * PAD)
     marks += _lines(PAD, PAD, head, big, kind="title")
@@ -337,8 +354,9 @@ def describe_slide(scene, slide, methods: dict, at: int | None = None, *, width:
         label = rec.short
         weight = "normal"
         if at is not None:
-            label = (f"{rec.short}  {activation(float(slide.values[key][at]))}   "
-                     f"coverage {pct(float(slide.coverage[key][at]))}")
+            label = _("{name}  {value}   coverage {share}").format(
+                name=rec.short, value=activation(float(slide.values[key][at])),
+                share=pct(float(slide.coverage[key][at])))
             weight = "bold"
         w = sample + 6 + fonts.width(label, text, weight) + 16
         if x > PAD and x + w > width - PAD:
@@ -361,8 +379,8 @@ def describe_slide(scene, slide, methods: dict, at: int | None = None, *, width:
     jump = None
     if jumpy is not None and snapping[jumpy].max() > 1e-4 * max(scale_of, 1e-12):
         jump = float(slide.offsets[int(snapping[jumpy].argmax()) + 1])
-        note = fonts.wrap(f"{methods[jumpy].short} jumps at the dotted grey line: a box edge crossed a cell "
-                          "boundary", text, width - 2 * PAD)
+        note = fonts.wrap(_("{name} jumps at the dotted grey line: a box edge crossed a cell boundary").format(
+            name=methods[jumpy].short), text, width - 2 * PAD)
         marks += _lines(PAD, y, note, text, kind="note")
         y += _block(note, text) + 4
 
@@ -400,7 +418,7 @@ def describe_slide(scene, slide, methods: dict, at: int | None = None, *, width:
         inner += series + at_marks
         p = Panel(p.x, p.y, p.w, p.h, p.xlim, p.ylim, tuple(inner))
         for t, lab in zip(ticks, labels):
-            _, py = p.to_px(0, t)
+            py = p.to_px(0, t)[1]
             marks.append(Text(left - 4, py, lab, text, anchor="end", baseline="middle", kind="tick"))
         return p, ptop + h
 
@@ -428,29 +446,32 @@ def describe_slide(scene, slide, methods: dict, at: int | None = None, *, width:
             for k in picks:
                 shown = activation(float(ys[k])) if mult == 1 else pct(float(ys[k]) / 100)
                 points.append(Point(float(xs[k]), float(ys[k]), SHAPES.get(marker, "circle"), size, colour,
-                                    Stroke("#000000", 1.0), title=f"{rec.short}, moved {num(float(xs[k]), 3)} cells: "
-                                    f"{shown}", kind="marker" if where is None else "at"))
+                                    Stroke("#000000", 1.0), title=_("{name}, moved {d} cells: {shown}").format(
+                                        name=rec.short, d=num(float(xs[k]), 3), shown=shown),
+                                    kind="marker" if where is None else "at"))
         return lines, points
 
     h_top, h_bottom = width * 0.36, width * 0.28
     lines, pts = series(lambda k: slide.values[k], 1.0, 10.0, None)
     at_pts = series(lambda k: slide.values[k], 1.0, 14.0, at)[1] if at is not None else []
-    top_panel, y = plot(y, h_top, "output value", vlo, vhi, top_ticks, top_labels, lines + pts, at_pts)
+    top_panel, y = plot(y, h_top, _("output value"), vlo, vhi, top_ticks, top_labels, lines + pts, at_pts)
     y += 6
     lines, pts = series(lambda k: slide.coverage[k], 100.0, 10.0, None)
     at_pts = series(lambda k: slide.coverage[k], 100.0, 14.0, at)[1] if at is not None else []
-    bottom_panel, y = plot(y, h_bottom, "coverage (%)", clo, 100.0, cov_ticks, cov_labels, lines + pts, at_pts)
+    bottom_panel, y = plot(y, h_bottom, _("coverage (%)"), clo, 100.0, cov_ticks, cov_labels, lines + pts, at_pts)
     for t, lab in zip(xticks, xlabels):
-        px, _ = bottom_panel.to_px(t, 0)
+        px = bottom_panel.to_px(t, 0)[0]
         marks.append(Text(px, y + 3, lab, text, anchor="middle", kind="tick"))
     y += 3 + fonts.height(text) + 4
-    xl = fonts.wrap(f"RoI moved {word} by (cells; 1 cell = {slide.stride:g} px)", text, width - 2 * PAD)
+    xl = fonts.wrap((_("RoI moved right by (cells; 1 cell = {px} px)") if right else
+                     _("RoI moved down by (cells; 1 cell = {px} px)")).format(px=f"{slide.stride:g}"), text,
+                    width - 2 * PAD)
     marks += _lines(left + plot_w / 2, y, xl, text, "middle", kind="axis")
     y += _block(xl, text) + PAD
     if not scene.pretrained:
         marks += _badge(width, y, text)
         y += fonts.height(text) + 4 + PAD
     if alt is None:
-        alt = (heading + ": the output value (top) and the coverage (bottom) of each method against how far the "
-               "box has moved.")
+        alt = _("{heading}: the output value (top) and the coverage (bottom) of each method against how far the box "
+                "has moved.").format(heading=heading)
     return Drawing(width, y, (top_panel, bottom_panel, Panel.pixels(0, 0, width, y, marks)), alt)

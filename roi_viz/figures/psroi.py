@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import math
 
+from ..language import _
 from ..lesson import psroi_words as pw_words
 from ..lesson.numbers import value
 from ..picture import fonts, scale
@@ -42,7 +43,8 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
 
 
 def _labels(b: pw_words.BinRead) -> tuple[str, str]:
-    return f"ch {b.channel}", value(b.mean)
+    # TRANSLATORS: a bin's first label in the figure: the channel it reads, short ("ch 7").
+    return _("ch {channel}").format(channel=b.channel), value(b.mean)
 
 
 def labels_fit(reads: list[pw_words.BinRead], cell_w: float, cell_h: float, size: float) -> bool:
@@ -89,47 +91,49 @@ def describe_groups(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     win = (int(ylim[0]), int(ylim[1]), int(xlim[0]), int(xlim[1]))
     rows, cols = r.row_edges, r.col_edges
     roi, roi_entry = dsa._roi(scene)
-    bins_entry = Entry("bins: each reads its own channel", stroke=look.BIN_STROKE, swatch="line")
+    bins_entry = Entry(_("bins: each reads its own channel"), stroke=look.BIN_STROKE, swatch="line")
     if c is None:  # nothing to follow: the bins over the channel shown, and why, in a sentence
-        heading = "Each bin reads its own channel: no output channel to follow"
+        heading = _("Each bin reads its own channel: no output channel to follow")
         s.title(heading)
         H, W = r.map_size
         inside = (max(win[0], 0), min(win[1], H), max(win[2], 0), min(win[3], W))
         marks = list(off) + channel_cells(scene.features[scene.channel], inside, alpha=0.35,
-                                          name=f"channel {scene.channel}")
+                                          name=_("channel {channel}").format(channel=scene.channel))
         marks += [Rect(float(cols[j]), float(rows[i]), float(cols[j + 1] - cols[j]), float(rows[i + 1] - rows[i]),
-                       stroke=look.BIN_STROKE, kind="bin", title=f"bin ({i}, {j}): no channel of its own to read")
+                       stroke=look.BIN_STROKE, kind="bin",
+                       title=_("bin ({i}, {j}): no channel of its own to read").format(i=i, j=j))
                   for i in range(ph) for j in range(pw)]
-        s.chart(xlim, ylim, marks + roi[:1])
+        s.chart(xlim, ylim, marks + roi[:1], max_height=0.6 * width)  # a slide must fit it beside its words
         s.legend([*roi_entry, bins_entry, *off_entries], columns=1)
         missing = pw_words.nothing_read(scene).replace("**", "")
         s.note(missing)
         s.badge(scene.pretrained)
-        return s.done(f"{heading}. {missing}")
+        return s.done(_("{heading}. {missing}").format(heading=heading, missing=missing))
     reads = pw_words.bin_reads(scene)
-    heading = (f"Each bin reads its own channel: output channel {c} (channels {c * r.groups} to "
-               f"{c * r.groups + r.groups - 1}, one per bin)")
+    heading = _("Each bin reads its own channel: output channel {c} (channels {first} to {last}, one per bin)").format(
+        c=c, first=c * r.groups, last=c * r.groups + r.groups - 1)
     s.title(heading)
     pieces = _mosaic(scene, reads, win)
-    lo = min((v for *_, v in pieces), default=0.0)
-    hi = max((v for *_, v in pieces), default=1.0)
+    lo = min((v for *_rest, v in pieces), default=0.0)
+    hi = max((v for *_rest, v in pieces), default=1.0)
     marks: list = list(off)
     for (x, y, w, h, ch, rr, cc, b), v in ((p[:8], p[8]) for p in pieces):
         marks.append(Rect(x, y, w, h, fill=scale.mix("#ffffff", scale.colour("greys", v, lo, hi), 0.35),
-                          kind="cell", title=f"channel {ch}, row {rr}, column {cc}: {value(v)} "
-                                             f"(bin ({b.i}, {b.j}) reads it)"))
+                          kind="cell", title=_("channel {ch}, row {r}, column {c}: {v} (bin ({i}, {j}) reads it)").format(
+                              ch=ch, r=rr, c=cc, v=value(v), i=b.i, j=b.j)))
     marks += cell_lines(win, look.CELL_ON_LIGHT)
     for b in reads:
         marks.append(Rect(float(cols[b.j]), float(rows[b.i]), float(cols[b.j + 1] - cols[b.j]),
                           float(rows[b.i + 1] - rows[b.i]), stroke=look.BIN_STROKE, kind="bin",
-                          title=f"bin ({b.i}, {b.j}): channel {b.channel}, mean of {b.points} points = "
-                                f"{value(b.mean)}"))
+                          title=_("bin ({i}, {j}): channel {channel}, mean of {n} points = {v}").format(
+                              i=b.i, j=b.j, channel=b.channel, n=b.points, v=value(b.mean))))
     shown = [b for b in reads if b.channel == scene.channel]  # the one bin that reads the channel of step 2
     marks += [Rect(float(cols[b.j]), float(rows[b.i]), float(cols[b.j + 1] - cols[b.j]),
                    float(rows[b.i + 1] - rows[b.i]), stroke=look.ARGMAX_STROKE, kind="shown channel",
-                   title=f"bin ({b.i}, {b.j}) reads channel {b.channel}, the channel shown") for b in shown]
+                   title=_("bin ({i}, {j}) reads channel {channel}, the channel shown").format(
+                       i=b.i, j=b.j, channel=b.channel)) for b in shown]
     marks += roi[:1]
-    panel = s.chart(xlim, ylim, marks)
+    panel = s.chart(xlim, ylim, marks, max_height=0.6 * width)  # a slide must fit it beside its words
     per_cell = panel.w / (xlim[1] - xlim[0])  # px per cell, as drawn (one data unit as wide as it is high)
     cell_w = min(float(cols[j + 1] - cols[j]) for j in range(pw)) * per_cell
     cell_h = min(float(rows[i + 1] - rows[i]) for i in range(ph)) * per_cell
@@ -146,17 +150,21 @@ def describe_groups(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
                            kind="value")]
         s.panels[-1] = dataclasses.replace(panel, marks=panel.marks + tuple(texts))
     ramp = tuple(scale.mix("#ffffff", scale.colour("greys", v, 0, 1), 0.35) for v in (0.15, 0.55, 0.95))
-    s.legend([*roi_entry, bins_entry, Entry("under each bin, the cells of its own channel: darker = larger",
+    s.legend([*roi_entry, bins_entry, Entry(_("under each bin, the cells of its own channel: darker = larger"),
                                             fills=ramp),
-              *[Entry(f"red: bin ({b.i}, {b.j}), the one that reads channel {b.channel}, the channel shown",
-                      swatch="line", stroke=look.ARGMAX_STROKE) for b in shown], *off_entries], columns=1)
-    note = "" if fits else ("The bins are too small to print their channels and means here: the table below the "
-                            "figure gives them (and, on the page, a hover over a bin).")
+              *[Entry(_("red: bin ({i}, {j}), the one that reads channel {channel}, the channel shown").format(
+                  i=b.i, j=b.j, channel=b.channel), swatch="line", stroke=look.ARGMAX_STROKE) for b in shown],
+              *off_entries], columns=1)
+    note = "" if fits else _("The bins are too small to print their channels and means here: the table below the "
+                             "figure gives them (and, on the page, a hover over a bin).")
     if note:
         s.note(note)
     s.badge(scene.pretrained)
-    listed = "; ".join(f"bin ({b.i}, {b.j}) reads channel {b.channel}: {value(b.mean)}" for b in reads)
-    return s.done(f"{heading}. {listed}." + (f" {note}" if note else ""))
+    listed = _("; ").join(_("bin ({i}, {j}) reads channel {channel}: {v}").format(
+        i=b.i, j=b.j, channel=b.channel, v=value(b.mean)) for b in reads)
+    alt = (_("{heading}. {listed}. {note}") if note else _("{heading}. {listed}.")).format(
+        heading=heading, listed=listed, note=note)
+    return s.done(alt)
 
 
 def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> Drawing:
@@ -166,35 +174,41 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     s = Sheet(width, text)
     c = pw_words.followed(scene)
     if c is None:  # the grid the method would fill, each cell saying why it holds 0 here
-        heading = f"Output {ph}×{pw}×{r.out_channels}: no output channel to follow"
+        heading = _("Output {ph}×{pw}×{cout}: no output channel to follow").format(ph=ph, pw=pw, cout=r.out_channels)
         s.title(heading)
-        why = "no output channel" if r.out_channels == 0 else f"channel {scene.channel} is read by no bin"
+        why = (_("row {i}, column {j}: 0 (no output channel)") if r.out_channels == 0 else
+               _("row {i}, column {j}: 0 (channel {channel} is read by no bin)"))
         cells = [Rect(float(j), float(i), 1.0, 1.0, fill="#ffffff", stroke=Stroke("#9a9a9a", 1.0), kind="output",
-                      title=f"row {i}, column {j}: 0 ({why})") for i in range(ph) for j in range(pw)]
+                      title=why.format(i=i, j=j, channel=scene.channel)) for i in range(ph) for j in range(pw)]
         side = min((s.inner - 40) / pw, 0.5 * width / ph, 3 * text)
-        s.chart((0, pw), (0, ph), cells, xname="column", yname="row", tick_at=0.5, max_height=side * ph)
+        s.chart((0, pw), (0, ph), cells, xname=_("column"), yname=_("row"), tick_at=0.5, max_height=side * ph)
         missing = pw_words.nothing_read(scene).replace("**", "")
         s.note(missing)
         s.badge(scene.pretrained)
-        return s.done(f"{heading}. {missing}")
+        return s.done(_("{heading}. {missing}").format(heading=heading, missing=missing))
     out = r.scores[c]
     vmin, vmax = float(out.min()), float(out.max())
-    heading = f"Output {ph}×{pw}×{r.out_channels}: output channel {c} (map channel {scene.channel}'s group)"
+    heading = _("Output {ph}×{pw}×{cout}: output channel {c} (map channel {channel}'s group)").format(
+        ph=ph, pw=pw, cout=r.out_channels, c=c, channel=scene.channel)
     s.title(heading)
     widest = max(fonts.width(str(v), text) for v in range(max(ph, pw)))
     room = s.inner - widest - 12
     need = max(fonts.width(value(float(v)), text) for v in out.ravel()) + 2 * VALUE_GAP + 1
     cell_px = min(room / pw, 0.75 * width / ph, max(0.6 * width / max(ph, pw), need)) * min(1.0, 1.5 * TEXT / text)
     fits = values_fit([out], cell_px, text)
-    s.chart((0, pw), (0, ph), output_cells(out, None, vmin, vmax, fits, text), xname="column", yname="row",
+    s.chart((0, pw), (0, ph), output_cells(out, None, vmin, vmax, fits, text), xname=_("column"), yname=_("row"),
             tick_at=0.5, max_height=cell_px * ph)
     s.colour_bar(vmin, vmax, "viridis", "")
-    note = "" if fits else "The cells are too small to print their values here: a hover over a cell gives its value."
+    note = "" if fits else _("The cells are too small to print their values here: a hover over a cell gives its "
+                             "value.")
     if note:
         s.note(note)
-    s.note(pw_words.groups_words(scene))
+    # The groups' arithmetic (C' = C // (ph·pw)) is in the heading's shape and the step's words: as a note its
+    # lines grew with the text faster than a slide's height, and no projector size could show it.
     cover = pw_words.coverage_words(scene).replace("**", "")
     s.note(cover)
     s.badge(scene.pretrained)
-    rows = "; ".join(", ".join(value(float(v)) for v in row) for row in out)
-    return s.done(f"{heading}. Row by row: {rows}. {cover}" + (f" {note}" if note else ""))
+    rows = _("; ").join(", ".join(value(float(v)) for v in row) for row in out)
+    alt = (_("{heading}. Row by row: {rows}. {cover} {note}") if note else
+           _("{heading}. Row by row: {rows}. {cover}")).format(heading=heading, rows=rows, cover=cover, note=note)
+    return s.done(alt)

@@ -17,11 +17,12 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from ..language import _, ngettext
 from ..ops.roialign import roi_align
 from ..state.scene import Scene
 from . import sampling_words
 from .alt import reach
-from .numbers import cells, pct, value
+from .numbers import pct, value
 
 
 @dataclass(frozen=True)
@@ -58,13 +59,14 @@ def nothing_read(scene: Scene) -> str:
     ph, pw = r.output_size
     C, k2 = r.map_channels, r.groups
     if r.out_channels == 0:
-        return (f"**Nothing to pool.** A {ph} × {pw} output has {k2} bins, and each bin needs a channel of its own, "
-                f"but the map has only {C} channels: C' = ⌊{C} / {k2}⌋ = 0 output channels. Choose a smaller "
-                "output size.")
+        return _("**Nothing to pool.** A {ph} × {pw} output has {k2} bins, and each bin needs a channel of its own, "
+                 "but the map has only {C} channels: C' = ⌊{C} / {k2}⌋ = 0 output channels. Choose a smaller "
+                 "output size.").format(ph=ph, pw=pw, k2=k2, C=C)
     if followed(scene) is None:
-        return (f"**Channel {scene.channel} is not read.** With {k2} bins the method reads the first "
-                f"{r.channels_used} channels ({r.out_channels} groups of {k2}); channels {r.channels_used} to {C - 1} "
-                f"are left over. Pick a channel below {r.channels_used} to follow one.")
+        return _("**Channel {channel} is not read.** With {k2} bins the method reads the first {used} channels "
+                 "({groups} groups of {k2}); channels {used} to {last} are left over. Pick a channel below {used} to "
+                 "follow one.").format(channel=scene.channel, k2=k2, used=r.channels_used, groups=r.out_channels,
+                                       last=C - 1)
     return ""
 
 
@@ -74,13 +76,15 @@ def groups_words(scene: Scene) -> str:
     ph, pw = r.output_size
     C, k2, cout = r.map_channels, r.groups, r.out_channels
     c = followed(scene)
-    head = (f"The map has {C} channels; {ph} × {pw} bins need {k2} groups, so C' = ⌊{C} / {k2}⌋ = {cout} output "
-            f"channels, made from the first {r.channels_used} map channels")
-    head += "." if r.channels_used == C else f" ({C - r.channels_used} left unread)."
+    head = (_("The map has {C} channels; {ph} × {pw} bins need {k2} groups, so C' = ⌊{C} / {k2}⌋ = {cout} output "
+              "channels, made from the first {used} map channels.") if r.channels_used == C else
+            _("The map has {C} channels; {ph} × {pw} bins need {k2} groups, so C' = ⌊{C} / {k2}⌋ = {cout} output "
+              "channels, made from the first {used} map channels ({unread} left unread).")).format(
+                C=C, ph=ph, pw=pw, k2=k2, cout=cout, used=r.channels_used, unread=C - r.channels_used)
     if c is None:
         return head
-    return (head + f" Map channel {scene.channel} belongs to output channel {c}, whose bins read channels "
-            f"{c * k2} to {c * k2 + k2 - 1}, one each.")
+    return sampling_words.then(head, _("Map channel {channel} belongs to output channel {c}, whose bins read channels {first} to "
+                          "{last}, one each.").format(channel=scene.channel, c=c, first=c * k2, last=c * k2 + k2 - 1))
 
 
 def plain_align(scene: Scene) -> Scene:
@@ -94,44 +98,51 @@ def plain_align(scene: Scene) -> Scene:
 
 def step_sampling(scene: Scene) -> str:
     """The bins and sampling points: RoIAlign's, with the reads of the shown channel."""
-    return ("**The same box, bins and points as RoIAlign (aligned).** Position-sensitive RoIAlign cuts the box "
-            "exactly as RoIAlign does and reads the map at the same points; what differs is *which channel* each "
-            "bin reads there, the next step. The values on the points here are channel "
-            f"{scene.channel}'s.\n\n" + sampling_words.step_sampling(plain_align(scene)))
+    return (_("**The same box, bins and points as RoIAlign (aligned).** Position-sensitive RoIAlign cuts the box "
+              "exactly as RoIAlign does and reads the map at the same points; what differs is *which channel* each "
+              "bin reads there, the next step. The values on the points here are channel {channel}'s.").format(
+                  channel=scene.channel) + "\n\n" + sampling_words.step_sampling(plain_align(scene)))
 
 
 def step_bilinear(scene: Scene) -> str:
     """One point, four cells: RoIAlign's interpolation, shown in ``scene.channel``."""
-    return ("**How a point reads the map**, shown in channel "
-            f"{scene.channel}: position-sensitive RoIAlign interpolates exactly like this, each bin in its own "
-            "channel (the next step).\n\n" + sampling_words.step_bilinear(plain_align(scene)))
+    return (_("**How a point reads the map**, shown in channel {channel}: position-sensitive RoIAlign interpolates "
+              "exactly like this, each bin in its own channel (the next step).").format(channel=scene.channel)
+            + "\n\n" + sampling_words.step_bilinear(plain_align(scene)))
 
 
 def step_groups(scene: Scene) -> str:
     """Each bin reads its own channel: the table of bins, channels and means that the figure prints."""
     r = scene.chosen
-    lead = ("**Position-sensitive: each bin reads its own channel.** In RoI pooling and RoIAlign every bin reads "
-            "every channel. Here the channels come in groups of one per bin position, and bin (i, j) of output "
-            "channel c' reads only channel (c' × rows + i) × columns + j (torchvision's layout). R-FCN trains a conv "
-            "layer to make these channels, so that one scores \"the top-left of a cat\", another \"its centre\"; "
-            "VGG16's channels were not trained for it, so here they are read as they are: the numbers show how the "
-            "pooling reads, not what a trained R-FCN would score.\n\n")
+    lead = _("**Position-sensitive: each bin reads its own channel.** In RoI pooling and RoIAlign every bin reads "
+             "every channel. Here the channels come in groups of one per bin position, and bin (i, j) of output "
+             "channel c' reads only channel (c' × rows + i) × columns + j (torchvision's layout). R-FCN trains a conv "
+             "layer to make these channels, so that one scores \"the top-left of a cat\", another \"its centre\"; "
+             "VGG16's channels were not trained for it, so here they are read as they are: the numbers show how the "
+             "pooling reads, not what a trained R-FCN would score.") + "\n\n"
     missing = nothing_read(scene)
     if missing:
         return lead + groups_words(scene) + "\n\n" + missing
-    rows = ["| bin | reads channel | points | mean of its points |", "|---|---|---|---|"]
+    rows = [_("| bin | reads channel | points | mean of its points |"), "|---|---|---|---|"]
     rows += [f"| ({b.i}, {b.j}) | {b.channel} | {b.points} | {value(b.mean)} |" for b in bin_reads(scene)]
-    return (lead + groups_words(scene) + " Each bin averages its channel at its "
-            f"{r.points_per_bin} sampling point{'s' if r.points_per_bin != 1 else ''}:\n\n" + "\n".join(rows))
+    n = r.points_per_bin
+    return (lead + sampling_words.then(groups_words(scene), ngettext("Each bin averages its channel at its {n} sampling point:",
+                       "Each bin averages its channel at its {n} sampling points:", n).format(n=n))
+            + "\n\n" + "\n".join(rows))
 
 
 def coverage_words(scene: Scene) -> str:
     """The share of the RoI inside the bins (the text alternative's, :func:`roi_viz.lesson.alt.reach`)."""
     k = reach(scene)
-    return (f"**Coverage: {k.share}.** Nothing is rounded and the bins are always aligned, so they span "
-            f"{cells(k.covered)} of the RoI's {cells(k.area)}, against {pct(scene.pooled.coverage)} for RoI pooling "
-            f"on the same box; but each bin reads its channel at only {scene.chosen.points_per_bin} "
-            f"point{'s' if scene.chosen.points_per_bin != 1 else ''}.")
+    n = scene.chosen.points_per_bin
+    return ngettext("**Coverage: {share}.** Nothing is rounded and the bins are always aligned, so they span "
+                    "{covered} of the RoI's {area}, against {pooled} for RoI pooling on the same box; but each bin "
+                    "reads its channel at only {n} point.",
+                    "**Coverage: {share}.** Nothing is rounded and the bins are always aligned, so they span "
+                    "{covered} of the RoI's {area}, against {pooled} for RoI pooling on the same box; but each bin "
+                    "reads its channel at only {n} points.", n).format(
+                        share=k.share, covered=sampling_words.cells_words(k.covered), area=sampling_words.cells_words(k.area), pooled=pct(scene.pooled.coverage),
+                        n=n)
 
 
 def step_output(scene: Scene) -> str:
@@ -140,13 +151,13 @@ def step_output(scene: Scene) -> str:
     ph, pw = r.output_size
     missing = nothing_read(scene)
     shape = f"{ph} × {pw} × {r.out_channels}"
-    head = (f"**A fixed-size answer, with fewer channels.** The output is {shape}: {ph} × {pw} values for each of the "
-            f"{r.out_channels} output channels, one per group, where RoIAlign would give {r.map_channels}. "
-            "In R-FCN each output channel is a class's score, and the values of the bins are averaged into one "
-            "vote per class.")
+    head = _("**A fixed-size answer, with fewer channels.** The output is {shape}: {ph} × {pw} values for each of the "
+             "{cout} output channels, one per group, where RoIAlign would give {C}. In R-FCN each output channel is "
+             "a class's score, and the values of the bins are averaged into one vote per class.").format(
+                 shape=shape, ph=ph, pw=pw, cout=r.out_channels, C=r.map_channels)
     head += "\n\n" + coverage_words(scene)
     if missing:
         return head + "\n\n" + missing
     c = followed(scene)
-    rows = "; ".join(", ".join(value(float(v)) for v in row) for row in r.scores[c])
-    return head + f"\n\nOutput channel {c}, row by row: {rows}."
+    rows = _("; ").join(", ".join(value(float(v)) for v in row) for row in r.scores[c])
+    return head + "\n\n" + _("Output channel {c}, row by row: {rows}.").format(c=c, rows=rows)
