@@ -181,15 +181,26 @@ def output_cells(out: np.ndarray, empty, vmin: float, vmax: float, values: bool,
     return marks
 
 
+def describe_compare_slide(scene, traces: dict, methods: dict, *, width: float = 560.0, text: float = 13.0,
+                           alt: str | None = None) -> Drawing:
+    """:func:`describe_compare` for a slide (presenter mode): every method in one row, since a slide is wide and
+    short and two rows of columns could not grow their text to a projector's size within its height."""
+    return describe_compare(scene, traces, methods, width=width, text=text, alt=alt, per_row=len(traces))
+
+
 def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0, text: float = 13.0,
-                     alt: str | None = None) -> Drawing:
+                     alt: str | None = None, per_row: int | None = None) -> Drawing:
     """Top: what each method reads. Bottom: its output for ``scene.channel``, one colour scale.
 
     ``traces``: method key -> trace of the same RoI; ``methods``: method key -> record. One column per method,
-    up to four side by side (five or more: two rows, the first the longer), ``width`` px in all; every text at least ``text`` px, none overlapping another, none outside the drawing.
+    up to four side by side (five or more: two rows, the first the longer), ``width`` px in all; every text at
+    least ``text`` px, none overlapping another, none outside the drawing. ``per_row``: columns side by side
+    instead (a slide is wide and short: every method in one row).
     """
     n = len(traces)
-    per_row = math.ceil(n / math.ceil(n / 4))  # up to four columns side by side; five or more in two rows (3 + 2)
+    if per_row is None:
+        per_row = math.ceil(n / math.ceil(n / 4))  # up to four columns side by side; five or more in two rows (3 + 2)
+    per_row = max(1, min(int(per_row), n))
     rows_of = math.ceil(n / per_row)
     big = text + 1
     win = window(scene)

@@ -27,16 +27,17 @@ DOWNLOAD_DPI = 200  # a 560-px drawing becomes a 1,120-px file
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def compare_page(key: str, _scene, width: float, text: float, lang: str):
+def compare_page(key: str, _scene, width: float, text: float, lang: str, slide: bool = False):
     """The comparison's drawing ``width`` px wide and its table, in ``lang`` (part of the cache's key: one
-    student's language never reaches another's page)."""
+    student's language never reaches another's page); ``slide``: laid out for presenter mode (one row)."""
     from roi_viz import methods
-    from roi_viz.figures.compare import describe_compare
+    from roi_viz.figures.compare import describe_compare, describe_compare_slide
     from roi_viz.lesson.words import compare_table
 
     traces = methods.run_all(_scene.features, _scene.rois[_scene.active], _scene.settings)
     table = compare_table(_scene, traces, methods.NAMES, methods.labels(traces))
-    return describe_compare(_scene, traces, methods.METHODS, width=width, text=text, alt=alt_of(_scene)), table
+    describe = describe_compare_slide if slide else describe_compare
+    return describe(_scene, traces, methods.METHODS, width=width, text=text, alt=alt_of(_scene)), table
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -63,7 +64,8 @@ def render(context: Context) -> None:
     lang = current()
     drawing, table = compare_page(k, scene, PAGE_WIDTH, PAGE_TEXT, lang)
     if session().place.present:  # the slide: as large as the screen allows, its type read from the back of the room
-        drawing, shown = figure.for_projector(lambda f: compare_page(k, scene, PAGE_WIDTH, PAGE_TEXT * f, lang)[0])
+        drawing, shown = figure.for_projector(
+            lambda f: compare_page(k, scene, PAGE_WIDTH, PAGE_TEXT * f, lang, slide=True)[0])
         figure.show_drawing(drawing, key="compare-figure", max_width=shown)
     else:  # and a phone's, for a narrow column
         figure.show_drawing(drawing, key="compare-figure",
