@@ -116,6 +116,8 @@ def test_both_painters_draw_the_chinese_texts(key):
     with using("zh"):
         d = walkthrough.step(KEY, key).describe(sc)
     shown = texts(d)
-    assert any(HAN.search(t) for t in shown)
+    heads = [m.text for _, m in d.marks(Text) if m.kind == "title"]
+    assert heads and all(HAN.search(t) for t in heads), heads  # the step's own title, in Chinese
+    assert HAN.search(d.alt) and d.alt.startswith(("每个子区域读取自己的通道", "输出 3×3×2")), d.alt
     assert [t.text for t in ET.fromstring(svg.paint(d)).findall(".//s:text", NS)] == shown
     assert [t.get_text() for t in mpl.paint(d).texts] == shown
