@@ -11,6 +11,7 @@ input pixels; arrays ``ph x pw x 2``. No Streamlit here.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -33,6 +34,15 @@ CANONICAL_SIZE, CANONICAL_LEVEL = 224.0, 4  # a 224-px box goes to P4 (FPN's Eq.
 def f(v: float, digits: int = 2) -> str:
     """A computed number as the figures write it: :func:`~roi_viz.lesson.numbers.num`, with a true minus sign."""
     return num(v, digits).replace("-", "−")
+
+
+_AFTER_STOP = re.compile(r"(?<=[。！？])[ ]+|(?<=[。！？]）)[ ]+")
+
+
+def joined(text: str) -> str:
+    """``text`` with no space after a full-width stop: the sentences are joined with the space English puts
+    between them, which Chinese does not (English text is unchanged)."""
+    return _AFTER_STOP.sub("", text)
 
 
 def blocks(rows: float, cols: float) -> str:
@@ -155,7 +165,7 @@ def step_level(scene) -> str:
                             "loaded, so these features come from an untrained {net} (fixed random seed). The level "
                             "and the arithmetic are exactly the same; the activations mean nothing.").format(
                                 net=net.name)
-    return said
+    return joined(said)
 
 
 def step_image(scene) -> str:
@@ -210,7 +220,7 @@ def level_words(box: Sequence[float], strides: Sequence[int] = STRIDES) -> str:
     else:
         said += _("A box clamped to the pyramid's end spans fewer (or more) cells than the 14 to 28 the rule "
                   "aims for.")
-    return said
+    return joined(said)
 
 
 # ------------------------------------------------------------------------------------------ where a bin reads
@@ -283,7 +293,7 @@ def alignment_words(offs: Mapping[str, np.ndarray], names: Mapping[str, str], st
                   "down and to the right. detectron2's ROIAlignV2 (aligned=True) takes that half cell off.") + " "
     said += _("The finer the level, the fewer pixels any offset costs: that is one more reason a small box is "
               "pooled from a fine map.")
-    return said
+    return joined(said)
 
 
 # ------------------------------------------------------------------------------------------ the box head
@@ -339,4 +349,4 @@ def regression_words(proposal: Sequence[float], target: Sequence[float],
     said += _("To the pooling, the proposal is a constant: its four numbers only choose which cells are read, and "
               "no gradient through the RoI moves them. What moves a box is the box head's regression: it predicts "
               "(tx, ty, tw, th) from the pooled features, and decoding them gives the detection.")
-    return said
+    return joined(said)

@@ -63,6 +63,7 @@ def check(en: str, zh: str) -> None:
     assert HAN.search(zh), zh
     assert numbers(zh) == numbers(en), (numbers(en) - numbers(zh), numbers(zh) - numbers(en), zh)
     assert leftover(zh) == [], (leftover(zh), zh)
+    assert "。 " not in zh, zh  # Chinese puts no space between sentences
 
 
 @pytest.fixture(scope="module")
