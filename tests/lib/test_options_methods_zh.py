@@ -166,3 +166,26 @@ def test_a_scene_that_cannot_be_built_says_why_in_chinese():
         en, zh = both(why)
         assert en and zh
         assert_chinese_like(en, zh)
+
+
+def test_bold_words_close_where_markdown_can_close_them():
+    """A Chinese bold phrase that ends in full-width punctuation must be followed by a space or punctuation, else
+    Markdown (CommonMark's flanking rule) does not close it and the student reads the asterisks: the untrained
+    network's warning in the sidebar's language is bold up to the network's name."""
+    from babel.messages.pofile import read_po
+    from roi_viz.language import _, po_file
+
+    with open(po_file("zh"), "rb") as f:
+        catalog = read_po(f, locale="zh")
+    stuck = []
+    for m in catalog:
+        for s in (m.string if isinstance(m.string, tuple) else (m.string,)):
+            for bold in re.finditer(r"\*\*([^*]+?)\*\*(.?)", s or ""):
+                inner, after = bold.groups()
+                if inner[-1] in "：。，；！？）" and after and not after.isspace() and after not in "：。，；！？（）*":
+                    stuck.append(s)
+    assert stuck == []
+    with using("zh"):
+        said = _("**Untrained VGG16:** no ImageNet weights. Every number is exact, but the activations mean "
+                 "nothing (details in the sidebar).")
+    assert said.startswith("**未训练的 VGG16**：没有 ImageNet 权重。")
