@@ -127,7 +127,7 @@ def main() -> None:
     settings = sidebar.settings()
     st.html(page_style(present))
     if not present:
-        st.markdown("## " + _("{method}, step by step").format(method=method(settings.method).name))
+        st.markdown("## " + _("{method}, step by step").format(method=_(method(settings.method).name)))
         st.caption(intro(method(settings.method)))
     status = st.container()
     with status:

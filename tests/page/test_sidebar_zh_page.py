@@ -63,3 +63,10 @@ def test_the_article_preset_notice_is_chinese_with_its_numbers():
     text = page_text(at)
     assert "已载入原文的例子：512 × 512 输入上的 RoI (296, 192, 200, 145)。" in text
     assert "The article's example is loaded" not in text
+
+
+def test_the_page_heading_names_the_method_in_the_course_s_terms():
+    for method, zh_name in (("pool", "RoI 池化"), ("prroi", "精确 RoI 池化"), ("psroi", "位置敏感 RoIAlign")):
+        at = open_page({"lang": "zh", "method": method})
+        heading = next(m.value for m in at.markdown if m.value.startswith("## "))
+        assert heading.startswith("## " + zh_name) and heading.endswith("，分步讲解"), heading
