@@ -195,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="python -m roi_viz",
         description=_("RoI pooling, step by step, on a real VGG16."),
     )
+    _add_lang(parser)  # before the command too: python -m roi_viz --lang zh --help
     sub = parser.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("explain", help=_("print every step of RoI pooling for one RoI"),
                         description=_("Run an image through VGG16 and print each step of RoI pooling for one RoI."))

@@ -142,6 +142,10 @@ def test_the_environment_chooses_the_language_unless_lang_says(capsys, monkeypat
     en = capsys.readouterr().out
     assert "usage:" in en and "show this help message and exit" in en and "the RoI in pixels" in en
     assert not CJK.search(en.replace("中文", ""))
+    with pytest.raises(SystemExit):
+        main(["--lang", "zh", "--help"])  # before the command too
+    top = capsys.readouterr().out
+    assert "用法：python -m roi_viz" in top and "为一个 RoI 打印 RoI 池化的每个步骤" in top
     assert sorted(numbers_in(en)) == sorted(numbers_in(zh))
 
 
