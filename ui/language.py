@@ -90,5 +90,9 @@ def _component():
 
 
 def mark_page() -> None:
-    """Say the language shown in ``<html lang>`` (BCP 47: ``en``, ``zh-Hans``)."""
-    _component()(key="page-lang", data={"lang": TAGS[shown()]})
+    """Say the language shown in ``<html lang>`` (BCP 47: ``en``, ``zh-Hans``).
+
+    Mounted in the sidebar: in the lesson's column even an empty element takes a row's gap, which pushed
+    presenter mode's figures past the bottom of a 1080-px screen. The sidebar is drawn (folded) on a slide too."""
+    with st.sidebar:
+        _component()(key="page-lang", data={"lang": TAGS[shown()]})
