@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from roi_viz.language import _
 from roi_viz.lesson.views import VIEWS
 
 from .. import cache, figure, teacher
@@ -35,11 +36,11 @@ def focus_pickers(scene, points: bool) -> None:
     i, j, k = scene.focus
     n = getattr(scene.chosen, "points_per_bin", 0)
     c = st.columns(3 if points else 2)
-    c[0].number_input("Bin row", 0, ph - 1, value=i, step=1, **bound("focus_i", lambda v: setattr(place, "focus", (int(v), j, k))))
-    c[1].number_input("Bin column", 0, pw - 1, value=j, step=1,
+    c[0].number_input(_("Bin row"), 0, ph - 1, value=i, step=1, **bound("focus_i", lambda v: setattr(place, "focus", (int(v), j, k))))
+    c[1].number_input(_("Bin column"), 0, pw - 1, value=j, step=1,
                       **bound("focus_j", lambda v: setattr(place, "focus", (i, int(v), k))))
     if points and n:
-        c[2].number_input(f"Point (1–{n})", 1, n, value=k + 1, step=1,
+        c[2].number_input(_("Point (1–{n})").format(n=n), 1, n, value=k + 1, step=1,
                           **bound("focus_k", lambda v: setattr(place, "focus", (i, j, int(v) - 1))))
 
 
@@ -55,7 +56,7 @@ def step_controls(steps, last: int, present: bool) -> None:
         refresh("step")
     step = place.step
     titles = [f"{i + 1}. {s.title}" for i, s in enumerate(steps)]  # said now, in the run's language
-    st.radio("Step", range(len(steps)), index=step, format_func=titles.__getitem__,
+    st.radio(_("Step"), range(len(steps)), index=step, format_func=titles.__getitem__,
              horizontal=True, label_visibility="collapsed", **bound("step", lambda v: go_to_step(v, last)))
 
 
@@ -104,14 +105,14 @@ def render(context: Context) -> None:
         step_controls(steps, last, present)
     step = steps[place.step]
     with left.container(key="step-figure"):
-        title = f"Step {place.step + 1}: {step.title}"
+        title = _("Step {n}: {title}").format(n=place.step + 1, title=step.title)
         alt = f"{title}. " if step.own_alt else alt_text(scene, title)
         show_described(scene, step, cache.figure_key(scene, step, key, False), alt, present)
     if not present:
         figure.numbers(key_numbers(scene), output_rows(scene))
     with right:
         words = st.container(height=PRESENT_HEIGHT_PX - 120, border=False) if present else st.container()
-    words.markdown(f"### Step {place.step + 1}: {step.title}")
+    words.markdown("### " + _("Step {n}: {title}").format(n=place.step + 1, title=step.title))
     if step.picks and not present:
         with words:
             focus_pickers(scene, points=step.picks == "point")
@@ -121,7 +122,8 @@ def render(context: Context) -> None:
     else:
         words.markdown(step.words(scene))
     if step.key == "features" and not present:
-        words.caption(f"Forward pass: {fm.seconds * 1000:.0f} ms on {fm.device} (computed once per image and size).")
+        words.caption(_("Forward pass: {ms} ms on {device} (computed once per image and size).").format(
+            ms=f"{fm.seconds * 1000:.0f}", device=fm.device))
     if not present:  # under the words too: a student who has read them steps on without scrolling back up
         back, on = words.columns(2)
         if place.step > 0:  # no button that cannot be pressed: step 1 has nowhere to go back to
