@@ -63,6 +63,7 @@ def test_the_proposals_view_in_chinese_on_a_laptop(server, browser):
     expect(pg.get_by_role("heading", name="金字塔上的候选框")).to_be_attached()
     expect(pg.get_by_text(re.compile("^真正的 Fast R-CNN 从不池化手画的一个框"))).to_be_visible()
     expect(pg.get_by_text("A real Fast R-CNN never pools")).to_have_count(0)
+    expect(pg).to_have_title("roi-viz：从一个框到固定尺寸的张量，一步一步")  # the browser tab's, in Chinese
     idle(pg)
     pg.screenshot(path=str(SHOTS / "zh-proposals-1366.png"))
     pg.close()
