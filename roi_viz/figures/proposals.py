@@ -23,6 +23,7 @@ import numpy as np
 import math
 from typing import Mapping
 
+from ..language import _
 from ..lesson import proposals as words
 from ..lesson.numbers import exact, num, pct
 from ..study.proposals import VGG_CUTS
@@ -384,7 +385,7 @@ def describe_pyramid(pl, *, alt: str, width: float = 560.0, text: float = 13.0) 
     bar_h = line_h * 1.25
 
     # The columns' names, wrapped to their width, bottom-aligned over their bars.
-    heads = [fonts.wrap(c, t, col_w - 6) for c in words.COLUMNS]
+    heads = [fonts.wrap(_(c), t, col_w - 6) for c in words.COLUMNS]  # stored English, shown translated
     head_h = max(block(h, t) for h in heads)
     for k, h in enumerate(heads):
         cx = x0 + (k + 0.5) * col_w
@@ -422,5 +423,5 @@ def describe_pyramid(pl, *, alt: str, width: float = 560.0, text: float = 13.0) 
                 f"{name}, {words.boxes_count(r.count)}: {pct(r.under_cell)} have a shorter side under one cell")
         s.y += row_h
     s.y += PAD
-    s.note(words.PYRAMID_NOTE)
+    s.note(_(words.PYRAMID_NOTE))
     return s.done(alt)

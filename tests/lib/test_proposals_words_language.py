@@ -135,6 +135,12 @@ def test_the_figures_are_clear_in_chinese(setting, where, width, text, shown, le
         assert problems(d, shown, least) == [], f"{fig} at {where}"
         if fig in ("rank", "ends", "distribution"):  # a title or the panels' names, in Chinese
             assert any(HAN.search(m.text) for _, m in d.marks(Text)), fig
+        if fig == "pyramid":  # its title, its columns' names and its note, in Chinese
+            texts = [m.text for _, m in d.marks(Text)]
+            for kind in ("column name", "title", "note"):
+                said = [m.text for _, m in d.marks(Text) if m.kind == kind]
+                assert said and all(HAN.search(t) for t in said), (kind, said)
+            assert not any(t in " ".join(texts) for t in ("reaches the output", "Levels by torchvision"))
 
 
 # ------------------------------------------------------------------------------------------ bold in Chinese
