@@ -94,5 +94,6 @@ def mark_page() -> None:
 
     Mounted in the sidebar: in the lesson's column even an empty element takes a row's gap, which pushed
     presenter mode's figures past the bottom of a 1080-px screen. The sidebar is drawn (folded) on a slide too."""
+    language.set_resolver(_in_a_run)  # every run: whatever another caller set, the page reads its student's choice
     with st.sidebar:
         _component()(key="page-lang", data={"lang": TAGS[shown()]})

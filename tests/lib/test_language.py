@@ -157,6 +157,7 @@ def test_the_language_is_per_thread_and_per_block():
 
 
 def test_a_resolver_speaks_for_the_run_and_using_wins_over_it():
+    before = language._resolver  # the page's, when a page test ran first in this process: put back after
     try:
         language.set_resolver(lambda: "zh")
         assert _("Quiz") == "测验"
@@ -165,7 +166,7 @@ def test_a_resolver_speaks_for_the_run_and_using_wins_over_it():
         language.set_resolver(lambda: None)
         assert _("Quiz") == "Quiz"
     finally:
-        language.set_resolver(None)
+        language.set_resolver(before)
 
 
 @pytest.mark.parametrize("locale, accept, expected", [
