@@ -225,7 +225,7 @@ def describe_distribution(coverage: Mapping[str, np.ndarray], *, alt: str, width
         panel = Panel(left, s.y, plot_w, h, (0.0, 100.0), (ymax, 0.0), tuple(marks), clip=False)
         s.panels.append(panel)
         for v, words in zip(yt, ylabels):
-            _, py = panel.to_px(0.0, v)
+            __, py = panel.to_px(0.0, v)
             s.marks.append(Line(((left - 4, py), (left, py)), TICK, kind="tick"))
             # The bottom number is lifted clear of the x axis's first number, which sits under the same corner.
             ty = min(py, s.y + h + 4.5 - fonts.height(t) / 2)
@@ -234,7 +234,7 @@ def describe_distribution(coverage: Mapping[str, np.ndarray], *, alt: str, width
         if n_panel < len(items) - 1:  # the bottom number reaches half a line below its panel
             s.y += fonts.height(t) / 2 + PAD
     for v in xt:
-        px, _ = s.panels[-1].to_px(v, 0.0)
+        px, __ = s.panels[-1].to_px(v, 0.0)
         s.marks.append(Line(((px, s.y), (px, s.y + 4)), TICK, kind="tick"))
         s.marks.append(Text(px, s.y + 5, str(int(v)), t, anchor="middle", kind="tick"))
     s.y += 5 + fonts.height(t) + 4
@@ -279,7 +279,7 @@ def describe_by_size(short_side: np.ndarray, coverage: np.ndarray, all_empty: np
     """
     s = Sheet(width, text)
     t = text
-    colour, _, marker = style
+    colour, __, marker = style
     shape = SHAPES.get(marker, "circle")
     other = next(v for v in ("diamond", "square", "circle", "triangle") if v != shape)
     side = np.maximum(np.asarray(short_side, dtype=float), 1e-3)  # a log axis: a zero side sits at its left end
@@ -331,12 +331,12 @@ def describe_by_size(short_side: np.ndarray, coverage: np.ndarray, all_empty: np
     panel = Panel(left, s.y, plot_w, h, (x0, x1), (yhi, ylo), tuple(marks))
     s.panels.append(panel)
     for v in yt:
-        _, py = panel.to_px(x0, v)
+        __, py = panel.to_px(x0, v)
         s.marks.append(Line(((left - 4, py), (left, py)), TICK, kind="tick"))
         s.marks.append(Text(left - 6, py, str(int(v)), t, anchor="end", baseline="middle", kind="tick"))
     s.y += h
     for v in _log_ticks(x0, x1, lambda u: panel.to_px(u, ylo)[0], t):
-        px, _ = panel.to_px(math.log10(v), ylo)
+        px, __ = panel.to_px(math.log10(v), ylo)
         s.marks.append(Line(((px, s.y), (px, s.y + 4)), TICK, kind="tick"))
         s.marks.append(Text(px, s.y + 5, num(v, 3), t, anchor="middle", kind="tick"))
     s.y += 5 + fonts.height(t) + 4

@@ -236,11 +236,11 @@ class UploadStore:
 
     def names(self) -> list[str]:
         """The stored photos' names, oldest (least recently used) first."""
-        return [p.name[:-len(SUFFIX)] for p, _ in self._files()]
+        return [p.name[:-len(SUFFIX)] for p, __ in self._files()]
 
     def total_bytes(self) -> int:
         """The bytes all stored photos take."""
-        return sum(st.st_size for _, st in self._files())
+        return sum(st.st_size for __, st in self._files())
 
     def _files(self) -> list[tuple[Path, os.stat_result]]:
         found = []
@@ -261,7 +261,7 @@ class UploadStore:
         """Remove the least recently used photos until the store fits its cap (never ``keep``); returns their
         names. Temporary files older than :data:`STALE_TEMP_S` (a writer that stopped) are removed too."""
         files = self._files()
-        total = sum(st.st_size for _, st in files)
+        total = sum(st.st_size for __, st in files)
         gone = []
         for path, st in files:
             if total <= self.max_total:

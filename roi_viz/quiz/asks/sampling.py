@@ -94,7 +94,7 @@ def bilinear_asks(t: AlignTrace, i: int, j: int, k: int) -> tuple[Ask, Ask]:
     four = t.neighbours(i, j, k)  # top-left, top-right, bottom-left, bottom-right
     (r, c, _w), names = four[0], CORNERS
     vy, vx = y - VALUE_TO_CELL, x - VALUE_TO_CELL
-    listed = ", ".join(f"({rr}, {cc})" for rr, cc, _ in four)
+    listed = ", ".join(f"({rr}, {cc})" for rr, cc, __ in four)
     cells = Ask(
         "cells",
         _("That point (x {x}, y {y}) reads the four cells whose centres surround it; a cell's value sits at its "
