@@ -18,6 +18,7 @@ from roi_viz.language import N_, _
 from roi_viz.state.scene import focus_notice
 from roi_viz.methods import build_scene, method
 from roi_viz.model import images, loading, samples
+from roi_viz.model.layers import NETWORKS
 from roi_viz.lesson.views import heading, label as view_label
 from ui import address, cache, language, photo, sidebar, teacher, views
 from ui.session import session, sync_link
@@ -29,27 +30,28 @@ from ui.widgets import bound, guarded, refresh, say
 TITLE = N_("roi-viz: from a box to a fixed-size tensor, step by step")  # the browser tab's, translated when shown
 
 
-def intro(record) -> str:
+def intro(record, network: str) -> str:
     """The page's one-line promise, for the method chosen: told from its traits, never from its name.
-    One whole sentence per kind of method, so a translation words each its own way."""
+    One whole sentence per kind of method, so a translation words each its own way. ``network``: the name of
+    the network the page runs (VGG16, ResNet-50-FPN)."""
     if record.snaps_to_cells and record.samples_points:
-        return _("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, snapped to "
+        return _("Draw a box on the photo and follow it through a real {network}: onto the feature grid, snapped to "
                  "whole cells, then sampled at bilinear points in each bin, into a fixed-size tensor. Watch what is "
-                 "lost, or kept, on the way.")
+                 "lost, or kept, on the way.").format(network=network)
     if record.snaps_to_cells:
-        return _("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, snapped to "
+        return _("Draw a box on the photo and follow it through a real {network}: onto the feature grid, snapped to "
                  "whole cells, split into bins and max-pooled, into a fixed-size tensor. Watch what is lost, or "
-                 "kept, on the way.")
+                 "kept, on the way.").format(network=network)
     if record.integrates:
-        return _("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, split into "
+        return _("Draw a box on the photo and follow it through a real {network}: onto the feature grid, split into "
                  "bins at fractional edges and averaged exactly over each, into a fixed-size tensor. Watch what is "
-                 "lost, or kept, on the way.")
+                 "lost, or kept, on the way.").format(network=network)
     if record.samples_points:
-        return _("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, split into "
+        return _("Draw a box on the photo and follow it through a real {network}: onto the feature grid, split into "
                  "bins at fractional edges and sampled at bilinear points in each, into a fixed-size tensor. Watch "
-                 "what is lost, or kept, on the way.")
-    return _("Draw a box on the photo and follow it through a real VGG16: onto the feature grid, split into bins, "
-             "into a fixed-size tensor. Watch what is lost, or kept, on the way.")
+                 "what is lost, or kept, on the way.").format(network=network)
+    return _("Draw a box on the photo and follow it through a real {network}: onto the feature grid, split into bins, "
+             "into a fixed-size tensor. Watch what is lost, or kept, on the way.").format(network=network)
 
 
 @st.fragment
@@ -128,7 +130,7 @@ def main() -> None:
     st.html(page_style(present))
     if not present:
         st.markdown("## " + _("{method}, step by step").format(method=_(method(settings.method).name)))
-        st.caption(intro(method(settings.method)))
+        st.caption(intro(method(settings.method), NETWORKS[settings.network].name))
     status = st.container()
     with status:
         too_long = address.dropped_link_sentence()

@@ -7,7 +7,7 @@ import os
 
 import streamlit as st
 
-from roi_viz.language import N_, _
+from roi_viz.language import N_, _, current
 
 from .address import page_address
 from .cache import scene_key
@@ -72,7 +72,9 @@ def exports(scene, fm, key: str) -> None:
     name = f"roi-viz-{scene.method}"
     if place.view == "walk" or place.present:  # the walkthrough's step (ui.views.walkthrough.KEY)
         step = min(place.step, len(METHODS[scene.method].step_keys(scene.settings.network)) - 1)
-        st.download_button(_("This figure: step {n} (PNG, 150 dpi)").format(n=step + 1), lambda: export.figure_png(scene, step),
+        # Streamlit calls the callable later, outside this run: the language is bound now (render.speaking).
+        st.download_button(_("This figure: step {n} (PNG, 150 dpi)").format(n=step + 1),
+                           lambda lang=current(): export.figure_png(scene, step, lang=lang),
                            file_name=f"{name}-step{step + 1}.png", mime="image/png", on_click="ignore",
                            icon=":material/image:", width="stretch")
     st.download_button(_("The numbers (JSON)"),

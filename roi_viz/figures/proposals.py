@@ -23,7 +23,7 @@ import numpy as np
 import math
 from typing import Mapping
 
-from ..language import _
+from ..language import N_, _, ngettext
 from ..lesson import proposals as words
 from ..lesson.numbers import exact, num, pct
 from ..study.proposals import VGG_CUTS
@@ -245,8 +245,9 @@ def describe_distribution(coverage: Mapping[str, np.ndarray], *, alt: str, width
 
 
 # ------------------------------------------------------------------------------------------ against size
-SIZE_TITLE = "Coverage against size: the small ones lose most"
-HAS_VALUES, ALL_ZERO = "output has values", "all bins empty: output all 0"
+# Stored English, marked for the catalog and translated where drawn.
+SIZE_TITLE = N_("Coverage against size: the small ones lose most")
+HAS_VALUES, ALL_ZERO = N_("output has values"), N_("all bins empty: output all 0")
 # A marker's hover title costs about 100 bytes of the page's SVG: up to this many (selective search's fast mode
 # proposes about 2,000) each answers a hover; past it, none does and the figure says so.
 POINTS_NAMED_MOST = 2500
@@ -285,10 +286,10 @@ def describe_by_size(short_side: np.ndarray, coverage: np.ndarray, all_empty: np
     side = np.maximum(np.asarray(short_side, dtype=float), 1e-3)  # a log axis: a zero side sits at its left end
     cov = np.asarray(coverage, dtype=float) * 100
     empty = np.asarray(all_empty, dtype=bool)
-    s.title(SIZE_TITLE)
-    entries = [Entry(HAS_VALUES, swatch=shape, stroke=Stroke(colour, 1.2))]
+    s.title(_(SIZE_TITLE))
+    entries = [Entry(_(HAS_VALUES), swatch=shape, stroke=Stroke(colour, 1.2))]
     if empty.any():
-        entries.append(Entry(ALL_ZERO, swatch=other, fill=look.ALL_EMPTY, stroke=Stroke(look.ALL_EMPTY, 0.8)))
+        entries.append(Entry(_(ALL_ZERO), swatch=other, fill=look.ALL_EMPTY, stroke=Stroke(look.ALL_EMPTY, 0.8)))
     s.legend(entries)
 
     lx = np.log10(side)
@@ -306,9 +307,9 @@ def describe_by_size(short_side: np.ndarray, coverage: np.ndarray, all_empty: np
     x0, x1 = lo - pad, hi + pad
 
     # The y axis's name, then the output side's words above where its line meets the panel.
-    s.marks.append(Text(PAD, s.y, "reaches the output (%)", t, colour="#333333", kind="axis name"))
+    s.marks.append(Text(PAD, s.y, _("reaches the output (%)"), t, colour="#333333", kind="axis name"))
     s.y += fonts.height(t) + 4
-    words = f"{output_side} cells"
+    words = ngettext("{n} cell", "{n} cells", output_side).format(n=output_side)
     line_px = left + (lp - x0) / (x1 - x0) * plot_w
     ww = fonts.width(words, t)
     wx, anchor = (line_px + 3, "start") if line_px + 3 + ww <= width - PAD else (line_px - 3, "end")
@@ -317,8 +318,15 @@ def describe_by_size(short_side: np.ndarray, coverage: np.ndarray, all_empty: np
 
     named = len(cov) <= POINTS_NAMED_MOST
 
-    def title(k: int, tail: str = "") -> str:
-        return f"Proposal {k + 1}: shorter side {num(side[k])} cells, keeps {pct(cov[k] / 100)}{tail}" if named else ""
+    def title(k: int, empty_: bool = False) -> str:
+        """A marker's hover: one whole sentence for a box with values, another for one whose bins are all empty."""
+        if not named:
+            return ""
+        said = dict(n=k + 1, side=num(side[k]), keeps=pct(cov[k] / 100))
+        if empty_:
+            return _("Proposal {n}: shorter side {side} cells, keeps {keeps}; all its bins are empty: it outputs 0"
+                     ).format(**said)
+        return _("Proposal {n}: shorter side {side} cells, keeps {keeps}").format(**said)
 
     marks: list = [Rect(x0, ylo, x1 - x0, yhi - ylo, fill="#ffffff", stroke=TICK, kind="frame")]
     marks.append(Line(((lp, ylo), (lp, yhi)), look.SIZE_LINE, kind="output side"))
@@ -327,7 +335,7 @@ def describe_by_size(short_side: np.ndarray, coverage: np.ndarray, all_empty: np
                            title=title(int(k))))
     for k in np.flatnonzero(empty):
         marks.append(Point(float(lx[k]), float(cov[k]), other, 7.0, look.ALL_EMPTY, Stroke(look.ALL_EMPTY, 0.8),
-                           kind="all empty", title=title(int(k), "; all its bins are empty: it outputs 0")))
+                           kind="all empty", title=title(int(k), True)))
     panel = Panel(left, s.y, plot_w, h, (x0, x1), (yhi, ylo), tuple(marks))
     s.panels.append(panel)
     for v in yt:
@@ -340,12 +348,12 @@ def describe_by_size(short_side: np.ndarray, coverage: np.ndarray, all_empty: np
         s.marks.append(Line(((px, s.y), (px, s.y + 4)), TICK, kind="tick"))
         s.marks.append(Text(px, s.y + 5, num(v, 3), t, anchor="middle", kind="tick"))
     s.y += 5 + fonts.height(t) + 4
-    rows = fonts.wrap(f"shorter side of the box, in cells of {layer} (log scale)", t, s.inner)
+    rows = fonts.wrap(_("shorter side of the box, in cells of {layer} (log scale)").format(layer=layer), t, s.inner)
     s.marks += lines(width / 2, s.y, rows, t, "middle", colour="#333333", kind="axis name")
     s.y += fonts.height(t) * (1.15 * (len(rows) - 1) + 1) + PAD
     if not named:
-        s.note(f"{len(cov):,} boxes: too many to name each on a hover (more than {POINTS_NAMED_MOST:,}); the table "
-               "of every proposal (CSV) gives them.")
+        s.note(_("{n} boxes: too many to name each on a hover (more than {most}); the table of every proposal "
+                 "(CSV) gives them.").format(n=f"{len(cov):,}", most=f"{POINTS_NAMED_MOST:,}"))
     return s.done(alt)
 
 
@@ -373,7 +381,7 @@ def describe_pyramid(pl, *, alt: str, width: float = 560.0, text: float = 13.0) 
     t = text
     s.title(words.pyramid_title(pl))
     rows = words.pyramid_rows(pl)
-    value_w = max(fonts.width(v, t, "bold") for v in ("100.0 %", "no box", f"{pl.count:,}"))
+    value_w = max(fonts.width(v, t, "bold") for v in ("100.0 %", _("no box"), f"{pl.count:,}"))
     col_need = value_w + 12
     ncol = len(words.COLUMNS)
     label_room = s.inner - 8 - ncol * col_need
@@ -411,16 +419,19 @@ def describe_pyramid(pl, *, alt: str, width: float = 560.0, text: float = 13.0) 
         row_h = max(block(labels[r.name], t), bar_h) + 6
         mid = s.y + row_h / 2
         s.marks += lines(x0 - 8, mid - block(labels[r.name], t) / 2, labels[r.name], t, "end", kind="row label")
-        bar(0, mid, r.count / total, f"{r.count:,}", f"{name}: {words.boxes_count(r.count)} of {pl.count:,}")
+        bar(0, mid, r.count / total, f"{r.count:,}", _("{row}: {boxes} of {total}").format(
+            row=name, boxes=words.boxes_count(r.count), total=f"{pl.count:,}"))
         if r.count == 0:  # a share of no box is no number
             for k in range(1, ncol):
-                bar(k, mid, 0.0, "no box", "")
+                bar(k, mid, 0.0, _("no box"), "")
         else:
             bar(1, mid, r.kept, pct(r.kept), words.kept_title(r))
             bar(2, mid, r.all_empty, pct(r.all_empty),
-                f"{name}, {words.boxes_count(r.count)}: {pct(r.all_empty)} give all zeros")
+                _("{row}, {boxes}: {share} give all zeros").format(row=name, boxes=words.boxes_count(r.count),
+                                                                   share=pct(r.all_empty)))
             bar(3, mid, r.under_cell, pct(r.under_cell),
-                f"{name}, {words.boxes_count(r.count)}: {pct(r.under_cell)} have a shorter side under one cell")
+                _("{row}, {boxes}: {share} have a shorter side under one cell").format(
+                    row=name, boxes=words.boxes_count(r.count), share=pct(r.under_cell)))
         s.y += row_h
     s.y += PAD
     s.note(_(words.PYRAMID_NOTE))

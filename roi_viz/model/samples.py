@@ -9,6 +9,8 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..language import N_, _
+
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 DEFAULT_SAMPLE = "astronaut"  # already 512 x 512, so the article's RoI maps one to one
 # The article's worked example: (x, y, w, h) on a 512 x 512 input.
@@ -16,13 +18,23 @@ ARTICLE_ROI = (296.0, 192.0, 200.0, 145.0)
 ARTICLE_INPUT_SIZE = 512
 
 
+# The photos' titles as their licence files write them, marked for the catalog: a student reads the title in
+# the page's language. The source and licence lines stay as written: they quote where the photo came from.
+TITLES = (N_("Astronaut Eileen Collins"), N_("Chelsea the cat"), N_("Coffee cup"), N_("Falcon 9 launching DSCOVR"))
+
+
 @dataclass(frozen=True)
 class Sample:
     name: str
     path: Path
-    title: str
+    original_title: str  # as the licence file writes it (English)
     source: str
     licence: str
+
+    @property
+    def title(self) -> str:
+        """The photo's title in the language in force (a title the catalog does not hold, as written)."""
+        return _(self.original_title) if self.original_title in TITLES else self.original_title
 
 
 @functools.cache  # the assets do not change while the server runs; every rerun asks

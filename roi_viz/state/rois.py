@@ -20,15 +20,51 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import math
+
+from ..language import N_, _
 from ..ops import geometry as g
 
 Size = int | tuple[int, int]  # the model input: S for S x S, or (W, H)
 MIN_SIDE = 1.0  # pixels; anything thinner is an accidental click, not a box
-WHOLE_PIXELS = "RoIs are whole pixels of the model input, as a box drawn on the photo is"  # why a number was rounded
+# Why a number was rounded: stored, marked for the catalog, said with _() where a notice is made.
+WHOLE_PIXELS = N_("RoIs are whole pixels of the model input, as a box drawn on the photo is")
 
 
 class RoIError(ValueError):
-    """An RoI that cannot be used; the message is meant for the student."""
+    """An RoI that cannot be used; the message is meant for the student, a whole sentence in the language in
+    force where it was raised."""
+
+
+def _checked(roi) -> g.Box:
+    """:func:`roi_viz.ops.geometry.check_roi`, its refusal said as a whole sentence in the language in force
+    (the op's own message stays English, for a library's user): the same checks, in the same order."""
+    try:
+        return g.check_roi(roi)
+    except ValueError:
+        pass
+    if isinstance(roi, (str, bytes)):
+        raise RoIError(_("An RoI is four numbers (x, y, w, h), not the text {text}.").format(text=repr(roi[:40])))
+    try:
+        values = [float(v) for v in roi]
+    except (TypeError, ValueError):
+        raise RoIError(_("An RoI is four numbers (x, y, w, h); got {value}, which are not all numbers.").format(
+            value=repr(roi))) from None
+    if len(values) != 4:
+        raise RoIError(_("An RoI is four numbers (x, y, w, h); got {n} numbers.").format(n=len(values)))
+    shown = str(tuple(values))
+    if not all(math.isfinite(v) for v in values):
+        raise RoIError(_("The RoI {roi} contains NaN or infinity.").format(roi=shown))
+    if any(abs(v) > g.MAX_COORD for v in values):
+        raise RoIError(_("The RoI {roi} reaches beyond any image: each number must be at most {most} pixels in "
+                         "size.").format(roi=shown, most=f"{g.MAX_COORD:,.0f}"))
+    raise RoIError(_("The RoI must have a positive width and height; got w={w}, h={h}.").format(
+        w=f"{values[2]:g}", h=f"{values[3]:g}"))
+
+
+def too_thin(w: float, h: float) -> RoIError:
+    return RoIError(_("The RoI is only {w} × {h} pixels; draw or type a box at least 1 pixel on each side.").format(
+        w=f"{w:g}", h=f"{h:g}"))
 
 
 def dims_of(size: Size) -> tuple[int, int]:
@@ -42,20 +78,15 @@ def clip_roi(roi, size: Size) -> tuple[g.Box, str]:
     Raises :class:`RoIError` for non-numbers, a non-positive size, or a box with
     nothing left inside the image.
     """
-    try:
-        x, y, w, h = g.check_roi(roi)
-    except ValueError as exc:
-        raise RoIError(str(exc)) from None
+    x, y, w, h = _checked(roi)
     if w < MIN_SIDE or h < MIN_SIDE:
-        raise RoIError(f"The RoI is only {w:g} × {h:g} pixels; draw or type a box at least 1 pixel on each side.")
+        raise too_thin(w, h)
     W, H = dims_of(size)
     x0, y0 = max(x, 0.0), max(y, 0.0)
     x1, y1 = min(x + w, float(W)), min(y + h, float(H))
     if x1 - x0 < MIN_SIDE or y1 - y0 < MIN_SIDE:
-        raise RoIError(
-            f"The RoI ({x:g}, {y:g}, {w:g}, {h:g}) lies outside the {W} × {H} image; "
-            "nothing of it is left to pool."
-        )
+        raise RoIError(_("The RoI ({x}, {y}, {w}, {h}) lies outside the {W} × {H} image; nothing of it is left to "
+                         "pool.").format(x=f"{x:g}", y=f"{y:g}", w=f"{w:g}", h=f"{h:g}", W=W, H=H))
     # Recompute a side only where it was cut, so round-off never reports a cut.
     box = (
         x0,
@@ -64,10 +95,9 @@ def clip_roi(roi, size: Size) -> tuple[g.Box, str]:
         h if (y0, y1) == (y, y + h) else y1 - y0,
     )
     if box != (x, y, w, h):
-        return box, (
-            f"The RoI ({x:g}, {y:g}, {w:g}, {h:g}) reached outside the {W} × {H} image and was cut to "
-            f"({box[0]:g}, {box[1]:g}, {box[2]:g}, {box[3]:g})."
-        )
+        return box, _("The RoI ({x}, {y}, {w}, {h}) reached outside the {W} × {H} image and was cut to ({x2}, {y2}, "
+                      "{w2}, {h2}).").format(x=f"{x:g}", y=f"{y:g}", w=f"{w:g}", h=f"{h:g}", W=W, H=H,
+                                             x2=f"{box[0]:g}", y2=f"{box[1]:g}", w2=f"{box[2]:g}", h2=f"{box[3]:g}")
     return box, ""
 
 
@@ -80,20 +110,24 @@ def whole_roi(roi) -> tuple[g.Box, str]:
     Raises :class:`RoIError` for non-numbers, and for a side under :data:`MIN_SIDE` *before* rounding
     (a typed 0.4 is refused as too thin rather than rounded to nothing).
     """
-    try:
-        values = g.check_roi(roi)
-    except ValueError as exc:
-        raise RoIError(str(exc)) from None
+    values = _checked(roi)
     x, y, w, h = values
     if w < MIN_SIDE or h < MIN_SIDE:
-        raise RoIError(f"The RoI is only {w:g} × {h:g} pixels; draw or type a box at least 1 pixel on each side.")
+        raise too_thin(w, h)
     box = tuple(float(round(v)) for v in values)
     changed = [(name, v, r) for name, v, r in zip("xywh", values, box) if v != r]
     if not changed:
         return box, ""
-    said = [f"{name} {_plain(v)} to {r:.0f}" for name, v, r in changed]
-    said[0] = said[0].replace(" to ", " was rounded to ", 1)
-    listed = said[0] if len(said) == 1 else ", ".join(said[:-1]) + " and " + said[-1]
+    # Each number's clause is whole; the list is joined by list patterns ("{first}, {next}", "{first} and
+    # {last}", as CLDR writes them), so a translation joins its own way.
+    said = [_("{name} {value} to {whole}").format(name=name, value=_plain(v), whole=f"{r:.0f}")
+            for name, v, r in changed]
+    name, v, r = changed[0]
+    said[0] = _("{name} {value} was rounded to {whole}").format(name=name, value=_plain(v), whole=f"{r:.0f}")
+    listed = said[0]
+    for k, item in enumerate(said[1:], 1):
+        listed = (_("{first} and {last}") if k == len(said) - 1 else _("{first}, {next}")).format(
+            first=listed, last=item, next=item)
     return box, listed
 
 
@@ -191,7 +225,7 @@ class RoIStore:
     def delete(self, index: int) -> None:
         """Remove RoI ``index``; the last one is never removed (a walkthrough needs a box)."""
         if len(self._boxes) < 2:
-            raise RoIError("At least one RoI is needed.")
+            raise RoIError(_("At least one RoI is needed."))
         del self._boxes[index], self._ids[index], self._home[index]
         if index < self.active or (index == self.active and index > 0):
             self.active -= 1  # the same box stays active; a deleted active box hands over to the one before
@@ -199,7 +233,7 @@ class RoIStore:
 
     def select(self, index: int) -> None:
         if not 0 <= index < len(self._boxes):
-            raise RoIError(f"There is no RoI {index + 1}.")
+            raise RoIError(_("There is no RoI {n}.").format(n=index + 1))
         if index != self.active:
             self.active = index
             self._changed(external=True)  # the board shows the followed box in its own colour
@@ -235,7 +269,7 @@ class RoIStore:
             try:
                 box, msg = clip_roi(b, size)
             except RoIError as exc:
-                notices.append(f"{exc} The box was not kept.")
+                notices.append(_("{reason} The box was not kept.").format(reason=exc))
                 continue
             notices.append(msg)
             if n < len(self._ids):
@@ -244,7 +278,7 @@ class RoIStore:
                 roi_id, self._next_id = self._next_id, self._next_id + 1
             kept.append((_exact(box, size), (dims_of(size), box), roi_id))
         active = min(max(int(active), 0), len(kept) - 1) if kept else self.active
-        if not kept or ([self.box_of(f, h, size) for f, h, _ in kept] == old and len(kept) == len(old)
+        if not kept or ([self.box_of(f, h, size) for f, h, __ in kept] == old and len(kept) == len(old)
                         and active == self.active):
             if any(notices):
                 self.notice = " ".join(n for n in notices if n)
@@ -273,7 +307,8 @@ def entering(box, size: Size) -> tuple[g.Box, str]:
     """A box entering the store, or the command line: whole pixels, then cut to the image. Returns ``(box, notice)``."""
     whole, rounded = whole_roi(box)
     clipped, cut = clip_roi(whole, size)
-    return clipped, " ".join(m for m in (f"{WHOLE_PIXELS}: {rounded}." if rounded else "", cut) if m)
+    why = _("{why}: {rounded}.").format(why=_(WHOLE_PIXELS), rounded=rounded) if rounded else ""
+    return clipped, " ".join(m for m in (why, cut) if m)
 
 
 def _exact(box, size: Size) -> tuple[Fraction, ...]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from ..language import N_
 from ..model.images import DEFAULT_INPUT_SIZE, INPUT_SIZES, SHAPES
 from ..model.layers import LAYERS, NETWORKS
 from ..ops.geometry import SCHEMES, check_output_size, check_roi
@@ -74,7 +75,8 @@ class Settings:
     @property
     def layer_label(self) -> str:
         if self.pyramid and not self.resolved:
-            return "ResNet-50-FPN, the level picked by the box's size (P2–P5, strides 4–32)"
+            # stored like the layers' labels (marked, translated where shown with _())
+            return N_("ResNet-50-FPN, the level picked by the box's size (P2–P5, strides 4–32)")
         return LAYERS[self.layer].label
 
     def at_box(self, roi) -> "Settings":

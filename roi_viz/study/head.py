@@ -32,6 +32,7 @@ import torch
 from torch import nn
 from torchvision.models import VGG16_Weights, vgg16
 
+from ..language import _
 from ..model.weights import WeightsError, WeightsFound, find_weights, read_state_dict
 from ..ops import geometry as g
 from ..ops.roipool import PoolTrace, roi_pool
@@ -75,15 +76,12 @@ def head_sentence(output_size: int | Sequence[int], channels: int = HEAD_CHANNEL
     ph, pw = g.check_output_size(output_size)
     n = head_inputs((ph, pw), channels)
     if n == FC6_INPUTS:
-        return (
-            f"{ph} × {pw} × {channels} = {n:,} numbers: exactly what VGG16's fc6 takes, "
-            "so the pretrained head can classify every pooled RoI as it is."
-        )
-    return (
-        f"{ph} × {pw} × {channels} = {n:,} numbers, but VGG16's fc6 takes "
-        f"{HEAD_SIZE[0]} × {HEAD_SIZE[1]} × {HEAD_CHANNELS} = {FC6_INPUTS:,}: this output cannot feed it. "
-        "Fast R-CNN pools conv5_3 to 7 × 7 for this reason."
-    )
+        return _("{ph} × {pw} × {channels} = {n} numbers: exactly what VGG16's fc6 takes, so the pretrained head "
+                 "can classify every pooled RoI as it is.").format(ph=ph, pw=pw, channels=channels, n=f"{n:,}")
+    return _("{ph} × {pw} × {channels} = {n} numbers, but VGG16's fc6 takes {hh} × {hw} × {hc} = {fc6}: this "
+             "output cannot feed it. Fast R-CNN pools conv5_3 to 7 × 7 for this reason.").format(
+        ph=ph, pw=pw, channels=channels, n=f"{n:,}", hh=HEAD_SIZE[0], hw=HEAD_SIZE[1], hc=HEAD_CHANNELS,
+        fc6=f"{FC6_INPUTS:,}")
 
 
 # ------------------------------------------------------------------ loading the head

@@ -50,7 +50,7 @@ def compare_png(key: str, _drawing, dpi: float) -> bytes:
 
 
 def alt_of(scene) -> str:
-    return _("The four methods side by side on RoI ({roi}): what each reads from the map, and its output for the "
+    return _("The methods side by side on RoI ({roi}): what each reads from the map, and its output for the "
              "channel shown. The table below gives every number of the figure.").format(
         roi=", ".join(f"{v:g}" for v in scene.rois[scene.active]))
 

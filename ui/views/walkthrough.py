@@ -127,8 +127,8 @@ def render(context: Context) -> None:
     if not present:  # under the words too: a student who has read them steps on without scrolling back up
         back, on = words.columns(2)
         if place.step > 0:  # no button that cannot be pressed: step 1 has nowhere to go back to
-            back.button(f"◀ Back to step {place.step}", width="stretch", key="words-back",
+            back.button(_("◀ Back to step {n}").format(n=place.step), width="stretch", key="words-back",
                         on_click=go_to_step, args=(place.step - 1, last))
         if place.step < last:
-            on.button(f"On to step {place.step + 2} ▶", width="stretch", key="words-on",
+            on.button(_("On to step {n} ▶").format(n=place.step + 2), width="stretch", key="words-on",
                       on_click=go_to_step, args=(place.step + 1, last))
