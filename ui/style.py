@@ -60,6 +60,11 @@ def page_style(present: bool = False) -> str:
 /* A click on a blank part of a slide focuses its container: no ring for the mouse, as for the keyboard it stays. */
 [data-testid="stMain"] :focus:not(:focus-visible) {{ outline: none; }}
 .st-key-clicker-keys {{ display: none; }}
+/* A stretched button in a narrow column (four downloads side by side) would cut its label with an ellipsis,
+   "带候选框的…": it wraps onto a second line instead, so the label is read whole in every language. */
+[data-testid="stMain"] button .stMarkdownEllipsis, [data-testid="stMain"] button .stMarkdownEllipsis p {{
+  white-space: normal; overflow: visible; text-overflow: clip;
+}}
 {PHONE}
 {PRESENT_VIEWS if present else ".st-key-step-figure img { max-width: 720px !important; }  /* wide screens: the words stay in reach */"}
 </style>"""
