@@ -34,11 +34,12 @@ from dataclasses import dataclass, make_dataclass
 from typing import Mapping, Sequence
 
 from .state import options
-from .state.options import AXES, SLIDE_CELLS, QUIZ_LEVELS as LEVEL_CHOICES, Param, exact_number as _exact, number
+from .state.options import Why, AXES, SLIDE_CELLS, QUIZ_LEVELS as LEVEL_CHOICES, Param, exact_number as _exact, number
 from .state.settings import Settings
 from .lesson.proposals import ORDERS as PROPOSAL_ORDERS
+from .lesson.alt import joined
 from .lesson.views import VIEWS as VIEW_LIST
-from .language import LANGUAGES
+from .language import LANGUAGES, _
 from .study.proposals import MODES as SEARCH_MODES
 from .methods import METHODS
 from .model import samples
@@ -199,6 +200,32 @@ def _numbers(text: str) -> list[float]:
     return values
 
 
+def _refused(name: str, value: str, why: str, values: dict | None = None) -> str:
+    """The notice for the link's ``name=value`` refused, one whole sentence per rule broken (``why``, as
+    :class:`roi_viz.state.options.Refused` names it, with its ``values``), in the language in force."""
+    said = dict(name=name, value=_shown(value), **(values or {}))
+    if why == "whole":
+        return _("The link's {name}={value} is not a whole number; the default was used.").format(**said)
+    if why == "choice":
+        return _("The link's {name}={value} is not one of {choices}; the default was used.").format(**said)
+    if why == "flag":
+        return _("The link's {name}={value} is not 1 or 0; the default was used.").format(**said)
+    if why == "output":
+        return _("The link's {name}={value} is not ROWSxCOLS with each between 1 and {most}; the default was "
+                 "used.").format(**said)
+    if why == "between":
+        return _("The link's {name}={value} is not between {low} and {high}; the default was used.").format(**said)
+    if why == "size":
+        return _("The link's {name}={value} is not a multiple of 32; the default was used.").format(**said)
+    if why == "bin":
+        return _("The link's {name}={value} is not ROW_COLUMN inside the {rows} × {cols} output, counted from 0; "
+                 "the default was used.").format(**said)
+    if why == "img":
+        return _("The link's {name}={value} is neither a sample photo ({samples}) nor the name of an uploaded "
+                 "photo (64 characters 0-9 and a-f); the default was used.").format(**said)
+    return _("The link's {name}={value} could not be used; the default was used.").format(**said)
+
+
 def dropped_query(query_string: str) -> str:
     """A sentence if Streamlit drops this whole query string before the page can read it; else ``""``.
 
@@ -218,14 +245,17 @@ def dropped_query(query_string: str) -> str:
     if not q:
         return ""
     fields = q.count("&") + 1
+    said = dict(chars=f"{len(q):,}", most_chars=f"{QUERY_MAX_CHARS:,}", fields=f"{fields:,}",
+                most_fields=f"{QUERY_MAX_FIELDS:,}", rois=MAX_ROIS, value=MAX_VALUE)
     if len(q) > QUERY_MAX_CHARS:
-        why = f"is {len(q):,} characters long (the server reads at most {QUERY_MAX_CHARS:,})"
-    elif fields > QUERY_MAX_FIELDS:
-        why = f"has {fields:,} parameters (the server reads at most {QUERY_MAX_FIELDS:,})"
-    else:
-        return ""
-    return (f"This link {why}, so none of it could be read: the article's example is shown instead. "
-            f"A link holds at most {MAX_ROIS} RoIs and {MAX_VALUE} characters per value.")
+        return _("This link is {chars} characters long (the server reads at most {most_chars}), so none of it could "
+                 "be read: the article's example is shown instead. A link holds at most {rois} RoIs and {value} "
+                 "characters per value.").format(**said)
+    if fields > QUERY_MAX_FIELDS:
+        return _("This link has {fields} parameters (the server reads at most {most_fields}), so none of it could "
+                 "be read: the article's example is shown instead. A link holds at most {rois} RoIs and {value} "
+                 "characters per value.").format(**said)
+    return ""
 
 
 def from_params(params: Mapping[str, str | Sequence[str]],
@@ -253,28 +283,34 @@ def from_params(params: Mapping[str, str | Sequence[str]],
         if name == "roi":  # one over-long box costs only itself, and keeps its place in the count
             too_long = [(n, len(v)) for n, v in enumerate(vals, 1) if len(v) > MAX_VALUE]
             if too_long and len(too_long) == len(vals):
-                notices.append(f"The link's roi is too long ({max(map(len, vals)):,} characters); "
-                               "the article's RoI was used.")
+                notices.append(_("The link's roi is too long ({n} characters); the article's RoI was used.").format(
+                    n=f"{max(map(len, vals)):,}"))
                 continue
         elif any(len(v) > MAX_VALUE for v in vals):
-            notices.append(f"The link's {name} is too long ({max(map(len, vals)):,} characters); its default was used.")
+            notices.append(_("The link's {name} is too long ({n} characters); its default was used.").format(
+                name=name, n=f"{max(map(len, vals)):,}"))
             continue
         if name != "roi" and len(vals) > 1:
-            notices.append(f"The link gives {name} {len(vals)} times; the last one was used.")
+            notices.append(_("The link gives {name} {n} times; the last one was used.").format(name=name, n=len(vals)))
         values[name] = vals
     if len(unknown) == 1:
-        notices.append(f"The link's parameter {_shown(unknown[0])} is not one this page knows; it was ignored.")
+        notices.append(_("The link's parameter {name} is not one this page knows; it was ignored.").format(
+            name=_shown(unknown[0])))
     elif unknown:
         named = ", ".join(_shown(n) for n in unknown[:UNKNOWN_NAMED])
-        more = f" and {len(unknown) - UNKNOWN_NAMED:,} more" if len(unknown) > UNKNOWN_NAMED else ""
-        notices.append(f"The link has {len(unknown):,} parameters this page does not know ({named}{more}); "
-                       "they were ignored.")
+        said = dict(n=f"{len(unknown):,}", named=named, more=f"{len(unknown) - UNKNOWN_NAMED:,}")
+        if len(unknown) > UNKNOWN_NAMED:
+            notices.append(_("The link has {n} parameters this page does not know ({named} and {more} more); they "
+                             "were ignored.").format(**said))
+        else:
+            notices.append(_("The link has {n} parameters this page does not know ({named}); they were "
+                             "ignored.").format(**said))
 
     def one(name: str) -> str | None:
         return values[name][-1] if name in values else None
 
-    def bad(name: str, why: str) -> None:
-        notices.append(f"The link's {name}={_shown(one(name) or '')} {why}; the default was used.")
+    def bad(name: str, why: str, values: dict | None = None) -> None:
+        notices.append(_refused(name, one(name) or "", why, values))
 
     def whole(name: str, low: int, high: int, default: int, *, shift: int = 0) -> int:
         """A whole number in ``[low, high]`` as the link counts it, minus ``shift``; else ``default``."""
@@ -284,10 +320,10 @@ def from_params(params: Mapping[str, str | Sequence[str]],
         try:
             v = _whole(text)
         except ValueError:
-            bad(name, "is not a whole number")
+            bad(name, "whole")
             return default
         if not low <= v <= high:
-            bad(name, f"is not between {low} and {high}")
+            bad(name, "between", dict(low=low, high=high))
             return default
         return v - shift
 
@@ -298,25 +334,25 @@ def from_params(params: Mapping[str, str | Sequence[str]],
     sample, upload, original = DEFAULT.sample, "", None
     if img == UPLOAD:
         upload = UPLOAD
-        notices.append("This link was made while an uploaded photo was shown that the server could not keep, so "
-                       "the link cannot carry it: the sample photo is shown instead, with the same boxes and settings.")
+        notices.append(_("This link was made while an uploaded photo was shown that the server could not keep, so "
+                         "the link cannot carry it: the sample photo is shown instead, with the same boxes and "
+                         "settings."))
     elif is_name(img):
         if img in (photos or {}):
             upload, original = img, tuple(photos[img])
         else:
-            notices.append(f"The photo this link names (img={img[:12]}…) is not on this server: it may have been "
-                           "removed to make room for newer ones, or the link was made on another server. The sample "
-                           "photo is shown instead, with the same boxes and settings.")
+            notices.append(_("The photo this link names (img={name}…) is not on this server: it may have been "
+                             "removed to make room for newer ones, or the link was made on another server. The sample "
+                             "photo is shown instead, with the same boxes and settings.").format(name=img[:12]))
     elif img is not None and img not in names:
-        bad("img", "is neither a sample photo (" + ", ".join(names) + ") nor the name of an uploaded photo "
-            "(64 characters 0-9 and a-f)")
+        bad("img", "img", dict(samples=", ".join(names)))
     elif img is not None:
         sample = img
 
     # The settings: each read as its declaration says (roi_viz.state.options), a bad one named and defaulted.
     settings, problems = options.from_texts({o.link: one(o.link) for o in options.OPTIONS if one(o.link) is not None}, d)
     for name, why in problems.items():
-        bad(name, why)
+        bad(name, why.why if isinstance(why, Why) else "", why.values if isinstance(why, Why) else None)
 
     # The boxes: in pixels of the link's input size, each cut to the image as a drawn box would be.
     W, H = dims(settings, sample, original)
@@ -329,32 +365,35 @@ def from_params(params: Mapping[str, str | Sequence[str]],
     if "roi" in values:
         texts = values["roi"]
         if len(texts) > MAX_ROIS:
-            notices.append(f"The link has {len(texts):,} RoIs (roi); at most {MAX_ROIS} are read, so the "
-                           "article's RoI was used.")
+            notices.append(_("The link has {n} RoIs (roi); at most {most} are read, so the article's RoI was "
+                             "used.").format(n=f"{len(texts):,}", most=MAX_ROIS))
         else:
             kept, problems = [], []
             long = dict(too_long)
             for n, text in enumerate(texts, 1):
                 if n in long:
-                    problems.append(f"RoI {n} is too long ({long[n]:,} characters).")
+                    problems.append(_("RoI {n} is too long ({chars} characters).").format(n=n, chars=f"{long[n]:,}"))
                     dropped.add(n)
                     continue
                 try:
                     nums, rounded = whole_roi(_numbers(text))  # the page's boxes are whole pixels
                     box, cut = clip_roi(nums, (W, H))
                 except (ValueError, ZeroDivisionError) as exc:
-                    problems.append(f"RoI {n} ({_shown(text)}): " + (str(exc) if isinstance(exc, RoIError)
-                                                                    else "not four numbers x_y_w_h."))
+                    if isinstance(exc, RoIError):
+                        problems.append(_("RoI {n} ({text}): {reason}").format(n=n, text=_shown(text), reason=exc))
+                    else:
+                        problems.append(_("RoI {n} ({text}): not four numbers x_y_w_h.").format(n=n, text=_shown(text)))
                     dropped.add(n)
                     continue
                 kept.append(box)
                 if rounded:
-                    notices.append(f"In the link's roi {n}, {rounded}; {WHOLE_PIXELS}.")
+                    notices.append(_("In the link's roi {n}, {rounded}; {why}.").format(n=n, rounded=rounded,
+                                                                                       why=_(WHOLE_PIXELS)))
                 if cut:
-                    notices.append(f"The link's roi {n}: {cut}")
+                    notices.append(_("The link's roi {n}: {cut}").format(n=n, cut=cut))
             if problems:
-                notices.append("The link's roi could not all be used. " + " ".join(problems)
-                               + (" The others were kept." if kept else " The article's RoI was used."))
+                notices.append(joined(_("The link's roi could not all be used."), *problems,
+                                      _("The others were kept.") if kept else _("The article's RoI was used.")))
             if kept:
                 rois = tuple(kept)
                 total = len(texts)
@@ -364,8 +403,8 @@ def from_params(params: Mapping[str, str | Sequence[str]],
     if n in place:
         active = place[n]
     elif n in dropped:
-        notices.append(f"The RoI the link follows (RoI {n}) could not be used, so the first RoI kept is "
-                       "followed instead.")
+        notices.append(_("The RoI the link follows (RoI {n}) could not be used, so the first RoI kept is "
+                         "followed instead.").format(n=n))
 
     # Where the lesson is: each parameter read as its declaration says (NAVIGATION), a bad one named and defaulted.
     where: dict[str, object] = {}
@@ -376,7 +415,7 @@ def from_params(params: Mapping[str, str | Sequence[str]],
         try:
             where[p.link] = p.parse(text, settings)
         except ValueError as exc:
-            bad(p.link, str(exc))
+            bad(p.link, getattr(exc, "why", ""), getattr(exc, "values", None))
     link = Link(settings=settings, sample=sample, upload=upload, rois=rois, active=active,
                 **options.field_values(NAVIGATION, where))
     return link, notices

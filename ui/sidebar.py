@@ -120,8 +120,9 @@ def image() -> tuple[str, bytes, str]:
                 _("No photo yet: the sample photo is shown until you take one."))
     by_name = {x.name: x for x in samples.list_samples()}
     names = list(by_name)
+    titles = {n: x.title for n, x in by_name.items()}  # said now, in the run's language (format_func may run later)
     sb.selectbox(_("Sample"), names, index=names.index(photo.sample) if photo.sample in names else 0,
-                 format_func=lambda n: by_name[n].title, **bound("sample", lambda v: setattr(photo, "sample", v)))
+                 format_func=titles.get, **bound("sample", lambda v: setattr(photo, "sample", v)))
     chosen = by_name.get(photo.sample, next(iter(by_name.values())))
     sb.caption(_("{title}. {source}. Licence: {licence}.").format(title=chosen.title, source=chosen.source,
                                                                      licence=chosen.licence))

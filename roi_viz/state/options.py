@@ -30,11 +30,35 @@ MAX_RATIO = 8  # the sampling-ratio field stops here (the library takes up to 64
 _WHOLE = re.compile(r"[+-]?[0-9]+")  # ASCII digits only: "1_2" and other scripts' digits are not numbers here
 
 
+class Refused(ValueError):
+    """A value a link or the CLI gave that cannot be used. ``str()`` says why in English, ready to follow the
+    parameter's name ("is not one of …"); ``why`` names the rule broken (``"whole"``, ``"choice"``, ``"flag"``,
+    ``"output"``, ``"between"``, ``"size"``, ``"bin"``) and ``values`` what it needs (``choices``, ``low``,
+    ``high``, ``most``, ``rows``, ``cols``), so the page says it as one whole translated sentence."""
+
+    def __init__(self, text: str, why: str, **values) -> None:
+        super().__init__(text)
+        self.why, self.values = why, values
+
+
+class Why(str):
+    """Why a value was refused: the English text of the refusal (a ``str``, as it was), with its rule
+    (``why``) and ``values`` when a :class:`Refused` gave them (else ``""`` and ``{}``)."""
+
+    why: str
+    values: dict
+
+    def __new__(cls, exc: ValueError) -> "Why":
+        self = super().__new__(cls, str(exc))
+        self.why, self.values = getattr(exc, "why", ""), dict(getattr(exc, "values", {}))
+        return self
+
+
 def whole_number(text: str) -> int:
     """A whole number in ASCII digits with an optional sign (spaces around allowed); else ``ValueError``."""
     t = str(text).strip(" ")
     if not _WHOLE.fullmatch(t):
-        raise ValueError("is not a whole number")
+        raise Refused("is not a whole number", "whole")
     return int(t)
 
 
@@ -44,7 +68,7 @@ def read_choice(text: str, options) -> str:
     options = list(options)
     if text in options:
         return text
-    raise ValueError(f"is not one of {', '.join(map(str, options))}")
+    raise Refused(f"is not one of {', '.join(map(str, options))}", "choice", choices=", ".join(map(str, options)))
 
 
 def read_flag(text: str) -> bool:
@@ -53,7 +77,7 @@ def read_flag(text: str) -> bool:
         return True
     if text.lower() in ("0", "false", "no", "off"):
         return False
-    raise ValueError("is not 1 or 0")
+    raise Refused("is not 1 or 0", "flag")
 
 @dataclass(frozen=True)
 class Option:
@@ -138,7 +162,7 @@ class Option:
                 parts = []
             rows, cols = parts if len(parts) == 2 else (parts[0], parts[0]) if len(parts) == 1 else (0, 0)
             if not (1 <= rows <= MAX_OUTPUT and 1 <= cols <= MAX_OUTPUT):
-                raise ValueError(f"is not ROWSxCOLS with each between 1 and {MAX_OUTPUT}")
+                raise Refused(f"is not ROWSxCOLS with each between 1 and {MAX_OUTPUT}", "output", most=MAX_OUTPUT)
             return rows, cols
         if self.kind == "channel":
             if t == "auto":
@@ -146,14 +170,14 @@ class Option:
             high = (settings or Settings()).channels - 1
             v = whole_number(t)
             if not 0 <= v <= high:
-                raise ValueError(f"is not between 0 and {high}")
+                raise Refused(f"is not between 0 and {high}", "between", low=0, high=high)
             return v
         v = whole_number(t)  # whole, size
         low, high = (INPUT_SIZES[0], INPUT_SIZES[-1]) if self.kind == "size" else (self.low, self.high)
         if not low <= v <= high:
-            raise ValueError(f"is not between {low} and {high}")
+            raise Refused(f"is not between {low} and {high}", "between", low=low, high=high)
         if self.kind == "size" and v not in INPUT_SIZES:
-            raise ValueError("is not a multiple of 32")
+            raise Refused("is not a multiple of 32", "size")
         return v
 
     def applies(self, method_options, network: str | None = None) -> bool:
@@ -241,7 +265,8 @@ BY_LINK = {o.link: o for o in OPTIONS}
 
 def from_texts(texts: dict[str, str], base: Settings | None = None) -> tuple[Settings, dict[str, str]]:
     """Settings from ``{link name: text}``. Returns the settings and ``{link name: why}`` for each text
-    that could not be used (its default kept). Options are read in :data:`OPTIONS` order."""
+    that could not be used (its default kept): ``why`` is a :class:`Why`, English text that also names the
+    rule broken. Options are read in :data:`OPTIONS` order."""
     values: dict[str, Any] = {}
     problems: dict[str, str] = {}
     cur = base or Settings()
@@ -251,7 +276,7 @@ def from_texts(texts: dict[str, str], base: Settings | None = None) -> tuple[Set
         try:
             values[o.field] = o.parse(texts[o.link], cur.with_(**values))
         except ValueError as exc:
-            problems[o.link] = str(exc)
+            problems[o.link] = Why(exc)
     return cur.with_(**values), problems
 
 
@@ -385,7 +410,8 @@ class Param:
             except ValueError:
                 exact = None
             if exact is None or exact not in options:
-                raise ValueError(f"is not one of {', '.join(number(c) for c in options)}")
+                listed = ", ".join(number(c) for c in options)
+                raise Refused(f"is not one of {listed}", "choice", choices=listed)
             return float(exact)
         if self.kind == "bin":
             rows, cols = settings.output_size
@@ -394,12 +420,13 @@ class Param:
                 if not (0 <= i < rows and 0 <= j < cols):
                     raise ValueError
             except ValueError:
-                raise ValueError(f"is not ROW_COLUMN inside the {rows} × {cols} output, counted from 0") from None
+                raise Refused(f"is not ROW_COLUMN inside the {rows} × {cols} output, counted from 0", "bin",
+                              rows=rows, cols=cols) from None
             return i, j
         v = whole_number(t)  # whole
         high = self.high(settings) if callable(self.high) else self.high
         if not self.low <= v <= high:
-            raise ValueError(f"is not between {self.low} and {high}")
+            raise Refused(f"is not between {self.low} and {high}", "between", low=self.low, high=high)
         return v - self.counted_from
 
     def words(self) -> str:
