@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, make_dataclass
 import streamlit as st
 
 from roi_viz import link
-from roi_viz.language import _, using
+from roi_viz.language import LANGUAGES, _, using
 from roi_viz.state import options
 from roi_viz.state.settings import Settings
 from roi_viz.model import samples
@@ -130,7 +130,10 @@ def from_link() -> Session:
     """The session a link describes. What the link gets wrong is said once, in one notice per parameter."""
     params = {name: st.query_params.get_all(name) for name in st.query_params}
     kept = linked_photo(params.get("img") or [])
-    shared, notices = link.from_params(params, {kept.name: kept.decoded.original_size} if kept else None)
+    # What the link gets wrong is said in the language it names (no session holds the student's choice yet).
+    named = (params.get("lang") or [""])[-1]
+    with using(named) if named in LANGUAGES else nullcontext():
+        shared, notices = link.from_params(params, {kept.name: kept.decoded.original_size} if kept else None)
     s = shared.settings
     dims = link.dims(s, shared.sample, kept.decoded.original_size if kept and shared.upload else None)
     store = RoIStore(shared.rois, dims)

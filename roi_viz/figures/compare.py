@@ -21,12 +21,13 @@ import re
 
 import numpy as np
 
-from ..language import N_, _, ngettext
+from ..language import _, ngettext
 from ..lesson.numbers import num, pct, value as activation
 from ..lesson.shown import window
 from ..ops import geometry as g
 from ..picture import fonts, scale
 from ..picture.spec import Drawing, Line, Panel, Point, Rect, Stroke, Text
+from . import look
 
 PAD = 6.0
 GAP = 10.0  # between two methods' columns
@@ -35,7 +36,7 @@ ROI_STROKE = Stroke(ROI, 2.5, (6.0, 3.0), "#000000", 4.5)
 BIN = Stroke("#000000", 2.0)
 READ = "#bbbbbb"  # the cells a whole-cell method reads, laid at 0.55 over the channel
 CELL_EDGE = Stroke("#b3b3b3", 0.6)
-BADGE, BADGE_TEXT = "#b00020", N_("UNTRAINED VGG16: features are random")  # the words translated where drawn
+BADGE, BADGE_TEXT = look.BADGE, look.BADGE_TEXT  # the words: look.badge_text(network), translated where drawn
 # A method's record says its line style and marker as Matplotlib names them; here they are px and shapes.
 DASHES = {"-": (), "--": (8.0, 4.0), "-.": (8.0, 3.0, 2.0, 3.0), ":": (2.0, 3.0),
           "-..": (8.0, 3.0, 2.0, 3.0, 2.0, 3.0)}  # "-..": dash, dot, dot (no Matplotlib name: ours)
@@ -53,9 +54,9 @@ def _block(lines: list[str], size: float) -> float:
     return fonts.height(size) * (1.1 * (len(lines) - 1) + 1) if lines else 0.0
 
 
-def _badge(width: float, y: float, size: float) -> list:
-    """The red "untrained" label, right-aligned at ``y`` (its top), on a row of its own."""
-    words = _(BADGE_TEXT)
+def _badge(width: float, y: float, size: float, network: str = "vgg16") -> list:
+    """The red "untrained" label naming ``network``, right-aligned at ``y`` (its top), on a row of its own."""
+    words = look.badge_text(network)
     w = fonts.width(words, size, "bold") + 8
     h = fonts.height(size) + 4
     return [Rect(width - PAD - w, y, w, h, fill=BADGE, kind="badge"),
@@ -290,7 +291,7 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
     marks += _colour_bar(PAD, footer, width - 2 * PAD, vmin, vmax, text)
     footer += fonts.height(text) + 2 + 10 + PAD
     if not scene.pretrained:
-        marks += _badge(width, footer, text)
+        marks += _badge(width, footer, text, scene.settings.network)
         footer += fonts.height(text) + 4 + PAD
     if alt is None:
         alt = (_("{heading}.") if fits_all else _("{heading}. The values are in the table below.")).format(
@@ -480,7 +481,7 @@ def describe_slide(scene, slide, methods: dict, at: int | None = None, *, width:
     marks += _lines(left + plot_w / 2, y, xl, text, "middle", kind="axis")
     y += _block(xl, text) + PAD
     if not scene.pretrained:
-        marks += _badge(width, y, text)
+        marks += _badge(width, y, text, scene.settings.network)
         y += fonts.height(text) + 4 + PAD
     if alt is None:
         alt = _("{heading}: the output value (top) and the coverage (bottom) of each method against how far the box "

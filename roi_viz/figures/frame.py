@@ -366,12 +366,13 @@ class Sheet:
                        Text(self.width - PAD, mid, hi, t, anchor="end", baseline="middle", kind="scale")]
         self.y += fonts.height(t) + 12 + PAD
 
-    def badge(self, pretrained: bool) -> None:
-        """The red "untrained" label, right-aligned on a row of its own, when the features are random."""
+    def badge(self, pretrained: bool, network: str = "vgg16") -> None:
+        """The red "untrained" label naming ``network`` (VGG16 or ResNet-50-FPN), right-aligned on a row of its own,
+        when the features are random."""
         if pretrained:
             return
         t = self.text
-        rows = fonts.wrap(_(look.BADGE_TEXT), t, self.inner - 8, "bold")  # large type on a narrow figure: two lines
+        rows = fonts.wrap(look.badge_text(network), t, self.inner - 8, "bold")  # large type on a narrow figure: two lines
         w = max(fonts.width(r, t, "bold") for r in rows) + 8
         h = block(rows, t) + 4
         self.marks.append(Rect(self.width - PAD - w, self.y, w, h, fill=look.BADGE, kind="badge"))

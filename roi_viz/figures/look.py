@@ -41,6 +41,13 @@ SAMPLE_FILL, SAMPLE_STROKE = "#ffffff", Stroke("#000000", 1.2)
 OFF_MAP = "#d62728"
 OFF_MAP_AREA = ("#ffffff", "-", "#b0b0b0")  # where a view reaches past the map's edge: white, grey level lines
 BADGE, BADGE_TEXT = "#b00020", N_("UNTRAINED VGG16: features are random")  # shown as _(BADGE_TEXT)
+# The badge names the network whose features are random (roi_viz.model.layers.NETWORKS' keys), each sentence whole.
+BADGE_TEXTS = {"vgg16": BADGE_TEXT, "resnet50_fpn": N_("UNTRAINED ResNet-50-FPN: features are random")}
+
+
+def badge_text(network: str = "vgg16") -> str:
+    """The untrained badge's words for ``network``, in the language in force."""
+    return _(BADGE_TEXTS.get(network, BADGE_TEXT))
 
 # Cell lines over a map: light on dark colours (viridis), grey on light ones (a channel in greys).
 CELL_ON_DARK = Stroke("#ffffff", 0.6)

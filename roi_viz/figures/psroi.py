@@ -107,7 +107,7 @@ def describe_groups(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
         s.legend([*roi_entry, bins_entry, *off_entries], columns=1)
         missing = pw_words.nothing_read(scene).replace("**", "")
         s.note(missing)
-        s.badge(scene.pretrained)
+        s.badge(scene.pretrained, scene.settings.network)
         return s.done(_("{heading}. {missing}").format(heading=heading, missing=missing))
     reads = pw_words.bin_reads(scene)
     heading = _("Each bin reads its own channel: output channel {c} (channels {first} to {last}, one per bin)").format(
@@ -159,7 +159,7 @@ def describe_groups(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
                              "figure gives them (and, on the page, a hover over a bin).")
     if note:
         s.note(note)
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     listed = _("; ").join(_("bin ({i}, {j}) reads channel {channel}: {v}").format(
         i=b.i, j=b.j, channel=b.channel, v=value(b.mean)) for b in reads)
     alt = (_("{heading}. {listed}. {note}") if note else _("{heading}. {listed}.")).format(
@@ -184,7 +184,7 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
         s.chart((0, pw), (0, ph), cells, xname=_("column"), yname=_("row"), tick_at=0.5, max_height=side * ph)
         missing = pw_words.nothing_read(scene).replace("**", "")
         s.note(missing)
-        s.badge(scene.pretrained)
+        s.badge(scene.pretrained, scene.settings.network)
         return s.done(_("{heading}. {missing}").format(heading=heading, missing=missing))
     out = r.scores[c]
     vmin, vmax = float(out.min()), float(out.max())
@@ -207,7 +207,7 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     # lines grew with the text faster than a slide's height, and no projector size could show it.
     cover = pw_words.coverage_words(scene).replace("**", "")
     s.note(cover)
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     rows = _("; ").join(", ".join(value(float(v)) for v in row) for row in out)
     alt = (_("{heading}. Row by row: {rows}. {cover} {note}") if note else
            _("{heading}. Row by row: {rows}. {cover}")).format(heading=heading, rows=rows, cover=cover, note=note)

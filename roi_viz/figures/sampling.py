@@ -163,7 +163,7 @@ def _overlaps(a, b) -> bool:
 
 def _empty(s: Sheet, heading: str, scene: Scene, alt: str) -> Drawing:
     s.title(heading)
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     return s.done(alt)
 
 
@@ -210,7 +210,7 @@ def describe_sampling(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     else:
         panel = _add(s, panel, roi)
     s.legend(entries + [channel_entry(scene)] + off)
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     return s.done(_("{heading}.").format(heading=heading))
 
 
@@ -316,7 +316,7 @@ def describe_bilinear(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
         s.colour_bar(lo, hi, "viridis", _("Channel {k}, the cells shown:").format(k=scene.channel))
     if note:
         s.note(note)
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     read_words = _("; ").join(_("row {r}, column {c}: weight {w}").format(r=rr, c=cc, w=weight(w))
                               for (rr, cc), w in weights.items() if w > 0)
     return s.done(_("{heading}. {weights}.").format(heading=heading, weights=read_words))
@@ -376,7 +376,7 @@ def describe_combine(scene: Scene, *, width: float = WIDTH, text: float = TEXT) 
     s.colour_bar(lo, hi, "viridis", _("Channel {k}, the cells shown:").format(k=scene.channel))
     if note:
         s.note(note)
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     return s.done(_with_note(heading, note))
 
 
@@ -467,7 +467,7 @@ def describe_integrate(scene: Scene, *, width: float = WIDTH, text: float = TEXT
                               fills=ramp)])
     if note:
         s.note(note)
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     return s.done(_with_note(heading, note))
 
 
@@ -531,5 +531,5 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
                                                                       share="100 %" if whole else pct(r.coverage))
     s.bar(parts, bar_heading)
     s.legend([Entry.area(label, kind) for __, kind, label in parts], columns=1)
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     return s.done(_with_note(_("{heading}. {bar}").format(heading=heading, bar=bar_heading), note))

@@ -74,7 +74,7 @@ def describe_quantize(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     lost, gained = cells(t.lost_area), cells(t.gained_area)
     s.legend([Entry.area(_("lost: {n}").format(n=lost), look.LOST), channel_entry(scene),
               Entry.area(_("gained: {n}").format(n=gained), look.GAINED), *roi_entries()])
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     alt = (_("Quantization (rounded down): lost {lost}, gained {gained}.") if article else
            _("Quantization (corners rounded, end cell kept): lost {lost}, gained {gained}."))
     return s.done(alt.format(lost=lost, gained=gained))
@@ -290,7 +290,7 @@ def describe_features(scene: Scene, *, width: float = WIDTH, text: float = TEXT)
     panel = s.chart((0, W), (0, H), marks, max_height=width)
     s.marks += corner_labels(panel, t.projected, text)
     s.colour_bar(lo, hi, "viridis")
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     x, y, w, h = t.projected
     return s.done(_("{heading}. The RoI projected onto it runs from {start} to {end}, in cells.").format(
         heading=heading, start=corner_text(x, y), end=corner_text(x + w, y + h)))
@@ -410,7 +410,7 @@ def describe_bins(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> 
     if t.shared_cells:
         entries.append(Entry.area(_("read by 2+ bins: {n}").format(n=cells(t.shared_cells)), look.SHARED))
     s.legend(entries + roi_entries())
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     alt = [_("{heading}.").format(heading=heading)]
     if t.dropped_cells:
         alt.append(_("In no bin: {n}.").format(n=cells(t.dropped_cells)))
@@ -470,7 +470,7 @@ def describe_pool(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -> 
         s.panels[-1] = replace(panel, marks=panel.marks + tuple(values))
     if shown.mode == "none":
         s.note(_(TOO_SMALL))
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     alt = (_("{heading}. The cells are too small here to print their values.") if shown.mode == "none" else
            _("{heading}.")).format(heading=heading)
     return s.done(alt)
@@ -522,7 +522,7 @@ def describe_output(scene: Scene, *, width: float = WIDTH, text: float = TEXT) -
     s.bar([(part / area if area else 0.0, kind, label) for part, kind, label in parts], went)
     s.legend([Entry.area(_("{label}: {n}").format(label=label, n=cells(part)), kind) for part, kind, label in parts],
              columns=1)
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     return s.done(_("{heading}. {went}: reaches the output {covered}, lost to quantization {lost}, lost to the split "
                     "{split}.").format(heading=heading, went=went, covered=cells(t.covered_area),
                                        lost=cells(t.lost_area), split=cells(split_loss(t))))

@@ -143,7 +143,7 @@ def describe_gradient_map(scene, bp, method, *, width: float = WIDTH, text: floa
     if points:
         entries.append(Entry(_("its sampling points"), swatch="circle", fill=look.SAMPLE_FILL, stroke=SAMPLE_STROKE))
     s.legend(entries)
-    s.badge(scene.pretrained)
+    s.badge(scene.pretrained, scene.settings.network)
     return s.done(alt or _("{first}; {second}.").format(first=head[0], second=head[1]))
 
 
@@ -328,7 +328,7 @@ def describe_box_slide(scene, bp, method, *, width: float = WIDTH, text: float =
     marks += lines(min(max(left + plot_w / 2, PAD + half), width - PAD - half), y, xl, text, "middle", kind="axis")
     y += block(xl, text) + PAD
     sheet = Sheet(width, text, y, marks, [top_panel, bottom_panel])
-    sheet.badge(scene.pretrained)
+    sheet.badge(scene.pretrained, scene.settings.network)
     if alt is None:
         alt = _("{heading}: the output value (top) and its derivative by the box's x (bottom) against how far the box "
                 "has moved.").format(heading=heading)
