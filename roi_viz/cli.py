@@ -34,6 +34,7 @@ from .state.options import BY_FIELD, OPTIONS, Option
 from .state.settings import Settings
 from .methods import METHODS
 from .model import images, samples
+from .model.weights import said
 from .state.options import AXES, MAX_SLIDE_CELLS
 
 
@@ -313,7 +314,7 @@ def run_explain(args) -> int:
               _("NOTE: untrained VGG16 (no ImageNet weights found); the arithmetic is exact, the activations are "
                 "random."))
         for p in backbone.problems:
-            print("  -", p)
+            print("  -", said(p))
     for note in ([clip_msg] if clip_msg else []) + list(decoded.notes):  # what was done to the box and the file
         print(_("NOTE: {note}").format(note=note))
     print(_("Image: {image}, {w}x{h} -> {size}x{size}; {layer}; forward {ms} ms on {device}").format(

@@ -15,6 +15,7 @@ from roi_viz.state import settings as presets
 from roi_viz.state.options import BY_FIELD, Option
 from roi_viz.state.settings import MAX_OUTPUT, Settings
 from roi_viz.model import images, loading, samples
+from roi_viz.model.weights import said
 
 from . import cache
 from .session import session
@@ -277,9 +278,9 @@ def network_status(settings: Settings) -> None:
                 "The features come from an untrained network with a fixed seed. To use the real weights, run "
                 "`python -m roi_viz download-weights` once with internet, or set `ROI_VIZ_WEIGHTS` to a weights "
                 "file; then restart the app (it loads the network once, when it starts)."))
-            st.text("\n".join(f"- {problem}" for problem in net.problems))  # paths from the environment: plain
+            st.text("\n".join(f"- {said(problem)}" for problem in net.problems))  # paths from the environment: plain
     elif net.problems:
-        say("\n".join(net.problems), "info", sb)
+        say("\n".join(said(problem) for problem in net.problems), "info", sb)
 
 
 def pyramid_status(settings: Settings) -> None:
@@ -299,6 +300,6 @@ def pyramid_status(settings: Settings) -> None:
                 "weights of torchvision's Faster R-CNN), run `python -m roi_viz download-weights --network "
                 "resnet50_fpn` once with internet, or set `ROI_VIZ_FPN_WEIGHTS` to a weights file; then restart the "
                 "app (it loads the network once)."))
-            st.text("\n".join(f"- {problem}" for problem in net.problems))  # paths from the environment: plain
+            st.text("\n".join(f"- {said(problem)}" for problem in net.problems))  # paths from the environment: plain
     elif net.problems:
-        say("\n".join(net.problems), "info", sb)
+        say("\n".join(said(problem) for problem in net.problems), "info", sb)

@@ -39,7 +39,7 @@ PAD = 6.0
 # read in greyscale too, and a black edge under each line so it reads on any photo.
 WORST = Stroke("#E69F00", 2.6, (), "#000000", 4.6)
 BEST = Stroke("#56B4E9", 2.6, (8.0, 4.0), "#000000", 4.6)
-LEGEND_TITLE = "share of the box that reaches the output"
+LEGEND_TITLE = N_("share of the box that reaches the output")  # stored, drawn with _()
 
 
 def encoded(image) -> tuple[bytes, str, tuple[int, int]]:
@@ -96,7 +96,7 @@ def describe_ends(photo: bytes, fmt: str, photo_size: tuple[int, int], boxes: np
                                     f"keeps {pct(float(coverage[k]))}"))
     picture = Panel(PAD, top, inner, photo_h, (0.0, float(W)), (0.0, float(H)), tuple(marks))
 
-    legend = [Text(width / 2, PAD, LEGEND_TITLE, label_px, anchor="middle", kind="legend")]
+    legend = [Text(width / 2, PAD, _(LEGEND_TITLE), label_px, anchor="middle", kind="legend")]
     sample_w = 44.0
     for row, (kind, idx, stroke) in enumerate(reversed(shown), start=1):  # the worst named first
         label = f"the {len(idx)} {kind}: keep {_kept(np.asarray(coverage)[idx])}"
@@ -112,7 +112,7 @@ def describe_ends(photo: bytes, fmt: str, photo_size: tuple[int, int], boxes: np
 # Past this many boxes a hover title on each would make the page's SVG heavy (thousands of boxes on one photo):
 # the outlines are drawn alone, the figure says so, and the table of every proposal names them.
 NAMED_MOST = 300
-SCALE_NAME = "share of the box that reaches the output"
+SCALE_NAME = N_("share of the box that reaches the output")  # stored, drawn with _()
 
 
 def _proposal(k: int, box) -> str:
@@ -123,7 +123,7 @@ def _proposal(k: int, box) -> str:
 def _share_scale(s: Sheet) -> None:
     """The colour of a share, 0 % (dark) to 100 % (light), named above and numbered below, across the sheet."""
     t = s.text
-    s.marks.append(Text(s.width / 2, s.y, SCALE_NAME, t, anchor="middle", colour="#333333", kind="scale name"))
+    s.marks.append(Text(s.width / 2, s.y, _(SCALE_NAME), t, anchor="middle", colour="#333333", kind="scale name"))
     s.y += fonts.height(t) + 4
     half = fonts.width("100 %", t) / 2
     x0, x1 = PAD + half, s.width - PAD - half
@@ -176,7 +176,7 @@ def describe_on_photo(photo: bytes, fmt: str, photo_size: tuple[int, int], boxes
 
 # ------------------------------------------------------------------------------------------ the distribution
 EDGES = np.linspace(0.0, 100.0, 21)  # 5 % bins: what share of its area a box keeps, in per cent
-X_NAME = "share of the box that can reach the output (%); dashed: median"
+X_NAME = N_("share of the box that can reach the output (%); dashed: median")  # stored, drawn with _()
 
 
 def _boxes(n: int) -> str:
@@ -238,7 +238,7 @@ def describe_distribution(coverage: Mapping[str, np.ndarray], *, alt: str, width
         s.marks.append(Line(((px, s.y), (px, s.y + 4)), TICK, kind="tick"))
         s.marks.append(Text(px, s.y + 5, str(int(v)), t, anchor="middle", kind="tick"))
     s.y += 5 + fonts.height(t) + 4
-    rows = fonts.wrap(X_NAME, t, s.inner)
+    rows = fonts.wrap(_(X_NAME), t, s.inner)
     s.marks += lines(width / 2, s.y, rows, t, "middle", colour="#333333", kind="axis name")
     s.y += fonts.height(t) * (1.15 * (len(rows) - 1) + 1) + PAD
     return s.done(alt)

@@ -31,6 +31,7 @@ from urllib.parse import urlparse
 import torch
 from torchvision.models import VGG16_Weights
 
+from ..language import N_, _
 from .vgg import feature_shapes
 
 ENV_WEIGHTS = "ROI_VIZ_WEIGHTS"
@@ -41,6 +42,27 @@ PROBE_SECONDS = 3.0
 READ_TIMEOUT_SECONDS = 5.0  # a network that accepts, then goes silent, costs this much
 # torch.hub's rule: a file named "name-<hex>.ext" carries the start of its own SHA-256.
 HASH_IN_NAME = re.compile(r"-([a-f0-9]*)\.")
+
+
+class Said(str):
+    """A sentence kept in English (its ``str``: the server's log, the tests) together with its template, marked
+    for the catalog, and its values, so a page says it in its student's language (:func:`said`). The loaded
+    weights are shared by every session, so their sentences cannot be translated when they are made."""
+
+    template: str
+    values: dict
+
+    def __new__(cls, template: str, **values) -> "Said":
+        self = super().__new__(cls, template.format(**values))
+        self.template, self.values = template, values
+        return self
+
+
+def said(sentence: str) -> str:
+    """``sentence`` in the language in force: a :class:`Said` translated whole, any other text as it is."""
+    if isinstance(sentence, Said):
+        return _(sentence.template).format(**sentence.values)
+    return sentence
 
 
 class WeightsError(RuntimeError):
@@ -89,12 +111,13 @@ def search_weights(*, env_var: str, cache: Path, url: str, load, allow_download:
         try:
             return WeightsFound(load(env), f"the file {env} (from ${env_var})", path=Path(env))
         except (OSError, WeightsError) as exc:
-            problems.append(f"${env_var} points to {env}, which could not be used: {exc}")
+            problems.append(Said(N_("${name} points to {path}, which could not be used: {error}"), name=env_var,
+                                 path=env, error=exc))
     if cache.is_file():
         try:
             return WeightsFound(load(cache), f"torchvision's cache ({cache})", tuple(problems), cache)
         except (OSError, WeightsError) as exc:
-            problems.append(f"The cached file {cache} could not be used: {exc}")
+            problems.append(Said(N_("The cached file {path} could not be used: {error}"), path=cache, error=exc))
     if allow_download is None:
         allow_download = os.environ.get(ENV_OFFLINE, "") in ("", "0")
     if allow_download:
@@ -105,11 +128,12 @@ def search_weights(*, env_var: str, cache: Path, url: str, load, allow_download:
                 path = download_weights(cache, url=url)
                 return WeightsFound(load(path), f"a download from {host}", tuple(problems), path)
             except (OSError, WeightsError) as exc:
-                problems.append(f"The download from {host} failed: {exc}")
+                problems.append(Said(N_("The download from {host} failed: {error}"), host=host, error=exc))
         else:
-            problems.append(f"{host} could not be reached within {probe_seconds:g} s (no internet?).")
+            problems.append(Said(N_("{host} could not be reached within {seconds} s (no internet?)."), host=host,
+                                 seconds=f"{probe_seconds:g}"))
     else:
-        problems.append(f"Downloading was switched off (${ENV_OFFLINE}).")
+        problems.append(Said(N_("Downloading was switched off (${name})."), name=ENV_OFFLINE))
     return WeightsFound(None, "none", tuple(problems))
 
 

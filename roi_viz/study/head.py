@@ -32,8 +32,8 @@ import torch
 from torch import nn
 from torchvision.models import VGG16_Weights, vgg16
 
-from ..language import _
-from ..model.weights import WeightsError, WeightsFound, find_weights, read_state_dict
+from ..language import N_, _
+from ..model.weights import Said, WeightsError, WeightsFound, find_weights, read_state_dict
 from ..ops import geometry as g
 from ..ops.roipool import PoolTrace, roi_pool
 
@@ -143,9 +143,11 @@ def load_head(found: WeightsFound | None = None, *, backbone=None, device: str |
         try:
             classifier_sd = load_classifier_file(found.path)
         except (OSError, WeightsError) as exc:
-            problems.append(f"The classifier (fc6-fc8) could not be read from {found.path}: {exc}")
+            problems.append(Said(N_("The classifier (fc6-fc8) could not be read from {path}: {error}"),
+                                 path=found.path, error=exc))
     elif found.state_dict is not None:
-        problems.append("The weights came without their file, so the classifier (fc6-fc8) could not be read.")
+        problems.append(Said(N_("The weights came without their file, so the classifier (fc6-fc8) could not be "
+                                "read.")))
 
     # Structure only: on the meta device vgg16() allocates nothing and draws no random numbers.
     with torch.device("meta"):
