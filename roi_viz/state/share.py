@@ -23,6 +23,8 @@ import re
 from collections.abc import Mapping, Sequence
 from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
+from ..language import _
+
 ENV = "ROI_VIZ_PUBLIC_URL"  # the address students use, set once where the app is started
 BASE_MAX_CHARS = 500  # a base is an address, not a document
 QUIET_ZONE = 4  # modules of white around the code (ISO/IEC 18004's quiet zone)
@@ -49,37 +51,38 @@ def check_base(text: str) -> str:
     give the same link), characters outside ASCII in the path percent-encoded.
     """
     if not isinstance(text, str):
-        raise BadBase("The address students use must be text, such as http://10.0.0.5:8501.")
+        raise BadBase(_("The address students use must be text, such as http://10.0.0.5:8501."))
     text = text.strip()
     if not text:
-        raise BadBase("The address students use is empty: type one such as http://10.0.0.5:8501.")
+        raise BadBase(_("The address students use is empty: type one such as http://10.0.0.5:8501."))
     if len(text) > BASE_MAX_CHARS:
-        raise BadBase(f"The address students use is {len(text):,} characters long; an address of the page has at most "
-                      f"{BASE_MAX_CHARS}.")
+        raise BadBase(_("The address students use is {n} characters long; an address of the page has at most "
+                        "{most}.").format(n=f"{len(text):,}", most=BASE_MAX_CHARS))
     if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in text):
-        raise BadBase("The address students use cannot contain spaces or control characters.")
+        raise BadBase(_("The address students use cannot contain spaces or control characters."))
     if "\\" in text:
-        raise BadBase("The address students use cannot contain a backslash; paths in addresses use “/”.")
+        raise BadBase(_("The address students use cannot contain a backslash; paths in addresses use “/”."))
     try:
         parts = urlsplit(text)
         port = parts.port  # raises on a port that is not a number from 0 to 65535
     except ValueError:
-        raise BadBase("The address students use has a port that is not a number from 1 to 65535.") from None
+        raise BadBase(_("The address students use has a port that is not a number from 1 to 65535.")) from None
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise BadBase("The address students use must start with http:// or https://, for example "
-                      "http://10.0.0.5:8501.")
+        raise BadBase(_("The address students use must start with http:// or https://, for example "
+                      "http://10.0.0.5:8501."))
     odd = sorted(set(text) & set('<>"{}|^`'))
     if odd:
-        raise BadBase(f"The address students use has {' '.join(odd)}, not allowed in an address.")
+        raise BadBase(_("The address students use has {chars}, not allowed in an address.").format(
+            chars=" ".join(odd)))
     if parts.username is not None or parts.password is not None or "@" in parts.netloc:
-        raise BadBase("The address students use cannot hold a user name or password: everyone in the room "
-                      "would read it from the projector.")
+        raise BadBase(_("The address students use cannot hold a user name or password: everyone in the room "
+                      "would read it from the projector."))
     if parts.query or parts.fragment or text.endswith(("?", "#")):
-        raise BadBase("The address students use ends at its path: the page adds its own settings after “?”, "
-                      "so leave out “?” and “#”.")
+        raise BadBase(_("The address students use ends at its path: the page adds its own settings after “?”, "
+                      "so leave out “?” and “#”."))
     if port == 0:
-        raise BadBase("The address students use has a port that is not a number from 1 to 65535.")
+        raise BadBase(_("The address students use has a port that is not a number from 1 to 65535."))
     host = _host(parts.hostname or "")
     netloc = host + (f":{port}" if port is not None else "")
     path = parts.path.rstrip("/")
@@ -90,8 +93,8 @@ def check_base(text: str) -> str:
 def _host(host: str) -> str:
     """The host written as an address carries it: lower case, ASCII (IDNA), an IPv6 address in brackets."""
     if not host:
-        raise BadBase("The address students use has no host name: write it as http://HOST:PORT, for example "
-                      "http://10.0.0.5:8501.")
+        raise BadBase(_("The address students use has no host name: write it as http://HOST:PORT, for example "
+                      "http://10.0.0.5:8501."))
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:
@@ -101,10 +104,10 @@ def _host(host: str) -> str:
     try:
         ascii_host = host.encode("idna").decode("ascii").lower()
     except UnicodeError:
-        raise BadBase("The address students use has a host name that is not a valid name.") from None
+        raise BadBase(_("The address students use has a host name that is not a valid name.")) from None
     if not _HOST.fullmatch(ascii_host) or len(ascii_host) > 253:
-        raise BadBase("The address students use has a host name that is not a valid name (letters, digits, “-” "
-                      "and dots).")
+        raise BadBase(_("The address students use has a host name that is not a valid name (letters, digits, “-” "
+                      "and dots)."))
     return ascii_host
 
 
@@ -134,8 +137,8 @@ def qr_code(url: str):
         # Level M at least: a projected code is seen through glare and from an angle.
         return segno.make_qr(url, error="m", boost_error=True)
     except DataOverflowError:
-        raise TooLong(f"This link is {len(url):,} characters long, more than a QR code holds: share it by the "
-                      "Link above, or with fewer boxes.") from None
+        raise TooLong(_("This link is {n} characters long, more than a QR code holds: share it by the Link above, "
+                        "or with fewer boxes.").format(n=f"{len(url):,}")) from None
 
 
 def modules(url: str) -> int:
