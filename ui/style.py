@@ -19,7 +19,10 @@ PHONE = """
   [data-testid="stMainBlockContainer"] { padding-top: 4.5rem; }
 }
 @media (max-width: 640px) {
-  [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td { padding: 0.3rem 0.4rem; }
+  /* the comparison's six columns (a bin and five methods): 12 px, and a long name in a heading ("Position-sensitive
+     RoIAlign") may break inside a word rather than push the table past the screen; a number never breaks */
+  [data-testid="stMarkdownContainer"] th, [data-testid="stMarkdownContainer"] td { padding: 0.3rem 0.3rem; font-size: 0.75rem; }
+  [data-testid="stMarkdownContainer"] th { overflow-wrap: anywhere; }
   /* !important: over Streamlit's own cells; 12 px lets "column 0" ... "column 6" share 335 px */
   [data-testid="stTable"] th, [data-testid="stTable"] td { padding: 0.2rem 0.25rem !important; font-size: 0.75rem !important; }
   [data-testid="stExpanderDetails"] { padding-left: 0.4rem; padding-right: 0.4rem; }
