@@ -167,3 +167,30 @@ def test_the_rule_itself():
     assert english_runs("未训练的 VGG16：UNTRAINED weights") == ["UNTRAINED weights"]
     assert english_runs("感受野（receptive field）与 d 值 / d x") == []
     assert english_runs("RoI 1，sea snake：0.11 %") == []
+
+
+def test_the_step_figure_s_download_keeps_the_page_s_language(monkeypatch):
+    # Streamlit calls a download button's callable later, from its server, outside the page's run, where the
+    # student's language is unknown: the callable must carry it. Caught as the page registers it.
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    made = []
+    original = MediaFileManager.add_deferred
+
+    def keep(self, data_callable, *args, **kwargs):
+        made.append(data_callable)
+        return original(self, data_callable, *args, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", keep)
+    from roi_viz.language import current
+
+    for lang in ("zh", "en"):
+        made.clear()
+        open_page({"lang": lang, "view": "walk", "method": "pool", "step": 3})
+        figure = [f for f in made if getattr(f, "__defaults__", None)]  # the step's PNG: made with its language
+        assert figure, "no deferred download of the step's figure"
+        assert figure[0].__defaults__ == (lang,), figure[0].__defaults__
+        assert current() == "en"  # here, outside the run, the language in force is English: the PNG is not
+        png = figure[0]()
+        assert png.startswith(b"\x89PNG")
+        assert (png == figure[0]("en")) == (lang == "en")  # the Chinese page's file is not the English one
