@@ -194,3 +194,13 @@ def test_the_step_figure_s_download_keeps_the_page_s_language(monkeypatch):
         png = figure[0]()
         assert png.startswith(b"\x89PNG")
         assert (png == figure[0]("en")) == (lang == "en")  # the Chinese page's file is not the English one
+
+
+@pytest.mark.parametrize("net,name", [("vgg16", "VGG16"), ("resnet50_fpn", "ResNet-50-FPN")])
+def test_the_promise_names_the_network_shown_and_the_comparison_counts_no_four(net, name):
+    at = open_page({"lang": "en", "net": net, "view": "compare"})
+    promise = [c.value for c in at.caption if c.value.startswith("Draw a box on the photo")]
+    other = "ResNet-50-FPN" if name == "VGG16" else "VGG16"
+    assert promise and f"a real {name}:" in promise[0] and other not in promise[0], promise
+    alts = [t for t in collect(at) if "side by side on RoI" in t]
+    assert alts and not any("four methods" in t for t in alts), alts
