@@ -42,6 +42,9 @@ PRESENT_VIEWS = f"""
 [class*="st-key-view-"] [data-testid="stMarkdownContainer"] li {{ font-size: {PRESENT_WORDS_PX}px; line-height: 1.45; }}
 [class*="st-key-view-"] [data-testid="stCaptionContainer"],
 [class*="st-key-view-"] [data-testid="stCaptionContainer"] p {{ font-size: {PRESENT_CAPTION_PX}px; }}
+[class*="st-key-view-"] [data-testid="stNumberInput"] input,
+[class*="st-key-view-"] [data-testid="stTextInput"] input,
+[class*="st-key-view-"] [data-testid="stSliderThumbValue"] {{ font-size: {PRESENT_WORDS_PX}px; }}  /* as their labels */
 """
 
 

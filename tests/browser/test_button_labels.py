@@ -24,3 +24,20 @@ def test_the_download_labels_are_whole_in_a_narrow_column(server, browser, lang)
     clipped = pg.evaluate(CLIPPED)
     pg.close()
     assert not clipped, f"buttons whose label is cut: {clipped}"
+
+
+def test_a_presented_views_inputs_are_read_as_large_as_their_labels(server, browser):
+    """Presenter mode: the sliding box's row, column and distance are read from the back of the room at the size
+    of their labels (the value was 14 px under a 22 px label)."""
+    from ui.style import PRESENT_WORDS_PX
+
+    pg = browser.new_page(viewport={"width": 1920, "height": 1080})
+    pg.goto(f"{server}/?lang=zh&view=slide&present=1")
+    figures_shown(pg)
+    sizes = pg.evaluate("""() => [...document.querySelectorAll('[class*="st-key-view-"] [data-testid="stNumberInput"] input,'
+        + '[class*="st-key-view-"] [data-testid="stSliderThumbValue"]')].map(e => [e.value || e.innerText,
+        parseFloat(getComputedStyle(e).fontSize)])""")
+    pg.close()
+    assert len(sizes) >= 3, f"the sliding box's inputs: {sizes}"
+    small = [(v, s) for v, s in sizes if s < PRESENT_WORDS_PX]
+    assert not small, f"values smaller than the {PRESENT_WORDS_PX} px words: {small}"
