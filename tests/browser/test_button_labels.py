@@ -1,6 +1,7 @@
 """A button's label is read whole: in a narrow column (the Proposals view's four downloads side by side at
 1366 x 768) Streamlit would cut it with an ellipsis, "带候选框的…" for "带候选框的照片（JPEG）"; the page's style
-wraps it onto a second line instead, in English and in Chinese."""
+wraps it onto a second line instead, in English and in Chinese. In presenter mode an input's value is as large as
+its label."""
 import pytest
 
 from helpers import figures_shown
