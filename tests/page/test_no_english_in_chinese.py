@@ -79,6 +79,18 @@ def html_texts(body: str) -> list[str]:
     return found
 
 
+def strings(value) -> list[str]:
+    """Every text in a component's data (its words for the readout, legend, buttons and announcements), pictures
+    and drawings (``data:`` addresses, SVG) left out."""
+    if isinstance(value, str):
+        return [] if value.startswith(("data:", "<svg", "<?xml")) else [value]
+    if isinstance(value, dict):
+        return [t for v in value.values() for t in strings(v)]
+    if isinstance(value, list):
+        return [t for v in value for t in strings(v)]
+    return []
+
+
 def collect(at) -> list[str]:
     """Every text a person reads on an AppTest page, sidebar included, element by element."""
     found: list[str] = []
@@ -94,6 +106,8 @@ def collect(at) -> list[str]:
             found.extend(html_texts(proto.body))
         elif kind == "bidi_component" and proto.component_name == "roi_viz.figure":
             found.extend(svg_texts(json.loads(proto.json)["svg"]))
+        elif kind == "bidi_component" and proto.json:  # the board and the stepper: the words Python sends them
+            found.extend(strings(json.loads(proto.json)))
         elif kind in ("table", "dataframe") and value is not None:
             found.extend([str(c) for c in value.columns] + [str(v) for v in value.astype(str).to_numpy().ravel()])
         for attr in ("label", "help", "placeholder"):
@@ -157,6 +171,7 @@ def test_the_collector_finds_english_on_an_english_page():
     texts = collect(at)
     assert any("Language" == t for t in texts)  # a widget's label is read
     assert any(re.search(r"\bbins?\b", t) for t in texts)  # and the figure's words
+    assert any("Previous" in t for t in texts)  # and the words Python sends the stepper and the board
 
 
 def test_the_rule_itself():
