@@ -148,7 +148,8 @@ PAGES += [{"view": "walk", "method": m, "step": s}
           for m, rec in METHODS.items() for s in range(1, len(rec.step_keys("vgg16")) + 1)]
 PAGES += [{"view": "walk", "method": "align", "net": "resnet50_fpn", "step": s}
           for s in range(1, len(METHODS["align"].step_keys("resnet50_fpn")) + 1)]
-PAGES += [{"present": "1"}, {"present": "1", "view": "compare"}]
+PAGES += [{"view": v, "net": "resnet50_fpn"} for v in VIEWS if v != "walk"]  # every view on the pyramid too
+PAGES += [{"present": "1"}, {"present": "1", "view": "compare"}, {"present": "1", "net": "resnet50_fpn", "step": 2}]
 # A link with bad values: each notice that names one is a sentence of its own.
 PAGES += [{"scale": "abc", "output": "99", "roi": ["1_2_3", "9_9_0_5"], "step": "x", "img": "moon", "zz": "1"}]
 
