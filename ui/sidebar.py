@@ -271,7 +271,7 @@ def network_status(settings: Settings) -> None:
     sb = st.sidebar
     weights = (_("{layer} · weights: ImageNet, from {source} · {device}") if net.pretrained else
                _("{layer} · weights: none (untrained) · {device}"))
-    sb.caption(weights.format(layer=_(settings.layer_label), source=net.weights_source, device=net.device_name))
+    sb.caption(weights.format(layer=_(settings.layer_label), source=said(net.weights_source), device=net.device_name))
     if not net.pretrained:
         with sb.expander(_("Untrained VGG16: why, and how to use the real weights")):
             st.markdown(_(
@@ -292,7 +292,7 @@ def pyramid_status(settings: Settings) -> None:
     sb = st.sidebar
     weights = (_("{layer} · weights: COCO (Faster R-CNN), from {source} · {device}") if net.pretrained else
                _("{layer} · weights: none (untrained) · {device}"))
-    sb.caption(weights.format(layer=_(settings.layer_label), source=net.weights_source, device=net.device_name))
+    sb.caption(weights.format(layer=_(settings.layer_label), source=said(net.weights_source), device=net.device_name))
     if not net.pretrained:
         with sb.expander(_("Untrained ResNet-50-FPN: why, and how to use the real weights")):
             st.markdown(_(

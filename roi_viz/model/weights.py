@@ -109,13 +109,15 @@ def search_weights(*, env_var: str, cache: Path, url: str, load, allow_download:
     env = os.environ.get(env_var, "").strip()
     if env:
         try:
-            return WeightsFound(load(env), f"the file {env} (from ${env_var})", path=Path(env))
+            return WeightsFound(load(env), Said(N_("the file {path} (from ${name})"), path=env, name=env_var),
+                                path=Path(env))
         except (OSError, WeightsError) as exc:
             problems.append(Said(N_("${name} points to {path}, which could not be used: {error}"), name=env_var,
                                  path=env, error=exc))
     if cache.is_file():
         try:
-            return WeightsFound(load(cache), f"torchvision's cache ({cache})", tuple(problems), cache)
+            return WeightsFound(load(cache), Said(N_("torchvision's cache ({path})"), path=cache), tuple(problems),
+                                cache)
         except (OSError, WeightsError) as exc:
             problems.append(Said(N_("The cached file {path} could not be used: {error}"), path=cache, error=exc))
     if allow_download is None:
@@ -126,7 +128,8 @@ def search_weights(*, env_var: str, cache: Path, url: str, load, allow_download:
         if host_reachable(host, parsed.port or (443 if parsed.scheme == "https" else 80), probe_seconds):
             try:
                 path = download_weights(cache, url=url)
-                return WeightsFound(load(path), f"a download from {host}", tuple(problems), path)
+                return WeightsFound(load(path), Said(N_("a download from {host}"), host=host), tuple(problems),
+                                    path)
             except (OSError, WeightsError) as exc:
                 problems.append(Said(N_("The download from {host} failed: {error}"), host=host, error=exc))
         else:

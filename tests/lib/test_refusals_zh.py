@@ -91,3 +91,32 @@ def test_a_refused_roi_says_why_in_chinese(roi):
             return str(exc)
         raise AssertionError("not refused")
     check(said("en", refuse), said("zh", refuse))
+
+
+def test_where_the_weights_came_from_and_why_not_are_said_in_the_page_s_language(tmp_path, monkeypatch):
+    # The weights are loaded once for every student: their sentences are kept in English and said where shown.
+    from roi_viz.model import weights
+
+    bad = tmp_path / "bad.pth"
+    bad.write_bytes(b"not a state dict")
+    good = tmp_path / "good.pth"
+    good.write_bytes(b"ok")
+
+    def load(path):
+        if str(path) == str(bad):
+            raise weights.WeightsError("E42")  # the loader's own reason is quoted as it is
+        return {"w": 1}
+
+    monkeypatch.setenv("ROI_VIZ_TEST_WEIGHTS", str(bad))
+    failed = weights.search_weights(env_var="ROI_VIZ_TEST_WEIGHTS", cache=tmp_path / "none.pth",
+                                    url="http://x.invalid/w", load=load, allow_download=False)
+    from_cache = weights.search_weights(env_var="ROI_VIZ_TEST_UNSET", cache=good, url="http://x.invalid/w", load=load)
+    assert failed.problems[-1] == "Downloading was switched off ($ROI_VIZ_OFFLINE)."  # English as it was
+    assert from_cache.source == f"torchvision's cache ({good})"
+    for sentence in (*failed.problems, from_cache.source):
+        with using("en"):
+            en = weights.said(sentence)
+        with using("zh"):
+            zh = weights.said(sentence)
+        assert en == sentence
+        check(en, zh)
