@@ -85,7 +85,7 @@ def lesson(key: str, inp, fm, pretrained: bool, present: bool) -> None:
              format_func={k: view_label(k) for k in views.BY_KEY}.get, horizontal=True, label_visibility="collapsed",
              **bound("view", lambda v: setattr(place, "view", v)))
     teacher.tools(context)
-    st.markdown("#### " + heading(view.KEY, scene.method_name))
+    st.markdown("#### " + heading(view.KEY, _(scene.method_name)))
     with st.container(key=f"view-{view.KEY}"):  # presenter mode fits its figures to the screen (ui.style)
         view.render(context)
     if present:

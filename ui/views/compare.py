@@ -35,7 +35,7 @@ def compare_page(key: str, _scene, width: float, text: float, lang: str, slide: 
     from roi_viz.lesson.words import compare_table
 
     traces = methods.run_all(_scene.features, _scene.rois[_scene.active], _scene.settings)
-    table = compare_table(_scene, traces, methods.NAMES, methods.labels(traces))
+    table = compare_table(_scene, traces, {k: _(n) for k, n in methods.NAMES.items()}, methods.labels(traces))
     describe = describe_compare_slide if slide else describe_compare
     return describe(_scene, traces, methods.METHODS, width=width, text=text, alt=alt_of(_scene)), table
 

@@ -136,12 +136,12 @@ def render(context: Context) -> None:
     if read is None:
         words2.markdown(_("**The RoI reads no cell.** With these settings no bin of {method} holds a cell (the split "
                           "is empty), so the output depends on no pixel at all: it is 0.").format(
-                              method=scene.method_name))
+                              method=_(scene.method_name)))
     else:
         words2.markdown(_(
             "**The RoI looks further than its box.** {method}'s output is read from the cells drawn in black; the "
             "union of their fields is drawn dash-dotted. Every output value of the RoI depends on pixels outside the "
-            "box that was drawn.").format(method=scene.method_name))
+            "box that was drawn.").format(method=_(scene.method_name)))
     st.markdown(_("**The effective field.** In theory every pixel of the square counts; in practice the gradient of "
                   "the cell with respect to the input (one backward pass through VGG16) is concentrated near the "
                   "centre (Luo et al., 2016)."))

@@ -46,7 +46,7 @@ def slide_page(key: str, _scene, bin: tuple, axis: str, cells: float, width: flo
     i, j = bin
     alt = _(ALTS[axis]).format(i=i, j=j, channel=_scene.channel, cells=f"{cells:g}")
     return (describe_slide(_scene, slide, methods.METHODS, width=width, text=text, alt=alt),
-            slide_text(slide, methods.NAMES))
+            slide_text(slide, {k: _(n) for k, n in methods.NAMES.items()}))
 
 
 def render(context: Context) -> None:

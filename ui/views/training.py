@@ -63,7 +63,7 @@ def refinement_page(key: str, _scene, bin: tuple, channel: int, lang: str) -> st
             runs.append(refine_box(_scene, key, bin, channel))
             if rec.surrogate:
                 runs.append(refine_box(_scene, key, bin, channel, surrogate=True))
-        return refinement_words(runs, NAMES)
+        return refinement_words(runs, {k: _(n) for k, n in NAMES.items()})
     except ValueError as exc:
         return _("The box cannot be moved by gradient steps here: {reason}").format(reason=exc)
 
