@@ -56,7 +56,7 @@ def encoded(image) -> tuple[bytes, str, tuple[int, int]]:
 
 def _kept(cov: np.ndarray) -> str:
     lo, hi = float(cov.min()), float(cov.max())
-    return pct(lo) if pct(lo) == pct(hi) else f"{pct(lo)} to {pct(hi)}"
+    return pct(lo) if pct(lo) == pct(hi) else _("{lo} to {hi}").format(lo=pct(lo), hi=pct(hi))
 
 
 def describe_ends(photo: bytes, fmt: str, photo_size: tuple[int, int], boxes: np.ndarray, coverage: np.ndarray,
@@ -92,14 +92,16 @@ def describe_ends(photo: bytes, fmt: str, photo_size: tuple[int, int], boxes: np
         for k in idx:
             x, y, w, h = (float(v) for v in boxes[k])
             marks.append(Rect(x, y, w, h, stroke=stroke, kind=kind,
-                              title=f"Proposal {k + 1}: ({exact(x)}, {exact(y)}, {exact(w)}, {exact(h)}) px, "
-                                    f"keeps {pct(float(coverage[k]))}"))
+                              title=_("Proposal {n}: ({x}, {y}, {w}, {h}) px, keeps {share}").format(
+                                  n=k + 1, x=exact(x), y=exact(y), w=exact(w), h=exact(h),
+                                  share=pct(float(coverage[k])))))
     picture = Panel(PAD, top, inner, photo_h, (0.0, float(W)), (0.0, float(H)), tuple(marks))
 
     legend = [Text(width / 2, PAD, _(LEGEND_TITLE), label_px, anchor="middle", kind="legend")]
     sample_w = 44.0
     for row, (kind, idx, stroke) in enumerate(reversed(shown), start=1):  # the worst named first
-        label = f"the {len(idx)} {kind}: keep {_kept(np.asarray(coverage)[idx])}"
+        label = (_("the {n} worst: keep {share}") if kind == "worst" else _("the {n} best: keep {share}")).format(
+            n=len(idx), share=_kept(np.asarray(coverage)[idx]))
         row_w = sample_w + 8 + fonts.width(label, label_px)
         x0, y_mid = (width - row_w) / 2, PAD + row * label_h + fonts.height(label_px) / 2
         legend.append(Line(((x0, y_mid), (x0 + sample_w, y_mid)), stroke, kind=kind))
@@ -113,11 +115,6 @@ def describe_ends(photo: bytes, fmt: str, photo_size: tuple[int, int], boxes: np
 # the outlines are drawn alone, the figure says so, and the table of every proposal names them.
 NAMED_MOST = 300
 SCALE_NAME = N_("share of the box that reaches the output")  # stored, drawn with _()
-
-
-def _proposal(k: int, box) -> str:
-    x, y, w, h = (float(v) for v in box)
-    return f"Proposal {k + 1}: ({exact(x)}, {exact(y)}, {exact(w)}, {exact(h)}) px"
 
 
 def _share_scale(s: Sheet) -> None:
@@ -161,15 +158,22 @@ def describe_on_photo(photo: bytes, fmt: str, photo_size: tuple[int, int], boxes
         x, y, w, h = (float(v) for v in boxes[k])
         colour = scale.colour(look.COVERAGE_SCALE, float(cov[k]), 0.0, 1.0)
         marks.append(Rect(x, y, w, h, stroke=Stroke(colour, 1.5), kind="proposal",
-                          title=f"{_proposal(int(k), boxes[k])}, keeps {pct(float(cov[k]))}" if named else ""))
+                          title=_("Proposal {n}: ({x}, {y}, {w}, {h}) px, keeps {share}").format(
+                              n=int(k) + 1, x=exact(x), y=exact(y), w=exact(w), h=exact(h), share=pct(float(cov[k])))
+                          if named else ""))
     photo_h = s.inner * H / W
     s.panels.append(Panel(PAD, s.y, s.inner, photo_h, (0.0, float(W)), (0.0, float(H)), tuple(marks)))
     s.y += photo_h + PAD
     n = len(idx)
-    drawn = f"{n:,} box{'' if n == 1 else 'es'} drawn, each outlined in the colour of the share it keeps"
-    s.note(drawn + ("; a hover over a box names it." if named else
-                    f": too many to name each on a hover (more than {NAMED_MOST}); the table of every proposal "
-                    "(CSV) gives them."))
+    # One whole sentence per case, so that a translation says each its own way.
+    note = (ngettext("{n} box drawn, each outlined in the colour of the share it keeps; a hover over a box names it.",
+                     "{n} boxes drawn, each outlined in the colour of the share it keeps; a hover over a box names it.",
+                     n) if named else
+            ngettext("{n} box drawn, each outlined in the colour of the share it keeps: too many to name each on a "
+                     "hover (more than {most}); the table of every proposal (CSV) gives them.",
+                     "{n} boxes drawn, each outlined in the colour of the share it keeps: too many to name each on a "
+                     "hover (more than {most}); the table of every proposal (CSV) gives them.", n))
+    s.note(note.format(n=f"{n:,}", most=NAMED_MOST))
     _share_scale(s)
     return s.done(alt)
 
@@ -180,7 +184,7 @@ X_NAME = N_("share of the box that can reach the output (%); dashed: median")  #
 
 
 def _boxes(n: int) -> str:
-    return f"{n:,} box{'' if n == 1 else 'es'}"
+    return ngettext("{n} box", "{n} boxes", n).format(n=f"{n:,}")
 
 
 def describe_distribution(coverage: Mapping[str, np.ndarray], *, alt: str, width: float = 560.0,
@@ -209,14 +213,16 @@ def describe_distribution(coverage: Mapping[str, np.ndarray], *, alt: str, width
     items = list(coverage.items())
     for n_panel, (label, cov) in enumerate(items):
         cov = np.asarray(cov, dtype=float) * 100
-        s.title(f"{label}: median {pct(float(np.median(cov)) / 100)}" if len(cov) else label)
+        s.title(_("{label}: median {median}").format(label=label, median=pct(float(np.median(cov)) / 100))
+                if len(cov) else label)
         if n_panel == 0:  # the axes are shared: the y axis is named once
-            s.marks.append(Text(left, s.y, "boxes", t, colour="#333333", kind="axis name"))
+            s.marks.append(Text(left, s.y, _("boxes"), t, colour="#333333", kind="axis name"))
             s.y += fonts.height(t) + 4
         else:  # the top number reaches half a line above its panel
             s.y += fonts.height(t) / 2
         marks: list = bars(EDGES, counts[label], lambda lo, hi, n, label=label:
-                           f"{label}: {num(lo)} % to {num(hi)} %: {_boxes(n)}")
+                           _("{label}: {lo} % to {hi} %: {boxes}").format(label=label, lo=num(lo), hi=num(hi),
+                                                                         boxes=_boxes(n)))
         marks.append(Line(((50.0, 0.0), (50.0, ymax)), look.HALF_STROKE, kind="half"))
         if len(cov):
             med = float(np.median(cov))
