@@ -158,8 +158,9 @@ def features(key: str, inp, settings):
         say(language._("VGG16 could not run on this image at {size} × {size} ({error}). Try a smaller model input "
                        "size in the sidebar, or the sample photo.").format(size=size, error=type(exc).__name__), "error")
         return None
-    if fm.note:
-        say(fm.note, "info")
+    if fm.gpu_error:  # the sentence in the page's language; the loader's own error quoted as it came
+        say(language._("The GPU forward failed ({error}); it ran on the CPU instead.").format(error=fm.gpu_error),
+            "info")
     return fm
 
 

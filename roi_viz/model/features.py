@@ -18,7 +18,8 @@ from torchvision.transforms.functional import normalize, pil_to_tensor
 
 from .layers import LAYERS, Layer  # noqa: F401  (re-exported: callers ask features.LAYERS)
 from .vgg import features_stack
-from .weights import WEIGHTS, WeightsFound, find_weights
+from ..language import N_
+from .weights import WEIGHTS, Said, WeightsFound, find_weights
 
 FALLBACK_SEED = 0
 _MEAN = WEIGHTS.transforms().mean
@@ -58,7 +59,8 @@ class FeatureMap:
     input_size: int
     seconds: float  # forward time, preprocessing included
     device: str
-    note: str = ""  # e.g. the GPU failed and the CPU took over: the page says so
+    note: str = ""  # e.g. the GPU failed and the CPU took over: said in English, for the log
+    gpu_error: str = ""  # why the GPU failed ("RuntimeError: …"), when it did: the page says so in its own words
 
 
 def pick_device() -> torch.device:
@@ -115,7 +117,9 @@ def extract(backbone: Backbone, image: Image.Image, layer: str = "pool5") -> Fea
         except (RuntimeError, MemoryError) as exc:  # torch.cuda.OutOfMemoryError is a RuntimeError
             if backbone.device.type == "cpu":
                 raise
-            note = f"The GPU forward failed ({type(exc).__name__}: {str(exc)[:160]}); it ran on the CPU instead."
+            error = f"{type(exc).__name__}: {str(exc)[:160]}"
+            # English for the log, its template for a page to say in its student's language (weights.Said)
+            note = Said(N_("The GPU forward failed ({error}); it ran on the CPU instead."), error=error)
             backbone.problems += (note,)
             backbone.net = backbone.net.cpu()
             backbone.device = torch.device("cpu")
@@ -123,7 +127,7 @@ def extract(backbone: Backbone, image: Image.Image, layer: str = "pool5") -> Fea
                 torch.cuda.empty_cache()
             out = _forward(backbone, x, spec.end)
             seconds = time.perf_counter() - t0
-            return FeatureMap(out, layer, spec.stride, image.size[0], seconds, backbone.device_name, note)
+            return FeatureMap(out, layer, spec.stride, image.size[0], seconds, backbone.device_name, note, error)
     seconds = time.perf_counter() - t0
     return FeatureMap(out, layer, spec.stride, image.size[0], seconds, backbone.device_name)
 

@@ -113,6 +113,12 @@ def test_a_gpu_that_fails_hands_the_forward_to_the_cpu(backbone, astronaut_input
     fm = features.extract(pretend, astronaut_input.resize((224, 224)), "pool5")
     assert calls == ["cuda", "cpu"] and pretend.device.type == "cpu"
     assert fm.values.shape == (512, 7, 7) and "out of memory" in fm.note and "CPU" in fm.note
+    # The page says it in its student's language, the error quoted as it came (the weights' Said, translated whole).
+    from roi_viz.language import using
+    from roi_viz.model.weights import said
+    with using("zh"):
+        assert "CPU" in said(fm.note) and "out of memory" in said(fm.note) and "前向计算失败" in said(fm.note)
+    assert "out of memory" in fm.gpu_error and fm.gpu_error in fm.note
     assert any("GPU forward failed" in p for p in pretend.problems)
 
 
