@@ -24,13 +24,13 @@ from roi_viz import walkthrough
 from roi_viz.figures.detectors import (describe_alignment, describe_level, describe_offset_spread,
                                        describe_regression)
 from roi_viz.language import using
+from zh_checks import HAN, both, english_left
 from roi_viz.lesson import detector_words as dw
 from roi_viz.methods import build_scene
 from roi_viz.picture import mpl, svg
 from roi_viz.picture.spec import Point, Rect, Text
 from roi_viz.state.settings import Settings
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
 NUMBER = re.compile(r"−?[0-9]+(?:[.,][0-9]+)*")
 NS = {"s": "http://www.w3.org/2000/svg"}
 ARTICLE = (296, 192, 200, 145)
@@ -46,17 +46,8 @@ def numbers(text: str) -> Counter:
 
 
 def leftover(text: str) -> list[str]:
-    for k in sorted(KEPT, key=len, reverse=True):
-        text = text.replace(k, " ")
-    return re.findall(r"[A-Za-z]{3,}", text)
+    return english_left(text, KEPT)
 
-
-def both(fn):
-    with using("en"):
-        en = fn()
-    with using("zh"):
-        zh = fn()
-    return en, zh
 
 
 def check(en: str, zh: str) -> None:

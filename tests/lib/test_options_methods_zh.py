@@ -16,12 +16,12 @@ import pytest
 
 from roi_viz import walkthrough
 from roi_viz.language import using
+from zh_checks import HAN, both, english_left
 from roi_viz.methods import METHODS
 from roi_viz.model.layers import LAYERS, NETWORKS
 from roi_viz.state.options import AXIS_WORDS, MODE_WORDS, OPTIONS
 from roi_viz.state.settings import Settings
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
 NUMBER = re.compile(r"[0-9]+(?:[.,][0-9]+)*")
 # English words that stay as names in a Chinese sentence (networks, layers, libraries, methods' own names).
 NAMES = ("RoIAlign", "RoIWarp", "RoI", "VGG16", "ResNet-50-FPN", "ResNet-50", "Faster R-CNN", "Fast R-CNN", "Mask R-CNN", "R-CNN",
@@ -35,19 +35,8 @@ def numbers(text: str) -> list[str]:
 
 
 def leftover_english(text: str) -> list[str]:
-    """English words of three letters or more left in ``text`` once the kept names are taken out."""
-    for name in sorted(NAMES, key=len, reverse=True):
-        text = text.replace(name, " ")
-    return re.findall(r"[A-Za-z]{3,}", text)
+    return english_left(text, NAMES)
 
-
-def both(fn):
-    """``fn()`` in English and in Chinese."""
-    with using("en"):
-        en = fn()
-    with using("zh"):
-        zh = fn()
-    return en, zh
 
 
 def assert_chinese_like(en: str, zh: str) -> None:

@@ -18,10 +18,10 @@ from layout_checks import problems
 from test_psroi_method import ARTICLE, KEY, layout_cases, scene_for
 from roi_viz import walkthrough
 from roi_viz.language import using
+from zh_checks import HAN, both, english_left
 from roi_viz.picture import mpl, svg
 from roi_viz.picture.spec import Point, Rect, Text
 
-HAN = re.compile(r"[\u4e00-\u9fff]")
 NUMBER = re.compile(r"−?[0-9]+(?:[.,][0-9]+)*")
 NS = {"s": "http://www.w3.org/2000/svg"}
 OWN = ("groups", "output")  # the steps this method draws and tells itself (sampling and bilinear: RoIAlign's)
@@ -35,17 +35,8 @@ def numbers(text: str) -> Counter:
 
 
 def leftover(text: str) -> list[str]:
-    for k in sorted(KEPT, key=len, reverse=True):
-        text = text.replace(k, " ")
-    return re.findall(r"[A-Za-z]{3,}", text)
+    return english_left(text, KEPT)
 
-
-def both(fn):
-    with using("en"):
-        en = fn()
-    with using("zh"):
-        zh = fn()
-    return en, zh
 
 
 def check(en: str, zh: str) -> None:
