@@ -16,6 +16,7 @@ with a Chinese voice and a browser offers no translation into the language alrea
 """
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 import streamlit as st
@@ -49,10 +50,26 @@ def shown() -> str:
     return chosen or browser() or language.SOURCE
 
 
+# Per script thread: the run last answered (its context's ``cursors``, a dict Streamlit makes anew at every run),
+# the student's session and the browser's answer. Reading ``st.session_state`` costs tens of microseconds, and a run
+# asks for a few hundred words; the choice itself is read from the session at every word, so a switch or a link's
+# ``lang`` read in the middle of a run is heard at once.
+_this_run = threading.local()
+
+
 def _in_a_run() -> str | None:
     # Asked for every word: outside a Streamlit run (a test, the command line) this module knows nothing. A widget's
     # format_func may be called outside the run (AppTest does): its words are looked up while the run draws it.
-    return shown() if get_script_run_ctx(suppress_warning=True) is not None else None
+    ctx = get_script_run_ctx(suppress_warning=True)
+    if ctx is None:
+        return None
+    seen = getattr(_this_run, "seen", None)
+    if seen is None or seen[0] is not ctx.cursors:
+        s = st.session_state.get(KEY)
+        if s is None:  # no session yet (its link is being read): ask again at the next word
+            return shown()
+        seen = _this_run.seen = (ctx.cursors, s, browser())
+    return seen[1].place.language or seen[2] or language.SOURCE
 
 
 language.set_resolver(_in_a_run)
