@@ -105,18 +105,23 @@ def figure_key(scene, step, key: str, present: bool) -> str:
     return scene_key(scene, key, step.key, scene.focus if step.picks else None, present)
 
 
-def step_drawing(key: str, scene, step, width: float, text: float):
+def step_drawing(key: str, scene, step, width: float, text: float, alt: str | None = None):
     """One step's figure described (:class:`roi_viz.picture.spec.Drawing`) ``width`` px wide, its smallest text
-    ``text`` px, in the language of this run; ``key`` names everything it is drawn from (:func:`figure_key`). A
-    drawing is never changed once made: every session asking for it in the same language shares the one object."""
-    return _step_drawing(key, language.current(), scene, step, width, text)
+    ``text`` px, in the language of this run; ``key`` names everything it is drawn from (:func:`figure_key`).
+    ``alt``: the text alternative the page gives it (the step's title and numbers), followed by the drawing's own
+    when the step writes one. A drawing is never changed once made: every session asking for it in the same
+    language shares the one object, so the page paints its SVG once (:func:`ui.figure.painted`)."""
+    return _step_drawing(key, language.current(), scene, step, width, text, alt)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def _step_drawing(key: str, lang: str, _scene, _step, width: float, text: float):
+def _step_drawing(key: str, lang: str, _scene, _step, width: float, text: float, alt: str | None):
+    from dataclasses import replace
+
     # ``lang`` in the key: a figure's titles, legends and notes are words, described in ``lang`` here.
     with language.using(lang):
-        return _step.describe(_scene, width=width, text=text)
+        d = _step.describe(_scene, width=width, text=text)
+    return d if alt is None else replace(d, alt=alt + (d.alt if _step.own_alt else ""))
 
 
 @st.cache_resource(show_spinner=False)

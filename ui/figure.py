@@ -10,6 +10,8 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import threading
+import weakref
 from functools import lru_cache
 from pathlib import Path
 
@@ -119,6 +121,33 @@ def for_projector(describe):
 NARROW_BELOW, NARROW_WIDTH = 480, 360.0
 
 
+# A drawing's SVG markup, painted once per drawing object: the caches share one drawing between reruns and students
+# (ui.cache), so a step shown again costs a lookup, not a paint. Keyed by the object's id and ``max_width``, with a
+# weak reference that drops the entry when the drawing is gone (and tells a reused id from the drawing it named).
+_PAINTED: dict[tuple[int, float | None], tuple[weakref.ref, str]] = {}
+_PAINTED_LOCK = threading.Lock()
+
+
+def painted(drawing, max_width: float | None = None) -> str:
+    """``svg.paint(drawing, max_width=max_width)``, painted once per drawing object (drawings are never changed)."""
+    from roi_viz.picture import svg
+
+    key = (id(drawing), max_width)
+    hit = _PAINTED.get(key)
+    if hit is not None and hit[0]() is drawing:
+        return hit[1]
+    text = svg.paint(drawing, max_width=max_width)
+
+    def forget(_ref, key=key):
+        with _PAINTED_LOCK:
+            if _PAINTED.get(key, (None,))[0] is _ref:
+                del _PAINTED[key]
+
+    with _PAINTED_LOCK:
+        _PAINTED[key] = (weakref.ref(drawing, forget), text)
+    return text
+
+
 def show_drawing(drawing, *, key: str, where=None, max_width: float | None = None, narrow=None) -> None:
     """A described figure (:class:`roi_viz.picture.spec.Drawing`) painted as inline SVG on the page.
 
@@ -127,10 +156,10 @@ def show_drawing(drawing, *, key: str, where=None, max_width: float | None = Non
     shown instead when the column is narrower than :data:`NARROW_BELOW` px (the browser picks, and picks
     again when the column's width changes).
     """
-    from roi_viz.picture import fonts, svg
+    from roi_viz.picture import fonts
 
-    text = svg.paint(drawing, max_width=max_width)
-    small = svg.paint(narrow) if narrow is not None else ""
+    text = painted(drawing, max_width)
+    small = painted(narrow) if narrow is not None else ""
     faces = fonts.faces()  # DejaVu Sans, regular and bold, then the Chinese font
     data = {"key": hashlib.sha1((text + small).encode()).hexdigest(), "svg": text, "narrow": small,
             "narrow_below": NARROW_BELOW, "fonts": faces}

@@ -66,11 +66,8 @@ PAGE_MAX_PX = 720  # a wide screen's column: the figure grows no wider, so the w
 def show_described(scene, step, name: str, alt: str, present: bool) -> None:
     """A step's described figure as SVG: the page's (and a phone's), or on a projector one whose smallest text
     reads from the back of the room. ``name`` names everything it is drawn from; ``alt`` its text alternative."""
-    from dataclasses import replace
-
-    def drawing(width: float, text: float):
-        d = cache.step_drawing(name, scene, step, width, text)
-        return replace(d, alt=alt + (d.alt if step.own_alt else ""))  # its own words after the step's title
+    def drawing(width: float, text: float):  # its own words, if it has any, after the step's title
+        return cache.step_drawing(name, scene, step, width, text, alt)
 
     if present:
         d, shown = figure.for_projector(lambda f: drawing(figure.PAGE_WIDTH, figure.PAGE_TEXT * f))
