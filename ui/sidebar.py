@@ -45,7 +45,10 @@ def set_method(key: str) -> None:
     here = old[min(s.place.step, len(old) - 1)]
     s.set(method=key)
     s.place.go(new.index(here) if here in new else min(s.place.step, len(new) - 1))
-    redraw_all()
+    # Only the step picker shows state this switch changed (its step and its titles); the options the new method
+    # does not read are left out and those it reads come in fresh. Every other widget keeps its key, so the browser
+    # updates it in place instead of building the whole sidebar and lesson anew (that was half of a switch's wait).
+    refresh("step")
 
 
 @callback
@@ -184,8 +187,12 @@ WRITERS = {"method": set_method, "network": set_network, "shape": set_shape}
 
 
 def option(o: Option, reads) -> None:
-    """One declared option as a widget, if the chosen method reads it."""
-    s, sb = session(), st.sidebar
+    """One declared option as a widget, if the chosen method reads it, in a place of its own in the sidebar.
+
+    The place is there whether or not the option is shown (empty then), so the widgets after it keep their place
+    when another method shows or hides one: the browser keeps them as they are instead of building them anew."""
+    s = session()
+    sb = st.sidebar.container(key=f"option-{o.field}")
     if not o.applies(reads, s.settings.network):
         return
     value = getattr(s.settings, o.field)
