@@ -7,9 +7,10 @@ from bench.harness.page.measure import ColdStart, Series, median
 from bench.harness.page.server import Server
 
 
-GOAL_STEP_RATIO = 1.5
-GOAL_CHANGE_RATIO = 2.0
+# The goals of the round (every click within 1.5 x the floor page's; a cold server's first figure within 4 s).
+GOAL_CLICK_RATIO = 1.5
 GOAL_COLD_USABLE_S = 4.0
+GOAL_COLD_FIGURE_S = 4.0
 GOAL_CPU_PER_CLICK_S = 0.15
 GOAL_FRAME_P95_MS = 16.0
 
@@ -70,15 +71,16 @@ def print_goals(rows: list[dict], cold: list[ColdStart], frames: list[dict], fig
     steps = ["Next ▶", "◀ Previous", "jump to a step (radio)"]
     changes = ["type x + Enter", "drag a new RoI", "method switch", "output rows 3 <-> 4"]
     usable = median([c.usable_s for c in cold if c.usable_s is not None])
-    for name in steps:
-        goals[name] = by[name]["ratio"] <= GOAL_STEP_RATIO
-        print(f"  {name:<26s} x floor {by[name]['ratio']:5.2f}  <= {GOAL_STEP_RATIO}   {verdict(goals[name])}")
-    for name in changes:
-        goals[name] = by[name]["ratio"] <= GOAL_CHANGE_RATIO
-        print(f"  {name:<26s} x floor {by[name]['ratio']:5.2f}  <= {GOAL_CHANGE_RATIO}   {verdict(goals[name])}")
+    first = median([c.figure_s for c in cold if c.figure_s is not None])
+    for name in steps + changes:
+        goals[name] = by[name]["ratio"] <= GOAL_CLICK_RATIO
+        print(f"  {name:<26s} x floor {by[name]['ratio']:5.2f}  <= {GOAL_CLICK_RATIO}   {verdict(goals[name])}")
     goals["cold usable board"] = usable <= GOAL_COLD_USABLE_S
     print(f"  {'cold server -> usable board':<26s} {usable:7.2f} s  <= {GOAL_COLD_USABLE_S} s  "
           f"{verdict(goals['cold usable board'])}")
+    goals["cold first figure"] = first <= GOAL_COLD_FIGURE_S
+    print(f"  {'cold server -> 1st figure':<26s} {first:7.2f} s  <= {GOAL_COLD_FIGURE_S} s  "
+          f"{verdict(goals['cold first figure'])}")
     for name in steps + changes:
         key = f"CPU {name}"
         goals[key] = by[name]["cpu_s"] <= GOAL_CPU_PER_CLICK_S
