@@ -223,7 +223,7 @@ def describe_compare(scene, traces: dict, methods: dict, *, width: float = 560.0
     cell = side / max(r1 - r0, c1 - c0)
     map_w, map_h = (c1 - c0) * cell, (r1 - r0) * cell
 
-    names = {k: fonts.wrap(methods[k].short, big, col_w, "bold") for k in traces}
+    names = {k: fonts.wrap(_(methods[k].short), big, col_w, "bold") for k in traces}
     settings = {k: fonts.wrap(_in_brackets(methods[k].label(t)), text, col_w) for k, t in traces.items()}
     covers = {k: fonts.wrap(_("coverage {share}").format(share=pct(t.coverage)), text, col_w) for k, t in traces.items()}
     name_h = max(_block(v, big) for v in names.values())
@@ -363,11 +363,11 @@ def describe_slide(scene, slide, methods: dict, at: int | None = None, *, width:
     for key in slide.values:
         rec = methods[key]
         colour, dash, marker = rec.style
-        label = rec.short
+        label = _(rec.short)  # a short name that is a phrase ("RoI pooling") has a translation
         weight = "normal"
         if at is not None:
             label = _("{name}  {value}   coverage {share}").format(
-                name=rec.short, value=activation(float(slide.values[key][at])),
+                name=_(rec.short), value=activation(float(slide.values[key][at])),
                 share=pct(float(slide.coverage[key][at])))
             weight = "bold"
         w = sample + 6 + fonts.width(label, text, weight) + 16
@@ -392,7 +392,7 @@ def describe_slide(scene, slide, methods: dict, at: int | None = None, *, width:
     if jumpy is not None and snapping[jumpy].max() > 1e-4 * max(scale_of, 1e-12):
         jump = float(slide.offsets[int(snapping[jumpy].argmax()) + 1])
         note = fonts.wrap(_("{name} jumps at the dotted grey line: a box edge crossed a cell boundary").format(
-            name=methods[jumpy].short), text, width - 2 * PAD)
+            name=_(methods[jumpy].short)), text, width - 2 * PAD)
         marks += _lines(PAD, y, note, text, kind="note")
         y += _block(note, text) + 4
 
@@ -459,7 +459,7 @@ def describe_slide(scene, slide, methods: dict, at: int | None = None, *, width:
                 shown = activation(float(ys[k])) if mult == 1 else pct(float(ys[k]) / 100)
                 points.append(Point(float(xs[k]), float(ys[k]), SHAPES.get(marker, "circle"), size, colour,
                                     Stroke("#000000", 1.0), title=_("{name}, moved {d} cells: {shown}").format(
-                                        name=rec.short, d=num(float(xs[k]), 3), shown=shown),
+                                        name=_(rec.short), d=num(float(xs[k]), 3), shown=shown),
                                     kind="marker" if where is None else "at"))
         return lines, points
 
