@@ -159,9 +159,17 @@ def main() -> None:
         if fm is not None:
             lesson(key, inp, fm, cache.pretrained(session().settings), True)
     else:
+        # The network's notice sits above the photo. Said after the lesson, it came seconds after the board on a
+        # session's first run and pushed the board down under a student's drag (a new box became a moved one), so
+        # VGG16's goes first: building it takes a fraction of a second, and torch is imported for the photo already.
+        early = not settings.pyramid
+        if early:
+            with status:
+                sidebar.network_status(settings)
         workspace(key, inp, mapping, png, (photo_key, img))
-        with status:
-            sidebar.network_status(settings)
+        if not early:
+            with status:
+                sidebar.network_status(settings)
     sync_link()
 
 
