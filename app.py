@@ -161,7 +161,8 @@ def main() -> None:
     else:
         # The network's notice sits above the photo. Said after the lesson, it came seconds after the board on a
         # session's first run and pushed the board down under a student's drag (a new box became a moved one), so
-        # VGG16's goes first: building it takes a fraction of a second, and torch is imported for the photo already.
+        # VGG16's goes first: it is built in a fraction of a second, while the sidebar is drawn (a fresh server's first
+        # page showed its board 3.9 s after opening, before and after this change).
         early = not settings.pyramid
         if early:
             with status:
