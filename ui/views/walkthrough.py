@@ -14,7 +14,7 @@ from .. import cache, figure, teacher
 from ..session import session
 from ..style import PRESENT_WORDS_PX
 from ..board.stepper import stepper
-from ..widgets import bound, callback, refresh
+from ..widgets import bound, callback
 from .context import Context
 
 KEY = "walk"  # the link's view=, and the key of its label and heading in the library
@@ -26,7 +26,6 @@ PRESENTS_ALONE = True  # presenter mode: the slide is this view alone, its contr
 def go_to_step(target: int, last: int) -> None:
     """The step picker: the step is set here, so Previous / Next adopt it (a new revision)."""
     session().place.go(min(max(int(target), 0), last))
-    refresh("step")
 
 
 def focus_pickers(scene, points: bool) -> None:
@@ -51,13 +50,15 @@ def step_controls(steps, last: int, present: bool) -> None:
     place = session().place
     target = stepper(place.step + 1, last + 1, revision=place.stepper_rev, presenter=present, picker=False,
                      key="steps") - 1
-    if target != place.step:  # Previous / Next moved: the picker shows the new step
+    if target != place.step:  # Previous / Next moved
         place.step = target
-        refresh("step")
-    step = place.step
     titles = [f"{i + 1}. {s.title}" for i, s in enumerate(steps)]  # said now, in the run's language
-    st.radio(_("Step"), range(len(steps)), index=step, format_func=titles.__getitem__,
-             horizontal=True, label_visibility="collapsed", **bound("step", lambda v: go_to_step(v, last)))
+    tied = bound("step", lambda v: go_to_step(v, last))
+    # The picker shows the step the page is on, whoever moved it (Previous, Next, a link, another method): its value
+    # is set before it is drawn, under the same key, so the browser moves its mark instead of building it anew.
+    st.session_state[tied["key"]] = place.step
+    st.radio(_("Step"), range(len(steps)), format_func=titles.__getitem__, horizontal=True,
+             label_visibility="collapsed", **tied)
 
 
 PAGE_MAX_PX = 720  # a wide screen's column: the figure grows no wider, so the words under it stay in reach

@@ -1,0 +1,104 @@
+"""The step picker keeps its place and the keyboard's focus while the steps change, in Chromium.
+
+A student who walks the steps with the keyboard tabs to the picker (a radio group) and presses → : each press
+shows the next step (heading, figure), and the focus stays on the picker, so the next press goes on from there.
+The picker is given its step when drawn, under the same key, and the browser moves its mark in place; Next
+(the stepper's button) and another method move the mark too, without building the picker anew.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from helpers import CHROMIUM, FLAGS, assert_clean_log, figure_alt, settle, start_server, step_figure, wait_figure_changed
+from roi_viz import walkthrough
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+TITLES = {m: [s.title for s in walkthrough.steps(m)] for m in ("pool", "prroi")}
+FOCUS_IN_PICKER = """() => {
+  const g = document.querySelector('[role="radiogroup"][aria-label="Step"]');
+  return !!g && g.contains(document.activeElement);
+}"""
+# The picker's element, marked once: a picker built anew is another element, without the mark.
+MARK = """() => { document.querySelector('[role="radiogroup"][aria-label="Step"]').dataset.seen = "1"; }"""
+MARKED = """() => document.querySelector('[role="radiogroup"][aria-label="Step"]')?.dataset.seen === "1" """
+
+
+@pytest.fixture(scope="module")
+def server():
+    log = ROOT / "artifacts" / "server-test_step_picker_browser.log"
+    proc, url = start_server(log)
+    yield url, log
+    proc.terminate()
+    proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (apt-get install -y chromium)"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield b
+        b.close()
+
+
+def on_step(pg, method: str, n: int) -> None:
+    """The page shows step ``n`` (from 1) of ``method``: the picker's mark, the heading and the figure."""
+    heading = f"Step {n}: {TITLES[method][n - 1]}"
+    picker = pg.get_by_role("radiogroup", name="Step")
+    expect(picker.get_by_role("radio", name=f"{n}. {TITLES[method][n - 1]}", exact=True)).to_be_checked()
+    expect(pg.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    assert figure_alt(step_figure(pg)).startswith(heading)
+
+
+def test_arrow_keys_walk_the_steps_and_the_focus_stays_on_the_picker(server, browser):
+    url, log = server
+    ctx = browser.new_context(viewport={"width": 1366, "height": 900})
+    pg = ctx.new_page()
+    pg.set_default_timeout(120_000)
+    try:
+        pg.goto(url)
+        expect(step_figure(pg)).to_be_visible(timeout=120_000)
+        settle(pg)
+        on_step(pg, "pool", 1)
+        pg.get_by_role("radiogroup", name="Step").get_by_role("radio", checked=True).focus()
+        pg.evaluate(MARK)
+        for n in (2, 3, 4):
+            before = figure_alt(step_figure(pg))
+            pg.keyboard.press("ArrowRight")
+            wait_figure_changed(pg, before)
+            settle(pg)
+            on_step(pg, "pool", n)
+            assert pg.evaluate(FOCUS_IN_PICKER), f"after → to step {n} the focus left the step picker"
+            assert pg.evaluate(MARKED), f"after → to step {n} the picker was built anew"
+        before = figure_alt(step_figure(pg))
+        pg.keyboard.press("ArrowLeft")
+        wait_figure_changed(pg, before)
+        settle(pg)
+        on_step(pg, "pool", 3)
+        assert pg.evaluate(FOCUS_IN_PICKER) and pg.evaluate(MARKED)
+        # Next, the stepper's button, moves the same picker's mark.
+        before = figure_alt(step_figure(pg))
+        pg.get_by_role("button", name="Next step").click()
+        wait_figure_changed(pg, before)
+        settle(pg)
+        on_step(pg, "pool", 4)
+        assert pg.evaluate(MARKED), "after Next the picker was built anew"
+        # Another method with fewer steps: the same picker, its titles that method's, on the same kind of step or
+        # the last one it has.
+        before = figure_alt(step_figure(pg))
+        pg.get_by_test_id("stSidebar").get_by_role("radiogroup", name="How the RoI becomes a fixed-size tensor") \
+            .get_by_text("Precise RoI Pooling", exact=True).click()
+        wait_figure_changed(pg, before)
+        settle(pg)
+        on_step(pg, "prroi", len(TITLES["prroi"]))
+        options = pg.get_by_role("radiogroup", name="Step").get_by_role("radio")
+        assert options.count() == len(TITLES["prroi"])
+        assert pg.evaluate(MARKED), "after a method switch the picker was built anew"
+    finally:
+        ctx.close()
+    assert_clean_log(log)
