@@ -160,17 +160,12 @@ def main() -> None:
             lesson(key, inp, fm, cache.pretrained(session().settings), True)
     else:
         # The network's notice sits above the photo. Said after the lesson, it came seconds after the board on a
-        # session's first run and pushed the board down under a student's drag (a new box became a moved one), so
-        # VGG16's goes first: it is built in a fraction of a second, while the sidebar is drawn (a fresh server's first
-        # page showed its board 3.9 s after opening, before and after this change).
-        early = not settings.pyramid
-        if early:
-            with status:
-                sidebar.network_status(settings)
+        # session's first run and pushed the board down under a student's drag (a new box became a moved one), so it
+        # goes first: building VGG16 or ResNet-50-FPN takes a fraction of a second once per server, and torch is
+        # imported for the photo already.
+        with status:
+            sidebar.network_status(settings)
         workspace(key, inp, mapping, png, (photo_key, img))
-        if not early:
-            with status:
-                sidebar.network_status(settings)
     sync_link()
 
 
