@@ -23,9 +23,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from matplotlib.figure import Figure
+if TYPE_CHECKING:  # a file's figure only: the page never imports Matplotlib (it paints SVG)
+    from matplotlib.figure import Figure
 
 from .figures import detectors as ddt
 from .figures import sampling as dsa

@@ -62,9 +62,6 @@ def tools(context) -> None:
 
 def exports(scene, fm, key: str) -> None:
     """Files that reproduce this page: the figure and the numbers at once, the longer ones made on request."""
-    import json
-
-    from roi_viz import export
     from roi_viz.methods import METHODS
 
     s = session()
@@ -74,12 +71,11 @@ def exports(scene, fm, key: str) -> None:
         step = min(place.step, len(METHODS[scene.method].step_keys(scene.settings.network)) - 1)
         # Streamlit calls the callable later, outside this run: the language is bound now (render.speaking).
         st.download_button(_("This figure: step {n} (PNG, 150 dpi)").format(n=step + 1),
-                           lambda lang=current(): export.figure_png(scene, step, lang=lang),
+                           lambda lang=current(): figure_file(scene, step, lang),
                            file_name=f"{name}-step{step + 1}.png", mime="image/png", on_click="ignore",
                            icon=":material/image:", width="stretch")
     st.download_button(_("The numbers (JSON)"),
-                       lambda: json.dumps(export.numbers(scene, forward_ms=fm.seconds * 1000, device=fm.device),
-                                          indent=2),
+                       lambda: numbers_file(scene, fm),
                        file_name=f"{name}-numbers.json", mime="application/json", on_click="ignore",
                        icon=":material/data_object:", width="stretch")
     made = scene_key(scene, key, s.photo.title, place.slide_axis, place.slide_cells)
@@ -107,6 +103,25 @@ def exports(scene, fm, key: str) -> None:
                 "bin ({i}, {j}) of channel {channel}, moving down by {cells} cell(s), as in “Slide the box”."))
     st.caption(moving.format(i=scene.focus[0], j=scene.focus[1], channel=scene.channel,
                              cells=f"{place.slide_cells:g}"))
+
+
+# The files are made when asked for, and so is their module imported: it imports Matplotlib, which the page's
+# first figure (SVG, painted in the browser) does not need; importing it in the first run cost a cold server's
+# first figure a third of a second.
+def figure_file(scene, step: int, lang: str) -> bytes:
+    """The step's figure as a PNG file (Matplotlib, 150 dpi), in the language ``lang``."""
+    from roi_viz import export
+
+    return export.figure_png(scene, step, lang=lang)
+
+
+def numbers_file(scene, fm) -> str:
+    """The numbers of the scene as JSON (the forward's time and device from the feature map ``fm``)."""
+    import json
+
+    from roi_viz import export
+
+    return json.dumps(export.numbers(scene, forward_ms=fm.seconds * 1000, device=fm.device), indent=2)
 
 
 def make_export(kind: str, scene, progress) -> bytes:

@@ -7,11 +7,13 @@ encoded here, at :data:`SLIDE_DPI` unless the caller asks for another resolution
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
 from PIL import Image
+
+if TYPE_CHECKING:  # Matplotlib is imported when a file is made, not by a page that only reads SLIDE_DPI
+    from matplotlib.figure import Figure
 
 SLIDE_DPI = 150  # files are made for a projector: `explain --figures`, the handout, the downloads
 
@@ -27,6 +29,8 @@ def to_jpeg(fig: Figure, dpi: float = SLIDE_DPI) -> bytes:
 
 
 def _encode(fig: Figure, dpi: float, fmt: str, **options) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     fig.set_dpi(dpi)
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
