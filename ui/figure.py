@@ -77,15 +77,28 @@ def show(data: bytes, fmt: str, alt: str, *, width: int | None = None, where=Non
                        f'style="{size} height: auto; display: block;">')
 
 
+def _cell(text) -> str:
+    """A table cell's text as Markdown shows it literally (a number, a box, a word: nothing interpreted)."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]|<>#+-!~" else ch for ch in str(text))
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table (a ``<table>`` with its header cells, as a screen reader reads it) of plain-text cells."""
+    lines = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + " --- |" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows])
+
+
 def numbers(rows: list[tuple[str, str]], output: list[list[str]] | None = None, *, label: str | None = None,
             where=None) -> None:
     """The numbers a figure is drawn from, as a table a student opens beside it (and a screen reader reads);
-    ``label``: the expander's (default: "The figure's numbers", in the page's language)."""
+    ``label``: the expander's (default: "The figure's numbers", in the page's language). Written as Markdown
+    tables: a table of strings needs no data frame, and a step costs the server a few microseconds for it."""
     with (where or st).expander(label or _("The figure's numbers"), icon=":material/table:"):
-        st.table({_("quantity"): [q for q, __ in rows], _("value"): [v for __, v in rows]})
+        st.markdown(table([_("quantity"), _("value")], [[q, v] for q, v in rows]))
         if output:
             st.caption(_("The output of the channel shown, row by row:"))
-            st.table({_("column {j}").format(j=j): [row[j] for row in output] for j in range(len(output[0]))})
+            st.markdown(table([_("row")] + [_("column {j}").format(j=j) for j in range(len(output[0]))],
+                              [[str(i)] + list(row) for i, row in enumerate(output)]))
 
 
 @lru_cache(maxsize=1)
