@@ -103,8 +103,10 @@ def numbers(rows: list[tuple[str, str]], output: list[list[str]] | None = None, 
 
 @lru_cache(maxsize=1)
 def _svg_component():
+    from .board.wire import UNPACK_JS
+
     return st.components.v2.component("roi_viz.figure", css=(HERE / "figure.css").read_text(),
-                                      js=(HERE / "figure.js").read_text())
+                                      js=UNPACK_JS + (HERE / "figure.js").read_text())
 
 
 def for_projector(describe):
@@ -176,8 +178,10 @@ def show_drawing(drawing, *, key: str, where=None, max_width: float | None = Non
     faces = fonts.faces()  # DejaVu Sans, regular and bold, then the Chinese font
     data = {"key": hashlib.sha1((text + small).encode()).hexdigest(), "svg": text, "narrow": small,
             "narrow_below": NARROW_BELOW, "fonts": faces}
+    from .board.wire import packed
+
     if where is None:
-        _svg_component()(key=key, data=data)
+        _svg_component()(key=key, data=packed(data))
     else:
         with where:
-            _svg_component()(key=key, data=data)
+            _svg_component()(key=key, data=packed(data))

@@ -171,12 +171,14 @@ def svg_of(at, key: str) -> dict:
     """What a ``ui.figure.show_drawing`` component keyed ``key`` sends to the page (its ``svg`` and ``narrow``)."""
     import json
 
+    from ui.board.wire import unpacked
+
     found = []
 
     def walk(node) -> None:
         if getattr(node, "type", None) == "bidi_component" and node.proto.component_name == "roi_viz.figure" \
                 and getattr(node, "key", None) == key:
-            found.append(json.loads(node.proto.json))
+            found.append(unpacked(json.loads(node.proto.json)))
         for child in getattr(node, "children", {}).values():
             walk(child)
 

@@ -112,11 +112,13 @@ def board_data(at) -> dict:
     """The data the page sends to the board (ui.board), as its script receives it."""
     import json
 
+    from ui.board.wire import unpacked
+
     found = []
 
     def walk(node) -> None:
         if getattr(node, "type", None) == "bidi_component" and node.proto.component_name == "roi_viz.board":
-            payload = json.loads(node.proto.json)
+            payload = unpacked(json.loads(node.proto.json))
             found.append(payload.get("data", payload))
         for child in getattr(node, "children", {}).values():
             walk(child)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import html
 import json
+
+from ui.board.wire import unpacked
 import re
 import xml.etree.ElementTree as ET
 
@@ -107,7 +109,7 @@ def collect(at) -> list[str]:
         elif kind == "bidi_component" and proto.component_name == "roi_viz.figure":
             found.extend(svg_texts(json.loads(proto.json)["svg"]))
         elif kind == "bidi_component" and proto.json:  # the board and the stepper: the words Python sends them
-            found.extend(strings(json.loads(proto.json)))
+            found.extend(strings(unpacked(json.loads(proto.json))))
         elif kind in ("table", "dataframe") and value is not None:
             found.extend([str(c) for c in value.columns] + [str(v) for v in value.astype(str).to_numpy().ravel()])
         for attr in ("label", "help", "placeholder"):

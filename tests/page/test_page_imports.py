@@ -1,4 +1,5 @@
-"""The page paints its figures as SVG in the browser: no view imports Matplotlib, which is for files only.
+"""The page paints its figures as SVG in the browser: no view imports Matplotlib, which is for files only, and
+the first screen imports no pandas (a component's nested data crosses the wire as JSON, ui.board.wire).
 
 Importing Matplotlib (and the export package, which imports it) in a page's first run cost a cold server's
 first figure a third of a second, for pictures the page never paints. Checked in a fresh interpreter (this
@@ -39,7 +40,8 @@ for present in ("", "1"):
         at.run()
         figures = figures_of(at)
         seen.append({"view": view, "present": bool(present), "exception": bool(at.exception),
-                     "figures": len(figures), "matplotlib": "matplotlib" in sys.modules})
+                     "figures": len(figures), "matplotlib": "matplotlib" in sys.modules,
+                     "pandas": "pandas" in sys.modules or "pyarrow" in sys.modules})
 print(json.dumps({"seen": seen, "first": first.get("matplotlib")}))
 """
 
@@ -56,6 +58,22 @@ def test_no_view_imports_matplotlib_until_a_file_is_made():
     assert all(s["figures"] >= 1 for s in seen), [s for s in seen if not s["figures"]]
     imported = [s for s in seen if s["matplotlib"]]
     assert not imported, f"Matplotlib imported by {imported[0]} from {out['first']}"
+    # The first screen (the walkthrough, opened first) sends no table: pandas and pyarrow wait for a view that does.
+    assert seen[0]["view"] == "walk" and not seen[0]["pandas"], seen[0]
+
+
+def test_a_components_data_crosses_the_wire_unchanged():
+    """What the board's, the stepper's and a figure's script read is the data Python built (ui.board.wire)."""
+    import json
+
+    from ui.board.wire import packed, unpacked
+
+    data = {"key": "k", "step": 3, "ok": True, "none": None, "scale": 0.5, "boxes": [[1, 2, 3, 4]],
+            "words": {"a": "“quoted” 中文"}, "fonts": ({"family": "DejaVu Sans", "weight": 700},)}
+    wire = packed(data)
+    assert all(v is None or isinstance(v, (str, int, float, bool)) for v in wire.values())
+    assert unpacked(json.loads(json.dumps(wire))) == json.loads(json.dumps(data))
+    assert packed({"key": "k"}) == {"key": "k"}
 
 
 def test_a_file_is_still_painted_by_matplotlib():

@@ -4,6 +4,8 @@ comparison and the sliding box include it; the quiz and the command line list it
 from __future__ import annotations
 
 import json
+
+from ui.board.wire import unpacked
 import re
 
 import numpy as np
@@ -150,7 +152,7 @@ def board_data(at) -> dict:
 
     def walk(node) -> None:
         if getattr(node, "type", None) == "bidi_component" and node.proto.component_name == "roi_viz.board":
-            found.append(json.loads(node.proto.json))
+            found.append(unpacked(json.loads(node.proto.json)))
         for child in getattr(node, "children", {}).values():
             walk(child)
 

@@ -87,6 +87,8 @@ from roi_viz.ops import pyramid as fpn
 from roi_viz.lesson.shown import ROI_FOLLOWED, ROI_OTHER
 from roi_viz.methods import METHODS as RECORDS, POOL
 
+from .wire import UNPACK_JS, packed
+
 HERE = Path(__file__).resolve().parent
 SCHEMES = ("article", "fastrcnn")
 # What the board's script draws is decided by these traits of the method's record, sent in its data: whole-cell
@@ -277,7 +279,7 @@ class BoardValue:
 @lru_cache(maxsize=1)
 def _component():
     """Register the component once per process (the JS module is geometry.js then board.js)."""
-    js = (HERE / "geometry.js").read_text() + "\n" + (HERE / "board.js").read_text()
+    js = UNPACK_JS + (HERE / "geometry.js").read_text() + "\n" + (HERE / "board.js").read_text()
     return st.components.v2.component("roi_viz.board", css=(HERE / "board.css").read_text(), js=js)
 
 
@@ -426,7 +428,7 @@ def board(
     if pyramid is not None:
         data["pyramid"] = _check_pyramid(pyramid)
         data["legend"] += " " + pyramid_legend(data["pyramid"])
-    result = _component()(key=key, data=data, on_board_change=lambda: None)
+    result = _component()(key=key, data=packed(data), on_board_change=lambda: None)
     if read_only:  # the board sends nothing then; a value left from before is not the student's edit
         return None
     return _value(result.get("board"), revision, size)

@@ -654,7 +654,8 @@ function drawBox(ctx, b, i, k, active, handles = active) {
 }
 
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { parentElement, setStateValue } = component;
+  const data = unpacked(component.data);
   let board = boards.get(parentElement);
   if (!board) {
     board = new Board(parentElement, setStateValue);

@@ -18,7 +18,8 @@ function declareFont(faces) {
 }
 
 export default function (component) {
-  const { data, parentElement } = component;
+  const { parentElement } = component;
+  const data = unpacked(component.data);
   declareFont(data.fonts || []);
   // The component's own root may be a shadow root, where ":scope >" matches nothing: look at its children.
   let holder = [...parentElement.children].find((c) => c.classList.contains("roi-figure-holder"));

@@ -124,7 +124,8 @@ function label(b, text, name) {
 }
 
 export default function (component) {
-  const { data, parentElement, setStateValue } = component;
+  const { parentElement, setStateValue } = component;
+  const data = unpacked(component.data);
   let stepper = steppers.get(parentElement);
   if (!stepper) {
     stepper = new Stepper(parentElement);

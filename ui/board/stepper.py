@@ -20,6 +20,8 @@ import streamlit as st
 
 from roi_viz.language import _
 
+from .wire import UNPACK_JS, packed
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -34,7 +36,7 @@ def words() -> dict:
 @lru_cache(maxsize=1)
 def _component():
     return st.components.v2.component(
-        "roi_viz.stepper", css=(HERE / "stepper.css").read_text(), js=(HERE / "stepper.js").read_text()
+        "roi_viz.stepper", css=(HERE / "stepper.css").read_text(), js=UNPACK_JS + (HERE / "stepper.js").read_text()
     )
 
 
@@ -70,7 +72,7 @@ def stepper(
         raise ValueError(f"There must be one title per step: {steps} steps, {len(titles)} titles.")
     data = {"key": key, "step": step, "steps": steps, "titles": list(titles or []), "revision": revision, "presenter": bool(presenter),
             "picker": bool(picker), "words": words()}
-    raw = _component()(key=key, data=data, on_step_change=lambda: None).get("step")
+    raw = _component()(key=key, data=packed(data), on_step_change=lambda: None).get("step")
     if isinstance(raw, dict) and raw.get("revision") == revision and isinstance(raw.get("step"), int):
         return min(max(raw["step"], 1), steps)
     return step
