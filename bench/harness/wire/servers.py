@@ -85,6 +85,7 @@ class Replicas(Server):
         first = port or free_port()
         self.parts = [Server(f"{name}-{i}", script, log_dir, first + i) for i in range(replicas)]
         self.name, self.port, self.front = name, first, front
+        self.profile = None  # profiling is for one process (--profile); replicas are not profiled
         self.proc = self.parts[0].proc
         self.log_path = self.parts[0].log_path
 

@@ -8,6 +8,7 @@ import time
 from bench.harness.wire.config import FIRST_STEP, FLOOR_IMAGES, NEXT_CLICKS
 from bench.harness.wire.session import Session
 from bench.harness.wire.tree import Node
+from ui.board.wire import unpacked  # the page's components send their nested data as JSON
 
 
 # ------------------------------------------------------------------------------- the students
@@ -50,7 +51,7 @@ class AppStudent:
         t0 = 0.0
         for again in range(2):
             node = self.stepper()
-            data = json.loads(node.element.bidi_component.json)
+            data = unpacked(json.loads(node.element.bidi_component.json))
             value = {"step": target, "seq": s.next_seq("steps"), "revision": data["revision"]}
             runs0 = s.runs_started
             t = await s.set_component_value(node, "step", value)
@@ -74,7 +75,7 @@ class AppStudent:
         node = s.component("board")
         if node is None:
             raise RuntimeError("no board on the page")
-        data = json.loads(node.element.bidi_component.json)
+        data = unpacked(json.loads(node.element.bidi_component.json))
         W, H = data["image_size"]
         w, h = min(150, W - 1), min(120, H - 1)
         box = [min(self.x, W - w), min(60 + self.x % 97, H - h), w, h]
@@ -97,7 +98,7 @@ class AppStudent:
         sent = []
         for i in range(NEXT_CLICKS):
             node = self.stepper()
-            data = json.loads(node.element.bidi_component.json)
+            data = unpacked(json.loads(node.element.bidi_component.json))
             value = {"step": start_step + i + 1, "seq": s.next_seq("steps"), "revision": data["revision"]}
             sent.append(await s.set_component_value(node, "step", value))
             await asyncio.sleep(gap)
