@@ -17,7 +17,7 @@ from roi_viz.state.rois import RoIError, new_roi
 from .board import METHODS as BOARD_METHODS
 from .board import board, pyramid_of
 from .session import session
-from .style import photo_fits
+from .style import page_css, photo_css, photo_fits
 from .views import quiz
 from .widgets import callback, say
 
@@ -69,7 +69,7 @@ def draw_boxes(key: str, photo: bytes, size: tuple[int, int]) -> None:
                   # A method that does not read the option reads the map aligned (position-sensitive RoIAlign).
                   sampling_ratio=int(cur.sampling_ratio), aligned=bool(cur.aligned) or "aligned" not in record.options,
                   pyramid=pyramid_of(size) if cur.pyramid else None,  # the board picks the box's level, live
-                  key=board_key)
+                  page_css=page_css() + photo_css(size), key=board_key)
     if value is not None and (board_key, value.seq) != s.photo.board_seen:
         s.photo.board_seen = (board_key, value.seq)
         store.merge_board(value.boxes, value.active, size)

@@ -51,7 +51,12 @@ PRESENT_VIEWS = f"""
 def page_style(present: bool = False) -> str:
     """The page's CSS: plain-text notices (``ui.widgets.say``) in a box keyed by kind, captions and links
     at AA contrast, a tighter top; the board's size is set beside it (:func:`photo_fits`)."""
-    return f"""<style>
+    return f"<style>{page_css(present)}</style>"
+
+
+def page_css(present: bool = False) -> str:
+    """:func:`page_style`'s rules, without their tag: the board brings them too (:func:`ui.photo.draw_boxes`)."""
+    return f"""
 [class*="st-key-notice-"] {{ padding: 0.6rem 0.9rem; border-radius: 0.5rem; border-left: 0.3rem solid; }}
 [class*="st-key-notice-warning"] {{ background: #fff4d6; border-color: #8a5a00; color: #3d2a00; }}
 [class*="st-key-notice-error"] {{ background: #fde8e8; border-color: #a61b1b; color: #4a0a0a; }}
@@ -73,12 +78,17 @@ def page_style(present: bool = False) -> str:
 }}
 {PHONE}
 {PRESENT_VIEWS if present else ".st-key-step-figure img { max-width: 720px !important; }  /* wide screens: the words stay in reach */"}
-</style>"""
+"""
 
 
 def photo_fits(dims: tuple[int, int]) -> str:
     """The board as wide as its column, but no taller than the screen leaves room for (a laptop's first
     screen shows the photo, its box and the top of the first step). ``dims``: the input's (W, H)."""
+    return f"<style>{photo_css(dims)}</style>"
+
+
+def photo_css(dims: tuple[int, int]) -> str:
+    """:func:`photo_fits`'s rule, without its tag."""
     W, H = dims
-    return (f"<style>.st-key-photo .roi-board {{ max-width: max(240px, calc((100vh - {PHOTO_ROOM_PX}px) * "
-            f"{W / H:.4f})); margin: 0 auto; }}</style>")
+    return (f".st-key-photo .roi-board {{ max-width: max(240px, calc((100vh - {PHOTO_ROOM_PX}px) * "
+            f"{W / H:.4f})); margin: 0 auto; }}")

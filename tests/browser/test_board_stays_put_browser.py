@@ -46,3 +46,32 @@ def test_the_board_does_not_move_when_the_page_finishes(net):
     moved = (round(last["x"] - first["x"]), round(last["y"] - first["y"]))
     assert moved == (0, 0), f"the board moved by {moved} CSS px after it first showed ({net})"
     assert_clean_log(log)
+
+
+def test_the_board_does_not_move_when_the_pages_style_comes_late(server, browser):
+    """Streamlit loads the script that shows an ``st.html`` element (the page's style sheet) when the page first
+    needs it; on a slow first load it came after the board, and the page's tighter top moved the board 72 px up
+    under a student's drag. The board brings the page's rules itself: with that script held back 3 s, the board
+    stays where it first showed."""
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    pg = ctx.new_page()
+    pg.set_default_timeout(120_000)
+
+    def late(route):
+        pg.wait_for_timeout(3000)
+        route.continue_()
+
+    try:
+        pg.route("**/static/js/Html*.js", late)
+        pg.goto(server)
+        canvas = pg.locator(f"{BOARD} canvas")
+        canvas.wait_for(state="visible")
+        pg.locator(f"{BOARD}[data-live]").wait_for()
+        first = canvas.bounding_box()
+        pg.wait_for_timeout(3500)  # the held-back script has come, and its style sheet with it
+        settle(pg)
+        last = canvas.bounding_box()
+    finally:
+        ctx.close()
+    moved = (round(last["x"] - first["x"]), round(last["y"] - first["y"]))
+    assert moved == (0, 0), f"the board moved by {moved} CSS px when the page's style sheet came"

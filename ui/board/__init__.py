@@ -383,6 +383,7 @@ def board(
     aligned: bool = False,
     read_only: str = "",
     pyramid: dict | None = None,
+    page_css: str = "",
     key: str = "roi_board",
 ) -> BoardValue | None:
     """Show the board and return what the student left on it (see the module docstring).
@@ -406,6 +407,9 @@ def board(
             followed box's level live, as :func:`roi_viz.ops.fpn_level` does, and draws that level's grid and
             the method's geometry at its stride (``stride`` and ``map_size`` are then unused); its legend
             says where the levels step.
+        page_css: CSS rules for the whole page that the board puts in the document before it first draws (the
+            page's own, :func:`ui.style.page_css`): a style element of the page came later than the board on a
+            slow first load, and the board moved 72 px up under a student's drag when it came.
         key: the Streamlit key; one board per key.
 
     Returns:
@@ -423,7 +427,7 @@ def board(
     if not isinstance(read_only, str):
         raise ValueError(f"The board's read-only note must be a sentence (or empty); got {read_only!r}.")
     data = {"key": key, "image": url, "image_size": list(size), "boxes": shown, "active": active, "revision": revision,
-            "aligned": bool(aligned), "read_only": read_only,
+            "aligned": bool(aligned), "read_only": read_only, "page_css": str(page_css),
             **_settings(stride, map_size, output_size, method, scheme, sampling_ratio, size)}
     if pyramid is not None:
         data["pyramid"] = _check_pyramid(pyramid)

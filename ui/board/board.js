@@ -21,6 +21,7 @@ const TOUCH_HANDLE_PX = 14;
 const TOUCH_HANDLE_DRAWN_PX = 5; // half the side
 const coarse = window.matchMedia ? window.matchMedia("(pointer: coarse)") : null;
 const boards = new WeakMap(); // parentElement -> the board living in it (the module is loaded once)
+const living = new Set(); // the boards on the page now
 // What the student has drawn, by the board's Streamlit key. Streamlit may mount a board
 // afresh (a new element) while the old one is still shown; the new one must carry on
 // from the boxes the student left, which Python may not have heard of yet.
@@ -205,6 +206,7 @@ class Board {
 
   // New data from Python: settings always; boxes only when Python has a new revision.
   update(data) {
+    pageCss(data.page_css);
     if (!stores.has(data.key)) stores.set(data.key, this.s);
     this.s = stores.get(data.key);
     const firstImage = this.imageUrl !== data.image;
@@ -653,6 +655,19 @@ function drawBox(ctx, b, i, k, active, handles = active) {
   }
 }
 
+// The page's own rules (ui.style.page_css), put in the document by the board before it draws: a style element of
+// the page could come later than the board on a slow first load, and move the board under a student's drag.
+function pageCss(css) {
+  if (!css) return;
+  let style = document.getElementById("roi-viz-page-css");
+  if (!style) {
+    style = document.createElement("style");
+    style.id = "roi-viz-page-css";
+    document.head.appendChild(style);
+  }
+  if (style.textContent !== css) style.textContent = css;
+}
+
 export default function (component) {
   const { parentElement, setStateValue } = component;
   const data = unpacked(component.data);
@@ -660,6 +675,7 @@ export default function (component) {
   if (!board) {
     board = new Board(parentElement, setStateValue);
     boards.set(parentElement, board);
+    living.add(board);
   }
   board.send = setStateValue;
   board.update(data);
@@ -669,6 +685,9 @@ export default function (component) {
     if (!board.root.isConnected) {
       board.observer.disconnect();
       boards.delete(parentElement);
+      living.delete(board);
+      // A page without the board (a slide) has its own rules: the board's copy goes with it.
+      if (![...living].some((b) => b.root.isConnected)) document.getElementById("roi-viz-page-css")?.remove();
     }
   }, 0);
 }
