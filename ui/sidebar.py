@@ -45,9 +45,10 @@ def set_method(key: str) -> None:
     here = old[min(s.place.step, len(old) - 1)]
     s.set(method=key)
     s.place.go(new.index(here) if here in new else min(s.place.step, len(new) - 1))
-    # No widget gets a new key: the step picker is given its step when drawn (ui.views.walkthrough), the options
-    # the new method does not read are left out and those it reads come in fresh. So the browser updates the page in
-    # place instead of building the whole sidebar and lesson anew (that was half of a switch's wait).
+    # Only the step picker gets a new key (its step and titles changed here, see ui.views.walkthrough); the options
+    # the new method does not read are left out and those it reads come in fresh. Every other widget keeps its key,
+    # so the browser updates it in place instead of building the whole sidebar and lesson anew (half a switch's wait).
+    refresh("step")
 
 
 @callback

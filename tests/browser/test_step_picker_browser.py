@@ -1,9 +1,10 @@
-"""The step picker keeps its place and the keyboard's focus while the steps change, in Chromium.
+"""The step picker keeps its place and the keyboard's focus while a student walks the steps with it, in Chromium.
 
 A student who walks the steps with the keyboard tabs to the picker (a radio group) and presses → : each press
 shows the next step (heading, figure), and the focus stays on the picker, so the next press goes on from there.
-The picker is given its step when drawn, under the same key, and the browser moves its mark in place; Next
-(the stepper's button) and another method move the mark too, without building the picker anew.
+The picker is given its step when drawn, under the same key, and the browser moves its mark in place. Next (the
+stepper's button) and another method draw it anew, on the step they moved to: a quick click's rerun may carry the
+picker's old value, which must not move the step back.
 """
 from __future__ import annotations
 
@@ -81,15 +82,14 @@ def test_arrow_keys_walk_the_steps_and_the_focus_stays_on_the_picker(server, bro
         settle(pg)
         on_step(pg, "pool", 3)
         assert pg.evaluate(FOCUS_IN_PICKER) and pg.evaluate(MARKED)
-        # Next, the stepper's button, moves the same picker's mark.
+        # Next, the stepper's button: the picker shows the step it moved to.
         before = figure_alt(step_figure(pg))
         pg.get_by_role("button", name="Next step").click()
         wait_figure_changed(pg, before)
         settle(pg)
         on_step(pg, "pool", 4)
-        assert pg.evaluate(MARKED), "after Next the picker was built anew"
-        # Another method with fewer steps: the same picker, its titles that method's, on the same kind of step or
-        # the last one it has.
+        # Another method with fewer steps: the picker's titles are that method's, on the same kind of step or the
+        # last one it has.
         before = figure_alt(step_figure(pg))
         pg.get_by_test_id("stSidebar").get_by_role("radiogroup", name="How the RoI becomes a fixed-size tensor") \
             .get_by_text("Precise RoI Pooling", exact=True).click()
@@ -98,7 +98,6 @@ def test_arrow_keys_walk_the_steps_and_the_focus_stays_on_the_picker(server, bro
         on_step(pg, "prroi", len(TITLES["prroi"]))
         options = pg.get_by_role("radiogroup", name="Step").get_by_role("radio")
         assert options.count() == len(TITLES["prroi"])
-        assert pg.evaluate(MARKED), "after a method switch the picker was built anew"
     finally:
         ctx.close()
     assert_clean_log(log)

@@ -14,7 +14,7 @@ from .. import cache, figure, teacher
 from ..session import session
 from ..style import PRESENT_WORDS_PX
 from ..board.stepper import stepper
-from ..widgets import bound, callback
+from ..widgets import bound, callback, refresh
 from .context import Context
 
 KEY = "walk"  # the link's view=, and the key of its label and heading in the library
@@ -50,12 +50,15 @@ def step_controls(steps, last: int, present: bool) -> None:
     place = session().place
     target = stepper(place.step + 1, last + 1, revision=place.stepper_rev, presenter=present, picker=False,
                      key="steps") - 1
-    if target != place.step:  # Previous / Next moved
+    if target != place.step:  # Previous / Next moved: the picker, drawn anew, shows the new step
         place.step = target
+        # A new key: a quick click's rerun may still carry the picker's old value, which under the same key would
+        # read as the student choosing the old step again (five quick Nexts landed on step 4).
+        refresh("step")
     titles = [f"{i + 1}. {s.title}" for i, s in enumerate(steps)]  # said now, in the run's language
     tied = bound("step", lambda v: go_to_step(v, last))
-    # The picker shows the step the page is on, whoever moved it (Previous, Next, a link, another method): its value
-    # is set before it is drawn, under the same key, so the browser moves its mark instead of building it anew.
+    # The picker shows the step the page is on, its value set before it is drawn. Moved by the picker itself (a
+    # click, the arrow keys) it keeps its key, so the browser moves its mark in place and the keyboard's focus stays.
     st.session_state[tied["key"]] = place.step
     st.radio(_("Step"), range(len(steps)), format_func=titles.__getitem__, horizontal=True,
              label_visibility="collapsed", **tied)
