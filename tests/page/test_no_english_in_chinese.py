@@ -83,11 +83,11 @@ def html_texts(body: str) -> list[str]:
 
 def strings(value) -> list[str]:
     """Every text in a component's data (its words for the readout, legend, buttons and announcements), pictures
-    and drawings (``data:`` addresses, SVG) left out."""
+    and drawings (``data:`` addresses, SVG) and the page's style rules the board brings (``page_css``) left out."""
     if isinstance(value, str):
         return [] if value.startswith(("data:", "<svg", "<?xml")) else [value]
     if isinstance(value, dict):
-        return [t for v in value.values() for t in strings(v)]
+        return [t for k, v in value.items() if k != "page_css" for t in strings(v)]
     if isinstance(value, list):
         return [t for v in value for t in strings(v)]
     return []
