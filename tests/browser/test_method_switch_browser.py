@@ -10,13 +10,12 @@ no traceback.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from helpers import (
-    CHROMIUM, FLAGS, assert_clean_log, figure_alt, settle, start_server, step_figure, wait_figure_changed,
+    figure_alt, settle, step_figure, wait_figure_changed,
 )
 from roi_viz import walkthrough
 from roi_viz.methods import METHODS
@@ -24,7 +23,6 @@ from roi_viz.state.options import BY_FIELD
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 METHOD_RADIO = "How the RoI becomes a fixed-size tensor"
 # Options of the sidebar that some methods read and others do not (roi_viz.state.options), by their labels.
 SOME = ("scheme", "sampling_ratio", "aligned")
@@ -32,24 +30,6 @@ NAMES = {k: m.name for k, m in METHODS.items()}
 # The order of the switches: the output is step 6 of RoI pooling and RoIAlign, 4 of PrRoI, 7 of RoIWarp, so the
 # step picker must move as well as change its titles.
 ORDER = ("align", "prroi", "warp", "pool", "warp")
-
-
-@pytest.fixture(scope="module")
-def server():
-    log = ROOT / "artifacts" / "server-test_method_switch_browser.log"
-    proc, url = start_server(log)
-    yield url, log
-    proc.terminate()
-    proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (apt-get install -y chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 def sidebar(pg):
@@ -89,7 +69,7 @@ def assert_page_says(pg, method: str, key: str, rows: int) -> None:
 
 
 def test_a_method_switch_shows_the_new_method_on_the_same_step_with_the_students_options(server, browser):
-    url, log = server
+    url = server  # tests/conftest.py: the module's server, its log read for tracebacks at the end
     ctx = browser.new_context(viewport={"width": 1366, "height": 900})
     pg = ctx.new_page()
     pg.set_default_timeout(120_000)
@@ -115,4 +95,3 @@ def test_a_method_switch_shows_the_new_method_on_the_same_step_with_the_students
         # Text: a method whose name is a word of another (RoI pooling, Precise RoI Pooling) is found exactly.
     finally:
         ctx.close()
-    assert_clean_log(log)

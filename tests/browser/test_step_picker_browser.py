@@ -8,17 +8,15 @@ picker's old value, which must not move the step back.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from helpers import CHROMIUM, FLAGS, assert_clean_log, figure_alt, settle, start_server, step_figure, wait_figure_changed
+from helpers import figure_alt, settle, step_figure, wait_figure_changed
 from roi_viz import walkthrough
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 TITLES = {m: [s.title for s in walkthrough.steps(m)] for m in ("pool", "prroi")}
 FOCUS_IN_PICKER = """() => {
   const g = document.querySelector('[role="radiogroup"][aria-label="Step"]');
@@ -27,24 +25,6 @@ FOCUS_IN_PICKER = """() => {
 # The picker's element, marked once: a picker built anew is another element, without the mark.
 MARK = """() => { document.querySelector('[role="radiogroup"][aria-label="Step"]').dataset.seen = "1"; }"""
 MARKED = """() => document.querySelector('[role="radiogroup"][aria-label="Step"]')?.dataset.seen === "1" """
-
-
-@pytest.fixture(scope="module")
-def server():
-    log = ROOT / "artifacts" / "server-test_step_picker_browser.log"
-    proc, url = start_server(log)
-    yield url, log
-    proc.terminate()
-    proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    assert Path(CHROMIUM).exists(), f"Chromium is needed at {CHROMIUM} (apt-get install -y chromium)"
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield b
-        b.close()
 
 
 def on_step(pg, method: str, n: int) -> None:
@@ -57,7 +37,7 @@ def on_step(pg, method: str, n: int) -> None:
 
 
 def test_arrow_keys_walk_the_steps_and_the_focus_stays_on_the_picker(server, browser):
-    url, log = server
+    url = server  # tests/conftest.py: the module's server, its log read for tracebacks at the end
     ctx = browser.new_context(viewport={"width": 1366, "height": 900})
     pg = ctx.new_page()
     pg.set_default_timeout(120_000)
@@ -100,4 +80,3 @@ def test_arrow_keys_walk_the_steps_and_the_focus_stays_on_the_picker(server, bro
         assert options.count() == len(TITLES["prroi"])
     finally:
         ctx.close()
-    assert_clean_log(log)
