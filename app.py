@@ -7,8 +7,9 @@ one module per view) and all the work is in the ``roi_viz`` library.
 What reruns when (Streamlit fragments), so that a click costs what it shows:
 a sidebar change reruns the page; ``workspace`` (the photo, its boxes and the
 lesson) reruns alone when a box changes; ``lesson`` (the views and their
-controls) reruns alone for everything inside it: Previous, Next and a step
-cost one cached figure, not a redrawn page.
+controls) reruns alone for everything inside it; the walkthrough's steps
+(``ui.views.walkthrough``) rerun alone for Previous, Next and a step: one
+cached figure and its words, not the tools and the glossary around them.
 """
 from __future__ import annotations
 

@@ -56,14 +56,21 @@ def xmp_with_orientation(value: str, element: bool = False) -> bytes:
             "</rdf:RDF></x:xmpmeta>").encode()
 
 
-def open_page(params: dict | None = None, timeout: float = 180):
+# The lesson's Link and Export popovers draw their contents only while open (ui.teacher.tools): a test that reads
+# what is in them opens them, as a person does, before the page runs.
+POPOVERS = ("link-popover", "export-popover")
+
+
+def open_page(params: dict | None = None, timeout: float = 180, *, opened: tuple[str, ...] = ()):
     """The app in AppTest, opened from a link's query ``params`` (names to values) and run once, without an
-    exception."""
+    exception. ``opened``: the keys of the popovers and expanders open when it runs (e.g. :data:`POPOVERS`)."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(APP, default_timeout=timeout)
     for name, value in (params or {}).items():
         at.query_params[name] = value
+    for key in opened:
+        at.session_state[key] = True
     at.run()
     assert not at.exception
     return at

@@ -48,11 +48,19 @@ def tools(context) -> None:
                          "for the back of the room. ← and → move between steps (a presentation clicker can be set to "
                          "send them)."),
                   **bound("present", set_present))
-    with share.popover(_("Link"), icon=":material/link:", width="stretch", help=_("A link to exactly this view")):
-        share_link()
-    with files.popover(_("Export"), icon=":material/download:", width="stretch",
-                       help=_("This figure, a PDF handout, animations and the numbers, for slides and notebooks")):
-        exports(scene, fm, key)
+    # Each popover's contents are drawn only while it is open (opening it reruns the lesson): closed, they cost a
+    # step nothing, and the step's own fragment (ui.views.walkthrough) can move on without them falling behind.
+    link = share.popover(_("Link"), icon=":material/link:", width="stretch", help=_("A link to exactly this view"),
+                         key="link-popover", on_change="rerun")
+    if link.open:
+        with link:
+            share_link()
+    files_popover = files.popover(_("Export"), icon=":material/download:", width="stretch",
+                                  help=_("This figure, a PDF handout, animations and the numbers, for slides and "
+                                         "notebooks"), key="export-popover", on_change="rerun")
+    if files_popover.open:
+        with files_popover:
+            exports(scene, fm, key)
     if present:
         if cols[3].button(_(QR_LABEL), icon=":material/qr_code_2:", key="qr-open", width="stretch",
                           help=_("A large QR code of this page's link for the projector: students scan it with a "

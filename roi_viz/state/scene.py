@@ -8,7 +8,7 @@ CLI build scenes through :func:`roi_viz.methods.build_scene`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from PIL import Image
@@ -54,6 +54,12 @@ class Scene:
     def input_dims(self) -> tuple[int, int]:
         """``(W, H)`` of the model input in pixels."""
         return self.image.size
+
+    def refocused(self, focus) -> "Scene":
+        """The same scene looking closely at another bin ``(i, j)`` and point ``k`` (clamped into the output):
+        nothing else in it depends on the focus, so nothing else is computed again."""
+        return replace(self, focus=clamp_focus(focus, self.pooled.output_size,
+                                               getattr(self.chosen, "points_per_bin", 1)))
 
 
 def strongest_channel(features: np.ndarray, span: g.Span) -> int:

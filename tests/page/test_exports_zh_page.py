@@ -24,6 +24,7 @@ def made(lang: str, kind: str) -> bytes:
     """The file the Export's button ``kind`` makes on the first page of ``?lang=``."""
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.query_params["lang"] = lang
+    at.session_state["export-popover"] = True  # its buttons are drawn while it is open, as a person sees them
     at.run()
     assert not at.exception
     button = [b for b in at.button if (b.key or "").split(":")[0] == f"make-{kind}"]

@@ -19,7 +19,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from helpers import open_page
+from helpers import POPOVERS, open_page
 from roi_viz.lesson.views import VIEWS
 from roi_viz.methods import METHODS
 
@@ -159,7 +159,7 @@ PAGES += [{"scale": "abc", "output": "99", "roi": ["1_2_3", "9_9_0_5"], "step": 
 @pytest.mark.parametrize("params", PAGES, ids=lambda p: "-".join(f"{k}={v}" for k, v in p.items()))
 def test_a_chinese_page_reads_no_english(params):
     timeout = 300 if params.get("view") in ("proposals", "head", "train", "detect") else 180
-    at = open_page({"lang": "zh", **params}, timeout=timeout)
+    at = open_page({"lang": "zh", **params}, timeout=timeout, opened=POPOVERS)  # their words are read too
     texts = collect(at)
     assert any(re.search(r"[\u4e00-\u9fff]", t) for t in texts), "nothing Chinese was read on the page"
     found = leftovers(at)
@@ -204,7 +204,7 @@ def test_the_step_figure_s_download_keeps_the_page_s_language(monkeypatch):
 
     for lang in ("zh", "en"):
         made.clear()
-        open_page({"lang": lang, "view": "walk", "method": "pool", "step": 3})
+        open_page({"lang": lang, "view": "walk", "method": "pool", "step": 3}, opened=POPOVERS)
         figure = [f for f in made if getattr(f, "__defaults__", None)]  # the step's PNG: made with its language
         assert figure, "no deferred download of the step's figure"
         assert figure[0].__defaults__ == (lang,), figure[0].__defaults__

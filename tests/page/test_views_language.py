@@ -18,7 +18,7 @@ import pytest
 from babel.messages.extract import extract_from_file
 from streamlit.testing.v1 import AppTest
 
-from helpers import ROOT, figures, notices, open_page, page_text
+from helpers import POPOVERS, ROOT, figures, notices, open_page, page_text
 from roi_viz.language import using
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -158,8 +158,8 @@ def test_the_proposals_view_says_its_setting_and_counts_in_chinese():
 
 
 def test_presenter_mode_the_link_and_the_exports_in_chinese():
-    en = open_page({"lang": "en", "present": "1", "view": "compare"})
-    zh = open_page({"lang": "zh", "present": "1", "view": "compare"})
+    en = open_page({"lang": "en", "present": "1", "view": "compare"}, opened=POPOVERS)
+    zh = open_page({"lang": "zh", "present": "1", "view": "compare"}, opened=POPOVERS)
     toggles = [t.label for t in zh.toggle]
     assert "演示" in toggles and "Present" not in toggles and "Present" in [t.label for t in en.toggle]
     assert HAN.search(next(t.proto.help for t in zh.toggle if t.label == "演示"))
@@ -211,8 +211,8 @@ def test_the_qr_panel_in_the_pages_language(lang, monkeypatch):
 
 def test_the_frame_speaks_chinese():
     """The page's heading and promise above the lesson (app.py), in Chinese, and the share link's words."""
-    en = open_page({"lang": "en", "view": "walk"})
-    zh = open_page({"lang": "zh", "view": "walk"})
+    en = open_page({"lang": "en", "view": "walk"}, opened=POPOVERS)
+    zh = open_page({"lang": "zh", "view": "walk"}, opened=POPOVERS)
     heading_zh = next(m.value for m in zh.markdown if m.value.startswith("## "))
     heading_en = next(m.value for m in en.markdown if m.value.startswith("## "))
     assert heading_en.endswith(", step by step") and heading_zh.endswith("，分步讲解")

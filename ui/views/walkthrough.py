@@ -5,16 +5,18 @@ words on one screen; on the page, beside the photo, the words go under it.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from roi_viz.language import _
 from roi_viz.lesson.views import VIEWS
 
 from .. import cache, figure, teacher
-from ..session import session
+from ..session import session, sync_link
 from ..style import PRESENT_WORDS_PX
 from ..board.stepper import stepper
-from ..widgets import bound, callback, refresh
+from ..widgets import bound, callback, guarded, refresh
 from .context import Context
 
 KEY = "walk"  # the link's view=, and the key of its label and heading in the library
@@ -82,7 +84,32 @@ def show_described(scene, step, name: str, alt: str, present: bool) -> None:
 
 
 def render(context: Context) -> None:
-    """The steps of the chosen method. On a projector: the figure beside the controls and the words, on one screen."""
+    """The steps of the chosen method. On a projector: the figure beside the controls and the words, on one screen.
+
+    The steps are a fragment of their own: Previous, Next, the step picker and the words' buttons rerun the step's
+    controls, figure, numbers and words, not the view picker, the tools and the glossary around them (a click
+    then sends the browser half the elements). Nothing outside it shows the step while it can move: the Link and
+    Export popovers draw their contents only while open (ui.teacher.tools), and the address bar is kept here.
+    """
+    steps_fragment(context)
+
+
+@st.fragment
+@guarded
+def steps_fragment(context: Context) -> None:
+    """:func:`render`'s steps, rerun alone for the step's own controls. ``context`` is the lesson's as it last ran:
+    what can change in here without the lesson running again is read afresh (presenter mode, the bin looked at)."""
+    place = session().place
+    if place.present != context.present:  # the slide's own Present toggle: the whole page changes
+        st.rerun(scope="app")
+    if place.focus != context.scene.focus:  # a bin picked under the words: the close-up follows it
+        context = replace(context, scene=context.scene.refocused(place.focus))
+        place.focus = context.scene.focus
+    draw_steps(context)
+    sync_link()
+
+
+def draw_steps(context: Context) -> None:
     scene, fm, key, present = context.scene, context.fm, context.key, context.present
     from ..figure import PRESENT_HEIGHT_PX
     from roi_viz.lesson.alt import alt_text, key_numbers, output_rows
@@ -93,30 +120,30 @@ def render(context: Context) -> None:
     last = len(steps) - 1
     place.step = min(place.step, last)
     # Beside the photo the lesson's column is narrow: the words go under the figure; a projector has room for both.
-    if present:  # on a projector the controls sit beside the figure, above the words
-        left, right = st.columns([3, 2])
-        controls = right
-    else:  # on the page, above the figure
-        controls, left, right = st.container(), st.container(), st.container()
     # The controls run first, wherever they sit: a click or a key moves ``place.step`` inside them, and the
-    # heading, the figure and the words below must all read the step they moved to.
-    with controls:
-        if present:
+    # heading, the figure and the words below must all read the step they moved to. On a projector they sit
+    # beside the figure, above the words; on the page everything goes down the column in the order it is drawn
+    # (no container around the parts: each is one more element for the browser to update on every click).
+    if present:
+        left, right = st.columns([3, 2])
+        with right:
             teacher.tools(context)
+            step_controls(steps, last, present)
+    else:
         step_controls(steps, last, present)
     step = steps[place.step]
-    with left.container(key="step-figure"):
+    with (left if present else st).container(key="step-figure"):
         title = _("Step {n}: {title}").format(n=place.step + 1, title=step.title)
         alt = f"{title}. " if step.own_alt else alt_text(scene, title)
         show_described(scene, step, cache.figure_key(scene, step, key, False), alt, present)
-    if not present:
-        figure.numbers(key_numbers(scene), output_rows(scene))
-    with right:
-        words = st.container(height=PRESENT_HEIGHT_PX - 120, border=False) if present else st.container()
+    if present:
+        with right:
+            words = st.container(height=PRESENT_HEIGHT_PX - 120, border=False)
+    else:
+        words = st  # straight into the column, under the figure
     words.markdown("### " + _("Step {n}: {title}").format(n=place.step + 1, title=step.title))
     if step.picks and not present:
-        with words:
-            focus_pickers(scene, points=step.picks == "point")
+        focus_pickers(scene, points=step.picks == "point")
     if present:  # read from the back of the room: the words as large as the figure's
         words.markdown(f'<div style="font-size: {PRESENT_WORDS_PX}px; line-height: 1.45">\n\n{step.words(scene)}\n\n</div>',
                        unsafe_allow_html=True)
@@ -133,3 +160,4 @@ def render(context: Context) -> None:
         if place.step < last:
             on.button(_("On to step {n} ▶").format(n=place.step + 2), width="stretch", key="words-on",
                       on_click=go_to_step, args=(place.step + 1, last))
+        figure.numbers(key_numbers(scene), output_rows(scene))
