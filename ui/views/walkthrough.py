@@ -110,6 +110,7 @@ def steps_fragment(context: Context) -> None:
 
 
 def draw_steps(context: Context) -> None:
+    """The step's controls, figure, words and numbers, for the step ``session().place.step`` (clamped here)."""
     scene, fm, key, present = context.scene, context.fm, context.key, context.present
     from ..figure import PRESENT_HEIGHT_PX
     from roi_viz.lesson.alt import alt_text, key_numbers, output_rows
