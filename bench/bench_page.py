@@ -9,7 +9,8 @@ through Playwright) opens each in its own fresh browser context, viewport 1366 x
 
 Measured, each ``--repeats`` times or more (median, min, max):
 
-* floor: click "Next ▶" until the new image is shown;
+* floor: click "Next ▶" until the new image is shown, once after each action of the real page (the
+  floor is measured across the same minutes as the page, so a machine that drifts moves both alike);
 * the real page: Next and Previous (the stepper component's buttons, "Next step" / "Previous
   step"), a jump to a step through the step radio, a new x typed in the number input "x" then
   Enter, a mouse drag on the board (mouse down, 15 small moves, mouse up: mouse-up -> the step
@@ -67,7 +68,7 @@ from playwright.sync_api import sync_playwright
 
 from bench.harness.chromium import CHROMIUM, FLAGS
 from bench.harness.page.dom import COLD_STARTS, VIEWPORT
-from bench.harness.page.measure import cold_start, live_frames, measure_app, measure_floor, median
+from bench.harness.page.measure import cold_start, live_frames, measure_app, median
 from bench.harness.page.report import (
     print_cold, print_failures, print_goals, print_live, print_logs, print_table, row, seconds
 )
@@ -130,8 +131,7 @@ def run(app: Path, repeats: int, json_path: Path | None, live_frame_count: int =
             servers.append(start_server("app", app, log_dir, app.parent))
             servers.append(start_server("floor", FLOOR_APP, log_dir, ROOT))
             app_server, floor_server = servers
-            floor = measure_floor(browser, floor_server, repeats)
-            series, keyed, reloads = measure_app(browser, app_server, repeats)
+            floor, series, keyed, reloads = measure_app(browser, app_server, floor_server, repeats)
             frames = live_frames(browser, app_server, live_frame_count)
         finally:
             browser.close()

@@ -30,6 +30,12 @@ class Session:
     server: Server
     ready_text: str | None
     reloads: int = 0
+    # The floor page, clicked once after each of this page's actions (its clicks are the ``floor`` series): the
+    # floor is measured across the same minutes as the actions, so a machine that gets slower or faster during
+    # the run moves both alike (a floor measured once, before, moved the ratios by 0.5 between runs).
+    floor: "Session | None" = None
+    floor_series: "Series | None" = None
+    idle_rate: float = 0.0  # the server's CPU per second at rest (as a floor session: measured once)
 
     def recover(self) -> str:
         """After a failed action: let the page come to rest; reload it if it is broken, as a person would."""
@@ -111,6 +117,9 @@ def measure(session: Session, act: Action, i: int, idle_rate: float) -> Sample:
         return Sample(None, None, f"#{i + 1}: {type(exc).__name__}: {first_line}{session.recover()}")
     time.sleep(CPU_TAIL_S)
     cpu = server.cpu() - c0 - idle_rate * (time.perf_counter() - w0)
+    if session.floor is not None:
+        floor = session.floor_series
+        floor.samples.append(measure(session.floor, act_floor_next, len(floor.samples), session.floor.idle_rate))
     return Sample(wall, max(cpu, 0.0), form=form, shown=shown)
 
 
@@ -161,6 +170,7 @@ def on_step(index: int) -> Callable[[Page], None]:
 
 
 def measure_floor(browser, server: Server, repeats: int) -> Series:
+    """The floor page's click alone, ``repeats`` times (for a bench whose actions are not interleaved with it)."""
     ctx, page = open_page(browser, server.url, None)
     try:
         return run_series(Session(page, server, None), "floor: Next ▶", act_floor_next, repeats)
@@ -168,15 +178,18 @@ def measure_floor(browser, server: Server, repeats: int) -> Series:
         ctx.close()
 
 
-def measure_app(browser, server: Server, repeats: int) -> tuple[list[Series], bool, int]:
-    """Every kind of action on the real page.
+def measure_app(browser, server: Server, floor_server: Server, repeats: int) -> tuple[Series, list[Series], bool, int]:
+    """Every kind of action on the real page, each followed by one click on the floor page.
 
-    Returns the series, whether the page has the keyed figure container, and how often it was reloaded.
-    RoI changes and the method switch are watched on step 3 (Quantization for RoI pooling), the
-    output size on the last step (every method has one; it shows the output).
+    Returns the floor's series, the page's series, whether the page has the keyed figure container, and how
+    often it was reloaded. RoI changes and the method switch are watched on step 3 (Quantization for RoI
+    pooling), the output size on the last step (every method has one; it shows the output).
     """
+    floor_ctx, floor_page = open_page(browser, floor_server.url, None)
+    floor = Session(floor_page, floor_server, None)
+    floor.idle_rate = floor_server.idle_cpu_rate()
     ctx, page = open_page(browser, server.url, "Step 1: Image and RoIs")
-    session = Session(page, server, "Step 1: Image and RoIs")
+    session = Session(page, server, "Step 1: Image and RoIs", floor=floor, floor_series=Series("floor: Next ▶"))
     try:
         keyed = page.evaluate(HAS_KEYED_FIGURE_JS)
         series = list(walk_steps(session, repeats))
@@ -185,9 +198,11 @@ def measure_app(browser, server: Server, repeats: int) -> tuple[list[Series], bo
         series.append(run_series(session, "drag a new RoI", act_drag, repeats, on_step(2)))
         series.append(run_series(session, "method switch", act_method, repeats, on_step(2)))
         series.append(run_series(session, "output rows 3 <-> 4", act_output_rows, repeats, on_step(-1)))
-        return series, keyed, session.reloads
+        report_progress(session.floor_series)
+        return session.floor_series, series, keyed, session.reloads
     finally:
         ctx.close()
+        floor_ctx.close()
 
 
 def live_frames(browser, server: Server, frames: int) -> list[dict]:
