@@ -112,8 +112,9 @@ async def main_async(args) -> None:
     think = MACHINE_GAP_S if args.machine_pace else args.think
     xs = iter(X_VALUES * 10)
     profile = Path(args.profile).resolve() if args.profile else None
-    servers = {"app": Server("app", ROOT / "app.py", log_dir, args.port, profile) if args.replicas == 1 else
-               Replicas("app", ROOT / "app.py", log_dir, args.replicas, args.port, args.front)}
+    # One replica behind a balancer (--front) is a Replicas too: its students must speak to the front.
+    servers = {"app": Server("app", ROOT / "app.py", log_dir, args.port, profile) if args.replicas == 1 and not args.front
+               else Replicas("app", ROOT / "app.py", log_dir, args.replicas, args.port, args.front)}
     if not args.no_floor:
         servers["floor"] = Server("floor", FLOOR_APP, log_dir)
     print(f"{os.cpu_count()} CPUs; logs in {log_dir}; think {think * 1000:.0f} ms"
