@@ -33,7 +33,7 @@ import numpy as np
 from PIL import Image
 
 from .language import N_, _  # the records' words are stored marked (N_) and translated where shown
-from .state.scene import Scene, clamp_focus, strongest_channel
+from .state.scene import Scene, focus_of, strongest_channel
 from .state.options import METHOD_NAMES
 from .state.settings import Settings
 from .model.layers import NETWORKS
@@ -303,7 +303,7 @@ def build_scene(
     if not 0 <= channel < features.shape[0]:
         raise ValueError(_("The channel must be between 0 and {high}; got {channel}.").format(
             high=features.shape[0] - 1, channel=channel))
-    focus = clamp_focus(focus, pooled.output_size, getattr(result, "points_per_bin", 1))
+    focus = focus_of(focus, pooled, result)
     return Scene(image, rois, active, features, pooled, int(channel), settings.channel is None, settings, rec.name,
                  result, pretrained, focus)
 

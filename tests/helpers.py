@@ -258,6 +258,18 @@ def step_figure(pg):
     return pg.locator(STEP_FIGURE).first
 
 
+def expect_step(pg, n: int, title: str) -> None:
+    """The walkthrough shows step ``n`` (from 1) titled ``title``: the picker's mark, the heading and the figure's
+    text alternative all say it."""
+    from playwright.sync_api import expect
+
+    heading = f"Step {n}: {title}"
+    picker = pg.get_by_role("radiogroup", name="Step")
+    expect(picker.get_by_role("radio", name=f"{n}. {title}", exact=True)).to_be_checked()
+    expect(pg.get_by_role("heading", name=heading, exact=True)).to_be_visible()
+    assert figure_alt(step_figure(pg)).startswith(heading)
+
+
 def figure_alt(fig) -> str:
     """The text alternative of a figure located by :func:`step_figure` (SVG's aria-label, or an img's alt)."""
     return fig.get_attribute("aria-label") or fig.get_attribute("alt") or ""

@@ -48,24 +48,25 @@ def tools(context) -> None:
                          "for the back of the room. ← and → move between steps (a presentation clicker can be set to "
                          "send them)."),
                   **bound("present", set_present))
-    # Each popover's contents are drawn only while it is open (opening it reruns the lesson): closed, they cost a
-    # step nothing, and the step's own fragment (ui.views.walkthrough) can move on without them falling behind.
-    link = share.popover(_("Link"), icon=":material/link:", width="stretch", help=_("A link to exactly this view"),
-                         key="link-popover", on_change="rerun")
-    if link.open:
-        with link:
-            share_link()
-    files_popover = files.popover(_("Export"), icon=":material/download:", width="stretch",
-                                  help=_("This figure, a PDF handout, animations and the numbers, for slides and "
-                                         "notebooks"), key="export-popover", on_change="rerun")
-    if files_popover.open:
-        with files_popover:
-            exports(scene, fm, key)
+    lazy_popover(share, _("Link"), ":material/link:", _("A link to exactly this view"), "link-popover", share_link)
+    lazy_popover(files, _("Export"), ":material/download:",
+                 _("This figure, a PDF handout, animations and the numbers, for slides and notebooks"),
+                 "export-popover", lambda: exports(scene, fm, key))
     if present:
         if cols[3].button(_(QR_LABEL), icon=":material/qr_code_2:", key="qr-open", width="stretch",
                           help=_("A large QR code of this page's link for the projector: students scan it with a "
                                  "phone and open this view without presenter mode.")):
             qr_dialog()
+
+
+def lazy_popover(where, label: str, icon: str, help_: str, key: str, draw) -> None:
+    """A popover in ``where`` whose contents (``draw()``) are drawn only while it is open: opening it reruns the
+    lesson. Closed, they cost a step nothing, and the step's own fragment (ui.views.walkthrough) can move on
+    without them falling behind. ``key``: the popover's, which holds whether it is open."""
+    popover = where.popover(label, icon=icon, width="stretch", help=help_, key=key, on_change="rerun")
+    if popover.open:
+        with popover:
+            draw()
 
 
 def exports(scene, fm, key: str) -> None:

@@ -58,8 +58,7 @@ class Scene:
     def refocused(self, focus) -> "Scene":
         """The same scene looking closely at another bin ``(i, j)`` and point ``k`` (clamped into the output):
         nothing else in it depends on the focus, so nothing else is computed again."""
-        return replace(self, focus=clamp_focus(focus, self.pooled.output_size,
-                                               getattr(self.chosen, "points_per_bin", 1)))
+        return replace(self, focus=focus_of(focus, self.pooled, self.chosen))
 
 
 def strongest_channel(features: np.ndarray, span: g.Span) -> int:
@@ -76,6 +75,12 @@ def clamp_focus(focus, output_size: tuple[int, int], points: int) -> tuple[int, 
     ph, pw = output_size
     i, j, k = (int(v) for v in focus)
     return min(max(i, 0), ph - 1), min(max(j, 0), pw - 1), min(max(k, 0), max(points - 1, 0))
+
+
+def focus_of(focus, pooled, chosen) -> tuple[int, int, int]:
+    """``focus`` kept inside the output of ``pooled`` and the sampling points per bin of ``chosen`` (one for a
+    method without points): the focus a scene of that trace holds."""
+    return clamp_focus(focus, pooled.output_size, getattr(chosen, "points_per_bin", 1))
 
 
 def focus_notice(asked, scene: Scene) -> str:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from helpers import figure_alt, figure_content, settle, step_figure, wait_figure_changed
+from helpers import expect_step, figure_alt, figure_content, settle, step_figure, wait_figure_changed
 from roi_viz import walkthrough
 
 pytestmark = pytest.mark.browser
@@ -31,30 +31,21 @@ def open_at(browser, url: str, width: int = 1366, height: int = 900):
     return pg
 
 
-def shows_step(pg, n: int, title: str) -> None:
-    """The heading, the figure's text alternative and the picker all say step ``n``."""
-    heading = f"Step {n}: {title}"
-    expect(pg.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-    assert figure_alt(step_figure(pg)).startswith(heading)
-    picker = pg.get_by_role("radiogroup", name="Step")
-    expect(picker.get_by_role("radio", name=f"{n}. {title}", exact=True)).to_be_checked()
-
-
 def test_link_and_export_opened_after_steps_give_the_step_shown(server, browser):
     pg = open_at(browser, server)
     try:
-        shows_step(pg, 1, POOL[0])
+        expect_step(pg, 1, POOL[0])
         for n in (2, 3, 4):
             before = figure_alt(step_figure(pg))
             pg.get_by_role("button", name="Next step").click()
             wait_figure_changed(pg, before)
             settle(pg)
-            shows_step(pg, n, POOL[n - 1])
+            expect_step(pg, n, POOL[n - 1])
         before = figure_alt(step_figure(pg))
         pg.get_by_role("button", name="Previous step").click()
         wait_figure_changed(pg, before)
         settle(pg)
-        shows_step(pg, 3, POOL[2])
+        expect_step(pg, 3, POOL[2])
         assert parse_qs(urlparse(pg.url).query).get("step") == ["3"]  # the address bar follows the step
         # The Link popover, opened now, gives this step's link (its contents are drawn when it opens).
         pg.get_by_role("button", name="Link").click()
@@ -76,7 +67,7 @@ def test_link_and_export_opened_after_steps_give_the_step_shown(server, browser)
         pg.get_by_role("button", name="Next step").click()
         wait_figure_changed(pg, before)
         settle(pg)
-        shows_step(pg, 4, POOL[3])
+        expect_step(pg, 4, POOL[3])
     finally:
         pg.close()
 
@@ -84,7 +75,7 @@ def test_link_and_export_opened_after_steps_give_the_step_shown(server, browser)
 def test_a_bin_picked_under_the_words_moves_the_close_up(server, browser):
     pg = open_at(browser, server + "/?method=align&step=4")
     try:
-        shows_step(pg, 4, ALIGN[3])
+        expect_step(pg, 4, ALIGN[3])
         expect(pg.get_by_text("Point 1 of bin (0, 0)").first).to_be_visible()
         before = figure_content(step_figure(pg))
         field = pg.get_by_label("Bin row", exact=True)
@@ -93,7 +84,7 @@ def test_a_bin_picked_under_the_words_moves_the_close_up(server, browser):
         expect(pg.get_by_text("Point 1 of bin (2, 0)").first).to_be_visible()
         settle(pg)
         assert figure_content(step_figure(pg)) != before, "the figure still shows bin (0, 0)"
-        shows_step(pg, 4, ALIGN[3])
+        expect_step(pg, 4, ALIGN[3])
         assert "Point 1 of bin (0, 0)" not in pg.get_by_test_id("stMain").inner_text()
         assert parse_qs(urlparse(pg.url).query).get("bin") == ["2_0"]
         # The next step still looks at the bin picked.
@@ -101,7 +92,7 @@ def test_a_bin_picked_under_the_words_moves_the_close_up(server, browser):
         pg.get_by_role("button", name="Previous step").click()
         wait_figure_changed(pg, before)
         settle(pg)
-        shows_step(pg, 3, ALIGN[2])
+        expect_step(pg, 3, ALIGN[2])
         assert parse_qs(urlparse(pg.url).query).get("bin") == ["2_0"]
     finally:
         pg.close()
@@ -110,13 +101,13 @@ def test_a_bin_picked_under_the_words_moves_the_close_up(server, browser):
 def test_presenter_mode_left_from_the_slide_gives_the_whole_page_back(server, browser):
     pg = open_at(browser, server + "/?present=1&step=2", 1920, 1080)
     try:
-        shows_step(pg, 2, POOL[1])
+        expect_step(pg, 2, POOL[1])
         expect(pg.get_by_role("heading", name="RoI pooling, step by step")).to_have_count(0)
         pg.get_by_text("Present", exact=True).click()
         expect(pg.get_by_role("heading", name="RoI pooling, step by step")).to_be_visible()
         settle(pg)
         expect(pg.locator('[data-testid="roi-board"]')).to_be_visible()
-        shows_step(pg, 2, POOL[1])
+        expect_step(pg, 2, POOL[1])
         assert "present" not in parse_qs(urlparse(pg.url).query)
     finally:
         pg.close()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from helpers import figure_alt, settle, step_figure, wait_figure_changed
+from helpers import expect_step, figure_alt, settle, step_figure, wait_figure_changed
 from roi_viz import walkthrough
 
 pytestmark = pytest.mark.browser
@@ -29,11 +29,7 @@ MARKED = """() => document.querySelector('[role="radiogroup"][aria-label="Step"]
 
 def on_step(pg, method: str, n: int) -> None:
     """The page shows step ``n`` (from 1) of ``method``: the picker's mark, the heading and the figure."""
-    heading = f"Step {n}: {TITLES[method][n - 1]}"
-    picker = pg.get_by_role("radiogroup", name="Step")
-    expect(picker.get_by_role("radio", name=f"{n}. {TITLES[method][n - 1]}", exact=True)).to_be_checked()
-    expect(pg.get_by_role("heading", name=heading, exact=True)).to_be_visible()
-    assert figure_alt(step_figure(pg)).startswith(heading)
+    expect_step(pg, n, TITLES[method][n - 1])
 
 
 def test_arrow_keys_walk_the_steps_and_the_focus_stays_on_the_picker(server, browser):
