@@ -1,6 +1,6 @@
 """roi-viz: how RoI pooling turns any box into a fixed-size tensor, step by step.
 
-Run with ``streamlit run app.py``. This file draws the frame and routes; the
+Run with ``streamlit run serve.py`` (or ``app.py``: see serve.py). This file draws the frame and routes; the
 rooms are in ``ui/`` (state, widgets, caches, sidebar, photo, teacher's tools,
 one module per view) and all the work is in the ``roi_viz`` library.
 

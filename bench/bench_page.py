@@ -1,9 +1,10 @@
 """What a person waits for on the page, in real Chromium, against the least a Streamlit page can do.
 
-    python -m bench.bench_page [--app app.py] [--repeats 7] [--frames 120] [--cold-starts 3] [--json FILE]
+    python -m bench.bench_page [--app serve.py] [--repeats 7] [--frames 120] [--cold-starts 3] [--json FILE]
 
 Two Streamlit servers run on loopback in the same run, each on a free port, offline
-(ROI_VIZ_OFFLINE=1): the real page (``--app``) and the floor page (``bench/floor_app.py``:
+(ROI_VIZ_OFFLINE=1): the real page (``--app``: by default ``serve.py``, as the README starts it, which
+makes the first screen's feature map as the server starts; ``app.py``: the page alone) and the floor page (``bench/floor_app.py``:
 a "Next ▶" button and one 600 x 600 PNG, a new one per click). Headless Chromium (Debian's,
 through Playwright) opens each in its own fresh browser context, viewport 1366 x 768.
 
@@ -50,7 +51,9 @@ of action) times that window.
 Cold start (median of ``--cold-starts``, 3, a new server each time, after its health check answers): from
 ``page.goto`` until the board is usable (shown, its live geometry written and the photo drawn
 on it: "usable board") and until the step figure is loaded ("first figure"). The first view
-runs VGG16 on the CPU.
+needs VGG16 run on the CPU: ``serve.py`` has begun on it as the server started (a teacher starting
+the server a minute before class has it all done; this measures the worst case, a visit at once),
+``app.py`` begins when the page is opened.
 
 At the end: a table (wall times, ratio to the floor click, server CPU), the goals next to
 the figures, and the number of Python tracebacks in each server's log.
@@ -168,7 +171,8 @@ def run(app: Path, repeats: int, json_path: Path | None, live_frame_count: int =
 def main() -> None:
     ap = argparse.ArgumentParser(prog="python -m bench.bench_page",
                                  description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--app", type=Path, default=ROOT / "app.py", help="the Streamlit page to measure")
+    ap.add_argument("--app", type=Path, default=ROOT / "serve.py",
+                    help="what `streamlit run` runs: the README's server (default) or a page (app.py)")
     ap.add_argument("--repeats", type=int, default=7, help="measurements per kind of action (median of them)")
     ap.add_argument("--json", type=Path, default=None, help="also write the results to this JSON file")
     ap.add_argument("--frames", type=int, default=120, help="animation frames per live drag")

@@ -10,7 +10,8 @@ client does what the browser does *on the wire* and nothing else: a session cost
 MB and a few ms of CPU per rerun, so 60 sessions fit beside the server.
 
 It starts two servers on loopback, offline (ROI_VIZ_OFFLINE=1), with the repository's
-``.streamlit/config.toml`` (XSRF protection on): the real page (``app.py``) and the floor page
+``.streamlit/config.toml`` (XSRF protection on): the real page as the README starts it (``serve.py``;
+``--script app.py``: the page alone, Streamlit sending its own page files) and the floor page
 (``bench/floor_app.py``: a title, a "Next ▶" button and one PNG). Each is warmed first by one
 student's whole walk, not counted (VGG16 loaded, the sample's features computed, each kind
 of figure drawn once, as on a server before the class comes in). Then for each N, on each
@@ -113,11 +114,12 @@ async def main_async(args) -> None:
     xs = iter(X_VALUES * 10)
     profile = Path(args.profile).resolve() if args.profile else None
     # One replica behind a balancer (--front) is a Replicas too: its students must speak to the front.
-    servers = {"app": Server("app", ROOT / "app.py", log_dir, args.port, profile) if args.replicas == 1 and not args.front
-               else Replicas("app", ROOT / "app.py", log_dir, args.replicas, args.port, args.front)}
+    script = ROOT / args.script
+    servers = {"app": Server("app", script, log_dir, args.port, profile) if args.replicas == 1 and not args.front
+               else Replicas("app", script, log_dir, args.replicas, args.port, args.front)}
     if not args.no_floor:
         servers["floor"] = Server("floor", FLOOR_APP, log_dir)
-    print(f"{os.cpu_count()} CPUs; logs in {log_dir}; think {think * 1000:.0f} ms"
+    print(f"{os.cpu_count()} CPUs; app: streamlit run {args.script}; logs in {log_dir}; think {think * 1000:.0f} ms"
           f"{', machine pace (clicks not waited for)' if gap else ''}")
     rounds: list[Round] = []
     checks: list[dict] = []
@@ -269,6 +271,9 @@ def main() -> None:
                     help="run the app server under bench/profile_server.py (cProfile in every thread) over the rounds, "
                          "write the merged profile to FILE and print its top calls")
     ap.add_argument("--port", type=int, default=0, help="the app server's port (0 = any free port)")
+    ap.add_argument("--script", default="serve.py", choices=["serve.py", "app.py"],
+                    help="what `streamlit run` runs for the app: the README's server (default: it sends Streamlit's "
+                         "page files from memory, gzipped) or the page alone")
     ap.add_argument("--same-box", action="store_true",
                     help="every student types the same x (a class following one link): figures are shared")
     ap.add_argument("--replicas", type=int, default=1,

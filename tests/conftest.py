@@ -63,9 +63,10 @@ def pytest_runtest_setup(item):
 
 @pytest.fixture(scope="module")
 def server(request):
-    """The real app for one test module, its log ``artifacts/server-<module>.log``, read for tracebacks at the end."""
+    """The real app for one test module, started as the README starts it (``serve.py``), its log
+    ``artifacts/server-<module>.log``, read for tracebacks at the end."""
     log = ROOT / "artifacts" / f"server-{request.module.__name__}.log"
-    proc, url = start_server(log)
+    proc, url = start_server(log, "serve.py")
     yield url
     proc.terminate()
     try:

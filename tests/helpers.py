@@ -178,13 +178,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(log_path: Path):
-    """The real app on a free loopback port, its output in ``log_path`` (a pipe nobody reads could fill up)."""
+def start_server(log_path: Path, script: str = "app.py", **env_vars: str):
+    """The real app on a free loopback port, its output in ``log_path`` (a pipe nobody reads could fill up).
+    ``script``: what ``streamlit run`` runs: ``app.py`` (the page alone: the first visit makes the network's maps)
+    or ``serve.py`` (the README's server: it makes the first screen's as it starts); ``env_vars``: more
+    environment for the server."""
     port = free_port()
-    env = dict(os.environ, ROI_VIZ_OFFLINE="1")
+    env = dict(os.environ, ROI_VIZ_OFFLINE="1", **env_vars)
     log_path.parent.mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / script), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
         cwd=ROOT, env=env, stdout=open(log_path, "wb"), stderr=subprocess.STDOUT,
     )
@@ -208,7 +211,7 @@ def tracebacks(text: str) -> list[str]:
     import re
 
     blocks = re.split(r"(?=Traceback \(most recent call last\))", text)[1:]
-    ours = [str(ROOT / d) for d in ("app.py", "ui", "roi_viz", "tests")]
+    ours = [str(ROOT / d) for d in ("app.py", "serve.py", "ui", "roi_viz", "tests")]
     return [b[:4000] for b in blocks
             if any(path in b for path in ours) or 'Need to call "accept" first' not in b]
 

@@ -169,6 +169,34 @@ def features(key: str, inp, settings):
     return fm
 
 
+def prepare_first_view() -> threading.Thread | None:
+    """Start making, in a thread of its own, what the first screen of a plain link waits for: torch and VGG16
+    (:func:`roi_viz.model.loading.start`), the sample photo decoded and resized with the default settings, and its
+    feature map, into the caches the page reads (the same keys). Called as the server starts (``serve.py``), so the
+    first student finds them made, or waits only for the rest of the one being made (a cache makes a value once).
+    Returns the thread, or ``None`` when ``ROI_VIZ_WARM_UP=0`` (the page as it was without warming).
+    """
+    if os.environ.get("ROI_VIZ_WARM_UP") == "0":
+        return None
+
+    def make() -> None:
+        try:
+            from roi_viz.state.settings import Settings
+
+            loading.start()  # imports torch and builds VGG16 in the loader's own thread
+            settings, key = Settings(), "sample:" + samples.DEFAULT_SAMPLE
+            img = decoded(key, sample_bytes(samples.DEFAULT_SAMPLE))
+            inp, _, _ = model_input(key, settings.input_size, settings.shape, img)
+            feature_map(input_key(key, settings.shape), settings.input_size, settings.layer, inp)
+        except Exception:  # noqa: BLE001  (the page makes them itself, and says what went wrong)
+            traceback.print_exc(file=sys.stderr)
+
+    # Not a daemon, as warm_up's: a server stopped during the forward pass waits for it rather than abort.
+    thread = threading.Thread(target=make, name="roi-viz-first-view", daemon=False)
+    thread.start()
+    return thread
+
+
 WARM_DELAY_S = 2.0  # after the first screen is up: its own figure comes first
 _warming = threading.Semaphore(1)  # one warm-up at a time per server
 _warmed: set = set()

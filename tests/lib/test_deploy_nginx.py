@@ -58,6 +58,15 @@ def test_every_kind_of_file_goes_out_with_its_type():
         assert types.get(ext) == mime, (ext, types.get(ext))
 
 
+def test_scripts_and_styles_go_out_gzipped():
+    """Streamlit sends its page files plain; on a class's shared Wi-Fi the bytes are what a student waits for."""
+    where = static_location()
+    assert re.search(r"^\s*gzip on;", where, re.M)
+    types = re.search(r"^\s*gzip_types ([^;]+);", where, re.M)
+    assert types and {"application/javascript", "text/css"} <= set(types.group(1).split())
+    assert re.search(r"^\s*gzip_vary on;", where, re.M)  # a cache between must keep the plain and gzipped apart
+
+
 def test_a_file_nginx_lacks_is_asked_of_the_replica():
     # A copy older than the Streamlit that serves the page lacks the new names: they must still arrive.
     assert re.search(r"try_files \$uri @replica;", static_location())

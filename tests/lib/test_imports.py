@@ -29,7 +29,7 @@ def modules() -> list[str]:
 
 
 def sources() -> list[Path]:
-    return sorted(p for package in PACKAGES for p in (ROOT / package).rglob("*.py")) + [ROOT / "app.py"]
+    return sorted(p for package in PACKAGES for p in (ROOT / package).rglob("*.py")) + [ROOT / "app.py", ROOT / "serve.py"]
 
 
 @pytest.mark.parametrize("name", [n for n in modules() if not n.endswith("__main__")])

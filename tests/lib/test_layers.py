@@ -10,7 +10,7 @@ The rule is the one ``roi_viz/__init__.py`` states, bottom to top:
 5. ``figures``: the figures as descriptions;
 6. ``walkthrough``: each method's steps;
 7. ``quiz``, ``export``, ``link``, ``cli``;
-8. the page: ``ui`` and ``app.py``.
+8. the page: ``ui``, ``app.py`` and the server around it, ``serve.py``.
 
 Every ``import`` statement is read from the source (those inside functions too: an import deferred to
 call time is still a dependency, and hiding one there is how the old cycles survived), so a module
@@ -44,12 +44,13 @@ LAYERS: dict[str, int] = {
     "roi_viz.__main__": 7,
     "ui": 8,
     "app": 8,
+    "serve": 8,  # the server around app.py
 }
 
 
 def module_files() -> dict[str, Path]:
-    """Every module of ``roi_viz`` and ``ui``, and ``app``, by dotted name (a package by its ``__init__``)."""
-    found = {"app": ROOT / "app.py"}
+    """Every module of ``roi_viz`` and ``ui``, ``app`` and ``serve``, by dotted name (a package by its ``__init__``)."""
+    found = {"app": ROOT / "app.py", "serve": ROOT / "serve.py"}
     for package in ("roi_viz", "ui"):
         for path in sorted((ROOT / package).rglob("*.py")):
             parts = path.relative_to(ROOT).with_suffix("").parts
