@@ -191,7 +191,8 @@ def prepare_first_view() -> threading.Thread | None:
         except Exception:  # noqa: BLE001  (the page makes them itself, and says what went wrong)
             traceback.print_exc(file=sys.stderr)
 
-    # Not a daemon, as warm_up's: a server stopped during the forward pass waits for it rather than abort.
+    # Not a daemon, as warm_up's: a server stopped with Ctrl-C during the forward pass waits for it (a few seconds)
+    # rather than have torch abort the process; SIGTERM ends it at once (uvicorn raises the signal again on exit).
     thread = threading.Thread(target=make, name="roi-viz-first-view", daemon=False)
     thread.start()
     return thread
