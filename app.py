@@ -143,7 +143,7 @@ def main() -> None:
     except images.ImageError as exc:
         say(_("“{name}” could not be used: {why} The sample photo is shown instead.").format(name=label, why=exc),
             "error")  # a file's name: plain
-        key, data = "sample:" + samples.DEFAULT_SAMPLE, cache.sample_bytes(samples.DEFAULT_SAMPLE)
+        key, data = cache.sample_photo(samples.DEFAULT_SAMPLE)
         img = cache.decoded(key, data)
         s.photo.upload_shown, s.photo.title = False, samples.get_sample(samples.DEFAULT_SAMPLE).title
     if not present:

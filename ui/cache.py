@@ -93,6 +93,11 @@ def sample_bytes(name: str) -> bytes:
     return samples.get_sample(name).path.read_bytes()
 
 
+def sample_photo(name: str) -> tuple[str, bytes]:
+    """A sample photo as the page takes a picture: ``(key, file bytes)``, the key naming it in every cache."""
+    return "sample:" + name, sample_bytes(name)
+
+
 def scene_key(scene, key: str, *more) -> str:
     """Everything a view of ``scene`` is drawn from (image ``key``, settings, RoIs, and the language its words are
     in: the caches are shared by every session, one student's language must not reach another's page), as one
@@ -176,24 +181,45 @@ def prepare_first_view() -> threading.Thread | None:
     first student finds them made, or waits only for the rest of the one being made (a cache makes a value once).
     Returns the thread, or ``None`` when ``ROI_VIZ_WARM_UP=0`` (the page as it was without warming).
     """
-    if os.environ.get("ROI_VIZ_WARM_UP") == "0":
+    if warming_off():
         return None
 
     def make() -> None:
+        from roi_viz.state.settings import Settings
+
+        loading.start()  # imports torch and builds VGG16 in the loader's own thread
+        settings = Settings()
+        key, data = sample_photo(samples.DEFAULT_SAMPLE)
+        inp, _, _ = model_input(key, settings.input_size, settings.shape, decoded(key, data))
+        feature_map(input_key(key, settings.shape), settings.input_size, settings.layer, inp)
+
+    return in_background(make, "roi-viz-first-view")
+
+
+def warming_off() -> bool:
+    """``ROI_VIZ_WARM_UP=0``: nothing is made ahead (bench/bench_first_open.py: the page as it was without it)."""
+    return os.environ.get("ROI_VIZ_WARM_UP") == "0"
+
+
+def in_background(work, name: str, ctx=None, then=None) -> threading.Thread:
+    """Run ``work()`` in a thread of its own; an error is printed to the server's log (the page makes the same
+    things itself when asked, and says what went wrong), then ``then()`` runs whatever happened. ``ctx``: the
+    script run's context, for work that calls Streamlit's caches with a session's run behind it.
+
+    Not a daemon: a server stopped with Ctrl-C during a forward pass waits for it (a few seconds) rather than have
+    torch abort the process as its threads are torn down; SIGTERM ends it at once (uvicorn raises it again)."""
+    def run() -> None:
         try:
-            from roi_viz.state.settings import Settings
-
-            loading.start()  # imports torch and builds VGG16 in the loader's own thread
-            settings, key = Settings(), "sample:" + samples.DEFAULT_SAMPLE
-            img = decoded(key, sample_bytes(samples.DEFAULT_SAMPLE))
-            inp, _, _ = model_input(key, settings.input_size, settings.shape, img)
-            feature_map(input_key(key, settings.shape), settings.input_size, settings.layer, inp)
-        except Exception:  # noqa: BLE001  (the page makes them itself, and says what went wrong)
+            work()
+        except Exception:  # noqa: BLE001
             traceback.print_exc(file=sys.stderr)
+        finally:
+            if then is not None:
+                then()
 
-    # Not a daemon, as warm_up's: a server stopped with Ctrl-C during the forward pass waits for it (a few seconds)
-    # rather than have torch abort the process; SIGTERM ends it at once (uvicorn raises the signal again on exit).
-    thread = threading.Thread(target=make, name="roi-viz-first-view", daemon=False)
+    thread = threading.Thread(target=run, name=name, daemon=False)
+    if ctx is not None:
+        add_script_run_ctx(thread, ctx)
     thread.start()
     return thread
 
@@ -210,7 +236,7 @@ def warm_up(key: str, inp, settings, photo_key: str, img) -> None:
 
     ``key``/``inp``: the input on the page; ``photo_key``/``img``: the decoded photo it was made from.
     """
-    if os.environ.get("ROI_VIZ_WARM_UP") == "0":  # bench/bench_first_open.py: the page as it was without it
+    if warming_off():
         return
     size = settings.input_size
     if settings.pyramid:  # the pyramid's four maps are all the page needs; VGG16's can wait until it is chosen
@@ -220,20 +246,11 @@ def warm_up(key: str, inp, settings, photo_key: str, img) -> None:
     _warmed.add((key, size))
 
     def load() -> None:
-        try:
-            time.sleep(WARM_DELAY_S)
-            the_head()
-            feature_map(key, size, "conv5_3", inp)
-            if settings.shape != "aspect":
-                aspect, _, _ = model_input(photo_key, size, "aspect", img)
-                feature_map(input_key(photo_key, "aspect"), size, "conv5_3", aspect)
-        except Exception:  # noqa: BLE001  (the view will try again, in the page, with a message)
-            traceback.print_exc(file=sys.stderr)
-        finally:
-            _warming.release()
+        time.sleep(WARM_DELAY_S)
+        the_head()
+        feature_map(key, size, "conv5_3", inp)
+        if settings.shape != "aspect":
+            aspect, _, _ = model_input(photo_key, size, "aspect", img)
+            feature_map(input_key(photo_key, "aspect"), size, "conv5_3", aspect)
 
-    # Not a daemon: a process that ends (a server stopped, a test run over) waits for the forward pass in progress,
-    # which torch aborts the whole process for if its threads are torn down under it.
-    thread = threading.Thread(target=load, name="roi-viz-warm-up", daemon=False)
-    add_script_run_ctx(thread, get_script_run_ctx())
-    thread.start()
+    in_background(load, "roi-viz-warm-up", get_script_run_ctx(), then=_warming.release)

@@ -34,9 +34,9 @@ DROPPED = (b"content-length", b"set-cookie")  # recomputed per answer; a cookie 
 
 @dataclass(frozen=True)
 class Kept:
-    """One file's answer: status line and headers as Streamlit sent them, the body, and its gzipped bytes (or
-    ``None`` where gzip does not pay)."""
-    start: dict
+    """One file's 200 answer: the headers Streamlit sent (less :data:`DROPPED`), the body, and its gzipped bytes
+    (or ``None`` where gzip does not pay)."""
+    headers: list
     body: bytes
     gzipped: bytes | None
 
@@ -131,14 +131,12 @@ class PageFiles:
             self._making.discard(path)
         size = len(body) + len(gzipped or b"") + len(path)
         if path not in self.kept and self.kept_bytes + size <= MAX_KEPT_BYTES:
-            kept_headers = [(k, v) for k, v in headers if k.lower() not in DROPPED]
-            self.kept[path] = Kept({"type": "http.response.start", "status": 200, "headers": kept_headers},
-                                   body, gzipped)
+            self.kept[path] = Kept([(k, v) for k, v in headers if k.lower() not in DROPPED], body, gzipped)
             self.kept_bytes += size
 
     @staticmethod
     async def _send(kept: Kept, gzip_ok: bool, head: bool, send) -> None:
-        headers = list(kept.start["headers"])
+        headers = list(kept.headers)
         body = kept.body
         if kept.gzipped is not None:
             headers.append((b"vary", b"Accept-Encoding"))

@@ -130,7 +130,7 @@ def image() -> tuple[str, bytes, str]:
     chosen = by_name.get(photo.sample, next(iter(by_name.values())))
     sb.caption(_("{title}. {source}. Licence: {licence}.").format(title=chosen.title, source=chosen.source,
                                                                      licence=chosen.licence))
-    return "sample:" + chosen.name, cache.sample_bytes(chosen.name), chosen.title
+    return *cache.sample_photo(chosen.name), chosen.title
 
 
 REFRESH_S = 60  # how often a page showing a stored photo tells the store it is still in use
